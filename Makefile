@@ -1,0 +1,29 @@
+# The two commands of the README: `make run` and `make test`. Both create .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install, migrate, load the city's districts and start every process on SQLite + the filesystem bus.
+run: install
+	PATH="$(BIN):$$PATH" bash deploy/run-local.sh
+
+## Install and run the whole test suite.
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check services tests bench
+
+bench: install
+	$(BIN)/python bench/bus.py

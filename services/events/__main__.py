@@ -1,0 +1,3 @@
+from services.events.cli import cli
+
+cli()

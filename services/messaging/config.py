@@ -1,0 +1,18 @@
+"""Configuration common to every service, read from the environment."""
+
+import os
+
+from services.messaging.settings import BusSettings, data_dir
+
+
+def service_config(name: str, overrides: dict | None = None) -> dict:
+    """``DATABASE_URL`` (from ``<NAME>_DATABASE_URL``), ``BUS`` and ``LOG_LEVEL``, updated by ``overrides``."""
+    config = {
+        "DATABASE_URL": os.environ.get(f"{name.upper()}_DATABASE_URL") or f"sqlite:///{data_dir() / name}.db",
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        "ADMIN_TOKEN": os.environ.get("OSL_ADMIN_TOKEN", ""),
+    }
+    config.update(overrides or {})
+    if "BUS" not in config:
+        config["BUS"] = BusSettings.from_env()
+    return config

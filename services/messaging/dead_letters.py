@@ -1,0 +1,78 @@
+"""Looking into a consumer service's dead-letter queue, and sending its messages back to their handlers."""
+
+import json
+from dataclasses import dataclass
+
+from kombu import Producer
+
+from services.messaging.connection import connect
+from services.messaging.consumer import ATTEMPT, ERROR, FAILED_AT, ORIGIN_QUEUE, RETRY_AT, republish
+from services.messaging.settings import BusSettings
+from services.messaging.topology import Topology
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    message_id: str
+    type: str
+    queue: str
+    error: str
+    attempts: int
+    failed_at: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def _describe(message) -> DeadLetter:
+    headers = message.headers or {}
+    try:
+        raw = json.loads(message.body)
+        message_id, type_name = str(raw.get("id", "?")), str(raw.get("type", "?"))
+    except (ValueError, AttributeError):
+        message_id, type_name = "?", "?"
+    return DeadLetter(message_id, type_name, str(headers.get(ORIGIN_QUEUE, "?")), str(headers.get(ERROR, "")),
+                      int(headers.get(ATTEMPT, 0)), str(headers.get(FAILED_AT, "")))
+
+
+def _drain(channel, queue) -> list:
+    """Take every message off ``queue`` without acking; they are held until acked or given back."""
+    bound = queue(channel)
+    held = []
+    while (message := bound.get(no_ack=False)) is not None:
+        held.append(message)
+    return held
+
+
+def list_dead_letters(settings: BusSettings, service: str) -> list[DeadLetter]:
+    """What the dead-letter queue of ``service`` holds, oldest first; it is left as it was."""
+    topology = Topology(settings)
+    with connect(settings) as connection:
+        channel = connection.channel()
+        topology.declare_all(channel)
+        held = _drain(channel, topology.dead_letter_queue(service))
+        letters = [_describe(message) for message in held]
+        for message in held:
+            message.requeue()
+    return letters
+
+
+def requeue(settings: BusSettings, service: str, message_ids: set[str] | None = None) -> int:
+    """Send dead letters (all, or those whose envelope id is given) back to their queues for a fresh try."""
+    topology = Topology(settings)
+    count = 0
+    with connect(settings) as connection:
+        channel = connection.channel()
+        topology.declare_all(channel)
+        producer = Producer(connection.channel())
+        for message in _drain(channel, topology.dead_letter_queue(service)):
+            letter = _describe(message)
+            if (message_ids is not None and letter.message_id not in message_ids) or letter.queue == "?":
+                message.requeue()
+                continue
+            headers = {k: v for k, v in (message.headers or {}).items()
+                       if k not in (ATTEMPT, RETRY_AT, ERROR, ORIGIN_QUEUE, FAILED_AT)}
+            republish(producer, message, letter.queue, headers)
+            message.ack()
+            count += 1
+    return count

@@ -1,0 +1,45 @@
+"""The outbox and inbox tables. Each service declares them on its own declarative base:
+
+    class OutboxMessage(OutboxMixin, Base): pass
+    class InboxMessage(InboxMixin, Base): pass
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class OutboxMixin:
+    __tablename__ = "outbox"
+
+    #: Publication order.
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    #: The envelope's id; consumers dedupe on it.
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    #: The message type, which is also its routing key.
+    type: Mapped[str] = mapped_column(String(100))
+    #: The whole CloudEvents envelope as JSON text, published byte for byte.
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: When the broker confirmed it; NULL while it waits for the relay.
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (Index("ix_outbox_pending", "published_at", "seq"), Index("ix_outbox_created_at", "created_at"))
+
+
+class InboxMixin:
+    __tablename__ = "inbox"
+
+    #: The envelope id of a message this service has handled.
+    message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: The handler that handled it: one message may feed several handlers of one service.
+    handler: Mapped[str] = mapped_column(String(100), primary_key=True)
+    type: Mapped[str] = mapped_column(String(100))
+    handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,110 @@
+"""Every exchange and queue name, derived here and nowhere else.
+
+Each source service has one durable topic exchange, ``<prefix>.<service>``; the routing key is the message type.
+Each consumer service has one queue per handler, ``<prefix>.<consumer>.<handler>``, and one dead-letter queue,
+``<prefix>.<consumer>.dead-letter``. Relays and consumers both declare the whole topology when they connect, so a
+message published before its consumer first started still waits for it.
+"""
+
+import fnmatch
+from dataclasses import dataclass
+
+from kombu import Exchange, Queue, binding
+
+from services.messaging import messages  # noqa: F401  (fills the registry)
+from services.messaging.registry import all_types
+from services.messaging.settings import BusSettings
+
+SERVICES = ("partners", "events", "notify")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    #: The service whose handler consumes.
+    consumer: str
+    #: The handler's name, unique within the consumer; it names the queue.
+    handler: str
+    #: The service whose exchange the messages come from.
+    source: str
+    #: AMQP topic patterns over message types (``*`` is one word, ``#`` any number).
+    routing_keys: tuple[str, ...]
+
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription("events", "partners-replica", "partners", ("district.*",)),
+    Subscription("notify", "partners-replica", "partners", ("district.*",)),
+)
+
+
+def _pattern_matches(pattern: str, type_name: str) -> bool:
+    # Good enough for the patterns used here: '*' within one word, '#' for the rest.
+    glob = pattern.replace("#", "*")
+    return fnmatch.fnmatchcase(type_name, glob) and (
+        "#" in pattern or pattern.count(".") == type_name.count(".")
+    )
+
+
+def _check(subscriptions: tuple[Subscription, ...]) -> None:
+    seen = set()
+    for sub in subscriptions:
+        if (sub.consumer, sub.handler) in seen:
+            raise ValueError(f"handler {sub.consumer}/{sub.handler} is declared twice")
+        seen.add((sub.consumer, sub.handler))
+        for key in sub.routing_keys:
+            sources = {kind.source for kind in all_types().values() if _pattern_matches(key, kind.name)}
+            if sources != {sub.source}:
+                raise ValueError(f"{sub.consumer}/{sub.handler}: {key!r} must match types of {sub.source} only")
+
+
+_check(SUBSCRIPTIONS)
+
+
+class Topology:
+    """The names and kombu entities of one installation (one prefix) on one transport."""
+
+    def __init__(self, settings: BusSettings):
+        self.settings = settings
+        self.prefix = settings.prefix
+
+    def exchange_name(self, source: str) -> str:
+        return f"{self.prefix}.{source}"
+
+    def exchange(self, source: str) -> Exchange:
+        return Exchange(self.exchange_name(source), type="topic", durable=True)
+
+    def _queue_arguments(self) -> dict:
+        # Quorum queues replicate across a RabbitMQ cluster; the filesystem transport ignores arguments anyway.
+        return {} if self.settings.is_filesystem else {"x-queue-type": "quorum"}
+
+    def queue_name(self, consumer: str, handler: str) -> str:
+        return f"{self.prefix}.{consumer}.{handler}"
+
+    def queue(self, sub: Subscription) -> Queue:
+        exchange = self.exchange(sub.source)
+        return Queue(
+            self.queue_name(sub.consumer, sub.handler),
+            bindings=[binding(exchange, routing_key=key) for key in sub.routing_keys],
+            durable=True,
+            queue_arguments=self._queue_arguments(),
+        )
+
+    def dead_letter_queue(self, consumer: str) -> Queue:
+        return Queue(
+            f"{self.prefix}.{consumer}.dead-letter", durable=True, queue_arguments=self._queue_arguments()
+        )
+
+    def subscriptions_of(self, consumer: str) -> tuple[Subscription, ...]:
+        return tuple(sub for sub in SUBSCRIPTIONS if sub.consumer == consumer)
+
+    def declare_all(self, channel) -> None:
+        """Declare every exchange, handler queue and dead-letter queue of the installation."""
+        for source in SERVICES:
+            self.exchange(source)(channel).declare()
+        for sub in SUBSCRIPTIONS:
+            self.queue(sub)(channel).declare()
+        for consumer in {sub.consumer for sub in SUBSCRIPTIONS}:
+            self.dead_letter_queue(consumer)(channel).declare()
+
+    def all_queue_names(self) -> list[str]:
+        names = [self.queue_name(sub.consumer, sub.handler) for sub in SUBSCRIPTIONS]
+        return names + sorted({self.dead_letter_queue(sub.consumer).name for sub in SUBSCRIPTIONS})

@@ -1,0 +1,3 @@
+from services.notify.cli import cli
+
+cli()

@@ -1,0 +1,3 @@
+from services.partners.cli import cli
+
+cli()

@@ -1,0 +1,236 @@
+"""deploy/k8s: schema validation with kubernetes-validate, plus the rules a schema cannot express.
+
+kubernetes-validate ships the JSON schemas of the built-in kinds, so those are validated strictly
+(unknown fields rejected). It has no schema for the operator's RabbitmqCluster; its CLI only warns
+and exits 0 on such a kind, so that one is checked here against the subset of the CRD we use.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+
+import kubernetes_validate
+import pytest
+import yaml
+
+from tests.deploy.facts import Osl, load_compose
+from tests.deploy.kubernetes_rules import (
+    CRD_KIND,
+    K8S_DIR,
+    K8S_VERSION,
+    MANIFESTS,
+    NAMESPACE,
+    RULES,
+    SECRET_TEMPLATE,
+    by_kind,
+    config_problems,
+    container_of,
+    find,
+    hpa_problems,
+    ident,
+    kind_of,
+    kustomization,
+    migrate_problems,
+    placement_problems,
+    pod_problems,
+    process_problems,
+    rabbitmq_problems,
+    relay_problems,
+    schema_problems,
+    web_problems,
+)
+
+
+@pytest.fixture()
+def osl():
+    return Osl
+
+
+@pytest.fixture()
+def docs():
+    """A fresh, unshared copy of every manifest, so a test may break one."""
+    return json.loads(json.dumps(MANIFESTS))
+
+
+# --- the real files --------------------------------------------------------------------------------
+
+
+def test_the_chosen_kubernetes_version_is_shipped():
+    """validate() silently falls back to an older schema set; make sure it used ours."""
+    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}
+    assert kubernetes_validate.validate(namespace, K8S_VERSION, strict=True) == K8S_VERSION.rsplit(".", 1)[0]
+
+
+@pytest.mark.parametrize("filename, doc", MANIFESTS, ids=[f"{f}:{ident(d)}" for f, d in MANIFESTS])
+def test_manifest_is_valid(filename, doc):
+    assert schema_problems(doc) == []
+
+
+def test_the_validator_knows_no_rabbitmq_cluster():
+    """If kubernetes-validate ever ships the CRD's schema, validate with it instead of our subset."""
+    cluster = next(doc for _, doc in MANIFESTS if kind_of(doc) == CRD_KIND)
+    with pytest.raises(kubernetes_validate.SchemaNotFoundError):
+        kubernetes_validate.validate(cluster, K8S_VERSION, strict=True)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.__name__ for r in RULES])
+def test_rule(docs, osl, rule):
+    assert rule(docs, osl) == []
+
+
+def test_relays_say_why_they_are_single():
+    for path in K8S_DIR.glob("*.yaml"):
+        text = path.read_text()
+        if re.search(r"args: \[python, -m, services\.\w+, relay\]", text):
+            assert re.search(r"#.*outbox order", text), f"{path.name}: say why the relay runs alone"
+
+
+def test_deployments_match_the_compose_processes(osl):
+    compose_processes = set(load_compose()["services"]) - {"rabbitmq", "postgres", "mailpit", "migrate"}
+    assert compose_processes == set(by_kind(MANIFESTS, "Deployment")) == set(osl.PROCESSES)
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+def test_kustomization_builds():
+    """kubectl's built-in kustomize, offline; every document must come out in the osl namespace."""
+    result = subprocess.run(["kubectl", "kustomize", str(K8S_DIR)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    built = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+    assert len(built) == len(MANIFESTS) - 1  # all but the secret template
+    assert all(d["metadata"].get("namespace") == NAMESPACE for d in built if d["kind"] != "Namespace")
+
+
+# --- every rule can fail ---------------------------------------------------------------------------
+
+
+MISTAKES = {
+    "a relay with two replicas": (
+        relay_problems,
+        lambda d: find(d, "Deployment", "events-relay")["spec"].update(replicas=2),
+    ),
+    "a relay with rolling updates": (
+        relay_problems,
+        lambda d: find(d, "Deployment", "notify-relay")["spec"].pop("strategy"),
+    ),
+    "no readiness probe": (web_problems, lambda d: container_of(d, "events-web").pop("readinessProbe")),
+    "liveness on /readyz": (
+        web_problems,
+        lambda d: container_of(d, "notify-web")["livenessProbe"]["httpGet"].update(path="/readyz"),
+    ),
+    "a Service selecting nothing": (
+        web_problems,
+        lambda d: find(d, "Service", "partners-web")["spec"].update(selector={"app.kubernetes.io/name": "partners"}),
+    ),
+    "a web on the wrong port": (
+        web_problems,
+        lambda d: container_of(d, "partners-web")["ports"][0].update(containerPort=8002),
+    ),
+    "command instead of args": (
+        process_problems,
+        lambda d: container_of(d, "events-consumer").update(command=["python", "-m", "services.events", "consume"]),
+    ),
+    "partners has no consumer": (
+        process_problems,
+        lambda d: container_of(d, "partners-relay").update(args=["python", "-m", "services.partners", "consume"]),
+    ),
+    "a missing Deployment": (
+        process_problems,
+        lambda d: d.remove(
+            next(x for x in d if x[1]["kind"] == "Deployment" and x[1]["metadata"]["name"] == "notify-consumer")
+        ),
+    ),
+    "no memory limit": (pod_problems, lambda d: container_of(d, "events-relay")["resources"]["limits"].pop("memory")),
+    "running as root": (
+        pod_problems,
+        lambda d: find(d, "Deployment", "notify-web")["spec"]["template"]["spec"]["securityContext"].update(
+            runAsUser=0
+        ),
+    ),
+    "no secretRef": (pod_problems, lambda d: container_of(d, "partners-web")["envFrom"].pop()),
+    "an HPA fighting a fixed replica count": (
+        hpa_problems,
+        lambda d: find(d, "Deployment", "events-web")["spec"].update(replicas=3),
+    ),
+    "an HPA on an unknown Deployment": (
+        hpa_problems,
+        lambda d: find(d, "HorizontalPodAutoscaler", "notify-consumer")["spec"]["scaleTargetRef"].update(
+            name="notify-worker"
+        ),
+    ),
+    "a secret in the ConfigMap": (
+        config_problems,
+        lambda d: find(d, "ConfigMap", "osl-config")["data"].update(OSL_ADMIN_TOKEN="abc"),
+    ),
+    "a real value in the secret template": (
+        config_problems,
+        lambda d: find(d, "Secret", "osl-secrets")["stringData"].update(SMTP_PASSWORD="hunter2"),
+    ),
+    "a variable nobody sets": (config_problems, lambda d: find(d, "ConfigMap", "osl-config")["data"].pop("LOG_LEVEL")),
+    "a resource in another namespace": (
+        placement_problems,
+        lambda d: find(d, "Service", "events-web")["metadata"].update(namespace="default"),
+    ),
+    "migrations without the seed": (
+        migrate_problems,
+        lambda d: find(d, "Job", "osl-migrate")["spec"]["template"]["spec"]["containers"][0].update(
+            args=["sh", "-c", "set -e; python -m services.partners db upgrade"]
+        ),
+    ),
+    "a Job that restarts forever": (
+        migrate_problems,
+        lambda d: find(d, "Job", "osl-migrate")["spec"]["template"]["spec"].update(restartPolicy="Always"),
+    ),
+    "a one-node RabbitMQ": (
+        rabbitmq_problems,
+        lambda d: find(d, "RabbitmqCluster", "osl-rabbitmq")["spec"].update(replicas=1),
+    ),
+    "a misspelt RabbitmqCluster field": (
+        rabbitmq_problems,
+        lambda d: find(d, "RabbitmqCluster", "osl-rabbitmq")["spec"].update(replica=3),
+    ),
+    "a broker URL on another host": (
+        rabbitmq_problems,
+        lambda d: find(d, "Secret", "osl-secrets")["stringData"].update(
+            BROKER_URL="amqp://u:p@rabbitmq.osl.svc:5672//"
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_each_rule_catches_its_mistake(docs, osl, mistake):
+    rule, mutate = MISTAKES[mistake]
+    assert rule(docs, osl) == [], "the real manifests must pass before the broken copy means anything"
+    mutate(docs)
+    assert rule(docs, osl) != []
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda d: find(d, "Deployment", "events-web")["spec"].update(replicas="two"),
+        lambda d: container_of(d, "notify-web").update(readinesProbe={"httpGet": {"path": "/readyz", "port": "http"}}),
+        lambda d: find(d, "HorizontalPodAutoscaler", "events-web")["spec"].pop("maxReplicas"),
+        lambda d: find(d, "Job", "osl-migrate")["spec"].update(backoffLimit=-1.5),
+    ],
+    ids=["replicas as a string", "misspelt probe field", "HPA without maxReplicas", "fractional backoffLimit"],
+)
+def test_strict_validation_rejects_broken_manifests(docs, mutate):
+    mutate(docs)
+    assert any(schema_problems(doc) for _, doc in docs)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda k: k["resources"].append(SECRET_TEMPLATE),
+        lambda k: k["resources"].remove("notify.yaml"),
+        lambda k: k.pop("namespace"),
+    ],
+    ids=["applies the secret template", "forgets a file", "no namespace"],
+)
+def test_kustomization_rule_catches_a_mistake(docs, osl, change):
+    kustom = kustomization()
+    change(kustom)
+    assert placement_problems(docs, osl, kustom) != []

@@ -1,0 +1,52 @@
+"""What the bus tests share: a partners app that publishes districts, an events worker that replicates them."""
+
+from sqlalchemy import func, select
+
+from services.events.consumers import HANDLERS as EVENTS_HANDLERS
+from services.events.models import District as ReplicaDistrict
+from services.events.models import InboxMessage
+from services.messaging.consumer import Worker
+from services.partners import operations
+
+
+def create_districts(partners_app, count: int, prefix: str = "Dzielnica") -> list[str]:
+    """Create ``count`` districts through the partners operations, one transaction each."""
+    database = partners_app.extensions["osl"].database
+    names = [f"{prefix} {index:04d} ąęłóśżź" for index in range(count)]
+    for name in names:
+        with database.session() as session:
+            operations.create_district(session, name)
+    return names
+
+
+class CountingHandlers(dict):
+    """The events service's real handlers, counting the calls that returned, with a switchable fault."""
+
+    def __init__(self):
+        self.calls = 0
+        self.failing = False
+        super().__init__({name: self._wrap(handler) for name, handler in EVENTS_HANDLERS.items()})
+
+    def _wrap(self, handler):
+        def counted(session, envelope):
+            if self.failing:
+                raise RuntimeError("the handler's dependency is down")
+            handler(session, envelope)
+            self.calls += 1
+
+        return counted
+
+
+def events_worker(events_app, handlers=None) -> Worker:
+    service = events_app.extensions["osl"]
+    return Worker("events", handlers or CountingHandlers(), service.database, InboxMessage, service.bus)
+
+
+def inbox_count(events_app) -> int:
+    with events_app.extensions["osl"].database.session() as session:
+        return session.scalar(select(func.count()).select_from(InboxMessage))
+
+
+def replica_names(events_app) -> list[str]:
+    with events_app.extensions["osl"].database.session() as session:
+        return sorted(session.scalars(select(ReplicaDistrict.name).where(ReplicaDistrict.deleted_at.is_(None))))

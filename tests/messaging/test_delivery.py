@@ -1,0 +1,104 @@
+"""Nothing lost, nothing twice: the outbox relay and the consumer base, on both stacks."""
+
+import json
+
+import pytest
+from kombu import Producer
+
+from services.messaging.connection import connect
+from services.messaging.dead_letters import list_dead_letters, requeue
+from services.messaging.testing import running, wait_until
+from services.messaging.topology import Topology
+from tests.messaging.helpers import CountingHandlers, create_districts, events_worker, inbox_count, replica_names
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_thousand_messages_take_effect_exactly_once(partners_app, events_app):
+    names = create_districts(partners_app, 1000)
+    handlers = CountingHandlers()
+    worker = events_worker(events_app, handlers)
+    with running(partners_app.extensions["osl"].relay()), running(worker):
+        wait_until(lambda: inbox_count(events_app) == 1000, timeout=120, message="1,000 handled messages")
+    assert replica_names(events_app) == sorted(names)
+    assert handlers.calls == 1000
+    assert worker.deliveries == 1000
+
+
+def test_replaying_the_outbox_changes_nothing(partners_app, events_app):
+    names = create_districts(partners_app, 30)
+    handlers = CountingHandlers()
+    worker = events_worker(events_app, handlers)
+    relay = partners_app.extensions["osl"].relay()
+    with running(relay), running(worker):
+        wait_until(lambda: inbox_count(events_app) == 30, message="30 handled messages")
+        assert relay.replay() == 30
+        assert relay.replay(type_pattern="district.*") == 30
+        assert relay.replay(type_pattern="district.deleted") == 0
+        wait_until(lambda: worker.deliveries == 90, message="the replayed copies delivered")
+    assert handlers.calls == 30
+    assert inbox_count(events_app) == 30
+    assert replica_names(events_app) == sorted(names)
+
+
+def test_a_failing_handler_is_retried_then_dead_lettered_then_requeued_once(partners_app, events_app):
+    settings = events_app.extensions["osl"].bus
+    handlers = CountingHandlers()
+    handlers.failing = True
+    worker = events_worker(events_app, handlers)
+    create_districts(partners_app, 1, prefix="Awaria")
+    with running(partners_app.extensions["osl"].relay()), running(worker):
+        letters = wait_until(lambda: list_dead_letters(settings, "events"), message="a dead letter")
+        assert worker.deliveries == settings.max_attempts
+        assert len(letters) == 1
+        assert letters[0].type == "district.created"
+        assert letters[0].attempts == settings.max_attempts
+        assert letters[0].queue == Topology(settings).queue_name("events", "partners-replica")
+        assert "the handler's dependency is down" in letters[0].error
+        assert inbox_count(events_app) == 0
+
+        handlers.failing = False
+        assert requeue(settings, "events") == 1
+        wait_until(lambda: inbox_count(events_app) == 1, message="the requeued message handled")
+        assert requeue(settings, "events") == 0
+    assert handlers.calls == 1
+    assert list_dead_letters(settings, "events") == []
+
+
+def _publish_raw(settings, body: bytes, routing_key: str) -> None:
+    topology = Topology(settings)
+    with connect(settings) as connection:
+        channel = connection.channel()
+        topology.declare_all(channel)
+        Producer(channel).publish(body, exchange=topology.exchange_name("partners"), routing_key=routing_key,
+                                  content_type="application/cloudevents+json", content_encoding="utf-8")
+
+
+def _envelope(type_name: str, data: dict) -> bytes:
+    return json.dumps({"specversion": "1.0", "id": f"bad-{type_name}-{len(data)}", "source": "/elsewhere",
+                       "type": type_name, "time": "2026-11-23T10:00:00+00:00",
+                       "datacontenttype": "application/json", "data": data}).encode()
+
+
+def test_bad_messages_go_to_the_dead_letter_queue_and_the_consumer_keeps_going(partners_app, events_app):
+    settings = events_app.extensions["osl"].bus
+    handlers = CountingHandlers()
+    worker = events_worker(events_app, handlers)
+    with running(worker):
+        _publish_raw(settings, b"{not json", "district.created")
+        _publish_raw(settings, _envelope("district.exploded", {"id": 1}), "district.updated")
+        _publish_raw(settings, _envelope("district.created", {"id": 1, "name": "X", "slug": "Not A Slug",
+                                                               "version": 1}), "district.created")
+        _publish_raw(settings, json.dumps([1, 2]).encode(), "district.created")
+        letters = wait_until(lambda: (found := list_dead_letters(settings, "events")) and len(found) == 4 and found,
+                             message="four dead letters")
+        create_districts(partners_app, 1, prefix="Po awarii")
+        with running(partners_app.extensions["osl"].relay()):
+            wait_until(lambda: inbox_count(events_app) == 1, message="a good message after the bad ones")
+    errors = sorted(letter.error for letter in letters)
+    assert all(error.startswith("malformed: ") for error in errors)
+    assert any("not JSON" in error for error in errors)
+    assert any("unknown message type 'district.exploded'" in error for error in errors)
+    assert any("slug" in error for error in errors)
+    assert any("not a JSON object" in error for error in errors)
+    assert handlers.calls == 1

@@ -1,0 +1,93 @@
+"""Every service: health checks, JSON errors, OpenAPI and offline docs."""
+
+import pytest
+
+from services.events import create_app as create_events
+from services.messaging.settings import BusSettings
+from services.notify import create_app as create_notify
+from services.partners import create_app as create_partners
+
+FACTORIES = {"partners": create_partners, "events": create_events, "notify": create_notify}
+
+
+@pytest.fixture(params=sorted(FACTORIES))
+def app(request, tmp_path):
+    bus = BusSettings(broker_url="filesystem://", bus_dir=tmp_path / "bus", prefix="osl-web")
+    app = FACTORIES[request.param]({"DATABASE_URL": f"sqlite:///{tmp_path}/{request.param}.db", "BUS": bus})
+    app.extensions["osl"].upgrade_database()
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    return app
+
+
+def test_healthz_says_the_process_is_alive(app):
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "service": app.extensions["osl"].name}
+
+
+def test_readyz_is_200_when_database_and_broker_answer(app):
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200, response.json
+    assert response.json["checks"] == {"database": "ok", "broker": "ok"}
+
+
+def test_readyz_is_503_and_names_a_broker_that_is_down(app):
+    app.extensions["osl"].bus = BusSettings(broker_url="amqp://guest:guest@127.0.0.1:1//")
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"
+    assert response.json["down"] == ["broker"]
+    assert response.json["checks"]["database"] == "ok"
+    assert "guest:guest" not in response.get_data(as_text=True)
+
+
+def test_readyz_is_503_and_names_a_database_that_is_down(tmp_path):
+    bus = BusSettings(broker_url="filesystem://", bus_dir=tmp_path / "bus")
+    app = create_events({"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "BUS": bus})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["down"] == ["database"]
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [("get", "/no/such/page", 404), ("post", "/healthz", 405)])
+def test_http_errors_are_json(app, method, path, status):
+    response = getattr(app.test_client(), method)(path)
+    assert response.status_code == status
+    assert response.is_json
+    assert response.json["code"] == status
+    assert response.json["status"]
+
+
+def test_an_unexpected_error_is_a_json_500_without_a_traceback(app, caplog):
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert response.json == {"code": 500, "status": "Internal Server Error"}
+    assert "secret internals" not in response.get_data(as_text=True)
+    assert "secret internals" in caplog.text  # but the log has it, for the people who run the service
+
+
+def test_openapi_and_offline_docs_are_served(app):
+    client = app.test_client()
+    spec = client.get("/openapi.json")
+    assert spec.status_code == 200
+    assert spec.json["info"]["title"] == f"OSL {app.extensions['osl'].name}"
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    page = docs.get_data(as_text=True)
+    assert "/docs/assets/swagger-ui-bundle.js" in page
+    assert "https://" not in page.split("<body", 1)[0]  # no CDN in the head
+    asset = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    asset.close()
+
+
+def test_a_request_id_is_echoed_and_made_when_missing(app):
+    client = app.test_client()
+    assert client.get("/healthz", headers={"X-Request-ID": "req-12345678"}).headers["X-Request-ID"] == "req-12345678"
+    made = client.get("/healthz").headers["X-Request-ID"]
+    assert len(made) == 36
+    assert client.get("/healthz", headers={"X-Request-ID": "bad id <x>"}).headers["X-Request-ID"] != "bad id <x>"

@@ -1,0 +1,26 @@
+"""The code stays as style.md asks: ruff clean at line length 120, and no service imports another."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ("partners", "events", "notify")
+
+
+def test_ruff_finds_nothing():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "services", "tests", "bench"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_service_imports_another():
+    offenders = []
+    for service in SERVICES:
+        others = "|".join(other for other in SERVICES if other != service)
+        pattern = re.compile(rf"^\s*(from|import)\s+services\.({others})\b", re.MULTILINE)
+        for path in (ROOT / "services" / service).rglob("*.py"):
+            if pattern.search(path.read_text()):
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
