@@ -3,7 +3,8 @@
 The stock transport creates a message file and only then writes into it, and likewise an exchange's binding table.
 A consumer polling the folder can claim the file while it is still empty and crash on it (seen here under load);
 a process binding a queue can read an empty table. Here each file is written whole under a hidden scratch name
-and then renamed (or linked) into place, so readers see all of it or nothing.
+and then renamed (or linked) into place, so readers see all of it or nothing. A binding is also always written
+to its table file, even when another connection of the same process has declared it already.
 """
 
 import os
@@ -32,6 +33,18 @@ def _write_atomically(path: str, data: bytes, *, replace: bool) -> None:
 
 
 class Channel(filesystem.Channel):
+    def queue_bind(self, queue, exchange=None, routing_key="", arguments=None, **kwargs):
+        exchange = exchange or "amq.direct"
+        if not self.state.has_binding(queue, exchange, routing_key):
+            super().queue_bind(queue, exchange, routing_key, arguments, **kwargs)
+            return
+        # kombu keeps bindings in memory shared by every connection of the process, and skips a binding it
+        # already knows. Another thread may have recorded it there but not yet in the table file, and a publish
+        # in between would miss the queue (seen in tests: relay and consumer in one process). Writing it to the
+        # file again is harmless: _queue_bind adds an entry only if it is missing.
+        meta = self.typeof(exchange).prepare_bind(queue, exchange, routing_key, arguments)
+        self._queue_bind(exchange, *meta)
+
     def _put(self, queue, payload, **kwargs):
         # The same name pattern as kombu's, which its _get sorts and filters on.
         filename = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"

@@ -47,3 +47,17 @@ def test_a_binding_table_is_created_whole(tmp_path):
         channel.queue_bind("q", "osl.partners", "district.*")
         assert [entry.queue for entry in channel.get_table("osl.partners")] == ["q"]
     assert not [path for path in (tmp_path / "control").iterdir() if path.name.endswith(".part")]
+
+
+def test_a_binding_known_in_memory_is_still_written_to_the_table(tmp_path):
+    # kombu shares declared bindings between all connections of a process. Another thread may have recorded a
+    # binding in memory and not yet written the file; a second declaration must not take that as done.
+    settings = BusSettings(broker_url="filesystem://", bus_dir=tmp_path)
+    with connect(settings) as connection:
+        channel = connection.channel()
+        channel.exchange_declare("osl.partners", type="topic")
+        channel.queue_declare("events.q")
+        channel.state.binding_declare("events.q", "osl.partners", "district.*", None)
+        assert channel.get_table("osl.partners") == []
+        channel.queue_bind("events.q", "osl.partners", "district.*")
+        assert [entry.queue for entry in channel.get_table("osl.partners")] == ["events.q"]
