@@ -1,9 +1,11 @@
 """Looking into a consumer service's dead-letter queue, and sending its messages back to their handlers."""
 
 import json
+import socket
+import time
 from dataclasses import dataclass
 
-from kombu import Producer
+from kombu import Consumer, Producer
 
 from services.messaging.connection import connect
 from services.messaging.consumer import ATTEMPT, ERROR, FAILED_AT, ORIGIN_QUEUE, RETRY_AT, republish
@@ -35,12 +37,25 @@ def _describe(message) -> DeadLetter:
                       int(headers.get(ATTEMPT, 0)), str(headers.get(FAILED_AT, "")))
 
 
-def _drain(channel, queue) -> list:
-    """Take every message off ``queue`` without acking; they are held until acked or given back."""
+def _drain(connection, channel, queue, quiet_seconds: float = 1.0) -> list:
+    """Take every message off ``queue`` without acking; they are held until acked or given back.
+
+    This consumes rather than using ``basic.get``: on RabbitMQ 3.10 a ``basic.get`` on a quorum queue can fail
+    with ``noproc`` (seen in CI), while a consumer is the path every handler already takes.
+    """
     bound = queue(channel)
-    held = []
-    while (message := bound.get(no_ack=False)) is not None:
-        held.append(message)
+    _, expected, _ = bound.queue_declare(passive=True)
+    held: list = []
+    if not expected:
+        return held
+    consumer = Consumer(channel, queues=[bound], on_message=held.append, no_ack=False)
+    with consumer:
+        deadline = time.monotonic() + max(5.0, quiet_seconds)
+        while len(held) < expected and time.monotonic() < deadline:
+            try:
+                connection.drain_events(timeout=quiet_seconds)
+            except socket.timeout:
+                continue
     return held
 
 
@@ -50,7 +65,7 @@ def list_dead_letters(settings: BusSettings, service: str) -> list[DeadLetter]:
     with connect(settings) as connection:
         channel = connection.channel()
         topology.declare_all(channel)
-        held = _drain(channel, topology.dead_letter_queue(service))
+        held = _drain(connection, channel, topology.dead_letter_queue(service))
         letters = [_describe(message) for message in held]
         for message in held:
             message.requeue()
@@ -65,7 +80,7 @@ def requeue(settings: BusSettings, service: str, message_ids: set[str] | None = 
         channel = connection.channel()
         topology.declare_all(channel)
         producer = Producer(connection.channel())
-        for message in _drain(channel, topology.dead_letter_queue(service)):
+        for message in _drain(connection, channel, topology.dead_letter_queue(service)):
             letter = _describe(message)
             if (message_ids is not None and letter.message_id not in message_ids) or letter.queue == "?":
                 message.requeue()
