@@ -1,7 +1,6 @@
 """Looking into a consumer service's dead-letter queue, and sending its messages back to their handlers."""
 
 import json
-import socket
 import time
 from dataclasses import dataclass
 
@@ -54,7 +53,7 @@ def _drain(connection, channel, queue, quiet_seconds: float = 1.0) -> list:
         while len(held) < expected and time.monotonic() < deadline:
             try:
                 connection.drain_events(timeout=quiet_seconds)
-            except socket.timeout:
+            except TimeoutError:
                 continue
     return held
 
