@@ -31,7 +31,10 @@ class Subscription:
 
 
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
-    Subscription("events", "partners-replica", "partners", ("district.*",)),
+    # One queue for all the partners data the events service copies, so that it arrives in the order it was made.
+    Subscription("events", "partners-replica", "partners", (
+        "district.*", "centre.*", "organisation.#", "admin_key.*", "partnership.*", "membership.*", "meeting.*",
+    )),
     Subscription("notify", "partners-replica", "partners", ("district.*",)),
 )
 

@@ -1,17 +1,153 @@
-"""Messages published by the partners service. Each carries the full public snapshot of its record."""
+"""Messages published by the partners service. Each carries the full public snapshot of its record.
+
+Every snapshot has the record's ``id`` and ``version``; the version increases on every change, so a replica can
+ignore a snapshot older than the one it holds. A ``*.deleted`` message carries the last snapshot. Related records are
+named by id: a consumer builds its replica of them from their own messages. People (individual partners) are
+personal data and never leave the partners service: a membership of a person says only ``member_kind: person``.
+"""
 
 from marshmallow import Schema, fields, validate
 
 from services.messaging.registry import register
 
+SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase ASCII letters, digits and hyphens.")
+CENTRE_KINDS = ("osl", "dosl")
+ORGANISATION_KINDS = ("ngo", "public_institution", "school", "library", "parish", "business", "informal_group",
+                      "municipal")
+PARTNERSHIP_STATUSES = ("forming", "active", "ended")
+MEMBER_ROLES = ("coordinator", "member", "observer")
+MEMBER_KINDS = ("organisation", "person")
+CONTRIBUTION_KINDS = ("people", "material_resources", "ideas", "free_time")
+MEETING_STATUSES = ("planned", "held", "cancelled")
+#: What an organisation's key may do: post and edit its own events; add meetings to partnerships it coordinates.
+API_KEY_SCOPES = ("events", "meetings")
 
-class DistrictSnapshot(Schema):
+
+def _text(max_length: int, **kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(max=max_length), **kwargs)
+
+
+def _optional(field_class, **kwargs):
+    return field_class(required=False, load_default=None, allow_none=True, **kwargs)
+
+
+class Snapshot(Schema):
     id = fields.Integer(required=True, strict=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    slug = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$"))
-    #: Increases on every change, so a replica can ignore a snapshot older than the one it holds.
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
 
 
-for _name in ("district.created", "district.updated", "district.deleted"):
-    register(_name, "partners", DistrictSnapshot())
+class DistrictSnapshot(Snapshot):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    slug = fields.String(required=True, validate=SLUG)
+
+
+class CentreSnapshot(Snapshot):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    slug = fields.String(required=True, validate=SLUG)
+    kind = fields.String(required=True, validate=validate.OneOf(CENTRE_KINDS))
+    district_id = fields.Integer(required=True, strict=True)
+    operator_id = fields.Integer(required=True, strict=True)
+    address = _optional(fields.String, validate=validate.Length(max=300))
+    email = _optional(fields.String, validate=validate.Length(max=200))
+    phone = _optional(fields.String, validate=validate.Length(max=50))
+    website = _optional(fields.String, validate=validate.Length(max=300))
+    started_year = _optional(fields.Integer, strict=True)
+    latitude = _optional(fields.Float)
+    longitude = _optional(fields.Float)
+
+
+class OrganisationSnapshot(Snapshot):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    slug = fields.String(required=True, validate=SLUG)
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    krs = _optional(fields.String, validate=validate.Regexp(r"^\d{10}$"))
+    email = _optional(fields.String, validate=validate.Length(max=200))
+    phone = _optional(fields.String, validate=validate.Length(max=50))
+    website = _optional(fields.String, validate=validate.Length(max=300))
+
+
+class ApiKeySnapshot(Schema):
+    """A key's public facts. The key itself never travels: only its SHA-256 hash, to check it against."""
+
+    key_id = fields.Integer(required=True, strict=True)
+    #: The first characters of the key, to tell keys apart in lists and logs.
+    prefix = fields.String(required=True, validate=validate.Length(min=4, max=16))
+    #: Hex SHA-256 of the whole key.
+    hash = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+    scopes = fields.List(fields.String(), required=True)
+    issued_at = fields.AwareDateTime(required=True, format="iso")
+    revoked_at = _optional(fields.AwareDateTime, format="iso")
+
+
+class OrganisationKeySnapshot(ApiKeySnapshot):
+    organisation_id = fields.Integer(required=True, strict=True)
+    scopes = fields.List(fields.String(validate=validate.OneOf(API_KEY_SCOPES)), required=True)
+
+
+class AdminKeySnapshot(ApiKeySnapshot):
+    scopes = fields.List(fields.String(validate=validate.OneOf(("admin",))), required=True)
+
+
+class PartnershipSnapshot(Snapshot):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    district_id = fields.Integer(required=True, strict=True)
+    centre_id = _optional(fields.Integer, strict=True)
+    status = fields.String(required=True, validate=validate.OneOf(PARTNERSHIP_STATUSES))
+    description = fields.String(required=True)
+
+
+class Contribution(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(CONTRIBUTION_KINDS))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class MembershipSnapshot(Snapshot):
+    partnership_id = fields.Integer(required=True, strict=True)
+    member_kind = fields.String(required=True, validate=validate.OneOf(MEMBER_KINDS))
+    #: Set when the member is an organisation; a person is never named outside the partners service.
+    organisation_id = _optional(fields.Integer, strict=True)
+    role = fields.String(required=True, validate=validate.OneOf(MEMBER_ROLES))
+    joined_on = _optional(fields.Date)
+    left_on = _optional(fields.Date)
+    potential = fields.List(fields.Nested(Contribution), required=True)
+
+
+class AgreementSnapshot(Snapshot):
+    partnership_id = fields.Integer(required=True, strict=True)
+    signed_on = _optional(fields.Date)
+    valid_from = _optional(fields.Date)
+    valid_until = _optional(fields.Date)
+    signatory_ids = fields.List(fields.Integer(strict=True), required=True)
+    document_ref = _optional(fields.String, validate=validate.Length(max=300))
+
+
+class MeetingSnapshot(Snapshot):
+    partnership_id = fields.Integer(required=True, strict=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    agenda = fields.String(required=True)
+    #: With the Europe/Warsaw offset of that day, e.g. 2026-10-30T17:00:00+01:00.
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    timezone = fields.String(required=True, validate=validate.Equal("Europe/Warsaw"))
+    #: Where: a centre, or a free-text address, or neither when not yet known.
+    centre_id = _optional(fields.Integer, strict=True)
+    address = _optional(fields.String, validate=validate.Length(max=300))
+    status = fields.String(required=True, validate=validate.OneOf(MEETING_STATUSES))
+    updated_at = fields.AwareDateTime(required=True, format="iso")
+
+
+_MESSAGES = {
+    DistrictSnapshot: ("district.created", "district.updated", "district.deleted"),
+    CentreSnapshot: ("centre.created", "centre.updated", "centre.deleted"),
+    OrganisationSnapshot: ("organisation.created", "organisation.updated", "organisation.deleted"),
+    OrganisationKeySnapshot: ("organisation.api_key.issued", "organisation.api_key.revoked"),
+    AdminKeySnapshot: ("admin_key.issued", "admin_key.revoked"),
+    PartnershipSnapshot: ("partnership.created", "partnership.updated", "partnership.deleted"),
+    MembershipSnapshot: ("membership.added", "membership.updated", "membership.removed"),
+    AgreementSnapshot: ("agreement.signed", "agreement.updated"),
+    MeetingSnapshot: ("meeting.planned", "meeting.updated", "meeting.cancelled"),
+}
+
+for _schema, _names in _MESSAGES.items():
+    for _name in _names:
+        register(_name, "partners", _schema())
