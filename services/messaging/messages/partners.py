@@ -46,7 +46,8 @@ class CentreSnapshot(Snapshot):
     slug = fields.String(required=True, validate=SLUG)
     kind = fields.String(required=True, validate=validate.OneOf(CENTRE_KINDS))
     district_id = fields.Integer(required=True, strict=True)
-    operator_id = fields.Integer(required=True, strict=True)
+    #: The organisation that runs it (MOPS or an NGO); empty where the sources do not say.
+    operator_id = _optional(fields.Integer, strict=True)
     address = _optional(fields.String, validate=validate.Length(max=300))
     email = _optional(fields.String, validate=validate.Length(max=200))
     phone = _optional(fields.String, validate=validate.Length(max=50))
