@@ -32,9 +32,29 @@ def create_app(config: dict | None = None) -> Flask:
     )
     api = Api()
     init_app(app, api, service)
-    from services.partners.api import districts
+    from services.partners.api import BLUEPRINTS
     from services.partners.cli import seed_command
 
-    api.register_blueprint(districts)
+    credentials = "OSL_ADMIN_TOKEN, an admin key or an organisation's key"
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "description": credentials})
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
     app.cli.add_command(seed_command)
+    _explain_preconditions(app, api)
     return app
+
+
+#: flask-smorest's ETag errors carry no message; these say what to do.
+PRECONDITION_MESSAGES = {
+    412: "This record changed since you read it: GET it again and send its new ETag in If-Match.",
+    428: "Send If-Match with the ETag from your last GET of this record.",
+}
+
+
+def _explain_preconditions(app: Flask, api: Api) -> None:
+    def explain(exc):
+        exc.data = {**(getattr(exc, "data", None) or {}), "message": PRECONDITION_MESSAGES[exc.code]}
+        return api.handle_http_exception(exc)
+
+    for code in PRECONDITION_MESSAGES:
+        app.register_error_handler(code, explain)

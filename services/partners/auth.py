@@ -1,9 +1,29 @@
-"""Who may write: for now the bootstrap admin token (OSL_ADMIN_TOKEN)."""
+"""Who is calling: the bootstrap admin token, an admin key, an organisation's key, or nobody.
+
+Keys are looked up by their SHA-256 and compared in constant time. A key never appears in a response (except once,
+when issued), a message or a log line.
+"""
 
 import hmac
+from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_smorest import abort
+from sqlalchemy import select
+
+from services.messaging.web import request_session
+from services.partners.models import ApiKey
+from services.partners.operations import hash_key, is_coordinator
+
+
+@dataclass(frozen=True)
+class Caller:
+    is_admin: bool
+    organisation_id: int | None = None
+    scopes: tuple[str, ...] = ()
+
+
+ADMIN = Caller(is_admin=True, scopes=("admin",))
 
 
 def bearer_token() -> str | None:
@@ -12,11 +32,52 @@ def bearer_token() -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def require_admin() -> None:
-    """Abort 401 without credentials and 403 with wrong ones."""
-    token = bearer_token()
-    if token is None:
-        abort(401, message="This needs an admin token: send 'Authorization: Bearer <token>'.")
+def _authenticate(token: str) -> Caller:
     expected = current_app.config.get("ADMIN_TOKEN") or ""
-    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
-        abort(403, message="This token may not change partners data.")
+    if expected and hmac.compare_digest(token.encode(), expected.encode()):
+        return ADMIN
+    digest = hash_key(token)
+    key = request_session().scalar(select(ApiKey).where(ApiKey.hash == digest))
+    if key is None or not hmac.compare_digest(key.hash, digest):
+        abort(401, message="This token or API key is not known.")
+    if key.revoked_at is not None:
+        abort(401, message=f"This API key was revoked on {key.revoked_at:%Y-%m-%d}.")
+    if key.is_admin:
+        return ADMIN
+    return Caller(is_admin=False, organisation_id=key.organisation_id, scopes=tuple(key.scopes))
+
+
+def current_caller() -> Caller | None:
+    """The caller, or None without credentials; aborts 401 for an unknown or revoked key."""
+    if "caller" not in g:
+        token = bearer_token()
+        g.caller = None if token is None else _authenticate(token)
+    return g.caller
+
+
+def is_admin() -> bool:
+    caller = current_caller()
+    return caller is not None and caller.is_admin
+
+
+def require_admin() -> Caller:
+    """Abort 401 without credentials or with a bad key, and 403 with an organisation's key."""
+    caller = current_caller()
+    if caller is None:
+        abort(401, message="This needs an admin token: send 'Authorization: Bearer <token>'.")
+    if not caller.is_admin:
+        abort(403, message="An organisation's API key may not do this; it needs an admin token.")
+    return caller
+
+
+def require_meeting_writer(partnership_id: int) -> Caller:
+    """Admins, and the key of an organisation that currently coordinates this partnership."""
+    caller = current_caller()
+    if caller is None:
+        abort(401, message="This needs an admin token or the API key of the partnership's coordinator.")
+    if caller.is_admin:
+        return caller
+    if "meetings" not in caller.scopes or not is_coordinator(request_session(), partnership_id,
+                                                               caller.organisation_id):
+        abort(403, message="Only an admin or the partnership's current coordinator may change its meetings.")
+    return caller

@@ -1,0 +1,159 @@
+"""A partnership's agreements (public reads, admin writes) and meetings (its members read, coordinators write)."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from services.messaging.messages.partners import MEETING_STATUSES
+from services.messaging.web import request_session
+from services.partners import operations
+from services.partners.api.common import (
+    changing,
+    get_or_404,
+    page,
+    replacement,
+    show_private,
+    update_item,
+    version_etag,
+)
+from services.partners.auth import current_caller, require_admin, require_meeting_writer
+from services.partners.models import Agreement, Meeting, Partnership
+from services.partners.schemas import AgreementSchema, MeetingSchema
+from services.partners.schemas.common import update_schema
+
+records = Blueprint("partnership_records", __name__, url_prefix="/api/v1/partnerships",
+                    description="A partnership's signed agreements and partner meetings.")
+
+
+class MeetingListArgs(Schema):
+    status = fields.String(validate=validate.OneOf(MEETING_STATUSES))
+
+
+def _partnership(partnership_id: int) -> Partnership:
+    return get_or_404(Partnership, "partnership", id=partnership_id)
+
+
+def _may_read_meetings(partnership_id: int) -> None:
+    """Admins and the keys of the partnership's current member organisations read its meetings."""
+    caller = current_caller()
+    if caller is None:
+        abort(401, message="Meetings are for the partnership's members: send an admin token or a member's API key.")
+    if caller.is_admin:
+        show_private(True)
+        return
+    session = request_session()
+    if operations.current_membership(session, partnership_id, organisation_id=caller.organisation_id) is None:
+        abort(403, message="Only the partnership's members may read its meetings.")
+    show_private(operations.is_coordinator(session, partnership_id, caller.organisation_id))
+
+
+@records.route("/<int:partnership_id>/agreements/")
+class Agreements(MethodView):
+    @records.response(200, AgreementSchema(many=True))
+    @records.paginate()
+    def get(self, pagination_parameters, partnership_id):
+        """List the partnership's agreements, oldest first"""
+        _partnership(partnership_id)
+        query = select(Agreement).where(Agreement.partnership_id == partnership_id)
+        return page(query, pagination_parameters, key=lambda agreement: agreement.id)
+
+    @records.arguments(AgreementSchema)
+    @records.response(201, AgreementSchema)
+    def post(self, data, partnership_id):
+        """Record a signed agreement (admin)"""
+        require_admin()
+        partnership = _partnership(partnership_id)
+        with changing() as session:
+            agreement = operations.sign_agreement(session, partnership, data)
+        return agreement
+
+
+@records.route("/<int:partnership_id>/agreements/<int:agreement_id>")
+class AgreementItem(MethodView):
+    @records.etag
+    @records.response(200, AgreementSchema)
+    def get(self, partnership_id, agreement_id):
+        """Get one agreement"""
+        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
+                               partnership_id=partnership_id)
+        records.set_etag(version_etag(agreement))
+        return agreement
+
+    @records.etag
+    @records.arguments(update_schema(AgreementSchema))
+    @records.response(200, AgreementSchema)
+    def patch(self, data, partnership_id, agreement_id):
+        """Change an agreement (admin)"""
+        require_admin()
+        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
+                               partnership_id=partnership_id)
+        return update_item(records, agreement, operations.update_agreement, data)
+
+    @records.etag
+    @records.arguments(AgreementSchema)
+    @records.response(200, AgreementSchema)
+    def put(self, data, partnership_id, agreement_id):
+        """Replace an agreement: fields left out are emptied (admin)"""
+        require_admin()
+        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
+                               partnership_id=partnership_id)
+        values = replacement(AgreementSchema, data, signatory_ids=[])
+        return update_item(records, agreement, operations.update_agreement, values)
+
+
+@records.route("/<int:partnership_id>/meetings/")
+class Meetings(MethodView):
+    @records.arguments(MeetingListArgs, location="query")
+    @records.response(200, MeetingSchema(many=True))
+    @records.paginate()
+    def get(self, args, pagination_parameters, partnership_id):
+        """List the partnership's meetings by start (admin or a member's key); filter by status"""
+        _partnership(partnership_id)
+        _may_read_meetings(partnership_id)
+        query = select(Meeting).where(Meeting.partnership_id == partnership_id)
+        return page(query, pagination_parameters, args, key=lambda meeting: (meeting.starts_at, meeting.id))
+
+    @records.arguments(MeetingSchema)
+    @records.response(201, MeetingSchema)
+    def post(self, data, partnership_id):
+        """Plan a meeting (admin, or the coordinator's key)"""
+        partnership = _partnership(partnership_id)
+        require_meeting_writer(partnership_id)
+        show_private(True)
+        with changing() as session:
+            meeting = operations.plan_meeting(session, partnership, data)
+        return meeting
+
+
+@records.route("/<int:partnership_id>/meetings/<int:meeting_id>")
+class MeetingItem(MethodView):
+    @records.etag
+    @records.response(200, MeetingSchema)
+    def get(self, partnership_id, meeting_id):
+        """Get one meeting (admin or a member's key); minutes for admins and coordinators"""
+        meeting = get_or_404(Meeting, "meeting of this partnership", id=meeting_id, partnership_id=partnership_id)
+        _may_read_meetings(partnership_id)
+        records.set_etag(version_etag(meeting))
+        return meeting
+
+    @records.etag
+    @records.arguments(update_schema(MeetingSchema))
+    @records.response(200, MeetingSchema)
+    def patch(self, data, partnership_id, meeting_id):
+        """Change, hold or cancel a meeting, or add its minutes (admin, or the coordinator's key)"""
+        meeting = get_or_404(Meeting, "meeting of this partnership", id=meeting_id, partnership_id=partnership_id)
+        require_meeting_writer(partnership_id)
+        show_private(True)
+        return update_item(records, meeting, operations.update_meeting, data)
+
+    @records.etag
+    @records.arguments(MeetingSchema)
+    @records.response(200, MeetingSchema)
+    def put(self, data, partnership_id, meeting_id):
+        """Replace a meeting: fields left out go back to their defaults (admin, or the coordinator's key)"""
+        meeting = get_or_404(Meeting, "meeting of this partnership", id=meeting_id, partnership_id=partnership_id)
+        require_meeting_writer(partnership_id)
+        show_private(True)
+        values = replacement(MeetingSchema, data, agenda="", status="planned")
+        return update_item(records, meeting, operations.update_meeting, values)

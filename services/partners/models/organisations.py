@@ -1,0 +1,73 @@
+"""Who takes part: organisations (with their API keys) and individual people."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.partners.models.base import Base, UTCDateTime, utcnow
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The Polish name, as registered.
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    #: One of ORGANISATION_KINDS: ngo, municipal, school...
+    kind: Mapped[str] = mapped_column(String(30))
+    #: The NGO register number: 10 digits, or NULL.
+    krs: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    #: Public contacts.
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    FIELDS = ("name", "slug", "kind", "krs", "email", "phone", "website")
+
+    def snapshot(self) -> dict:
+        return {"id": self.id, "version": self.version, **{name: getattr(self, name) for name in self.FIELDS}}
+
+
+class Person(Base):
+    """An individual partner. Personal data: admins only, never in a message."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    FIELDS = ("name", "email", "phone")
+
+
+class ApiKey(Base):
+    """A key's hash and facts; the key itself is shown once and never stored. No organisation: an admin key."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)
+    #: The first 12 characters, to tell keys apart.
+    prefix: Mapped[str] = mapped_column(String(16))
+    #: Hex SHA-256 of the whole key.
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list] = mapped_column(JSON)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.organisation_id is None
+
+    def snapshot(self) -> dict:
+        data = {"key_id": self.id, "prefix": self.prefix, "hash": self.hash, "scopes": list(self.scopes),
+                "issued_at": self.issued_at.isoformat(),
+                "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None}
+        if not self.is_admin:
+            data["organisation_id"] = self.organisation_id
+        return data

@@ -1,0 +1,54 @@
+"""Where things happen: the city's districts and the centres (OSL, DOSL) in them."""
+
+from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from services.partners.models.base import Base
+
+
+class District(Base):
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The Polish name, as written: "Śródmieście".
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    #: ASCII form for URLs: "srodmiescie".
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    #: Increases on every change; the ETag and the replicas' ordering.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    def snapshot(self) -> dict:
+        return {"id": self.id, "name": self.name, "slug": self.slug, "version": self.version}
+
+
+class Centre(Base):
+    __tablename__ = "centres"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: "OSL Raków", "DOSL Błeszno".
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    #: "osl" or "dosl".
+    kind: Mapped[str] = mapped_column(String(10))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    #: The organisation that runs it; NULL where the sources do not say.
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    district: Mapped[District] = relationship()
+
+    @property
+    def district_slug(self) -> str:
+        return self.district.slug
+
+    FIELDS = ("name", "slug", "kind", "district_id", "operator_id", "address", "email", "phone", "website",
+              "started_year", "latitude", "longitude")
+
+    def snapshot(self) -> dict:
+        return {"id": self.id, "version": self.version, **{name: getattr(self, name) for name in self.FIELDS}}

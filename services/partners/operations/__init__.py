@@ -1,0 +1,50 @@
+"""Every change to the partners service's state. Each writes its outbox message in the caller's transaction."""
+
+from services.partners.operations.common import Conflict, Invalid, make_slug, polish_key
+from services.partners.operations.meetings import (
+    plan_meeting,
+    sign_agreement,
+    update_agreement,
+    update_meeting,
+    warsaw_to_utc,
+)
+from services.partners.operations.organisations import (
+    create_organisation,
+    create_person,
+    delete_organisation,
+    delete_person,
+    hash_key,
+    issue_key,
+    organisation_keys,
+    revoke_key,
+    update_organisation,
+    update_person,
+)
+from services.partners.operations.partnerships import (
+    add_member,
+    create_partnership,
+    current_membership,
+    delete_partnership,
+    is_coordinator,
+    remove_member,
+    update_member,
+    update_partnership,
+)
+from services.partners.operations.places import (
+    create_centre,
+    create_district,
+    delete_centre,
+    delete_district,
+    ensure_district,
+    update_centre,
+    update_district,
+)
+
+__all__ = [
+    "Conflict", "Invalid", "make_slug", "polish_key", "plan_meeting", "sign_agreement", "update_agreement",
+    "update_meeting", "warsaw_to_utc", "create_organisation", "create_person", "delete_organisation",
+    "delete_person", "hash_key", "issue_key", "organisation_keys", "revoke_key", "update_organisation",
+    "update_person", "add_member", "create_partnership", "current_membership", "delete_partnership",
+    "is_coordinator", "remove_member", "update_member", "update_partnership", "create_centre", "create_district",
+    "delete_centre", "delete_district", "ensure_district", "update_centre", "update_district",
+]

@@ -1,0 +1,103 @@
+"""What every change shares: the errors it may raise, slugs, Polish ordering, and publishing one message."""
+
+import logging
+
+from slugify import slugify
+from sqlalchemy import select
+
+from services.messaging.outbox import add_message
+from services.partners.models import OutboxMessage
+
+log = logging.getLogger("services.partners.operations")
+
+#: The Polish alphabet; letters outside it sort after it, by code point.
+POLISH_ALPHABET = "aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż"
+_RANK = {letter: rank for rank, letter in enumerate(POLISH_ALPHABET)}
+
+
+class Conflict(Exception):
+    """The change would break a uniqueness or reference rule; the message says which."""
+
+
+class Invalid(Exception):
+    """The input is well formed but names something that does not fit; ``field`` says which input."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def make_slug(name: str) -> str:
+    """ASCII slug that keeps Polish names readable: 'Śródmieście' → 'srodmiescie', 'Północ' → 'polnoc'."""
+    return slugify(name, replacements=[["ł", "l"], ["Ł", "L"]])
+
+
+def polish_key(text: str) -> tuple:
+    """Sort key for Polish alphabetical order (Ś after S, Ł after L), the same on every database."""
+    lowered = text.casefold()
+    return tuple(_RANK.get(char, len(_RANK) + ord(char)) for char in lowered), text
+
+
+def publish(session, type_name: str, data: dict) -> None:
+    add_message(session, OutboxMessage, type_name, data)
+
+
+def ensure_unique(session, model, label: str, exclude_id: int | None = None, **columns) -> None:
+    """Raise Conflict when another ``model`` row has any of these column values."""
+    for column, value in columns.items():
+        query = select(model.id).where(getattr(model, column) == value)
+        if exclude_id is not None:
+            query = query.where(model.id != exclude_id)
+        if session.scalar(query) is not None:
+            raise Conflict(f"a {label} with {column} {value!r} already exists")
+
+
+def ensure_unused(session, label: str, checks) -> None:
+    """Raise Conflict when any (model, column, value, what) still points at the record."""
+    for model, column, value, what in checks:
+        if session.scalar(select(model.id).where(getattr(model, column) == value).limit(1)) is not None:
+            raise Conflict(f"this {label} still has {what}; remove or change them first")
+
+
+def apply_changes(record, changes: dict) -> bool:
+    """Set the changed attributes; returns whether anything changed."""
+    changed = False
+    for name, value in changes.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    return changed
+
+
+def save_update(session, record, changes: dict, type_name: str, snapshot=None) -> bool:
+    """Apply ``changes``; when something changed, bump the version and publish one message. No-op: nothing."""
+    if not apply_changes(record, changes):
+        return False
+    record.version += 1
+    session.flush()
+    session.expire(record)  # related records (a new district, say) load afresh
+    publish(session, type_name, snapshot() if snapshot else record.snapshot())
+    log.info("%s: %s #%s version %s", type_name, type(record).__name__, record.id, record.version)
+    return True
+
+
+def save_new(session, record, type_name: str, snapshot=None):
+    record.version = 1
+    session.add(record)
+    session.flush()
+    publish(session, type_name, snapshot() if snapshot else record.snapshot())
+    log.info("%s: %s #%s", type_name, type(record).__name__, record.id)
+    return record
+
+
+def delete_record(session, record, type_name: str) -> None:
+    snapshot = record.snapshot()
+    session.delete(record)
+    session.flush()
+    publish(session, type_name, snapshot)
+    log.info("%s: %s #%s", type_name, type(record).__name__, snapshot["id"])
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value

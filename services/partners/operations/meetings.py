@@ -1,0 +1,101 @@
+"""Changes to agreements and partner meetings."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from services.partners.models import WARSAW, Agreement, Meeting, Membership, Partnership
+from services.partners.operations.common import Invalid, apply_changes, log, publish, save_new, save_update, strip
+from services.partners.operations.places import centre_by_slug
+
+
+def _signatories(session, partnership_id: int, ids: list[int]) -> list[Membership]:
+    found = list(session.scalars(select(Membership).where(Membership.id.in_(ids),
+                                                          Membership.partnership_id == partnership_id)))
+    missing = sorted(set(ids) - {membership.id for membership in found})
+    if missing:
+        raise Invalid("signatory_ids", f"No membership of this partnership with id {', '.join(map(str, missing))}.")
+    return sorted(found, key=lambda membership: membership.id)
+
+
+def _check_validity(valid_from, valid_until) -> None:
+    if valid_from and valid_until and valid_until < valid_from:
+        raise Invalid("valid_until", "The agreement cannot end before it starts.")
+
+
+def sign_agreement(session, partnership: Partnership, data: dict) -> Agreement:
+    values = {key: strip(value) for key, value in data.items()}
+    signatories = _signatories(session, partnership.id, values.pop("signatory_ids", []))
+    _check_validity(values.get("valid_from"), values.get("valid_until"))
+    agreement = Agreement(partnership_id=partnership.id, signatories=signatories, **values)
+    return save_new(session, agreement, "agreement.signed")
+
+
+def update_agreement(session, agreement: Agreement, data: dict) -> Agreement:
+    values = {key: strip(value) for key, value in data.items()}
+    if "signatory_ids" in values:
+        ids = values.pop("signatory_ids")
+        if sorted(ids) != agreement.signatory_ids:
+            values["signatories"] = _signatories(session, agreement.partnership_id, ids)
+    _check_validity(values.get("valid_from", agreement.valid_from), values.get("valid_until", agreement.valid_until))
+    save_update(session, agreement, values, "agreement.updated")
+    return agreement
+
+
+def warsaw_to_utc(moment: datetime) -> datetime:
+    """A time without an offset is Europe/Warsaw local time; the result is aware UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=WARSAW)
+    return moment.astimezone(UTC)
+
+
+def _meeting_values(session, data: dict) -> dict:
+    values = {key: strip(value) for key, value in data.items()}
+    for name in ("starts_at", "ends_at"):
+        if values.get(name) is not None:
+            values[name] = warsaw_to_utc(values[name])
+    if "centre_slug" in values:
+        centre = centre_by_slug(session, values.pop("centre_slug"))
+        values["centre_id"] = centre.id if centre else None
+        if centre is not None and "address" not in values:
+            values["address"] = None  # a new place replaces the old one
+    elif values.get("address"):
+        values["centre_id"] = None
+    if values.get("centre_id") is not None and values.get("address"):
+        raise Invalid("address", "Give a centre or an address, not both.")
+    if "agenda" in values and values["agenda"] is None:
+        values["agenda"] = ""
+    return values
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise Invalid("ends_at", "The meeting must end after it starts.")
+
+
+def plan_meeting(session, partnership: Partnership, data: dict) -> Meeting:
+    values = _meeting_values(session, data)
+    _check_times(values["starts_at"], values["ends_at"])
+    values.setdefault("status", "planned")
+    values.setdefault("agenda", "")
+    meeting = Meeting(partnership_id=partnership.id, updated_at=datetime.now(UTC), **values)
+    type_name = "meeting.cancelled" if meeting.status == "cancelled" else "meeting.planned"
+    return save_new(session, meeting, type_name)
+
+
+def update_meeting(session, meeting: Meeting, data: dict) -> Meeting:
+    """Cancelling publishes ``meeting.cancelled``; any other change ``meeting.updated``; no change, nothing."""
+    values = _meeting_values(session, data)
+    _check_times(values.get("starts_at", meeting.starts_at), values.get("ends_at", meeting.ends_at))
+    cancelling = values.get("status") == "cancelled" and meeting.status != "cancelled"
+    if not apply_changes(meeting, values):
+        return meeting
+    meeting.updated_at = datetime.now(UTC)
+    meeting.version += 1
+    session.flush()
+    type_name = "meeting.cancelled" if cancelling else "meeting.updated"
+    publish(session, type_name, meeting.snapshot())
+    log.info("%s: meeting #%s version %s", type_name, meeting.id, meeting.version)
+    return meeting
+
+

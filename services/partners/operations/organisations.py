@@ -1,0 +1,112 @@
+"""Changes to organisations, people and API keys. A key is returned once and only its SHA-256 is stored."""
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from services.partners.models import ApiKey, Centre, Membership, Organisation, Person
+from services.partners.operations.common import (
+    delete_record,
+    ensure_unique,
+    ensure_unused,
+    log,
+    make_slug,
+    publish,
+    save_new,
+    save_update,
+    strip,
+)
+
+KEY_PREFIX = "osl_"
+#: What an organisation's key may do unless told otherwise (API_KEY_SCOPES in the message contract).
+DEFAULT_SCOPES = ["events", "meetings"]
+
+
+def create_organisation(session, data: dict) -> Organisation:
+    values = {key: strip(value) for key, value in data.items()}
+    values.setdefault("slug", make_slug(values["name"]))
+    ensure_unique(session, Organisation, "organisation", name=values["name"], slug=values["slug"])
+    return save_new(session, Organisation(**values), "organisation.created")
+
+
+def update_organisation(session, organisation: Organisation, data: dict) -> Organisation:
+    values = {key: strip(value) for key, value in data.items()}
+    unique = {key: values[key] for key in ("name", "slug")
+              if key in values and values[key] != getattr(organisation, key)}
+    ensure_unique(session, Organisation, "organisation", exclude_id=organisation.id, **unique)
+    save_update(session, organisation, values, "organisation.updated")
+    return organisation
+
+
+def delete_organisation(session, organisation: Organisation) -> None:
+    ensure_unused(session, "organisation", [(Centre, "operator_id", organisation.id, "centres it runs"),
+                                            (Membership, "organisation_id", organisation.id, "memberships")])
+    # Its keys go with it; a live one is announced as revoked first, so replicas stop accepting it.
+    for key in organisation_keys(session, organisation):
+        revoke_key(session, key)
+        session.delete(key)
+    delete_record(session, organisation, "organisation.deleted")
+
+
+def create_person(session, data: dict) -> Person:
+    person = Person(**{key: strip(value) for key, value in data.items()}, version=1)
+    session.add(person)
+    session.flush()
+    log.info("person #%s created", person.id)  # personal data: no message, no name in the log
+    return person
+
+
+def update_person(session, person: Person, data: dict) -> bool:
+    values = {key: strip(value) for key, value in data.items()}
+    changed = False
+    for key, value in values.items():
+        if getattr(person, key) != value:
+            setattr(person, key, value)
+            changed = True
+    if changed:
+        person.version += 1
+        session.flush()
+        log.info("person #%s updated", person.id)
+    return changed
+
+
+def delete_person(session, person: Person) -> None:
+    ensure_unused(session, "person", [(Membership, "person_id", person.id, "memberships")])
+    session.delete(person)
+    session.flush()
+    log.info("person #%s deleted", person.id)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def issue_key(session, organisation: Organisation | None, scopes: list[str] | None = None) -> tuple[ApiKey, str]:
+    """A new key for ``organisation`` (or, with None, an admin key); returns the row and the key, shown once."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    row = ApiKey(organisation_id=organisation.id if organisation else None, prefix=key[:12], hash=hash_key(key),
+                 scopes=["admin"] if organisation is None else list(scopes or DEFAULT_SCOPES),
+                 issued_at=datetime.now(UTC))
+    session.add(row)
+    session.flush()
+    publish(session, "admin_key.issued" if row.is_admin else "organisation.api_key.issued", row.snapshot())
+    log.info("API key %s issued (organisation %s)", row.prefix, row.organisation_id)
+    return row, key
+
+
+def revoke_key(session, row: ApiKey) -> bool:
+    """Revoke the key (kept, with ``revoked_at``); revoking it again changes nothing."""
+    if row.revoked_at is not None:
+        return False
+    row.revoked_at = datetime.now(UTC)
+    session.flush()
+    publish(session, "admin_key.revoked" if row.is_admin else "organisation.api_key.revoked", row.snapshot())
+    log.info("API key %s revoked", row.prefix)
+    return True
+
+
+def organisation_keys(session, organisation: Organisation | None) -> list[ApiKey]:
+    owner = ApiKey.organisation_id.is_(None) if organisation is None else ApiKey.organisation_id == organisation.id
+    return list(session.scalars(select(ApiKey).where(owner).order_by(ApiKey.id)))

@@ -1,0 +1,24 @@
+"""HTTP schemas of the partners API."""
+
+from services.partners.schemas.common import ListArgs
+from services.partners.schemas.organisations import (
+    ApiKeyArgs,
+    ApiKeySchema,
+    IssuedKeySchema,
+    OrganisationSchema,
+    PersonSchema,
+)
+from services.partners.schemas.partnerships import (
+    AgreementSchema,
+    ContributionSchema,
+    MeetingSchema,
+    MembershipChangeSchema,
+    MembershipSchema,
+    PartnershipListArgs,
+    PartnershipSchema,
+)
+from services.partners.schemas.places import CentreSchema, DistrictSchema, DistrictUpdateSchema
+
+__all__ = ["ListArgs", "ApiKeyArgs", "ApiKeySchema", "IssuedKeySchema", "OrganisationSchema", "PersonSchema",
+           "AgreementSchema", "ContributionSchema", "MeetingSchema", "MembershipSchema", "MembershipChangeSchema",
+           "PartnershipListArgs", "PartnershipSchema", "CentreSchema", "DistrictSchema", "DistrictUpdateSchema"]

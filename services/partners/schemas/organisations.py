@@ -1,0 +1,47 @@
+"""HTTP schemas of organisations, people and API keys."""
+
+from marshmallow import fields, validate
+
+from services.messaging.messages.partners import API_KEY_SCOPES, ORGANISATION_KINDS
+from services.partners.schemas.common import InputSchema, optional, slug_field
+
+
+class OrganisationSchema(InputSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    slug = slug_field(metadata={"description": "ASCII form for URLs; made from the name when left out."})
+    kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
+    krs = optional(fields.String, validate=validate.Regexp(r"^\d{10}$", error="A KRS number is exactly 10 digits."),
+                   metadata={"description": "The NGO register number."})
+    email = optional(fields.Email, validate=validate.Length(max=200))
+    phone = optional(fields.String, validate=validate.Length(max=50))
+    website = optional(fields.URL, validate=validate.Length(max=300))
+    version = fields.Integer(dump_only=True)
+
+
+class PersonSchema(InputSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = optional(fields.Email, validate=validate.Length(max=200))
+    phone = optional(fields.String, validate=validate.Length(max=50))
+    version = fields.Integer(dump_only=True)
+
+
+class ApiKeyArgs(InputSchema):
+    scopes = fields.List(fields.String(validate=validate.OneOf(API_KEY_SCOPES)), validate=validate.Length(min=1),
+                         metadata={"description": "What the key may do; events and meetings when left out."})
+
+
+class ApiKeySchema(InputSchema):
+    """A key as listed: never the key or its hash."""
+
+    id = fields.Integer(dump_only=True)
+    organisation_id = fields.Integer(dump_only=True, allow_none=True)
+    prefix = fields.String(dump_only=True)
+    scopes = fields.List(fields.String(), dump_only=True)
+    issued_at = fields.AwareDateTime(dump_only=True)
+    revoked_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class IssuedKeySchema(ApiKeySchema):
+    key = fields.String(dump_only=True, metadata={"description": "The key itself, shown this once only."})

@@ -1,0 +1,106 @@
+"""HTTP schemas of Local Partnerships, memberships, agreements and meetings."""
+
+from marshmallow import ValidationError, fields, validate
+
+from services.messaging.messages.partners import (
+    CONTRIBUTION_KINDS,
+    MEETING_STATUSES,
+    MEMBER_ROLES,
+    PARTNERSHIP_STATUSES,
+)
+from services.partners.models import WARSAW
+from services.partners.schemas.common import InputSchema, ListArgs, PrivateFieldsSchema, optional, record_id, slug_field
+
+
+class PartnershipListArgs(ListArgs):
+    status = fields.String(validate=validate.OneOf(PARTNERSHIP_STATUSES))
+
+
+class PartnershipSchema(InputSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    district = slug_field(required=True, attribute="district_slug", metadata={"description": "The district's slug."})
+    district_id = fields.Integer(dump_only=True)
+    centre = optional(slug_field, attribute="centre_slug", metadata={"description": "The coordinating centre's slug."})
+    centre_id = fields.Integer(dump_only=True, allow_none=True)
+    status = fields.String(validate=validate.OneOf(PARTNERSHIP_STATUSES), metadata={"description": "forming first."})
+    description = optional(fields.String, validate=validate.Length(max=5000))
+    version = fields.Integer(dump_only=True)
+
+
+class ContributionSchema(InputSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(CONTRIBUTION_KINDS))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class MembershipSchema(PrivateFieldsSchema):
+    """A person member is named (person_id, person_name) to admins only."""
+
+    PRIVATE = ("person_id", "person_name")
+
+    id = fields.Integer(dump_only=True)
+    partnership_id = fields.Integer(dump_only=True)
+    member_kind = fields.String(dump_only=True)
+    organisation_id = optional(record_id)
+    person_id = optional(record_id)
+    person_name = fields.Function(lambda membership: membership.person.name if membership.person else None,
+                                  dump_only=True)
+    role = fields.String(validate=validate.OneOf(MEMBER_ROLES), metadata={"description": "member when left out."})
+    joined_on = optional(fields.Date)
+    left_on = optional(fields.Date)
+    potential = fields.List(fields.Nested(ContributionSchema), validate=validate.Length(max=50))
+    version = fields.Integer(dump_only=True)
+
+
+class MembershipChangeSchema(MembershipSchema):
+    """What may change in a membership: not who the member is."""
+
+    organisation_id = fields.Integer(dump_only=True)
+    person_id = fields.Integer(dump_only=True)
+
+
+class AgreementSchema(InputSchema):
+    id = fields.Integer(dump_only=True)
+    partnership_id = fields.Integer(dump_only=True)
+    signed_on = optional(fields.Date)
+    valid_from = optional(fields.Date)
+    valid_until = optional(fields.Date)
+    signatory_ids = fields.List(record_id(), metadata={"description": "Memberships of this partnership."})
+    document_ref = optional(fields.String, validate=validate.Length(max=300))
+    version = fields.Integer(dump_only=True)
+
+
+def _within_years(value) -> None:
+    if not 2000 <= value.year <= 2100:
+        raise ValidationError("Give a time between the years 2000 and 2100.")
+
+
+class WarsawDateTime(fields.DateTime):
+    """Reads ISO 8601 (no offset: Europe/Warsaw local time); writes with the Europe/Warsaw offset of that day."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=_within_years, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.astimezone(WARSAW).isoformat()
+
+
+class MeetingSchema(PrivateFieldsSchema):
+    """Minutes are shown to admins and the partnership's coordinators only."""
+
+    PRIVATE = ("minutes",)
+
+    id = fields.Integer(dump_only=True)
+    partnership_id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    agenda = optional(fields.String, validate=validate.Length(max=10000))
+    starts_at = WarsawDateTime(required=True)
+    ends_at = WarsawDateTime(required=True)
+    timezone = fields.Constant("Europe/Warsaw", dump_only=True)
+    centre = optional(slug_field, attribute="centre_slug", metadata={"description": "Held at this centre (slug)."})
+    centre_id = fields.Integer(dump_only=True, allow_none=True)
+    address = optional(fields.String, validate=validate.Length(max=300))
+    status = fields.String(validate=validate.OneOf(MEETING_STATUSES), metadata={"description": "planned first."})
+    minutes = optional(fields.String, validate=validate.Length(max=50000))
+    updated_at = fields.AwareDateTime(dump_only=True)
+    version = fields.Integer(dump_only=True)
