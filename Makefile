@@ -18,8 +18,15 @@ install: $(STAMP)
 run: install
 	PATH="$(BIN):$$PATH" bash deploy/run-local.sh
 
+NODE_STAMP := node_modules/.installed
+
+# Mozilla ical.js, which the events tests run through node to check the iCal feeds.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 ## Install and run the whole test suite.
-test: install
+test: install $(NODE_STAMP)
 	$(BIN)/pytest
 
 lint: install

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from services.events.config import load_config
+from services.events.feeds import register_feeds
 from services.messaging.correlation import configure_logging
 from services.messaging.db import Database
 from services.messaging.service import ServiceRuntime
@@ -34,4 +35,8 @@ def create_app(config: dict | None = None) -> Flask:
     )
     api = Api()
     init_app(app, api, service)
+    from services.events.api import register
+
+    register(api)
+    register_feeds(app, api)
     return app

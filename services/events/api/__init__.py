@@ -1,0 +1,12 @@
+"""The events service's HTTP API (flask-smorest): events, and the private feed tokens of partnerships."""
+
+from flask_smorest import Api
+
+from services.events.api.events import blp as events_blp
+from services.events.api.feed_tokens import blp as feed_tokens_blp
+
+
+def register(api: Api) -> None:
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(events_blp)
+    api.register_blueprint(feed_tokens_blp)

@@ -1,0 +1,82 @@
+"""The secret URL of a partnership's private feed, for an administrator or the partnership's coordinator."""
+
+import secrets
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy.exc import IntegrityError
+
+from services.events.auth import require_caller
+from services.events.models import Partnership, PartnershipFeedToken
+from services.events.operations import is_current_member, live
+from services.events.schemas import FeedTokenSchema
+from services.events.times import local_iso
+from services.messaging.models import utcnow
+from services.messaging.web import request_session
+
+blp = Blueprint("feed_tokens", __name__, url_prefix="/api/v1/partnerships",
+                description="Private feeds of Local Partnerships.")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_matches(session, partnership_id: int, token: str | None) -> bool:
+    """Whether ``token`` is the partnership's current feed token (compared in constant time)."""
+    row = session.get(PartnershipFeedToken, partnership_id)
+    return row is not None and row.matches(token)
+
+
+def _authorised_partnership(session, partnership_id: int) -> Partnership:
+    caller = require_caller(session)
+    partnership = live(session, Partnership, id=partnership_id)
+    if partnership is None:
+        abort(404, message=f"No partnership {partnership_id}.")
+    if not caller.is_admin and not is_current_member(session, partnership_id, caller.organisation.id, "coordinator"):
+        abort(403, message="Only an administrator or the partnership's coordinator may see its feed URL.")
+    return partnership
+
+
+def _answer(row: PartnershipFeedToken) -> dict:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+    return {"partnership_id": row.partnership_id, "rotated_at": local_iso(row.rotated_at),
+            "url": f"{base}/feeds/partnerships/{row.partnership_id}.ics?token={row.token}"}
+
+
+@blp.route("/<int:partnership_id>/feed-token")
+class FeedToken(MethodView):
+    @blp.doc(security=[{"bearer": []}])
+    @blp.response(200, FeedTokenSchema)
+    def get(self, partnership_id):
+        """The private feed URL of a partnership (made on first request)"""
+        session = request_session()
+        _authorised_partnership(session, partnership_id)
+        row = session.get(PartnershipFeedToken, partnership_id)
+        if row is None:
+            row = PartnershipFeedToken(partnership_id=partnership_id, token=new_token(), rotated_at=utcnow())
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:  # another request made it first: answer with that one
+                session.rollback()
+                row = session.get(PartnershipFeedToken, partnership_id)
+        return _answer(row)
+
+
+@blp.route("/<int:partnership_id>/feed-token/rotate")
+class FeedTokenRotation(MethodView):
+    @blp.doc(security=[{"bearer": []}])
+    @blp.response(200, FeedTokenSchema)
+    def post(self, partnership_id):
+        """Replace the private feed token: the old URL stops working"""
+        session = request_session()
+        _authorised_partnership(session, partnership_id)
+        row = session.get(PartnershipFeedToken, partnership_id)
+        if row is None:
+            row = PartnershipFeedToken(partnership_id=partnership_id)
+            session.add(row)
+        row.token, row.rotated_at = new_token(), utcnow()
+        session.commit()
+        return _answer(row)

@@ -1,0 +1,71 @@
+"""Who is calling: the admin token, or an API key checked against the hashes in the partners replica.
+
+A key is found by the SHA-256 of what the caller sends, so a revocation works as soon as its message is applied.
+Neither the token nor a key is ever logged.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from flask import current_app, request
+from flask_smorest import abort
+from sqlalchemy import select
+
+from services.events.models import ApiKey, Organisation
+
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="osl-events"'}
+
+
+@dataclass(frozen=True)
+class Caller:
+    is_admin: bool
+    #: The organisation an organisation key acts for; None for an administrator.
+    organisation: Organisation | None = None
+
+    @property
+    def idempotency_scope(self) -> str:
+        return "admin" if self.is_admin else f"organisation:{self.organisation.id}"
+
+
+def bearer_token() -> str | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def identify(session, token: str | None) -> Caller | None:
+    """The caller the token stands for, or None when it is missing, unknown or revoked."""
+    if not token:
+        return None
+    admin_token = current_app.config.get("ADMIN_TOKEN") or ""
+    if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
+        return Caller(is_admin=True)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    key = session.scalars(select(ApiKey).where(ApiKey.hash == digest)).first()
+    if key is None or key.revoked_at is not None:
+        return None
+    if key.kind == "admin":
+        return Caller(is_admin=True)
+    organisation = session.get(Organisation, key.organisation_id)
+    if organisation is None or organisation.deleted_at is not None:
+        return None
+    if "events" not in (key.scopes or []):
+        abort(403, message="This API key lacks the events scope.")
+    return Caller(is_admin=False, organisation=organisation)
+
+
+def require_caller(session) -> Caller:
+    """The authenticated caller; aborts 401 otherwise."""
+    token = bearer_token()
+    caller = identify(session, token)
+    if caller is None:
+        message = "Send an API key or the admin token as Authorization: Bearer ..." if token is None else \
+            "This API key is unknown or revoked."
+        abort(401, message=message, headers=CHALLENGE)
+    return caller
+
+
+def optional_caller(session) -> Caller | None:
+    """The caller if a valid token came, else None (public reads)."""
+    return identify(session, bearer_token())

@@ -1,0 +1,169 @@
+"""An event row as a VEVENT: the names it shows are read from the replica, and the result is stored on the row.
+
+Whoever changes an event, or a name it shows, sets ``Event.vevent`` to None in the same transaction; the feeds then
+render it again here (:func:`render_pending`) before joining the stored components.
+"""
+
+import logging
+from dataclasses import replace
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import bindparam, select
+
+from services.events.ical import TIMEZONE, CalendarEvent, render_vevent
+from services.events.models import Centre, District, Event, Organisation, Partnership
+from services.events.times import local_date
+
+log = logging.getLogger(__name__)
+
+AUDIENCE_NAMES = {"children": "dzieci", "youth": "młodzież", "adults": "dorośli", "seniors": "seniorzy",
+                  "families": "rodziny", "disabilities": "osoby z niepełnosprawnościami", "everyone": "wszyscy"}
+
+
+def public_base_url() -> str:
+    """Where the public reaches this service; stored VEVENTs must not depend on the request's host."""
+    return (current_app.config.get("PUBLIC_BASE_URL") or f"https://{current_app.config['PUBLIC_HOST']}").rstrip("/")
+
+
+def event_url(event: Event) -> str:
+    return event.url or f"{public_base_url()}/events/{event.id}.ics"
+
+
+class Names:
+    """The replica rows events show, loaded once for a batch of events."""
+
+    def __init__(self, session, events: list[Event]):
+        def rows(model, ids):
+            ids = {i for i in ids if i is not None}
+            return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+        self.districts = rows(District, (e.district_id for e in events))
+        self.centres = rows(Centre, (e.centre_id for e in events))
+        self.organisations = rows(Organisation, (e.organisation_id for e in events))
+        self.partnerships = rows(Partnership, (e.partnership_id for e in events))
+
+
+def calendar_event(event: Event, names: Names) -> CalendarEvent:
+    """What the event's VEVENT shows."""
+    centre = names.centres.get(event.centre_id)
+    organisation = names.organisations.get(event.organisation_id)
+    partnership = names.partnerships.get(event.partnership_id)
+    start, end, exdates = _times(event)
+    latitude, longitude = event.latitude, event.longitude
+    if latitude is None and centre is not None and event.location in (None, centre.address):
+        latitude, longitude = centre.latitude, centre.longitude
+    organiser = organisation or partnership
+    return CalendarEvent(
+        uid=f"{event.id}@{current_app.config['PUBLIC_HOST']}",
+        sequence=event.sequence,
+        created=event.created_at,
+        last_modified=event.updated_at,
+        title=event.title,
+        description=_description(event, names),
+        url=event_url(event),
+        start=start,
+        end=end,
+        organiser_name=organiser.name if organiser else "Ostatni Grosz",
+        organiser_email=organisation.email if organisation else None,
+        organiser_url=organisation.website if organisation else None,
+        status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",
+        rrule=event.rrule,
+        exdates=exdates,
+        location=_location(event, centre),
+        geo=(latitude, longitude) if latitude is not None and longitude is not None else None,
+        categories=(event.category, *event.audiences),
+    )
+
+
+def _times(event: Event):
+    if event.all_day:
+        start, end = local_date(event.starts_at), local_date(event.ends_at)
+        if end <= start:
+            end = date.fromordinal(start.toordinal() + 1)
+        return start, end, tuple(_exdate(text, event) for text in event.exdates)
+    return event.starts_at, event.ends_at, tuple(_exdate(text, event) for text in event.exdates)
+
+
+def _exdate(text: str, event: Event) -> date | datetime:
+    """An exdate as the event's DTSTART kind: a date for an all-day event, else an aware local date-time."""
+    value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    if event.all_day:
+        return value.date() if isinstance(value, datetime) else value
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, event.starts_at.astimezone(TIMEZONE).time())
+    return value.replace(tzinfo=TIMEZONE) if value.tzinfo is None else value
+
+
+def _location(event: Event, centre: Centre | None) -> str | None:
+    place = event.location or (centre.address if centre else None)
+    if centre is None:
+        return place
+    if not place:
+        return centre.name
+    return place if place.startswith(centre.name) else f"{centre.name}, {place}"
+
+
+def _description(event: Event, names: Names) -> str:
+    lines = []
+    details = {
+        "Organizator": getattr(names.organisations.get(event.organisation_id), "name", None),
+        "Partnerstwo": getattr(names.partnerships.get(event.partnership_id), "name", None),
+        "Dzielnica": getattr(names.districts.get(event.district_id), "name", None),
+        "Dla kogo": ", ".join(AUDIENCE_NAMES.get(a, a) for a in event.audiences) or None,
+        "Dostępność": event.accessibility,
+        "Kontakt": event.contact,
+        "Zapisy": _registration(event),
+    }
+    for label, value in details.items():
+        if value:
+            lines.append(f"{label}: {value}")
+    if event.status == "cancelled":
+        lines.insert(0, "ODWOŁANE.")
+    body = event.description.strip()
+    return "\n\n".join(part for part in (body, "\n".join(lines)) if part)
+
+
+def _registration(event: Event) -> str | None:
+    if event.registration_url:
+        return event.registration_url
+    if event.registration_required:
+        return f"wymagane (miejsc: {event.capacity})" if event.capacity else "wymagane"
+    return None
+
+
+def _render(event: Event, names: Names) -> str:
+    shown = calendar_event(event, names)
+    try:
+        return render_vevent(shown)
+    except ValueError:
+        # A rule the API would refuse (an old row, a meeting): show the first occurrence rather than break the feed.
+        log.exception("event %s: its RRULE %r cannot be rendered; it shows without recurrence", event.id, event.rrule)
+        return render_vevent(replace(shown, rrule=None, exdates=()))
+
+
+def render_pending(session, events: list[Event] | None = None, store: bool = True) -> dict:
+    """Render and store the VEVENT of every event that has none; returns {event id: VEVENT}.
+
+    On PostgreSQL the rows are locked while they are read and rendered, so that a rename committed meanwhile
+    clears the VEVENT again after us instead of being lost (SQLite's transactions hold the write lock anyway).
+    """
+    if events is None:
+        events = list(session.scalars(select(Event).where(Event.vevent.is_(None)).with_for_update()))
+    if not events:
+        return {}
+    names = Names(session, events)
+    rendered = {event.id: _render(event, names) for event in events}
+    if not store:
+        return rendered
+    table = Event.__table__
+    store_one = table.update().where(table.c.id == bindparam("b_id"), table.c.vevent.is_(None),
+                                     table.c.version == bindparam("b_version")).values(vevent=bindparam("b_vevent"))
+    session.execute(store_one, [{"b_id": event.id, "b_version": event.version, "b_vevent": rendered[event.id]}
+                                for event in events])
+    session.commit()
+    log.info("rendered the VEVENT of %d events", len(rendered))
+    return rendered
+
+
+

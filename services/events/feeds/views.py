@@ -1,0 +1,152 @@
+"""The feed URLs: ``/feeds/...ics`` and ``/events/{id}.ics``. Thin: find the scope, then serve cached bytes."""
+
+import uuid
+
+from flask import Blueprint, Response, abort, current_app, request
+
+from services.events.api.errors import field_error
+from services.events.feeds.build import Filters, Scope, build_feed, version, window_key
+from services.events.ical import CalendarMeta
+from services.events.models import (
+    AUDIENCES,
+    CATEGORIES,
+    Centre,
+    District,
+    Event,
+    Organisation,
+    Partnership,
+    PartnershipFeedToken,
+)
+from services.events.operations import live
+from services.messaging.web import request_session
+
+blp = Blueprint("feeds", __name__)
+PREFIX = "Ostatni Grosz"
+DESCRIPTION = "Wydarzenia organizacji pozarządowych w Lokalnych Ośrodkach Społecznych Częstochowy"
+MAX_AGE = 300
+RECHECK_SECONDS = 1.0
+
+
+def filters() -> Filters:
+    """``audience=`` and ``category=``, each repeatable; an unknown value is a 422 naming the parameter."""
+    chosen = {}
+    for name, allowed in (("audience", AUDIENCES), ("category", CATEGORIES)):
+        values = frozenset(request.args.getlist(name))
+        unknown = sorted(values - set(allowed))
+        if unknown:
+            field_error("query", name, f"unknown value {unknown[0]!r}; use one of {', '.join(allowed)}.")
+        chosen[name] = values
+    return Filters(audiences=chosen["audience"], categories=chosen["category"])
+
+
+def _named(model, slug: str, what: str):
+    row = live(request_session(), model, slug=slug)
+    if row is None:
+        abort(404, description=f"No {what} {slug!r}.")
+    return row
+
+
+def _public(where, key: str, name: str | None = None, description: str = DESCRIPTION) -> Scope:
+    title = f"{PREFIX}: {name}" if name else f"{PREFIX}: wydarzenia"
+    return Scope(key, CalendarMeta(title, description), (Event.visibility == "public", *where))
+
+
+@blp.get("/feeds/all.ics")
+def all_events():
+    return serve(lambda: _public((), "all"))
+
+
+@blp.get("/feeds/districts/<slug>.ics")
+def district(slug):
+    def scope():
+        row = _named(District, slug, "district")
+        return _public((Event.district_id == row.id,), f"district:{row.id}", row.name,
+                       f"Wydarzenia w dzielnicy {row.name}")
+
+    return serve(scope)
+
+
+@blp.get("/feeds/centres/<slug>.ics")
+def centre(slug):
+    def scope():
+        row = _named(Centre, slug, "centre")
+        return _public((Event.centre_id == row.id,), f"centre:{row.id}", row.name, f"Wydarzenia: {row.name}")
+
+    return serve(scope)
+
+
+@blp.get("/feeds/organisations/<slug>.ics")
+def organisation(slug):
+    def scope():
+        row = _named(Organisation, slug, "organisation")
+        return _public((Event.organisation_id == row.id,), f"organisation:{row.id}", row.name,
+                       f"Wydarzenia organizacji {row.name}")
+
+    return serve(scope)
+
+
+@blp.get("/feeds/partnerships/<int:partnership_id>.ics")
+def partnership(partnership_id):
+    """Private: the partnership's public and partnership-only events, for whoever holds the token."""
+    def scope():
+        session = request_session()
+        row = live(session, Partnership, id=partnership_id)
+        token = session.get(PartnershipFeedToken, partnership_id)
+        if row is None or token is None or not token.matches(request.args.get("token")):
+            abort(404, description=f"No feed for partnership {partnership_id} with this token.")
+        return Scope(f"partnership:{row.id}", CalendarMeta(f"{PREFIX}: {row.name}", f"Partnerstwo lokalne {row.name}"),
+                     (Event.partnership_id == row.id,))
+
+    return serve(scope, private=True)
+
+
+@blp.get("/events/<uuid:event_id>.ics")
+def single_event(event_id: uuid.UUID):
+    def scope():
+        event = request_session().get(Event, event_id)
+        if event is None or event.visibility != "public":
+            abort(404, description=f"No event {event_id}.")
+        return Scope(f"event:{event.id}", CalendarMeta(f"{PREFIX}: {event.title}", DESCRIPTION), event_id=event.id)
+
+    return serve(scope, chosen=Filters())
+
+
+def serve(find_scope, private: bool = False, chosen: Filters | None = None) -> Response:
+    """The feed's cached bytes, or 304; built first when its version changed.
+
+    The version is asked of the database at most every ``FEED_RECHECK_SECONDS`` (default 1) per URL and worker;
+    in between, the same URL (token included) gets the cached bytes without a query.
+    """
+    chosen = filters() if chosen is None else chosen
+    cache = current_app.extensions["events_feed_cache"]
+    window = window_key(current_app.config)
+    address = (request.path, tuple(sorted(request.args.items(multi=True))), window)
+    entry = cache.recent(address, float(current_app.config.get("FEED_RECHECK_SECONDS", RECHECK_SECONDS)))
+    if entry is None:
+        scope = find_scope()
+        session = request_session()
+        key, current = (scope.key, chosen.key(), window), version(session, scope)
+        entry = cache.get(key, current)
+        if entry is None:
+            body = build_feed(session, scope, chosen, current_app.config, day=window[0])
+            # The latest change among the scope's events: of a superset of the feed's, so never too old.
+            entry = cache.put(key, current, body, last_modified=current[2])
+        cache.checked(address, entry)
+    return _response(entry, private)
+
+
+def _response(entry, private: bool) -> Response:
+    gzipped = request.accept_encodings["gzip"] > 0
+    response = Response(entry.gzipped if gzipped else entry.body, content_type="text/calendar; charset=utf-8")
+    if gzipped:
+        response.content_encoding = "gzip"
+    response.vary.add("Accept-Encoding")
+    # One weak ETag for both encodings: the same calendar, whichever way it travels.
+    response.set_etag(entry.etag, weak=True)
+    response.last_modified = entry.last_modified
+    if private:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    return response.make_conditional(request)

@@ -1,0 +1,68 @@
+"""Partner meetings (partners ``meeting.*`` messages) as events in their partnership's private calendar."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from services.events.models import Centre, Event, Membership, Partnership
+from services.events.operations import change_event, insert_event, search_text
+from services.events.times import aware
+
+
+def coordinator_id(session, partnership_id: int) -> int | None:
+    """The partnership's current coordinating organisation, if it has one."""
+    query = select(Membership).where(
+        Membership.partnership_id == partnership_id, Membership.role == "coordinator",
+        Membership.member_kind == "organisation", Membership.deleted_at.is_(None),
+    ).order_by(Membership.id)
+    today = date.today()
+    for membership in session.scalars(query):
+        if membership.left_on is None or membership.left_on > today:
+            return membership.organisation_id
+    return None
+
+
+def _values(session, meeting: dict, cancelled: bool) -> dict:
+    partnership = session.get(Partnership, meeting["partnership_id"])
+    if partnership is None:
+        raise LookupError(f"meeting {meeting['id']}: partnership {meeting['partnership_id']} is not in the replica")
+    centre = session.get(Centre, meeting["centre_id"]) if meeting.get("centre_id") else None
+    from_centre = centre is not None and not meeting.get("address")
+    return {
+        "title": meeting["title"], "description": meeting["agenda"], "starts_at": aware(meeting["starts_at"]),
+        "ends_at": aware(meeting["ends_at"]), "all_day": False, "rrule": None, "exdates": [],
+        "district_id": centre.district_id if centre else partnership.district_id,
+        "centre_id": centre.id if centre else None,
+        "location": meeting.get("address") or (centre.address if centre else None),
+        "latitude": centre.latitude if from_centre else None, "longitude": centre.longitude if from_centre else None,
+        "organisation_id": coordinator_id(session, partnership.id), "partnership_id": partnership.id,
+        "category": "meeting", "visibility": "partnership",
+        "status": "cancelled" if cancelled or meeting["status"] == "cancelled" else "scheduled",
+        "search_text": search_text(meeting["title"], meeting["agenda"]),
+    }
+
+
+def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:
+    """Create, update or cancel the meeting's event; an older snapshot than the one applied is ignored."""
+    event = session.scalars(select(Event).where(Event.meeting_id == meeting["id"])).first()
+    if event is not None and (event.meeting_version or 0) >= meeting["version"]:
+        return event
+    values = _values(session, meeting, cancelled=type_name == "meeting.cancelled")
+    if event is None:
+        event = insert_event(session, values, meeting_id=meeting["id"], meeting_version=meeting["version"],
+                             audiences=[], url=None, contact=None, accessibility=None, registration_url=None,
+                             registration_required=False, capacity=None)
+    else:
+        change_event(session, event, values)
+        event.meeting_version = meeting["version"]
+    return event
+
+
+def follow_coordinator(session, partnership_id: int) -> None:
+    """Make the partnership's current coordinator the organiser of its meeting events (after a membership change)."""
+    organiser = coordinator_id(session, partnership_id)
+    session.flush()
+    query = select(Event).where(Event.partnership_id == partnership_id, Event.meeting_id.is_not(None),
+                                Event.organisation_id.is_distinct_from(organiser))
+    for event in session.scalars(query):
+        change_event(session, event, {"organisation_id": organiser})

@@ -1,0 +1,83 @@
+"""An event in the calendars: posted through the API by an organisation, or made from a partners meeting."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.events.models.base import Base, UTCDateTime
+from services.messaging.models import utcnow
+
+VISIBILITIES = ("public", "partnership")
+STATUSES = ("scheduled", "cancelled")
+AUDIENCES = ("children", "youth", "adults", "seniors", "families", "disabilities", "everyone")
+CATEGORIES = ("workshop", "meeting", "picnic", "training", "consultation", "culture", "sport", "forum", "other")
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    #: Stable forever; the iCal UID is ``f"{id}@{host}"``.
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    #: The organiser (replica organisation id); None for a meeting of a partnership without a coordinator.
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    partnership_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    #: Set for an event made from a partners ``meeting.*`` message.
+    meeting_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    #: The version of the last meeting snapshot applied, so that an older, late one is ignored.
+    meeting_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: ``public``, or ``partnership``: only in that partnership's private feed.
+    visibility: Mapped[str] = mapped_column(String(20), default="public")
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Aware; for an all-day event, local midnight (Europe/Warsaw) of the first day.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: Aware; for an all-day event, local midnight of the day after the last day (exclusive).
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The RRULE value without the ``RRULE:`` prefix, e.g. ``FREQ=WEEKLY;BYDAY=TU``.
+    rrule: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    #: ISO 8601 local date-times or dates, Europe/Warsaw.
+    exdates: Mapped[list] = mapped_column(JSON, default=list)
+    district_id: Mapped[int] = mapped_column(Integer, index=True)
+    centre_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    audiences: Mapped[list] = mapped_column(JSON, default=list)
+    category: Mapped[str] = mapped_column(String(30))
+    location: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    contact: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    accessibility: Mapped[str | None] = mapped_column(Text, nullable=True)
+    registration_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    registration_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: ``scheduled`` or ``cancelled``.
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    #: Raised on every significant change (time, place, title, status), as iCal SEQUENCE.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: Raised on every change (1 when made): the ordering of this event's messages and its ETag.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The rendered VEVENT; whoever changes the event or a name it shows sets it to None, and the feeds re-render.
+    #: Title and description, case-folded, for the text filter (SQLite's LIKE folds ASCII letters only).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    vevent: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class IdempotencyRecord(Base):
+    """The response to a POST made with an ``Idempotency-Key``, replayed when the same key comes again."""
+
+    __tablename__ = "idempotency_keys"
+
+    #: ``organisation:<id>`` or ``admin``: keys of different callers never collide.
+    caller: Mapped[str] = mapped_column(String(50), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    #: SHA-256 of the request body, to refuse the same key with a different body.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("events.id"))
+    status_code: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,106 @@
+"""The events service's copy of the partners data it needs, kept up to date by the partners messages.
+
+Each row is keyed by the partners service's id, holds the ``version`` of the last snapshot applied, and stays as a
+tombstone (``deleted_at`` set) when deleted, so that a late, older snapshot cannot revive it.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, Float, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.events.models.base import Base, UTCDateTime
+
+
+class ReplicaMixin:
+    #: The partners service's id.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: The version of the last snapshot applied.
+    version: Mapped[int] = mapped_column(Integer)
+    #: Set when the record was deleted.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class District(ReplicaMixin, Base):
+    __tablename__ = "districts"
+
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(100), index=True)
+
+
+class Centre(ReplicaMixin, Base):
+    __tablename__ = "centres"
+
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    district_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: The organisation that runs it, when known.
+    operator_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Organisation(ReplicaMixin, Base):
+    __tablename__ = "organisations"
+
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    krs: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class Partnership(ReplicaMixin, Base):
+    __tablename__ = "partnerships"
+
+    name: Mapped[str] = mapped_column(String(200))
+    district_id: Mapped[int] = mapped_column(Integer, index=True)
+    centre_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: forming, active or ended.
+    status: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Membership(ReplicaMixin, Base):
+    __tablename__ = "memberships"
+
+    partnership_id: Mapped[int] = mapped_column(Integer, index=True)
+    #: organisation or person; a person is never named here.
+    member_kind: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    #: coordinator, member or observer.
+    role: Mapped[str] = mapped_column(String(20))
+    joined_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    potential: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class ApiKey(Base):
+    """An organisation's or an administrator's API key: only its SHA-256 hash, never the key.
+
+    Key snapshots carry no version; a key only ever moves from issued to revoked, so a revocation, once applied,
+    is never undone by a late ``issued`` snapshot.
+    """
+
+    __tablename__ = "api_keys"
+
+    #: ``organisation`` or ``admin``: the two kinds are numbered separately by the partners service.
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: The partners service's key id.
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: Set for an organisation's key.
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    #: Hex SHA-256 of the whole key.
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list] = mapped_column(JSON, default=list)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

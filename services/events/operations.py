@@ -1,0 +1,315 @@
+"""Every change to an event, used by the API and the consumers alike.
+
+Each change writes its one message (``event.published``, ``event.updated`` or ``event.cancelled``) to the outbox in
+the caller's transaction, raises ``version``, clears the stored VEVENT so that the feeds render it again, and raises
+``sequence`` when something a calendar shows prominently changed (time, place, title, status).
+"""
+
+import logging
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from services.events.models import Centre, District, Event, Membership, Organisation, OutboxMessage, Partnership
+from services.events.times import aware, day_after, local_date, local_iso, local_midnight
+from services.messaging.models import utcnow
+from services.messaging.outbox import add_message
+
+log = logging.getLogger(__name__)
+
+#: The API field each column shows in; None for columns of the service's own.
+FIELD_OF = {
+    "title": "title", "description": "description", "starts_at": "starts_at", "ends_at": "ends_at",
+    "all_day": "all_day", "rrule": "rrule", "exdates": "exdates", "district_id": "district", "centre_id": "centre",
+    "partnership_id": "partnership", "organisation_id": "organisation", "audiences": "audiences",
+    "category": "category", "location": "location", "latitude": "location", "longitude": "location", "url": "url",
+    "contact": "contact", "accessibility": "accessibility", "registration_url": "registration",
+    "registration_required": "registration", "capacity": "registration", "status": "status",
+    "visibility": "visibility", "search_text": None,
+}
+#: A change to any of these raises the iCal SEQUENCE.
+SIGNIFICANT = {"starts_at", "ends_at", "all_day", "rrule", "exdates", "district", "centre", "location", "title",
+               "status"}
+
+
+class FieldError(Exception):
+    """Input that breaks a rule of one field: HTTP 422 naming it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Forbidden(Exception):
+    """The caller may not do this: HTTP 403 with the message."""
+
+
+class Conflict(Exception):
+    """The event cannot change this way: HTTP 409 with the message."""
+
+
+def live(session, model, **where):
+    """The replica row matching ``where`` that is not deleted, or None."""
+    query = select(model).filter_by(**where).where(model.deleted_at.is_(None))
+    return session.scalars(query).first()
+
+
+def is_current_member(session, partnership_id: int, organisation_id: int, role: str | None = None) -> bool:
+    query = select(Membership).where(
+        Membership.partnership_id == partnership_id, Membership.organisation_id == organisation_id,
+        Membership.deleted_at.is_(None),
+    )
+    if role:
+        query = query.where(Membership.role == role)
+    today = date.today()
+    return any(m.left_on is None or m.left_on > today for m in session.scalars(query))
+
+
+def search_text(title: str, description: str) -> str:
+    return f"{title}\n{description}".casefold()
+
+
+# --- from API input to columns -------------------------------------------------------------------------------------
+
+
+def _times(data: dict) -> dict:
+    start, end = data["starts_at"], data["ends_at"]
+    if data.get("all_day"):
+        if isinstance(start, datetime) or isinstance(end, datetime):
+            field = "starts_at" if isinstance(start, datetime) else "ends_at"
+            raise FieldError(field, "An all-day event takes dates (YYYY-MM-DD); ends_at is its last day.")
+        if end < start:
+            raise FieldError("ends_at", "The last day must not be before the first day.")
+        return {"all_day": True, "starts_at": local_midnight(start), "ends_at": local_midnight(day_after(end))}
+    for field, value in (("starts_at", start), ("ends_at", end)):
+        if not isinstance(value, datetime):
+            raise FieldError(field, "Give a date-time, such as 2026-07-04T10:00:00, or set all_day.")
+        if value.tzinfo is None and local_iso(aware(value))[:19] != value.isoformat(timespec="seconds")[:19]:
+            raise FieldError(field, f"{value.isoformat()} does not exist in Warsaw: the clocks go forward then.")
+    start, end = aware(start), aware(end)
+    if end <= start:
+        raise FieldError("ends_at", "The end must be after the start.")
+    return {"all_day": False, "starts_at": start, "ends_at": end}
+
+
+def _exdate(value: date | datetime) -> str:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return local_iso(value)[:19]
+    return value.isoformat()
+
+
+def _organiser(session, data: dict, caller, event: Event | None) -> int:
+    slug = data.get("organisation")
+    if not caller.is_admin:
+        if slug is not None and slug != caller.organisation.slug:
+            raise Forbidden(f"This key acts for {caller.organisation.slug!r} only, not for {slug!r}.")
+        return caller.organisation.id
+    if slug is None:
+        if event is not None:
+            return event.organisation_id
+        raise FieldError("organisation", "An administrator must name the organisation (slug) the event is for.")
+    organisation = live(session, Organisation, slug=slug)
+    if organisation is None:
+        raise FieldError("organisation", f"No organisation {slug!r}.")
+    return organisation.id
+
+
+def _place(session, data: dict) -> dict:
+    district = live(session, District, slug=data["district"])
+    if district is None:
+        raise FieldError("district", f"No district {data['district']!r}.")
+    centre = None
+    if data.get("centre"):
+        centre = live(session, Centre, slug=data["centre"])
+        if centre is None:
+            raise FieldError("centre", f"No centre {data['centre']!r}.")
+        if centre.district_id != district.id:
+            raise FieldError("centre", f"The centre {centre.slug!r} is not in the district {district.slug!r}.")
+    location = data.get("location") or (centre.address if centre else None)
+    from_centre = centre is not None and not data.get("location")
+    return {
+        "district_id": district.id, "centre_id": centre.id if centre else None, "location": location,
+        "latitude": centre.latitude if from_centre else None, "longitude": centre.longitude if from_centre else None,
+    }
+
+
+def _partnership(session, data: dict, caller, organisation_id: int) -> int | None:
+    partnership_id = data.get("partnership")
+    if partnership_id is None:
+        return None
+    if live(session, Partnership, id=partnership_id) is None:
+        raise FieldError("partnership", f"No partnership {partnership_id}.")
+    if not caller.is_admin and not is_current_member(session, partnership_id, organisation_id):
+        raise FieldError("partnership", f"The organiser is not a current member of partnership {partnership_id}.")
+    return partnership_id
+
+
+def _registration(value: dict | None) -> dict:
+    value = value or {}
+    return {"registration_url": value.get("url"), "registration_required": bool(value.get("required")),
+            "capacity": value.get("capacity")}
+
+
+def columns(session, data: dict, caller, event: Event | None = None) -> dict:
+    """The column values of an event from complete API input; raises FieldError or Forbidden."""
+    organisation_id = _organiser(session, data, caller, event)
+    rrule = data.get("rrule")
+    description = data.get("description") or ""
+    return {
+        "title": data["title"], "description": description, **_times(data),
+        "rrule": rrule.strip().removeprefix("RRULE:") if rrule else None,
+        "exdates": [_exdate(value) for value in data.get("exdates") or []],
+        **_place(session, data), "organisation_id": organisation_id,
+        "partnership_id": _partnership(session, data, caller, organisation_id),
+        "audiences": list(dict.fromkeys(data.get("audiences") or [])), "category": data["category"],
+        "url": data.get("url"), "contact": data.get("contact"), "accessibility": data.get("accessibility"),
+        **_registration(data.get("registration")),
+        "status": data.get("status") or (event.status if event else "scheduled"),
+        "search_text": search_text(data["title"], description),
+    }
+
+
+def event_input(session, event: Event) -> dict:
+    """The event as complete API input, so that a PATCH can be applied over it."""
+    district = session.get(District, event.district_id)
+    centre = session.get(Centre, event.centre_id) if event.centre_id else None
+    start, end = event.starts_at, event.ends_at
+    if event.all_day:
+        start, end = local_date(start), local_date(end) - timedelta(days=1)
+    location = event.location
+    if centre is not None and location == centre.address:
+        location = None  # it was the centre's address: follow the centre if that changes
+    return {
+        "title": event.title, "description": event.description, "starts_at": start, "ends_at": end,
+        "all_day": event.all_day, "rrule": event.rrule, "exdates": [_parse_exdate(x) for x in event.exdates],
+        "district": district.slug, "centre": centre.slug if centre else None, "partnership": event.partnership_id,
+        "audiences": event.audiences, "category": event.category, "location": location, "url": event.url,
+        "contact": event.contact, "accessibility": event.accessibility, "status": event.status,
+        "registration": {"url": event.registration_url, "required": event.registration_required,
+                         "capacity": event.capacity},
+    }
+
+
+def _parse_exdate(text: str) -> date | datetime:
+    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+
+
+# --- changes --------------------------------------------------------------------------------------------------------
+
+
+def check_owner(caller, event: Event) -> None:
+    if event.meeting_id is not None:
+        raise Conflict(f"This event mirrors partners meeting {event.meeting_id}; change the meeting instead.")
+    if not caller.is_admin and event.organisation_id != caller.organisation.id:
+        raise Forbidden("This event belongs to another organisation; an organisation may change only its own.")
+
+
+def create_event(session, caller, data: dict) -> Event:
+    """A new public event from API input, announced by ``event.published``."""
+    return insert_event(session, columns(session, data, caller), visibility="public")
+
+
+def insert_event(session, values: dict, **extra) -> Event:
+    now = utcnow()
+    event = Event(id=uuid.uuid4(), **values, **extra, sequence=0, version=1, created_at=now, updated_at=now)
+    if event.status == "cancelled":
+        event.cancelled_at = now
+    session.add(event)
+    session.flush()
+    publish(session, event, "event.published")
+    log.info("event %s published by organisation %s", event.id, event.organisation_id)
+    return event
+
+
+def update_event(session, caller, event: Event, patch: dict) -> list[str]:
+    """Apply a PATCH; returns the changed API fields (none: nothing written, nothing published)."""
+    check_owner(caller, event)
+    merged = {**event_input(session, event), **patch}
+    return change_event(session, event, columns(session, merged, caller, event))
+
+
+def cancel_event(session, caller, event: Event) -> list[str]:
+    check_owner(caller, event)
+    return change_event(session, event, {"status": "cancelled"})
+
+
+def change_event(session, event: Event, values: dict) -> list[str]:
+    """Set ``values`` on the event and announce the change; returns the changed API fields."""
+    changed = [name for name, value in values.items() if getattr(event, name) != value]
+    fields = sorted({FIELD_OF[name] for name in changed} - {None})
+    if not changed:
+        return []
+    was_cancelled = event.status == "cancelled"
+    for name in changed:
+        setattr(event, name, values[name])
+    now = utcnow()
+    event.version += 1
+    event.updated_at = now
+    event.vevent = None
+    if SIGNIFICANT.intersection(fields):
+        event.sequence += 1
+    if event.status == "cancelled" and not was_cancelled:
+        event.cancelled_at = now
+        publish(session, event, "event.cancelled")
+    else:
+        if event.status == "scheduled":
+            event.cancelled_at = None
+        if fields:
+            publish(session, event, "event.updated", changed_fields=fields)
+    log.info("event %s changed: %s", event.id, ", ".join(fields))
+    return fields
+
+
+# --- what the event shows -----------------------------------------------------------------------------------------
+
+
+def snapshot(session, event: Event) -> dict:
+    """The event's full snapshot, as its messages carry it."""
+    district = session.get(District, event.district_id)
+    centre = session.get(Centre, event.centre_id) if event.centre_id else None
+    organisation = session.get(Organisation, event.organisation_id) if event.organisation_id else None
+    partnership = session.get(Partnership, event.partnership_id) if event.partnership_id else None
+    return {
+        "id": str(event.id), "version": event.version, "sequence": event.sequence, "title": event.title,
+        "description": event.description, "starts_at": local_iso(event.starts_at),
+        "ends_at": local_iso(event.ends_at), "timezone": "Europe/Warsaw", "all_day": event.all_day,
+        "rrule": event.rrule, "exdates": list(event.exdates), "district_id": event.district_id,
+        "district_name": district.name, "district_slug": district.slug, "centre_id": event.centre_id,
+        "centre_name": centre.name if centre else None, "centre_slug": centre.slug if centre else None,
+        "organisation_id": event.organisation_id, "organisation_name": organisation.name if organisation else None,
+        "organisation_slug": organisation.slug if organisation else None, "partnership_id": event.partnership_id,
+        "partnership_name": partnership.name if partnership else None, "meeting_id": event.meeting_id,
+        "visibility": event.visibility, "audiences": list(event.audiences), "category": event.category,
+        "location": event.location, "latitude": event.latitude, "longitude": event.longitude, "url": event.url,
+        "contact": event.contact, "accessibility": event.accessibility,
+        "registration": {"url": event.registration_url, "required": event.registration_required,
+                         "capacity": event.capacity},
+        "status": event.status, "created_at": local_iso(event.created_at), "updated_at": local_iso(event.updated_at),
+        "cancelled_at": local_iso(event.cancelled_at),
+    }
+
+
+def publish(session, event: Event, type_name: str, **extra) -> None:
+    session.flush()
+    add_message(session, OutboxMessage, type_name, {**snapshot(session, event), **extra})
+
+
+def view(session, event: Event) -> dict:
+    """The event as the API shows it."""
+    data = snapshot(session, event)
+    start, end = data["starts_at"], data["ends_at"]
+    if event.all_day:
+        start = local_date(event.starts_at).isoformat()
+        end = (local_date(event.ends_at) - timedelta(days=1)).isoformat()
+    organiser = {"slug": data["organisation_slug"], "name": data["organisation_name"]} \
+        if event.organisation_id else None
+    registration = data["registration"] if event.registration_url or event.registration_required else None
+    return {
+        **{key: data[key] for key in ("id", "title", "description", "all_day", "rrule", "exdates", "visibility",
+                                      "audiences", "category", "location", "url", "contact", "accessibility",
+                                      "status", "sequence", "created_at", "updated_at")},
+        "starts_at": start, "ends_at": end, "district": data["district_slug"], "centre": data["centre_slug"],
+        "partnership": event.partnership_id, "organiser": organiser, "registration": registration,
+    }

@@ -1,0 +1,73 @@
+"""The events service's copy of the partners data, applied from the partners messages.
+
+Snapshots older than the one held are ignored (``apply_snapshot``). When a name an event shows changes, the stored
+VEVENT of those events is cleared in the same transaction, so that the feeds render them again.
+"""
+
+import logging
+
+from sqlalchemy import select, update
+
+from services.events.models import ApiKey, Centre, District, Event, Membership, Organisation, Partnership
+from services.events.operations import change_event
+from services.messaging.replica import apply_snapshot
+
+log = logging.getLogger(__name__)
+
+#: Record kind (the message type's first word) → (replica model, the Event column that points at it).
+RECORDS = {
+    "district": (District, Event.district_id),
+    "centre": (Centre, Event.centre_id),
+    "organisation": (Organisation, Event.organisation_id),
+    "partnership": (Partnership, Event.partnership_id),
+    "membership": (Membership, None),
+}
+DELETIONS = ("district.deleted", "centre.deleted", "organisation.deleted", "partnership.deleted", "membership.removed")
+#: Replica fields an event shows in its VEVENT.
+SHOWN = ("name", "slug", "address", "latitude", "longitude")
+
+
+def apply_record(session, type_name: str, data: dict) -> None:
+    """Apply one district, centre, organisation, partnership or membership snapshot."""
+    model, event_column = RECORDS[type_name.split(".")[0]]
+    row = session.get(model, data["id"])
+    shown_before = _shown(row)
+    row = apply_snapshot(session, model, data, deleted=type_name in DELETIONS)
+    if event_column is not None and shown_before is not None and _shown(row) != shown_before:
+        session.flush()
+        if model is Centre:
+            _follow_centre_address(session, row, shown_before)
+        session.execute(update(Event).where(event_column == row.id).values(vevent=None))
+        log.info("%s %s renamed: its events will be rendered again", model.__tablename__, row.id)
+
+
+def _follow_centre_address(session, centre: Centre, shown_before: tuple) -> None:
+    """Events placed at the centre's old address (the default location) move with it, announced as a change."""
+    old_address = shown_before[SHOWN.index("address")]
+    if old_address is None or old_address == centre.address:
+        return
+    query = select(Event).where(Event.centre_id == centre.id, Event.location == old_address)
+    for event in session.scalars(query):
+        change_event(session, event, {"location": centre.address, "latitude": centre.latitude,
+                                      "longitude": centre.longitude})
+
+
+def _shown(row) -> tuple | None:
+    return None if row is None else tuple(getattr(row, name, None) for name in SHOWN)
+
+
+def apply_key(session, kind: str, data: dict, *, revoked: bool) -> ApiKey:
+    """Insert or update an API key's hash. A key never comes back from revocation, whatever arrives late."""
+    key = session.get(ApiKey, (kind, data["key_id"]))
+    if key is None:
+        key = ApiKey(kind=kind, key_id=data["key_id"])
+        session.add(key)
+    revoked_at = key.revoked_at or data.get("revoked_at")
+    for name in ("prefix", "hash", "scopes", "issued_at"):
+        setattr(key, name, data[name])
+    key.organisation_id = data.get("organisation_id")
+    if revoked and revoked_at is None:
+        raise ValueError(f"{kind} key {data['key_id']}: a revocation without revoked_at")
+    key.revoked_at = revoked_at
+    log.info("%s key %s (%s...) %s", kind, key.key_id, key.prefix, "revoked" if key.revoked_at else "active")
+    return key

@@ -1,0 +1,139 @@
+"""marshmallow schemas of the events API: the single source of its validation and of its OpenAPI document."""
+
+from dateutil.rrule import rrulestr
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
+
+from services.events.models import AUDIENCES, CATEGORIES, STATUSES
+from services.events.times import parse_moment
+
+
+class Moment(fields.Field):
+    """An ISO 8601 date-time (no offset means Europe/Warsaw) or, for all-day events and filters, a date."""
+
+    def __init__(self, **kwargs):
+        metadata = {"type": "string", "example": "2026-07-04T10:00:00", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Give an ISO 8601 date or date-time as a string.")
+        try:
+            return parse_moment(value)
+        except ValueError as exc:
+            raise ValidationError(f"Not an ISO 8601 date or date-time: {value!r}.") from exc
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+def _optional(field_class, *args, **kwargs):
+    return field_class(*args, allow_none=True, **kwargs)
+
+
+class RegistrationSchema(Schema):
+    """Either ``{"url": ...}`` (sign up there) or ``{"required": true, "capacity": n}``."""
+
+    url = _optional(fields.Url, validate=validate.Length(max=500))
+    required = fields.Boolean(load_default=False)
+    capacity = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
+
+    @validates_schema
+    def _one_kind(self, data, **kwargs):
+        if data.get("capacity") is not None and not data.get("required"):
+            raise ValidationError("A capacity needs required: true.", "capacity")
+        if data.get("required") and data.get("capacity") is None and not data.get("url"):
+            raise ValidationError("Registration that is required needs a capacity or a url.", "capacity")
+
+
+class EventInSchema(Schema):
+    """The fields a caller may set. For PATCH every field is optional."""
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="")
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
+    all_day = fields.Boolean(load_default=False)
+    rrule = _optional(fields.String, validate=validate.Length(max=500))
+    exdates = fields.List(Moment(), load_default=list)
+    district = fields.String(required=True, metadata={"description": "The district's slug."})
+    centre = _optional(fields.String, metadata={"description": "The centre's slug; it must be in the district."})
+    partnership = _optional(fields.Integer, strict=True, metadata={"description": "The partnership's id."})
+    organisation = fields.String(metadata={"description": "Admin only: the slug of the organisation posted for."})
+    audiences = fields.List(fields.String(validate=validate.OneOf(AUDIENCES)), load_default=list)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    location = _optional(fields.String, validate=validate.Length(max=300),
+                         metadata={"description": "Free text; defaults to the centre's address."})
+    url = _optional(fields.Url, validate=validate.Length(max=500))
+    contact = _optional(fields.String, validate=validate.Length(max=300))
+    accessibility = _optional(fields.String, validate=validate.Length(max=2000))
+    registration = _optional(fields.Nested, RegistrationSchema)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+
+    @validates("rrule")
+    def _valid_rrule(self, value, **kwargs):
+        if value is None:
+            return
+        rule = value.strip().removeprefix("RRULE:")
+        if not rule or "\n" in rule or "DTSTART" in rule.upper():
+            raise ValidationError("Give one RFC 5545 RRULE value, such as FREQ=WEEKLY;BYDAY=TU.")
+        try:
+            rrulestr(rule)
+        except (ValueError, TypeError) as exc:
+            raise ValidationError(f"Not a valid RFC 5545 RRULE: {exc}.") from exc
+
+
+class OrganiserSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+
+
+class EventSchema(Schema):
+    """An event as the API shows it. Times carry the Europe/Warsaw offset of their day; an all-day event gives
+    dates, ``ends_at`` being its last day."""
+
+    id = fields.UUID()
+    title = fields.String()
+    description = fields.String()
+    starts_at = fields.String()
+    ends_at = fields.String()
+    all_day = fields.Boolean()
+    rrule = fields.String(allow_none=True)
+    exdates = fields.List(fields.String())
+    district = fields.String()
+    centre = fields.String(allow_none=True)
+    partnership = fields.Integer(allow_none=True)
+    visibility = fields.String()
+    audiences = fields.List(fields.String())
+    category = fields.String()
+    location = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    contact = fields.String(allow_none=True)
+    accessibility = fields.String(allow_none=True)
+    registration = fields.Nested(RegistrationSchema, allow_none=True)
+    status = fields.String()
+    organiser = fields.Nested(OrganiserSchema, allow_none=True, dump_only=True)
+    sequence = fields.Integer(dump_only=True)
+    created_at = fields.String(dump_only=True)
+    updated_at = fields.String(dump_only=True)
+
+
+class EventQuerySchema(Schema):
+    district = fields.String(metadata={"description": "District slug."})
+    centre = fields.String(metadata={"description": "Centre slug."})
+    organisation = fields.String(metadata={"description": "Organiser's slug."})
+    audience = fields.String(validate=validate.OneOf(AUDIENCES))
+    category = fields.String(validate=validate.OneOf(CATEGORIES))
+    from_ = Moment(data_key="from", metadata={"description": "Events that end after this date or date-time."})
+    to = Moment(metadata={"description": "Events that start before this date-time, or by the end of this date."})
+    text = fields.String(validate=validate.Length(min=1, max=200),
+                         metadata={"description": "Words in the title or description, any letter case."})
+
+
+class FeedTokenSchema(Schema):
+    partnership_id = fields.Integer()
+    url = fields.String(metadata={"description": "The private feed URL; keep it secret."})
+    rotated_at = fields.String()
+
+
+class EventPatchSchema(EventInSchema):
+    """The fields to change; use it with ``partial=True``."""

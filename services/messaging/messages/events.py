@@ -1,0 +1,82 @@
+"""Messages published by the events service. Each carries the full snapshot of the event.
+
+The notify service writes a notice from one message and keeps its own copy of the events: so the snapshot names the
+district, centre, organiser and partnership as well as giving their ids. ``version`` increases on every change of
+the event (a replica ignores an older snapshot); ``sequence`` is the iCal SEQUENCE, raised only by a significant
+change (time, place, title, status). Times are ISO 8601 with the Europe/Warsaw offset of their day.
+"""
+
+from marshmallow import Schema, fields, validate
+
+from services.messaging.registry import register
+
+EVENT_AUDIENCES = ("children", "youth", "adults", "seniors", "families", "disabilities", "everyone")
+EVENT_CATEGORIES = ("workshop", "meeting", "picnic", "training", "consultation", "culture", "sport", "forum", "other")
+EVENT_STATUSES = ("scheduled", "cancelled")
+EVENT_VISIBILITIES = ("public", "partnership")
+
+
+def _optional(field_class, **kwargs):
+    return field_class(required=False, load_default=None, allow_none=True, **kwargs)
+
+
+class Registration(Schema):
+    #: Where to sign up, when sign-up happens elsewhere.
+    url = _optional(fields.String, validate=validate.Length(max=500))
+    required = fields.Boolean(required=True)
+    capacity = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
+
+
+class EventSnapshot(Schema):
+    id = fields.UUID(required=True)
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    sequence = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    timezone = fields.String(required=True, validate=validate.Equal("Europe/Warsaw"))
+    all_day = fields.Boolean(required=True)
+    #: An RFC 5545 RRULE value without the ``RRULE:`` prefix.
+    rrule = _optional(fields.String)
+    #: Local (Europe/Warsaw) ISO 8601 date-times or dates of left-out occurrences.
+    exdates = fields.List(fields.String(), required=True)
+    district_id = fields.Integer(required=True, strict=True)
+    district_name = fields.String(required=True)
+    district_slug = fields.String(required=True)
+    centre_id = _optional(fields.Integer, strict=True)
+    centre_name = _optional(fields.String)
+    centre_slug = _optional(fields.String)
+    #: The organiser; empty for a meeting of a partnership that has no coordinating organisation.
+    organisation_id = _optional(fields.Integer, strict=True)
+    organisation_name = _optional(fields.String)
+    organisation_slug = _optional(fields.String)
+    partnership_id = _optional(fields.Integer, strict=True)
+    partnership_name = _optional(fields.String)
+    #: Set when the event comes from a partners meeting.
+    meeting_id = _optional(fields.Integer, strict=True)
+    #: ``public``, or ``partnership``: for that partnership's members only, never in a public notice.
+    visibility = fields.String(required=True, validate=validate.OneOf(EVENT_VISIBILITIES))
+    audiences = fields.List(fields.String(validate=validate.OneOf(EVENT_AUDIENCES)), required=True)
+    category = fields.String(required=True, validate=validate.OneOf(EVENT_CATEGORIES))
+    location = _optional(fields.String)
+    latitude = _optional(fields.Float)
+    longitude = _optional(fields.Float)
+    url = _optional(fields.String)
+    contact = _optional(fields.String)
+    accessibility = _optional(fields.String)
+    registration = fields.Nested(Registration, required=True)
+    status = fields.String(required=True, validate=validate.OneOf(EVENT_STATUSES))
+    created_at = fields.AwareDateTime(required=True, format="iso")
+    updated_at = fields.AwareDateTime(required=True, format="iso")
+    cancelled_at = _optional(fields.AwareDateTime, format="iso")
+
+
+class EventUpdated(EventSnapshot):
+    #: The API names of the fields this change touched, e.g. ``["starts_at", "ends_at"]``.
+    changed_fields = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+
+
+register("event.published", "events", EventSnapshot())
+register("event.updated", "events", EventUpdated())
+register("event.cancelled", "events", EventSnapshot())

@@ -1,0 +1,85 @@
+"""Partners meeting messages become events in the partnership's private calendar."""
+
+from datetime import UTC, datetime
+
+from services.events.models import Event
+from services.messaging.registry import validate
+from tests.events.factories import deliver, meeting, membership, outbox, seed
+
+
+def _event(app) -> Event:
+    with app.extensions["osl"].database.session() as session:
+        return session.query(Event).one()
+
+
+def test_a_planned_meeting_becomes_a_partnership_event_organised_by_the_coordinator(events_app):
+    seed(events_app)
+    deliver(events_app, "meeting.planned", meeting(3, 7, centre_id=20))
+    event = _event(events_app)
+    assert (event.meeting_id, event.partnership_id, event.visibility, event.category) == (3, 7, "partnership",
+                                                                                           "meeting")
+    assert event.organisation_id == 100
+    assert (event.district_id, event.centre_id, event.location) == (2, 20, "ul. Zbierskiego 2")
+    assert event.starts_at == datetime(2026, 10, 30, 16, tzinfo=UTC)
+    assert (event.title, event.description, event.status, event.sequence) == (
+        "Spotkanie partnerskie", "Plan pikniku sąsiedzkiego", "scheduled", 0)
+    [message] = outbox(events_app)
+    assert message.type == "event.published"
+    assert message.data["partnership_name"] == "Partnerstwo Lokalne Ostatni Grosz"
+    assert message.data["meeting_id"] == 3
+    assert validate(message.type, message.data) == message.data
+
+
+def test_a_meeting_at_an_address_without_a_coordinator(events_app):
+    seed(events_app)
+    deliver(events_app, "membership.updated", membership(70, 7, 100, role="member", version=2))
+    deliver(events_app, "meeting.planned", meeting(4, 7, address="Sala parafialna, ul. Kościelna 1"))
+    event = _event(events_app)
+    assert event.organisation_id is None
+    assert (event.district_id, event.centre_id, event.location) == (2, None, "Sala parafialna, ul. Kościelna 1")
+    assert outbox(events_app)[0].data["organisation_name"] is None
+
+
+def test_a_meeting_change_updates_the_event_and_raises_the_sequence_when_it_matters(events_app):
+    seed(events_app)
+    deliver(events_app, "meeting.planned", meeting(3, 7))
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=2, agenda="Nowy porządek obrad"))
+    assert _event(events_app).sequence == 0
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=3, agenda="Nowy porządek obrad",
+                                                   starts_at="2026-10-30T18:00:00+01:00"))
+    assert _event(events_app).sequence == 1
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=4, agenda="Nowy porządek obrad",
+                                                   starts_at="2026-10-30T18:00:00+01:00", status="held"))
+    deliver(events_app, "meeting.cancelled", meeting(3, 7, version=5, agenda="Nowy porządek obrad",
+                                                     starts_at="2026-10-30T18:00:00+01:00", status="cancelled"))
+    event = _event(events_app)
+    assert (event.status, event.sequence, event.meeting_version) == ("cancelled", 2, 5)
+    messages = outbox(events_app)
+    assert [m.type for m in messages] == ["event.published", "event.updated", "event.updated", "event.cancelled"]
+    assert messages[1].data["changed_fields"] == ["description"]
+    assert messages[2].data["changed_fields"] == ["starts_at"]
+
+
+def test_an_older_meeting_snapshot_is_ignored(events_app):
+    seed(events_app)
+    deliver(events_app, "meeting.planned", meeting(3, 7, version=1))
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=3, title="Nowszy"))
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=2, title="Starszy"))
+    assert _event(events_app).title == "Nowszy"
+    assert len(outbox(events_app)) == 2
+
+
+def test_a_new_coordinator_becomes_the_organiser_of_the_partnership_meetings(events_app):
+    seed(events_app)
+    deliver(events_app, "meeting.planned", meeting(3, 7))
+    deliver(events_app, "organisation.created", {"id": 400, "version": 1, "name": "Rada Dzielnicy",
+                                                 "slug": "rada-dzielnicy", "kind": "municipal"})
+    deliver(events_app, "membership.updated", membership(70, 7, 100, role="member", version=2))
+    deliver(events_app, "membership.added", membership(71, 7, 400, role="coordinator"))
+    assert _event(events_app).organisation_id == 400
+    messages = outbox(events_app)
+    assert [m.type for m in messages] == ["event.published", "event.updated", "event.updated"]
+    assert messages[-1].data["changed_fields"] == ["organisation"]
+    assert messages[-1].data["organisation_name"] == "Rada Dzielnicy"
+    deliver(events_app, "membership.updated", membership(71, 7, 400, role="coordinator", version=2))
+    assert len(outbox(events_app)) == 3
