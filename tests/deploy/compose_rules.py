@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from tests.deploy.facts import GUNICORN_EXTRA
+
 MIGRATE = "migrate"
 INFRA = {
     # service: (image, the start of its healthcheck test)
@@ -325,6 +327,7 @@ def gunicorn(svc, port, workers="2"):
         f"0.0.0.0:{port}",
         "--workers",
         workers,
+        *GUNICORN_EXTRA.get(svc, ()),
         "--access-logfile",
         "-",
         f"services.{svc}:create_app()",

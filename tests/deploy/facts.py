@@ -112,11 +112,16 @@ class Osl:
         svc = app.removeprefix("services.").removesuffix(":create_app()")
         if app != f"services.{svc}:create_app()" or svc not in cls.PORTS:
             return [f"{argv}: the app must be 'services.<svc>:create_app()', got {app!r}"]
-        want = ["--bind", f"0.0.0.0:{cls.PORTS[svc]}", "--workers", "2", "--access-logfile", "-"]
+        want = ["--bind", f"0.0.0.0:{cls.PORTS[svc]}", "--workers", "2", *GUNICORN_EXTRA.get(svc, ()),
+                "--access-logfile", "-"]
         problems = [] if opts == want else [f"{argv}: options must be {want}"]
         if expect is not None and expect != (svc, "web"):
             problems.append(f"{argv}: runs the {svc} web app, expected {expect}")
         return problems
+
+
+#: Threads let the events service answer feed polls while a worker waits on the database (bench/feeds.py).
+GUNICORN_EXTRA = {"events": ("--worker-class", "gthread", "--threads", "4")}
 
 
 def load_compose():
