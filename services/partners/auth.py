@@ -81,3 +81,12 @@ def require_meeting_writer(partnership_id: int) -> Caller:
                                                                caller.organisation_id):
         abort(403, message="Only an admin or the partnership's current coordinator may change its meetings.")
     return caller
+
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def authenticate_writes() -> None:
+    """Before any write to the API: 401 without valid credentials, ahead of input checks (422) and ETags (428)."""
+    if request.method in WRITE_METHODS and request.path.startswith("/api/") and current_caller() is None:
+        abort(401, message="Writes need an admin token or an API key: send 'Authorization: Bearer <token>'.")

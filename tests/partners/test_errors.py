@@ -57,3 +57,12 @@ def test_a_duplicate_that_slips_past_the_checks_is_still_409(partners_app, monke
 def test_admin_reads_need_credentials(partners_app, url):
     response = partners_app.test_client().get(url)
     assert response.status_code == 401 and response.json["message"]
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-a-key"}])
+def test_credentials_are_checked_before_the_body_and_the_etag(partners_app, headers):
+    client = partners_app.test_client()
+    created = client.post("/api/v1/centres/", json={}, headers=headers)
+    changed = client.patch("/api/v1/districts/rakow", json={"name": ""}, headers=headers)
+    assert (created.status_code, changed.status_code) == (401, 401)
+    assert "Bearer" in created.get_json()["message"] or "not known" in created.get_json()["message"]
