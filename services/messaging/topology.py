@@ -35,7 +35,10 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("events", "partners-replica", "partners", (
         "district.*", "centre.*", "organisation.#", "admin_key.*", "partnership.*", "membership.*", "meeting.*",
     )),
-    Subscription("notify", "partners-replica", "partners", ("district.*",)),
+    Subscription("notify", "partners-replica", "partners", (
+        "district.*", "organisation.*", "partnership.*", "membership.*", "meeting.*",
+    )),
+    Subscription("notify", "events", "events", ("event.*",)),
 )
 
 

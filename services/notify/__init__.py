@@ -1,9 +1,10 @@
-"""The notify service."""
+"""The notify service: residents' e-mail subscriptions and the notices sent to them."""
 
 from pathlib import Path
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.messaging.correlation import configure_logging
 from services.messaging.db import Database
@@ -34,4 +35,14 @@ def create_app(config: dict | None = None) -> Flask:
     )
     api = Api()
     init_app(app, api, service)
+    from services.notify.api import admin_api, subscriptions_api
+    from services.notify.cli import send_command
+    from services.notify.pages import pages
+
+    api.register_blueprint(subscriptions_api)
+    api.register_blueprint(admin_api)
+    app.register_blueprint(pages)
+    app.cli.add_command(send_command)
+    if settings["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["TRUSTED_PROXIES"])
     return app

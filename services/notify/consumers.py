@@ -1,14 +1,98 @@
-"""Handlers of the messages the notify service consumes (queues in services/messaging/topology.py)."""
+"""Handlers of the messages the notify service consumes (queues in services/messaging/topology.py).
+
+Each runs in the transaction that records the message in the inbox, so the notices it queues exist exactly once.
+"""
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
 
 from services.messaging.envelope import Envelope
 from services.messaging.replica import apply_snapshot
-from services.notify.models import District
+from services.notify import meetings
+from services.notify.mail.render import significant_changes
+from services.notify.models import DigestItem, District, EventCopy, Notice, Subscriber
+
+log = logging.getLogger(__name__)
+
+KIND_OF = {"event.published": "published", "event.updated": "updated", "event.cancelled": "cancelled"}
 
 
 def apply_partners_message(session, envelope: Envelope) -> None:
-    """Keep the replica of the partners data up to date."""
+    """Keep the replica of the partners data up to date; a planned partner meeting notifies its members."""
     if envelope.type.startswith("district."):
         apply_snapshot(session, District, envelope.data, deleted=envelope.type == "district.deleted")
+    elif envelope.type.split(".")[0] in meetings.COPIES:
+        meetings.apply_copy(session, envelope)
+    elif envelope.type == "meeting.planned":
+        meetings.queue_meeting_notices(session, envelope)
 
 
-HANDLERS = {"partners-replica": apply_partners_message}
+def matches(subscriber: Subscriber, event: dict) -> bool:
+    """A subscriber's districts and audiences (empty: all) take in the event; an event for everyone suits all."""
+    if subscriber.districts and event["district_slug"] not in subscriber.districts:
+        return False
+    audiences = set(event["audiences"])
+    return not subscriber.audiences or not audiences or "everyone" in audiences or bool(
+        audiences & set(subscriber.audiences))
+
+
+def _remember(session, event: dict) -> tuple[bool, dict | None]:
+    """Store the newer snapshot; returns (whether it was newer, the snapshot it replaced)."""
+    copy = session.get(EventCopy, event["id"])
+    if copy is not None and copy.version >= event["version"]:
+        return False, None
+    previous = copy.snapshot if copy is not None else None
+    if copy is None:
+        copy = EventCopy(id=event["id"])
+        session.add(copy)
+    copy.version, copy.snapshot = event["version"], event
+    copy.starts_at = datetime.fromisoformat(event["starts_at"])
+    return True, previous
+
+
+def _told(session, event_id: str) -> set[int]:
+    """Subscribers already sent (or about to be sent) a notice of the event."""
+    query = select(Notice.subscriber_id).where(Notice.event_id == event_id, Notice.kind != "cancelled",
+                                               Notice.status != "failed")
+    in_digests = (select(Notice.subscriber_id).join(DigestItem, DigestItem.notice_id == Notice.id)
+                  .where(DigestItem.event_id == event_id, Notice.status != "failed"))
+    return set(session.scalars(query)) | set(session.scalars(in_digests))
+
+
+def _recipients(session, kind: str, event: dict) -> list[Subscriber]:
+    confirmed = select(Subscriber).where(Subscriber.status == "confirmed")
+    if kind == "cancelled":
+        told = _told(session, event["id"])
+        return [s for s in session.scalars(confirmed.where(Subscriber.id.in_(told)))] if told else []
+    immediate = session.scalars(confirmed.where(Subscriber.frequency == "immediate")).all()
+    chosen = [s for s in immediate if matches(s, event)]
+    if kind == "updated":
+        told = _told(session, event["id"])
+        chosen += [s for s in session.scalars(confirmed.where(Subscriber.id.in_(told)))
+                   if s.id not in {c.id for c in chosen}] if told else []
+    return chosen
+
+
+def apply_event_message(session, envelope: Envelope) -> None:
+    """Keep a copy of the event, and queue notices: new events, significant updates and cancellations."""
+    event = envelope.data
+    newer, previous = _remember(session, event)
+    kind = KIND_OF[envelope.type]
+    if not newer or event["visibility"] != "public":
+        return
+    if kind == "updated" and (previous is None or not significant_changes(previous, event)):
+        return
+    payload = {"event": event, "previous": previous} if kind == "updated" else {"event": event}
+    recipients = _recipients(session, kind, event)
+    existing = set(session.scalars(select(Notice.subscriber_id).where(
+        Notice.event_id == event["id"], Notice.sequence == event["sequence"], Notice.kind == kind)))
+    for subscriber in recipients:
+        if subscriber.id not in existing:
+            session.add(Notice(subscriber_id=subscriber.id, event_id=event["id"], sequence=event["sequence"],
+                               kind=kind, payload=payload, status="queued"))
+    log.info("%s %s: %d notice(s) queued", envelope.type, event["id"], len(recipients) - len(existing))
+
+
+HANDLERS = {"partners-replica": apply_partners_message, "events": apply_event_message}

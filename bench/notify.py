@@ -1,0 +1,220 @@
+"""Notify benchmark: fan-out of one event to many subscribers through SMTP, next to raw smtplib sending the same
+messages to the same local aiosmtpd sink, with one and with two sender processes; and the latency from an event
+message on the bus to its e-mail accepted by SMTP, on RabbitMQ + PostgreSQL and on the embedded bus + SQLite.
+
+The events service is stood in for: the event message is published straight to its exchange (as its relay would),
+so the latency leaves out the events service's own outbox relay (about one polling interval, 0.1 s).
+Run: `.venv/bin/python bench/notify.py --subscribers 10000`. Prints a table.
+"""
+
+import argparse
+import os
+import signal
+import smtplib
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from kombu import Producer
+from sqlalchemy import insert
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.messaging.connection import connect  # noqa: E402
+from services.messaging.envelope import CONTENT_TYPE, Envelope  # noqa: E402
+from services.messaging.models import utcnow  # noqa: E402
+from services.messaging.settings import BusSettings  # noqa: E402
+from services.messaging.testing import PostgresDatabases, delete_topology, wait_until  # noqa: E402
+from services.messaging.topology import Topology  # noqa: E402
+from services.notify import create_app  # noqa: E402
+from services.notify.mail.compose import build_message, new_message_id  # noqa: E402
+from services.notify.models import Subscriber  # noqa: E402
+from services.notify.tokens import links  # noqa: E402
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+RABBITMQ = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+class Sink:
+    """Counts accepted messages."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def event(title: str) -> dict:
+    return {
+        "id": str(uuid.uuid4()), "version": 1, "sequence": 0, "title": title,
+        "description": "Spotkanie dla sąsiadów: herbata, ciasto i rozmowa o dzielnicy.",
+        "starts_at": "2026-12-05T15:00:00+01:00", "ends_at": "2026-12-05T18:00:00+01:00",
+        "timezone": "Europe/Warsaw", "all_day": False, "rrule": None, "exdates": [],
+        "district_id": 1, "district_name": "Raków", "district_slug": "rakow", "centre_id": None,
+        "centre_name": None, "centre_slug": None, "organisation_id": 1, "organisation_name": "MOPS",
+        "organisation_slug": "mops", "partnership_id": None, "partnership_name": None, "meeting_id": None,
+        "visibility": "public", "audiences": ["everyone"], "category": "picnic", "location": "ul. Łukasińskiego 40",
+        "latitude": None, "longitude": None, "url": None, "contact": None, "accessibility": None,
+        "registration": {"url": None, "required": False, "capacity": None}, "status": "scheduled",
+        "created_at": "2026-11-23T10:00:00+00:00", "updated_at": "2026-11-23T10:00:00+00:00", "cancelled_at": None,
+    }
+
+
+def raw_smtplib_rate(app, port: int, count: int) -> float:
+    """Messages per second from bare smtplib over one connection, the messages built beforehand."""
+    snapshot = event("Piknik sąsiedzki")
+    messages = [build_message(app.config, kind="published", language="pl", to=f"s{i}@example.org",
+                              links=links(app.config, f"k{i}"), payload={"event": snapshot},
+                              message_id=new_message_id("osl.example")) for i in range(count)]
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        started = time.perf_counter()
+        for message in messages:
+            smtp.send_message(message)
+        return count / (time.perf_counter() - started)
+
+
+def add_subscribers(app, count: int) -> None:
+    rows = [dict(key=uuid.uuid4().hex, email=f"s{i}@example.org", status="confirmed", districts=[], audiences=[],
+                 frequency="immediate", reminders=False, language="pl", consent_version="2026-11-23",
+                 consent_text="bench", consent_at=utcnow(), created_at=utcnow()) for i in range(count)]
+    with app.extensions["osl"].database.session() as session:
+        session.execute(insert(Subscriber), rows)
+
+
+def process_env(database_url: str, bus: BusSettings, port: int, data_dir: str) -> dict:
+    return dict(os.environ, NOTIFY_DATABASE_URL=database_url, BROKER_URL=bus.broker_url,
+                OSL_BUS_DIR=str(bus.bus_dir), OSL_BUS_PREFIX=bus.prefix, OSL_DATA_DIR=data_dir,
+                SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), NOTIFY_SEND_POLL_SECONDS="0.05",
+                OSL_POLL_SECONDS="0.05", LOG_LEVEL="WARNING", NOTIFY_SECRET_KEY="bench-secret")
+
+
+def start(command: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "services.notify", command], cwd=ROOT, env=env)
+
+
+def stop(processes) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        process.wait(timeout=60)
+
+
+def publish(bus: BusSettings, snapshot: dict) -> float:
+    topology = Topology(bus)
+    body = Envelope.new("event.published", snapshot).to_json().encode()
+    with connect(bus) as connection:
+        channel = connection.channel()
+        topology.declare_all(channel)
+        started = time.perf_counter()
+        Producer(channel).publish(body, exchange=topology.exchange_name("events"), routing_key="event.published",
+                                  content_type=CONTENT_TYPE, content_encoding="utf-8", delivery_mode=2)
+        return started
+
+
+def fan_out_rate(app, bus, sink, port, count: int, senders: int, data_dir: str) -> float:
+    """Notices per second from one event message to ``count`` mails accepted, with ``senders`` sender processes."""
+    env = process_env(app.config["DATABASE_URL"], bus, port, data_dir)
+    processes = [start("consume", env)] + [start("send", env) for _ in range(senders)]
+    try:
+        time.sleep(3)  # let the processes connect
+        before = sink.count
+        started = publish(bus, event(f"Fan-out {senders}"))
+        wait_until(lambda: sink.count - before >= count, timeout=3600, interval=0.01, message="every notice sent")
+        return count / (time.perf_counter() - started)
+    finally:
+        stop(processes)
+
+
+def latency(app, bus, sink, port, events: int, data_dir: str) -> tuple[float, float]:
+    """p50 and p95 seconds from an event message published to its one notice accepted by SMTP."""
+    env = process_env(app.config["DATABASE_URL"], bus, port, data_dir)
+    processes = [start("consume", env), start("send", env)]
+    delays = []
+    try:
+        time.sleep(3)
+        for _ in range(events):
+            before = sink.count
+            started = publish(bus, event(f"Latency {uuid.uuid4().hex}"))
+            wait_until(lambda before=before: sink.count > before, timeout=60, interval=0.002, message="the notice")
+            delays.append(time.perf_counter() - started)
+            time.sleep(0.05)
+    finally:
+        stop(processes)
+    delays.sort()
+    return statistics.median(delays), delays[int(0.95 * (len(delays) - 1))]
+
+
+def notify_app(database_url: str, bus: BusSettings):
+    app = create_app({"DATABASE_URL": database_url, "BUS": bus, "SECRET_KEY": "bench-secret",
+                      "PUBLIC_HOST": "osl.example", "LOG_LEVEL": "WARNING"})
+    app.extensions["osl"].upgrade_database()
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, default=10000)
+    parser.add_argument("--latency-events", type=int, default=50)
+    args = parser.parse_args()
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    databases = PostgresDatabases(POSTGRES, label="bench")
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            bus = BusSettings(broker_url=RABBITMQ, prefix=f"osl-bench-{uuid.uuid4().hex[:6]}", poll_seconds=0.05)
+            app = notify_app(databases.new("notify"), bus)
+            raw = raw_smtplib_rate(app, controller.port, min(args.subscribers, 5000))
+            add_subscribers(app, args.subscribers)
+            one = fan_out_rate(app, bus, sink, controller.port, args.subscribers, 1, folder)
+            two = fan_out_rate(app, bus, sink, controller.port, args.subscribers, 2, folder)
+            rows.append(("fan-out, 1 sender / raw smtplib", f"{one / raw:.2f} ({one:,.0f} vs {raw:,.0f} msg/s)",
+                         "≥ 0.5"))
+            rows.append(("fan-out with a second sender process", f"{two:,.0f} vs {one:,.0f} msg/s", "higher"))
+            delete_topology(bus)
+
+            servers = notify_app(databases.new("notify"), BusSettings(
+                broker_url=RABBITMQ, prefix=f"osl-bench-{uuid.uuid4().hex[:6]}", poll_seconds=0.05))
+            add_subscribers(servers, 1)
+            p50, p95 = latency(servers, servers.config["BUS"], sink, controller.port, args.latency_events, folder)
+            rows.append(("latency RabbitMQ + PostgreSQL, p50 / p95", f"{p50 * 1000:.0f} / {p95 * 1000:.0f} ms",
+                         "p50 ≤ 500 ms"))
+            delete_topology(servers.config["BUS"])
+
+            embedded_bus = BusSettings(broker_url="filesystem://", bus_dir=Path(folder) / "bus",
+                                       prefix="osl-bench", poll_seconds=0.1)
+            embedded = notify_app(f"sqlite:///{folder}/notify.db", embedded_bus)
+            add_subscribers(embedded, 1)
+            p50, p95 = latency(embedded, embedded_bus, sink, controller.port, args.latency_events, folder)
+            rows.append(("latency filesystem bus + SQLite, p50 / p95", f"{p50 * 1000:.0f} / {p95 * 1000:.0f} ms",
+                         "p50 ≤ 1,500 ms"))
+    finally:
+        controller.stop()
+        databases.drop_all()
+    print(f"\n{args.subscribers:,} subscribers, {args.latency_events} latency events\n")
+    print("| figure | measured | goal |\n|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

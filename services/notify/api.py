@@ -1,0 +1,121 @@
+"""The notify JSON API: subscribe (public), and the admin API for subscribers (GDPR) and notices."""
+
+from flask import current_app, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import func, select
+
+from services.messaging.web import request_session
+from services.notify import subscriptions
+from services.notify.auth import require_admin
+from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
+from services.notify.models import Notice
+from services.notify.notices import resend
+from services.notify.ratelimit import RateLimited, attempt_key, check_and_record
+from services.notify.schemas import AcceptedSchema, ConsentSchema, NoticeQuerySchema, NoticeSchema, SubscribeSchema
+
+subscriptions_api = Blueprint("subscriptions", __name__, url_prefix="/api/v1/subscriptions",
+                              description="Residents subscribe by e-mail, with double opt-in.")
+admin_api = Blueprint("admin", __name__, url_prefix="/api/v1", description="Admin: subscribers (GDPR) and notices.")
+
+ACCEPTED = {
+    "status": "accepted",
+    "message": "Jeśli adres jest poprawny, wysłaliśmy na niego link potwierdzający. / "
+               "If the address is valid, a confirmation link has been sent to it.",
+}
+TOO_MANY = ("Zbyt wiele prób zapisu. Proszę spróbować później. / "
+            "Too many subscribe attempts. Please try again later.")
+
+
+@subscriptions_api.route("/")
+class Subscriptions(MethodView):
+    @subscriptions_api.arguments(SubscribeSchema)
+    @subscriptions_api.response(202, AcceptedSchema)
+    @subscriptions_api.alt_response(429, description="Too many attempts from this IP or for this address.")
+    def post(self, data):
+        """Subscribe: a pending subscriber and a confirmation e-mail; the answer never says if the address is known"""
+        session = request_session()
+        config = current_app.config
+        limits = [(attempt_key(config["SECRET_KEY"], "ip", request.remote_addr or "-"), config["RATE_LIMIT_PER_IP"]),
+                  (attempt_key(config["SECRET_KEY"], "email", subscriptions.normalise_email(data["email"])),
+                   config["RATE_LIMIT_PER_ADDRESS"])]
+        try:
+            check_and_record(session, limits, config["RATE_LIMIT_WINDOW_SECONDS"])
+            subscriptions.subscribe(session, data)
+        except RateLimited as exc:
+            session.rollback()
+            abort(429, message=TOO_MANY, headers={"Retry-After": str(exc.retry_after)})
+        except subscriptions.UnknownDistricts as exc:
+            session.rollback()
+            abort(422, message=str(exc), errors={"json": {"districts": [str(exc)]}})
+        session.commit()
+        return ACCEPTED
+
+
+@subscriptions_api.route("/consent")
+class Consent(MethodView):
+    @subscriptions_api.response(200, ConsentSchema)
+    def get(self):
+        """The consent text in force, in Polish and English"""
+        return {"version": CURRENT_VERSION, **CONSENT_TEXTS[CURRENT_VERSION]}
+
+
+def _subscriber_or_404(email: str):
+    subscriber = subscriptions.find_by_email(request_session(), email)
+    if subscriber is None:
+        abort(404, message="No subscriber with this address.")
+    return subscriber
+
+
+@admin_api.route("/subscribers/<email>")
+class SubscriberItem(MethodView):
+    @admin_api.response(204)
+    def delete(self, email):
+        """Erase a subscriber and every trace of the address (admin)"""
+        require_admin()
+        session = request_session()
+        subscriptions.erase(session, _subscriber_or_404(email), current_app.config["SECRET_KEY"])
+        session.commit()
+
+
+@admin_api.route("/subscribers/<email>/export")
+class SubscriberExport(MethodView):
+    @admin_api.response(200)
+    def get(self, email):
+        """Everything held about one address, as JSON (admin)"""
+        require_admin()
+        session = request_session()
+        return jsonify(subscriptions.export(session, _subscriber_or_404(email), current_app.config["SECRET_KEY"]))
+
+
+@admin_api.route("/notices")
+class Notices(MethodView):
+    @admin_api.arguments(NoticeQuerySchema, location="query")
+    @admin_api.response(200, NoticeSchema(many=True))
+    @admin_api.paginate()
+    def get(self, query, pagination_parameters):
+        """List notices, newest first, optionally by status or kind (admin)"""
+        require_admin()
+        session = request_session()
+        where = [getattr(Notice, name) == value for name, value in query.items()]
+        pagination_parameters.item_count = session.scalar(select(func.count()).select_from(Notice).where(*where))
+        page = (select(Notice).where(*where).order_by(Notice.id.desc())
+                .offset(pagination_parameters.first_item).limit(pagination_parameters.page_size))
+        return session.scalars(page).all()
+
+
+@admin_api.route("/notices/<int:notice_id>/resend")
+class NoticeResend(MethodView):
+    @admin_api.response(200, NoticeSchema)
+    def post(self, notice_id):
+        """Queue a failed notice again (admin)"""
+        require_admin()
+        session = request_session()
+        notice = session.get(Notice, notice_id)
+        if notice is None:
+            abort(404, message=f"No notice {notice_id}.")
+        if notice.status != "failed":
+            abort(409, message=f"Notice {notice_id} is {notice.status}; only a failed notice can be resent.")
+        resend(notice)
+        session.commit()
+        return notice

@@ -1,0 +1,19 @@
+"""The consent text a subscriber agrees to. Change it by adding a version, never by editing one."""
+
+CONSENT_TEXTS = {
+    "2026-11-23": {
+        "pl": ("Zgadzam się na przesyłanie na podany adres e-mail powiadomień o wydarzeniach Ośrodków Społeczności "
+               "Lokalnych w wybranych dzielnicach. Administratorem danych jest Miejski Ośrodek Pomocy Społecznej "
+               "w Częstochowie. Adres jest używany wyłącznie do wysyłki powiadomień; w każdej wiadomości jest link "
+               "do wypisania się, a na żądanie usuwamy wszystkie dane."),
+        "en": ("I agree to receive notices of events of the Local Community Centres in the districts I choose at "
+               "this e-mail address. The data controller is the Municipal Social Welfare Centre (MOPS) in "
+               "Częstochowa. The address is used only to send these notices; every message has an unsubscribe "
+               "link, and all data is erased on request."),
+    },
+}
+CURRENT_VERSION = "2026-11-23"
+
+
+def consent_text(language: str, version: str = CURRENT_VERSION) -> str:
+    return CONSENT_TEXTS[version][language]

@@ -1,0 +1,77 @@
+"""Copies of other services' records, kept up to date by their messages."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.notify.models.base import Base
+
+
+class District(Base):
+    """A copy of the partners service's district, kept up to date by its messages."""
+
+    __tablename__ = "districts"
+
+    #: The partners service's id.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(100), index=True)
+    #: The version of the last snapshot applied.
+    version: Mapped[int] = mapped_column(Integer)
+    #: Set when the district was deleted; the row stays so that an older, late snapshot cannot revive it.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class EventCopy(Base):
+    """The last snapshot of an event seen in the events service's messages: what an update is compared with."""
+
+    __tablename__ = "event_copies"
+
+    #: The events service's id (a UUID as text).
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: The snapshot's ``version``; an older or equal one is ignored.
+    version: Mapped[int] = mapped_column(Integer)
+    #: From the snapshot, for the scheduler's reminders and digests (the first occurrence of a recurring event).
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: The whole snapshot as the message carried it (JSON form).
+    snapshot: Mapped[dict] = mapped_column(JSON)
+
+
+class Organisation(Base):
+    """A copy of the partners service's organisation: its contact address gets its partnerships' meetings."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    version: Mapped[int] = mapped_column(Integer)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: Set when the contact address followed the unsubscribe link of a meeting notice; snapshots never clear it.
+    notices_stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Partnership(Base):
+    __tablename__ = "partnerships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200))
+    district_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Membership(Base):
+    """Only what notices need: which organisation belongs to which partnership, and until when."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    partnership_id: Mapped[int] = mapped_column(Integer, index=True)
+    member_kind: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,52 @@
+"""Signed links: confirm (expires), preferences and unsubscribe (do not: they are in every e-mail sent)."""
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+PURPOSES = ("confirm", "preferences", "unsubscribe")
+#: The unsubscribe link of a partner meeting notice, naming an organisation.
+CONTACT = "contact"
+
+
+class InvalidToken(Exception):
+    pass
+
+
+class ExpiredToken(InvalidToken):
+    pass
+
+
+def _serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
+    if purpose not in (*PURPOSES, CONTACT):
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    return URLSafeTimedSerializer(secret, salt=f"osl-notify-{purpose}")
+
+
+def make_token(secret: str, purpose: str, subscriber_key: str) -> str:
+    return _serializer(secret, purpose).dumps(subscriber_key)
+
+
+def contact_links(config: dict, organisation_id: int) -> dict[str, str]:
+    """A meeting notice carries one link: stop these notices for the organisation's address."""
+    token = make_token(config["SECRET_KEY"], CONTACT, str(organisation_id))
+    return {"unsubscribe": f"{config['BASE_URL'].rstrip('/')}/subscriptions/{CONTACT}/{token}"}
+
+
+def read_token(secret: str, purpose: str, token: str, max_age_seconds: float | None = None) -> str:
+    """The subscriber key the token names; raises ExpiredToken or InvalidToken."""
+    try:
+        value = _serializer(secret, purpose).loads(token, max_age=max_age_seconds)
+    except SignatureExpired as exc:
+        raise ExpiredToken(str(exc)) from None
+    except BadSignature as exc:
+        raise InvalidToken(str(exc)) from None
+    if not isinstance(value, str):
+        raise InvalidToken("the token does not name a subscriber")
+    return value
+
+
+def links(config: dict, subscriber_key: str) -> dict[str, str]:
+    """The absolute URLs of a subscriber's signed links."""
+    base = config["BASE_URL"].rstrip("/")
+    secret = config["SECRET_KEY"]
+    return {purpose: f"{base}/subscriptions/{purpose}/{make_token(secret, purpose, subscriber_key)}"
+            for purpose in PURPOSES}

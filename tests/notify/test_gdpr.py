@@ -1,0 +1,65 @@
+"""GDPR: an admin erases a subscriber and every trace of the address; an export returns all that is held."""
+
+from sqlalchemy import select, text
+
+from services.notify.models import Base, Notice
+from tests.notify.test_subscriptions import REQUEST, confirmed, send_all, subscriber
+
+ADMIN = {"Authorization": "Bearer test-admin-token"}
+ADDRESS = "anna.nowak@example.org"
+
+
+def everything_stored(app) -> str:
+    """Every row of every table of the service's database, as text."""
+    rows = []
+    with app.extensions["osl"].database.session() as session:
+        for table in [*Base.metadata.sorted_tables, "alembic_version"]:
+            name = table if isinstance(table, str) else table.name
+            rows += [repr(tuple(row)) for row in session.execute(text(f'SELECT * FROM "{name}"'))]
+    return "\n".join(rows)
+
+
+def test_export_returns_everything_held_about_the_address(notify, mail_dir):
+    confirmed(notify, mail_dir)
+    client = notify.test_client()
+    assert client.get(f"/api/v1/subscribers/{ADDRESS}/export").status_code == 401
+    export = client.get(f"/api/v1/subscribers/{ADDRESS.upper()}/export", headers=ADMIN)
+    assert export.status_code == 200, export.json
+    data = export.json
+    assert data["email"] == ADDRESS and data["status"] == "confirmed"
+    assert data["districts"] == ["rakow"] and data["audiences"] == ["seniors"] and data["reminders"] is True
+    assert data["consent"]["text"].startswith("Zgadzam się") and data["consent"]["given_at"]
+    assert [n["kind"] for n in data["notices"]] == ["confirmation"]
+    assert data["notices"][0]["status"] == "sent"
+    assert len(data["subscribe_requests"]) == 1
+    assert client.get("/api/v1/subscribers/nobody@example.org/export", headers=ADMIN).status_code == 404
+
+
+def test_erase_leaves_the_address_nowhere_in_the_database(notify, mail_dir):
+    confirmed(notify, mail_dir)
+    client = notify.test_client()
+    client.post("/api/v1/subscriptions/", json=REQUEST)  # a queued notice and a second attempt row
+    client.post("/api/v1/subscriptions/", json={**REQUEST, "email": "other@example.org"})
+    assert ADDRESS in everything_stored(notify)
+
+    assert client.delete(f"/api/v1/subscribers/{ADDRESS}").status_code == 401
+    wrong = client.delete(f"/api/v1/subscribers/{ADDRESS}", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 403
+    assert client.delete(f"/api/v1/subscribers/{ADDRESS}", headers=ADMIN).status_code == 204
+
+    stored = everything_stored(notify)
+    assert ADDRESS not in stored.lower()
+    assert "other@example.org" in stored  # only that subscriber went
+    assert subscriber(notify) is None
+    with notify.extensions["osl"].database.session() as session:
+        assert len(session.scalars(select(Notice)).all()) == 1  # the other address's confirmation
+    assert client.delete(f"/api/v1/subscribers/{ADDRESS}", headers=ADMIN).status_code == 404
+    assert send_all(notify) == 1
+
+
+def test_erase_writes_no_address_in_the_logs(notify, mail_dir, caplog):
+    confirmed(notify, mail_dir)
+    caplog.set_level("DEBUG")
+    notify.test_client().delete(f"/api/v1/subscribers/{ADDRESS}", headers=ADMIN)
+    assert "erased" in caplog.text
+    assert ADDRESS not in caplog.text.lower()

@@ -1,0 +1,169 @@
+"""The e-mail of each notice: well-formed MIME, Polish letters intact, list headers, and a valid .ics."""
+
+from email import message_from_bytes
+from email.policy import default
+
+import icalendar
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.notify.mail.compose import build_message
+from tests.notify.events import event_snapshot
+
+CONFIG = {"MAIL_FROM": "Powiadomienia OSL <powiadomienia@osl.example>", "PUBLIC_HOST": "osl.example",
+          "MAIL_UNSUBSCRIBE_ADDRESS": "wypisz@osl.example"}
+LINKS = {"confirm": "https://osl.example/subscriptions/confirm/c.1",
+         "preferences": "https://osl.example/subscriptions/preferences/p.2",
+         "unsubscribe": "https://osl.example/subscriptions/unsubscribe/" + "u" * 120}
+
+
+def build(kind="published", language="pl", event=None, previous=None) -> bytes:
+    payload = {} if kind == "confirmation" else {"event": event or event_snapshot(), "previous": previous}
+    if kind == "digest":
+        payload = {"frequency": "weekly", "events": [event_snapshot(), event_snapshot(
+            id="00000000-0000-0000-0000-000000000008", title="Warsztaty finansowe", url=None)]}
+    message = build_message(CONFIG, kind=kind, language=language, to="jozef@example.org", links=LINKS,
+                            payload=payload, message_id="<n1@osl.example>")
+    return message.as_bytes()
+
+
+def parse(raw: bytes):
+    return message_from_bytes(raw, policy=default)
+
+
+def calendar_of(message) -> icalendar.Calendar:
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    return icalendar.Calendar.from_ical(part.get_content())
+
+
+KINDS = [("confirmation", "pl"), ("published", "pl"), ("updated", "pl"), ("cancelled", "pl"), ("reminder", "pl"),
+         ("digest", "pl"), ("confirmation", "en"), ("published", "en"), ("updated", "en"), ("cancelled", "en"),
+         ("reminder", "en"), ("digest", "en")]
+
+
+@pytest.mark.parametrize(("kind", "language"), KINDS)
+def test_the_message_is_well_formed(kind, language):
+    previous = event_snapshot(starts_at="2026-12-04T15:00:00+01:00", ends_at="2026-12-04T18:00:00+01:00")
+    raw = build(kind, language, previous=previous if kind == "updated" else None)
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    raw.decode("ascii")  # 7-bit clean: every non-ASCII header and part is encoded
+    message = parse(raw)
+    assert all(not part.defects for part in message.walk())
+    assert all(not header.defects for part in message.walk() for header in part.values()
+               if hasattr(header, "defects"))
+    alternative = message if kind == "confirmation" else message.get_payload(0)
+    assert alternative.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]
+    assert message.get_content_type() == ("multipart/alternative" if kind == "confirmation" else "multipart/mixed")
+
+
+def test_headers():
+    message = parse(build())
+    assert message["From"].addresses[0].display_name == "Powiadomienia OSL"
+    assert message["To"].addresses[0].addr_spec == "jozef@example.org"
+    assert message["Date"].datetime is not None
+    assert message["Message-ID"] == "<n1@osl.example>"
+    assert message["List-Id"] == "OSL notices <notices.osl.example>"
+    unsubscribe = str(message["List-Unsubscribe"])
+    assert unsubscribe.startswith(f"<{LINKS['unsubscribe']}>, <mailto:wypisz@osl.example?subject=unsubscribe")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Auto-Submitted"] == "auto-generated"
+
+
+def test_polish_letters_survive_in_the_subject_and_both_parts():
+    raw = build()
+    subject_line = next(line for line in raw.split(b"\r\n") if line.startswith(b"Subject:"))
+    assert b"=?utf-8?" in subject_line  # RFC 2047
+    message = parse(raw)
+    title = "Piknik sąsiedzki: żółć, źdźbło, łąka"
+    assert message["Subject"] == f"Nowe wydarzenie: {title}"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    for body in (text, html):
+        assert title in body and "Stowarzyszenie Ćma" in body and "sobota, 5 grudnia 2026, 15:00–18:00" in body
+    assert '<html lang="pl">' in html
+    assert "https://osl.example/subscriptions/unsubscribe/" in text
+
+
+def test_html_escapes_what_organisers_wrote():
+    message = parse(build(event=event_snapshot(title="Warsztaty <script>alert(1)</script>")))
+    html = message.get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_an_update_says_what_changed():
+    previous = event_snapshot(starts_at="2026-12-04T15:00:00+01:00", ends_at="2026-12-04T18:00:00+01:00")
+    message = parse(build("updated", event=event_snapshot(sequence=1, version=2), previous=previous))
+    text = message.get_body(("plain",)).get_content()
+    assert "termin: było „piątek, 4 grudnia 2026, 15:00–18:00”, jest „sobota, 5 grudnia 2026, 15:00–18:00”" in text
+    assert "tytuł" not in text and "miejsce:" not in text
+    assert message["Subject"].startswith("Zmiana w wydarzeniu")
+
+
+def test_the_ics_has_the_feeds_uid_a_timezone_and_the_event():
+    message = parse(build())
+    calendar = calendar_of(message)
+    assert calendar["METHOD"] == "PUBLISH"
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["UID"]) == "00000000-0000-0000-0000-000000000007@osl.example"
+    assert vevent["SUMMARY"] == "Piknik sąsiedzki: żółć, źdźbło, łąka"
+    assert vevent["DTSTART"].params["TZID"] == "Europe/Warsaw"
+    assert vevent.decoded("DTSTART").isoformat() == "2026-12-05T15:00:00+01:00"
+    assert vevent["STATUS"] == "CONFIRMED" and vevent["SEQUENCE"] == 0
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Warsaw"]
+
+
+def test_a_cancellation_ics_is_cancelled_with_the_higher_sequence():
+    event = event_snapshot(status="cancelled", sequence=3, version=5, cancelled_at="2026-11-24T10:00:00+00:00")
+    message = parse(build("cancelled", event=event))
+    [vevent] = calendar_of(message).walk("VEVENT")
+    assert vevent["STATUS"] == "CANCELLED" and vevent["SEQUENCE"] == 3
+    assert message["Subject"] == "Odwołane: Piknik sąsiedzki: żółć, źdźbło, łąka"
+
+
+def test_an_all_day_recurring_event():
+    event = event_snapshot(all_day=True, starts_at="2026-12-05T00:00:00+01:00", ends_at="2026-12-06T00:00:00+01:00",
+                           rrule="FREQ=WEEKLY;COUNT=3", exdates=["2026-12-12"])
+    message = parse(build(event=event))
+    [vevent] = calendar_of(message).walk("VEVENT")
+    assert vevent.decoded("DTSTART").isoformat() == "2026-12-05"
+    assert vevent["RRULE"]["FREQ"] == ["WEEKLY"]
+    assert "cały dzień" in message.get_body(("plain",)).get_content()
+
+
+def test_a_digest_lists_every_event_and_attaches_them_all():
+    message = parse(build("digest"))
+    assert message["Subject"] == "Wydarzenia w najbliższym tygodniu"
+    text = message.get_body(("plain",)).get_content()
+    assert "Piknik sąsiedzki: żółć, źdźbło, łąka" in text and "Warsztaty finansowe" in text
+    assert [str(v["SUMMARY"]) for v in calendar_of(message).walk("VEVENT")] == [
+        "Piknik sąsiedzki: żółć, źdźbło, łąka", "Warsztaty finansowe"]
+
+
+def test_a_reminder_names_the_event():
+    message = parse(build("reminder", language="en"))
+    assert message["Subject"] == "Reminder: Piknik sąsiedzki: żółć, źdźbło, łąka"
+    assert "A reminder of this event" in message.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("title", [
+    "Piknik sąsiedzki: żółć, źdźbło, łąka",
+    "Spotkanie w sprawie budżetu obywatelskiego dzielnicy Wyczerpy-Aniołów, zażółć gęślą jaźń",
+    "Ćwiczenia dla seniorów — Śródmieście, Częstochówka-Parkitka, Gnaszyn-Kawodrza i Zawodzie-Dąbie " * 3,
+])
+@pytest.mark.parametrize("kind", ["published", "updated", "cancelled"])
+def test_long_polish_subjects_keep_every_space(kind, title):
+    raw = build(kind, event=event_snapshot(title=title.strip()), previous=event_snapshot())
+    message = parse(raw)
+    assert message["Subject"].endswith(title.strip())
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998 and not message["Subject"].defects
+
+
+WORD = st.text(alphabet="aąbcćdeęfghijklłmnńoóprsśtuwyzźżAĄĆĘŁŃÓŚŹŻ,.:-—", min_size=1, max_size=15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(WORD, min_size=1, max_size=25).map(" ".join))
+def test_any_polish_title_survives_the_subject(title):
+    assert parse(build(event=event_snapshot(title=title)))["Subject"] == f"Nowe wydarzenie: {title}"
