@@ -22,7 +22,7 @@ class Osl:
     COMMANDS = {
         "partners": {"db", "relay", "seed", "replay", "dead-letters"},
         "events": {"db", "relay", "consume", "replay", "dead-letters"},
-        "notify": {"db", "relay", "consume", "replay", "dead-letters"},
+        "notify": {"db", "relay", "consume", "send", "replay", "dead-letters"},
     }
     SUBCOMMANDS = {"db": {"upgrade"}, "dead-letters": {"list", "requeue"}}
     # Every long-running process, as named in docker-compose.yml and in the Kubernetes Deployments.
@@ -35,6 +35,7 @@ class Osl:
         "notify-web": ("notify", "web"),
         "notify-relay": ("notify", "relay"),
         "notify-consumer": ("notify", "consume"),
+        "notify-sender": ("notify", "send"),
     }
     # The one-shot migration, in compose and in the Kubernetes Job.
     MIGRATE_STEPS = [
@@ -61,6 +62,8 @@ class Osl:
         "MAIL_FROM",
         "LOG_LEVEL",
         "OSL_DATA_DIR",
+        "PUBLIC_HOST",
+        "NOTIFY_SECRET_KEY",
     }
     SECRET_ENV = {
         "PARTNERS_DATABASE_URL",
@@ -68,6 +71,7 @@ class Osl:
         "NOTIFY_DATABASE_URL",
         "BROKER_URL",
         "OSL_ADMIN_TOKEN",
+        "NOTIFY_SECRET_KEY",
         "SMTP_USER",
         "SMTP_PASSWORD",
     }
