@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench
+.PHONY: run test install lint bench chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,14 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+# Debian's Chromium, which the browser tests drive through Playwright (never a downloaded browser). When it cannot be
+# installed (no root, no network) the tests still run: the browser tests skip with the reason, or fail when CI=true.
+chromium:
+	@test -x /usr/bin/chromium || apt-get install -y chromium || (apt-get update && apt-get install -y chromium) || \
+		echo "make: could not install chromium; the browser tests will skip (or fail with CI=true)" >&2
+
 ## Install and run the whole test suite.
-test: install $(NODE_STAMP)
+test: install $(NODE_STAMP) chromium
 	$(BIN)/pytest
 
 lint: install

@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 export OSL_DATA_DIR="${OSL_DATA_DIR:-$PWD/var}"
 export LOG_LEVEL="${LOG_LEVEL:-INFO}"
 mkdir -p "$OSL_DATA_DIR"
+# The public pages link to each other through these base URLs (behind the gateway they share one origin).
+export PARTNERS_BASE_URL="${PARTNERS_BASE_URL:-http://127.0.0.1:${PARTNERS_PORT:-8001}}"
+export EVENTS_BASE_URL="${EVENTS_BASE_URL:-http://127.0.0.1:${EVENTS_PORT:-8002}}"
+export NOTIFY_BASE_URL="${NOTIFY_BASE_URL:-http://127.0.0.1:${NOTIFY_PORT:-8003}}"
 
 # Writes need an admin token. Make one for this installation once, readable by its owner only.
 token_file="$OSL_DATA_DIR/admin-token"
@@ -29,6 +33,8 @@ cat <<MSG
 
   OSL is starting on $bus, with its local data in $OSL_DATA_DIR.
   Point a browser at:
+    what is on (residents)     $EVENTS_BASE_URL/
+    Local Partnerships         $PARTNERS_BASE_URL/
     partners  http://127.0.0.1:${PARTNERS_PORT:-8001}/docs   districts: http://127.0.0.1:${PARTNERS_PORT:-8001}/api/v1/districts/
     events    http://127.0.0.1:${EVENTS_PORT:-8002}/docs
     notify    http://127.0.0.1:${NOTIFY_PORT:-8003}/docs

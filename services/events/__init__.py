@@ -7,6 +7,7 @@ from flask_smorest import Api
 
 from services.events.config import load_config
 from services.events.feeds import register_feeds
+from services.events.pages import register_pages
 from services.messaging.correlation import configure_logging
 from services.messaging.db import Database
 from services.messaging.service import ServiceRuntime
@@ -39,4 +40,5 @@ def create_app(config: dict | None = None) -> Flask:
 
     register(api)
     register_feeds(app, api)
+    register_pages(app)
     return app

@@ -10,6 +10,7 @@ from services.messaging.db import Database
 from services.messaging.service import ServiceRuntime
 from services.messaging.web import api_config, init_app
 from services.partners.config import load_config
+from services.partners.pages import register_pages
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(authenticate_writes)
     app.cli.add_command(seed_command)
     _explain_preconditions(app, api)
+    register_pages(app)
     return app
 
 

@@ -1,0 +1,67 @@
+"""Which public events are still to come, each at its next occurrence (a series shows its next date)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import String, cast, or_, select
+
+from services.events.models import Event
+from services.events.times import WARSAW, local_midnight
+
+#: How many events a page lists; the rest are reached by narrowing the filters.
+PAGE_SIZE = 50
+#: How many candidate rows are read before the occurrences are worked out.
+SCAN_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    event: Event
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def repeats(self) -> bool:
+        return self.event.rrule is not None
+
+
+def next_occurrence(event: Event, after: datetime) -> Occurrence | None:
+    """The first occurrence of ``event`` that ends after ``after``, or None."""
+    length = event.ends_at - event.starts_at
+    if event.ends_at > after:
+        return Occurrence(event, event.starts_at, event.ends_at)
+    if not event.rrule:
+        return None
+    try:
+        rule = rrulestr(f"RRULE:{event.rrule}", dtstart=event.starts_at.astimezone(WARSAW))
+    except (ValueError, TypeError):
+        return None
+    skipped = set(event.exdates or [])
+    start = rule.after(after - length)
+    while start is not None and (start.isoformat() in skipped or start.date().isoformat() in skipped
+                                 or start.replace(tzinfo=None).isoformat() in skipped):
+        start = rule.after(start)
+    return None if start is None else Occurrence(event, start, start + length)
+
+
+def upcoming(session, since: datetime, district_id: int | None = None, centre_id: int | None = None,
+             organisation_id: int | None = None, audience: str | None = None, category: str | None = None,
+             limit: int = PAGE_SIZE) -> list[Occurrence]:
+    """Public events with an occurrence ending after ``since``, soonest first."""
+    query = select(Event).where(Event.visibility == "public", or_(Event.ends_at > since, Event.rrule.is_not(None)))
+    for column, value in ((Event.district_id, district_id), (Event.centre_id, centre_id),
+                          (Event.organisation_id, organisation_id), (Event.category, category)):
+        if value is not None:
+            query = query.where(column == value)
+    if audience:
+        # Audiences come from a fixed list of plain words, so their quoted JSON form is a safe pattern.
+        query = query.where(cast(Event.audiences, String).like(f'%"{audience}"%'))
+    rows = session.scalars(query.order_by(Event.starts_at, Event.id).limit(SCAN_LIMIT))
+    found = [occurrence for event in rows if (occurrence := next_occurrence(event, since))]
+    return sorted(found, key=lambda o: (o.starts_at, str(o.event.id)))[:limit]
+
+
+def since(day: date | None, now: datetime) -> datetime:
+    """From the start of ``day`` (Europe/Warsaw), but never before ``now``: the pages list what is still to come."""
+    return now if day is None else max(now, local_midnight(day))

@@ -1,0 +1,127 @@
+"""The public pages. Thin: read the replica and the events, then render; unknown input is a 422 naming the field."""
+
+import uuid
+from datetime import date
+from urllib.parse import quote
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext
+from sqlalchemy import select
+
+from services.events.ical import subscribe_links
+from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation
+from services.events.operations import live
+from services.events.pages.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.events.pages.upcoming import next_occurrence, since, upcoming
+from services.messaging.models import utcnow
+from services.messaging.web import request_session
+
+blp = Blueprint("pages", __name__, template_folder="templates")
+
+
+def _names(session, model) -> dict[int, object]:
+    return {row.id: row for row in session.scalars(select(model).where(model.deleted_at.is_(None)))}
+
+
+def _context(session, **extra) -> dict:
+    return {"districts": _names(session, District), "centres": _names(session, Centre),
+            "organisations": _names(session, Organisation), "audience_labels": AUDIENCE_LABELS,
+            "category_labels": CATEGORY_LABELS, **extra}
+
+
+def _feed_links(path: str, name: str) -> dict:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+    return subscribe_links(f"{base}{path}", f"Ostatni Grosz: {name}")
+
+
+def _filters(session) -> tuple[dict, dict, dict]:
+    """The home page's filters from the query: (chosen values, query arguments for ``upcoming``, errors)."""
+    args, chosen, errors = request.args, {}, {}
+    query = {}
+    slug = args.get("district", "")
+    if slug:
+        district = live(session, District, slug=slug)
+        if district is None:
+            errors["district"] = gettext("There is no district %(slug)s; choose one from the list.", slug=slug)
+        else:
+            query["district_id"] = district.id
+    for name, allowed in (("audience", AUDIENCES), ("category", CATEGORIES)):
+        value = args.get(name, "")
+        if value and value not in allowed:
+            errors[name] = gettext("Choose a value from the list.")
+        elif value:
+            query[name] = value
+    day = None
+    if args.get("from"):
+        try:
+            day = date.fromisoformat(args["from"])
+        except ValueError:
+            errors["from"] = gettext("Give a date as year-month-day, for example 2026-03-14.")
+    chosen = {name: args.get(name, "") for name in ("district", "audience", "category", "from")}
+    query["since"] = since(day, utcnow())
+    return chosen, query, errors
+
+
+@blp.errorhandler(404)
+def not_found(error):
+    return render_template("events_pages/not_found.html", message=error.description), 404
+
+
+@blp.get("/")
+def home():
+    session = request_session()
+    chosen, query, errors = _filters(session)
+    occurrences = [] if errors else upcoming(session, **query)
+    context = _context(session, occurrences=occurrences, chosen=chosen, errors=errors,
+                       audiences=AUDIENCES, categories=CATEGORIES)
+    return render_template("events_pages/home.html", **context), 422 if errors else 200
+
+
+def osm_link(event: Event, centre: Centre | None) -> str | None:
+    """A plain OpenStreetMap link: the event's point, the centre's point, or a search for the address."""
+    for place in (event, centre):
+        if place is not None and place.latitude is not None and place.longitude is not None:
+            lat, lon = f"{place.latitude:.5f}", f"{place.longitude:.5f}"
+            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+    address = event.location or (centre.address if centre else None)
+    if address:
+        return "https://www.openstreetmap.org/search?query=" + quote(address)
+    return None
+
+
+@blp.get("/events/<uuid:event_id>")
+def event_page(event_id: uuid.UUID):
+    session = request_session()
+    event = session.get(Event, event_id)
+    if event is None or event.visibility != "public":
+        abort(404, description=f"No event {event_id}.")
+    next_one = next_occurrence(event, utcnow())
+    context = _context(session, event=event, next_one=next_one)
+    centre = context["centres"].get(event.centre_id)
+    return render_template("events_pages/event.html", map_url=osm_link(event, centre), centre=centre, **context)
+
+
+def _place_page(model, slug: str, template: str, feed_folder: str):
+    session = request_session()
+    row = live(session, model, slug=slug)
+    if row is None:
+        abort(404, description=f"No {model.__name__.lower()} {slug!r}.")
+    key = {District: "district_id", Centre: "centre_id", Organisation: "organisation_id"}[model]
+    occurrences = upcoming(session, since(None, utcnow()), **{key: row.id})
+    links = _feed_links(f"/feeds/{feed_folder}/{row.slug}.ics", row.name)
+    return render_template(template, **_context(session, place=row, occurrences=occurrences, links=links))
+
+
+@blp.get("/districts/<slug>")
+def district_page(slug: str):
+    return _place_page(District, slug, "events_pages/district.html", "districts")
+
+
+@blp.get("/centres/<slug>")
+def centre_page(slug: str):
+    return _place_page(Centre, slug, "events_pages/centre.html", "centres")
+
+
+@blp.get("/organisations/<slug>")
+def organisation_page(slug: str):
+    return _place_page(Organisation, slug, "events_pages/organisation.html", "organisations")

@@ -1,0 +1,66 @@
+"""The public directory. Only public facts: a person who is a member is never named, only "private person"."""
+
+from datetime import date
+
+from flask import Blueprint, abort, render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from services.messaging.models import utcnow
+from services.messaging.web import request_session
+from services.partners.models import Agreement, Centre, District, Meeting, Membership, Organisation, Partnership
+
+blp = Blueprint("pages", __name__, template_folder="templates")
+
+ROLE_LABELS = {"coordinator": _l("Coordinator"), "member": _l("Member"), "observer": _l("Observer")}
+STATUS_LABELS = {"forming": _l("Forming"), "active": _l("Active"), "ended": _l("Ended")}
+CONTRIBUTION_LABELS = {"people": _l("People"), "material_resources": _l("Material resources"),
+                       "ideas": _l("Ideas"), "free_time": _l("Free time")}
+
+
+@blp.errorhandler(404)
+def not_found(error):
+    return render_template("partners_pages/not_found.html", message=error.description), 404
+
+
+@blp.get("/")
+def directory():
+    session = request_session()
+    districts = session.scalars(select(District).order_by(District.name)).all()
+    centres = session.scalars(select(Centre).order_by(Centre.name)).all()
+    partnerships = session.scalars(select(Partnership).order_by(Partnership.name)).all()
+    return render_template("partners_pages/directory.html", districts=districts, centres=centres,
+                           partnerships=partnerships, status_labels=STATUS_LABELS)
+
+
+def current_members(session, partnership_id: int) -> list[Membership]:
+    """Members who have not left, coordinators first."""
+    today = date.today()
+    rows = session.scalars(select(Membership).where(Membership.partnership_id == partnership_id)
+                           .order_by(Membership.id))
+    order = {role: index for index, role in enumerate(ROLE_LABELS)}
+    members = [m for m in rows if m.left_on is None or m.left_on > today]
+    return sorted(members, key=lambda m: order.get(m.role, len(order)))
+
+
+@blp.get("/partnerships/<int:partnership_id>")
+def partnership_page(partnership_id: int):
+    session = request_session()
+    partnership = session.get(Partnership, partnership_id)
+    if partnership is None:
+        abort(404, description=f"No partnership {partnership_id}.")
+    members = current_members(session, partnership_id)
+    organisation_ids = {m.organisation_id for m in members if m.organisation_id is not None}
+    named = session.scalars(select(Organisation).where(Organisation.id.in_(organisation_ids)))
+    organisations = {organisation.id: organisation for organisation in named}
+    agreements = session.scalars(select(Agreement).where(Agreement.partnership_id == partnership_id)
+                                 .options(selectinload(Agreement.signatories))
+                                 .order_by(Agreement.signed_on.desc(), Agreement.id.desc())).all()
+    meetings = session.scalars(select(Meeting).where(Meeting.partnership_id == partnership_id,
+                                                     Meeting.status == "planned", Meeting.ends_at > utcnow())
+                               .order_by(Meeting.starts_at)).all()
+    return render_template("partners_pages/partnership.html", partnership=partnership, members=members,
+                           organisations=organisations, agreements=agreements, meetings=meetings,
+                           role_labels=ROLE_LABELS, status_labels=STATUS_LABELS,
+                           contribution_labels=CONTRIBUTION_LABELS)

@@ -1,0 +1,29 @@
+"""What every service's public pages share: languages, the base template, the stylesheet and formatting.
+
+No business logic here, and no service imports: a service calls ``init_ui(app)`` and extends ``ui/base.html``.
+"""
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, request
+
+from services.ui import formatting, i18n, links
+
+blueprint = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
+                      static_url_path="/ui/static")
+
+
+def init_ui(app: Flask) -> None:
+    """Babel with Polish by default, the ``ui/`` templates and filters, and ``/ui/static/`` files."""
+    i18n.init_babel(app)
+    links.init_links(app)
+    app.register_blueprint(blueprint)
+    app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.globals.update(lang_url=lang_url)
+
+
+def lang_url(code: str) -> str:
+    """The current page in language ``code``; the ``lang`` parameter also sets the cookie."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return f"{request.path}?{urlencode(args, doseq=True)}"

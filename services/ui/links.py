@@ -1,0 +1,21 @@
+"""Where the other services live, for links between them: ``PARTNERS_URL``, ``EVENTS_URL``, ``NOTIFY_URL``.
+
+Each comes from the app's config, else from ``PARTNERS_BASE_URL``/``EVENTS_BASE_URL``/``NOTIFY_BASE_URL`` (the
+variables the deploy files set), else the address ``make run`` uses. Behind the gateway all three are one origin.
+"""
+
+import os
+
+from flask import Flask
+
+DEFAULTS = {"PARTNERS_URL": "http://127.0.0.1:8001", "EVENTS_URL": "http://127.0.0.1:8002",
+            "NOTIFY_URL": "http://127.0.0.1:8003"}
+
+
+def init_links(app: Flask) -> None:
+    for key, default in DEFAULTS.items():
+        app.config.setdefault(key, os.environ.get(key.replace("_URL", "_BASE_URL")) or default)
+
+    @app.context_processor
+    def _service_urls():
+        return {"service_url": lambda name: app.config[f"{name.upper()}_URL"].rstrip("/")}

@@ -1,0 +1,160 @@
+"""Real servers and Debian's Chromium for the browser journeys.
+
+The events and partners apps are served by werkzeug in threads on free ports (SQLite and the filesystem bus),
+seeded through the services' own API and message handler. Chromium is ``/usr/bin/chromium`` from Debian, never a
+downloaded browser: without it the tests skip with the reason, or fail when CI=true.
+"""
+
+import os
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import IN_CI, fast_bus
+from tests.events.factories import deliver, event_body, seed
+from tests.partners.helpers import (
+    ADMIN,
+    add_member,
+    created,
+    make_centre,
+    make_district,
+    make_organisation,
+    make_partnership,
+)
+
+CHROMIUM = Path(os.environ.get("OSL_CHROMIUM", "/usr/bin/chromium"))
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+NEXT_YEAR = datetime.now().year + 1
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+class Served:
+    """One app served on 127.0.0.1 at a free port, in a thread, until ``stop``."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.thread.join()
+        self.app.extensions["osl"].database.dispose()
+
+
+def _app(create_app, folder: Path, service: str):
+    bus = fast_bus(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-browser")
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder / service}.db", "BUS": bus,
+                      "ADMIN_TOKEN": "test-admin-token"})
+    app.extensions["osl"].upgrade_database()
+    return app
+
+
+def _seed_events(app) -> dict:
+    world = seed(app)
+    client = app.test_client()
+    bodies = {
+        "seniors": event_body(title="Gimnastyka dla seniorów", audiences=["seniors"], category="sport",
+                              starts_at=f"{NEXT_YEAR}-03-14T10:00:00", ends_at=f"{NEXT_YEAR}-03-14T12:00:00",
+                              accessibility="Sala na parterze, bez progów. Toaleta dostosowana.",
+                              registration={"required": True, "capacity": 20,
+                                            "url": "https://zapisy.example.org/gimnastyka"},
+                              contact="tel. 34 000 00 00"),
+        "children": event_body(title="Bajki w ośrodku", audiences=["children", "families"], category="culture",
+                               starts_at=f"{NEXT_YEAR}-03-15T16:00:00", ends_at=f"{NEXT_YEAR}-03-15T17:00:00"),
+        "script": event_body(title="Spotkanie z niespodzianką", district="ostatni-grosz",
+                             centre="dosl-ostatni-grosz", audiences=["seniors"], category="meeting",
+                             starts_at=f"{NEXT_YEAR}-03-16T17:00:00", ends_at=f"{NEXT_YEAR}-03-16T19:00:00",
+                             description="Zapraszamy!\n<script>window.osl_pwned = true</script>\n"
+                                         '<img src=x onerror="window.osl_pwned = true">'),
+    }
+    made = {}
+    for name, body in bodies.items():
+        response = client.post("/api/v1/events", json=body, headers=world.own)
+        assert response.status_code == 201, response.json
+        made[name] = response.json["id"]
+    deliver(app, "district.created", {"id": 3, "version": 1, "name": "Śródmieście", "slug": "srodmiescie"})
+    return made
+
+
+def _seed_partners(app) -> dict:
+    client = app.test_client()
+    make_district(client)
+    make_centre(client)
+    partnership = make_partnership(client, status="active", centre="osl-ostatni-grosz")
+    organisation = make_organisation(client)
+    add_member(client, partnership["id"], organisation_id=organisation["id"], role="coordinator",
+               potential=[{"kind": "ideas", "description": "Pikniki sąsiedzkie"}])
+    person = created(client.post("/api/v1/people/", json={"name": "Łucja Żądło"}, headers=ADMIN))
+    member = add_member(client, partnership["id"], person_id=person["id"],
+                        potential=[{"kind": "free_time", "description": "Pomoc przy pikniku"}])
+    url = f"/api/v1/partnerships/{partnership['id']}"
+    created(client.post(f"{url}/agreements/", json={"signed_on": "2024-10-30", "valid_until": f"{NEXT_YEAR}-12-31",
+                                                    "signatory_ids": [member["id"]]}, headers=ADMIN))
+    created(client.post(f"{url}/meetings/", json={"title": "Spotkanie partnerskie: plan pikniku",
+                                                  "starts_at": f"{NEXT_YEAR}-03-14T17:00:00",
+                                                  "ends_at": f"{NEXT_YEAR}-03-14T19:00:00"}, headers=ADMIN))
+    return partnership
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    from services.events import create_app as create_events
+    from services.partners import create_app as create_partners
+
+    folder = tmp_path_factory.mktemp("browser")
+    events, partners = Served(_app(create_events, folder, "events")), Served(_app(create_partners, folder, "partners"))
+    for served in (events, partners):
+        served.app.config.update(EVENTS_URL=events.url, PARTNERS_URL=partners.url)
+    try:
+        yield {"events": events.url, "partners": partners.url, "made": _seed_events(events.app),
+               "partnership": _seed_partners(partners.app)}
+    finally:
+        events.stop()
+        partners.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing; install Debian's chromium (`apt-get install -y chromium`)"
+        if IN_CI:
+            pytest.fail(f"{reason}. In CI (CI=true) the browser is required.")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--lang=pl-PL"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=PHONE, locale="pl-PL")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page under tests/screenshots/ (git-ignored) at phone and desktop width.
+
+    At each width the page must fit: nothing wider than the screen, so nobody has to scroll sideways.
+    """
+    SCREENSHOTS.mkdir(exist_ok=True)
+    paths = []
+    for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(size)
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], f"{name} is too wide"
+        path = SCREENSHOTS / f"{name}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        paths.append(path)
+    page.set_viewport_size(PHONE)
+    return paths

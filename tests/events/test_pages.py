@@ -1,0 +1,174 @@
+"""The events service's public pages: every page answers in both languages, filters work, text stays text."""
+
+from datetime import date, datetime
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import select
+
+from services.events.models import Event
+from services.events.times import WARSAW
+from tests.events.factories import ADMIN, deliver, event_body, meeting, seed
+from tests.ui.pagecheck import assert_accessible_page
+
+NEXT_YEAR = datetime.now(WARSAW).year + 1
+WEEKDAYS = ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela")
+
+
+@pytest.fixture
+def world(events_app):
+    world = seed(events_app)
+    client = events_app.test_client()
+    made = {}
+    bodies = {
+        "seniors": event_body(title="Gimnastyka dla seniorów", starts_at=f"{NEXT_YEAR}-03-14T10:00:00",
+                              ends_at=f"{NEXT_YEAR}-03-14T12:00:00", audiences=["seniors"], category="sport"),
+        "children": event_body(title="Bajki w ośrodku", district="ostatni-grosz", centre="dosl-ostatni-grosz",
+                               starts_at=f"{NEXT_YEAR}-03-15T16:00:00", ends_at=f"{NEXT_YEAR}-03-15T17:00:00",
+                               audiences=["children"], category="culture",
+                               description='Uwaga <script>window.pwned = true</script>\nDruga linia',
+                               accessibility="Wejście bez schodów",
+                               registration={"required": True, "url": "https://zapisy.example.org/b",
+                                             "capacity": 20}),
+        "past": event_body(title="Było i minęło", starts_at="2020-01-01T10:00:00", ends_at="2020-01-01T11:00:00"),
+    }
+    for name, body in bodies.items():
+        response = client.post("/api/v1/events", json=body, headers=world.own)
+        assert response.status_code == 201, response.json
+        made[name] = response.json["id"]
+    # A partners meeting becomes an event seen only in the partnership's private feed.
+    deliver(events_app, "meeting.planned", meeting(1, 7, title="Tylko dla partnerstwa",
+                                                   starts_at=f"{NEXT_YEAR}-03-16T10:00:00+01:00",
+                                                   ends_at=f"{NEXT_YEAR}-03-16T11:00:00+01:00"))
+    with events_app.extensions["osl"].database.session() as session:
+        made["private"] = str(session.scalars(select(Event.id).where(Event.meeting_id == 1)).one())
+    return made
+
+
+def html(client, url: str, status: int = 200, lang: str = "pl") -> str:
+    response = client.get(url, headers={"Accept-Language": lang})
+    assert response.status_code == status, (url, response.status_code)
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_every_page_answers_in_both_languages_and_is_accessible(events_app, world, lang):
+    client = events_app.test_client()
+    urls = ["/", "/?district=rakow&audience=seniors&category=sport&from=2026-01-01", f"/events/{world['seniors']}",
+            "/districts/rakow", "/districts/ostatni-grosz", "/centres/osl-rakow",
+            "/organisations/fundacja-zrodlo"]
+    for url in urls:
+        assert_accessible_page(html(client, url, lang=lang), lang)
+
+
+def test_home_lists_upcoming_public_events_with_polish_dates(events_app, world):
+    page = html(events_app.test_client(), "/")
+    assert "Gimnastyka dla seniorów" in page and "Bajki w ośrodku" in page
+    assert "Było i minęło" not in page
+    assert "Tylko dla partnerstwa" not in page
+    weekday = WEEKDAYS[date(NEXT_YEAR, 3, 14).weekday()]
+    assert f'{weekday}, 14 marca {NEXT_YEAR}, <span class="nowrap">10:00–12:00</span>' in page
+    assert page.index("Gimnastyka dla seniorów") < page.index("Bajki w ośrodku")
+
+
+@pytest.mark.parametrize(("query", "shown", "hidden"), [
+    ("district=rakow", "Gimnastyka", "Bajki"),
+    ("district=ostatni-grosz", "Bajki", "Gimnastyka"),
+    ("audience=seniors", "Gimnastyka", "Bajki"),
+    ("category=culture", "Bajki", "Gimnastyka"),
+    (f"from={NEXT_YEAR}-03-15", "Bajki", "Gimnastyka"),
+])
+def test_home_filters(events_app, world, query, shown, hidden):
+    page = html(events_app.test_client(), f"/?{query}")
+    assert shown in page and hidden not in page
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("district=atlantyda", "district", "Nie ma dzielnicy atlantyda"),
+    ("audience=aliens", "audience", "Wybierz wartość z listy."),
+    ("category=war", "category", "Wybierz wartość z listy."),
+    ("from=14.03.2026", "from", "Podaj datę jako rok-miesiąc-dzień"),
+])
+def test_bad_filters_are_422_with_the_message_next_to_the_field(events_app, world, query, field, message):
+    page = html(events_app.test_client(), f"/?{query}", status=422)
+    assert f'<p class="field-error" id="{field}-error">{message}' in page
+    assert f'aria-describedby="{field}-error"' in page
+
+
+def test_event_page_shows_what_when_where_for_whom_and_keeps_text_as_text(events_app, world):
+    page = html(events_app.test_client(), f"/events/{world['children']}")
+    assert "Uwaga &lt;script&gt;window.pwned = true&lt;/script&gt;<br>\nDruga linia" in page
+    assert "<script>window.pwned" not in page
+    assert "Wejście bez schodów" in page
+    assert "Obowiązują zapisy." in page and 'href="https://zapisy.example.org/b"' in page
+    assert 'href="/organisations/fundacja-zrodlo"' in page
+    assert f'href="/events/{world["children"]}.ics"' in page
+    with events_app.test_client().get(f"/events/{world['children']}.ics") as calendar:
+        assert calendar.status_code == 200 and calendar.mimetype == "text/calendar"
+    assert "https://www.openstreetmap.org/search?query=" + quote("ul. Zbierskiego 2") in page
+    assert "<iframe" not in page
+
+
+def test_event_page_links_the_map_by_coordinates_when_known(events_app, world):
+    page = html(events_app.test_client(), f"/events/{world['seniors']}")
+    assert "https://www.openstreetmap.org/?mlat=50.79000&amp;mlon=19.14000" in page
+
+
+def test_private_and_unknown_events_are_not_found(events_app, world):
+    client = events_app.test_client()
+    assert "Nie znaleźliśmy tej strony" in html(client, f"/events/{world['private']}", status=404)
+    html(client, "/events/00000000-0000-0000-0000-000000000000", status=404)
+    html(client, "/districts/atlantyda", status=404)
+    html(client, "/centres/nic", status=404)
+    html(client, "/organisations/nikt", status=404)
+
+
+def test_district_page_has_its_centres_events_and_subscribe_box(events_app, world):
+    page = html(events_app.test_client(), "/districts/ostatni-grosz")
+    assert 'href="/centres/dosl-ostatni-grosz"' in page
+    assert "Bajki w ośrodku" in page and "Gimnastyka" not in page
+    feed = "http://localhost/feeds/districts/ostatni-grosz.ics"
+    assert 'href="webcal://localhost/feeds/districts/ostatni-grosz.ics"' in page
+    assert 'href="https://calendar.google.com/calendar/r?cid=' + quote("webcal://localhost/feeds/districts/"
+                                                                        "ostatni-grosz.ics", safe="") in page
+    assert "https://outlook.live.com/calendar/0/addfromweb?url=" + quote(feed, safe="") in page
+    assert f'value="{feed}" readonly' in page
+    assert "co kilka godzin" in page and "Subskrypcja to nie pobranie pliku." in page
+    assert events_app.test_client().get("/feeds/districts/ostatni-grosz.ics").status_code == 200
+
+
+def test_feed_links_use_the_public_base_url(events_app, world):
+    events_app.config["PUBLIC_BASE_URL"] = "https://osl.example.pl/wydarzenia"
+    page = html(events_app.test_client(), "/centres/osl-rakow")
+    assert 'href="webcal://osl.example.pl/wydarzenia/feeds/centres/osl-rakow.ics"' in page
+    page = html(events_app.test_client(), "/organisations/fundacja-zrodlo")
+    assert 'value="https://osl.example.pl/wydarzenia/feeds/organisations/fundacja-zrodlo.ics"' in page
+
+
+def test_links_to_other_services_use_configured_base_urls(events_app, world):
+    events_app.config["PARTNERS_URL"] = "https://osl.example.pl/partnerzy/"
+    page = html(events_app.test_client(), "/districts/rakow")
+    assert 'href="https://osl.example.pl/partnerzy/?lang=pl#district-rakow"' in page
+
+
+def test_a_weekly_series_shows_its_next_date(events_app, world):
+    body = event_body(title="Klub szachowy", starts_at="2024-01-02T17:00:00", ends_at="2024-01-02T19:00:00",
+                      rrule="FREQ=WEEKLY;BYDAY=TU", organisation="fundacja-zrodlo")
+    client = events_app.test_client()
+    made = client.post("/api/v1/events", json=body, headers=ADMIN)
+    assert made.status_code == 201, made.json
+    page = html(client, "/?district=rakow")
+    assert "Klub szachowy" in page and "(powtarza się)" in page
+    start = page.index("Klub szachowy")
+    shown = page[start:page.index("</li>", start)]
+    assert "wtorek" in shown and "17:00–19:00" in shown and "2024" not in shown
+
+
+def test_a_cancelled_event_says_so_on_its_page_and_in_the_list(events_app, world):
+    client = events_app.test_client()
+    assert client.delete(f"/api/v1/events/{world['seniors']}", headers=ADMIN).status_code == 200
+    assert "To wydarzenie jest odwołane." in html(client, f"/events/{world['seniors']}")
+    listed = html(client, "/?district=rakow")
+    start = listed.index("Gimnastyka dla seniorów")
+    assert '<p class="cancelled">Odwołane</p>' in listed[start:listed.index("</li>", start)]

@@ -1,0 +1,41 @@
+"""The next occurrence the pages show: a single event until it ends, a series at its next date, skipping exdates."""
+
+from datetime import UTC, datetime
+
+from services.events.models import Event
+from services.events.pages.upcoming import next_occurrence, since
+from services.events.times import WARSAW, aware
+
+
+def event(starts: str, ends: str, **extra) -> Event:
+    return Event(starts_at=aware(datetime.fromisoformat(starts)), ends_at=aware(datetime.fromisoformat(ends)),
+                 **{"exdates": [], **extra})
+
+
+def test_a_single_event_shows_until_it_ends():
+    single = event("2026-03-14T10:00:00", "2026-03-14T12:00:00")
+    assert next_occurrence(single, datetime(2026, 3, 14, 10, 30, tzinfo=WARSAW)).starts_at == single.starts_at
+    assert next_occurrence(single, datetime(2026, 3, 14, 12, 0, tzinfo=WARSAW)) is None
+
+
+def test_a_weekly_series_shows_its_next_date_and_skips_exdates():
+    # Tuesdays 17:00-19:00 from 3 March 2026; 17 March is skipped (a date-time exdate), 24 March too (a date).
+    series = event("2026-03-03T17:00:00", "2026-03-03T19:00:00", rrule="FREQ=WEEKLY;BYDAY=TU",
+                   exdates=["2026-03-17T17:00:00", "2026-03-24"])
+    assert next_occurrence(series, datetime(2026, 3, 5, tzinfo=WARSAW)).starts_at.day == 10
+    after_exdates = next_occurrence(series, datetime(2026, 3, 12, tzinfo=WARSAW))
+    assert after_exdates.starts_at == datetime(2026, 3, 31, 17, tzinfo=WARSAW)  # summer time, still 17:00 local
+    assert after_exdates.ends_at - after_exdates.starts_at == series.ends_at - series.starts_at
+    assert after_exdates.repeats
+
+
+def test_a_finished_series_is_gone():
+    series = event("2026-03-03T17:00:00", "2026-03-03T19:00:00", rrule="FREQ=WEEKLY;COUNT=2")
+    assert next_occurrence(series, datetime(2026, 3, 11, tzinfo=WARSAW)) is None
+
+
+def test_since_never_goes_back_before_now():
+    now = datetime(2026, 3, 14, 11, tzinfo=UTC)
+    assert since(None, now) == now
+    assert since(datetime(2026, 3, 1).date(), now) == now
+    assert since(datetime(2026, 3, 20).date(), now) == datetime(2026, 3, 20, tzinfo=WARSAW)

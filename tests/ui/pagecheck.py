@@ -1,0 +1,61 @@
+"""Checks every public page must pass: ``lang`` set, each input labelled, nothing loaded from another site."""
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+FORM_FIELDS = {"input", "select", "textarea"}
+
+
+@dataclass
+class Page(HTMLParser):
+    lang: str | None = None
+    fields: list[dict] = field(default_factory=list)
+    label_targets: set[str] = field(default_factory=set)
+    #: (tag, address) of every script, stylesheet, font, image or frame the page loads.
+    loads: list[tuple[str, str]] = field(default_factory=list)
+    _label_depth: int = 0
+
+    def __post_init__(self):
+        super().__init__()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        elif tag == "label":
+            self._label_depth += 1
+            if attrs.get("for"):
+                self.label_targets.add(attrs["for"])
+        elif tag in FORM_FIELDS and attrs.get("type") not in ("hidden", "submit", "button"):
+            self.fields.append({**attrs, "_tag": tag, "_wrapped": self._label_depth > 0})
+        if tag in ("script", "img", "iframe", "source", "audio", "video") and attrs.get("src"):
+            self.loads.append((tag, attrs["src"]))
+        if tag == "link" and attrs.get("href"):
+            self.loads.append((tag, attrs["href"]))
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._label_depth -= 1
+
+    def unlabelled(self) -> list[dict]:
+        return [f for f in self.fields if not (f["_wrapped"] or f.get("id") in self.label_targets
+                                               or f.get("aria-label") or f.get("aria-labelledby"))]
+
+    def external_loads(self) -> list[tuple[str, str]]:
+        return [(tag, url) for tag, url in self.loads if urlsplit(url).scheme or url.startswith("//")]
+
+
+def parse(html: str) -> Page:
+    page = Page()
+    page.feed(html)
+    return page
+
+
+def assert_accessible_page(html: str, lang: str) -> Page:
+    page = parse(html)
+    assert page.lang == lang
+    assert page.unlabelled() == []
+    assert page.external_loads() == []
+    assert page.loads, "the page loads the local stylesheet"
+    return page
