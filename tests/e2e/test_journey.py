@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from services.messaging.testing import wait_until
-from tests.e2e.test_make_run import ROOT, free_port, get_json
+from tests.e2e.test_make_run import ROOT, free_port, get_json, replica_districts
 
 pytestmark = pytest.mark.slow
 RESIDENT = "mieszkanka.rakow@example.org"
@@ -100,6 +100,8 @@ def test_subscribe_confirm_notice_cancel_unsubscribe_across_the_real_processes(s
     status, issued = call("POST", f"{urls['partners']}/api/v1/organisations/{ngo['id']}/api-keys", None, admin)
     assert status == 201, issued
 
+    # The seed's districts reach notify through the bus; a district it does not know yet is refused (422).
+    wait_until(lambda: replica_districts(data / "notify.db") == 20, message="the districts replicated to notify")
     status, _ = call("POST", f"{urls['notify']}/api/v1/subscriptions/", {
         "email": RESIDENT, "districts": ["rakow"], "audiences": [], "frequency": "immediate",
         "language": "pl", "consent": True})
