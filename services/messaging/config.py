@@ -5,12 +5,21 @@ import os
 from services.messaging.settings import BusSettings, data_dir
 
 
+def _whole_number(name: str) -> int:
+    value = os.environ.get(name, "").strip() or "0"
+    if not value.isdigit():
+        raise SystemExit(f"{name} must be a whole number, got {value!r}")
+    return int(value)
+
+
 def service_config(name: str, overrides: dict | None = None) -> dict:
     """``DATABASE_URL`` (from ``<NAME>_DATABASE_URL``), ``BUS`` and ``LOG_LEVEL``, updated by ``overrides``."""
     config = {
         "DATABASE_URL": os.environ.get(f"{name.upper()}_DATABASE_URL") or f"sqlite:///{data_dir() / name}.db",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "ADMIN_TOKEN": os.environ.get("OSL_ADMIN_TOKEN", ""),
+        #: Reverse proxies in front of the app (the gateway: 1) whose X-Forwarded-* headers are trusted.
+        "TRUSTED_PROXIES": _whole_number("OSL_TRUSTED_PROXIES"),
     }
     config.update(overrides or {})
     if "BUS" not in config:

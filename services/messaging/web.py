@@ -8,6 +8,7 @@ import swagger_ui_bundle
 from flask import Flask, g, jsonify, request, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.messaging.connection import connect
 from services.messaging.correlation import set_correlation_id
@@ -47,6 +48,11 @@ def request_session():
 def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
     app.extensions["osl"] = service
     app.json.ensure_ascii = False
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind the gateway: the client's address, scheme, host and the path prefix (/partners) come from it,
+        # so that every link the app builds works the same behind it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
     api.init_app(app)
 
     @app.before_request

@@ -66,7 +66,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATE_LIMIT_PER_ADDRESS": env_int("NOTIFY_RATE_LIMIT_PER_ADDRESS", 3),
         "RATE_LIMIT_WINDOW_SECONDS": env_int("NOTIFY_RATE_LIMIT_WINDOW_SECONDS", 3600),
         #: Reverse proxies in front of the app whose X-Forwarded-For is trusted (the per-IP rate limit needs it).
-        "TRUSTED_PROXIES": env_int("NOTIFY_TRUSTED_PROXIES", 0),
+        "TRUSTED_PROXIES": env_int("NOTIFY_TRUSTED_PROXIES", config["TRUSTED_PROXIES"]),
         "MAIL_FROM": os.environ.get("MAIL_FROM"),
         #: The mailto: of List-Unsubscribe (a mailbox someone reads: inbound mail is not processed yet).
         "MAIL_UNSUBSCRIBE_ADDRESS": os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS"),

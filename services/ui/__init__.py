@@ -26,4 +26,4 @@ def lang_url(code: str) -> str:
     """The current page in language ``code``; the ``lang`` parameter also sets the cookie."""
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
-    return f"{request.path}?{urlencode(args, doseq=True)}"
+    return f"{request.script_root}{request.path}?{urlencode(args, doseq=True)}"

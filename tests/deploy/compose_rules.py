@@ -20,6 +20,7 @@ INFRA = {
     "rabbitmq": ("rabbitmq:3-management", ["CMD", "rabbitmq-diagnostics", "-q", "ping"]),
     "postgres": ("postgres:16", ["CMD", "pg_isready"]),
     "mailpit": ("axllent/mailpit", ["CMD", "/mailpit", "readyz"]),
+    "gateway": ("nginx:1.27-alpine", ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/healthz"]),
 }
 IMAGE = "osl:latest"
 BUILD = {"context": ".", "dockerfile": "deploy/Dockerfile"}

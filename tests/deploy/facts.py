@@ -64,6 +64,7 @@ class Osl:
         "OSL_DATA_DIR",
         "PUBLIC_HOST",
         "NOTIFY_SECRET_KEY",
+        "OSL_TRUSTED_PROXIES",
     }
     SECRET_ENV = {
         "PARTNERS_DATABASE_URL",

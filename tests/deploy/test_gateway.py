@@ -1,0 +1,175 @@
+"""The nginx gateway of docker-compose (deploy/nginx/osl.conf.template) serves the three services under one origin.
+
+The real nginx runs the real template, with its upstreams pointed at the three apps served here in threads, and
+every link on the public pages is followed through it: each must work the same behind the gateway.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from services.messaging.testing import wait_until
+from tests.browser.conftest import Served, _seed_events, _seed_partners
+from tests.conftest import IN_CI, fast_bus
+from tests.e2e.test_make_run import free_port
+from tests.events.factories import centre, deliver
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "osl.conf.template"
+pytestmark = pytest.mark.slow
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        reason = "nginx is not installed (`apt-get install -y nginx-light`, which `make test` tries)"
+        if IN_CI:
+            pytest.fail(f"{reason}. In CI (CI=true) the gateway test is required.")
+        pytest.skip(reason)
+    return found
+
+
+def render(template: str, upstreams: dict[str, str], port: int) -> str:
+    text = template.replace("listen 80;", f"listen 127.0.0.1:{port};")
+    for name, address in upstreams.items():
+        text = text.replace(f"${{{name.upper()}_UPSTREAM}}", address)
+    assert "${" not in text, "the template names an upstream this test does not know"
+    return text
+
+
+def served_app(create_app, folder: Path, service: str) -> Served:
+    bus = fast_bus(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-gateway")
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder / service}.db", "BUS": bus, "TESTING": True,
+                      "ADMIN_TOKEN": "test-admin-token", "TRUSTED_PROXIES": 1})
+    app.extensions["osl"].upgrade_database()
+    return Served(app)
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory):
+    binary = nginx_binary()
+    from services.events import create_app as create_events
+    from services.notify import create_app as create_notify
+    from services.partners import create_app as create_partners
+
+    folder = tmp_path_factory.mktemp("gateway")
+    apps = {"partners": served_app(create_partners, folder, "partners"),
+            "events": served_app(create_events, folder, "events"),
+            "notify": served_app(create_notify, folder, "notify")}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    for served in apps.values():
+        served.app.config.update(EVENTS_URL=base, PARTNERS_URL=f"{base}/partners", NOTIFY_URL=base,
+                                 PUBLIC_BASE_URL=base, BASE_URL=base)
+    _seed_events(apps["events"].app)
+    _seed_partners(apps["partners"].app)
+    # The partners directory links to this centre's page in the events service: give the events replica it too.
+    deliver(apps["events"].app, "centre.created", centre(21, "OSL Ostatni Grosz", "osl-ostatni-grosz", 2))
+    site = render(TEMPLATE.read_text(), {name: urlsplit(s.url).netloc for name, s in apps.items()}, port)
+    (folder / "osl.conf").write_text(site)
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (folder / "nginx.conf").write_text(
+        f"{user}daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        f"events {{ worker_connections 256; }}\n"
+        f"http {{ access_log off; client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;\n"
+        f"  fastcgi_temp_path {folder}/fcgi; uwsgi_temp_path {folder}/uwsgi; scgi_temp_path {folder}/scgi;\n"
+        f"  include {folder}/osl.conf; }}\n")
+    nginx = subprocess.Popen([binary, "-c", str(folder / "nginx.conf"), "-p", str(folder)])
+    try:
+        wait_until(lambda: fetch(f"{base}/healthz")[0] == 200, timeout=20, message="the gateway answering")
+        yield base, apps
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=20)
+        for served in apps.values():
+            served.stop()
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Content-Type", ""), error.read()
+    except OSError:
+        return 0, "", b""
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            # The subscribe box shows the feed's https address in a copy field, not a link.
+            copy_field = name == "value" and tag == "input" and (value or "").startswith("http")
+            if (name in ("href", "src", "action") or copy_field) and value:
+                self.found.append(value)
+
+
+def links_of(page_url: str, body: bytes) -> list[str]:
+    parser = Links()
+    parser.feed(body.decode("utf-8", "replace"))
+    return [urljoin(page_url, link).split("#")[0] for link in parser.found]
+
+
+def test_every_link_on_the_public_pages_works_behind_the_gateway(gateway):
+    base, apps = gateway
+    upstream_hosts = {urlsplit(served.url).netloc for served in apps.values()}
+    to_visit, seen, broken = [f"{base}/", f"{base}/partners/"], set(), []
+    while to_visit and len(seen) < 80:
+        url = to_visit.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        status, content_type, body = fetch(url)
+        if status != 200:
+            broken.append((url, status))
+            continue
+        if "text/html" not in content_type:
+            continue
+        for link in links_of(url, body):
+            parts = urlsplit(link)
+            assert parts.netloc not in upstream_hosts, f"{url} links past the gateway: {link}"
+            if link.startswith(base) and link not in seen:
+                to_visit.append(link)
+    assert not broken, broken
+    visited = {urlsplit(url).path for url in seen}
+    assert {"/", "/partners/", "/feeds/districts/ostatni-grosz.ics", "/partners/ui/static/osl.css"} <= visited
+    assert any(path.startswith("/events/") for path in visited)
+    assert any(path.startswith("/partners/partnerships/") for path in visited)
+
+
+@pytest.mark.parametrize(("path", "status", "service"), [
+    ("/api/v1/districts/", 200, "partners"),
+    ("/api/v1/events", 200, "events"),
+    ("/api/v1/partnerships/1/feed-token", 401, "events"),
+    ("/api/v1/subscriptions/consent", 200, "notify"),
+    ("/openapi.json", 200, "events"),
+    ("/partners/openapi.json", 200, "partners"),
+    ("/notify/openapi.json", 200, "notify"),
+])
+def test_paths_reach_their_service(gateway, path, status, service):
+    base, apps = gateway
+    got, _, body = fetch(f"{base}{path}")
+    assert got == status, body[:300]
+    direct = fetch(f"{apps[service].url}{path.removeprefix(f'/{service}') if service != 'events' else path}")
+    assert direct[0] == status
+    if path.endswith("openapi.json"):
+        assert json.loads(body)["info"]["title"] == f"OSL {service}"
+
+
+@pytest.mark.parametrize("prefix", ["/partners", "/notify", ""])
+def test_the_api_docs_load_their_own_document_behind_the_gateway(gateway, prefix):
+    base, _ = gateway
+    status, _, body = fetch(f"{base}{prefix}/docs")
+    assert status == 200
+    assert f'"{prefix}/openapi.json"' in body.decode() or f"'{prefix}/openapi.json'" in body.decode()
