@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench chromium
+.PHONY: run test install lint bench system-packages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,14 +25,16 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-# Debian's Chromium, which the browser tests drive through Playwright (never a downloaded browser). When it cannot be
-# installed (no root, no network) the tests still run: the browser tests skip with the reason, or fail when CI=true.
-chromium:
-	@test -x /usr/bin/chromium || apt-get install -y chromium || (apt-get update && apt-get install -y chromium) || \
-		echo "make: could not install chromium; the browser tests will skip (or fail with CI=true)" >&2
+# Debian packages the tests drive: Chromium for the browser journeys (through Playwright, never a downloaded
+# browser) and nginx for the gateway test. When they cannot be installed (no root, no network) the tests still run:
+# those tests skip with the reason, or fail when CI=true.
+system-packages:
+	@test -x /usr/bin/chromium -a -x /usr/sbin/nginx || apt-get install -y chromium nginx-light || \
+		(apt-get update && apt-get install -y chromium nginx-light) || \
+		echo "make: could not install chromium and nginx-light; their tests will skip (or fail with CI=true)" >&2
 
 ## Install and run the whole test suite.
-test: install $(NODE_STAMP) chromium
+test: install $(NODE_STAMP) system-packages
 	$(BIN)/pytest
 
 lint: install
