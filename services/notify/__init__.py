@@ -4,7 +4,6 @@ from pathlib import Path
 
 from flask import Flask
 from flask_smorest import Api
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.messaging.correlation import configure_logging
 from services.messaging.db import Database
@@ -37,12 +36,10 @@ def create_app(config: dict | None = None) -> Flask:
     init_app(app, api, service)
     from services.notify.api import admin_api, subscriptions_api
     from services.notify.cli import send_command
-    from services.notify.pages import pages
+    from services.notify.pages import register_pages
 
     api.register_blueprint(subscriptions_api)
     api.register_blueprint(admin_api)
-    app.register_blueprint(pages)
+    register_pages(app)
     app.cli.add_command(send_command)
-    if settings["TRUSTED_PROXIES"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["TRUSTED_PROXIES"])
     return app

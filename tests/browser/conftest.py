@@ -158,3 +158,28 @@ def screenshot(page, name: str) -> Path:
         paths.append(path)
     page.set_viewport_size(PHONE)
     return paths
+
+
+@pytest.fixture(scope="module")
+def notify_server(tmp_path_factory):
+    """The notify app served in a thread; its mail goes to ``mail`` as .eml files; three districts in its replica.
+
+    Nothing sends in the background: a test sends the due notices with ``send``, so it knows when mail is written.
+    """
+    from services.notify import create_app as create_notify
+    from services.notify.notices import Sender
+    from tests.notify.conftest import add_districts
+
+    folder = tmp_path_factory.mktemp("browser-notify")
+    bus = fast_bus(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-browser-notify")
+    app = create_notify({"DATABASE_URL": f"sqlite:///{folder / 'notify'}.db", "BUS": bus, "TESTING": True,
+                         "ADMIN_TOKEN": "test-admin-token", "MAIL_DIR": folder / "mail", "SMTP": None})
+    app.extensions["osl"].upgrade_database()
+    add_districts(app)
+    served = Served(app)
+    app.config.update(BASE_URL=served.url, NOTIFY_URL=served.url)  # the links in e-mails point to this server
+    try:
+        yield {"url": served.url, "app": app, "mail": folder / "mail",
+               "send": lambda: Sender(app.extensions["osl"].database, app.config).send_due()}
+    finally:
+        served.stop()

@@ -163,13 +163,14 @@ def test_preferences_page_shows_and_saves_choices(notify, mail_dir):
     assert page.status_code == 200
     assert '<html lang="pl">' in page.text and "Ostatni Grosz" in page.text and "<label" in page.text
     assert 'value="rakow" checked' in page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # the form's CSRF token
     saved = client.post(links["preferences"], data={"districts": ["polnoc", "ostatni-grosz"], "frequency": "weekly",
-                                                    "language": "en"})
+                                                    "language": "en", "csrf_token": token})
     assert saved.status_code == 200 and "Zapisano" in saved.text
     now = subscriber(notify)
     assert (now.districts, now.audiences, now.frequency, now.reminders, now.language) == (
         ["ostatni-grosz", "polnoc"], [], "weekly", False, "en")
-    bad = client.post(links["preferences"], data={"districts": ["atlantyda"]})
+    bad = client.post(links["preferences"], data={"districts": ["atlantyda"], "csrf_token": token})
     assert bad.status_code == 422 and "atlantyda" in bad.text
     assert subscriber(notify).districts == ["ostatni-grosz", "polnoc"]
 

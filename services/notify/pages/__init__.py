@@ -1,0 +1,20 @@
+"""The notify service's public pages, in the UI kit's look, Polish and English.
+
+``/subscribe`` and the "check your e-mail" page; the pages behind the signed links in e-mails (confirm,
+preferences, unsubscribe). Every form carries a CSRF token (``csrf.py``) except the RFC 8058 one-click unsubscribe.
+"""
+
+from flask import Flask
+
+from services.ui import init_ui
+
+
+def register_pages(app: Flask) -> None:
+    from services.notify.pages.csrf import init_csrf
+    from services.notify.pages.signed import pages
+    from services.notify.pages.subscribe import subscribe_pages
+
+    init_ui(app)
+    init_csrf(app)
+    app.register_blueprint(pages)
+    app.register_blueprint(subscribe_pages)

@@ -1,0 +1,148 @@
+"""The pages behind the signed links in e-mails: confirm, preferences and unsubscribe (RFC 8058)."""
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import force_locale
+from marshmallow import ValidationError
+
+from services.messaging.web import request_session
+from services.notify import meetings, subscriptions
+from services.notify.models import Organisation
+from services.notify.pages import choices, csrf
+from services.notify.schemas import PreferencesSchema
+from services.notify.tokens import CONTACT, ExpiredToken, InvalidToken, links, read_token
+from services.ui.i18n import COOKIE, LANGUAGES
+
+pages = Blueprint("pages", __name__, url_prefix="/subscriptions")
+
+
+@pages.after_request
+def _keep_links_private(response):
+    """These URLs are credentials: no search engine lists them, and no other site sees them as a Referer."""
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _language(subscriber) -> str | None:
+    """The subscriber's e-mail language, unless the reader chose one on the site (``?lang=`` or the cookie)."""
+    if request.args.get("lang") in LANGUAGES or request.cookies.get(COOKIE) in LANGUAGES:
+        return None
+    return subscriber.language if subscriber.language in LANGUAGES else None
+
+
+def _render(language: str | None, template: str, **context) -> str:
+    """A page reached from an e-mail speaks the e-mail's language, whatever the browser's settings say."""
+    if language is None:
+        return render_template(template, **context)
+    with force_locale(language):
+        return render_template(template, **context)
+
+
+def _invalid(expired: bool):
+    return render_template("pages/invalid_link.html", expired=expired), 410 if expired else 404
+
+
+def _subscriber(purpose: str, token: str, max_age: float | None = None):
+    """The subscriber a signed link names, or an error page to return instead."""
+    try:
+        key = read_token(current_app.config["SECRET_KEY"], purpose, token, max_age)
+    except ExpiredToken:
+        return None, _invalid(expired=True)
+    except InvalidToken:
+        return None, _invalid(expired=False)
+    subscriber = subscriptions.find_by_key(request_session(), key)
+    if subscriber is None:
+        return None, _invalid(expired=False)
+    return subscriber, None
+
+
+@pages.get("/confirm/<token>")
+def confirm(token):
+    """One click confirms: no second page."""
+    subscriber, error = _subscriber("confirm", token, current_app.config["CONFIRM_MAX_AGE_HOURS"] * 3600)
+    if error:
+        return error
+    language = _language(subscriber)
+    session = request_session()
+    subscriptions.confirm(session, subscriber)
+    session.commit()
+    urls = links(current_app.config, subscriber.key)
+    return _render(language, "pages/confirmed.html", preferences_url=urls["preferences"],
+                   unsubscribe_url=urls["unsubscribe"])
+
+
+@pages.get("/unsubscribe/<token>")
+def unsubscribe_page(token):
+    subscriber, error = _subscriber("unsubscribe", token)
+    return error or _render(_language(subscriber), "pages/unsubscribe.html", done=subscriber.status == "unsubscribed")
+
+
+# No CSRF token here, on purpose. RFC 8058 one-click: a mail client POSTs "List-Unsubscribe=One-Click" (or an empty
+# body) to the link in the List-Unsubscribe header, and cannot fetch a token first. The signed link itself is the
+# credential: nobody can forge it, and whoever holds it could as well click it. The page's button sends the very
+# same request, so both paths are one code path.
+@pages.post("/unsubscribe/<token>")
+def unsubscribe(token):
+    subscriber, error = _subscriber("unsubscribe", token)
+    if error:
+        return error
+    session = request_session()
+    subscriptions.unsubscribe(session, subscriber)
+    session.commit()
+    return _render(_language(subscriber), "pages/unsubscribe.html", done=True)
+
+
+# Exempt from CSRF for the same reason as above: it is the List-Unsubscribe link of partner meeting notices.
+@pages.route("/contact/<token>", methods=["GET", "POST"])
+def stop_meeting_notices(token):
+    """The unsubscribe link of a partner meeting notice (GET: one button; POST, also empty: done)."""
+    try:
+        organisation_id = int(read_token(current_app.config["SECRET_KEY"], CONTACT, token))
+    except (InvalidToken, ValueError):
+        return _invalid(expired=False)
+    session = request_session()
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        return _invalid(expired=False)
+    if request.method == "POST":
+        meetings.stop_notices(session, organisation)
+        session.commit()
+    return render_template("pages/unsubscribe.html", done=request.method == "POST", meetings=True)
+
+
+def _preferences_page(subscriber, language, chosen=None, saved=False, errors=None, csrf_failed=False, status=200):
+    if chosen is None:
+        chosen = {name: getattr(subscriber, name) for name in subscriptions.PREFERENCES}
+    return _render(
+        language, "pages/preferences.html", chosen=chosen, districts=choices.districts(request_session()), saved=saved,
+        errors=errors or {}, csrf_failed=csrf_failed, **choices.options(chosen),
+        unsubscribe_url=links(current_app.config, subscriber.key)["unsubscribe"],
+    ), status
+
+
+@pages.get("/preferences/<token>")
+def preferences(token):
+    subscriber, error = _subscriber("preferences", token)
+    return error or _preferences_page(subscriber, _language(subscriber))
+
+
+@pages.post("/preferences/<token>")
+def save_preferences(token):
+    subscriber, error = _subscriber("preferences", token)
+    if error:
+        return error
+    language = _language(subscriber)  # before the change: the answer speaks the language of the page sent
+    form = choices.read_preferences()
+    if not csrf.valid():
+        return _preferences_page(subscriber, language, chosen=form, csrf_failed=True, status=400)
+    session = request_session()
+    try:
+        subscriptions.update_preferences(session, subscriber, PreferencesSchema().load(form))
+    except ValidationError as exc:
+        errors = choices.field_errors(exc.messages)
+        return _preferences_page(subscriber, language, chosen=form, errors=errors, status=422)
+    except subscriptions.UnknownDistricts as exc:
+        return _preferences_page(subscriber, language, chosen=form, errors=choices.unknown_districts(exc),
+                                 status=422)
+    session.commit()
+    return _preferences_page(subscriber, language, saved=True)
