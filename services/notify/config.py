@@ -75,6 +75,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SEND_MAX_ATTEMPTS": env_int("NOTIFY_SEND_MAX_ATTEMPTS", 8),
         "SEND_RETRY_BASE_SECONDS": env_float("NOTIFY_SEND_RETRY_BASE_SECONDS", 30.0),
         "SEND_RETRY_MAX_SECONDS": env_float("NOTIFY_SEND_RETRY_MAX_SECONDS", 3600.0),
+        #: Notices sent per database commit on PostgreSQL (see services/notify/notices.py); 1 is the safe default.
+        "SEND_BATCH_SIZE": env_int("NOTIFY_SEND_BATCH", 1),
         "SEND_POLL_SECONDS": env_float("NOTIFY_SEND_POLL_SECONDS", 1.0),
         #: How long before an event its reminder goes.
         "REMINDER_HOURS": env_float("NOTIFY_REMINDER_HOURS", 24.0),

@@ -20,13 +20,13 @@ KIND_OF = {"event.published": "published", "event.updated": "updated", "event.ca
 
 
 def apply_partners_message(session, envelope: Envelope) -> None:
-    """Keep the replica of the partners data up to date; a planned partner meeting notifies its members."""
+    """Keep the replica of the partners data up to date; a partner meeting's messages notify its members."""
     if envelope.type.startswith("district."):
         apply_snapshot(session, District, envelope.data, deleted=envelope.type == "district.deleted")
     elif envelope.type.split(".")[0] in meetings.COPIES:
         meetings.apply_copy(session, envelope)
-    elif envelope.type == "meeting.planned":
-        meetings.queue_meeting_notices(session, envelope)
+    elif envelope.type in meetings.KIND_OF:
+        meetings.apply_meeting(session, envelope)
 
 
 def matches(subscriber: Subscriber, event: dict) -> bool:

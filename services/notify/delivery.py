@@ -9,6 +9,7 @@ import smtplib
 import ssl
 import threading
 import time
+from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -25,6 +26,23 @@ class PermanentFailure(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One e-mail ready for SMTP: the envelope's addresses and the message's bytes (CRLF line ends)."""
+
+    mail_from: str
+    to: tuple[str, ...]
+    data: bytes
+    subject: str
+
+    @classmethod
+    def of(cls, message: "EmailMessage | Outgoing") -> "Outgoing":
+        if isinstance(message, Outgoing):
+            return message
+        return cls(message["From"].addresses[0].addr_spec, tuple(a.addr_spec for a in message["To"].addresses),
+                   message.as_bytes(), str(message["Subject"]))
+
+
 class MailFolder:
     """The embedded default: each message becomes ``<folder>/<time>-<n>.eml``, and its subject is logged."""
 
@@ -32,12 +50,13 @@ class MailFolder:
         self.folder = Path(folder)
         self._count = 0
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage | Outgoing) -> None:
+        outgoing = Outgoing.of(message)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._count += 1
         name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.monotonic_ns()}-{self._count}.eml"
-        (self.folder / name).write_bytes(message.as_bytes())
-        log.info("mail written to %s: %s", name, message["Subject"])
+        (self.folder / name).write_bytes(outgoing.data)
+        log.info("mail written to %s: %s", name, outgoing.subject)
 
     def close(self) -> None:
         pass
@@ -86,15 +105,14 @@ class SmtpSender:
                 time.sleep(wait)
         self._last_send = time.monotonic()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage | Outgoing) -> None:
+        outgoing = Outgoing.of(message)
         with self._lock:
             self._throttle()
             try:
                 if self._smtp is None:
                     self._smtp = self._connect()
-                # Flattened once here; send_message would flatten it again to find the addresses.
-                self._smtp.sendmail(message["From"].addresses[0].addr_spec,
-                                    [address.addr_spec for address in message["To"].addresses], message.as_bytes())
+                self._smtp.sendmail(outgoing.mail_from, list(outgoing.to), outgoing.data)
             except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
                 self._drop()
                 raise TemporaryFailure(f"{type(exc).__name__}: {exc}"[:1000]) from exc

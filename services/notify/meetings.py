@@ -1,5 +1,6 @@
-"""Partner meetings: the copies of organisations, partnerships and memberships, and the notices of
-``meeting.planned`` to the contact addresses of the partnership's member organisations."""
+"""Partner meetings: the copies of organisations, partnerships, memberships and meetings, and the notices of
+``meeting.planned`` to the contact addresses of the partnership's member organisations; ``meeting.updated`` (a new
+time, place or title) and ``meeting.cancelled`` go to the organisations that were told of the meeting."""
 
 import logging
 from datetime import UTC, date, datetime
@@ -7,7 +8,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import delete, select
 
 from services.messaging.envelope import Envelope
-from services.notify.models import Membership, Notice, Organisation, Partnership
+from services.notify.mail.render import as_event, significant_changes
+from services.notify.models import MeetingCopy, Membership, Notice, Organisation, Partnership
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,9 @@ COPIES = {
     "membership": (Membership, ("partnership_id", "member_kind", "organisation_id", "left_on")),
 }
 DELETIONS = ("organisation.deleted", "partnership.deleted", "membership.removed")
+#: The notice kind of each meeting message.
+KIND_OF = {"meeting.planned": "meeting", "meeting.updated": "meeting_updated",
+           "meeting.cancelled": "meeting_cancelled"}
 
 
 def apply_copy(session, envelope: Envelope) -> None:
@@ -49,19 +54,61 @@ def _contacts(session, partnership_id: int, on: date) -> list[Organisation]:
     return [organisation for organisation in members if organisation.id not in left and organisation.email]
 
 
-def queue_meeting_notices(session, envelope: Envelope) -> None:
+def _remember(session, meeting: dict) -> tuple[bool, dict | None]:
+    """Store the newer snapshot; returns (whether it was newer, the snapshot it replaced)."""
+    copy = session.get(MeetingCopy, meeting["id"])
+    if copy is not None and copy.version >= meeting["version"]:
+        return False, None
+    previous = copy.snapshot if copy is not None else None
+    if copy is None:
+        copy = MeetingCopy(id=meeting["id"])
+        session.add(copy)
+    copy.version, copy.snapshot = meeting["version"], meeting
+    return True, previous
+
+
+def _told(session, key: str) -> list[Organisation]:
+    """Organisations sent (or about to be sent) the planned meeting's notice that still want meeting notices."""
+    told = select(Notice.organisation_id).where(Notice.event_id == key, Notice.kind == "meeting",
+                                                Notice.status != "failed")
+    query = select(Organisation).where(Organisation.id.in_(told), Organisation.deleted_at.is_(None),
+                                       Organisation.email.is_not(None), Organisation.notices_stopped_at.is_(None))
+    return list(session.scalars(query))
+
+
+def apply_meeting(session, envelope: Envelope) -> None:
+    """Queue the notices of a meeting message, once each: a replayed or older snapshot queues nothing."""
     meeting = envelope.data
-    partnership = session.get(Partnership, meeting["partnership_id"])
-    starts = datetime.fromisoformat(meeting["starts_at"]).date()
+    newer, previous = _remember(session, meeting)
+    kind = KIND_OF[envelope.type]
+    if not newer:
+        return
     key = f"meeting:{meeting['id']}"
-    done = set(session.scalars(select(Notice.organisation_id).where(Notice.event_id == key,
-                                                                    Notice.kind == "meeting")))
+    if previous is None and kind == "meeting_updated":  # planned before meetings were copied: the invitation's
+        previous = session.scalar(select(Notice.payload).where(Notice.event_id == key, Notice.kind == "meeting")
+                                  .order_by(Notice.id.desc()).limit(1))
+        previous = previous["meeting"] if previous else None
+    if kind == "meeting_updated" and (previous is None or not significant_changes(as_event(previous),
+                                                                                   as_event(meeting))):
+        return
+    partnership = session.get(Partnership, meeting["partnership_id"])
     payload = {"meeting": meeting, "partnership_name": partnership.name if partnership else ""}
-    contacts = [o for o in _contacts(session, meeting["partnership_id"], starts) if o.id not in done]
-    for organisation in contacts:
-        session.add(Notice(organisation_id=organisation.id, event_id=key, sequence=0, kind="meeting",
+    if kind == "meeting":
+        sequence = 0
+        starts = datetime.fromisoformat(meeting["starts_at"]).date()
+        recipients = _contacts(session, meeting["partnership_id"], starts)
+    else:
+        sequence = meeting["version"]
+        recipients = _told(session, key)
+        if kind == "meeting_updated":
+            payload["previous"] = previous
+    done = set(session.scalars(select(Notice.organisation_id).where(Notice.event_id == key, Notice.kind == kind,
+                                                                    Notice.sequence == sequence)))
+    recipients = [o for o in recipients if o.id not in done]
+    for organisation in recipients:
+        session.add(Notice(organisation_id=organisation.id, event_id=key, sequence=sequence, kind=kind,
                            payload=payload, status="queued"))
-    log.info("meeting %s planned: %d notice(s) queued", meeting["id"], len(contacts))
+    log.info("%s %s: %d notice(s) queued", envelope.type, meeting["id"], len(recipients))
 
 
 def stop_notices(session, organisation: Organisation) -> None:

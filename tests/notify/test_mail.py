@@ -69,6 +69,12 @@ def test_headers():
     assert unsubscribe.startswith(f"<{LINKS['unsubscribe']}>, <mailto:wypisz@osl.example?subject=unsubscribe")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Content-Language"] == "pl"
+    raw = build()
+    start = raw.index(b"List-Unsubscribe: ")
+    assert raw[start:raw.index(b"\r\n", raw.index(b"\r\n", start) + 2) + 2] == (  # URLs as such, not encoded
+        f"List-Unsubscribe: <{LINKS['unsubscribe']}>,\r\n <mailto:wypisz@osl.example?subject=unsubscribe%20"
+        f"{LINKS['unsubscribe'].replace(':', '%3A')}>\r\n").encode()
 
 
 def test_polish_letters_survive_in_the_subject_and_both_parts():
@@ -86,10 +92,37 @@ def test_polish_letters_survive_in_the_subject_and_both_parts():
     assert "https://osl.example/subscriptions/unsubscribe/" in text
 
 
-def test_html_escapes_what_organisers_wrote():
-    message = parse(build(event=event_snapshot(title="Warsztaty <script>alert(1)</script>")))
+HOSTILE = {"title": "Warsztaty <script>alert(1)</script>", "location": "ul. <b>Długa</b> 1",
+           "organisation_name": "Ćma <img src=x onerror=alert(2)>",
+           "description": "Zapraszamy! <script>alert('x')</script> <a href=\"https://zlo.example\">kliknij</a>"}
+
+
+@pytest.mark.parametrize("kind", ["published", "updated", "cancelled", "reminder", "digest"])
+def test_html_shows_html_in_event_text_as_text(kind):
+    event = event_snapshot(**HOSTILE)
+    previous = event_snapshot(title="Stary tytuł <i>x</i>")
+    payload = {"frequency": "daily", "events": [event]} if kind == "digest" else {"event": event, "previous": previous}
+    message = parse(build_message(CONFIG, kind=kind, language="pl", to="jozef@example.org", links=LINKS,
+                                  payload=payload, message_id="<n1@osl.example>").as_bytes())
     html = message.get_body(("html",)).get_content()
-    assert "<script>" not in html and "&lt;script&gt;" in html
+    for tag in ("<script", "<b>", "<img", "<i>", 'href="https://zlo.example"'):
+        assert tag not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    if kind in ("published", "reminder"):  # the description, shown as text (a digest and a cancellation omit it)
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    text = message.get_body(("plain",)).get_content()
+    assert "Warsztaty <script>alert(1)</script>" in text  # the text part shows it as written
+
+
+def test_a_meeting_html_shows_html_in_its_agenda_as_text():
+    meeting = {"id": 3, "version": 1, "partnership_id": 5, "title": "Plan <script>x()</script>",
+               "agenda": "1. <b>Ferie</b>", "starts_at": "2026-12-10T17:00:00+01:00",
+               "ends_at": "2026-12-10T19:00:00+01:00", "address": "<i>tu</i>", "status": "planned"}
+    html = parse(build_message(CONFIG, kind="meeting", language="pl", to="biuro@example.org", links=LINKS,
+                               payload={"meeting": meeting, "partnership_name": "P <u>L</u>"},
+                               message_id="<n2@osl.example>").as_bytes()).get_body(("html",)).get_content()
+    assert not any(tag in html for tag in ("<script", "<b>", "<i>", "<u>"))
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html and "&lt;b&gt;Ferie&lt;/b&gt;" in html
 
 
 def test_an_update_says_what_changed():

@@ -84,3 +84,85 @@ def test_a_removed_membership_gets_no_meeting_notice(notify):
     deliver(notify, "membership.removed", {**membership(1, 1), "version": 2})
     deliver(notify, "meeting.planned", meeting())
     assert recipients(notify) == []
+
+
+def changed(version, **changes):
+    return {**meeting(), "version": version, **changes}
+
+
+def notices(app) -> list[tuple]:
+    with app.extensions["osl"].database.session() as session:
+        return sorted((n.kind, n.organisation_id, n.sequence) for n in session.scalars(
+            select(Notice).where(Notice.organisation_id.is_not(None))))
+
+
+def test_a_changed_and_a_cancelled_meeting_go_once_to_the_organisations_told(notify, mail_dir):
+    setup(notify)
+    deliver(notify, "meeting.planned", meeting())
+    deliver(notify, "organisation.created", organisation(6, "nowa@example.org"))
+    deliver(notify, "membership.added", membership(6, 6))  # joined after the invitation: not told, not updated
+    Sender(notify.extensions["osl"].database, notify.config).send_due()
+
+    moved = deliver(notify, "meeting.updated", changed(2, starts_at="2026-12-11T17:00:00+01:00",
+                                                       ends_at="2026-12-11T19:00:00+01:00"))
+    assert worker(notify).handle("partners-replica", moved) is False  # redelivered
+    deliver(notify, "meeting.updated", changed(3, starts_at="2026-12-11T17:00:00+01:00",
+                                               ends_at="2026-12-11T19:00:00+01:00", agenda="1. Ferie"))
+    deliver(notify, "meeting.updated", changed(2, title="Spóźniona, starsza wersja"))  # older: ignored
+    assert notices(notify) == [("meeting", 1, 0), ("meeting_updated", 1, 2)]
+
+    cancelled = changed(4, starts_at="2026-12-11T17:00:00+01:00", ends_at="2026-12-11T19:00:00+01:00",
+                        status="cancelled")
+    deliver(notify, "meeting.cancelled", cancelled)
+    deliver(notify, "meeting.cancelled", cancelled)  # the same snapshot in a new message (a replay)
+    assert notices(notify) == [("meeting", 1, 0), ("meeting_cancelled", 1, 4), ("meeting_updated", 1, 2)]
+
+    assert Sender(notify.extensions["osl"].database, notify.config).send_due() == 2
+    invitation, update, cancellation = folder_mails(mail_dir)
+    assert update["Subject"] == "Zmiana spotkania partnerskiego: Plan na zimę"
+    text = update.get_body(("plain",)).get_content()
+    assert ("termin: było „czwartek, 10 grudnia 2026, 17:00–19:00”, jest „piątek, 11 grudnia 2026, 17:00–19:00”"
+            in text)
+    assert "<del>czwartek, 10 grudnia 2026, 17:00–19:00</del>" in update.get_body(("html",)).get_content()
+    assert cancellation["Subject"] == "Odwołane spotkanie partnerskie: Plan na zimę"
+    assert "Spotkanie partnerskie zostało odwołane" in cancellation.get_body(("plain",)).get_content()
+    assert {m["To"].addresses[0].addr_spec for m in (update, cancellation)} == {"biuro@cma.example.org"}
+    assert cancellation["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_an_organisation_that_stopped_meeting_notices_hears_of_no_change(notify, mail_dir):
+    setup(notify)
+    deliver(notify, "meeting.planned", meeting())
+    Sender(notify.extensions["osl"].database, notify.config).send_due()
+    text = folder_mails(mail_dir)[0].get_body(("plain",)).get_content()
+    stop = re.search(r"https://osl\.example(/subscriptions/contact/\S+)", text).group(1)
+    assert notify.test_client().post(stop, data=b"").status_code == 200
+
+    deliver(notify, "meeting.updated", changed(2, title="Plan na ferie"))
+    deliver(notify, "meeting.cancelled", changed(3, status="cancelled"))
+    assert notices(notify) == [("meeting", 1, 0)]
+
+
+def test_a_change_of_a_meeting_nobody_was_told_of_sends_nothing(notify):
+    setup(notify)
+    deliver(notify, "meeting.updated", changed(2, title="Plan na ferie"))  # planned before notify ran
+    deliver(notify, "meeting.cancelled", changed(3, status="cancelled"))
+    assert notices(notify) == []
+
+
+def test_a_meeting_planned_before_meetings_were_copied_is_compared_with_its_invitation(notify):
+    from services.notify.models import MeetingCopy
+
+    setup(notify)
+    deliver(notify, "meeting.planned", meeting())
+
+    def forget():  # as in a database from before revision 0003
+        with notify.extensions["osl"].database.session() as session:
+            session.delete(session.get(MeetingCopy, 3))
+
+    forget()
+    deliver(notify, "meeting.updated", changed(2, agenda="Inny program"))  # no new time, place or title
+    assert notices(notify) == [("meeting", 1, 0)]
+    forget()
+    deliver(notify, "meeting.updated", changed(3, title="Plan na ferie"))
+    assert notices(notify) == [("meeting", 1, 0), ("meeting_updated", 1, 3)]

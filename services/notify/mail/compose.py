@@ -14,26 +14,33 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.notify.mail.ics import events_calendar
-from services.notify.mail.render import describe_changes, format_place, format_when
+from services.notify.mail.render import as_event, describe_changes, format_place, format_when
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
 SUBJECTS = {
     "pl": {"confirmation": "Potwierdź zapis na powiadomienia OSL", "published": "Nowe wydarzenie: {title}",
            "updated": "Zmiana w wydarzeniu: {title}", "cancelled": "Odwołane: {title}",
            "reminder": "Przypomnienie: {title}", "digest:daily": "Wydarzenia dziś i jutro",
-           "digest:weekly": "Wydarzenia w najbliższym tygodniu", "meeting": "Spotkanie partnerskie: {title}"},
+           "digest:weekly": "Wydarzenia w najbliższym tygodniu", "meeting": "Spotkanie partnerskie: {title}",
+           "meeting_updated": "Zmiana spotkania partnerskiego: {title}",
+           "meeting_cancelled": "Odwołane spotkanie partnerskie: {title}"},
     "en": {"confirmation": "Confirm your OSL notices subscription", "published": "New event: {title}",
            "updated": "Event changed: {title}", "cancelled": "Cancelled: {title}",
            "reminder": "Reminder: {title}", "digest:daily": "Events today and tomorrow",
-           "digest:weekly": "Events in the week ahead", "meeting": "Partner meeting: {title}"},
+           "digest:weekly": "Events in the week ahead", "meeting": "Partner meeting: {title}",
+           "meeting_updated": "Partner meeting changed: {title}",
+           "meeting_cancelled": "Partner meeting cancelled: {title}"},
 }
 
 
 class MailPolicy(EmailPolicy):
     """``email.policy.SMTP``, except that a non-ASCII Subject is encoded by ``email.header``: the newer folder drops
-    the space between two encoded words when it folds a long one ("żółć, źdźbło" came out as "żółć,źdźbło")."""
+    the space between two encoded words when it folds a long one ("żółć, źdźbło" came out as "żółć,źdźbło");
+    and ``List-Unsubscribe`` is folded between its URLs, which the folder would turn into encoded words."""
 
     def _fold(self, name, value, refold_binary=False):
+        if name.lower() == "list-unsubscribe":  # URLs in angle brackets (RFC 2369), never RFC 2047 encoded words
+            return f"{name}: " + f",{self.linesep} ".join(str(value).split(", ")) + self.linesep
         if name.lower() == "subject" and not str(value).isascii():
             encoded = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
             return f"{name}: {encoded}{self.linesep}"
@@ -68,6 +75,12 @@ def new_message_id(host: str) -> str:
     return make_msgid(domain=host)
 
 
+def list_unsubscribe(config: dict, url: str) -> str:
+    """RFC 8058 one-click (https) and a mailto fallback."""
+    mailto = f"mailto:{config['MAIL_UNSUBSCRIBE_ADDRESS']}?subject={quote('unsubscribe ' + url)}"
+    return f"<{url}>, <{mailto}>"
+
+
 def subject_of(kind: str, language: str, payload: dict) -> str:
     if kind == "digest":
         return SUBJECTS[language][f"digest:{payload['frequency']}"]
@@ -76,7 +89,9 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
 
 
 def _template_name(kind: str) -> str:
-    return kind if kind in ("confirmation", "digest", "meeting") else "notice"
+    if kind.startswith("meeting"):
+        return "meeting"
+    return kind if kind in ("confirmation", "digest") else "notice"
 
 
 def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
@@ -85,10 +100,12 @@ def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
     if event is not None:
         context.update(when=format_when(event, language), place=format_place(event),
                        changes=describe_changes(payload.get("previous"), event, language) if kind == "updated" else [])
-    if kind == "meeting":
+    if kind.startswith("meeting"):
         meeting = payload["meeting"]
         context.update(meeting=meeting, partnership_name=payload["partnership_name"],
-                       when=format_when({**meeting, "all_day": False}, language))
+                       when=format_when(as_event(meeting), language),
+                       changes=describe_changes(as_event(payload["previous"]), as_event(meeting), language)
+                       if payload.get("previous") else [])
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
             {**e, "when": format_when(e, language), "place": format_place(e)} for e in payload["events"]])
@@ -111,11 +128,9 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id
     message["List-Id"] = f"OSL notices <notices.{config['PUBLIC_HOST']}>"
-    mailto = f"mailto:{config['MAIL_UNSUBSCRIBE_ADDRESS']}?subject={quote('unsubscribe ' + links['unsubscribe'])}"
-    message["List-Unsubscribe"] = f"<{links['unsubscribe']}>, <{mailto}>"
+    message["List-Unsubscribe"] = list_unsubscribe(config, links["unsubscribe"])
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = language
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     events = [payload["event"]] if payload.get("event") else payload.get("events", [])
@@ -123,4 +138,5 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
         ics = _calendar(events, config["PUBLIC_HOST"], now)
         message.add_attachment(ics, subtype="calendar", charset="utf-8", cte="base64", filename="wydarzenie.ics",
                                params={"method": "PUBLISH"})
+    message["Content-Language"] = language  # last: setting the content drops the Content-* headers before it
     return message

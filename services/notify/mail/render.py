@@ -39,6 +39,12 @@ def format_place(event: dict) -> str:
     return ", ".join(part for part in parts if part)
 
 
+def as_event(meeting: dict) -> dict:
+    """The fields of a meeting snapshot that the e-mail's dates, places and change list read, named as an event's."""
+    return {"title": meeting["title"], "starts_at": meeting["starts_at"], "ends_at": meeting["ends_at"],
+            "all_day": False, "location": meeting.get("address"), "centre_id": meeting.get("centre_id")}
+
+
 def _same(field: str, old, new) -> bool:
     if field in ("starts_at", "ends_at") and old and new:
         return datetime.fromisoformat(old) == datetime.fromisoformat(new)

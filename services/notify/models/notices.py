@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from services.messaging.models import utcnow
 from services.notify.models.base import Base
 
-KINDS = ("confirmation", "published", "updated", "cancelled", "reminder", "digest", "meeting")
+KINDS = ("confirmation", "published", "updated", "cancelled", "reminder", "digest", "meeting", "meeting_updated",
+         "meeting_cancelled")
 STATUSES = ("queued", "sent", "failed")
 
 

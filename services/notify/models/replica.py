@@ -75,3 +75,14 @@ class Membership(Base):
     left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     version: Mapped[int] = mapped_column(Integer)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class MeetingCopy(Base):
+    """The last snapshot of a partner meeting seen in the partners messages: what an update is compared with."""
+
+    __tablename__ = "meeting_copies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: The snapshot's ``version``; an older or equal one is ignored.
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict] = mapped_column(JSON)

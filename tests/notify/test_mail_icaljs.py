@@ -1,0 +1,69 @@
+"""The .ics attachment of a notice, read by Mozilla ical.js (the parser Thunderbird uses), and by icalendar.
+
+Reuses the events tests' long-lived node process (tests/events/icaljs): skips without node or ical.js, fails in CI.
+"""
+
+from datetime import datetime
+
+from tests.events.icaljs import icaljs
+from tests.events.icaljs.checks import assert_line_format, parse_icalendar
+from tests.notify.events import event_snapshot
+from tests.notify.test_mail import build, parse
+
+EVENT_ID = "00000000-0000-0000-0000-000000000007"
+#: The events service's feeds name an event ``f"{event.id}@{PUBLIC_HOST}"`` (services/events/feeds/components.py).
+FEED_UID = f"{EVENT_ID}@osl.example"
+
+
+def attachment(raw: bytes) -> bytes:
+    [part] = [p for p in parse(raw).iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename() == "wydarzenie.ics" and part.get_param("method") == "PUBLISH"
+    return part.get_payload(decode=True)
+
+
+def read(raw: bytes) -> dict:
+    ics = attachment(raw)
+    assert_line_format(ics)
+    parse_icalendar(ics)
+    answer = icaljs().read(ics)
+    assert answer["calendar"]["method"] == "PUBLISH"
+    assert answer["calendar"]["timezones"] == ["Europe/Warsaw"]
+    [event] = answer["events"]
+    return event
+
+
+def unix(iso: str) -> int:
+    return int(datetime.fromisoformat(iso).timestamp())
+
+
+def test_a_new_event_attachment_reads_in_icaljs_with_the_feeds_uid_and_warsaw_times():
+    event = read(build("published"))
+    assert event["uid"] == FEED_UID
+    assert event["sequence"] == 0 and event["status"] == "CONFIRMED"
+    assert event["summary"] == "Piknik sąsiedzki: żółć, źdźbło, łąka"
+    assert event["location"] == "ul. Łukasińskiego 40, Raków"
+    assert event["start"]["tzid"] == event["end"]["tzid"] == "Europe/Warsaw"
+    assert event["start"]["local"] == "2026-12-05T15:00:00" and event["end"]["local"] == "2026-12-05T18:00:00"
+    assert event["start"]["unix"] == unix("2026-12-05T15:00:00+01:00")
+    assert event["end"]["unix"] == unix("2026-12-05T18:00:00+01:00")
+
+
+def test_a_cancellation_attachment_reads_in_icaljs_as_cancelled_with_a_higher_sequence():
+    published = read(build("published"))
+    cancelled = read(build("cancelled", event=event_snapshot(
+        status="cancelled", sequence=1, version=2, cancelled_at="2026-11-24T10:00:00+00:00")))
+    assert cancelled["uid"] == published["uid"] == FEED_UID  # the calendar app replaces the event it holds
+    assert cancelled["status"] == "CANCELLED"
+    assert cancelled["sequence"] > published["sequence"]
+    assert cancelled["start"] == published["start"] and cancelled["start"]["tzid"] == "Europe/Warsaw"
+
+
+def test_a_summer_time_recurring_event_keeps_its_local_hour_in_icaljs():
+    event = read(build("published", event=event_snapshot(
+        starts_at="2026-06-06T10:00:00+02:00", ends_at="2026-06-06T12:00:00+02:00", rrule="FREQ=MONTHLY;COUNT=6",
+        exdates=["2026-08-06T10:00:00+02:00"])))
+    assert event["recurring"] is True
+    locals_ = [occurrence["local"] for occurrence in event["occurrences"]]
+    assert all(local.endswith("T10:00:00") for local in locals_)  # 10:00 in summer (CEST) and winter (CET)
+    assert len(locals_) == 5 and "2026-08-06T10:00:00" not in locals_
+    assert event["occurrences"][-1]["unix"] == unix("2026-11-06T10:00:00+01:00")
