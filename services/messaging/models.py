@@ -1,4 +1,5 @@
-"""The outbox and inbox tables. Each service declares them on its own declarative base:
+"""The outbox and inbox tables, and the aware-datetime column type. Each service declares the tables on its own
+declarative base:
 
     class OutboxMessage(OutboxMixin, Base): pass
     class InboxMessage(InboxMixin, Base): pass
@@ -8,10 +9,31 @@ from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware datetime, stored in UTC; read back aware on SQLite too, which keeps no offset."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"a naive datetime cannot be stored: {value!r}")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class OutboxMixin:
