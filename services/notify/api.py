@@ -11,7 +11,7 @@ from services.notify.auth import require_admin
 from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
 from services.notify.models import Notice
 from services.notify.notices import resend
-from services.notify.ratelimit import RateLimited, attempt_key, check_and_record
+from services.notify.ratelimit import RateLimited
 from services.notify.schemas import AcceptedSchema, ConsentSchema, NoticeQuerySchema, NoticeSchema, SubscribeSchema
 
 subscriptions_api = Blueprint("subscriptions", __name__, url_prefix="/api/v1/subscriptions",
@@ -36,12 +36,8 @@ class Subscriptions(MethodView):
         """Subscribe: a pending subscriber and a confirmation e-mail; the answer never says if the address is known"""
         session = request_session()
         config = current_app.config
-        limits = [(attempt_key(config["SECRET_KEY"], "ip", request.remote_addr or "-"), config["RATE_LIMIT_PER_IP"]),
-                  (attempt_key(config["SECRET_KEY"], "email", subscriptions.normalise_email(data["email"])),
-                   config["RATE_LIMIT_PER_ADDRESS"])]
         try:
-            check_and_record(session, limits, config["RATE_LIMIT_WINDOW_SECONDS"])
-            subscriptions.subscribe(session, data)
+            subscriptions.subscribe_within_limits(session, config, request.remote_addr, data)
         except RateLimited as exc:
             session.rollback()
             abort(429, message=TOO_MANY, headers={"Retry-After": str(exc.retry_after)})

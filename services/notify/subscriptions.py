@@ -13,7 +13,7 @@ from services.messaging.models import utcnow
 from services.notify.consent import CURRENT_VERSION, consent_text
 from services.notify.models import District, Notice, SubscribeAttempt, Subscriber, aware
 from services.notify.notices import queue_confirmation
-from services.notify.ratelimit import attempt_key
+from services.notify.ratelimit import attempt_key, check_and_record
 
 log = logging.getLogger(__name__)
 
@@ -155,3 +155,14 @@ def export(session, subscriber: Subscriber, secret: str) -> dict:
 
 def _iso(moment) -> str | None:
     return aware(moment).isoformat() if moment is not None else None
+
+
+def subscribe_within_limits(session, config, remote_addr: str | None, data: dict) -> None:
+    """What the API and the form both do: count the request against the per-IP and per-address limits, then
+    subscribe. Raises ``RateLimited`` or ``UnknownDistricts``; the caller rolls back and answers."""
+    secret = config["SECRET_KEY"]
+    limits = [(attempt_key(secret, "ip", remote_addr or "-"), config["RATE_LIMIT_PER_IP"]),
+              (attempt_key(secret, "email", normalise_email(data["email"])), config["RATE_LIMIT_PER_ADDRESS"])]
+    check_and_record(session, limits, config["RATE_LIMIT_WINDOW_SECONDS"])
+    subscribe(session, data)
+

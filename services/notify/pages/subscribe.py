@@ -15,7 +15,7 @@ from services.messaging.web import request_session
 from services.notify import subscriptions
 from services.notify.consent import CURRENT_VERSION, consent_text
 from services.notify.pages import choices, csrf
-from services.notify.ratelimit import RateLimited, attempt_key, check_and_record
+from services.notify.ratelimit import RateLimited
 from services.notify.schemas import SubscribeSchema
 
 subscribe_pages = Blueprint("subscribe_pages", __name__, static_folder="static",
@@ -54,12 +54,8 @@ def subscribe():
         return _page(form, errors=choices.field_errors(exc.messages), status=422)
     session = request_session()
     config = current_app.config
-    limits = [(attempt_key(config["SECRET_KEY"], "ip", request.remote_addr or "-"), config["RATE_LIMIT_PER_IP"]),
-              (attempt_key(config["SECRET_KEY"], "email", subscriptions.normalise_email(data["email"])),
-               config["RATE_LIMIT_PER_ADDRESS"])]
     try:
-        check_and_record(session, limits, config["RATE_LIMIT_WINDOW_SECONDS"])
-        subscriptions.subscribe(session, data)
+        subscriptions.subscribe_within_limits(session, config, request.remote_addr, data)
     except RateLimited as exc:
         session.rollback()
         response = _page(form, problem="too_many", status=429)
