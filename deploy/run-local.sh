@@ -35,6 +35,7 @@ cat <<MSG
   Point a browser at:
     what is on (residents)     $EVENTS_BASE_URL/
     Local Partnerships         $PARTNERS_BASE_URL/
+    e-mail notices (sign up)   $NOTIFY_BASE_URL/subscribe
     partners  http://127.0.0.1:${PARTNERS_PORT:-8001}/docs   districts: http://127.0.0.1:${PARTNERS_PORT:-8001}/api/v1/districts/
     events    http://127.0.0.1:${EVENTS_PORT:-8002}/docs
     notify    http://127.0.0.1:${NOTIFY_PORT:-8003}/docs
