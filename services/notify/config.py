@@ -75,8 +75,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SEND_MAX_ATTEMPTS": env_int("NOTIFY_SEND_MAX_ATTEMPTS", 8),
         "SEND_RETRY_BASE_SECONDS": env_float("NOTIFY_SEND_RETRY_BASE_SECONDS", 30.0),
         "SEND_RETRY_MAX_SECONDS": env_float("NOTIFY_SEND_RETRY_MAX_SECONDS", 3600.0),
-        #: Notices sent per database commit on PostgreSQL (see services/notify/notices.py); 1 is the safe default.
-        "SEND_BATCH_SIZE": env_int("NOTIFY_SEND_BATCH", 1),
+        #: Notices a sender claims at a time; each outcome is still committed before the next mail (notices.py).
+        "SEND_BATCH_SIZE": env_int("NOTIFY_SEND_BATCH", 50),
+        #: How long a claim holds: a sender that died leaves its claimed notices to the others after this.
+        "SEND_CLAIM_SECONDS": env_float("NOTIFY_SEND_CLAIM_SECONDS", 600.0),
         "SEND_POLL_SECONDS": env_float("NOTIFY_SEND_POLL_SECONDS", 1.0),
         #: How long before an event its reminder goes.
         "REMINDER_HOURS": env_float("NOTIFY_REMINDER_HOURS", 24.0),

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from services.messaging.envelope import Envelope
 from services.notify.mail.render import as_event, significant_changes
 from services.notify.models import MeetingCopy, Membership, Notice, Organisation, Partnership
+from services.notify.models.notices import UNSENT
 
 log = logging.getLogger(__name__)
 
@@ -115,5 +116,5 @@ def stop_notices(session, organisation: Organisation) -> None:
     """The unsubscribe link of a meeting notice: no more meeting notices to this organisation's address."""
     if organisation.notices_stopped_at is None:
         organisation.notices_stopped_at = datetime.now(UTC)
-        session.execute(delete(Notice).where(Notice.organisation_id == organisation.id, Notice.status == "queued"))
+        session.execute(delete(Notice).where(Notice.organisation_id == organisation.id, Notice.status.in_(UNSENT)))
         log.info("organisation %s stopped meeting notices", organisation.id)

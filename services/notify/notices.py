@@ -3,9 +3,11 @@
 import logging
 import threading
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from services.messaging.models import utcnow
@@ -17,11 +19,10 @@ from services.notify.models import Notice, Organisation, Subscriber
 from services.notify.tokens import contact_links, links
 
 log = logging.getLogger(__name__)
-#: Notices claimed and committed together. The default is one: a sender that dies between SMTP's answer and its
-#: commit can then send at most that one notice again. ``NOTIFY_SEND_BATCH`` raises it on PostgreSQL for more
-#: throughput, at the price of up to that many repeats after a crash. On SQLite a transaction holds the database's
-#: only write lock, so there it stays one, as the API must not wait for SMTP.
-SEND_BATCH_SIZE = {"postgresql": 1, "sqlite": 1}
+#: A sender claims a batch of due notices in one short commit (status ``sending``, held until ``next_attempt_at``),
+#: then sends them one by one, committing each outcome before the next mail goes out. So a sender that dies can
+#: have sent at most one notice without marking it; its other claims fall due again when their hold runs out.
+CLAIMED = "sending"
 
 
 def queue_confirmation(session, subscriber: Subscriber, language: str) -> Notice:
@@ -36,6 +37,20 @@ def retry_delay(config: dict, attempts: int) -> float:
     return min(config["SEND_RETRY_BASE_SECONDS"] * 2 ** (attempts - 1), config["SEND_RETRY_MAX_SECONDS"])
 
 
+@dataclass(frozen=True)
+class Job:
+    """A claimed notice, with what its e-mail needs, read in the claim's transaction."""
+
+    id: int
+    kind: str
+    payload: dict
+    attempts: int
+    message_id: str
+    to: str
+    language: str
+    links: dict[str, str]
+
+
 class Sender:
     """Sends due notices through one transport (one SMTP connection, reused)."""
 
@@ -44,9 +59,8 @@ class Sender:
         self.config = config
         self.transport = transport or make_transport(config)
         self.stopping = threading.Event()
-        dialect = database.engine.dialect.name
-        wanted = config.get("SEND_BATCH_SIZE") or SEND_BATCH_SIZE.get(dialect, 1)
-        self.batch_size = wanted if dialect == "postgresql" else 1
+        self.batch_size = max(1, config["SEND_BATCH_SIZE"])
+        self.hold = timedelta(seconds=config["SEND_CLAIM_SECONDS"])
 
     def stop(self, *_args) -> None:
         self.stopping.set()
@@ -82,104 +96,142 @@ class Sender:
 
     def send_due(self, limit: int = 100) -> int:
         """Try every due notice once, a batch at a time; returns how many were tried."""
-        tried, after = 0, 0
+        tried = 0
         while tried < limit and not self.stopping.is_set():
-            size = min(self.batch_size, limit - tried)
-            count, after, whole = self.send_batch(size, after)
+            jobs = self.claim(min(self.batch_size, limit - tried))
+            count, go_on = self.send_claimed(jobs)
             tried += count
-            if count == 0 or not whole:
+            if not jobs or not go_on:
                 break
         return tried
 
-    def send_batch(self, size: int, after: int = 0) -> tuple[int, int, bool]:
-        """Claim up to ``size`` due notices (ids above ``after``) in one transaction, send them, and record every
-        outcome in that transaction's commit; returns how many were tried, the last id tried, and whether the
-        whole batch was tried: a temporary failure (SMTP down?) or a stop leaves the rest queued for the next one.
-
-        The rows stay locked until the commit, so a second sender skips them; a crash before the commit sends
-        at most this batch again (as a crash between SMTP's answer and the commit always could, one notice).
-        """
+    def claim(self, size: int) -> list[Job]:
+        """Mark up to ``size`` due notices as this sender's, in one commit. A notice still ``sending`` after its hold
+        ran out was claimed by a sender that died: it is claimed again (and may be sent a second time, if it was
+        the one that sender had in hand)."""
+        now = utcnow()
         with self.database.session() as session:
-            if self.database.engine.dialect.name == "postgresql":
-                # Marking a notice sent need not wait for the disk: the commit still reaches the server before the
-                # next notice goes out, so a sender crash repeats nothing; only a crash of PostgreSQL itself within
-                # its WAL writer delay (0.2 s by default) could forget a mark, and send that notice again.
-                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            query = (select(Notice).where(Notice.status == "queued", Notice.next_attempt_at <= utcnow(),
-                                          Notice.id > after)
+            self._fast_commit(session)
+            query = (select(Notice).where(Notice.status.in_(("queued", CLAIMED)), Notice.next_attempt_at <= now)
                      .order_by(Notice.id).limit(size).with_for_update(skip_locked=True))
             notices = session.scalars(query).all()
-            if not notices:
-                return 0, after, True
             subscribers = self._by_id(session, Subscriber, {n.subscriber_id for n in notices})
             organisations = self._by_id(session, Organisation, {n.organisation_id for n in notices})
-            tried = 0
+            jobs = []
             for notice in notices:
-                if self.stopping.is_set():
-                    break
-                self._send(notice, subscribers.get(notice.subscriber_id), organisations.get(notice.organisation_id))
-                tried, after = tried + 1, notice.id
-                if notice.status == "queued":  # a temporary failure: the next notices wait for the next round
-                    return tried, after, False
-            return tried, after, tried == len(notices)
+                if notice.status == CLAIMED:
+                    log.warning("notice %s: its sender stopped before recording it; sending it again", notice.id)
+                notice.status, notice.next_attempt_at = CLAIMED, now + self.hold
+                notice.message_id = notice.message_id or new_message_id(self.config["PUBLIC_HOST"])
+                jobs.append(self._job(notice, subscribers.get(notice.subscriber_id),
+                                      organisations.get(notice.organisation_id)))
+            return jobs
+
+    def send_claimed(self, jobs: list[Job]) -> tuple[int, bool]:
+        """Send claimed notices in order, recording each outcome before the next; a temporary failure (SMTP down?)
+        or a stop gives the rest back. Returns how many were tried, and whether to go on with the next batch."""
+        tried, go_on = 0, True
+        try:
+            with self._marks() as marks:
+                for job in jobs:
+                    if self.stopping.is_set():
+                        break
+                    outcome = self._send(job)
+                    self._record(marks, job, outcome)
+                    tried += 1
+                    if outcome["status"] == "queued":
+                        go_on = False
+                        break
+        finally:
+            if tried < len(jobs):
+                self._release([job.id for job in jobs[tried:]])
+        return tried, go_on and tried == len(jobs)
+
+    @contextmanager
+    def _marks(self):
+        """One connection for a batch's outcomes. On PostgreSQL each outcome is then one autocommitted UPDATE,
+        written without waiting for the disk (see ``_fast_commit``); SQLite commits each in its own transaction."""
+        with self.database.engine.connect() as connection:
+            if connection.dialect.name != "postgresql":
+                yield connection
+                return
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.execute(text("SET synchronous_commit TO OFF"))
+            try:
+                yield connection
+            finally:
+                connection.execute(text("RESET synchronous_commit"))
+
+    def _fast_commit(self, session) -> None:
+        if self.database.engine.dialect.name == "postgresql":
+            # A claim or an outcome need not wait for the disk: each commit still reaches the server before the next
+            # mail goes out, so a sender crash repeats at most one; only a crash of PostgreSQL itself within its WAL
+            # writer delay (0.2 s by default) could forget a mark, and send that notice again.
+            session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+    def _record(self, marks, job: Job, values: dict) -> None:
+        statement = (update(Notice).where(Notice.id == job.id, Notice.status == CLAIMED)
+                     .values(attempts=job.attempts, **values))
+        if marks.dialect.name == "postgresql":
+            marks.execute(statement)
+            return
+        with marks.begin():
+            marks.execute(statement)
+
+    def _release(self, ids: list[int]) -> None:
+        """Give claimed notices back at once; should this fail (database gone?), their hold runs out instead."""
+        try:
+            with self.database.engine.begin() as connection:
+                connection.execute(update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
+                                   .values(status="queued", next_attempt_at=utcnow()))
+        except Exception:
+            log.exception("sender: could not give back %d claimed notices; they fall due in %s", len(ids), self.hold)
 
     @staticmethod
     def _by_id(session, model, ids: set) -> dict:
         ids.discard(None)
         return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
-    def send_one(self, notice_id: int) -> str | None:
-        """Send one queued notice, holding its row so that a second sender skips it; returns its new status."""
-        with self.database.session() as session:
-            notice = session.scalar(select(Notice).where(Notice.id == notice_id, Notice.status == "queued")
-                                    .with_for_update(skip_locked=True))
-            if notice is None:
-                return None
-            self._send(notice, notice.subscriber_id and session.get(Subscriber, notice.subscriber_id),
-                       notice.organisation_id and session.get(Organisation, notice.organisation_id))
-            return notice.status
-
-    def _send(self, notice: Notice, subscriber: Subscriber | None, organisation: Organisation | None) -> None:
-        notice.attempts += 1
-        notice.message_id = notice.message_id or new_message_id(self.config["PUBLIC_HOST"])
-        try:
-            self.transport.send(self._message(notice, subscriber, organisation))
-        except TemporaryFailure as exc:
-            self._temporary(notice, exc)
-        except PermanentFailure as exc:
-            notice.status, notice.last_error = "failed", str(exc)
-            log.warning("notice %s failed for good: %s", notice.id, exc)
-        except Exception as exc:  # a message that cannot be built or encoded: failed, visible, resendable
-            notice.status, notice.last_error = "failed", f"{type(exc).__name__}: {exc}"[:1000]
-            log.exception("notice %s could not be sent", notice.id)
-        else:
-            notice.status, notice.sent_at, notice.last_error = "sent", utcnow(), None
-            log.info("notice %s (%s) sent as %s", notice.id, notice.kind, notice.message_id)
-
-    def _temporary(self, notice: Notice, exc: Exception) -> None:
-        notice.last_error = str(exc)
-        if notice.attempts >= self.config["SEND_MAX_ATTEMPTS"]:
-            notice.status = "failed"
-            log.warning("notice %s failed after %d tries: %s", notice.id, notice.attempts, exc)
-            return
-        delay = retry_delay(self.config, notice.attempts)
-        notice.next_attempt_at = utcnow() + timedelta(seconds=delay)
-        log.info("notice %s: temporary failure (try %d), retrying in %.0f s: %s", notice.id, notice.attempts,
-                 delay, exc)
-
-    def _message(self, notice: Notice, subscriber: Subscriber | None, organisation: Organisation | None):
-        """The e-mail of a notice: a copy of the one prepared for its event when it can be, else built whole."""
+    def _job(self, notice: Notice, subscriber: Subscriber | None, organisation: Organisation | None) -> Job:
         if organisation is not None:
             language, to, signed = "pl", organisation.email, contact_links(self.config, organisation.id)
         else:
             language = notice.payload.get("language") or subscriber.language
             to, signed = subscriber.email, links(self.config, subscriber.key)
-        shared = prepared(self.config, notice.kind, language, notice.payload, tuple(sorted(signed)))
-        data = shared and shared.copy(to, signed, notice.message_id)
+        return Job(notice.id, notice.kind, notice.payload, notice.attempts + 1, notice.message_id, to, language,
+                   signed)
+
+    def _send(self, job: Job) -> dict:
+        """Hand one notice to the transport; returns the columns that record the outcome."""
+        try:
+            self.transport.send(self._message(job))
+        except TemporaryFailure as exc:
+            return self._temporary(job, exc)
+        except PermanentFailure as exc:
+            log.warning("notice %s failed for good: %s", job.id, exc)
+            return {"status": "failed", "last_error": str(exc)}
+        except Exception as exc:  # a message that cannot be built or encoded: failed, visible, resendable
+            log.exception("notice %s could not be sent", job.id)
+            return {"status": "failed", "last_error": f"{type(exc).__name__}: {exc}"[:1000]}
+        log.info("notice %s (%s) sent as %s", job.id, job.kind, job.message_id)
+        return {"status": "sent", "sent_at": utcnow(), "last_error": None}
+
+    def _temporary(self, job: Job, exc: Exception) -> dict:
+        if job.attempts >= self.config["SEND_MAX_ATTEMPTS"]:
+            log.warning("notice %s failed after %d tries: %s", job.id, job.attempts, exc)
+            return {"status": "failed", "last_error": str(exc)}
+        delay = retry_delay(self.config, job.attempts)
+        log.info("notice %s: temporary failure (try %d), retrying in %.0f s: %s", job.id, job.attempts, delay, exc)
+        return {"status": "queued", "last_error": str(exc), "next_attempt_at": utcnow() + timedelta(seconds=delay)}
+
+    def _message(self, job: Job):
+        """The e-mail of a notice: a copy of the one prepared for its event when it can be, else built whole."""
+        shared = prepared(self.config, job.kind, job.language, job.payload, tuple(sorted(job.links)))
+        data = shared and shared.copy(job.to, job.links, job.message_id)
         if data is not None:
-            return Outgoing(shared.mail_from, (to,), data, shared.subject)
-        return build_message(self.config, kind=notice.kind, language=language, to=to, links=signed,
-                             payload=notice.payload, message_id=notice.message_id)
+            return Outgoing(shared.mail_from, (job.to,), data, shared.subject)
+        return build_message(self.config, kind=job.kind, language=job.language, to=job.to, links=job.links,
+                             payload=job.payload, message_id=job.message_id)
 
 
 def resend(notice: Notice) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from services.messaging.models import utcnow
 from services.notify.consent import CURRENT_VERSION, consent_text
 from services.notify.models import District, Notice, SubscribeAttempt, Subscriber, aware
+from services.notify.models.notices import UNSENT
 from services.notify.notices import queue_confirmation
 from services.notify.ratelimit import attempt_key, check_and_record
 
@@ -117,7 +118,7 @@ def unsubscribe(session, subscriber: Subscriber) -> None:
     if subscriber.status != "unsubscribed":
         subscriber.status = "unsubscribed"
         subscriber.unsubscribed_at = utcnow()
-        session.execute(delete(Notice).where(Notice.subscriber_id == subscriber.id, Notice.status == "queued"))
+        session.execute(delete(Notice).where(Notice.subscriber_id == subscriber.id, Notice.status.in_(UNSENT)))
         log.info("subscriber %s unsubscribed", subscriber.id)
 
 

@@ -10,7 +10,10 @@ from services.notify.models.base import Base
 
 KINDS = ("confirmation", "published", "updated", "cancelled", "reminder", "digest", "meeting", "meeting_updated",
          "meeting_cancelled")
-STATUSES = ("queued", "sent", "failed")
+#: ``sending``: claimed by a sender (services/notify/notices.py).
+STATUSES = ("queued", "sending", "sent", "failed")
+#: Not sent yet: what an unsubscribe takes back.
+UNSENT = ("queued", "sending")
 
 
 class Notice(Base):
