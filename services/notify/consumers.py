@@ -49,6 +49,7 @@ def _remember(session, event: dict) -> tuple[bool, dict | None]:
         session.add(copy)
     copy.version, copy.snapshot = event["version"], event
     copy.starts_at = datetime.fromisoformat(event["starts_at"])
+    copy.recurring = bool(event.get("rrule"))
     return True, previous
 
 

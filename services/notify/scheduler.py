@@ -1,47 +1,66 @@
 """Reminders and digests, queued by the sender's loop. Idempotent: a notice is unique on (subscriber, event or
-digest period, sequence, kind), so a restart, a second sender or a repeated tick never queues one twice.
+digest period, sequence, kind, occurrence), so a restart, a second sender or a repeated tick never queues one twice.
+
+Both work on occurrences (services/notify/occurrences.py): a weekly club gets a reminder before each meeting, once
+per subscriber and meeting, and a digest lists each of its meetings in the period.
 """
 
 import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
+from services.notify import occurrences
 from services.notify.consumers import matches
 from services.notify.models import DigestItem, EventCopy, Notice, Subscriber, aware
+from services.notify.occurrences import Occurrence
 
 log = logging.getLogger(__name__)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
-def _upcoming(session, start: datetime, end: datetime) -> list[dict]:
-    """Public, scheduled events whose (first) start is in [start, end), soonest first."""
-    copies = session.scalars(select(EventCopy).where(EventCopy.starts_at >= start, EventCopy.starts_at < end)
-                             .order_by(EventCopy.starts_at))
-    return [c.snapshot for c in copies if c.snapshot["visibility"] == "public" and c.snapshot["status"] == "scheduled"]
+def _upcoming(session, start: datetime, end: datetime) -> list[Occurrence]:
+    """The occurrences of public, scheduled events that start in [start, end), soonest first.
+
+    The candidates are the events that start in the window and every series that began before its end; a series
+    whose rule has run out, or that only skips the window, yields nothing.
+    """
+    single = and_(EventCopy.starts_at >= start, EventCopy.starts_at < end)
+    series = and_(EventCopy.recurring.is_(True), EventCopy.starts_at < end)
+    found: list[Occurrence] = []
+    for copy in session.scalars(select(EventCopy).where(or_(single, series))):
+        event = copy.snapshot
+        if event["visibility"] == "public" and event["status"] == "scheduled":
+            found += occurrences.between(event, start, end)
+    return sorted(found, key=lambda o: (o.starts_at.timestamp(), o.event["id"]))
 
 
-def _already(session, event_id: str, sequence: int, kind: str) -> set[int]:
+def _already(session, event_id: str, sequence: int, kind: str, occurrence: str = "") -> set[int]:
     return set(session.scalars(select(Notice.subscriber_id).where(
-        Notice.event_id == event_id, Notice.sequence == sequence, Notice.kind == kind)))
+        Notice.event_id == event_id, Notice.sequence == sequence, Notice.kind == kind,
+        Notice.occurrence == occurrence)))
 
 
 def queue_reminders(session, now: datetime, hours: float) -> int:
-    """A reminder of each matching event starting within ``hours``, to confirmed subscribers who want them."""
-    events = _upcoming(session, now, now + timedelta(hours=hours))
-    if not events:
+    """A reminder of each occurrence of a matching event starting within ``hours``, to confirmed subscribers who want
+    them. The notice carries the occurrence's times, which the e-mail shows (a series' first date may be long past).
+    """
+    found = _upcoming(session, now, now + timedelta(hours=hours))
+    if not found:
         return 0
     wanting = session.scalars(select(Subscriber).where(Subscriber.status == "confirmed",
                                                        Subscriber.reminders.is_(True))).all()
     queued = 0
-    for event in events:
-        done = _already(session, event["id"], event["sequence"], "reminder")
+    for occurrence in found:
+        event = occurrence.event
+        done = _already(session, event["id"], event["sequence"], "reminder", occurrence.key)
         for subscriber in wanting:
             if subscriber.id not in done and matches(subscriber, event):
                 session.add(Notice(subscriber_id=subscriber.id, event_id=event["id"], sequence=event["sequence"],
-                                   kind="reminder", payload={"event": event}, status="queued"))
+                                   kind="reminder", occurrence=occurrence.key, status="queued",
+                                   payload={"event": event, "occurrence": occurrence.times()}))
                 queued += 1
     return queued
 
@@ -75,21 +94,30 @@ def queue_digests(session, now: datetime, hour: int) -> int:
         if period is None:
             continue
         key, start, end = period
-        events = _upcoming(session, start, end)
+        found = _upcoming(session, start, end)
         done = _already(session, key, 0, "digest")
         subscribers = session.scalars(select(Subscriber).where(Subscriber.status == "confirmed",
                                                                Subscriber.frequency == frequency))
         for subscriber in subscribers:
-            chosen = [event for event in events if matches(subscriber, event)]
+            chosen = [occurrence for occurrence in found if matches(subscriber, occurrence.event)]
             if subscriber.id in done or not chosen:
                 continue
             notice = Notice(subscriber_id=subscriber.id, event_id=key, sequence=0, kind="digest",
-                            payload={"events": chosen, "frequency": frequency}, status="queued")
+                            payload=digest_payload(chosen, frequency), status="queued")
             session.add(notice)
             session.flush()
-            session.add_all([DigestItem(notice_id=notice.id, event_id=event["id"]) for event in chosen])
+            session.add_all([DigestItem(notice_id=notice.id, event_id=event["id"])
+                             for event in notice.payload["events"]])
             queued += 1
     return queued
+
+
+def digest_payload(chosen: list[Occurrence], frequency: str) -> dict:
+    """What a digest's e-mail shows: each occurrence in the period, soonest first, at its own date and time (a daily
+    club is listed on each of its days), and each event's snapshot once, for the .ics and the cancellations."""
+    events = {occurrence.event["id"]: occurrence.event for occurrence in chosen}
+    return {"events": list(events.values()), "frequency": frequency,
+            "occurrences": [{"id": occurrence.event["id"], **occurrence.times()} for occurrence in chosen]}
 
 
 def tick(database, config: dict, now: datetime) -> int:

@@ -1,9 +1,22 @@
 """Alembic revisions and the models agree, on SQLite and PostgreSQL."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import MetaData, select
 
-from services.notify.models import Base
+from services.messaging.db import Database, alembic_config, upgrade
+from services.messaging.models import utcnow
+from services.notify import MIGRATIONS
+from services.notify.models import Base, DigestItem, EventCopy, Notice, Subscriber
+from services.notify.scheduler import tick
+from tests.notify.events import event_snapshot
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+SERIES, SINGLE = "00000000-0000-0000-0000-000000000006", "00000000-0000-0000-0000-000000000007"
 
 
 def test_the_migrated_database_matches_the_models(notify):
@@ -11,3 +24,71 @@ def test_the_migrated_database_matches_the_models(notify):
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_an_existing_database_is_upgraded_to_reminders_per_occurrence(stack):
+    """A database at 0003 with a series, its reminder and a digest: 0004 marks the series recurring, counts that
+    reminder for its first occurrence, keeps the digest's items, and the scheduler goes on from there."""
+    url = stack.database_url("notify")
+    upgrade(url, MIGRATIONS, "0003")
+    database = Database(url)
+    series = event_snapshot(id=SERIES, starts_at="2026-10-06T17:00:00+02:00", ends_at="2026-10-06T19:00:00+02:00",
+                            rrule="FREQ=WEEKLY;BYDAY=TU")
+    single = event_snapshot(id=SINGLE)
+    try:
+        with database.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            [subscriber] = connection.execute(old.tables["subscribers"].insert(), dict(
+                key="k1", email="jan@example.org", status="confirmed", districts=[], audiences=[],
+                frequency="immediate", reminders=True, language="pl", consent_version="2026-11-23",
+                consent_text="…", consent_at=utcnow(), created_at=utcnow())).inserted_primary_key
+            connection.execute(old.tables["event_copies"].insert(), [
+                dict(id=e["id"], version=1, starts_at=datetime.fromisoformat(e["starts_at"]), snapshot=e)
+                for e in (series, single)])
+            notice = dict(subscriber_id=subscriber, sequence=0, status="sent", attempts=1, next_attempt_at=utcnow(),
+                          created_at=utcnow())
+            [reminder] = connection.execute(old.tables["notices"].insert(), dict(
+                notice, event_id=SERIES, kind="reminder", payload={"event": series})).inserted_primary_key
+            [digest] = connection.execute(old.tables["notices"].insert(), dict(
+                notice, event_id="weekly:2026-W41", kind="digest",
+                payload={"events": [series], "frequency": "weekly"})).inserted_primary_key
+            connection.execute(old.tables["digest_items"].insert(), [dict(notice_id=digest, event_id=SERIES)])
+
+        upgrade(url, MIGRATIONS)
+        with database.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+        with database.session() as session:
+            assert {c.id: c.recurring for c in session.scalars(select(EventCopy))} == {SERIES: True, SINGLE: False}
+            assert [(n.id, n.occurrence) for n in session.scalars(select(Notice).order_by(Notice.id))] == [
+                (reminder, "2026-10-06T15:00:00+00:00"), (digest, "")]
+            assert [(d.notice_id, d.event_id) for d in session.scalars(select(DigestItem))] == [(digest, SERIES)]
+
+        config = {"REMINDER_HOURS": 24.0, "DIGEST_HOUR": 7}
+        assert tick(database, config, datetime(2026, 10, 5, 18, tzinfo=WARSAW)) == 0  # reminded before 0004
+        assert tick(database, config, datetime(2026, 10, 12, 18, tzinfo=WARSAW)) == 1  # the next occurrence
+        with database.session() as session:  # erasing a subscriber still takes their notices along
+            session.delete(session.get(Subscriber, subscriber))
+        with database.session() as session:
+            assert session.scalars(select(Notice)).all() == []
+    finally:
+        database.dispose()
+
+
+def test_0004_downgrades_to_one_reminder_per_event_and_upgrades_again(notify):
+    """Reminders of a series' later occurrences go on a downgrade (0003 allows one per event and sequence)."""
+    url = notify.extensions["osl"].database.url
+    with notify.extensions["osl"].database.session() as session:
+        subscriber = Subscriber(key="k1", email="jan@example.org", status="confirmed", districts=[], audiences=[],
+                                frequency="immediate", reminders=True, language="pl", consent_version="2026-11-23",
+                                consent_text="…", consent_at=utcnow())
+        session.add(subscriber)
+        session.flush()
+        for occurrence in ("2026-10-06T15:00:00+00:00", "2026-10-13T15:00:00+00:00"):
+            session.add(Notice(subscriber_id=subscriber.id, event_id=SERIES, kind="reminder", occurrence=occurrence,
+                               payload={}, status="sent"))
+    command.downgrade(alembic_config(url, MIGRATIONS), "0003")
+    upgrade(url, MIGRATIONS)
+    with notify.extensions["osl"].database.session() as session:
+        assert session.scalars(select(Notice.occurrence)).all() == [""]  # no event in the payload to tell

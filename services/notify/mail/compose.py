@@ -94,11 +94,27 @@ def _template_name(kind: str) -> str:
     return kind if kind in ("confirmation", "digest") else "notice"
 
 
+def _at(event: dict, occurrence: dict | None) -> dict:
+    """The event shown at one of its occurrences (a reminder's, a digest's line); as it is when there is none."""
+    if occurrence is None:
+        return event
+    return {**event, "starts_at": occurrence["starts_at"], "ends_at": occurrence["ends_at"]}
+
+
+def _listed(payload: dict) -> list[dict]:
+    """A digest's lines: each occurrence at its own time; a digest queued before occurrences, its events."""
+    if "occurrences" not in payload:
+        return payload["events"]
+    events = {event["id"]: event for event in payload["events"]}
+    return [_at(events[occurrence["id"]], occurrence) for occurrence in payload["occurrences"]]
+
+
 def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
     event = payload.get("event")
     context = {"kind": kind, "links": links, "event": event}
     if event is not None:
-        context.update(when=format_when(event, language), place=format_place(event),
+        # A reminder names the occurrence it is for: a series' first date may be long past.
+        context.update(when=format_when(_at(event, payload.get("occurrence")), language), place=format_place(event),
                        changes=describe_changes(payload.get("previous"), event, language) if kind == "updated" else [])
     if kind.startswith("meeting"):
         meeting = payload["meeting"]
@@ -108,14 +124,15 @@ def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
                        if payload.get("previous") else [])
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
-            {**e, "when": format_when(e, language), "place": format_place(e)} for e in payload["events"]])
+            {**e, "when": format_when(e, language), "place": format_place(e)} for e in _listed(payload)])
     return context
 
 
 def build_message(config: dict, *, kind: str, language: str, to: str, links: dict[str, str], payload: dict,
                   message_id: str, now: datetime | None = None) -> EmailMessage:
-    """The whole e-mail of one notice. ``payload`` has ``event`` (and, for an update, ``previous``), or a digest's
-    ``events`` and ``frequency``."""
+    """The whole e-mail of one notice. ``payload`` has ``event`` (and, for an update, ``previous``; for a reminder,
+    the ``occurrence`` it is for), or a digest's ``events``, ``occurrences`` and ``frequency``. The .ics always holds
+    the events whole, a series with its RRULE, under the feeds' UIDs."""
     context = _context(kind, language, links, payload)
     name = _template_name(kind)
     text = _environment.get_template(f"{language}/{name}.txt").render(context)

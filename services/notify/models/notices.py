@@ -19,9 +19,11 @@ UNSENT = ("queued", "sending")
 class Notice(Base):
     __tablename__ = "notices"
     __table_args__ = (
-        # Redelivered or replayed messages never make a second notice (a confirmation has no event, so may repeat).
-        UniqueConstraint("subscriber_id", "event_id", "sequence", "kind", name="uq_notices_once"),
-        UniqueConstraint("organisation_id", "event_id", "sequence", "kind", name="uq_notices_once_organisation"),
+        # Redelivered or replayed messages never make a second notice (a confirmation has no event, so may repeat);
+        # a series gets a reminder for each of its occurrences.
+        UniqueConstraint("subscriber_id", "event_id", "sequence", "kind", "occurrence", name="uq_notices_once"),
+        UniqueConstraint("organisation_id", "event_id", "sequence", "kind", "occurrence",
+                         name="uq_notices_once_organisation"),
         Index("ix_notices_due", "status", "next_attempt_at"),
         Index("ix_notices_event", "event_id"),
     )
@@ -38,6 +40,9 @@ class Notice(Base):
     #: The event's iCal SEQUENCE the notice was made for (0 for a confirmation).
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20))
+    #: For a reminder, the start of the occurrence it is for, in UTC ISO 8601 (a series has many); otherwise empty.
+    #: Never NULL, which a unique constraint would take as different from every other NULL.
+    occurrence: Mapped[str] = mapped_column(String(40), default="", server_default="")
     #: What the mail shows: the event snapshot and, for an update, the one before; a digest's list of events.
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default="queued")

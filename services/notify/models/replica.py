@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.notify.models.base import Base
@@ -34,6 +34,8 @@ class EventCopy(Base):
     version: Mapped[int] = mapped_column(Integer)
     #: From the snapshot, for the scheduler's reminders and digests (the first occurrence of a recurring event).
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: Whether the snapshot has an RRULE: a series that began before a window may still occur in it.
+    recurring: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
     #: The whole snapshot as the message carried it (JSON form).
     snapshot: Mapped[dict] = mapped_column(JSON)
 
