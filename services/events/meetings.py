@@ -7,6 +7,7 @@ from sqlalchemy import select
 from services.events.models import Centre, Event, Membership, Partnership
 from services.events.operations import change_event, insert_event, search_text
 from services.events.times import aware
+from services.messaging.messages.partners import meeting_event_id
 
 
 def coordinator_id(session, partnership_id: int) -> int | None:
@@ -49,9 +50,9 @@ def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:
         return event
     values = _values(session, meeting, cancelled=type_name == "meeting.cancelled")
     if event is None:
-        event = insert_event(session, values, meeting_id=meeting["id"], meeting_version=meeting["version"],
-                             audiences=[], url=None, contact=None, accessibility=None, registration_url=None,
-                             registration_required=False, capacity=None)
+        event = insert_event(session, values, event_id=meeting_event_id(meeting["id"]), meeting_id=meeting["id"],
+                             meeting_version=meeting["version"], audiences=[], url=None, contact=None,
+                             accessibility=None, registration_url=None, registration_required=False, capacity=None)
     else:
         change_event(session, event, values)
         event.meeting_version = meeting["version"]

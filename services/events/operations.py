@@ -211,9 +211,10 @@ def create_event(session, caller, data: dict) -> Event:
     return insert_event(session, columns(session, data, caller), visibility="public")
 
 
-def insert_event(session, values: dict, **extra) -> Event:
+def insert_event(session, values: dict, event_id: uuid.UUID | None = None, **extra) -> Event:
     now = utcnow()
-    event = Event(id=uuid.uuid4(), **values, **extra, sequence=0, version=1, created_at=now, updated_at=now)
+    event = Event(id=event_id or uuid.uuid4(), **values, **extra, sequence=0, version=1, created_at=now,
+                  updated_at=now)
     if event.status == "cancelled":
         event.cancelled_at = now
     session.add(event)

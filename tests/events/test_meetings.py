@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from services.events.models import Event
+from services.messaging.messages.partners import meeting_event_id
 from services.messaging.registry import validate
 from tests.events.factories import deliver, meeting, membership, outbox, seed
 
@@ -27,6 +28,9 @@ def test_a_planned_meeting_becomes_a_partnership_event_organised_by_the_coordina
     assert message.type == "event.published"
     assert message.data["partnership_name"] == "Partnerstwo Lokalne Ostatni Grosz"
     assert message.data["meeting_id"] == 3
+    # Its id, so its feed UID, follows from the meeting's: notify's meeting e-mails attach the same UID.
+    assert event.id == meeting_event_id(3) and message.data["id"] == str(meeting_event_id(3))
+    assert meeting_event_id(4) != meeting_event_id(3)
     assert validate(message.type, message.data) == message.data
 
 

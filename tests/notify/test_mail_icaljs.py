@@ -5,10 +5,13 @@ Reuses the events tests' long-lived node process (tests/events/icaljs): skips wi
 
 from datetime import datetime
 
+from services.messaging.messages.partners import meeting_event_id
+from services.notify.mail.compose import build_message
 from tests.events.icaljs import icaljs
 from tests.events.icaljs.checks import assert_line_format, parse_icalendar
 from tests.notify.events import event_snapshot
-from tests.notify.test_mail import build, parse
+from tests.notify.test_mail import CONFIG, LINKS, build, parse
+from tests.notify.test_meetings import meeting
 
 EVENT_ID = "00000000-0000-0000-0000-000000000007"
 #: The events service's feeds name an event ``f"{event.id}@{PUBLIC_HOST}"`` (services/events/feeds/components.py).
@@ -67,3 +70,18 @@ def test_a_summer_time_recurring_event_keeps_its_local_hour_in_icaljs():
     assert all(local.endswith("T10:00:00") for local in locals_)  # 10:00 in summer (CEST) and winter (CET)
     assert len(locals_) == 5 and "2026-08-06T10:00:00" not in locals_
     assert event["occurrences"][-1]["unix"] == unix("2026-11-06T10:00:00+01:00")
+
+
+def test_a_partner_meeting_attachment_reads_in_icaljs_under_its_feed_uid():
+    def built(kind, snapshot):
+        payload = {"meeting": snapshot, "partnership_name": "Partnerstwo Lokalne Raków"}
+        return build_message(CONFIG, kind=kind, language="pl", to="biuro@example.org", links=LINKS, payload=payload,
+                             message_id="<m1@osl.example>").as_bytes()
+
+    planned = read(built("meeting", meeting()))
+    cancelled = read(built("meeting_cancelled", {**meeting(), "version": 3, "status": "cancelled"}))
+    assert planned["uid"] == cancelled["uid"] == f"{meeting_event_id(3)}@osl.example"
+    assert (planned["status"], cancelled["status"]) == ("CONFIRMED", "CANCELLED")
+    assert cancelled["sequence"] > planned["sequence"]
+    assert planned["summary"] == "Plan na zimę" and planned["location"] == "ul. Łukasińskiego 40"
+    assert planned["start"]["local"] == "2026-12-10T17:00:00" and planned["start"]["tzid"] == "Europe/Warsaw"

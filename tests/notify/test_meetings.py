@@ -2,9 +2,11 @@
 
 import re
 
+from icalendar import Calendar
 from sqlalchemy import select
 
 from services.messaging.envelope import Envelope
+from services.messaging.messages.partners import meeting_event_id
 from services.notify.models import Notice
 from services.notify.notices import Sender
 from tests.notify.conftest import folder_mails
@@ -128,6 +130,22 @@ def test_a_changed_and_a_cancelled_meeting_go_once_to_the_organisations_told(not
     assert "Spotkanie partnerskie zostało odwołane" in cancellation.get_body(("plain",)).get_content()
     assert {m["To"].addresses[0].addr_spec for m in (update, cancellation)} == {"biuro@cma.example.org"}
     assert cancellation["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # Each carries the meeting as an .ics under its feed UID, each later one with a higher SEQUENCE, so a calendar
+    # app moves, then cancels, the meeting it took from the invitation.
+    vevents = [attached_event(mail) for mail in (invitation, update, cancellation)]
+    assert {str(v["UID"]) for v in vevents} == {f"{meeting_event_id(3)}@osl.example"}
+    assert [(v["SEQUENCE"], str(v["STATUS"])) for v in vevents] == [(1, "CONFIRMED"), (2, "CONFIRMED"),
+                                                                  (4, "CANCELLED")]
+    assert [v.decoded("DTSTART").isoformat() for v in vevents] == [
+        "2026-12-10T17:00:00+01:00", "2026-12-11T17:00:00+01:00", "2026-12-11T17:00:00+01:00"]
+    assert str(vevents[0]["LOCATION"]) == "ul. Łukasińskiego 40" and "Ferie zimowe" in str(vevents[0]["DESCRIPTION"])
+
+
+def attached_event(mail):
+    [attachment] = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
+    [vevent] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    return vevent
 
 
 def test_an_organisation_that_stopped_meeting_notices_hears_of_no_change(notify, mail_dir):

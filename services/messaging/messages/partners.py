@@ -6,6 +6,8 @@ named by id: a consumer builds its replica of them from their own messages. Peop
 personal data and never leave the partners service: a membership of a person says only ``member_kind: person``.
 """
 
+import uuid
+
 from marshmallow import Schema, fields, validate
 
 from services.messaging.registry import register
@@ -21,6 +23,14 @@ CONTRIBUTION_KINDS = ("people", "material_resources", "ideas", "free_time")
 MEETING_STATUSES = ("planned", "held", "cancelled")
 #: What an organisation's key may do: post and edit its own events; add meetings to partnerships it coordinates.
 API_KEY_SCOPES = ("events", "meetings")
+#: See meeting_event_id. Fixed for ever: changing it would give every meeting a new calendar UID.
+MEETING_EVENTS = uuid.UUID("5c3867af-72bf-4964-b2c9-5d53dc44b038")
+
+
+def meeting_event_id(meeting_id: int) -> uuid.UUID:
+    """The id of the event that shows a partner meeting in the events service's feeds. Derived from the meeting's id,
+    so that notify's meeting e-mails attach an .ics with the feeds' UID without asking the events service."""
+    return uuid.uuid5(MEETING_EVENTS, f"meeting:{meeting_id}")
 
 
 def _text(max_length: int, **kwargs) -> fields.String:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from services.notify.mail.ics import events_calendar
+from services.notify.mail.ics import events_calendar, meeting_event
 from services.notify.mail.render import as_event, describe_changes, format_place, format_when
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
@@ -151,6 +151,8 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     events = [payload["event"]] if payload.get("event") else payload.get("events", [])
+    if kind.startswith("meeting"):
+        events = [meeting_event(payload["meeting"], cancelled=kind == "meeting_cancelled")]
     if events:
         ics = _calendar(events, config["PUBLIC_HOST"], now)
         message.add_attachment(ics, subtype="calendar", charset="utf-8", cte="base64", filename="wydarzenie.ics",

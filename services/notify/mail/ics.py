@@ -5,12 +5,24 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vRecur
 
+from services.messaging.messages.partners import meeting_event_id
+
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def ical_uid(event_id: str, host: str) -> str:
     """The same UID as the events service's feeds."""
     return f"{event_id}@{host}"
+
+
+def meeting_event(meeting: dict, cancelled: bool) -> dict:
+    """A partner meeting snapshot as the .ics shows it: under the UID of its event in the partnership's feed, and with
+    the meeting's version as SEQUENCE, which is never below the feed's (that rises at most once per version), so a
+    calendar app takes each later e-mail as an update of the one before."""
+    return {"id": str(meeting_event_id(meeting["id"])), "sequence": meeting["version"], "title": meeting["title"],
+            "description": meeting["agenda"], "starts_at": meeting["starts_at"], "ends_at": meeting["ends_at"],
+            "all_day": False, "rrule": None, "exdates": [], "location": meeting.get("address"),
+            "status": "cancelled" if cancelled or meeting["status"] == "cancelled" else "scheduled"}
 
 
 def _moment(value: str, all_day: bool) -> date | datetime:
