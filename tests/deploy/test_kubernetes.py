@@ -87,7 +87,8 @@ def test_relays_say_why_they_are_single():
 
 
 def test_deployments_match_the_compose_processes(osl):
-    # On Kubernetes the cluster's ingress controller stands where compose's nginx gateway does.
+    # The manifests have no gateway yet: on Kubernetes the cluster's own ingress stands where compose's nginx does
+    # (README, "On RabbitMQ and PostgreSQL").
     compose_processes = set(load_compose()["services"]) - {"rabbitmq", "postgres", "mailpit", "migrate", "gateway"}
     assert compose_processes == set(by_kind(MANIFESTS, "Deployment")) == set(osl.PROCESSES)
 
