@@ -131,11 +131,15 @@ class Sender:
         """Send claimed notices in order, recording each outcome before the next; a temporary failure (SMTP down?)
         or a stop gives the rest back. Returns how many were tried, and whether to go on with the next batch."""
         tried, go_on = 0, True
+        renewed = time.monotonic()
         try:
             with self._marks() as marks:
-                for job in jobs:
+                for index, job in enumerate(jobs):
                     if self.stopping.is_set():
                         break
+                    if time.monotonic() - renewed > self.hold.total_seconds() / 2:  # a slow SMTP server, a low rate
+                        self._renew(marks, [later.id for later in jobs[index:]])
+                        renewed = time.monotonic()
                     outcome = self._send(job)
                     self._record(marks, job, outcome)
                     tried += 1
@@ -172,6 +176,16 @@ class Sender:
     def _record(self, marks, job: Job, values: dict) -> None:
         statement = (update(Notice).where(Notice.id == job.id, Notice.status == CLAIMED)
                      .values(attempts=job.attempts, **values))
+        if marks.dialect.name == "postgresql":
+            marks.execute(statement)
+            return
+        with marks.begin():
+            marks.execute(statement)
+
+    def _renew(self, marks, ids: list[int]) -> None:
+        """Hold the rest of the batch longer, before the hold runs out and another sender takes it."""
+        statement = (update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
+                     .values(next_attempt_at=utcnow() + self.hold))
         if marks.dialect.name == "postgresql":
             marks.execute(statement)
             return

@@ -2,6 +2,7 @@
 each notice once, a second sender skips the batch the first one holds, a temporary failure or a stop gives the rest
 of the batch back, and the claims of a sender that died fall due again once their hold runs out."""
 
+import time
 from email import message_from_bytes
 from email.policy import default
 
@@ -165,3 +166,29 @@ def test_the_claims_of_a_sender_that_died_fall_due_when_their_hold_runs_out(noti
     recipients = sorted(m["To"].addresses[0].addr_spec for m in folder_mails(mail_dir))
     # The one mail the dead sender had in hand goes twice; none of the others do.
     assert len(recipients) == 4 and len(set(recipients)) == 3
+
+
+class Slow(MailFolder):
+    """Takes its time over each mail; meanwhile, notes how many claimed notices another sender could take."""
+
+    def __init__(self, folder, app, seconds: float):
+        super().__init__(folder)
+        self.app, self.seconds, self.up_for_grabs = app, seconds, []
+
+    def send(self, message) -> None:
+        time.sleep(self.seconds)
+        with self.app.extensions["osl"].database.session() as session:
+            self.up_for_grabs.append(session.scalar(select(func.count()).select_from(Notice).where(
+                Notice.status == "sending", Notice.next_attempt_at <= utcnow())))
+        super().send(message)
+
+
+def test_a_slow_batch_renews_its_hold_so_no_other_sender_takes_it(notify, mail_dir):
+    add_subscribers(notify, 6)
+    handle(notify, "event.published")
+    transport = Slow(mail_dir, notify, seconds=0.3)
+    config = {**notify.config, "SEND_BATCH_SIZE": 6, "SEND_CLAIM_SECONDS": 0.5}
+    assert Sender(notify.extensions["osl"].database, config, transport=transport).send_due() == 6
+    # The batch takes 1.8 s against a 0.5 s hold: without renewing, its tail would have been free for the taking.
+    assert transport.up_for_grabs == [0] * 6
+    assert statuses(notify) == {"sent": 6}
