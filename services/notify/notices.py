@@ -168,24 +168,23 @@ class Sender:
 
     def _fast_commit(self, session) -> None:
         if self.database.engine.dialect.name == "postgresql":
-            # A claim or an outcome need not wait for the disk: each commit still reaches the server before the next
-            # mail goes out, so a sender crash repeats at most one; only a crash of PostgreSQL itself within its WAL
-            # writer delay (0.2 s by default) could forget a mark, and send that notice again.
+            # A claim need not wait for the disk (nor, in ``_marks``, an outcome): each commit still reaches the
+            # server before the next mail goes out, so a sender crash repeats at most one; only a crash of PostgreSQL
+            # itself within its WAL writer delay (0.2 s by default) could forget a mark, and send that notice again.
             session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
     def _record(self, marks, job: Job, values: dict) -> None:
-        statement = (update(Notice).where(Notice.id == job.id, Notice.status == CLAIMED)
-                     .values(attempts=job.attempts, **values))
-        if marks.dialect.name == "postgresql":
-            marks.execute(statement)
-            return
-        with marks.begin():
-            marks.execute(statement)
+        self._mark(marks, update(Notice).where(Notice.id == job.id, Notice.status == CLAIMED)
+                   .values(attempts=job.attempts, **values))
 
     def _renew(self, marks, ids: list[int]) -> None:
         """Hold the rest of the batch longer, before the hold runs out and another sender takes it."""
-        statement = (update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
-                     .values(next_attempt_at=utcnow() + self.hold))
+        self._mark(marks, update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
+                   .values(next_attempt_at=utcnow() + self.hold))
+
+    @staticmethod
+    def _mark(marks, statement) -> None:
+        """Commit one statement on the ``_marks`` connection (autocommitted already on PostgreSQL)."""
         if marks.dialect.name == "postgresql":
             marks.execute(statement)
             return
