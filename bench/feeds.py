@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT))
 from icalendar import Calendar  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from services.calendar.ical import vevent_component  # noqa: E402
 from services.events import create_app  # noqa: E402
 from services.events.feeds.build import Window, window_key  # noqa: E402
 from services.events.feeds.components import Names, calendar_event, render_pending  # noqa: E402
 from services.events.ical import CalendarMeta, calendar_header  # noqa: E402
-from services.events.ical.render import vevent_component  # noqa: E402
 from services.events.models import Centre, District, Event, Organisation  # noqa: E402
 from services.messaging.models import utcnow  # noqa: E402
 from services.messaging.settings import BusSettings  # noqa: E402

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, has_app_context
 from flask_smorest import Api
 
 from services.events.config import load_config
@@ -32,8 +32,10 @@ def create_app(config: dict | None = None) -> Flask:
         outbox_model=OutboxMessage,
         inbox_model=InboxMessage,
         migrations=MIGRATIONS,
-        handlers=HANDLERS,
+        handlers={},
     )
+    # Handlers render VEVENTs with the app's settings: each runs in the app's context, on whatever thread.
+    service.handlers.update({name: _in_context(app, handler) for name, handler in HANDLERS.items()})
     api = Api()
     init_app(app, api, service)
     from services.events.api import register
@@ -42,3 +44,13 @@ def create_app(config: dict | None = None) -> Flask:
     register_feeds(app, api)
     register_pages(app)
     return app
+
+
+def _in_context(app: Flask, handler):
+    def handle(session, envelope):
+        if has_app_context():
+            return handler(session, envelope)
+        with app.app_context():
+            return handler(session, envelope)
+
+    return handle

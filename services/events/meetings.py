@@ -1,12 +1,12 @@
 """Partner meetings (partners ``meeting.*`` messages) as events in their partnership's private calendar."""
 
-from datetime import date
-
 from sqlalchemy import select
 
+from services.calendar.meetings import Place, meeting_event
+from services.calendar.membership import is_current
+from services.calendar.times import today
 from services.events.models import Centre, Event, Membership, Partnership
 from services.events.operations import change_event, insert_event, search_text
-from services.events.times import aware
 from services.messaging.messages.partners import meeting_event_id
 
 
@@ -16,9 +16,9 @@ def coordinator_id(session, partnership_id: int) -> int | None:
         Membership.partnership_id == partnership_id, Membership.role == "coordinator",
         Membership.member_kind == "organisation", Membership.deleted_at.is_(None),
     ).order_by(Membership.id)
-    today = date.today()
+    day = today()
     for membership in session.scalars(query):
-        if membership.left_on is None or membership.left_on > today:
+        if is_current(membership.left_on, day, membership.joined_on):
             return membership.organisation_id
     return None
 
@@ -28,19 +28,10 @@ def _values(session, meeting: dict, cancelled: bool) -> dict:
     if partnership is None:
         raise LookupError(f"meeting {meeting['id']}: partnership {meeting['partnership_id']} is not in the replica")
     centre = session.get(Centre, meeting["centre_id"]) if meeting.get("centre_id") else None
-    from_centre = centre is not None and not meeting.get("address")
-    return {
-        "title": meeting["title"], "description": meeting["agenda"], "starts_at": aware(meeting["starts_at"]),
-        "ends_at": aware(meeting["ends_at"]), "all_day": False, "rrule": None, "exdates": [],
-        "district_id": centre.district_id if centre else partnership.district_id,
-        "centre_id": centre.id if centre else None,
-        "location": meeting.get("address") or (centre.address if centre else None),
-        "latitude": centre.latitude if from_centre else None, "longitude": centre.longitude if from_centre else None,
-        "organisation_id": coordinator_id(session, partnership.id), "partnership_id": partnership.id,
-        "category": "meeting", "visibility": "partnership",
-        "status": "cancelled" if cancelled or meeting["status"] == "cancelled" else "scheduled",
-        "search_text": search_text(meeting["title"], meeting["agenda"]),
-    }
+    place = Place(centre.id, centre.district_id, centre.address, centre.latitude, centre.longitude) if centre else None
+    values = meeting_event(meeting, partnership_district_id=partnership.district_id, centre=place,
+                           organiser_id=coordinator_id(session, partnership.id), cancelled=cancelled)
+    return {**values, "search_text": search_text(meeting["title"], meeting["agenda"])}
 
 
 def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:

@@ -7,12 +7,25 @@ the caller's transaction, raises ``version``, clears the stored VEVENT so that t
 
 import logging
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from services.calendar.membership import is_current
+from services.calendar.recurrence import RuleError, check_rule
+from services.calendar.times import (
+    TZID,
+    aware,
+    day_after,
+    exdate_to_wire,
+    exists_in_warsaw,
+    local_date,
+    local_midnight,
+    parse_moment,
+    to_wire,
+    today,
+)
 from services.events.models import Centre, District, Event, Membership, Organisation, OutboxMessage, Partnership
-from services.events.times import aware, day_after, local_date, local_iso, local_midnight
 from services.messaging.models import utcnow
 from services.messaging.outbox import add_message
 
@@ -63,8 +76,8 @@ def is_current_member(session, partnership_id: int, organisation_id: int, role: 
     )
     if role:
         query = query.where(Membership.role == role)
-    today = date.today()
-    return any(m.left_on is None or m.left_on > today for m in session.scalars(query))
+    day = today()
+    return any(is_current(m.left_on, day, m.joined_on) for m in session.scalars(query))
 
 
 def search_text(title: str, description: str) -> str:
@@ -86,18 +99,12 @@ def _times(data: dict) -> dict:
     for field, value in (("starts_at", start), ("ends_at", end)):
         if not isinstance(value, datetime):
             raise FieldError(field, "Give a date-time, such as 2026-07-04T10:00:00, or set all_day.")
-        if value.tzinfo is None and local_iso(aware(value))[:19] != value.isoformat(timespec="seconds")[:19]:
+        if not exists_in_warsaw(value):
             raise FieldError(field, f"{value.isoformat()} does not exist in Warsaw: the clocks go forward then.")
     start, end = aware(start), aware(end)
     if end <= start:
         raise FieldError("ends_at", "The end must be after the start.")
     return {"all_day": False, "starts_at": start, "ends_at": end}
-
-
-def _exdate(value: date | datetime) -> str:
-    if isinstance(value, datetime) and value.tzinfo is not None:
-        return local_iso(value)[:19]
-    return value.isoformat()
 
 
 def _organiser(session, data: dict, caller, event: Event | None) -> int:
@@ -156,11 +163,18 @@ def columns(session, data: dict, caller, event: Event | None = None) -> dict:
     """The column values of an event from complete API input; raises FieldError or Forbidden."""
     organisation_id = _organiser(session, data, caller, event)
     rrule = data.get("rrule")
+    rrule = rrule.strip().removeprefix("RRULE:") if rrule else None
     description = data.get("description") or ""
+    times = _times(data)
+    if rrule:
+        try:
+            check_rule(rrule, times["starts_at"])
+        except RuleError as exc:
+            raise FieldError("rrule", str(exc)) from exc
     return {
-        "title": data["title"], "description": description, **_times(data),
-        "rrule": rrule.strip().removeprefix("RRULE:") if rrule else None,
-        "exdates": [_exdate(value) for value in data.get("exdates") or []],
+        "title": data["title"], "description": description, **times,
+        "rrule": rrule,
+        "exdates": [exdate_to_wire(value) for value in data.get("exdates") or []],
         **_place(session, data), "organisation_id": organisation_id,
         "partnership_id": _partnership(session, data, caller, organisation_id),
         "audiences": list(dict.fromkeys(data.get("audiences") or [])), "category": data["category"],
@@ -183,17 +197,13 @@ def event_input(session, event: Event) -> dict:
         location = None  # it was the centre's address: follow the centre if that changes
     return {
         "title": event.title, "description": event.description, "starts_at": start, "ends_at": end,
-        "all_day": event.all_day, "rrule": event.rrule, "exdates": [_parse_exdate(x) for x in event.exdates],
+        "all_day": event.all_day, "rrule": event.rrule, "exdates": [parse_moment(x) for x in event.exdates],
         "district": district.slug, "centre": centre.slug if centre else None, "partnership": event.partnership_id,
         "audiences": event.audiences, "category": event.category, "location": location, "url": event.url,
         "contact": event.contact, "accessibility": event.accessibility, "status": event.status,
         "registration": {"url": event.registration_url, "required": event.registration_required,
                          "capacity": event.capacity},
     }
-
-
-def _parse_exdate(text: str) -> date | datetime:
-    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
 
 
 # --- changes --------------------------------------------------------------------------------------------------------
@@ -274,8 +284,8 @@ def snapshot(session, event: Event) -> dict:
     partnership = session.get(Partnership, event.partnership_id) if event.partnership_id else None
     return {
         "id": str(event.id), "version": event.version, "sequence": event.sequence, "title": event.title,
-        "description": event.description, "starts_at": local_iso(event.starts_at),
-        "ends_at": local_iso(event.ends_at), "timezone": "Europe/Warsaw", "all_day": event.all_day,
+        "description": event.description, "starts_at": to_wire(event.starts_at),
+        "ends_at": to_wire(event.ends_at), "timezone": TZID, "all_day": event.all_day,
         "rrule": event.rrule, "exdates": list(event.exdates), "district_id": event.district_id,
         "district_name": district.name, "district_slug": district.slug, "centre_id": event.centre_id,
         "centre_name": centre.name if centre else None, "centre_slug": centre.slug if centre else None,
@@ -287,14 +297,18 @@ def snapshot(session, event: Event) -> dict:
         "contact": event.contact, "accessibility": event.accessibility,
         "registration": {"url": event.registration_url, "required": event.registration_required,
                          "capacity": event.capacity},
-        "status": event.status, "created_at": local_iso(event.created_at), "updated_at": local_iso(event.updated_at),
-        "cancelled_at": local_iso(event.cancelled_at),
+        "status": event.status, "created_at": to_wire(event.created_at), "updated_at": to_wire(event.updated_at),
+        "cancelled_at": to_wire(event.cancelled_at),
     }
 
 
 def publish(session, event: Event, type_name: str, **extra) -> None:
+    """Write the event's message, carrying its VEVENT: the bytes the feeds serve, which e-mails attach as they are."""
+    from services.events.feeds.components import render_one
+
     session.flush()
-    add_message(session, OutboxMessage, type_name, {**snapshot(session, event), **extra})
+    event.vevent = render_one(session, event)
+    add_message(session, OutboxMessage, type_name, {**snapshot(session, event), "ical": event.vevent, **extra})
 
 
 def view(session, event: Event) -> dict:

@@ -1,10 +1,10 @@
 """marshmallow schemas of the events API: the single source of its validation and of its OpenAPI document."""
 
-from dateutil.rrule import rrulestr
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
+from services.calendar.recurrence import RuleError, check_syntax
+from services.calendar.times import parse_moment
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES
-from services.events.times import parse_moment
 
 
 class Moment(fields.Field):
@@ -53,7 +53,12 @@ class EventInSchema(Schema):
     starts_at = Moment(required=True)
     ends_at = Moment(required=True)
     all_day = fields.Boolean(load_default=False)
-    rrule = _optional(fields.String, validate=validate.Length(max=500))
+    rrule = _optional(fields.String, validate=validate.Length(max=500), metadata={
+        "description": "An RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=TU;UNTIL=20270427. FREQ is DAILY, WEEKLY, "
+                       "MONTHLY or YEARLY; INTERVAL 1-366; COUNT up to 1000 or UNTIL; BYDAY, BYMONTHDAY, BYMONTH, "
+                       "BYSETPOS (1-4, with plain weekdays) and WKST. The rule must give a second date within five "
+                       "years. A time without an offset is Europe/Warsaw; an all-day ends_at is its last day "
+                       "(inclusive)."})
     exdates = fields.List(Moment(), load_default=list)
     district = fields.String(required=True, metadata={"description": "The district's slug."})
     centre = _optional(fields.String, metadata={"description": "The centre's slug; it must be in the district."})
@@ -73,13 +78,10 @@ class EventInSchema(Schema):
     def _valid_rrule(self, value, **kwargs):
         if value is None:
             return
-        rule = value.strip().removeprefix("RRULE:")
-        if not rule or "\n" in rule or "DTSTART" in rule.upper():
-            raise ValidationError("Give one RFC 5545 RRULE value, such as FREQ=WEEKLY;BYDAY=TU.")
         try:
-            rrulestr(rule)
-        except (ValueError, TypeError) as exc:
-            raise ValidationError(f"Not a valid RFC 5545 RRULE: {exc}.") from exc
+            check_syntax(value)
+        except RuleError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
 class OrganiserSchema(Schema):

@@ -4,10 +4,10 @@ Each runs in the transaction that records the message in the inbox, so the notic
 """
 
 import logging
-from datetime import datetime
 
 from sqlalchemy import select
 
+from services.calendar.times import from_wire
 from services.messaging.envelope import Envelope
 from services.messaging.replica import apply_snapshot
 from services.notify import meetings
@@ -25,8 +25,7 @@ def apply_partners_message(session, envelope: Envelope) -> None:
         apply_snapshot(session, District, envelope.data, deleted=envelope.type == "district.deleted")
     elif envelope.type.split(".")[0] in meetings.COPIES:
         meetings.apply_copy(session, envelope)
-    elif envelope.type in meetings.KIND_OF:
-        meetings.apply_meeting(session, envelope)
+    # A meeting's own messages are not needed: notify learns of a meeting from the event the events service made.
 
 
 def matches(subscriber: Subscriber, event: dict) -> bool:
@@ -48,7 +47,7 @@ def _remember(session, event: dict) -> tuple[bool, dict | None]:
         copy = EventCopy(id=event["id"])
         session.add(copy)
     copy.version, copy.snapshot = event["version"], event
-    copy.starts_at = datetime.fromisoformat(event["starts_at"])
+    copy.starts_at = from_wire(event["starts_at"])
     copy.recurring = bool(event.get("rrule"))
     return True, previous
 
@@ -81,6 +80,10 @@ def apply_event_message(session, envelope: Envelope) -> None:
     event = envelope.data
     newer, previous = _remember(session, event)
     kind = KIND_OF[envelope.type]
+    if newer and event.get("meeting_id") is not None:
+        significant = previous is not None and bool(significant_changes(previous, event))
+        meetings.apply_meeting_event(session, envelope.type, event, previous, significant)
+        return
     if not newer or event["visibility"] != "public":
         return
     if kind == "updated" and (previous is None or not significant_changes(previous, event)):

@@ -1,15 +1,21 @@
-"""Partner meetings: the copies of organisations, partnerships, memberships and meetings, and the notices of
-``meeting.planned`` to the contact addresses of the partnership's member organisations; ``meeting.updated`` (a new
-time, place or title) and ``meeting.cancelled`` go to the organisations that were told of the meeting."""
+"""Partner meetings: the copies of organisations, partnerships and memberships, and the notices of a meeting to the
+contact addresses of its partnership's current member organisations.
+
+A meeting reaches notify as the event the events service made of it (an ``event.*`` message with ``meeting_id``),
+never mapped again here: so its e-mail shows the same place, SEQUENCE and VEVENT as the partnership's feed.
+``event.published`` invites the members; a significant ``event.updated`` (a new time, place or title) and
+``event.cancelled`` go to the organisations that were invited.
+"""
 
 import logging
 from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, select
 
+from services.calendar.membership import is_current
+from services.calendar.times import local_date
 from services.messaging.envelope import Envelope
-from services.notify.mail.render import as_event, significant_changes
-from services.notify.models import MeetingCopy, Membership, Notice, Organisation, Partnership
+from services.notify.models import Membership, Notice, Organisation, Partnership
 from services.notify.models.notices import UNSENT
 
 log = logging.getLogger(__name__)
@@ -18,12 +24,12 @@ log = logging.getLogger(__name__)
 COPIES = {
     "organisation": (Organisation, ("name", "slug", "email")),
     "partnership": (Partnership, ("name", "district_id")),
-    "membership": (Membership, ("partnership_id", "member_kind", "organisation_id", "left_on")),
+    "membership": (Membership, ("partnership_id", "member_kind", "organisation_id", "joined_on", "left_on")),
 }
 DELETIONS = ("organisation.deleted", "partnership.deleted", "membership.removed")
-#: The notice kind of each meeting message.
-KIND_OF = {"meeting.planned": "meeting", "meeting.updated": "meeting_updated",
-           "meeting.cancelled": "meeting_cancelled"}
+#: The notice kind of each message about a meeting's event.
+KIND_OF = {"event.published": "meeting", "event.updated": "meeting_updated", "event.cancelled": "meeting_cancelled"}
+DATES = ("joined_on", "left_on")
 
 
 def apply_copy(session, envelope: Envelope) -> None:
@@ -37,35 +43,24 @@ def apply_copy(session, envelope: Envelope) -> None:
         row = model(id=data["id"])
         session.add(row)
     for name in names:
-        value = data[name]
-        setattr(row, name, date.fromisoformat(value) if name == "left_on" and value else value)
+        value = data.get(name)
+        setattr(row, name, date.fromisoformat(value) if name in DATES and value else value)
     row.version = data["version"]
     row.deleted_at = datetime.now(UTC) if envelope.type in DELETIONS else None
 
 
 def _contacts(session, partnership_id: int, on: date) -> list[Organisation]:
-    """Member organisations of the partnership on that day that have a contact address and want meeting notices."""
-    query = (select(Organisation).join(Membership, Membership.organisation_id == Organisation.id)
+    """Member organisations of the partnership current on that day that have a contact address and want meeting
+    notices."""
+    query = (select(Organisation, Membership).join(Membership, Membership.organisation_id == Organisation.id)
              .where(Membership.partnership_id == partnership_id, Membership.member_kind == "organisation",
                     Membership.deleted_at.is_(None), Organisation.deleted_at.is_(None),
                     Organisation.email.is_not(None), Organisation.notices_stopped_at.is_(None)))
-    members = session.scalars(query).unique().all()
-    left = {m.organisation_id for m in session.scalars(select(Membership).where(
-        Membership.partnership_id == partnership_id, Membership.left_on.is_not(None), Membership.left_on < on))}
-    return [organisation for organisation in members if organisation.id not in left and organisation.email]
-
-
-def _remember(session, meeting: dict) -> tuple[bool, dict | None]:
-    """Store the newer snapshot; returns (whether it was newer, the snapshot it replaced)."""
-    copy = session.get(MeetingCopy, meeting["id"])
-    if copy is not None and copy.version >= meeting["version"]:
-        return False, None
-    previous = copy.snapshot if copy is not None else None
-    if copy is None:
-        copy = MeetingCopy(id=meeting["id"])
-        session.add(copy)
-    copy.version, copy.snapshot = meeting["version"], meeting
-    return True, previous
+    chosen: dict[int, Organisation] = {}
+    for organisation, membership in session.execute(query):
+        if organisation.email and is_current(membership.left_on, on, membership.joined_on):
+            chosen[organisation.id] = organisation
+    return list(chosen.values())
 
 
 def _told(session, key: str) -> list[Organisation]:
@@ -77,39 +72,25 @@ def _told(session, key: str) -> list[Organisation]:
     return list(session.scalars(query))
 
 
-def apply_meeting(session, envelope: Envelope) -> None:
-    """Queue the notices of a meeting message, once each: a replayed or older snapshot queues nothing."""
-    meeting = envelope.data
-    newer, previous = _remember(session, meeting)
-    kind = KIND_OF[envelope.type]
-    if not newer:
+def apply_meeting_event(session, type_name: str, event: dict, previous: dict | None, significant: bool) -> None:
+    """Queue the notices of a meeting's event message, once each; ``significant`` says whether an update changed
+    what the e-mail shows."""
+    kind = KIND_OF[type_name]
+    if kind == "meeting_updated" and (previous is None or not significant):
         return
-    key = f"meeting:{meeting['id']}"
-    if previous is None and kind == "meeting_updated":  # planned before meetings were copied: the invitation's
-        previous = session.scalar(select(Notice.payload).where(Notice.event_id == key, Notice.kind == "meeting")
-                                  .order_by(Notice.id.desc()).limit(1))
-        previous = previous["meeting"] if previous else None
-    if kind == "meeting_updated" and (previous is None or not significant_changes(as_event(previous),
-                                                                                   as_event(meeting))):
-        return
-    partnership = session.get(Partnership, meeting["partnership_id"])
-    payload = {"meeting": meeting, "partnership_name": partnership.name if partnership else ""}
+    key = f"meeting:{event['meeting_id']}"
     if kind == "meeting":
-        sequence = 0
-        starts = datetime.fromisoformat(meeting["starts_at"]).date()
-        recipients = _contacts(session, meeting["partnership_id"], starts)
+        recipients = _contacts(session, event["partnership_id"], local_date(datetime.fromisoformat(event["starts_at"])))
     else:
-        sequence = meeting["version"]
         recipients = _told(session, key)
-        if kind == "meeting_updated":
-            payload["previous"] = previous
+    payload = {"event": event, "previous": previous} if kind == "meeting_updated" else {"event": event}
     done = set(session.scalars(select(Notice.organisation_id).where(Notice.event_id == key, Notice.kind == kind,
-                                                                    Notice.sequence == sequence)))
+                                                                    Notice.sequence == event["sequence"])))
     recipients = [o for o in recipients if o.id not in done]
     for organisation in recipients:
-        session.add(Notice(organisation_id=organisation.id, event_id=key, sequence=sequence, kind=kind,
+        session.add(Notice(organisation_id=organisation.id, event_id=key, sequence=event["sequence"], kind=kind,
                            payload=payload, status="queued"))
-    log.info("%s %s: %d notice(s) queued", envelope.type, meeting["id"], len(recipients))
+    log.info("%s %s (meeting %s): %d notice(s) queued", type_name, event["id"], event["meeting_id"], len(recipients))
 
 
 def stop_notices(session, organisation: Organisation) -> None:

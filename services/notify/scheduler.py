@@ -7,10 +7,10 @@ per subscriber and meeting, and a digest lists each of its meetings in the perio
 
 import logging
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
 
+from services.calendar.times import WARSAW
 from services.notify import occurrences
 from services.notify.consumers import matches
 from services.notify.models import DigestItem, EventCopy, Notice, Subscriber, aware
@@ -18,7 +18,6 @@ from services.notify.occurrences import Occurrence
 
 log = logging.getLogger(__name__)
 
-WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 def _upcoming(session, start: datetime, end: datetime) -> list[Occurrence]:

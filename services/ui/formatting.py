@@ -8,13 +8,13 @@ spelled out.
 import re
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
-WARSAW = ZoneInfo("Europe/Warsaw")
+from services.calendar.times import WARSAW
+
 _TIME_RANGE = re.compile(r"(\d{1,2}:\d{2}–\d{1,2}:\d{2})")
 
 

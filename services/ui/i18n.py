@@ -14,6 +14,8 @@ from babel.messages.pofile import read_po
 from flask import Flask, g, request
 from flask_babel import Babel, get_locale
 
+from services.calendar.times import TZID
+
 LANGUAGES = ("pl", "en")
 DEFAULT = "pl"
 COOKIE = "osl_lang"
@@ -55,7 +57,7 @@ def select_locale() -> str:
 
 def init_babel(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Warsaw")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TZID)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_catalogues())
     Babel(app, locale_selector=select_locale)
 

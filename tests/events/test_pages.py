@@ -6,8 +6,8 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
+from services.calendar.times import WARSAW
 from services.events.models import Event
-from services.events.times import WARSAW
 from tests.events.factories import ADMIN, deliver, event_body, meeting, seed
 from tests.ui.pagecheck import assert_accessible_page
 

@@ -2,9 +2,9 @@
 
 from datetime import UTC, datetime
 
+from services.calendar.times import WARSAW, aware
 from services.events.models import Event
 from services.events.pages.upcoming import next_occurrence, since
-from services.events.times import WARSAW, aware
 
 
 def event(starts: str, ends: str, **extra) -> Event:

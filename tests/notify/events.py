@@ -20,4 +20,53 @@ def event_snapshot(**changes) -> dict:
         "cancelled_at": None,
     }
     event.update(changes)
-    return event
+    return with_vevent(event) if "ical" not in changes else event
+
+
+def vevent_of(event: dict) -> str:
+    """The VEVENT the events service would send with this snapshot, rendered by the calendar core from its fields
+    (the events service builds it from its row and replica; these tests need only a faithful one)."""
+    from datetime import date, datetime, timedelta
+
+    from services.calendar.ical import CalendarEvent, render_vevent
+    from services.calendar.recurrence import RuleError, check_rule
+    from services.calendar.times import excluded, local
+
+    start, end = datetime.fromisoformat(event["starts_at"]), datetime.fromisoformat(event["ends_at"])
+    if event["all_day"]:
+        start, end = local(start).date(), local(end).date()
+        end = end if end > start else start + timedelta(days=1)
+    rrule = event.get("rrule")
+    try:
+        check_rule(rrule, datetime.fromisoformat(event["starts_at"])) if rrule else None
+    except RuleError:
+        rrule = None  # as the events service renders a quarantined series: its first date only
+    place = ", ".join(part for part in (event.get("centre_name"), event.get("location")) if part) or None
+    shown = CalendarEvent(
+        uid=f"{event['id']}@osl.example", sequence=event["sequence"],
+        created=datetime.fromisoformat(event["created_at"]), last_modified=datetime.fromisoformat(event["updated_at"]),
+        title=event["title"], description=event["description"], url=event.get("url") or "https://osl.example/e",
+        start=start, end=end, organiser_name=event.get("organisation_name") or event.get("partnership_name") or "OSL",
+        status="CANCELLED" if event["status"] == "cancelled" else "CONFIRMED", rrule=rrule,
+        exdates=excluded(event.get("exdates"), event["all_day"], datetime.fromisoformat(event["starts_at"])) if rrule
+        else (),
+        location=place)
+    assert isinstance(shown.start, date)
+    return render_vevent(shown)
+
+
+def with_vevent(event: dict) -> dict:
+    return {**event, "ical": vevent_of(event)}
+
+
+def meeting_snapshot(meeting_id: int = 3, **changes) -> dict:
+    """The event the events service makes of partner meeting ``meeting_id``, as its messages carry it."""
+    from services.messaging.messages.partners import meeting_event_id
+
+    fields = {"id": str(meeting_event_id(meeting_id)), "meeting_id": meeting_id, "partnership_id": 5,
+              "partnership_name": "Partnerstwo Lokalne Raków", "visibility": "partnership", "category": "meeting",
+              "audiences": [], "title": "Plan na zimę", "description": "1. Ferie zimowe\n2. Wolne wnioski",
+              "starts_at": "2026-12-10T17:00:00+01:00", "ends_at": "2026-12-10T19:00:00+01:00", "centre_id": None,
+              "centre_name": None, "centre_slug": None, "location": "ul. Łukasińskiego 40", "organisation_id": None,
+              "organisation_name": None, "organisation_slug": None, "url": None}
+    return event_snapshot(**{**fields, **changes})

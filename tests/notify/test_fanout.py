@@ -7,21 +7,21 @@ import pytest
 
 from services.notify.mail import fanout
 from services.notify.mail.compose import build_message
-from tests.notify.events import event_snapshot
+from tests.notify.events import event_snapshot, with_vevent
 from tests.notify.test_mail import CONFIG
 
-MEETING = {"id": 3, "version": 2, "partnership_id": 5, "title": "Plan na zimę <b>!</b>", "agenda": "1. Ferie",
-           "starts_at": "2026-12-10T17:00:00+01:00", "ends_at": "2026-12-10T19:00:00+01:00",
-           "timezone": "Europe/Warsaw", "centre_id": None, "address": "ul. Łukasińskiego 40", "status": "planned",
-           "updated_at": "2026-11-23T10:00:00+00:00"}
+MEETING = event_snapshot(id="7f9b0c1e-0000-5000-8000-000000000003", title="Plan na zimę <b>!</b>",
+                         description="1. Ferie", meeting_id=3, partnership_id=5, visibility="partnership",
+                         partnership_name="Partnerstwo Lokalne Raków", category="meeting", audiences=[],
+                         starts_at="2026-12-10T17:00:00+01:00", ends_at="2026-12-10T19:00:00+01:00")
 PAYLOADS = {
     "published": {"event": event_snapshot(description="Grill & <gry>\nDruga linia " + "długa " * 40)},
     "updated": {"event": event_snapshot(sequence=1, version=2, title="Nowy tytuł"), "previous": event_snapshot()},
     "cancelled": {"event": event_snapshot(status="cancelled", sequence=2, version=3)},
     "reminder": {"event": event_snapshot()},
-    "meeting": {"meeting": MEETING, "partnership_name": "Partnerstwo Lokalne Raków"},
-    "meeting_updated": {"meeting": MEETING, "partnership_name": "P", "previous": {**MEETING, "title": "Plan"}},
-    "meeting_cancelled": {"meeting": {**MEETING, "status": "cancelled"}, "partnership_name": "P"},
+    "meeting": {"event": MEETING},
+    "meeting_updated": {"event": MEETING, "previous": {**MEETING, "title": "Plan"}},
+    "meeting_cancelled": {"event": with_vevent({**MEETING, "status": "cancelled", "sequence": 1})},
 }
 
 
@@ -79,3 +79,17 @@ def test_a_copy_with_other_links_or_a_non_ascii_address_is_left_to_build_message
     shared = fanout.prepared(CONFIG, "published", "pl", PAYLOADS["published"], ("preferences", "unsubscribe"))
     assert shared.copy("józef@example.org", links(1), "<n@osl.example>") is None
     assert shared.copy("a@example.org", {"unsubscribe": links(1)["unsubscribe"]}, "<n@osl.example>") is None
+
+
+def test_a_meeting_notice_queued_before_meetings_came_as_events_is_still_sent():
+    meeting = {"id": 3, "version": 2, "partnership_id": 5, "title": "Plan", "agenda": "1. Ferie",
+               "starts_at": "2026-12-10T17:00:00+01:00", "ends_at": "2026-12-10T19:00:00+01:00",
+               "timezone": "Europe/Warsaw", "centre_id": None, "address": "ul. Łukasińskiego 40", "status": "planned",
+               "updated_at": "2026-11-23T10:00:00+00:00"}
+    message = build_message(CONFIG, kind="meeting_updated", language="pl", to="a@example.org",
+                            links=links(0, "meeting"),
+                            payload={"meeting": meeting, "partnership_name": "P",
+                                     "previous": {**meeting, "starts_at": "2026-12-09T17:00:00+01:00"}},
+                            message_id="<m@osl.example>")
+    text = message.get_body(("plain",)).get_content()
+    assert "Gdzie: ul. Łukasińskiego 40" in text and "środa, 9 grudnia 2026" in text

@@ -9,9 +9,8 @@ from services.messaging.messages.partners import meeting_event_id
 from services.notify.mail.compose import build_message
 from tests.events.icaljs import icaljs
 from tests.events.icaljs.checks import assert_line_format, parse_icalendar
-from tests.notify.events import event_snapshot
+from tests.notify.events import event_snapshot, meeting_snapshot
 from tests.notify.test_mail import CONFIG, LINKS, build, parse
-from tests.notify.test_meetings import meeting
 
 EVENT_ID = "00000000-0000-0000-0000-000000000007"
 #: The events service's feeds name an event ``f"{event.id}@{PUBLIC_HOST}"`` (services/events/feeds/components.py).
@@ -44,7 +43,7 @@ def test_a_new_event_attachment_reads_in_icaljs_with_the_feeds_uid_and_warsaw_ti
     assert event["uid"] == FEED_UID
     assert event["sequence"] == 0 and event["status"] == "CONFIRMED"
     assert event["summary"] == "Piknik sąsiedzki: żółć, źdźbło, łąka"
-    assert event["location"] == "ul. Łukasińskiego 40, Raków"
+    assert event["location"] == "OSL Raków, ul. Łukasińskiego 40"  # as the feeds say it
     assert event["start"]["tzid"] == event["end"]["tzid"] == "Europe/Warsaw"
     assert event["start"]["local"] == "2026-12-05T15:00:00" and event["end"]["local"] == "2026-12-05T18:00:00"
     assert event["start"]["unix"] == unix("2026-12-05T15:00:00+01:00")
@@ -74,12 +73,11 @@ def test_a_summer_time_recurring_event_keeps_its_local_hour_in_icaljs():
 
 def test_a_partner_meeting_attachment_reads_in_icaljs_under_its_feed_uid():
     def built(kind, snapshot):
-        payload = {"meeting": snapshot, "partnership_name": "Partnerstwo Lokalne Raków"}
-        return build_message(CONFIG, kind=kind, language="pl", to="biuro@example.org", links=LINKS, payload=payload,
-                             message_id="<m1@osl.example>").as_bytes()
+        return build_message(CONFIG, kind=kind, language="pl", to="biuro@example.org", links=LINKS,
+                             payload={"event": snapshot}, message_id="<m1@osl.example>").as_bytes()
 
-    planned = read(built("meeting", meeting()))
-    cancelled = read(built("meeting_cancelled", {**meeting(), "version": 3, "status": "cancelled"}))
+    planned = read(built("meeting", meeting_snapshot()))
+    cancelled = read(built("meeting_cancelled", meeting_snapshot(version=3, sequence=1, status="cancelled")))
     assert planned["uid"] == cancelled["uid"] == f"{meeting_event_id(3)}@osl.example"
     assert (planned["status"], cancelled["status"]) == ("CONFIRMED", "CANCELLED")
     assert cancelled["sequence"] > planned["sequence"]

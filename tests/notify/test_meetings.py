@@ -1,4 +1,5 @@
-"""Partner meetings: ``meeting.planned`` goes to the contact addresses of the member organisations, once."""
+"""Partner meetings, as the events service's events with ``meeting_id``: an invitation goes to the contact addresses
+of the current member organisations, once; changes and cancellation to those invited."""
 
 import re
 
@@ -10,6 +11,7 @@ from services.messaging.messages.partners import meeting_event_id
 from services.notify.models import Notice
 from services.notify.notices import Sender
 from tests.notify.conftest import folder_mails
+from tests.notify.events import meeting_snapshot
 from tests.notify.test_consumers import worker
 
 
@@ -24,16 +26,13 @@ def membership(id_, organisation_id, left_on=None, kind="organisation"):
             "joined_on": "2026-01-10", "left_on": left_on, "potential": [{"kind": "ideas", "description": "Pomysły"}]}
 
 
-def meeting(id_=3):
-    return {"id": id_, "version": 1, "partnership_id": 5, "title": "Plan na zimę",
-            "agenda": "1. Ferie zimowe\n2. Wolne wnioski", "starts_at": "2026-12-10T17:00:00+01:00",
-            "ends_at": "2026-12-10T19:00:00+01:00", "timezone": "Europe/Warsaw", "centre_id": None,
-            "address": "ul. Łukasińskiego 40", "status": "planned", "updated_at": "2026-11-23T10:00:00+00:00"}
+def meeting(id_=3, **changes):
+    return meeting_snapshot(id_, **changes)
 
 
 def deliver(app, type_name, data) -> Envelope:
     envelope = Envelope.new(type_name, data)
-    worker(app).handle("partners-replica", envelope)
+    worker(app).handle("events" if type_name.startswith("event.") else "partners-replica", envelope)
     return envelope
 
 
@@ -58,9 +57,9 @@ def recipients(app) -> list[int]:
 
 def test_a_planned_meeting_goes_once_to_current_member_organisations_with_an_address(notify, mail_dir):
     setup(notify)
-    planned = deliver(notify, "meeting.planned", meeting())
+    planned = deliver(notify, "event.published", meeting())
     assert recipients(notify) == [1]
-    assert worker(notify).handle("partners-replica", planned) is False
+    assert worker(notify).handle("events", planned) is False
     deliver(notify, "organisation.updated", organisation(1, "nowy@cma.example.org", version=2))
     assert recipients(notify) == [1]
 
@@ -76,7 +75,7 @@ def test_a_planned_meeting_goes_once_to_current_member_organisations_with_an_add
     client = notify.test_client()
     assert client.get(stop).text.count("<button") == 1
     assert client.post(stop, data=b"").status_code == 200
-    deliver(notify, "meeting.planned", meeting(id_=4))
+    deliver(notify, "event.published", meeting(id_=4))
     assert recipients(notify) == [1]  # nothing new for the next meeting
     assert client.get("/subscriptions/contact/forged").status_code == 404
 
@@ -84,12 +83,14 @@ def test_a_planned_meeting_goes_once_to_current_member_organisations_with_an_add
 def test_a_removed_membership_gets_no_meeting_notice(notify):
     setup(notify)
     deliver(notify, "membership.removed", {**membership(1, 1), "version": 2})
-    deliver(notify, "meeting.planned", meeting())
+    deliver(notify, "event.published", meeting())
     assert recipients(notify) == []
 
 
-def changed(version, **changes):
-    return {**meeting(), "version": version, **changes}
+def changed(version, sequence, **changes):
+    """A later version of the meeting's event; the events service raises SEQUENCE on a change of time, place,
+    title or status."""
+    return meeting(version=version, sequence=sequence, **changes)
 
 
 def notices(app) -> list[tuple]:
@@ -100,24 +101,27 @@ def notices(app) -> list[tuple]:
 
 def test_a_changed_and_a_cancelled_meeting_go_once_to_the_organisations_told(notify, mail_dir):
     setup(notify)
-    deliver(notify, "meeting.planned", meeting())
+    deliver(notify, "event.published", meeting())
     deliver(notify, "organisation.created", organisation(6, "nowa@example.org"))
     deliver(notify, "membership.added", membership(6, 6))  # joined after the invitation: not told, not updated
     Sender(notify.extensions["osl"].database, notify.config).send_due()
 
-    moved = deliver(notify, "meeting.updated", changed(2, starts_at="2026-12-11T17:00:00+01:00",
-                                                       ends_at="2026-12-11T19:00:00+01:00"))
-    assert worker(notify).handle("partners-replica", moved) is False  # redelivered
-    deliver(notify, "meeting.updated", changed(3, starts_at="2026-12-11T17:00:00+01:00",
-                                               ends_at="2026-12-11T19:00:00+01:00", agenda="1. Ferie"))
-    deliver(notify, "meeting.updated", changed(2, title="Spóźniona, starsza wersja"))  # older: ignored
-    assert notices(notify) == [("meeting", 1, 0), ("meeting_updated", 1, 2)]
+    moved = deliver(notify, "event.updated", {**changed(2, 1, starts_at="2026-12-11T17:00:00+01:00",
+                                                         ends_at="2026-12-11T19:00:00+01:00"),
+                                              "changed_fields": ["starts_at", "ends_at"]})
+    assert worker(notify).handle("events", moved) is False  # redelivered
+    deliver(notify, "event.updated", {**changed(3, 1, starts_at="2026-12-11T17:00:00+01:00",
+                                                ends_at="2026-12-11T19:00:00+01:00", description="1. Ferie"),
+                                      "changed_fields": ["description"]})
+    deliver(notify, "event.updated", {**changed(2, 1, title="Spóźniona, starsza wersja"),  # older: ignored
+                                      "changed_fields": ["title"]})
+    assert notices(notify) == [("meeting", 1, 0), ("meeting_updated", 1, 1)]
 
-    cancelled = changed(4, starts_at="2026-12-11T17:00:00+01:00", ends_at="2026-12-11T19:00:00+01:00",
+    cancelled = changed(4, 2, starts_at="2026-12-11T17:00:00+01:00", ends_at="2026-12-11T19:00:00+01:00",
                         status="cancelled")
-    deliver(notify, "meeting.cancelled", cancelled)
-    deliver(notify, "meeting.cancelled", cancelled)  # the same snapshot in a new message (a replay)
-    assert notices(notify) == [("meeting", 1, 0), ("meeting_cancelled", 1, 4), ("meeting_updated", 1, 2)]
+    deliver(notify, "event.cancelled", cancelled)
+    deliver(notify, "event.cancelled", cancelled)  # the same snapshot in a new message (a replay)
+    assert notices(notify) == [("meeting", 1, 0), ("meeting_cancelled", 1, 2), ("meeting_updated", 1, 1)]
 
     assert Sender(notify.extensions["osl"].database, notify.config).send_due() == 2
     invitation, update, cancellation = folder_mails(mail_dir)
@@ -135,8 +139,8 @@ def test_a_changed_and_a_cancelled_meeting_go_once_to_the_organisations_told(not
     # app moves, then cancels, the meeting it took from the invitation.
     vevents = [attached_event(mail) for mail in (invitation, update, cancellation)]
     assert {str(v["UID"]) for v in vevents} == {f"{meeting_event_id(3)}@osl.example"}
-    assert [(v["SEQUENCE"], str(v["STATUS"])) for v in vevents] == [(1, "CONFIRMED"), (2, "CONFIRMED"),
-                                                                  (4, "CANCELLED")]
+    assert [(v["SEQUENCE"], str(v["STATUS"])) for v in vevents] == [(0, "CONFIRMED"), (1, "CONFIRMED"),
+                                                                  (2, "CANCELLED")]
     assert [v.decoded("DTSTART").isoformat() for v in vevents] == [
         "2026-12-10T17:00:00+01:00", "2026-12-11T17:00:00+01:00", "2026-12-11T17:00:00+01:00"]
     assert str(vevents[0]["LOCATION"]) == "ul. Łukasińskiego 40" and "Ferie zimowe" in str(vevents[0]["DESCRIPTION"])
@@ -150,37 +154,32 @@ def attached_event(mail):
 
 def test_an_organisation_that_stopped_meeting_notices_hears_of_no_change(notify, mail_dir):
     setup(notify)
-    deliver(notify, "meeting.planned", meeting())
+    deliver(notify, "event.published", meeting())
     Sender(notify.extensions["osl"].database, notify.config).send_due()
     text = folder_mails(mail_dir)[0].get_body(("plain",)).get_content()
     stop = re.search(r"https://osl\.example(/subscriptions/contact/\S+)", text).group(1)
     assert notify.test_client().post(stop, data=b"").status_code == 200
 
-    deliver(notify, "meeting.updated", changed(2, title="Plan na ferie"))
-    deliver(notify, "meeting.cancelled", changed(3, status="cancelled"))
+    deliver(notify, "event.updated", {**changed(2, 1, title="Plan na ferie"), "changed_fields": ["title"]})
+    deliver(notify, "event.cancelled", changed(3, 2, status="cancelled"))
     assert notices(notify) == [("meeting", 1, 0)]
 
 
 def test_a_change_of_a_meeting_nobody_was_told_of_sends_nothing(notify):
     setup(notify)
-    deliver(notify, "meeting.updated", changed(2, title="Plan na ferie"))  # planned before notify ran
-    deliver(notify, "meeting.cancelled", changed(3, status="cancelled"))
+    # planned before notify ran
+    deliver(notify, "event.updated", {**changed(2, 1, title="Plan na ferie"), "changed_fields": ["title"]})
+    deliver(notify, "event.cancelled", changed(3, 2, status="cancelled"))
     assert notices(notify) == []
 
 
-def test_a_meeting_planned_before_meetings_were_copied_is_compared_with_its_invitation(notify):
-    from services.notify.models import MeetingCopy
-
+def test_the_attachment_is_the_events_services_vevent_byte_for_byte(notify, mail_dir):
     setup(notify)
-    deliver(notify, "meeting.planned", meeting())
-
-    def forget():  # as in a database from before revision 0003
-        with notify.extensions["osl"].database.session() as session:
-            session.delete(session.get(MeetingCopy, 3))
-
-    forget()
-    deliver(notify, "meeting.updated", changed(2, agenda="Inny program"))  # no new time, place or title
-    assert notices(notify) == [("meeting", 1, 0)]
-    forget()
-    deliver(notify, "meeting.updated", changed(3, title="Plan na ferie"))
-    assert notices(notify) == [("meeting", 1, 0), ("meeting_updated", 1, 3)]
+    event = meeting()
+    deliver(notify, "event.published", event)
+    Sender(notify.extensions["osl"].database, notify.config).send_due()
+    [mail] = folder_mails(mail_dir)
+    [attachment] = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
+    ics = attachment.get_content().replace("\n", "\r\n") if "\r\n" not in attachment.get_content() else \
+        attachment.get_content()
+    assert event["ical"] in ics and "METHOD:PUBLISH" in ics

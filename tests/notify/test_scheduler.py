@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlalchemy import select
 
+from services.calendar import recurrence
 from services.messaging.models import utcnow
-from services.notify import occurrences
 from services.notify.models import DigestItem, Notice, Subscriber
 from services.notify.notices import Sender
 from services.notify.scheduler import digest_period, tick
@@ -217,12 +217,12 @@ def test_digests_list_each_occurrence_of_a_series_whose_first_date_has_passed(no
 
 
 def test_a_bad_rule_skips_its_series_and_not_the_others(notify, caplog, monkeypatch):
-    monkeypatch.setattr(occurrences, "_warned", set())
+    recurrence._warn.cache_clear()
     setup(notify)
     add_series(notify, rrule="FREQ=WEEKLY;BYDAY=XX")
-    with caplog.at_level(logging.WARNING, logger="services.notify.occurrences"):
+    with caplog.at_level(logging.WARNING, logger="services.calendar.recurrence"):
         schedule(notify, MONDAY_8)
     assert queued(notify, "reminder") == {"reminded": [(event_id(1), "Wydarzenie 1")]}
     assert queued(notify, "digest")["weekly"] == [
         ("weekly:2026-W48", ["Wydarzenie 1", "Wydarzenie 2", "Wydarzenie 3"])]
-    assert any(r.getMessage().startswith(f"event {SERIES}: its RRULE") for r in caplog.records)
+    assert any(r.getMessage().startswith(f"series {SERIES}: its repeat rule") for r in caplog.records)

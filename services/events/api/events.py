@@ -11,12 +11,12 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from services.calendar.times import aware, local_midnight
 from services.events.api.errors import answering_errors, field_error
 from services.events.auth import Caller, optional_caller, require_caller
 from services.events.models import Centre, District, Event, IdempotencyRecord, Organisation
 from services.events.operations import cancel_event, create_event, is_current_member, update_event, view
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema
-from services.events.times import aware, local_midnight
 from services.messaging.web import request_session
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")

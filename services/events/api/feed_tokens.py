@@ -7,11 +7,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy.exc import IntegrityError
 
+from services.calendar.times import to_wire
 from services.events.auth import require_caller
 from services.events.models import Partnership, PartnershipFeedToken
 from services.events.operations import is_current_member, live
 from services.events.schemas import FeedTokenSchema
-from services.events.times import local_iso
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 
@@ -41,7 +41,7 @@ def _authorised_partnership(session, partnership_id: int) -> Partnership:
 
 def _answer(row: PartnershipFeedToken) -> dict:
     base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
-    return {"partnership_id": row.partnership_id, "rotated_at": local_iso(row.rotated_at),
+    return {"partnership_id": row.partnership_id, "rotated_at": to_wire(row.rotated_at),
             "url": f"{base}/feeds/partnerships/{row.partnership_id}.ics?token={row.token}"}
 
 

@@ -8,11 +8,11 @@ the stored VEVENTs joined (see ``services/events/ical``); only events without a 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from dateutil.rrule import rrulestr
 from sqlalchemy import String, and_, cast, func, not_, or_, select
 
+from services.calendar import recurrence
 from services.events.feeds.components import render_pending
-from services.events.ical import TIMEZONE, CalendarMeta, assemble_calendar
+from services.events.ical import CalendarMeta, assemble_calendar
 from services.events.models import Centre, District, Event, Organisation, Partnership
 from services.messaging.models import utcnow
 
@@ -81,17 +81,13 @@ class Window:
         return or_(and_(Event.status != "cancelled", Event.ends_at > self._start_for("scheduled")),
                    and_(Event.status == "cancelled", Event.ends_at > self._start_for("cancelled")))
 
-    def reaches(self, status: str, rrule: str, starts_at: datetime, ends_at: datetime) -> bool:
+    def reaches(self, status: str, series: recurrence.Series) -> bool:
         """Whether a later occurrence of a series that began before the window ends inside it."""
         start = self._start_for(status)
-        if ends_at > start:
+        if series.ends_at > start:
             return True
-        try:
-            rule = rrulestr(f"RRULE:{rrule}", dtstart=starts_at.astimezone(TIMEZONE))
-            following = rule.after(start - (ends_at - starts_at))
-        except (ValueError, TypeError):
-            return True  # a rule dateutil cannot expand here: keep the event, calendar apps will expand it
-        return following is not None and following < self.end
+        following = recurrence.next_occurrence(series, start)
+        return following is not None and following.starts_at < self.end
 
 
 def version(session, scope: Scope) -> tuple:
@@ -130,7 +126,7 @@ def _texts(session, where: tuple, series: Window | None = None) -> list[str]:
     """The stored VEVENTs of the events ``where`` (of a series: that reach the window)."""
     def events():
         found = session.scalars(select(Event).where(*where).execution_options(populate_existing=True))
-        return [e for e in found if series is None or series.reaches(e.status, e.rrule, e.starts_at, e.ends_at)]
+        return [e for e in found if series is None or series.reaches(e.status, e.series)]
 
     for attempt in range(2):
         texts = session.scalars(select(Event.vevent).where(*where)).all() if series is None else \

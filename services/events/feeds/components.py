@@ -6,14 +6,15 @@ render it again here (:func:`render_pending`) before joining the stored componen
 
 import logging
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import bindparam, select
 
-from services.events.ical import TIMEZONE, CalendarEvent, render_vevent
+from services.calendar.ical import CalendarEvent, render_vevent
+from services.calendar.recurrence import quarantined
+from services.calendar.times import excluded, local_date
 from services.events.models import Centre, District, Event, Organisation, Partnership
-from services.events.times import local_date
 
 log = logging.getLogger(__name__)
 
@@ -77,22 +78,13 @@ def calendar_event(event: Event, names: Names) -> CalendarEvent:
 
 
 def _times(event: Event):
+    exdates = excluded(event.exdates, event.all_day, event.starts_at)
     if event.all_day:
         start, end = local_date(event.starts_at), local_date(event.ends_at)
         if end <= start:
             end = date.fromordinal(start.toordinal() + 1)
-        return start, end, tuple(_exdate(text, event) for text in event.exdates)
-    return event.starts_at, event.ends_at, tuple(_exdate(text, event) for text in event.exdates)
-
-
-def _exdate(text: str, event: Event) -> date | datetime:
-    """An exdate as the event's DTSTART kind: a date for an all-day event, else an aware local date-time."""
-    value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-    if event.all_day:
-        return value.date() if isinstance(value, datetime) else value
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, event.starts_at.astimezone(TIMEZONE).time())
-    return value.replace(tzinfo=TIMEZONE) if value.tzinfo is None else value
+        return start, end, exdates
+    return event.starts_at, event.ends_at, exdates
 
 
 def _location(event: Event, centre: Centre | None) -> str | None:
@@ -134,12 +126,20 @@ def _registration(event: Event) -> str | None:
 
 def _render(event: Event, names: Names) -> str:
     shown = calendar_event(event, names)
+    if quarantined(event.series):
+        # A rule stored before rules were checked: show the first occurrence rather than hand calendar apps a
+        # series that could hang them (logged once by the calendar core).
+        return render_vevent(replace(shown, rrule=None, exdates=()))
     try:
         return render_vevent(shown)
     except ValueError:
-        # A rule the API would refuse (an old row, a meeting): show the first occurrence rather than break the feed.
-        log.exception("event %s: its RRULE %r cannot be rendered; it shows without recurrence", event.id, event.rrule)
+        log.warning("event %s: its RRULE %r cannot be rendered; it shows without recurrence", event.id, event.rrule)
         return render_vevent(replace(shown, rrule=None, exdates=()))
+
+
+def render_one(session, event: Event) -> str:
+    """The event's VEVENT as it is now: what the feeds serve and its messages carry."""
+    return _render(event, Names(session, [event]))
 
 
 def render_pending(session, events: list[Event] | None = None, store: bool = True) -> dict:

@@ -1,13 +1,7 @@
-"""iCalendar rendering for the events service's feeds: pure functions, no database.
+"""The events service's feeds as calendars: their names and the links that subscribe to them. The VEVENT renderer
+and the VTIMEZONE are the calendar core's (``services/calendar/ical.py``)."""
 
-Each event's VEVENT is rendered once (:func:`render_vevent`) and stored; a feed joins stored VEVENTs under a header
-rendered once per process (:func:`assemble_calendar`).
-"""
-
-from services.events.ical.calendar import CalendarMeta, assemble_calendar, calendar_header, warsaw_vtimezone
-from services.events.ical.event import CalendarEvent
+from services.events.ical.calendar import CalendarMeta, assemble_calendar, calendar_header
 from services.events.ical.links import subscribe_links
-from services.events.ical.render import TIMEZONE, render_vevent
 
-__all__ = ["TIMEZONE", "CalendarEvent", "CalendarMeta", "assemble_calendar", "calendar_header", "render_vevent",
-           "subscribe_links", "warsaw_vtimezone"]
+__all__ = ["CalendarMeta", "assemble_calendar", "calendar_header", "subscribe_links"]

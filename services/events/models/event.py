@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.calendar.recurrence import Series
 from services.events.models.base import Base, UTCDateTime
 from services.messaging.models import utcnow
 
@@ -66,6 +67,11 @@ class Event(Base):
     #: Title and description, case-folded, for the text filter (SQLite's LIKE folds ASCII letters only).
     search_text: Mapped[str] = mapped_column(Text, default="")
     vevent: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    @property
+    def series(self) -> Series:
+        """What the calendar core expands: the first start and end, the rule and the excluded dates."""
+        return Series(self.starts_at, self.ends_at, self.rrule, tuple(self.exdates or ()), self.all_day, str(self.id))
 
 
 class IdempotencyRecord(Base):

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dateutil.rrule import rrulestr
 from sqlalchemy import String, cast, or_, select
 
+from services.calendar import recurrence
+from services.calendar.times import local_midnight
 from services.events.models import Event
-from services.events.times import WARSAW, local_midnight
 
 #: How many events a page lists; the rest are reached by narrowing the filters.
 PAGE_SIZE = 50
@@ -28,21 +28,10 @@ class Occurrence:
 
 def next_occurrence(event: Event, after: datetime) -> Occurrence | None:
     """The first occurrence of ``event`` that ends after ``after``, or None."""
-    length = event.ends_at - event.starts_at
     if event.ends_at > after:
         return Occurrence(event, event.starts_at, event.ends_at)
-    if not event.rrule:
-        return None
-    try:
-        rule = rrulestr(f"RRULE:{event.rrule}", dtstart=event.starts_at.astimezone(WARSAW))
-    except (ValueError, TypeError):
-        return None
-    skipped = set(event.exdates or [])
-    start = rule.after(after - length)
-    while start is not None and (start.isoformat() in skipped or start.date().isoformat() in skipped
-                                 or start.replace(tzinfo=None).isoformat() in skipped):
-        start = rule.after(start)
-    return None if start is None else Occurrence(event, start, start + length)
+    found = recurrence.next_occurrence(event.series, after)
+    return None if found is None else Occurrence(event, found.starts_at, found.ends_at)
 
 
 def upcoming(session, since: datetime, district_id: int | None = None, centre_id: int | None = None,

@@ -8,6 +8,7 @@ change (time, place, title, status). Times are ISO 8601 with the Europe/Warsaw o
 
 from marshmallow import Schema, fields, validate
 
+from services.calendar.times import TZID
 from services.messaging.registry import register
 
 EVENT_AUDIENCES = ("children", "youth", "adults", "seniors", "families", "disabilities", "everyone")
@@ -35,7 +36,7 @@ class EventSnapshot(Schema):
     description = fields.String(required=True)
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
-    timezone = fields.String(required=True, validate=validate.Equal("Europe/Warsaw"))
+    timezone = fields.String(required=True, validate=validate.Equal(TZID))
     all_day = fields.Boolean(required=True)
     #: An RFC 5545 RRULE value without the ``RRULE:`` prefix.
     rrule = _optional(fields.String)
@@ -70,6 +71,8 @@ class EventSnapshot(Schema):
     created_at = fields.AwareDateTime(required=True, format="iso")
     updated_at = fields.AwareDateTime(required=True, format="iso")
     cancelled_at = _optional(fields.AwareDateTime, format="iso")
+    #: The event's VEVENT, byte for byte as the feeds serve it at this version: e-mails attach it as it is.
+    ical = _optional(fields.String)
 
 
 class EventUpdated(EventSnapshot):

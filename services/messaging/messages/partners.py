@@ -10,6 +10,7 @@ import uuid
 
 from marshmallow import Schema, fields, validate
 
+from services.calendar.times import TZID
 from services.messaging.registry import register
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase ASCII letters, digits and hyphens.")
@@ -139,7 +140,7 @@ class MeetingSnapshot(Snapshot):
     #: With the Europe/Warsaw offset of that day, e.g. 2026-10-30T17:00:00+01:00.
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
-    timezone = fields.String(required=True, validate=validate.Equal("Europe/Warsaw"))
+    timezone = fields.String(required=True, validate=validate.Equal(TZID))
     #: Where: a centre, or a free-text address, or neither when not yet known.
     centre_id = _optional(fields.Integer, strict=True)
     address = _optional(fields.String, validate=validate.Length(max=300))

@@ -1,7 +1,6 @@
 """One notice as a MIME message: multipart/alternative (text, HTML) plus the event's .ics, with list headers."""
 
-import json
-from collections import OrderedDict
+import logging
 from datetime import UTC, datetime
 from email.header import Header
 from email.headerregistry import Address
@@ -13,8 +12,10 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from services.notify.mail.ics import events_calendar, meeting_event
-from services.notify.mail.render import as_event, describe_changes, format_place, format_when
+from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
+from services.notify.mail.render import describe_changes, format_place, format_when
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
 SUBJECTS = {
@@ -52,23 +53,18 @@ _environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select
                            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-#: Rendered .ics by (host, the events' snapshots): a fan-out builds the same calendar for every recipient, and
-#: its VTIMEZONE is most of the cost of a message.
-_calendars: OrderedDict[tuple, str] = OrderedDict()
-CALENDAR_CACHE_SIZE = 256
+#: The .ics calendar of every e-mail: its VEVENTs are the events service's, byte for byte as its feeds serve them.
+CALENDAR = CalendarMeta(name="OSL", description="", prodid=prodid("OSL", "notify"), refresh=None)
 
 
-def _calendar(events: list[dict], host: str, now: datetime | None) -> str:
-    key = (host, json.dumps(events, sort_keys=True))
-    if now is None and key in _calendars:
-        _calendars.move_to_end(key)
-        return _calendars[key]
-    ics = events_calendar(events, host, now).decode()
-    if now is None:
-        _calendars[key] = ics
-        if len(_calendars) > CALENDAR_CACHE_SIZE:
-            _calendars.popitem(last=False)
-    return ics
+def calendar_of(events: list[dict]) -> str | None:
+    """The events' VEVENTs, as their messages carry them, in one METHOD:PUBLISH calendar; None when none has one
+    (a notice queued before messages carried their VEVENT)."""
+    components = [event["ical"] for event in events if event.get("ical")]
+    if len(components) < len(events):
+        log.info("%d of %d events have no VEVENT in their snapshot; the .ics leaves them out",
+                 len(events) - len(components), len(events))
+    return assemble_calendar(CALENDAR, components).decode() if components else None
 
 
 def new_message_id(host: str) -> str:
@@ -84,7 +80,7 @@ def list_unsubscribe(config: dict, url: str) -> str:
 def subject_of(kind: str, language: str, payload: dict) -> str:
     if kind == "digest":
         return SUBJECTS[language][f"digest:{payload['frequency']}"]
-    shown = payload.get("event") or payload.get("meeting") or {}
+    shown = payload.get("event") or payload.get("meeting") or {}  # "meeting": a notice queued before 2026-11-30
     return SUBJECTS[language][kind].format(title=shown.get("title", ""))
 
 
@@ -92,6 +88,12 @@ def _template_name(kind: str) -> str:
     if kind.startswith("meeting"):
         return "meeting"
     return kind if kind in ("confirmation", "digest") else "notice"
+
+
+def _as_event(meeting: dict, partnership_name: str | None) -> dict:
+    return {"title": meeting["title"], "description": meeting["agenda"], "starts_at": meeting["starts_at"],
+            "ends_at": meeting["ends_at"], "all_day": False, "location": meeting.get("address"),
+            "partnership_name": partnership_name}
 
 
 def _at(event: dict, occurrence: dict | None) -> dict:
@@ -117,11 +119,15 @@ def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
         context.update(when=format_when(_at(event, payload.get("occurrence")), language), place=format_place(event),
                        changes=describe_changes(payload.get("previous"), event, language) if kind == "updated" else [])
     if kind.startswith("meeting"):
-        meeting = payload["meeting"]
-        context.update(meeting=meeting, partnership_name=payload["partnership_name"],
-                       when=format_when(as_event(meeting), language),
-                       changes=describe_changes(as_event(payload["previous"]), as_event(meeting), language)
-                       if payload.get("previous") else [])
+        previous = payload.get("previous")
+        if event is None:  # queued before meetings came as events: the partners meeting snapshots
+            event = _as_event(payload["meeting"], payload.get("partnership_name"))
+            previous = _as_event(previous, None) if previous else None
+            context.update(when=format_when(event, language))
+        shown = {"title": event["title"], "agenda": event["description"], "address": format_place(event)}
+        context.update(meeting=shown,
+                       partnership_name=event.get("partnership_name"),
+                       changes=describe_changes(previous, event, language) if previous else [])
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
             {**e, "when": format_when(e, language), "place": format_place(e)} for e in _listed(payload)])
@@ -151,10 +157,8 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     events = [payload["event"]] if payload.get("event") else payload.get("events", [])
-    if kind.startswith("meeting"):
-        events = [meeting_event(payload["meeting"], cancelled=kind == "meeting_cancelled")]
-    if events:
-        ics = _calendar(events, config["PUBLIC_HOST"], now)
+    ics = calendar_of(events)
+    if ics:
         message.add_attachment(ics, subtype="calendar", charset="utf-8", cte="base64", filename="wydarzenie.ics",
                                params={"method": "PUBLISH"})
     message["Content-Language"] = language  # last: setting the content drops the Content-* headers before it

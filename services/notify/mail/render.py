@@ -1,9 +1,9 @@
 """Text shown in e-mails: dates in Polish or English, places, and what an update changed."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-WARSAW = ZoneInfo("Europe/Warsaw")
+from services.calendar.times import WARSAW
+
 WEEKDAYS = {
     "pl": ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -37,12 +37,6 @@ def format_when(event: dict, language: str) -> str:
 def format_place(event: dict) -> str:
     parts = (event.get("location") or event.get("centre_name"), event.get("district_name"))
     return ", ".join(part for part in parts if part)
-
-
-def as_event(meeting: dict) -> dict:
-    """The fields of a meeting snapshot that the e-mail's dates, places and change list read, named as an event's."""
-    return {"title": meeting["title"], "starts_at": meeting["starts_at"], "ends_at": meeting["ends_at"],
-            "all_day": False, "location": meeting.get("address"), "centre_id": meeting.get("centre_id")}
 
 
 def _same(field: str, old, new) -> bool:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.messaging.models import UTCDateTime
 from services.notify.models.base import Base
 
 
@@ -33,7 +34,7 @@ class EventCopy(Base):
     #: The snapshot's ``version``; an older or equal one is ignored.
     version: Mapped[int] = mapped_column(Integer)
     #: From the snapshot, for the scheduler's reminders and digests (the first occurrence of a recurring event).
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: Whether the snapshot has an RRULE: a series that began before a window may still occur in it.
     recurring: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
     #: The whole snapshot as the message carried it (JSON form).
@@ -74,17 +75,7 @@ class Membership(Base):
     partnership_id: Mapped[int] = mapped_column(Integer, index=True)
     member_kind: Mapped[str] = mapped_column(String(20))
     organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    joined_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     version: Mapped[int] = mapped_column(Integer)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class MeetingCopy(Base):
-    """The last snapshot of a partner meeting seen in the partners messages: what an update is compared with."""
-
-    __tablename__ = "meeting_copies"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    #: The snapshot's ``version``; an older or equal one is ignored.
-    version: Mapped[int] = mapped_column(Integer)
-    snapshot: Mapped[dict] = mapped_column(JSON)

@@ -1,16 +1,14 @@
 """Local Partnerships: their members (with potential), signed agreements and partner meetings."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from services.calendar.times import TZID, WARSAW
 from services.partners.models.base import Base, UTCDateTime, utcnow
 from services.partners.models.organisations import Person
 from services.partners.models.places import Centre, District
-
-WARSAW = ZoneInfo("Europe/Warsaw")
 
 
 class Partnership(Base):
@@ -145,7 +143,7 @@ class Meeting(Base):
         return {
             "id": self.id, "version": self.version, "partnership_id": self.partnership_id, "title": self.title,
             "agenda": self.agenda, "starts_at": self.starts_at.astimezone(WARSAW).isoformat(),
-            "ends_at": self.ends_at.astimezone(WARSAW).isoformat(), "timezone": "Europe/Warsaw",
+            "ends_at": self.ends_at.astimezone(WARSAW).isoformat(), "timezone": TZID,
             "centre_id": self.centre_id, "address": self.address, "status": self.status,
             "updated_at": self.updated_at.isoformat(),
         }

@@ -2,6 +2,8 @@
 
 from sqlalchemy import select
 
+from services.calendar.membership import is_current
+from services.calendar.times import today
 from services.partners.models import Agreement, Meeting, Membership, Organisation, Partnership, Person
 from services.partners.models.partnerships import agreement_signatories
 from services.partners.operations.common import (
@@ -64,8 +66,11 @@ def current_membership(session, partnership_id: int, organisation_id=None, perso
 
 
 def is_coordinator(session, partnership_id: int, organisation_id: int) -> bool:
-    membership = current_membership(session, partnership_id, organisation_id=organisation_id)
-    return membership is not None and membership.role == "coordinator"
+    """Whether the organisation is the partnership's coordinator today, by the calendar core's rule of membership."""
+    query = select(Membership).where(Membership.partnership_id == partnership_id,
+                                     Membership.organisation_id == organisation_id, Membership.role == "coordinator")
+    day = today()
+    return any(is_current(m.left_on, day, m.joined_on) for m in session.scalars(query))
 
 
 def _check_dates(joined_on, left_on) -> None:

@@ -1,12 +1,13 @@
 """The public directory. Only public facts: a person who is a member is never named, only "private person"."""
 
-from datetime import date
 
 from flask import Blueprint, abort, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from services.calendar.membership import is_current
+from services.calendar.times import today
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.partners.models import Agreement, Centre, District, Meeting, Membership, Organisation, Partnership
@@ -36,11 +37,11 @@ def directory():
 
 def current_members(session, partnership_id: int) -> list[Membership]:
     """Members who have not left, coordinators first."""
-    today = date.today()
+    day = today()
     rows = session.scalars(select(Membership).where(Membership.partnership_id == partnership_id)
                            .order_by(Membership.id))
     order = {role: index for index, role in enumerate(ROLE_LABELS)}
-    members = [m for m in rows if m.left_on is None or m.left_on > today]
+    members = [m for m in rows if is_current(m.left_on, day, m.joined_on)]
     return sorted(members, key=lambda m: order.get(m.role, len(order)))
 
 

@@ -2,6 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate
 
+from services.calendar.times import TZID
 from services.messaging.messages.partners import (
     CONTRIBUTION_KINDS,
     MEETING_STATUSES,
@@ -96,7 +97,7 @@ class MeetingSchema(PrivateFieldsSchema):
     agenda = optional(fields.String, validate=validate.Length(max=10000))
     starts_at = WarsawDateTime(required=True)
     ends_at = WarsawDateTime(required=True)
-    timezone = fields.Constant("Europe/Warsaw", dump_only=True)
+    timezone = fields.Constant(TZID, dump_only=True)
     centre = optional(slug_field, attribute="centre_slug", metadata={"description": "Held at this centre (slug)."})
     centre_id = fields.Integer(dump_only=True, allow_none=True)
     address = optional(fields.String, validate=validate.Length(max=300))

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 import icalendar
 from sqlalchemy import select
 
+from services.calendar.times import WARSAW
 from services.events.models import Event
-from services.events.times import WARSAW
 from services.messaging.models import utcnow
 from tests.events.factories import ADMIN, deliver, event_body, meeting
 

@@ -4,7 +4,8 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from services.events.ical import TIMEZONE, CalendarEvent
+from services.calendar.ical import CalendarEvent
+from services.calendar.times import WARSAW as TIMEZONE
 
 BASE = CalendarEvent(
     uid="00000000-0000-4000-8000-000000000000@osl.localhost",

@@ -5,8 +5,15 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.events.ical import TIMEZONE, CalendarEvent, CalendarMeta, assemble_calendar, render_vevent
-from services.events.ical.render import clean_text, description_with_url
+from services.calendar.ical import (
+    CalendarEvent,
+    CalendarMeta,
+    assemble_calendar,
+    clean_text,
+    description_with_url,
+    render_vevent,
+)
+from services.calendar.times import WARSAW as TIMEZONE
 from tests.events.icaljs import icaljs
 from tests.events.icaljs.checks import assert_valid_feed, parse_icalendar, parse_vobject
 

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from services.events.ical import TIMEZONE, CalendarMeta, assemble_calendar, render_vevent, warsaw_vtimezone
+from services.calendar.ical import CalendarMeta, assemble_calendar, render_vevent, warsaw_vtimezone
+from services.calendar.times import WARSAW as TIMEZONE
 from tests.events.icaljs import icaljs
 from tests.events.icaljs.samples import sample_event
 

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import recurring_ical_events
 
-from services.events.ical import TIMEZONE, CalendarMeta, assemble_calendar, render_vevent
+from services.calendar.ical import CalendarMeta, assemble_calendar, render_vevent
+from services.calendar.times import WARSAW as TIMEZONE
 from tests.events.icaljs import icaljs
 from tests.events.icaljs.checks import assert_valid_feed, parse_icalendar, parse_vobject
 from tests.events.icaljs.samples import sample_event
@@ -20,7 +21,7 @@ def reader():
 
 
 def feed(*events) -> bytes:
-    return assemble_calendar(CalendarMeta(), [render_vevent(event) for event in events])
+    return assemble_calendar(CalendarMeta("OSL Częstochowa: wydarzenia"), [render_vevent(event) for event in events])
 
 
 def local_from_unix(seconds: int) -> datetime:
@@ -31,7 +32,7 @@ def local_from_unix(seconds: int) -> datetime:
 def test_header_reads_back_in_icaljs(reader):
     calendar = assert_valid_feed(feed(sample_event()), reader)["calendar"]
     assert calendar["version"] == "2.0" and calendar["method"] == "PUBLISH"
-    assert calendar["name"] == calendar["x-wr-calname"] == "Ostatni Grosz: wydarzenia"
+    assert calendar["name"] == calendar["x-wr-calname"] == "OSL Częstochowa: wydarzenia"
     assert calendar["timezones"] == ["Europe/Warsaw"]
 
 

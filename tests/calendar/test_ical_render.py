@@ -5,15 +5,9 @@ from datetime import UTC, date, datetime
 import icalendar
 import pytest
 
-from services.events.ical import (
-    TIMEZONE,
-    CalendarEvent,
-    CalendarMeta,
-    assemble_calendar,
-    calendar_header,
-    render_vevent,
-    subscribe_links,
-)
+from services.calendar.ical import CalendarEvent, CalendarMeta, assemble_calendar, calendar_header, render_vevent
+from services.calendar.times import WARSAW as TIMEZONE
+from services.events.ical import subscribe_links
 from tests.events.icaljs.checks import assert_line_format, parse_icalendar
 from tests.events.icaljs.samples import BASE, sample_event
 
@@ -87,14 +81,14 @@ def test_control_characters_are_dropped_and_line_breaks_kept():
 
 
 def test_header_has_the_calendar_properties():
-    header = unfolded(calendar_header(CalendarMeta()))
+    meta = CalendarMeta("OSL Częstochowa: Raków", "Wydarzenia w dzielnicy Raków", "-//OSL Częstochowa//events//PL")
+    header = unfolded(calendar_header(meta))
     for line in ("BEGIN:VCALENDAR", "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-                 "NAME:Ostatni Grosz: wydarzenia", "X-WR-CALNAME:Ostatni Grosz: wydarzenia",
+                 "NAME:OSL Częstochowa: Raków", "X-WR-CALNAME:OSL Częstochowa: Raków",
+                 "PRODID:-//OSL Częstochowa//events//PL", "DESCRIPTION:Wydarzenia w dzielnicy Raków",
                  "X-WR-TIMEZONE:Europe/Warsaw", "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H",
                  "BEGIN:VTIMEZONE", "TZID:Europe/Warsaw"):
         assert line in header, line
-    assert any(line.startswith("PRODID:") for line in header)
-    assert any(line.startswith("DESCRIPTION:") for line in header)
     assert any(line.startswith("X-WR-CALDESC:") for line in header)
     assert not any(line.startswith("UID:") for line in header)  # the same bytes in every process
 

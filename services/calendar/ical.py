@@ -1,0 +1,216 @@
+"""iCalendar: the VEVENT of an event, and the calendar around VEVENTs. One renderer for every feed and e-mail.
+
+A VEVENT is rendered once from a :class:`CalendarEvent`; the events service stores it, serves it in its feeds and
+sends it in its messages, and the e-mails attach those bytes as they are. A calendar is a header (rendered once
+per name), the VEVENTs joined, and the footer.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
+
+from icalendar import (
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+    vGeo,
+    vRecur,
+)
+
+from services.calendar.times import TZID, WARSAW
+
+STATUSES = ("CONFIRMED", "CANCELLED")
+REFRESH = timedelta(hours=1)
+FOOTER = "END:VCALENDAR\r\n"
+#: Characters RFC 5545 TEXT cannot carry (all controls but tab and newline); calendar apps reject them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One event as calendar apps see it.
+
+    ``start``/``end`` are aware datetimes, or dates for an all-day event (``end`` exclusive, as DTEND;VALUE=DATE).
+    ``exdates`` are of the same kind as ``start``. ``rrule`` is the RRULE value without its ``RRULE:`` prefix.
+    """
+
+    uid: str
+    sequence: int
+    created: datetime
+    last_modified: datetime
+    title: str
+    description: str
+    url: str
+    start: datetime | date
+    end: datetime | date
+    organiser_name: str
+    organiser_email: str | None = None
+    organiser_url: str | None = None
+    status: str = "CONFIRMED"
+    rrule: str | None = None
+    exdates: tuple[datetime | date, ...] = ()
+    location: str | None = None
+    geo: tuple[float, float] | None = None
+    categories: tuple[str, ...] = field(default=())
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
+        if self.all_day:
+            if any(isinstance(value, datetime) for value in (self.end, *self.exdates)):
+                raise ValueError("an all-day event has dates only, in end and exdates too")
+        elif not all(_aware(value) for value in (self.start, self.end, *self.exdates)):
+            raise ValueError("start, end and exdates must be timezone-aware datetimes (or all dates)")
+        if not self.end > self.start:
+            raise ValueError("end must be after start")
+        if not (_aware(self.created) and _aware(self.last_modified)):
+            raise ValueError("created and last_modified must be timezone-aware")
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+
+def _aware(value) -> bool:
+    return isinstance(value, datetime) and value.utcoffset() is not None
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every line break as ``\\n`` and without the control characters iCalendar forbids."""
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def description_with_url(description: str, url: str) -> str:
+    """The description, ending with the event's URL: many calendar apps show no URL property."""
+    text = clean_text(description).rstrip()
+    return f"{text}\n\n{url}" if text else url
+
+
+def render_vevent(event: CalendarEvent) -> str:
+    """The event's VEVENT: CRLF lines folded at 75 octets, local times with TZID=Europe/Warsaw."""
+    return vevent_component(event).to_ical().decode()
+
+
+def vevent_component(event: CalendarEvent) -> Event:
+    """The event as an icalendar component (what :func:`render_vevent` serialises)."""
+    vevent = Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", _utc(event.last_modified))
+    vevent.add("created", _utc(event.created))
+    vevent.add("last-modified", _utc(event.last_modified))
+    vevent.add("sequence", event.sequence)
+    vevent.add("dtstart", _local(event.start))
+    vevent.add("dtend", _local(event.end))
+    if event.rrule:
+        rule = vRecur.from_ical(event.rrule)
+        if "FREQ" not in rule:
+            raise ValueError(f"an RRULE needs FREQ: {event.rrule!r}")
+        vevent.add("rrule", rule)
+    if event.exdates:
+        vevent.add("exdate", [_local(value) for value in event.exdates])
+    vevent.add("summary", clean_text(event.title))
+    vevent.add("description", description_with_url(event.description, event.url))
+    if event.location:
+        vevent.add("location", clean_text(event.location))
+    if event.geo is not None:
+        vevent.add("geo", vGeo(event.geo))
+    vevent.add("url", event.url)
+    if event.categories:
+        vevent.add("categories", [clean_text(category) for category in event.categories])
+    vevent.add("organizer", _organizer(event))
+    vevent.add("status", event.status)
+    return vevent
+
+
+def _organizer(event: CalendarEvent) -> vCalAddress:
+    if event.organiser_email:
+        address = vCalAddress(f"mailto:{event.organiser_email}")
+    else:
+        address = vCalAddress(event.organiser_url or event.url)
+    address.params["CN"] = clean_text(event.organiser_name)
+    return address
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _local(value: datetime | date) -> datetime | date:
+    if isinstance(value, datetime):
+        return value.astimezone(WARSAW).replace(microsecond=0)
+    return value
+
+
+@cache
+def warsaw_vtimezone() -> str:
+    """Europe/Warsaw as a VTIMEZONE with the EU rules (since 1996), so it holds for every future year.
+
+    A rule-based definition, as Google, Outlook and Thunderbird publish it, instead of one line per transition:
+    recurring events may run without end. ``tests/calendar/test_ical_timezone.py`` checks it against tzdata.
+    """
+    standard = TimezoneStandard()
+    standard.add("dtstart", datetime(1996, 10, 27, 3, 0))
+    standard.add("rrule", vRecur.from_ical("FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"))
+    standard.add("tzname", "CET")
+    standard.add("tzoffsetfrom", timedelta(hours=2))
+    standard.add("tzoffsetto", timedelta(hours=1))
+    daylight = TimezoneDaylight()
+    daylight.add("dtstart", datetime(1996, 3, 31, 2, 0))
+    daylight.add("rrule", vRecur.from_ical("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"))
+    daylight.add("tzname", "CEST")
+    daylight.add("tzoffsetfrom", timedelta(hours=1))
+    daylight.add("tzoffsetto", timedelta(hours=2))
+    timezone = Timezone()
+    timezone.add("tzid", TZID)
+    timezone.add_component(daylight)
+    timezone.add_component(standard)
+    return timezone.to_ical().decode()
+
+
+@dataclass(frozen=True)
+class CalendarMeta:
+    """What a calendar says about itself: its name and description, as calendar apps show them, the PRODID of the
+    installation, and METHOD (PUBLISH for feeds and e-mailed events alike)."""
+
+    name: str = "OSL"
+    description: str = ""
+    prodid: str = "-//OSL//calendar//PL"
+    method: str = "PUBLISH"
+    #: How often a subscribed calendar app should fetch the feed again; None for a one-off (an e-mail's .ics).
+    refresh: timedelta | None = REFRESH
+
+
+def prodid(public_name: str, part: str) -> str:
+    """The PRODID of one part of the installation, e.g. ``-//OSL Częstochowa//events//PL``."""
+    return f"-//{public_name}//{part}//PL"
+
+
+@lru_cache(maxsize=1024)
+def calendar_header(meta: CalendarMeta) -> str:
+    """Everything of the calendar before its VEVENTs, with the VTIMEZONE they refer to."""
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", meta.prodid)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", meta.method)
+    calendar.add("name", meta.name)
+    calendar.add("x-wr-calname", meta.name)
+    calendar.add("description", meta.description)
+    calendar.add("x-wr-caldesc", meta.description)
+    calendar.add("x-wr-timezone", TZID)
+    if meta.refresh is not None:
+        calendar.add("refresh-interval", vDuration(meta.refresh), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(meta.refresh))
+    text = calendar.to_ical().decode()
+    assert text.endswith(FOOTER)
+    return text[: -len(FOOTER)] + warsaw_vtimezone()
+
+
+def assemble_calendar(meta: CalendarMeta, components) -> bytes:
+    """The calendar's bytes: the cached header, the given rendered VEVENTs as they are, and the footer."""
+    return "".join((calendar_header(meta), *components, FOOTER)).encode()

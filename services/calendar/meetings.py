@@ -1,0 +1,44 @@
+"""A partner meeting seen as an event: the one mapping from a partners ``meeting.*`` snapshot to an event's fields.
+
+The events service makes each meeting an event of its partnership's private calendar with it; every other service
+learns of the meeting as that event, through the events service's messages, never by mapping it again.
+"""
+
+from dataclasses import dataclass
+
+from services.calendar.times import from_wire
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a meeting's event takes from the centre it is held at."""
+
+    id: int
+    district_id: int
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def meeting_event(meeting: dict, *, partnership_district_id: int, centre: Place | None,
+                  organiser_id: int | None, cancelled: bool = False) -> dict:
+    """The event's fields: at the meeting's address, else at its centre (with the centre's coordinates), in the
+    centre's district, else the partnership's. A cancelled meeting (``cancelled``: its ``meeting.cancelled``
+    message) is a cancelled event."""
+    from_centre = centre is not None and not meeting.get("address")
+    return {
+        "title": meeting["title"], "description": meeting["agenda"],
+        "starts_at": _aware(meeting["starts_at"]), "ends_at": _aware(meeting["ends_at"]),
+        "all_day": False, "rrule": None, "exdates": [],
+        "district_id": centre.district_id if centre else partnership_district_id,
+        "centre_id": centre.id if centre else None,
+        "location": meeting.get("address") or (centre.address if centre else None),
+        "latitude": centre.latitude if from_centre else None, "longitude": centre.longitude if from_centre else None,
+        "organisation_id": organiser_id, "partnership_id": meeting["partnership_id"],
+        "category": "meeting", "visibility": "partnership",
+        "status": "cancelled" if cancelled or meeting["status"] == "cancelled" else "scheduled",
+    }
+
+
+def _aware(value):
+    return from_wire(value) if isinstance(value, str) else from_wire(value.isoformat())
