@@ -29,7 +29,7 @@ def connect(settings: BusSettings) -> Connection:
         settings.broker_url,
         transport_options={"confirm_publish": True},
         connect_timeout=5,
-        heartbeat=30,
+        heartbeat=settings.heartbeat_seconds,
     )
 
 

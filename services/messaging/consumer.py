@@ -2,6 +2,10 @@
 
 A handler is ``handler(session, envelope)``. It runs inside a transaction that also records the message in the
 inbox; the message is acked only after that commit, so a redelivered or replayed message is a no-op.
+
+A fault that passes (the database down, locked or busy; see ``faults.py``) is not the message's fault: the message
+is held and tried again with growing backoff for as long as the fault lasts, and never counts as an attempt. Only a
+malformed message, or a handler error that repeats while the database answers, goes to the dead-letter queue.
 """
 
 import logging
@@ -18,6 +22,7 @@ from services.messaging.connection import connect
 from services.messaging.correlation import correlation
 from services.messaging.db import Database
 from services.messaging.envelope import CONTENT_TYPE, Envelope, parse
+from services.messaging.faults import fault_of, reason
 from services.messaging.registry import MessageError
 from services.messaging.settings import BusSettings
 from services.messaging.topology import Topology
@@ -67,12 +72,20 @@ class Worker(ConsumerProducerMixin):
         self._last_prune = time.monotonic()
         #: Messages received, handled or not: what tests and metrics watch.
         self.deliveries = 0
+        #: What is down right now (``"database"``, ``"broker"``), or None; and how many waits for a fault so far.
+        self.down: str | None = None
+        self.fault_retries = 0
+        self.backoff = settings.backoff()
+        self._last_beat = time.monotonic()
+        self._last_dead_letter_check = 0.0
+        self._channel = None
 
     def stop(self, *_args) -> None:
         """Finish the message in hand, then leave ``run()``."""
         self.should_stop = True
 
     def get_consumers(self, Consumer, channel):
+        self._channel = channel  # of the connection kombu's loop opened (a clone of self.connection)
         self.topology.declare_all(channel)
         consumers = []
         for sub in self.subscriptions:
@@ -98,14 +111,34 @@ class Worker(ConsumerProducerMixin):
             if not self._wait_until(float(headers.get(RETRY_AT, 0))):
                 message.requeue()  # stopping: give it back untouched
                 return
-            try:
-                handled = self.handle(handler_name, envelope)
-            except Exception as exc:
-                self.on_failure(message, queue_name, envelope, attempt, exc)
-                return
+            while True:
+                try:
+                    handled = self.handle(handler_name, envelope)
+                except Exception as exc:
+                    if (fault := fault_of(exc)) is None:
+                        self.on_failure(message, queue_name, envelope, attempt, exc)
+                        return
+                    if not self._wait_out(fault, exc, queue_name, envelope):
+                        message.requeue()
+                        return
+                    continue
+                break
+            if self.down is not None:
+                log.info("%s: the %s answers again", queue_name, self.down)
+            self.down = None
+            self.backoff.reset()
             message.ack()
             if handled:
                 log.debug("%s handled %s %s", handler_name, envelope.type, envelope.id)
+
+    def _wait_out(self, fault: str, exc: Exception, queue_name: str, envelope: Envelope) -> bool:
+        """Hold the message through a fault: one log line, then a growing wait; False if asked to stop meanwhile."""
+        self.down = fault
+        self.fault_retries += 1
+        delay = self.backoff.next()
+        log.warning("%s: %s unavailable, %s %s waits %.1f s and is tried again (not counted as an attempt): %s",
+                    queue_name, fault, envelope.type, envelope.id, delay, reason(exc))
+        return self._wait_until(time.time() + delay)
 
     def handle(self, handler_name: str, envelope: Envelope) -> bool:
         """Run the handler and record the message in one transaction; False if it was handled before."""
@@ -151,13 +184,56 @@ class Worker(ConsumerProducerMixin):
         while (left := moment - time.time()) > 0:
             if self.should_stop:
                 return False
+            self._keep_alive()
             time.sleep(min(left, 0.2))
         return True
+
+    def _keep_alive(self) -> None:
+        """Send AMQP heartbeats while a message is held, so RabbitMQ does not close an idle-looking connection.
+
+        Only sending: reading would deliver other messages into this callback. kombu's own ``heartbeat_check``
+        runs again, with the frames received meanwhile, once the held message is done."""
+        if self.settings.is_filesystem or self._channel is None:
+            return
+        if time.monotonic() - self._last_beat >= self.settings.heartbeat_seconds / 3:
+            self._last_beat = time.monotonic()
+            try:
+                self._channel.connection.send_heartbeat()
+            except Exception as exc:  # the connection is gone: the ack will fail and the message come back
+                log.warning("consumer: could not send a heartbeat: %s", reason(exc))
 
     def on_iteration(self) -> None:
         if self.settings.is_filesystem and time.monotonic() - self._last_prune > 300:
             self._last_prune = time.monotonic()
             prune_processed(self.settings.bus_dir / "processed", max_age_seconds=86400)
+        if time.monotonic() - self._last_dead_letter_check >= self.settings.dead_letter_log_seconds:
+            self._last_dead_letter_check = time.monotonic()
+            self._log_dead_letters()
+
+    def _log_dead_letters(self) -> None:
+        from services.messaging.dead_letters import count_dead_letters  # it imports this module
+
+        count = count_dead_letters(self._channel, self.topology, self.service)
+        if count:
+            log.warning("%s: %d message(s) in the dead-letter queue %s; see `dead-letters list`", self.service,
+                        count, self.topology.dead_letter_queue(self.service).name)
+
+    def on_connection_error(self, exc, interval) -> None:
+        # kombu's default logs a traceback for every attempt; one line says as much.
+        log.warning("consumer: broker unavailable, reconnecting in %.1f s: %s", interval, reason(exc))
+
+    def run(self, _tokens=1, **kwargs) -> None:
+        """kombu's loop, with one line per lost connection instead of a traceback."""
+        errors = self.connection.connection_errors + self.connection.channel_errors
+        while not self.should_stop:
+            try:
+                for _ in self.consume(limit=None, **kwargs):
+                    pass
+            except errors as exc:
+                self.down = "broker"
+                delay = self.backoff.next()
+                log.warning("consumer: lost the broker connection, reconnecting in %.1f s: %s", delay, reason(exc))
+                self._wait_until(time.time() + delay)
 
 
 def prune_processed(folder: Path, max_age_seconds: float) -> None:

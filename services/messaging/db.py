@@ -1,4 +1,11 @@
-"""Database plumbing shared by the services: engines, sessions and the Alembic runner."""
+"""Database plumbing shared by the services: engines, sessions and the Alembic runner.
+
+On SQLite (WAL), a session that writes takes the file's one write lock at BEGIN (``BEGIN IMMEDIATE``), so that it
+waits its turn instead of failing when it later upgrades a read lock. A read-only session (``session(read_only=True)``,
+and every GET request's session) begins with a plain deferred ``BEGIN``: it reads a snapshot and takes no write lock,
+so a slow reader never holds up a writer. Should such a session write after all, it still can; if another writer
+got in first, SQLite answers "database is locked", which the consumer retries and the web apps answer with 503.
+"""
 
 from contextlib import contextmanager
 from pathlib import Path
@@ -7,12 +14,23 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+#: Execution option of the connections of read-only sessions.
+READ_ONLY = "osl_read_only"
+
+
+def sqlite_busy_seconds() -> float:
+    """How long an SQLite writer waits for the write lock before "database is locked". Write transactions are short
+    (milliseconds), so a few seconds is ample; past it the web answers 503 and a consumer waits and tries again."""
+    from services.messaging.settings import env_float
+
+    return env_float("OSL_SQLITE_BUSY_SECONDS", 5.0)
+
 
 def _sqlite_engine(url: str) -> Engine:
     path = make_url(url).database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": sqlite_busy_seconds()})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -27,8 +45,10 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # Several processes (web, relay, consumer) write one file. Taking the write lock at BEGIN makes a
-        # transaction wait for another instead of failing when it later upgrades its read lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # transaction wait for another instead of failing when it later upgrades its read lock. A read-only
+        # session takes none: in WAL mode its snapshot needs no lock at all.
+        read_only = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -46,11 +66,14 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        #: Sessions that only read: on SQLite they take no write lock (see the module's docstring).
+        self.read_sessionmaker = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}),
+                                              expire_on_commit=False)
 
     @contextmanager
-    def session(self):
+    def session(self, read_only: bool = False):
         """A session that commits when the block ends and rolls back if it raises."""
-        session: Session = self.sessionmaker()
+        session: Session = (self.read_sessionmaker if read_only else self.sessionmaker)()
         try:
             yield session
             session.commit()

@@ -58,6 +58,12 @@ def _drain(connection, channel, queue, quiet_seconds: float = 1.0) -> list:
     return held
 
 
+def count_dead_letters(channel, topology: Topology, service: str) -> int:
+    """How many messages the dead-letter queue of ``service`` holds, without touching them."""
+    _, count, _ = topology.dead_letter_queue(service)(channel).queue_declare(passive=True)
+    return count
+
+
 def list_dead_letters(settings: BusSettings, service: str) -> list[DeadLetter]:
     """What the dead-letter queue of ``service`` holds, oldest first; it is left as it was."""
     topology = Topology(settings)

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select, update
 from services.messaging.connection import connect, describe
 from services.messaging.db import Database
 from services.messaging.envelope import CONTENT_TYPE, Envelope
+from services.messaging.faults import fault_of, reason
 from services.messaging.registry import message_type
 from services.messaging.settings import BusSettings
 from services.messaging.topology import Topology
@@ -36,24 +37,35 @@ class Relay:
         self.topology = Topology(settings)
         self.stopping = threading.Event()
         self._last_prune = 0.0
+        #: Broker connections made so far: one, unless the broker went away.
+        self.connections = 0
+        #: What is down right now (``"database"``, ``"broker"``), or None.
+        self.down: str | None = None
+        self.backoff = settings.backoff()
 
     def stop(self, *_args) -> None:
         self.stopping.set()
 
     def run(self) -> None:
-        """Publish until stopped. A broker or database outage is waited out with backoff, never fatal."""
-        delay = self.settings.poll_seconds
+        """Publish until stopped. A broker or database outage is waited out with backoff, never fatal.
+
+        The backoff grows across failures of any kind and starts over only once a message has been published: a
+        broker that accepts connections while the database is down does not make the relay reconnect in a loop."""
         while not self.stopping.is_set():
             try:
                 with connect(self.settings) as connection:
                     connection.ensure_connection(max_retries=1, timeout=5)
+                    self.connections += 1
                     producer = self._producer(connection)
                     log.info("relay connected to %s", describe(self.settings))
-                    delay = self.settings.poll_seconds
-                    self._publish_until_stopped(producer)
+                    self._publish_until_stopped(connection, producer)
             except Exception as exc:  # the relay must outlive any outage; the next loop reconnects
-                delay = min(max(delay * 2, 0.5), 30.0)
-                log.warning("relay: %s: %s; retrying in %.1f s", type(exc).__name__, exc, delay)
+                self.down = fault_of(exc)
+                delay = self.backoff.next()
+                if self.down is None:  # not a known outage: worth its traceback
+                    log.exception("relay: unexpected error, reconnecting in %.1f s", delay)
+                else:
+                    log.warning("relay: %s unavailable, reconnecting in %.1f s: %s", self.down, delay, reason(exc))
                 self.stopping.wait(delay)
         log.info("relay stopped")
 
@@ -62,15 +74,44 @@ class Relay:
         self.topology.declare_all(channel)
         return Producer(channel)
 
-    def _publish_until_stopped(self, producer: Producer) -> None:
+    def _publish_until_stopped(self, connection, producer: Producer) -> None:
         while not self.stopping.is_set():
-            if self.publish_batch(producer) == 0:
-                self._prune_now_and_then()
-                self.stopping.wait(self.settings.poll_seconds)
+            try:
+                published = self.publish_batch(producer)
+                if not published:
+                    self._prune_now_and_then()
+            except Exception as exc:
+                if fault_of(exc) != "database":
+                    raise
+                # The broker connection stays up (and heartbeating) while the database is waited for.
+                self.down = "database"
+                delay = self.backoff.next()
+                log.warning("relay: database unavailable, trying again in %.1f s: %s", delay, reason(exc))
+                self._idle(connection, delay)
+                continue
+            self.down = None
+            if published:
+                self.backoff.reset()
+                continue
+            self._idle(connection, self.settings.poll_seconds)
+
+    def _idle(self, connection, seconds: float) -> None:
+        """Wait, keeping an AMQP connection alive: read what the broker sends (its heartbeats) and send ours, so
+        RabbitMQ does not close a connection that is merely quiet."""
+        if self.settings.is_filesystem:
+            self.stopping.wait(seconds)
+            return
+        deadline = time.monotonic() + seconds
+        while not self.stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            try:
+                connection.drain_events(timeout=min(left, 1.0))
+            except TimeoutError:
+                pass
+            connection.heartbeat_check()
 
     def _pending(self) -> list[tuple[int, str, str]]:
         model = self.model
-        with self.database.session() as session:
+        with self.database.session(read_only=True) as session:
             query = (
                 select(model.seq, model.type, model.body)
                 .where(model.published_at.is_(None))

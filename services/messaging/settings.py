@@ -49,6 +49,10 @@ class BusSettings:
     relay_batch: int = 200
     #: Published outbox rows are kept this long so they can be replayed.
     outbox_retention_days: int = 7
+    #: AMQP heartbeat negotiated with RabbitMQ; relays and consumers send them even when idle.
+    heartbeat_seconds: float = 30.0
+    #: How often a consumer logs a non-empty dead-letter queue.
+    dead_letter_log_seconds: float = 300.0
 
     @classmethod
     def from_env(cls, **overrides) -> "BusSettings":
@@ -62,6 +66,8 @@ class BusSettings:
             poll_seconds=env_float("OSL_POLL_SECONDS", 0.1),
             relay_batch=env_int("OSL_RELAY_BATCH", 200),
             outbox_retention_days=env_int("OSL_OUTBOX_RETENTION_DAYS", 7),
+            heartbeat_seconds=env_float("OSL_BROKER_HEARTBEAT_SECONDS", 30.0),
+            dead_letter_log_seconds=env_float("OSL_DEAD_LETTER_LOG_SECONDS", 300.0),
         )
         values.update(overrides)
         return cls(**values)
@@ -69,6 +75,13 @@ class BusSettings:
     @property
     def is_filesystem(self) -> bool:
         return self.broker_url.startswith("filesystem:")
+
+    def backoff(self):
+        """The backoff of a loop waiting out a fault (a database or broker outage): from ``retry_base_seconds``
+        up to ``retry_max_seconds``, with jitter."""
+        from services.messaging.faults import Backoff
+
+        return Backoff(self.retry_base_seconds, self.retry_max_seconds)
 
     def retry_delay(self, attempt: int) -> float:
         """Seconds to wait before try number ``attempt + 1``."""

@@ -7,16 +7,23 @@ import uuid
 import swagger_ui_bundle
 from flask import Flask, g, jsonify, request, send_from_directory
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.messaging.connection import connect
 from services.messaging.correlation import set_correlation_id
+from services.messaging.dead_letters import count_dead_letters
+from services.messaging.faults import fault_of, reason
 from services.messaging.service import ServiceRuntime
+from services.messaging.topology import Topology
 
 log = logging.getLogger(__name__)
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+#: Seconds a client is asked to wait (``Retry-After``) while the database is unavailable.
+RETRY_AFTER_SECONDS = 5
+#: Methods whose request session only reads (on SQLite: no write lock; see services/messaging/db.py).
+READING = ("GET", "HEAD", "OPTIONS")
 
 
 def api_config(title: str) -> dict:
@@ -41,7 +48,8 @@ def runtime() -> ServiceRuntime:
 def request_session():
     """The database session of the current request, closed when the request ends."""
     if "db_session" not in g:
-        g.db_session = runtime().database.sessionmaker()
+        database = runtime().database
+        g.db_session = (database.read_sessionmaker if request.method in READING else database.sessionmaker)()
     return g.db_session
 
 
@@ -78,6 +86,13 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
     def _unexpected(exc):
         if isinstance(exc, HTTPException):
             return api.handle_http_exception(exc)
+        if (fault := fault_of(exc)) is not None:
+            # A known outage: the client may try again; one line, no traceback.
+            log.warning("%s %s: %s unavailable, answered 503: %s", request.method, request.path, fault, reason(exc))
+            unavailable = ServiceUnavailable()
+            unavailable.data = {"message": f"The {fault} is unavailable for a moment; please try again.",
+                                "headers": {"Retry-After": str(RETRY_AFTER_SECONDS)}}
+            return api.handle_http_exception(unavailable)
         log.exception("unhandled error")
         return api.handle_http_exception(InternalServerError())
 
@@ -91,9 +106,17 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
 
     @app.get("/readyz")
     def _readyz():
-        checks = {"database": _check(service.database.ping), "broker": _check(lambda: _ping_broker(service))}
+        letters: list[int] = []
+        checks = {"database": _check(service.database.ping),
+                  "broker": _check(lambda: letters.append(_ping_broker(service)))}
         down = sorted(name for name, result in checks.items() if result != "ok")
-        body = {"status": "unavailable" if down else "ok", "service": service.name, "checks": checks, "down": down}
+        body = {"status": "unavailable" if down else "ok", "service": service.name, "checks": checks, "down": down,
+                "warnings": []}
+        if service.handlers and letters:
+            # A warning, not a failure: the service works, but someone should look at them.
+            body["dead_letters"] = letters[0]
+            if letters[0]:
+                body["warnings"].append(f"{letters[0]} message(s) in the dead-letter queue")
         return jsonify(body), 503 if down else 200
 
 
@@ -105,8 +128,13 @@ def _check(probe) -> str:
     return "ok"
 
 
-def _ping_broker(service: ServiceRuntime) -> None:
+def _ping_broker(service: ServiceRuntime) -> int:
+    """Raise if the broker does not answer; else how many dead letters the service has (0 if it consumes none)."""
     with connect(service.bus) as connection:
         connection.ensure_connection(max_retries=1, timeout=3)
-        if service.bus.is_filesystem:
-            connection.channel()  # creates and checks the folders
+        channel = connection.channel()  # on the filesystem bus, this creates and checks the folders
+        if not service.handlers:
+            return 0
+        topology = Topology(service.bus)
+        topology.dead_letter_queue(service.name)(channel).declare()  # a fresh install has not declared it yet
+        return count_dead_letters(channel, topology, service.name)

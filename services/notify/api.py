@@ -3,6 +3,7 @@
 from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
 from services.messaging.web import request_session
@@ -10,7 +11,8 @@ from services.notify import subscriptions
 from services.notify.auth import require_admin
 from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
 from services.notify.models import Notice
-from services.notify.notices import resend
+from services.notify.models.notices import KINDS
+from services.notify.notices import resend, resend_failed
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import AcceptedSchema, ConsentSchema, NoticeQuerySchema, NoticeSchema, SubscribeSchema
 
@@ -115,3 +117,42 @@ class NoticeResend(MethodView):
         resend(notice)
         session.commit()
         return notice
+
+
+class BulkResendSchema(Schema):
+    """Which failed notices to queue again; every field narrows the set, and none means every failed notice."""
+
+    created_from = fields.AwareDateTime(metadata={"description": "Queued at or after this time."})
+    created_to = fields.AwareDateTime(metadata={"description": "Queued before this time."})
+    event_id = fields.String(validate=validate.Length(min=1, max=36), metadata={"description": "One event's."})
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    reason = fields.String(validate=validate.Length(min=1, max=200),
+                           metadata={"description": "Text the last error contains, e.g. `451` or `timed out`."})
+
+
+class BulkResentSchema(Schema):
+    resent = fields.Integer(metadata={"description": "How many failed notices were queued again."})
+
+
+@admin_api.route("/notices/resend")
+class NoticesResend(MethodView):
+    @admin_api.arguments(BulkResendSchema)
+    @admin_api.response(200, BulkResentSchema)
+    def post(self, query):
+        """Queue again every failed notice matching a filter, each once however often this is called (admin)"""
+        require_admin()
+        conditions = []
+        if "created_from" in query:
+            conditions.append(Notice.created_at >= query["created_from"])
+        if "created_to" in query:
+            conditions.append(Notice.created_at < query["created_to"])
+        if "event_id" in query:
+            conditions.append(Notice.event_id == query["event_id"])
+        if "kind" in query:
+            conditions.append(Notice.kind == query["kind"])
+        if "reason" in query:
+            conditions.append(Notice.last_error.contains(query["reason"], autoescape=True))
+        session = request_session()
+        count = resend_failed(session, *conditions)
+        session.commit()
+        return {"resent": count}

@@ -72,9 +72,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_UNSUBSCRIBE_ADDRESS": os.environ.get("MAIL_UNSUBSCRIBE_ADDRESS"),
         "MAIL_DIR": Path(os.environ["OSL_MAIL_DIR"]) if os.environ.get("OSL_MAIL_DIR") else data_dir() / "mail",
         "SMTP": SmtpSettings.from_env(),
-        "SEND_MAX_ATTEMPTS": env_int("NOTIFY_SEND_MAX_ATTEMPTS", 8),
+        #: How long a notice meeting temporary failures (SMTP down, 4xx answers) is retried before it is failed.
+        "SEND_RETRY_SECONDS": env_float("NOTIFY_SEND_RETRY_HOURS", 24.0) * 3600,
+        #: Its backoff: the first delay, doubling up to the longest (so a mail server back after a long outage
+        #: gets the queue within that time).
         "SEND_RETRY_BASE_SECONDS": env_float("NOTIFY_SEND_RETRY_BASE_SECONDS", 30.0),
-        "SEND_RETRY_MAX_SECONDS": env_float("NOTIFY_SEND_RETRY_MAX_SECONDS", 3600.0),
+        "SEND_RETRY_MAX_SECONDS": env_float("NOTIFY_SEND_RETRY_MAX_SECONDS", 900.0),
         #: Notices a sender claims at a time; each outcome is still committed before the next mail (notices.py).
         "SEND_BATCH_SIZE": env_int("NOTIFY_SEND_BATCH", 50),
         #: How long a claim holds: a sender that died leaves its claimed notices to the others after this.

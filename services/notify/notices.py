@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from services.messaging.faults import fault_of, reason
 from services.messaging.models import utcnow
 from services.notify import scheduler
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
@@ -34,7 +35,15 @@ def queue_confirmation(session, subscriber: Subscriber, language: str) -> Notice
 
 
 def retry_delay(config: dict, attempts: int) -> float:
-    return min(config["SEND_RETRY_BASE_SECONDS"] * 2 ** (attempts - 1), config["SEND_RETRY_MAX_SECONDS"])
+    return min(config["SEND_RETRY_BASE_SECONDS"] * 2 ** min(attempts - 1, 30), config["SEND_RETRY_MAX_SECONDS"])
+
+
+def retries_left(config: dict, attempts: int) -> bool:
+    """Whether a notice that failed its try number ``attempts`` for a temporary reason is tried again: for as long
+    as its backoff so far stays within ``SEND_RETRY_SECONDS`` (24 hours by default). Counting the backoff, not the
+    clock, keeps the promise when the sender itself was stopped for a while, and starts it over on a resend."""
+    waited = sum(retry_delay(config, attempt) for attempt in range(1, attempts + 1))
+    return waited < config["SEND_RETRY_SECONDS"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,10 @@ class Sender:
         self.stopping = threading.Event()
         self.batch_size = max(1, config["SEND_BATCH_SIZE"])
         self.hold = timedelta(seconds=config["SEND_CLAIM_SECONDS"])
+        #: Waits for a database that does not answer; grows across failures, starts over once it answers.
+        self.backoff = config["BUS"].backoff()
+        #: Database faults waited out so far (what tests watch).
+        self.fault_retries = 0
 
     def stop(self, *_args) -> None:
         self.stopping.set()
@@ -76,9 +89,10 @@ class Sender:
                     self.schedule()
                 try:
                     sent = self.send_due()
-                except Exception:  # a database outage must not end the sender; the next loop tries again
-                    log.exception("sender: sending failed; trying again")
-                    sent = 0
+                except Exception as exc:  # an outage must not end the sender; the next loop tries again
+                    self._wait_out("sending", exc)
+                    continue
+                self.backoff.reset()
                 if sent == 0:
                     self.stopping.wait(self.config["SEND_POLL_SECONDS"])
         finally:
@@ -91,8 +105,23 @@ class Sender:
             scheduler.tick(self.database, self.config, utcnow())
         except IntegrityError:
             log.info("scheduler: another sender queued the same notices first")
-        except Exception:  # as above: the loop outlives an outage
-            log.exception("scheduler: failed; trying again later")
+        except Exception as exc:  # as above: the loop outlives an outage
+            if fault_of(exc) is None:
+                log.exception("scheduler: failed; trying again later")
+            else:
+                log.warning("scheduler: %s unavailable, trying again later: %s", fault_of(exc), reason(exc))
+
+    def _wait_out(self, what: str, exc: Exception) -> None:
+        """After a failed step of the loop: one line for a known outage (a traceback only for the unexpected), then
+        a growing, capped, jittered wait."""
+        self.fault_retries += 1
+        delay = self.backoff.next()
+        if fault_of(exc) is None:
+            log.exception("sender: %s failed; trying again in %.1f s", what, delay)
+        else:
+            log.warning("sender: %s: %s unavailable, trying again in %.1f s: %s", what, fault_of(exc), delay,
+                        reason(exc))
+        self.stopping.wait(delay)
 
     def send_due(self, limit: int = 100) -> int:
         """Try every due notice once, a batch at a time; returns how many were tried."""
@@ -141,8 +170,10 @@ class Sender:
                         self._renew(marks, [later.id for later in jobs[index:]])
                         renewed = time.monotonic()
                     outcome = self._send(job)
-                    self._record(marks, job, outcome)
                     tried += 1
+                    if not self._record(marks, job, outcome):
+                        go_on = False  # the database failed: the rest of the batch is given back now
+                        break
                     if outcome["status"] == "queued":
                         go_on = False
                         break
@@ -164,7 +195,8 @@ class Sender:
             try:
                 yield connection
             finally:
-                connection.execute(text("RESET synchronous_commit"))
+                if not connection.invalidated:  # a connection lost to an outage goes back to the pool unused
+                    connection.execute(text("RESET synchronous_commit"))
 
     def _fast_commit(self, session) -> None:
         if self.database.engine.dialect.name == "postgresql":
@@ -173,9 +205,47 @@ class Sender:
             # itself within its WAL writer delay (0.2 s by default) could forget a mark, and send that notice again.
             session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
-    def _record(self, marks, job: Job, values: dict) -> None:
-        self._mark(marks, update(Notice).where(Notice.id == job.id, Notice.status == CLAIMED)
-                   .values(attempts=job.attempts, **values))
+    def _record(self, marks, job: Job, values: dict) -> bool:
+        """Record a sent (or failed) mail's outcome; True if the first write took. Should the database fail, the
+        outcome is held here and written as soon as it answers again: a mail is never sent twice for a lost write."""
+        statement = (update(Notice).where(Notice.id == job.id, Notice.status == CLAIMED)
+                     .values(attempts=job.attempts, **values))
+        try:
+            self._mark(marks, statement)
+            return True
+        except Exception as exc:
+            if fault_of(exc) != "database":
+                raise
+            self._rollback(marks)
+            self._until_written(f"recording notice {job.id} ({values['status']})", exc, statement)
+            return False
+
+    def _until_written(self, what: str, exc: Exception, statement) -> bool:
+        """Write ``statement`` in a transaction of its own, waiting out a database fault for as long as it lasts;
+        False only if the sender was asked to stop first."""
+        while True:
+            self._wait_out(what, exc)
+            try:
+                with self.database.engine.begin() as connection:
+                    connection.execute(statement)
+            except Exception as again:
+                if fault_of(again) != "database":
+                    raise
+                if self.stopping.is_set():
+                    log.error("sender: stopped before %s could be written; the database is still down", what)
+                    return False
+                exc = again
+                continue
+            self.backoff.reset()
+            log.info("sender: the database answers again; %s done", what)
+            return True
+
+    @staticmethod
+    def _rollback(marks) -> None:
+        try:
+            marks.rollback()
+        except Exception:  # the connection is gone already; the pool replaces it
+            pass
 
     def _renew(self, marks, ids: list[int]) -> None:
         """Hold the rest of the batch longer, before the hold runs out and another sender takes it."""
@@ -192,13 +262,19 @@ class Sender:
             marks.execute(statement)
 
     def _release(self, ids: list[int]) -> None:
-        """Give claimed notices back at once; should this fail (database gone?), their hold runs out instead."""
+        """Give claimed notices back at once, or as soon as the database answers again; should the sender be
+        stopped before, their hold runs out instead."""
+        statement = (update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
+                     .values(status="queued", next_attempt_at=utcnow()))
         try:
             with self.database.engine.begin() as connection:
-                connection.execute(update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
-                                   .values(status="queued", next_attempt_at=utcnow()))
-        except Exception:
-            log.exception("sender: could not give back %d claimed notices; they fall due in %s", len(ids), self.hold)
+                connection.execute(statement)
+        except Exception as exc:
+            if fault_of(exc) != "database":
+                log.exception("sender: could not give back %d claimed notices; they fall due in %s", len(ids),
+                              self.hold)
+                return
+            self._until_written(f"giving back {len(ids)} claimed notices", exc, statement)
 
     @staticmethod
     def _by_id(session, model, ids: set) -> dict:
@@ -230,7 +306,7 @@ class Sender:
         return {"status": "sent", "sent_at": utcnow(), "last_error": None}
 
     def _temporary(self, job: Job, exc: Exception) -> dict:
-        if job.attempts >= self.config["SEND_MAX_ATTEMPTS"]:
+        if not retries_left(self.config, job.attempts):
             log.warning("notice %s failed after %d tries: %s", job.id, job.attempts, exc)
             return {"status": "failed", "last_error": str(exc)}
         delay = retry_delay(self.config, job.attempts)
@@ -247,6 +323,19 @@ class Sender:
                              payload=job.payload, message_id=job.message_id)
 
 
+#: What queues a failed notice again, for a fresh set of tries.
+def _resent() -> dict:
+    return {"status": "queued", "attempts": 0, "next_attempt_at": utcnow()}
+
+
 def resend(notice: Notice) -> None:
     """Queue a failed notice again, for a fresh set of tries."""
-    notice.status, notice.attempts, notice.next_attempt_at = "queued", 0, utcnow()
+    for name, value in _resent().items():
+        setattr(notice, name, value)
+
+
+def resend_failed(session, *conditions) -> int:
+    """Queue again every failed notice that meets ``conditions``, in one statement: a notice is queued once however
+    many such calls overlap, since each takes only notices still ``failed``. Returns how many."""
+    result = session.execute(update(Notice).where(Notice.status == "failed", *conditions).values(**_resent()))
+    return result.rowcount or 0

@@ -10,11 +10,21 @@ from services.partners import create_app as create_partners
 FACTORIES = {"partners": create_partners, "events": create_events, "notify": create_notify}
 
 
+def _app(name, tmp_path):
+    bus = BusSettings(broker_url="filesystem://", bus_dir=tmp_path / "bus", prefix="osl-web")
+    app = FACTORIES[name]({"DATABASE_URL": f"sqlite:///{tmp_path}/{name}.db", "BUS": bus})
+    app.extensions["osl"].upgrade_database()
+    return app
+
+
+@pytest.fixture(params=["events", "notify"])
+def consumer_app(request, tmp_path):
+    return _app(request.param, tmp_path)
+
+
 @pytest.fixture(params=sorted(FACTORIES))
 def app(request, tmp_path):
-    bus = BusSettings(broker_url="filesystem://", bus_dir=tmp_path / "bus", prefix="osl-web")
-    app = FACTORIES[request.param]({"DATABASE_URL": f"sqlite:///{tmp_path}/{request.param}.db", "BUS": bus})
-    app.extensions["osl"].upgrade_database()
+    app = _app(request.param, tmp_path)
 
     @app.get("/boom")
     def boom():
@@ -91,3 +101,45 @@ def test_a_request_id_is_echoed_and_made_when_missing(app):
     made = client.get("/healthz").headers["X-Request-ID"]
     assert len(made) == 36
     assert client.get("/healthz", headers={"X-Request-ID": "bad id <x>"}).headers["X-Request-ID"] != "bad id <x>"
+
+
+def _dead_letter(settings, service: str) -> None:
+    from kombu import Producer
+
+    from services.messaging.connection import connect
+    from services.messaging.topology import Topology
+
+    topology = Topology(settings)
+    with connect(settings) as connection:
+        channel = connection.channel()
+        topology.declare_all(channel)
+        Producer(channel).publish(b"{}", exchange="", routing_key=topology.dead_letter_queue(service).name)
+
+
+def test_readyz_shows_dead_letters_as_a_warning_not_a_failure(app):
+    service = app.extensions["osl"]
+    ready = app.test_client().get("/readyz")
+    if not service.handlers:  # partners consumes nothing, so has no dead-letter queue
+        assert "dead_letters" not in ready.json
+        return
+    assert (ready.status_code, ready.json["dead_letters"], ready.json["warnings"]) == (200, 0, [])
+    _dead_letter(service.bus, service.name)
+    _dead_letter(service.bus, service.name)
+    ready = app.test_client().get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json["dead_letters"] == 2
+    assert ready.json["warnings"] == ["2 message(s) in the dead-letter queue"]
+
+
+def test_a_consumer_logs_its_dead_letters_at_a_fixed_interval_while_there_are_any(consumer_app, caplog):
+    import dataclasses
+
+    from services.messaging.testing import running, wait_until
+
+    service = consumer_app.extensions["osl"]
+    service.bus = dataclasses.replace(service.bus, dead_letter_log_seconds=0.2, poll_seconds=0.02)
+    _dead_letter(service.bus, service.name)
+    caplog.set_level("WARNING")
+    with running(service.worker()):
+        wait_until(lambda: caplog.text.count("1 message(s) in the dead-letter queue") >= 2, timeout=20,
+                   message="the dead letter logged twice")

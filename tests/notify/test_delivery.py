@@ -122,11 +122,14 @@ def test_a_connection_error_is_temporary_and_fails_after_the_last_try(notify):
 
     subscribe(notify, "a@example.org")
     sender = smtp_sender(notify, free_port())  # nobody listens there
-    sender.config["SEND_MAX_ATTEMPTS"] = 2
+    # Retried while the backoff so far is under a minute: 30 s after the first try, none after the second.
+    sender.config.update(SEND_RETRY_SECONDS=60, SEND_RETRY_BASE_SECONDS=30, SEND_RETRY_MAX_SECONDS=30)
     sender.send_due()
     [notice] = notices(notify)
     assert (notice.status, notice.attempts) == ("queued", 1)
     assert "Connection" in notice.last_error or "refused" in notice.last_error
+    with notify.extensions["osl"].database.session() as session:  # its 30 s are up
+        session.get(Notice, notice.id).next_attempt_at = notice.created_at
     sender.send_due()
     assert (notices(notify)[0].status, notices(notify)[0].attempts) == ("failed", 2)
 
