@@ -32,7 +32,8 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def install(app: Flask) -> None:
-    app.config.setdefault("MAX_CONTENT_LENGTH", DEFAULT_MAX_BYTES)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BYTES
     app.before_request(_guard_request)
 
 
@@ -101,6 +102,10 @@ def _nested(path: tuple[str, ...], message: str):
 
 class GuardedParser(FlaskParser):
     """webargs' Flask parser, refusing JSON that is nested too deep or holds NUL or lone surrogates (422)."""
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else "not valid JSON"
+        abort(400, message=f"The body is {reason}.", errors={"json": {"_schema": [f"The body is {reason}."]}})
 
     def _raw_load_json(self, req):
         if not is_json_request(req):
