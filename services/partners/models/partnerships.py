@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.partners.models.base import Base, UTCDateTime, utcnow
+from services.partners.models.base import NEVER_REUSED_IDS, Base, UTCDateTime, utcnow
 from services.partners.models.organisations import Person
 from services.partners.models.places import Centre, District
 
@@ -15,6 +15,7 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 
 class Partnership(Base):
     __tablename__ = "partnerships"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: "Partnerstwo Lokalne Ostatni Grosz".
@@ -47,6 +48,7 @@ class Membership(Base):
     """One partner in one partnership: an organisation or a person (exactly one of the two)."""
 
     __tablename__ = "memberships"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
@@ -87,6 +89,7 @@ agreement_signatories = Table(
 
 class Agreement(Base):
     __tablename__ = "agreements"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
@@ -117,6 +120,7 @@ class Meeting(Base):
     """A partner meeting. Times are stored in UTC and shown in Europe/Warsaw."""
 
     __tablename__ = "meetings"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
