@@ -39,8 +39,10 @@ def create_app(config: dict | None = None) -> Flask:
     api = Api()
     init_app(app, api, service)
     from services.events.api import register
+    from services.events.auth import authenticate_writes
 
     register(api)
+    app.before_request(authenticate_writes)
     register_feeds(app, api)
     register_pages(app)
     return app

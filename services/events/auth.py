@@ -8,7 +8,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_smorest import abort
 from sqlalchemy import select
 
@@ -57,13 +57,27 @@ def identify(session, token: str | None) -> Caller | None:
 
 def require_caller(session) -> Caller:
     """The authenticated caller; aborts 401 otherwise."""
+    if g.get("caller") is not None:
+        return g.caller
     token = bearer_token()
     caller = identify(session, token)
     if caller is None:
         message = "Send an API key or the admin token as Authorization: Bearer ..." if token is None else \
             "This API key is unknown or revoked."
         abort(401, message=message, headers=CHALLENGE)
+    g.caller = caller
     return caller
+
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def authenticate_writes() -> None:
+    """Before any write to the API: 401 without valid credentials, ahead of input checks (422) and ETags (428)."""
+    if request.method in WRITE_METHODS and request.path.startswith("/api/"):
+        from services.messaging.web import request_session
+
+        require_caller(request_session())
 
 
 def optional_caller(session) -> Caller | None:

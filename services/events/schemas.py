@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from services.calendar.recurrence import RuleError, check_syntax
 from services.calendar.times import parse_moment
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES
+from services.messaging.fields import bounded_int, check_year, multi_line, one_line, record_id
 
 
 class Moment(fields.Field):
@@ -18,16 +19,18 @@ class Moment(fields.Field):
         if not isinstance(value, str):
             raise ValidationError("Give an ISO 8601 date or date-time as a string.")
         try:
-            return parse_moment(value)
+            moment = parse_moment(value)
         except ValueError as exc:
             raise ValidationError(f"Not an ISO 8601 date or date-time: {value!r}.") from exc
+        check_year(moment)
+        return moment
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value
 
 
-def _optional(field_class, *args, **kwargs):
-    return field_class(*args, allow_none=True, **kwargs)
+def _optional(field, *args, **kwargs):
+    return field(*args, allow_none=True, **kwargs)
 
 
 class RegistrationSchema(Schema):
@@ -35,7 +38,7 @@ class RegistrationSchema(Schema):
 
     url = _optional(fields.Url, validate=validate.Length(max=500))
     required = fields.Boolean(load_default=False)
-    capacity = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
+    capacity = _optional(bounded_int, minimum=1)
 
     @validates_schema
     def _one_kind(self, data, **kwargs):
@@ -48,29 +51,29 @@ class RegistrationSchema(Schema):
 class EventInSchema(Schema):
     """The fields a caller may set. For PATCH every field is optional."""
 
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default="")
+    title = one_line(200, min_length=1, required=True)
+    description = multi_line(10000, load_default="")
     starts_at = Moment(required=True)
     ends_at = Moment(required=True)
     all_day = fields.Boolean(load_default=False)
-    rrule = _optional(fields.String, validate=validate.Length(max=500), metadata={
+    rrule = _optional(one_line, 500, metadata={
         "description": "An RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=TU;UNTIL=20270427. FREQ is DAILY, WEEKLY, "
                        "MONTHLY or YEARLY; INTERVAL 1-366; COUNT up to 1000 or UNTIL; BYDAY, BYMONTHDAY, BYMONTH, "
                        "BYSETPOS (1-4, with plain weekdays) and WKST. The rule must give a second date within five "
                        "years. A time without an offset is Europe/Warsaw; an all-day ends_at is its last day "
                        "(inclusive)."})
-    exdates = fields.List(Moment(), load_default=list)
-    district = fields.String(required=True, metadata={"description": "The district's slug."})
-    centre = _optional(fields.String, metadata={"description": "The centre's slug; it must be in the district."})
-    partnership = _optional(fields.Integer, strict=True, metadata={"description": "The partnership's id."})
-    organisation = fields.String(metadata={"description": "Admin only: the slug of the organisation posted for."})
-    audiences = fields.List(fields.String(validate=validate.OneOf(AUDIENCES)), load_default=list)
+    exdates = fields.List(Moment(), load_default=list, validate=validate.Length(max=1000))
+    district = one_line(100, required=True, metadata={"description": "The district's slug."})
+    centre = _optional(one_line, 100, metadata={"description": "The centre's slug; it must be in the district."})
+    partnership = _optional(record_id, strict=True, metadata={"description": "The partnership's id."})
+    organisation = one_line(100, metadata={"description": "Admin only: the slug of the organisation posted for."})
+    audiences = fields.List(fields.String(validate=validate.OneOf(AUDIENCES)), load_default=list,
+                            validate=validate.Length(max=len(AUDIENCES)))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    location = _optional(fields.String, validate=validate.Length(max=300),
-                         metadata={"description": "Free text; defaults to the centre's address."})
+    location = _optional(one_line, 300, metadata={"description": "Free text; defaults to the centre's address."})
     url = _optional(fields.Url, validate=validate.Length(max=500))
-    contact = _optional(fields.String, validate=validate.Length(max=300))
-    accessibility = _optional(fields.String, validate=validate.Length(max=2000))
+    contact = _optional(one_line, 300)
+    accessibility = _optional(multi_line, 2000)
     registration = _optional(fields.Nested, RegistrationSchema)
     status = fields.String(validate=validate.OneOf(STATUSES))
 
@@ -120,14 +123,14 @@ class EventSchema(Schema):
 
 
 class EventQuerySchema(Schema):
-    district = fields.String(metadata={"description": "District slug."})
-    centre = fields.String(metadata={"description": "Centre slug."})
-    organisation = fields.String(metadata={"description": "Organiser's slug."})
+    district = one_line(100, metadata={"description": "District slug."})
+    centre = one_line(100, metadata={"description": "Centre slug."})
+    organisation = one_line(100, metadata={"description": "Organiser's slug."})
     audience = fields.String(validate=validate.OneOf(AUDIENCES))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     from_ = Moment(data_key="from", metadata={"description": "Events that end after this date or date-time."})
     to = Moment(metadata={"description": "Events that start before this date-time, or by the end of this date."})
-    text = fields.String(validate=validate.Length(min=1, max=200),
+    text = one_line(200, min_length=1,
                          metadata={"description": "Words in the title or description, any letter case."})
 
 

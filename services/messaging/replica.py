@@ -11,6 +11,9 @@ def apply_snapshot(session, model, snapshot: dict, *, deleted: bool = False):
     """
     row = session.get(model, snapshot["id"])
     if row is not None and row.version >= snapshot["version"]:
+        # A deletion carries the record's last version, which the replica may hold already: it still deletes.
+        if deleted and row.deleted_at is None and row.version == snapshot["version"]:
+            row.deleted_at = datetime.now(UTC)
         return row
     if row is None:
         row = model(id=snapshot["id"])

@@ -10,6 +10,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from services.messaging import http_guards
 from services.messaging.connection import connect
 from services.messaging.correlation import set_correlation_id
 from services.messaging.dead_letters import count_dead_letters
@@ -62,6 +63,7 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
         # so that every link the app builds works the same behind it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
     api.init_app(app)
+    http_guards.install(app)
 
     @app.before_request
     def _correlate():

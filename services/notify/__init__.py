@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings)
     app.config.update(api_config("OSL notify"))
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # a subscription is a few short fields
     from services.notify.consumers import HANDLERS
     from services.notify.models import InboxMessage, OutboxMessage
 

@@ -2,10 +2,11 @@
 
 from flask import current_app, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
+from services.messaging.http_guards import Blueprint
 from services.messaging.web import request_session
 from services.notify import subscriptions
 from services.notify.auth import require_admin

@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(settings)
     app.config.update(api_config("OSL partners"))
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # a meeting's minutes may be 50,000 characters
     from services.partners.models import OutboxMessage
 
     service = ServiceRuntime(

@@ -10,6 +10,8 @@ from services.events.models import OutboxMessage
 from services.messaging.envelope import Envelope, parse
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
+#: If-Match for a change that need not guard against a lost update.
+ANY_VERSION = {"If-Match": "*"}
 ISSUED = "2026-11-01T10:00:00+00:00"
 
 

@@ -10,7 +10,7 @@ from services.messaging.consumer import Worker
 from services.messaging.envelope import Envelope
 from services.messaging.testing import running, wait_until
 from services.messaging.topology import Topology
-from tests.events.factories import ADMIN, event_body, key, outbox_types, seed
+from tests.events.factories import ADMIN, ANY_VERSION, event_body, key, outbox_types, seed
 
 CALLERS = ("anonymous", "unknown", "revoked", "no_scope", "other", "own", "admin_key", "admin_token")
 # What each caller gets when acting on an event of the organisation "fundacja-zrodlo" (the "own" key's).
@@ -53,7 +53,8 @@ def test_change_and_cancel(events_app, caller, method):
     event_id = client.post("/api/v1/events", json=event_body(organisation="fundacja-zrodlo"), headers=ADMIN).json["id"]
     call = getattr(client, method)
     kwargs = {"json": {"title": "Nowy tytuł"}} if method == "patch" else {}
-    response = call(f"/api/v1/events/{event_id}", headers=_headers(world, caller), **kwargs)
+    headers = {**_headers(world, caller), **(ANY_VERSION if method == "patch" else {})}
+    response = call(f"/api/v1/events/{event_id}", headers=headers, **kwargs)
     assert response.status_code == (EXPECTED[caller] or 200), response.json
     after = client.get(f"/api/v1/events/{event_id}").json
     if response.status_code == 200:
@@ -118,3 +119,35 @@ def test_a_key_stops_working_once_its_revocation_message_is_consumed(events_app)
     assert refused.status_code == 401
     assert refused.json["message"] == "This API key is unknown or revoked."
     assert outbox_types(events_app) == ["event.published"]
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_credentials_are_checked_before_the_body(events_app, method):
+    world = seed(events_app)
+    client = events_app.test_client()
+    event_id = client.post("/api/v1/events", json=event_body(), headers=world.own).json["id"]
+    path = "/api/v1/events" if method == "post" else f"/api/v1/events/{event_id}"
+    response = getattr(client, method)(path, json={"title": ["not", "text"]})
+    assert response.status_code == 401, response.json
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_patch_without_if_match_is_428(events_app):
+    world = seed(events_app)
+    client = events_app.test_client()
+    event_id = client.post("/api/v1/events", json=event_body(), headers=world.own).json["id"]
+    response = client.patch(f"/api/v1/events/{event_id}", json={"title": "Bez wersji"}, headers=world.own)
+    assert response.status_code == 428, response.json
+    assert "If-Match" in response.json["message"]
+    assert client.get(f"/api/v1/events/{event_id}").json["title"] == "Warsztaty budżetu domowego"
+
+
+def test_another_organisations_event_is_403_whatever_its_version(events_app):
+    world = seed(events_app)
+    client = events_app.test_client()
+    created = client.post("/api/v1/events", json=event_body(), headers=world.own)
+    event_id, etag = created.json["id"], created.headers["ETag"]
+    client.patch(f"/api/v1/events/{event_id}", json={"title": "Zmiana"}, headers={**world.own, "If-Match": etag})
+    response = client.patch(f"/api/v1/events/{event_id}", json={"title": "Cudza zmiana"},
+                            headers={**world.other, "If-Match": etag})
+    assert response.status_code == 403, response.json

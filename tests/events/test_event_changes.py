@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from services.events.models import Event
 from services.messaging.registry import validate
-from tests.events.factories import ADMIN, event_body, outbox, outbox_types, seed
+from tests.events.factories import ADMIN, ANY_VERSION, event_body, outbox, outbox_types, seed
 
 
 def _post(app, headers, **overrides):
@@ -21,8 +21,9 @@ def test_each_change_publishes_exactly_one_valid_message_with_the_full_snapshot(
     world = seed(events_app)
     client = events_app.test_client()
     event_id = _post(events_app, world.own).json["id"]
-    client.patch(f"/api/v1/events/{event_id}", json={"description": "Nowy opis"}, headers=world.own)
-    client.patch(f"/api/v1/events/{event_id}", json={"starts_at": "2026-07-04T11:00:00"}, headers=world.own)
+    client.patch(f"/api/v1/events/{event_id}", json={"description": "Nowy opis"}, headers={**world.own, **ANY_VERSION})
+    client.patch(f"/api/v1/events/{event_id}", json={"starts_at": "2026-07-04T11:00:00"},
+                 headers={**world.own, **ANY_VERSION})
     client.delete(f"/api/v1/events/{event_id}", headers=world.own)
     messages = outbox(events_app)
     assert [m.type for m in messages] == ["event.published", "event.updated", "event.updated", "event.cancelled"]
@@ -44,7 +45,7 @@ def test_a_patch_that_changes_nothing_publishes_nothing(events_app):
     created = _post(events_app, world.own).json
     response = client.patch(f"/api/v1/events/{created['id']}", json={"title": created["title"], "centre": "osl-rakow",
                                                                       "starts_at": "2026-07-04T10:00:00+02:00"},
-                            headers=world.own)
+                            headers={**world.own, **ANY_VERSION})
     assert response.status_code == 200
     assert response.json["updated_at"] == created["updated_at"]
     assert outbox_types(events_app) == ["event.published"]
@@ -68,7 +69,7 @@ def test_only_a_significant_change_raises_the_sequence(events_app, change, signi
     world = seed(events_app)
     client = events_app.test_client()
     event_id = _post(events_app, world.own).json["id"]
-    response = client.patch(f"/api/v1/events/{event_id}", json=change, headers=world.own)
+    response = client.patch(f"/api/v1/events/{event_id}", json=change, headers={**world.own, **ANY_VERSION})
     assert response.status_code == 200, response.json
     assert response.json["sequence"] == (1 if significant else 0)
     assert len(outbox(events_app)) == 2
@@ -84,7 +85,8 @@ def test_cancelling_keeps_the_event_and_raises_the_sequence_once(events_app):
     shown = client.get(f"/api/v1/events/{event_id}").json
     assert (shown["status"], shown["sequence"]) == ("cancelled", 1)
     assert outbox_types(events_app) == ["event.published", "event.cancelled"]
-    restored = client.patch(f"/api/v1/events/{event_id}", json={"status": "scheduled"}, headers=world.own)
+    restored = client.patch(f"/api/v1/events/{event_id}", json={"status": "scheduled"},
+                            headers={**world.own, **ANY_VERSION})
     assert (restored.json["status"], restored.json["sequence"]) == ("scheduled", 2)
     assert outbox(events_app)[-1].data["changed_fields"] == ["status"]
 
@@ -96,7 +98,8 @@ def test_a_meeting_event_cannot_be_changed_through_the_api(events_app):
     deliver(events_app, "meeting.planned", meeting(3, 7))
     with events_app.extensions["osl"].database.session() as session:
         event_id = str(session.scalars(select(Event.id)).one())
-    response = events_app.test_client().patch(f"/api/v1/events/{event_id}", json={"title": "X"}, headers=ADMIN)
+    response = events_app.test_client().patch(f"/api/v1/events/{event_id}", json={"title": "X"},
+                                              headers={**ADMIN, **ANY_VERSION})
     assert response.status_code == 409
     assert "meeting 3" in response.json["message"]
 

@@ -200,3 +200,13 @@ WORD = st.text(alphabet="aąbcćdeęfghijklłmnńoóprsśtuwyzźżAĄĆĘŁŃÓ�
 @given(st.lists(WORD, min_size=1, max_size=25).map(" ".join))
 def test_any_polish_title_survives_the_subject(title):
     assert parse(build(event=event_snapshot(title=title)))["Subject"] == f"Nowe wydarzenie: {title}"
+
+
+@pytest.mark.parametrize("title", ["Zła\r\nBcc: evil@example.org", "Dwie\nlinie", "Separator\u2028linii"])
+def test_a_title_with_line_breaks_still_makes_a_mail_with_a_one_line_subject(title):
+    # Such a title predates the check that titles are one line: its notices must still be sent.
+    message = parse(build("published", "pl", event=event_snapshot(title=title)))
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
+    assert message["Subject"].startswith("Nowe wydarzenie: ")
+    assert message["Bcc"] is None
+    assert calendar_of(message).walk("VEVENT")

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,8 +15,9 @@ from services.calendar.times import aware, local_midnight
 from services.events.api.errors import answering_errors, field_error
 from services.events.auth import Caller, optional_caller, require_caller
 from services.events.models import Centre, District, Event, IdempotencyRecord, Organisation
-from services.events.operations import cancel_event, create_event, is_current_member, update_event, view
+from services.events.operations import cancel_event, check_owner, create_event, is_current_member, update_event, view
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema
+from services.messaging.http_guards import Blueprint
 from services.messaging.web import request_session
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
@@ -47,7 +48,9 @@ def _get_event(session, event_id: uuid.UUID, caller: Caller | None = None, for_c
     return event
 
 
-def _check_if_match(event: Event) -> None:
+def _check_if_match(event: Event, required: bool = False) -> None:
+    if required and not request.if_match:
+        abort(428, message="Send If-Match with the ETag from your last GET of this event.")
     if request.if_match and not request.if_match.contains(etag(event)) and not request.if_match.star_tag:
         abort(412, message="The event changed since you read it: GET it again and re-apply your change.")
 
@@ -153,12 +156,15 @@ class EventById(MethodView):
     @blp.arguments(EventPatchSchema(partial=True))
     @blp.response(200, EventSchema)
     @blp.alt_response(412, description="If-Match names an older version.")
+    @blp.alt_response(428, description="If-Match is missing.")
     def patch(self, data, event_id):
-        """Change some fields of your own event (If-Match with its ETag guards against lost updates)"""
+        """Change some fields of your own event (If-Match with its ETag, required, guards against lost updates)"""
         session = request_session()
         caller = require_caller(session)
         event = _get_event(session, event_id, for_change=True)
-        _check_if_match(event)
+        with answering_errors():
+            check_owner(caller, event)  # another's event is 403 whatever its version
+        _check_if_match(event, required=True)
         with answering_errors():
             update_event(session, caller, event, data)
         session.commit()
@@ -171,6 +177,8 @@ class EventById(MethodView):
         session = request_session()
         caller = require_caller(session)
         event = _get_event(session, event_id, for_change=True)
+        with answering_errors():
+            check_owner(caller, event)
         _check_if_match(event)
         with answering_errors():
             cancel_event(session, caller, event)

@@ -4,7 +4,7 @@ import secrets
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from sqlalchemy.exc import IntegrityError
 
 from services.calendar.times import to_wire
@@ -12,6 +12,7 @@ from services.events.auth import require_caller
 from services.events.models import Partnership, PartnershipFeedToken
 from services.events.operations import is_current_member, live
 from services.events.schemas import FeedTokenSchema
+from services.messaging.http_guards import Blueprint
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 

@@ -4,12 +4,12 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from services.events.ical import subscribe_links
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Organisation
+from services.messaging.http_guards import Blueprint
 from services.messaging.web import request_session
 
 blp = Blueprint("feeds_api", __name__, url_prefix="/api/v1/feeds",

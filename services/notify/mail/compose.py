@@ -81,7 +81,9 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
     if kind == "digest":
         return SUBJECTS[language][f"digest:{payload['frequency']}"]
     shown = payload.get("event") or payload.get("meeting") or {}  # "meeting": a notice queued before 2026-11-30
-    return SUBJECTS[language][kind].format(title=shown.get("title", ""))
+    # A title stored before titles were held to one line must not break the Subject header (and so the mail).
+    title = " ".join(str(shown.get("title", "")).split())
+    return SUBJECTS[language][kind].format(title=title)
 
 
 def _template_name(kind: str) -> str:

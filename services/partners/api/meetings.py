@@ -1,10 +1,11 @@
 """A partnership's agreements (public reads, admin writes) and meetings (its members read, coordinators write)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from services.messaging.http_guards import Blueprint
 from services.messaging.messages.partners import MEETING_STATUSES
 from services.messaging.web import request_session
 from services.partners import operations

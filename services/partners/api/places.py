@@ -1,9 +1,9 @@
 """Districts and centres: public reads, admin writes."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from services.messaging.http_guards import Blueprint
 from services.partners import operations
 from services.partners.api.common import (
     changing,

@@ -5,11 +5,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.partners.models.base import Base, UTCDateTime, utcnow
+from services.partners.models.base import NEVER_REUSED_IDS, Base, UTCDateTime, utcnow
 
 
 class Organisation(Base):
     __tablename__ = "organisations"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The Polish name, as registered.
@@ -35,6 +36,7 @@ class Person(Base):
     """An individual partner. Personal data: admins only, never in a message."""
 
     __tablename__ = "people"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -49,6 +51,7 @@ class ApiKey(Base):
     """A key's hash and facts; the key itself is shown once and never stored. No organisation: an admin key."""
 
     __tablename__ = "api_keys"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)

@@ -6,13 +6,14 @@ from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.times import TZID, WARSAW
-from services.partners.models.base import Base, UTCDateTime, utcnow
+from services.partners.models.base import NEVER_REUSED_IDS, Base, UTCDateTime, utcnow
 from services.partners.models.organisations import Person
 from services.partners.models.places import Centre, District
 
 
 class Partnership(Base):
     __tablename__ = "partnerships"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: "Partnerstwo Lokalne Ostatni Grosz".
@@ -45,6 +46,7 @@ class Membership(Base):
     """One partner in one partnership: an organisation or a person (exactly one of the two)."""
 
     __tablename__ = "memberships"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
@@ -85,6 +87,7 @@ agreement_signatories = Table(
 
 class Agreement(Base):
     __tablename__ = "agreements"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
@@ -115,6 +118,7 @@ class Meeting(Base):
     """A partner meeting. Times are stored in UTC and shown in Europe/Warsaw."""
 
     __tablename__ = "meetings"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)

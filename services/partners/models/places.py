@@ -3,11 +3,12 @@
 from sqlalchemy import Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.partners.models.base import Base
+from services.partners.models.base import NEVER_REUSED_IDS, Base
 
 
 class District(Base):
     __tablename__ = "districts"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The Polish name, as written: "Śródmieście".
@@ -23,6 +24,7 @@ class District(Base):
 
 class Centre(Base):
     __tablename__ = "centres"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: "OSL Raków", "DOSL Błeszno".

@@ -1,10 +1,12 @@
 """Fields the partners schemas share."""
 
 from flask import g
-from marshmallow import Schema, ValidationError, fields, post_dump, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
-#: The largest id PostgreSQL's integer columns hold; a bigger one could name no record.
-MAX_ID = 2**31 - 1
+from services.messaging.fields import MAX_ID, record_id
+
+__all__ = ["MAX_ID", "record_id", "optional", "slug_field", "InputSchema", "NamedWithSlug", "ListArgs",
+           "PrivateFieldsSchema", "update_schema"]
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase ASCII letters, digits and hyphens.")
 
@@ -15,34 +17,24 @@ def optional(field_class, **kwargs):
 
 
 def slug_field(**kwargs) -> fields.String:
-    return fields.String(validate=SLUG, **kwargs)
-
-
-def record_id(**kwargs) -> fields.Integer:
-    """The id of another record, in the range the database holds."""
-    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
-
-
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
+    return fields.String(validate=[validate.Length(max=100), SLUG], **kwargs)
 
 
 class InputSchema(Schema):
-    """Refuses NUL characters, which PostgreSQL cannot store, with a 422 naming the field."""
+    """The base of the partners' schemas. NUL characters, lone surrogates and deep nesting are refused for every
+    service when the body is parsed (services.messaging.http_guards); text fields refuse other control characters
+    (services.messaging.fields)."""
 
-    @pre_load
-    def _refuse_nul(self, data, **_kwargs):
-        if isinstance(data, dict):
-            bad = {name: ["Text may not contain NUL characters."] for name, value in data.items() if _has_nul(value)}
-            if bad:
-                raise ValidationError(bad)
-        return data
+
+class NamedWithSlug(InputSchema):
+    """A record whose slug is made from its name when left out: a name that gives no slug ("★★★") is refused."""
+
+    @validates_schema
+    def _name_gives_a_slug(self, data, **_kwargs):
+        from services.partners.operations.common import make_slug
+
+        if not data.get("slug") and data.get("name") is not None and not make_slug(data["name"]):
+            raise ValidationError("This name has no letters or digits to make a slug of; give a slug.", "name")
 
 
 class ListArgs(Schema):

@@ -2,28 +2,29 @@
 
 from marshmallow import fields, validate
 
+from services.messaging.fields import one_line
 from services.messaging.messages.partners import API_KEY_SCOPES, ORGANISATION_KINDS
-from services.partners.schemas.common import InputSchema, optional, slug_field
+from services.partners.schemas.common import InputSchema, NamedWithSlug, optional, slug_field
 
 
-class OrganisationSchema(InputSchema):
+class OrganisationSchema(NamedWithSlug):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = one_line(200, min_length=1, required=True)
     slug = slug_field(metadata={"description": "ASCII form for URLs; made from the name when left out."})
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
     krs = optional(fields.String, validate=validate.Regexp(r"^\d{10}$", error="A KRS number is exactly 10 digits."),
                    metadata={"description": "The NGO register number."})
     email = optional(fields.Email, validate=validate.Length(max=200))
-    phone = optional(fields.String, validate=validate.Length(max=50))
+    phone = optional(one_line, max_length=50)
     website = optional(fields.URL, validate=validate.Length(max=300))
     version = fields.Integer(dump_only=True)
 
 
 class PersonSchema(InputSchema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = one_line(200, min_length=1, required=True)
     email = optional(fields.Email, validate=validate.Length(max=200))
-    phone = optional(fields.String, validate=validate.Length(max=50))
+    phone = optional(one_line, max_length=50)
     version = fields.Integer(dump_only=True)
 
 

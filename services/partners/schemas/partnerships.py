@@ -3,6 +3,7 @@
 from marshmallow import ValidationError, fields, validate
 
 from services.calendar.times import TZID
+from services.messaging.fields import bounded_date, multi_line, one_line
 from services.messaging.messages.partners import (
     CONTRIBUTION_KINDS,
     MEETING_STATUSES,
@@ -19,19 +20,19 @@ class PartnershipListArgs(ListArgs):
 
 class PartnershipSchema(InputSchema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = one_line(200, min_length=1, required=True)
     district = slug_field(required=True, attribute="district_slug", metadata={"description": "The district's slug."})
     district_id = fields.Integer(dump_only=True)
     centre = optional(slug_field, attribute="centre_slug", metadata={"description": "The coordinating centre's slug."})
     centre_id = fields.Integer(dump_only=True, allow_none=True)
     status = fields.String(validate=validate.OneOf(PARTNERSHIP_STATUSES), metadata={"description": "forming first."})
-    description = optional(fields.String, validate=validate.Length(max=5000))
+    description = optional(multi_line, max_length=5000)
     version = fields.Integer(dump_only=True)
 
 
 class ContributionSchema(InputSchema):
     kind = fields.String(required=True, validate=validate.OneOf(CONTRIBUTION_KINDS))
-    description = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    description = multi_line(1000, min_length=1, required=True)
 
 
 class MembershipSchema(PrivateFieldsSchema):
@@ -47,8 +48,8 @@ class MembershipSchema(PrivateFieldsSchema):
     person_name = fields.Function(lambda membership: membership.person.name if membership.person else None,
                                   dump_only=True)
     role = fields.String(validate=validate.OneOf(MEMBER_ROLES), metadata={"description": "member when left out."})
-    joined_on = optional(fields.Date)
-    left_on = optional(fields.Date)
+    joined_on = optional(bounded_date)
+    left_on = optional(bounded_date)
     potential = fields.List(fields.Nested(ContributionSchema), validate=validate.Length(max=50))
     version = fields.Integer(dump_only=True)
 
@@ -63,11 +64,12 @@ class MembershipChangeSchema(MembershipSchema):
 class AgreementSchema(InputSchema):
     id = fields.Integer(dump_only=True)
     partnership_id = fields.Integer(dump_only=True)
-    signed_on = optional(fields.Date)
-    valid_from = optional(fields.Date)
-    valid_until = optional(fields.Date)
-    signatory_ids = fields.List(record_id(), metadata={"description": "Memberships of this partnership."})
-    document_ref = optional(fields.String, validate=validate.Length(max=300))
+    signed_on = optional(bounded_date)
+    valid_from = optional(bounded_date)
+    valid_until = optional(bounded_date)
+    signatory_ids = fields.List(record_id(), validate=validate.Length(max=500),
+                                metadata={"description": "Memberships of this partnership."})
+    document_ref = optional(one_line, max_length=300)
     version = fields.Integer(dump_only=True)
 
 
@@ -93,15 +95,15 @@ class MeetingSchema(PrivateFieldsSchema):
 
     id = fields.Integer(dump_only=True)
     partnership_id = fields.Integer(dump_only=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    agenda = optional(fields.String, validate=validate.Length(max=10000))
+    title = one_line(200, min_length=1, required=True)
+    agenda = optional(multi_line, max_length=10000)
     starts_at = WarsawDateTime(required=True)
     ends_at = WarsawDateTime(required=True)
     timezone = fields.Constant(TZID, dump_only=True)
     centre = optional(slug_field, attribute="centre_slug", metadata={"description": "Held at this centre (slug)."})
     centre_id = fields.Integer(dump_only=True, allow_none=True)
-    address = optional(fields.String, validate=validate.Length(max=300))
+    address = optional(one_line, max_length=300)
     status = fields.String(validate=validate.OneOf(MEETING_STATUSES), metadata={"description": "planned first."})
-    minutes = optional(fields.String, validate=validate.Length(max=50000))
+    minutes = optional(multi_line, max_length=50000)
     updated_at = fields.AwareDateTime(dump_only=True)
     version = fields.Integer(dump_only=True)

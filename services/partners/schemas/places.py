@@ -2,34 +2,35 @@
 
 from marshmallow import fields, validate
 
+from services.messaging.fields import one_line
 from services.messaging.messages.partners import CENTRE_KINDS
-from services.partners.schemas.common import InputSchema, optional, record_id, slug_field
+from services.partners.schemas.common import NamedWithSlug, optional, record_id, slug_field
 
 
-class DistrictSchema(InputSchema):
+class DistrictSchema(NamedWithSlug):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = one_line(100, min_length=1, required=True)
     slug = slug_field(metadata={"description": "ASCII form for URLs; made from the name when left out."})
     version = fields.Integer(dump_only=True)
 
 
 class DistrictUpdateSchema(DistrictSchema):
-    name = fields.String(validate=validate.Length(min=1, max=100))
+    name = one_line(100, min_length=1)
 
 
-class CentreSchema(InputSchema):
+class CentreSchema(NamedWithSlug):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = one_line(200, min_length=1, required=True)
     slug = slug_field(metadata={"description": "ASCII form for URLs; made from the name when left out."})
     kind = fields.String(required=True, validate=validate.OneOf(CENTRE_KINDS))
     district = slug_field(required=True, attribute="district_slug", metadata={"description": "The district's slug."})
     district_id = fields.Integer(dump_only=True)
     operator_id = optional(record_id, metadata={"description": "The organisation that runs it."})
-    address = optional(fields.String, validate=validate.Length(max=300))
+    address = optional(one_line, max_length=300)
     email = optional(fields.Email, validate=validate.Length(max=200))
-    phone = optional(fields.String, validate=validate.Length(max=50))
+    phone = optional(one_line, max_length=50)
     website = optional(fields.URL, validate=validate.Length(max=300))
-    started_year = optional(fields.Integer, validate=validate.Range(min=1990, max=2100))
+    started_year = optional(fields.Integer, strict=True, validate=validate.Range(min=1990, max=2100))
     latitude = optional(fields.Float, validate=validate.Range(min=-90, max=90))
     longitude = optional(fields.Float, validate=validate.Range(min=-180, max=180))
     version = fields.Integer(dump_only=True)

@@ -1,0 +1,65 @@
+"""Field types every service's API schemas share: one-line and multi-line text, ids, bounded numbers and dates.
+
+Each limit is in the schema, so the OpenAPI document shows it (maxLength, maximum, pattern) and a bad value gets a
+422 naming the field before it reaches the database, a mail header or a calendar file.
+"""
+
+from datetime import date
+
+from marshmallow import ValidationError, fields, validate
+
+#: The largest value of PostgreSQL's integer columns: a bigger id or count could name or hold nothing.
+MAX_ID = 2**31 - 1
+#: Dates and times outside these years are refused: nothing the city plans is there, and arithmetic near year 1 or
+#: 9999 overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+#: C0 and C1 control characters and the Unicode line and paragraph separators; a one-line field refuses them all.
+ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+#: A multi-line field also takes tabs and line ends (LF, CR).
+MULTI_LINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+
+
+class WholeText(validate.Regexp):
+    """A pattern the whole value must match: Python's ``$`` would also match before a final line break."""
+
+    def __call__(self, value):
+        if value is not None and self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+def one_line(max_length: int, *, min_length: int = 0, **kwargs) -> fields.String:
+    """Text on one line (a title, a name, a phone number): no line breaks, tabs or other control characters."""
+    return fields.String(validate=[
+        validate.Length(min=min_length, max=max_length),
+        WholeText(ONE_LINE, error="Use one line of text, with no line breaks, tabs or control characters."),
+    ], **kwargs)
+
+
+def multi_line(max_length: int, *, min_length: int = 0, **kwargs) -> fields.String:
+    """Text that may have several lines (a description): tabs and line ends, but no other control characters."""
+    return fields.String(validate=[
+        validate.Length(min=min_length, max=max_length),
+        WholeText(MULTI_LINE, error="Text may not contain control characters other than tabs and line breaks."),
+    ], **kwargs)
+
+
+def bounded_int(*, minimum: int = 0, maximum: int = MAX_ID, **kwargs) -> fields.Integer:
+    """An integer that fits its database column."""
+    return fields.Integer(strict=True, validate=validate.Range(min=minimum, max=maximum), **kwargs)
+
+
+def record_id(**kwargs) -> fields.Integer:
+    """The id of another record, in the range the database holds."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def check_year(value: date) -> None:
+    """Refuse a date or date-time outside FIRST_YEAR..LAST_YEAR."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(f"Give a date between the years {FIRST_YEAR} and {LAST_YEAR}.")
+
+
+def bounded_date(**kwargs) -> fields.Date:
+    return fields.Date(validate=check_year, **kwargs)

@@ -1,0 +1,161 @@
+"""Request guards every service shares, so that careless or hostile input gets a 4xx naming what is wrong, never a 500.
+
+- ``install`` (called once from ``web.init_app``) checks what can be checked before a view runs: the body's size
+  (413), its content type on the API's writes (415), the query string (control characters, 422) and ids in the
+  path past what a database column holds (404).
+- ``Blueprint`` parses JSON bodies with ``GuardedParser``: nesting past ``MAX_DEPTH``, lone surrogates and NUL
+  characters get a 422 naming the field. It runs when a view's arguments are parsed, so after the service's own
+  authentication (401 before 422). It also bounds ``page`` and documents ``X-Pagination`` as what it is: a string of
+  JSON.
+"""
+
+import re
+from functools import wraps
+
+from flask import Flask, request
+from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest import abort
+from marshmallow import fields, validate
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from services.messaging.fields import MAX_ID
+
+#: A request body larger than this gets 413, unless the service sets its own MAX_CONTENT_LENGTH.
+DEFAULT_MAX_BYTES = 256 * 1024
+#: No OSL schema nests more than a few levels; deeper JSON is refused before it costs a recursion.
+MAX_DEPTH = 16
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+#: What a query value or JSON text may never hold: NUL (PostgreSQL cannot store it) and other C0 controls but tab.
+_QUERY_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def install(app: Flask) -> None:
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
+        app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BYTES
+    app.before_request(_guard_request)
+
+
+def _guard_request():
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413, message=f"The request body is larger than this service takes ({limit} bytes).")
+    if request.path.startswith("/api/") and request.method in WRITES:
+        _check_content_type()
+    _check_query()
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            abort(404, message=f"No record with {name} {value}.")
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def _check_content_type() -> None:
+    """A write's body is JSON or nothing; a change (PATCH, PUT) must send one: a form or text/plain is never taken as
+    an empty change."""
+    if _has_body() and not is_json_request(request):
+        abort(415, message="Send the body as JSON, with Content-Type: application/json.")
+    if request.method in ("PATCH", "PUT") and not _has_body():
+        abort(415, message="Send the change as a JSON body, with Content-Type: application/json.")
+
+
+def _check_query() -> None:
+    errors = {}
+    for name, value in request.args.items(multi=True):
+        if _QUERY_CONTROL.search(name) or _QUERY_CONTROL.search(value):
+            errors[name] = ["A query value may not contain control characters."]
+        elif _SURROGATE.search(value):
+            errors[name] = ["Not valid Unicode."]
+    if errors:
+        abort(422, message=f"{', '.join(errors)}: bad query value.", errors={"query": errors})
+
+
+def _problems(value, depth: int = 1):
+    """The first problem in a parsed JSON value: (path, message), or None."""
+    if depth > MAX_DEPTH:
+        return (), f"JSON may not nest deeper than {MAX_DEPTH} levels."
+    if isinstance(value, str):
+        if "\x00" in value:
+            return (), "Text may not contain NUL characters."
+        if _SURROGATE.search(value):
+            return (), "Not valid Unicode: the text holds a lone surrogate."
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and (problem := _problems(key, depth)) is not None:
+            return (key,), problem[1]
+        if (problem := _problems(item, depth + 1)) is not None:
+            return (str(key), *problem[0]), problem[1]
+    return None
+
+
+def _nested(path: tuple[str, ...], message: str):
+    """{"a": {"b": [message]}} for the path a.b, the shape marshmallow gives a nested field's error."""
+    errors = [message]
+    for part in reversed(path or ("_schema",)):
+        errors = {part: errors}
+    return errors
+
+
+class GuardedParser(FlaskParser):
+    """webargs' Flask parser, refusing JSON that is nested too deep or holds NUL or lone surrogates (422)."""
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else "not valid JSON"
+        abort(400, message=f"The body is {reason}.", errors={"json": {"_schema": [f"The body is {reason}."]}})
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        try:
+            data = core.parse_json(req.get_data(cache=True))
+        except RecursionError:
+            data, problem = None, ((), f"JSON may not nest deeper than {MAX_DEPTH} levels.")
+        else:
+            problem = _problems(data)
+        if problem is not None:
+            path, message = problem
+            abort(422, message=f"{'.'.join(path) or 'body'}: {message}", errors={"json": _nested(path, message)})
+        return data
+
+
+PAGINATION_HEADER = {
+    "description": "Pagination metadata, a JSON object as a string: total, total_pages, first_page, last_page, "
+                   "page, previous_page, next_page (integers).",
+    "schema": {"type": "string"},
+}
+
+
+class Blueprint(SmorestBlueprint):
+    """flask-smorest's Blueprint with the guarded JSON parser, a bounded page number and a true X-Pagination doc."""
+
+    ARGUMENTS_PARSER = GuardedParser()
+    PAGINATION_ARGUMENTS_PARSER = GuardedParser()
+
+    def paginate(self, pager=None, **kwargs):
+        paginated = super().paginate(pager, **kwargs)
+
+        def decorator(func):
+            view = paginated(func)
+            parameters = view._apidoc["pagination"]["parameters"]
+
+            class PaginationParametersSchema(parameters["schema"]):
+                # A page past what an offset can hold is refused, and documented so.
+                page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
+
+            parameters["schema"] = PaginationParametersSchema
+
+            @wraps(view)
+            def bounded(*args, **view_kwargs):
+                self.PAGINATION_ARGUMENTS_PARSER.parse(PaginationParametersSchema, request, location="query")
+                return view(*args, **view_kwargs)
+
+            return bounded
+
+        return decorator
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
