@@ -3,42 +3,22 @@
 from pathlib import Path
 
 from flask import Flask
-from flask_smorest import Api
 
 from services.events.config import load_config
-from services.events.feeds import register_feeds
-from services.events.pages import register_pages
-from services.messaging.correlation import configure_logging
-from services.messaging.db import Database
-from services.messaging.service import ServiceRuntime
-from services.messaging.web import api_config, init_app
+from services.messaging.app import create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(config: dict | None = None) -> Flask:
-    settings = load_config(config)
-    configure_logging(settings["LOG_LEVEL"])
-    app = Flask(__name__)
-    app.config.update(settings)
-    app.config.update(api_config("OSL events"))
-    from services.events.consumers import HANDLERS
-    from services.events.models import InboxMessage, OutboxMessage
-
-    service = ServiceRuntime(
-        name="events",
-        database=Database(settings["DATABASE_URL"]),
-        bus=settings["BUS"],
-        outbox_model=OutboxMessage,
-        inbox_model=InboxMessage,
-        migrations=MIGRATIONS,
-        handlers=HANDLERS,
-    )
-    api = Api()
-    init_app(app, api, service)
     from services.events.api import register
+    from services.events.consumers import HANDLERS
+    from services.events.feeds import register_feeds
+    from services.events.models import InboxMessage, OutboxMessage
+    from services.events.pages import register_pages
 
-    register(api)
-    register_feeds(app, api)
-    register_pages(app)
-    return app
+    return create_service_app(
+        "events", __name__, load_config(config), migrations=MIGRATIONS,
+        outbox_model=OutboxMessage, inbox_model=InboxMessage, handlers=HANDLERS,
+        parts=(lambda app, api: register(api), register_feeds, lambda app, api: register_pages(app)),
+    )
