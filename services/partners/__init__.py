@@ -32,21 +32,5 @@ def _register(app: Flask, api: Api) -> None:
         api.register_blueprint(blueprint)
     app.before_request(authenticate_writes)
     app.cli.add_command(seed_command)
-    _explain_preconditions(app, api)
     register_pages(app)
 
-
-#: flask-smorest's ETag errors carry no message; these say what to do.
-PRECONDITION_MESSAGES = {
-    412: "This record changed since you read it: GET it again and send its new ETag in If-Match.",
-    428: "Send If-Match with the ETag from your last GET of this record.",
-}
-
-
-def _explain_preconditions(app: Flask, api: Api) -> None:
-    def explain(exc):
-        exc.data = {**(getattr(exc, "data", None) or {}), "message": PRECONDITION_MESSAGES[exc.code]}
-        return api.handle_http_exception(exc)
-
-    for code in PRECONDITION_MESSAGES:
-        app.register_error_handler(code, explain)

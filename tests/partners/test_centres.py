@@ -1,7 +1,8 @@
 """Centres: model, operations and API, on both stacks."""
 
+from services.messaging.errors import Conflict, FieldError
 from services.partners.models import Centre
-from services.partners.operations import Conflict, Invalid, create_centre, create_district, update_centre
+from services.partners.operations import create_centre, create_district, update_centre
 from tests.partners.helpers import (
     ADMIN,
     make_centre,
@@ -39,7 +40,7 @@ def test_operations_refuse_a_duplicate_and_an_unknown_district(partners_app):
             raise AssertionError("a duplicate name was accepted")
         try:
             update_centre(session, centre, {"district_slug": "nowhere"})
-        except Invalid as exc:
+        except FieldError as exc:
             assert exc.field == "district"
         else:
             raise AssertionError("an unknown district was accepted")

@@ -2,7 +2,8 @@
 
 import pytest
 
-from services.partners.operations import Conflict, create_organisation, update_organisation
+from services.messaging.errors import Conflict
+from services.partners.operations import create_organisation, update_organisation
 from tests.partners.helpers import (
     ADMIN,
     add_member,

@@ -2,7 +2,8 @@
 
 import pytest
 
-from services.partners.operations import Conflict, create_district, create_partnership, update_partnership
+from services.messaging.errors import Conflict
+from services.partners.operations import create_district, create_partnership, update_partnership
 from tests.partners.helpers import (
     ADMIN,
     add_member,

@@ -11,22 +11,18 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from services.events.api.errors import answering_errors, field_error
 from services.events.auth import Caller, optional_caller, require_caller
 from services.events.models import Centre, District, Event, IdempotencyRecord, Organisation
 from services.events.operations import cancel_event, create_event, is_current_member, update_event, view
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema
 from services.events.times import aware, local_midnight
-from services.messaging.web import request_session
+from services.messaging.errors import answering_errors, field_error
+from services.messaging.web import check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
 SECURED = {"security": [{"bearer": []}]}
 IDEMPOTENCY_HEADER = {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"},
                       "description": "Repeat a POST with the same key to get the same event, never a second one."}
-
-
-def etag(event: Event) -> str:
-    return f"{event.id.hex}-{event.version}"
 
 
 def _visible(session, event: Event, caller: Caller | None) -> bool:
@@ -47,11 +43,6 @@ def _get_event(session, event_id: uuid.UUID, caller: Caller | None = None, for_c
     return event
 
 
-def _check_if_match(event: Event) -> None:
-    if request.if_match and not request.if_match.contains(etag(event)) and not request.if_match.star_tag:
-        abort(412, message="The event changed since you read it: GET it again and re-apply your change.")
-
-
 def _replay(session, caller: Caller, key: str, body_hash: str):
     record = session.get(IdempotencyRecord, (caller.idempotency_scope, key))
     if record is None:
@@ -59,7 +50,7 @@ def _replay(session, caller: Caller, key: str, body_hash: str):
     if record.request_hash != body_hash:
         field_error("headers", "Idempotency-Key", "This key was already used with a different request body.")
     event = session.get(Event, record.event_id)
-    return view(session, event), record.status_code, {"ETag": f'"{etag(event)}"', "Idempotent-Replayed": "true"}
+    return view(session, event), record.status_code, {**etag_header(event), "Idempotent-Replayed": "true"}
 
 
 def _window(query, start: date | datetime | None, end: date | datetime | None):
@@ -137,7 +128,7 @@ class Events(MethodView):
             if key and (replay := _replay(session, caller, key, body_hash)):
                 return replay
             raise
-        return view(session, event), 201, {"ETag": f'"{etag(event)}"'}
+        return view(session, event), 201, etag_header(event)
 
 
 @blp.route("/<uuid:event_id>")
@@ -147,7 +138,7 @@ class EventById(MethodView):
         """One event (public events for anyone; partnership events for its members and administrators)"""
         session = request_session()
         event = _get_event(session, event_id, optional_caller(session))
-        return view(session, event), 200, {"ETag": f'"{etag(event)}"'}
+        return view(session, event), 200, etag_header(event)
 
     @blp.doc(**SECURED)
     @blp.arguments(EventPatchSchema(partial=True))
@@ -158,11 +149,11 @@ class EventById(MethodView):
         session = request_session()
         caller = require_caller(session)
         event = _get_event(session, event_id, for_change=True)
-        _check_if_match(event)
+        check_if_match(version_etag(event))
         with answering_errors():
             update_event(session, caller, event, data)
         session.commit()
-        return view(session, event), 200, {"ETag": f'"{etag(event)}"'}
+        return view(session, event), 200, etag_header(event)
 
     @blp.doc(**SECURED)
     @blp.response(200, EventSchema)
@@ -171,8 +162,8 @@ class EventById(MethodView):
         session = request_session()
         caller = require_caller(session)
         event = _get_event(session, event_id, for_change=True)
-        _check_if_match(event)
+        check_if_match(version_etag(event))
         with answering_errors():
             cancel_event(session, caller, event)
         session.commit()
-        return view(session, event), 200, {"ETag": f'"{etag(event)}"'}
+        return view(session, event), 200, etag_header(event)

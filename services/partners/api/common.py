@@ -11,10 +11,11 @@ from marshmallow import Schema
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.messaging.web import request_session
+from services.messaging.errors import answering_errors
+from services.messaging.web import request_session, version_etag
 from services.partners.auth import require_admin
 from services.partners.models import District
-from services.partners.operations import Conflict, Invalid, polish_key
+from services.partners.operations import polish_key
 from services.partners.schemas.common import MAX_ID, update_schema
 
 
@@ -33,24 +34,17 @@ def get_or_404(model, label: str, **where):
 
 @contextmanager
 def changing():
-    """Run a change and commit it; a Conflict becomes 409 and an Invalid 422 naming the field."""
+    """Run a change and commit it; a Conflict becomes 409 and a FieldError 422 naming the field."""
     session = request_session()
-    try:
-        yield session
-        session.commit()
-    except Conflict as exc:
-        abort(409, message=f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
-    except Invalid as exc:
-        abort(422, message=exc.message, errors={"json": {exc.field: [exc.message]}})
-    except IntegrityError:
-        # Two requests raced past the checks; the database's unique or foreign key constraint caught the second.
-        session.rollback()
-        abort(409, message="This conflicts with a change made at the same moment; read the records again and retry.")
-
-
-def version_etag(record) -> dict:
-    """The ETag is made from the record's kind, id and version, so every change gives a new one."""
-    return {"kind": type(record).__name__, "id": record.id, "version": record.version}
+    with answering_errors():
+        try:
+            yield session
+            session.commit()
+        except IntegrityError:
+            # Two requests raced past the checks; the database's unique or foreign key constraint caught the second.
+            session.rollback()
+            abort(409, message="This conflicts with a change made at the same moment; read the records again and "
+                               "retry.")
 
 
 def check_and_tag(blueprint, record) -> None:
