@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from services.events.consumers import apply_partners_message
+from services.events.consumers import HANDLERS
 from services.events.models import OutboxMessage
 from services.messaging.envelope import Envelope, parse
 
@@ -22,7 +22,7 @@ def deliver(app, type_name: str, data: dict) -> Envelope:
     """Hand one valid partners message to the events service's handler, in its own transaction."""
     envelope = Envelope.new(type_name, data)
     with app.extensions["osl"].database.session() as session:
-        apply_partners_message(session, envelope)
+        HANDLERS["partners-replica"](session, envelope)
     return envelope
 
 
