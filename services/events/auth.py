@@ -5,14 +5,14 @@ Neither the token nor a key is ever logged.
 """
 
 import hashlib
-import hmac
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_smorest import abort
 from sqlalchemy import select
 
 from services.events.models import ApiKey, Organisation
+from services.messaging.web import bearer_token, is_admin_token
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="osl-events"'}
 
@@ -28,18 +28,11 @@ class Caller:
         return "admin" if self.is_admin else f"organisation:{self.organisation.id}"
 
 
-def bearer_token() -> str | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip()
-    return token if scheme.lower() == "bearer" and token else None
-
-
 def identify(session, token: str | None) -> Caller | None:
     """The caller the token stands for, or None when it is missing, unknown or revoked."""
     if not token:
         return None
-    admin_token = current_app.config.get("ADMIN_TOKEN") or ""
-    if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
+    if is_admin_token(token):
         return Caller(is_admin=True)
     digest = hashlib.sha256(token.encode()).hexdigest()
     key = session.scalars(select(ApiKey).where(ApiKey.hash == digest)).first()

@@ -1,28 +1,62 @@
-"""Handlers of the messages the events service consumes (queues in services/messaging/topology.py)."""
+"""Handlers of the messages the events service consumes, each registered for the types it takes.
+
+The topology (services/messaging/topology.py) makes the queues and their bindings from these registrations.
+"""
 
 from services.events.meetings import apply_meeting, follow_coordinator
-from services.events.replica import RECORDS, apply_key, apply_record
+from services.events.models import Centre, District, Event, Membership, Organisation, Partnership
+from services.events.replica import apply_key, apply_record
 from services.messaging.envelope import Envelope
+from services.messaging.handlers import Handlers
 from services.messaging.registry import message_type
 
-KEY_KINDS = {"organisation.api_key": "organisation", "admin_key": "admin"}
+handlers = Handlers("events")
+
+#: One queue for all the partners data the events service copies, so that it arrives in the order it was made.
+PARTNERS = "partners-replica"
 
 
-def apply_partners_message(session, envelope: Envelope) -> None:
-    """Keep the replica of the partners data up to date, and partner meetings in the calendars."""
-    type_name = envelope.type
+def _data(envelope: Envelope) -> dict:
     # The envelope holds the JSON form; the schema gives back dates and datetimes as Python objects.
-    data = message_type(type_name).schema.load(envelope.data)
-    kind, _, action = type_name.rpartition(".")
-    if kind in KEY_KINDS:
-        apply_key(session, KEY_KINDS[kind], data, revoked=action == "revoked")
-    elif kind == "meeting":
-        apply_meeting(session, type_name, data)
-    elif kind in RECORDS:
-        apply_record(session, type_name, data)
-        if kind == "membership":
-            follow_coordinator(session, data["partnership_id"])
-    # Other partners messages (agreements) are not needed here.
+    return message_type(envelope.type).schema.load(envelope.data)
 
 
-HANDLERS = {"partners-replica": apply_partners_message}
+@handlers.on(PARTNERS, "district.created", "district.updated", model=District, shown_by=Event.district_id)
+@handlers.on(PARTNERS, "district.deleted", model=District, shown_by=Event.district_id, deleted=True)
+@handlers.on(PARTNERS, "centre.created", "centre.updated", model=Centre, shown_by=Event.centre_id)
+@handlers.on(PARTNERS, "centre.deleted", model=Centre, shown_by=Event.centre_id, deleted=True)
+@handlers.on(PARTNERS, "organisation.created", "organisation.updated", model=Organisation,
+             shown_by=Event.organisation_id)
+@handlers.on(PARTNERS, "organisation.deleted", model=Organisation, shown_by=Event.organisation_id, deleted=True)
+@handlers.on(PARTNERS, "partnership.created", "partnership.updated", model=Partnership, shown_by=Event.partnership_id)
+@handlers.on(PARTNERS, "partnership.deleted", model=Partnership, shown_by=Event.partnership_id, deleted=True)
+def apply_record_message(session, envelope: Envelope, *, model, shown_by, deleted: bool = False) -> None:
+    """A district, centre, organisation or partnership snapshot, into the replica."""
+    apply_record(session, model, shown_by, _data(envelope), deleted=deleted)
+
+
+@handlers.on(PARTNERS, "membership.added", "membership.updated")
+@handlers.on(PARTNERS, "membership.removed", deleted=True)
+def apply_membership_message(session, envelope: Envelope, *, deleted: bool = False) -> None:
+    """A membership snapshot; the partnership's meetings follow its coordinator."""
+    data = _data(envelope)
+    apply_record(session, Membership, None, data, deleted=deleted)
+    follow_coordinator(session, data["partnership_id"])
+
+
+@handlers.on(PARTNERS, "organisation.api_key.issued", kind="organisation")
+@handlers.on(PARTNERS, "organisation.api_key.revoked", kind="organisation", revoked=True)
+@handlers.on(PARTNERS, "admin_key.issued", kind="admin")
+@handlers.on(PARTNERS, "admin_key.revoked", kind="admin", revoked=True)
+def apply_key_message(session, envelope: Envelope, *, kind: str, revoked: bool = False) -> None:
+    """An API key's hash, so that the key works (or stops working) here."""
+    apply_key(session, kind, _data(envelope), revoked=revoked)
+
+
+@handlers.on(PARTNERS, "meeting.*")
+def apply_meeting_message(session, envelope: Envelope) -> None:
+    """A partner meeting, as an event in its partnership's private calendar."""
+    apply_meeting(session, envelope.type, _data(envelope))
+
+
+HANDLERS = handlers.table()

@@ -26,6 +26,7 @@ from services.calendar.times import (
     today,
 )
 from services.events.models import Centre, District, Event, Membership, Organisation, OutboxMessage, Partnership
+from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.models import utcnow
 from services.messaging.outbox import add_message
 
@@ -44,23 +45,6 @@ FIELD_OF = {
 #: A change to any of these raises the iCal SEQUENCE.
 SIGNIFICANT = {"starts_at", "ends_at", "all_day", "rrule", "exdates", "district", "centre", "location", "title",
                "status"}
-
-
-class FieldError(Exception):
-    """Input that breaks a rule of one field: HTTP 422 naming it."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class Forbidden(Exception):
-    """The caller may not do this: HTTP 403 with the message."""
-
-
-class Conflict(Exception):
-    """The event cannot change this way: HTTP 409 with the message."""
 
 
 def live(session, model, **where):

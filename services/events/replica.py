@@ -8,36 +8,30 @@ import logging
 
 from sqlalchemy import select, update
 
-from services.events.models import ApiKey, Centre, District, Event, Membership, Organisation, Partnership
+from services.events.models import ApiKey, Centre, Event
 from services.events.operations import change_event
 from services.messaging.replica import apply_snapshot
 
 log = logging.getLogger(__name__)
 
-#: Record kind (the message type's first word) → (replica model, the Event column that points at it).
-RECORDS = {
-    "district": (District, Event.district_id),
-    "centre": (Centre, Event.centre_id),
-    "organisation": (Organisation, Event.organisation_id),
-    "partnership": (Partnership, Event.partnership_id),
-    "membership": (Membership, None),
-}
-DELETIONS = ("district.deleted", "centre.deleted", "organisation.deleted", "partnership.deleted", "membership.removed")
 #: Replica fields an event shows in its VEVENT.
 SHOWN = ("name", "slug", "address", "latitude", "longitude")
 
 
-def apply_record(session, type_name: str, data: dict) -> None:
-    """Apply one district, centre, organisation, partnership or membership snapshot."""
-    model, event_column = RECORDS[type_name.split(".")[0]]
+def apply_record(session, model, shown_by, data: dict, *, deleted: bool = False) -> None:
+    """Apply one district, centre, organisation, partnership or membership snapshot.
+
+    ``shown_by`` is the Event column that points at such a record (None for memberships): when a name or place those
+    events show changes, they are rendered again.
+    """
     row = session.get(model, data["id"])
     shown_before = _shown(row)
-    row = apply_snapshot(session, model, data, deleted=type_name in DELETIONS)
-    if event_column is not None and shown_before is not None and _shown(row) != shown_before:
+    row = apply_snapshot(session, model, data, deleted=deleted)
+    if shown_by is not None and shown_before is not None and _shown(row) != shown_before:
         session.flush()
         if model is Centre:
             _follow_centre_address(session, row, shown_before)
-        session.execute(update(Event).where(event_column == row.id).values(vevent=None))
+        session.execute(update(Event).where(shown_by == row.id).values(vevent=None))
         log.info("%s %s renamed: its events will be rendered again", model.__tablename__, row.id)
 
 

@@ -1,17 +1,20 @@
 """Every exchange and queue name, derived here and nowhere else.
 
 Each source service has one durable topic exchange, ``<prefix>.<service>``; the routing key is the message type.
-Each consumer service has one queue per handler, ``<prefix>.<consumer>.<handler>``, and one dead-letter queue,
-``<prefix>.<consumer>.dead-letter``. Relays and consumers both declare the whole topology when they connect, so a
-message published before its consumer first started still waits for it.
+Each consumer service has one queue per handler, ``<prefix>.<consumer>.<handler>``, bound to what its handlers
+declare in the service's ``consumers.py``, and one dead-letter queue, ``<prefix>.<consumer>.dead-letter``. Relays
+and consumers both declare the whole topology when they connect, so a message published before its consumer first
+started still waits for it.
 """
 
-import fnmatch
+import functools
+import importlib
 from dataclasses import dataclass
 
 from kombu import Exchange, Queue, binding
 
 from services.messaging import messages  # noqa: F401  (fills the registry)
+from services.messaging.handlers import Handlers, pattern_matches
 from services.messaging.registry import all_types
 from services.messaging.settings import BusSettings
 
@@ -30,24 +33,9 @@ class Subscription:
     routing_keys: tuple[str, ...]
 
 
-SUBSCRIPTIONS: tuple[Subscription, ...] = (
-    # One queue for all the partners data the events service copies, so that it arrives in the order it was made.
-    Subscription("events", "partners-replica", "partners", (
-        "district.*", "centre.*", "organisation.#", "admin_key.*", "partnership.*", "membership.*", "meeting.*",
-    )),
-    Subscription("notify", "partners-replica", "partners", (
-        "district.*", "organisation.*", "partnership.*", "membership.*", "meeting.*",
-    )),
-    Subscription("notify", "events", "events", ("event.*",)),
-)
-
-
-def _pattern_matches(pattern: str, type_name: str) -> bool:
-    # Good enough for the patterns used here: '*' within one word, '#' for the rest.
-    glob = pattern.replace("#", "*")
-    return fnmatch.fnmatchcase(type_name, glob) and (
-        "#" in pattern or pattern.count(".") == type_name.count(".")
-    )
+#: The module of each service that consumes; its ``handlers`` table (services/messaging/handlers.py) declares the
+#: queues and what each takes.
+CONSUMERS = {"events": "services.events.consumers", "notify": "services.notify.consumers"}
 
 
 def _check(subscriptions: tuple[Subscription, ...]) -> None:
@@ -57,12 +45,30 @@ def _check(subscriptions: tuple[Subscription, ...]) -> None:
             raise ValueError(f"handler {sub.consumer}/{sub.handler} is declared twice")
         seen.add((sub.consumer, sub.handler))
         for key in sub.routing_keys:
-            sources = {kind.source for kind in all_types().values() if _pattern_matches(key, kind.name)}
+            sources = {kind.source for kind in all_types().values() if pattern_matches(key, kind.name)}
             if sources != {sub.source}:
                 raise ValueError(f"{sub.consumer}/{sub.handler}: {key!r} must match types of {sub.source} only")
 
 
-_check(SUBSCRIPTIONS)
+def subscriptions_of_table(table: Handlers) -> tuple[Subscription, ...]:
+    """The queues a consumer's handlers declare, each bound to its source's exchange with their types and patterns."""
+    subscriptions = []
+    for queue, keys in table.queues().items():
+        sources = sorted({kind.source for kind in all_types().values() if any(pattern_matches(key, kind.name)
+                                                                               for key in keys)})
+        if len(sources) != 1:
+            raise ValueError(f"{table.consumer}/{queue}: takes types of {sources}; a queue reads one exchange")
+        subscriptions.append(Subscription(table.consumer, queue, sources[0], keys))
+    return tuple(subscriptions)
+
+
+@functools.cache
+def subscriptions() -> tuple[Subscription, ...]:
+    """Every queue of the installation, from the consumers' declarations (loaded on first use)."""
+    found = tuple(sub for module in CONSUMERS.values()
+                  for sub in subscriptions_of_table(importlib.import_module(module).handlers))
+    _check(found)
+    return found
 
 
 class Topology:
@@ -100,17 +106,17 @@ class Topology:
         )
 
     def subscriptions_of(self, consumer: str) -> tuple[Subscription, ...]:
-        return tuple(sub for sub in SUBSCRIPTIONS if sub.consumer == consumer)
+        return tuple(sub for sub in subscriptions() if sub.consumer == consumer)
 
     def declare_all(self, channel) -> None:
         """Declare every exchange, handler queue and dead-letter queue of the installation."""
         for source in SERVICES:
             self.exchange(source)(channel).declare()
-        for sub in SUBSCRIPTIONS:
+        for sub in subscriptions():
             self.queue(sub)(channel).declare()
-        for consumer in {sub.consumer for sub in SUBSCRIPTIONS}:
+        for consumer in {sub.consumer for sub in subscriptions()}:
             self.dead_letter_queue(consumer)(channel).declare()
 
     def all_queue_names(self) -> list[str]:
-        names = [self.queue_name(sub.consumer, sub.handler) for sub in SUBSCRIPTIONS]
-        return names + sorted({self.dead_letter_queue(sub.consumer).name for sub in SUBSCRIPTIONS})
+        names = [self.queue_name(sub.consumer, sub.handler) for sub in subscriptions()]
+        return names + sorted({self.dead_letter_queue(sub.consumer).name for sub in subscriptions()})

@@ -1,12 +1,14 @@
-"""Flask plumbing every service shares: request ids, JSON errors, health checks and offline API docs."""
+"""Flask plumbing every service shares: request ids, JSON errors, health checks, offline API docs, the bearer token
+and ETags."""
 
+import hmac
 import logging
 import re
 import uuid
 
 import swagger_ui_bundle
-from flask import Flask, g, jsonify, request, send_from_directory
-from flask_smorest import Api
+from flask import Flask, current_app, g, jsonify, request, send_from_directory
+from flask_smorest import Api, abort
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -41,8 +43,6 @@ def api_config(title: str) -> dict:
 
 
 def runtime() -> ServiceRuntime:
-    from flask import current_app
-
     return current_app.extensions["osl"]
 
 
@@ -52,6 +52,42 @@ def request_session():
         database = runtime().database
         g.db_session = (database.read_sessionmaker if request.method in READING else database.sessionmaker)()
     return g.db_session
+
+
+def bearer_token() -> str | None:
+    """The token of ``Authorization: Bearer <token>``, or None when the header is missing, empty or another scheme."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def is_admin_token(token: str) -> bool:
+    """Whether ``token`` is the bootstrap OSL_ADMIN_TOKEN, compared in constant time; never, when none is set."""
+    expected = current_app.config.get("ADMIN_TOKEN") or ""
+    return bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
+
+
+def version_etag(record) -> str:
+    """A record's ETag: its kind, id and version, so every change gives a new one."""
+    return f"{type(record).__name__}-{record.id}-{record.version}"
+
+
+def etag_header(record) -> dict:
+    """The ETag header of a record, for views that build their answer themselves."""
+    return {"ETag": f'"{version_etag(record)}"'}
+
+
+def check_if_match(etag: str) -> None:
+    """412 when If-Match names another version than ``etag``; for APIs where If-Match is optional."""
+    if request.if_match and not request.if_match.star_tag and not request.if_match.contains(etag):
+        abort(412)
+
+
+#: flask-smorest's ETag errors carry no message; these say what to do.
+PRECONDITION_MESSAGES = {
+    412: "This record changed since you read it: GET it again and send its new ETag in If-Match.",
+    428: "Send If-Match with the ETag from your last GET of this record.",
+}
 
 
 def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
@@ -97,6 +133,13 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
             return api.handle_http_exception(unavailable)
         log.exception("unhandled error")
         return api.handle_http_exception(InternalServerError())
+
+    def _explain_precondition(exc):
+        exc.data = {"message": PRECONDITION_MESSAGES[exc.code], **(getattr(exc, "data", None) or {})}
+        return api.handle_http_exception(exc)
+
+    for code in PRECONDITION_MESSAGES:
+        app.register_error_handler(code, _explain_precondition)
 
     @app.get("/docs/assets/<path:filename>")
     def _swagger_assets(filename):

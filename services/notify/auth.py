@@ -1,17 +1,15 @@
 """Who may use the admin API: the bootstrap admin token (OSL_ADMIN_TOKEN)."""
 
-import hmac
 
-from flask import current_app, request
 from flask_smorest import abort
+
+from services.messaging.web import bearer_token, is_admin_token
 
 
 def require_admin() -> None:
     """Abort 401 without credentials and 403 with wrong ones."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token()
+    if token is None:
         abort(401, message="This needs an admin token: send 'Authorization: Bearer <token>'.")
-    expected = current_app.config.get("ADMIN_TOKEN") or ""
-    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+    if not is_admin_token(token):
         abort(403, message="This token may not use the notify admin API.")

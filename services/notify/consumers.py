@@ -1,6 +1,7 @@
-"""Handlers of the messages the notify service consumes (queues in services/messaging/topology.py).
+"""Handlers of the messages the notify service consumes, each registered for the types it takes.
 
-Each runs in the transaction that records the message in the inbox, so the notices it queues exist exactly once.
+The topology (services/messaging/topology.py) makes the queues and their bindings from these registrations. Each
+handler runs in the transaction that records the message in the inbox, so the notices it queues exist exactly once.
 """
 
 import logging
@@ -9,6 +10,7 @@ from sqlalchemy import select
 
 from services.calendar.times import from_wire
 from services.messaging.envelope import Envelope
+from services.messaging.handlers import Handlers
 from services.messaging.replica import apply_snapshot
 from services.notify import meetings
 from services.notify.mail.render import significant_changes
@@ -16,16 +18,21 @@ from services.notify.models import DigestItem, District, EventCopy, Notice, Subs
 
 log = logging.getLogger(__name__)
 
-KIND_OF = {"event.published": "published", "event.updated": "updated", "event.cancelled": "cancelled"}
+handlers = Handlers("notify")
+
+#: One queue for the partners data notify copies, so that it arrives in the order it was made.
+PARTNERS = "partners-replica"
 
 
-def apply_partners_message(session, envelope: Envelope) -> None:
-    """Keep the replica of the partners data up to date; a partner meeting's messages notify its members."""
-    if envelope.type.startswith("district."):
-        apply_snapshot(session, District, envelope.data, deleted=envelope.type == "district.deleted")
-    elif envelope.type.split(".")[0] in meetings.COPIES:
-        meetings.apply_copy(session, envelope)
-    # A meeting's own messages are not needed: notify learns of a meeting from the event the events service made.
+@handlers.on(PARTNERS, "district.created", "district.updated")
+@handlers.on(PARTNERS, "district.deleted", deleted=True)
+def apply_district_message(session, envelope: Envelope, *, deleted: bool = False) -> None:
+    apply_snapshot(session, District, envelope.data, deleted=deleted)
+
+
+# The copies of organisations, partnerships and memberships that meeting notices need. A meeting's own messages are
+# not: notify learns of a meeting from the event the events service made of it.
+handlers.add(PARTNERS, ("organisation.*", "partnership.*", "membership.*"), meetings.apply_copy)
 
 
 def matches(subscriber: Subscriber, event: dict) -> bool:
@@ -75,11 +82,13 @@ def _recipients(session, kind: str, event: dict) -> list[Subscriber]:
     return chosen
 
 
-def apply_event_message(session, envelope: Envelope) -> None:
+@handlers.on("events", "event.published", kind="published")
+@handlers.on("events", "event.updated", kind="updated")
+@handlers.on("events", "event.cancelled", kind="cancelled")
+def apply_event_message(session, envelope: Envelope, *, kind: str) -> None:
     """Keep a copy of the event, and queue notices: new events, significant updates and cancellations."""
     event = envelope.data
     newer, previous = _remember(session, event)
-    kind = KIND_OF[envelope.type]
     if newer and event.get("meeting_id") is not None:
         significant = previous is not None and bool(significant_changes(previous, event))
         meetings.apply_meeting_event(session, envelope.type, event, previous, significant)
@@ -99,4 +108,4 @@ def apply_event_message(session, envelope: Envelope) -> None:
     log.info("%s %s: %d notice(s) queued", envelope.type, event["id"], len(recipients) - len(existing))
 
 
-HANDLERS = {"partners-replica": apply_partners_message, "events": apply_event_message}
+HANDLERS = handlers.table()

@@ -7,11 +7,11 @@ when issued), a message or a log line.
 import hmac
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_smorest import abort
 from sqlalchemy import select
 
-from services.messaging.web import request_session
+from services.messaging.web import bearer_token, is_admin_token, request_session
 from services.partners.models import ApiKey
 from services.partners.operations import hash_key, is_coordinator
 
@@ -26,15 +26,8 @@ class Caller:
 ADMIN = Caller(is_admin=True, scopes=("admin",))
 
 
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
 def _authenticate(token: str) -> Caller:
-    expected = current_app.config.get("ADMIN_TOKEN") or ""
-    if expected and hmac.compare_digest(token.encode(), expected.encode()):
+    if is_admin_token(token):
         return ADMIN
     digest = hash_key(token)
     key = request_session().scalar(select(ApiKey).where(ApiKey.hash == digest))

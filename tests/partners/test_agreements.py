@@ -1,24 +1,13 @@
 """Agreements: dates, signatories (memberships of the partnership) and a document reference."""
 
-from tests.partners.helpers import (
-    ADMIN,
-    add_member,
-    make_district,
-    make_organisation,
-    make_partnership,
-    outbox,
-    outbox_types,
-    with_etag,
-)
+from tests.partners.helpers import ADMIN
 
 
-def test_sign_read_and_update_each_publish_one_message(partners_app):
-    client = partners_app.test_client()
-    make_district(client)
-    partnership = make_partnership(client)
-    first = add_member(client, partnership["id"], organisation_id=make_organisation(client)["id"])
-    second = add_member(client, partnership["id"], organisation_id=make_organisation(client, "Parafia Św. Józefa",
-                                                                                     kind="parish")["id"])
+def test_sign_read_and_update_each_publish_one_message(partners, partnership):
+    client = partners.client
+    first = partners.add_member(partnership["id"], organisation_id=partners.make_organisation()["id"])
+    second = partners.add_member(partnership["id"], organisation_id=partners.make_organisation("Parafia Św. Józefa",
+                                                                                               kind="parish")["id"])
     url = f"/api/v1/partnerships/{partnership['id']}/agreements/"
     signed = client.post(url, json={"signed_on": "2024-10-30", "valid_from": "2024-11-01",
                                     "signatory_ids": [second["id"], first["id"]],
@@ -28,21 +17,19 @@ def test_sign_read_and_update_each_publish_one_message(partners_app):
     assert client.get(url).json[0]["document_ref"] == "Umowa nr 1/2024, Urząd Miasta"  # public read
     item = f"{url}{signed.json['id']}"
     changed = client.patch(item, json={"valid_until": "2026-12-31", "signatory_ids": [first["id"]]},
-                           headers=with_etag(client, item))
+                           headers=partners.with_etag(item))
     assert changed.status_code == 200 and changed.json["signatory_ids"] == [first["id"]]
-    assert outbox_types(partners_app)[-2:] == ["agreement.signed", "agreement.updated"]
-    assert outbox(partners_app)[-1].data["valid_until"] == "2026-12-31"
+    assert partners.outbox_types()[-2:] == ["agreement.signed", "agreement.updated"]
+    assert partners.outbox()[-1].data["valid_until"] == "2026-12-31"
     member_url = f"/api/v1/partnerships/{partnership['id']}/members/{first['id']}"
-    refused = client.delete(member_url, headers=with_etag(client, member_url))
+    refused = client.delete(member_url, headers=partners.with_etag(member_url))
     assert refused.status_code == 409 and "left_on" in refused.json["message"]
 
 
-def test_bad_input_names_the_field(partners_app):
-    client = partners_app.test_client()
-    make_district(client)
-    partnership = make_partnership(client)
-    other = make_partnership(client, name="Inne Partnerstwo")
-    stranger = add_member(client, other["id"], organisation_id=make_organisation(client)["id"])
+def test_bad_input_names_the_field(partners, partnership):
+    client = partners.client
+    other = partners.make_partnership(name="Inne Partnerstwo")
+    stranger = partners.add_member(other["id"], organisation_id=partners.make_organisation()["id"])
     url = f"/api/v1/partnerships/{partnership['id']}/agreements/"
     for body, field in [({"signatory_ids": [stranger["id"]]}, "signatory_ids"), ({"signed_on": "30.10"}, "signed_on"),
                         ({"valid_from": "2025-01-01", "valid_until": "2024-01-01"}, "valid_until")]:
@@ -50,4 +37,4 @@ def test_bad_input_names_the_field(partners_app):
         assert response.status_code == 422, body
         assert field in response.json["errors"]["json"], response.json
     assert client.get(f"{url}999").status_code == 404
-    assert "agreement.signed" not in outbox_types(partners_app)
+    assert "agreement.signed" not in partners.outbox_types()

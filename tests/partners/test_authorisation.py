@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from services.partners import operations
-from tests.partners.helpers import ADMIN, bearer, outbox
+from tests.partners.helpers import ADMIN, bearer
 
 SIZE = 3  # each success needs its own target: admin key, admin token and, for meetings, the coordinator's key
 
@@ -151,11 +151,11 @@ def _call(client, world, endpoint, caller, n):
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[endpoint[0] for endpoint in ENDPOINTS])
-def test_each_write_refuses_the_wrong_callers_and_serves_the_right_ones(partners_app, endpoint):
+def test_each_write_refuses_the_wrong_callers_and_serves_the_right_ones(partners, endpoint):
     name, success = endpoint[0], endpoint[4]
-    client = partners_app.test_client()
-    world = build_world(partners_app)
-    before = len(outbox(partners_app))
+    client = partners.client
+    world = build_world(partners.app)
+    before = len(partners.outbox())
     refused = dict(DENIED)
     if name not in MEETING_WRITES:
         refused["coordinator"] = 403
@@ -163,11 +163,11 @@ def test_each_write_refuses_the_wrong_callers_and_serves_the_right_ones(partners
         response = _call(client, world, endpoint, caller, 0)
         assert response.status_code == status, (caller, response.json)
         assert response.json["message"]
-    assert len(outbox(partners_app)) == before, "a refused request published a message"
+    assert len(partners.outbox()) == before, "a refused request published a message"
 
     per_change = 0 if name.startswith("person") else 1  # people are personal data: never in a message
     allowed = ["admin_key", "admin_token"] + (["coordinator"] if name in MEETING_WRITES else [])
     for n, caller in enumerate(allowed):
         response = _call(client, world, endpoint, caller, n)
         assert response.status_code == success, (caller, response.json)
-        assert len(outbox(partners_app)) == before + (n + 1) * per_change, f"{caller}: not exactly one message"
+        assert len(partners.outbox()) == before + (n + 1) * per_change, f"{caller}: not exactly one message"

@@ -8,7 +8,7 @@ from services.messaging.correlation import CorrelationFilter, correlation, curre
 from services.messaging.testing import running, wait_until
 from services.partners.operations import make_slug, polish_key
 from tests.messaging.helpers import events_worker, inbox_count
-from tests.partners.helpers import ADMIN, make_centre, make_district, outbox, outbox_types, with_etag
+from tests.partners.helpers import ADMIN
 
 
 @pytest.mark.parametrize(("name", "slug"), [
@@ -25,8 +25,8 @@ def test_polish_order_puts_s_acute_after_s_and_l_stroke_after_l():
                                              "Tysiąclecie", "Zawodzie"]
 
 
-def test_create_read_update_delete_each_publish_one_message(partners_app):
-    client = partners_app.test_client()
+def test_create_read_update_delete_each_publish_one_message(partners):
+    client = partners.client
     created = client.post("/api/v1/districts/", json={"name": "Śródmieście"}, headers=ADMIN)
     assert created.status_code == 201, created.json
     assert created.json["slug"] == "srodmiescie"
@@ -51,25 +51,25 @@ def test_create_read_update_delete_each_publish_one_message(partners_app):
     assert missing.status_code == 404
     assert "srodmiescie" in missing.json["message"]
 
-    messages = outbox(partners_app)
+    messages = partners.outbox()
     assert [m.type for m in messages] == ["district.created", "district.updated", "district.deleted"]
     assert [m.data["version"] for m in messages] == [1, 2, 2]
     assert messages[1].data["name"] == "Śródmieście Północne"
 
 
-def test_writes_need_an_admin(partners_app):
-    client = partners_app.test_client()
+def test_writes_need_an_admin(partners):
+    client = partners.client
     anonymous = client.post("/api/v1/districts/", json={"name": "Raków"})
     assert anonymous.status_code == 401
     assert "admin token" in anonymous.json["message"]
     wrong = client.post("/api/v1/districts/", json={"name": "Raków"}, headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
     assert "not known" in wrong.json["message"] and "nope" not in wrong.json["message"]
-    assert outbox(partners_app) == []
+    assert partners.outbox() == []
 
 
-def test_bad_input_gets_422_naming_the_field_and_a_duplicate_gets_409(partners_app):
-    client = partners_app.test_client()
+def test_bad_input_gets_422_naming_the_field_and_a_duplicate_gets_409(partners):
+    client = partners.client
     missing = client.post("/api/v1/districts/", json={"slug": "x"}, headers=ADMIN)
     assert missing.status_code == 422
     assert "name" in missing.json["errors"]["json"]
@@ -80,24 +80,24 @@ def test_bad_input_gets_422_naming_the_field_and_a_duplicate_gets_409(partners_a
     duplicate = client.post("/api/v1/districts/", json={"name": "Raków"}, headers=ADMIN)
     assert duplicate.status_code == 409
     assert "Raków" in duplicate.json["message"]
-    assert len(outbox(partners_app)) == 1
+    assert len(partners.outbox()) == 1
 
 
-def test_a_district_with_a_centre_cannot_be_deleted(partners_app):
-    client = partners_app.test_client()
-    make_district(client)
-    make_centre(client)
+def test_a_district_with_a_centre_cannot_be_deleted(partners):
+    client = partners.client
+    partners.make_district()
+    partners.make_centre()
     url = "/api/v1/districts/ostatni-grosz"
-    refused = client.delete(url, headers=with_etag(client, url))
+    refused = client.delete(url, headers=partners.with_etag(url))
     assert refused.status_code == 409
     assert "centres" in refused.json["message"]
-    assert outbox_types(partners_app) == ["district.created", "centre.created"]
+    assert partners.outbox_types() == ["district.created", "centre.created"]
 
 
-def test_the_list_is_in_polish_order_and_paginated(partners_app):
-    client = partners_app.test_client()
+def test_the_list_is_in_polish_order_and_paginated(partners):
+    client = partners.client
     for name in ("Śródmieście", "Stradom", "Łódź", "Lisiniec", "Zawodzie-Dąbie"):
-        make_district(client, name)
+        partners.make_district(name)
     first = client.get("/api/v1/districts/?page_size=3")
     second = client.get("/api/v1/districts/?page_size=3&page=2")
     assert [d["name"] for d in first.json + second.json] == ["Lisiniec", "Łódź", "Stradom", "Śródmieście",
@@ -105,14 +105,14 @@ def test_the_list_is_in_polish_order_and_paginated(partners_app):
     assert '"total": 5' in first.headers["X-Pagination"] or '"total":5' in first.headers["X-Pagination"]
 
 
-def test_a_request_id_travels_into_the_message_and_the_consumer(partners_app, events_app):
+def test_a_request_id_travels_into_the_message_and_the_consumer(partners, events_app):
     seen = []
     handlers = {"partners-replica": lambda session, envelope: seen.append(current_correlation_id())}
-    response = partners_app.test_client().post("/api/v1/districts/", json={"name": "Raków"},
+    response = partners.app.test_client().post("/api/v1/districts/", json={"name": "Raków"},
                                                headers={**ADMIN, "X-Request-ID": "req-rakow-0001"})
     assert response.status_code == 201
-    assert outbox(partners_app)[0].correlationid == "req-rakow-0001"
-    with running(partners_app.extensions["osl"].relay()), running(events_worker(events_app, handlers)):
+    assert partners.outbox()[0].correlationid == "req-rakow-0001"
+    with running(partners.app.extensions["osl"].relay()), running(events_worker(events_app, handlers)):
         wait_until(lambda: inbox_count(events_app) == 1, message="the message handled")
     assert seen == ["req-rakow-0001"]
 

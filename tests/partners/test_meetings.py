@@ -6,18 +6,7 @@ from sqlalchemy import select
 
 from services.partners.models import Meeting
 from services.partners.operations import warsaw_to_utc
-from tests.partners.helpers import (
-    ADMIN,
-    add_member,
-    bearer,
-    issue_key,
-    make_centre,
-    make_organisation,
-    outbox,
-    outbox_types,
-    partnership_with_coordinator,
-    with_etag,
-)
+from tests.partners.helpers import ADMIN, bearer
 
 
 def test_a_time_without_offset_is_warsaw_time_in_winter_and_summer():
@@ -25,33 +14,33 @@ def test_a_time_without_offset_is_warsaw_time_in_winter_and_summer():
     assert warsaw_to_utc(datetime(2025, 7, 15, 17, 0)) == datetime(2025, 7, 15, 15, 0, tzinfo=UTC)
 
 
-def test_plan_hold_and_cancel_publish_planned_updated_cancelled(partners_app):
-    client = partners_app.test_client()
-    partnership, _, _ = partnership_with_coordinator(client)
-    make_centre(client)
+def test_plan_hold_and_cancel_publish_planned_updated_cancelled(partners):
+    client = partners.client
+    partnership, _, _ = partners.partnership_with_coordinator()
+    partners.make_centre()
     url = f"/api/v1/partnerships/{partnership['id']}/meetings/"
     planned = client.post(url, json={"title": "Spotkanie partnerskie — jesień", "agenda": "Piknik sąsiedzki",
                                      "starts_at": "2025-10-30T17:00:00", "ends_at": "2025-10-30T19:00:00",
                                      "centre": "osl-ostatni-grosz"}, headers=ADMIN)
     assert planned.status_code == 201, planned.json
     assert planned.json["starts_at"] == "2025-10-30T17:00:00+01:00" and planned.json["status"] == "planned"
-    with partners_app.extensions["osl"].database.session() as session:
+    with partners.session() as session:
         stored = session.scalars(select(Meeting)).one()
         assert stored.starts_at == datetime(2025, 10, 30, 16, 0, tzinfo=UTC)
     item = f"{url}{planned.json['id']}"
-    moved = client.patch(item, json={"address": "ul. Łódzka 1"}, headers=with_etag(client, item))
+    moved = client.patch(item, json={"address": "ul. Łódzka 1"}, headers=partners.with_etag(item))
     assert moved.status_code == 200 and moved.json["centre"] is None and moved.json["address"] == "ul. Łódzka 1"
     held = client.patch(item, json={"status": "held", "minutes": "Ustalono termin pikniku."},
-                        headers=with_etag(client, item))
+                        headers=partners.with_etag(item))
     assert held.status_code == 200
     cancelled = client.post(url, json={"title": "Zimowe", "starts_at": "2026-01-10T10:00:00+01:00",
                                        "ends_at": "2026-01-10T12:00:00+01:00"}, headers=ADMIN).json
     cancel_url = f"{url}{cancelled['id']}"
     assert client.patch(cancel_url, json={"status": "cancelled"},
-                        headers=with_etag(client, cancel_url)).status_code == 200
+                        headers=partners.with_etag(cancel_url)).status_code == 200
     assert client.patch(cancel_url, json={"status": "cancelled"},
-                        headers=with_etag(client, cancel_url)).json["version"] == 2
-    messages = [m for m in outbox(partners_app) if m.type.startswith("meeting.")]
+                        headers=partners.with_etag(cancel_url)).json["version"] == 2
+    messages = [m for m in partners.outbox() if m.type.startswith("meeting.")]
     assert [m.type for m in messages] == ["meeting.planned", "meeting.updated", "meeting.updated", "meeting.planned",
                                           "meeting.cancelled"]
     assert messages[0].data["starts_at"] == "2025-10-30T17:00:00+01:00"
@@ -61,10 +50,10 @@ def test_plan_hold_and_cancel_publish_planned_updated_cancelled(partners_app):
     assert len(client.get(f"{url}?status=held", headers=ADMIN).json) == 1
 
 
-def test_bad_times_and_places_name_the_field(partners_app):
-    client = partners_app.test_client()
-    partnership, _, _ = partnership_with_coordinator(client)
-    make_centre(client)
+def test_bad_times_and_places_name_the_field(partners):
+    client = partners.client
+    partnership, _, _ = partners.partnership_with_coordinator()
+    partners.make_centre()
     url = f"/api/v1/partnerships/{partnership['id']}/meetings/"
     base = {"title": "Spotkanie", "starts_at": "2025-10-30T17:00:00", "ends_at": "2025-10-30T19:00:00"}
     for changes, field in [({"ends_at": "2025-10-30T16:00:00"}, "ends_at"), ({"ends_at": "jutro"}, "ends_at"),
@@ -74,16 +63,16 @@ def test_bad_times_and_places_name_the_field(partners_app):
         response = client.post(url, json={**base, **changes}, headers=ADMIN)
         assert response.status_code == 422, changes
         assert field in response.json["errors"]["json"], response.json
-    assert not [t for t in outbox_types(partners_app) if t.startswith("meeting.")]
+    assert not [t for t in partners.outbox_types() if t.startswith("meeting.")]
 
 
-def test_the_coordinator_key_may_plan_a_member_key_may_read_minutes_stay_private(partners_app):
-    client = partners_app.test_client()
-    partnership, _, coordinator_key = partnership_with_coordinator(client)
-    member = make_organisation(client, "Biblioteka Publiczna, Filia 5", kind="library")
-    add_member(client, partnership["id"], organisation_id=member["id"])
-    member_key = issue_key(client, member["id"])["key"]
-    outsider_key = issue_key(client, make_organisation(client, "Firma Żuk", kind="business")["id"])["key"]
+def test_the_coordinator_key_may_plan_a_member_key_may_read_minutes_stay_private(partners):
+    client = partners.client
+    partnership, _, coordinator_key = partners.partnership_with_coordinator()
+    member = partners.make_organisation("Biblioteka Publiczna, Filia 5", kind="library")
+    partners.add_member(partnership["id"], organisation_id=member["id"])
+    member_key = partners.issue_key(member["id"])["key"]
+    outsider_key = partners.issue_key(partners.make_organisation("Firma Żuk", kind="business")["id"])["key"]
     url = f"/api/v1/partnerships/{partnership['id']}/meetings/"
     body = {"title": "Spotkanie", "starts_at": "2025-10-30T17:00:00", "ends_at": "2025-10-30T19:00:00"}
     assert client.post(url, json=body, headers=bearer(member_key)).status_code == 403
@@ -91,7 +80,7 @@ def test_the_coordinator_key_may_plan_a_member_key_may_read_minutes_stay_private
     assert planned.status_code == 201
     item = f"{url}{planned.json['id']}"
     minuted = client.patch(item, json={"minutes": "Protokół: ustalono dyżury."},
-                           headers=with_etag(client, item, bearer(coordinator_key)))
+                           headers=partners.with_etag(item, bearer(coordinator_key)))
     assert minuted.status_code == 200 and minuted.json["minutes"] == "Protokół: ustalono dyżury."
     assert client.get(item).status_code == 401
     assert client.get(item, headers=bearer(outsider_key)).status_code == 403

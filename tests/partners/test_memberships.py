@@ -1,67 +1,53 @@
 """Memberships: an organisation or a person, a role, dates and potential; a member cannot be added twice."""
 
-from tests.partners.helpers import (
-    ADMIN,
-    add_member,
-    make_district,
-    make_organisation,
-    make_partnership,
-    outbox,
-    outbox_types,
-    with_etag,
-)
+from tests.partners.helpers import ADMIN
 
 
-def _setup(client):
-    make_district(client)
-    return make_partnership(client), make_organisation(client)
-
-
-def test_add_list_update_and_remove_each_publish_one_message(partners_app):
-    client = partners_app.test_client()
-    partnership, organisation = _setup(client)
-    school = make_organisation(client, "Szkoła Podstawowa nr 7", kind="school")
+def test_add_list_update_and_remove_each_publish_one_message(partners, partnership):
+    client = partners.client
+    organisation = partners.make_organisation()
+    school = partners.make_organisation("Szkoła Podstawowa nr 7", kind="school")
     potential = [{"kind": "material_resources", "description": "Sala gimnastyczna"},
                  {"kind": "people", "description": "Dwóch wolontariuszy"}]
-    member = add_member(client, partnership["id"], organisation_id=school["id"], potential=potential,
-                        joined_on="2024-10-30")
-    coordinator = add_member(client, partnership["id"], organisation_id=organisation["id"], role="coordinator")
+    member = partners.add_member(partnership["id"], organisation_id=school["id"], potential=potential,
+                                 joined_on="2024-10-30")
+    coordinator = partners.add_member(partnership["id"], organisation_id=organisation["id"], role="coordinator")
     assert member["role"] == "member" and member["potential"] == potential and member["member_kind"] == "organisation"
     listed = client.get(f"/api/v1/partnerships/{partnership['id']}/members/").json
     assert [m["id"] for m in listed] == [coordinator["id"], member["id"]]
 
     url = f"/api/v1/partnerships/{partnership['id']}/members/{member['id']}"
     changed = client.patch(url, json={"potential": potential[:1] + [{"kind": "ideas", "description": "Piknik"}]},
-                           headers=with_etag(client, url))
+                           headers=partners.with_etag(url))
     assert changed.status_code == 200 and changed.json["version"] == 2
-    same = client.patch(url, json={"role": "member"}, headers=with_etag(client, url))
+    same = client.patch(url, json={"role": "member"}, headers=partners.with_etag(url))
     assert same.json["version"] == 2
-    assert client.delete(url, headers=with_etag(client, url)).status_code == 204
+    assert client.delete(url, headers=partners.with_etag(url)).status_code == 204
     assert client.get(url).status_code == 404
-    types = outbox_types(partners_app)
+    types = partners.outbox_types()
     assert types[-4:] == ["membership.added", "membership.added", "membership.updated", "membership.removed"]
-    assert outbox(partners_app)[-2].data["potential"][1] == {"kind": "ideas", "description": "Piknik"}
+    assert partners.outbox()[-2].data["potential"][1] == {"kind": "ideas", "description": "Piknik"}
 
 
-def test_the_same_member_twice_is_a_conflict_until_it_has_left(partners_app):
-    client = partners_app.test_client()
-    partnership, organisation = _setup(client)
+def test_the_same_member_twice_is_a_conflict_until_it_has_left(partners, partnership):
+    client = partners.client
+    organisation = partners.make_organisation()
     url = f"/api/v1/partnerships/{partnership['id']}/members/"
-    first = add_member(client, partnership["id"], organisation_id=organisation["id"])
+    first = partners.add_member(partnership["id"], organisation_id=organisation["id"])
     twice = client.post(url, json={"organisation_id": organisation["id"]}, headers=ADMIN)
     assert twice.status_code == 409 and "already" in twice.json["message"]
     item = f"{url}{first['id']}"
-    left = client.patch(item, json={"left_on": "2025-06-30"}, headers=with_etag(client, item))
+    left = client.patch(item, json={"left_on": "2025-06-30"}, headers=partners.with_etag(item))
     assert left.status_code == 200
     again = client.post(url, json={"organisation_id": organisation["id"], "role": "observer"}, headers=ADMIN)
     assert again.status_code == 201
-    back = client.patch(item, json={"left_on": None}, headers=with_etag(client, item))
+    back = client.patch(item, json={"left_on": None}, headers=partners.with_etag(item))
     assert back.status_code == 409
 
 
-def test_bad_input_names_the_field(partners_app):
-    client = partners_app.test_client()
-    partnership, organisation = _setup(client)
+def test_bad_input_names_the_field(partners, partnership):
+    client = partners.client
+    organisation = partners.make_organisation()
     url = f"/api/v1/partnerships/{partnership['id']}/members/"
     for body, field in [({}, "organisation_id"), ({"organisation_id": 999}, "organisation_id"),
                         ({"person_id": 999}, "person_id"),
@@ -74,7 +60,7 @@ def test_bad_input_names_the_field(partners_app):
         assert response.status_code == 422, body
         assert field in response.json["errors"]["json"], response.json
     assert client.post("/api/v1/partnerships/999/members/", json={}, headers=ADMIN).status_code == 404
-    member = add_member(client, partnership["id"], organisation_id=organisation["id"])
+    member = partners.add_member(partnership["id"], organisation_id=organisation["id"])
     item = f"{url}{member['id']}"
-    moved = client.patch(item, json={"organisation_id": 1}, headers=with_etag(client, item))
+    moved = client.patch(item, json={"organisation_id": 1}, headers=partners.with_etag(item))
     assert moved.status_code == 422 and "organisation_id" in moved.json["errors"]["json"]

@@ -16,14 +16,14 @@ from services.partners.operations import (
 )
 
 
-def test_the_migrations_match_the_models(partners_app):
-    with partners_app.extensions["osl"].database.engine.connect() as connection:
+def test_the_migrations_match_the_models(partners):
+    with partners.app.extensions["osl"].database.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
 
 
-def test_times_and_json_survive_the_round_trip(partners_app):
-    database = partners_app.extensions["osl"].database
+def test_times_and_json_survive_the_round_trip(partners):
+    database = partners.app.extensions["osl"].database
     with database.session() as session:
         create_district(session, "Dźbów")
         partnership = create_partnership(session, {"name": "Partnerstwo Dźbów", "district_slug": "dzbow"})

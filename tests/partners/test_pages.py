@@ -5,35 +5,27 @@ from datetime import datetime
 import pytest
 
 from services.partners.models import WARSAW
-from tests.partners.helpers import (
-    ADMIN,
-    add_member,
-    created,
-    make_centre,
-    make_district,
-    make_organisation,
-    make_partnership,
-)
+from tests.partners.helpers import ADMIN, created
 from tests.ui.pagecheck import assert_accessible_page
 
 NEXT_YEAR = datetime.now(WARSAW).year + 1
 
 
 @pytest.fixture
-def partnership(partners_app):
-    client = partners_app.test_client()
-    make_district(client)
-    make_district(client, "Raków")
-    make_centre(client)
-    partnership = make_partnership(client, description="Razem dla dzielnicy <b>Ostatni Grosz</b>", status="active",
-                                   centre="osl-ostatni-grosz")
-    organisation = make_organisation(client)
-    coordinator = add_member(client, partnership["id"], organisation_id=organisation["id"], role="coordinator",
-                             potential=[{"kind": "ideas", "description": "Pikniki sąsiedzkie"}])
+def partnership(partners):
+    client = partners.client
+    partners.make_district()
+    partners.make_district("Raków")
+    partners.make_centre()
+    partnership = partners.make_partnership(description="Razem dla dzielnicy <b>Ostatni Grosz</b>", status="active",
+                                            centre="osl-ostatni-grosz")
+    organisation = partners.make_organisation()
+    coordinator = partners.add_member(partnership["id"], organisation_id=organisation["id"], role="coordinator",
+                                      potential=[{"kind": "ideas", "description": "Pikniki sąsiedzkie"}])
     person = created(client.post("/api/v1/people/", json={"name": "Łucja Żądło", "email": "lucja@example.org",
                                                           "phone": "600 100 200"}, headers=ADMIN))
-    add_member(client, partnership["id"], person_id=person["id"],
-               potential=[{"kind": "free_time", "description": "Dwa popołudnia w miesiącu"}])
+    partners.add_member(partnership["id"], person_id=person["id"],
+                        potential=[{"kind": "free_time", "description": "Dwa popołudnia w miesiącu"}])
     url = f"/api/v1/partnerships/{partnership['id']}"
     created(client.post(f"{url}/agreements/", json={"signed_on": "2024-10-30", "valid_until": f"{NEXT_YEAR}-12-31",
                                                     "signatory_ids": [coordinator["id"]],
@@ -54,14 +46,14 @@ def html(client, url: str, status: int = 200, lang: str = "pl") -> str:
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])
-def test_pages_answer_in_both_languages_and_are_accessible(partners_app, partnership, lang):
-    client = partners_app.test_client()
+def test_pages_answer_in_both_languages_and_are_accessible(partners, partnership, lang):
+    client = partners.client
     for url in ("/", f"/partnerships/{partnership['id']}"):
         assert_accessible_page(html(client, url, lang=lang), lang)
 
 
-def test_directory_goes_from_districts_to_centres_to_partnerships(partners_app, partnership):
-    page = html(partners_app.test_client(), "/")
+def test_directory_goes_from_districts_to_centres_to_partnerships(partners, partnership):
+    page = html(partners.app.test_client(), "/")
     district = page.index('id="district-ostatni-grosz"')
     assert page.index("OSL Ostatni Grosz", district) < page.index("Partnerstwo Lokalne Ostatni Grosz", district)
     assert f'href="/partnerships/{partnership["id"]}"' in page
@@ -70,8 +62,8 @@ def test_directory_goes_from_districts_to_centres_to_partnerships(partners_app, 
     assert page.index('id="district-ostatni-grosz"') < page.index('id="district-rakow"')
 
 
-def test_partnership_page_shows_members_agreements_and_meetings_but_no_personal_data(partners_app, partnership):
-    page = html(partners_app.test_client(), f"/partnerships/{partnership['id']}")
+def test_partnership_page_shows_members_agreements_and_meetings_but_no_personal_data(partners, partnership):
+    page = html(partners.app.test_client(), f"/partnerships/{partnership['id']}")
     assert "Stowarzyszenie Żółty Żuraw" in page and "Koordynator" in page and "Pikniki sąsiedzkie" in page
     assert "Osoba prywatna" in page and "Dwa popołudnia w miesiącu" in page
     for private in ("Łucja", "Żądło", "lucja@example.org", "600 100 200"):
@@ -82,19 +74,19 @@ def test_partnership_page_shows_members_agreements_and_meetings_but_no_personal_
     assert "&lt;b&gt;Ostatni Grosz&lt;/b&gt;" in page
 
 
-def test_person_member_in_english(partners_app, partnership):
-    page = html(partners_app.test_client(), f"/partnerships/{partnership['id']}?lang=en", lang="en")
+def test_person_member_in_english(partners, partnership):
+    page = html(partners.app.test_client(), f"/partnerships/{partnership['id']}?lang=en", lang="en")
     assert "Private person" in page, page[page.find("<main"):]
     assert "Signed on 30 October 2024" in page
 
 
-def test_unknown_partnership_is_a_page_not_json(partners_app):
-    page = html(partners_app.test_client(), "/partnerships/999", status=404)
+def test_unknown_partnership_is_a_page_not_json(partners):
+    page = html(partners.app.test_client(), "/partnerships/999", status=404)
     assert "Nie znaleźliśmy tej strony" in page
 
 
-def test_links_to_the_events_pages_use_the_configured_base_url(partners_app, partnership):
-    partners_app.config["EVENTS_URL"] = "https://osl.example.pl/wydarzenia"
-    page = html(partners_app.test_client(), f"/partnerships/{partnership['id']}")
+def test_links_to_the_events_pages_use_the_configured_base_url(partners, partnership):
+    partners.app.config["EVENTS_URL"] = "https://osl.example.pl/wydarzenia"
+    page = html(partners.app.test_client(), f"/partnerships/{partnership['id']}")
     assert 'href="https://osl.example.pl/wydarzenia/districts/ostatni-grosz?lang=pl"' in page
     assert 'href="https://osl.example.pl/wydarzenia/centres/osl-ostatni-grosz?lang=pl"' in page

@@ -2,22 +2,11 @@
 
 import logging
 
-from tests.partners.helpers import (
-    ADMIN,
-    add_member,
-    bearer,
-    issue_key,
-    make_district,
-    make_organisation,
-    make_partnership,
-    outbox,
-    outbox_types,
-    with_etag,
-)
+from tests.partners.helpers import ADMIN, bearer
 
 
-def test_people_are_admin_only_and_never_published(partners_app, caplog):
-    client = partners_app.test_client()
+def test_people_are_admin_only_and_never_published(partners, caplog):
+    client = partners.client
     with caplog.at_level(logging.DEBUG):
         person = client.post("/api/v1/people/", json={"name": "Łucja Żądło", "email": "lucja@example.org"},
                              headers=ADMIN)
@@ -26,25 +15,23 @@ def test_people_are_admin_only_and_never_published(partners_app, caplog):
     url = f"/api/v1/people/{person.json['id']}"
     assert client.get(url).status_code == 401
     assert client.get("/api/v1/people/").status_code == 401
-    key = issue_key(client, make_organisation(client)["id"])["key"]
+    key = partners.issue_key(partners.make_organisation()["id"])["key"]
     assert client.get(url, headers=bearer(key)).status_code == 403
     assert client.get(url, headers=ADMIN).json["email"] == "lucja@example.org"
-    changed = client.patch(url, json={"phone": "600 000 000"}, headers=with_etag(client, url))
+    changed = client.patch(url, json={"phone": "600 000 000"}, headers=partners.with_etag(url))
     assert changed.status_code == 200 and changed.json["version"] == 2
-    bad = client.patch(url, json={"email": "nope"}, headers=with_etag(client, url))
+    bad = client.patch(url, json={"email": "nope"}, headers=partners.with_etag(url))
     assert bad.status_code == 422 and "email" in bad.json["errors"]["json"]
     assert [p["name"] for p in client.get("/api/v1/people/", headers=ADMIN).json] == ["Łucja Żądło"]
-    assert client.delete(url, headers=with_etag(client, url)).status_code == 204
-    assert outbox_types(partners_app) == ["organisation.created", "organisation.api_key.issued"]
+    assert client.delete(url, headers=partners.with_etag(url)).status_code == 204
+    assert partners.outbox_types() == ["organisation.created", "organisation.api_key.issued"]
 
 
-def test_a_person_member_is_named_to_admins_only(partners_app):
-    client = partners_app.test_client()
-    make_district(client)
-    partnership = make_partnership(client)
+def test_a_person_member_is_named_to_admins_only(partners, partnership):
+    client = partners.client
     person = client.post("/api/v1/people/", json={"name": "Józef Ślęzak"}, headers=ADMIN).json
-    member = add_member(client, partnership["id"], person_id=person["id"],
-                        potential=[{"kind": "free_time", "description": "Soboty"}])
+    member = partners.add_member(partnership["id"], person_id=person["id"],
+                                 potential=[{"kind": "free_time", "description": "Soboty"}])
     members_url = f"/api/v1/partnerships/{partnership['id']}/members/"
     public = client.get(members_url).json
     assert public[0]["member_kind"] == "person"
@@ -52,10 +39,10 @@ def test_a_person_member_is_named_to_admins_only(partners_app):
     assert "Józef" not in client.get(members_url).data.decode()
     admin = client.get(members_url, headers=ADMIN).json
     assert admin[0]["person_name"] == "Józef Ślęzak" and admin[0]["person_id"] == person["id"]
-    message = outbox(partners_app)[-1]
+    message = partners.outbox()[-1]
     assert message.type == "membership.added" and message.data["member_kind"] == "person"
     assert "Józef" not in str(message.data) and "person_id" not in message.data
     person_url = f"/api/v1/people/{person['id']}"
-    refused = client.delete(person_url, headers=with_etag(client, person_url))
+    refused = client.delete(person_url, headers=partners.with_etag(person_url))
     assert refused.status_code == 409 and "memberships" in refused.json["message"]
     assert member["id"]

@@ -2,24 +2,16 @@
 
 import pytest
 
-from tests.partners.helpers import (
-    ADMIN,
-    add_member,
-    make_centre,
-    make_district,
-    make_organisation,
-    make_partnership,
-    outbox_types,
-    with_etag,
-)
+from tests.partners.helpers import ADMIN
 
 
-def _world(client) -> dict:
-    make_district(client)
-    make_centre(client)
-    partnership = make_partnership(client, description="Opis", centre="osl-ostatni-grosz")
-    organisation = make_organisation(client, website="https://zuraw.example.org")
-    member = add_member(client, partnership["id"], organisation_id=organisation["id"], role="coordinator",
+def _world(partners) -> dict:
+    client = partners.client
+    partners.make_district()
+    partners.make_centre()
+    partnership = partners.make_partnership(description="Opis", centre="osl-ostatni-grosz")
+    organisation = partners.make_organisation(website="https://zuraw.example.org")
+    member = partners.add_member(partnership["id"], organisation_id=organisation["id"], role="coordinator",
                         potential=[{"kind": "ideas", "description": "Festyn"}])
     p = f"/api/v1/partnerships/{partnership['id']}"
     agreement = client.post(f"{p}/agreements/", json={"signatory_ids": [member["id"]], "document_ref": "Umowa 1"},
@@ -44,24 +36,24 @@ CASES = [
 
 
 @pytest.mark.parametrize(("record", "body", "field", "value"), CASES, ids=[case[0] for case in CASES])
-def test_put_replaces_and_checks_if_match(partners_app, record, body, field, value):
-    client = partners_app.test_client()
-    url = _world(client)[record]
-    before = outbox_types(partners_app)
+def test_put_replaces_and_checks_if_match(partners, record, body, field, value):
+    client = partners.client
+    url = _world(partners)[record]
+    before = partners.outbox_types()
     assert client.put(url, json=body, headers=ADMIN).status_code == 428
     assert client.put(url, json=body, headers={**ADMIN, "If-Match": '"stale"'}).status_code == 412
-    headers = with_etag(client, url)
+    headers = partners.with_etag(url)
     replaced = client.put(url, json=body, headers=headers)
     assert replaced.status_code == 200, replaced.json
     assert replaced.json[field] == value
     assert replaced.json["version"] == 2
     again = client.put(url, json=body, headers={**ADMIN, "If-Match": replaced.headers["ETag"]})
     assert again.status_code == 200 and again.json["version"] == 2
-    assert len(outbox_types(partners_app)) == len(before) + 1
+    assert len(partners.outbox_types()) == len(before) + 1
 
 
-def test_put_needs_the_required_fields(partners_app):
-    client = partners_app.test_client()
-    url = _world(client)["organisation"]
-    response = client.put(url, json={"kind": "ngo"}, headers=with_etag(client, url))
+def test_put_needs_the_required_fields(partners):
+    client = partners.client
+    url = _world(partners)["organisation"]
+    response = client.put(url, json={"kind": "ngo"}, headers=partners.with_etag(url))
     assert response.status_code == 422 and "name" in response.json["errors"]["json"]

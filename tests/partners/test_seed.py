@@ -1,7 +1,6 @@
 """The seed loads what the source texts name, and only that; a second run changes nothing and publishes nothing."""
 
 from services.partners.seed import DISTRICTS, seed
-from tests.partners.helpers import outbox, outbox_types
 
 
 def _seed(app) -> dict:
@@ -20,21 +19,21 @@ def _everything(client) -> dict:
     return lists
 
 
-def test_a_second_run_changes_nothing(partners_app):
-    assert _seed(partners_app) == {"districts": 20, "organisations": 1, "centres": 13, "partnerships": 2,
+def test_a_second_run_changes_nothing(partners):
+    assert _seed(partners.app) == {"districts": 20, "organisations": 1, "centres": 13, "partnerships": 2,
                                    "agreements": 2}
-    client = partners_app.test_client()
-    first, messages = _everything(client), len(outbox(partners_app))
+    client = partners.client
+    first, messages = _everything(client), len(partners.outbox())
     assert messages == 20 + 1 + 13 + 2 + 2
-    assert _seed(partners_app) == {"districts": 0, "organisations": 0, "centres": 0, "partnerships": 0,
+    assert _seed(partners.app) == {"districts": 0, "organisations": 0, "centres": 0, "partnerships": 0,
                                    "agreements": 0}
     assert _everything(client) == first
-    assert len(outbox(partners_app)) == messages
+    assert len(partners.outbox()) == messages
 
 
-def test_it_loads_what_the_texts_say_and_leaves_the_rest_empty(partners_app):
-    _seed(partners_app)
-    data = _everything(partners_app.test_client())
+def test_it_loads_what_the_texts_say_and_leaves_the_rest_empty(partners):
+    _seed(partners.app)
+    data = _everything(partners.app.test_client())
     assert sorted(d["name"] for d in data["districts"]) == sorted(DISTRICTS)
     [mops] = data["organisations"]
     assert mops["name"] == "Miejski Ośrodek Pomocy Społecznej w Częstochowie" and mops["kind"] == "municipal"
@@ -62,13 +61,13 @@ def test_it_loads_what_the_texts_say_and_leaves_the_rest_empty(partners_app):
         assert agreement["signed_on"] is None and agreement["signatory_ids"] == []
         assert "30 października" in agreement["document_ref"] and "Urzędzie Miasta" in agreement["document_ref"]
     for partnership in partnerships.values():
-        members = partners_app.test_client().get(f"/api/v1/partnerships/{partnership['id']}/members/")
+        members = partners.app.test_client().get(f"/api/v1/partnerships/{partnership['id']}/members/")
         assert members.json == []
-    assert set(outbox_types(partners_app)) == {"district.created", "organisation.created", "centre.created",
-                                               "partnership.created", "agreement.signed"}
+    assert set(partners.outbox_types()) == {"district.created", "organisation.created", "centre.created",
+                                            "partnership.created", "agreement.signed"}
 
 
-def test_the_seed_command_runs(partners_app):
-    result = partners_app.test_cli_runner().invoke(args=["seed"])
+def test_the_seed_command_runs(partners):
+    result = partners.app.test_cli_runner().invoke(args=["seed"])
     assert result.exit_code == 0, result.output
     assert "13 new centres" in result.output

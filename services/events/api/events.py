@@ -12,22 +12,18 @@ from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from services.calendar.times import aware, local_midnight
-from services.events.api.errors import answering_errors, field_error
 from services.events.auth import Caller, optional_caller, require_caller
 from services.events.models import Centre, District, Event, IdempotencyRecord, Organisation
 from services.events.operations import cancel_event, check_owner, create_event, is_current_member, update_event, view
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema
+from services.messaging.errors import answering_errors, field_error
 from services.messaging.http_guards import Blueprint
-from services.messaging.web import request_session
+from services.messaging.web import check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
 SECURED = {"security": [{"bearer": []}]}
 IDEMPOTENCY_HEADER = {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"},
                       "description": "Repeat a POST with the same key to get the same event, never a second one."}
-
-
-def etag(event: Event) -> str:
-    return f"{event.id.hex}-{event.version}"
 
 
 def _visible(session, event: Event, caller: Caller | None) -> bool:
@@ -48,13 +44,6 @@ def _get_event(session, event_id: uuid.UUID, caller: Caller | None = None, for_c
     return event
 
 
-def _check_if_match(event: Event, required: bool = False) -> None:
-    if required and not request.if_match:
-        abort(428, message="Send If-Match with the ETag from your last GET of this event.")
-    if request.if_match and not request.if_match.contains(etag(event)) and not request.if_match.star_tag:
-        abort(412, message="The event changed since you read it: GET it again and re-apply your change.")
-
-
 def _replay(session, caller: Caller, key: str, body_hash: str):
     record = session.get(IdempotencyRecord, (caller.idempotency_scope, key))
     if record is None:
@@ -62,7 +51,7 @@ def _replay(session, caller: Caller, key: str, body_hash: str):
     if record.request_hash != body_hash:
         field_error("headers", "Idempotency-Key", "This key was already used with a different request body.")
     event = session.get(Event, record.event_id)
-    return view(session, event), record.status_code, {"ETag": f'"{etag(event)}"', "Idempotent-Replayed": "true"}
+    return view(session, event), record.status_code, {**etag_header(event), "Idempotent-Replayed": "true"}
 
 
 def _window(query, start: date | datetime | None, end: date | datetime | None):
@@ -140,7 +129,7 @@ class Events(MethodView):
             if key and (replay := _replay(session, caller, key, body_hash)):
                 return replay
             raise
-        return view(session, event), 201, {"ETag": f'"{etag(event)}"'}
+        return view(session, event), 201, etag_header(event)
 
 
 @blp.route("/<uuid:event_id>")
@@ -150,7 +139,7 @@ class EventById(MethodView):
         """One event (public events for anyone; partnership events for its members and administrators)"""
         session = request_session()
         event = _get_event(session, event_id, optional_caller(session))
-        return view(session, event), 200, {"ETag": f'"{etag(event)}"'}
+        return view(session, event), 200, etag_header(event)
 
     @blp.doc(**SECURED)
     @blp.arguments(EventPatchSchema(partial=True))
@@ -164,11 +153,13 @@ class EventById(MethodView):
         event = _get_event(session, event_id, for_change=True)
         with answering_errors():
             check_owner(caller, event)  # another's event is 403 whatever its version
-        _check_if_match(event, required=True)
+        if not request.if_match:
+            abort(428, message="Send If-Match with the ETag from your last GET of this event.")
+        check_if_match(version_etag(event))
         with answering_errors():
             update_event(session, caller, event, data)
         session.commit()
-        return view(session, event), 200, {"ETag": f'"{etag(event)}"'}
+        return view(session, event), 200, etag_header(event)
 
     @blp.doc(**SECURED)
     @blp.response(200, EventSchema)
@@ -179,8 +170,8 @@ class EventById(MethodView):
         event = _get_event(session, event_id, for_change=True)
         with answering_errors():
             check_owner(caller, event)
-        _check_if_match(event)
+        check_if_match(version_etag(event))
         with answering_errors():
             cancel_event(session, caller, event)
         session.commit()
-        return view(session, event), 200, {"ETag": f'"{etag(event)}"'}
+        return view(session, event), 200, etag_header(event)

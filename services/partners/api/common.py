@@ -1,16 +1,22 @@
-"""What every partners view shares: 404s, turning operation errors into 409/422, ETags from versions, pages."""
+"""What every partners view shares: 404s, operation errors as 409/422, ETags from versions, pages, record views."""
 
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from flask import g
+from flask.views import MethodView
 from flask_smorest import abort
+from marshmallow import Schema
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.messaging.web import request_session
+from services.messaging.errors import answering_errors
+from services.messaging.web import request_session, version_etag
+from services.partners.auth import require_admin
 from services.partners.models import District
-from services.partners.operations import Conflict, Invalid, polish_key
-from services.partners.schemas.common import MAX_ID
+from services.partners.operations import polish_key
+from services.partners.schemas.common import MAX_ID, update_schema
 
 
 def get_or_404(model, label: str, **where):
@@ -28,24 +34,17 @@ def get_or_404(model, label: str, **where):
 
 @contextmanager
 def changing():
-    """Run a change and commit it; a Conflict becomes 409 and an Invalid 422 naming the field."""
+    """Run a change and commit it; a Conflict becomes 409 and a FieldError 422 naming the field."""
     session = request_session()
-    try:
-        yield session
-        session.commit()
-    except Conflict as exc:
-        abort(409, message=f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
-    except Invalid as exc:
-        abort(422, message=exc.message, errors={"json": {exc.field: [exc.message]}})
-    except IntegrityError:
-        # Two requests raced past the checks; the database's unique or foreign key constraint caught the second.
-        session.rollback()
-        abort(409, message="This conflicts with a change made at the same moment; read the records again and retry.")
-
-
-def version_etag(record) -> dict:
-    """The ETag is made from the record's kind, id and version, so every change gives a new one."""
-    return {"kind": type(record).__name__, "id": record.id, "version": record.version}
+    with answering_errors():
+        try:
+            yield session
+            session.commit()
+        except IntegrityError:
+            # Two requests raced past the checks; the database's unique or foreign key constraint caught the second.
+            session.rollback()
+            abort(409, message="This conflicts with a change made at the same moment; read the records again and "
+                               "retry.")
 
 
 def check_and_tag(blueprint, record) -> None:
@@ -88,3 +87,92 @@ def page(query, pagination_parameters, filters: dict | None = None, key=lambda r
     pagination_parameters.item_count = len(rows)
     first = pagination_parameters.first_item
     return rows[first:first + pagination_parameters.page_size]
+
+
+def _no_check(**_keys) -> None:
+    pass
+
+
+def admin_only(**_keys) -> None:
+    require_admin()
+
+
+@dataclass(frozen=True)
+class Record:
+    """How one kind of record is read, changed, replaced and deleted at its own URL; ``route_record`` makes the view.
+
+    Every such view shares one pattern: find the record or 404, check who may, compare If-Match with its version
+    (428 without one, 412 when stale), run the operation, send the new ETag.
+    """
+
+    model: type
+    #: Names the record in a 404: "No <label> with id 7."
+    label: str
+    #: The answer's schema, and the input of PUT unless ``input`` says otherwise.
+    schema: type[Schema]
+    #: The URL's parameters → the columns that find the record.
+    keys: Callable[..., dict]
+    #: A docstring (the OpenAPI summary) per method; a method without one is not offered.
+    docs: dict[str, str]
+    update: Callable | None = None
+    delete: Callable | None = None
+    input: type[Schema] | None = None
+    #: PATCH's input, when it is not ``input`` with every field optional.
+    patch_input: type[Schema] | None = None
+    #: PUT replaces the whole record: the values of the writable fields left out (given what was sent).
+    put_defaults: Callable[[dict], dict] = lambda data: {}
+    #: Who may read and who may write, called with the URL's parameters; each aborts 401/403.
+    may_read: Callable[..., None] = _no_check
+    may_write: Callable[..., None] = admin_only
+    #: Look the record up (404) before checking who may, rather than after.
+    lookup_first: bool = False
+
+
+def route_record(blueprint, rule: str, record: Record, name: str) -> None:
+    """Add ``rule`` to ``blueprint`` with GET, and PATCH, PUT and DELETE as ``record`` offers them."""
+    input_schema = record.input or record.schema
+    patch_schema = record.patch_input or update_schema(input_schema)
+
+    def find(check, keys: dict):
+        if not record.lookup_first:
+            check(**keys)
+        row = get_or_404(record.model, record.label, **record.keys(**keys))
+        if record.lookup_first:
+            check(**keys)
+        return row
+
+    def get(self, **keys):
+        row = find(record.may_read, keys)
+        blueprint.set_etag(version_etag(row))
+        return row
+
+    def patch(self, data, **keys):
+        return update_item(blueprint, find(record.may_write, keys), record.update, data)
+
+    def put(self, data, **keys):
+        row = find(record.may_write, keys)
+        values = replacement(input_schema, data, **record.put_defaults(data))
+        return update_item(blueprint, row, record.update, values)
+
+    def delete(self, **keys):
+        row = find(record.may_write, keys)
+        check_and_tag(blueprint, row)
+        with changing() as session:
+            record.delete(session, row)
+
+    methods = {"get": (get, None, 200, record.schema)}
+    if record.update is not None:
+        methods["patch"] = (patch, patch_schema, 200, record.schema)
+        methods["put"] = (put, input_schema, 200, record.schema)
+    if record.delete is not None:
+        methods["delete"] = (delete, None, 204, None)
+    view = {}
+    for method, (function, arguments, status, schema) in methods.items():
+        if method not in record.docs:
+            continue
+        function.__doc__ = record.docs[method]
+        function = blueprint.response(status, schema)(function) if schema else blueprint.response(status)(function)
+        if arguments is not None:
+            function = blueprint.arguments(arguments)(function)
+        view[method] = blueprint.etag(function)
+    blueprint.route(rule)(type(name, (MethodView,), view))

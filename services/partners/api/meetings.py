@@ -9,19 +9,10 @@ from services.messaging.http_guards import Blueprint
 from services.messaging.messages.partners import MEETING_STATUSES
 from services.messaging.web import request_session
 from services.partners import operations
-from services.partners.api.common import (
-    changing,
-    get_or_404,
-    page,
-    replacement,
-    show_private,
-    update_item,
-    version_etag,
-)
+from services.partners.api.common import Record, changing, get_or_404, page, route_record, show_private
 from services.partners.auth import current_caller, require_admin, require_meeting_writer
 from services.partners.models import Agreement, Meeting, Partnership
 from services.partners.schemas import AgreementSchema, MeetingSchema
-from services.partners.schemas.common import update_schema
 
 records = Blueprint("partnership_records", __name__, url_prefix="/api/v1/partnerships",
                     description="A partnership's signed agreements and partner meetings.")
@@ -70,37 +61,16 @@ class Agreements(MethodView):
         return agreement
 
 
-@records.route("/<int:partnership_id>/agreements/<int:agreement_id>")
-class AgreementItem(MethodView):
-    @records.etag
-    @records.response(200, AgreementSchema)
-    def get(self, partnership_id, agreement_id):
-        """Get one agreement"""
-        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
-                               partnership_id=partnership_id)
-        records.set_etag(version_etag(agreement))
-        return agreement
-
-    @records.etag
-    @records.arguments(update_schema(AgreementSchema))
-    @records.response(200, AgreementSchema)
-    def patch(self, data, partnership_id, agreement_id):
-        """Change an agreement (admin)"""
-        require_admin()
-        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
-                               partnership_id=partnership_id)
-        return update_item(records, agreement, operations.update_agreement, data)
-
-    @records.etag
-    @records.arguments(AgreementSchema)
-    @records.response(200, AgreementSchema)
-    def put(self, data, partnership_id, agreement_id):
-        """Replace an agreement: fields left out are emptied (admin)"""
-        require_admin()
-        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
-                               partnership_id=partnership_id)
-        values = replacement(AgreementSchema, data, signatory_ids=[])
-        return update_item(records, agreement, operations.update_agreement, values)
+route_record(records, "/<int:partnership_id>/agreements/<int:agreement_id>", Record(
+    Agreement, "agreement of this partnership", AgreementSchema,
+    keys=lambda partnership_id, agreement_id: {"id": agreement_id, "partnership_id": partnership_id},
+    update=operations.update_agreement, put_defaults=lambda data: {"signatory_ids": []},
+    docs={
+        "get": "Get one agreement",
+        "patch": "Change an agreement (admin)",
+        "put": "Replace an agreement: fields left out are emptied (admin)",
+    },
+), "AgreementItem")
 
 
 @records.route("/<int:partnership_id>/meetings/")
@@ -127,34 +97,20 @@ class Meetings(MethodView):
         return meeting
 
 
-@records.route("/<int:partnership_id>/meetings/<int:meeting_id>")
-class MeetingItem(MethodView):
-    @records.etag
-    @records.response(200, MeetingSchema)
-    def get(self, partnership_id, meeting_id):
-        """Get one meeting (admin or a member's key); minutes for admins and coordinators"""
-        meeting = get_or_404(Meeting, "meeting of this partnership", id=meeting_id, partnership_id=partnership_id)
-        _may_read_meetings(partnership_id)
-        records.set_etag(version_etag(meeting))
-        return meeting
+def _may_write_meetings(partnership_id: int, **_keys) -> None:
+    require_meeting_writer(partnership_id)
+    show_private(True)
 
-    @records.etag
-    @records.arguments(update_schema(MeetingSchema))
-    @records.response(200, MeetingSchema)
-    def patch(self, data, partnership_id, meeting_id):
-        """Change, hold or cancel a meeting, or add its minutes (admin, or the coordinator's key)"""
-        meeting = get_or_404(Meeting, "meeting of this partnership", id=meeting_id, partnership_id=partnership_id)
-        require_meeting_writer(partnership_id)
-        show_private(True)
-        return update_item(records, meeting, operations.update_meeting, data)
 
-    @records.etag
-    @records.arguments(MeetingSchema)
-    @records.response(200, MeetingSchema)
-    def put(self, data, partnership_id, meeting_id):
-        """Replace a meeting: fields left out go back to their defaults (admin, or the coordinator's key)"""
-        meeting = get_or_404(Meeting, "meeting of this partnership", id=meeting_id, partnership_id=partnership_id)
-        require_meeting_writer(partnership_id)
-        show_private(True)
-        values = replacement(MeetingSchema, data, agenda="", status="planned")
-        return update_item(records, meeting, operations.update_meeting, values)
+route_record(records, "/<int:partnership_id>/meetings/<int:meeting_id>", Record(
+    Meeting, "meeting of this partnership", MeetingSchema,
+    keys=lambda partnership_id, meeting_id: {"id": meeting_id, "partnership_id": partnership_id},
+    update=operations.update_meeting, put_defaults=lambda data: {"agenda": "", "status": "planned"},
+    may_read=lambda partnership_id, **_keys: _may_read_meetings(partnership_id), may_write=_may_write_meetings,
+    lookup_first=True,
+    docs={
+        "get": "Get one meeting (admin or a member's key); minutes for admins and coordinators",
+        "patch": "Change, hold or cancel a meeting, or add its minutes (admin, or the coordinator's key)",
+        "put": "Replace a meeting: fields left out go back to their defaults (admin, or the coordinator's key)",
+    },
+), "MeetingItem")

@@ -7,19 +7,10 @@ from sqlalchemy import select
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import (
-    changing,
-    check_and_tag,
-    get_or_404,
-    page,
-    replacement,
-    update_item,
-    version_etag,
-)
+from services.partners.api.common import Record, admin_only, changing, get_or_404, page, route_record
 from services.partners.auth import require_admin
 from services.partners.models import ApiKey, Organisation, Person
 from services.partners.schemas import ApiKeyArgs, ApiKeySchema, IssuedKeySchema, OrganisationSchema, PersonSchema
-from services.partners.schemas.common import update_schema
 
 organisations = Blueprint("organisations", __name__, url_prefix="/api/v1/organisations",
                           description="NGOs, institutions and MOPS, with their API keys.")
@@ -52,44 +43,17 @@ class Organisations(MethodView):
         return organisation
 
 
-@organisations.route("/<int:organisation_id>")
-class OrganisationItem(MethodView):
-    @organisations.etag
-    @organisations.response(200, OrganisationSchema)
-    def get(self, organisation_id):
-        """Get one organisation"""
-        organisation = get_or_404(Organisation, "organisation", id=organisation_id)
-        organisations.set_etag(version_etag(organisation))
-        return organisation
-
-    @organisations.etag
-    @organisations.arguments(update_schema(OrganisationSchema))
-    @organisations.response(200, OrganisationSchema)
-    def patch(self, data, organisation_id):
-        """Change an organisation (admin)"""
-        require_admin()
-        organisation = get_or_404(Organisation, "organisation", id=organisation_id)
-        return update_item(organisations, organisation, operations.update_organisation, data)
-
-    @organisations.etag
-    @organisations.arguments(OrganisationSchema)
-    @organisations.response(200, OrganisationSchema)
-    def put(self, data, organisation_id):
-        """Replace an organisation: fields left out are emptied; a slug left out is made from the name (admin)"""
-        require_admin()
-        organisation = get_or_404(Organisation, "organisation", id=organisation_id)
-        values = replacement(OrganisationSchema, data, slug=operations.make_slug(data["name"]))
-        return update_item(organisations, organisation, operations.update_organisation, values)
-
-    @organisations.etag
-    @organisations.response(204)
-    def delete(self, organisation_id):
-        """Delete an organisation that runs no centre and belongs to no partnership (admin)"""
-        require_admin()
-        organisation = get_or_404(Organisation, "organisation", id=organisation_id)
-        check_and_tag(organisations, organisation)
-        with changing() as session:
-            operations.delete_organisation(session, organisation)
+route_record(organisations, "/<int:organisation_id>", Record(
+    Organisation, "organisation", OrganisationSchema, keys=lambda organisation_id: {"id": organisation_id},
+    update=operations.update_organisation, delete=operations.delete_organisation,
+    put_defaults=lambda data: {"slug": operations.make_slug(data["name"])},
+    docs={
+        "get": "Get one organisation",
+        "patch": "Change an organisation (admin)",
+        "put": "Replace an organisation: fields left out are emptied; a slug left out is made from the name (admin)",
+        "delete": "Delete an organisation that runs no centre and belongs to no partnership (admin)",
+    },
+), "OrganisationItem")
 
 
 @organisations.route("/<int:organisation_id>/api-keys")
@@ -174,41 +138,14 @@ class People(MethodView):
         return person
 
 
-@people.route("/<int:person_id>")
-class PersonItem(MethodView):
-    @people.etag
-    @people.response(200, PersonSchema)
-    def get(self, person_id):
-        """Get one person (admin)"""
-        require_admin()
-        person = get_or_404(Person, "person", id=person_id)
-        people.set_etag(version_etag(person))
-        return person
-
-    @people.etag
-    @people.arguments(update_schema(PersonSchema))
-    @people.response(200, PersonSchema)
-    def patch(self, data, person_id):
-        """Change a person (admin)"""
-        require_admin()
-        person = get_or_404(Person, "person", id=person_id)
-        return update_item(people, person, operations.update_person, data)
-
-    @people.etag
-    @people.arguments(PersonSchema)
-    @people.response(200, PersonSchema)
-    def put(self, data, person_id):
-        """Replace a person's data: fields left out are emptied (admin)"""
-        require_admin()
-        person = get_or_404(Person, "person", id=person_id)
-        return update_item(people, person, operations.update_person, replacement(PersonSchema, data))
-
-    @people.etag
-    @people.response(204)
-    def delete(self, person_id):
-        """Delete a person who is in no partnership (admin)"""
-        require_admin()
-        person = get_or_404(Person, "person", id=person_id)
-        check_and_tag(people, person)
-        with changing() as session:
-            operations.delete_person(session, person)
+route_record(people, "/<int:person_id>", Record(
+    Person, "person", PersonSchema, keys=lambda person_id: {"id": person_id},
+    update=operations.update_person, delete=operations.delete_person,
+    may_read=admin_only,
+    docs={
+        "get": "Get one person (admin)",
+        "patch": "Change a person (admin)",
+        "put": "Replace a person's data: fields left out are emptied (admin)",
+        "delete": "Delete a person who is in no partnership (admin)",
+    },
+), "PersonItem")

@@ -5,20 +5,10 @@ from sqlalchemy import select
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import (
-    changing,
-    check_and_tag,
-    get_or_404,
-    page,
-    replacement,
-    show_private,
-    update_item,
-    version_etag,
-)
+from services.partners.api.common import Record, changing, get_or_404, page, route_record, show_private
 from services.partners.auth import is_admin, require_admin
 from services.partners.models import Membership, Partnership
 from services.partners.schemas import MembershipChangeSchema, MembershipSchema, PartnershipListArgs, PartnershipSchema
-from services.partners.schemas.common import update_schema
 
 partnerships = Blueprint("partnerships", __name__, url_prefix="/api/v1/partnerships",
                          description="Local Partnerships and their members.")
@@ -43,44 +33,17 @@ class Partnerships(MethodView):
         return partnership
 
 
-@partnerships.route("/<int:partnership_id>")
-class PartnershipItem(MethodView):
-    @partnerships.etag
-    @partnerships.response(200, PartnershipSchema)
-    def get(self, partnership_id):
-        """Get one partnership"""
-        partnership = get_or_404(Partnership, "partnership", id=partnership_id)
-        partnerships.set_etag(version_etag(partnership))
-        return partnership
-
-    @partnerships.etag
-    @partnerships.arguments(update_schema(PartnershipSchema))
-    @partnerships.response(200, PartnershipSchema)
-    def patch(self, data, partnership_id):
-        """Change a partnership (admin)"""
-        require_admin()
-        partnership = get_or_404(Partnership, "partnership", id=partnership_id)
-        return update_item(partnerships, partnership, operations.update_partnership, data)
-
-    @partnerships.etag
-    @partnerships.arguments(PartnershipSchema)
-    @partnerships.response(200, PartnershipSchema)
-    def put(self, data, partnership_id):
-        """Replace a partnership: fields left out go back to their defaults (admin)"""
-        require_admin()
-        partnership = get_or_404(Partnership, "partnership", id=partnership_id)
-        values = replacement(PartnershipSchema, data, status="forming", description="")
-        return update_item(partnerships, partnership, operations.update_partnership, values)
-
-    @partnerships.etag
-    @partnerships.response(204)
-    def delete(self, partnership_id):
-        """Delete a partnership with no members, agreements or meetings (admin); end it otherwise"""
-        require_admin()
-        partnership = get_or_404(Partnership, "partnership", id=partnership_id)
-        check_and_tag(partnerships, partnership)
-        with changing() as session:
-            operations.delete_partnership(session, partnership)
+route_record(partnerships, "/<int:partnership_id>", Record(
+    Partnership, "partnership", PartnershipSchema, keys=lambda partnership_id: {"id": partnership_id},
+    update=operations.update_partnership, delete=operations.delete_partnership,
+    put_defaults=lambda data: {"status": "forming", "description": ""},
+    docs={
+        "get": "Get one partnership",
+        "patch": "Change a partnership (admin)",
+        "put": "Replace a partnership: fields left out go back to their defaults (admin)",
+        "delete": "Delete a partnership with no members, agreements or meetings (admin); end it otherwise",
+    },
+), "PartnershipItem")
 
 
 def _member_order(membership: Membership) -> tuple:
@@ -110,44 +73,21 @@ class Members(MethodView):
         return membership
 
 
-@partnerships.route("/<int:partnership_id>/members/<int:member_id>")
-class MemberItem(MethodView):
-    @partnerships.etag
-    @partnerships.response(200, MembershipSchema)
-    def get(self, partnership_id, member_id):
-        """Get one membership"""
-        membership = get_or_404(Membership, "member of this partnership", id=member_id, partnership_id=partnership_id)
-        show_private(is_admin())
-        partnerships.set_etag(version_etag(membership))
-        return membership
+def _may_write_members(**_keys) -> None:
+    require_admin()
+    show_private(True)
 
-    @partnerships.etag
-    @partnerships.arguments(update_schema(MembershipChangeSchema))
-    @partnerships.response(200, MembershipSchema)
-    def patch(self, data, partnership_id, member_id):
-        """Change a member's role, dates or potential (admin)"""
-        require_admin()
-        show_private(True)
-        membership = get_or_404(Membership, "member of this partnership", id=member_id, partnership_id=partnership_id)
-        return update_item(partnerships, membership, operations.update_member, data)
 
-    @partnerships.etag
-    @partnerships.arguments(MembershipChangeSchema)
-    @partnerships.response(200, MembershipSchema)
-    def put(self, data, partnership_id, member_id):
-        """Replace a member's role, dates and potential; the member stays the same (admin)"""
-        require_admin()
-        show_private(True)
-        membership = get_or_404(Membership, "member of this partnership", id=member_id, partnership_id=partnership_id)
-        values = replacement(MembershipChangeSchema, data, role="member", potential=[])
-        return update_item(partnerships, membership, operations.update_member, values)
-
-    @partnerships.etag
-    @partnerships.response(204)
-    def delete(self, partnership_id, member_id):
-        """Remove a membership entered by mistake (admin); set left_on when a member leaves"""
-        require_admin()
-        membership = get_or_404(Membership, "member of this partnership", id=member_id, partnership_id=partnership_id)
-        check_and_tag(partnerships, membership)
-        with changing() as session:
-            operations.remove_member(session, membership)
+route_record(partnerships, "/<int:partnership_id>/members/<int:member_id>", Record(
+    Membership, "member of this partnership", MembershipSchema, input=MembershipChangeSchema,
+    keys=lambda partnership_id, member_id: {"id": member_id, "partnership_id": partnership_id},
+    update=operations.update_member, delete=operations.remove_member,
+    put_defaults=lambda data: {"role": "member", "potential": []},
+    may_read=lambda **_keys: show_private(is_admin()), may_write=_may_write_members,
+    docs={
+        "get": "Get one membership",
+        "patch": "Change a member's role, dates or potential (admin)",
+        "put": "Replace a member's role, dates and potential; the member stays the same (admin)",
+        "delete": "Remove a membership entered by mistake (admin); set left_on when a member leaves",
+    },
+), "MemberItem")

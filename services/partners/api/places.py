@@ -5,20 +5,11 @@ from sqlalchemy import select
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import (
-    changing,
-    check_and_tag,
-    get_or_404,
-    page,
-    replacement,
-    update_item,
-    version_etag,
-)
+from services.partners.api.common import Record, changing, page, route_record
 from services.partners.auth import require_admin
 from services.partners.models import Centre, District
 from services.partners.operations import make_slug
 from services.partners.schemas import CentreSchema, DistrictSchema, DistrictUpdateSchema, ListArgs
-from services.partners.schemas.common import update_schema
 
 districts = Blueprint("districts", __name__, url_prefix="/api/v1/districts", description="The city's districts.")
 centres = Blueprint("centres", __name__, url_prefix="/api/v1/centres", description="OSL and DOSL centres.")
@@ -42,44 +33,17 @@ class Districts(MethodView):
         return district
 
 
-@districts.route("/<slug>")
-class DistrictItem(MethodView):
-    @districts.etag
-    @districts.response(200, DistrictSchema)
-    def get(self, slug):
-        """Get one district"""
-        district = get_or_404(District, "district", slug=slug)
-        districts.set_etag(version_etag(district))
-        return district
-
-    @districts.etag
-    @districts.arguments(DistrictUpdateSchema)
-    @districts.response(200, DistrictSchema)
-    def patch(self, data, slug):
-        """Change a district (admin)"""
-        require_admin()
-        district = get_or_404(District, "district", slug=slug)
-        return update_item(districts, district, operations.update_district, data)
-
-    @districts.etag
-    @districts.arguments(DistrictSchema)
-    @districts.response(200, DistrictSchema)
-    def put(self, data, slug):
-        """Replace a district; a slug left out is made from the name (admin)"""
-        require_admin()
-        district = get_or_404(District, "district", slug=slug)
-        values = replacement(DistrictSchema, data, slug=make_slug(data["name"]))
-        return update_item(districts, district, operations.update_district, values)
-
-    @districts.etag
-    @districts.response(204)
-    def delete(self, slug):
-        """Delete a district that has no centres or partnerships (admin)"""
-        require_admin()
-        district = get_or_404(District, "district", slug=slug)
-        check_and_tag(districts, district)
-        with changing() as session:
-            operations.delete_district(session, district)
+route_record(districts, "/<slug>", Record(
+    District, "district", DistrictSchema, keys=lambda slug: {"slug": slug},
+    update=operations.update_district, delete=operations.delete_district, patch_input=DistrictUpdateSchema,
+    put_defaults=lambda data: {"slug": make_slug(data["name"])},
+    docs={
+        "get": "Get one district",
+        "patch": "Change a district (admin)",
+        "put": "Replace a district; a slug left out is made from the name (admin)",
+        "delete": "Delete a district that has no centres or partnerships (admin)",
+    },
+), "DistrictItem")
 
 
 @centres.route("/")
@@ -101,41 +65,14 @@ class Centres(MethodView):
         return centre
 
 
-@centres.route("/<slug>")
-class CentreItem(MethodView):
-    @centres.etag
-    @centres.response(200, CentreSchema)
-    def get(self, slug):
-        """Get one centre"""
-        centre = get_or_404(Centre, "centre", slug=slug)
-        centres.set_etag(version_etag(centre))
-        return centre
-
-    @centres.etag
-    @centres.arguments(update_schema(CentreSchema))
-    @centres.response(200, CentreSchema)
-    def patch(self, data, slug):
-        """Change a centre (admin)"""
-        require_admin()
-        centre = get_or_404(Centre, "centre", slug=slug)
-        return update_item(centres, centre, operations.update_centre, data)
-
-    @centres.etag
-    @centres.arguments(CentreSchema)
-    @centres.response(200, CentreSchema)
-    def put(self, data, slug):
-        """Replace a centre: fields left out are emptied; a slug left out is made from the name (admin)"""
-        require_admin()
-        centre = get_or_404(Centre, "centre", slug=slug)
-        values = replacement(CentreSchema, data, slug=make_slug(data["name"]))
-        return update_item(centres, centre, operations.update_centre, values)
-
-    @centres.etag
-    @centres.response(204)
-    def delete(self, slug):
-        """Delete a centre that no partnership or meeting names (admin)"""
-        require_admin()
-        centre = get_or_404(Centre, "centre", slug=slug)
-        check_and_tag(centres, centre)
-        with changing() as session:
-            operations.delete_centre(session, centre)
+route_record(centres, "/<slug>", Record(
+    Centre, "centre", CentreSchema, keys=lambda slug: {"slug": slug},
+    update=operations.update_centre, delete=operations.delete_centre,
+    put_defaults=lambda data: {"slug": make_slug(data["name"])},
+    docs={
+        "get": "Get one centre",
+        "patch": "Change a centre (admin)",
+        "put": "Replace a centre: fields left out are emptied; a slug left out is made from the name (admin)",
+        "delete": "Delete a centre that no partnership or meeting names (admin)",
+    },
+), "CentreItem")

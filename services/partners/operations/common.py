@@ -5,6 +5,7 @@ import logging
 from slugify import slugify
 from sqlalchemy import select
 
+from services.messaging.errors import Conflict
 from services.messaging.outbox import add_message
 from services.partners.models import OutboxMessage
 
@@ -13,19 +14,6 @@ log = logging.getLogger("services.partners.operations")
 #: The Polish alphabet; letters outside it sort after it, by code point.
 POLISH_ALPHABET = "aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż"
 _RANK = {letter: rank for rank, letter in enumerate(POLISH_ALPHABET)}
-
-
-class Conflict(Exception):
-    """The change would break a uniqueness or reference rule; the message says which."""
-
-
-class Invalid(Exception):
-    """The input is well formed but names something that does not fit; ``field`` says which input."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def make_slug(name: str) -> str:
@@ -50,14 +38,14 @@ def ensure_unique(session, model, label: str, exclude_id: int | None = None, **c
         if exclude_id is not None:
             query = query.where(model.id != exclude_id)
         if session.scalar(query) is not None:
-            raise Conflict(f"a {label} with {column} {value!r} already exists")
+            raise Conflict(f"A {label} with {column} {value!r} already exists.")
 
 
 def ensure_unused(session, label: str, checks) -> None:
     """Raise Conflict when any (model, column, value, what) still points at the record."""
     for model, column, value, what in checks:
         if session.scalar(select(model.id).where(getattr(model, column) == value).limit(1)) is not None:
-            raise Conflict(f"this {label} still has {what}; remove or change them first")
+            raise Conflict(f"This {label} still has {what}; remove or change them first.")
 
 
 def apply_changes(record, changes: dict) -> bool:

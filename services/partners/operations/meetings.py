@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from services.messaging.errors import FieldError
 from services.partners.models import WARSAW, Agreement, Meeting, Membership, Partnership
-from services.partners.operations.common import Invalid, apply_changes, log, publish, save_new, save_update, strip
+from services.partners.operations.common import apply_changes, log, publish, save_new, save_update, strip
 from services.partners.operations.places import centre_by_slug
 
 
@@ -14,13 +15,13 @@ def _signatories(session, partnership_id: int, ids: list[int]) -> list[Membershi
                                                           Membership.partnership_id == partnership_id)))
     missing = sorted(set(ids) - {membership.id for membership in found})
     if missing:
-        raise Invalid("signatory_ids", f"No membership of this partnership with id {', '.join(map(str, missing))}.")
+        raise FieldError("signatory_ids", f"No membership of this partnership with id {', '.join(map(str, missing))}.")
     return sorted(found, key=lambda membership: membership.id)
 
 
 def _check_validity(valid_from, valid_until) -> None:
     if valid_from and valid_until and valid_until < valid_from:
-        raise Invalid("valid_until", "The agreement cannot end before it starts.")
+        raise FieldError("valid_until", "The agreement cannot end before it starts.")
 
 
 def sign_agreement(session, partnership: Partnership, data: dict) -> Agreement:
@@ -62,7 +63,7 @@ def _meeting_values(session, data: dict) -> dict:
     elif values.get("address"):
         values["centre_id"] = None
     if values.get("centre_id") is not None and values.get("address"):
-        raise Invalid("address", "Give a centre or an address, not both.")
+        raise FieldError("address", "Give a centre or an address, not both.")
     if "agenda" in values and values["agenda"] is None:
         values["agenda"] = ""
     return values
@@ -70,7 +71,7 @@ def _meeting_values(session, data: dict) -> dict:
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
-        raise Invalid("ends_at", "The meeting must end after it starts.")
+        raise FieldError("ends_at", "The meeting must end after it starts.")
 
 
 def plan_meeting(session, partnership: Partnership, data: dict) -> Meeting:

@@ -4,11 +4,10 @@ from sqlalchemy import select
 
 from services.calendar.membership import is_current
 from services.calendar.times import today
+from services.messaging.errors import Conflict, FieldError
 from services.partners.models import Agreement, Meeting, Membership, Organisation, Partnership, Person
 from services.partners.models.partnerships import agreement_signatories
 from services.partners.operations.common import (
-    Conflict,
-    Invalid,
     delete_record,
     ensure_unique,
     ensure_unused,
@@ -75,20 +74,20 @@ def is_coordinator(session, partnership_id: int, organisation_id: int) -> bool:
 
 def _check_dates(joined_on, left_on) -> None:
     if joined_on and left_on and left_on < joined_on:
-        raise Invalid("left_on", "The member cannot leave before joining.")
+        raise FieldError("left_on", "The member cannot leave before joining.")
 
 
 def add_member(session, partnership: Partnership, data: dict) -> Membership:
     organisation_id, person_id = data.get("organisation_id"), data.get("person_id")
     if (organisation_id is None) == (person_id is None):
-        raise Invalid("organisation_id", "Give exactly one of organisation_id and person_id.")
+        raise FieldError("organisation_id", "Give exactly one of organisation_id and person_id.")
     if organisation_id is not None and session.get(Organisation, organisation_id) is None:
-        raise Invalid("organisation_id", f"No organisation with id {organisation_id}.")
+        raise FieldError("organisation_id", f"No organisation with id {organisation_id}.")
     if person_id is not None and session.get(Person, person_id) is None:
-        raise Invalid("person_id", f"No person with id {person_id}.")
+        raise FieldError("person_id", f"No person with id {person_id}.")
     _check_dates(data.get("joined_on"), data.get("left_on"))
     if data.get("left_on") is None and current_membership(session, partnership.id, organisation_id, person_id):
-        raise Conflict("this member already belongs to the partnership")
+        raise Conflict("This member already belongs to the partnership.")
     membership = Membership(partnership_id=partnership.id, organisation_id=organisation_id, person_id=person_id,
                             role=data.get("role", "member"), joined_on=data.get("joined_on"),
                             left_on=data.get("left_on"), potential=data.get("potential", []))
@@ -101,7 +100,7 @@ def update_member(session, membership: Membership, data: dict) -> Membership:
         other = current_membership(session, membership.partnership_id, membership.organisation_id,
                                    membership.person_id)
         if other is not None and other.id != membership.id:
-            raise Conflict("this member already belongs to the partnership again")
+            raise Conflict("This member already belongs to the partnership again.")
     save_update(session, membership, data, "membership.updated")
     return membership
 
@@ -110,5 +109,5 @@ def remove_member(session, membership: Membership) -> None:
     signed = session.scalar(select(agreement_signatories.c.agreement_id)
                             .where(agreement_signatories.c.membership_id == membership.id).limit(1))
     if signed is not None:
-        raise Conflict("this member signed an agreement; set left_on instead of removing the membership")
+        raise Conflict("This member signed an agreement; set left_on instead of removing the membership.")
     delete_record(session, membership, "membership.removed")

@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
+from services.messaging.errors import FieldError
 from services.partners.models import Centre, District, Meeting, Organisation, Partnership
 from services.partners.operations.common import (
-    Invalid,
     delete_record,
     ensure_unique,
     ensure_unused,
@@ -47,7 +47,7 @@ def ensure_district(session, name: str) -> tuple[District, bool]:
 def district_by_slug(session, slug: str, field: str = "district") -> District:
     district = session.scalar(select(District).where(District.slug == slug))
     if district is None:
-        raise Invalid(field, f"No district with slug {slug!r}.")
+        raise FieldError(field, f"No district with slug {slug!r}.")
     return district
 
 
@@ -56,7 +56,7 @@ def centre_by_slug(session, slug: str | None, field: str = "centre") -> Centre |
         return None
     centre = session.scalar(select(Centre).where(Centre.slug == slug))
     if centre is None:
-        raise Invalid(field, f"No centre with slug {slug!r}.")
+        raise FieldError(field, f"No centre with slug {slug!r}.")
     return centre
 
 
@@ -67,7 +67,7 @@ def _resolve(session, data: dict) -> dict:
         values["district_id"] = district_by_slug(session, values.pop("district_slug")).id
     operator_id = values.get("operator_id")
     if operator_id is not None and session.get(Organisation, operator_id) is None:
-        raise Invalid("operator_id", f"No organisation with id {operator_id}.")
+        raise FieldError("operator_id", f"No organisation with id {operator_id}.")
     return values
 
 
