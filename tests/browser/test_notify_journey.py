@@ -63,7 +63,7 @@ def test_subscribe_confirm_get_a_notice_change_preferences_and_unsubscribe(notif
     page.get_by_role("button", name="Zapisz mnie").click()
     page.wait_for_url("**/subscribe/check-email")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sprawdź swoją skrzynkę e-mail")
-    assert "Nadawca: Powiadomienia OSL (powiadomienia@" in page.inner_text("main")
+    assert "Nadawca: OSL Częstochowa (powiadomienia@" in page.inner_text("main")
     screenshot(page, "notify-check-email")
 
     assert send() == 1

@@ -31,7 +31,7 @@ def local_from_unix(seconds: int) -> datetime:
 def test_header_reads_back_in_icaljs(reader):
     calendar = assert_valid_feed(feed(sample_event()), reader)["calendar"]
     assert calendar["version"] == "2.0" and calendar["method"] == "PUBLISH"
-    assert calendar["name"] == calendar["x-wr-calname"] == "Ostatni Grosz: wydarzenia"
+    assert calendar["name"] == calendar["x-wr-calname"] == "OSL Częstochowa: wydarzenia"
     assert calendar["timezones"] == ["Europe/Warsaw"]
 
 

@@ -89,7 +89,7 @@ def test_control_characters_are_dropped_and_line_breaks_kept():
 def test_header_has_the_calendar_properties():
     header = unfolded(calendar_header(CalendarMeta()))
     for line in ("BEGIN:VCALENDAR", "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-                 "NAME:Ostatni Grosz: wydarzenia", "X-WR-CALNAME:Ostatni Grosz: wydarzenia",
+                 "NAME:OSL Częstochowa: wydarzenia", "X-WR-CALNAME:OSL Częstochowa: wydarzenia",
                  "X-WR-TIMEZONE:Europe/Warsaw", "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H",
                  "BEGIN:VTIMEZONE", "TZID:Europe/Warsaw"):
         assert line in header, line

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 from services.events.ical import TIMEZONE, CalendarEvent, render_vevent
 from services.events.models import Centre, District, Event, Organisation, Partnership
 from services.events.times import local_date
+from services.ui.naming import public_name
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def calendar_event(event: Event, names: Names) -> CalendarEvent:
         url=event_url(event),
         start=start,
         end=end,
-        organiser_name=organiser.name if organiser else "Ostatni Grosz",
+        organiser_name=organiser.name if organiser else public_name(),
         organiser_email=organisation.email if organisation else None,
         organiser_url=organisation.website if organisation else None,
         status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",

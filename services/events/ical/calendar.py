@@ -1,23 +1,28 @@
 """A whole feed: a header rendered once per process, then the stored VEVENTs joined, which is what makes it fast."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 
 from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vRecur
 
+from services.ui.naming import feed_name, public_name
+
 TZID = "Europe/Warsaw"
-PRODID = "-//Ostatni Grosz//OSL events//PL"
 REFRESH = timedelta(hours=1)
 FOOTER = "END:VCALENDAR\r\n"
 
 
 @dataclass(frozen=True)
 class CalendarMeta:
-    """What a feed says about itself: its name and description, as calendar apps show them."""
+    """What a feed says about itself: its name and description, as calendar apps show them, and who made it.
 
-    name: str = "Ostatni Grosz: wydarzenia"
-    description: str = "Wydarzenia organizacji pozarządowych w Lokalnych Ośrodkach Społecznych Częstochowy"
+    ``product`` is the installation's public name (``OSL_PUBLIC_NAME``), in the name and the PRODID.
+    """
+
+    name: str = field(default_factory=feed_name)
+    description: str = "Wydarzenia Ośrodków Społeczności Lokalnych i ich partnerów"
+    product: str = field(default_factory=public_name)
 
 
 @cache
@@ -51,7 +56,7 @@ def calendar_header(meta: CalendarMeta) -> str:
     """Everything of the feed before its VEVENTs, with the VTIMEZONE they refer to."""
     calendar = Calendar()
     calendar.add("version", "2.0")
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", f"-//{meta.product}//OSL events//PL")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("name", meta.name)

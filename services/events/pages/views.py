@@ -15,6 +15,7 @@ from services.events.pages.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.events.pages.upcoming import next_occurrence, since, upcoming
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
+from services.ui.naming import feed_name
 
 blp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -31,7 +32,7 @@ def _context(session, **extra) -> dict:
 
 def _feed_links(path: str, name: str) -> dict:
     base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
-    return subscribe_links(f"{base}{path}", f"Ostatni Grosz: {name}")
+    return subscribe_links(f"{base}{path}", feed_name(name))
 
 
 def _filters(session) -> tuple[dict, dict, dict]:

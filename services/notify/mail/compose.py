@@ -15,16 +15,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.notify.mail.ics import events_calendar, meeting_event
 from services.notify.mail.render import as_event, describe_changes, format_place, format_when
+from services.ui.naming import public_name
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
 SUBJECTS = {
-    "pl": {"confirmation": "Potwierdź zapis na powiadomienia OSL", "published": "Nowe wydarzenie: {title}",
+    "pl": {"confirmation": "Potwierdź zapis na powiadomienia: {name}", "published": "Nowe wydarzenie: {title}",
            "updated": "Zmiana w wydarzeniu: {title}", "cancelled": "Odwołane: {title}",
            "reminder": "Przypomnienie: {title}", "digest:daily": "Wydarzenia dziś i jutro",
            "digest:weekly": "Wydarzenia w najbliższym tygodniu", "meeting": "Spotkanie partnerskie: {title}",
            "meeting_updated": "Zmiana spotkania partnerskiego: {title}",
            "meeting_cancelled": "Odwołane spotkanie partnerskie: {title}"},
-    "en": {"confirmation": "Confirm your OSL notices subscription", "published": "New event: {title}",
+    "en": {"confirmation": "Confirm your subscription to notices: {name}", "published": "New event: {title}",
            "updated": "Event changed: {title}", "cancelled": "Cancelled: {title}",
            "reminder": "Reminder: {title}", "digest:daily": "Events today and tomorrow",
            "digest:weekly": "Events in the week ahead", "meeting": "Partner meeting: {title}",
@@ -85,7 +86,7 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
     if kind == "digest":
         return SUBJECTS[language][f"digest:{payload['frequency']}"]
     shown = payload.get("event") or payload.get("meeting") or {}
-    return SUBJECTS[language][kind].format(title=shown.get("title", ""))
+    return SUBJECTS[language][kind].format(title=shown.get("title", ""), name=public_name())
 
 
 def _template_name(kind: str) -> str:
@@ -111,7 +112,7 @@ def _listed(payload: dict) -> list[dict]:
 
 def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
     event = payload.get("event")
-    context = {"kind": kind, "links": links, "event": event}
+    context = {"kind": kind, "links": links, "event": event, "public_name": public_name()}
     if event is not None:
         # A reminder names the occurrence it is for: a series' first date may be long past.
         context.update(when=format_when(_at(event, payload.get("occurrence")), language), place=format_place(event),

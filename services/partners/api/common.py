@@ -9,8 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from services.messaging.web import request_session
 from services.partners.models import District
-from services.partners.operations import Conflict, Invalid, polish_key
+from services.partners.operations import Conflict, Invalid
 from services.partners.schemas.common import MAX_ID
+from services.ui.naming import polish_key
 
 
 def get_or_404(model, label: str, **where):
