@@ -5,6 +5,8 @@ how the old product name ("Ostatni Grosz: Raków") showed.
 """
 
 
+from pathlib import Path
+
 from services.notify.mail.compose import build_message
 from tests.events.factories import as_json, event_body, seed
 from tests.notify.conftest import add_districts
@@ -13,6 +15,7 @@ from tests.partners.helpers import make_centre, make_district
 
 MAIL_CONFIG = {"MAIL_FROM": "x <x@osl.example>", "PUBLIC_HOST": "osl.example",
                "MAIL_UNSUBSCRIBE_ADDRESS": "w@osl.example"}
+ROOT = Path(__file__).resolve().parents[2]
 LINKS = {"confirm": "https://osl.example/c", "preferences": "https://osl.example/p", "unsubscribe": "https://osl.example/u"}
 
 
@@ -82,3 +85,19 @@ def test_another_city_runs_under_its_own_name(events_app, monkeypatch):
         if not where.endswith(".ics"):
             assert "Centra Sąsiedzkie Gdańsk" in text or "Centra S=C4=85siedzkie" in text, where
         assert "OSL Częstochowa" not in text, where
+
+
+WRONG_NAMES = ("Lokalne Ośrodki Społeczne", "Lokalny Ośrodek Społeczny", "Lokalnych Ośrodków Społecznych",
+               "Lokalnych Ośrodkach Społecznych")
+
+
+def test_the_programme_is_called_by_its_polish_name(partners_app):
+    client = partners_app.test_client()
+    make_district(client, "Raków")
+    page = client.get("/?lang=pl").get_data(as_text=True)
+    assert "Ośrodek Społeczności Lokalnej (OSL) albo Dzielnicowy Ośrodek Społeczności Lokalnej (DOSL)" in page
+    assert "Ośrodków Społeczności Lokalnych (OSL) i Dzielnicowych Ośrodków Społeczności Lokalnej (DOSL)" in page
+    catalogue = (ROOT / "services/ui/translations/pl/LC_MESSAGES/messages.po").read_text()
+    sources = [catalogue, page] + [path.read_text() for path in (ROOT / "services").rglob("*")
+                                   if path.suffix in (".html", ".txt", ".py") and "migrations" not in path.parts]
+    assert [name for name in WRONG_NAMES if any(name in text for text in sources)] == []
