@@ -118,10 +118,12 @@ def test_a_renamed_district_is_rendered_again(events_app, world):
 def test_event_properties_in_the_feed(events_app, world):
     event_id = post_event(events_app, url="https://zrodlo.example/warsztaty", audiences=["adults", "seniors"])
     event = vevents(events_app.test_client().get("/feeds/all.ics").data)[uid(event_id)]
-    assert str(event["DESCRIPTION"]).endswith("\n\nhttps://zrodlo.example/warsztaty")
-    assert str(event["URL"]) == "https://zrodlo.example/warsztaty"
+    page = f"https://osl.localhost/events/{event_id}"
+    assert "Strona organizatora: https://zrodlo.example/warsztaty" in str(event["DESCRIPTION"])
+    assert str(event["DESCRIPTION"]).endswith(f"\n\n{page}")  # the event's web page, not the .ics file
+    assert str(event["URL"]) == page
     assert event["DTSTART"].params["TZID"] == "Europe/Warsaw" and event["DTSTART"].dt.hour == 10
-    assert [str(c) for c in event["CATEGORIES"].cats] == ["workshop", "adults", "seniors"]
+    assert [str(c) for c in event["CATEGORIES"].cats] == ["Warsztaty", "Dorośli", "Seniorzy"]
     assert event["ORGANIZER"].params["CN"] == "Fundacja Źródło"
     assert str(event["LOCATION"]) == "OSL Raków, ul. Łukasińskiego 40, Częstochowa"
     assert event["GEO"].latitude == 50.79 and event["GEO"].longitude == 19.14

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from services.events.ical import subscribe_links
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation
 from services.events.operations import live
-from services.events.pages.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.events.pages.upcoming import next_occurrence, since, upcoming
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
+from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.naming import feed_name
 
 blp = Blueprint("pages", __name__, template_folder="templates")

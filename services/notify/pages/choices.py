@@ -6,12 +6,9 @@ from sqlalchemy import select
 
 from services.messaging.messages.events import EVENT_AUDIENCES
 from services.notify.models import District
+from services.ui.labels import AUDIENCE_LABELS
 from services.ui.naming import polish_sorted
 
-AUDIENCE_LABELS = {
-    "children": _l("Children"), "youth": _l("Young people"), "adults": _l("Adults"), "seniors": _l("Seniors"),
-    "families": _l("Families"), "disabilities": _l("People with disabilities"), "everyone": _l("Everyone"),
-}
 FREQUENCY_LABELS = {
     "immediate": _l("Straight away, one e-mail per event"),
     "daily": _l("Once a day, a summary"),
