@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from services.events.api.errors import answering_errors, field_error
 from services.events.auth import Caller, optional_caller, require_caller
 from services.events.models import Centre, District, Event, IdempotencyRecord, Organisation
-from services.events.operations import cancel_event, create_event, is_current_member, update_event, view
+from services.events.operations import cancel_event, create_event, is_current_member, text_matches, update_event, view
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema
 from services.events.times import aware, local_midnight
 from services.messaging.web import request_session
@@ -91,8 +91,7 @@ def _filtered(session, args: dict):
     if args.get("category"):
         query = query.where(Event.category == args["category"])
     if args.get("text"):
-        needle = args["text"].casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Event.search_text.like(f"%{needle}%", escape="\\"))
+        query = query.where(text_matches(args["text"]))
     return _window(query, args.get("from_"), args.get("to"))
 
 
