@@ -88,9 +88,11 @@ def _period_links() -> list[tuple[str, str, str]]:
 
 
 def _heading(chosen: dict, errors: dict) -> str:
+    if chosen["when"] in PERIODS:
+        return str(PERIOD_LABELS[chosen["when"]])
     if chosen["q"] and not errors:
         return gettext("Events with “%(text)s”", text=chosen["q"].strip())
-    return str(PERIOD_LABELS[chosen["when"]]) if chosen["when"] in PERIODS else gettext("Upcoming events")
+    return gettext("Upcoming events")
 
 
 def form_day(text: str) -> date | None:
