@@ -68,6 +68,12 @@ def search_text(title: str, description: str) -> str:
     return f"{title}\n{description}".casefold()
 
 
+def text_matches(text: str):
+    """The condition "title or description contains ``text``", case-insensitive, ``%`` and ``_`` taken literally."""
+    needle = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Event.search_text.like(f"%{needle}%", escape="\\")
+
+
 # --- from API input to columns -------------------------------------------------------------------------------------
 
 

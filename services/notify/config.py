@@ -3,10 +3,12 @@
 import os
 import secrets
 from dataclasses import dataclass
+from email.headerregistry import Address
 from pathlib import Path
 
 from services.messaging.config import service_config
 from services.messaging.settings import data_dir, env_float, env_int
+from services.ui.naming import public_name
 
 SMTP_SECURITY = ("none", "starttls", "ssl")
 
@@ -91,7 +93,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "SCHEDULE_SECONDS": env_float("NOTIFY_SCHEDULE_SECONDS", 60.0),
     })
     config.update(overrides)
-    config["MAIL_FROM"] = config["MAIL_FROM"] or f"Powiadomienia OSL <powiadomienia@{config['PUBLIC_HOST']}>"
+    config["MAIL_FROM"] = config["MAIL_FROM"] or str(Address(public_name(), "powiadomienia", config["PUBLIC_HOST"]))
     config["MAIL_UNSUBSCRIBE_ADDRESS"] = config["MAIL_UNSUBSCRIBE_ADDRESS"] or f"wypisz@{config['PUBLIC_HOST']}"
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = secrets.token_urlsafe(48) if config.get("TESTING") else _secret_key()

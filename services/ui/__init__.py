@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, request
 
 from services.ui import formatting, i18n, links
+from services.ui.naming import polish_sorted, public_name
 
 blueprint = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/ui/static")
@@ -18,8 +19,8 @@ def init_ui(app: Flask) -> None:
     i18n.init_babel(app)
     links.init_links(app)
     app.register_blueprint(blueprint)
-    app.jinja_env.filters.update(formatting.FILTERS)
-    app.jinja_env.globals.update(lang_url=lang_url)
+    app.jinja_env.filters.update(formatting.FILTERS, polish_sort=polish_sorted)
+    app.jinja_env.globals.update(lang_url=lang_url, public_name=public_name)
 
 
 def lang_url(code: str) -> str:

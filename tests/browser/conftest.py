@@ -28,7 +28,8 @@ from tests.partners.helpers import (
 CHROMIUM = Path(os.environ.get("OSL_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 NEXT_YEAR = datetime.now().year + 1
-PHONE = {"width": 360, "height": 740}
+PHONE = {"width": 390, "height": 844}
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 800}
 
 
@@ -137,22 +138,37 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=PHONE, locale="pl-PL")
+    context = browser.new_context(viewport=PHONE, locale="pl-PL", bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
 
 
+def axe_violations(page) -> list[tuple]:
+    """What axe-core (from node_modules, ``npm ci``) finds wrong on the page as it is now: (rule, help, where)."""
+    if not AXE.exists():
+        reason = f"{AXE} is missing; run `npm ci`"
+        if IN_CI:
+            pytest.fail(f"{reason}. In CI (CI=true) axe-core is required.")
+        pytest.skip(reason)
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], v["help"], [node["target"] for node in v["nodes"]][:3]) for v in result["violations"]]
+
+
 def screenshot(page, name: str) -> Path:
     """Save the whole page under tests/screenshots/ (git-ignored) at phone and desktop width.
 
-    At each width the page must fit: nothing wider than the screen, so nobody has to scroll sideways.
+    At each width the page must fit: nothing wider than the screen, so nobody has to scroll sideways; and axe-core
+    must find nothing wrong.
     """
     SCREENSHOTS.mkdir(exist_ok=True)
     paths = []
     for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
         page.set_viewport_size(size)
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"], f"{name} is too wide"
+        assert axe_violations(page) == [], f"{name} at {label} width"
         path = SCREENSHOTS / f"{name}-{label}.png"
         page.screenshot(path=str(path), full_page=True)
         paths.append(path)

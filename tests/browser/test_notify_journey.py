@@ -44,7 +44,10 @@ def test_subscribe_confirm_get_a_notice_change_preferences_and_unsubscribe(notif
     expect(page.get_by_role("heading", level=1)).to_have_text("Powiadomienia e-mail o wydarzeniach")
     screenshot(page, "notify-subscribe")
     page.get_by_label("Twój adres e-mail").fill(RESIDENT)
-    page.keyboard.press("Tab")  # the keyboard goes on to the districts, and Space ticks one
+    page.keyboard.press("Tab")  # the keyboard goes on to the folded districts; Enter unfolds them
+    assert page.evaluate("document.activeElement.textContent") == "Wybierz dzielnice"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # and Space ticks one
     assert page.evaluate("document.activeElement.value") == "ostatni-grosz"
     page.keyboard.press("Space")
     page.keyboard.press("Space")  # and unticks it again
@@ -63,7 +66,7 @@ def test_subscribe_confirm_get_a_notice_change_preferences_and_unsubscribe(notif
     page.get_by_role("button", name="Zapisz mnie").click()
     page.wait_for_url("**/subscribe/check-email")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sprawdź swoją skrzynkę e-mail")
-    assert "Nadawca: Powiadomienia OSL (powiadomienia@" in page.inner_text("main")
+    assert "Nadawca: OSL Częstochowa (powiadomienia@" in page.inner_text("main")
     screenshot(page, "notify-check-email")
 
     assert send() == 1

@@ -39,7 +39,7 @@ def test_scoped_feeds(events_app, world):
     for path in ("/feeds/districts/nowhere.ics", "/feeds/centres/nowhere.ics", "/feeds/organisations/nowhere.ics"):
         assert events_app.test_client().get(path).status_code == 404, path
     body = events_app.test_client().get("/feeds/districts/rakow.ics").data.decode()
-    assert "X-WR-CALNAME:Ostatni Grosz: Raków\r\n" in body
+    assert "X-WR-CALNAME:OSL Częstochowa: Raków\r\n" in body
 
 
 def test_audience_and_category_filters_repeat_and_combine(events_app, world):
@@ -112,16 +112,18 @@ def test_a_renamed_district_is_rendered_again(events_app, world):
     second = client.get("/feeds/districts/rakow.ics", headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     assert "Dzielnica: Raków Nowy" in str(vevents(second.data)[uid(event_id)]["DESCRIPTION"])
-    assert "X-WR-CALNAME:Ostatni Grosz: Raków Nowy\r\n" in second.data.decode()
+    assert "X-WR-CALNAME:OSL Częstochowa: Raków Nowy\r\n" in second.data.decode()
 
 
 def test_event_properties_in_the_feed(events_app, world):
     event_id = post_event(events_app, url="https://zrodlo.example/warsztaty", audiences=["adults", "seniors"])
     event = vevents(events_app.test_client().get("/feeds/all.ics").data)[uid(event_id)]
-    assert str(event["DESCRIPTION"]).endswith("\n\nhttps://zrodlo.example/warsztaty")
-    assert str(event["URL"]) == "https://zrodlo.example/warsztaty"
+    page = f"https://osl.localhost/events/{event_id}"
+    assert "Strona organizatora: https://zrodlo.example/warsztaty" in str(event["DESCRIPTION"])
+    assert str(event["DESCRIPTION"]).endswith(f"\n\n{page}")  # the event's web page, not the .ics file
+    assert str(event["URL"]) == page
     assert event["DTSTART"].params["TZID"] == "Europe/Warsaw" and event["DTSTART"].dt.hour == 10
-    assert [str(c) for c in event["CATEGORIES"].cats] == ["workshop", "adults", "seniors"]
+    assert [str(c) for c in event["CATEGORIES"].cats] == ["Warsztaty", "Dorośli", "Seniorzy"]
     assert event["ORGANIZER"].params["CN"] == "Fundacja Źródło"
     assert str(event["LOCATION"]) == "OSL Raków, ul. Łukasińskiego 40, Częstochowa"
     assert event["GEO"].latitude == 50.79 and event["GEO"].longitude == 19.14

@@ -1,6 +1,7 @@
 """The events service's public pages: every page answers in both languages, filters work, text stays text."""
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -88,12 +89,19 @@ def test_home_filters(events_app, world, query, shown, hidden):
     ("district=atlantyda", "district", "Nie ma dzielnicy atlantyda"),
     ("audience=aliens", "audience", "Wybierz wartość z listy."),
     ("category=war", "category", "Wybierz wartość z listy."),
-    ("from=14.03.2026", "from", "Podaj datę jako rok-miesiąc-dzień"),
+    ("from=14.13.2026", "from", "Podaj datę jako dzień.miesiąc.rok"),
+    ("from=2026-02-30", "from", "Podaj datę jako dzień.miesiąc.rok"),
+    ("q=" + "a" * 101, "q", "Wpisz najwyżej 100 znaków."),
 ])
 def test_bad_filters_are_422_with_the_message_next_to_the_field(events_app, world, query, field, message):
     page = html(events_app.test_client(), f"/?{query}", status=422)
     assert f'<p class="field-error" id="{field}-error">{message}' in page
-    assert f'aria-describedby="{field}-error"' in page
+    assert re.search(f'aria-describedby="[^"]*{field}-error"', page)
+
+
+def test_an_unknown_period_is_422_with_the_message_by_the_choices(events_app, world):
+    page = html(events_app.test_client(), "/?when=fortnight", status=422)
+    assert '<p class="field-error" id="when-error">Wybierz wartość z listy.' in page
 
 
 def test_event_page_shows_what_when_where_for_whom_and_keeps_text_as_text(events_app, world):
@@ -172,3 +180,40 @@ def test_a_cancelled_event_says_so_on_its_page_and_in_the_list(events_app, world
     listed = html(client, "/?district=rakow")
     start = listed.index("Gimnastyka dla seniorów")
     assert '<p class="cancelled">Odwołane</p>' in listed[start:listed.index("</li>", start)]
+
+
+def test_search_by_words_finds_title_and_description_in_any_case(events_app, world):
+    client = events_app.test_client()
+    page = html(client, "/?q=GIMNASTYKA")
+    assert "Gimnastyka dla seniorów" in page and "Bajki w ośrodku" not in page
+    assert "Wydarzenia ze słowami „GIMNASTYKA”" in page
+    page = html(client, "/?q=druga+linia&lang=en")
+    assert "Bajki w ośrodku" in page and "Gimnastyka dla seniorów" not in page
+    assert "No upcoming events found." in html(client, "/?q=100%25&lang=en")  # % is a letter, not a wildcard
+
+
+def test_this_week_and_this_weekend_list_only_what_starts_in_them(events_app, world, monkeypatch):
+    from services.events.pages import views
+
+    dated = {"Gimnastyka dla seniorów": date(NEXT_YEAR, 3, 14), "Bajki w ośrodku": date(NEXT_YEAR, 3, 15)}
+    monday = dated["Gimnastyka dla seniorów"] - timedelta(days=dated["Gimnastyka dla seniorów"].weekday())
+    monkeypatch.setattr(views, "utcnow", lambda: datetime.combine(monday, time(9), WARSAW))
+    client = events_app.test_client()
+    for when, days in (("week", 7), ("weekend", 2)):
+        first = monday + timedelta(days=7 - days)
+        expected = {title for title, day in dated.items() if first <= day < monday + timedelta(days=7)}
+        page = html(client, f"/?when={when}")
+        assert {title for title in dated if title in page} == expected, when
+    assert "Gimnastyka dla seniorów" in html(client, "/?when=week")
+    assert '<h2 id="events">W ten weekend</h2>' in html(client, "/?when=weekend")
+    monkeypatch.setattr(views, "utcnow", lambda: datetime.combine(monday - timedelta(days=7), time(9), WARSAW))
+    earlier = html(client, "/?when=week")
+    assert not any(title in earlier for title in dated)
+    assert 'href="/?when=weekend#events"' in earlier and 'aria-current="true">W tym tygodniu' in earlier
+
+
+def test_the_date_filter_takes_polish_dates_and_shows_them_back(events_app, world):
+    page = html(events_app.test_client(), f"/?from=15.03.{NEXT_YEAR}")
+    assert "Bajki w ośrodku" in page and "Gimnastyka dla seniorów" not in page
+    assert f'value="15.03.{NEXT_YEAR}"' in page and 'type="date"' not in page
+    assert f'value="15.03.{NEXT_YEAR}"' in html(events_app.test_client(), f"/?from={NEXT_YEAR}-03-15&lang=en")

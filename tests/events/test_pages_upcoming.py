@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from services.calendar.times import WARSAW, aware
 from services.events.models import Event
-from services.events.pages.upcoming import next_occurrence, since
+from services.events.pages.upcoming import next_occurrence, period, since
 
 
 def event(starts: str, ends: str, **extra) -> Event:
@@ -39,3 +39,15 @@ def test_since_never_goes_back_before_now():
     assert since(None, now) == now
     assert since(datetime(2026, 3, 1).date(), now) == now
     assert since(datetime(2026, 3, 20).date(), now) == datetime(2026, 3, 20, tzinfo=WARSAW)
+
+
+def test_this_week_runs_to_the_end_of_sunday_and_this_weekend_is_saturday_and_sunday():
+    wednesday = datetime(2027, 3, 10, 12, tzinfo=WARSAW)
+    monday = datetime(2027, 3, 15, tzinfo=WARSAW)
+    assert period("week", wednesday) == (wednesday, monday)
+    assert period("weekend", wednesday) == (datetime(2027, 3, 13, tzinfo=WARSAW), monday)
+    sunday = datetime(2027, 3, 14, 10, tzinfo=WARSAW)
+    assert period("weekend", sunday) == (sunday, monday)
+    # Across the clock change (28 March 2027): Monday midnight is still local midnight.
+    assert period("week", datetime(2027, 3, 24, tzinfo=WARSAW))[1] == datetime(2027, 3, 29, tzinfo=WARSAW)
+

@@ -26,7 +26,7 @@ def test_without_smtp_host_mail_goes_to_the_data_folder(clean_env, tmp_path):
     assert config["MAIL_DIR"] == (tmp_path / "var" / "mail").resolve()
     assert isinstance(make_transport(config), MailFolder)
     assert config["PUBLIC_HOST"] == "osl.localhost"
-    assert config["MAIL_FROM"] == "Powiadomienia OSL <powiadomienia@osl.localhost>"
+    assert config["MAIL_FROM"] == "OSL Częstochowa <powiadomienia@osl.localhost>"
     # The signing key is made once and shared by every process of the installation.
     assert config["SECRET_KEY"] == load_config()["SECRET_KEY"] and len(config["SECRET_KEY"]) > 40
 

@@ -85,7 +85,7 @@ def test_the_sender_loop_writes_eml_files_without_smtp_and_logs_the_subject(noti
         wait_until(lambda: list(mail_dir.glob("*.eml")), message="an .eml file")
     [path] = mail_dir.glob("*.eml")
     assert message_from_bytes(path.read_bytes(), policy=default)["To"].addresses[0].addr_spec == "a@example.org"
-    assert "Potwierdź zapis na powiadomienia OSL" in caplog.text
+    assert "Potwierdź zapis na powiadomienia: OSL Częstochowa" in caplog.text
     assert notices(notify)[0].status == "sent"
 
 

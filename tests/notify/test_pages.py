@@ -8,8 +8,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
-from services.notify.pages.choices import polish_key
 from services.notify.pages.csrf import COOKIE, FIELD
+from services.ui.naming import polish_key
 from tests.notify.conftest import folder_mails
 from tests.notify.test_subscriptions import REQUEST, confirmed, send_all, subscriber
 from tests.ui.pagecheck import assert_accessible_page

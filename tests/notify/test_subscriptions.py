@@ -42,7 +42,7 @@ def test_subscribe_sends_a_confirmation_and_one_click_confirms(notify, mail_dir)
     assert send_all(notify) == 1
     [mail] = folder_mails(mail_dir)
     assert mail["To"].addresses[0].addr_spec == "anna.nowak@example.org"
-    assert mail["Subject"] == "Potwierdź zapis na powiadomienia OSL"
+    assert mail["Subject"] == "Potwierdź zapis na powiadomienia: OSL Częstochowa"
     page = client.get(link_in(mail, "confirm"))
     assert page.status_code == 200
     assert '<html lang="pl">' in page.text and "Zapis potwierdzony" in page.text
@@ -70,7 +70,7 @@ def test_a_confirmed_subscriber_keeps_their_choices_until_the_new_request_is_con
     assert subscriber(notify).districts == ["rakow"]
     send_all(notify)
     second = folder_mails(mail_dir)[1]
-    assert second["Subject"] == "Confirm your OSL notices subscription"
+    assert second["Subject"] == "Confirm your subscription to notices: OSL Częstochowa"
     client.get(link_in(second, "confirm"))
     now = subscriber(notify)
     assert (now.status, now.districts, now.language) == ("confirmed", [], "en")

@@ -6,7 +6,8 @@ import pytest
 
 from services.messaging.correlation import CorrelationFilter, correlation, current_correlation_id
 from services.messaging.testing import running, wait_until
-from services.partners.operations import make_slug, polish_key
+from services.partners.operations import make_slug
+from services.ui.naming import polish_key
 from tests.messaging.helpers import events_worker, inbox_count
 from tests.partners.helpers import ADMIN
 

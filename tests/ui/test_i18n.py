@@ -8,9 +8,9 @@ from babel.messages.pofile import read_po
 from services.ui.i18n import COOKIE
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("services/ui", "services/events/pages", "services/partners/pages")
+SOURCES = ("services/ui", "services/events/pages", "services/partners/pages", "services/notify")
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "N_": None, "ngettext": (1, 2)}
 
 
 def test_polish_is_the_default(ui_app):

@@ -14,7 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from services.calendar.times import aware, local_midnight
 from services.events.auth import Caller, optional_caller, require_caller
 from services.events.models import Centre, District, Event, IdempotencyRecord, Organisation
-from services.events.operations import cancel_event, check_owner, create_event, is_current_member, update_event, view
+from services.events.operations import (
+    cancel_event,
+    check_owner,
+    create_event,
+    is_current_member,
+    text_matches,
+    update_event,
+    view,
+)
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema
 from services.messaging.errors import answering_errors, field_error
 from services.messaging.http_guards import Blueprint
@@ -83,8 +91,7 @@ def _filtered(session, args: dict):
     if args.get("category"):
         query = query.where(Event.category == args["category"])
     if args.get("text"):
-        needle = args["text"].casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Event.search_text.like(f"%{needle}%", escape="\\"))
+        query = query.where(text_matches(args["text"]))
     return _window(query, args.get("from_"), args.get("to"))
 
 

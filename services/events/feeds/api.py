@@ -11,6 +11,7 @@ from services.events.ical import subscribe_links
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Organisation
 from services.messaging.http_guards import Blueprint
 from services.messaging.web import request_session
+from services.ui.naming import feed_name, polish_sorted
 
 blp = Blueprint("feeds_api", __name__, url_prefix="/api/v1/feeds",
                 description="iCal feeds to subscribe to in Google Calendar, Outlook, Apple Calendar or Thunderbird.")
@@ -60,10 +61,10 @@ class Feeds(MethodView):
         ``GET /api/v1/partnerships/{id}/feed-token``.
         """
         query = urlencode([("audience", a) for a in args["audience"]] + [("category", c) for c in args["category"]])
-        feeds = [_feed("all", None, "Ostatni Grosz: wydarzenia", "/feeds/all.ics", query)]
+        feeds = [_feed("all", None, feed_name(), "/feeds/all.ics", query)]
         session = request_session()
         for kind, model, folder in KINDS:
-            rows = session.scalars(select(model).where(model.deleted_at.is_(None)).order_by(model.name))
-            feeds += [_feed(kind, row.slug, f"Ostatni Grosz: {row.name}", f"/feeds/{folder}/{row.slug}.ics", query)
+            rows = polish_sorted(session.scalars(select(model).where(model.deleted_at.is_(None))))
+            feeds += [_feed(kind, row.slug, feed_name(row.name), f"/feeds/{folder}/{row.slug}.ics", query)
                       for row in rows]
         return feeds

@@ -15,11 +15,10 @@ from services.calendar.ical import CalendarEvent, render_vevent
 from services.calendar.recurrence import quarantined
 from services.calendar.times import excluded, local_date
 from services.events.models import Centre, District, Event, Organisation, Partnership
+from services.ui.labels import polish_audience, polish_category
+from services.ui.naming import public_name
 
 log = logging.getLogger(__name__)
-
-AUDIENCE_NAMES = {"children": "dzieci", "youth": "młodzież", "adults": "dorośli", "seniors": "seniorzy",
-                  "families": "rodziny", "disabilities": "osoby z niepełnosprawnościami", "everyone": "wszyscy"}
 
 
 def public_base_url() -> str:
@@ -28,7 +27,8 @@ def public_base_url() -> str:
 
 
 def event_url(event: Event) -> str:
-    return event.url or f"{public_base_url()}/events/{event.id}.ics"
+    """The event's web page: what people want from a link in their calendar (the .ics is its "add" button)."""
+    return f"{public_base_url()}/events/{event.id}"
 
 
 class Names:
@@ -65,7 +65,7 @@ def calendar_event(event: Event, names: Names) -> CalendarEvent:
         url=event_url(event),
         start=start,
         end=end,
-        organiser_name=organiser.name if organiser else "Ostatni Grosz",
+        organiser_name=organiser.name if organiser else public_name(),
         organiser_email=organisation.email if organisation else None,
         organiser_url=organisation.website if organisation else None,
         status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",
@@ -73,7 +73,8 @@ def calendar_event(event: Event, names: Names) -> CalendarEvent:
         exdates=exdates,
         location=_location(event, centre),
         geo=(latitude, longitude) if latitude is not None and longitude is not None else None,
-        categories=(event.category, *event.audiences),
+        # In Polish, as calendar users read them; the feeds' ?category= and ?audience= filters keep the codes.
+        categories=(polish_category(event.category), *(polish_audience(a) for a in event.audiences)),
     )
 
 
@@ -102,10 +103,11 @@ def _description(event: Event, names: Names) -> str:
         "Organizator": getattr(names.organisations.get(event.organisation_id), "name", None),
         "Partnerstwo": getattr(names.partnerships.get(event.partnership_id), "name", None),
         "Dzielnica": getattr(names.districts.get(event.district_id), "name", None),
-        "Dla kogo": ", ".join(AUDIENCE_NAMES.get(a, a) for a in event.audiences) or None,
+        "Dla kogo": ", ".join(polish_audience(a).lower() for a in event.audiences) or None,
         "Dostępność": event.accessibility,
         "Kontakt": event.contact,
         "Zapisy": _registration(event),
+        "Strona organizatora": event.url,
     }
     for label, value in details.items():
         if value:

@@ -19,10 +19,9 @@ from services.events.models import (
 )
 from services.events.operations import live
 from services.messaging.web import request_session
+from services.ui.naming import feed_name
 
 blp = Blueprint("feeds", __name__)
-PREFIX = "Ostatni Grosz"
-DESCRIPTION = "Wydarzenia organizacji pozarządowych w Lokalnych Ośrodkach Społecznych Częstochowy"
 MAX_AGE = 300
 RECHECK_SECONDS = 1.0
 
@@ -46,9 +45,9 @@ def _named(model, slug: str, what: str):
     return row
 
 
-def _public(where, key: str, name: str | None = None, description: str = DESCRIPTION) -> Scope:
-    title = f"{PREFIX}: {name}" if name else f"{PREFIX}: wydarzenia"
-    return Scope(key, CalendarMeta(title, description), (Event.visibility == "public", *where))
+def _public(where, key: str, name: str | None = None, description: str | None = None) -> Scope:
+    meta = CalendarMeta(feed_name(name), description) if description else CalendarMeta(feed_name(name))
+    return Scope(key, meta, (Event.visibility == "public", *where))
 
 
 @blp.get("/feeds/all.ics")
@@ -94,7 +93,7 @@ def partnership(partnership_id):
         token = session.get(PartnershipFeedToken, partnership_id)
         if row is None or token is None or not token.matches(request.args.get("token")):
             abort(404, description=f"No feed for partnership {partnership_id} with this token.")
-        return Scope(f"partnership:{row.id}", CalendarMeta(f"{PREFIX}: {row.name}", f"Partnerstwo lokalne {row.name}"),
+        return Scope(f"partnership:{row.id}", CalendarMeta(feed_name(row.name), row.name),
                      (Event.partnership_id == row.id,))
 
     return serve(scope, private=True)
@@ -106,7 +105,7 @@ def single_event(event_id: uuid.UUID):
         event = request_session().get(Event, event_id)
         if event is None or event.visibility != "public":
             abort(404, description=f"No event {event_id}.")
-        return Scope(f"event:{event.id}", CalendarMeta(f"{PREFIX}: {event.title}", DESCRIPTION), event_id=event.id)
+        return Scope(f"event:{event.id}", CalendarMeta(feed_name(event.title)), event_id=event.id)
 
     return serve(scope, chosen=Filters())
 

@@ -4,19 +4,22 @@ import uuid
 from datetime import date
 from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from services.events.ical import subscribe_links
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation
 from services.events.operations import live
-from services.events.pages.labels import AUDIENCE_LABELS, CATEGORY_LABELS
-from services.events.pages.upcoming import next_occurrence, since, upcoming
+from services.events.pages.upcoming import PERIODS, next_occurrence, period, since, upcoming
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
+from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.ui.naming import feed_name
 
 blp = Blueprint("pages", __name__, template_folder="templates")
+MAX_SEARCH = 100
 
 
 def _names(session, model) -> dict[int, object]:
@@ -31,7 +34,7 @@ def _context(session, **extra) -> dict:
 
 def _feed_links(path: str, name: str) -> dict:
     base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
-    return subscribe_links(f"{base}{path}", f"Ostatni Grosz: {name}")
+    return subscribe_links(f"{base}{path}", feed_name(name))
 
 
 def _filters(session) -> tuple[dict, dict, dict]:
@@ -53,13 +56,55 @@ def _filters(session) -> tuple[dict, dict, dict]:
             query[name] = value
     day = None
     if args.get("from"):
-        try:
-            day = date.fromisoformat(args["from"])
-        except ValueError:
-            errors["from"] = gettext("Give a date as year-month-day, for example 2026-03-14.")
-    chosen = {name: args.get(name, "") for name in ("district", "audience", "category", "from")}
-    query["since"] = since(day, utcnow())
+        day = form_day(args["from"])
+        if day is None:
+            errors["from"] = gettext("Give a date as day.month.year, for example 14.03.2026.")
+    chosen = {name: args.get(name, "") for name in ("district", "audience", "category", "from", "q", "when")}
+    if day is not None:
+        chosen["from"] = f"{day:%d.%m.%Y}"
+    text = args.get("q", "").strip()
+    if len(text) > MAX_SEARCH:
+        errors["q"] = gettext("Search for at most %(count)d characters.", count=MAX_SEARCH)
+    elif text:
+        query["text"] = text
+    now = utcnow()
+    query["since"] = since(day, now)
+    if chosen["when"] in PERIODS:
+        start, query["until"] = period(chosen["when"], now)
+        query["since"] = max(query["since"], start)
+    elif chosen["when"]:
+        errors["when"] = gettext("Choose a value from the list.")
     return chosen, query, errors
+
+
+PERIOD_LABELS = {"": _l("Any time"), "week": _l("This week"), "weekend": _l("This weekend")}
+
+
+def _period_links() -> list[tuple[str, str, str]]:
+    """(value, label, URL) of the quick choices, each keeping the other filters."""
+    others = {name: value for name, value in request.args.items() if name not in ("when", "from") and value}
+    return [(value, label, url_for("pages.home", **others, **({"when": value} if value else {})) + "#events")
+            for value, label in PERIOD_LABELS.items()]
+
+
+def _heading(chosen: dict, errors: dict) -> str:
+    if chosen["when"] in PERIODS:
+        return str(PERIOD_LABELS[chosen["when"]])
+    if chosen["q"] and not errors:
+        return gettext("Events with “%(text)s”", text=chosen["q"].strip())
+    return gettext("Upcoming events")
+
+
+def form_day(text: str) -> date | None:
+    """A date typed as Poles write it (14.03.2026, 14.3.2026) or as a date field sends it (2026-03-14)."""
+    text = text.strip()
+    try:
+        if "." in text:
+            day, month, year = (int(part) for part in text.split("."))
+            return date(year, month, day) if year >= 1000 else None
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 @blp.errorhandler(404)
@@ -72,8 +117,9 @@ def home():
     session = request_session()
     chosen, query, errors = _filters(session)
     occurrences = [] if errors else upcoming(session, **query)
-    context = _context(session, occurrences=occurrences, chosen=chosen, errors=errors,
-                       audiences=AUDIENCES, categories=CATEGORIES)
+    context = _context(session, occurrences=occurrences, chosen=chosen, errors=errors, audiences=AUDIENCES,
+                       categories=CATEGORIES, period_links=_period_links(), period_values=PERIODS,
+                       heading=_heading(chosen, errors))
     return render_template("events_pages/home.html", **context), 422 if errors else 200
 
 

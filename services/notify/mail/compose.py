@@ -14,18 +14,19 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
 from services.notify.mail.render import describe_changes, format_place, format_when
+from services.ui.naming import public_name
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
 SUBJECTS = {
-    "pl": {"confirmation": "Potwierdź zapis na powiadomienia OSL", "published": "Nowe wydarzenie: {title}",
+    "pl": {"confirmation": "Potwierdź zapis na powiadomienia: {name}", "published": "Nowe wydarzenie: {title}",
            "updated": "Zmiana w wydarzeniu: {title}", "cancelled": "Odwołane: {title}",
            "reminder": "Przypomnienie: {title}", "digest:daily": "Wydarzenia dziś i jutro",
            "digest:weekly": "Wydarzenia w najbliższym tygodniu", "meeting": "Spotkanie partnerskie: {title}",
            "meeting_updated": "Zmiana spotkania partnerskiego: {title}",
            "meeting_cancelled": "Odwołane spotkanie partnerskie: {title}"},
-    "en": {"confirmation": "Confirm your OSL notices subscription", "published": "New event: {title}",
+    "en": {"confirmation": "Confirm your subscription to notices: {name}", "published": "New event: {title}",
            "updated": "Event changed: {title}", "cancelled": "Cancelled: {title}",
            "reminder": "Reminder: {title}", "digest:daily": "Events today and tomorrow",
            "digest:weekly": "Events in the week ahead", "meeting": "Partner meeting: {title}",
@@ -53,8 +54,6 @@ _environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select
                            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-#: The .ics calendar of every e-mail: its VEVENTs are the events service's, byte for byte as its feeds serve them.
-CALENDAR = CalendarMeta(name="OSL", description="", prodid=prodid("OSL", "notify"), refresh=None)
 
 
 def calendar_of(events: list[dict]) -> str | None:
@@ -64,7 +63,9 @@ def calendar_of(events: list[dict]) -> str | None:
     if len(components) < len(events):
         log.info("%d of %d events have no VEVENT in their snapshot; the .ics leaves them out",
                  len(events) - len(components), len(events))
-    return assemble_calendar(CALENDAR, components).decode() if components else None
+    # The VEVENTs are the events service's, byte for byte as its feeds serve them; a one-off calendar, not a feed.
+    meta = CalendarMeta(name=public_name(), description="", prodid=prodid(public_name(), "notify"), refresh=None)
+    return assemble_calendar(meta, components).decode() if components else None
 
 
 def new_message_id(host: str) -> str:
@@ -83,7 +84,7 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
     shown = payload.get("event") or payload.get("meeting") or {}  # "meeting": a notice queued before 2026-11-30
     # A title stored before titles were held to one line must not break the Subject header (and so the mail).
     title = " ".join(str(shown.get("title", "")).split())
-    return SUBJECTS[language][kind].format(title=title)
+    return SUBJECTS[language][kind].format(title=title, name=public_name())
 
 
 def _template_name(kind: str) -> str:
@@ -115,7 +116,7 @@ def _listed(payload: dict) -> list[dict]:
 
 def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
     event = payload.get("event")
-    context = {"kind": kind, "links": links, "event": event}
+    context = {"kind": kind, "links": links, "event": event, "public_name": public_name()}
     if event is not None:
         # A reminder names the occurrence it is for: a series' first date may be long past.
         context.update(when=format_when(_at(event, payload.get("occurrence")), language), place=format_place(event),

@@ -6,29 +6,19 @@ from sqlalchemy import select
 
 from services.messaging.messages.events import EVENT_AUDIENCES
 from services.notify.models import District
+from services.ui.labels import AUDIENCE_LABELS
+from services.ui.naming import polish_sorted
 
-AUDIENCE_LABELS = {
-    "children": _l("Children"), "youth": _l("Young people"), "adults": _l("Adults"), "seniors": _l("Seniors"),
-    "families": _l("Families"), "disabilities": _l("People with disabilities"), "everyone": _l("Everyone"),
-}
 FREQUENCY_LABELS = {
     "immediate": _l("Straight away, one e-mail per event"),
     "daily": _l("Once a day, a summary"),
     "weekly": _l("Once a week, a summary (on Mondays)"),
 }
 LANGUAGE_LABELS = {"pl": "polski", "en": "English"}
-#: The Polish alphabet, so that "Łódzka" comes after "Lisiniec" and "Śródmieście" after "Stradom".
-POLISH_ORDER = {letter: index for index, letter in enumerate("aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż")}
-
-
-def polish_key(name: str) -> tuple:
-    return tuple((POLISH_ORDER.get(letter, 100 + ord(letter)), letter) for letter in name.casefold())
-
-
 def districts(session) -> list[District]:
     """The districts of notify's replica, in Polish alphabetical order."""
     rows = session.scalars(select(District).where(District.deleted_at.is_(None))).all()
-    return sorted(rows, key=lambda district: polish_key(district.name))
+    return polish_sorted(rows)
 
 
 def options(chosen: dict) -> dict:

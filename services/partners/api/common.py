@@ -15,8 +15,8 @@ from services.messaging.errors import answering_errors
 from services.messaging.web import request_session, version_etag
 from services.partners.auth import require_admin
 from services.partners.models import District
-from services.partners.operations import polish_key
 from services.partners.schemas.common import MAX_ID, update_schema
+from services.ui.naming import polish_key
 
 
 def get_or_404(model, label: str, **where):

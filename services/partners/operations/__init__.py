@@ -1,6 +1,6 @@
 """Every change to the partners service's state. Each writes its outbox message in the caller's transaction."""
 
-from services.partners.operations.common import make_slug, polish_key
+from services.partners.operations.common import make_slug
 from services.partners.operations.meetings import (
     plan_meeting,
     sign_agreement,
@@ -41,7 +41,7 @@ from services.partners.operations.places import (
 )
 
 __all__ = [
-    "make_slug", "polish_key", "plan_meeting", "sign_agreement", "update_agreement",
+    "make_slug", "plan_meeting", "sign_agreement", "update_agreement",
     "update_meeting", "warsaw_to_utc", "create_organisation", "create_person", "delete_organisation",
     "delete_person", "hash_key", "issue_key", "organisation_keys", "revoke_key", "update_organisation",
     "update_person", "add_member", "create_partnership", "current_membership", "delete_partnership",

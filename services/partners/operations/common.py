@@ -1,4 +1,4 @@
-"""What every change shares: the errors it may raise, slugs, Polish ordering, and publishing one message."""
+"""What every change shares: the errors it may raise, slugs, and publishing one message."""
 
 import logging
 
@@ -11,20 +11,10 @@ from services.partners.models import OutboxMessage
 
 log = logging.getLogger("services.partners.operations")
 
-#: The Polish alphabet; letters outside it sort after it, by code point.
-POLISH_ALPHABET = "aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż"
-_RANK = {letter: rank for rank, letter in enumerate(POLISH_ALPHABET)}
-
 
 def make_slug(name: str) -> str:
     """ASCII slug that keeps Polish names readable: 'Śródmieście' → 'srodmiescie', 'Północ' → 'polnoc'."""
     return slugify(name, replacements=[["ł", "l"], ["Ł", "L"]])
-
-
-def polish_key(text: str) -> tuple:
-    """Sort key for Polish alphabetical order (Ś after S, Ł after L), the same on every database."""
-    lowered = text.casefold()
-    return tuple(_RANK.get(char, len(_RANK) + ord(char)) for char in lowered), text
 
 
 def publish(session, type_name: str, data: dict) -> None:

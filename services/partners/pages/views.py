@@ -11,6 +11,7 @@ from services.calendar.times import today
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.partners.models import Agreement, Centre, District, Meeting, Membership, Organisation, Partnership
+from services.ui.naming import polish_sorted
 
 blp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -28,9 +29,9 @@ def not_found(error):
 @blp.get("/")
 def directory():
     session = request_session()
-    districts = session.scalars(select(District).order_by(District.name)).all()
-    centres = session.scalars(select(Centre).order_by(Centre.name)).all()
-    partnerships = session.scalars(select(Partnership).order_by(Partnership.name)).all()
+    districts = polish_sorted(session.scalars(select(District)))
+    centres = polish_sorted(session.scalars(select(Centre)))
+    partnerships = polish_sorted(session.scalars(select(Partnership)))
     return render_template("partners_pages/directory.html", districts=districts, centres=centres,
                            partnerships=partnerships, status_labels=STATUS_LABELS)
 
