@@ -11,6 +11,9 @@ may say is limited to what the centres' activities need, and every combination l
 
 import calendar
 import logging
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -36,6 +39,31 @@ MAX_OCCURRENCES = 1000
 
 class RuleError(ValueError):
     """A repeat rule that is not accepted; the message says why, for the API's 422."""
+
+
+class OverBudget(RuntimeError):
+    """Expanding series took longer than the time given to the answer being built (:func:`time_budget`)."""
+
+
+#: The monotonic time by which the current answer must be done expanding, if one was set.
+_deadline: ContextVar[float | None] = ContextVar("recurrence_deadline", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float):
+    """Expansions inside the block raise :class:`OverBudget` once ``seconds`` have passed: a page or feed that meets a
+    bug gives one failed answer, never a stuck worker."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _check_budget() -> None:
+    deadline = _deadline.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise OverBudget("expanding repeat rules took longer than this answer may")
 
 
 @dataclass(frozen=True)
@@ -237,9 +265,12 @@ def occurrences(series: Series, start: datetime, end: datetime, limit: int = MAX
 def _starts(series: Series, first: datetime, start: datetime, end: datetime, limit: int) -> list[datetime]:
     skipped = set(excluded(series.exdates, series.all_day, first))
     found: list[datetime] = []
+    _check_budget()
     for step, moment in enumerate(_dates(_rule(series.rrule, first), first)):
         if step >= MAX_STEPS or moment >= end or len(found) >= limit:
             break
+        if step % 512 == 511:
+            _check_budget()
         if moment >= start and moment not in skipped and moment.date() not in skipped:
             found.append(moment)
     return found

@@ -12,6 +12,7 @@ from flask_smorest import Api, abort
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from services.calendar import recurrence
 from services.messaging import http_guards
 from services.messaging.connection import connect
 from services.messaging.correlation import set_correlation_id
@@ -21,6 +22,9 @@ from services.messaging.service import ServiceRuntime
 from services.messaging.topology import Topology
 
 log = logging.getLogger(__name__)
+
+#: Seconds an answer may spend expanding repeat rules (setting ANSWER_SECONDS).
+ANSWER_SECONDS = 10.0
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 #: Seconds a client is asked to wait (``Retry-After``) while the database is unavailable.
@@ -106,6 +110,9 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if REQUEST_ID.match(incoming) else str(uuid.uuid4())
         set_correlation_id(g.request_id)
+        # Expanding repeat rules gets a time budget per answer: a bug costs one answer (503), never the worker.
+        g.time_budget = recurrence.time_budget(float(app.config.get("ANSWER_SECONDS") or ANSWER_SECONDS))
+        g.time_budget.__enter__()
 
     @app.after_request
     def _tag(response):
@@ -114,6 +121,9 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
 
     @app.teardown_request
     def _close_session(_exc):
+        budget = g.pop("time_budget", None)
+        if budget is not None:
+            budget.__exit__(None, None, None)
         session = g.pop("db_session", None)
         if session is not None:
             session.rollback()
@@ -129,6 +139,12 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
             log.warning("%s %s: %s unavailable, answered 503: %s", request.method, request.path, fault, reason(exc))
             unavailable = ServiceUnavailable()
             unavailable.data = {"message": f"The {fault} is unavailable for a moment; please try again.",
+                                "headers": {"Retry-After": str(RETRY_AFTER_SECONDS)}}
+            return api.handle_http_exception(unavailable)
+        if isinstance(exc, recurrence.OverBudget):
+            log.warning("%s %s: answered 503: %s", request.method, request.path, exc)
+            unavailable = ServiceUnavailable()
+            unavailable.data = {"message": "This answer took too long to build; please try again.",
                                 "headers": {"Retry-After": str(RETRY_AFTER_SECONDS)}}
             return api.handle_http_exception(unavailable)
         log.exception("unhandled error")
