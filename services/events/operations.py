@@ -1,8 +1,8 @@
 """Every change to an event, used by the API and the consumers alike.
 
 Each change writes its one message (``event.published``, ``event.updated`` or ``event.cancelled``) to the outbox in
-the caller's transaction, raises ``version``, clears the stored VEVENT so that the feeds render it again, and raises
-``sequence`` when something a calendar shows prominently changed (time, place, title, status).
+the caller's transaction, raises ``version``, renders the VEVENT again, and raises ``sequence`` when something a
+calendar shows prominently changed (``services/calendar/changes.py``).
 """
 
 import logging
@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from services.calendar.changes import is_significant
 from services.calendar.membership import is_current
 from services.calendar.recurrence import RuleError, check_rule
 from services.calendar.times import (
@@ -42,10 +43,6 @@ FIELD_OF = {
     "registration_required": "registration", "capacity": "registration", "status": "status",
     "visibility": "visibility", "search_text": None,
 }
-#: A change to any of these raises the iCal SEQUENCE.
-SIGNIFICANT = {"starts_at", "ends_at", "all_day", "rrule", "exdates", "district", "centre", "location", "title",
-               "status"}
-
 
 def live(session, model, **where):
     """The replica row matching ``where`` that is not deleted, or None."""
@@ -249,7 +246,7 @@ def change_event(session, event: Event, values: dict) -> list[str]:
     event.version += 1
     event.updated_at = now
     event.vevent = None
-    if SIGNIFICANT.intersection(fields):
+    if is_significant(changed):
         event.sequence += 1
     if event.status == "cancelled" and not was_cancelled:
         event.cancelled_at = now

@@ -8,12 +8,12 @@ import logging
 
 from sqlalchemy import select
 
+from services.calendar.changes import changed_groups
 from services.calendar.times import from_wire
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
 from services.messaging.replica import apply_snapshot
 from services.notify import meetings
-from services.notify.mail.render import significant_changes
 from services.notify.models import DigestItem, District, EventCopy, Notice, Subscriber
 
 log = logging.getLogger(__name__)
@@ -90,12 +90,12 @@ def apply_event_message(session, envelope: Envelope, *, kind: str) -> None:
     event = envelope.data
     newer, previous = _remember(session, event)
     if newer and event.get("meeting_id") is not None:
-        significant = previous is not None and bool(significant_changes(previous, event))
+        significant = previous is not None and bool(changed_groups(previous, event))
         meetings.apply_meeting_event(session, envelope.type, event, previous, significant)
         return
     if not newer or event["visibility"] != "public":
         return
-    if kind == "updated" and (previous is None or not significant_changes(previous, event)):
+    if kind == "updated" and (previous is None or not changed_groups(previous, event)):
         return
     payload = {"event": event, "previous": previous} if kind == "updated" else {"event": event}
     recipients = _recipients(session, kind, event)

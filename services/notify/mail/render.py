@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from services.calendar.changes import changed_groups
 from services.calendar.times import WARSAW
 
 WEEKDAYS = {
@@ -15,10 +16,6 @@ MONTHS = {
            "November", "December"),
 }
 ALL_DAY = {"pl": "cały dzień", "en": "all day"}
-#: What makes an update worth an e-mail, grouped as the e-mail names it.
-SIGNIFICANT = {"title": ("title",), "time": ("starts_at", "ends_at", "all_day", "rrule", "exdates"),
-               "place": ("location", "centre_id", "centre_name")}
-
 
 def format_day(moment: datetime, language: str) -> str:
     return f"{WEEKDAYS[language][moment.weekday()]}, {moment.day} {MONTHS[language][moment.month - 1]} {moment.year}"
@@ -39,24 +36,10 @@ def format_place(event: dict) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _same(field: str, old, new) -> bool:
-    if field in ("starts_at", "ends_at") and old and new:
-        return datetime.fromisoformat(old) == datetime.fromisoformat(new)
-    return old == new
-
-
-def significant_changes(previous: dict | None, event: dict) -> list[str]:
-    """Which of title, time and place differ between two snapshots (all of them when there is no previous one)."""
-    if previous is None:
-        return list(SIGNIFICANT)
-    return [group for group, fields in SIGNIFICANT.items()
-            if any(not _same(name, previous.get(name), event.get(name)) for name in fields)]
-
-
 def describe_changes(previous: dict | None, event: dict, language: str) -> list[dict]:
     """For each significant change, its name and the old and new values as the e-mail shows them."""
     shown = {"title": lambda e: e["title"], "time": lambda e: format_when(e, language), "place": format_place}
     if previous is None:
         return []
     return [{"field": group, "old": shown[group](previous), "new": shown[group](event)}
-            for group in significant_changes(previous, event)]
+            for group in changed_groups(previous, event)]
