@@ -292,6 +292,16 @@ def next_occurrence(series: Series, after: datetime) -> Occurrence | None:
     return next((o for o in found if o.ends_at > after), None)
 
 
+def next_dates(series: Series, after: datetime, count: int = 5) -> list[tuple[Occurrence, bool]]:
+    """The next ``count`` dates of the series that end after ``after``, each with whether it is left out
+    (an excluded date, which a page shows struck through)."""
+    whole = Series(series.starts_at, series.ends_at, series.rrule, (), series.all_day, series.label)
+    length = local(series.ends_at).replace(tzinfo=None) - local(series.starts_at).replace(tzinfo=None)
+    found = occurrences(whole, after - length - timedelta(days=1), datetime.max.replace(tzinfo=WARSAW), count + 8)
+    skipped = set(excluded(series.exdates, series.all_day, series.starts_at))
+    return [(o, o.starts_at in skipped or o.starts_at.date() in skipped) for o in found if o.ends_at > after][:count]
+
+
 def last_day(series: Series) -> date | None:
     """The local date of the series' last occurrence when its rule ends (COUNT or UNTIL), else None."""
     if not series.rrule:

@@ -6,14 +6,14 @@ spelled out.
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from babel.dates import format_date, format_time
-from flask_babel import get_locale, gettext
+from babel.dates import format_date
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
-from services.calendar.times import WARSAW
+from services.ui import dates, series
 
 _TIME_RANGE = re.compile(r"(\d{1,2}:\d{2}–\d{1,2}:\d{2})")
 
@@ -24,27 +24,22 @@ def _locale() -> str:
 
 def day(value: date | datetime) -> str:
     """The weekday and date, with the year only when it is not this year."""
-    if isinstance(value, datetime):
-        value = value.astimezone(WARSAW).date()
-    pattern = "EEEE, d MMMM" if value.year == datetime.now(WARSAW).year else "EEEE, d MMMM y"
-    return format_date(value, pattern, locale=_locale())
+    return dates.day(value, _locale())
 
 
 def clock(value: datetime) -> str:
-    return format_time(value.astimezone(WARSAW), "HH:mm", locale=_locale())
+    return dates.clock(value, _locale())
 
 
 def when(starts_at: datetime, ends_at: datetime, all_day: bool = False) -> str:
     """A time span as a person says it: one day with its hours, or first and last day."""
-    if all_day:
-        last = (ends_at.astimezone(WARSAW) - timedelta(days=1)).date()
-        first = starts_at.astimezone(WARSAW).date()
-        if last <= first:
-            return gettext("%(day)s, all day", day=day(first))
-        return f"{day(first)} – {day(last)}"
-    if starts_at.astimezone(WARSAW).date() == ends_at.astimezone(WARSAW).date():
-        return f"{day(starts_at)}, {clock(starts_at)}–{clock(ends_at)}"
-    return f"{day(starts_at)}, {clock(starts_at)} – {day(ends_at)}, {clock(ends_at)}"
+    return dates.when(starts_at, ends_at, all_day, _locale())
+
+
+def series_words(event) -> str:
+    """A repeating event (anything with ``series``) in words: "W każdy wtorek, 17:00–19:00, od …"; "" for one date."""
+    shown = event.series
+    return series.describe(shown, _locale(), dates.hours(shown.starts_at, shown.ends_at, _locale()))
 
 
 def unbroken_times(text: str) -> Markup:
@@ -69,5 +64,5 @@ def web_url(url: str | None) -> str | None:
     return url if urlsplit(url.strip()).scheme in ("http", "https") else None
 
 
-FILTERS = {"when": when, "unbroken_times": unbroken_times, "day": day, "clock": clock, "long_date": long_date,
-           "plain_text": plain_text, "web_url": web_url}
+FILTERS = {"when": when, "series_words": series_words, "unbroken_times": unbroken_times, "day": day, "clock": clock,
+           "long_date": long_date, "plain_text": plain_text, "web_url": web_url}

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from services.calendar import recurrence
 from services.events.ical import subscribe_links
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation
 from services.events.operations import live
@@ -142,7 +143,8 @@ def event_page(event_id: uuid.UUID):
     if event is None or event.visibility != "public":
         abort(404, description=f"No event {event_id}.")
     next_one = next_occurrence(event, utcnow())
-    context = _context(session, event=event, next_one=next_one)
+    dates = recurrence.next_dates(event.series, utcnow()) if event.rrule else []
+    context = _context(session, event=event, next_one=next_one, next_dates=dates)
     centre = context["centres"].get(event.centre_id)
     return render_template("events_pages/event.html", map_url=osm_link(event, centre), centre=centre, **context)
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
-from services.notify.mail.render import describe_changes, format_place, format_when
+from services.notify.mail.render import describe_changes, format_place, format_series, format_when
 from services.ui.naming import public_name
 
 log = logging.getLogger(__name__)
@@ -118,8 +118,10 @@ def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
     event = payload.get("event")
     context = {"kind": kind, "links": links, "event": event, "public_name": public_name()}
     if event is not None:
-        # A reminder names the occurrence it is for: a series' first date may be long past.
-        context.update(when=format_when(_at(event, payload.get("occurrence")), language), place=format_place(event),
+        # A reminder names the occurrence it is for; any other notice of a series says the series in words.
+        shown = format_when(_at(event, payload["occurrence"]), language) if payload.get("occurrence") else \
+            format_series(event, language)
+        context.update(when=shown, place=format_place(event),
                        changes=describe_changes(payload.get("previous"), event, language) if kind == "updated" else [])
     if kind.startswith("meeting"):
         previous = payload.get("previous")

@@ -3,32 +3,24 @@
 from datetime import datetime
 
 from services.calendar.changes import changed_groups
-from services.calendar.times import WARSAW
-
-WEEKDAYS = {
-    "pl": ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-MONTHS = {
-    "pl": ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
-           "października", "listopada", "grudnia"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-}
-ALL_DAY = {"pl": "cały dzień", "en": "all day"}
-
-def format_day(moment: datetime, language: str) -> str:
-    return f"{WEEKDAYS[language][moment.weekday()]}, {moment.day} {MONTHS[language][moment.month - 1]} {moment.year}"
+from services.calendar.recurrence import Series
+from services.ui import dates
+from services.ui.series import describe
 
 
 def format_when(event: dict, language: str) -> str:
-    start = datetime.fromisoformat(event["starts_at"]).astimezone(WARSAW)
-    end = datetime.fromisoformat(event["ends_at"]).astimezone(WARSAW)
-    if event["all_day"]:
-        return f"{format_day(start, language)} ({ALL_DAY[language]})"
-    if start.date() == end.date():
-        return f"{format_day(start, language)}, {start:%H:%M}–{end:%H:%M}"
-    return f"{format_day(start, language)}, {start:%H:%M} – {format_day(end, language)}, {end:%H:%M}"
+    """One date of the event (its first, or the occurrence the snapshot is set to), always with the year."""
+    start, end = datetime.fromisoformat(event["starts_at"]), datetime.fromisoformat(event["ends_at"])
+    return dates.when(start, end, event["all_day"], language, with_year=True)
+
+
+def format_series(event: dict, language: str) -> str:
+    """A series in words ("W każdy wtorek, 17:00–19:00, od 2 marca do 27 kwietnia 2027, bez 16 marca"); for a
+    single event, its date."""
+    if not event.get("rrule"):
+        return format_when(event, language)
+    shown = Series.of(event)
+    return describe(shown, language, dates.hours(shown.starts_at, shown.ends_at, language))
 
 
 def format_place(event: dict) -> str:
@@ -38,7 +30,7 @@ def format_place(event: dict) -> str:
 
 def describe_changes(previous: dict | None, event: dict, language: str) -> list[dict]:
     """For each significant change, its name and the old and new values as the e-mail shows them."""
-    shown = {"title": lambda e: e["title"], "time": lambda e: format_when(e, language), "place": format_place}
+    shown = {"title": lambda e: e["title"], "time": lambda e: format_series(e, language), "place": format_place}
     if previous is None:
         return []
     return [{"field": group, "old": shown[group](previous), "new": shown[group](event)}

@@ -1,0 +1,46 @@
+"""Dates and times as a person reads them, in Polish or English, in Warsaw time: one way for pages and e-mails.
+
+Pure (Babel only, the language given). Babel's skeleton matching would pick the short weekday ("sob."), which seniors
+read less easily, so the patterns are spelled out. Pages leave out this year; e-mails, read later, always say it.
+"""
+
+from datetime import date, datetime, timedelta
+
+from babel.dates import format_date, format_time
+
+from services.calendar.times import WARSAW
+
+ALL_DAY = {"pl": "{day}, cały dzień", "en": "{day}, all day"}
+
+
+def day(value: date | datetime, language: str, with_year: bool | None = None) -> str:
+    """The weekday and date: "sobota, 14 marca 2026"; by default with the year only when it is not this year."""
+    if isinstance(value, datetime):
+        value = value.astimezone(WARSAW).date()
+    if with_year is None:
+        with_year = value.year != datetime.now(WARSAW).year
+    return format_date(value, "EEEE, d MMMM y" if with_year else "EEEE, d MMMM", locale=language)
+
+
+def clock(value: datetime, language: str) -> str:
+    return format_time(value.astimezone(WARSAW), "HH:mm", locale=language)
+
+
+def hours(starts_at: datetime, ends_at: datetime, language: str) -> str:
+    """"17:00–19:00"."""
+    return f"{clock(starts_at, language)}–{clock(ends_at, language)}"
+
+
+def when(starts_at: datetime, ends_at: datetime, all_day: bool, language: str, with_year: bool | None = None) -> str:
+    """A time span as a person says it: one day with its hours, or first and last day (``ends_at`` of an all-day
+    event is the midnight after its last day)."""
+    if all_day:
+        last = (ends_at.astimezone(WARSAW) - timedelta(days=1)).date()
+        first = starts_at.astimezone(WARSAW).date()
+        if last <= first:
+            return ALL_DAY[language].format(day=day(first, language, with_year))
+        return f"{day(first, language, with_year)} – {day(last, language, with_year)}"
+    if starts_at.astimezone(WARSAW).date() == ends_at.astimezone(WARSAW).date():
+        return f"{day(starts_at, language, with_year)}, {hours(starts_at, ends_at, language)}"
+    return (f"{day(starts_at, language, with_year)}, {clock(starts_at, language)} – "
+            f"{day(ends_at, language, with_year)}, {clock(ends_at, language)}")
