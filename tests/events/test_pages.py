@@ -10,7 +10,7 @@ from sqlalchemy import select
 from services.calendar.times import WARSAW
 from services.events.models import Event
 from tests.events.factories import ADMIN, deliver, event_body, meeting, seed
-from tests.ui.pagecheck import assert_accessible_page
+from tests.ui.pagecheck import assert_accessible_page, html
 
 NEXT_YEAR = datetime.now(WARSAW).year + 1
 WEEKDAYS = ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela")
@@ -44,13 +44,6 @@ def world(events_app):
     with events_app.extensions["osl"].database.session() as session:
         made["private"] = str(session.scalars(select(Event.id).where(Event.meeting_id == 1)).one())
     return made
-
-
-def html(client, url: str, status: int = 200, lang: str = "pl") -> str:
-    response = client.get(url, headers={"Accept-Language": lang})
-    assert response.status_code == status, (url, response.status_code)
-    assert response.mimetype == "text/html"
-    return response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])

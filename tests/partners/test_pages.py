@@ -6,7 +6,7 @@ import pytest
 
 from services.partners.models import WARSAW
 from tests.partners.helpers import ADMIN, created
-from tests.ui.pagecheck import assert_accessible_page
+from tests.ui.pagecheck import assert_accessible_page, html
 
 NEXT_YEAR = datetime.now(WARSAW).year + 1
 
@@ -36,13 +36,6 @@ def partnership(partners):
     created(client.post(f"{url}/meetings/", json={"title": "Dawne spotkanie", "starts_at": "2020-01-10T10:00:00",
                                                   "ends_at": "2020-01-10T11:00:00"}, headers=ADMIN))
     return partnership
-
-
-def html(client, url: str, status: int = 200, lang: str = "pl") -> str:
-    response = client.get(url, headers={"Accept-Language": lang})
-    assert response.status_code == status, (url, response.status_code)
-    assert response.mimetype == "text/html"
-    return response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])

@@ -59,3 +59,11 @@ def assert_accessible_page(html: str, lang: str) -> Page:
     assert page.external_loads() == []
     assert page.loads, "the page loads the local stylesheet"
     return page
+
+
+def html(client, url: str, status: int = 200, lang: str = "pl") -> str:
+    """The page at ``url`` in ``lang``, after checking its status and that it is HTML."""
+    response = client.get(url, headers={"Accept-Language": lang})
+    assert response.status_code == status, (url, response.status_code)
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)

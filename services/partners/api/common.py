@@ -15,6 +15,7 @@ from services.messaging.errors import answering_errors
 from services.messaging.web import request_session, version_etag
 from services.partners.auth import require_admin
 from services.partners.models import District
+from services.partners.operations import make_slug
 from services.partners.schemas.common import MAX_ID, update_schema
 from services.ui.naming import polish_key
 
@@ -89,7 +90,12 @@ def page(query, pagination_parameters, filters: dict | None = None, key=lambda r
     return rows[first:first + pagination_parameters.page_size]
 
 
-def _no_check(**_keys) -> None:
+def slug_from_name(data: dict) -> dict:
+    """PUT's default for a slug left out: made from the name."""
+    return {"slug": make_slug(data["name"])}
+
+
+def _no_check(*_args, **_keys) -> None:
     pass
 
 
@@ -176,3 +182,40 @@ def route_record(blueprint, rule: str, record: Record, name: str) -> None:
             function = blueprint.arguments(arguments)(function)
         view[method] = blueprint.etag(function)
     blueprint.route(rule)(type(name, (MethodView,), view))
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A top-level list of records, in Polish order and paginated, that an admin adds to; see route_collection."""
+
+    model: type
+    schema: type[Schema]
+    #: ``create(session, data)`` → the new record.
+    create: Callable
+    #: The docstrings (OpenAPI summaries) of "get" and "post".
+    docs: dict[str, str]
+    #: The list's query filters (``district``, ``status``), if it has any.
+    filters: type[Schema] | None = None
+    may_list: Callable[[], None] = _no_check
+
+
+def route_collection(blueprint, collection: Collection, name: str) -> None:
+    """Add ``/`` to ``blueprint``: GET lists (filtered, paginated), POST adds one (admin)."""
+
+    def get(self, *args, pagination_parameters):
+        collection.may_list()
+        return page(select(collection.model), pagination_parameters, args[0] if args else None)
+
+    def post(self, data):
+        require_admin()
+        with changing() as session:
+            return collection.create(session, data)
+
+    get.__doc__, post.__doc__ = collection.docs["get"], collection.docs["post"]
+    get = blueprint.paginate()(get)
+    get = blueprint.response(200, collection.schema(many=True))(get)
+    if collection.filters is not None:
+        get = blueprint.arguments(collection.filters, location="query")(get)
+    post = blueprint.response(201, collection.schema)(post)
+    post = blueprint.arguments(collection.schema)(post)
+    blueprint.route("/")(type(name, (MethodView,), {"get": get, "post": post}))

@@ -3,11 +3,19 @@
 from types import SimpleNamespace
 
 from flask.views import MethodView
-from sqlalchemy import select
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import Record, admin_only, changing, get_or_404, page, route_record
+from services.partners.api.common import (
+    Collection,
+    Record,
+    admin_only,
+    changing,
+    get_or_404,
+    route_collection,
+    route_record,
+    slug_from_name,
+)
 from services.partners.auth import require_admin
 from services.partners.models import ApiKey, Organisation, Person
 from services.partners.schemas import ApiKeyArgs, ApiKeySchema, IssuedKeySchema, OrganisationSchema, PersonSchema
@@ -25,28 +33,16 @@ def _issued(row: ApiKey, key: str) -> SimpleNamespace:
     return SimpleNamespace(**{name: getattr(row, name) for name in ApiKeySchema().fields}, key=key)
 
 
-@organisations.route("/")
-class Organisations(MethodView):
-    @organisations.response(200, OrganisationSchema(many=True))
-    @organisations.paginate()
-    def get(self, pagination_parameters):
-        """List the organisations, in Polish alphabetical order"""
-        return page(select(Organisation), pagination_parameters)
-
-    @organisations.arguments(OrganisationSchema)
-    @organisations.response(201, OrganisationSchema)
-    def post(self, data):
-        """Add an organisation (admin)"""
-        require_admin()
-        with changing() as session:
-            organisation = operations.create_organisation(session, data)
-        return organisation
+route_collection(organisations, Collection(
+    Organisation, OrganisationSchema, operations.create_organisation,
+    {"get": "List the organisations, in Polish alphabetical order", "post": "Add an organisation (admin)"},
+), "Organisations")
 
 
 route_record(organisations, "/<int:organisation_id>", Record(
     Organisation, "organisation", OrganisationSchema, keys=lambda organisation_id: {"id": organisation_id},
     update=operations.update_organisation, delete=operations.delete_organisation,
-    put_defaults=lambda data: {"slug": operations.make_slug(data["name"])},
+    put_defaults=slug_from_name,
     docs={
         "get": "Get one organisation",
         "patch": "Change an organisation (admin)",
@@ -119,23 +115,11 @@ class AdminKeyItem(MethodView):
         return row
 
 
-@people.route("/")
-class People(MethodView):
-    @people.response(200, PersonSchema(many=True))
-    @people.paginate()
-    def get(self, pagination_parameters):
-        """List the people (admin)"""
-        require_admin()
-        return page(select(Person), pagination_parameters)
-
-    @people.arguments(PersonSchema)
-    @people.response(201, PersonSchema)
-    def post(self, data):
-        """Add a person (admin)"""
-        require_admin()
-        with changing() as session:
-            person = operations.create_person(session, data)
-        return person
+route_collection(people, Collection(
+    Person, PersonSchema, operations.create_person,
+    {"get": "List the people (admin)", "post": "Add a person (admin)"},
+    may_list=require_admin,
+), "People")
 
 
 route_record(people, "/<int:person_id>", Record(

@@ -5,7 +5,16 @@ from sqlalchemy import select
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import Record, changing, get_or_404, page, route_record, show_private
+from services.partners.api.common import (
+    Collection,
+    Record,
+    changing,
+    get_or_404,
+    page,
+    route_collection,
+    route_record,
+    show_private,
+)
 from services.partners.auth import is_admin, require_admin
 from services.partners.models import Membership, Partnership
 from services.partners.schemas import MembershipChangeSchema, MembershipSchema, PartnershipListArgs, PartnershipSchema
@@ -14,23 +23,12 @@ partnerships = Blueprint("partnerships", __name__, url_prefix="/api/v1/partnersh
                          description="Local Partnerships and their members.")
 
 
-@partnerships.route("/")
-class Partnerships(MethodView):
-    @partnerships.arguments(PartnershipListArgs, location="query")
-    @partnerships.response(200, PartnershipSchema(many=True))
-    @partnerships.paginate()
-    def get(self, args, pagination_parameters):
-        """List the partnerships, in Polish alphabetical order; filter by district and status"""
-        return page(select(Partnership), pagination_parameters, args)
-
-    @partnerships.arguments(PartnershipSchema)
-    @partnerships.response(201, PartnershipSchema)
-    def post(self, data):
-        """Add a partnership (admin)"""
-        require_admin()
-        with changing() as session:
-            partnership = operations.create_partnership(session, data)
-        return partnership
+route_collection(partnerships, Collection(
+    Partnership, PartnershipSchema, operations.create_partnership,
+    {"get": "List the partnerships, in Polish alphabetical order; filter by district and status",
+     "post": "Add a partnership (admin)"},
+    filters=PartnershipListArgs,
+), "Partnerships")
 
 
 route_record(partnerships, "/<int:partnership_id>", Record(
