@@ -20,6 +20,8 @@ def service_config(name: str, overrides: dict | None = None) -> dict:
         "ADMIN_TOKEN": os.environ.get("OSL_ADMIN_TOKEN", ""),
         #: Reverse proxies in front of the app (the gateway: 1) whose X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": _whole_number("OSL_TRUSTED_PROXIES"),
+        #: Seconds one answer may spend expanding repeat rules before it is a 503 (0: the default, 10).
+        "ANSWER_SECONDS": _whole_number("OSL_ANSWER_SECONDS") or 10,
     }
     config.update(overrides or {})
     if "BUS" not in config:
