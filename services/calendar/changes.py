@@ -12,6 +12,8 @@ SIGNIFICANT = {
     "title": ("title",),
     "time": ("starts_at", "ends_at", "all_day", "rrule", "exdates"),
     "place": ("location", "centre_id", "district_id"),
+    #: One date of a series moved or cancelled on its own.
+    "dates": ("overrides",),
 }
 SIGNIFICANT_FIELDS = frozenset(name for names in SIGNIFICANT.values() for name in names) | {"status"}
 

@@ -57,6 +57,8 @@ class CalendarEvent:
     location: str | None = None
     geo: tuple[float, float] | None = None
     categories: tuple[str, ...] = field(default=())
+    #: For one date of a series changed on its own: the start the rule gave it (RECURRENCE-ID); no rule then.
+    recurrence_id: datetime | date | None = None
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -70,6 +72,8 @@ class CalendarEvent:
             raise ValueError("end must be after start")
         if not (_aware(self.created) and _aware(self.last_modified)):
             raise ValueError("created and last_modified must be timezone-aware")
+        if self.recurrence_id is not None and (self.rrule or self.exdates):
+            raise ValueError("one changed date of a series (recurrence_id) has no rule or excluded dates of its own")
 
     @property
     def all_day(self) -> bool:
@@ -104,6 +108,8 @@ def vevent_component(event: CalendarEvent) -> Event:
     vevent.add("created", _utc(event.created))
     vevent.add("last-modified", _utc(event.last_modified))
     vevent.add("sequence", event.sequence)
+    if event.recurrence_id is not None:
+        vevent.add("recurrence-id", _local(event.recurrence_id))
     vevent.add("dtstart", _local(event.start))
     vevent.add("dtend", _local(event.end))
     if event.rrule:

@@ -67,8 +67,30 @@ def _check_budget() -> None:
 
 
 @dataclass(frozen=True)
+class Override:
+    """One date of a series changed on its own: moved (new times, perhaps a new place) or cancelled. In iCal, a VEVENT
+    with the series' UID and ``RECURRENCE-ID`` = the date's original start, with its own SEQUENCE."""
+
+    #: The original start of the date it changes (Warsaw time), as the rule gives it.
+    recurrence_id: datetime
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool = False
+    location: str | None = None
+    sequence: int = 0
+
+    @classmethod
+    def of(cls, data: dict) -> "Override":
+        """From its wire form: ``recurrence_id`` a Warsaw wall-clock time without offset, times in ISO 8601."""
+        moment = lambda name: local(datetime.fromisoformat(data[name]))  # noqa: E731
+        return cls(moment("recurrence_id"), moment("starts_at"), moment("ends_at"), data.get("status") == "cancelled",
+                   data.get("location"), int(data.get("sequence") or 0))
+
+
+@dataclass(frozen=True)
 class Series:
-    """What expansion needs of an event: its first start and end (aware), its rule and excluded dates."""
+    """What expansion needs of an event: its first start and end (aware), its rule, excluded dates and the dates
+    changed on their own."""
 
     starts_at: datetime
     ends_at: datetime
@@ -77,21 +99,29 @@ class Series:
     all_day: bool = False
     #: Names the series in log lines.
     label: str = ""
+    overrides: tuple[Override, ...] = ()
 
     @classmethod
     def of(cls, event: dict) -> "Series":
         """From an event snapshot (times in ISO 8601)."""
         return cls(datetime.fromisoformat(event["starts_at"]), datetime.fromisoformat(event["ends_at"]),
                    event.get("rrule"), tuple(event.get("exdates") or ()), bool(event.get("all_day")),
-                   str(event.get("id", "")))
+                   str(event.get("id", "")), tuple(Override.of(o) for o in event.get("overrides") or ()))
 
 
 @dataclass(frozen=True)
 class Occurrence:
-    """One date of a series, in Warsaw time."""
+    """One date of a series, in Warsaw time; ``recurrence_id`` is the start the rule gave it, when it was moved."""
 
     starts_at: datetime
     ends_at: datetime
+    recurrence_id: datetime | None = None
+    location: str | None = None
+
+    @property
+    def original_start(self) -> datetime:
+        """What keys this date for good (a reminder, a roll call): the rule's start, even after a move."""
+        return self.recurrence_id or self.starts_at
 
 
 def _parts(rule: str) -> dict[str, str]:
@@ -258,8 +288,14 @@ def occurrences(series: Series, start: datetime, end: datetime, limit: int = MAX
         starts = [first] if start <= first < end else []
     else:
         starts = _starts(series, first, start, end, limit)
-    # Aware datetimes with one tzinfo add on the wall clock: 17:00-19:00 stays so on the day the clocks change.
-    return [Occurrence(moment, moment + length) for moment in starts]
+    if not series.overrides or not series.rrule:
+        # Aware datetimes with one tzinfo add on the wall clock: 17:00-19:00 stays so on the day the clocks change.
+        return [Occurrence(moment, moment + length) for moment in starts]
+    changed = {override.recurrence_id for override in series.overrides}
+    found = [Occurrence(moment, moment + length) for moment in starts if moment not in changed]
+    found += [Occurrence(o.starts_at, o.ends_at, o.recurrence_id, o.location) for o in series.overrides
+              if not o.cancelled and start <= o.starts_at < end]
+    return sorted(found, key=lambda o: o.starts_at)[:limit]
 
 
 def _starts(series: Series, first: datetime, start: datetime, end: datetime, limit: int) -> list[datetime]:
@@ -295,11 +331,22 @@ def next_occurrence(series: Series, after: datetime) -> Occurrence | None:
 def next_dates(series: Series, after: datetime, count: int = 5) -> list[tuple[Occurrence, bool]]:
     """The next ``count`` dates of the series that end after ``after``, each with whether it is left out
     (an excluded date, which a page shows struck through)."""
-    whole = Series(series.starts_at, series.ends_at, series.rrule, (), series.all_day, series.label)
+    kept = tuple(o for o in series.overrides if not o.cancelled)
+    whole = Series(series.starts_at, series.ends_at, series.rrule, (), series.all_day, series.label, kept)
     length = local(series.ends_at).replace(tzinfo=None) - local(series.starts_at).replace(tzinfo=None)
     found = occurrences(whole, after - length - timedelta(days=1), datetime.max.replace(tzinfo=WARSAW), count + 8)
     skipped = set(excluded(series.exdates, series.all_day, series.starts_at))
+    skipped |= {o.recurrence_id for o in series.overrides if o.cancelled}
     return [(o, o.starts_at in skipped or o.starts_at.date() in skipped) for o in found if o.ends_at > after][:count]
+
+
+def is_date_of(series: Series, moment: datetime) -> bool:
+    """Whether the rule (left-out dates aside) gives a date starting at ``moment``: what an override may change."""
+    if not series.rrule:
+        return False
+    whole = Series(series.starts_at, series.ends_at, series.rrule, (), series.all_day, series.label)
+    found = occurrences(whole, local(moment), local(moment) + timedelta(minutes=1), 1)
+    return bool(found) and found[0].starts_at == local(moment)
 
 
 def last_day(series: Series) -> date | None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from services.calendar import recurrence
 from services.calendar.changes import is_significant
 from services.calendar.membership import is_current
 from services.calendar.recurrence import RuleError, check_rule
@@ -18,8 +19,10 @@ from services.calendar.times import (
     TZID,
     aware,
     day_after,
+    excluded,
     exdate_to_wire,
     exists_in_warsaw,
+    local,
     local_date,
     local_midnight,
     parse_moment,
@@ -41,7 +44,7 @@ FIELD_OF = {
     "category": "category", "location": "location", "latitude": "location", "longitude": "location", "url": "url",
     "contact": "contact", "accessibility": "accessibility", "registration_url": "registration",
     "registration_required": "registration", "capacity": "registration", "status": "status",
-    "visibility": "visibility", "search_text": None,
+    "visibility": "visibility", "search_text": None, "overrides": "overrides",
 }
 
 def live(session, model, **where):
@@ -225,7 +228,12 @@ def update_event(session, caller, event: Event, patch: dict) -> list[str]:
     """Apply a PATCH; returns the changed API fields (none: nothing written, nothing published)."""
     check_owner(caller, event)
     merged = {**event_input(session, event), **patch}
-    return change_event(session, event, columns(session, merged, caller, event))
+    values = columns(session, merged, caller, event)
+    if event.overrides:  # a new rule or start: the dates changed on their own must still be dates of the series
+        changed = recurrence.Series(values["starts_at"], values["ends_at"], values["rrule"], (), values["all_day"])
+        values["overrides"] = [o for o in event.overrides
+                               if recurrence.is_date_of(changed, datetime.fromisoformat(o["recurrence_id"]))]
+    return change_event(session, event, values)
 
 
 def cancel_event(session, caller, event: Event) -> list[str]:
@@ -284,6 +292,7 @@ def snapshot(session, event: Event) -> dict:
         "contact": event.contact, "accessibility": event.accessibility,
         "registration": {"url": event.registration_url, "required": event.registration_required,
                          "capacity": event.capacity},
+        "overrides": list(event.overrides or []),
         "status": event.status, "created_at": to_wire(event.created_at), "updated_at": to_wire(event.updated_at),
         "cancelled_at": to_wire(event.cancelled_at),
     }
@@ -309,9 +318,52 @@ def view(session, event: Event) -> dict:
         if event.organisation_id else None
     registration = data["registration"] if event.registration_url or event.registration_required else None
     return {
-        **{key: data[key] for key in ("id", "title", "description", "all_day", "rrule", "exdates", "visibility",
+        **{key: data[key] for key in ("id", "title", "description", "all_day", "rrule", "exdates", "overrides",
+                                      "visibility",
                                       "audiences", "category", "location", "url", "contact", "accessibility",
                                       "status", "sequence", "created_at", "updated_at")},
         "starts_at": start, "ends_at": end, "district": data["district_slug"], "centre": data["centre_slug"],
         "partnership": event.partnership_id, "organiser": organiser, "registration": registration,
     }
+
+
+# --- one date of a series -----------------------------------------------------------------------------------------
+
+
+def change_occurrence(session, caller, event: Event, recurrence_id: datetime, data: dict) -> list[str]:
+    """Move, re-place or cancel one date of a series (its VEVENT with RECURRENCE-ID); returns the changed fields."""
+    check_owner(caller, event)
+    original = local(aware(recurrence_id))
+    if not event.rrule or event.all_day:
+        raise Conflict("Only a date of a repeating event with hours can be changed on its own; change the event.")
+    if not recurrence.is_date_of(event.series, original) or original in excluded(event.exdates, False,
+                                                                                    event.starts_at):
+        raise FieldError("recurrence_id", f"{exdate_to_wire(original)} is not a date of this series.")
+    key = exdate_to_wire(original)
+    current = {o["recurrence_id"]: o for o in event.overrides or []}
+    before = current.get(key)
+    length = event.ends_at - event.starts_at
+    starts = aware(data["starts_at"]) if data.get("starts_at") else (
+        aware(datetime.fromisoformat(before["starts_at"])) if before else aware(original))
+    ends = aware(data["ends_at"]) if data.get("ends_at") else starts + length
+    if ends <= starts:
+        raise FieldError("ends_at", "The end must be after the start.")
+    override = {"recurrence_id": key, "starts_at": to_wire(starts), "ends_at": to_wire(ends),
+                "status": data.get("status") or "scheduled",
+                "location": data["location"] if "location" in data else (before or {}).get("location"),
+                "sequence": (before["sequence"] + 1) if before else event.sequence + 1}
+    if before is not None and {k: v for k, v in before.items() if k != "sequence"} == \
+            {k: v for k, v in override.items() if k != "sequence"}:
+        return []
+    current[key] = override
+    return change_event(session, event, {"overrides": sorted(current.values(), key=lambda o: o["recurrence_id"])})
+
+
+def restore_occurrence(session, caller, event: Event, recurrence_id: datetime) -> list[str]:
+    """Undo the change of one date: it is again as the rule gives it."""
+    check_owner(caller, event)
+    key = exdate_to_wire(local(aware(recurrence_id)))
+    kept = [o for o in event.overrides or [] if o["recurrence_id"] != key]
+    if len(kept) == len(event.overrides or []):
+        raise FieldError("recurrence_id", f"{key} was not changed on its own.")
+    return change_event(session, event, {"overrides": kept})

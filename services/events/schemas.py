@@ -92,6 +92,24 @@ class OrganiserSchema(Schema):
     name = fields.String()
 
 
+class OccurrenceSchema(Schema):
+    """One date of a series, changed on its own: moved, given another place, or cancelled."""
+
+    starts_at = Moment(metadata={"description": "The new start (no offset: Warsaw time); default: unchanged."})
+    ends_at = Moment(metadata={"description": "The new end; default: as long as the series' dates."})
+    location = _optional(one_line, 300, metadata={"description": "Another place for this date only."})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "cancelled: this date only."})
+
+
+class OverrideSchema(Schema):
+    recurrence_id = fields.String(metadata={"description": "The start the rule gives this date (Warsaw time)."})
+    starts_at = fields.String()
+    ends_at = fields.String()
+    status = fields.String()
+    location = fields.String(allow_none=True)
+    sequence = fields.Integer()
+
+
 class EventSchema(Schema):
     """An event as the API shows it. Times carry the Europe/Warsaw offset of their day; an all-day event gives
     dates, ``ends_at`` being its last day."""
@@ -104,6 +122,7 @@ class EventSchema(Schema):
     all_day = fields.Boolean()
     rrule = fields.String(allow_none=True)
     exdates = fields.List(fields.String())
+    overrides = fields.List(fields.Nested(OverrideSchema))
     district = fields.String()
     centre = fields.String(allow_none=True)
     partnership = fields.Integer(allow_none=True)

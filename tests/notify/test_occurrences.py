@@ -108,3 +108,14 @@ def test_a_rule_that_cannot_be_expanded_is_quarantined_and_logged_once(rrule, ca
         assert starts(between(event, at(2020, 1, 1), at(2020, 2, 1))) == ["2020-01-07T17:00:00+01:00"]
     [record] = caplog.records  # once, not on every tick
     assert record.getMessage().startswith(f"series {event['id']}: its repeat rule {rrule!r} is quarantined")
+
+
+def test_a_date_moved_on_its_own_is_reminded_at_its_new_time_and_a_cancelled_one_not_at_all():
+    event = tuesdays(overrides=[
+        {"recurrence_id": "2026-10-20T17:00:00", "starts_at": "2026-10-22T18:00:00+02:00",
+         "ends_at": "2026-10-22T20:00:00+02:00", "status": "scheduled", "location": None, "sequence": 1},
+        {"recurrence_id": "2026-10-27T17:00:00", "starts_at": "2026-10-27T17:00:00+01:00",
+         "ends_at": "2026-10-27T19:00:00+01:00", "status": "cancelled", "location": None, "sequence": 1}])
+    found = between(event, at(2026, 10, 19), at(2026, 11, 4))
+    assert starts(found) == ["2026-10-22T18:00:00+02:00", "2026-11-03T17:00:00+01:00"]
+    assert found[0].key != found[1].key

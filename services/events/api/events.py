@@ -11,19 +11,21 @@ from flask_smorest import abort
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from services.calendar.times import aware, local_midnight
+from services.calendar.times import aware, local_midnight, parse_moment
 from services.events.auth import Caller, optional_caller, require_caller
 from services.events.models import Centre, District, Event, IdempotencyRecord, Organisation
 from services.events.operations import (
     cancel_event,
+    change_occurrence,
     check_owner,
     create_event,
     is_current_member,
+    restore_occurrence,
     text_matches,
     update_event,
     view,
 )
-from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema
+from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema, OccurrenceSchema
 from services.messaging.errors import answering_errors, field_error
 from services.messaging.http_guards import Blueprint
 from services.messaging.web import check_if_match, etag_header, request_session, version_etag
@@ -180,5 +182,53 @@ class EventById(MethodView):
         check_if_match(version_etag(event))
         with answering_errors():
             cancel_event(session, caller, event)
+        session.commit()
+        return view(session, event), 200, etag_header(event)
+
+
+def _recurrence_id(text: str) -> datetime:
+    try:
+        value = parse_moment(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, datetime) or value.tzinfo is not None:
+        abort(404, message=f"{text!r} is not a date of a series: give its start as 2027-03-16T17:00:00 (Warsaw).")
+    return value
+
+
+@blp.route("/<uuid:event_id>/occurrences/<recurrence_id>")
+class OccurrenceById(MethodView):
+    @blp.doc(**SECURED)
+    @blp.arguments(OccurrenceSchema)
+    @blp.response(200, EventSchema)
+    @blp.alt_response(412, description="If-Match names an older version.")
+    @blp.alt_response(428, description="If-Match is missing.")
+    def put(self, data, event_id, recurrence_id):
+        """Move, re-place or cancel one date of your own repeating event; the path names the start the rule gives it"""
+        session = request_session()
+        caller = require_caller(session)
+        event = _get_event(session, event_id, for_change=True)
+        with answering_errors():
+            check_owner(caller, event)
+        if not request.if_match:
+            abort(428, message="Send If-Match with the ETag from your last GET of this event.")
+        check_if_match(version_etag(event))
+        with answering_errors():
+            change_occurrence(session, caller, event, _recurrence_id(recurrence_id), data)
+        session.commit()
+        return view(session, event), 200, etag_header(event)
+
+    @blp.doc(**SECURED)
+    @blp.response(200, EventSchema)
+    def delete(self, event_id, recurrence_id):
+        """Undo the change of one date: it is again as the rule gives it"""
+        session = request_session()
+        caller = require_caller(session)
+        event = _get_event(session, event_id, for_change=True)
+        with answering_errors():
+            check_owner(caller, event)
+        check_if_match(version_etag(event))
+        with answering_errors():
+            restore_occurrence(session, caller, event, _recurrence_id(recurrence_id))
         session.commit()
         return view(session, event), 200, etag_header(event)

@@ -127,6 +127,19 @@ def _registration(event: Event) -> str | None:
 
 
 def _render(event: Event, names: Names) -> str:
+    """The event's VEVENT, then one VEVENT (same UID, RECURRENCE-ID) for each date changed on its own."""
+    master = _render_master(event, names)
+    if not event.rrule or not event.overrides or quarantined(event.series):
+        return master
+    shown = calendar_event(event, names)
+    changed = [replace(shown, recurrence_id=o.recurrence_id, start=o.starts_at, end=o.ends_at, rrule=None, exdates=(),
+                       sequence=o.sequence, status="CANCELLED" if o.cancelled else shown.status,
+                       location=o.location or shown.location)
+               for o in event.series.overrides]
+    return master + "".join(render_vevent(one) for one in changed)
+
+
+def _render_master(event: Event, names: Names) -> str:
     shown = calendar_event(event, names)
     if quarantined(event.series):
         # A rule stored before rules were checked: show the first occurrence rather than hand calendar apps a

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.calendar.recurrence import Series
+from services.calendar.recurrence import Override, Series
 from services.events.models.base import Base, UTCDateTime
 from services.messaging.models import utcnow
 
@@ -41,6 +41,9 @@ class Event(Base):
     rrule: Mapped[str | None] = mapped_column(String(500), nullable=True)
     #: ISO 8601 local date-times or dates, Europe/Warsaw.
     exdates: Mapped[list] = mapped_column(JSON, default=list)
+    #: Dates of the series changed on their own, each ``{"recurrence_id": local start the rule gives, "starts_at",
+    #: "ends_at" (ISO 8601 with offset), "status": scheduled|cancelled, "location", "sequence"}``, by recurrence_id.
+    overrides: Mapped[list] = mapped_column(JSON, default=list)
     district_id: Mapped[int] = mapped_column(Integer, index=True)
     centre_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     audiences: Mapped[list] = mapped_column(JSON, default=list)
@@ -71,7 +74,8 @@ class Event(Base):
     @property
     def series(self) -> Series:
         """What the calendar core expands: the first start and end, the rule and the excluded dates."""
-        return Series(self.starts_at, self.ends_at, self.rrule, tuple(self.exdates or ()), self.all_day, str(self.id))
+        return Series(self.starts_at, self.ends_at, self.rrule, tuple(self.exdates or ()), self.all_day, str(self.id),
+                      tuple(Override.of(data) for data in self.overrides or ()))
 
 
 class IdempotencyRecord(Base):

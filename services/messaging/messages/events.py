@@ -28,6 +28,19 @@ class Registration(Schema):
     capacity = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
 
 
+class Override(Schema):
+    """One date of a series changed on its own."""
+
+    #: The start the rule gives that date: Warsaw wall-clock time without an offset (as exdates).
+    recurrence_id = fields.String(required=True)
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    status = fields.String(required=True, validate=validate.OneOf(EVENT_STATUSES))
+    location = _optional(fields.String)
+    #: That date's own iCal SEQUENCE.
+    sequence = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+
 class EventSnapshot(Schema):
     id = fields.UUID(required=True)
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
@@ -42,6 +55,8 @@ class EventSnapshot(Schema):
     rrule = _optional(fields.String)
     #: Local (Europe/Warsaw) ISO 8601 date-times or dates of left-out occurrences.
     exdates = fields.List(fields.String(), required=True)
+    #: Dates of the series moved or cancelled on their own (none before 2026-11-30).
+    overrides = fields.List(fields.Nested(Override), load_default=list)
     district_id = fields.Integer(required=True, strict=True)
     district_name = fields.String(required=True)
     district_slug = fields.String(required=True)

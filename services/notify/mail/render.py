@@ -28,10 +28,34 @@ def format_place(event: dict) -> str:
     return ", ".join(part for part in parts if part)
 
 
+#: What each group of significant changes is called in an e-mail.
+LABELS = {"pl": {"title": "tytuł", "time": "termin", "place": "miejsce", "dates": "zmienione terminy"},
+          "en": {"title": "title", "time": "time", "place": "place", "dates": "changed dates"}}
+CANCELLED = {"pl": "odwołane", "en": "cancelled"}
+MOVED = {"pl": "przeniesione na", "en": "moved to"}
+
+
+def format_overrides(event: dict, language: str) -> str:
+    """The dates of a series changed on their own: "16 marca: przeniesione na czwartek, 18 marca 2027, 17:00–19:00"."""
+    lines = []
+    for override in event.get("overrides") or []:
+        original = datetime.fromisoformat(override["recurrence_id"])
+        said = dates.day(original, language, with_year=False)
+        if override["status"] == "cancelled":
+            lines.append(f"{said}: {CANCELLED[language]}")
+        else:
+            starts, ends = (datetime.fromisoformat(override[name]) for name in ("starts_at", "ends_at"))
+            moved = dates.when(starts, ends, False, language, with_year=True)
+            place = f" ({override['location']})" if override.get("location") else ""
+            lines.append(f"{said}: {MOVED[language]} {moved}{place}")
+    return "; ".join(lines)
+
+
 def describe_changes(previous: dict | None, event: dict, language: str) -> list[dict]:
     """For each significant change, its name and the old and new values as the e-mail shows them."""
-    shown = {"title": lambda e: e["title"], "time": lambda e: format_series(e, language), "place": format_place}
+    shown = {"title": lambda e: e["title"], "time": lambda e: format_series(e, language), "place": format_place,
+             "dates": lambda e: format_overrides(e, language)}
     if previous is None:
         return []
-    return [{"field": group, "old": shown[group](previous), "new": shown[group](event)}
-            for group in changed_groups(previous, event)]
+    return [{"field": group, "label": LABELS[language][group], "old": shown[group](previous),
+             "new": shown[group](event)} for group in changed_groups(previous, event)]

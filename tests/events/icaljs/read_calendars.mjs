@@ -21,14 +21,22 @@ function occurrences(event, until, max) {
   const iterator = event.iterator();
   for (let next = iterator.next(); next && found.length < max; next = iterator.next()) {
     if (limit && next.compare(limit) > 0) break;
-    const start = next.clone();
-    found.push(time(start));
+    // A date changed on its own (a VEVENT with RECURRENCE-ID, related to its series) shows at its own time.
+    const details = event.getOccurrenceDetails(next.clone());
+    const shown = time(details.startDate.clone());
+    if (details.item !== event) {
+      shown.recurrence_id = details.recurrenceId.toString();
+      shown.status = details.item.component.getFirstPropertyValue("status");
+    }
+    found.push(shown);
   }
   return found;
 }
 
-function describe(vevent, request) {
-  const event = new ICAL.Event(vevent);
+function describe(vevent, request, masters) {
+  const uid = vevent.getFirstPropertyValue("uid");
+  const event = vevent.hasProperty("recurrence-id") ? new ICAL.Event(vevent) : masters.get(uid) || new ICAL.Event(vevent);
+  const recurrenceId = vevent.getFirstPropertyValue("recurrence-id");
   const organizer = vevent.getFirstProperty("organizer");
   const geo = vevent.getFirstPropertyValue("geo");
   return {
@@ -46,8 +54,23 @@ function describe(vevent, request) {
     start: time(event.startDate),
     end: time(event.endDate),
     recurring: event.isRecurring(),
-    occurrences: occurrences(event, request.until, request.max || 500),
+    recurrence_id: recurrenceId ? recurrenceId.toString() : null,
+    occurrences: recurrenceId ? [] : occurrences(event, request.until, request.max || 500),
   };
+}
+
+// Each series' master ICAL.Event, with the VEVENTs that change one of its dates (RECURRENCE-ID) related to it.
+function masters(calendar) {
+  const found = new Map();
+  const vevents = calendar.getAllSubcomponents("vevent");
+  for (const vevent of vevents) {
+    if (!vevent.hasProperty("recurrence-id")) found.set(vevent.getFirstPropertyValue("uid"), new ICAL.Event(vevent));
+  }
+  for (const vevent of vevents) {
+    const master = found.get(vevent.getFirstPropertyValue("uid"));
+    if (vevent.hasProperty("recurrence-id") && master) master.relateException(new ICAL.Event(vevent));
+  }
+  return found;
 }
 
 function read(request) {
@@ -58,6 +81,7 @@ function read(request) {
     ICAL.TimezoneService.register(new ICAL.Timezone(vtimezone));
   }
   const property = (name) => calendar.getFirstPropertyValue(name);
+  const series = masters(calendar);
   return {
     ok: true,
     calendar: {
@@ -68,7 +92,7 @@ function read(request) {
       "x-wr-calname": property("x-wr-calname"),
       timezones: calendar.getAllSubcomponents("vtimezone").map((z) => z.getFirstPropertyValue("tzid")),
     },
-    events: calendar.getAllSubcomponents("vevent").map((vevent) => describe(vevent, request)),
+    events: calendar.getAllSubcomponents("vevent").map((vevent) => describe(vevent, request, series)),
   };
 }
 

@@ -1,0 +1,26 @@
+"""events.overrides: dates of a series changed on their own (moved or cancelled)
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-30 04:10:00
+
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0003'
+down_revision: str | Sequence[str] | None = '0002'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('overrides', sa.JSON(), nullable=False, server_default='[]'))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('overrides')
