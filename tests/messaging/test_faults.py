@@ -13,6 +13,7 @@ from sqlalchemy import text
 from services.events import create_app as create_events
 from services.messaging.dead_letters import list_dead_letters
 from services.messaging.faults import Backoff, fault_of
+from services.messaging.outbox import Relay
 from services.messaging.settings import BusSettings
 from services.messaging.testing import running, wait_until
 from services.notify import create_app as create_notify
@@ -112,6 +113,22 @@ def test_a_handler_error_while_the_database_answers_still_goes_to_the_dead_lette
         letters = wait_until(lambda: list_dead_letters(settings, "events"), message="a dead letter")
     assert [letter.attempts for letter in letters] == [settings.max_attempts]
     assert worker.fault_retries == 0
+
+
+def test_a_relay_waits_for_its_database_on_one_broker_connection_with_growing_backoff(tmp_path, caplog):
+    from services.messaging.db import Database
+    from services.partners.models import OutboxMessage
+
+    caplog.set_level(logging.WARNING)
+    bus = BusSettings(broker_url="filesystem://", bus_dir=tmp_path / "bus", prefix="osl-relay", poll_seconds=0.02,
+                      retry_base_seconds=0.05, retry_max_seconds=0.4)
+    relay = Relay(Database("postgresql+psycopg://nobody@127.0.0.1:1/none"), OutboxMessage, bus)
+    with running(relay):
+        wait_until(lambda: relay.backoff.failures >= 6, message="six failed tries")
+    assert relay.down == "database"
+    assert relay.connections == 1  # the broker connection is kept; only the database is waited for
+    lines = [r for r in caplog.records if r.name == "services.messaging.outbox"]
+    assert lines and all("database unavailable" in r.getMessage() and r.exc_info is None for r in lines)
 
 
 # --- SQLite: reads take no write lock -------------------------------------------------------------------------
