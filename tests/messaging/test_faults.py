@@ -103,18 +103,6 @@ def test_a_database_fault_is_retried_for_as_long_as_it_lasts_and_never_dead_lett
     assert all("database is locked" in r.getMessage() and r.exc_info is None for r in waits)
 
 
-def test_a_handler_error_while_the_database_answers_still_goes_to_the_dead_letter_queue(partners_app, events_app):
-    settings = events_app.extensions["osl"].bus
-    handlers = CountingHandlers()
-    handlers.failing = True
-    worker = events_worker(events_app, handlers)
-    create_districts(partners_app, 1, prefix="Błąd")
-    with running(partners_app.extensions["osl"].relay()), running(worker):
-        letters = wait_until(lambda: list_dead_letters(settings, "events"), message="a dead letter")
-    assert [letter.attempts for letter in letters] == [settings.max_attempts]
-    assert worker.fault_retries == 0
-
-
 def test_a_relay_waits_for_its_database_on_one_broker_connection_with_growing_backoff(tmp_path, caplog):
     from services.messaging.db import Database
     from services.partners.models import OutboxMessage
