@@ -222,6 +222,9 @@ class Worker(ConsumerProducerMixin):
 
     def on_connection_revived(self) -> None:
         self.connections += 1
+        if self.down == "broker":
+            log.info("consumer: the broker answers again")
+            self.down = None
 
     def on_connection_error(self, exc, interval) -> None:
         # kombu's default logs a traceback for every attempt; one line says as much.
