@@ -75,6 +75,8 @@ class Worker(ConsumerProducerMixin):
         #: What is down right now (``"database"``, ``"broker"``), or None; and how many waits for a fault so far.
         self.down: str | None = None
         self.fault_retries = 0
+        #: Broker connections made so far: one, unless the broker went away.
+        self.connections = 0
         self.backoff = settings.backoff()
         self._last_beat = time.monotonic()
         self._last_dead_letter_check = 0.0
@@ -217,6 +219,12 @@ class Worker(ConsumerProducerMixin):
         if count:
             log.warning("%s: %d message(s) in the dead-letter queue %s; see `dead-letters list`", self.service,
                         count, self.topology.dead_letter_queue(self.service).name)
+
+    def on_connection_revived(self) -> None:
+        self.connections += 1
+        if self.down == "broker":
+            log.info("consumer: the broker answers again")
+            self.down = None
 
     def on_connection_error(self, exc, interval) -> None:
         # kombu's default logs a traceback for every attempt; one line says as much.

@@ -2,9 +2,9 @@
 
 On SQLite (WAL), a session that writes takes the file's one write lock at BEGIN (``BEGIN IMMEDIATE``), so that it
 waits its turn instead of failing when it later upgrades a read lock. A read-only session (``session(read_only=True)``,
-and every GET request's session) begins with a plain deferred ``BEGIN``: it reads a snapshot and takes no write lock,
-so a slow reader never holds up a writer. Should such a session write after all, it still can; if another writer
-got in first, SQLite answers "database is locked", which the consumer retries and the web apps answer with 503.
+and every GET request's session) opens no transaction to read: each read sees the latest commit and holds no lock, so
+a slow reader never holds up a writer. Should such a session write after all (a GET that confirms a subscription),
+the write lock is taken (``BEGIN IMMEDIATE``) just before its first write, and it waits its turn like any writer.
 """
 
 from contextlib import contextmanager
@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 #: Execution option of the connections of read-only sessions.
 READ_ONLY = "osl_read_only"
+#: How the statements begin that make a read-only session's connection take the write lock.
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 def sqlite_busy_seconds() -> float:
@@ -45,10 +47,16 @@ def _sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # Several processes (web, relay, consumer) write one file. Taking the write lock at BEGIN makes a
-        # transaction wait for another instead of failing when it later upgrades its read lock. A read-only
-        # session takes none: in WAL mode its snapshot needs no lock at all.
-        read_only = connection.get_execution_options().get(READ_ONLY)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        # transaction wait for another instead of failing when it later upgrades its read lock (which, once
+        # another process has committed since the read, SQLite refuses at once). A read-only session begins nothing.
+        if not connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(connection, cursor, statement, _parameters, _context, _executemany):
+        if (connection.get_execution_options().get(READ_ONLY) and not cursor.connection.in_transaction
+                and statement.lstrip()[:7].upper().startswith(WRITES)):
+            cursor.execute("BEGIN IMMEDIATE")  # a read-only session writes after all: it takes its turn here
 
     return engine
 

@@ -323,8 +323,8 @@ class Sender:
                              payload=job.payload, message_id=job.message_id)
 
 
-#: What queues a failed notice again, for a fresh set of tries.
 def _resent() -> dict:
+    """The columns that queue a failed notice again, for a fresh set of tries."""
     return {"status": "queued", "attempts": 0, "next_attempt_at": utcnow()}
 
 

@@ -50,6 +50,7 @@ def test_a_failing_handler_is_retried_then_dead_lettered_then_requeued_once(part
     with running(partners_app.extensions["osl"].relay()), running(worker):
         letters = wait_until(lambda: list_dead_letters(settings, "events"), message="a dead letter")
         assert worker.deliveries == settings.max_attempts
+        assert worker.fault_retries == 0  # the database answered: the handler's own error, counted and dead-lettered
         assert len(letters) == 1
         assert letters[0].type == "district.created"
         assert letters[0].attempts == settings.max_attempts

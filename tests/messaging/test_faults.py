@@ -13,6 +13,7 @@ from sqlalchemy import text
 from services.events import create_app as create_events
 from services.messaging.dead_letters import list_dead_letters
 from services.messaging.faults import Backoff, fault_of
+from services.messaging.outbox import Relay
 from services.messaging.settings import BusSettings
 from services.messaging.testing import running, wait_until
 from services.notify import create_app as create_notify
@@ -102,16 +103,20 @@ def test_a_database_fault_is_retried_for_as_long_as_it_lasts_and_never_dead_lett
     assert all("database is locked" in r.getMessage() and r.exc_info is None for r in waits)
 
 
-def test_a_handler_error_while_the_database_answers_still_goes_to_the_dead_letter_queue(partners_app, events_app):
-    settings = events_app.extensions["osl"].bus
-    handlers = CountingHandlers()
-    handlers.failing = True
-    worker = events_worker(events_app, handlers)
-    create_districts(partners_app, 1, prefix="Błąd")
-    with running(partners_app.extensions["osl"].relay()), running(worker):
-        letters = wait_until(lambda: list_dead_letters(settings, "events"), message="a dead letter")
-    assert [letter.attempts for letter in letters] == [settings.max_attempts]
-    assert worker.fault_retries == 0
+def test_a_relay_waits_for_its_database_on_one_broker_connection_with_growing_backoff(tmp_path, caplog):
+    from services.messaging.db import Database
+    from services.partners.models import OutboxMessage
+
+    caplog.set_level(logging.WARNING)
+    bus = BusSettings(broker_url="filesystem://", bus_dir=tmp_path / "bus", prefix="osl-relay", poll_seconds=0.02,
+                      retry_base_seconds=0.05, retry_max_seconds=0.4)
+    relay = Relay(Database("postgresql+psycopg://nobody@127.0.0.1:1/none"), OutboxMessage, bus)
+    with running(relay):
+        wait_until(lambda: relay.backoff.failures >= 6, message="six failed tries")
+    assert relay.down == "database"
+    assert relay.connections == 1  # the broker connection is kept; only the database is waited for
+    lines = [r for r in caplog.records if r.name == "services.messaging.outbox"]
+    assert lines and all("database unavailable" in r.getMessage() and r.exc_info is None for r in lines)
 
 
 # --- SQLite: reads take no write lock -------------------------------------------------------------------------
@@ -130,7 +135,7 @@ def test_a_slow_reader_holds_up_neither_writers_nor_consumers(partners_app, even
         with running(partners_app.extensions["osl"].relay()), running(worker):
             wait_until(lambda: inbox_count(events_app) == 5, timeout=20, message="5 handled with readers open")
         assert worker.fault_retries == 0  # nobody even met a lock
-        assert reader.execute(text("SELECT count(*) FROM inbox")).scalar() == 0  # its snapshot, unchanged
+        assert reader.execute(text("SELECT count(*) FROM inbox")).scalar() == 5
 
 
 @pytest.mark.parametrize("stack", ["embedded"], indirect=True)
@@ -146,6 +151,20 @@ def test_a_web_read_takes_no_write_lock(events_app):
         writer.execute("BEGIN IMMEDIATE")  # would fail with "database is locked" if the GET held the write lock
         writer.rollback()
         writer.close()
+    with events_app.test_request_context("/api/v1/events", method="GET"):
+        # A GET that writes after all (confirming a subscription does): it waits for the lock like any writer,
+        # even when another process committed between its read and its write.
+        session = request_session()
+        session.execute(text("SELECT count(*) FROM inbox"))
+        other = sqlite3.connect(path)
+        other.execute("INSERT INTO inbox (message_id, handler, type, handled_at) "
+                      "VALUES ('m1', 'h', 't', '2026-11-30 00:00:00')")
+        other.commit()
+        other.close()
+        session.execute(text("INSERT INTO inbox (message_id, handler, type, handled_at) "
+                             "VALUES ('m2', 'h', 't', '2026-11-30 00:00:00')"))
+        session.commit()
+        assert session.execute(text("SELECT count(*) FROM inbox")).scalar() == 2
     with events_app.test_request_context("/api/v1/events", method="POST"):
         session = request_session()
         session.execute(text("SELECT count(*) FROM inbox"))

@@ -4,6 +4,7 @@ The database is made unavailable the way it happens in production: on PostgreSQL
 the server is cut (its connections drop, new ones are refused), on SQLite another process holds the write lock.
 """
 
+import logging
 import sqlite3
 import threading
 import uuid
@@ -28,6 +29,7 @@ from tests.notify.events import event_snapshot
 from tests.notify.test_batches import add_subscribers, statuses
 from tests.notify.test_consumers import handle, worker
 from tests.notify.test_flow import publish
+from tests.notify.test_subscriptions import REQUEST
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 
@@ -116,9 +118,11 @@ def test_the_database_failing_during_the_outcome_write_sends_no_mail_twice(outag
 
 
 @pytest.mark.slow
-def test_a_20_second_database_outage_under_a_backlog_loses_nothing_and_repeats_nothing(outage_notify, mail_dir):
+def test_a_20_second_database_outage_under_a_backlog_loses_nothing_and_repeats_nothing(outage_notify, mail_dir,
+                                                                                        caplog):
     """The issue's case: the database goes for 20 s while notify has event messages queued. Afterwards every notice
-    is sent once, with no dead letters and nobody acting."""
+    is sent once, with no dead letters and nobody acting; meanwhile the API answers 503 with Retry-After."""
+    caplog.set_level(logging.INFO)
     app, outage = outage_notify
     add_subscribers(app, 40)
     events = [Envelope.new("event.published", event_snapshot(id=str(uuid.uuid4()))) for _ in range(12)]
@@ -133,12 +137,15 @@ def test_a_20_second_database_outage_under_a_backlog_loses_nothing_and_repeats_n
             publish(app, *events[6:])  # the bus still takes the events service's messages
             wait_until(lambda: consumer.down == "database" or consumer.fault_retries, timeout=30,
                        message="the consumer meeting the outage")
+            answer = app.test_client().post("/api/v1/subscriptions/", json={**REQUEST, "email": "x@example.org"})
+            assert answer.status_code == 503 and answer.headers["Retry-After"].isdigit()
             threading.Event().wait(20)
         finally:
             outage.end()
         wait_until(lambda: len(list(mail_dir.glob("*.eml"))) >= expected, timeout=240, message="every mail out")
         wait_until(lambda: statuses(app) == {"sent": expected}, timeout=30, message="every notice recorded sent")
     assert consumer.fault_retries > 0 and sender.fault_retries > 0  # both really met the outage
+    assert not [r for r in caplog.records if r.exc_info], "a known outage logs no traceback"
     assert list_dead_letters(app.extensions["osl"].bus, "notify") == []
     sent = recipients(mail_dir)
     assert sum(sent.values()) == expected  # none twice
