@@ -12,9 +12,10 @@
 import re
 from functools import wraps
 
+from apispec import BasePlugin
 from flask import Flask, request
+from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
-from flask_smorest import abort
 from marshmallow import fields, validate
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -31,10 +32,36 @@ _QUERY_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def install(app: Flask) -> None:
+#: Security requirements an operation can declare (``blp.doc(security=...)``).
+BEARER = [{"bearer": []}]
+PUBLIC: list = []
+#: Anyone; a key may show more (a partnership's own events, private fields to an administrator).
+OPTIONAL_KEY = [{}, {"bearer": []}]
+
+
+def install(app: Flask, api: Api) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BYTES
     app.before_request(_guard_request)
+    api.spec.components.security_scheme("bearer", {
+        "type": "http", "scheme": "bearer",
+        "description": "Authorization: Bearer <token>. Which tokens an operation takes (the admin token, an admin "
+                       "key, an organisation's API key) is in its description."})
+    plugin = DeclaredSecurity()
+    plugin.init_spec(api.spec)
+    api.spec.plugins.append(plugin)
+
+
+class DeclaredSecurity(BasePlugin):
+    """Every operation in the OpenAPI document says what credentials it needs: a write needs a bearer token, a read
+    takes one optionally, unless the operation declares otherwise."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            if method.upper() in WRITES:
+                operation.setdefault("security", BEARER)
+            elif method.upper() == "GET":
+                operation.setdefault("security", OPTIONAL_KEY)
 
 
 def _guard_request():

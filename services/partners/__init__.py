@@ -38,8 +38,6 @@ def create_app(config: dict | None = None) -> Flask:
     from services.partners.auth import authenticate_writes
     from services.partners.cli import seed_command
 
-    credentials = "OSL_ADMIN_TOKEN, an admin key or an organisation's key"
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "description": credentials})
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.before_request(authenticate_writes)

@@ -7,7 +7,7 @@ from services.events.models import Organisation as EventsOrganisation
 from services.messaging.db import Database, upgrade
 from services.partners import MIGRATIONS
 from tests.events.factories import deliver
-from tests.partners.helpers import ADMIN, make_organisation, outbox, with_etag
+from tests.partners.helpers import make_organisation, outbox, with_etag
 
 
 def test_a_deleted_organisations_id_is_not_given_to_the_next_and_the_next_reaches_events(partners_app, events_app):

@@ -17,7 +17,7 @@ from services.events.models import Centre, District, Event, IdempotencyRecord, O
 from services.events.operations import cancel_event, check_owner, create_event, is_current_member, update_event, view
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema
 from services.events.times import aware, local_midnight
-from services.messaging.http_guards import Blueprint
+from services.messaging.http_guards import PUBLIC, Blueprint
 from services.messaging.web import request_session
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
@@ -101,6 +101,7 @@ def _filtered(session, args: dict):
 
 @blp.route("")
 class Events(MethodView):
+    @blp.doc(security=PUBLIC)
     @blp.arguments(EventQuerySchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.paginate()

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from flask.views import MethodView
 from sqlalchemy import select
 
-from services.messaging.http_guards import Blueprint
+from services.messaging.http_guards import BEARER, Blueprint
 from services.partners import operations
 from services.partners.api.common import (
     changing,
@@ -94,6 +94,7 @@ class OrganisationItem(MethodView):
 
 @organisations.route("/<int:organisation_id>/api-keys")
 class OrganisationKeys(MethodView):
+    @organisations.doc(security=BEARER)
     @organisations.response(200, ApiKeySchema(many=True))
     def get(self, organisation_id):
         """List the organisation's keys by prefix (admin)"""
@@ -127,6 +128,7 @@ class OrganisationKeyItem(MethodView):
 
 @admin_keys.route("/")
 class AdminKeys(MethodView):
+    @admin_keys.doc(security=BEARER)
     @admin_keys.response(200, ApiKeySchema(many=True))
     def get(self):
         """List the admin keys by prefix (admin)"""
@@ -157,6 +159,7 @@ class AdminKeyItem(MethodView):
 
 @people.route("/")
 class People(MethodView):
+    @people.doc(security=BEARER)
     @people.response(200, PersonSchema(many=True))
     @people.paginate()
     def get(self, pagination_parameters):
@@ -176,6 +179,7 @@ class People(MethodView):
 
 @people.route("/<int:person_id>")
 class PersonItem(MethodView):
+    @people.doc(security=BEARER)
     @people.etag
     @people.response(200, PersonSchema)
     def get(self, person_id):
