@@ -9,6 +9,7 @@
   JSON.
 """
 
+import json
 import re
 from functools import wraps
 
@@ -141,6 +142,10 @@ class GuardedParser(FlaskParser):
             data = core.parse_json(req.get_data(cache=True))
         except RecursionError:
             data, problem = None, ((), f"JSON may not nest deeper than {MAX_DEPTH} levels.")
+        except json.JSONDecodeError:
+            raise  # webargs' own handling: an empty body is no body, anything else a 400
+        except ValueError as exc:  # a number of more than 4,300 digits
+            self._handle_invalid_json_error(exc, req)
         else:
             problem = _problems(data)
         if problem is not None:
