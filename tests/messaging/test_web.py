@@ -62,6 +62,7 @@ def test_http_errors_are_json(app, method, path, status):
     assert response.json["status"]
 
 
+@pytest.mark.traceback_expected
 def test_an_unexpected_error_is_a_json_500_without_a_traceback(app, caplog):
     response = app.test_client().get("/boom")
     assert response.status_code == 500

@@ -4,6 +4,7 @@ from datetime import datetime
 from email import message_from_bytes
 from email.policy import default
 
+import pytest
 from sqlalchemy import select
 
 from services.notify.config import SmtpSettings
@@ -132,6 +133,7 @@ def test_a_connection_error_is_temporary_and_fails_after_the_last_try(notify):
     assert (notices(notify)[0].status, notices(notify)[0].attempts) == ("failed", 2)
 
 
+@pytest.mark.traceback_expected
 def test_a_notice_that_cannot_be_built_fails_instead_of_looping(notify):
     subscribe(notify, "a@example.org")
     with notify.extensions["osl"].database.session() as session:
