@@ -2,7 +2,8 @@
 
 - ``install`` (called once from ``web.init_app``) checks what can be checked before a view runs: the body's size
   (413), its content type on the API's writes (415), the query string (control characters, 422) and ids in the
-  path past what a database column holds (404).
+  path past what a database column holds (404). It also gives the OpenAPI document its one ``bearer`` scheme and
+  makes every operation declare its security (``DeclaredSecurity``).
 - ``Blueprint`` parses JSON bodies with ``GuardedParser``: nesting past ``MAX_DEPTH``, lone surrogates and NUL
   characters get a 422 naming the field. It runs when a view's arguments are parsed, so after the service's own
   authentication (401 before 422). It also bounds ``page`` and documents ``X-Pagination`` as what it is: a string of
@@ -28,7 +29,7 @@ DEFAULT_MAX_BYTES = 256 * 1024
 #: No OSL schema nests more than a few levels; deeper JSON is refused before it costs a recursion.
 MAX_DEPTH = 16
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
-#: What a query value or JSON text may never hold: NUL (PostgreSQL cannot store it) and other C0 controls but tab.
+#: What a query value may never hold: NUL (PostgreSQL cannot store it) and the other C0 controls but tab.
 _QUERY_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
