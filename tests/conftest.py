@@ -23,6 +23,20 @@ SERVERS = {"RabbitMQ": ("127.0.0.1", 5672), "PostgreSQL": ("127.0.0.1", 5432)}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_traceback(request, caplog):
+    """A test whose captured logs hold a traceback fails, unless it is marked ``traceback_expected``: an error that
+    nobody provoked on purpose (a 500, a handler that raised) must not pass unseen."""
+    yield
+    if request.node.get_closest_marker("traceback_expected"):
+        return
+    logged = [record for when in ("setup", "call") for record in caplog.get_records(when)
+              if record.exc_info or record.exc_text or "Traceback (most recent call last)" in record.getMessage()]
+    if logged:
+        pytest.fail("unexpected traceback logged: " + "; ".join(
+            f"{record.name}: {record.getMessage()[:200]}" for record in logged[:3]), pytrace=False)
+
+
 def require_server(name: str) -> None:
     """Skip (or, in CI, fail) unless the server ``name`` answers on its port."""
     host, port = SERVERS[name]

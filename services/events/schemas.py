@@ -11,12 +11,15 @@ from services.messaging.fields import bounded_int, check_year, multi_line, one_l
 class Moment(fields.Field):
     """An ISO 8601 date-time (no offset means Europe/Warsaw) or, for all-day events and filters, a date."""
 
+    MAX_LENGTH = 40  # 2026-07-04T10:00:00.000000+02:00 is 32
+
     def __init__(self, **kwargs):
-        metadata = {"type": "string", "example": "2026-07-04T10:00:00", **kwargs.pop("metadata", {})}
+        metadata = {"type": "string", "maxLength": self.MAX_LENGTH, "example": "2026-07-04T10:00:00",
+                    **kwargs.pop("metadata", {})}
         super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str):
+        if not isinstance(value, str) or len(value) > self.MAX_LENGTH:
             raise ValidationError("Give an ISO 8601 date or date-time as a string.")
         try:
             moment = parse_moment(value)

@@ -4,7 +4,7 @@ Each limit is in the schema, so the OpenAPI document shows it (maxLength, maximu
 422 naming the field before it reaches the database, a mail header or a calendar file.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from marshmallow import ValidationError, fields, validate
 
@@ -63,3 +63,12 @@ def check_year(value: date) -> None:
 
 def bounded_date(**kwargs) -> fields.Date:
     return fields.Date(validate=check_year, **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A time as an answer gives it: ISO 8601 with its offset. A naive value (SQLite keeps none) is UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)

@@ -2,19 +2,22 @@
 
 - ``install`` (called once from ``web.init_app``) checks what can be checked before a view runs: the body's size
   (413), its content type on the API's writes (415), the query string (control characters, 422) and ids in the
-  path past what a database column holds (404).
+  path past what a database column holds (404). It also gives the OpenAPI document its one ``bearer`` scheme and
+  makes every operation declare its security (``DeclaredSecurity``).
 - ``Blueprint`` parses JSON bodies with ``GuardedParser``: nesting past ``MAX_DEPTH``, lone surrogates and NUL
   characters get a 422 naming the field. It runs when a view's arguments are parsed, so after the service's own
   authentication (401 before 422). It also bounds ``page`` and documents ``X-Pagination`` as what it is: a string of
   JSON.
 """
 
+import json
 import re
 from functools import wraps
 
+from apispec import BasePlugin
 from flask import Flask, request
+from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
-from flask_smorest import abort
 from marshmallow import fields, validate
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
@@ -26,15 +29,41 @@ DEFAULT_MAX_BYTES = 256 * 1024
 #: No OSL schema nests more than a few levels; deeper JSON is refused before it costs a recursion.
 MAX_DEPTH = 16
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
-#: What a query value or JSON text may never hold: NUL (PostgreSQL cannot store it) and other C0 controls but tab.
+#: What a query value may never hold: NUL (PostgreSQL cannot store it) and the other C0 controls but tab.
 _QUERY_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def install(app: Flask) -> None:
+#: Security requirements an operation can declare (``blp.doc(security=...)``).
+BEARER = [{"bearer": []}]
+PUBLIC: list = []
+#: Anyone; a key may show more (a partnership's own events, private fields to an administrator).
+OPTIONAL_KEY = [{}, {"bearer": []}]
+
+
+def install(app: Flask, api: Api) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_BYTES
     app.before_request(_guard_request)
+    api.spec.components.security_scheme("bearer", {
+        "type": "http", "scheme": "bearer",
+        "description": "Authorization: Bearer <token>. Which tokens an operation takes (the admin token, an admin "
+                       "key, an organisation's API key) is in its description."})
+    plugin = DeclaredSecurity()
+    plugin.init_spec(api.spec)
+    api.spec.plugins.append(plugin)
+
+
+class DeclaredSecurity(BasePlugin):
+    """Every operation in the OpenAPI document says what credentials it needs: a write needs a bearer token, a read
+    takes one optionally, unless the operation declares otherwise."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            if method.upper() in WRITES:
+                operation.setdefault("security", BEARER)
+            elif method.upper() == "GET":
+                operation.setdefault("security", OPTIONAL_KEY)
 
 
 def _guard_request():
@@ -114,6 +143,10 @@ class GuardedParser(FlaskParser):
             data = core.parse_json(req.get_data(cache=True))
         except RecursionError:
             data, problem = None, ((), f"JSON may not nest deeper than {MAX_DEPTH} levels.")
+        except json.JSONDecodeError:
+            raise  # webargs' own handling: an empty body is no body, anything else a 400
+        except ValueError as exc:  # a number of more than 4,300 digits
+            self._handle_invalid_json_error(exc, req)
         else:
             problem = _problems(data)
         if problem is not None:

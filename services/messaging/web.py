@@ -103,7 +103,7 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
         # so that every link the app builds works the same behind it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)
     api.init_app(app)
-    http_guards.install(app)
+    http_guards.install(app, api)
 
     @app.before_request
     def _correlate():

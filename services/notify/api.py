@@ -6,7 +6,7 @@ from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from services.messaging.http_guards import Blueprint
+from services.messaging.http_guards import BEARER, PUBLIC, Blueprint
 from services.messaging.web import request_session
 from services.notify import subscriptions
 from services.notify.auth import require_admin
@@ -15,11 +15,19 @@ from services.notify.models import Notice
 from services.notify.models.notices import KINDS
 from services.notify.notices import resend, resend_failed
 from services.notify.ratelimit import RateLimited
-from services.notify.schemas import AcceptedSchema, ConsentSchema, NoticeQuerySchema, NoticeSchema, SubscribeSchema
+from services.notify.schemas import (
+    AcceptedSchema,
+    AddressSchema,
+    ConsentSchema,
+    NoticeQuerySchema,
+    NoticeSchema,
+    SubscribeSchema,
+)
 
 subscriptions_api = Blueprint("subscriptions", __name__, url_prefix="/api/v1/subscriptions",
                               description="Residents subscribe by e-mail, with double opt-in.")
 admin_api = Blueprint("admin", __name__, url_prefix="/api/v1", description="Admin: subscribers (GDPR) and notices.")
+admin_api.before_request(require_admin)  # credentials before the body: 401 before 422
 
 ACCEPTED = {
     "status": "accepted",
@@ -32,6 +40,7 @@ TOO_MANY = ("Zbyt wiele prób zapisu. Proszę spróbować później. / "
 
 @subscriptions_api.route("/")
 class Subscriptions(MethodView):
+    @subscriptions_api.doc(security=PUBLIC)
     @subscriptions_api.arguments(SubscribeSchema)
     @subscriptions_api.response(202, AcceptedSchema)
     @subscriptions_api.alt_response(429, description="Too many attempts from this IP or for this address.")
@@ -53,6 +62,7 @@ class Subscriptions(MethodView):
 
 @subscriptions_api.route("/consent")
 class Consent(MethodView):
+    @subscriptions_api.doc(security=PUBLIC)
     @subscriptions_api.response(200, ConsentSchema)
     def get(self):
         """The consent text in force, in Polish and English"""
@@ -66,35 +76,38 @@ def _subscriber_or_404(email: str):
     return subscriber
 
 
-@admin_api.route("/subscribers/<email>")
-class SubscriberItem(MethodView):
+# The address goes in the body, never in the path, so that no access log or proxy log holds it.
+@admin_api.route("/subscribers/erase")
+class SubscriberErase(MethodView):
+    @admin_api.arguments(AddressSchema)
     @admin_api.response(204)
-    def delete(self, email):
-        """Erase a subscriber and every trace of the address (admin)"""
-        require_admin()
+    def post(self, data):
+        """Erase a subscriber and every trace of the address, with the mails written for it (admin)"""
         session = request_session()
-        subscriptions.erase(session, _subscriber_or_404(email), current_app.config["SECRET_KEY"])
+        subscriptions.erase(session, _subscriber_or_404(data["email"]), current_app.config["SECRET_KEY"])
         session.commit()
+        subscriptions.erase_mail_files(current_app.config.get("MAIL_DIR"), data["email"])
 
 
-@admin_api.route("/subscribers/<email>/export")
+@admin_api.route("/subscribers/export")
 class SubscriberExport(MethodView):
+    @admin_api.arguments(AddressSchema)
     @admin_api.response(200)
-    def get(self, email):
+    def post(self, data):
         """Everything held about one address, as JSON (admin)"""
-        require_admin()
         session = request_session()
-        return jsonify(subscriptions.export(session, _subscriber_or_404(email), current_app.config["SECRET_KEY"]))
+        subscriber = _subscriber_or_404(data["email"])
+        return jsonify(subscriptions.export(session, subscriber, current_app.config["SECRET_KEY"]))
 
 
 @admin_api.route("/notices")
 class Notices(MethodView):
+    @admin_api.doc(security=BEARER)
     @admin_api.arguments(NoticeQuerySchema, location="query")
     @admin_api.response(200, NoticeSchema(many=True))
     @admin_api.paginate()
     def get(self, query, pagination_parameters):
         """List notices, newest first, optionally by status or kind (admin)"""
-        require_admin()
         session = request_session()
         where = [getattr(Notice, name) == value for name, value in query.items()]
         pagination_parameters.item_count = session.scalar(select(func.count()).select_from(Notice).where(*where))
@@ -108,7 +121,6 @@ class NoticeResend(MethodView):
     @admin_api.response(200, NoticeSchema)
     def post(self, notice_id):
         """Queue a failed notice again (admin)"""
-        require_admin()
         session = request_session()
         notice = session.get(Notice, notice_id)
         if notice is None:

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from services.messaging.fields import one_line
+from services.messaging.fields import UtcDateTime, one_line
 from services.messaging.messages.events import EVENT_AUDIENCES
 from services.notify.models.notices import KINDS, STATUSES
 from services.notify.models.subscribers import FREQUENCIES, LANGUAGES
@@ -26,6 +26,10 @@ class SubscribeSchema(PreferencesSchema):
                              metadata={"description": "Must be true: agreement to the text of GET .../consent."})
 
 
+class AddressSchema(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
 class AcceptedSchema(Schema):
     status = fields.String()
     message = fields.String()
@@ -47,9 +51,9 @@ class NoticeSchema(Schema):
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
     message_id = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    next_attempt_at = fields.DateTime()
-    sent_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    next_attempt_at = UtcDateTime()
+    sent_at = UtcDateTime(allow_none=True)
 
 
 class NoticeQuerySchema(Schema):

@@ -6,6 +6,9 @@ None of these logs an address: log lines name the subscriber's id.
 import logging
 import secrets
 from datetime import datetime
+from email.parser import BytesHeaderParser
+from email.policy import default
+from pathlib import Path
 
 from sqlalchemy import delete, select
 
@@ -130,6 +133,22 @@ def erase(session, subscriber: Subscriber, secret: str) -> None:
                                                                                          subscriber.email)))
     session.delete(subscriber)
     log.info("subscriber %s erased", subscriber_id)
+
+
+def erase_mail_files(folder, address: str) -> int:
+    """Delete the .eml files written for ``address`` (the embedded mail folder); returns how many."""
+    if not folder or not Path(folder).is_dir():
+        return 0
+    wanted, erased = address.casefold(), 0
+    for path in Path(folder).glob("*.eml"):
+        with path.open("rb") as file:
+            headers = BytesHeaderParser(policy=default).parse(file)
+        recipients = getattr(headers["To"], "addresses", ()) if headers["To"] else ()
+        if any(recipient.addr_spec.casefold() == wanted for recipient in recipients):
+            path.unlink(missing_ok=True)
+            erased += 1
+    log.info("erased %d mail files of an erased subscriber", erased)
+    return erased
 
 
 def export(session, subscriber: Subscriber, secret: str) -> dict:

@@ -27,8 +27,6 @@ def _register(app: Flask, api: Api) -> None:
     from services.partners.cli import seed_command
     from services.partners.pages import register_pages
 
-    credentials = "OSL_ADMIN_TOKEN, an admin key or an organisation's key"
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "description": credentials})
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.before_request(authenticate_writes)

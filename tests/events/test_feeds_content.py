@@ -155,6 +155,7 @@ def test_api_lists_the_public_feeds_with_subscribe_links(events_app, world):
     assert "/api/v1/feeds" in spec["paths"] and "get" in spec["paths"]["/api/v1/feeds"]
 
 
+@pytest.mark.traceback_expected
 @pytest.mark.parametrize("rule", ["NOT A RULE", "FREQ=WEEKLY;BYDAY=XX"])
 def test_a_stored_rule_that_cannot_be_rendered_does_not_break_the_feed(events_app, world, rule):
     good, bad = post_event(events_app), post_event(events_app)

@@ -124,11 +124,14 @@ def test_wrong_content_types_and_bodies_are_refused_on_every_write(apps):
             "too deep": _send(app, endpoint, None, raw=DEEP.encode()),
             "bad utf-8": _send(app, endpoint, None, raw=b'{"title": "\xff"}'),
             "too large": _send(app, endpoint, None, raw=b'{"title": "' + b"x" * (2 << 20) + b'"}'),
+            "huge number": _send(app, endpoint, None, raw=b'{"title": ' + b"9" * 5000 + b"}"),
+            "NaN": _send(app, endpoint, None, raw=b'{"title": NaN}'),
         }
         if endpoint.method == "patch":
             attempts["no body"] = getattr(client, endpoint.method)(endpoint.path, headers=endpoint.headers)
         for label, response in attempts.items():
-            if not 400 <= response.status_code < 500 or not (response.json or {}).get("message"):
+            body = response.json or {}
+            if not 400 <= response.status_code < 500 or not (body.get("message") or body.get("errors")):
                 failures.append((repr(endpoint), label, response.status_code))
         assert attempts["text/plain"].status_code == 415
         assert attempts["form"].status_code == 415
@@ -183,3 +186,11 @@ def test_a_name_with_nothing_to_make_a_slug_of_is_422(apps, path, body, name):
     response = apps["partners"].test_client().post(path, json=body, headers=ADMIN)
     assert response.status_code == 422, response.json
     assert "name" in response.json["errors"]["json"]
+
+
+def test_a_number_that_is_not_finite_is_422_naming_the_field(apps):
+    raw = b'{"name": "OSL Nowy", "kind": "osl", "district": "ostatni-grosz", "latitude": NaN}'
+    response = apps["partners"].test_client().post("/api/v1/centres/", data=raw, content_type="application/json",
+                                                   headers=ADMIN)
+    assert response.status_code == 422, response.json
+    assert "latitude" in response.json["errors"]["json"]

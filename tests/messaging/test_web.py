@@ -72,6 +72,7 @@ def test_http_errors_are_json(app, method, path, status):
     assert response.json["status"]
 
 
+@pytest.mark.traceback_expected
 def test_an_unexpected_error_is_a_json_500_without_a_traceback(app, caplog):
     response = app.test_client().get("/boom")
     assert response.status_code == 500
@@ -143,3 +144,31 @@ def test_a_consumer_logs_its_dead_letters_at_a_fixed_interval_while_there_are_an
     with running(service.worker()):
         wait_until(lambda: caplog.text.count("1 message(s) in the dead-letter queue") >= 2, timeout=20,
                    message="the dead letter logged twice")
+
+
+def test_every_operation_declares_its_security_and_the_pagination_header_its_real_type(app):
+    spec = app.test_client().get("/openapi.json").json
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    operations = [(path, method, operation) for path, item in spec["paths"].items()
+                  for method, operation in item.items() if method in ("get", "post", "put", "patch", "delete")]
+    assert operations
+    assert [(path, method) for path, method, operation in operations if "security" not in operation] == []
+    writes = [operation["security"] for _path, method, operation in operations if method != "get"]
+    assert all(security in ([{"bearer": []}], []) for security in writes)
+    headers = [response["headers"]["X-Pagination"] for _path, _method, operation in operations
+               for response in operation["responses"].values() if "X-Pagination" in response.get("headers", {})]
+    assert headers and all(header["schema"] == {"type": "string"} for header in headers)
+
+
+def test_every_text_a_request_body_takes_shows_its_limit_in_the_openapi_document(app):
+    spec = app.test_client().get("/openapi.json").json
+    schemas = spec["components"]["schemas"]
+    taken = {body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+             for item in spec["paths"].values() for operation in item.values()
+             if isinstance(operation, dict) and (body := operation.get("requestBody"))}
+    strings = [(name, field, prop) for name in taken for field, prop in schemas[name].get("properties", {}).items()
+               if prop.get("type") == "string" and not prop.get("readOnly")]
+    assert strings
+    unbounded = [(name, field) for name, field, prop in strings
+                 if not {"maxLength", "enum", "format", "pattern"} & prop.keys()]
+    assert unbounded == []

@@ -1,8 +1,10 @@
 """Sending notices through SMTP (an in-process aiosmtpd server): reuse, 4xx retry, 5xx failure, admin resend."""
 
+from datetime import datetime
 from email import message_from_bytes
 from email.policy import default
 
+import pytest
 from sqlalchemy import select
 
 from services.notify.config import SmtpSettings
@@ -134,6 +136,7 @@ def test_a_connection_error_is_temporary_and_fails_after_the_last_try(notify):
     assert (notices(notify)[0].status, notices(notify)[0].attempts) == ("failed", 2)
 
 
+@pytest.mark.traceback_expected
 def test_a_notice_that_cannot_be_built_fails_instead_of_looping(notify):
     subscribe(notify, "a@example.org")
     with notify.extensions["osl"].database.session() as session:
@@ -143,3 +146,11 @@ def test_a_notice_that_cannot_be_built_fails_instead_of_looping(notify):
     [notice] = notices(notify)
     assert notice.status == "failed" and "xx" in notice.last_error
     assert sender.send_due() == 0
+
+
+def test_the_notices_api_gives_every_time_with_its_offset(notify):
+    subscribe(notify, "a@example.org")
+    Sender(notify.extensions["osl"].database, notify.config).send_due()
+    [notice] = notify.test_client().get("/api/v1/notices", headers=ADMIN).json
+    for name in ("created_at", "next_attempt_at", "sent_at"):
+        assert datetime.fromisoformat(notice[name]).utcoffset() is not None, (name, notice[name])

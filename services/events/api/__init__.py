@@ -7,6 +7,5 @@ from services.events.api.feed_tokens import blp as feed_tokens_blp
 
 
 def register(api: Api) -> None:
-    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(events_blp)
     api.register_blueprint(feed_tokens_blp)

@@ -27,7 +27,7 @@ from services.events.operations import (
 )
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema, OccurrenceSchema
 from services.messaging.errors import answering_errors, field_error
-from services.messaging.http_guards import Blueprint
+from services.messaging.http_guards import PUBLIC, Blueprint
 from services.messaging.web import check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
@@ -99,6 +99,7 @@ def _filtered(session, args: dict):
 
 @blp.route("")
 class Events(MethodView):
+    @blp.doc(security=PUBLIC)
     @blp.arguments(EventQuerySchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.paginate()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.messaging.errors import answering_errors
+from services.messaging.http_guards import BEARER
 from services.messaging.web import request_session, version_etag
 from services.partners.auth import require_admin
 from services.partners.models import District
@@ -180,6 +181,8 @@ def route_record(blueprint, rule: str, record: Record, name: str) -> None:
         function = blueprint.response(status, schema)(function) if schema else blueprint.response(status)(function)
         if arguments is not None:
             function = blueprint.arguments(arguments)(function)
+        if method == "get" and record.may_read is not _no_check:  # reads that need a key say so in the OpenAPI
+            function = blueprint.doc(security=BEARER)(function)
         view[method] = blueprint.etag(function)
     blueprint.route(rule)(type(name, (MethodView,), view))
 
@@ -214,6 +217,8 @@ def route_collection(blueprint, collection: Collection, name: str) -> None:
     get.__doc__, post.__doc__ = collection.docs["get"], collection.docs["post"]
     get = blueprint.paginate()(get)
     get = blueprint.response(200, collection.schema(many=True))(get)
+    if collection.may_list is not _no_check:
+        get = blueprint.doc(security=BEARER)(get)
     if collection.filters is not None:
         get = blueprint.arguments(collection.filters, location="query")(get)
     post = blueprint.response(201, collection.schema)(post)

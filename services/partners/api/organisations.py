@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 from flask.views import MethodView
 
-from services.messaging.http_guards import Blueprint
+from services.messaging.http_guards import BEARER, Blueprint
 from services.partners import operations
 from services.partners.api.common import (
     Collection,
@@ -54,6 +54,7 @@ route_record(organisations, "/<int:organisation_id>", Record(
 
 @organisations.route("/<int:organisation_id>/api-keys")
 class OrganisationKeys(MethodView):
+    @organisations.doc(security=BEARER)
     @organisations.response(200, ApiKeySchema(many=True))
     def get(self, organisation_id):
         """List the organisation's keys by prefix (admin)"""
@@ -87,6 +88,7 @@ class OrganisationKeyItem(MethodView):
 
 @admin_keys.route("/")
 class AdminKeys(MethodView):
+    @admin_keys.doc(security=BEARER)
     @admin_keys.response(200, ApiKeySchema(many=True))
     def get(self):
         """List the admin keys by prefix (admin)"""
