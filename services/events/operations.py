@@ -29,6 +29,7 @@ from services.calendar.times import (
     to_wire,
     today,
 )
+from services.events.fields import OWN_COLUMNS
 from services.events.models import Centre, District, Event, Membership, Organisation, OutboxMessage, Partnership
 from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.models import utcnow
@@ -36,16 +37,15 @@ from services.messaging.outbox import add_message
 
 log = logging.getLogger(__name__)
 
-#: The API field each column shows in; None for columns of the service's own.
-FIELD_OF = {
-    "title": "title", "description": "description", "starts_at": "starts_at", "ends_at": "ends_at",
-    "all_day": "all_day", "rrule": "rrule", "exdates": "exdates", "district_id": "district", "centre_id": "centre",
-    "partnership_id": "partnership", "organisation_id": "organisation", "audiences": "audiences",
-    "category": "category", "location": "location", "latitude": "location", "longitude": "location", "url": "url",
-    "contact": "contact", "accessibility": "accessibility", "registration_url": "registration",
-    "registration_required": "registration", "capacity": "registration", "status": "status",
-    "visibility": "visibility", "search_text": None, "overrides": "overrides",
-}
+def _field_of() -> dict:
+    from services.events.schemas import FIELDS
+
+    return {**{column: field.name for field in FIELDS for column in field.columns}, **dict.fromkeys(OWN_COLUMNS)}
+
+
+#: The API field each column shows in (from the one table of the event's fields); None for the service's own.
+FIELD_OF = _field_of()
+
 
 def live(session, model, **where):
     """The replica row matching ``where`` that is not deleted, or None."""
@@ -75,6 +75,17 @@ def text_matches(text: str):
 
 
 # --- from API input to columns -------------------------------------------------------------------------------------
+
+
+def check_times(data: dict) -> None:
+    """The rules that join the times (ends after starts; an all-day event takes dates; a time the clocks skip is no
+    time), raised as the schema's ValidationError on the field: what the input schema checks."""
+    from marshmallow import ValidationError
+
+    try:
+        _times(data)
+    except FieldError as exc:
+        raise ValidationError(exc.message, exc.field) from exc
 
 
 def _times(data: dict) -> dict:

@@ -4,8 +4,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from services.calendar.recurrence import RuleError, check_syntax
 from services.calendar.times import parse_moment
+from services.events.fields import event_fields
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES
-from services.messaging.fields import bounded_int, check_year, multi_line, one_line, record_id
+from services.messaging.fields import bounded_int, check_year, one_line
 
 
 class Moment(fields.Field):
@@ -51,45 +52,6 @@ class RegistrationSchema(Schema):
             raise ValidationError("Registration that is required needs a capacity or a url.", "capacity")
 
 
-class EventInSchema(Schema):
-    """The fields a caller may set. For PATCH every field is optional."""
-
-    title = one_line(200, min_length=1, required=True)
-    description = multi_line(10000, load_default="")
-    starts_at = Moment(required=True)
-    ends_at = Moment(required=True)
-    all_day = fields.Boolean(load_default=False)
-    rrule = _optional(one_line, 500, metadata={
-        "description": "An RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=TU;UNTIL=20270427. FREQ is DAILY, WEEKLY, "
-                       "MONTHLY or YEARLY; INTERVAL 1-366; COUNT up to 1000 or UNTIL; BYDAY, BYMONTHDAY, BYMONTH, "
-                       "BYSETPOS (1-4, with plain weekdays) and WKST. The rule must give a second date within five "
-                       "years. A time without an offset is Europe/Warsaw; an all-day ends_at is its last day "
-                       "(inclusive)."})
-    exdates = fields.List(Moment(), load_default=list, validate=validate.Length(max=1000))
-    district = one_line(100, required=True, metadata={"description": "The district's slug."})
-    centre = _optional(one_line, 100, metadata={"description": "The centre's slug; it must be in the district."})
-    partnership = _optional(record_id, strict=True, metadata={"description": "The partnership's id."})
-    organisation = one_line(100, metadata={"description": "Admin only: the slug of the organisation posted for."})
-    audiences = fields.List(fields.String(validate=validate.OneOf(AUDIENCES)), load_default=list,
-                            validate=validate.Length(max=len(AUDIENCES)))
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    location = _optional(one_line, 300, metadata={"description": "Free text; defaults to the centre's address."})
-    url = _optional(fields.Url, validate=validate.Length(max=500))
-    contact = _optional(one_line, 300)
-    accessibility = _optional(multi_line, 2000)
-    registration = _optional(fields.Nested, RegistrationSchema)
-    status = fields.String(validate=validate.OneOf(STATUSES))
-
-    @validates("rrule")
-    def _valid_rrule(self, value, **kwargs):
-        if value is None:
-            return
-        try:
-            check_syntax(value)
-        except RuleError as exc:
-            raise ValidationError(str(exc)) from exc
-
-
 class OrganiserSchema(Schema):
     slug = fields.String()
     name = fields.String()
@@ -113,31 +75,39 @@ class OverrideSchema(Schema):
     sequence = fields.Integer()
 
 
-class EventSchema(Schema):
+FIELDS = event_fields(Moment, RegistrationSchema, OverrideSchema)
+
+
+class EventInSchema(Schema.from_dict({field.name: field.takes for field in FIELDS if field.takes is not None})):
+    """The fields a caller may set. For PATCH every field is optional. ``ends_at`` must be after ``starts_at``; an
+    all-day event takes dates (YYYY-MM-DD), ``ends_at`` being its last day, inclusive; ``rrule`` must give a second
+    date within five years of ``starts_at``."""
+
+    @validates("rrule")
+    def _valid_rrule(self, value, **kwargs):
+        if value is None:
+            return
+        try:
+            check_syntax(value)
+        except RuleError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    @validates_schema(skip_on_field_errors=True)
+    def _times_and_rule(self, data, **kwargs):
+        """The cross-field rules, when the fields they join are all given (a PATCH is checked again, merged)."""
+        from services.events.operations import check_times
+
+        if "starts_at" in data and "ends_at" in data:
+            check_times(data)
+
+
+_SHOWN = {field.name: field.shows for field in FIELDS if field.shows is not None}
+
+
+class EventSchema(Schema.from_dict({"id": fields.UUID(), **_SHOWN})):
     """An event as the API shows it. Times carry the Europe/Warsaw offset of their day; an all-day event gives
     dates, ``ends_at`` being its last day."""
 
-    id = fields.UUID()
-    title = fields.String()
-    description = fields.String()
-    starts_at = fields.String()
-    ends_at = fields.String()
-    all_day = fields.Boolean()
-    rrule = fields.String(allow_none=True)
-    exdates = fields.List(fields.String())
-    overrides = fields.List(fields.Nested(OverrideSchema))
-    district = fields.String()
-    centre = fields.String(allow_none=True)
-    partnership = fields.Integer(allow_none=True)
-    visibility = fields.String()
-    audiences = fields.List(fields.String())
-    category = fields.String()
-    location = fields.String(allow_none=True)
-    url = fields.String(allow_none=True)
-    contact = fields.String(allow_none=True)
-    accessibility = fields.String(allow_none=True)
-    registration = fields.Nested(RegistrationSchema, allow_none=True)
-    status = fields.String()
     organiser = fields.Nested(OrganiserSchema, allow_none=True, dump_only=True)
     sequence = fields.Integer(dump_only=True)
     created_at = fields.String(dump_only=True)

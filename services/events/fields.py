@@ -1,0 +1,79 @@
+"""The event's fields, once: what a caller may set, what the API shows, which columns hold each, and so which
+message ``changed_fields`` a change of a column names. The input and output schemas (``schemas.py``) are made from
+this table, and the operations read and write the plain fields through it. Which changes are significant is the
+calendar core's rule (``services/calendar/changes.py``). A new field is a row here, a column and a migration.
+"""
+
+from dataclasses import dataclass
+
+from marshmallow import fields, validate
+
+from services.events.models import AUDIENCES, CATEGORIES, STATUSES, VISIBILITIES
+from services.messaging.fields import multi_line, one_line, record_id
+
+
+def _optional(field, *args, **kwargs):
+    return field(*args, allow_none=True, **kwargs)
+
+
+@dataclass(frozen=True)
+class EventField:
+    name: str
+    #: The columns that hold it; a plain field is one column of the same name, copied as it is.
+    columns: tuple[str, ...]
+    #: How a caller sets it (None: callers do not).
+    takes: fields.Field | None
+    #: How the API shows it (None: not shown).
+    shows: fields.Field | None
+    plain: bool = False
+
+
+def _plain(name: str, takes, shows) -> EventField:
+    return EventField(name, (name,), takes, shows, plain=True)
+
+
+def event_fields(moment, registration, override) -> tuple[EventField, ...]:
+    """The table, given the schema types it needs: a time (``Moment``), ``registration`` and ``override``."""
+    return (
+        _plain("title", one_line(200, min_length=1, required=True), fields.String()),
+        EventField("description", ("description",), multi_line(10000, load_default=""), fields.String()),
+        EventField("starts_at", ("starts_at",), moment(required=True), fields.String()),
+        EventField("ends_at", ("ends_at",), moment(required=True), fields.String()),
+        EventField("all_day", ("all_day",), fields.Boolean(load_default=False), fields.Boolean()),
+        EventField("rrule", ("rrule",), _optional(one_line, 500, metadata={"description": RRULE}),
+                   fields.String(allow_none=True)),
+        EventField("exdates", ("exdates",), fields.List(moment(), load_default=list,
+                                                         validate=validate.Length(max=1000)),
+                   fields.List(fields.String())),
+        EventField("overrides", ("overrides",), None, fields.List(fields.Nested(override))),
+        EventField("district", ("district_id",), one_line(100, required=True,
+                                                          metadata={"description": "The district's slug."}),
+                   fields.String()),
+        EventField("centre", ("centre_id",), _optional(one_line, 100, metadata={
+            "description": "The centre's slug; it must be in the district."}), fields.String(allow_none=True)),
+        EventField("partnership", ("partnership_id",), _optional(record_id, strict=True, metadata={
+            "description": "The partnership's id."}), fields.Integer(allow_none=True)),
+        EventField("organisation", ("organisation_id",), one_line(100, metadata={
+            "description": "Admin only: the slug of the organisation posted for."}), None),
+        _plain("visibility", None, fields.String(validate=validate.OneOf(VISIBILITIES))),
+        EventField("audiences", ("audiences",), fields.List(fields.String(validate=validate.OneOf(AUDIENCES)),
+                                                             load_default=list,
+                                                             validate=validate.Length(max=len(AUDIENCES))),
+                   fields.List(fields.String())),
+        _plain("category", fields.String(required=True, validate=validate.OneOf(CATEGORIES)), fields.String()),
+        EventField("location", ("location", "latitude", "longitude"), _optional(one_line, 300, metadata={
+            "description": "Free text; defaults to the centre's address."}), fields.String(allow_none=True)),
+        _plain("url", _optional(fields.Url, validate=validate.Length(max=500)), fields.String(allow_none=True)),
+        _plain("contact", _optional(one_line, 300), fields.String(allow_none=True)),
+        _plain("accessibility", _optional(multi_line, 2000), fields.String(allow_none=True)),
+        EventField("registration", ("registration_url", "registration_required", "capacity"),
+                   _optional(fields.Nested, registration), fields.Nested(registration, allow_none=True)),
+        EventField("status", ("status",), fields.String(validate=validate.OneOf(STATUSES)), fields.String()),
+    )
+
+
+RRULE = ("An RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=TU;UNTIL=20270427. FREQ is DAILY, WEEKLY, MONTHLY or "
+         "YEARLY; INTERVAL 1-366; COUNT up to 1000 or UNTIL; BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS (1-4, with plain "
+         "weekdays) and WKST. The rule must give a second date within five years of starts_at.")
+#: Columns of the service's own, which no API field shows.
+OWN_COLUMNS = ("search_text",)
