@@ -1,6 +1,7 @@
 """Phones and seniors (issue #11), in Polish and English, at 390 px and 1280 px, with axe-core on every page."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -93,3 +94,18 @@ def test_the_sign_up_page_fits_two_phone_screens_and_still_offers_every_district
     assert page.inner_text("main").count(controller) == 1
     assert page.locator("input[type=radio]").count() == 5  # how often (3) and language (2): all there, folded away
     screenshot(page, f"sign-up-districts-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_a_centre_page_gives_its_address_hours_phone_and_map(servers, page, lang):
+    page.goto(f"{servers['events']}/centres/osl-rakow?lang={lang}")
+    main = page.locator("main")
+    expect(main).to_contain_text("pon.–pt. 9:00–17:00")
+    assert main.get_by_role("link", name="34 000 00 00").get_attribute("href") == "tel:340000000"
+    assert main.get_by_role("link", name="osl.rakow@example.org").get_attribute("href") == \
+        "mailto:osl.rakow@example.org"
+    assert main.get_by_role("link", name="Stowarzyszenie Sąsiedzi").is_visible()  # who runs it
+    map_link = main.get_by_role("link", name="OpenStreetMap")
+    assert map_link.get_attribute("href") == "https://www.openstreetmap.org/search?query=" + quote(
+        "ul. Łukasińskiego 40, Częstochowa")
+    screenshot(page, f"centre-{lang}")

@@ -123,13 +123,13 @@ def home():
     return render_template("events_pages/home.html", **context), 422 if errors else 200
 
 
-def osm_link(event: Event, centre: Centre | None) -> str | None:
+def osm_link(event: Event | None, centre: Centre | None) -> str | None:
     """A plain OpenStreetMap link: the event's point, the centre's point, or a search for the address."""
     for place in (event, centre):
         if place is not None and place.latitude is not None and place.longitude is not None:
             lat, lon = f"{place.latitude:.5f}", f"{place.longitude:.5f}"
             return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-    address = event.location or (centre.address if centre else None)
+    address = (event.location if event else None) or (centre.address if centre else None)
     if address:
         return "https://www.openstreetmap.org/search?query=" + quote(address)
     return None
@@ -155,7 +155,9 @@ def _place_page(model, slug: str, template: str, feed_folder: str):
     key = {District: "district_id", Centre: "centre_id", Organisation: "organisation_id"}[model]
     occurrences = upcoming(session, since(None, utcnow()), **{key: row.id})
     links = _feed_links(f"/feeds/{feed_folder}/{row.slug}.ics", row.name)
-    return render_template(template, **_context(session, place=row, occurrences=occurrences, links=links))
+    map_url = osm_link(None, row) if model is Centre else None
+    return render_template(template, **_context(session, place=row, occurrences=occurrences, links=links,
+                                                map_url=map_url))
 
 
 @blp.get("/districts/<slug>")

@@ -59,6 +59,8 @@ class CentreSnapshot(Snapshot):
     #: The organisation that runs it (MOPS or an NGO); empty where the sources do not say.
     operator_id = _optional(fields.Integer, strict=True)
     address = _optional(fields.String, validate=validate.Length(max=300))
+    #: Added for the centre pages (issue #11); a snapshot without it reads as "not known".
+    opening_hours = _optional(fields.String, validate=validate.Length(max=500))
     email = _optional(fields.String, validate=validate.Length(max=200))
     phone = _optional(fields.String, validate=validate.Length(max=50))
     website = _optional(fields.String, validate=validate.Length(max=300))

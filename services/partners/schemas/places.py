@@ -26,6 +26,8 @@ class CentreSchema(InputSchema):
     district_id = fields.Integer(dump_only=True)
     operator_id = optional(record_id, metadata={"description": "The organisation that runs it."})
     address = optional(fields.String, validate=validate.Length(max=300))
+    opening_hours = optional(fields.String, validate=validate.Length(max=500),
+                             metadata={"description": "As people write it, e.g. 'pon.–pt. 9:00–17:00'."})
     email = optional(fields.Email, validate=validate.Length(max=200))
     phone = optional(fields.String, validate=validate.Length(max=50))
     website = optional(fields.URL, validate=validate.Length(max=300))
