@@ -109,3 +109,19 @@ def test_a_centre_page_gives_its_address_hours_phone_and_map(servers, page, lang
     assert map_link.get_attribute("href") == "https://www.openstreetmap.org/search?query=" + quote(
         "ul. Łukasińskiego 40, Częstochowa")
     screenshot(page, f"centre-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_a_notice_e_mail_reads_well_on_a_phone(page, lang):
+    from services.notify.mail.compose import build_message
+    from tests.notify.events import event_snapshot
+    from tests.notify.test_mail import CONFIG, GOING, LINKS
+
+    message = build_message(CONFIG, kind="published", language=lang, to="anna@example.org", links=LINKS,
+                            payload={"event": event_snapshot(**GOING)}, message_id="<n1@osl.example>")
+    page.set_content(message.get_body(("html",)).get_content())
+    button = page.get_by_role("link", name={"pl": "Wszystko o wydarzeniu", "en": "All about the event"}[lang])
+    assert button.bounding_box()["height"] >= 44  # a finger can hit it
+    font = page.evaluate("getComputedStyle(document.querySelector('p')).fontSize")
+    assert font == "18px"
+    screenshot(page, f"mail-notice-{lang}")

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date
-from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext
@@ -16,6 +15,7 @@ from services.events.pages.upcoming import PERIODS, next_occurrence, period, sin
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.ui.maps import osm_url
 from services.ui.naming import feed_name
 
 blp = Blueprint("pages", __name__, template_folder="templates")
@@ -127,12 +127,8 @@ def osm_link(event: Event | None, centre: Centre | None) -> str | None:
     """A plain OpenStreetMap link: the event's point, the centre's point, or a search for the address."""
     for place in (event, centre):
         if place is not None and place.latitude is not None and place.longitude is not None:
-            lat, lon = f"{place.latitude:.5f}", f"{place.longitude:.5f}"
-            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-    address = (event.location if event else None) or (centre.address if centre else None)
-    if address:
-        return "https://www.openstreetmap.org/search?query=" + quote(address)
-    return None
+            return osm_url(place.latitude, place.longitude, None)
+    return osm_url(None, None, (event.location if event else None) or (centre.address if centre else None))
 
 
 @blp.get("/events/<uuid:event_id>")
