@@ -3,13 +3,13 @@
 import uuid
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from services.events.ical import subscribe_links
-from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation
+from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation, Partnership
 from services.events.operations import live
 from services.events.pages.upcoming import PERIODS, next_occurrence, period, since, upcoming
 from services.messaging.models import utcnow
@@ -154,6 +154,27 @@ def _place_page(model, slug: str, template: str, feed_folder: str):
     map_url = osm_link(None, row) if model is Centre else None
     return render_template(template, **_context(session, place=row, occurrences=occurrences, links=links,
                                                 map_url=map_url))
+
+
+@blp.get("/partnerships/<int:partnership_id>/calendar")
+def partnership_calendar(partnership_id: int):
+    """The private calendar's subscribe buttons, for the members: reached with the feed's own secret token."""
+    from services.events.api.feed_tokens import token_matches
+
+    session = request_session()
+    row = live(session, Partnership, id=partnership_id)
+    token = request.args.get("token")
+    if row is None or not token_matches(session, partnership_id, token):
+        abort(404, description=f"No calendar for partnership {partnership_id} with this link.")
+    links = _feed_links(f"/feeds/partnerships/{row.id}.ics?token={token}", row.name)
+    response = make_response(render_template("events_pages/partnership_calendar.html",
+                                             **_context(session, place=row, links=links)))
+    # The URL is a credential: no search engine lists it, no other site sees it, no shared cache keeps it.
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response
 
 
 @blp.get("/districts/<slug>")
