@@ -52,7 +52,9 @@ def unbroken_times(text: str) -> Markup:
     return Markup(_TIME_RANGE.sub(r'<span class="nowrap">\1</span>', str(escape(text))))
 
 
-def long_date(value: date | None) -> str:
+def long_date(value: date | datetime | None) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(WARSAW).date()
     return format_date(value, "d MMMM y", locale=_locale()) if value else ""
 
 

@@ -125,3 +125,33 @@ def test_a_notice_e_mail_reads_well_on_a_phone(page, lang):
     font = page.evaluate("getComputedStyle(document.querySelector('p')).fontSize")
     assert font == "18px"
     screenshot(page, f"mail-notice-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_the_coordinator_finds_the_private_calendar_s_subscribe_buttons(servers, page, lang):
+    from tests.events.factories import ADMIN
+
+    answer = page.request.get(f"{servers['events']}/api/v1/partnerships/7/feed-token", headers=ADMIN).json()
+    page.goto(f"{answer['page']}&lang={lang}")
+    box = page.locator("section.subscribe")
+    assert box.get_by_role("link", name="Outlook").get_attribute("href") == answer["links"]["outlook"]
+    assert box.get_by_role("link", name="Thunderbird").get_attribute("href") == answer["links"]["webcal"]
+    assert box.get_by_role("textbox").input_value() == answer["url"]
+    calendar = page.request.get(answer["url"]).text()
+    assert "BEGIN:VCALENDAR" in calendar
+    screenshot(page, f"partnership-calendar-{lang}")
+
+
+def test_a_withdrawn_agreement_stays_on_the_partnership_page_marked(servers, page):
+    from tests.partners.helpers import ADMIN as PARTNERS_ADMIN
+
+    base = f"{servers['partners']}/api/v1/partnerships/{servers['partnership']['id']}/agreements/"
+    agreement = page.request.get(base).json()[0]
+    answer = page.request.post(f"{base}{agreement['id']}/withdraw", headers=PARTNERS_ADMIN,
+                               data={"reason": "Wpisane przez pomyłkę"})
+    assert answer.ok, answer.text()
+    for lang, said in (("pl", "Wycofane"), ("en", "Withdrawn on")):
+        page.goto(f"{servers['partners']}/partnerships/{servers['partnership']['id']}?lang={lang}")
+        expect(page.locator("li.withdrawn")).to_contain_text(said)
+        expect(page.locator("li.withdrawn")).to_contain_text("Wpisane przez pomyłkę")
+        screenshot(page, f"partnership-withdrawn-{lang}")

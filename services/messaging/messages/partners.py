@@ -132,6 +132,9 @@ class AgreementSnapshot(Snapshot):
     valid_until = _optional(fields.Date)
     signatory_ids = fields.List(fields.Integer(strict=True), required=True)
     document_ref = _optional(fields.String, validate=validate.Length(max=300))
+    #: Set by agreement.withdrawn (issue #11): an agreement entered by mistake is kept and marked.
+    withdrawn_at = _optional(fields.AwareDateTime, format="iso")
+    withdrawal_reason = _optional(fields.String, validate=validate.Length(max=500))
 
 
 class MeetingSnapshot(Snapshot):
@@ -157,7 +160,7 @@ _MESSAGES = {
     AdminKeySnapshot: ("admin_key.issued", "admin_key.revoked"),
     PartnershipSnapshot: ("partnership.created", "partnership.updated", "partnership.deleted"),
     MembershipSnapshot: ("membership.added", "membership.updated", "membership.removed"),
-    AgreementSnapshot: ("agreement.signed", "agreement.updated"),
+    AgreementSnapshot: ("agreement.signed", "agreement.updated", "agreement.withdrawn"),
     MeetingSnapshot: ("meeting.planned", "meeting.updated", "meeting.cancelled"),
 }
 

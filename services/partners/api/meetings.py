@@ -21,6 +21,7 @@ from services.partners.auth import current_caller, require_admin, require_meetin
 from services.partners.models import Agreement, Meeting, Partnership
 from services.partners.schemas import AgreementSchema, MeetingSchema
 from services.partners.schemas.common import update_schema
+from services.partners.schemas.partnerships import WithdrawalSchema
 
 records = Blueprint("partnership_records", __name__, url_prefix="/api/v1/partnerships",
                     description="A partnership's signed agreements and partner meetings.")
@@ -100,6 +101,21 @@ class AgreementItem(MethodView):
                                partnership_id=partnership_id)
         values = replacement(AgreementSchema, data, signatory_ids=[])
         return update_item(records, agreement, operations.update_agreement, values)
+
+
+@records.route("/<int:partnership_id>/agreements/<int:agreement_id>/withdraw")
+class AgreementWithdrawal(MethodView):
+    @records.arguments(WithdrawalSchema)
+    @records.response(200, AgreementSchema)
+    def post(self, data, partnership_id, agreement_id):
+        """Withdraw an agreement entered by mistake (admin): it is kept, marked withdrawn, with the reason"""
+        require_admin()
+        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
+                               partnership_id=partnership_id)
+        with changing() as session:
+            operations.withdraw_agreement(session, agreement, data["reason"])
+        records.set_etag(version_etag(agreement))
+        return agreement
 
 
 @records.route("/<int:partnership_id>/meetings/")
