@@ -35,6 +35,10 @@ def _partnership(partnership_id: int) -> Partnership:
     return get_or_404(Partnership, "partnership", id=partnership_id)
 
 
+def _agreement(partnership_id: int, agreement_id: int) -> Agreement:
+    return get_or_404(Agreement, "agreement of this partnership", id=agreement_id, partnership_id=partnership_id)
+
+
 def _may_read_meetings(partnership_id: int) -> None:
     """Admins and the keys of the partnership's current member organisations read its meetings."""
     caller = current_caller()
@@ -76,8 +80,7 @@ class AgreementItem(MethodView):
     @records.response(200, AgreementSchema)
     def get(self, partnership_id, agreement_id):
         """Get one agreement"""
-        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
-                               partnership_id=partnership_id)
+        agreement = _agreement(partnership_id, agreement_id)
         records.set_etag(version_etag(agreement))
         return agreement
 
@@ -87,8 +90,7 @@ class AgreementItem(MethodView):
     def patch(self, data, partnership_id, agreement_id):
         """Change an agreement (admin)"""
         require_admin()
-        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
-                               partnership_id=partnership_id)
+        agreement = _agreement(partnership_id, agreement_id)
         return update_item(records, agreement, operations.update_agreement, data)
 
     @records.etag
@@ -97,8 +99,7 @@ class AgreementItem(MethodView):
     def put(self, data, partnership_id, agreement_id):
         """Replace an agreement: fields left out are emptied (admin)"""
         require_admin()
-        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
-                               partnership_id=partnership_id)
+        agreement = _agreement(partnership_id, agreement_id)
         values = replacement(AgreementSchema, data, signatory_ids=[])
         return update_item(records, agreement, operations.update_agreement, values)
 
@@ -110,8 +111,7 @@ class AgreementWithdrawal(MethodView):
     def post(self, data, partnership_id, agreement_id):
         """Withdraw an agreement entered by mistake (admin): it is kept, marked withdrawn, with the reason"""
         require_admin()
-        agreement = get_or_404(Agreement, "agreement of this partnership", id=agreement_id,
-                               partnership_id=partnership_id)
+        agreement = _agreement(partnership_id, agreement_id)
         with changing() as session:
             operations.withdraw_agreement(session, agreement, data["reason"])
         records.set_etag(version_etag(agreement))
