@@ -8,6 +8,7 @@ from pathlib import Path
 
 from services.messaging.config import service_config
 from services.messaging.settings import data_dir, env_float, env_int
+from services.ui.links import DEFAULTS
 from services.ui.naming import public_name
 
 SMTP_SECURITY = ("none", "starttls", "ssl")
@@ -61,6 +62,8 @@ def load_config(overrides: dict | None = None) -> dict:
     config.update({
         #: The host of the iCal UIDs (``<event id>@<host>``, as in the feeds) and of Message-IDs.
         "PUBLIC_HOST": os.environ.get("PUBLIC_HOST") or "osl.localhost",
+        #: Where the events' pages are, for the "event page" links in e-mails (as the pages' EVENTS_URL).
+        "EVENTS_URL": os.environ.get("EVENTS_BASE_URL") or DEFAULTS["EVENTS_URL"],
         #: Where the links in e-mails point.
         "BASE_URL": (os.environ.get("NOTIFY_BASE_URL") or f"http://127.0.0.1:{os.environ.get('NOTIFY_PORT') or 8003}"),
         "CONFIRM_MAX_AGE_HOURS": env_float("NOTIFY_CONFIRM_HOURS", 48.0),

@@ -47,7 +47,9 @@ def unbroken_times(text: str) -> Markup:
     return Markup(_TIME_RANGE.sub(r'<span class="nowrap">\1</span>', str(escape(text))))
 
 
-def long_date(value: date | None) -> str:
+def long_date(value: date | datetime | None) -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(dates.WARSAW).date()
     return format_date(value, "d MMMM y", locale=_locale()) if value else ""
 
 
@@ -64,5 +66,12 @@ def web_url(url: str | None) -> str | None:
     return url if urlsplit(url.strip()).scheme in ("http", "https") else None
 
 
+def tel_url(phone: str) -> str:
+    """A ``tel:`` link a phone can dial: "34 123 45 67 w. 12" → "tel:341234567"; a leading + is kept."""
+    number = phone.split("w.")[0].split("wew")[0]
+    digits = "".join(char for char in number if char.isdigit())
+    return f"tel:{'+' if number.strip().startswith('+') else ''}{digits}"
+
+
 FILTERS = {"when": when, "series_words": series_words, "unbroken_times": unbroken_times, "day": day, "clock": clock,
-           "long_date": long_date, "plain_text": plain_text, "web_url": web_url}
+           "long_date": long_date, "plain_text": plain_text, "web_url": web_url, "tel_url": tel_url}

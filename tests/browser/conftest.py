@@ -81,6 +81,10 @@ def _seed_events(app) -> dict:
         assert response.status_code == 201, response.json
         made[name] = response.json["id"]
     deliver(app, "district.created", {"id": 3, "version": 1, "name": "Śródmieście", "slug": "srodmiescie"})
+    deliver(app, "centre.updated", {"id": 10, "version": 2, "name": "OSL Raków", "slug": "osl-rakow", "kind": "osl",
+                                    "district_id": 1, "address": "ul. Łukasińskiego 40, Częstochowa",
+                                    "opening_hours": "pon.–pt. 9:00–17:00", "phone": "34 000 00 00",
+                                    "email": "osl.rakow@example.org", "operator_id": 200})
     return made
 
 

@@ -103,6 +103,21 @@ def test_subscribe_confirm_get_a_notice_change_preferences_and_unsubscribe(notif
     assert send() == 0
     assert len(mails_to(mail_dir, RESIDENT)) == sent_before
 
+    # The old preferences link now says so plainly, in both languages, and offers a new confirmation.
+    preferences = link_in(notice, url, "preferences")
+    page.goto(preferences + "?lang=en")
+    expect(page.get_by_role("status")).to_contain_text("This address is unsubscribed.")
+    screenshot(page, "notify-old-preferences-link-en")
+    page.goto(preferences + "?lang=pl")
+    expect(page.get_by_role("status")).to_contain_text("Ten adres jest wypisany.")
+    assert page.get_by_role("button", name="Zapisz zmiany").count() == 0
+    screenshot(page, "notify-old-preferences-link")
+    page.get_by_role("checkbox", name=CONSENT_TEXTS[CURRENT_VERSION]["pl"]).check()
+    page.get_by_role("button", name="Zapisz się ponownie").click()
+    page.wait_for_url("**/subscribe/check-email")
+    assert send() == 1
+    assert "/subscriptions/confirm/" in mails_to(mail_dir, RESIDENT)[-1].get_body(("plain",)).get_content()
+
 
 def test_the_subscribe_page_in_english_and_the_header_link_to_it(notify_server, page):
     page.goto(notify_server["url"] + "/subscribe?lang=en")

@@ -1,6 +1,7 @@
 """Phones and seniors (issue #11), in Polish and English, at 390 px and 1280 px, with axe-core on every page."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -93,3 +94,64 @@ def test_the_sign_up_page_fits_two_phone_screens_and_still_offers_every_district
     assert page.inner_text("main").count(controller) == 1
     assert page.locator("input[type=radio]").count() == 5  # how often (3) and language (2): all there, folded away
     screenshot(page, f"sign-up-districts-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_a_centre_page_gives_its_address_hours_phone_and_map(servers, page, lang):
+    page.goto(f"{servers['events']}/centres/osl-rakow?lang={lang}")
+    main = page.locator("main")
+    expect(main).to_contain_text("pon.–pt. 9:00–17:00")
+    assert main.get_by_role("link", name="34 000 00 00").get_attribute("href") == "tel:340000000"
+    assert main.get_by_role("link", name="osl.rakow@example.org").get_attribute("href") == \
+        "mailto:osl.rakow@example.org"
+    assert main.get_by_role("link", name="Stowarzyszenie Sąsiedzi").is_visible()  # who runs it
+    map_link = main.get_by_role("link", name="OpenStreetMap")
+    assert map_link.get_attribute("href") == "https://www.openstreetmap.org/search?query=" + quote(
+        "ul. Łukasińskiego 40, Częstochowa")
+    screenshot(page, f"centre-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_a_notice_e_mail_reads_well_on_a_phone(page, lang):
+    from services.notify.mail.compose import build_message
+    from tests.notify.events import event_snapshot
+    from tests.notify.test_mail import CONFIG, GOING, LINKS
+
+    message = build_message(CONFIG, kind="published", language=lang, to="anna@example.org", links=LINKS,
+                            payload={"event": event_snapshot(**GOING)}, message_id="<n1@osl.example>")
+    page.set_content(message.get_body(("html",)).get_content())
+    button = page.get_by_role("link", name={"pl": "Wszystko o wydarzeniu", "en": "All about the event"}[lang])
+    assert button.bounding_box()["height"] >= 44  # a finger can hit it
+    font = page.evaluate("getComputedStyle(document.querySelector('p')).fontSize")
+    assert font == "18px"
+    screenshot(page, f"mail-notice-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_the_coordinator_finds_the_private_calendar_s_subscribe_buttons(servers, page, lang):
+    from tests.events.factories import ADMIN
+
+    answer = page.request.get(f"{servers['events']}/api/v1/partnerships/7/feed-token", headers=ADMIN).json()
+    page.goto(f"{answer['page']}&lang={lang}")
+    box = page.locator("section.subscribe")
+    assert box.get_by_role("link", name="Outlook").get_attribute("href") == answer["links"]["outlook"]
+    assert box.get_by_role("link", name="Thunderbird").get_attribute("href") == answer["links"]["webcal"]
+    assert box.get_by_role("textbox").input_value() == answer["url"]
+    calendar = page.request.get(answer["url"]).text()
+    assert "BEGIN:VCALENDAR" in calendar
+    screenshot(page, f"partnership-calendar-{lang}")
+
+
+def test_a_withdrawn_agreement_stays_on_the_partnership_page_marked(servers, page):
+    from tests.partners.helpers import ADMIN as PARTNERS_ADMIN
+
+    base = f"{servers['partners']}/api/v1/partnerships/{servers['partnership']['id']}/agreements/"
+    agreement = page.request.get(base).json()[0]
+    answer = page.request.post(f"{base}{agreement['id']}/withdraw", headers=PARTNERS_ADMIN,
+                               data={"reason": "Wpisane przez pomyłkę"})
+    assert answer.ok, answer.text()
+    for lang, said in (("pl", "Wycofane"), ("en", "Withdrawn on")):
+        page.goto(f"{servers['partners']}/partnerships/{servers['partnership']['id']}?lang={lang}")
+        expect(page.locator("li.withdrawn")).to_contain_text(said)
+        expect(page.locator("li.withdrawn")).to_contain_text("Wpisane przez pomyłkę")
+        screenshot(page, f"partnership-withdrawn-{lang}")

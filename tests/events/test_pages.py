@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.calendar.times import WARSAW
 from services.events.models import Event
-from tests.events.factories import ADMIN, deliver, event_body, meeting, seed
+from tests.events.factories import ADMIN, centre, deliver, event_body, meeting, seed
 from tests.ui.pagecheck import assert_accessible_page, html
 
 NEXT_YEAR = datetime.now(WARSAW).year + 1
@@ -210,3 +210,27 @@ def test_the_date_filter_takes_polish_dates_and_shows_them_back(events_app, worl
     assert "Bajki w ośrodku" in page and "Gimnastyka dla seniorów" not in page
     assert f'value="15.03.{NEXT_YEAR}"' in page and 'type="date"' not in page
     assert f'value="15.03.{NEXT_YEAR}"' in html(events_app.test_client(), f"/?from={NEXT_YEAR}-03-15&lang=en")
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_a_centre_page_says_where_when_and_how_to_reach_it(events_app, world, lang):
+    deliver(events_app, "organisation.created", {"id": 400, "version": 1, "name": "Miejski Ośrodek Pomocy Społecznej",
+                                                 "slug": "mops", "kind": "municipal", "krs": None, "email": None,
+                                                 "phone": None, "website": None})
+    deliver(events_app, "centre.updated", centre(10, "OSL Raków", "osl-rakow", 1, version=2, operator_id=400,
+                                                 address="ul. Łukasińskiego 40, Częstochowa",
+                                                 opening_hours="pon.–pt. 9:00–17:00\nsob. 10:00–13:00",
+                                                 phone="+48 34 000 00 00 w. 12", email="osl.rakow@example.org"))
+    page = html(events_app.test_client(), "/centres/osl-rakow", lang=lang)
+    assert "pon.–pt. 9:00–17:00<br>\nsob. 10:00–13:00" in page
+    assert 'href="tel:+48340000000"' in page and "+48 34 000 00 00 w. 12" in page
+    assert 'href="mailto:osl.rakow@example.org"' in page
+    assert 'href="/organisations/mops">Miejski Ośrodek Pomocy Społecznej</a>' in page
+    assert "https://www.openstreetmap.org/search?query=" + quote("ul. Łukasińskiego 40, Częstochowa") in page
+    assert ("Godziny otwarcia" if lang == "pl" else "Opening hours") in page
+
+
+def test_a_centre_with_nothing_known_says_so_and_invents_nothing(events_app, world):
+    page = html(events_app.test_client(), "/centres/dosl-ostatni-grosz")
+    assert "Części danych tego ośrodka jeszcze nie znamy." in page
+    assert "tel:" not in page and "Godziny otwarcia" not in page

@@ -1,5 +1,6 @@
 """The e-mail of each notice: well-formed MIME, Polish letters intact, list headers, and a valid .ics."""
 
+import re
 from email import message_from_bytes
 from email.policy import default
 
@@ -210,3 +211,39 @@ def test_a_title_with_line_breaks_still_makes_a_mail_with_a_one_line_subject(tit
     assert message["Subject"].startswith("Nowe wydarzenie: ")
     assert message["Bcc"] is None
     assert calendar_of(message).walk("VEVENT")
+GOING = {"registration": {"url": "https://zapisy.example.org/piknik", "required": True, "capacity": 20},
+         "contact": "Anna, tel. 34 000 00 00", "accessibility": "Wejście bez schodów, toaleta dostosowana",
+         "latitude": 50.79, "longitude": 19.14}
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("pl", ("Zapisy:", "obowiązkowe, miejsc: 20", "Kontakt:", "Dostępność:", "Wszystko o wydarzeniu")),
+    ("en", ("Registration:", "required, places: 20", "Contact:", "Accessibility:", "All about the event")),
+])
+def test_a_notice_says_what_people_need_to_go(language, words):
+    message = parse(build(language=language, event=event_snapshot(**GOING)))
+    page = f"http://127.0.0.1:8002/events/{event_snapshot()['id']}"
+    osm = "https://www.openstreetmap.org/?mlat=50.79000&amp;mlon=19.14000"
+    for part in ("html", "plain"):
+        body = message.get_body((part,)).get_content()
+        for word in words + ("Anna, tel. 34 000 00 00", "Wejście bez schodów", "https://zapisy.example.org/piknik",
+                             page, osm if part == "html" else osm.replace("&amp;", "&")):
+            assert word in body, (part, word)
+
+
+def test_a_partnership_only_event_has_no_public_page_link_and_no_invented_facts():
+    message = parse(build(event=event_snapshot(visibility="partnership")))
+    body = message.get_body(("html",)).get_content()
+    assert "/events/" not in body and "Wszystko o wydarzeniu" not in body
+    assert "Zapisy:</strong> nie są potrzebne" in body
+    assert "Kontakt:" not in body and "Dostępność:" not in body
+
+
+@pytest.mark.parametrize("kind", ["confirmation", "published", "cancelled", "reminder", "digest"])
+def test_the_html_is_one_column_with_inline_styles_and_big_links(kind):
+    html = parse(build(kind=kind)).get_body(("html",)).get_content()
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "<style" not in html and "max-width:600px" in html and "font-size:18px" in html
+    assert "<table" not in html  # no layout tables: one column on every screen
+    links = re.findall(r"<a [^>]*>", html)
+    assert links and all('style="' in link for link in links), links

@@ -214,3 +214,31 @@ def test_every_message_of_the_notify_pages_has_a_polish_translation():
     used = {message for _f, _l, message, _c, _x in extract_from_dir(ROOT / "services/notify", methods, keywords)}
     assert len(used) > 50
     assert sorted(used - translated) == []
+
+
+UNSUBSCRIBED = [("pl", "Ten adres jest wypisany."), ("en", "This address is unsubscribed.")]
+
+
+@pytest.mark.parametrize(("lang", "said"), UNSUBSCRIBED)
+def test_an_old_preferences_link_says_the_address_is_unsubscribed_and_offers_a_new_confirmation(notify, mail_dir,
+                                                                                                  lang, said):
+    links = confirmed(notify, mail_dir)
+    client = notify.test_client()
+    client.post(links["unsubscribe"], data={"List-Unsubscribe": "One-Click"})
+    page = client.get(f"{links['preferences']}?lang={lang}")
+    assert page.status_code == 200 and said in page.text
+    assert_accessible_page(page.text, lang)
+    assert 'name="frequency"' not in page.text  # no settings form that would save into nothing
+    saved = post_form(client, links["preferences"], {"districts": ["polnoc"], "frequency": "weekly"})
+    assert saved.status_code == 409 and said in saved.text and "Zapisano zmiany" not in saved.text
+    assert subscriber(notify).districts == ["rakow"]
+    again = f"{links['preferences']}/subscribe-again"
+    without_consent = client.post(again, data={FIELD: token_of(page.text)})
+    assert without_consent.status_code == 422 and 'id="consent-error"' in without_consent.text
+    assert subscriber(notify).status == "unsubscribed"
+    sent = len(folder_mails(mail_dir))
+    done = client.post(again, data={FIELD: token_of(page.text), "consent": "true"})
+    assert done.status_code == 303 and done.headers["Location"].endswith("/subscribe/check-email")
+    assert (subscriber(notify).status, subscriber(notify).districts) == ("pending", ["rakow"])
+    assert send_all(notify) == 1 and len(folder_mails(mail_dir)) == sent + 1  # a new confirmation, nothing else
+    assert "/subscriptions/confirm/" in folder_mails(mail_dir)[-1].get_body(("plain",)).get_content()

@@ -1,6 +1,6 @@
 """Agreements: dates, signatories (memberships of the partnership) and a document reference."""
 
-from tests.partners.helpers import ADMIN
+from tests.partners.helpers import ADMIN, make_district, make_partnership, outbox, outbox_types, with_etag
 
 
 def test_sign_read_and_update_each_publish_one_message(partners, partnership):
@@ -38,3 +38,46 @@ def test_bad_input_names_the_field(partners, partnership):
         assert field in response.json["errors"]["json"], response.json
     assert client.get(f"{url}999").status_code == 404
     assert "agreement.signed" not in partners.outbox_types()
+
+
+def test_an_admin_withdraws_an_agreement_entered_by_mistake_and_it_stays_marked(partners_app):
+    from tests.partners.helpers import make_organisation as organisation
+
+    client = partners_app.test_client()
+    make_district(client)
+    partnership = make_partnership(client)
+    url = f"/api/v1/partnerships/{partnership['id']}/agreements/"
+    signed = client.post(url, json={"signed_on": "2024-10-30"}, headers=ADMIN).json
+    assert signed["withdrawn_at"] is None and signed["warnings"] == []
+    withdraw = f"{url}{signed['id']}/withdraw"
+    empty = client.post(withdraw, json={"reason": ""}, headers=ADMIN)
+    assert empty.status_code == 422 and "reason" in empty.get_data(as_text=True)
+    key = client.post(f"/api/v1/organisations/{organisation(client)['id']}/api-keys", json={}, headers=ADMIN).json
+    assert client.post(withdraw, json={"reason": "pomyłka"}).status_code == 401
+    assert client.post(withdraw, json={"reason": "pomyłka"},
+                       headers={"Authorization": f"Bearer {key['key']}"}).status_code == 403
+    done = client.post(withdraw, json={"reason": "Wpisane dwa razy przez pomyłkę"}, headers=ADMIN)
+    assert done.status_code == 200, done.json
+    assert done.json["withdrawn_at"] and done.json["withdrawal_reason"] == "Wpisane dwa razy przez pomyłkę"
+    assert outbox_types(partners_app)[-1] == "agreement.withdrawn"
+    assert outbox(partners_app)[-1].data["withdrawal_reason"] == "Wpisane dwa razy przez pomyłkę"
+    assert client.post(withdraw, json={"reason": "znowu"}, headers=ADMIN).status_code == 409
+    assert [row["id"] for row in client.get(url).json] == [signed["id"]]  # kept
+    page = client.get(f"/partnerships/{partnership['id']}").get_data(as_text=True)
+    assert "Wycofane" in page and "Wpisane dwa razy przez pomyłkę" in page
+
+
+def test_a_signing_date_in_the_future_is_recorded_with_a_warning(partners_app):
+    from datetime import date, timedelta
+
+    client = partners_app.test_client()
+    make_district(client)
+    partnership = make_partnership(client)
+    url = f"/api/v1/partnerships/{partnership['id']}/agreements/"
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    signed = client.post(url, json={"signed_on": tomorrow}, headers=ADMIN)
+    assert signed.status_code == 201
+    assert signed.json["warnings"] == [f"signed_on {tomorrow} is in the future; check the date on the paper"]
+    fixed = client.patch(f"{url}{signed.json['id']}", json={"signed_on": "2024-10-30"},
+                         headers=with_etag(client, f"{url}{signed.json['id']}"))
+    assert fixed.json["warnings"] == []

@@ -3,7 +3,7 @@
 from services.messaging.errors import Conflict, FieldError
 from services.partners.models import Centre
 from services.partners.operations import create_centre, create_district, update_centre
-from tests.partners.helpers import ADMIN
+from tests.partners.helpers import ADMIN, make_centre, make_district, make_organisation, outbox, with_etag
 
 
 def test_the_model_snapshot_is_a_valid_message(partners):
@@ -87,3 +87,17 @@ def test_a_centre_that_coordinates_a_partnership_cannot_be_deleted(partners):
     refused = client.delete(url, headers=partners.with_etag(url))
     assert refused.status_code == 409 and "partnerships" in refused.json["message"]
     assert client.get("/api/v1/centres/nowhere").status_code == 404
+
+
+def test_a_centre_carries_what_people_need_to_get_there(partners_app):
+    client = partners_app.test_client()
+    make_district(client, "Raków")
+    mops = make_organisation(client, "Miejski Ośrodek Pomocy Społecznej w Częstochowie")
+    facts = {"address": "ul. Łukasińskiego 40, 42-207 Częstochowa", "opening_hours": "pon.–pt. 9:00–17:00",
+             "phone": "34 000 00 00", "email": "osl.rakow@example.org", "operator_id": mops["id"]}
+    centre = make_centre(client, district="rakow", name="OSL Raków", **facts)
+    assert {name: centre[name] for name in facts} == facts
+    assert {name: outbox(partners_app)[-1].data[name] for name in facts} == facts
+    url = f"/api/v1/centres/{centre['slug']}"
+    too_long = client.patch(url, json={"opening_hours": "x" * 501}, headers=with_etag(client, url))
+    assert too_long.status_code == 422 and "opening_hours" in too_long.get_data(as_text=True)

@@ -66,3 +66,11 @@ def test_only_web_addresses_become_links():
 def test_time_ranges_stay_on_one_line_and_the_rest_is_escaped():
     html = str(unbroken_times("wtorek <b>, 10:00–12:00"))
     assert html == 'wtorek &lt;b&gt;, <span class="nowrap">10:00–12:00</span>'
+
+
+def test_a_phone_number_becomes_a_link_a_phone_can_dial():
+    from services.ui.formatting import tel_url
+
+    assert tel_url("34 123 45 67") == "tel:341234567"
+    assert tel_url("+48 34 123-45-67 w. 12") == "tel:+48341234567"
+    assert tel_url("(34) 123 45 67 wew. 3") == "tel:341234567"

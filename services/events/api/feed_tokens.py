@@ -5,19 +5,29 @@ import secrets
 from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import abort
+from marshmallow import fields
 from sqlalchemy.exc import IntegrityError
 
 from services.calendar.times import to_wire
 from services.events.auth import require_caller
+from services.events.feeds.api import LinksSchema
+from services.events.ical import subscribe_links
 from services.events.models import Partnership, PartnershipFeedToken
 from services.events.operations import is_current_member, live
 from services.events.schemas import FeedTokenSchema
 from services.messaging.http_guards import Blueprint
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
+from services.ui.naming import feed_name
 
 blp = Blueprint("feed_tokens", __name__, url_prefix="/api/v1/partnerships",
                 description="Private feeds of Local Partnerships.")
+
+
+class FeedTokenAnswerSchema(FeedTokenSchema):
+    links = fields.Nested(LinksSchema, metadata={"description": "One-click subscribe links, as for public feeds."})
+    page = fields.String(metadata={"description": "A page with the subscribe buttons, for the partnership's "
+                                                  "members; as secret as the feed URL."})
 
 
 def new_token() -> str:
@@ -40,20 +50,22 @@ def _authorised_partnership(session, partnership_id: int) -> Partnership:
     return partnership
 
 
-def _answer(row: PartnershipFeedToken) -> dict:
+def _answer(row: PartnershipFeedToken, partnership: Partnership) -> dict:
     base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
-    return {"partnership_id": row.partnership_id, "rotated_at": to_wire(row.rotated_at),
-            "url": f"{base}/feeds/partnerships/{row.partnership_id}.ics?token={row.token}"}
+    url = f"{base}/feeds/partnerships/{row.partnership_id}.ics?token={row.token}"
+    return {"partnership_id": row.partnership_id, "rotated_at": to_wire(row.rotated_at), "url": url,
+            "links": subscribe_links(url, feed_name(partnership.name)),
+            "page": f"{base}/partnerships/{row.partnership_id}/calendar?token={row.token}"}
 
 
 @blp.route("/<int:partnership_id>/feed-token")
 class FeedToken(MethodView):
     @blp.doc(security=[{"bearer": []}])
-    @blp.response(200, FeedTokenSchema)
+    @blp.response(200, FeedTokenAnswerSchema)
     def get(self, partnership_id):
-        """The private feed URL of a partnership (made on first request)"""
+        """The private feed URL of a partnership (made on first request), its subscribe links and page"""
         session = request_session()
-        _authorised_partnership(session, partnership_id)
+        partnership = _authorised_partnership(session, partnership_id)
         row = session.get(PartnershipFeedToken, partnership_id)
         if row is None:
             row = PartnershipFeedToken(partnership_id=partnership_id, token=new_token(), rotated_at=utcnow())
@@ -63,21 +75,21 @@ class FeedToken(MethodView):
             except IntegrityError:  # another request made it first: answer with that one
                 session.rollback()
                 row = session.get(PartnershipFeedToken, partnership_id)
-        return _answer(row)
+        return _answer(row, partnership)
 
 
 @blp.route("/<int:partnership_id>/feed-token/rotate")
 class FeedTokenRotation(MethodView):
     @blp.doc(security=[{"bearer": []}])
-    @blp.response(200, FeedTokenSchema)
+    @blp.response(200, FeedTokenAnswerSchema)
     def post(self, partnership_id):
         """Replace the private feed token: the old URL stops working"""
         session = request_session()
-        _authorised_partnership(session, partnership_id)
+        partnership = _authorised_partnership(session, partnership_id)
         row = session.get(PartnershipFeedToken, partnership_id)
         if row is None:
             row = PartnershipFeedToken(partnership_id=partnership_id)
             session.add(row)
         row.token, row.rotated_at = new_token(), utcnow()
         session.commit()
-        return _answer(row)
+        return _answer(row, partnership)

@@ -38,6 +38,7 @@ class Centre(ReplicaMixin, Base):
     #: The organisation that runs it, when known.
     operator_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    opening_hours: Mapped[str | None] = mapped_column(String(500), nullable=True)
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
     website: Mapped[str | None] = mapped_column(String(300), nullable=True)

@@ -2,21 +2,21 @@
 
 import uuid
 from datetime import date
-from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from services.calendar import recurrence
 from services.events.ical import subscribe_links
-from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation
+from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation, Partnership
 from services.events.operations import live
 from services.events.pages.upcoming import PERIODS, next_occurrence, period, since, upcoming
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.ui.maps import osm_url
 from services.ui.naming import feed_name
 
 blp = Blueprint("pages", __name__, template_folder="templates")
@@ -124,16 +124,12 @@ def home():
     return render_template("events_pages/home.html", **context), 422 if errors else 200
 
 
-def osm_link(event: Event, centre: Centre | None) -> str | None:
+def osm_link(event: Event | None, centre: Centre | None) -> str | None:
     """A plain OpenStreetMap link: the event's point, the centre's point, or a search for the address."""
     for place in (event, centre):
         if place is not None and place.latitude is not None and place.longitude is not None:
-            lat, lon = f"{place.latitude:.5f}", f"{place.longitude:.5f}"
-            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-    address = event.location or (centre.address if centre else None)
-    if address:
-        return "https://www.openstreetmap.org/search?query=" + quote(address)
-    return None
+            return osm_url(place.latitude, place.longitude, None)
+    return osm_url(None, None, (event.location if event else None) or (centre.address if centre else None))
 
 
 @blp.get("/events/<uuid:event_id>")
@@ -157,7 +153,30 @@ def _place_page(model, slug: str, template: str, feed_folder: str):
     key = {District: "district_id", Centre: "centre_id", Organisation: "organisation_id"}[model]
     occurrences = upcoming(session, since(None, utcnow()), **{key: row.id})
     links = _feed_links(f"/feeds/{feed_folder}/{row.slug}.ics", row.name)
-    return render_template(template, **_context(session, place=row, occurrences=occurrences, links=links))
+    map_url = osm_link(None, row) if model is Centre else None
+    return render_template(template, **_context(session, place=row, occurrences=occurrences, links=links,
+                                                map_url=map_url))
+
+
+@blp.get("/partnerships/<int:partnership_id>/calendar")
+def partnership_calendar(partnership_id: int):
+    """The private calendar's subscribe buttons, for the members: reached with the feed's own secret token."""
+    from services.events.api.feed_tokens import token_matches
+
+    session = request_session()
+    row = live(session, Partnership, id=partnership_id)
+    token = request.args.get("token")
+    if row is None or not token_matches(session, partnership_id, token):
+        abort(404, description=f"No calendar for partnership {partnership_id} with this link.")
+    links = _feed_links(f"/feeds/partnerships/{row.id}.ics?token={token}", row.name)
+    response = make_response(render_template("events_pages/partnership_calendar.html",
+                                             **_context(session, place=row, links=links)))
+    # The URL is a credential: no search engine lists it, no other site sees it, no shared cache keeps it.
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response
 
 
 @blp.get("/districts/<slug>")

@@ -60,6 +60,8 @@ class CentreSnapshot(Snapshot):
     #: The organisation that runs it (MOPS or an NGO); empty where the sources do not say.
     operator_id = _optional(fields.Integer, strict=True)
     address = _optional(fields.String, validate=validate.Length(max=300))
+    #: Added for the centre pages (issue #11); a snapshot without it reads as "not known".
+    opening_hours = _optional(fields.String, validate=validate.Length(max=500))
     email = _optional(fields.String, validate=validate.Length(max=200))
     phone = _optional(fields.String, validate=validate.Length(max=50))
     website = _optional(fields.String, validate=validate.Length(max=300))
@@ -131,6 +133,9 @@ class AgreementSnapshot(Snapshot):
     valid_until = _optional(fields.Date)
     signatory_ids = fields.List(fields.Integer(strict=True), required=True)
     document_ref = _optional(fields.String, validate=validate.Length(max=300))
+    #: Set by agreement.withdrawn (issue #11): an agreement entered by mistake is kept and marked.
+    withdrawn_at = _optional(fields.AwareDateTime, format="iso")
+    withdrawal_reason = _optional(fields.String, validate=validate.Length(max=500))
 
 
 class MeetingSnapshot(Snapshot):
@@ -156,7 +161,7 @@ _MESSAGES = {
     AdminKeySnapshot: ("admin_key.issued", "admin_key.revoked"),
     PartnershipSnapshot: ("partnership.created", "partnership.updated", "partnership.deleted"),
     MembershipSnapshot: ("membership.added", "membership.updated", "membership.removed"),
-    AgreementSnapshot: ("agreement.signed", "agreement.updated"),
+    AgreementSnapshot: ("agreement.signed", "agreement.updated", "agreement.withdrawn"),
     MeetingSnapshot: ("meeting.planned", "meeting.updated", "meeting.cancelled"),
 }
 

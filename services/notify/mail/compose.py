@@ -14,6 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
+from services.ui.links import DEFAULTS
+from services.ui.maps import osm_url
 from services.ui.naming import public_name
 
 log = logging.getLogger(__name__)
@@ -114,15 +116,24 @@ def _listed(payload: dict) -> list[dict]:
     return [_at(events[occurrence["id"]], occurrence) for occurrence in payload["occurrences"]]
 
 
-def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
+def _going(config: dict, event: dict) -> dict:
+    """What people need to go: the event's web page and a map link (the rest is read from the event itself)."""
+    public = event.get("visibility", "public") == "public"
+    page = f"{config.get('EVENTS_URL', DEFAULTS['EVENTS_URL']).rstrip('/')}/events/{event['id']}" if public else None
+    return {"page_url": page, "map_url": osm_url(event.get("latitude"), event.get("longitude"), event.get("location")),
+            "registration": event.get("registration") or {}}
+
+
+def _context(config: dict, kind: str, language: str, links: dict, payload: dict) -> dict:
     event = payload.get("event")
-    context = {"kind": kind, "links": links, "event": event, "public_name": public_name()}
+    context = {"kind": kind, "links": links, "event": event, "public_name": public_name(), "lang": language}
     if event is not None:
         # A reminder names the occurrence it is for; any other notice of a series says the series in words.
         shown = format_when(_at(event, payload["occurrence"]), language) if payload.get("occurrence") else \
             format_series(event, language)
         context.update(when=shown, place=format_place(event),
-                       changes=describe_changes(payload.get("previous"), event, language) if kind == "updated" else [])
+                       changes=describe_changes(payload.get("previous"), event, language) if kind == "updated" else [],
+                       **_going(config, event))
     if kind.startswith("meeting"):
         previous = payload.get("previous")
         if event is None:  # queued before meetings came as events: the partners meeting snapshots
@@ -135,7 +146,8 @@ def _context(kind: str, language: str, links: dict, payload: dict) -> dict:
                        changes=describe_changes(previous, event, language) if previous else [])
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
-            {**e, "when": format_when(e, language), "place": format_place(e)} for e in _listed(payload)])
+            {**e, "when": format_when(e, language), "place": format_place(e), **_going(config, e)}
+            for e in _listed(payload)])
     return context
 
 
@@ -144,7 +156,7 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     """The whole e-mail of one notice. ``payload`` has ``event`` (and, for an update, ``previous``; for a reminder,
     the ``occurrence`` it is for), or a digest's ``events``, ``occurrences`` and ``frequency``. The .ics always holds
     the events whole, a series with its RRULE, under the feeds' UIDs."""
-    context = _context(kind, language, links, payload)
+    context = _context(config, kind, language, links, payload)
     name = _template_name(kind)
     text = _environment.get_template(f"{language}/{name}.txt").render(context)
     html = _environment.get_template(f"{language}/{name}.html").render(context)

@@ -1,13 +1,15 @@
 """The pages behind the signed links in e-mails: confirm, preferences and unsubscribe (RFC 8058)."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from marshmallow import ValidationError
 
 from services.messaging.web import request_session
 from services.notify import meetings, subscriptions
+from services.notify.consent import CURRENT_VERSION, consent_text
 from services.notify.models import Organisation
 from services.notify.pages import choices, csrf
+from services.notify.ratelimit import RateLimited
 from services.notify.schemas import PreferencesSchema
 from services.notify.tokens import CONTACT, ExpiredToken, InvalidToken, links, read_token
 from services.ui.i18n import COOKIE, LANGUAGES
@@ -120,10 +122,50 @@ def _preferences_page(subscriber, language, chosen=None, saved=False, errors=Non
     ), status
 
 
+def _unsubscribed_page(subscriber, language, problem=None, consent_error=False, status=200):
+    """An old preferences link of an unsubscribed address: say so plainly, and offer to subscribe again."""
+    shown = language or _language(subscriber) or subscriber.language
+    return _render(language, "pages/unsubscribed.html", problem=problem, consent_error=consent_error,
+                   consent_text=consent_text(shown if shown in LANGUAGES else "pl"),
+                   consent_version=CURRENT_VERSION), status
+
+
 @pages.get("/preferences/<token>")
 def preferences(token):
     subscriber, error = _subscriber("preferences", token)
-    return error or _preferences_page(subscriber, _language(subscriber))
+    if error:
+        return error
+    if subscriber.status == "unsubscribed":
+        return _unsubscribed_page(subscriber, _language(subscriber))
+    return _preferences_page(subscriber, _language(subscriber))
+
+
+@pages.post("/preferences/<token>/subscribe-again")
+def subscribe_again(token):
+    """Subscribe the unsubscribed address again with its old choices: pending until the new confirmation link."""
+    subscriber, error = _subscriber("preferences", token)
+    if error:
+        return error
+    language = _language(subscriber)
+    if subscriber.status != "unsubscribed":
+        return redirect(url_for("pages.preferences", token=token), 303)
+    if not csrf.valid():
+        return _unsubscribed_page(subscriber, language, problem="csrf", status=400)
+    if request.form.get("consent") != "true":
+        return _unsubscribed_page(subscriber, language, consent_error=True, status=422)
+    session = request_session()
+    data = {"email": subscriber.email, "consent": True,
+            **{name: getattr(subscriber, name) for name in subscriptions.PREFERENCES}}
+    known = {district.slug for district in choices.districts(session)}  # a district gone since is left out
+    data["districts"] = [slug for slug in data["districts"] if slug in known]
+    try:
+        subscriptions.subscribe_within_limits(session, current_app.config, request.remote_addr, data)
+    except RateLimited as exc:
+        session.rollback()
+        response = _unsubscribed_page(subscriber, language, problem="too_many", status=429)
+        return response[0], 429, {"Retry-After": str(exc.retry_after)}
+    session.commit()
+    return redirect(url_for("subscribe_pages.check_email"), 303)
 
 
 @pages.post("/preferences/<token>")
@@ -132,6 +174,9 @@ def save_preferences(token):
     if error:
         return error
     language = _language(subscriber)  # before the change: the answer speaks the language of the page sent
+    if subscriber.status == "unsubscribed":
+        # Saving would change nothing that is sent: say so instead of "changes saved".
+        return _unsubscribed_page(subscriber, language, status=409)
     form = choices.read_preferences()
     if not csrf.valid():
         return _preferences_page(subscriber, language, chosen=form, csrf_failed=True, status=400)

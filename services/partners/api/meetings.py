@@ -7,12 +7,13 @@ from sqlalchemy import select
 
 from services.messaging.http_guards import Blueprint
 from services.messaging.messages.partners import MEETING_STATUSES
-from services.messaging.web import request_session
+from services.messaging.web import request_session, version_etag
 from services.partners import operations
 from services.partners.api.common import Record, changing, get_or_404, page, route_record, show_private
 from services.partners.auth import current_caller, require_admin, require_meeting_writer
 from services.partners.models import Agreement, Meeting, Partnership
 from services.partners.schemas import AgreementSchema, MeetingSchema
+from services.partners.schemas.partnerships import WithdrawalSchema
 
 records = Blueprint("partnership_records", __name__, url_prefix="/api/v1/partnerships",
                     description="A partnership's signed agreements and partner meetings.")
@@ -24,6 +25,10 @@ class MeetingListArgs(Schema):
 
 def _partnership(partnership_id: int) -> Partnership:
     return get_or_404(Partnership, "partnership", id=partnership_id)
+
+
+def _agreement(partnership_id: int, agreement_id: int) -> Agreement:
+    return get_or_404(Agreement, "agreement of this partnership", id=agreement_id, partnership_id=partnership_id)
 
 
 def _may_read_meetings(partnership_id: int) -> None:
@@ -71,6 +76,20 @@ route_record(records, "/<int:partnership_id>/agreements/<int:agreement_id>", Rec
         "put": "Replace an agreement: fields left out are emptied (admin)",
     },
 ), "AgreementItem")
+
+
+@records.route("/<int:partnership_id>/agreements/<int:agreement_id>/withdraw")
+class AgreementWithdrawal(MethodView):
+    @records.arguments(WithdrawalSchema)
+    @records.response(200, AgreementSchema)
+    def post(self, data, partnership_id, agreement_id):
+        """Withdraw an agreement entered by mistake (admin): it is kept, marked withdrawn, with the reason"""
+        require_admin()
+        agreement = _agreement(partnership_id, agreement_id)
+        with changing() as session:
+            operations.withdraw_agreement(session, agreement, data["reason"])
+        records.set_etag(version_etag(agreement))
+        return agreement
 
 
 @records.route("/<int:partnership_id>/meetings/")

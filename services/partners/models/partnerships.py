@@ -97,9 +97,19 @@ class Agreement(Base):
     #: Where the signed paper is, or where and when it was signed when that is all that is known.
     document_ref: Mapped[str | None] = mapped_column(String(300), nullable=True)
     signatories: Mapped[list[Membership]] = relationship(secondary=agreement_signatories, order_by=Membership.id)
+    #: An agreement entered by mistake is withdrawn, never deleted: kept, marked, with the admin's reason.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     FIELDS = ("signed_on", "valid_from", "valid_until", "document_ref")
+
+    @property
+    def warnings(self) -> list[str]:
+        """What an admin should look at again; none of it stops the agreement from being recorded."""
+        if self.signed_on is not None and self.signed_on > datetime.now(WARSAW).date():
+            return [f"signed_on {self.signed_on.isoformat()} is in the future; check the date on the paper"]
+        return []
 
     @property
     def signatory_ids(self) -> list[int]:
@@ -111,6 +121,8 @@ class Agreement(Base):
             "signed_on": _iso(self.signed_on), "valid_from": _iso(self.valid_from),
             "valid_until": _iso(self.valid_until), "signatory_ids": self.signatory_ids,
             "document_ref": self.document_ref,
+            "withdrawn_at": self.withdrawn_at.isoformat() if self.withdrawn_at else None,
+            "withdrawal_reason": self.withdrawal_reason,
         }
 
 

@@ -36,6 +36,8 @@ class Centre(Base):
     #: The organisation that runs it; NULL where the sources do not say.
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)
     address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: Plain text as people write it: "pon.–pt. 9:00–17:00"; empty where not known.
+    opening_hours: Mapped[str | None] = mapped_column(String(500), nullable=True)
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
     website: Mapped[str | None] = mapped_column(String(300), nullable=True)
@@ -49,8 +51,8 @@ class Centre(Base):
     def district_slug(self) -> str:
         return self.district.slug
 
-    FIELDS = ("name", "slug", "kind", "district_id", "operator_id", "address", "email", "phone", "website",
-              "started_year", "latitude", "longitude")
+    FIELDS = ("name", "slug", "kind", "district_id", "operator_id", "address", "opening_hours", "email", "phone",
+              "website", "started_year", "latitude", "longitude")
 
     def snapshot(self) -> dict:
         return {"id": self.id, "version": self.version, **{name: getattr(self, name) for name in self.FIELDS}}

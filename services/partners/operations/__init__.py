@@ -7,6 +7,7 @@ from services.partners.operations.meetings import (
     update_agreement,
     update_meeting,
     warsaw_to_utc,
+    withdraw_agreement,
 )
 from services.partners.operations.organisations import (
     create_organisation,
@@ -42,7 +43,8 @@ from services.partners.operations.places import (
 
 __all__ = [
     "make_slug", "plan_meeting", "sign_agreement", "update_agreement",
-    "update_meeting", "warsaw_to_utc", "create_organisation", "create_person", "delete_organisation",
+    "update_meeting", "warsaw_to_utc", "withdraw_agreement", "create_organisation", "create_person",
+    "delete_organisation",
     "delete_person", "hash_key", "issue_key", "organisation_keys", "revoke_key", "update_organisation",
     "update_person", "add_member", "create_partnership", "current_membership", "delete_partnership",
     "is_coordinator", "remove_member", "update_member", "update_partnership", "create_centre", "create_district",

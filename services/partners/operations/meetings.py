@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from services.messaging.errors import FieldError
+from services.messaging.errors import Conflict, FieldError
 from services.partners.models import WARSAW, Agreement, Meeting, Membership, Partnership
+from services.partners.models.base import utcnow
 from services.partners.operations.common import apply_changes, log, publish, save_new, save_update, strip
 from services.partners.operations.places import centre_by_slug
 
@@ -40,6 +41,15 @@ def update_agreement(session, agreement: Agreement, data: dict) -> Agreement:
             values["signatories"] = _signatories(session, agreement.partnership_id, ids)
     _check_validity(values.get("valid_from", agreement.valid_from), values.get("valid_until", agreement.valid_until))
     save_update(session, agreement, values, "agreement.updated")
+    return agreement
+
+
+def withdraw_agreement(session, agreement: Agreement, reason: str) -> Agreement:
+    """Mark an agreement entered by mistake as withdrawn, with the reason; it stays on record."""
+    if agreement.withdrawn_at is not None:
+        raise Conflict("this agreement is already withdrawn")
+    save_update(session, agreement, {"withdrawn_at": utcnow(), "withdrawal_reason": reason.strip()},
+                "agreement.withdrawn")
     return agreement
 
 

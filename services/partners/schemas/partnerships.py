@@ -70,7 +70,17 @@ class AgreementSchema(InputSchema):
     signatory_ids = fields.List(record_id(), validate=validate.Length(max=500),
                                 metadata={"description": "Memberships of this partnership."})
     document_ref = optional(one_line, max_length=300)
+    withdrawn_at = fields.AwareDateTime(dump_only=True, allow_none=True,
+                                        metadata={"description": "When an admin withdrew it; it stays on record."})
+    withdrawal_reason = fields.String(dump_only=True, allow_none=True)
+    warnings = fields.List(fields.String(), dump_only=True,
+                           metadata={"description": "What to check again, e.g. a signing date in the future."})
     version = fields.Integer(dump_only=True)
+
+
+class WithdrawalSchema(InputSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "Why, for the record: 'entered twice by mistake'."})
 
 
 def _within_years(value) -> None:

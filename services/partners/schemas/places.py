@@ -27,6 +27,8 @@ class CentreSchema(NamedWithSlug):
     district_id = fields.Integer(dump_only=True)
     operator_id = optional(record_id, metadata={"description": "The organisation that runs it."})
     address = optional(one_line, max_length=300)
+    opening_hours = optional(one_line, max_length=500,
+                             metadata={"description": "As people write it, e.g. 'pon.–pt. 9:00–17:00'."})
     email = optional(fields.Email, validate=validate.Length(max=200))
     phone = optional(one_line, max_length=50)
     website = optional(fields.URL, validate=validate.Length(max=300))
