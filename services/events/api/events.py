@@ -158,33 +158,32 @@ class EventById(MethodView):
     @blp.alt_response(428, description="If-Match is missing.")
     def patch(self, data, event_id):
         """Change some fields of your own event (If-Match with its ETag, required, guards against lost updates)"""
-        session = request_session()
-        caller = require_caller(session)
-        event = _get_event(session, event_id, for_change=True)
-        with answering_errors():
-            check_owner(caller, event)  # another's event is 403 whatever its version
-        if not request.if_match:
-            abort(428, message="Send If-Match with the ETag from your last GET of this event.")
-        check_if_match(version_etag(event))
-        with answering_errors():
-            update_event(session, caller, event, data)
-        session.commit()
-        return view(session, event), 200, etag_header(event)
+        return _change(event_id, lambda session, caller, event: update_event(session, caller, event, data),
+                       if_match_required=True)
 
     @blp.doc(**SECURED)
     @blp.response(200, EventSchema)
     def delete(self, event_id):
         """Cancel your own event: it is kept, with status cancelled, so that calendars show the cancellation"""
-        session = request_session()
-        caller = require_caller(session)
-        event = _get_event(session, event_id, for_change=True)
-        with answering_errors():
-            check_owner(caller, event)
-        check_if_match(version_etag(event))
-        with answering_errors():
-            cancel_event(session, caller, event)
-        session.commit()
-        return view(session, event), 200, etag_header(event)
+        return _change(event_id, cancel_event)
+
+
+def _change(event_id, change, if_match_required: bool = False):
+    """The one way a caller changes their own event: the owner is checked before the version (403, not 412), then
+    If-Match (428 when required and missing, 412 when stale), then ``change(session, caller, event)``; answers the
+    event with its new ETag."""
+    session = request_session()
+    caller = require_caller(session)
+    event = _get_event(session, event_id, for_change=True)
+    with answering_errors():
+        check_owner(caller, event)
+    if if_match_required and not request.if_match:
+        abort(428, message="Send If-Match with the ETag from your last GET of this event.")
+    check_if_match(version_etag(event))
+    with answering_errors():
+        change(session, caller, event)
+    session.commit()
+    return view(session, event), 200, etag_header(event)
 
 
 def _recurrence_id(text: str) -> datetime:
@@ -206,30 +205,13 @@ class OccurrenceById(MethodView):
     @blp.alt_response(428, description="If-Match is missing.")
     def put(self, data, event_id, recurrence_id):
         """Move, re-place or cancel one date of your own repeating event; the path names the start the rule gives it"""
-        session = request_session()
-        caller = require_caller(session)
-        event = _get_event(session, event_id, for_change=True)
-        with answering_errors():
-            check_owner(caller, event)
-        if not request.if_match:
-            abort(428, message="Send If-Match with the ETag from your last GET of this event.")
-        check_if_match(version_etag(event))
-        with answering_errors():
-            change_occurrence(session, caller, event, _recurrence_id(recurrence_id), data)
-        session.commit()
-        return view(session, event), 200, etag_header(event)
+        moment = _recurrence_id(recurrence_id)
+        return _change(event_id, lambda session, caller, event: change_occurrence(session, caller, event, moment, data),
+                       if_match_required=True)
 
     @blp.doc(**SECURED)
     @blp.response(200, EventSchema)
     def delete(self, event_id, recurrence_id):
         """Undo the change of one date: it is again as the rule gives it"""
-        session = request_session()
-        caller = require_caller(session)
-        event = _get_event(session, event_id, for_change=True)
-        with answering_errors():
-            check_owner(caller, event)
-        check_if_match(version_etag(event))
-        with answering_errors():
-            restore_occurrence(session, caller, event, _recurrence_id(recurrence_id))
-        session.commit()
-        return view(session, event), 200, etag_header(event)
+        moment = _recurrence_id(recurrence_id)
+        return _change(event_id, lambda session, caller, event: restore_occurrence(session, caller, event, moment))
