@@ -42,13 +42,22 @@ def _database_fault(exc: BaseException) -> bool:
     return isinstance(exc, sa.InterfaceError) and "closed" in str(exc).lower()
 
 
+def _raised_by_broker_client(exc: BaseException) -> bool:
+    """py-amqp reports a connection the server dropped as a plain OSError ("Server unexpectedly closed
+    connection"): a broker fault when it comes from inside the broker client, not from a handler's own file work."""
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and frame.tb_frame.f_globals.get("__name__", "").startswith(("amqp.", "kombu."))
+
+
 def fault_of(exc: BaseException) -> str | None:
     """``"database"`` or ``"broker"`` when ``exc`` comes from a server that is down, busy or locked: a fault to wait
     out and retry, never a reason to give a message up. None for anything else."""
     for link in _chain(exc):
         if isinstance(link, sa.SQLAlchemyError):
             return "database" if _database_fault(link) else None
-        if isinstance(link, _broker_errors()):
+        if isinstance(link, _broker_errors()) or isinstance(link, OSError) and _raised_by_broker_client(link):
             return "broker"
     return None
 

@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from services.messaging.http_guards import BEARER, PUBLIC, Blueprint
 from services.messaging.web import request_session
-from services.notify import subscriptions
+from services.notify import operations
 from services.notify.auth import require_admin
 from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
 from services.notify.models import Notice
 from services.notify.models.notices import KINDS
-from services.notify.notices import resend, resend_failed
+from services.notify.operations import resend, resend_failed
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import (
     AcceptedSchema,
@@ -49,11 +49,11 @@ class Subscriptions(MethodView):
         session = request_session()
         config = current_app.config
         try:
-            subscriptions.subscribe_within_limits(session, config, request.remote_addr, data)
+            operations.subscribe_within_limits(session, config, request.remote_addr, data)
         except RateLimited as exc:
             session.rollback()
             abort(429, message=TOO_MANY, headers={"Retry-After": str(exc.retry_after)})
-        except subscriptions.UnknownDistricts as exc:
+        except operations.UnknownDistricts as exc:
             session.rollback()
             abort(422, message=str(exc), errors={"json": {"districts": [str(exc)]}})
         session.commit()
@@ -70,7 +70,7 @@ class Consent(MethodView):
 
 
 def _subscriber_or_404(email: str):
-    subscriber = subscriptions.find_by_email(request_session(), email)
+    subscriber = operations.find_by_email(request_session(), email)
     if subscriber is None:
         abort(404, message="No subscriber with this address.")
     return subscriber
@@ -84,9 +84,9 @@ class SubscriberErase(MethodView):
     def post(self, data):
         """Erase a subscriber and every trace of the address, with the mails written for it (admin)"""
         session = request_session()
-        subscriptions.erase(session, _subscriber_or_404(data["email"]), current_app.config["SECRET_KEY"])
+        operations.erase(session, _subscriber_or_404(data["email"]), current_app.config["SECRET_KEY"])
         session.commit()
-        subscriptions.erase_mail_files(current_app.config.get("MAIL_DIR"), data["email"])
+        operations.erase_mail_files(current_app.config.get("MAIL_DIR"), data["email"])
 
 
 @admin_api.route("/subscribers/export")
@@ -97,7 +97,7 @@ class SubscriberExport(MethodView):
         """Everything held about one address, as JSON (admin)"""
         session = request_session()
         subscriber = _subscriber_or_404(data["email"])
-        return jsonify(subscriptions.export(session, subscriber, current_app.config["SECRET_KEY"]))
+        return jsonify(operations.export(session, subscriber, current_app.config["SECRET_KEY"]))
 
 
 @admin_api.route("/notices")

@@ -13,7 +13,7 @@ from services.calendar.times import from_wire
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
 from services.messaging.replica import apply_snapshot
-from services.notify import meetings
+from services.notify import meetings, operations
 from services.notify.models import DigestItem, District, EventCopy, Notice, Subscriber
 
 log = logging.getLogger(__name__)
@@ -103,8 +103,8 @@ def apply_event_message(session, envelope: Envelope, *, kind: str) -> None:
         Notice.event_id == event["id"], Notice.sequence == event["sequence"], Notice.kind == kind)))
     for subscriber in recipients:
         if subscriber.id not in existing:
-            session.add(Notice(subscriber_id=subscriber.id, event_id=event["id"], sequence=event["sequence"],
-                               kind=kind, payload=payload, status="queued"))
+            operations.queue_notice(session, subscriber=subscriber, event_id=event["id"], sequence=event["sequence"],
+                                    kind=kind, payload=payload)
     log.info("%s %s: %d notice(s) queued", envelope.type, event["id"], len(recipients) - len(existing))
 
 

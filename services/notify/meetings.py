@@ -10,13 +10,13 @@ never mapped again here: so its e-mail shows the same place, SEQUENCE and VEVENT
 import logging
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from services.calendar.membership import is_current
 from services.calendar.times import local_date
 from services.messaging.envelope import Envelope
+from services.notify import operations
 from services.notify.models import Membership, Notice, Organisation, Partnership
-from services.notify.models.notices import UNSENT
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +88,6 @@ def apply_meeting_event(session, type_name: str, event: dict, previous: dict | N
                                                                     Notice.sequence == event["sequence"])))
     recipients = [o for o in recipients if o.id not in done]
     for organisation in recipients:
-        session.add(Notice(organisation_id=organisation.id, event_id=key, sequence=event["sequence"], kind=kind,
-                           payload=payload, status="queued"))
+        operations.queue_notice(session, organisation=organisation, event_id=key, sequence=event["sequence"],
+                                kind=kind, payload=payload)
     log.info("%s %s (meeting %s): %d notice(s) queued", type_name, event["id"], event["meeting_id"], len(recipients))
-
-
-def stop_notices(session, organisation: Organisation) -> None:
-    """The unsubscribe link of a meeting notice: no more meeting notices to this organisation's address."""
-    if organisation.notices_stopped_at is None:
-        organisation.notices_stopped_at = datetime.now(UTC)
-        session.execute(delete(Notice).where(Notice.organisation_id == organisation.id, Notice.status.in_(UNSENT)))
-        log.info("organisation %s stopped meeting notices", organisation.id)

@@ -26,14 +26,6 @@ log = logging.getLogger(__name__)
 CLAIMED = "sending"
 
 
-def queue_confirmation(session, subscriber: Subscriber, language: str) -> Notice:
-    """A confirmation e-mail, in the language of the request it answers."""
-    notice = Notice(subscriber_id=subscriber.id, kind="confirmation", payload={"language": language}, status="queued",
-                    next_attempt_at=utcnow())
-    session.add(notice)
-    return notice
-
-
 def retry_delay(config: dict, attempts: int) -> float:
     return min(config["SEND_RETRY_BASE_SECONDS"] * 2 ** min(attempts - 1, 30), config["SEND_RETRY_MAX_SECONDS"])
 
@@ -321,21 +313,3 @@ class Sender:
             return Outgoing(shared.mail_from, (job.to,), data, shared.subject)
         return build_message(self.config, kind=job.kind, language=job.language, to=job.to, links=job.links,
                              payload=job.payload, message_id=job.message_id)
-
-
-def _resent() -> dict:
-    """The columns that queue a failed notice again, for a fresh set of tries."""
-    return {"status": "queued", "attempts": 0, "next_attempt_at": utcnow()}
-
-
-def resend(notice: Notice) -> None:
-    """Queue a failed notice again, for a fresh set of tries."""
-    for name, value in _resent().items():
-        setattr(notice, name, value)
-
-
-def resend_failed(session, *conditions) -> int:
-    """Queue again every failed notice that meets ``conditions``, in one statement: a notice is queued once however
-    many such calls overlap, since each takes only notices still ``failed``. Returns how many."""
-    result = session.execute(update(Notice).where(Notice.status == "failed", *conditions).values(**_resent()))
-    return result.rowcount or 0

@@ -11,9 +11,9 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, or_, select
 
 from services.calendar.times import WARSAW
-from services.notify import occurrences
+from services.notify import occurrences, operations
 from services.notify.consumers import matches
-from services.notify.models import DigestItem, EventCopy, Notice, Subscriber, aware
+from services.notify.models import EventCopy, Notice, Subscriber, aware
 from services.notify.occurrences import Occurrence
 
 log = logging.getLogger(__name__)
@@ -57,9 +57,9 @@ def queue_reminders(session, now: datetime, hours: float) -> int:
         done = _already(session, event["id"], event["sequence"], "reminder", occurrence.key)
         for subscriber in wanting:
             if subscriber.id not in done and matches(subscriber, event):
-                session.add(Notice(subscriber_id=subscriber.id, event_id=event["id"], sequence=event["sequence"],
-                                   kind="reminder", occurrence=occurrence.key, status="queued",
-                                   payload={"event": event, "occurrence": occurrence.times()}))
+                operations.queue_notice(session, subscriber=subscriber, event_id=event["id"],
+                                        sequence=event["sequence"], kind="reminder", occurrence=occurrence.key,
+                                        payload={"event": event, "occurrence": occurrence.times()})
                 queued += 1
     return queued
 
@@ -101,12 +101,7 @@ def queue_digests(session, now: datetime, hour: int) -> int:
             chosen = [occurrence for occurrence in found if matches(subscriber, occurrence.event)]
             if subscriber.id in done or not chosen:
                 continue
-            notice = Notice(subscriber_id=subscriber.id, event_id=key, sequence=0, kind="digest",
-                            payload=digest_payload(chosen, frequency), status="queued")
-            session.add(notice)
-            session.flush()
-            session.add_all([DigestItem(notice_id=notice.id, event_id=event["id"])
-                             for event in notice.payload["events"]])
+            operations.queue_digest(session, subscriber, key, digest_payload(chosen, frequency))
             queued += 1
     return queued
 

@@ -75,11 +75,20 @@ def _seed_events(app) -> dict:
                              description="Zapraszamy!\n<script>window.osl_pwned = true</script>\n"
                                          '<img src=x onerror="window.osl_pwned = true">'),
     }
+    bodies["series"] = event_body(title="Klub szachowy", district="ostatni-grosz", centre="dosl-ostatni-grosz",
+                                  audiences=["families"], category="culture", rrule="FREQ=WEEKLY;COUNT=6",
+                                  starts_at=f"{NEXT_YEAR}-03-02T17:00:00", ends_at=f"{NEXT_YEAR}-03-02T19:00:00")
     made = {}
     for name, body in bodies.items():
         response = client.post("/api/v1/events", json=body, headers=world.own)
         assert response.status_code == 201, response.json
         made[name] = response.json["id"]
+    # One date of the series moved on its own: the fourth, two days later at 18:00.
+    series = client.get(f"/api/v1/events/{made['series']}")
+    moved = client.put(f"/api/v1/events/{made['series']}/occurrences/{NEXT_YEAR}-03-23T17:00:00",
+                       json={"starts_at": f"{NEXT_YEAR}-03-25T18:00:00", "ends_at": f"{NEXT_YEAR}-03-25T20:00:00"},
+                       headers={**world.own, "If-Match": series.headers["ETag"]})
+    assert moved.status_code == 200, moved.json
     deliver(app, "district.created", {"id": 3, "version": 1, "name": "Śródmieście", "slug": "srodmiescie"})
     deliver(app, "centre.updated", {"id": 10, "version": 2, "name": "OSL Raków", "slug": "osl-rakow", "kind": "osl",
                                     "district_id": 1, "address": "ul. Łukasińskiego 40, Częstochowa",

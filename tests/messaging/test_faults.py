@@ -232,3 +232,28 @@ def test_an_api_answers_503_while_another_process_holds_the_sqlite_write_lock(sh
         holder.close()
     _assert_503_without_traceback(response, caplog)
     assert partners_app.test_client().get("/api/v1/districts/").status_code == 200
+
+
+def test_a_connection_the_broker_dropped_is_a_broker_fault_but_a_handlers_own_oserror_is_not():
+    import socket
+
+    import amqp.transport
+
+    from services.messaging.faults import fault_of
+
+    transport = amqp.transport.TCPTransport("127.0.0.1:9", connect_timeout=0.1)
+    ours, theirs = socket.socketpair()
+    theirs.close()  # the server end, gone
+    transport.sock, transport._quick_recv, transport._read_buffer = ours, ours.recv, b""
+    try:
+        transport._read(7)  # what a relay meets when RabbitMQ closes its connection
+    except OSError as exc:
+        assert fault_of(exc) == "broker"
+    else:
+        raise AssertionError("reading from a closed connection should fail")
+    finally:
+        ours.close()
+    try:
+        open("/nonexistent/folder/file")  # noqa: SIM115
+    except OSError as exc:
+        assert fault_of(exc) is None

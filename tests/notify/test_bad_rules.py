@@ -6,7 +6,8 @@ import pytest
 
 from services.messaging.envelope import Envelope
 from services.notify.models import Notice, Subscriber
-from services.notify.notices import Sender, queue_confirmation
+from services.notify.notices import Sender
+from services.notify.operations import queue_confirmation
 from services.notify.scheduler import tick
 from tests.notify.conftest import folder_mails
 from tests.notify.events import event_snapshot

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from services.notify.config import SmtpSettings
 from services.notify.models import Notice
 from services.notify.notices import Sender
-from tests.notify.test_subscriptions import REQUEST
+from tests.notify.test_operations import REQUEST
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 

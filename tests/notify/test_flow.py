@@ -20,7 +20,7 @@ from services.notify.models import InboxMessage, Notice
 from tests.notify.events import event_snapshot
 from tests.notify.test_consumers import add_subscribers, worker
 from tests.notify.test_delivery import smtp_sender
-from tests.notify.test_subscriptions import REQUEST
+from tests.notify.test_operations import REQUEST
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select, text
 
 from services.notify.models import Base, Notice
-from tests.notify.test_subscriptions import REQUEST, confirmed, send_all, subscriber
+from tests.notify.test_operations import REQUEST, confirmed, send_all, subscriber
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 ADDRESS = "anna.nowak@example.org"

@@ -29,7 +29,7 @@ from tests.notify.events import event_snapshot
 from tests.notify.test_batches import add_subscribers, statuses
 from tests.notify.test_consumers import handle, worker
 from tests.notify.test_flow import publish
-from tests.notify.test_subscriptions import REQUEST
+from tests.notify.test_operations import REQUEST
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 

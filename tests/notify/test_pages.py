@@ -11,7 +11,7 @@ from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
 from services.notify.pages.csrf import COOKIE, FIELD
 from services.ui.naming import polish_key
 from tests.notify.conftest import folder_mails
-from tests.notify.test_subscriptions import REQUEST, confirmed, send_all, subscriber
+from tests.notify.test_operations import REQUEST, confirmed, send_all, subscriber
 from tests.ui.pagecheck import assert_accessible_page
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -55,33 +55,38 @@ def all_events():
     return serve(lambda: _public((), "all"))
 
 
-@blp.get("/feeds/districts/<slug>.ics")
-def district(slug):
+#: The public feed of one place or organiser: its model, what the 404 calls it, the column that ties events to it,
+#: and the feed's description.
+PLACES = {
+    "districts": (District, "district", Event.district_id, "Wydarzenia w dzielnicy {name}"),
+    "centres": (Centre, "centre", Event.centre_id, "Wydarzenia: {name}"),
+    "organisations": (Organisation, "organisation", Event.organisation_id, "Wydarzenia organizacji {name}"),
+}
+
+
+def _place_feed(folder: str, slug: str):
+    model, what, column, description = PLACES[folder]
+
     def scope():
-        row = _named(District, slug, "district")
-        return _public((Event.district_id == row.id,), f"district:{row.id}", row.name,
-                       f"Wydarzenia w dzielnicy {row.name}")
+        row = _named(model, slug, what)
+        return _public((column == row.id,), f"{what}:{row.id}", row.name, description.format(name=row.name))
 
     return serve(scope)
+
+
+@blp.get("/feeds/districts/<slug>.ics")
+def district(slug):
+    return _place_feed("districts", slug)
 
 
 @blp.get("/feeds/centres/<slug>.ics")
 def centre(slug):
-    def scope():
-        row = _named(Centre, slug, "centre")
-        return _public((Event.centre_id == row.id,), f"centre:{row.id}", row.name, f"Wydarzenia: {row.name}")
-
-    return serve(scope)
+    return _place_feed("centres", slug)
 
 
 @blp.get("/feeds/organisations/<slug>.ics")
 def organisation(slug):
-    def scope():
-        row = _named(Organisation, slug, "organisation")
-        return _public((Event.organisation_id == row.id,), f"organisation:{row.id}", row.name,
-                       f"Wydarzenia organizacji {row.name}")
-
-    return serve(scope)
+    return _place_feed("organisations", slug)
 
 
 @blp.get("/feeds/partnerships/<int:partnership_id>.ics")

@@ -5,7 +5,7 @@ from flask_babel import force_locale
 from marshmallow import ValidationError
 
 from services.messaging.web import request_session
-from services.notify import meetings, subscriptions
+from services.notify import operations
 from services.notify.consent import CURRENT_VERSION, consent_text
 from services.notify.models import Organisation
 from services.notify.pages import choices, csrf
@@ -52,7 +52,7 @@ def _subscriber(purpose: str, token: str, max_age: float | None = None):
         return None, _invalid(expired=True)
     except InvalidToken:
         return None, _invalid(expired=False)
-    subscriber = subscriptions.find_by_key(request_session(), key)
+    subscriber = operations.find_by_key(request_session(), key)
     if subscriber is None:
         return None, _invalid(expired=False)
     return subscriber, None
@@ -66,7 +66,7 @@ def confirm(token):
         return error
     language = _language(subscriber)
     session = request_session()
-    subscriptions.confirm(session, subscriber)
+    operations.confirm(session, subscriber)
     session.commit()
     urls = links(current_app.config, subscriber.key)
     return _render(language, "pages/confirmed.html", preferences_url=urls["preferences"],
@@ -89,7 +89,7 @@ def unsubscribe(token):
     if error:
         return error
     session = request_session()
-    subscriptions.unsubscribe(session, subscriber)
+    operations.unsubscribe(session, subscriber)
     session.commit()
     return _render(_language(subscriber), "pages/unsubscribe.html", done=True)
 
@@ -107,14 +107,14 @@ def stop_meeting_notices(token):
     if organisation is None:
         return _invalid(expired=False)
     if request.method == "POST":
-        meetings.stop_notices(session, organisation)
+        operations.stop_notices(session, organisation)
         session.commit()
     return render_template("pages/unsubscribe.html", done=request.method == "POST", meetings=True)
 
 
 def _preferences_page(subscriber, language, chosen=None, saved=False, errors=None, csrf_failed=False, status=200):
     if chosen is None:
-        chosen = {name: getattr(subscriber, name) for name in subscriptions.PREFERENCES}
+        chosen = {name: getattr(subscriber, name) for name in operations.PREFERENCES}
     return _render(
         language, "pages/preferences.html", chosen=chosen, districts=choices.districts(request_session()), saved=saved,
         errors=errors or {}, csrf_failed=csrf_failed, **choices.options(chosen),
@@ -155,11 +155,11 @@ def subscribe_again(token):
         return _unsubscribed_page(subscriber, language, consent_error=True, status=422)
     session = request_session()
     data = {"email": subscriber.email, "consent": True,
-            **{name: getattr(subscriber, name) for name in subscriptions.PREFERENCES}}
+            **{name: getattr(subscriber, name) for name in operations.PREFERENCES}}
     known = {district.slug for district in choices.districts(session)}  # a district gone since is left out
     data["districts"] = [slug for slug in data["districts"] if slug in known]
     try:
-        subscriptions.subscribe_within_limits(session, current_app.config, request.remote_addr, data)
+        operations.subscribe_within_limits(session, current_app.config, request.remote_addr, data)
     except RateLimited as exc:
         session.rollback()
         response = _unsubscribed_page(subscriber, language, problem="too_many", status=429)
@@ -182,11 +182,11 @@ def save_preferences(token):
         return _preferences_page(subscriber, language, chosen=form, csrf_failed=True, status=400)
     session = request_session()
     try:
-        subscriptions.update_preferences(session, subscriber, PreferencesSchema().load(form))
+        operations.update_preferences(session, subscriber, PreferencesSchema().load(form))
     except ValidationError as exc:
         errors = choices.field_errors(exc.messages)
         return _preferences_page(subscriber, language, chosen=form, errors=errors, status=422)
-    except subscriptions.UnknownDistricts as exc:
+    except operations.UnknownDistricts as exc:
         return _preferences_page(subscriber, language, chosen=form, errors=choices.unknown_districts(exc),
                                  status=422)
     session.commit()

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from marshmallow import ValidationError
 
 from services.messaging.web import request_session
-from services.notify import subscriptions
+from services.notify import operations
 from services.notify.consent import CURRENT_VERSION, consent_text
 from services.notify.pages import choices, csrf
 from services.notify.ratelimit import RateLimited
@@ -55,12 +55,12 @@ def subscribe():
     session = request_session()
     config = current_app.config
     try:
-        subscriptions.subscribe_within_limits(session, config, request.remote_addr, data)
+        operations.subscribe_within_limits(session, config, request.remote_addr, data)
     except RateLimited as exc:
         session.rollback()
         response = _page(form, problem="too_many", status=429)
         return response[0], 429, {"Retry-After": str(exc.retry_after)}
-    except subscriptions.UnknownDistricts as exc:
+    except operations.UnknownDistricts as exc:
         session.rollback()
         return _page(form, errors=choices.unknown_districts(exc), status=422)
     session.commit()

@@ -5,18 +5,17 @@ None of these logs an address: log lines name the subscriber's id.
 
 import logging
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from email.parser import BytesHeaderParser
 from email.policy import default
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from services.messaging.models import utcnow
 from services.notify.consent import CURRENT_VERSION, consent_text
-from services.notify.models import District, Notice, SubscribeAttempt, Subscriber, aware
+from services.notify.models import DigestItem, District, Notice, Organisation, SubscribeAttempt, Subscriber, aware
 from services.notify.models.notices import UNSENT
-from services.notify.notices import queue_confirmation
 from services.notify.ratelimit import attempt_key, check_and_record
 
 log = logging.getLogger(__name__)
@@ -186,3 +185,58 @@ def subscribe_within_limits(session, config, remote_addr: str | None, data: dict
     check_and_record(session, limits, config["RATE_LIMIT_WINDOW_SECONDS"])
     subscribe(session, data)
 
+
+# --- notices: every notice is queued, stopped and queued again here -------------------------------------------------
+
+
+def queue_notice(session, *, subscriber: Subscriber | None = None, organisation=None, event_id: str | None = None,
+                 sequence: int = 0, kind: str, payload: dict, occurrence: str = "") -> Notice:
+    """Queue one notice to a subscriber (or an organisation's contact address). The caller has checked that it is
+    not a second one: the database refuses a second per (recipient, event, sequence, kind, occurrence) anyway."""
+    notice = Notice(subscriber_id=subscriber.id if subscriber else None,
+                    organisation_id=organisation.id if organisation else None, event_id=event_id, sequence=sequence,
+                    kind=kind, occurrence=occurrence, payload=payload, status="queued")
+    session.add(notice)
+    return notice
+
+
+def queue_confirmation(session, subscriber: Subscriber, language: str) -> Notice:
+    """A confirmation e-mail, in the language of the request it answers."""
+    notice = Notice(subscriber_id=subscriber.id, kind="confirmation", payload={"language": language}, status="queued",
+                    next_attempt_at=utcnow())
+    session.add(notice)
+    return notice
+
+
+def queue_digest(session, subscriber: Subscriber, key: str, payload: dict) -> Notice:
+    """A subscriber's digest for one period, with an item per event it lists (what a later cancellation looks up)."""
+    notice = queue_notice(session, subscriber=subscriber, event_id=key, kind="digest", payload=payload)
+    session.flush()
+    session.add_all([DigestItem(notice_id=notice.id, event_id=event["id"]) for event in payload["events"]])
+    return notice
+
+
+def stop_notices(session, organisation: Organisation) -> None:
+    """The unsubscribe link of a meeting notice: no more meeting notices to this organisation's address."""
+    if organisation.notices_stopped_at is None:
+        organisation.notices_stopped_at = datetime.now(UTC)
+        session.execute(delete(Notice).where(Notice.organisation_id == organisation.id, Notice.status.in_(UNSENT)))
+        log.info("organisation %s stopped meeting notices", organisation.id)
+
+
+def _resent() -> dict:
+    """The columns that queue a failed notice again, for a fresh set of tries."""
+    return {"status": "queued", "attempts": 0, "next_attempt_at": utcnow()}
+
+
+def resend(notice: Notice) -> None:
+    """Queue a failed notice again, for a fresh set of tries."""
+    for name, value in _resent().items():
+        setattr(notice, name, value)
+
+
+def resend_failed(session, *conditions) -> int:
+    """Queue again every failed notice that meets ``conditions``, in one statement: a notice is queued once however
+    many such calls overlap, since each takes only notices still ``failed``. Returns how many."""
+    result = session.execute(update(Notice).where(Notice.status == "failed", *conditions).values(**_resent()))
+    return result.rowcount or 0
