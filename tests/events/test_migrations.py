@@ -12,3 +12,28 @@ def test_the_migrated_database_matches_the_models(events_app):
         differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
                                        Base.metadata)
     assert differences == []
+
+
+def test_0004_clears_the_stored_vevents_so_the_feeds_render_them_again(stack):
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from services.events import MIGRATIONS
+    from services.messaging.db import upgrade
+
+    url = stack.database_url("events")
+    upgrade(url, MIGRATIONS, "0003")
+    engine = create_engine(url)
+    columns = ("id, visibility, title, description, starts_at, ends_at, all_day, exdates, district_id, audiences, "
+               "category, registration_required, status, sequence, version, created_at, updated_at, search_text, "
+               "vevent")
+    with engine.begin() as connection:
+        connection.execute(text(f"INSERT INTO events ({columns}) VALUES (:id, 'public', 'Piknik', '', "
+                                "'2026-12-05 14:00:00', '2026-12-05 17:00:00', false, '[]', 1, '[]', 'picnic', "
+                                "false, 'scheduled', 0, 1, '2026-11-01 10:00:00', '2026-11-01 10:00:00', '', "
+                                "'BEGIN:VEVENT\r\nEND:VEVENT\r\n')"), {"id": str(uuid.uuid4()).replace("-", "")})
+    upgrade(url, MIGRATIONS)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT vevent, overrides FROM events")).one() in [(None, "[]"), (None, [])]
+    engine.dispose()
