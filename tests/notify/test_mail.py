@@ -247,3 +247,9 @@ def test_the_html_is_one_column_with_inline_styles_and_big_links(kind):
     assert "<table" not in html  # no layout tables: one column on every screen
     links = re.findall(r"<a [^>]*>", html)
     assert links and all('style="' in link for link in links), links
+
+
+def test_an_event_with_no_organiser_names_none_in_the_text_mail():
+    text = parse(build(event=event_snapshot(organisation_id=None, organisation_name=None, organisation_slug=None))) \
+        .get_body(("plain",)).get_content()
+    assert "None" not in text and "Organizator" not in text
