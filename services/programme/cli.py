@@ -18,6 +18,20 @@ def seed_command():
     click.echo(f"seeded: {created} new programme(s)")
 
 
+@click.command("purge")
+@with_appcontext
+def purge_command():
+    """Erase the participants of programmes whose end plus PROGRAMME_ARCHIVE_YEARS has passed."""
+    from flask import current_app
+
+    from services.calendar.times import today
+    from services.programme.operations import purge_expired
+
+    with runtime().database.session() as session:
+        erased = purge_expired(session, current_app.config["ARCHIVE_YEARS"], today())
+    click.echo(f"erased {erased} participant(s) past their retention")
+
+
 def _create_app():
     from services.programme import create_app
 
@@ -26,3 +40,4 @@ def _create_app():
 
 cli = service_cli(_create_app, "The OSL programme service.")
 cli.add_command(seed_command)
+cli.add_command(purge_command)

@@ -30,24 +30,33 @@ STYLE = Style(background="white", plot_background="white", foreground="#222", fo
 SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
+#: The statuses at entry, short enough for an axis.
+STATUS_NAMES = {key: text.removesuffix(" przy wejściu").removeprefix("status na rynku pracy przy wejściu: ")
+                for key, text in DIMENSION_LABELS["status_at_entry"].items()}
+
+
 def register_dashboard(app: Flask) -> None:
     app.register_blueprint(pages)
 
 
 def svg(chart) -> Markup:
+    """The chart's SVG, counted on a whole-number axis, with pygal's script taken out."""
+    top = max((value or 0 for serie in chart.raw_series for value in serie[0]), default=0)
+    step = max(1, -(-top // 8))
+    chart.y_labels = list(range(0, top + step + 1, step))
     return Markup(SCRIPT.sub("", chart.render(is_unicode=True)))
 
 
 def _chart(kind, title: str, labels, **options):
     chart = kind(js=[], disable_xml_declaration=True, style=STYLE, width=800, height=360, title=title,
-                 print_values=True, legend_at_bottom=True, x_label_rotation=0, **options)
+                 print_values=True, legend_at_bottom=True, truncate_label=-1, truncate_legend=-1, **options)
     chart.x_labels = labels
     return chart
 
 
-def _by_gender(title: str, breakdown: dict, names: dict | None = None) -> Markup:
+def _by_gender(title: str, breakdown: dict, names: dict | None = None, **options) -> Markup:
     labels = [names.get(value, value) if names else value for value in breakdown]
-    chart = _chart(pygal.Bar, title, labels)
+    chart = _chart(pygal.Bar, title, labels, **options)
     for gender in ("female", "male"):
         chart.add(GENDER_LABELS[gender], [counts[gender] for counts in breakdown.values()])
     return svg(chart)
@@ -67,11 +76,10 @@ def charts(found: dict, visits: dict) -> list[tuple[str, Markup]]:
     return [
         ("Postęp", svg(progress)),
         ("Dzielnice", _by_gender("Uczestnicy według dzielnicy", dims["district"])),
-        ("Wiek", _by_gender("Uczestnicy według wieku przy wejściu", dims["age_band"], {
+        ("Wiek", _by_gender("Uczestnicy według wieku przy wejściu", dims["age_band"], names={
             "under_25": "poniżej 25", "25_54": "25–54", "over_54": "powyżej 54"})),
-        ("Status", _by_gender("Status na rynku pracy przy wejściu", dims["status_at_entry"], {
-            key: text.removesuffix(" przy wejściu").removeprefix("status na rynku pracy przy wejściu: ")
-            for key, text in DIMENSION_LABELS["status_at_entry"].items()})),
+        ("Status", _by_gender("Status na rynku pracy przy wejściu", dims["status_at_entry"], names=STATUS_NAMES,
+                              x_label_rotation=15)),
         ("Miesiące", svg(per_month)),
         ("Zajęcia", svg(per_activity)),
     ]

@@ -52,6 +52,17 @@ def retain_until(programme: Programme, archive_years: int) -> date:
         return end.replace(year=end.year + archive_years, day=28)
 
 
+def purge_expired(session, archive_years: int, day: date) -> int:
+    """Erase the participants of every programme whose retention ended before ``day``; returns how many."""
+    erased = 0
+    for programme in session.scalars(select(Programme)):
+        if retain_until(programme, archive_years) < day:
+            for participant in session.scalars(select(Participant).where(Participant.programme_id == programme.id)):
+                erase_participant(session, participant)
+                erased += 1
+    return erased
+
+
 def _new_pseudonym(session, programme_id: int) -> str:
     while True:
         pseudonym = secrets.token_hex(5).upper()

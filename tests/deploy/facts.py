@@ -23,7 +23,7 @@ class Osl:
         "partners": {"db", "relay", "seed", "replay", "dead-letters"},
         "events": {"db", "relay", "consume", "replay", "dead-letters"},
         "notify": {"db", "relay", "consume", "send", "replay", "dead-letters"},
-        "programme": {"db", "consume", "seed", "dead-letters"},
+        "programme": {"db", "consume", "seed", "purge", "dead-letters"},
     }
     SUBCOMMANDS = {"db": {"upgrade"}, "dead-letters": {"list", "requeue"}}
     # Every long-running process, as named in docker-compose.yml and in the Kubernetes Deployments.

@@ -135,3 +135,19 @@ def test_a_walk_in_with_personal_data_is_refused(programme_app):
         "walk_ins": [{**person("female", "25_54", "employed", "rakow"), "name": "Anna"}]})
     assert response.status_code == 422
     assert "name" in response.json["errors"]["json"]["walk_ins"]["0"]
+
+
+def test_participants_are_erased_once_the_retention_has_passed(programme_app):
+    from datetime import date
+
+    from services.programme.models import Participant
+    from services.programme.operations import purge_expired
+
+    known = known_programme(programme_app)
+    database = programme_app.extensions["osl"].database
+    with database.session() as session:
+        assert purge_expired(session, 10, date(2031, 3, 31)) == 0  # the last day kept
+        assert len(session.scalars(select(Participant)).all()) == 5
+    with database.session() as session:
+        assert purge_expired(session, 10, date(2031, 4, 1)) == 5
+    assert programme_app.test_client().get(f"{known['base']}/participants/", headers=ADMIN).json == []
