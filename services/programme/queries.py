@@ -4,15 +4,17 @@ A participant is one person however many stays they have: counted from the first
 last exit (once every stay has ended). Dimensions are broken down by gender, as the ESF common indicators are.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from services.calendar.times import local
 from services.programme.models import (
     AGE_BANDS,
     ANSWERS,
+    ATTENDANCE_STATUSES,
     COUNTED,
     ENTRY_STATUSES,
     EXIT_STATUSES,
@@ -42,78 +44,84 @@ def _spans(programme_id: int):
             .where(Participant.programme_id == programme_id).group_by(Stay.participant_id).subquery())
 
 
-def _by_gender(rows) -> dict[str, int]:
-    counts = {gender: 0 for gender in GENDERS}
-    for gender, count in rows:
-        counts[gender] = counts.get(gender, 0) + count
+def people(session, programme_id: int):
+    """One row per participant: the dimensions, the first entry, the last exit and its status, and the stays.
+
+    One query; the counting is done on its rows, so every figure comes from the records as they are now."""
+    spans = _spans(programme_id)
+    last = aliased(Stay)
+    columns = [getattr(Participant, name) for name in ("id", "pseudonym", "gender", "walk_in", *DIMENSIONS)
+               if name != "status_at_exit"]
+    return session.execute(
+        select(*columns, spans.c.first_entry, spans.c.last_exit, spans.c.stays,
+               last.status_at_exit.label("status_at_exit"))
+        .join(spans, spans.c.participant_id == Participant.id)
+        .join(last, and_(last.participant_id == Participant.id, last.entered_on == spans.c.last_entry))
+        .order_by(Participant.id)).all()
+
+
+def _by_gender(tally: Counter, key=()) -> dict[str, int]:
+    counts = {gender: tally[(*key, gender)] for gender in GENDERS}
     counts[TOTAL] = sum(counts.values())
     return counts
 
 
-def _breakdown(rows, values) -> dict[str, dict[str, int]]:
-    """``{value: {female, male, total}}`` from (value, gender, count) rows, every known value present."""
-    found: dict[str, list] = defaultdict(list)
-    for value, gender, count in rows:
-        found[value].append((gender, count))
-    keys = list(values) if values is not None else sorted(found)
-    return {value: _by_gender(found.get(value, [])) for value in keys}
-
-
 def indicators(session, programme: Programme, as_of: date) -> dict:
-    """People supported so far by gender against the targets, and the participants by each dimension."""
-    spans = _spans(programme.id)
-    supported = (select(Participant).join(spans, spans.c.participant_id == Participant.id)
-                 .where(spans.c.first_entry <= as_of).subquery())
-    rows = session.execute(select(supported.c.gender, func.count()).group_by(supported.c.gender)).all()
+    """People supported so far by gender against the targets, and the participants by each dimension.
+
+    Supported: first entry on or before ``as_of``. The status at exit is the last stay's, once every stay has ended
+    by ``as_of``.
+    """
+    tally: Counter = Counter()
+    for row in people(session, programme.id):
+        if row.first_entry > as_of:
+            continue
+        gender, values = row.gender, row._mapping
+        tally[(gender,)] += 1
+        tally[("returned", gender)] += row.stays > 1
+        tally[("walk_in", gender)] += row.walk_in
+        for name in DIMENSIONS:
+            if name != "status_at_exit" or (row.last_exit is not None and row.last_exit <= as_of):
+                tally[(name, values[name], gender)] += 1
     dimensions = {}
     for name, values in DIMENSIONS.items():
-        if name == "status_at_exit":
-            continue
-        column = supported.c[name]
-        dimensions[name] = _breakdown(session.execute(
-            select(column, supported.c.gender, func.count()).group_by(column, supported.c.gender)).all(), values)
-    # The status at exit is the last stay's, once every stay has ended by ``as_of``.
-    last_stay = and_(Stay.participant_id == spans.c.participant_id, Stay.entered_on == spans.c.last_entry)
-    exits = session.execute(
-        select(Stay.status_at_exit, Participant.gender, func.count())
-        .join(spans, last_stay).join(Participant, Participant.id == Stay.participant_id)
-        .where(spans.c.last_exit.is_not(None), spans.c.last_exit <= as_of)
-        .group_by(Stay.status_at_exit, Participant.gender)).all()
-    dimensions["status_at_exit"] = _breakdown(exits, EXIT_STATUSES)
-    returned = session.execute(select(supported.c.gender, func.count()).join(
-        spans, spans.c.participant_id == supported.c.id).where(spans.c.stays > 1).group_by(supported.c.gender)).all()
-    walk_ins = session.execute(select(supported.c.gender, func.count()).where(supported.c.walk_in)
-                               .group_by(supported.c.gender)).all()
+        keys = values if values is not None else sorted({key[1] for key in tally if key[0] == name})
+        dimensions[name] = {value: _by_gender(tally, (name, value)) for value in keys}
     return {
         "as_of": as_of,
-        "supported": _by_gender(rows),
+        "supported": _by_gender(tally),
         "targets": {"female": programme.target_women, "male": programme.target_men, TOTAL: programme.target_total},
         "other_targets": dict(programme.other_targets or {}),
-        "returned": _by_gender(returned),
-        "walk_ins": _by_gender(walk_ins),
+        "returned": _by_gender(tally, ("returned",)),
+        "walk_ins": _by_gender(tally, ("walk_in",)),
         "dimensions": dimensions,
     }
 
 
-def _roll_calls(session, programme_id: int, organisation_id: int | None):
-    """Each roll call with its activity and its counts by status."""
-    counts = {status: func.sum(case((Attendance.status == status, 1), else_=0)) for status in
-              ("present", "excused", "absent")}
-    query = (select(RollCall.event_id, RollCall.occurrence_start, RollCall.anonymous_count, Activity.title,
-                    Activity.organisation_name, Activity.district_slug, *(c.label(s) for s, c in counts.items()))
-             .join(Activity, Activity.id == RollCall.event_id)
-             .outerjoin(Attendance, Attendance.roll_call_id == RollCall.id)
-             .where(RollCall.programme_id == programme_id)
-             .group_by(RollCall.id, RollCall.event_id, RollCall.occurrence_start, RollCall.anonymous_count,
-                       Activity.title, Activity.organisation_name, Activity.district_slug))
-    if organisation_id is not None:
-        query = query.where(Activity.organisation_id == organisation_id)
-    return session.execute(query).all()
+def _ticks(programme_id: int):
+    """Per roll call of the programme: its ticks counted by status, and those that count as attendance."""
+    return (select(Attendance.roll_call_id,
+                   *(func.sum(case((Attendance.status == status, 1), else_=0)).label(status)
+                     for status in ATTENDANCE_STATUSES),
+                   func.sum(case((Attendance.status.in_(COUNTED), 1), else_=0)).label("counted"))
+            .join(RollCall, RollCall.id == Attendance.roll_call_id).where(RollCall.programme_id == programme_id)
+            .group_by(Attendance.roll_call_id).subquery())
 
 
-def attended(row) -> int:
-    """Attendances of one roll call that count: the ticks whose status counts, and the anonymous walk-ins."""
-    return sum(getattr(row, status) or 0 for status in COUNTED) + row.anonymous_count
+def _of(query, organisation_id: int | None):
+    return query if organisation_id is None else query.where(Activity.organisation_id == organisation_id)
+
+
+def visits(session, programme_id: int, organisation_id: int | None = None):
+    """Per roll call: the activity, its district, the occurrence's start, the ticks by status and the attendances
+    that count (the ticks whose status counts, and the anonymous walk-ins). One scan of the ticks."""
+    ticks = _ticks(programme_id)
+    return session.execute(_of(
+        select(RollCall.event_id, Activity.district_slug, RollCall.occurrence_start, RollCall.anonymous_count,
+               *(func.coalesce(ticks.c[status], 0).label(status) for status in ATTENDANCE_STATUSES),
+               (RollCall.anonymous_count + func.coalesce(ticks.c.counted, 0)).label("attended"))
+        .join(Activity, Activity.id == RollCall.event_id).outerjoin(ticks, ticks.c.roll_call_id == RollCall.id)
+        .where(RollCall.programme_id == programme_id), organisation_id)).all()
 
 
 def month_of(moment) -> str:
@@ -124,21 +132,23 @@ def attendance(session, programme: Programme, organisation_id: int | None = None
     """Attendance per activity and per month (Warsaw time); an organisation's own activities only when given."""
     activities: dict = {}
     months: dict = defaultdict(lambda: {"roll_calls": 0, "attended": 0})
-    for row in _roll_calls(session, programme.id, organisation_id):
-        item = activities.setdefault(row.event_id, {
-            "event_id": row.event_id, "title": row.title, "organisation": row.organisation_name,
-            "district": row.district_slug, "roll_calls": 0, "present": 0, "excused": 0, "absent": 0,
-            "anonymous": 0, "attended": 0})
+    for row in visits(session, programme.id, organisation_id):
+        item = activities.setdefault(row.event_id, dict.fromkeys(
+            ("roll_calls", *ATTENDANCE_STATUSES, "anonymous", "attended"), 0))
         item["roll_calls"] += 1
-        for status in ("present", "excused", "absent"):
-            item[status] += getattr(row, status) or 0
+        for status in ATTENDANCE_STATUSES:
+            item[status] += getattr(row, status)
         item["anonymous"] += row.anonymous_count
-        item["attended"] += attended(row)
+        item["attended"] += row.attended
         month = months[month_of(row.occurrence_start)]
         month["roll_calls"] += 1
-        month["attended"] += attended(row)
+        month["attended"] += row.attended
+    named = session.execute(select(Activity.id, Activity.title, Activity.organisation_name, Activity.district_slug)
+                            .where(Activity.id.in_(list(activities)))).all() if activities else []
     return {
-        "activities": sorted(activities.values(), key=lambda item: (item["title"], str(item["event_id"]))),
+        "activities": sorted(({"event_id": row.id, "title": row.title, "organisation": row.organisation_name,
+                               "district": row.district_slug, **activities[row.id]} for row in named),
+                             key=lambda item: (item["title"], str(item["event_id"]))),
         "months": [{"month": month, **values} for month, values in sorted(months.items())],
     }
 
@@ -146,20 +156,16 @@ def attendance(session, programme: Programme, organisation_id: int | None = None
 def public_statistics(session, programme: Programme, small: int) -> dict:
     """Counts only, per district and month: people who entered (first entry) and attendances; any count under
     ``small`` is shown as "< 5" so that no one can be singled out."""
-    spans = _spans(programme.id)
     entered: dict = defaultdict(int)
-    for district, first_entry, count in session.execute(
-            select(Participant.district, spans.c.first_entry, func.count())
-            .join(spans, spans.c.participant_id == Participant.id)
-            .group_by(Participant.district, spans.c.first_entry)):
-        entered[(district, first_entry.strftime("%Y-%m"))] += count
-    visits: dict = defaultdict(int)
-    for row in _roll_calls(session, programme.id, None):
-        visits[(row.district_slug, month_of(row.occurrence_start))] += attended(row)
-    cells = sorted(set(entered) | set(visits))
+    for row in people(session, programme.id):
+        entered[(row.district, row.first_entry.strftime("%Y-%m"))] += 1
+    attended: dict = defaultdict(int)
+    for row in visits(session, programme.id):
+        attended[(row.district_slug, month_of(row.occurrence_start))] += row.attended
+    cells = sorted(set(entered) | set(attended))
     return {"rows": [{"district": district, "month": month,
                       "participants": suppress(entered.get((district, month), 0), small),
-                      "attendances": suppress(visits.get((district, month), 0), small)}
+                      "attendances": suppress(attended.get((district, month), 0), small)}
                      for district, month in cells]}
 
 
