@@ -30,12 +30,15 @@ STYLE = Style(background="white", plot_background="white", foreground="#222", fo
 SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
 
 
-#: The statuses at entry, short enough for an axis.
+#: The age bands and the statuses at entry, short enough for an axis or a form.
+AGE_NAMES = {"under_25": "poniżej 25", "25_54": "25–54", "over_54": "powyżej 54"}
 STATUS_NAMES = {key: text.removesuffix(" przy wejściu").removeprefix("status na rynku pracy przy wejściu: ")
                 for key, text in DIMENSION_LABELS["status_at_entry"].items()}
 
 
 def register_dashboard(app: Flask) -> None:
+    from services.programme import roll_call_pages  # noqa: F401  (its views join the blueprint)
+
     app.register_blueprint(pages)
 
 
@@ -76,8 +79,7 @@ def charts(found: dict, visits: dict) -> list[tuple[str, Markup]]:
     return [
         ("Postęp", svg(progress)),
         ("Dzielnice", _by_gender("Uczestnicy według dzielnicy", dims["district"])),
-        ("Wiek", _by_gender("Uczestnicy według wieku przy wejściu", dims["age_band"], names={
-            "under_25": "poniżej 25", "25_54": "25–54", "over_54": "powyżej 54"})),
+        ("Wiek", _by_gender("Uczestnicy według wieku przy wejściu", dims["age_band"], names=AGE_NAMES)),
         ("Status", _by_gender("Status na rynku pracy przy wejściu", dims["status_at_entry"], names=STATUS_NAMES,
                               x_label_rotation=15)),
         ("Miesiące", svg(per_month)),
