@@ -164,20 +164,26 @@ def export_participant(programme_id, pseudonym):
                             "occurrence_start": to_wire(mark["occurrence_start"])} for mark in record["attendance"]]}
 
 
+def _change_participant(programme_id: int, pseudonym: str, change) -> Participant:
+    """Run ``change(session, programme, participant)`` on a locked participant (MOPS), and commit."""
+    require_admin()
+    session = request_session()
+    programme = get_programme(session, programme_id)
+    participant = _participant(session, programme, pseudonym, for_change=True)
+    with answering_errors():
+        change(session, programme, participant)
+    session.commit()
+    return participant
+
+
 @blp.route("/<int:programme_id>/participants/<pseudonym>/exit", methods=["POST"])
 @blp.arguments(ExitSchema)
 @blp.response(200, ParticipantSchema)
 @blp.doc(**SECURED)
 def exit_participant(data, programme_id, pseudonym):
     """Record that the participant left, with the status at exit (MOPS)."""
-    require_admin()
-    session = request_session()
-    programme = get_programme(session, programme_id)
-    participant = _participant(session, programme, pseudonym, for_change=True)
-    with answering_errors():
-        operations.exit_participant(session, programme, participant, data)
-    session.commit()
-    return participant
+    return _change_participant(programme_id, pseudonym, lambda session, programme, participant:
+                               operations.exit_participant(session, programme, participant, data))
 
 
 @blp.route("/<int:programme_id>/participants/<pseudonym>/re-entry", methods=["POST"])
@@ -186,14 +192,9 @@ def exit_participant(data, programme_id, pseudonym):
 @blp.doc(**SECURED)
 def reenter_participant(data, programme_id, pseudonym):
     """A participant who comes back: a new stay; still counted once (MOPS)."""
-    require_admin()
-    session = request_session()
-    programme = get_programme(session, programme_id)
-    participant = _participant(session, programme, pseudonym, for_change=True)
-    with answering_errors():
-        operations.reenter_participant(session, programme, participant, data["entered_on"])
-    session.commit()
-    return participant
+    return _change_participant(programme_id, pseudonym, lambda session, programme, participant:
+                               operations.reenter_participant(session, programme, participant,
+                                                              data["entered_on"]))
 
 
 def _activity_for(session, caller, event_id: uuid.UUID):

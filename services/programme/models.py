@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from services.messaging.models import InboxMixin, OutboxMixin, UTCDateTime, utcnow
+from services.messaging.models import ApiKeyMixin, InboxMixin, OutboxMixin, UTCDateTime, utcnow
 
 GENDERS = ("female", "male")
 AGE_BANDS = ("under_25", "25_54", "over_54")
@@ -146,16 +146,5 @@ class Activity(Base):
     status: Mapped[str] = mapped_column(String(20))
 
 
-class ApiKey(Base):
-    """An organisation's or an administrator's API key: only its SHA-256 hash (as in the events service)."""
-
-    __tablename__ = "api_keys"
-
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    prefix: Mapped[str] = mapped_column(String(16))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
-    scopes: Mapped[list] = mapped_column(JSON, default=list)
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+class ApiKey(ApiKeyMixin, Base):
+    """The hashes of the API keys, from the partners messages (as in the events service)."""

@@ -1,10 +1,10 @@
 """Messages for the programme service's copies (activities, keys) and a small programme with a known data set whose
 indicators were counted by hand (see KNOWN)."""
 
-import hashlib
 import uuid
 
 from services.messaging.envelope import Envelope
+from tests.events.factories import bearer, key  # noqa: F401  (the same key messages as the events tests)
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 ISSUED = "2018-01-01T10:00:00+00:00"
@@ -13,10 +13,6 @@ PICNIC = uuid.UUID("0b6a1f7e-5d0e-4c1c-9a55-4b7e8a1d0002")
 MEETING = uuid.UUID("0b6a1f7e-5d0e-4c1c-9a55-4b7e8a1d0003")
 OWN_KEY, OTHER_KEY, ADMIN_KEY, REVOKED_KEY = ("osl_own_key_0000000001", "osl_other_key_000000002",
                                               "osl_admin_key_00000004", "osl_revoked_key_000005")
-
-
-def bearer(secret: str) -> dict:
-    return {"Authorization": f"Bearer {secret}"}
 
 
 def deliver(app, queue: str, type_name: str, data: dict) -> Envelope:
@@ -37,14 +33,6 @@ def event(id: uuid.UUID, title: str, starts_at: str, ends_at: str, organisation_
             "organisation_name": f"Organizacja {organisation_id}", "visibility": "public", "audiences": [],
             "category": "workshop", "registration": {"required": False}, "status": "scheduled",
             "created_at": ISSUED, "updated_at": ISSUED, **extra}
-
-
-def key(key_id: int, secret: str, organisation_id: int | None = None, scopes=("events",), revoked_at=None) -> dict:
-    data = {"key_id": key_id, "prefix": secret[:8], "hash": hashlib.sha256(secret.encode()).hexdigest(),
-            "scopes": list(scopes), "issued_at": ISSUED, "revoked_at": revoked_at}
-    if organisation_id is not None:
-        data["organisation_id"] = organisation_id
-    return data
 
 
 def seed_messages(app) -> None:
