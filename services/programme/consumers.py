@@ -31,8 +31,9 @@ def _data(envelope: Envelope) -> dict:
 
 
 def apply_activity(session, event: dict) -> Activity | None:
-    """Keep the newer snapshot of a public event; a partnership's private meeting is no activity of a programme."""
-    if event["visibility"] != "public":
+    """Keep the newer snapshot of a public event or of a partner meeting; other private events are not kept."""
+    meeting = event.get("meeting_id") is not None
+    if event["visibility"] != "public" and not meeting:
         return None
     activity = session.get(Activity, event["id"])
     if activity is not None and activity.version >= event["version"]:
@@ -40,7 +41,7 @@ def apply_activity(session, event: dict) -> Activity | None:
     if activity is None:
         activity = Activity(id=event["id"])
         session.add(activity)
-    activity.version = event["version"]
+    activity.version, activity.meeting = event["version"], meeting
     for name in COPIED:
         setattr(activity, name, event[name])
     activity.starts_at, activity.ends_at = aware(event["starts_at"]), aware(event["ends_at"])

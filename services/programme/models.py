@@ -127,7 +127,8 @@ class Attendance(Base):
 
 
 class Activity(Base):
-    """A copy of a public event of the events service, from its event.* messages: what a roll call needs."""
+    """A copy of a public event of the events service, from its event.* messages: what a roll call needs. A partner
+    meeting is kept too, to be counted per district (its roll calls are the partnership's own business)."""
 
     __tablename__ = "activities"
 
@@ -144,6 +145,8 @@ class Activity(Base):
     rrule: Mapped[str | None] = mapped_column(String(500), nullable=True)
     exdates: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20))
+    #: A partner meeting (a partnership's private event), not an activity with roll calls.
+    meeting: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ApiKey(ApiKeyMixin, Base):

@@ -136,7 +136,7 @@ def erase_participant(session, participant: Participant) -> None:
 
 def activity_of(session, event_id: uuid.UUID) -> Activity:
     activity = session.get(Activity, event_id)
-    if activity is None:
+    if activity is None or activity.meeting:
         raise FieldError("event_id", f"No public activity {event_id} has reached this service.")
     return activity
 

@@ -5,12 +5,12 @@ last exit (once every stay has ended). Dimensions are broken down by gender, as 
 """
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from services.calendar.times import local
+from services.calendar.times import local, local_midnight
 from services.programme.models import (
     AGE_BANDS,
     ANSWERS,
@@ -151,6 +151,19 @@ def attendance(session, programme: Programme, organisation_id: int | None = None
                              key=lambda item: (item["title"], str(item["event_id"]))),
         "months": [{"month": month, **values} for month, values in sorted(months.items())],
     }
+
+
+def activities_by_district(session, programme: Programme) -> dict[str, dict[str, int]]:
+    """Activities and partner meetings that start within the programme and were not cancelled, per district."""
+    counts: dict = defaultdict(lambda: {"activities": 0, "meetings": 0})
+    for district, meeting, count in session.execute(
+            select(Activity.district_slug, Activity.meeting, func.count())
+            .where(Activity.starts_at >= local_midnight(programme.starts_on),
+                   Activity.starts_at < local_midnight(programme.ends_on + timedelta(days=1)),
+                   Activity.status != "cancelled")
+            .group_by(Activity.district_slug, Activity.meeting)):
+        counts[district]["meetings" if meeting else "activities"] += count
+    return dict(sorted(counts.items()))
 
 
 def public_statistics(session, programme: Programme, small: int) -> dict:

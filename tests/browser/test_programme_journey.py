@@ -51,7 +51,7 @@ def test_staff_record_a_roll_call_see_the_charts_and_download_the_workbook(progr
     screenshot(page, "programme-roll-call-saved")
 
     page.goto(f"{base}/programmes/{known['id']}/")
-    expect(page.locator("figure svg")).to_have_count(6)
+    expect(page.locator("figure svg")).to_have_count(7)
     # The new walk-in (a woman) is among the people supported: 3 women in the known set, now 4.
     expect(page.get_by_role("row", name="kobiety")).to_contain_text("4")
     assert page.evaluate("document.scripts.length") == 0

@@ -75,7 +75,7 @@ def test_the_dashboard_draws_svg_charts_without_javascript(programme_app):
     response = programme_app.test_client().get(f"/programmes/{known['id']}/", headers=ADMIN)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert page.count("<svg") == 6
+    assert page.count("<svg") == 7
     assert "<script" not in page
     assert "Osoby objęte wsparciem a cel" in page
     assert "Warsztaty w Rakowie" in page and "Piknik sąsiedzki" in page

@@ -35,6 +35,7 @@ def upgrade() -> None:
     sa.Column('rrule', sa.String(length=500), nullable=True),
     sa.Column('exdates', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('meeting', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('activities', schema=None) as batch_op:
