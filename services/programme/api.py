@@ -313,9 +313,16 @@ def get_statistics(programme_id):
             **public_statistics(session, programme, current_app.config["SMALL_COUNT"])}
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+def _download(programme_id: int, args: dict, render, mimetype: str, extension: str) -> Response:
+    """The export ``render(session, programme, as_of)`` as a file to save, named after the programme and the day
+    (MOPS)."""
+    require_admin()
+    session = request_session()
+    programme = get_programme(session, programme_id)
+    as_of = args.get("as_of") or today()
+    return Response(render(session, programme, as_of), mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{export_name(programme, as_of, extension)}"',
+        "Cache-Control": "no-store"})
 
 
 @blp.route("/<int:programme_id>/export.xlsx")
@@ -323,11 +330,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @blp.doc(**SECURED)
 def export_xlsx(args, programme_id):
     """The report's workbook: indicators × gender, and the participants by pseudonymous id (MOPS)."""
-    require_admin()
-    session = request_session()
-    programme = get_programme(session, programme_id)
-    as_of = args.get("as_of") or today()
-    return _download(workbook_bytes(session, programme, as_of), XLSX, export_name(programme, as_of, "xlsx"))
+    return _download(programme_id, args, workbook_bytes, XLSX, "xlsx")
 
 
 @blp.route("/<int:programme_id>/export.csv")
@@ -335,9 +338,4 @@ def export_xlsx(args, programme_id):
 @blp.doc(**SECURED)
 def export_csv(args, programme_id):
     """The indicators × gender as CSV, each row dated and naming the programme and its period (MOPS)."""
-    require_admin()
-    session = request_session()
-    programme = get_programme(session, programme_id)
-    as_of = args.get("as_of") or today()
-    return _download(csv_bytes(session, programme, as_of), "text/csv", export_name(programme, as_of, "csv"))
-
+    return _download(programme_id, args, csv_bytes, "text/csv", "csv")
