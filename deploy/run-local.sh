@@ -20,10 +20,11 @@ if [ -z "${OSL_ADMIN_TOKEN:-}" ]; then
   export OSL_ADMIN_TOKEN
 fi
 
-for service in partners events notify; do
+for service in partners events notify programme; do
   LOG_LEVEL=WARNING python -m services.$service db upgrade
 done
 python -m services.partners seed
+python -m services.programme seed
 
 case "${BROKER_URL:-filesystem://}" in
   amqp*) bus="RabbitMQ" ;;
@@ -39,6 +40,7 @@ cat <<MSG
     partners  http://127.0.0.1:${PARTNERS_PORT:-8001}/docs   districts: http://127.0.0.1:${PARTNERS_PORT:-8001}/api/v1/districts/
     events    http://127.0.0.1:${EVENTS_PORT:-8002}/docs
     notify    http://127.0.0.1:${NOTIFY_PORT:-8003}/docs
+    programme http://127.0.0.1:${PROGRAMME_PORT:-8004}/docs   dashboard (admin token): /programmes/1/
   The admin token for API writes is in $token_file.
   Press Ctrl-C to stop everything.
 

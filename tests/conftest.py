@@ -211,3 +211,12 @@ def notify_app(stack):
     app = make_app(create_app, stack, "notify")
     yield app
     app.extensions["osl"].database.dispose()
+
+
+@pytest.fixture
+def programme_app(stack):
+    from services.programme import create_app
+
+    app = make_app(create_app, stack, "programme")
+    yield app
+    app.extensions["osl"].database.dispose()

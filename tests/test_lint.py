@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("partners", "events", "notify")
+SERVICES = ("partners", "events", "notify", "programme")
 
 
 def test_ruff_finds_nothing():

@@ -5,7 +5,7 @@
 # entrypoint sources it, and -u would leak into the entrypoint itself.
 set -e
 
-for db in osl_partners osl_events osl_notify; do
+for db in osl_partners osl_events osl_notify osl_programme; do
     echo "init-databases: creating $db owned by $POSTGRES_USER"
     psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
         -c "CREATE DATABASE \"$db\" OWNER \"$POSTGRES_USER\""

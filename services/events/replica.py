@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from services.events.models import ApiKey, Centre, Event
 from services.events.operations import change_event
+from services.messaging.replica import apply_key as apply_key_snapshot
 from services.messaging.replica import apply_snapshot
 
 log = logging.getLogger(__name__)
@@ -52,16 +53,6 @@ def _shown(row) -> tuple | None:
 
 def apply_key(session, kind: str, data: dict, *, revoked: bool) -> ApiKey:
     """Insert or update an API key's hash. A key never comes back from revocation, whatever arrives late."""
-    key = session.get(ApiKey, (kind, data["key_id"]))
-    if key is None:
-        key = ApiKey(kind=kind, key_id=data["key_id"])
-        session.add(key)
-    revoked_at = key.revoked_at or data.get("revoked_at")
-    for name in ("prefix", "hash", "scopes", "issued_at"):
-        setattr(key, name, data[name])
-    key.organisation_id = data.get("organisation_id")
-    if revoked and revoked_at is None:
-        raise ValueError(f"{kind} key {data['key_id']}: a revocation without revoked_at")
-    key.revoked_at = revoked_at
+    key = apply_key_snapshot(session, ApiKey, kind, data, revoked=revoked)
     log.info("%s key %s (%s...) %s", kind, key.key_id, key.prefix, "revoked" if key.revoked_at else "active")
     return key

@@ -7,7 +7,7 @@ declarative base:
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -65,3 +65,27 @@ class InboxMixin:
     handler: Mapped[str] = mapped_column(String(100), primary_key=True)
     type: Mapped[str] = mapped_column(String(100))
     handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiKeyMixin:
+    """A service's copy of an organisation's or an administrator's API key (services/messaging/replica.py
+    apply_key): only its SHA-256 hash, never the key.
+
+    Key snapshots carry no version; a key only ever moves from issued to revoked, so a revocation, once applied,
+    is never undone by a late ``issued`` snapshot.
+    """
+
+    __tablename__ = "api_keys"
+
+    #: ``organisation`` or ``admin``: the two kinds are numbered separately by the partners service.
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    #: The partners service's key id.
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: Set for an organisation's key.
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    #: Hex SHA-256 of the whole key.
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list] = mapped_column(JSON, default=list)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -22,3 +22,22 @@ def apply_snapshot(session, model, snapshot: dict, *, deleted: bool = False):
         setattr(row, key, value)
     row.deleted_at = datetime.now(UTC) if deleted else None
     return row
+
+
+def apply_key(session, model, kind: str, data: dict, *, revoked: bool):
+    """Insert or update an API key's hash in ``model`` (a service's copy of the keys, keyed by kind and key id).
+
+    A key never comes back from revocation, whatever arrives late. Returns the row.
+    """
+    key = session.get(model, (kind, data["key_id"]))
+    if key is None:
+        key = model(kind=kind, key_id=data["key_id"])
+        session.add(key)
+    revoked_at = key.revoked_at or data.get("revoked_at")
+    for name in ("prefix", "hash", "scopes", "issued_at"):
+        setattr(key, name, data[name])
+    key.organisation_id = data.get("organisation_id")
+    if revoked and revoked_at is None:
+        raise ValueError(f"{kind} key {data['key_id']}: a revocation without revoked_at")
+    key.revoked_at = revoked_at
+    return key

@@ -35,7 +35,8 @@ class Subscription:
 
 #: The module of each service that consumes; its ``handlers`` table (services/messaging/handlers.py) declares the
 #: queues and what each takes.
-CONSUMERS = {"events": "services.events.consumers", "notify": "services.notify.consumers"}
+CONSUMERS = {"events": "services.events.consumers", "notify": "services.notify.consumers",
+             "programme": "services.programme.consumers"}
 
 
 def _check(subscriptions: tuple[Subscription, ...]) -> None:

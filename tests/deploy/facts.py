@@ -17,12 +17,13 @@ REPO = Path(__file__).resolve().parents[2]
 class Osl:
     """What the lead fixed about OSL's processes, and a checker for command lines."""
 
-    PORTS = {"partners": 8001, "events": 8002, "notify": 8003}
+    PORTS = {"partners": 8001, "events": 8002, "notify": 8003, "programme": 8004}
     # `python -m services.<svc> <command>`: which service has which command.
     COMMANDS = {
         "partners": {"db", "relay", "seed", "replay", "dead-letters"},
         "events": {"db", "relay", "consume", "replay", "dead-letters"},
         "notify": {"db", "relay", "consume", "send", "replay", "dead-letters"},
+        "programme": {"db", "consume", "seed", "purge", "dead-letters"},
     }
     SUBCOMMANDS = {"db": {"upgrade"}, "dead-letters": {"list", "requeue"}}
     # Every long-running process, as named in docker-compose.yml and in the Kubernetes Deployments.
@@ -36,18 +37,23 @@ class Osl:
         "notify-relay": ("notify", "relay"),
         "notify-consumer": ("notify", "consume"),
         "notify-sender": ("notify", "send"),
+        "programme-web": ("programme", "web"),
+        "programme-consumer": ("programme", "consume"),
     }
     # The one-shot migration, in compose and in the Kubernetes Job.
     MIGRATE_STEPS = [
         ["python", "-m", "services.partners", "db", "upgrade"],
         ["python", "-m", "services.events", "db", "upgrade"],
         ["python", "-m", "services.notify", "db", "upgrade"],
+        ["python", "-m", "services.programme", "db", "upgrade"],
         ["python", "-m", "services.partners", "seed"],
+        ["python", "-m", "services.programme", "seed"],
     ]
     ENV = {
         "PARTNERS_DATABASE_URL",
         "EVENTS_DATABASE_URL",
         "NOTIFY_DATABASE_URL",
+        "PROGRAMME_DATABASE_URL",
         "BROKER_URL",
         "OSL_BUS_PREFIX",
         "OSL_ADMIN_TOKEN",
@@ -70,6 +76,7 @@ class Osl:
         "PARTNERS_DATABASE_URL",
         "EVENTS_DATABASE_URL",
         "NOTIFY_DATABASE_URL",
+        "PROGRAMME_DATABASE_URL",
         "BROKER_URL",
         "OSL_ADMIN_TOKEN",
         "NOTIFY_SECRET_KEY",

@@ -127,7 +127,7 @@ def test_init_script_creates_one_database_per_service(repo, tmp_path):
     result, calls = run_init_script(repo, tmp_path)
     assert result.returncode == 0, result.stderr
     sql = [call[call.index("-c") + 1] for call in calls]
-    assert sql == [f'CREATE DATABASE "osl_{svc}" OWNER "osl"' for svc in ("partners", "events", "notify")]
+    assert sql == [f'CREATE DATABASE "osl_{svc}" OWNER "osl"' for svc in ("partners", "events", "notify", "programme")]
     assert all("ON_ERROR_STOP=1" in call for call in calls)
 
 

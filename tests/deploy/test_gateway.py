@@ -58,11 +58,13 @@ def gateway(tmp_path_factory):
     from services.events import create_app as create_events
     from services.notify import create_app as create_notify
     from services.partners import create_app as create_partners
+    from services.programme import create_app as create_programme
 
     folder = tmp_path_factory.mktemp("gateway")
     apps = {"partners": served_app(create_partners, folder, "partners"),
             "events": served_app(create_events, folder, "events"),
-            "notify": served_app(create_notify, folder, "notify")}
+            "notify": served_app(create_notify, folder, "notify"),
+            "programme": served_app(create_programme, folder, "programme")}
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     for served in apps.values():
@@ -156,6 +158,8 @@ def test_every_link_on_the_public_pages_works_behind_the_gateway(gateway):
     ("/openapi.json", 200, "events"),
     ("/partners/openapi.json", 200, "partners"),
     ("/notify/openapi.json", 200, "notify"),
+    ("/api/v1/programmes/", 401, "programme"),
+    ("/programme/openapi.json", 200, "programme"),
 ])
 def test_paths_reach_their_service(gateway, path, status, service):
     base, apps = gateway
@@ -167,7 +171,7 @@ def test_paths_reach_their_service(gateway, path, status, service):
         assert json.loads(body)["info"]["title"] == f"OSL {service}"
 
 
-@pytest.mark.parametrize("prefix", ["/partners", "/notify", ""])
+@pytest.mark.parametrize("prefix", ["/partners", "/notify", "/programme", ""])
 def test_the_api_docs_load_their_own_document_behind_the_gateway(gateway, prefix):
     base, _ = gateway
     status, _, body = fetch(f"{base}{prefix}/docs")

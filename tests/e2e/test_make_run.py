@@ -43,7 +43,7 @@ def replica_districts(path: Path) -> int:
 
 
 def test_the_embedded_system_starts_seeds_replicates_and_stops_cleanly(tmp_path):
-    ports = {name: free_port() for name in ("PARTNERS_PORT", "EVENTS_PORT", "NOTIFY_PORT")}
+    ports = {name: free_port() for name in ("PARTNERS_PORT", "EVENTS_PORT", "NOTIFY_PORT", "PROGRAMME_PORT")}
     env = dict(os.environ, OSL_DATA_DIR=str(tmp_path), PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
                **{name: str(port) for name, port in ports.items()})
     env.pop("OSL_ADMIN_TOKEN", None)

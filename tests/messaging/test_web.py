@@ -6,8 +6,10 @@ from services.events import create_app as create_events
 from services.messaging.settings import BusSettings
 from services.notify import create_app as create_notify
 from services.partners import create_app as create_partners
+from services.programme import create_app as create_programme
 
-FACTORIES = {"partners": create_partners, "events": create_events, "notify": create_notify}
+FACTORIES = {"partners": create_partners, "events": create_events, "notify": create_notify,
+             "programme": create_programme}
 
 
 def _app(name, tmp_path):
@@ -17,7 +19,7 @@ def _app(name, tmp_path):
     return app
 
 
-@pytest.fixture(params=["events", "notify"])
+@pytest.fixture(params=["events", "notify", "programme"])
 def consumer_app(request, tmp_path):
     return _app(request.param, tmp_path)
 

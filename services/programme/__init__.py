@@ -1,0 +1,26 @@
+"""The programme service: an EU-funded programme's participants (pseudonymous), attendance and indicators.
+
+Sensitive data lives only here, in its own database; the service hears of activities and API keys over the bus.
+"""
+
+from pathlib import Path
+
+from flask import Flask
+
+from services.messaging.app import create_service_app
+from services.programme.config import load_config
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    from services.programme.api import register
+    from services.programme.consumers import HANDLERS
+    from services.programme.dashboard import register_dashboard
+    from services.programme.models import InboxMessage, OutboxMessage
+
+    return create_service_app(
+        "programme", __name__, load_config(config), migrations=MIGRATIONS,
+        outbox_model=OutboxMessage, inbox_model=InboxMessage, handlers=HANDLERS,
+        parts=(lambda app, api: register(api), lambda app, api: register_dashboard(app)),
+    )

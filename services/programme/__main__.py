@@ -1,0 +1,3 @@
+from services.programme.cli import cli
+
+cli()

@@ -1,0 +1,103 @@
+"""The MOPS dashboard: progress against the targets and the breakdowns, as SVG charts drawn on the server (pygal),
+so that the page works with no JavaScript and prints well."""
+
+import re
+import sys
+
+import pygal
+from flask import Blueprint, Flask, render_template
+from markupsafe import Markup
+from pygal.style import Style
+
+from services.calendar.times import today
+from services.messaging.web import request_session
+from services.programme.api import get_programme
+from services.programme.auth import require_admin
+from services.programme.labels import DIMENSION_LABELS, GENDER_LABELS, SUPPORTED
+from services.programme.queries import activities_by_district, attendance, indicators
+
+# pygal adds an import hook for its map plugins that lacks find_spec: every later import then warns (or fails). No
+# map is drawn here, so the hook goes.
+sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
+
+pages = Blueprint("programme_pages", __name__, template_folder="templates")
+#: Dark enough for print and for contrast on white; the two genders and the target.
+STYLE = Style(background="white", plot_background="white", foreground="#222", foreground_strong="#000",
+              foreground_subtle="#555", colors=("#8e2c48", "#1f5f8b", "#777777", "#3d7a3d"),
+              font_family="system-ui, sans-serif", title_font_size=18, label_font_size=13,
+              major_label_font_size=13, legend_font_size=13, value_font_size=12)
+#: pygal puts a configuration script in every chart even without its tooltips; the page has no JavaScript.
+SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+#: The age bands and the statuses at entry, short enough for an axis or a form.
+AGE_NAMES = {"under_25": "poniżej 25", "25_54": "25–54", "over_54": "powyżej 54"}
+STATUS_NAMES = {key: text.removesuffix(" przy wejściu").removeprefix("status na rynku pracy przy wejściu: ")
+                for key, text in DIMENSION_LABELS["status_at_entry"].items()}
+
+
+def register_dashboard(app: Flask) -> None:
+    from services.programme import roll_call_pages  # noqa: F401  (its views join the blueprint)
+
+    app.register_blueprint(pages)
+
+
+def svg(chart) -> Markup:
+    """The chart's SVG, counted on a whole-number axis, with pygal's script taken out."""
+    top = max((value or 0 for serie in chart.raw_series for value in serie[0]), default=0)
+    step = max(1, -(-top // 8))
+    chart.y_labels = list(range(0, top + step + 1, step))
+    return Markup(SCRIPT.sub("", chart.render(is_unicode=True)))
+
+
+def _chart(kind, title: str, labels, **options):
+    chart = kind(js=[], disable_xml_declaration=True, style=STYLE, width=800, height=360, title=title,
+                 print_values=True, legend_at_bottom=True, truncate_label=-1, truncate_legend=-1, **options)
+    chart.x_labels = labels
+    return chart
+
+
+def _by_gender(title: str, breakdown: dict, names: dict | None = None, **options) -> Markup:
+    labels = [names.get(value, value) if names else value for value in breakdown]
+    chart = _chart(pygal.Bar, title, labels, **options)
+    for gender in ("female", "male"):
+        chart.add(GENDER_LABELS[gender], [counts[gender] for counts in breakdown.values()])
+    return svg(chart)
+
+
+def charts(found: dict, visits: dict, places: dict) -> list[tuple[str, Markup]]:
+    progress = _chart(pygal.Bar, f"{SUPPORTED} a cel", [GENDER_LABELS[g] for g in GENDER_LABELS])
+    progress.add("objęte wsparciem", [found["supported"][g] for g in GENDER_LABELS])
+    progress.add("cel", [found["targets"][g] for g in GENDER_LABELS])
+    per_month = _chart(pygal.Bar, "Obecności w miesiącu", [m["month"] for m in visits["months"]],
+                       show_legend=False)
+    per_month.add("obecności", [m["attended"] for m in visits["months"]])
+    per_activity = _chart(pygal.HorizontalBar, "Obecności na zajęciach", [a["title"] for a in visits["activities"]],
+                          show_legend=False)
+    per_activity.add("obecności", [a["attended"] for a in visits["activities"]])
+    per_district = _chart(pygal.Bar, "Zajęcia i spotkania partnerskie według dzielnicy", list(places))
+    per_district.add("zajęcia", [counts["activities"] for counts in places.values()])
+    per_district.add("spotkania partnerskie", [counts["meetings"] for counts in places.values()])
+    dims = found["dimensions"]
+    return [
+        ("Postęp", svg(progress)),
+        ("Dzielnice", _by_gender("Uczestnicy według dzielnicy", dims["district"])),
+        ("Wiek", _by_gender("Uczestnicy według wieku przy wejściu", dims["age_band"], names=AGE_NAMES)),
+        ("Status", _by_gender("Status na rynku pracy przy wejściu", dims["status_at_entry"], names=STATUS_NAMES,
+                              x_label_rotation=15)),
+        ("Miesiące", svg(per_month)),
+        ("Zajęcia", svg(per_activity)),
+        ("Zajęcia w dzielnicach", svg(per_district)),
+    ]
+
+
+@pages.route("/programmes/<int:programme_id>/")
+def dashboard(programme_id: int):
+    require_admin()
+    session = request_session()
+    programme = get_programme(session, programme_id)
+    found = indicators(session, programme, today())
+    visits = attendance(session, programme)
+    return render_template("programme/dashboard.html", programme=programme, found=found, visits=visits,
+                           charts=charts(found, visits, activities_by_district(session, programme)),
+                           genders=GENDER_LABELS)

@@ -1,0 +1,91 @@
+"""The copies of the events' activities, from their event.* messages, and the occurrences built from them."""
+
+import uuid
+
+from sqlalchemy import select
+
+from services.programme.models import Activity, Programme
+from services.programme.queries import activities_by_district
+from tests.programme.factories import (
+    ACTIVITY,
+    ADMIN,
+    MEETING,
+    PROGRAMME,
+    deliver,
+    event,
+    known_programme,
+    seed_messages,
+)
+
+
+def _occurrences(client, base, **query):
+    response = client.get(f"{base}/activities/{ACTIVITY}/occurrences", query_string=query, headers=ADMIN)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_occurrences_come_from_the_event_messages(programme_app):
+    seed_messages(programme_app)
+    client = programme_app.test_client()
+    base = f"/api/v1/programmes/{client.post('/api/v1/programmes/', json=PROGRAMME, headers=ADMIN).json['id']}"
+    found = _occurrences(client, base)
+    assert len(found) == 10
+    # Warsaw wall-clock time across the change of the clocks is not in play here; summer time throughout.
+    assert [o["starts_at"] for o in found[:2]] == ["2018-05-08T17:00:00+02:00", "2018-05-15T17:00:00+02:00"]
+    assert found[0]["ends_at"] == "2018-05-08T19:00:00+02:00"
+    assert not any(o["recorded"] for o in found)
+    client.put(f"{base}/roll-calls/{ACTIVITY}/2018-05-15T17:00:00+02:00", json={"anonymous_count": 1},
+               headers=ADMIN)
+    assert [o["recorded"] for o in _occurrences(client, base)][:3] == [False, True, False]
+    # A later version moves the series to Wednesdays and leaves a date out.
+    deliver(programme_app, "events", "event.updated", {**event(
+        ACTIVITY, "Warsztaty w Rakowie", "2018-05-09T17:00:00+02:00", "2018-05-09T19:00:00+02:00", 100, "rakow",
+        version=2, rrule="FREQ=WEEKLY;BYDAY=WE;COUNT=4", exdates=["2018-05-16T17:00:00"]),
+        "changed_fields": ["starts_at", "ends_at", "rrule", "exdates"]})
+    assert [o["starts_at"][:10] for o in _occurrences(client, base)] == ["2018-05-09", "2018-05-23", "2018-05-30"]
+    assert [o["starts_at"][:10] for o in _occurrences(client, base, **{"from": "2018-05-20", "to": "2018-05-25"})] \
+        == ["2018-05-23"]
+
+
+def test_an_older_snapshot_is_ignored_and_a_partner_meeting_is_kept_apart(programme_app):
+    seed_messages(programme_app)
+    deliver(programme_app, "events", "event.cancelled", event(
+        ACTIVITY, "Warsztaty w Rakowie", "2018-05-08T17:00:00+02:00", "2018-05-08T19:00:00+02:00", 100, "rakow",
+        version=3, status="cancelled", rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=10"))
+    deliver(programme_app, "events", "event.updated", {**event(
+        ACTIVITY, "Stary tytuł", "2018-05-08T17:00:00+02:00", "2018-05-08T19:00:00+02:00", 100, "rakow",
+        version=2), "changed_fields": ["title"]})
+    with programme_app.extensions["osl"].database.session() as session:
+        activity = session.get(Activity, ACTIVITY)
+        assert (activity.title, activity.version, activity.status) == ("Warsztaty w Rakowie", 3, "cancelled")
+        assert activity.rrule == "FREQ=WEEKLY;BYDAY=TU;COUNT=10"
+        assert session.get(Activity, ACTIVITY).meeting is False
+        assert session.get(Activity, MEETING).meeting is True
+        assert len(session.scalars(select(Activity)).all()) == 3
+
+
+def test_a_private_event_that_is_no_meeting_is_not_kept(programme_app):
+    private = uuid.UUID("0b6a1f7e-5d0e-4c1c-9a55-4b7e8a1d0004")
+    deliver(programme_app, "events", "event.published", event(
+        private, "Prywatne", "2018-06-20T17:00:00+02:00", "2018-06-20T18:00:00+02:00", 100, "rakow",
+        visibility="partnership", partnership_id=7))
+    with programme_app.extensions["osl"].database.session() as session:
+        assert session.get(Activity, private) is None
+
+
+def test_a_partner_meeting_gets_no_roll_call_but_is_counted_per_district(programme_app):
+    known = known_programme(programme_app)
+    client = programme_app.test_client()
+    response = client.put(f"{known['base']}/roll-calls/{MEETING}/2018-06-20T17:00:00+02:00",
+                          json={"anonymous_count": 1}, headers=ADMIN)
+    assert response.status_code == 422 and "event_id" in response.json["errors"]["json"]
+    # A cancelled activity, and one before the programme, are not counted.
+    deliver(programme_app, "events", "event.published", event(
+        uuid.uuid4(), "Odwołane", "2018-07-01T10:00:00+02:00", "2018-07-01T12:00:00+02:00", 100, "rakow",
+        status="cancelled"))
+    deliver(programme_app, "events", "event.published", event(
+        uuid.uuid4(), "Dawno", "2017-07-01T10:00:00+02:00", "2017-07-01T12:00:00+02:00", 100, "rakow"))
+    with programme_app.extensions["osl"].database.session() as session:
+        programme = session.get(Programme, known["id"])
+        assert activities_by_district(session, programme) == {
+            "ostatni-grosz": {"activities": 1, "meetings": 0}, "rakow": {"activities": 1, "meetings": 1}}

@@ -1,0 +1,82 @@
+"""The report's export: the workbook read back with openpyxl and its cells checked, the CSV, and the dashboard's
+charts drawn on the server without JavaScript."""
+
+import csv
+import datetime
+import io
+
+from openpyxl import load_workbook
+
+from services.calendar.times import today
+from tests.programme.factories import ADMIN, known_programme
+
+HEADER_ROW = 7
+
+
+def _rows(sheet) -> list[tuple]:
+    return list(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+
+
+def test_the_workbook_has_the_indicators_by_gender_and_the_participants(programme_app):
+    known = known_programme(programme_app)
+    response = programme_app.test_client().get(f"{known['base']}/export.xlsx?as_of=2021-03-31", headers=ADMIN)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="czestochowa-silna-dzielnicami-2021-03-31.xlsx"')
+    book = load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames == ["Wskaźniki", "Uczestnicy"]
+    sheet = book["Wskaźniki"]
+    assert sheet["A1"].value == "Częstochowa silna dzielnicami"
+    assert sheet["A2"].value == "Okres: 2018-04-02 – 2021-03-31"
+    assert sheet["A4"].value == "Stan na: 2021-03-31"
+    assert sheet["A5"].value == f"Wygenerowano: {today().isoformat()}"
+    assert [c.value for c in sheet[HEADER_ROW]] == ["Wskaźnik", "Kod", "Płeć", "Wartość", "Cel"]
+    rows = {(code, gender): (value, target) for _, code, gender, value, target in _rows(sheet)}
+    assert rows[("supported", "kobiety")] == (3, 163)
+    assert rows[("supported", "mężczyźni")] == (2, 162)
+    assert rows[("supported", "ogółem")] == (5, 325)
+    assert rows[("age_band.25_54", "kobiety")] == (2, None)
+    assert rows[("disability.refused", "kobiety")] == (2, None)
+    assert rows[("status_at_exit.employed", "ogółem")] == (2, 40)
+    assert rows[("district.rakow", "mężczyźni")] == (1, None)
+    # One row per indicator × gender: three genders for every indicator.
+    codes = [code for _, code, *_ in _rows(sheet)]
+    assert all(codes.count(code) == 3 for code in codes)
+    assert ("disability.no", "kobiety") not in rows  # a plain "no" is no indicator of its own
+
+    people = book["Uczestnicy"]
+    assert people["A1"].value == "Częstochowa silna dzielnicami"
+    header = [c.value for c in people[HEADER_ROW]]
+    by_id = {row[0]: dict(zip(header, row, strict=True)) for row in _rows(people)}
+    assert set(by_id) == set(known["ids"].values())
+    p2 = by_id[known["ids"]["P2"]]
+    assert (p2["Pierwsze wejście"], p2["Ostatnie wyjście"], p2["Status przy wyjściu"], p2["Liczba pobytów"]) == (
+        datetime.datetime(2018, 5, 1), datetime.datetime(2019, 6, 30), "employed", 2)
+    p3 = by_id[known["ids"]["P3"]]
+    assert (p3["Ostatnie wyjście"], p3["Status przy wyjściu"], p3["Płeć"]) == (None, None, "mężczyźni")
+    assert by_id[known["ids"]["W1"]]["Dołączenie na zajęciach"] == "tak"
+
+
+def test_the_csv_names_the_programme_period_and_day_on_every_row(programme_app):
+    known = known_programme(programme_app)
+    response = programme_app.test_client().get(f"{known['base']}/export.csv?as_of=2021-03-31", headers=ADMIN)
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["program", "okres_od", "okres_do", "stan_na", "Wskaźnik", "Kod", "Płeć", "Wartość", "Cel"]
+    assert rows[1] == ["Częstochowa silna dzielnicami", "2018-04-02", "2021-03-31", "2021-03-31",
+                       "Osoby objęte wsparciem", "supported", "kobiety", "3", "163"]
+    assert ["returned"] != [row[5] for row in rows[1:]]
+    assert {row[0] for row in rows[1:]} == {"Częstochowa silna dzielnicami"}
+
+
+def test_the_dashboard_draws_svg_charts_without_javascript(programme_app):
+    known = known_programme(programme_app)
+    response = programme_app.test_client().get(f"/programmes/{known['id']}/", headers=ADMIN)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert page.count("<svg") == 7
+    assert "<script" not in page
+    assert "Osoby objęte wsparciem a cel" in page
+    assert "Warsztaty w Rakowie" in page and "Piknik sąsiedzki" in page
+    assert f"/api/v1/programmes/{known['id']}/export.xlsx" in page
