@@ -14,7 +14,7 @@ from services.messaging.web import request_session
 from services.programme.api import get_programme
 from services.programme.auth import require_admin
 from services.programme.labels import DIMENSION_LABELS, GENDER_LABELS, SUPPORTED
-from services.programme.queries import activities_by_district, attendance, indicators
+from services.programme.queries import activities_by_district, attendance, district_names, indicators
 
 # pygal adds an import hook for its map plugins that lacks find_spec: every later import then warns (or fails). No
 # map is drawn here, so the hook goes.
@@ -65,7 +65,9 @@ def _by_gender(title: str, breakdown: dict, names: dict | None = None, **options
     return svg(chart)
 
 
-def charts(found: dict, visits: dict, places: dict) -> list[tuple[str, Markup]]:
+def charts(found: dict, visits: dict, places: dict, districts: dict | None = None) -> list[tuple[str, Markup]]:
+    """The dashboard's charts; ``districts`` names each district's slug in Polish, where an activity told it."""
+    districts = districts or {}
     progress = _chart(pygal.Bar, f"{SUPPORTED} a cel", [GENDER_LABELS[g] for g in GENDER_LABELS])
     progress.add("objęte wsparciem", [found["supported"][g] for g in GENDER_LABELS])
     progress.add("cel", [found["targets"][g] for g in GENDER_LABELS])
@@ -75,13 +77,14 @@ def charts(found: dict, visits: dict, places: dict) -> list[tuple[str, Markup]]:
     per_activity = _chart(pygal.HorizontalBar, "Obecności na zajęciach", [a["title"] for a in visits["activities"]],
                           show_legend=False)
     per_activity.add("obecności", [a["attended"] for a in visits["activities"]])
-    per_district = _chart(pygal.Bar, "Zajęcia i spotkania partnerskie według dzielnicy", list(places))
+    per_district = _chart(pygal.Bar, "Zajęcia i spotkania partnerskie według dzielnicy",
+                          [districts.get(slug, slug) for slug in places])
     per_district.add("zajęcia", [counts["activities"] for counts in places.values()])
     per_district.add("spotkania partnerskie", [counts["meetings"] for counts in places.values()])
     dims = found["dimensions"]
     return [
         ("Postęp", svg(progress)),
-        ("Dzielnice", _by_gender("Uczestnicy według dzielnicy", dims["district"])),
+        ("Dzielnice", _by_gender("Uczestnicy według dzielnicy", dims["district"], names=districts)),
         ("Wiek", _by_gender("Uczestnicy według wieku przy wejściu", dims["age_band"], names=AGE_NAMES)),
         ("Status", _by_gender("Status na rynku pracy przy wejściu", dims["status_at_entry"], names=STATUS_NAMES,
                               x_label_rotation=15)),
@@ -99,5 +102,6 @@ def dashboard(programme_id: int):
     found = indicators(session, programme, today())
     visits = attendance(session, programme)
     return render_template("programme/dashboard.html", programme=programme, found=found, visits=visits,
-                           charts=charts(found, visits, activities_by_district(session, programme)),
+                           charts=charts(found, visits, activities_by_district(session, programme),
+                                         district_names(session)),
                            genders=GENDER_LABELS)

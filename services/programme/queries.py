@@ -153,6 +153,11 @@ def attendance(session, programme: Programme, organisation_id: int | None = None
     }
 
 
+def district_names(session) -> dict[str, str]:
+    """The Polish name of each district slug, as the events' messages gave it ("rakow" → "Raków")."""
+    return dict(session.execute(select(Activity.district_slug, Activity.district_name).distinct()).all())
+
+
 def activities_by_district(session, programme: Programme) -> dict[str, dict[str, int]]:
     """Activities and partner meetings that start within the programme and were not cancelled, per district."""
     counts: dict = defaultdict(lambda: {"activities": 0, "meetings": 0})

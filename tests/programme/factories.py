@@ -23,12 +23,17 @@ def deliver(app, queue: str, type_name: str, data: dict) -> Envelope:
     return envelope
 
 
+#: The districts' names as the events' messages give them.
+DISTRICT_NAMES = {"rakow": "Raków", "ostatni-grosz": "Ostatni Grosz"}
+
+
 def event(id: uuid.UUID, title: str, starts_at: str, ends_at: str, organisation_id: int | None, district: str,
           version: int = 1, **extra) -> dict:
     """An events service snapshot, as its event.* messages carry it."""
     return {"id": str(id), "version": version, "sequence": 0, "title": title, "description": "",
             "starts_at": starts_at, "ends_at": ends_at, "timezone": "Europe/Warsaw", "all_day": False,
-            "rrule": None, "exdates": [], "district_id": 1, "district_name": district.title(),
+            "rrule": None, "exdates": [], "district_id": 1,
+            "district_name": DISTRICT_NAMES.get(district, district.title()),
             "district_slug": district, "organisation_id": organisation_id,
             "organisation_name": f"Organizacja {organisation_id}", "visibility": "public", "audiences": [],
             "category": "workshop", "registration": {"required": False}, "status": "scheduled",

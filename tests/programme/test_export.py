@@ -79,4 +79,5 @@ def test_the_dashboard_draws_svg_charts_without_javascript(programme_app):
     assert "<script" not in page
     assert "Osoby objęte wsparciem a cel" in page
     assert "Warsztaty w Rakowie" in page and "Piknik sąsiedzki" in page
+    assert ">Raków<" in page and ">rakow<" not in page  # districts by their Polish names, not slugs
     assert f"/api/v1/programmes/{known['id']}/export.xlsx" in page
