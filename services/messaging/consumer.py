@@ -116,6 +116,11 @@ class Worker(ConsumerProducerMixin):
             while True:
                 try:
                     handled = self.handle(handler_name, envelope)
+                except MessageError as exc:  # a type no handler of this queue takes (a replay, a requeue)
+                    log.error("%s: %s %s goes to the dead-letter queue: %s", queue_name, envelope.type, envelope.id,
+                              exc)
+                    self.dead_letter(message, queue_name, f"malformed: {exc}", attempt)
+                    return
                 except Exception as exc:
                     if (fault := fault_of(exc)) is None:
                         self.on_failure(message, queue_name, envelope, attempt, exc)

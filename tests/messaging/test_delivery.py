@@ -103,3 +103,13 @@ def test_bad_messages_go_to_the_dead_letter_queue_and_the_consumer_keeps_going(p
     assert any("slug" in error for error in errors)
     assert any("not a JSON object" in error for error in errors)
     assert handlers.calls == 1
+
+
+def test_a_message_no_handler_of_the_queue_takes_is_dead_lettered_at_once(partners_app, events_app):
+    """A replayed or requeued message of a type the queue's handlers do not take is wrong in itself: no retries."""
+    settings = events_app.extensions["osl"].bus
+    agreement = {"id": 1, "version": 1, "partnership_id": 7, "signatory_ids": []}
+    with running(events_app.extensions["osl"].worker()):
+        _publish_raw(settings, _envelope("agreement.signed", agreement), "district.created")
+        [letter] = wait_until(lambda: list_dead_letters(settings, "events"), message="one dead letter")
+    assert letter.attempts == 1 and "has no handler for 'agreement.signed'" in letter.error
