@@ -6,7 +6,7 @@ learns of the meeting as that event, through the events service's messages, neve
 
 from dataclasses import dataclass
 
-from services.calendar.times import from_wire
+from services.calendar.times import aware, from_wire
 
 
 @dataclass(frozen=True)
@@ -41,4 +41,5 @@ def meeting_event(meeting: dict, *, partnership_district_id: int, centre: Place 
 
 
 def _aware(value):
-    return from_wire(value) if isinstance(value, str) else from_wire(value.isoformat())
+    """A time as the message carries it (text) or as its schema loads it (a datetime), in UTC."""
+    return from_wire(value) if isinstance(value, str) else aware(value)

@@ -101,6 +101,11 @@ class Series:
     label: str = ""
     overrides: tuple[Override, ...] = ()
 
+    @property
+    def length(self) -> timedelta:
+        """How long each date lasts on the wall clock: 17:00-19:00 stays two hours on the day the clocks change."""
+        return local(self.ends_at).replace(tzinfo=None) - local(self.starts_at).replace(tzinfo=None)
+
     @classmethod
     def of(cls, event: dict) -> "Series":
         """From an event snapshot (times in ISO 8601)."""
@@ -118,13 +123,9 @@ class Occurrence:
     recurrence_id: datetime | None = None
     location: str | None = None
 
-    @property
-    def original_start(self) -> datetime:
-        """What keys this date for good (a reminder, a roll call): the rule's start, even after a move."""
-        return self.recurrence_id or self.starts_at
 
-
-def _parts(rule: str) -> dict[str, str]:
+def rule_parts(rule: str) -> dict[str, str]:
+    """The rule's parts by name (``{"FREQ": "WEEKLY", "BYDAY": "TU"}``); raises RuleError for what is not accepted."""
     text = rule.strip().removeprefix("RRULE:")
     if not text or "\n" in text or "\r" in text:
         raise RuleError("Give one RFC 5545 RRULE value, such as FREQ=WEEKLY;BYDAY=TU.")
@@ -205,7 +206,7 @@ def _check_weekdays(value: str, freq: str, by_month: bool) -> None:
 
 def check_syntax(rule: str) -> None:
     """Raise RuleError unless ``rule`` says only what :func:`check_rule` accepts (it needs no first start)."""
-    _check_parts(_parts(rule))
+    _check_parts(rule_parts(rule))
 
 
 def _rule(rule: str, first: datetime):
@@ -218,10 +219,6 @@ def _rule(rule: str, first: datetime):
         if "UNTIL" not in str(exc):
             raise
         return rrulestr(text, dtstart=first.replace(tzinfo=None))
-
-
-def _as_local(value: datetime) -> datetime:
-    return value.replace(tzinfo=WARSAW) if value.tzinfo is None else value.astimezone(WARSAW)
 
 
 def check_rule(rule: str, first: datetime) -> None:
@@ -237,7 +234,7 @@ def check_rule(rule: str, first: datetime) -> None:
 
 @lru_cache(maxsize=4096)
 def _check_cached(rule: str, first: datetime) -> None:
-    parts = _parts(rule)
+    parts = rule_parts(rule)
     _check_parts(parts)
     try:
         expanded = _rule(rule, first)
@@ -245,7 +242,7 @@ def _check_cached(rule: str, first: datetime) -> None:
         raise RuleError(f"Not a valid RFC 5545 RRULE: {exc}.") from exc
     following = None
     for step, value in enumerate(expanded):
-        moment = _as_local(value)
+        moment = local(value)
         if moment > first:
             following = moment
             break
@@ -283,7 +280,7 @@ def occurrences(series: Series, start: datetime, end: datetime, limit: int = MAX
     :data:`MAX_STEPS` dates are stepped through; a quarantined rule gives the first date only.
     """
     first = local(series.starts_at)
-    length = local(series.ends_at).replace(tzinfo=None) - first.replace(tzinfo=None)
+    length = series.length
     if not series.rrule or quarantined(series):
         starts = [first] if start <= first < end else []
     else:
@@ -316,14 +313,14 @@ def _dates(rule, first: datetime):
     """The local starts the rule makes, the first start always among them, as calendar apps count it."""
     yield first
     for value in rule:
-        moment = _as_local(value)
+        moment = local(value)
         if moment != first:
             yield moment
 
 
 def next_occurrence(series: Series, after: datetime) -> Occurrence | None:
     """The first occurrence that ends after ``after``, or None (within :data:`MAX_STEPS` dates)."""
-    length = local(series.ends_at).replace(tzinfo=None) - local(series.starts_at).replace(tzinfo=None)
+    length = series.length
     found = occurrences(series, after - length - timedelta(days=1), datetime.max.replace(tzinfo=WARSAW), limit=8)
     return next((o for o in found if o.ends_at > after), None)
 
@@ -333,7 +330,7 @@ def next_dates(series: Series, after: datetime, count: int = 5) -> list[tuple[Oc
     (an excluded date, which a page shows struck through)."""
     kept = tuple(o for o in series.overrides if not o.cancelled)
     whole = Series(series.starts_at, series.ends_at, series.rrule, (), series.all_day, series.label, kept)
-    length = local(series.ends_at).replace(tzinfo=None) - local(series.starts_at).replace(tzinfo=None)
+    length = series.length
     found = occurrences(whole, after - length - timedelta(days=1), datetime.max.replace(tzinfo=WARSAW), count + 8)
     skipped = set(excluded(series.exdates, series.all_day, series.starts_at))
     skipped |= {o.recurrence_id for o in series.overrides if o.cancelled}
@@ -353,7 +350,7 @@ def last_day(series: Series) -> date | None:
     """The local date of the series' last occurrence when its rule ends (COUNT or UNTIL), else None."""
     if not series.rrule:
         return local(series.starts_at).date()
-    parts = _parts(series.rrule)
+    parts = rule_parts(series.rrule)
     if "COUNT" not in parts and "UNTIL" not in parts:
         return None
     found = occurrences(series, local(series.starts_at), datetime.max.replace(tzinfo=WARSAW))

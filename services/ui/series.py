@@ -39,10 +39,6 @@ def _join(items: list[str], language: str) -> str:
     return ", ".join(items[:-1]) + word + items[-1]
 
 
-def _parts(rule: str) -> dict[str, str]:
-    return dict(item.split("=", 1) for item in rule.strip().removeprefix("RRULE:").upper().split(";") if "=" in item)
-
-
 def _ordinal(number: int, code: str, language: str) -> str:
     if language == "pl" and code in _FEMININE:
         return _ORDINALS_FEMININE[number]
@@ -99,10 +95,12 @@ def describe(series: recurrence.Series, language: str, hours: str | None = None)
     when until when, and the dates left out. A single event is not described (an empty string)."""
     if not series.rrule:
         return ""
-    parts = _parts(series.rrule)
     first = local(series.starts_at)
-    pattern = _pattern(parts, first, language) or ("powtarza się" if language == "pl" else "repeats")
-    last = recurrence.last_day(series) if not recurrence.quarantined(series) else first.date()
+    # A quarantined rule shows its first date only: it is said as "repeats", ending there.
+    kept = not recurrence.quarantined(series)
+    pattern = _pattern(recurrence.rule_parts(series.rrule), first, language) if kept else None
+    pattern = pattern or ("powtarza się" if language == "pl" else "repeats")
+    last = recurrence.last_day(series) if kept else first.date()
     words = [pattern[0].upper() + pattern[1:]]
     if series.all_day:
         words.append("cały dzień" if language == "pl" else "all day")
