@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
+from services.ui import dates
 from services.ui.links import DEFAULTS
 from services.ui.maps import osm_url
 from services.ui.naming import public_name
@@ -27,13 +28,15 @@ SUBJECTS = {
            "reminder": "Przypomnienie: {title}", "digest:daily": "Wydarzenia dziś i jutro",
            "digest:weekly": "Wydarzenia w najbliższym tygodniu", "meeting": "Spotkanie partnerskie: {title}",
            "meeting_updated": "Zmiana spotkania partnerskiego: {title}",
-           "meeting_cancelled": "Odwołane spotkanie partnerskie: {title}"},
+           "meeting_cancelled": "Odwołane spotkanie partnerskie: {title}",
+           "import_failing": "Nie udaje się pobrać Państwa kalendarza: {name}"},
     "en": {"confirmation": "Confirm your subscription to notices: {name}", "published": "New event: {title}",
            "updated": "Event changed: {title}", "cancelled": "Cancelled: {title}",
            "reminder": "Reminder: {title}", "digest:daily": "Events today and tomorrow",
            "digest:weekly": "Events in the week ahead", "meeting": "Partner meeting: {title}",
            "meeting_updated": "Partner meeting changed: {title}",
-           "meeting_cancelled": "Partner meeting cancelled: {title}"},
+           "meeting_cancelled": "Partner meeting cancelled: {title}",
+           "import_failing": "Your calendar cannot be fetched: {name}"},
 }
 
 
@@ -92,7 +95,7 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
 def _template_name(kind: str) -> str:
     if kind.startswith("meeting"):
         return "meeting"
-    return kind if kind in ("confirmation", "digest") else "notice"
+    return kind if kind in ("confirmation", "digest", "import_failing") else "notice"
 
 
 def _as_event(meeting: dict, partnership_name: str | None) -> dict:
@@ -144,6 +147,11 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         context.update(meeting=shown,
                        partnership_name=event.get("partnership_name"),
                        changes=describe_changes(previous, event, language) if previous else [])
+    if kind == "import_failing":
+        source = payload["source"]
+        since = datetime.fromisoformat(source["failing_since"])
+        shown = f"{dates.day(since, language, True)}, {dates.clock(since, language)}"
+        context.update(source=source, failing_since=shown)
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
             {**e, "when": format_when(e, language), "place": format_place(e), **_going(config, e)}

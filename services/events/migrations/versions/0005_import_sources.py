@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column('enabled', sa.Boolean(), nullable=False),
         sa.Column('etag', sa.String(length=500), nullable=True),
         sa.Column('last_modified', sa.String(length=100), nullable=True),
+        sa.Column('body_hash', sa.String(length=64), nullable=True),
         sa.Column('status', sa.String(length=20), nullable=False),
         sa.Column('last_error', sa.Text(), nullable=True),
         sa.Column('last_fetch_at', sa.DateTime(timezone=True), nullable=True),
