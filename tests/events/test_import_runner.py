@@ -7,7 +7,6 @@ import time
 from services.events.imports.runner import Importer, claim_due, run_once
 from services.events.models import ImportSource
 from tests.events.feedserver import endless_body, fixture, slow_drip
-from tests.events.test_import_sync import importing  # noqa: F401  (the fixture)
 
 
 def health(importing, source_id) -> ImportSource:

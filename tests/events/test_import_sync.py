@@ -5,59 +5,13 @@ second pull that publishes nothing. On both databases."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from services.events.imports.runner import pull
-from services.events.models import Event, ImportSource
+from services.events.models import ImportSource
 from services.messaging.models import utcnow
-from tests.events.factories import ADMIN, outbox, outbox_types, seed
-from tests.events.feedserver import FeedServer, Route, fixture
-from tests.events.icaljs import icaljs
-from tests.events.icaljs.checks import assert_valid_feed
-
-SOURCE = {"district": "rakow", "centre": "osl-rakow", "audiences": ["seniors"], "category": "meeting"}
-
-
-class Importing:
-    def __init__(self, app):
-        self.app = app
-        app.config["IMPORT_ALLOW_LOOPBACK"] = True
-        app.config["FEED_RECHECK_SECONDS"] = 0
-        self.world = seed(app)
-        self.client = app.test_client()
-        self.server = FeedServer()
-
-    def register(self, path: str, body: bytes | None = None, key=None, **route) -> dict:
-        if body is not None:
-            self.server.routes[path] = Route(body=body, **route)
-        answer = self.client.post("/api/v1/import-sources", json={"url": self.server.url(path), **SOURCE},
-                                  headers=key or self.world.own)
-        assert answer.status_code == 201, answer.json
-        return answer.json
-
-    def pull(self, source_id: int) -> dict:
-        pull(self.app, source_id)
-        answer = self.client.get(f"/api/v1/import-sources/{source_id}", headers=self.world.own)
-        assert answer.status_code == 200, answer.json
-        return answer.json
-
-    def events(self, source_id: int) -> dict[str, dict]:
-        """The source's events as the API shows them, by title."""
-        with self.app.extensions["osl"].database.session() as session:
-            ids = session.scalars(select(Event.id).where(Event.import_source_id == source_id)).all()
-        shown = [self.client.get(f"/api/v1/events/{event_id}").json for event_id in ids]
-        return {event["title"]: event for event in shown}
-
-    def icaljs(self, event_id: str) -> dict:
-        ics = self.client.get(f"/events/{event_id}.ics").get_data()
-        return assert_valid_feed(ics, icaljs())["events"]
-
-
-@pytest.fixture
-def importing(events_app):
-    importing = Importing(events_app)
-    yield importing
-    importing.server.close()
+from tests.events.factories import ADMIN, outbox, outbox_types
+from tests.events.feedserver import Route, fixture
 
 
 def local_starts(event: dict) -> list[str]:
