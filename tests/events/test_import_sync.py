@@ -108,10 +108,26 @@ def test_a_second_pull_of_the_same_feed_publishes_nothing_even_with_new_dtstamps
     importing.pull(source["id"])
     before = len(outbox(importing.app))
     assert importing.pull(source["id"])["counts"] == {"new": 0, "changed": 0, "cancelled": 0, "unchanged": 3}
+    # Google stamps every answer anew: the same content, not even parsed.
     importing.server.routes["/google.ics"].body = fixture("google.ics").replace(b"DTSTAMP:20261130T050000Z",
                                                                                   b"DTSTAMP:20261130T070000Z")
     assert importing.pull(source["id"])["counts"] == {"new": 0, "changed": 0, "cancelled": 0, "unchanged": 3}
+    # Other bytes, the same events (a new calendar description, LAST-MODIFIED touched): parsed, compared by hash.
+    importing.server.routes["/google.ics"].body = fixture("google.ics").replace(
+        b"X-WR-CALDESC:Zaj", b"X-WR-CALDESC:Nowe zaj").replace(b"LAST-MODIFIED:20261120", b"LAST-MODIFIED:20261129")
+    assert importing.pull(source["id"])["counts"] == {"new": 0, "changed": 0, "cancelled": 0, "unchanged": 3}
     assert len(outbox(importing.app)) == before
+
+
+def test_new_defaults_of_a_source_update_its_events(importing):
+    source = importing.register("/gancio.ics", fixture("gancio.ics"))
+    importing.pull(source["id"])
+    changed = importing.client.patch(f"/api/v1/import-sources/{source['id']}", json={"category": "culture"},
+                                     headers=importing.world.own)
+    assert changed.status_code == 200
+    assert importing.pull(source["id"])["counts"]["changed"] == 1
+    [event] = importing.events(source["id"]).values()
+    assert event["category"] == "culture"
 
 
 def test_a_changed_event_is_an_update_and_a_vanished_one_is_cancelled_never_deleted(importing):

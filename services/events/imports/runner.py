@@ -12,6 +12,7 @@ its organisation is told by e-mail (``import_source.failing``, which notify send
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -76,8 +77,17 @@ def pull(app, source_id: int, resolver=None) -> str:
             return _record_failure(app, source_id, "timeout", "reading the feed took longer than its time budget")
 
 
+#: DTSTAMP says when the feed was made (Google: at every request), not what it holds.
+_STAMPS = re.compile(rb"^DTSTAMP[;:][^\r\n]*\r?\n", re.MULTILINE | re.IGNORECASE)
+
+
+def content_hash(body: bytes) -> str:
+    """The hash of what a feed holds: its bytes but the DTSTAMPs. The same again is not even parsed."""
+    return hashlib.sha256(_STAMPS.sub(b"", body)).hexdigest()
+
+
 def _sync(app, source_id: int, fetched) -> str:
-    digest = hashlib.sha256(fetched.body).hexdigest()
+    digest = content_hash(fetched.body)
     with _database(app).session(read_only=True) as session:
         if session.get(ImportSource, source_id).body_hash == digest:
             return _record(app, source_id, "ok", fetched, same_body=True)

@@ -75,6 +75,8 @@ def update_source(session, caller, source: ImportSource, patch: dict) -> None:
     changed = {name: value for name, value in values.items() if getattr(source, name) != value}
     if not changed:
         return
+    if set(changed) - {"enabled"}:
+        changed["body_hash"] = None  # new defaults (or address) for every event: the next pull compares them all
     for name, value in changed.items():
         setattr(source, name, value)
     if source.enabled and set(changed) - {"enabled"} or "enabled" in changed:

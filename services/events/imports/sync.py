@@ -4,7 +4,7 @@ Each UID of the feed is one event, found again by ``(source, UID)``; the dates i
 (VEVENTs with a RECURRENCE-ID) are that event's overrides, keyed by RECURRENCE-ID. A content hash of each decides:
 
 - the same hash: nothing is written, so no message and no notice;
-- a new UID: ``insert_event`` (``event.published``);
+- a new UID: ``insert_events`` (``event.published`` each);
 - a changed one: ``change_event`` with the new values and overrides (``event.updated`` or ``event.cancelled``,
   with the notices that follow), each override made by the same rule as ``PUT .../occurrences/{start}``;
 - a UID that is gone from a feed read whole: cancelled (never deleted). An event cancelled here stays cancelled.
@@ -23,7 +23,7 @@ from services.calendar import recurrence
 from services.calendar.recurrence import Series
 from services.events.imports.parse import Feed, Item
 from services.events.models import Centre, Event, ImportSource
-from services.events.operations import change_event, insert_event, occurrence_override, search_text
+from services.events.operations import change_event, insert_events, occurrence_override, search_text
 from services.messaging.errors import Conflict, FieldError
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
     centre = session.get(Centre, source.centre_id) if source.centre_id else None
     existing = {event.import_uid: event for event in
                 session.scalars(select(Event).where(Event.import_source_id == source.id))}
-    seen = set()
+    seen, new = set(), []
     for item in feed.items:
         seen.add(item.uid)
         event = existing.get(item.uid)
@@ -63,9 +63,8 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
         values = _values(item, given, centre)
         if event is None:
             values["overrides"] = _overrides(None, values, item, warnings)
-            event = insert_event(session, values, visibility="public", import_source_id=source.id,
-                                 import_uid=item.uid, import_hashes=hashes)
-            counts.new += 1
+            new.append({**values, "visibility": "public", "import_source_id": source.id, "import_uid": item.uid,
+                        "import_hashes": hashes})
             continue
         if event.cancelled_here:
             values["status"] = "cancelled"
@@ -77,6 +76,7 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
             counts.cancelled += 1
         else:
             counts.changed += 1
+    counts.new = len(insert_events(session, new)) if new else 0
     for uid, event in existing.items():
         if uid not in seen and event.status != "cancelled":
             event.import_hashes = None  # should it come back, it is compared afresh

@@ -30,7 +30,8 @@ class ImportSource(Base):
     #: The validators of the last answer, sent back as If-None-Match / If-Modified-Since.
     etag: Mapped[str | None] = mapped_column(String(500), nullable=True)
     last_modified: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    #: SHA-256 of the last body synced: the same body again (a server that sends no validators) is not parsed.
+    #: SHA-256 of the last body synced, DTSTAMPs left out: the same again (a server that sends no validators, or
+    #: Google's new DTSTAMPs on every request) is not parsed.
     body_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="new")
     #: Why the last pull failed or what it refused, for the organisation (never a secret).
