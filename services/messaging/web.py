@@ -9,6 +9,7 @@ import uuid
 import swagger_ui_bundle
 from flask import Flask, current_app, g, jsonify, request, send_from_directory
 from flask_smorest import Api, abort
+from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -199,3 +200,10 @@ def _ping_broker(service: ServiceRuntime) -> int:
         topology = Topology(service.bus)
         topology.dead_letter_queue(service.name)(channel).declare()  # a fresh install has not declared it yet
         return count_dead_letters(channel, topology, service.name)
+
+
+def page_of(session, query, pagination_parameters, *order_by) -> list:
+    """One page of a list (flask-smorest's ``@blp.paginate()``): counts the query for X-Pagination, then the rows."""
+    pagination_parameters.item_count = session.scalar(select(func.count()).select_from(query.subquery()))
+    page = query.order_by(*order_by).offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)
+    return list(session.scalars(page))

@@ -4,7 +4,7 @@ health. An organisation's key sees and manages its own; an administrator all."""
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from services.events.auth import require_caller
 from services.events.imports import sources
@@ -12,7 +12,7 @@ from services.events.models import AUDIENCES, CATEGORIES, SOURCE_STATUSES, Impor
 from services.messaging.errors import answering_errors
 from services.messaging.fields import one_line
 from services.messaging.http_guards import BEARER, Blueprint
-from services.messaging.web import check_if_match, etag_header, request_session, version_etag
+from services.messaging.web import check_if_match, etag_header, page_of, request_session, version_etag
 
 blp = Blueprint("import_sources", __name__, url_prefix="/api/v1/import-sources",
                 description="Organisations' own calendars (Google, Outlook, Apple, Gancio...) kept in sync.")
@@ -88,10 +88,8 @@ class ImportSources(MethodView):
         query = select(ImportSource)
         if not caller.is_admin:
             query = query.where(ImportSource.organisation_id == caller.organisation.id)
-        pagination_parameters.item_count = session.scalar(select(func.count()).select_from(query.subquery()))
-        page = query.order_by(ImportSource.id).offset(pagination_parameters.first_item) \
-            .limit(pagination_parameters.page_size)
-        return [sources.view(session, source) for source in session.scalars(page)]
+        return [sources.view(session, source) for source in page_of(session, query, pagination_parameters,
+                                                                      ImportSource.id)]
 
     @blp.doc(security=BEARER)
     @blp.arguments(ImportSourceInSchema)
