@@ -41,6 +41,8 @@ def test_a_google_calendar_with_utc_times_a_date_until_and_a_moved_date(importin
     assert picnic["location"] == "ul. Łukasińskiego 40, Częstochowa"  # none in the feed: the centre's address
     assert events["Doradztwo zawodowe"]["starts_at"] == "2027-01-15T18:00:00+01:00"
     assert outbox_types(importing.app).count("event.published") == 3
+    page = importing.client.get(f"/events/{club['id']}").get_data(as_text=True)
+    assert "Z kalendarza organizatora, aktualizowane na bieżąco." in page
 
 
 def test_an_outlook_calendar_with_windows_and_custom_zones(importing):
