@@ -192,8 +192,13 @@ class Reader:
         return value.replace(tzinfo=self.fallback)
 
 
+#: A UID longer than this is kept by its hash (the column holds 1000 characters, with room for a RECURRENCE-ID).
+LONGEST_UID = 900
+
+
 def _uid(component) -> str:
-    return str(component.get("UID") or "").strip()
+    uid = str(component.get("UID") or "").strip()
+    return uid if len(uid) <= LONGEST_UID else "sha256:" + hashlib.sha256(uid.encode()).hexdigest()
 
 
 def _text(component, name: str, limit: int) -> str:

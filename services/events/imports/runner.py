@@ -75,6 +75,12 @@ def pull(app, source_id: int, resolver=None) -> str:
             return _record_failure(app, source_id, "feed", f"unreadable feed: {exc}")
         except recurrence.OverBudget:
             return _record_failure(app, source_id, "timeout", "reading the feed took longer than its time budget")
+        except Exception as exc:
+            if fault_of(exc) is not None:  # the database is down: the source is pulled again once its claim ends
+                raise
+            # A feed this code cannot read is the feed's failure, shown on the source; the worker goes on.
+            log.exception("import source %s: the feed could not be synced", source_id)
+            return _record_failure(app, source_id, "feed", f"unreadable feed: {type(exc).__name__}")
 
 
 #: DTSTAMP says when the feed was made (Google: at every request), not what it holds.
