@@ -11,7 +11,7 @@ from services.events.imports.runner import pull
 from services.events.models import ImportSource
 from services.messaging.models import utcnow
 from tests.events.factories import ADMIN, outbox, outbox_types
-from tests.events.feedserver import Route, fixture
+from tests.events.feedserver import Route, fixture, redirect_to
 
 
 def local_starts(event: dict) -> list[str]:
@@ -243,3 +243,14 @@ def test_loopback_is_refused_when_the_allowance_is_off(importing):
     importing.app.config["IMPORT_ALLOW_LOOPBACK"] = False
     health = importing.pull(source["id"])
     assert health["status"] == "refused" and importing.server.requests == []
+
+
+def test_a_moved_calendar_is_followed_and_a_redirect_inside_refused(importing):
+    importing.server.routes["/google.ics"] = Route(body=fixture("google.ics"))
+    importing.server.routes["/old.ics"] = redirect_to("/google.ics")
+    source = importing.register("/old.ics")
+    assert importing.pull(source["id"])["counts"]["new"] == 3
+    importing.server.routes["/old.ics"] = redirect_to("http://169.254.169.254/latest/meta-data/")
+    health = importing.pull(source["id"])
+    assert health["status"] == "refused" and "169.254.169.254" in health["last_error"]
+    assert all(event["status"] == "scheduled" for event in importing.events(source["id"]).values())
