@@ -40,7 +40,7 @@ def import_config() -> dict:
         #: One fetch, redirects and all.
         "IMPORT_FETCH_SECONDS": _number("OSL_IMPORT_FETCH_SECONDS", 60),
         #: One source's parse and sync, after its fetch.
-        "IMPORT_SYNC_SECONDS": _number("OSL_IMPORT_SYNC_SECONDS", 60),
+        "IMPORT_SYNC_SECONDS": _number("OSL_IMPORT_SYNC_SECONDS", 300),
         "IMPORT_MAX_REDIRECTS": int(_number("OSL_IMPORT_MAX_REDIRECTS", 5)),
         #: Reach loopback (and plain http): for tests and a developer's machine only.
         "IMPORT_ALLOW_LOOPBACK": _flag("OSL_IMPORT_ALLOW_LOOPBACK"),
