@@ -55,3 +55,19 @@ def test_a_cancelled_event_and_an_unreadable_start():
                           "BEGIN:VEVENT", "UID:b", "DTSTART:garbage", "END:VEVENT"))
     assert [(i.uid, i.values["status"]) for i in feed.items] == [("a", "cancelled")]
     assert any("'b'" in warning for warning in feed.warnings)
+
+
+def test_floating_times_and_unknown_zones_fall_back_to_the_feeds_x_wr_timezone():
+    feed = parse(calendar("X-WR-TIMEZONE:Europe/London",
+                          "BEGIN:VEVENT", "UID:f", "DTSTART:20270105T100000", "END:VEVENT",
+                          "BEGIN:VEVENT", "UID:u", "DTSTART;TZID=Mars/Olympus:20270105T100000", "END:VEVENT"))
+    assert [i.values["starts_at"] for i in feed.items] == ["2027-01-05T10:00:00+00:00"] * 2  # 11:00 in Warsaw
+    assert feed.warnings == ["Times without a zone (floating) are read as Europe/London.",
+                             "Unknown time zone 'Mars/Olympus': its times are read as Europe/London."]
+
+
+def test_an_unknown_x_wr_timezone_is_a_warning_and_warsaw_is_used():
+    feed = parse(calendar("X-WR-TIMEZONE:Atlantis/Capital",
+                          "BEGIN:VEVENT", "UID:f", "DTSTART:20270705T100000", "END:VEVENT"))
+    assert feed.items[0].values["starts_at"] == "2027-07-05T08:00:00+00:00"
+    assert "X-WR-TIMEZONE 'Atlantis/Capital' is not a known zone; Europe/Warsaw is used." in feed.warnings
