@@ -251,14 +251,14 @@ def parse(body: bytes, charset: str | None = None, max_events: int = 10_000) -> 
         if component.get("RECURRENCE-ID") is not None:
             changed.setdefault(uid, []).append(component)
             continue
-        rank = (int(component.get("SEQUENCE", 0) or 0), _stamp(component, reader), order)
         if uid in masters:
             warnings.add(f"Two events share the UID {uid!r}; the later version (SEQUENCE, LAST-MODIFIED) is kept.")
-            if rank < masters[uid][0]:
+            kept = masters[uid]
+            if _rank(component, order, reader) < _rank(kept[0], kept[1], reader):
                 continue
-        masters[uid] = (rank, component)
+        masters[uid] = (component, order)
     items = []
-    for uid, (_rank, component) in masters.items():
+    for uid, (component, _order) in masters.items():
         item = _item(uid, component, reader)
         if item is None:
             continue
@@ -272,6 +272,11 @@ def parse(body: bytes, charset: str | None = None, max_events: int = 10_000) -> 
             if item is not None:
                 items.append(item)
     return Feed(items, warnings.as_list(), refresh_seconds(calendar))
+
+
+def _rank(component, order: int, reader: Reader) -> tuple:
+    """Which of two VEVENTs with one UID a calendar app keeps: the higher SEQUENCE, the later stamp, the later one."""
+    return int(component.get("SEQUENCE", 0) or 0), _stamp(component, reader), order
 
 
 def _stamp(component, reader: Reader) -> datetime:
