@@ -71,3 +71,14 @@ def test_an_unknown_x_wr_timezone_is_a_warning_and_warsaw_is_used():
                           "BEGIN:VEVENT", "UID:f", "DTSTART:20270705T100000", "END:VEVENT"))
     assert feed.items[0].values["starts_at"] == "2027-07-05T08:00:00+00:00"
     assert "X-WR-TIMEZONE 'Atlantis/Capital' is not a known zone; Europe/Warsaw is used." in feed.warnings
+
+
+def test_vevents_unchanged_since_the_last_sync_are_not_parsed_again():
+    first = parse(fixture("google.ics"))
+    known = {item.uid: item.raw for item in first.items}
+    assert all(len(item.raw) >= 1 for item in first.items) and len(known["3k1v8e6c2qv0h1kq2o4r5t6u7v@google.com"]) == 2
+    restamped = fixture("google.ics").replace(b"DTSTAMP:20261130T050000Z", b"DTSTAMP:20261201T050000Z") \
+        .replace(b"SUMMARY:Piknik majowy", b"SUMMARY:Piknik czerwcowy")
+    again = parse(restamped, known=known)
+    assert sorted(again.unchanged) == ["3k1v8e6c2qv0h1kq2o4r5t6u7v@google.com", "5lmn6opq7rst8uvw@google.com"]
+    assert [item.values["title"] for item in again.items] == ["Piknik czerwcowy"]

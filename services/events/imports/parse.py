@@ -71,6 +71,8 @@ class Item:
     values: dict
     #: By recurrence id (Warsaw wall-clock wire form): ``{"starts_at", "ends_at", "status", "location"}``.
     overrides: dict = field(default_factory=dict)
+    #: The hashes of its raw VEVENT blocks (DTSTAMP aside), kept to skip parsing them next time.
+    raw: list = field(default_factory=list)
 
     def hashes(self, defaults: dict) -> dict:
         """The content hash of the series (key ``""``, with the source's defaults) and of each changed date."""
@@ -85,6 +87,8 @@ class Feed:
     warnings: list[str]
     #: REFRESH-INTERVAL or X-PUBLISHED-TTL, in seconds, within 15 minutes and a day; None if the feed says neither.
     refresh_seconds: int | None = None
+    #: UIDs whose VEVENTs are byte for byte (DTSTAMP aside) those of the last sync: not parsed again.
+    unchanged: list[str] = field(default_factory=list)
 
 
 def _hash(value: dict) -> str:
@@ -225,11 +229,49 @@ def refresh_seconds(calendar) -> int | None:
     return None
 
 
-def parse(body: bytes, charset: str | None = None, max_events: int = 10_000) -> Feed:
-    """Read a whole feed; raises FeedError when it cannot be read whole."""
+_BLOCK = re.compile(r"^BEGIN:VEVENT\r?\n.*?^END:VEVENT\r?\n?", re.MULTILINE | re.DOTALL | re.IGNORECASE)
+_BLOCK_UID = re.compile(r"^UID(?:;[^:\r\n]*)?:(.*)$", re.MULTILINE | re.IGNORECASE)
+_BLOCK_STAMP = re.compile(r"^DTSTAMP[;:][^\r\n]*\r?\n", re.MULTILINE | re.IGNORECASE)
+_FOLD = re.compile(r"\r?\n[ \t]")
+
+
+def raw_blocks(text: str) -> dict[str, list]:
+    """Each UID's raw VEVENT blocks, as ``{uid: [(hash, start, end), ...]}``: the hash leaves DTSTAMP out."""
+    found: dict[str, list] = {}
+    for block in _BLOCK.finditer(text):
+        raw = block.group(0)
+        uid = _BLOCK_UID.search(_FOLD.sub("", raw))
+        if uid is None:
+            continue
+        digest = hashlib.sha256(_BLOCK_STAMP.sub("", raw).encode()).hexdigest()
+        found.setdefault(uid.group(1).strip(), []).append((digest, block.start(), block.end()))
+    return found
+
+
+def _skip_known(text: str, known: dict[str, list[str]]) -> tuple[str, list[str], dict[str, list[str]]]:
+    """The feed without the VEVENTs of UIDs unchanged since the last sync; those UIDs; every UID's block hashes."""
+    blocks = raw_blocks(text)
+    hashes = {uid: sorted(digest for digest, _start, _end in found) for uid, found in blocks.items()}
+    unchanged = [uid for uid, digests in hashes.items() if known.get(uid) == digests]
+    if not unchanged:
+        return text, [], hashes
+    cuts = sorted((start, end) for uid in unchanged for _digest, start, end in blocks[uid])
+    kept, position = [], 0
+    for start, end in cuts:
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    return "".join(kept), unchanged, hashes
+
+
+def parse(body: bytes, charset: str | None = None, max_events: int = 10_000,
+          known: dict[str, list[str]] | None = None) -> Feed:
+    """Read a whole feed; raises FeedError when it cannot be read whole. ``known`` gives each UID's raw block
+    hashes at the last sync: those UIDs, when their blocks are the same, are not parsed again."""
     warnings = Warnings()
     text = decode(body, charset, warnings)
     check_shape(text, max_events)
+    text, unchanged, raw = _skip_known(text, known or {})
     try:
         calendar = icalendar.Calendar.from_ical(text)
     except Exception as exc:  # icalendar raises ValueError and others on broken input
@@ -271,7 +313,9 @@ def parse(body: bytes, charset: str | None = None, max_events: int = 10_000) -> 
             item = _item(f"{uid} RECURRENCE-ID={_key(rid)}", component, reader, single=True)
             if item is not None:
                 items.append(item)
-    return Feed(items, warnings.as_list(), refresh_seconds(calendar))
+    for item in items:
+        item.raw = raw.get(item.uid, [])
+    return Feed(items, warnings.as_list(), refresh_seconds(calendar), unchanged)
 
 
 def _rank(component, order: int, reader: Reader) -> tuple:

@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from services.calendar import recurrence
 from services.events.imports.fetch import FetchError, FetchLimits, fetch
 from services.events.imports.parse import MAX_REFRESH, MIN_REFRESH, FeedError, parse
-from services.events.imports.sync import Counts, sync
+from services.events.imports.sync import Counts, known_blocks, sync
 from services.events.models import ImportSource, OutboxMessage
 from services.messaging.faults import fault_of
 from services.messaging.models import utcnow
@@ -95,9 +95,12 @@ def content_hash(body: bytes) -> str:
 def _sync(app, source_id: int, fetched) -> str:
     digest = content_hash(fetched.body)
     with _database(app).session(read_only=True) as session:
-        if session.get(ImportSource, source_id).body_hash == digest:
+        source = session.get(ImportSource, source_id)
+        if source.body_hash == digest:
             return _record(app, source_id, "ok", fetched, same_body=True)
-    feed = parse(fetched.body, fetched.charset, app.config["IMPORT_MAX_EVENTS"])
+        known = known_blocks(session, source) if source.body_hash else {}  # none after new defaults
+        previous_warnings = list(source.warnings or [])
+    feed = parse(fetched.body, fetched.charset, app.config["IMPORT_MAX_EVENTS"], known)
     now = utcnow()
     window = (now - timedelta(days=app.config["IMPORT_PAST_DAYS"]),
               now + timedelta(days=app.config["IMPORT_FUTURE_DAYS"]))
@@ -105,7 +108,8 @@ def _sync(app, source_id: int, fetched) -> str:
         source = session.get(ImportSource, source_id, with_for_update=True)
         if source is None or not source.enabled:
             return "off"
-        warnings = list(feed.warnings)
+        # What was not parsed again said nothing new: its warnings of last time still hold.
+        warnings = list(dict.fromkeys(feed.warnings + (previous_warnings if feed.unchanged else [])))
         counts = sync(session, source, feed, window, warnings)
         source.refresh_seconds = feed.refresh_seconds
         source.body_hash = digest

@@ -50,14 +50,18 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
     centre = session.get(Centre, source.centre_id) if source.centre_id else None
     existing = {event.import_uid: event for event in
                 session.scalars(select(Event).where(Event.import_source_id == source.id))}
-    seen, new = set(), []
+    seen, new = set(feed.unchanged), []
+    counts.unchanged = sum(1 for uid in feed.unchanged if uid in existing)
     for item in feed.items:
         seen.add(item.uid)
         event = existing.get(item.uid)
         hashes = item.hashes(given)
-        if event is not None and event.import_hashes == hashes:
+        if event is not None and _compared(event.import_hashes) == hashes:
+            if (event.import_hashes or {}).get(RAW) != item.raw:  # other bytes, the same event: remember them
+                event.import_hashes = {**hashes, RAW: item.raw}
             counts.unchanged += 1
             continue
+        hashes[RAW] = item.raw
         if event is None and not _in_window(item, window):
             continue
         values = _values(item, given, centre)
@@ -85,6 +89,20 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
     log.info("import source %s: %d new, %d changed, %d cancelled, %d unchanged", source.id, counts.new,
              counts.changed, counts.cancelled, counts.unchanged)
     return counts
+
+
+#: The key of ``Event.import_hashes`` that holds the raw block hashes (not compared: they only spare a parse).
+RAW = "#raw"
+
+
+def _compared(hashes: dict | None) -> dict | None:
+    return None if hashes is None else {key: value for key, value in hashes.items() if key != RAW}
+
+
+def known_blocks(session, source: ImportSource) -> dict[str, list[str]]:
+    """Each imported UID's raw block hashes at the last sync, for the parser to skip the unchanged ones."""
+    query = select(Event.import_uid, Event.import_hashes).where(Event.import_source_id == source.id)
+    return {uid: hashes[RAW] for uid, hashes in session.execute(query) if hashes and hashes.get(RAW)}
 
 
 def _values(item: Item, given: dict, centre: Centre | None) -> dict:
