@@ -11,6 +11,7 @@ of bytes is cut off), a maximum body (counted after decompression), and a maximu
 validators of the last answer (If-None-Match, If-Modified-Since), so an unchanged feed costs a 304.
 """
 
+import logging
 import ssl
 import time
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ from functools import cache
 import httpx
 from ssrfguard import Policy, SSRFGuardError
 from ssrfguard.httpx import Client
+
+# httpx logs every request with its URL at INFO; a calendar's address may hold a secret token (Google's private
+# addresses do), and no address is logged.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 #: Loopback, for the allowance the tests (and a developer's machine) need; never on by default.
 LOOPBACK = ("127.0.0.0/8", "::1/128")

@@ -48,10 +48,12 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
     counts = Counts()
     given = defaults(source)
     centre = session.get(Centre, source.centre_id) if source.centre_id else None
-    existing = {event.import_uid: event for event in
-                session.scalars(select(Event).where(Event.import_source_id == source.id))}
+    # Every imported UID with its status (light rows), and whole events only for the UIDs parsed this time.
+    states = dict(session.execute(select(Event.import_uid, Event.status)
+                                  .where(Event.import_source_id == source.id)).all())
+    existing = _events(session, source, [item.uid for item in feed.items if item.uid in states])
     seen, new = set(feed.unchanged), []
-    counts.unchanged = sum(1 for uid in feed.unchanged if uid in existing)
+    counts.unchanged = sum(1 for uid in feed.unchanged if uid in states)
     for item in feed.items:
         seen.add(item.uid)
         event = existing.get(item.uid)
@@ -81,11 +83,11 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
         else:
             counts.changed += 1
     counts.new = len(insert_events(session, new)) if new else 0
-    for uid, event in existing.items():
-        if uid not in seen and event.status != "cancelled":
-            event.import_hashes = None  # should it come back, it is compared afresh
-            change_event(session, event, {"status": "cancelled"})
-            counts.cancelled += 1
+    vanished = [uid for uid, status in states.items() if uid not in seen and status != "cancelled"]
+    for event in _events(session, source, vanished).values():
+        event.import_hashes = None  # should it come back, it is compared afresh
+        change_event(session, event, {"status": "cancelled"})
+        counts.cancelled += 1
     log.info("import source %s: %d new, %d changed, %d cancelled, %d unchanged", source.id, counts.new,
              counts.changed, counts.cancelled, counts.unchanged)
     return counts
@@ -103,6 +105,15 @@ def known_blocks(session, source: ImportSource) -> dict[str, list[str]]:
     """Each imported UID's raw block hashes at the last sync, for the parser to skip the unchanged ones."""
     query = select(Event.import_uid, Event.import_hashes).where(Event.import_source_id == source.id)
     return {uid: hashes[RAW] for uid, hashes in session.execute(query) if hashes and hashes.get(RAW)}
+
+
+def _events(session, source: ImportSource, uids: list[str]) -> dict[str, Event]:
+    """The source's events of these UIDs, by UID, loaded a few hundred at a time."""
+    found = {}
+    for first in range(0, len(uids), 500):
+        query = select(Event).where(Event.import_source_id == source.id, Event.import_uid.in_(uids[first:first + 500]))
+        found.update({event.import_uid: event for event in session.scalars(query)})
+    return found
 
 
 def _values(item: Item, given: dict, centre: Centre | None) -> dict:
