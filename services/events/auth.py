@@ -27,7 +27,7 @@ def identify(session, token: str | None) -> Caller | None:
     """The caller the token stands for, or None when it is missing, unknown or revoked."""
     key = bearer_key(session, token, ApiKey)
     if key is None or key == ADMIN:
-        return key and Caller(is_admin=True)
+        return None if key is None else Caller(is_admin=True)
     organisation = session.get(Organisation, key.organisation_id)
     if organisation is None or organisation.deleted_at is not None:
         return None

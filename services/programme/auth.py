@@ -26,7 +26,7 @@ def identify(session, token: str | None) -> Caller | None:
     """The caller the token stands for, or None when it is missing, unknown or revoked."""
     key = bearer_key(session, token, ApiKey)
     if key is None or key == ADMIN:
-        return key and Caller(is_admin=True)
+        return None if key is None else Caller(is_admin=True)
     require_scope(key, SCOPE)
     return Caller(is_admin=False, organisation_id=key.organisation_id)
 

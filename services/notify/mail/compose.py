@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
-from services.ui.i18n import compiled_catalogues
+from services.ui.i18n import LANGUAGES, compiled_catalogues
 from services.ui.labels import N_
 from services.ui.links import DEFAULTS
 from services.ui.maps import osm_url
@@ -53,7 +53,10 @@ POLICY = MailPolicy().clone(linesep="\r\n")
 
 @cache
 def translation(language: str) -> gettext.NullTranslations:
-    """The words of a mail in ``language``: the pages' catalogue (English is the catalogue's own language)."""
+    """The words of a mail in ``language``: the pages' catalogue (English is the catalogue's own language). A
+    language the pages do not speak is refused, not sent in English."""
+    if language not in LANGUAGES:
+        raise LookupError(f"no e-mails in the language {language!r}")
     return gettext.translation("messages", compiled_catalogues(), languages=[language], fallback=True)
 
 
