@@ -3,8 +3,8 @@ message ``changed_fields`` a change of a column names), and what each puts in th
 and output schemas (``schemas.py``) and the snapshot (``operations.snapshot``) are made from this table, and the
 operations read and write the plain fields through it. Which changes are significant is the calendar core's rule
 (``services/calendar/changes.py``, by snapshot key). A new field is a row here, a column and a migration; a new key
-in the snapshot is also a new message type in ``services/messaging/messages/events.py`` (the contract test checks
-that the two agree).
+in the snapshot is also a new message type in ``services/messaging/messages/events.py`` (a test in
+``tests/events/test_event_changes.py`` holds the table and the message type to the same keys).
 """
 
 from collections.abc import Callable
