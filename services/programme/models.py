@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from services.calendar.recurrence import Series
 from services.messaging.models import ApiKeyMixin, UTCDateTime, service_tables, utcnow
 
 GENDERS = ("female", "male")
@@ -138,6 +139,10 @@ class Activity(Base):
     status: Mapped[str] = mapped_column(String(20))
     #: A partner meeting (a partnership's private event), not an activity with roll calls.
     meeting: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def series(self) -> Series:
+        """Its dates, as the calendar core expands them."""
+        return Series(self.starts_at, self.ends_at, self.rrule, tuple(self.exdates or ()), self.all_day, str(self.id))
 
 
 class ApiKey(ApiKeyMixin, Base):
