@@ -9,7 +9,6 @@ import uuid
 import swagger_ui_bundle
 from flask import Flask, current_app, g, jsonify, request, send_from_directory
 from flask_smorest import Api, abort
-from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -70,6 +69,42 @@ def is_admin_token(token: str) -> bool:
     """Whether ``token`` is the bootstrap OSL_ADMIN_TOKEN, compared in constant time; never, when none is set."""
     expected = current_app.config.get("ADMIN_TOKEN") or ""
     return bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
+
+
+#: What ``bearer_key`` gives for the admin token or an admin key.
+ADMIN = "admin"
+
+
+def bearer_key(session, token: str | None, key_model):
+    """What a bearer token is: ``ADMIN`` (the admin token, or a live admin key), a live organisation key (a row of
+    ``key_model``, an ``ApiKeyMixin``), or None when it is missing, unknown or revoked."""
+    if not token:
+        return None
+    if is_admin_token(token):
+        return ADMIN
+    key = key_model.live_by_token(session, token)
+    return ADMIN if key is not None and key.kind == "admin" else key
+
+
+def require_scope(key, scope: str) -> None:
+    """403 for an organisation key without ``scope``."""
+    if scope not in (key.scopes or []):
+        abort(403, message=f"This API key lacks the {scope} scope.")
+
+
+def authenticated(identify, realm: str):
+    """The caller of this request, as ``identify(token)`` finds it (kept for the request); a 401 with a Bearer
+    challenge for ``realm`` when the token is missing, unknown or revoked."""
+    if g.get("caller") is not None:
+        return g.caller
+    token = bearer_token()
+    caller = identify(token) if token else None
+    if caller is None:
+        message = "Send an API key or the admin token as Authorization: Bearer ..." if token is None else \
+            "This API key is unknown or revoked."
+        abort(401, message=message, headers={"WWW-Authenticate": f'Bearer realm="{realm}"'})
+    g.caller = caller
+    return caller
 
 
 def version_etag(record) -> str:
@@ -200,10 +235,3 @@ def _ping_broker(service: ServiceRuntime) -> int:
         topology = Topology(service.bus)
         topology.dead_letter_queue(service.name)(channel).declare()  # a fresh install has not declared it yet
         return count_dead_letters(channel, topology, service.name)
-
-
-def page_of(session, query, pagination_parameters, *order_by) -> list:
-    """One page of a list (flask-smorest's ``@blp.paginate()``): counts the query for X-Pagination, then the rows."""
-    pagination_parameters.item_count = session.scalar(select(func.count()).select_from(query.subquery()))
-    page = query.order_by(*order_by).offset(pagination_parameters.first_item).limit(pagination_parameters.page_size)
-    return list(session.scalars(page))

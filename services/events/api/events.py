@@ -27,8 +27,8 @@ from services.events.operations import (
 )
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema, OccurrenceSchema
 from services.messaging.errors import answering_errors, field_error
-from services.messaging.http_guards import PUBLIC, Blueprint
-from services.messaging.web import check_if_match, etag_header, page_of, request_session, version_etag
+from services.messaging.http_guards import PUBLIC, Blueprint, one_page
+from services.messaging.web import check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
 SECURED = {"security": [{"bearer": []}]}
@@ -107,8 +107,8 @@ class Events(MethodView):
         """Public events, soonest first, filtered and paginated (X-Pagination header)"""
         session = request_session()
         query = _filtered(session, args)
-        return [view(session, event) for event in page_of(session, query, pagination_parameters, Event.starts_at,
-                                                          Event.id)]
+        return [view(session, event)
+                for event in one_page(session, query.order_by(Event.starts_at, Event.id), pagination_parameters)]
 
     @blp.doc(parameters=[IDEMPOTENCY_HEADER], **SECURED)
     @blp.arguments(EventInSchema)

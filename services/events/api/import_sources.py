@@ -11,8 +11,8 @@ from services.events.imports import sources
 from services.events.models import AUDIENCES, CATEGORIES, SOURCE_STATUSES, ImportSource
 from services.messaging.errors import answering_errors
 from services.messaging.fields import one_line
-from services.messaging.http_guards import BEARER, Blueprint
-from services.messaging.web import check_if_match, etag_header, page_of, request_session, version_etag
+from services.messaging.http_guards import BEARER, Blueprint, one_page
+from services.messaging.web import check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("import_sources", __name__, url_prefix="/api/v1/import-sources",
                 description="Organisations' own calendars (Google, Outlook, Apple, Gancio...) kept in sync.")
@@ -88,8 +88,8 @@ class ImportSources(MethodView):
         query = select(ImportSource)
         if not caller.is_admin:
             query = query.where(ImportSource.organisation_id == caller.organisation.id)
-        return [sources.view(session, source) for source in page_of(session, query, pagination_parameters,
-                                                                      ImportSource.id)]
+        return [sources.view(session, source)
+                for source in one_page(session, query.order_by(ImportSource.id), pagination_parameters)]
 
     @blp.doc(security=BEARER)
     @blp.arguments(ImportSourceInSchema)
