@@ -7,7 +7,7 @@ a revocation works as soon as its message is handled. Neither the token nor a ke
 import hashlib
 from dataclasses import dataclass
 
-from flask import g
+from flask import g, request
 from flask_smorest import abort
 from sqlalchemy import select
 
@@ -62,3 +62,9 @@ def require_admin() -> Caller:
     if not caller.is_admin:
         abort(403, message="Only MOPS staff may read or change programme data.")
     return caller
+
+
+def authenticate_writes() -> None:
+    """Before any write to the API: 401 without valid credentials, ahead of the body's checks (415, 422)."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.path.startswith("/api/"):
+        require_caller()
