@@ -67,13 +67,13 @@ def count_in_notify(database: Path, table: str, column: str, event_id: str) -> i
 
 
 @pytest.fixture
-def system(tmp_path):
+def system(tmp_path, process_log):
     ports = {name: free_port() for name in ("PARTNERS_PORT", "EVENTS_PORT", "NOTIFY_PORT")}
     env = dict(os.environ, OSL_DATA_DIR=str(tmp_path), PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
                NOTIFY_SEND_POLL_SECONDS="0.2", **{name: str(port) for name, port in ports.items()})
     for name in ("OSL_ADMIN_TOKEN", "SMTP_HOST", "NOTIFY_BASE_URL", "OSL_MAIL_DIR", "BROKER_URL"):
         env.pop(name, None)
-    log = (tmp_path / "run.log").open("wb")
+    log = process_log("run.log").open("wb")  # every process's output; a traceback in it fails the test
     process = subprocess.Popen(["bash", "deploy/run-local.sh"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
     urls = {name.split("_")[0].lower(): f"http://127.0.0.1:{port}" for name, port in ports.items()}
@@ -86,7 +86,6 @@ def system(tmp_path):
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
         log.close()
-    assert "Traceback" not in (tmp_path / "run.log").read_text(), (tmp_path / "run.log").read_text()[-4000:]
 
 
 def test_subscribe_confirm_notice_cancel_unsubscribe_across_the_real_processes(system):

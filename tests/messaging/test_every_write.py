@@ -19,8 +19,15 @@ import pytest
 from services.messaging.fields import MAX_ID, MULTI_LINE
 from tests.events.factories import event_body
 from tests.events.factories import seed as seed_events
-from tests.partners.helpers import ADMIN, add_member, created, make_centre, make_district, make_organisation, \
-    make_partnership
+from tests.partners.helpers import (
+    ADMIN,
+    add_member,
+    created,
+    make_centre,
+    make_district,
+    make_organisation,
+    make_partnership,
+)
 from tests.programme import factories as programme
 
 WRITES = ("post", "put", "patch", "delete")
