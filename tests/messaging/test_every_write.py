@@ -432,16 +432,17 @@ def test_each_write_refuses_what_is_not_json_asks_for_credentials_first_and_take
 
 @pytest.mark.parametrize("name", ["★★★", "...", "   ", "—"])
 def test_a_name_with_nothing_to_make_a_slug_of_is_422_wherever_a_slug_is_made(world, name):
+    """Wherever a record has a name and a slug made of it (districts, centres, organisations), by POST, PUT or PATCH."""
     apps, table = world
     documents = _documents(apps)
     failures, checked = [], 0
     for (service, method, template), operation in _operations(documents).items():
         schema = _body_schema(documents[service], operation)
-        if method != "post" or schema is None or not {"name", "slug"} <= set(schema.get("properties", {})):
+        if schema is None or not {"name", "slug"} <= set(schema.get("properties", {})):
             continue
         row = table[(service, method, template)]
         response = _send(apps[service], method, row, {**row.body, "name": name})
         checked += 1
         if response.status_code != 422 or "name" not in response.json["errors"]["json"]:
-            failures.append(f"POST {template}: {response.status_code} {_answer(response)}")
-    assert checked >= 3 and failures == []
+            failures.append(f"{method.upper()} {template}: {response.status_code} {_answer(response)}")
+    assert checked >= 9 and failures == [], failures
