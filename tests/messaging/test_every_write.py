@@ -19,15 +19,8 @@ import pytest
 from services.messaging.fields import MAX_ID, MULTI_LINE
 from tests.events.factories import event_body
 from tests.events.factories import seed as seed_events
-from tests.partners.helpers import (
-    ADMIN,
-    add_member,
-    created,
-    make_centre,
-    make_district,
-    make_organisation,
-    make_partnership,
-)
+from tests.partners import helpers as partners
+from tests.partners.helpers import ADMIN, created
 from tests.programme import factories as programme
 
 WRITES = ("post", "put", "patch", "delete")
@@ -64,15 +57,16 @@ def world(partners_app, events_app, notify_app, programme_app):
 
 def _partners(app) -> dict:
     client = app.test_client()
-    make_district(client)
-    make_district(client, "Raków")
-    make_centre(client)
-    own = make_organisation(client)
-    other = make_organisation(client, "Fundacja Obca")
-    partnership = make_partnership(client)
-    member = add_member(client, partnership["id"], organisation_id=own["id"], role="coordinator")
-    stranger = add_member(client, make_partnership(client, name="Partnerstwo Rakowa", district="rakow")["id"],
-                          organisation_id=other["id"], role="coordinator")
+    partners.make_district(client)
+    partners.make_district(client, "Raków")
+    partners.make_centre(client)
+    own = partners.make_organisation(client)
+    other = partners.make_organisation(client, "Fundacja Obca")
+    partnership = partners.make_partnership(client)
+    member = partners.add_member(client, partnership["id"], organisation_id=own["id"], role="coordinator")
+    elsewhere = partners.make_partnership(client, name="Partnerstwo Rakowa", district="rakow")
+    # the other organisation coordinates a partnership of its own, just not this one
+    stranger = partners.add_member(client, elsewhere["id"], organisation_id=other["id"], role="coordinator")
     person = created(client.post("/api/v1/people/", json={"name": "Jan Kowalski"}, headers=ADMIN))
     agreement = created(client.post(f"/api/v1/partnerships/{partnership['id']}/agreements/", headers=ADMIN,
                                     json={"signed_on": "2026-01-10", "signatory_ids": [member["id"]]}))
