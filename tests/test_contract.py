@@ -15,7 +15,8 @@ from services.messaging.settings import BusSettings
 from services.messaging.testing import PostgresDatabases
 from tests.conftest import POSTGRES_URL, require_server
 
-pytestmark = pytest.mark.slow
+#: Slow: each run sends a few hundred requests; on a busy machine that takes minutes, past the suite's usual limit.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 ADMIN_TOKEN = "contract-admin-token"
 CONFIG = """

@@ -24,7 +24,7 @@ import pytest
 from services.messaging.testing import wait_until
 from tests.e2e.test_make_run import ROOT, free_port, get_json, replica_districts
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the processes start slowly on a busy machine
 RESIDENT = "mieszkanka.rakow@example.org"
 
 
@@ -79,7 +79,7 @@ def system(tmp_path, process_log):
     urls = {name.split("_")[0].lower(): f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
         for url in urls.values():
-            wait_until(lambda url=url: (get_json(f"{url}/readyz") or (0,))[0] == 200, timeout=60,
+            wait_until(lambda url=url: (get_json(f"{url}/readyz") or (0,))[0] == 200, timeout=180,
                        message=f"{url}/readyz")
         yield urls, tmp_path
     finally:

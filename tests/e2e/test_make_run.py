@@ -15,7 +15,7 @@ import pytest
 from services.messaging.testing import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the processes start slowly on a busy machine
 
 
 def free_port() -> int:
@@ -53,7 +53,7 @@ def test_the_embedded_system_starts_seeds_replicates_and_stops_cleanly(tmp_path,
     try:
         for port in ports.values():
             wait_until(lambda port=port: (get_json(f"http://127.0.0.1:{port}/readyz") or (0,))[0] == 200,
-                       timeout=60, message=f"readyz on port {port}")
+                       timeout=180, message=f"readyz on port {port}")
         status, districts = get_json(f"http://127.0.0.1:{ports['PARTNERS_PORT']}/api/v1/districts/?page_size=50")
         assert status == 200
         assert len(districts) == 20
