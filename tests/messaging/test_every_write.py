@@ -34,6 +34,17 @@ def nested(depth: int):
     return value
 
 
+#: Bodies that are not what JSON or the service takes: (label, the raw body, the statuses that may answer it).
+RAW_BODIES = [
+    ("JSON nested 5,000 deep", b"[" * 5000 + b"]" * 5000, {422}),
+    ("not UTF-8", b'{"name": "\xff"}', {400}),
+    ("past the body limit", b'{"name": "' + b"x" * (2 << 20) + b'"}', {413}),
+    ("a number of 5,000 digits", b'{"name": ' + b"9" * 5000 + b"}", {400}),
+    ("NaN", b'{"name": NaN}', {400, 422}),
+    ("not JSON", b'{"name": ', {400}),
+]
+
+
 @dataclass
 class Row:
     """One write endpoint: a concrete path, a valid body (None: it takes none), credentials that may make the
@@ -395,6 +406,16 @@ def test_each_write_refuses_what_is_not_json_asks_for_credentials_first_and_take
             response = _send(app, method, row, raw=raw, content_type=content_type)
             if response.status_code != 415:
                 failures.append(f"{where} {label}: {response.status_code}, not 415")
+        if method in ("put", "patch"):  # a change with no body is never taken as an empty change
+            response = _send(app, method, row)
+            if response.status_code != 415:
+                failures.append(f"{where} with no body: {response.status_code}, not 415")
+        if _body_schema(documents[service], operation) is not None:
+            for label, raw, expected in RAW_BODIES:
+                response = _send(app, method, row, raw=raw)
+                body = response.get_json(silent=True) or {}
+                if response.status_code not in expected or not (body.get("message") or body.get("errors")):
+                    failures.append(f"{where} {label}: {response.status_code}, not {expected}: {_answer(response)}")
         if operation.get("security") != []:
             bad = b'{"title": "\\u0000", "name": ' + b"[" * 5000 + b"]" * 5000 + b"}"
             # notify's admin API takes the bootstrap token only: another token is refused there with 403
