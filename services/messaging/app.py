@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, has_app_context
 from flask_smorest import Api
 
+from services.messaging import http_guards
 from services.messaging.consumer import Handler
 from services.messaging.correlation import configure_logging
 from services.messaging.db import Database
@@ -43,6 +44,7 @@ def create_service_app(name: str, import_name: str, settings: dict, *, migration
     init_app(app, api, service)
     for part in parts:
         part(app, api)
+    http_guards.install_body_check(app)  # after the parts: their authentication answers first (401 before 415)
     return app
 
 

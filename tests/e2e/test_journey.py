@@ -24,7 +24,7 @@ import pytest
 from services.messaging.testing import wait_until
 from tests.e2e.test_make_run import ROOT, free_port, get_json, replica_districts
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the processes start slowly on a busy machine
 RESIDENT = "mieszkanka.rakow@example.org"
 
 
@@ -67,26 +67,25 @@ def count_in_notify(database: Path, table: str, column: str, event_id: str) -> i
 
 
 @pytest.fixture
-def system(tmp_path):
+def system(tmp_path, process_log):
     ports = {name: free_port() for name in ("PARTNERS_PORT", "EVENTS_PORT", "NOTIFY_PORT")}
     env = dict(os.environ, OSL_DATA_DIR=str(tmp_path), PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
                NOTIFY_SEND_POLL_SECONDS="0.2", **{name: str(port) for name, port in ports.items()})
     for name in ("OSL_ADMIN_TOKEN", "SMTP_HOST", "NOTIFY_BASE_URL", "OSL_MAIL_DIR", "BROKER_URL"):
         env.pop(name, None)
-    log = (tmp_path / "run.log").open("wb")
+    log = process_log("run.log").open("wb")  # every process's output; a traceback in it fails the test
     process = subprocess.Popen(["bash", "deploy/run-local.sh"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
     urls = {name.split("_")[0].lower(): f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
         for url in urls.values():
-            wait_until(lambda url=url: (get_json(f"{url}/readyz") or (0,))[0] == 200, timeout=60,
+            wait_until(lambda url=url: (get_json(f"{url}/readyz") or (0,))[0] == 200, timeout=180,
                        message=f"{url}/readyz")
         yield urls, tmp_path
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
         log.close()
-    assert "Traceback" not in (tmp_path / "run.log").read_text(), (tmp_path / "run.log").read_text()[-4000:]
 
 
 def test_subscribe_confirm_notice_cancel_unsubscribe_across_the_real_processes(system):

@@ -15,7 +15,7 @@ import pytest
 from services.messaging.testing import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the processes start slowly on a busy machine
 
 
 def free_port() -> int:
@@ -42,18 +42,18 @@ def replica_districts(path: Path) -> int:
             return 0
 
 
-def test_the_embedded_system_starts_seeds_replicates_and_stops_cleanly(tmp_path):
+def test_the_embedded_system_starts_seeds_replicates_and_stops_cleanly(tmp_path, process_log):
     ports = {name: free_port() for name in ("PARTNERS_PORT", "EVENTS_PORT", "NOTIFY_PORT", "PROGRAMME_PORT")}
     env = dict(os.environ, OSL_DATA_DIR=str(tmp_path), PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
                **{name: str(port) for name, port in ports.items()})
     env.pop("OSL_ADMIN_TOKEN", None)
-    log = (tmp_path / "run.log").open("wb")
+    log = process_log("run.log").open("wb")  # every process's output; a traceback in it fails the test
     system = subprocess.Popen(["bash", "deploy/run-local.sh"], cwd=ROOT, env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
         for port in ports.values():
             wait_until(lambda port=port: (get_json(f"http://127.0.0.1:{port}/readyz") or (0,))[0] == 200,
-                       timeout=60, message=f"readyz on port {port}")
+                       timeout=180, message=f"readyz on port {port}")
         status, districts = get_json(f"http://127.0.0.1:{ports['PARTNERS_PORT']}/api/v1/districts/?page_size=50")
         assert status == 200
         assert len(districts) == 20
@@ -71,5 +71,4 @@ def test_the_embedded_system_starts_seeds_replicates_and_stops_cleanly(tmp_path)
     output = (tmp_path / "run.log").read_text()
     assert code in (0, 130), output[-3000:]  # honcho exits 130 after Ctrl-C, as shells do
     assert output.count("relay stopped") == 3
-    assert "Traceback" not in output, output[-3000:]
     assert (tmp_path / "admin-token").read_text().strip() not in output
