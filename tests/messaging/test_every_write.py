@@ -93,13 +93,20 @@ def _partners(app) -> dict:
             "other_headers": {"Authorization": f"Bearer {other_key['key']}"}}
 
 
+#: An organisation's calendar to import (never fetched here: a pull only makes it due).
+IMPORT_SOURCE = {"url": "https://kalendarz.example.org/fundacja.ics", "district": "rakow", "centre": "osl-rakow",
+                 "audiences": ["seniors"], "category": "workshop"}
+
+
 def _events(app) -> dict:
     world = seed_events(app)
     client = app.test_client()
     single = client.post("/api/v1/events", json=event_body(), headers=world.own)
     series = client.post("/api/v1/events", json=event_body(rrule="FREQ=WEEKLY;COUNT=10"), headers=world.own)
-    assert single.status_code == series.status_code == 201, (single.json, series.json)
-    return {"world": world, "single": single.json["id"], "series": series.json["id"]}
+    source = client.post("/api/v1/import-sources", json=IMPORT_SOURCE, headers=world.own)
+    assert single.status_code == series.status_code == source.status_code == 201, (single.json, series.json,
+                                                                                  source.json)
+    return {"world": world, "single": single.json["id"], "series": series.json["id"], "source": source.json["id"]}
 
 
 def _notify(app) -> None:
@@ -223,6 +230,14 @@ def _table(apps) -> dict[tuple[str, str, str], Row]:
             occurrence, None, world.own, other=world.other, control=False),
         ("events", "post", "/api/v1/partnerships/{partnership_id}/feed-token/rotate"): Row(
             "/api/v1/partnerships/7/feed-token/rotate", None, world.own, other=world.other),
+        ("events", "post", "/api/v1/import-sources"): Row(
+            "/api/v1/import-sources", {**IMPORT_SOURCE, "url": "https://kalendarz.example.org/drugi.ics"}, world.own),
+        ("events", "patch", "/api/v1/import-sources/{source_id}"): Row(
+            f"/api/v1/import-sources/{e['source']}", {"category": "culture"}, world.own),
+        ("events", "post", "/api/v1/import-sources/{source_id}/pull"): Row(
+            f"/api/v1/import-sources/{e['source']}/pull", None, world.own),
+        ("events", "delete", "/api/v1/import-sources/{source_id}"): Row(
+            f"/api/v1/import-sources/{e['source']}", None, world.own, control=False),
         ("notify", "post", "/api/v1/subscriptions/"): Row(
             "/api/v1/subscriptions/", {"email": "jan@example.org", "districts": ["rakow"], "consent": True}, {}),
         ("notify", "post", "/api/v1/subscribers/erase"): Row("/api/v1/subscribers/erase",
