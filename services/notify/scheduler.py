@@ -1,4 +1,4 @@
-"""Reminders and digests, queued by the sender's loop. Idempotent: a notice is unique on (subscriber, event or
+"""Reminders and digests, queued by the sender's loop, which also forgets the addresses of members who have left. Idempotent: a notice is unique on (subscriber, event or
 digest period, sequence, kind, occurrence), so a restart, a second sender or a repeated tick never queues one twice.
 
 Both work on occurrences (services/notify/occurrences.py): a weekly club gets a reminder before each meeting, once
@@ -10,8 +10,9 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 
-from services.calendar.times import WARSAW
+from services.calendar.times import WARSAW, local_date
 from services.notify import occurrences, operations
+from services.notify.meetings import forget_former_members
 from services.notify.consumers import matches
 from services.notify.models import EventCopy, Notice, Subscriber, aware
 from services.notify.occurrences import Occurrence
@@ -120,6 +121,7 @@ def tick(database, config: dict, now: datetime) -> int:
     with database.session() as session:
         queued = queue_reminders(session, now, config["REMINDER_HOURS"])
         queued += queue_digests(session, now, config["DIGEST_HOUR"])
+        forget_former_members(session, local_date(now))
     if queued:
         log.info("scheduler queued %d reminder and digest notice(s)", queued)
     return queued

@@ -42,9 +42,12 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    #: The organisation this person is the contact for (a school's teacher, say): its partner meeting e-mails go to
+    #: this person's address. One contact person per organisation; never published.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    FIELDS = ("name", "email", "phone")
+    FIELDS = ("name", "email", "phone", "organisation_id")
 
 
 class ApiKey(Base):

@@ -25,6 +25,8 @@ class Partnership(Base):
     status: Mapped[str] = mapped_column(String(10), default="forming")
     description: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: The version of the last list of its members' contact addresses sent to notify (member_contacts.replaced).
+    contacts_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     district: Mapped[District] = relationship()
     centre: Mapped[Centre | None] = relationship()
 
