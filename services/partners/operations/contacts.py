@@ -63,3 +63,13 @@ def partnerships_reaching(session, *, person_id: int | None = None, organisation
     if not members:
         return set()
     return set(session.scalars(select(Membership.partnership_id).where(or_(*members))))
+
+
+def publish_contacts_never_sent(session) -> int:
+    """Send the lists of partnerships with members whose contacts notify has never had (those made before member
+    contacts); returns how many. ``seed`` calls it, so an upgraded installation sends them once."""
+    never = select(Partnership.id).where(Partnership.contacts_version == 0,
+                                         Partnership.id.in_(select(Membership.partnership_id)))
+    ids = list(session.scalars(never))
+    publish_contacts(session, ids)
+    return len(ids)
