@@ -107,9 +107,14 @@ class Agreement(Base):
     FIELDS = ("signed_on", "valid_from", "valid_until", "document_ref")
 
     @property
+    def signed_in_future(self) -> bool:
+        """Whether its signing date is after today (Warsaw): most likely a typing mistake."""
+        return self.signed_on is not None and self.signed_on > datetime.now(WARSAW).date()
+
+    @property
     def warnings(self) -> list[str]:
         """What an admin should look at again; none of it stops the agreement from being recorded."""
-        if self.signed_on is not None and self.signed_on > datetime.now(WARSAW).date():
+        if self.signed_in_future:
             return [f"signed_on {self.signed_on.isoformat()} is in the future; check the date on the paper"]
         return []
 
