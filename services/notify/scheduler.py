@@ -1,5 +1,6 @@
-"""Reminders and digests, queued by the sender's loop, which also forgets the addresses of members who have left. Idempotent: a notice is unique on (subscriber, event or
-digest period, sequence, kind, occurrence), so a restart, a second sender or a repeated tick never queues one twice.
+"""Reminders and digests, queued by the sender's loop, which also forgets the addresses of members who have left.
+Idempotent: a notice is unique on (subscriber, event or digest period, sequence, kind, occurrence), so a restart, a
+second sender or a repeated tick never queues one twice.
 
 Both work on occurrences (services/notify/occurrences.py): a weekly club gets a reminder before each meeting, once
 per subscriber and meeting, and a digest lists each of its meetings in the period.
@@ -12,8 +13,8 @@ from sqlalchemy import and_, or_, select
 
 from services.calendar.times import WARSAW, local_date
 from services.notify import occurrences, operations
-from services.notify.meetings import forget_former_members
 from services.notify.consumers import matches
+from services.notify.meetings import forget_former_members
 from services.notify.models import EventCopy, Notice, Subscriber, aware
 from services.notify.occurrences import Occurrence
 

@@ -6,7 +6,6 @@ Only what /work/shared/seeds says is loaded; a field the texts do not give is le
 from sqlalchemy import select
 
 from services.partners.models import Agreement, Centre, District, Organisation, Partnership
-from services.partners.operations.contacts import publish_contacts_never_sent
 from services.partners.operations import (
     create_centre,
     create_organisation,
@@ -14,6 +13,7 @@ from services.partners.operations import (
     ensure_district,
     sign_agreement,
 )
+from services.partners.operations.contacts import publish_contacts_never_sent
 
 #: Częstochowa's 20 districts (shared/domain.md).
 DISTRICTS = (

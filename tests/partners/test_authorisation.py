@@ -11,7 +11,6 @@ from datetime import datetime
 import pytest
 
 from services.messaging.registry import message_type
-
 from services.partners import operations
 from tests.partners.helpers import ADMIN, bearer
 

@@ -13,5 +13,6 @@ from services.notify.models.replica import (
 )
 from services.notify.models.subscribers import SubscribeAttempt, Subscriber
 
-__all__ = ["Base", "ContactList", "DigestItem", "District", "EventCopy", "InboxMessage", "MemberContact", "Membership", "Notice",
-           "Organisation", "OutboxMessage", "Partnership", "SubscribeAttempt", "Subscriber", "aware"]
+__all__ = ["Base", "ContactList", "DigestItem", "District", "EventCopy", "InboxMessage", "MemberContact",
+           "Membership", "Notice", "Organisation", "OutboxMessage", "Partnership", "SubscribeAttempt", "Subscriber",
+           "aware"]

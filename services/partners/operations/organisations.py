@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from services.messaging.errors import Conflict, FieldError
 from services.partners.models import ApiKey, Centre, Membership, Organisation, Person
-from services.partners.operations.contacts import partnerships_reaching, publish_contacts
 from services.partners.operations.common import (
     delete_record,
     ensure_unique,
@@ -20,6 +19,7 @@ from services.partners.operations.common import (
     save_update,
     strip,
 )
+from services.partners.operations.contacts import partnerships_reaching, publish_contacts
 
 KEY_PREFIX = "osl_"
 #: What an organisation's key may do unless told otherwise (API_KEY_SCOPES in the message contract).
