@@ -134,3 +134,35 @@ def test_the_meeting_mails_unsubscribe_page_for_a_member(meeting_mail, notify_se
     expect(page.get_by_role("button", name=WORDS[lang]["stop"])).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, f"notify-meeting-unsubscribe-{lang}")
+
+
+CATEGORIES = "Sport,Seniorzy"
+FOOTER = {"pl": "Ośrodków Społeczności Lokalnych (OSL) i Dzielnicowych Ośrodków Społeczności Lokalnej (DOSL)",
+          "en": "Local Community Centres (OSL) and the District Local Community Centres (DOSL)"}
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_the_public_name_the_programmes_name_and_polish_order_on_every_screen(servers, page, lang):
+    """Wrong on every screen (#11): the installation's name, not a district's; the programme's Polish name;
+    Śródmieście between Stradom and Trzech Wieszczów, that is after Raków and Ostatni Grosz here; Polish CATEGORIES."""
+    page.goto(f"{servers['events']}/?lang={lang}")
+    assert page.title().endswith("· OSL Częstochowa") and "Ostatni" not in page.title()
+    expect(page.locator("footer")).to_contain_text(FOOTER[lang])
+    districts = page.locator("main ul.plain-list").last.locator("li").all_inner_texts()
+    assert districts == ["Ostatni Grosz", "Raków", "Śródmieście"]
+    page.get_by_text({"pl": "Więcej filtrów", "en": "More filters"}[lang]).click()
+    options = page.get_by_label({"pl": "Dzielnica", "en": "District"}[lang]).locator("option").all_inner_texts()
+    assert options[1:] == ["Ostatni Grosz", "Raków", "Śródmieście"]
+    screenshot(page, f"home-filters-open-{lang}")
+    feed = page.request.get(f"{servers['events']}/feeds/districts/rakow.ics").text()
+    assert "X-WR-CALNAME:OSL Częstochowa: Raków" in feed and "PRODID:-//OSL Częstochowa//" in feed
+    assert "Ostatni" not in feed
+    categories = re.findall(r"\r\nCATEGORIES:([^\r]*)", feed.replace("\r\n ", ""))
+    assert CATEGORIES in categories, categories  # the seniors' gymnastics, in Polish
+    listed = page.request.get(f"{servers['events']}/api/v1/feeds").json()
+    names = [feed["name"] for feed in listed if feed["kind"] == "district"]
+    assert names == ["OSL Częstochowa: Ostatni Grosz", "OSL Częstochowa: Raków", "OSL Częstochowa: Śródmieście"]
+    page.goto(f"{servers['partners']}/?lang={lang}")
+    expect(page.locator("footer")).to_contain_text(FOOTER[lang])
+    assert page.title().endswith("· OSL Częstochowa")
+    screenshot(page, f"directory-{lang}")
