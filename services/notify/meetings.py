@@ -21,7 +21,7 @@ from services.calendar.membership import is_current
 from services.calendar.times import local_date, today
 from services.messaging.envelope import Envelope
 from services.notify import operations
-from services.notify.models import ContactList, MemberContact, Membership, Notice, Organisation, Partnership
+from services.notify.models import ContactList, MemberContact, Membership, Notice, Organisation, Partnership, aware
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +74,27 @@ def apply_contacts(session, envelope: Envelope) -> None:
     now = datetime.now(UTC)
     for membership_id, email in listed.items():
         row = rows.get(membership_id)
+        if row is None or row.email != email:
+            stopped = _stopped_before(session, membership_id, email)
         if row is None:
-            row = MemberContact(membership_id=membership_id)
+            row = MemberContact(membership_id=membership_id, email=email, notices_stopped_at=stopped)
             session.add(row)
-        if row.email != email:
-            row.email, row.notices_stopped_at = email, None
+        elif row.email != email:
+            row.email, row.notices_stopped_at = email, stopped
         row.partnership_id, row.received_at = data["partnership_id"], now
         row.basis = f"membership #{membership_id} of partnership #{data['partnership_id']}"
     log.info("member contacts of partnership %s: version %s, %d held", data["partnership_id"], data["version"],
              len(listed))
+
+
+def _stopped_before(session, membership_id: int, email: str) -> datetime | None:
+    """When an organisation member's address had stopped meeting notices before member contacts (on its copy of the
+    organisation): that stop holds for the same address."""
+    membership = session.get(Membership, membership_id)
+    organisation = membership and membership.organisation_id and session.get(Organisation, membership.organisation_id)
+    if organisation and organisation.email and organisation.email.casefold() == email.casefold():
+        return aware(organisation.notices_stopped_at)
+    return None
 
 
 def _forget(session, membership_ids) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from services.messaging.envelope import Envelope
 from services.messaging.messages.partners import meeting_event_id
+from services.notify import operations
 from services.notify.models import Notice
 from services.notify.notices import Sender
 from tests.notify.conftest import folder_mails
@@ -242,3 +243,26 @@ def test_the_attachment_is_the_events_services_vevent_byte_for_byte(notify, mail
     ics = attachment.get_content().replace("\n", "\r\n") if "\r\n" not in attachment.get_content() else \
         attachment.get_content()
     assert event["ical"] in ics and "METHOD:PUBLISH" in ics
+
+
+def test_an_organisation_that_stopped_meeting_notices_before_member_contacts_stays_stopped(notify):
+    from services.notify.models import Organisation
+
+    deliver(notify, "partnership.created", {"id": 5, "version": 1, "name": "Partnerstwo Lokalne Raków",
+                                            "district_id": 1, "centre_id": None, "status": "active",
+                                            "description": ""})
+    deliver(notify, "organisation.created", organisation(1, "biuro@cma.example.org"))
+    deliver(notify, "membership.added", membership(1, 1))
+    deliver(notify, "membership.added", membership(4, None, kind="person"))
+    with notify.extensions["osl"].database.session() as session:
+        operations.stop_notices(session, session.get(Organisation, 1))  # its old link, followed before the upgrade
+    deliver(notify, "member_contacts.replaced", {"partnership_id": 5, "version": 1, "contacts": [
+        {"membership_id": 1, "email": "Biuro@cma.example.org"}, {"membership_id": 4, "email": "lucja@example.org"}]})
+    deliver(notify, "event.published", meeting())
+    assert recipients(notify) == [4]
+    deliver(notify, "member_contacts.replaced", {"partnership_id": 5, "version": 2, "contacts": [
+        {"membership_id": 1, "email": "sekretariat@cma.example.org"}]})  # a new address: it has not stopped them
+    deliver(notify, "event.published", meeting(id_=4))
+    with notify.extensions["osl"].database.session() as session:
+        told = sorted(session.scalars(select(Notice.member_contact_id).where(Notice.event_id == "meeting:4")))
+    assert told == [1]
