@@ -9,15 +9,13 @@ from sqlalchemy import select
 from services.messaging.errors import Conflict, FieldError
 from services.partners.models import ApiKey, Centre, Membership, Organisation, Person
 from services.partners.operations.common import (
+    create_named,
     delete_record,
-    ensure_unique,
     ensure_unused,
     log,
-    make_slug,
     publish,
-    save_new,
-    save_update,
     strip,
+    update_named,
 )
 from services.partners.operations.contacts import partnerships_reaching, publish_contacts
 
@@ -27,19 +25,13 @@ DEFAULT_SCOPES = ["events", "meetings"]
 
 
 def create_organisation(session, data: dict) -> Organisation:
-    values = {key: strip(value) for key, value in data.items()}
-    values.setdefault("slug", make_slug(values["name"]))
-    ensure_unique(session, Organisation, "organisation", name=values["name"], slug=values["slug"])
-    return save_new(session, Organisation(**values), "organisation.created")
+    return create_named(session, Organisation, "organisation", {key: strip(value) for key, value in data.items()})
 
 
 def update_organisation(session, organisation: Organisation, data: dict) -> Organisation:
-    values = {key: strip(value) for key, value in data.items()}
-    unique = {key: values[key] for key in ("name", "slug")
-              if key in values and values[key] != getattr(organisation, key)}
-    ensure_unique(session, Organisation, "organisation", exclude_id=organisation.id, **unique)
     address = organisation.email
-    if save_update(session, organisation, values, "organisation.updated") and organisation.email != address:
+    update_named(session, organisation, "organisation", {key: strip(value) for key, value in data.items()})
+    if organisation.email != address:
         publish_contacts(session, partnerships_reaching(session, organisation_id=organisation.id))
     return organisation
 
