@@ -49,6 +49,10 @@ def _check(subscriptions: tuple[Subscription, ...]) -> None:
             sources = {kind.source for kind in all_types().values() if pattern_matches(key, kind.name)}
             if sources != {sub.source}:
                 raise ValueError(f"{sub.consumer}/{sub.handler}: {key!r} must match types of {sub.source} only")
+            private = sorted(kind.name for kind in all_types().values() if pattern_matches(key, kind.name)
+                             and kind.private_to and sub.consumer not in kind.private_to)
+            if private:
+                raise ValueError(f"{sub.consumer}/{sub.handler}: {key!r} takes {private}, private to other services")
 
 
 def subscriptions_of_table(table: Handlers) -> tuple[Subscription, ...]:

@@ -17,8 +17,8 @@ from services.notify import operations, scheduler
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
 from services.notify.mail.compose import build_message, new_message_id
 from services.notify.mail.fanout import prepared
-from services.notify.models import Notice, Organisation, Subscriber
-from services.notify.tokens import contact_links, links
+from services.notify.models import MemberContact, Notice, Organisation, Subscriber
+from services.notify.tokens import MEMBER, contact_links, links
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,10 @@ class Sender:
                                            lambda: new_message_id(self.config["PUBLIC_HOST"]))
             subscribers = self._by_id(session, Subscriber, {n.subscriber_id for n in notices})
             organisations = self._by_id(session, Organisation, {n.organisation_id for n in notices})
-            return [self._job(notice, subscribers.get(notice.subscriber_id), organisations.get(notice.organisation_id))
+            members = {row.membership_id: row for row in session.scalars(select(MemberContact).where(
+                MemberContact.membership_id.in_({n.member_contact_id for n in notices})))}
+            return [self._job(notice, subscribers.get(notice.subscriber_id),
+                              organisations.get(notice.organisation_id) or members.get(notice.member_contact_id))
                     for notice in notices]
 
     def send_claimed(self, jobs: list[Job]) -> tuple[int, bool]:
@@ -258,9 +261,13 @@ class Sender:
         ids.discard(None)
         return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
-    def _job(self, notice: Notice, subscriber: Subscriber | None, organisation: Organisation | None) -> Job:
-        if organisation is not None:
-            language, to, signed = "pl", organisation.email, contact_links(self.config, organisation.id)
+    def _job(self, notice: Notice, subscriber: Subscriber | None,
+             contact: Organisation | MemberContact | None) -> Job:
+        if isinstance(contact, MemberContact):
+            language, to = "pl", contact.email
+            signed = contact_links(self.config, f"{MEMBER}{contact.membership_id}")
+        elif contact is not None:
+            language, to, signed = "pl", contact.email, contact_links(self.config, str(contact.id))
         else:
             language = notice.payload.get("language") or subscriber.language
             to, signed = subscriber.email, links(self.config, subscriber.key)

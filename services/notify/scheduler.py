@@ -1,5 +1,6 @@
-"""Reminders and digests, queued by the sender's loop. Idempotent: a notice is unique on (subscriber, event or
-digest period, sequence, kind, occurrence), so a restart, a second sender or a repeated tick never queues one twice.
+"""Reminders and digests, queued by the sender's loop, which also forgets the addresses of members who have left.
+Idempotent: a notice is unique on (subscriber, event or digest period, sequence, kind, occurrence), so a restart, a
+second sender or a repeated tick never queues one twice.
 
 Both work on occurrences (services/notify/occurrences.py): a weekly club gets a reminder before each meeting, once
 per subscriber and meeting, and a digest lists each of its meetings in the period.
@@ -10,9 +11,10 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 
-from services.calendar.times import WARSAW
+from services.calendar.times import WARSAW, local_date
 from services.notify import occurrences, operations
 from services.notify.consumers import matches
+from services.notify.meetings import forget_former_members
 from services.notify.models import EventCopy, Notice, Subscriber, aware
 from services.notify.occurrences import Occurrence
 
@@ -122,6 +124,7 @@ def tick(database, config: dict, now: datetime) -> int:
     with database.session() as session:
         queued = queue_reminders(session, reminders)
         queued += queue_digests(session, digests)
+        forget_former_members(session, local_date(now))
     if queued:
         log.info("scheduler queued %d reminder and digest notice(s)", queued)
     return queued

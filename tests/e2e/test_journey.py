@@ -142,3 +142,61 @@ def test_subscribe_confirm_notice_cancel_unsubscribe_across_the_real_processes(s
     assert count_in_notify(database, "notices", "event_id", second["id"]) == 0
     assert count_in_notify(database, "notices", "event_id", event_id) == 2
     assert len(mails_to(mail, RESIDENT)) == 3, [str(m["Subject"]) for m in mails_to(mail, RESIDENT)]
+
+
+def count_rows(database: Path, table: str) -> int:
+    with sqlite3.connect(database) as connection:
+        try:
+            return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+
+
+PERSON, TEACHER, LEFT = "lucja.member@example.org", "nauczycielka.sp7@example.org", "dawny.czlonek@example.org"
+
+
+def test_a_partner_meeting_reaches_a_person_member_and_a_schools_contact_person_but_not_a_member_who_left(system):
+    """Partners → (member_contacts.replaced, meeting.planned) → events → (event.published) → notify → mail."""
+    urls, data = system
+    mail, partners = data / "mail", urls["partners"]
+    admin = (data / "admin-token").read_text().strip()
+
+    def made(path, body):
+        status, answer = call("POST", f"{partners}/api/v1/{path}", body, admin)
+        assert status == 201, answer
+        return answer
+
+    partnership = made("partnerships/", {"name": "Partnerstwo Lokalne Raków (test)", "district": "rakow",
+                                         "status": "active"})
+    school = made("organisations/", {"name": "Szkoła Podstawowa nr 77", "kind": "school"})  # no public address
+    former = made("organisations/", {"name": "Stowarzyszenie Dawne", "kind": "ngo", "email": LEFT})
+    made("people/", {"name": "Anna Nowak", "email": TEACHER, "organisation_id": school["id"]})
+    lucja = made("people/", {"name": "Łucja Żądło", "email": PERSON})
+    members = f"partnerships/{partnership['id']}/members/"
+    made(members, {"organisation_id": school["id"]})
+    made(members, {"person_id": lucja["id"]})
+    made(members, {"organisation_id": former["id"], "joined_on": "2020-01-01", "left_on": "2021-01-01"})
+    wait_until(lambda: count_rows(data / "notify.db", "member_contacts") == 2, message="the contacts in notify")
+
+    day = date.today() + timedelta(days=10)
+    made(f"partnerships/{partnership['id']}/meetings/", {
+        "title": "Plan na wiosnę", "starts_at": f"{day}T17:00:00",
+        "ends_at": f"{day}T19:00:00", "address": "ul. Łukasińskiego 40, Częstochowa"})
+    for address in (PERSON, TEACHER):
+        [invitation] = wait_until(lambda address=address: mails_to(mail, address), message=f"the mail to {address}")
+        assert str(invitation["Subject"]) == "Spotkanie partnerskie: Plan na wiosnę"
+        [ics] = [part for part in invitation.iter_attachments() if part.get_content_type() == "text/calendar"]
+        assert "BEGIN:VEVENT" in ics.get_content() and f"DTSTART;TZID=Europe/Warsaw:{day:%Y%m%d}T170000" in \
+            ics.get_content()
+    assert mails_to(mail, LEFT) == []
+
+    # The addresses stay private: no public answer, feed or page, and no log line, shows them.
+    public = [f"{partners}/api/v1/partnerships/{partnership['id']}/members/", f"{partners}/api/v1/organisations/",
+              f"{partners}/partnerships/{partnership['id']}", f"{urls['events']}/feeds/all.ics",
+              f"{urls['events']}/", f"{urls['events']}/api/v1/events"]
+    for url in public:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            body = response.read().decode()
+        assert PERSON not in body and TEACHER not in body, url
+    logged = (data / "run.log").read_text()
+    assert "member_contacts.replaced" in logged and PERSON not in logged and TEACHER not in logged
