@@ -9,6 +9,7 @@ from flask_smorest import Api
 from services.messaging.consumer import Handler
 from services.messaging.correlation import configure_logging
 from services.messaging.db import Database
+from services.messaging.metrics import init_web_metrics
 from services.messaging.service import ServiceRuntime
 from services.messaging.web import api_config, init_app
 
@@ -41,6 +42,7 @@ def create_service_app(name: str, import_name: str, settings: dict, *, migration
     )
     api = Api()
     init_app(app, api, service)
+    init_web_metrics(app, name)
     for part in parts:
         part(app, api)
     return app

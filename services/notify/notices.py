@@ -7,10 +7,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from services.messaging.faults import fault_of, reason
+from services.messaging.metrics import NOTICES_SENT, CountsCollector, job_run, smtp_timer
 from services.messaging.models import utcnow
 from services.notify import scheduler
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
@@ -36,6 +37,18 @@ def retries_left(config: dict, attempts: int) -> bool:
     clock, keeps the promise when the sender itself was stopped for a while, and starts it over on a resend."""
     waited = sum(retry_delay(config, attempt) for attempt in range(1, attempts + 1))
     return waited < config["SEND_RETRY_SECONDS"]
+
+
+#: Every status a notice can be in, shown even when none is.
+STATUSES = ("queued", CLAIMED, "sent", "failed")
+
+
+def notices_by_status(database) -> CountsCollector:
+    """The metric of notices by status, counted when Prometheus scrapes the sender."""
+    return CountsCollector("osl_notify_notices", "Notices by status: queued, sending (claimed), sent, failed.",
+                           "status", database,
+                           lambda session: session.execute(select(Notice.status, func.count()).group_by(Notice.status)),
+                           values=STATUSES)
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,8 @@ class Sender:
     def schedule(self) -> None:
         """Queue due reminders and digests; another sender doing the same at that moment is harmless."""
         try:
-            scheduler.tick(self.database, self.config, utcnow())
+            with job_run("notify_scheduler"):
+                scheduler.tick(self.database, self.config, utcnow())
         except IntegrityError:
             log.info("scheduler: another sender queued the same notices first")
         except Exception as exc:  # as above: the loop outlives an outage
@@ -285,15 +299,22 @@ class Sender:
     def _send(self, job: Job) -> dict:
         """Hand one notice to the transport; returns the columns that record the outcome."""
         try:
-            self.transport.send(self._message(job))
+            message = self._message(job)
+            with smtp_timer():
+                self.transport.send(message)
         except TemporaryFailure as exc:
-            return self._temporary(job, exc)
+            outcome = self._temporary(job, exc)
+            NOTICES_SENT.labels(job.kind, "retry" if outcome["status"] == "queued" else "failed").inc()
+            return outcome
         except PermanentFailure as exc:
+            NOTICES_SENT.labels(job.kind, "failed").inc()
             log.warning("notice %s failed for good: %s", job.id, exc)
             return {"status": "failed", "last_error": str(exc)}
         except Exception as exc:  # a message that cannot be built or encoded: failed, visible, resendable
+            NOTICES_SENT.labels(job.kind, "failed").inc()
             log.exception("notice %s could not be sent", job.id)
             return {"status": "failed", "last_error": f"{type(exc).__name__}: {exc}"[:1000]}
+        NOTICES_SENT.labels(job.kind, "sent").inc()
         log.info("notice %s (%s) sent as %s", job.id, job.kind, job.message_id)
         return {"status": "sent", "sent_at": utcnow(), "last_error": None}
 

@@ -18,6 +18,7 @@ from services.events.models import (
     PartnershipFeedToken,
 )
 from services.events.operations import live
+from services.messaging.metrics import FEED_CACHE
 from services.messaging.web import request_session
 from services.ui.naming import feed_name
 
@@ -126,16 +127,18 @@ def serve(find_scope, private: bool = False, chosen: Filters | None = None) -> R
     window = window_key(current_app.config)
     address = (request.path, tuple(sorted(request.args.items(multi=True))), window)
     entry = cache.recent(address, float(current_app.config.get("FEED_RECHECK_SECONDS", RECHECK_SECONDS)))
+    result = "recent"
     if entry is None:
         scope = find_scope()
         session = request_session()
         key, current = (scope.key, chosen.key(), window), version(session, scope)
-        entry = cache.get(key, current)
+        entry, result = cache.get(key, current), "hit"
         if entry is None:
             body = build_feed(session, scope, chosen, current_app.config, day=window[0])
             # The latest change among the scope's events: of a superset of the feed's, so never too old.
-            entry = cache.put(key, current, body, last_modified=current[2])
+            entry, result = cache.put(key, current, body, last_modified=current[2]), "miss"
         cache.checked(address, entry)
+    FEED_CACHE.labels(result).inc()
     return _response(entry, private)
 
 
