@@ -8,6 +8,7 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from services.messaging.dead_letters import list_dead_letters, requeue
+from services.messaging.logs import set_process
 from services.messaging.metrics import OutboxCollector, QueueDepthCollector, serve_worker_metrics, worker_metrics_option
 from services.messaging.web import runtime
 
@@ -45,6 +46,7 @@ def db_upgrade():
 @with_appcontext
 def relay_command(metrics_port):
     """Publish the outbox to the bus until stopped (SIGTERM or Ctrl-C)."""
+    set_process("relay")
     service = runtime()
     serve_worker_metrics(metrics_port, [OutboxCollector(service.name, service.database, service.outbox_model)])
     relay = service.relay()
@@ -60,6 +62,7 @@ def consume_command(metrics_port):
     service = runtime()
     if not service.handlers:
         raise click.UsageError(f"the {service.name} service consumes no messages")
+    set_process("consumer")
     serve_worker_metrics(metrics_port, [QueueDepthCollector(service.name, service.bus)])
     worker = service.worker()
     _on_stop_signals(worker.stop)

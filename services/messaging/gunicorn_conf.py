@@ -22,6 +22,8 @@ keepalive = 5
 accesslog = None
 # The apps log through OSL's own logging (services/messaging/logs.py); gunicorn's own lines go to stderr.
 errorlog = "-"
+# Several masters run on one machine (one per app): no shared control socket in the home folder.
+control_socket_disable = True
 
 # Set before any worker imports prometheus_client: it picks its multiprocess value class at import.
 _made_here = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -31,7 +33,13 @@ _metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
 
 def on_starting(server):
-    """Stale files from an earlier run would add a dead run's numbers to this one's."""
+    """The master logs like the apps (services/messaging/logs.py). Stale metrics files from an earlier run would add
+    a dead run's numbers to this one's."""
+    from services.messaging.logs import configure_logging
+
+    app_uri = getattr(server.app, "app_uri", None) or ""
+    service = app_uri.split(":")[0].removeprefix("services.") or "osl"
+    configure_logging(os.environ.get("LOG_LEVEL") or "INFO", service)
     _metrics_dir.mkdir(parents=True, exist_ok=True)
     for stale in _metrics_dir.glob("*.db"):
         stale.unlink()
