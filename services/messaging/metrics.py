@@ -44,10 +44,11 @@ SMTP_SECONDS = Histogram("osl_notify_smtp_seconds", "Time to hand one mail to th
                          buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
 
 # -- scheduled jobs (notify's reminders and digests, imports) ----------------------------------------------------
-JOB_RUNS = Counter("osl_job_runs", "Runs of a scheduled job.", ["job"])
-JOB_ERRORS = Counter("osl_job_errors", "Runs of a scheduled job that failed.", ["job"])
+# The label is ``task``: Prometheus gives every target a ``job`` label of its own.
+JOB_RUNS = Counter("osl_job_runs", "Runs of a scheduled job.", ["task"])
+JOB_ERRORS = Counter("osl_job_errors", "Runs of a scheduled job that failed.", ["task"])
 JOB_LAST_SUCCESS = Gauge("osl_job_last_success_timestamp_seconds", "Unix time of the job's last successful run.",
-                         ["job"], multiprocess_mode="max")
+                         ["task"], multiprocess_mode="max")
 
 # -- web (besides prometheus-flask-exporter's request metrics) ------------------------------------------------------
 FEED_CACHE = Counter("osl_feed_cache", "Feed requests by how the cache answered: recent (no query), hit (version "
@@ -56,18 +57,37 @@ FEED_CACHE = Counter("osl_feed_cache", "Feed requests by how the cache answered:
 #: The request metrics prometheus-flask-exporter adds to every web app (its names, with our ``service`` label).
 WEB_REQUESTS = "flask_http_request_total"
 WEB_LATENCY = "flask_http_request_duration_seconds"
+#: The gauges the collectors below read at scrape time.
+OUTBOX_PENDING = "osl_outbox_pending"
+OUTBOX_AGE = "osl_outbox_oldest_pending_age_seconds"
+QUEUE_DEPTH = "osl_queue_depth"
+NOTICES = "osl_notify_notices"
+
+
+def exported_series() -> set[str]:
+    """The name of every series OSL's processes export (what a dashboard or an alert may query)."""
+    names = {WEB_REQUESTS, *(f"{WEB_LATENCY}_{part}" for part in ("bucket", "count", "sum")),
+             OUTBOX_PENDING, OUTBOX_AGE, QUEUE_DEPTH, NOTICES}
+    for metric in globals().values():
+        if isinstance(metric, Counter):
+            names.add(f"{metric._name}_total")  # noqa: SLF001 - prometheus-client keeps the name there
+        elif isinstance(metric, Histogram):
+            names |= {f"{metric._name}_{part}" for part in ("bucket", "count", "sum")}  # noqa: SLF001
+        elif isinstance(metric, Gauge):
+            names.add(metric._name)  # noqa: SLF001
+    return names
 
 
 @contextmanager
-def job_run(job: str):
+def job_run(task: str):
     """Count a run of a scheduled job, its failure, or the time of its success. Re-raises what the job raised."""
-    JOB_RUNS.labels(job).inc()
+    JOB_RUNS.labels(task).inc()
     try:
         yield
     except BaseException:
-        JOB_ERRORS.labels(job).inc()
+        JOB_ERRORS.labels(task).inc()
         raise
-    JOB_LAST_SUCCESS.labels(job).set(time.time())
+    JOB_LAST_SUCCESS.labels(task).set(time.time())
 
 
 @contextmanager
@@ -92,8 +112,8 @@ class OutboxCollector(Collector):
     def collect(self):
         from sqlalchemy import func, select
 
-        pending = GaugeMetricFamily("osl_outbox_pending", "Outbox rows not yet published.", labels=["service"])
-        oldest = GaugeMetricFamily("osl_outbox_oldest_pending_age_seconds",
+        pending = GaugeMetricFamily(OUTBOX_PENDING, "Outbox rows not yet published.", labels=["service"])
+        oldest = GaugeMetricFamily(OUTBOX_AGE,
                                    "Age of the oldest unpublished outbox row (0 when none): the relay's lag.",
                                    labels=["service"])
         try:
@@ -131,7 +151,7 @@ class QueueDepthCollector(Collector):
         from services.messaging.connection import connect
         from services.messaging.topology import Topology
 
-        depth = GaugeMetricFamily("osl_queue_depth", "Messages waiting in a queue, as the broker tells.",
+        depth = GaugeMetricFamily(QUEUE_DEPTH, "Messages waiting in a queue, as the broker tells.",
                                   labels=["service", "queue"])
         topology = Topology(self.bus)
         queues = [topology.queue(sub) for sub in topology.subscriptions_of(self.service)]

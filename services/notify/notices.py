@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from services.messaging.faults import fault_of, reason
-from services.messaging.metrics import NOTICES_SENT, CountsCollector, job_run, smtp_timer
+from services.messaging.metrics import NOTICES, NOTICES_SENT, CountsCollector, job_run, smtp_timer
 from services.messaging.models import utcnow
 from services.notify import scheduler
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
@@ -45,7 +45,7 @@ STATUSES = ("queued", CLAIMED, "sent", "failed")
 
 def notices_by_status(database) -> CountsCollector:
     """The metric of notices by status, counted when Prometheus scrapes the sender."""
-    return CountsCollector("osl_notify_notices", "Notices by status: queued, sending (claimed), sent, failed.",
+    return CountsCollector(NOTICES, "Notices by status: queued, sending (claimed), sent, failed.",
                            "status", database,
                            lambda session: session.execute(select(Notice.status, func.count()).group_by(Notice.status)),
                            values=STATUSES)

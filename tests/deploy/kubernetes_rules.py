@@ -96,7 +96,8 @@ _ENDPOINT = {
     "additionalProperties": False,
     "required": ["port"],
     "properties": {"port": {"type": "string"}, "path": {"type": "string", "pattern": "^/"},
-                   "interval": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"}},
+                   "interval": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                   "honorLabels": {"type": "boolean"}},
 }
 _SELECTOR = {
     "type": "object",
@@ -387,6 +388,8 @@ def monitoring_problems(docs, osl):
                 selected |= set(expression["values"])
         if {(e["port"], e.get("path")) for e in monitor["spec"]["endpoints"]} != {("http", "/metrics")}:
             problems.append(f"ServiceMonitor {ident(monitor)}: scrape /metrics on the http port")
+        if not all(e.get("honorLabels") for e in monitor["spec"]["endpoints"]):
+            problems.append(f"{ident(monitor)}: honorLabels, or the Service's name replaces OSL's service label")
     if selected != webs:
         problems.append(f"ServiceMonitors select {sorted(selected)}, expected the web Services {sorted(webs)}")
     pod_ports = {e["port"] for m in by_kind(docs, "PodMonitor").values() for e in m["spec"]["podMetricsEndpoints"]}

@@ -20,8 +20,8 @@ WORKERS = {
     "consumer": {"osl_queue_depth": {"service", "queue"},
                  "osl_messages_handled_total": {"service", "queue", "outcome"}},
     "sender": {"osl_notify_notices": {"status"}, "osl_notify_notices_sent_total": {"kind", "outcome"},
-               "osl_notify_smtp_seconds": set(), "osl_job_runs_total": {"job"},
-               "osl_job_last_success_timestamp_seconds": {"job"}},
+               "osl_notify_smtp_seconds": set(), "osl_job_runs_total": {"task"},
+               "osl_job_last_success_timestamp_seconds": {"task"}},
 }
 
 
