@@ -140,9 +140,12 @@ def wrk(url: str, seconds: int, connections: int, header: str | None = None) -> 
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
-def nginx_config(folder: Path, port: int, workers: int) -> Path:
+def nginx_config(folder: Path, port: int, workers: int, include: Path | None = None) -> Path:
+    """nginx serving ``folder/www`` on ``port``; with ``include``, also the servers of that file (the gateway)."""
+    user = "user root;\n" if include is not None and os.geteuid() == 0 else ""
+    extra = f"    proxy_temp_path {folder}/proxy;\n    include {include};\n" if include is not None else ""
     config = folder / "nginx.conf"
-    config.write_text(f"""daemon off;
+    config.write_text(f"""{user}daemon off;
 worker_processes {workers};
 pid {folder}/nginx.pid;
 error_log {folder}/nginx-error.log;
@@ -150,7 +153,7 @@ events {{ worker_connections 1024; }}
 http {{
     access_log off;
     types {{ text/calendar ics; }}
-    server {{
+{extra}    server {{
         listen 127.0.0.1:{port};
         root {folder}/www;
         etag on;
@@ -202,26 +205,7 @@ def gateway_config(folder: Path, gateway_port: int, static_port: int, app_addres
         site = site.replace(f"${{{name}_UPSTREAM}}", "127.0.0.1:9")
     site = site.replace("${EVENTS_UPSTREAM}", app_address)
     (folder / "osl.conf").write_text(site)
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    config = folder / "nginx.conf"
-    config.write_text(f"""{user}daemon off;
-worker_processes {workers};
-pid {folder}/nginx.pid;
-error_log {folder}/nginx-error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    proxy_temp_path {folder}/proxy;
-    types {{ text/calendar ics; }}
-    include {folder}/osl.conf;
-    server {{
-        listen 127.0.0.1:{static_port};
-        root {folder}/www;
-        etag on;
-    }}
-}}
-""")
-    return config
+    return nginx_config(folder, static_port, workers, include=folder / "osl.conf")
 
 
 def gateway_and_measure(url: str, folder: Path, workers: int, seconds: int, connections: int) -> dict:

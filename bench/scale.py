@@ -21,8 +21,6 @@ import time
 import uuid
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -33,9 +31,9 @@ from bench.notify import (  # noqa: E402
     RABBITMQ,
     add_subscribers,
     event,
-    free_port,
     notify_app,
     process_env,
+    smtp_sink,
     start,
     stop,
 )
@@ -162,8 +160,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
     args = parser.parse_args()
     sink = TimedSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    controller = smtp_sink(sink)
     databases = PostgresDatabases(POSTGRES, label="scale")
     results = []
     try:
