@@ -70,17 +70,19 @@ def cpu_seconds(pid: int, children: bool = False) -> float:
     return sum(int(value) for value in fields[11:15 if children else 13]) / TICKS
 
 
-def postgres_cpu() -> float:
-    """CPU so far of every PostgreSQL server process on this machine, and of the backends that have exited (the
-    postmaster's children)."""
+def postgres_cpu(database: str) -> float:
+    """CPU so far of the PostgreSQL backends serving ``database`` (their process title names it). The round's
+    processes keep their connections, so their backends live through the round. Other databases' backends (other
+    work on a shared server) and the server's own background writers are left out."""
     total = 0.0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
-                    total += cpu_seconds(int(entry.name), children=True)
+                title = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
             except OSError:
                 continue
+            if title.startswith(b"postgres:") and f" {database} ".encode() in title:
+                total += cpu_seconds(int(entry.name))
     return total
 
 
@@ -123,6 +125,7 @@ def run_round(workers: int, events: int, subscribers: int, sink: TimedSink, port
     app = notify_app(databases.new("notify"), bus)
     add_subscribers(app, subscribers)
     env = process_env(app.config["DATABASE_URL"], bus, port, folder)
+    database = app.config["DATABASE_URL"].rsplit("/", 1)[1]
     processes = ([start("consume", env) for _ in range(workers)], [start("send", env) for _ in range(workers)])
     expected = events * subscribers
     try:
@@ -132,14 +135,14 @@ def run_round(workers: int, events: int, subscribers: int, sink: TimedSink, port
             sink.arrivals.clear()
         before = {"consumers": sum(cpu_seconds(p.pid) for p in processes[0]),
                   "senders": sum(cpu_seconds(p.pid) for p in processes[1]),
-                  "postgres": postgres_cpu(), "sink and script": own_cpu()}
+                  "postgres": postgres_cpu(database), "sink and script": own_cpu()}
         started = time.perf_counter()
         published = publish_all(bus, workers, events)
         wait_until(lambda: len(sink.arrivals) >= expected, timeout=3600, interval=0.05, message="every notice sent")
         finished = time.perf_counter()
         after = {"consumers": sum(cpu_seconds(p.pid) for p in processes[0]),
                  "senders": sum(cpu_seconds(p.pid) for p in processes[1]),
-                 "postgres": postgres_cpu(), "sink and script": own_cpu()}
+                 "postgres": postgres_cpu(database), "sink and script": own_cpu()}
     finally:
         stop(processes[0] + processes[1])
         delete_topology(bus)
@@ -175,15 +178,16 @@ def main() -> None:
     print(f"\n{args.events} events x {args.subscribers} subscribers = {args.events * args.subscribers:,} notices, "
           f"RabbitMQ + PostgreSQL, {cores} CPUs, load average before: {os.getloadavg()[0]:.1f}\n")
     print("| consumers + senders | notices/s | vs 1 | event → mail p50 | p95 | CPU s: consumers / senders / "
-          "PostgreSQL / sink+script | CPU used of the cores |")
-    print("|---|---|---|---|---|---|---|")
+          "PostgreSQL / sink+script | CPU ms per notice | share of the cores |")
+    print("|---|---|---|---|---|---|---|---|")
     for result in results:
         cpu = result["cpu"]
         used = sum(cpu.values()) / (cores * result["wall"])
+        per_notice = sum(cpu.values()) / result["notices"] * 1000
         print(f"| {result['workers']} + {result['workers']} | {result['rate']:,.0f} | "
               f"{result['rate'] / results[0]['rate']:.2f}x | {result['p50']:.1f} s | {result['p95']:.1f} s | "
               f"{cpu['consumers']:.0f} / {cpu['senders']:.0f} / {cpu['postgres']:.0f} / {cpu['sink and script']:.0f}"
-              f" | {used:.0%} |")
+              f" | {per_notice:.1f} | {used:.0%} |")
 
 
 if __name__ == "__main__":
