@@ -336,6 +336,8 @@ def _gateway_routes() -> set[tuple[str, str]]:
     routes = set()
     for match in re.finditer(r"location\s+(=|~)?\s*(\S+)\s*\{([^{}]*?)proxy_pass http://(\w+)(/?);", template, re.S):
         modifier, path, _, upstream, strip = match.groups()
+        if modifier == "~" and not path.startswith("^"):
+            continue  # a suffix match (the feeds' cache, *.ics) to a service its prefix already reaches
         if modifier == "~":
             path = path.removeprefix("^")
         elif modifier == "=":

@@ -31,9 +31,9 @@ def take_dump(url: str, folder: Path) -> Path:
 def restore(url: str, dump: Path) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        for suffix in ("-wal", "-shm"):
-            Path(parsed.database + suffix).unlink(missing_ok=True)
-        shutil.copyfile(dump, parsed.database)
+        # Through the backup API into the live file: SQLite takes care of its WAL and of any connection still open.
+        with sqlite3.connect(dump) as source, sqlite3.connect(parsed.database) as target:
+            source.backup(target)
         return
     subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "-d", _libpq(url), str(dump)], check=True,
                    capture_output=True)
