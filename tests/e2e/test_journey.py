@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from services.messaging.testing import wait_until
-from tests.e2e.test_make_run import ROOT, free_port, get_json, replica_districts
+from tests.e2e.test_make_run import ROOT, WORKER_PORTS, free_port, free_port_range, get_json, replica_districts
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the processes start slowly on a busy machine
 RESIDENT = "mieszkanka.rakow@example.org"
@@ -70,7 +70,8 @@ def count_in_notify(database: Path, table: str, column: str, event_id: str) -> i
 def system(tmp_path, process_log):
     ports = {name: free_port() for name in ("PARTNERS_PORT", "EVENTS_PORT", "NOTIFY_PORT")}
     env = dict(os.environ, OSL_DATA_DIR=str(tmp_path), PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-               NOTIFY_SEND_POLL_SECONDS="0.2", **{name: str(port) for name, port in ports.items()})
+               NOTIFY_SEND_POLL_SECONDS="0.2", OSL_METRICS_BASE_PORT=str(free_port_range(len(WORKER_PORTS))),
+               PROGRAMME_PORT=str(free_port()), **{name: str(port) for name, port in ports.items()})
     for name in ("OSL_ADMIN_TOKEN", "SMTP_HOST", "NOTIFY_BASE_URL", "OSL_MAIL_DIR", "BROKER_URL"):
         env.pop(name, None)
     log = process_log("run.log").open("wb")  # every process's output; a traceback in it fails the test
