@@ -2,7 +2,7 @@
 cancel; ``/api/v1/rooms/free-slots``. Thin: the rules are in ``operations`` and the calendar core."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import jsonify
 from flask.views import MethodView
@@ -10,15 +10,16 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.calendar.times import aware, parse_moment
+from services.calendar.times import aware, day_after, local_midnight, parse_moment, to_wire
 from services.events.auth import Caller, require_caller
 from services.events.models import Booking, Centre, Organisation, Room
 from services.events.operations import live
 from services.events.rooms import operations
 from services.events.rooms.operations import Holder, Refused, Taken
-from services.events.rooms.schemas import BookingInSchema, BookingSchema
+from services.events.rooms.queries import MAX_WINDOW, free_slots
+from services.events.rooms.schemas import BookingInSchema, BookingSchema, FreeSlotQuerySchema, SlotSchema
 from services.messaging.errors import answering_errors, field_error
-from services.messaging.http_guards import Blueprint
+from services.messaging.http_guards import PUBLIC, Blueprint
 from services.messaging.web import request_session
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Rooms booked without double-booking.")
@@ -223,3 +224,31 @@ def rooms_of(session, room_ids: list[int], centre: str | None) -> list[Room]:
     if not rooms:
         field_error("query", "room", "Name a room (room=) or a centre (centre=).")
     return rooms
+
+
+def window(args: dict) -> tuple[datetime, datetime]:
+    """``from`` and ``to`` as a window: a date means its whole day (``to`` inclusive); at most MAX_WINDOW long."""
+    start, end = args["from_"], args["to"]
+    start = aware(start) if isinstance(start, datetime) else local_midnight(start)
+    end = aware(end) if isinstance(end, datetime) else local_midnight(day_after(end))
+    if end <= start:
+        field_error("query", "to", "The window must end after it starts.")
+    if end - start > MAX_WINDOW:
+        field_error("query", "to", f"Ask for at most {MAX_WINDOW.days} days at a time.")
+    return start, end
+
+
+@blp.route("/rooms/free-slots")
+class FreeSlots(MethodView):
+    @blp.doc(security=PUBLIC)
+    @blp.arguments(FreeSlotQuerySchema, location="query")
+    @blp.response(200, SlotSchema(many=True))
+    def get(self, args):
+        """Free slots of a length on full and half hours (Warsaw), in one room, any of several, or a centre's"""
+        session = request_session()
+        rooms = rooms_of(session, args["room"], args.get("centre"))
+        start, end = window(args)
+        slots = free_slots(session, rooms, timedelta(minutes=args["duration"]), start, end, operations.utcnow(),
+                           every_room=args["all"])
+        return [{"starts_at": to_wire(slot.starts_at), "ends_at": to_wire(slot.ends_at), "rooms": list(slot.rooms)}
+                for slot in slots]
