@@ -11,6 +11,7 @@ by the buffer on both sides, and two bookings' busy ranges never overlap.
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -136,14 +137,39 @@ class RoomRules:
             return PAST
         if start >= self.horizon_end(now):
             return HORIZON
-        day = start.astimezone(WARSAW).date()
-        while day <= (end - timedelta(microseconds=1)).astimezone(WARSAW).date():
+        reason = self._closed_between(start, end)
+        if reason:
+            return reason
+        if not any(a <= start and end <= b for a, b in self.open_ranges(start, end + timedelta(microseconds=1))):
+            return BOOKABLE_HOURS
+        return None
+
+    def refusals(self, dates: list[Range], now: datetime) -> dict[datetime, str]:
+        """:meth:`refusal` of each of ``dates`` (by start), for the ones refused; the open ranges are worked out
+        once for the whole span."""
+        if not dates:
+            return {}
+        opened = self.open_ranges(min(s for s, _ in dates), max(e for _, e in dates) + timedelta(microseconds=1))
+        starts = [a for a, _ in opened]
+        horizon = self.horizon_end(now)
+        found = {}
+        for start, end in dates:
+            reason = PAST if start < now else HORIZON if start >= horizon else self._closed_between(start, end)
+            if reason is None:
+                index = bisect_right(starts, start) - 1
+                if index < 0 or opened[index][1] < end:
+                    reason = BOOKABLE_HOURS
+            if reason:
+                found[start] = reason
+        return found
+
+    def _closed_between(self, start: datetime, end: datetime) -> str | None:
+        day, last = start.astimezone(WARSAW).date(), (end - timedelta(microseconds=1)).astimezone(WARSAW).date()
+        while day <= last:
             reason = self.closed_because(day)
             if reason:
                 return reason
             day += timedelta(days=1)
-        if not any(a <= start and end <= b for a, b in self.open_ranges(start, end + timedelta(microseconds=1))):
-            return BOOKABLE_HOURS
         return None
 
     def horizon_end(self, now: datetime) -> datetime:
