@@ -1,11 +1,12 @@
 """Reads over bookings: the busy ranges of rooms, and the free slots for a length of time (range arithmetic)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from services.calendar.rooms import free_ranges, intersect, slot_starts
+from services.calendar.times import local_midnight
 from services.events.models import BookingDate, Room
 from services.events.rooms.operations import MAX_BUSY
 
@@ -54,3 +55,47 @@ def free_slots(session, rooms: list[Room], length: timedelta, start: datetime, e
         for moment in slot_starts(ranges, length, now):
             by_start.setdefault(moment, []).append(room_id)
     return [Slot(moment, moment + length, tuple(ids)) for moment, ids in sorted(by_start.items())][:MAX_SLOTS]
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    starts_at: datetime
+    ends_at: datetime
+    #: The title of a public activity; None for a private booking (shown as "busy").
+    title: str | None
+    tentative: bool
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    day: date
+    items: tuple[PlanItem, ...]
+    #: When a booking still fits (bookable hours − closures − holidays − bookings widened by buffers).
+    free: tuple[tuple[datetime, datetime], ...]
+    #: CLOSURE or HOLIDAY when the room is closed all day.
+    closed: str | None
+
+
+def week_plan(session, rooms: list[Room], monday: date) -> list[tuple[Room, list[DayPlan]]]:
+    """Each room's week from ``monday``: what is on each day, and when it is free."""
+    start, end = local_midnight(monday), local_midnight(monday + timedelta(days=7))
+    query = select(BookingDate).where(BookingDate.room_id.in_([room.id for room in rooms]),
+                                      BookingDate.blocks.is_(True), BookingDate.starts_at < end,
+                                      BookingDate.ends_at > start).order_by(BookingDate.starts_at)
+    rows = list(session.scalars(query))
+    plan = []
+    for room in rooms:
+        rules = room.rules
+        own = [row for row in rows if row.room_id == room.id]
+        days = []
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            since, until = local_midnight(day), local_midnight(day + timedelta(days=1))
+            items = tuple(PlanItem(row.starts_at, row.ends_at,
+                                   row.booking.title if row.booking.visibility == "public" else None,
+                                   row.state == "pending")
+                          for row in own if row.starts_at < until and row.ends_at > since)
+            free = tuple(free_ranges(rules, [(row.busy_from, row.busy_until) for row in own], since, until))
+            days.append(DayPlan(day, items, free, rules.closed_because(day)))
+        plan.append((room, days))
+    return plan
