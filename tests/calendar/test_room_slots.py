@@ -100,3 +100,13 @@ def test_holidays_and_closures_close_whole_days():
     days = [a.astimezone(WARSAW).date() for a, _ in free_ranges(rules, [], start, start + timedelta(days=7))]
     # 3 May (Constitution Day) is closed, 1 May is a holiday the room opens on, 5-6 May are a closure.
     assert days == [date(2027, 5, 1), date(2027, 5, 2), date(2027, 5, 4), date(2027, 5, 7)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(cases(), st.lists(st.tuples(st.integers(-96, 7 * 96), st.integers(1, 40)), min_size=1, max_size=20))
+def test_the_refusals_of_a_series_are_each_dates_own(case, picks):
+    rules, _busy, start, _end, _length = case
+    now = start + timedelta(hours=12)
+    dates = sorted({(start + timedelta(minutes=15 * a), start + timedelta(minutes=15 * (a + n))) for a, n in picks})
+    expected = {s: rules.refusal(s, e, now) for s, e in dates}
+    assert rules.refusals(dates, now) == {s: reason for s, reason in expected.items() if reason}

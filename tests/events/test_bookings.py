@@ -172,3 +172,16 @@ def test_bad_input_is_422_naming_the_field(events_app, world):
         assert field in str(response.json["errors"]), response.json
     assert book(client, room_id=99).status_code == 404
     assert book(client, headers={}).status_code == 401
+
+
+def test_the_rooms_replica_follows_its_messages(events_app, world):
+    from tests.events.factories import deliver
+    from tests.events.rooms import room
+
+    client = events_app.test_client()
+    deliver(events_app, "room.updated", room(version=2, bookable_hours={"MO": ["10:00-12:00"]}))
+    assert book(client).json["rule"] == "bookable_hours"  # a Tuesday, no longer bookable
+    deliver(events_app, "room.updated", room(version=1))  # an older snapshot, late: ignored
+    assert book(client).json["rule"] == "bookable_hours"
+    deliver(events_app, "room.deleted", room(version=2))
+    assert book(client).status_code == 404
