@@ -233,7 +233,7 @@ def restore_date(session, holder: Holder, booking: Booking, start: datetime, roo
     if firm:
         raise Taken([Clash(row.starts_at, row.ends_at, firm[0])])
     _yield_pending(session, [other for other in others if other.state == "pending" and state == "active"],
-                   [(row.starts_at, row.ends_at)], timedelta(0))
+                   [(row.busy_from, row.busy_until)], timedelta(0))
     row.set_state(state)
     session.flush()
     touch(session, booking, "booking.updated")
