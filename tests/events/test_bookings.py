@@ -185,3 +185,18 @@ def test_the_rooms_replica_follows_its_messages(events_app, world):
     assert book(client).json["rule"] == "bookable_hours"
     deliver(events_app, "room.deleted", room(version=2))
     assert book(client).status_code == 404
+
+
+def test_a_date_added_again_by_mops_takes_it_from_a_pending_booking_within_its_buffer(events_app, world):
+    add_room(events_app, id=4, requires_approval=True)
+    client = events_app.test_client()
+    mops = book(client, room_id=4, rrule="FREQ=WEEKLY;COUNT=2")
+    second = f"/api/v1/bookings/{mops.json['id']}/dates/2026-12-15T17:00:00"
+    assert client.delete(second, headers=ADMIN).status_code == 200
+    # 18:20 starts inside the 15 + 15 minutes the two need between them, not inside the 17:00-18:00 itself.
+    pending = book(client, room_id=4, headers=world.own, starts_at="2026-12-15T18:20:00",
+                   ends_at="2026-12-15T19:00:00")
+    assert pending.status_code == 201 and pending.json["state"] == "pending"
+    assert client.post(second, headers=ADMIN).status_code == 200
+    yielded = client.get(f"/api/v1/bookings/{pending.json['id']}", headers=world.own).json["dates"][0]
+    assert (yielded["state"], yielded["reason"]) == ("skipped", "yielded")
