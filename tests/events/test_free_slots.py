@@ -56,3 +56,19 @@ def test_bad_queries_are_422_naming_the_parameter(client):
         response = client.get(f"{URL}?{query}")
         assert response.status_code == 422 and name in str(response.json["errors"]), (query, response.json)
     assert client.get(f"{URL}?room=99&duration=60&from=2026-12-09&to=2026-12-10").status_code == 404
+
+
+def test_a_slot_can_also_be_free_for_the_partnerships_members(client):
+    from tests.events.factories import bearer, event_body
+
+    # Fundacja Źródło, the coordinator of partnership 7, holds its own weekly event on Wednesdays 17:00-18:00.
+    posted = client.post("/api/v1/events", json=event_body(starts_at="2026-12-09T17:00:00",
+                                                           ends_at="2026-12-09T18:00:00", rrule="FREQ=WEEKLY"),
+                         headers=bearer("osl_own_key_0000000001"))
+    assert posted.status_code == 201, posted.json
+    query = "room=1&duration=60&from=2026-12-16&to=2026-12-16"
+    assert [s for s, _ in _starts(client.get(f"{URL}?{query}"))] == ["16:00", "16:30", "17:00", "17:30", "18:00",
+                                                                       "18:30", "19:00"]
+    assert [s for s, _ in _starts(client.get(f"{URL}?{query}&partnership=7"))] == ["16:00", "18:00", "18:30", "19:00"]
+    missing = client.get(f"{URL}?{query}&partnership=99")
+    assert missing.status_code == 422 and "partnership" in str(missing.json["errors"])

@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from services.calendar.times import aware, day_after, local_midnight, parse_moment, to_wire
 from services.events.auth import Caller, require_caller
-from services.events.models import Booking, Centre, Organisation, Room
+from services.events.models import Booking, Centre, Organisation, Partnership, Room
 from services.events.operations import live
 from services.events.rooms import operations
 from services.events.rooms.operations import Holder, Refused, Taken
-from services.events.rooms.queries import MAX_WINDOW, free_slots
+from services.events.rooms.queries import MAX_WINDOW, free_slots, members_busy
 from services.events.rooms.schemas import BookingInSchema, BookingSchema, FreeSlotQuerySchema, SlotSchema
 from services.messaging.errors import answering_errors, field_error
 from services.messaging.http_guards import PUBLIC, Blueprint
@@ -248,7 +248,12 @@ class FreeSlots(MethodView):
         session = request_session()
         rooms = rooms_of(session, args["room"], args.get("centre"))
         start, end = window(args)
+        also_busy = []
+        if args.get("partnership") is not None:
+            if live(session, Partnership, id=args["partnership"]) is None:
+                field_error("query", "partnership", f"No partnership {args['partnership']}.")
+            also_busy = members_busy(session, args["partnership"], start, end)
         slots = free_slots(session, rooms, timedelta(minutes=args["duration"]), start, end, operations.utcnow(),
-                           every_room=args["all"])
+                           every_room=args["all"], also_busy=also_busy)
         return [{"starts_at": to_wire(slot.starts_at), "ends_at": to_wire(slot.ends_at), "rooms": list(slot.rooms)}
                 for slot in slots]

@@ -5,9 +5,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from services.calendar.rooms import free_ranges, intersect, slot_starts
-from services.calendar.times import local_midnight
-from services.events.models import BookingDate, Room
+from services.calendar.membership import is_current
+from services.calendar.recurrence import occurrences
+from services.calendar.rooms import free_ranges, intersect, slot_starts, subtract
+from services.calendar.times import local, local_midnight, today
+from services.events.models import BookingDate, Event, Membership, Room
 from services.events.rooms.operations import MAX_BUSY
 
 #: The longest window one free-slot answer covers, and the most slots it lists.
@@ -34,8 +36,25 @@ class Slot:
     rooms: tuple[int, ...]
 
 
+def members_busy(session, partnership_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """When the partnership's current member organisations hold their own events, in [start, end)."""
+    day = today()
+    members = {m.organisation_id for m in session.scalars(select(Membership).where(
+        Membership.partnership_id == partnership_id, Membership.deleted_at.is_(None),
+        Membership.organisation_id.is_not(None))) if is_current(m.left_on, day, m.joined_on)}
+    if not members:
+        return []
+    query = select(Event).where(Event.organisation_id.in_(members), Event.status == "scheduled",
+                                Event.starts_at < end, (Event.ends_at > start) | Event.rrule.is_not(None))
+    busy = []
+    for event in session.scalars(query):
+        found = occurrences(event.series, local(start - timedelta(days=1)), local(end))
+        busy += [(o.starts_at, o.ends_at) for o in found if o.ends_at > start]
+    return busy
+
+
 def free_slots(session, rooms: list[Room], length: timedelta, start: datetime, end: datetime, now: datetime,
-               every_room: bool = False) -> list[Slot]:
+               every_room: bool = False, also_busy=()) -> list[Slot]:
     """Slots of ``length`` on full and half hours (Warsaw) in [start, end): free in any of ``rooms`` (each slot
     lists which), or with ``every_room`` in all of them at once. Bookable hours − closures − holidays − bookings
     widened by buffers, within each room's horizon and not before ``now``."""
@@ -43,7 +62,8 @@ def free_slots(session, rooms: list[Room], length: timedelta, start: datetime, e
     free = {}
     for room in rooms:
         rules = room.rules
-        free[room.id] = free_ranges(rules, busy[room.id], start, min(end, rules.horizon_end(now)))
+        free[room.id] = subtract(free_ranges(rules, busy[room.id], start, min(end, rules.horizon_end(now))),
+                                 list(also_busy))
     if every_room:
         common = None
         for ranges in free.values():

@@ -77,6 +77,8 @@ class FreeSlotQuerySchema(Schema):
                               metadata={"description": "Minutes."})
     from_ = Moment(required=True, data_key="from", metadata={"description": "First day (or moment)."})
     to = Moment(required=True, metadata={"description": "Last day (inclusive) or moment (exclusive)."})
+    partnership = record_id(metadata={"description": "The slot must also be free for this partnership's member "
+                                                     "organisations: none of their own events then."})
     all = fields.Boolean(load_default=False,
                          metadata={"description": "The slot must be free in every room asked for; by default any "
                                                   "one of them will do."})
