@@ -41,6 +41,7 @@ cat <<MSG
     events    http://127.0.0.1:${EVENTS_PORT:-8002}/docs
     notify    http://127.0.0.1:${NOTIFY_PORT:-8003}/docs
     programme http://127.0.0.1:${PROGRAMME_PORT:-8004}/docs   dashboard (admin token): /programmes/1/
+  Organisations' own calendars (POST /api/v1/import-sources) are pulled by the events-import process.
   The admin token for API writes is in $token_file.
   Press Ctrl-C to stop everything.
 

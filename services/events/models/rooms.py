@@ -1,7 +1,7 @@
 """Rooms (a replica of the partners' rooms) and their bookings, one row per date, each date with its own state.
 
 No two blocking dates of a room overlap once widened by the room's buffer: on PostgreSQL an exclusion constraint
-(``booking_dates_no_overlap``, migration 0005: ``EXCLUDE USING gist (room_id WITH =, tstzrange(busy_from,
+(``booking_dates_no_overlap``, migration 0006: ``EXCLUDE USING gist (room_id WITH =, tstzrange(busy_from,
 busy_until) WITH &&) WHERE (blocks)``) refuses the second of two racing inserts; on SQLite every writing transaction
 holds the database's write lock from its BEGIN IMMEDIATE, so the check and the insert cannot interleave.
 """
