@@ -3,6 +3,7 @@
 import os
 
 from services.messaging.config import service_config
+from services.messaging.settings import env_float
 
 
 def _days(name: str, default: int) -> int:
@@ -66,5 +67,7 @@ def load_config(overrides: dict | None = None) -> dict:
         **{name: _days(name, default) for name, default in
            (("FEED_PAST_DAYS", 90), ("FEED_FUTURE_DAYS", 730), ("FEED_CANCELLED_DAYS", 30))},
         **import_config(),
+        #: How old a feed may be: each worker, and the caching gateway in front, ask again after this many seconds.
+        "FEED_RECHECK_SECONDS": env_float("FEED_RECHECK_SECONDS", 1.0),
     }
     return {**defaults, **service_config("events", overrides)}
