@@ -4,7 +4,7 @@ The topology (services/messaging/topology.py) makes the queues and their binding
 """
 
 from services.events.meetings import apply_meeting, follow_coordinator
-from services.events.models import Centre, District, Event, Membership, Organisation, Partnership
+from services.events.models import Centre, District, Event, Membership, Organisation, Partnership, Room
 from services.events.replica import apply_key, apply_record
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
@@ -30,9 +30,14 @@ def _data(envelope: Envelope) -> dict:
 @handlers.on(PARTNERS, "organisation.deleted", model=Organisation, shown_by=Event.organisation_id, deleted=True)
 @handlers.on(PARTNERS, "partnership.created", "partnership.updated", model=Partnership, shown_by=Event.partnership_id)
 @handlers.on(PARTNERS, "partnership.deleted", model=Partnership, shown_by=Event.partnership_id, deleted=True)
+@handlers.on(PARTNERS, "room.created", "room.updated", model=Room, shown_by=None)
+@handlers.on(PARTNERS, "room.deleted", model=Room, shown_by=None, deleted=True)
 def apply_record_message(session, envelope: Envelope, *, model, shown_by, deleted: bool = False) -> None:
-    """A district, centre, organisation or partnership snapshot, into the replica."""
-    apply_record(session, model, shown_by, _data(envelope), deleted=deleted)
+    """A district, centre, organisation, partnership or room snapshot, into the replica."""
+    data = _data(envelope)
+    if model is Room:  # the rules as they travel: dates as ISO text in the JSON columns
+        data = {**data, **{name: envelope.data[name] for name in ("closures", "open_on")}}
+    apply_record(session, model, shown_by, data, deleted=deleted)
 
 
 @handlers.on(PARTNERS, "membership.added", "membership.updated")

@@ -5,9 +5,11 @@ from services.events.models.event import AUDIENCES, CATEGORIES, STATUSES, VISIBI
 from services.events.models.feed_token import PartnershipFeedToken
 from services.events.models.import_source import SOURCE_STATUSES, ImportSource
 from services.events.models.replica import ApiKey, Centre, District, Membership, Organisation, Partnership
+from services.events.models.rooms import BOOKING_KINDS, Booking, BookingDate, Room
 
 __all__ = [
     "AUDIENCES", "CATEGORIES", "SOURCE_STATUSES", "STATUSES", "VISIBILITIES",
     "ApiKey", "Base", "Centre", "District", "Event", "IdempotencyRecord", "ImportSource", "InboxMessage", "Membership",
-    "Organisation", "OutboxMessage", "Partnership", "PartnershipFeedToken",
+    "Organisation", "OutboxMessage", "Partnership", "PartnershipFeedToken", "BOOKING_KINDS", "Booking", "BookingDate",
+    "Room",
 ]

@@ -3,7 +3,7 @@
 from services.partners.models.base import Base, OutboxMessage, UTCDateTime
 from services.partners.models.organisations import ApiKey, Organisation, Person
 from services.partners.models.partnerships import WARSAW, Agreement, Meeting, Membership, Partnership
-from services.partners.models.places import Centre, District
+from services.partners.models.places import Centre, District, Room
 
 __all__ = ["Base", "OutboxMessage", "UTCDateTime", "ApiKey", "Organisation", "Person", "WARSAW", "Agreement",
-           "Meeting", "Membership", "Partnership", "Centre", "District"]
+           "Meeting", "Membership", "Partnership", "Centre", "District", "Room"]
