@@ -136,9 +136,11 @@ def test_who_is_a_current_member_is_the_same_in_all_three_services(partners_app,
                             ("partnership.created", {"id": 7, "version": 1, "name": "Partnerstwo", "district_id": 2,
                                                      "centre_id": None, "status": "active", "description": ""}),
                             ("membership.added", {**membership(70, 7, 100, role="coordinator"),
-                                                  "left_on": left_on.isoformat()})):
+                                                  "left_on": left_on.isoformat()}),
+                            ("member_contacts.replaced", {"partnership_id": 7, "version": 1, "contacts": [
+                                {"membership_id": 70, "email": "biuro@zrodlo.example"}]})):
         notify.handle("partners-replica", Envelope.new(type_name, data))
     with notify_app.extensions["osl"].database.session() as session:
-        in_notify = [o.id for o in _contacts(session, 7, today())] == [100]
+        in_notify = [c.membership_id for c in _contacts(session, 7, today())] == [70]
 
     assert (in_partners, *in_events, in_notify) == (current,) * 4
