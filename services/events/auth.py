@@ -12,6 +12,8 @@ from flask_smorest import abort
 from sqlalchemy import select
 
 from services.events.models import ApiKey, Organisation
+from services.messaging.actor import set_actor
+from services.messaging.staff import current_staff
 from services.messaging.web import bearer_token, is_admin_token
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="osl-events"'}
@@ -22,6 +24,8 @@ class Caller:
     is_admin: bool
     #: The organisation an organisation key acts for; None for an administrator.
     organisation: Organisation | None = None
+    #: Who the changes are recorded as (services/messaging/actor.py).
+    actor: str = "admin-token"
 
     @property
     def idempotency_scope(self) -> str:
@@ -39,13 +43,13 @@ def identify(session, token: str | None) -> Caller | None:
     if key is None or key.revoked_at is not None:
         return None
     if key.kind == "admin":
-        return Caller(is_admin=True)
+        return Caller(is_admin=True, actor=f"key:{key.prefix}")
     organisation = session.get(Organisation, key.organisation_id)
     if organisation is None or organisation.deleted_at is not None:
         return None
     if "events" not in (key.scopes or []):
         abort(403, message="This API key lacks the events scope.")
-    return Caller(is_admin=False, organisation=organisation)
+    return Caller(is_admin=False, organisation=organisation, actor=f"key:{key.prefix}")
 
 
 def require_caller(session) -> Caller:
@@ -59,6 +63,7 @@ def require_caller(session) -> Caller:
             "This API key is unknown or revoked."
         abort(401, message=message, headers=CHALLENGE)
     g.caller = caller
+    set_actor(caller.actor)
     return caller
 
 
@@ -76,3 +81,31 @@ def authenticate_writes() -> None:
 def optional_caller(session) -> Caller | None:
     """The caller if a valid token came, else None (public reads)."""
     return identify(session, bearer_token())
+
+
+def require_admin() -> Caller:
+    """The admin token or an admin key; 401 without credentials, 403 with an organisation's key."""
+    from services.messaging.web import request_session
+
+    caller = require_caller(request_session())
+    if not caller.is_admin:
+        abort(403, message="This needs the admin token or an admin key.")
+    return caller
+
+
+def staff_caller(session) -> Caller | None:
+    """The staff member signed in on the pages (services/messaging/staff.py), with the rights an admin key or their
+    organisation's key has here; None when nobody is, or their organisation is gone."""
+    member = current_staff()
+    if member is None:
+        return None
+    actor = f"account:{member.account_id}"
+    if member.is_admin:
+        caller = Caller(is_admin=True, actor=actor)
+    else:
+        organisation = session.get(Organisation, member.organisation_id) if member.organisation_id else None
+        if organisation is None or organisation.deleted_at is not None:
+            return None
+        caller = Caller(is_admin=False, organisation=organisation, actor=actor)
+    set_actor(caller.actor)
+    return caller

@@ -1,8 +1,9 @@
 """The events service's configuration, from the environment."""
 
 import os
+import secrets
 
-from services.messaging.config import service_config
+from services.messaging.config import secret_key, service_config
 
 
 def _days(name: str, default: int) -> int:
@@ -24,4 +25,8 @@ def load_config(overrides: dict | None = None) -> dict:
         **{name: _days(name, default) for name, default in
            (("FEED_PAST_DAYS", 90), ("FEED_FUTURE_DAYS", 730), ("FEED_CANCELLED_DAYS", 30))},
     }
-    return {**defaults, **service_config("events", overrides)}
+    config = {**defaults, **service_config("events", overrides)}
+    if "SECRET_KEY" not in config:
+        # Signs the staff pages' CSRF tokens.
+        config["SECRET_KEY"] = secrets.token_urlsafe(48) if config.get("TESTING") else secret_key("events")
+    return config

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from services.messaging.faults import fault_of, reason
 from services.messaging.models import utcnow
 from services.notify import scheduler
+from services.notify.account_mail import build_account_message, forgotten, is_account_mail
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
 from services.notify.mail.compose import build_message, new_message_id
 from services.notify.mail.fanout import prepared
@@ -274,7 +275,9 @@ class Sender:
         return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
     def _job(self, notice: Notice, subscriber: Subscriber | None, organisation: Organisation | None) -> Job:
-        if organisation is not None:
+        if is_account_mail(notice.kind):  # to a staff member: the address came with the request
+            language, to, signed = notice.payload["language"], notice.payload["to"], {}
+        elif organisation is not None:
             language, to, signed = "pl", organisation.email, contact_links(self.config, organisation.id)
         else:
             language = notice.payload.get("language") or subscriber.language
@@ -295,7 +298,10 @@ class Sender:
             log.exception("notice %s could not be sent", job.id)
             return {"status": "failed", "last_error": f"{type(exc).__name__}: {exc}"[:1000]}
         log.info("notice %s (%s) sent as %s", job.id, job.kind, job.message_id)
-        return {"status": "sent", "sent_at": utcnow(), "last_error": None}
+        sent = {"status": "sent", "sent_at": utcnow(), "last_error": None}
+        if is_account_mail(job.kind):  # its address and one-time link are not kept once sent
+            sent["payload"] = forgotten(job.payload)
+        return sent
 
     def _temporary(self, job: Job, exc: Exception) -> dict:
         if not retries_left(self.config, job.attempts):
@@ -307,6 +313,9 @@ class Sender:
 
     def _message(self, job: Job):
         """The e-mail of a notice: a copy of the one prepared for its event when it can be, else built whole."""
+        if is_account_mail(job.kind):
+            return build_account_message(self.config, kind=job.kind, language=job.language, to=job.to,
+                                         payload=job.payload, message_id=job.message_id)
         shared = prepared(self.config, job.kind, job.language, job.payload, tuple(sorted(job.links)))
         data = shared and shared.copy(job.to, job.links, job.message_id)
         if data is not None:

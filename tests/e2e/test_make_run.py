@@ -64,6 +64,8 @@ def test_the_embedded_system_starts_seeds_replicates_and_stops_cleanly(tmp_path)
         assert (tmp_path / "admin-token").stat().st_mode & 0o077 == 0
         output = (tmp_path / "run.log").read_text()
         assert f"http://127.0.0.1:{ports['PARTNERS_PORT']}/docs" in output
+        # A fresh install prints the one-time link that makes the first admin account.
+        assert f"http://127.0.0.1:{ports['PARTNERS_PORT']}/staff/first-admin#token=" in output
     finally:
         os.killpg(system.pid, signal.SIGINT)
         code = system.wait(timeout=30)

@@ -4,8 +4,9 @@ from services.events.models.base import Base, InboxMessage, OutboxMessage
 from services.events.models.event import AUDIENCES, CATEGORIES, STATUSES, VISIBILITIES, Event, IdempotencyRecord
 from services.events.models.feed_token import PartnershipFeedToken
 from services.events.models.replica import ApiKey, Centre, District, Membership, Organisation, Partnership
+from services.events.models.staff import StaffAccount, StaffSession
 
-__all__ = [
+__all__ = ["StaffAccount", "StaffSession",
     "AUDIENCES", "CATEGORIES", "STATUSES", "VISIBILITIES",
     "ApiKey", "Base", "Centre", "District", "Event", "IdempotencyRecord", "InboxMessage", "Membership",
     "Organisation", "OutboxMessage", "Partnership", "PartnershipFeedToken",
