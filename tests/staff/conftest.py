@@ -91,6 +91,15 @@ class Staff:
         return account, session_cookie(self.client)
 
 
+def signed_in_admin(staff, email: str = "anna@mops.example"):
+    """A partners test client of an admin who took up their invitation and signed in; and the cookie's value."""
+    staff.invite(email, None, role="admin")
+    staff.set_password(staff.mailed_token())
+    client = staff.partners.test_client()
+    assert staff.sign_in(email, client=client).status_code == 303
+    return client, session_cookie(client)
+
+
 def session_cookie(client) -> str | None:
     cookie = client.get_cookie(COOKIE)
     return cookie.value if cookie is not None else None

@@ -4,10 +4,11 @@ from services.events.models.base import Base, InboxMessage, OutboxMessage
 from services.events.models.event import AUDIENCES, CATEGORIES, STATUSES, VISIBILITIES, Event, IdempotencyRecord
 from services.events.models.feed_token import PartnershipFeedToken
 from services.events.models.replica import ApiKey, Centre, District, Membership, Organisation, Partnership
+from services.events.models.review import EventReview
 from services.events.models.staff import StaffAccount, StaffSession
 
-__all__ = ["StaffAccount", "StaffSession",
-    "AUDIENCES", "CATEGORIES", "STATUSES", "VISIBILITIES",
+__all__ = [
+    "EventReview", "StaffAccount", "StaffSession", "AUDIENCES", "CATEGORIES", "STATUSES", "VISIBILITIES",
     "ApiKey", "Base", "Centre", "District", "Event", "IdempotencyRecord", "InboxMessage", "Membership",
     "Organisation", "OutboxMessage", "Partnership", "PartnershipFeedToken",
 ]

@@ -7,8 +7,9 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from services.calendar.times import exdate_to_wire
+from services.events import moderation
 from services.events.auth import staff_caller
-from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation
+from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, EventReview, Organisation
 from services.events.operations import cancel_event, create_event, event_input, text_matches, update_event
 from services.events.schemas import EventInSchema
 from services.events.staff.builder import WEEKDAYS, EventForm, FormError, api_input, from_input, preview
@@ -57,8 +58,38 @@ def our_events():
     if text:
         query = query.where(text_matches(text))
     events = session.scalars(query.order_by(Event.starts_at.desc()).limit(MAX_LISTED)).all()
-    return _page("our_events", events=events, q=text, caller=caller,
+    reviews = {review.event_id: review for review in session.scalars(
+        select(EventReview).where(EventReview.event_id.in_([event.id for event in events])))}
+    return _page("our_events", events=events, q=text, caller=caller, reviews=reviews,
                  organisations={o.id: o for o in session.scalars(select(Organisation))})
+
+
+@staff_pages.get("/review")
+def review_queue():
+    session = request_session()
+    if not staff_caller(session).is_admin:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    return _page("review", waiting=moderation.queue(session),
+                 organisations={o.id: o for o in session.scalars(select(Organisation))},
+                 done=request.args.get("done"))
+
+
+@staff_pages.post("/<uuid:event_id>/<any(approve, reject):decision>")
+def decide(event_id, decision):
+    session = request_session()
+    event = session.get(Event, event_id)
+    if not staff_caller(session).is_admin or event is None:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    try:
+        if decision == "approve":
+            moderation.approve(session, event)
+        else:
+            moderation.reject(session, event, request.form.get("reason", ""))
+    except (FieldError, Conflict) as exc:
+        session.rollback()
+        return _page("problem", 422, message=getattr(exc, "message", str(exc)))
+    session.commit()
+    return redirect(url_for("staff_events.review_queue", done=decision), 303)
 
 
 def _options(session) -> dict:

@@ -15,7 +15,7 @@ from services.messaging.staff import clear_session_cookie, current_staff, set_se
 from services.messaging.web import request_session
 from services.partners.auth import current_caller
 from services.partners.models import Account, Organisation
-from services.partners.operations import accounts
+from services.partners.operations import accounts, update_organisation
 from services.ui import csrf
 from services.ui.naming import polish_sorted
 
@@ -142,6 +142,20 @@ def disable(account_id: int):
     accounts.disable(session, account)
     session.commit()
     return redirect(url_for("staff.home", disabled=1), 303)
+
+
+@staff.post("/organisations/<int:organisation_id>/review")
+def organisation_review(organisation_id: int):
+    """Mark an organisation as trusted, or as needing MOPS's review of its events (admin)."""
+    if _admin() is None:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    session = request_session()
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        return _page("problem", 404, message=_("No such organisation."))
+    update_organisation(session, organisation, {"needs_review": request.form.get("needs_review") == "1"})
+    session.commit()
+    return redirect(url_for("staff.home"), 303)
 
 
 @staff.get("/password")
