@@ -17,8 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('organisations') as batch:
-        batch.add_column(sa.Column('needs_review', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN: on SQLite a batch would rebuild the table and lose its AUTOINCREMENT.
+    op.add_column('organisations', sa.Column('needs_review', sa.Boolean(), nullable=False,
+                                             server_default=sa.false()))
     op.create_table(
         'event_reviews',
         sa.Column('event_id', sa.Uuid(), sa.ForeignKey('events.id', ondelete='CASCADE'), primary_key=True),
