@@ -1,8 +1,9 @@
 """Browser journey of the people who run the centres (Playwright, Debian Chromium, axe-core on every page, Polish,
 at phone and desktop width): the first admin is made from the install's one-time link and invites an NGO editor; the
 editor sets a password from the e-mail notify sent, signs in once and posts a weekly activity on the events service
-through the form, with a preview of its dates; the admin disables the editor, whose session then stops working on
-events within 5 seconds.
+through the form, with a preview of its dates; it waits for moderation, the admin approves it, it appears in the
+district's page and feed and a subscribed resident gets the notice; the admin disables the editor, whose session then
+stops working on events within 5 seconds.
 
 Partners, events and notify are real servers on one filesystem bus, with the partners relay and the events and
 notify consumers running, so the session and its end reach events as in production.
@@ -15,8 +16,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from services.events.models import Event
+from services.events.models import Event, Organisation
+from services.messaging.models import utcnow
 from services.messaging.testing import wait_until
+from services.notify.models import Subscriber
 from tests.browser.conftest import NEXT_YEAR, Served, screenshot
 from tests.conftest import fast_bus
 from tests.notify.conftest import folder_mails
@@ -59,6 +62,7 @@ def system(tmp_path_factory):
     for app in apps.values():
         app.config.update(urls)
     runners = [Running(apps["partners"].extensions["osl"].relay()),
+               Running(apps["events"].extensions["osl"].relay()),
                Running(apps["events"].extensions["osl"].worker()),
                Running(apps["notify"].extensions["osl"].worker())]
     try:
@@ -80,6 +84,24 @@ def _send_mail(app) -> None:
     Sender(app.extensions["osl"].database, app.config).send_due()
 
 
+def _subscribe_resident(app) -> None:
+    """A resident who confirmed notices of new events in Ostatni Grosz."""
+    with app.extensions["osl"].database.session() as session:
+        session.add(Subscriber(key="mieszkaniec", email="jan@example.org", status="confirmed",
+                               districts=["ostatni-grosz"], audiences=[], frequency="immediate", language="pl",
+                               consent_version="1", consent_text="Zgoda.", consent_at=utcnow(),
+                               confirmed_at=utcnow()))
+
+
+def _mails_to(folder, address: str) -> list:
+    return [mail for mail in folder_mails(folder) if mail["To"] == address]
+
+
+def _replica_needs_review(app) -> bool:
+    with app.extensions["osl"].database.session() as session:
+        return bool(session.scalar(select(Organisation.needs_review)))
+
+
 def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(system, browser):
     apps, urls = system["apps"], system["urls"]
     client = apps["partners"].test_client()
@@ -87,6 +109,7 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     make_centre(client)
     organisation = make_organisation(client, name="Stowarzyszenie Sąsiedzi")
     assert client.get("/api/v1/organisations/", headers=ADMIN).status_code == 200
+    _subscribe_resident(apps["notify"])
 
     admin = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL").new_page()
     link = _first_admin_link(apps["partners"])
@@ -103,6 +126,11 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     admin.click("form.stack button[type=submit]")
     admin.wait_for_url(re.compile(r"/staff/$"))
 
+    # MOPS reviews this organisation's events before they are published.
+    admin.click("button[aria-label='Przeglądaj jej wydarzenia: Stowarzyszenie Sąsiedzi']")
+    admin.wait_for_selector("text=wymaga przeglądu")
+    wait_until(lambda: _replica_needs_review(apps["events"]), timeout=30, message="needs_review on events")
+
     # 1. The admin invites an NGO editor.
     admin.fill("#invite-email", "ewa@sasiedzi.example")
     admin.select_option("#invite-organisation", str(organisation["id"]))
@@ -111,10 +139,9 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     screenshot(admin, "staff-admin-home")
 
     # 2. notify mails the invitation; the editor sets a password from it, signs in and posts a weekly activity.
-    wait_until(lambda: _send_mail(apps["notify"]) or list(system["mail"].glob("*.eml")), timeout=30,
+    wait_until(lambda: _send_mail(apps["notify"]) or _mails_to(system["mail"], "ewa@sasiedzi.example"), timeout=30,
                message="the invitation mail")
-    [mail] = folder_mails(system["mail"])
-    assert mail["To"] == "ewa@sasiedzi.example"
+    [mail] = _mails_to(system["mail"], "ewa@sasiedzi.example")
     invitation = re.search(r"(http://\S+/staff/password#token=\S+)", mail.get_body(("plain",)).get_content()).group(1)
     editor_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
     editor = editor_context.new_page()
@@ -156,9 +183,32 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     with apps["events"].extensions["osl"].database.session() as session:
         event = session.scalars(select(Event)).one()
         assert event.rrule == f"FREQ=WEEKLY;BYDAY=TU,TH;UNTIL={NEXT_YEAR}0331T235959"
+        assert event.visibility == "review"
+    district_page = f"{urls['events']}/districts/ostatni-grosz"
+
+    # 3. It waits for moderation; the admin approves it; it is in the district's feed and page, and the
+    # subscribed resident gets the notice.
+    public = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL").new_page()
+    public.goto(district_page)
+    assert public.locator("text=Klub szachowy").count() == 0
+    assert _mails_to(system["mail"], "jan@example.org") == []
+    admin.goto(f"{urls['events']}/staff/events/review")  # the same session, on the events service
+    screenshot(admin, "staff-review-queue")
+    admin.click("button[aria-label='Zatwierdź i opublikuj: Klub szachowy']")
+    admin.wait_for_selector("text=Opublikowane")
+    screenshot(admin, "staff-review-done")
+    public.goto(district_page)
+    assert public.locator("text=Klub szachowy").count() >= 1
+    screenshot(public, "staff-approved-in-district")
+    feed = apps["events"].test_client().get("/feeds/districts/ostatni-grosz.ics").get_data(as_text=True)
+    assert "Klub szachowy" in feed
+    wait_until(lambda: _send_mail(apps["notify"]) or _mails_to(system["mail"], "jan@example.org"), timeout=30,
+               message="the resident's notice")
+    [notice] = _mails_to(system["mail"], "jan@example.org")
+    assert "Klub szachowy" in notice["Subject"]
+    admin.goto(f"{urls['partners']}/staff/")
 
     # 5. The admin disables the editor, whose session stops working on events within 5 seconds.
-    admin.reload()
     admin.click("button[aria-label='Wyłącz konto ewa@sasiedzi.example']")
     admin.wait_for_selector("text=Konto jest wyłączone")
     our_events = f"{urls['events']}/staff/events/"
