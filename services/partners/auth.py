@@ -93,12 +93,15 @@ def require_meeting_writer(partnership_id: int) -> Caller:
     caller = current_caller()
     if caller is None:
         abort(401, message="This needs an admin token or the API key of the partnership's coordinator.")
-    if caller.is_admin:
-        return caller
-    if "meetings" not in caller.scopes or not is_coordinator(request_session(), partnership_id,
-                                                               caller.organisation_id):
+    if not may_plan_meetings(caller, partnership_id):
         abort(403, message="Only an admin or the partnership's current coordinator may change its meetings.")
     return caller
+
+
+def may_plan_meetings(caller: Caller, partnership_id: int) -> bool:
+    """Admins, and a key (or an editor) of the organisation that currently coordinates this partnership."""
+    return caller.is_admin or ("meetings" in caller.scopes and is_coordinator(
+        request_session(), partnership_id, caller.organisation_id))
 
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

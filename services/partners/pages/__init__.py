@@ -9,6 +9,7 @@ from services.ui import init_ui
 def register_pages(app: Flask) -> None:
     from services.messaging.staff import init_staff
     from services.partners.models import Account, StaffSession
+    from services.partners.pages.meetings import meeting_pages
     from services.partners.pages.staff import staff
     from services.partners.pages.views import blp
     from services.ui.csrf import init_csrf
@@ -18,3 +19,4 @@ def register_pages(app: Flask) -> None:
     init_staff(app, Account, StaffSession)
     app.register_blueprint(blp)
     app.register_blueprint(staff)
+    app.register_blueprint(meeting_pages)
