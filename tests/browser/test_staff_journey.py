@@ -2,7 +2,8 @@
 at phone and desktop width): the first admin is made from the install's one-time link and invites an NGO editor; the
 editor sets a password from the e-mail notify sent, signs in once and posts a weekly activity on the events service
 through the form, with a preview of its dates; it waits for moderation, the admin approves it, it appears in the
-district's page and feed and a subscribed resident gets the notice; the admin disables the editor, whose session then
+district's page and feed and a subscribed resident gets the notice; the editor, whose organisation coordinates a
+partnership, plans a partner meeting; the admin disables the editor, whose session then
 stops working on events within 5 seconds.
 
 Partners, events and notify are real servers on one filesystem bus, with the partners relay and the events and
@@ -23,7 +24,14 @@ from services.notify.models import Subscriber
 from tests.browser.conftest import NEXT_YEAR, Served, screenshot
 from tests.conftest import fast_bus
 from tests.notify.conftest import folder_mails
-from tests.partners.helpers import ADMIN, make_centre, make_district, make_organisation
+from tests.partners.helpers import (
+    ADMIN,
+    add_member,
+    make_centre,
+    make_district,
+    make_organisation,
+    make_partnership,
+)
 
 pytestmark = pytest.mark.slow
 PASSWORD = "zielona herbata o siódmej"
@@ -102,12 +110,19 @@ def _replica_needs_review(app) -> bool:
         return bool(session.scalar(select(Organisation.needs_review)))
 
 
+def _meeting_event(app) -> bool:
+    with app.extensions["osl"].database.session() as session:
+        return session.scalar(select(Event.id).where(Event.meeting_id.is_not(None))) is not None
+
+
 def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(system, browser):
     apps, urls = system["apps"], system["urls"]
     client = apps["partners"].test_client()
     make_district(client)
     make_centre(client)
     organisation = make_organisation(client, name="Stowarzyszenie Sąsiedzi")
+    partnership = make_partnership(client, status="active", centre="osl-ostatni-grosz")
+    add_member(client, partnership["id"], organisation_id=organisation["id"], role="coordinator")
     assert client.get("/api/v1/organisations/", headers=ADMIN).status_code == 200
     _subscribe_resident(apps["notify"])
 
@@ -207,6 +222,20 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     [notice] = _mails_to(system["mail"], "jan@example.org")
     assert "Klub szachowy" in notice["Subject"]
     admin.goto(f"{urls['partners']}/staff/")
+
+    # 4. The editor, whose organisation coordinates the partnership, plans a partner meeting.
+    editor.goto(f"{urls['partners']}/staff/")
+    editor.click("text=Spotkania partnerskie")
+    editor.fill("#title", "Spotkanie partnerskie: plan pikniku")
+    editor.fill("#day", f"{NEXT_YEAR}-04-14")
+    editor.fill("#starts", "17:00")
+    editor.fill("#ends", "19:00")
+    editor.select_option("#centre", "osl-ostatni-grosz")
+    editor.fill("#agenda", "1. Piknik sąsiedzki.")
+    editor.click("text=Zaplanuj spotkanie >> nth=-1")
+    editor.wait_for_selector("text=Spotkanie jest zaplanowane")
+    screenshot(editor, "staff-meeting-planned")
+    wait_until(lambda: _meeting_event(apps["events"]), timeout=30, message="the meeting in the partnership's calendar")
 
     # 5. The admin disables the editor, whose session stops working on events within 5 seconds.
     admin.click("button[aria-label='Wyłącz konto ewa@sasiedzi.example']")
