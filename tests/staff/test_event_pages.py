@@ -94,3 +94,20 @@ def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staf
     types = [(entry["type"], entry["actor"]) for entry in history.get_json() if entry["type"].startswith("event.")]
     assert types == [("event.cancelled", "account:1"), ("event.updated", "account:1"),
                      ("event.published", "account:1")]
+
+
+def test_another_organisations_event_is_not_found(staff):
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
+    with staff.events.extensions["osl"].database.session() as session:
+        event_id = session.scalar(select(Event.id))
+    other_organisation = staff.organisation("Fundacja Inni")
+    _account, cookie = staff.editor("jan@inni.example", other_organisation)
+    staff.forward()
+    other = staff.events.test_client()
+    other.set_cookie(COOKIE, cookie)
+    assert other.get(f"/staff/events/{event_id}").status_code == 404
+    assert other.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": csrf_of(other, "/staff/events/new")}
+                      ).status_code == 404
+    assert "Klub szachowy" not in other.get("/staff/events/").get_data(as_text=True)

@@ -8,7 +8,7 @@ from services.events.models import OutboxMessage as EventsOutbox
 from services.messaging.staff import COOKIE
 from tests.partners.helpers import make_centre, make_district, with_etag
 from tests.staff.conftest import ADMIN, csrf_of, signed_in_admin
-from tests.staff.test_event_pages import _form
+from tests.staff.test_event_pages import _form, _signed_in_editor
 
 
 def _world(staff):
@@ -87,11 +87,5 @@ def test_a_rejected_event_goes_back_with_the_reason_and_a_change_sends_it_again(
 
 
 def test_a_trusted_organisation_publishes_at_once(staff):
-    make_district(staff.client)
-    make_centre(staff.client)
-    _account, cookie = staff.editor()
-    staff.forward()
-    editor = staff.events.test_client()
-    editor.set_cookie(COOKIE, cookie)
-    _post(editor)
+    _post(_signed_in_editor(staff))
     assert _event_messages(staff) == ["event.published"]

@@ -1,7 +1,7 @@
 """Thin views: read the form, turn it into the API's input (builder.py), load it with the API's schema and run the
 API's operation. Every form carries a CSRF token; every page needs a signed-in staff member."""
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -10,7 +10,14 @@ from services.calendar.times import exdate_to_wire
 from services.events import moderation
 from services.events.auth import staff_caller
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, EventReview, Organisation
-from services.events.operations import cancel_event, create_event, event_input, text_matches, update_event
+from services.events.operations import (
+    cancel_event,
+    check_owner,
+    create_event,
+    event_input,
+    text_matches,
+    update_event,
+)
 from services.events.schemas import EventInSchema
 from services.events.staff.builder import WEEKDAYS, EventForm, FormError, api_input, from_input, preview
 from services.messaging.errors import Conflict, FieldError, Forbidden
@@ -159,21 +166,27 @@ def create():
     return _save(None)
 
 
-def _own(event_id) -> Event | None:
+def _own(event_id) -> Event:
+    """The event, if the signed-in staff member may change it (the API's rule, ``check_owner``); else 404."""
     session = request_session()
     event = session.get(Event, event_id)
-    caller = staff_caller(session)
-    if event is None or event.meeting_id is not None or (
-            not caller.is_admin and event.organisation_id != caller.organisation.id):
-        return None
+    try:
+        if event is None:
+            raise Forbidden
+        check_owner(staff_caller(session), event)
+    except (Forbidden, Conflict):
+        abort(404, description=_("No such event of yours."))
     return event
+
+
+@staff_pages.errorhandler(404)
+def _not_found(error):
+    return _page("problem", 404, message=error.description)
 
 
 @staff_pages.get("/<uuid:event_id>")
 def edit(event_id):
     event = _own(event_id)
-    if event is None:
-        return _page("problem", 404, message=_("No such event of yours."))
     session = request_session()
     district = session.get(District, event.district_id)
     centre = session.get(Centre, event.centre_id) if event.centre_id else None
@@ -182,17 +195,12 @@ def edit(event_id):
 
 @staff_pages.post("/<uuid:event_id>")
 def change(event_id):
-    event = _own(event_id)
-    if event is None:
-        return _page("problem", 404, message=_("No such event of yours."))
-    return _save(event)
+    return _save(_own(event_id))
 
 
 @staff_pages.post("/<uuid:event_id>/cancel")
 def cancel(event_id):
     event = _own(event_id)
-    if event is None:
-        return _page("problem", 404, message=_("No such event of yours."))
     session = request_session()
     cancel_event(session, staff_caller(session), event)
     session.commit()
