@@ -11,6 +11,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -237,13 +238,26 @@ def record_failed_sign_in(session, config: dict, email: str, client: str | None)
     ratelimit.record(session, SignInAttempt, [key for key, _ in _attempt_keys(config, email, client)])
 
 
-def sign_in(session, config: dict, email: str, password: str) -> Started:
-    """Check the address and password (SignInRefused) and start a session; the caller checked the limits."""
+class IdentityCheck(Protocol):
+    """A way to tell who someone is. Passwords are the one built (``sign_in``); a city's single sign-on (OIDC) would
+    be another: it verifies the provider's ID token, finds the account by its e-mail address (refusing a disabled
+    one) and calls ``start_session``, so sessions, their messages and every service's check stay as they are."""
+
+    def __call__(self, session, config: dict, **credentials) -> Account: ...
+
+
+def check_password(session, config: dict, *, email: str, password: str) -> Account:
+    """The account these credentials open (SignInRefused otherwise); the caller checked the limits."""
     account = find_account(session, email)
     if not _password_matches(account, password) or account.disabled_at is not None:
         raise SignInRefused("Wrong e-mail address or password.")
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
+    return account
+
+
+def start_session(session, config: dict, account: Account) -> Started:
+    """A new session for an account whose identity was checked, announced to every service."""
     hours = config["STAFF_SESSION_HOURS"]
     session_id = new_session_id()
     now = utcnow()
@@ -255,6 +269,11 @@ def sign_in(session, config: dict, email: str, password: str) -> Started:
         publish(session, "session.started", row.snapshot())
     log.info("account #%s signed in", account.id)
     return Started(account, session_id, hours * 3600)
+
+
+def sign_in(session, config: dict, email: str, password: str, check: IdentityCheck = check_password) -> Started:
+    """Check who it is (SignInRefused) and start a session."""
+    return start_session(session, config, check(session, config, email=email, password=password))
 
 
 def sign_out(session, digest: str) -> None:
