@@ -9,6 +9,7 @@ from services.ui import init_ui
 def register_pages(app: Flask) -> None:
     from services.messaging.staff import init_staff
     from services.partners.models import Account, StaffSession
+    from services.partners.pages.centres import centre_pages
     from services.partners.pages.keys import key_pages
     from services.partners.pages.meetings import meeting_pages
     from services.partners.pages.staff import staff
@@ -22,3 +23,4 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(staff)
     app.register_blueprint(meeting_pages)
     app.register_blueprint(key_pages)
+    app.register_blueprint(centre_pages)
