@@ -12,6 +12,7 @@ def register_pages(app: Flask) -> None:
     from services.partners.pages.centres import centre_pages
     from services.partners.pages.keys import key_pages
     from services.partners.pages.meetings import meeting_pages
+    from services.partners.pages.organisations import organisation_pages
     from services.partners.pages.staff import staff
     from services.partners.pages.views import blp
     from services.ui.csrf import init_csrf
@@ -24,3 +25,4 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(meeting_pages)
     app.register_blueprint(key_pages)
     app.register_blueprint(centre_pages)
+    app.register_blueprint(organisation_pages)
