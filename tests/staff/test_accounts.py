@@ -161,3 +161,18 @@ def test_every_change_names_who_made_it_and_the_history_shows_what_changed(staff
     assert "hash" not in issued["changes"] and issued["actor"] == "admin-token"
     text = str(entries)
     assert "ewa@sasiedzi.example" not in text and key["key"] not in text
+
+
+def test_the_history_page_shows_admins_who_changed_what(staff):
+    from tests.staff.conftest import signed_in_admin
+
+    organisation = staff.organisation()
+    admin, _cookie = signed_in_admin(staff)
+    admin.post(f"/staff/organisations/{organisation}/review", data={
+        "needs_review": "1", "csrf_token": csrf_of(admin, "/staff/")})
+    html = admin.get("/staff/history").get_data(as_text=True)
+    assert "Historia zmian" in html and "organisation.updated" in html and "account:1" in html
+    assert "needs_review: True" in html
+    assert "anna@mops.example" not in html.split("<main", 1)[1].split("</table>")[0]
+    staff.editor("ewa@sasiedzi.example", organisation)
+    assert staff.client.get("/staff/history").status_code == 403

@@ -9,7 +9,16 @@ from sqlalchemy import select
 from services.calendar.times import exdate_to_wire
 from services.events import moderation
 from services.events.auth import staff_caller
-from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, EventReview, Organisation
+from services.events.models import (
+    AUDIENCES,
+    CATEGORIES,
+    Centre,
+    District,
+    Event,
+    EventReview,
+    Organisation,
+    OutboxMessage,
+)
 from services.events.operations import (
     cancel_event,
     check_owner,
@@ -21,6 +30,7 @@ from services.events.operations import (
 from services.events.schemas import EventInSchema
 from services.events.staff.builder import WEEKDAYS, EventForm, FormError, api_input, from_input, preview
 from services.messaging.errors import Conflict, FieldError, Forbidden
+from services.messaging.history import history
 from services.messaging.web import request_session
 from services.ui import csrf
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
@@ -79,6 +89,16 @@ def review_queue():
     return _page("review", waiting=moderation.queue(session),
                  organisations={o.id: o for o in session.scalars(select(Organisation))},
                  done=request.args.get("done"))
+
+
+@staff_pages.get("/history")
+def history_page():
+    """This service's changes, from its outbox (admins)."""
+    session = request_session()
+    if not staff_caller(session).is_admin:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    entries = history(session, OutboxMessage, limit=100)
+    return make_response(render_template("ui/history.html", entries=entries), 200, {"Cache-Control": "no-store"})
 
 
 @staff_pages.post("/<uuid:event_id>/<any(approve, reject):decision>")

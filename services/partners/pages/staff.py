@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from services.messaging.errors import Conflict, FieldError
+from services.messaging.history import history
 from services.messaging.ratelimit import RateLimited
 from services.messaging.staff import clear_session_cookie, current_staff, set_session_cookie
 from services.messaging.web import request_session
 from services.partners.auth import current_caller
-from services.partners.models import Account, Organisation
+from services.partners.models import Account, Organisation, OutboxMessage
 from services.partners.operations import accounts, update_organisation
 from services.ui import csrf
 from services.ui.naming import polish_sorted
@@ -156,6 +157,15 @@ def organisation_review(organisation_id: int):
     update_organisation(session, organisation, {"needs_review": request.form.get("needs_review") == "1"})
     session.commit()
     return redirect(url_for("staff.home"), 303)
+
+
+@staff.get("/history")
+def history_page():
+    """This service's changes, from its outbox (admins)."""
+    if _admin() is None:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    entries = history(request_session(), OutboxMessage, limit=100)
+    return make_response(render_template("ui/history.html", entries=entries), 200, {"Cache-Control": "no-store"})
 
 
 @staff.get("/password")
