@@ -221,6 +221,12 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
                message="the resident's notice")
     [notice] = _mails_to(system["mail"], "jan@example.org")
     assert "Klub szachowy" in notice["Subject"]
+    # Who did what: each service's history, read from its outbox.
+    admin.goto(f"{urls['events']}/staff/events/history")
+    assert admin.locator("td", has_text="account:1").count() >= 1  # the admin published the event by approving it
+    screenshot(admin, "staff-history-events")
+    admin.goto(f"{urls['partners']}/staff/history")
+    screenshot(admin, "staff-history-partners")
     admin.goto(f"{urls['partners']}/staff/")
 
     # 4. The editor, whose organisation coordinates the partnership, plans a partner meeting.
