@@ -5,10 +5,11 @@ declarative base:
     class InboxMessage(InboxMixin, Base): pass
 """
 
+import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -89,3 +90,24 @@ class ApiKeyMixin:
     scopes: Mapped[list] = mapped_column(JSON, default=list)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @classmethod
+    def live_by_token(cls, session, token: str):
+        """The key whose hash is the SHA-256 of ``token``, unless it is unknown or revoked (then None)."""
+        key = session.scalars(select(cls).where(cls.hash == hashlib.sha256(token.encode()).hexdigest())).first()
+        return None if key is None or key.revoked_at is not None else key
+
+
+def service_tables() -> tuple[type, type, type]:
+    """A service's declarative base (its datetimes stored as ``UTCDateTime``), with its outbox and inbox tables."""
+
+    class Base(DeclarativeBase):
+        type_annotation_map = {datetime: UTCDateTime}
+
+    class OutboxMessage(OutboxMixin, Base):
+        pass
+
+    class InboxMessage(InboxMixin, Base):
+        pass
+
+    return Base, OutboxMessage, InboxMessage

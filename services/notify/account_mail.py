@@ -14,17 +14,17 @@ from email.utils import format_datetime
 from services.messaging.envelope import Envelope
 from services.messaging.messages.staff import ACCOUNT_MAILS
 from services.messaging.registry import message_type
-from services.notify.mail.compose import POLICY, _environment
+from services.notify.mail.compose import POLICY, _environment, translation
 from services.notify.models import Notice
 from services.ui import dates
+from services.ui.labels import N_
 from services.ui.naming import public_name
 
 log = logging.getLogger(__name__)
 
-SUBJECTS = {
-    "pl": {"invitation": "Zaproszenie do stron dla pracowników: {name}", "password_reset": "Nowe hasło: {name}"},
-    "en": {"invitation": "Your invitation to the staff pages: {name}", "password_reset": "A new password: {name}"},
-}
+#: The Subject of each mail (English; translated like the templates, through services/ui/translations).
+SUBJECTS = {"invitation": N_("Your invitation to the staff pages: {name}"),
+            "password_reset": N_("A new password: {name}")}
 
 
 def is_account_mail(kind: str) -> bool:
@@ -49,12 +49,12 @@ def build_account_message(config: dict, *, kind: str, language: str, to: str, pa
     expires = datetime.fromisoformat(payload["expires_at"])
     context = {"link": payload["link"], "public_name": public_name(), "lang": language,
                "expires": f"{dates.day(expires, language, with_year=True)}, {dates.clock(expires, language)}"}
-    text = _environment.get_template(f"{language}/{kind}.txt").render(context)
-    html = _environment.get_template(f"{language}/{kind}.html").render(context)
+    text = _environment(language).get_template(f"{kind}.txt").render(context)
+    html = _environment(language).get_template(f"{kind}.html").render(context)
     message = EmailMessage(policy=POLICY)
     message["From"] = config["MAIL_FROM"]
     message["To"] = Address(addr_spec=to)
-    message["Subject"] = SUBJECTS[language][kind].format(name=public_name())
+    message["Subject"] = translation(language).gettext(SUBJECTS[kind]).format(name=public_name())
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"

@@ -4,17 +4,13 @@ Keys are found by the SHA-256 of what the caller sends, against the hashes repli
 a revocation works as soon as its message is handled. Neither the token nor a key is ever logged.
 """
 
-import hashlib
 from dataclasses import dataclass
 
-from flask import g
 from flask_smorest import abort
-from sqlalchemy import select
 
-from services.messaging.web import bearer_token, is_admin_token, request_session
+from services.messaging.web import ADMIN, authenticated, bearer_key, request_session, require_scope
 from services.programme.models import ApiKey
 
-CHALLENGE = {"WWW-Authenticate": 'Bearer realm="osl-programme"'}
 #: The scope of an organisation key that may record attendance at its own activities: the key that posts them.
 SCOPE = "events"
 
@@ -28,32 +24,16 @@ class Caller:
 
 def identify(session, token: str | None) -> Caller | None:
     """The caller the token stands for, or None when it is missing, unknown or revoked."""
-    if not token:
-        return None
-    if is_admin_token(token):
-        return Caller(is_admin=True)
-    key = session.scalars(select(ApiKey).where(ApiKey.hash == hashlib.sha256(token.encode()).hexdigest())).first()
-    if key is None or key.revoked_at is not None:
-        return None
-    if key.kind == "admin":
-        return Caller(is_admin=True)
-    if SCOPE not in (key.scopes or []):
-        abort(403, message=f"This API key lacks the {SCOPE} scope.")
+    key = bearer_key(session, token, ApiKey)
+    if key is None or key == ADMIN:
+        return None if key is None else Caller(is_admin=True)
+    require_scope(key, SCOPE)
     return Caller(is_admin=False, organisation_id=key.organisation_id)
 
 
 def require_caller() -> Caller:
     """The authenticated caller; 401 otherwise."""
-    if g.get("caller") is not None:
-        return g.caller
-    token = bearer_token()
-    caller = identify(request_session(), token)
-    if caller is None:
-        message = "Send an API key or the admin token as Authorization: Bearer ..." if token is None else \
-            "This API key is unknown or revoked."
-        abort(401, message=message, headers=CHALLENGE)
-    g.caller = caller
-    return caller
+    return authenticated(lambda token: identify(request_session(), token), "osl-programme")
 
 
 def require_admin() -> Caller:
