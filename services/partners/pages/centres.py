@@ -8,11 +8,10 @@ from sqlalchemy import select
 
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
-from services.partners.auth import current_caller
 from services.partners.models import Centre
 from services.partners.operations import update_centre
+from services.partners.pages.guards import admins_only
 from services.partners.schemas import CentreSchema
-from services.ui import csrf
 from services.ui.naming import polish_sorted
 
 centre_pages = Blueprint("staff_centres", __name__, url_prefix="/staff/centres", template_folder="templates")
@@ -28,17 +27,7 @@ def _page(status: int = 200, **context):
     return response
 
 
-@centre_pages.before_request
-def _admins_only():
-    if request.method == "POST":
-        csrf.require_valid()
-    caller = current_caller()
-    if caller is None:
-        return redirect(url_for("staff.sign_in_page"))
-    if not caller.is_admin:
-        return make_response(render_template("partners_pages/staff/problem.html",
-                                             message=_("Only MOPS staff (admins) may do this.")), 403)
-    return None
+centre_pages.before_request(admins_only)
 
 
 @centre_pages.get("/")

@@ -5,10 +5,9 @@ from flask import Blueprint, make_response, redirect, render_template, request, 
 from flask_babel import gettext as _
 
 from services.messaging.web import request_session
-from services.partners.auth import current_caller
 from services.partners.models import ApiKey, Organisation
 from services.partners.operations import issue_key, organisation_keys, revoke_key
-from services.ui import csrf
+from services.partners.pages.guards import admins_only
 
 key_pages = Blueprint("staff_keys", __name__, url_prefix="/staff/organisations", template_folder="templates")
 
@@ -21,17 +20,7 @@ def _page(organisation: Organisation, status: int = 200, **context):
     return response
 
 
-@key_pages.before_request
-def _admins_only():
-    if request.method == "POST":
-        csrf.require_valid()
-    caller = current_caller()
-    if caller is None:
-        return redirect(url_for("staff.sign_in_page"))
-    if not caller.is_admin:
-        return make_response(render_template("partners_pages/staff/problem.html",
-                                             message=_("Only MOPS staff (admins) may do this.")), 403)
-    return None
+key_pages.before_request(admins_only)
 
 
 def _organisation(organisation_id: int) -> Organisation | None:

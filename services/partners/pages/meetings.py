@@ -11,8 +11,8 @@ from services.messaging.web import request_session
 from services.partners.auth import current_caller, may_plan_meetings
 from services.partners.models import Centre, Meeting, Partnership
 from services.partners.operations import plan_meeting
+from services.partners.pages.guards import signed_in
 from services.partners.schemas import MeetingSchema
-from services.ui import csrf
 from services.ui.naming import polish_sorted
 
 meeting_pages = Blueprint("staff_meetings", __name__, url_prefix="/staff/meetings", template_folder="templates")
@@ -32,13 +32,7 @@ def _page(status: int = 200, **context):
     return response
 
 
-@meeting_pages.before_request
-def _signed_in():
-    if request.method == "POST":
-        csrf.require_valid()
-    if current_caller() is None:
-        return redirect(url_for("staff.sign_in_page"))
-    return None
+meeting_pages.before_request(signed_in)
 
 
 @meeting_pages.get("/")

@@ -8,11 +8,10 @@ from marshmallow import ValidationError
 
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
-from services.partners.auth import current_caller
 from services.partners.models import Organisation
 from services.partners.operations import create_organisation, update_organisation
+from services.partners.pages.guards import admins_only
 from services.partners.schemas import OrganisationSchema
-from services.ui import csrf
 
 organisation_pages = Blueprint("staff_organisations", __name__, url_prefix="/staff/organisations",
                                template_folder="templates")
@@ -29,17 +28,7 @@ def _page(organisation: Organisation | None, values: dict, status: int = 200, **
     return response
 
 
-@organisation_pages.before_request
-def _admins_only():
-    if request.method == "POST":
-        csrf.require_valid()
-    caller = current_caller()
-    if caller is None:
-        return redirect(url_for("staff.sign_in_page"))
-    if not caller.is_admin:
-        return make_response(render_template("partners_pages/staff/problem.html",
-                                             message=_("Only MOPS staff (admins) may do this.")), 403)
-    return None
+organisation_pages.before_request(admins_only)
 
 
 @organisation_pages.get("/new")
