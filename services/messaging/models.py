@@ -68,6 +68,19 @@ class InboxMixin:
     handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class ReplicaMixin:
+    """A row of another service's record, kept from its messages' snapshots (``replica.apply_snapshot``): keyed by
+    that service's id, with the version of the last snapshot applied, and kept as a tombstone when deleted, so that
+    a late, older snapshot cannot revive it."""
+
+    #: The other service's id.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: The version of the last snapshot applied.
+    version: Mapped[int] = mapped_column(Integer)
+    #: Set when the record was deleted.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class ApiKeyMixin:
     """A service's copy of an organisation's or an administrator's API key (services/messaging/replica.py
     apply_key): only its SHA-256 hash, never the key.

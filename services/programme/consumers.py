@@ -1,5 +1,5 @@
 """Handlers of the messages the programme service consumes: the activities (public events) whose occurrences get
-roll calls, and the API key hashes that let MOPS and the organisations in.
+roll calls, the districts' names, and the API key hashes that let MOPS and the organisations in.
 
 The topology (services/messaging/topology.py) makes the queues and their bindings from these registrations.
 """
@@ -10,8 +10,8 @@ from services.calendar.times import aware
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
 from services.messaging.registry import message_type
-from services.messaging.replica import apply_key
-from services.programme.models import Activity, ApiKey
+from services.messaging.replica import apply_key, apply_snapshot
+from services.programme.models import Activity, ApiKey, District
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,14 @@ def apply_activity(session, event: dict) -> Activity | None:
 def apply_event_message(session, envelope: Envelope) -> None:
     """An event snapshot, into the copy of the activities."""
     apply_activity(session, _data(envelope))
+
+
+@handlers.on(PARTNERS, "district.created", "district.updated")
+@handlers.on(PARTNERS, "district.deleted", deleted=True)
+def apply_district_message(session, envelope: Envelope, *, deleted: bool = False) -> None:
+    """A district's name and slug, so that the dashboard names every district in Polish, with or without
+    activities."""
+    apply_snapshot(session, District, _data(envelope), deleted=deleted)
 
 
 @handlers.on(PARTNERS, "organisation.api_key.issued", kind="organisation")

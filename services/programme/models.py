@@ -12,7 +12,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.recurrence import Series
-from services.messaging.models import ApiKeyMixin, UTCDateTime, service_tables, utcnow
+from services.messaging.models import ApiKeyMixin, ReplicaMixin, UTCDateTime, service_tables, utcnow
 
 GENDERS = ("female", "male")
 AGE_BANDS = ("under_25", "25_54", "over_54")
@@ -143,6 +143,15 @@ class Activity(Base):
     def series(self) -> Series:
         """Its dates, as the calendar core expands them."""
         return Series(self.starts_at, self.ends_at, self.rrule, tuple(self.exdates or ()), self.all_day, str(self.id))
+
+
+class District(ReplicaMixin, Base):
+    """The city's districts, from the partners' district.* messages: their Polish names for the dashboard."""
+
+    __tablename__ = "districts"
+
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(100), index=True)
 
 
 class ApiKey(ApiKeyMixin, Base):

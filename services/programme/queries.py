@@ -23,6 +23,7 @@ from services.programme.models import (
     GENDERS,
     Activity,
     Attendance,
+    District,
     Participant,
     Programme,
     RollCall,
@@ -164,8 +165,11 @@ def attendance(session, programme: Programme, organisation_id: int | None = None
 
 
 def district_names(session) -> dict[str, str]:
-    """The Polish name of each district slug, as the events' messages gave it ("rakow" → "Raków")."""
-    return dict(session.execute(select(Activity.district_slug, Activity.district_name).distinct()).all())
+    """The Polish name of each district slug ("rakow" → "Raków"), from the partners' district messages, else as the
+    events' messages gave it."""
+    names = dict(session.execute(select(Activity.district_slug, Activity.district_name).distinct()).all())
+    names.update(session.execute(select(District.slug, District.name).where(District.deleted_at.is_(None))).all())
+    return names
 
 
 def activities_by_district(session, programme: Programme) -> dict[str, dict[str, int]]:
