@@ -45,6 +45,7 @@ cat <<MSG
     programme http://127.0.0.1:${PROGRAMME_PORT:-8004}/docs   dashboard (admin token): /programmes/1/
   Staff sign in at            $PARTNERS_BASE_URL/staff/sign-in
   First admin account:        $first_admin
+  Organisations' own calendars (POST /api/v1/import-sources) are pulled by the events-import process.
   The admin token for API writes is in $token_file.
   Press Ctrl-C to stop everything.
 

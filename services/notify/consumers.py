@@ -15,7 +15,16 @@ from services.messaging.handlers import Handlers
 from services.messaging.replica import apply_snapshot
 from services.messaging.staff import register_handlers as register_staff_handlers
 from services.notify import account_mail, meetings, operations
-from services.notify.models import DigestItem, District, EventCopy, Notice, StaffAccount, StaffSession, Subscriber
+from services.notify.models import (
+    DigestItem,
+    District,
+    EventCopy,
+    Notice,
+    Organisation,
+    StaffAccount,
+    StaffSession,
+    Subscriber,
+)
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +116,24 @@ def apply_event_message(session, envelope: Envelope, *, kind: str) -> None:
             operations.queue_notice(session, subscriber=subscriber, event_id=event["id"], sequence=event["sequence"],
                                     kind=kind, payload=payload)
     log.info("%s %s: %d notice(s) queued", envelope.type, event["id"], len(recipients) - len(existing))
+
+
+@handlers.on("imports", "import_source.failing")
+def apply_import_failing(session, envelope: Envelope) -> None:
+    """An organisation's calendar has failed for a day: tell its contact address, once per run of failures (a
+    transactional notice about its own calendar, so it goes even where meeting notices were stopped)."""
+    data = envelope.data
+    organisation = session.get(Organisation, data["organisation_id"])
+    if organisation is None or organisation.deleted_at is not None or not organisation.email:
+        log.info("import source %s is failing, but its organisation has no contact address", data["source_id"])
+        return
+    key, episode = f"import-source:{data['source_id']}", int(from_wire(data["failing_since"]).timestamp() // 60)
+    told = session.scalar(select(Notice.id).where(Notice.organisation_id == organisation.id, Notice.event_id == key,
+                                                  Notice.sequence == episode, Notice.kind == "import_failing"))
+    if told is None:
+        operations.queue_notice(session, organisation=organisation, event_id=key, sequence=episode,
+                                kind="import_failing", payload={"source": data})
+        log.info("import source %s is failing: its organisation %s will be told", data["source_id"], organisation.id)
 
 
 # Mails to staff: invitations and password resets, asked for by the partners service.

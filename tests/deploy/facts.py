@@ -21,7 +21,7 @@ class Osl:
     # `python -m services.<svc> <command>`: which service has which command.
     COMMANDS = {
         "partners": {"db", "relay", "seed", "replay", "dead-letters"},
-        "events": {"db", "relay", "consume", "replay", "dead-letters"},
+        "events": {"db", "relay", "consume", "import", "replay", "dead-letters"},
         "notify": {"db", "relay", "consume", "send", "replay", "dead-letters"},
         "programme": {"db", "consume", "seed", "purge", "dead-letters"},
     }
@@ -33,6 +33,7 @@ class Osl:
         "events-web": ("events", "web"),
         "events-relay": ("events", "relay"),
         "events-consumer": ("events", "consume"),
+        "events-import": ("events", "import"),
         "notify-web": ("notify", "web"),
         "notify-relay": ("notify", "relay"),
         "notify-consumer": ("notify", "consume"),

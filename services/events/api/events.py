@@ -163,10 +163,10 @@ class EventById(MethodView):
     @blp.response(200, EventSchema)
     def delete(self, event_id):
         """Cancel your own event: it is kept, with status cancelled, so that calendars show the cancellation"""
-        return _change(event_id, cancel_event)
+        return _change(event_id, cancel_event, cancelling=True)
 
 
-def _change(event_id, change, if_match_required: bool = False):
+def _change(event_id, change, if_match_required: bool = False, cancelling: bool = False):
     """The one way a caller changes their own event: the owner is checked before the version (403, not 412), then
     If-Match (428 when required and missing, 412 when stale), then ``change(session, caller, event)``; answers the
     event with its new ETag."""
@@ -174,7 +174,7 @@ def _change(event_id, change, if_match_required: bool = False):
     caller = require_caller(session)
     event = _get_event(session, event_id, for_change=True)
     with answering_errors():
-        check_owner(caller, event)
+        check_owner(caller, event, cancelling)
     if if_match_required and not request.if_match:
         abort(428, message="Send If-Match with the ETag from your last GET of this event.")
     check_if_match(version_etag(event))

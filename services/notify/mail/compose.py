@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
+from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
 from services.ui.labels import N_
 from services.ui.links import DEFAULTS
@@ -31,7 +32,8 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "reminder": N_("Reminder: {title}"), "digest:daily": N_("Events today and tomorrow"),
             "digest:weekly": N_("Events in the week ahead"), "meeting": N_("Partner meeting: {title}"),
             "meeting_updated": N_("Partner meeting changed: {title}"),
-            "meeting_cancelled": N_("Partner meeting cancelled: {title}")}
+            "meeting_cancelled": N_("Partner meeting cancelled: {title}"),
+            "import_failing": N_("Your calendar cannot be fetched: {name}")}
 
 
 class MailPolicy(EmailPolicy):
@@ -106,7 +108,7 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
 def _template_name(kind: str) -> str:
     if kind.startswith("meeting"):
         return "meeting"
-    return kind if kind in ("confirmation", "digest") else "notice"
+    return kind if kind in ("confirmation", "digest", "import_failing") else "notice"
 
 
 def _as_event(meeting: dict, partnership_name: str | None) -> dict:
@@ -158,6 +160,11 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         context.update(meeting=shown,
                        partnership_name=event.get("partnership_name"),
                        changes=describe_changes(previous, event, language) if previous else [])
+    if kind == "import_failing":
+        source = payload["source"]
+        since = datetime.fromisoformat(source["failing_since"])
+        shown = f"{dates.day(since, language, True)}, {dates.clock(since, language)}"
+        context.update(source=source, failing_since=shown)
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
             {**e, "when": format_when(e, language), "place": format_place(e), **_going(config, e)}

@@ -9,7 +9,7 @@ from services.messaging.models import utcnow
 from services.notify.models.base import Base
 
 KINDS = ("confirmation", "published", "updated", "cancelled", "reminder", "digest", "meeting", "meeting_updated",
-         "meeting_cancelled")
+         "meeting_cancelled", "import_failing")
 #: ``sending``: claimed by a sender (services/notify/operations.py, claim_due).
 STATUSES = ("queued", "sending", "sent", "failed")
 #: Not sent yet: what an unsubscribe takes back.
