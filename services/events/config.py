@@ -4,6 +4,7 @@ import os
 import secrets
 
 from services.messaging.config import secret_key, service_config
+from services.messaging.settings import env_float
 
 
 def _days(name: str, default: int) -> int:
@@ -67,6 +68,8 @@ def load_config(overrides: dict | None = None) -> dict:
         **{name: _days(name, default) for name, default in
            (("FEED_PAST_DAYS", 90), ("FEED_FUTURE_DAYS", 730), ("FEED_CANCELLED_DAYS", 30))},
         **import_config(),
+        #: How old a feed may be: each worker, and the caching gateway in front, ask again after this many seconds.
+        "FEED_RECHECK_SECONDS": env_float("FEED_RECHECK_SECONDS", 1.0),
     }
     config = {**defaults, **service_config("events", overrides)}
     if "SECRET_KEY" not in config:

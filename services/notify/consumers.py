@@ -43,6 +43,8 @@ def apply_district_message(session, envelope: Envelope, *, deleted: bool = False
 # The copies of organisations, partnerships and memberships that meeting notices need. A meeting's own messages are
 # not: notify learns of a meeting from the event the events service made of it.
 handlers.add(PARTNERS, ("organisation.*", "partnership.*", "membership.*"), meetings.apply_copy)
+# The members' contact addresses (private to notify), on the same queue: they follow the memberships they belong to.
+handlers.add(PARTNERS, "member_contacts.replaced", meetings.apply_contacts)
 
 
 def matches(subscriber: Subscriber, event: dict) -> bool:

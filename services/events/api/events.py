@@ -28,7 +28,7 @@ from services.events.operations import (
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema, OccurrenceSchema
 from services.messaging.errors import answering_errors, field_error
 from services.messaging.http_guards import PUBLIC, Blueprint, one_page
-from services.messaging.web import check_if_match, etag_header, request_session, version_etag
+from services.messaging.web import IF_MATCH, check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
 SECURED = {"security": [{"bearer": []}]}
@@ -149,7 +149,7 @@ class EventById(MethodView):
         event = _get_event(session, event_id, optional_caller(session))
         return view(session, event), 200, etag_header(event)
 
-    @blp.doc(**SECURED)
+    @blp.doc(**SECURED, parameters=[IF_MATCH])
     @blp.arguments(EventPatchSchema(partial=True))
     @blp.response(200, EventSchema)
     @blp.alt_response(412, description="If-Match names an older version.")
@@ -196,7 +196,7 @@ def _recurrence_id(text: str) -> datetime:
 
 @blp.route("/<uuid:event_id>/occurrences/<recurrence_id>")
 class OccurrenceById(MethodView):
-    @blp.doc(**SECURED)
+    @blp.doc(**SECURED, parameters=[IF_MATCH])
     @blp.arguments(OccurrenceSchema)
     @blp.response(200, EventSchema)
     @blp.alt_response(412, description="If-Match names an older version.")

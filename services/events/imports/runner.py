@@ -26,6 +26,7 @@ from services.events.imports.parse import MAX_REFRESH, MIN_REFRESH, FeedError, p
 from services.events.imports.sync import Counts, known_blocks, sync
 from services.events.models import ImportSource, OutboxMessage
 from services.messaging.faults import fault_of
+from services.messaging.metrics import job_run
 from services.messaging.models import utcnow
 from services.messaging.outbox import add_message
 
@@ -187,9 +188,12 @@ class Importer:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
             while not self.stopping.is_set():
                 try:
-                    free = workers - len(in_flight)
-                    for source_id in claim_due(self.app, free) if free else []:
-                        in_flight[pool.submit(pull, self.app, source_id, self.resolver)] = source_id
+                    # One look for due sources is one run of the ``import`` job (its metrics: runs, errors, the
+                    # time of the last success); each source's own health is on the source.
+                    with job_run("import"):
+                        free = workers - len(in_flight)
+                        for source_id in claim_due(self.app, free) if free else []:
+                            in_flight[pool.submit(pull, self.app, source_id, self.resolver)] = source_id
                     self.backoff.reset()
                 except Exception as exc:  # a database outage is waited out, never fatal
                     fault = fault_of(exc)

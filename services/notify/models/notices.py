@@ -24,6 +24,8 @@ class Notice(Base):
         UniqueConstraint("subscriber_id", "event_id", "sequence", "kind", "occurrence", name="uq_notices_once"),
         UniqueConstraint("organisation_id", "event_id", "sequence", "kind", "occurrence",
                          name="uq_notices_once_organisation"),
+        UniqueConstraint("member_contact_id", "event_id", "sequence", "kind", "occurrence",
+                         name="uq_notices_once_member"),
         Index("ix_notices_due", "status", "next_attempt_at"),
         Index("ix_notices_event", "event_id"),
     )
@@ -32,8 +34,11 @@ class Notice(Base):
     #: The resident it goes to; an erased subscriber takes their notices along. The address is read when sending.
     subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True,
                                                       nullable=True)
-    #: Or the organisation whose contact address gets a partner meeting notice.
+    #: Or the organisation whose contact address gets a partner meeting notice (notices made before member contacts).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
+    #: Or the partnership member whose contact address gets a partner meeting notice; goes with the address.
+    member_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member_contacts.membership_id", ondelete="CASCADE"), nullable=True, index=True)
     #: The event's id; for a digest, its period (``daily:2026-11-23``, ``weekly:2026-W48``), so each goes once; for a
     #: partner meeting, ``meeting:<id>``.
     event_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
