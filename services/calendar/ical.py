@@ -13,18 +13,21 @@ from functools import cache, lru_cache
 from icalendar import (
     Calendar,
     Event,
+    FreeBusy,
     Timezone,
     TimezoneDaylight,
     TimezoneStandard,
     vCalAddress,
     vDuration,
     vGeo,
+    vPeriod,
     vRecur,
 )
 
 from services.calendar.times import TZID, WARSAW
 
-STATUSES = ("CONFIRMED", "CANCELLED")
+#: TENTATIVE: a room's pre-booking waiting for approval.
+STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 REFRESH = timedelta(hours=1)
 FOOTER = "END:VCALENDAR\r\n"
 #: Characters RFC 5545 TEXT cannot carry (all controls but tab and newline); calendar apps reject them.
@@ -220,3 +223,45 @@ def calendar_header(meta: CalendarMeta) -> str:
 def assemble_calendar(meta: CalendarMeta, components) -> bytes:
     """The calendar's bytes: the cached header, the given rendered VEVENTs as they are, and the footer."""
     return "".join((calendar_header(meta), *components, FOOTER)).encode()
+
+
+@dataclass(frozen=True)
+class BusyTimes:
+    """One VFREEBUSY (RFC 5545 §3.6.4): who or what it is about, the window it covers, and its busy periods, each
+    ``(start, end, tentative)`` (FBTYPE=BUSY-TENTATIVE when tentative, else BUSY)."""
+
+    uid: str
+    name: str
+    url: str
+    start: datetime
+    end: datetime
+    periods: tuple[tuple[datetime, datetime, bool], ...]
+    stamp: datetime
+
+
+def freebusy_component(busy: BusyTimes) -> FreeBusy:
+    """The VFREEBUSY, times in UTC as the RFC asks; one FREEBUSY line per period, soonest first."""
+    component = FreeBusy()
+    component.add("uid", busy.uid)
+    component.add("dtstamp", _utc(busy.stamp))
+    component.add("dtstart", _utc(busy.start))
+    component.add("dtend", _utc(busy.end))
+    component.add("url", busy.url)
+    component.add("comment", clean_text(busy.name))
+    for start, end, tentative in sorted(busy.periods):
+        component.add("freebusy", vPeriod((_utc(start), _utc(end))),
+                      parameters={"FBTYPE": "BUSY-TENTATIVE" if tentative else "BUSY"})
+    return component
+
+
+def render_freebusy(meta: CalendarMeta, answers) -> bytes:
+    """A calendar of VFREEBUSY answers (METHOD:PUBLISH), which Outlook and Thunderbird read as free/busy."""
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", meta.prodid)
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", meta.name)
+    calendar.add("x-wr-calname", meta.name)
+    for busy in answers:
+        calendar.add_component(freebusy_component(busy))
+    return calendar.to_ical()

@@ -11,6 +11,7 @@ from services.events.models import (
     Membership,
     Organisation,
     Partnership,
+    Room,
     StaffAccount,
     StaffSession,
 )
@@ -40,9 +41,14 @@ def _data(envelope: Envelope) -> dict:
 @handlers.on(PARTNERS, "organisation.deleted", model=Organisation, shown_by=Event.organisation_id, deleted=True)
 @handlers.on(PARTNERS, "partnership.created", "partnership.updated", model=Partnership, shown_by=Event.partnership_id)
 @handlers.on(PARTNERS, "partnership.deleted", model=Partnership, shown_by=Event.partnership_id, deleted=True)
+@handlers.on(PARTNERS, "room.created", "room.updated", model=Room, shown_by=None)
+@handlers.on(PARTNERS, "room.deleted", model=Room, shown_by=None, deleted=True)
 def apply_record_message(session, envelope: Envelope, *, model, shown_by, deleted: bool = False) -> None:
-    """A district, centre, organisation or partnership snapshot, into the replica."""
-    apply_record(session, model, shown_by, _data(envelope), deleted=deleted)
+    """A district, centre, organisation, partnership or room snapshot, into the replica."""
+    data = _data(envelope)
+    if model is Room:  # the rules as they travel: dates as ISO text in the JSON columns
+        data = {**data, **{name: envelope.data[name] for name in ("closures", "open_on")}}
+    apply_record(session, model, shown_by, data, deleted=deleted)
 
 
 @handlers.on(PARTNERS, "membership.added", "membership.updated")

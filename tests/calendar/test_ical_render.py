@@ -127,7 +127,7 @@ def test_subscribe_links():
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"status": "TENTATIVE"}, "status"),
+    ({"status": "MAYBE"}, "status"),
     ({"end": BASE.start}, "end must be after start"),
     ({"start": datetime(2026, 1, 15, 10, 0)}, "timezone-aware"),
     ({"start": date(2026, 1, 15), "end": datetime(2026, 1, 16, tzinfo=UTC)}, "all-day"),

@@ -6,9 +6,11 @@ from flask_smorest import Api
 from services.events.api.events import blp as events_blp
 from services.events.api.feed_tokens import blp as feed_tokens_blp
 from services.events.api.import_sources import blp as import_sources_blp
+from services.events.rooms.api import blp as bookings_blp
 
 
 def register(api: Api) -> None:
     api.register_blueprint(events_blp)
     api.register_blueprint(feed_tokens_blp)
     api.register_blueprint(import_sources_blp)
+    api.register_blueprint(bookings_blp)

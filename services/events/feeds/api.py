@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from services.events.ical import subscribe_links
-from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Organisation
+from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Organisation, Room
 from services.messaging.http_guards import Blueprint
 from services.messaging.web import request_session
 from services.ui.naming import feed_name, polish_sorted
@@ -34,7 +34,7 @@ class LinksSchema(Schema):
 
 
 class FeedSchema(Schema):
-    kind = fields.String(metadata={"description": "all, district, centre or organisation"})
+    kind = fields.String(metadata={"description": "all, district, centre, organisation or room"})
     slug = fields.String(allow_none=True)
     name = fields.String()
     url = fields.String()
@@ -48,6 +48,15 @@ def _base() -> str:
 def _feed(kind: str, slug: str | None, name: str, path: str, query: str) -> dict:
     url = f"{_base()}{path}" + (f"?{query}" if query else "")
     return {"kind": kind, "slug": slug, "name": name, "url": url, "links": subscribe_links(url, name)}
+
+
+def _room_feeds(session) -> list[dict]:
+    """Each room's bookings (public activities by title, the rest as "zajęte"); filters do not apply to them."""
+    from services.events.rooms.feeds import room_title
+
+    rooms = session.scalars(select(Room).where(Room.deleted_at.is_(None)).order_by(Room.centre_id, Room.id))
+    return [_feed("room", str(room.id), feed_name(room_title(session, room)), f"/feeds/rooms/{room.id}.ics", "")
+            for room in rooms]
 
 
 @blp.route("")
@@ -67,4 +76,4 @@ class Feeds(MethodView):
             rows = polish_sorted(session.scalars(select(model).where(model.deleted_at.is_(None))))
             feeds += [_feed(kind, row.slug, feed_name(row.name), f"/feeds/{folder}/{row.slug}.ics", query)
                       for row in rows]
-        return feeds
+        return feeds + _room_feeds(session)

@@ -1,7 +1,7 @@
 """The public pages. Thin: read the replica and the events, then render; unknown input is a 422 naming the field."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext
@@ -9,10 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from services.calendar import recurrence
+from services.calendar.times import today
 from services.events.ical import subscribe_links
-from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation, Partnership
+from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation, Partnership, Room
 from services.events.operations import live
 from services.events.pages.upcoming import PERIODS, next_occurrence, period, since, upcoming
+from services.events.rooms.queries import week_plan
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui import add_not_found_page
@@ -148,7 +150,7 @@ def event_page(event_id: uuid.UUID):
     return render_template("events_pages/event.html", maps=map_links(event, centre), centre=centre, **context)
 
 
-def _place_page(model, slug: str, template: str, feed_folder: str):
+def _place_page(model, slug: str, template: str, feed_folder: str, **extra):
     session = request_session()
     row = live(session, model, slug=slug)
     if row is None:
@@ -157,7 +159,8 @@ def _place_page(model, slug: str, template: str, feed_folder: str):
     found, status = _found(session, **{key: row.id})
     links = _feed_links(f"/feeds/{feed_folder}/{row.slug}.ics", row.name)
     maps = map_links(row) if model is Centre else None
-    return render_template(template, **_context(session, place=row, links=links, maps=maps, **found)), status
+    return render_template(template, **_context(session, place=row, links=links, maps=maps, **found,
+                                                **extra)), status
 
 
 @blp.get("/partnerships/<int:partnership_id>/calendar")
@@ -188,7 +191,27 @@ def district_page(slug: str):
 
 @blp.get("/centres/<slug>")
 def centre_page(slug: str):
-    return _place_page(Centre, slug, "events_pages/centre.html", "centres")
+    """The centre, its events, and its rooms' plan for the week (``?week=`` any day of another week)."""
+    session = request_session()
+    centre = live(session, Centre, slug=slug)
+    monday = _monday(request.args.get("week", ""))
+    rooms = [] if centre is None else list(session.scalars(
+        select(Room).where(Room.centre_id == centre.id, Room.deleted_at.is_(None)).order_by(Room.name, Room.id)))
+    plan = week_plan(session, rooms, monday)
+    return _place_page(Centre, slug, "events_pages/centre.html", "centres", room_plan=plan, monday=monday,
+                       weeks=(monday - timedelta(days=7), monday + timedelta(days=7)))
+
+
+def _monday(text: str) -> date:
+    """The Monday of the week of ``text`` (an ISO date, within a year of today), else of this week."""
+    day = today()
+    try:
+        asked = date.fromisoformat(text) if text else day
+    except ValueError:
+        asked = day
+    if abs((asked - day).days) <= 366:
+        day = asked
+    return day - timedelta(days=day.weekday())
 
 
 @blp.get("/organisations/<slug>")

@@ -114,3 +114,41 @@ class ImportSourceFailing(Schema):
 
 
 register("import_source.failing", "events", ImportSourceFailing())
+
+
+BOOKING_KINDS = ("event", "meeting", "reservation")
+BOOKING_STATES = ("confirmed", "pending", "cancelled")
+BOOKING_DATE_STATES = ("active", "pending", "skipped", "cancelled")
+
+
+class BookingDate(Schema):
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    #: active and pending hold the room; skipped and cancelled do not.
+    state = fields.String(required=True, validate=validate.OneOf(BOOKING_DATE_STATES))
+    #: Why a date is skipped: taken, holiday, closure, yielded, skipped.
+    reason = _optional(fields.String)
+
+
+class BookingSnapshot(Schema):
+    """A room booking (issue #13) and each of its dates, up to the room's horizon."""
+
+    id = fields.UUID(required=True)
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    room_id = fields.Integer(required=True, strict=True)
+    kind = fields.String(required=True, validate=validate.OneOf(BOOKING_KINDS))
+    state = fields.String(required=True, validate=validate.OneOf(BOOKING_STATES))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    visibility = fields.String(required=True, validate=validate.OneOf(("public", "private")))
+    organisation_id = _optional(fields.Integer, strict=True)
+    event_id = _optional(fields.UUID)
+    meeting_id = _optional(fields.Integer, strict=True)
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    rrule = _optional(fields.String)
+    dates = fields.List(fields.Nested(BookingDate), required=True)
+
+
+register("booking.created", "events", BookingSnapshot())
+register("booking.updated", "events", BookingSnapshot())
+register("booking.cancelled", "events", BookingSnapshot())

@@ -13,6 +13,7 @@ import uuid
 from marshmallow import Schema, fields, validate
 
 from services.calendar.times import TZID
+from services.messaging.fields import StoredDate
 from services.messaging.registry import register
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase ASCII letters, digits and hyphens.")
@@ -174,6 +175,32 @@ class MemberContacts(Schema):
     contacts = fields.List(fields.Nested(MemberContact), required=True, validate=validate.Length(max=10000))
 
 
+class Closure(Schema):
+    #: First and last closed day, both inclusive.
+    from_ = StoredDate(required=True, data_key="from", attribute="from")
+    to = StoredDate(required=True)
+    reason = _optional(fields.String, validate=validate.Length(max=200))
+
+
+class RoomSnapshot(Snapshot):
+    """A bookable room of a centre (issue #13). When it may be booked is services/calendar/rooms.py's rule."""
+
+    centre_id = fields.Integer(required=True, strict=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    capacity = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
+    step_free = fields.Boolean(required=True)
+    accessible_toilet = fields.Boolean(required=True)
+    equipment = fields.List(fields.String(validate=validate.Length(max=100)), required=True)
+    #: {"MO": ["09:00-17:00"], ...} in Warsaw wall-clock time; a weekday left out is not bookable.
+    bookable_hours = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
+    closures = fields.List(fields.Nested(Closure), required=True)
+    #: Public holidays on which the room is open after all.
+    open_on = fields.List(StoredDate(), required=True)
+    buffer_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=240))
+    horizon_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=730))
+    requires_approval = fields.Boolean(required=True)
+
+
 _MESSAGES = {
     DistrictSnapshot: ("district.created", "district.updated", "district.deleted"),
     CentreSnapshot: ("centre.created", "centre.updated", "centre.deleted"),
@@ -184,6 +211,7 @@ _MESSAGES = {
     MembershipSnapshot: ("membership.added", "membership.updated", "membership.removed"),
     AgreementSnapshot: ("agreement.signed", "agreement.updated", "agreement.withdrawn"),
     MeetingSnapshot: ("meeting.planned", "meeting.updated", "meeting.cancelled"),
+    RoomSnapshot: ("room.created", "room.updated", "room.deleted"),
 }
 
 for _schema, _names in _MESSAGES.items():

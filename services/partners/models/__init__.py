@@ -4,8 +4,8 @@ from services.partners.models.accounts import Account, AccountToken, SignInAttem
 from services.partners.models.base import Base, OutboxMessage, UTCDateTime
 from services.partners.models.organisations import ApiKey, Organisation, Person
 from services.partners.models.partnerships import WARSAW, Agreement, Meeting, Membership, Partnership
-from services.partners.models.places import Centre, District
+from services.partners.models.places import Centre, District, Room
 
 __all__ = ["Account", "AccountToken", "SignInAttempt", "StaffSession",
            "Base", "OutboxMessage", "UTCDateTime", "ApiKey", "Organisation", "Person", "WARSAW", "Agreement",
-           "Meeting", "Membership", "Partnership", "Centre", "District"]
+           "Meeting", "Membership", "Partnership", "Centre", "District", "Room"]

@@ -40,6 +40,7 @@ from services.partners.operations.places import (
     update_centre,
     update_district,
 )
+from services.partners.operations.rooms import create_room, delete_room, update_room
 
 __all__ = [
     "make_slug", "plan_meeting", "sign_agreement", "update_agreement",
@@ -49,4 +50,5 @@ __all__ = [
     "update_person", "add_member", "create_partnership", "current_membership", "delete_partnership",
     "is_coordinator", "remove_member", "update_member", "update_partnership", "create_centre", "create_district",
     "delete_centre", "delete_district", "ensure_district", "update_centre", "update_district",
+    "create_room", "delete_room", "update_room",
 ]

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from services.messaging.errors import FieldError
-from services.partners.models import Centre, District, Meeting, Organisation, Partnership
+from services.partners.models import Centre, District, Meeting, Organisation, Partnership, Room
 from services.partners.operations.common import create_named, delete_record, ensure_unused, strip, update_named
 
 
@@ -66,5 +66,6 @@ def update_centre(session, centre: Centre, data: dict) -> Centre:
 
 def delete_centre(session, centre: Centre) -> None:
     ensure_unused(session, "centre", [(Partnership, "centre_id", centre.id, "partnerships it coordinates"),
-                                      (Meeting, "centre_id", centre.id, "meetings held there")])
+                                      (Meeting, "centre_id", centre.id, "meetings held there"),
+                                      (Room, "centre_id", centre.id, "rooms")])
     delete_record(session, centre, "centre.deleted")

@@ -18,7 +18,9 @@ from services.partners.schemas.partnerships import (
     PartnershipSchema,
 )
 from services.partners.schemas.places import CentreSchema, DistrictSchema, DistrictUpdateSchema
+from services.partners.schemas.rooms import RoomListArgs, RoomSchema
 
 __all__ = ["ListArgs", "ApiKeyArgs", "ApiKeySchema", "IssuedKeySchema", "OrganisationSchema", "PersonSchema",
            "AgreementSchema", "ContributionSchema", "MeetingSchema", "MembershipSchema", "MembershipChangeSchema",
-           "PartnershipListArgs", "PartnershipSchema", "CentreSchema", "DistrictSchema", "DistrictUpdateSchema"]
+           "PartnershipListArgs", "PartnershipSchema", "CentreSchema", "DistrictSchema", "DistrictUpdateSchema",
+           "RoomListArgs", "RoomSchema"]

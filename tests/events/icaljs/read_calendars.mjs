@@ -73,6 +73,20 @@ function masters(calendar) {
   return found;
 }
 
+// A VFREEBUSY answer: its window and each busy period with its FBTYPE.
+function freebusy(component) {
+  return {
+    uid: component.getFirstPropertyValue("uid"),
+    start: time(component.getFirstPropertyValue("dtstart")),
+    end: time(component.getFirstPropertyValue("dtend")),
+    periods: component.getAllProperties("freebusy").map((property) => {
+      const period = property.getFirstValue();
+      return { fbtype: property.getParameter("fbtype"), start: period.start.toUnixTime(),
+               end: period.getEnd().toUnixTime() };
+    }),
+  };
+}
+
 function read(request) {
   ICAL.TimezoneService.reset();
   const calendar = new ICAL.Component(ICAL.parse(request.ics));
@@ -93,6 +107,7 @@ function read(request) {
       timezones: calendar.getAllSubcomponents("vtimezone").map((z) => z.getFirstPropertyValue("tzid")),
     },
     events: calendar.getAllSubcomponents("vevent").map((vevent) => describe(vevent, request, series)),
+    freebusy: calendar.getAllSubcomponents("vfreebusy").map(freebusy),
   };
 }
 
