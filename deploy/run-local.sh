@@ -27,6 +27,8 @@ for service in partners events notify programme; do
 done
 python -m services.partners seed
 python -m services.programme seed
+# On a fresh install (no admin account yet), a one-time link to make the first one; afterwards admins invite.
+first_admin="$(LOG_LEVEL=WARNING python -m services.partners first-admin)"
 
 case "${BROKER_URL:-filesystem://}" in
   amqp*) bus="RabbitMQ" ;;
@@ -43,6 +45,8 @@ cat <<MSG
     events    http://127.0.0.1:${EVENTS_PORT:-8002}/docs
     notify    http://127.0.0.1:${NOTIFY_PORT:-8003}/docs
     programme http://127.0.0.1:${PROGRAMME_PORT:-8004}/docs   dashboard (admin token): /programmes/1/
+  Staff sign in at            $PARTNERS_BASE_URL/staff/sign-in
+  First admin account:        $first_admin
   Organisations' own calendars (POST /api/v1/import-sources) are pulled by the events-import process.
   The admin token for API writes is in $token_file.
   Press Ctrl-C to stop everything.

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from flask import request
 
 from services.events.models import ApiKey, Organisation
+from services.messaging.actor import set_actor
+from services.messaging.staff import current_staff
 from services.messaging.web import ADMIN, authenticated, bearer_key, bearer_token, require_scope
 
 
@@ -54,3 +56,33 @@ def authenticate_writes() -> None:
 def optional_caller(session) -> Caller | None:
     """The caller if a valid token came, else None (public reads)."""
     return identify(session, bearer_token())
+
+
+def require_admin() -> Caller:
+    """The admin token or an admin key; 401 without credentials, 403 with an organisation's key."""
+    from flask_smorest import abort
+
+    from services.messaging.web import request_session
+
+    caller = require_caller(request_session())
+    if not caller.is_admin:
+        abort(403, message="This needs the admin token or an admin key.")
+    return caller
+
+
+def staff_caller(session) -> Caller | None:
+    """The staff member signed in on the pages (services/messaging/staff.py), with the rights an admin key or their
+    organisation's key has here; None when nobody is, or their organisation is gone. Their changes are recorded as
+    theirs (``account:<id>``)."""
+    member = current_staff()
+    if member is None:
+        return None
+    if member.is_admin:
+        caller = Caller(is_admin=True)
+    else:
+        organisation = session.get(Organisation, member.organisation_id) if member.organisation_id else None
+        if organisation is None or organisation.deleted_at is not None:
+            return None
+        caller = Caller(is_admin=False, organisation=organisation)
+    set_actor(f"account:{member.account_id}")
+    return caller

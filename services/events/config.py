@@ -1,8 +1,9 @@
 """The events service's configuration, from the environment."""
 
 import os
+import secrets
 
-from services.messaging.config import service_config
+from services.messaging.config import secret_key, service_config
 from services.messaging.settings import env_float
 
 
@@ -70,4 +71,8 @@ def load_config(overrides: dict | None = None) -> dict:
         #: How old a feed may be: each worker, and the caching gateway in front, ask again after this many seconds.
         "FEED_RECHECK_SECONDS": env_float("FEED_RECHECK_SECONDS", 1.0),
     }
-    return {**defaults, **service_config("events", overrides)}
+    config = {**defaults, **service_config("events", overrides)}
+    if "SECRET_KEY" not in config:
+        # Signs the staff pages' CSRF tokens.
+        config["SECRET_KEY"] = secrets.token_urlsafe(48) if config.get("TESTING") else secret_key("events")
+    return config

@@ -4,11 +4,22 @@ The topology (services/messaging/topology.py) makes the queues and their binding
 """
 
 from services.events.meetings import apply_meeting, follow_coordinator
-from services.events.models import Centre, District, Event, Membership, Organisation, Partnership, Room
+from services.events.models import (
+    Centre,
+    District,
+    Event,
+    Membership,
+    Organisation,
+    Partnership,
+    Room,
+    StaffAccount,
+    StaffSession,
+)
 from services.events.replica import apply_key, apply_record
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
 from services.messaging.registry import message_type
+from services.messaging.staff import register_handlers as register_staff_handlers
 
 handlers = Handlers("events")
 
@@ -63,5 +74,8 @@ def apply_meeting_message(session, envelope: Envelope) -> None:
     """A partner meeting, as an event in its partnership's private calendar."""
     apply_meeting(session, envelope.type, _data(envelope))
 
+
+# Staff accounts and sessions: one sign-in at partners works here, and ends here when it ends there.
+register_staff_handlers(handlers, PARTNERS, StaffAccount, StaffSession)
 
 HANDLERS = handlers.table()

@@ -226,8 +226,14 @@ def check_owner(caller, event: Event, cancelling: bool = False) -> None:
 
 
 def create_event(session, caller, data: dict) -> Event:
-    """A new public event from API input, announced by ``event.published``."""
-    return insert_event(session, columns(session, data, caller), visibility="public")
+    """A new public event from API input, announced by ``event.published``; or, for an organisation that needs
+    review, withheld until an admin approves it (services/events/moderation.py)."""
+    from services.events import moderation
+
+    values = columns(session, data, caller)
+    if moderation.withheld(session, caller, values["organisation_id"]):
+        return moderation.submit(session, insert_event(session, values, visibility=moderation.WITHHELD))
+    return insert_event(session, values, visibility="public")
 
 
 def insert_event(session, values: dict, event_id: uuid.UUID | None = None, **extra) -> Event:
@@ -264,7 +270,11 @@ def _new_event(values: dict, event_id: uuid.UUID | None = None) -> Event:
 
 def update_event(session, caller, event: Event, patch: dict) -> list[str]:
     """Apply a PATCH; returns the changed API fields (none: nothing written, nothing published)."""
+    from services.events import moderation
+
     check_owner(caller, event)
+    if event.visibility == moderation.WITHHELD and not caller.is_admin:
+        moderation.submit(session, event)  # changed by its organisation: in the queue again
     merged = {**event_input(session, event), **patch}
     values = columns(session, merged, caller, event)
     if event.overrides:  # a new rule or start: the dates changed on their own must still be dates of the series
@@ -331,9 +341,12 @@ def snapshot(session, event: Event, names=None) -> dict:
 
 
 def publish(session, event: Event, type_name: str, names=None, **extra) -> None:
-    """Write the event's message, carrying its VEVENT: the bytes the feeds serve, which e-mails attach as they are."""
+    """Write the event's message, carrying its VEVENT: the bytes the feeds serve, which e-mails attach as they are.
+    An event withheld for review has none: nobody hears of it until it is approved (services/events/moderation.py)."""
     from services.events.feeds.components import Names, render
 
+    if event.visibility == "review":
+        return
     if names is None:
         session.flush()
         names = Names(session, [event])

@@ -1,6 +1,7 @@
 """Configuration common to every service, read from the environment."""
 
 import os
+import secrets
 
 from services.messaging.settings import BusSettings, data_dir
 
@@ -10,6 +11,19 @@ def _whole_number(name: str) -> int:
     if not value.isdigit():
         raise SystemExit(f"{name} must be a whole number, got {value!r}")
     return int(value)
+
+
+def secret_key(name: str) -> str:
+    """``<NAME>_SECRET_KEY``, or one made once and kept (owner-only) in the data folder as ``<name>-secret-key``, so
+    that every process of the service shares it."""
+    if os.environ.get(f"{name.upper()}_SECRET_KEY"):
+        return os.environ[f"{name.upper()}_SECRET_KEY"]
+    path = data_dir() / f"{name}-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def service_config(name: str, overrides: dict | None = None) -> dict:

@@ -18,6 +18,7 @@ from kombu import Producer
 from kombu.mixins import ConsumerProducerMixin
 from sqlalchemy.exc import IntegrityError
 
+from services.messaging.actor import acting
 from services.messaging.connection import connect
 from services.messaging.correlation import correlation
 from services.messaging.db import Database
@@ -110,7 +111,7 @@ class Worker(ConsumerProducerMixin):
             log.error("%s: malformed message goes to the dead-letter queue: %s", queue_name, exc)
             self.dead_letter(message, queue_name, f"malformed: {exc}", attempt)
             return
-        with correlation(envelope.correlationid):
+        with correlation(envelope.correlationid), acting(envelope.actor):
             if not self._wait_until(float(headers.get(RETRY_AT, 0))):
                 message.requeue()  # stopping: give it back untouched
                 return

@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from services.messaging.actor import current_actor
 from services.messaging.correlation import current_correlation_id
 from services.messaging.registry import InvalidMessage, message_type, validate
 
@@ -21,6 +22,8 @@ class Envelope:
     source: str = ""
     time: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="microseconds"))
     correlationid: str = field(default_factory=current_correlation_id)
+    #: Who made the change (services/messaging/actor.py); a CloudEvents extension attribute, absent when unknown.
+    actor: str | None = None
 
     @classmethod
     def new(cls, type_name: str, data: dict, correlation_id: str | None = None) -> "Envelope":
@@ -31,23 +34,23 @@ class Envelope:
             data=validate(type_name, data),
             source=f"/osl/{kind.source}",
             correlationid=correlation_id or current_correlation_id(),
+            actor=current_actor(),
         )
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "specversion": SPECVERSION,
-                "id": self.id,
-                "source": self.source,
-                "type": self.type,
-                "time": self.time,
-                "datacontenttype": "application/json",
-                "correlationid": self.correlationid,
-                "data": self.data,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        envelope = {
+            "specversion": SPECVERSION,
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "time": self.time,
+            "datacontenttype": "application/json",
+            "correlationid": self.correlationid,
+        }
+        if self.actor:
+            envelope["actor"] = self.actor
+        envelope["data"] = self.data
+        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
 
 
 def parse(body: bytes | str) -> Envelope:
@@ -72,4 +75,5 @@ def parse(body: bytes | str) -> Envelope:
         source=str(raw["source"]),
         time=str(raw["time"]),
         correlationid=str(raw.get("correlationid") or raw["id"]),
+        actor=str(raw["actor"])[:100] if raw.get("actor") else None,
     )

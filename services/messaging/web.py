@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from services.calendar import recurrence
 from services.messaging import http_guards
+from services.messaging.actor import set_actor
 from services.messaging.connection import connect
 from services.messaging.correlation import set_correlation_id
 from services.messaging.dead_letters import count_dead_letters
@@ -81,8 +82,11 @@ def bearer_key(session, token: str | None, key_model):
     if not token:
         return None
     if is_admin_token(token):
+        set_actor("admin-token")
         return ADMIN
     key = key_model.live_by_token(session, token)
+    if key is not None:
+        set_actor(f"key:{key.prefix}")  # who the request's changes are recorded as
     return ADMIN if key is not None and key.kind == "admin" else key
 
 
@@ -152,6 +156,7 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if REQUEST_ID.match(incoming) else str(uuid.uuid4())
         set_correlation_id(g.request_id)
+        set_actor(None)  # until the service's authentication names the caller
         # Expanding repeat rules gets a time budget per answer: a bug costs one answer (503), never the worker.
         g.time_budget = recurrence.time_budget(float(app.config.get("ANSWER_SECONDS") or ANSWER_SECONDS))
         g.time_budget.__enter__()
@@ -171,6 +176,7 @@ def init_app(app: Flask, api: Api, service: ServiceRuntime) -> None:
             session.rollback()
             session.close()
         set_correlation_id(None)
+        set_actor(None)
 
     @app.errorhandler(Exception)
     def _unexpected(exc):

@@ -23,9 +23,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register(app: Flask, api: Api) -> None:
+    from services.messaging.history import register_history
+    from services.messaging.staff import init_staff
     from services.notify.api import admin_api, subscriptions_api
     from services.notify.auth import require_admin
     from services.notify.cli import send_command
+    from services.notify.models import OutboxMessage, StaffAccount, StaffSession
     from services.notify.pages import register_pages
 
     api.register_blueprint(subscriptions_api)
@@ -35,3 +38,5 @@ def _register(app: Flask, api: Api) -> None:
     app.before_request(lambda: require_admin() if request.blueprint == admin_api.name else None)
     register_pages(app)
     app.cli.add_command(send_command)
+    init_staff(app, StaffAccount, StaffSession)
+    register_history(app, api, OutboxMessage, require_admin)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from pathlib import Path
 
-from services.messaging.config import service_config
+from services.messaging.config import secret_key, service_config
 from services.messaging.settings import data_dir, env_float, env_int
 from services.ui.links import DEFAULTS
 from services.ui.naming import public_name
@@ -46,14 +46,7 @@ class SmtpSettings:
 
 def _secret_key() -> str:
     """``NOTIFY_SECRET_KEY``, or one made once and kept in the data folder, shared by the web app and the sender."""
-    if os.environ.get("NOTIFY_SECRET_KEY"):
-        return os.environ["NOTIFY_SECRET_KEY"]
-    path = data_dir() / "notify-secret-key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_key("notify")
 
 
 def load_config(overrides: dict | None = None) -> dict:

@@ -13,8 +13,18 @@ from services.calendar.times import from_wire
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
 from services.messaging.replica import apply_snapshot
-from services.notify import meetings, operations
-from services.notify.models import DigestItem, District, EventCopy, Notice, Organisation, Subscriber
+from services.messaging.staff import register_handlers as register_staff_handlers
+from services.notify import account_mail, meetings, operations
+from services.notify.models import (
+    DigestItem,
+    District,
+    EventCopy,
+    Notice,
+    Organisation,
+    StaffAccount,
+    StaffSession,
+    Subscriber,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,5 +137,11 @@ def apply_import_failing(session, envelope: Envelope) -> None:
                                 kind="import_failing", payload={"source": data})
         log.info("import source %s is failing: its organisation %s will be told", data["source_id"], organisation.id)
 
+
+# Mails to staff: invitations and password resets, asked for by the partners service.
+handlers.add("account-mail", "account.mail.requested", account_mail.queue_account_mail)
+
+# Staff accounts and sessions: one sign-in at partners works here, and ends here when it ends there.
+register_staff_handlers(handlers, PARTNERS, StaffAccount, StaffSession)
 
 HANDLERS = handlers.table()

@@ -15,6 +15,7 @@ from services.messaging.faults import fault_of, reason
 from services.messaging.metrics import NOTICES, NOTICES_SENT, CountsCollector, job_run, smtp_timer
 from services.messaging.models import utcnow
 from services.notify import operations, scheduler
+from services.notify.account_mail import build_account_message, forgotten, is_account_mail
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
 from services.notify.mail.compose import build_message, new_message_id
 from services.notify.mail.fanout import prepared
@@ -275,7 +276,9 @@ class Sender:
 
     def _job(self, notice: Notice, subscriber: Subscriber | None,
              contact: Organisation | MemberContact | None) -> Job:
-        if isinstance(contact, MemberContact):
+        if is_account_mail(notice.kind):  # to a staff member: the address came with the request
+            language, to, signed = notice.payload["language"], notice.payload["to"], {}
+        elif isinstance(contact, MemberContact):
             language, to = "pl", contact.email
             signed = contact_links(self.config, f"{MEMBER}{contact.membership_id}")
         elif contact is not None:
@@ -306,7 +309,10 @@ class Sender:
             return operations.failed(f"{type(exc).__name__}: {exc}")
         NOTICES_SENT.labels(job.kind, "sent").inc()
         log.info("notice %s (%s) sent as %s", job.id, job.kind, job.message_id)
-        return operations.sent()
+        sent = operations.sent()
+        if is_account_mail(job.kind):  # its address and one-time link are not kept once sent
+            sent["payload"] = forgotten(job.payload)
+        return sent
 
     def _temporary(self, job: Job, exc: Exception) -> dict:
         if not retries_left(self.config, job.attempts):
@@ -318,6 +324,9 @@ class Sender:
 
     def _message(self, job: Job):
         """The e-mail of a notice: a copy of the one prepared for its event when it can be, else built whole."""
+        if is_account_mail(job.kind):
+            return build_account_message(self.config, kind=job.kind, language=job.language, to=job.to,
+                                         payload=job.payload, message_id=job.message_id)
         shared = prepared(self.config, job.kind, job.language, job.payload, tuple(sorted(job.links)))
         data = shared and shared.copy(job.to, job.links, job.message_id)
         if data is not None:

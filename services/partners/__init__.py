@@ -22,14 +22,18 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register(app: Flask, api: Api) -> None:
+    from services.messaging.history import register_history
     from services.partners.api import BLUEPRINTS
-    from services.partners.auth import authenticate_writes
-    from services.partners.cli import seed_command
+    from services.partners.auth import authenticate_writes, require_admin
+    from services.partners.cli import first_admin_command, seed_command
+    from services.partners.models import OutboxMessage
     from services.partners.pages import register_pages
 
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    register_history(app, api, OutboxMessage, require_admin)
     app.before_request(authenticate_writes)
     app.cli.add_command(seed_command)
+    app.cli.add_command(first_admin_command)
     register_pages(app)
 

@@ -1,4 +1,5 @@
-"""Who is calling: the bootstrap admin token, an admin key, an organisation's key, or nobody.
+"""Who is calling: the bootstrap admin token, an admin key, an organisation's key, a signed-in staff member (on the
+pages), or nobody.
 
 Keys are looked up by their SHA-256 and compared in constant time. A key never appears in a response (except once,
 when issued), a message or a log line.
@@ -11,6 +12,8 @@ from flask import g, request
 from flask_smorest import abort
 from sqlalchemy import select
 
+from services.messaging.actor import set_actor
+from services.messaging.staff import current_staff
 from services.messaging.web import bearer_token, is_admin_token, request_session
 from services.partners.models import ApiKey
 from services.partners.operations import hash_key, is_coordinator
@@ -21,6 +24,10 @@ class Caller:
     is_admin: bool
     organisation_id: int | None = None
     scopes: tuple[str, ...] = ()
+    #: The staff account signed in on the pages; None for a key or the admin token.
+    account_id: int | None = None
+    #: Who the changes are recorded as (services/messaging/actor.py).
+    actor: str = "admin-token"
 
 
 ADMIN = Caller(is_admin=True, scopes=("admin",))
@@ -36,15 +43,33 @@ def _authenticate(token: str) -> Caller:
     if key.revoked_at is not None:
         abort(401, message=f"This API key was revoked on {key.revoked_at:%Y-%m-%d}.")
     if key.is_admin:
-        return ADMIN
-    return Caller(is_admin=False, organisation_id=key.organisation_id, scopes=tuple(key.scopes))
+        return Caller(is_admin=True, scopes=("admin",), actor=f"key:{key.prefix}")
+    return Caller(is_admin=False, organisation_id=key.organisation_id, scopes=tuple(key.scopes),
+                  actor=f"key:{key.prefix}")
+
+
+def _staff_caller() -> Caller | None:
+    """The staff member signed in on the pages, with the rights an admin key or their organisation's key has."""
+    member = current_staff()
+    if member is None:
+        return None
+    if member.is_admin:
+        return Caller(is_admin=True, scopes=("admin",), account_id=member.account_id,
+                      actor=f"account:{member.account_id}")
+    return Caller(is_admin=False, organisation_id=member.organisation_id, scopes=("events", "meetings"),
+                  account_id=member.account_id, actor=f"account:{member.account_id}")
 
 
 def current_caller() -> Caller | None:
-    """The caller, or None without credentials; aborts 401 for an unknown or revoked key."""
+    """The caller, or None without credentials; aborts 401 for an unknown or revoked key. The API takes a bearer
+    token only; the pages take the staff session (their forms carry a CSRF token)."""
     if "caller" not in g:
         token = bearer_token()
-        g.caller = None if token is None else _authenticate(token)
+        if token is not None:
+            g.caller = _authenticate(token)
+        else:
+            g.caller = None if request.path.startswith("/api/") else _staff_caller()
+        set_actor(g.caller.actor if g.caller else None)
     return g.caller
 
 
@@ -68,12 +93,15 @@ def require_meeting_writer(partnership_id: int) -> Caller:
     caller = current_caller()
     if caller is None:
         abort(401, message="This needs an admin token or the API key of the partnership's coordinator.")
-    if caller.is_admin:
-        return caller
-    if "meetings" not in caller.scopes or not is_coordinator(request_session(), partnership_id,
-                                                               caller.organisation_id):
+    if not may_plan_meetings(caller, partnership_id):
         abort(403, message="Only an admin or the partnership's current coordinator may change its meetings.")
     return caller
+
+
+def may_plan_meetings(caller: Caller, partnership_id: int) -> bool:
+    """Admins, and a key (or an editor) of the organisation that currently coordinates this partnership."""
+    return caller.is_admin or ("meetings" in caller.scopes and is_coordinator(
+        request_session(), partnership_id, caller.organisation_id))
 
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

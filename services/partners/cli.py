@@ -18,6 +18,26 @@ def seed_command():
     click.echo("seeded: " + ", ".join(f"{count} new {kind}" for kind, count in created.items()))
 
 
+@click.command("first-admin")
+@with_appcontext
+def first_admin_command():
+    """Print a one-time link to make the first admin account (on a fresh install, while there is no admin)."""
+    from flask import current_app
+
+    from services.messaging.errors import Conflict
+    from services.partners.operations.accounts import first_admin_link, first_admin_token, has_admin
+
+    with runtime().database.session() as session:
+        if has_admin(session):
+            click.echo("An admin account exists already: sign in, and invite more people from the staff pages.")
+            return
+        try:
+            token = first_admin_token(session)
+        except Conflict as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(first_admin_link(current_app.config["PARTNERS_URL"], token))
+
+
 def _create_app():
     from services.partners import create_app
 

@@ -115,6 +115,8 @@ def test_the_embedded_system_starts_seeds_replicates_and_stops_cleanly(tmp_path,
             assert check_series(text, expected) == [], name
         output = (tmp_path / "run.log").read_text()
         assert f"http://127.0.0.1:{ports['PARTNERS_PORT']}/docs" in output
+        # A fresh install prints the one-time link that makes the first admin account.
+        assert f"http://127.0.0.1:{ports['PARTNERS_PORT']}/staff/first-admin#token=" in output
     finally:
         os.killpg(system.pid, signal.SIGINT)
         code = system.wait(timeout=30)

@@ -5,11 +5,14 @@ from services.events.models.event import AUDIENCES, CATEGORIES, STATUSES, VISIBI
 from services.events.models.feed_token import PartnershipFeedToken
 from services.events.models.import_source import SOURCE_STATUSES, ImportSource
 from services.events.models.replica import ApiKey, Centre, District, Membership, Organisation, Partnership
+from services.events.models.review import EventReview
 from services.events.models.rooms import BOOKING_KINDS, Booking, BookingDate, Room
+from services.events.models.staff import StaffAccount, StaffSession
 
 __all__ = [
-    "AUDIENCES", "CATEGORIES", "SOURCE_STATUSES", "STATUSES", "VISIBILITIES",
-    "ApiKey", "Base", "Centre", "District", "Event", "IdempotencyRecord", "ImportSource", "InboxMessage", "Membership",
+    "EventReview", "StaffAccount", "StaffSession", "AUDIENCES", "CATEGORIES", "SOURCE_STATUSES", "STATUSES",
+    "VISIBILITIES", "ApiKey", "Base", "Centre", "District", "Event", "IdempotencyRecord", "ImportSource",
+    "InboxMessage", "Membership",
     "Organisation", "OutboxMessage", "Partnership", "PartnershipFeedToken", "BOOKING_KINDS", "Booking", "BookingDate",
     "Room",
 ]

@@ -10,7 +10,8 @@ from services.calendar.recurrence import Override, Series
 from services.events.models.base import Base, UTCDateTime
 from services.messaging.models import utcnow
 
-VISIBILITIES = ("public", "partnership")
+#: ``review``: waiting for MOPS, or rejected (services/events/moderation.py); in no feed, page or message.
+VISIBILITIES = ("public", "partnership", "review")
 STATUSES = ("scheduled", "cancelled")
 AUDIENCES = ("children", "youth", "adults", "seniors", "families", "disabilities", "everyone")
 CATEGORIES = ("workshop", "meeting", "picnic", "training", "consultation", "culture", "sport", "forum", "other")
@@ -32,7 +33,7 @@ class Event(Base):
     meeting_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
     #: The version of the last meeting snapshot applied, so that an older, late one is ignored.
     meeting_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    #: ``public``, or ``partnership``: only in that partnership's private feed.
+    #: ``public``, or ``partnership``: only in that partnership's private feed; ``review``: withheld until approved.
     visibility: Mapped[str] = mapped_column(String(20), default="public")
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -6,7 +6,7 @@ tombstone (``deleted_at`` set) when deleted, so that a late, older snapshot cann
 
 from datetime import date
 
-from sqlalchemy import JSON, Date, Float, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.events.models.base import Base
@@ -49,6 +49,8 @@ class Organisation(ReplicaMixin, Base):
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
     website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: MOPS reviews this organisation's events before they are published.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Partnership(ReplicaMixin, Base):

@@ -81,6 +81,9 @@ class OrganisationSnapshot(Snapshot):
     email = _optional(fields.String, validate=validate.Length(max=200))
     phone = _optional(fields.String, validate=validate.Length(max=50))
     website = _optional(fields.String, validate=validate.Length(max=300))
+    #: Added for moderation (issue #12): MOPS reviews this organisation's events before they are published. A
+    #: snapshot without it reads as trusted.
+    needs_review = fields.Boolean(required=False, load_default=False)
 
 
 class ApiKeySnapshot(Schema):

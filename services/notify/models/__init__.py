@@ -11,8 +11,10 @@ from services.notify.models.replica import (
     Organisation,
     Partnership,
 )
+from services.notify.models.staff import StaffAccount, StaffSession
 from services.notify.models.subscribers import SubscribeAttempt, Subscriber
 
-__all__ = ["Base", "ContactList", "DigestItem", "District", "EventCopy", "InboxMessage", "MemberContact",
+__all__ = ["StaffAccount", "StaffSession", "Base", "ContactList", "DigestItem", "District", "EventCopy",
+           "InboxMessage", "MemberContact",
            "Membership", "Notice", "Organisation", "OutboxMessage", "Partnership", "SubscribeAttempt", "Subscriber",
            "aware"]

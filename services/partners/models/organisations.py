@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.partners.models.base import NEVER_REUSED_IDS, Base, Registered, UTCDateTime, utcnow
@@ -22,8 +22,10 @@ class Organisation(Registered, Base):
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
     website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: MOPS reviews this organisation's events before they are published (and residents told); else trusted.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    FIELDS = ("name", "slug", "kind", "krs", "email", "phone", "website")
+    FIELDS = ("name", "slug", "kind", "krs", "email", "phone", "website", "needs_review")
 
 
 class Person(Registered, Base):

@@ -1,4 +1,5 @@
-"""The partners service's public directory: districts → centres → Local Partnerships (server-rendered)."""
+"""The partners service's public directory: districts → centres → Local Partnerships (server-rendered); and the
+staff pages (staff.py): sign-in, passwords, accounts."""
 
 from flask import Flask
 
@@ -6,7 +7,22 @@ from services.ui import init_ui
 
 
 def register_pages(app: Flask) -> None:
+    from services.messaging.staff import init_staff
+    from services.partners.models import Account, StaffSession
+    from services.partners.pages.centres import centre_pages
+    from services.partners.pages.keys import key_pages
+    from services.partners.pages.meetings import meeting_pages
+    from services.partners.pages.organisations import organisation_pages
+    from services.partners.pages.staff import staff
     from services.partners.pages.views import blp
+    from services.ui.csrf import init_csrf
 
     init_ui(app)
+    init_csrf(app)
+    init_staff(app, Account, StaffSession)
     app.register_blueprint(blp)
+    app.register_blueprint(staff)
+    app.register_blueprint(meeting_pages)
+    app.register_blueprint(key_pages)
+    app.register_blueprint(centre_pages)
+    app.register_blueprint(organisation_pages)

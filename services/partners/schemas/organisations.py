@@ -17,6 +17,8 @@ class OrganisationSchema(NamedWithSlug):
     email = optional(fields.Email, validate=validate.Length(max=200))
     phone = optional(one_line, max_length=50)
     website = optional(fields.URL, validate=validate.Length(max=300))
+    needs_review = fields.Boolean(load_default=False, metadata={
+        "description": "MOPS reviews the organisation's events before they are published; false: trusted."})
     version = fields.Integer(dump_only=True)
 
 

@@ -1,0 +1,143 @@
+"""The event form of the staff pages, to and from the API's input: the recurrence builder in plain words.
+
+A person ticks weekdays ("every week on Tuesday and Thursday"), gives an until date and the dates to skip; this makes
+the API's ``rrule`` and ``exdates`` from them, and reads them back. What the rule means, and the dates it gives, are
+the calendar core's (``services/calendar/recurrence.py``); the operations check the result as they check the API's.
+A rule the builder cannot say (set through the API: monthly, every other week...) is kept as it is.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from services.calendar import recurrence
+from services.calendar.times import WARSAW, local
+
+#: iCalendar's weekday codes, Monday first (as Polish calendars are).
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+#: Dates shown in a preview at most.
+PREVIEW_DATES = 60
+MAX_SKIPPED = 100
+
+
+class FormError(ValueError):
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+@dataclass
+class EventForm:
+    """What the form holds, as text and choices, before and after a check."""
+
+    title: str = ""
+    description: str = ""
+    category: str = "meeting"
+    district: str = ""
+    centre: str = ""
+    audiences: list[str] = field(default_factory=list)
+    day: str = ""
+    starts: str = "17:00"
+    ends: str = "19:00"
+    weekdays: list[str] = field(default_factory=list)
+    until: str = ""
+    skipped: str = ""
+    #: A rule set through the API that the builder cannot say; kept unchanged.
+    kept_rule: str = ""
+
+    @classmethod
+    def from_form(cls, form) -> "EventForm":
+        return cls(title=form.get("title", "").strip(), description=form.get("description", "").strip(),
+                   category=form.get("category", "meeting"), district=form.get("district", ""),
+                   centre=form.get("centre", ""), audiences=form.getlist("audiences"), day=form.get("day", ""),
+                   starts=form.get("starts", ""), ends=form.get("ends", ""),
+                   weekdays=[d for d in form.getlist("weekdays") if d in WEEKDAYS], until=form.get("until", ""),
+                   skipped=form.get("skipped", ""), kept_rule=form.get("kept_rule", ""))
+
+
+def _date(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise FormError(name, "Give a date.") from None
+
+
+def _time(value: str, name: str) -> time:
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise FormError(name, "Give a time, such as 17:00.") from None
+
+
+def skipped_dates(text: str) -> list[date]:
+    """Dates to skip, one per line or separated by commas, as ISO dates (the date picker's) or day.month.year."""
+    found = []
+    for part in text.replace(",", "\n").split():
+        if "." in part:
+            day_, month, year = (part.split(".") + ["", ""])[:3]
+            part = f"{year}-{month.zfill(2)}-{day_.zfill(2)}"
+        found.append(_date(part, "skipped"))
+    if len(found) > MAX_SKIPPED:
+        raise FormError("skipped", f"Skip at most {MAX_SKIPPED} dates.")
+    return sorted(set(found))
+
+
+def rule(form: EventForm) -> str | None:
+    """``FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=…`` from the ticked weekdays and the until date (the end of that day, Warsaw
+    time); no rule when no weekday is ticked."""
+    if form.kept_rule and not form.weekdays:
+        return form.kept_rule
+    if not form.weekdays:
+        return None
+    text = "FREQ=WEEKLY;BYDAY=" + ",".join(d for d in WEEKDAYS if d in form.weekdays)
+    if form.until:
+        text += f";UNTIL={_date(form.until, 'until'):%Y%m%d}T235959"
+    return text
+
+
+def api_input(form: EventForm, organisation: str | None = None) -> dict:
+    """The API's input for the event this form describes (the operations check the rest and name the field)."""
+    day = _date(form.day, "day")
+    starts, ends = _time(form.starts, "starts"), _time(form.ends, "ends")
+    data = {"title": form.title, "description": form.description, "category": form.category,
+            "district": form.district, "centre": form.centre or None, "audiences": form.audiences,
+            "starts_at": datetime.combine(day, starts), "ends_at": datetime.combine(day, ends),
+            "rrule": rule(form), "exdates": [d for d in skipped_dates(form.skipped)]}
+    if ends <= starts:
+        raise FormError("ends", "The end must be after the start.")
+    if organisation:
+        data["organisation"] = organisation
+    return data
+
+
+def from_input(data: dict, district: str, centre: str | None) -> EventForm:
+    """The form of an existing event (its API input, ``operations.event_input``)."""
+    start, end = local(data["starts_at"]), local(data["ends_at"])
+    form = EventForm(title=data["title"], description=data["description"], category=data["category"],
+                     district=district, centre=centre or "", audiences=list(data["audiences"]),
+                     day=start.date().isoformat(), starts=f"{start:%H:%M}", ends=f"{end:%H:%M}",
+                     skipped="\n".join(sorted(str(x)[:10] for x in data["exdates"])))
+    text = data.get("rrule")
+    if text:
+        parts = recurrence.rule_parts(text)
+        plain = set(parts) <= {"FREQ", "BYDAY", "UNTIL", "WKST"} and parts["FREQ"] == "WEEKLY" and "BYDAY" in parts \
+            and all(code in WEEKDAYS for code in parts["BYDAY"].split(","))
+        if plain:
+            form.weekdays = parts["BYDAY"].split(",")
+            if "UNTIL" in parts:
+                form.until = f"{parts['UNTIL'][:4]}-{parts['UNTIL'][4:6]}-{parts['UNTIL'][6:8]}"
+        else:
+            form.kept_rule = text
+    return form
+
+
+def preview(data: dict) -> list[tuple[datetime, bool]]:
+    """The dates the event will have, from its first (up to PREVIEW_DATES or a year), each with whether it is
+    skipped: what the person sees before saving."""
+    start = data["starts_at"].replace(tzinfo=WARSAW)
+    end = data["ends_at"].replace(tzinfo=WARSAW)
+    series = recurrence.Series(start, end, data["rrule"], ())
+    horizon = start + timedelta(days=366)
+    dates = [o.starts_at for o in recurrence.occurrences(series, start, horizon, limit=PREVIEW_DATES)]
+    skipped = set(data["exdates"])
+    return [(moment, local(moment).date() in skipped) for moment in dates]

@@ -1,0 +1,228 @@
+"""Thin views: read the form, turn it into the API's input (builder.py), load it with the API's schema and run the
+API's operation. Every form carries a CSRF token; every page needs a signed-in staff member."""
+
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from services.calendar.times import exdate_to_wire
+from services.events import moderation
+from services.events.auth import staff_caller
+from services.events.models import (
+    AUDIENCES,
+    CATEGORIES,
+    Centre,
+    District,
+    Event,
+    EventReview,
+    Organisation,
+    OutboxMessage,
+)
+from services.events.operations import (
+    cancel_event,
+    check_owner,
+    create_event,
+    event_input,
+    text_matches,
+    update_event,
+)
+from services.events.schemas import EventInSchema
+from services.events.staff.builder import WEEKDAYS, EventForm, FormError, api_input, from_input, preview
+from services.messaging.errors import Conflict, FieldError, Forbidden
+from services.messaging.history import history
+from services.messaging.web import request_session
+from services.ui import csrf
+from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.ui.naming import polish_sorted
+
+staff_pages = Blueprint("staff_events", __name__, url_prefix="/staff/events", template_folder="templates")
+MAX_LISTED = 200
+
+
+def _page(name: str, status: int = 200, **context):
+    response = make_response(render_template(f"events_staff/{name}.html", **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _sign_in_url() -> str:
+    return current_app.config.get("PARTNERS_URL", "").rstrip("/") + "/staff/sign-in"
+
+
+@staff_pages.before_request
+def _signed_in():
+    if request.method == "POST":
+        csrf.require_valid()
+    if staff_caller(request_session()) is None:
+        return redirect(_sign_in_url())
+    return None
+
+
+@staff_pages.errorhandler(400)
+def _bad_form(error):
+    return _page("problem", 400, message=error.description)
+
+
+@staff_pages.get("/")
+def our_events():
+    session = request_session()
+    caller = staff_caller(session)
+    query = select(Event).where(Event.meeting_id.is_(None))
+    if not caller.is_admin:
+        query = query.where(Event.organisation_id == caller.organisation.id)
+    text = request.args.get("q", "").strip()[:100]
+    if text:
+        query = query.where(text_matches(text))
+    events = session.scalars(query.order_by(Event.starts_at.desc()).limit(MAX_LISTED)).all()
+    reviews = {review.event_id: review for review in session.scalars(
+        select(EventReview).where(EventReview.event_id.in_([event.id for event in events])))}
+    return _page("our_events", events=events, q=text, caller=caller, reviews=reviews,
+                 organisations={o.id: o for o in session.scalars(select(Organisation))})
+
+
+@staff_pages.get("/review")
+def review_queue():
+    session = request_session()
+    if not staff_caller(session).is_admin:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    return _page("review", waiting=moderation.queue(session),
+                 organisations={o.id: o for o in session.scalars(select(Organisation))},
+                 done=request.args.get("done"))
+
+
+@staff_pages.get("/history")
+def history_page():
+    """This service's changes, from its outbox (admins)."""
+    session = request_session()
+    if not staff_caller(session).is_admin:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    entries = history(session, OutboxMessage, limit=100)
+    return make_response(render_template("ui/history.html", entries=entries), 200, {"Cache-Control": "no-store"})
+
+
+@staff_pages.post("/<uuid:event_id>/<any(approve, reject):decision>")
+def decide(event_id, decision):
+    session = request_session()
+    event = session.get(Event, event_id)
+    if not staff_caller(session).is_admin or event is None:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    try:
+        if decision == "approve":
+            moderation.approve(session, event)
+        else:
+            moderation.reject(session, event, request.form.get("reason", ""))
+    except (FieldError, Conflict) as exc:
+        session.rollback()
+        return _page("problem", 422, message=getattr(exc, "message", str(exc)))
+    session.commit()
+    return redirect(url_for("staff_events.review_queue", done=decision), 303)
+
+
+def _options(session) -> dict:
+    districts = polish_sorted(session.scalars(select(District).where(District.deleted_at.is_(None))))
+    centres = polish_sorted(session.scalars(select(Centre).where(Centre.deleted_at.is_(None))))
+    organisations = polish_sorted(session.scalars(select(Organisation).where(Organisation.deleted_at.is_(None))))
+    return {"districts": districts, "centres": centres, "organisations": organisations, "audiences": AUDIENCES,
+            "categories": CATEGORIES, "audience_labels": AUDIENCE_LABELS, "category_labels": CATEGORY_LABELS,
+            "weekdays": WEEKDAYS}
+
+
+def _loaded(form: EventForm, organisation: str | None) -> dict:
+    """The form as the API would take it: built, then loaded by the API's own schema (FieldError naming a field)."""
+    data = api_input(form, organisation)
+    # Naive date-times are Warsaw wall-clock time, as in the API.
+    wire = {**data, "starts_at": data["starts_at"].isoformat(), "ends_at": data["ends_at"].isoformat(),
+            "exdates": [exdate_to_wire(day) for day in data["exdates"]]}
+    wire = {name: value for name, value in wire.items() if value is not None}
+    try:
+        return EventInSchema().load(wire)
+    except ValidationError as exc:
+        name, messages = next(iter(exc.normalized_messages().items()))
+        raise FieldError(name, " ".join(str(m) for m in messages) if isinstance(messages, list)
+                         else str(messages)) from None
+
+
+def _form_page(form: EventForm, event: Event | None, status: int = 200, **extra):
+    session = request_session()
+    return _page("event_form", status, form=form, event=event, caller=staff_caller(session), **_options(session),
+                 **extra)
+
+
+def _save(event: Event | None):
+    session = request_session()
+    caller = staff_caller(session)
+    form = EventForm.from_form(request.form)
+    organisation = request.form.get("organisation") if caller.is_admin else None
+    try:
+        data = api_input(form, organisation)
+        if "preview" in request.form:
+            return _form_page(form, event, dates=preview(data))
+        loaded = _loaded(form, organisation)
+        if event is None:
+            event = create_event(session, caller, loaded)
+        else:
+            if str(event.version) != request.form.get("version"):
+                raise Conflict(_("Someone changed this event meanwhile: open it again to see the change."))
+            update_event(session, caller, event, loaded)
+    except (FormError, FieldError) as exc:
+        session.rollback()
+        return _form_page(form, event, 422, error=_("Check the field %(field)s: %(message)s", field=exc.field,
+                                                    message=exc.message), error_field=exc.field)
+    except (Forbidden, Conflict) as exc:
+        session.rollback()
+        return _form_page(form, event, 409, error=str(exc))
+    session.commit()
+    return redirect(url_for("staff_events.our_events", saved=1), 303)
+
+
+@staff_pages.get("/new")
+def new_event():
+    return _form_page(EventForm(), None)
+
+
+@staff_pages.post("/new")
+def create():
+    return _save(None)
+
+
+def _own(event_id) -> Event:
+    """The event, if the signed-in staff member may change it (the API's rule, ``check_owner``); else 404."""
+    session = request_session()
+    event = session.get(Event, event_id)
+    try:
+        if event is None:
+            raise Forbidden
+        check_owner(staff_caller(session), event)
+    except (Forbidden, Conflict):
+        abort(404, description=_("No such event of yours."))
+    return event
+
+
+@staff_pages.errorhandler(404)
+def _not_found(error):
+    return _page("problem", 404, message=error.description)
+
+
+@staff_pages.get("/<uuid:event_id>")
+def edit(event_id):
+    event = _own(event_id)
+    session = request_session()
+    district = session.get(District, event.district_id)
+    centre = session.get(Centre, event.centre_id) if event.centre_id else None
+    return _form_page(from_input(event_input(session, event), district.slug, centre.slug if centre else None), event)
+
+
+@staff_pages.post("/<uuid:event_id>")
+def change(event_id):
+    return _save(_own(event_id))
+
+
+@staff_pages.post("/<uuid:event_id>/cancel")
+def cancel(event_id):
+    event = _own(event_id)
+    session = request_session()
+    cancel_event(session, staff_caller(session), event)
+    session.commit()
+    return redirect(url_for("staff_events.our_events", cancelled=1), 303)
+

@@ -1,0 +1,55 @@
+"""The centres on the staff pages (admins): each centre's address, opening hours and contacts, changed through the
+API's schema and operation (``centre.updated`` carries the change to the events pages)."""
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from services.messaging.errors import Conflict, FieldError
+from services.messaging.web import request_session
+from services.partners.models import Centre
+from services.partners.operations import update_centre
+from services.partners.pages.guards import admins_only
+from services.partners.schemas import CentreSchema
+from services.ui.naming import polish_sorted
+
+centre_pages = Blueprint("staff_centres", __name__, url_prefix="/staff/centres", template_folder="templates")
+#: What the page changes; the rest of a centre is the API's.
+EDITABLE = ("address", "opening_hours", "email", "phone", "website")
+
+
+def _page(status: int = 200, **context):
+    centres = polish_sorted(request_session().scalars(select(Centre)))
+    response = make_response(render_template("partners_pages/staff/centres.html", centres=centres,
+                                             editable=EDITABLE, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+centre_pages.before_request(admins_only)
+
+
+@centre_pages.get("/")
+def centres():
+    return _page(saved=request.args.get("saved"))
+
+
+@centre_pages.post("/<int:centre_id>")
+def change(centre_id: int):
+    session = request_session()
+    centre = session.get(Centre, centre_id)
+    if centre is None:
+        return _page(404, error=_("No such centre."))
+    data = {name: request.form.get(name, "").strip() or None for name in EDITABLE}
+    try:
+        update_centre(session, centre, CentreSchema(partial=True).load(data))
+    except ValidationError as exc:
+        session.rollback()
+        return _page(422, error=_("Check the field %(field)s.", field=next(iter(exc.normalized_messages()))),
+                     failed=centre_id)
+    except (FieldError, Conflict) as exc:
+        session.rollback()
+        return _page(422, error=str(exc), failed=centre_id)
+    session.commit()
+    return redirect(url_for("staff_centres.centres", saved=centre.slug), 303)

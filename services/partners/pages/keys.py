@@ -1,0 +1,60 @@
+"""An organisation's API keys on the staff pages (admins): issue one (shown once, with a copy button), revoke one.
+The same operations as the API: only the key's hash is kept, and the events service hears of both by message."""
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from services.messaging.web import request_session
+from services.partners.models import ApiKey, Organisation
+from services.partners.operations import issue_key, organisation_keys, revoke_key
+from services.partners.pages.guards import admins_only
+
+key_pages = Blueprint("staff_keys", __name__, url_prefix="/staff/organisations", template_folder="templates")
+
+
+def _page(organisation: Organisation, status: int = 200, **context):
+    response = make_response(render_template(
+        "partners_pages/staff/keys.html", organisation=organisation,
+        keys=organisation_keys(request_session(), organisation), **context), status)
+    response.headers["Cache-Control"] = "no-store"  # the page that shows a new key is never cached
+    return response
+
+
+key_pages.before_request(admins_only)
+
+
+def _organisation(organisation_id: int) -> Organisation | None:
+    return request_session().get(Organisation, organisation_id)
+
+
+@key_pages.get("/<int:organisation_id>/keys")
+def keys(organisation_id: int):
+    organisation = _organisation(organisation_id)
+    if organisation is None:
+        return make_response(render_template("partners_pages/staff/problem.html",
+                                             message=_("No such organisation.")), 404)
+    return _page(organisation, revoked=request.args.get("revoked"))
+
+
+@key_pages.post("/<int:organisation_id>/keys")
+def issue(organisation_id: int):
+    organisation = _organisation(organisation_id)
+    if organisation is None:
+        return make_response(render_template("partners_pages/staff/problem.html",
+                                             message=_("No such organisation.")), 404)
+    session = request_session()
+    _row, key = issue_key(session, organisation)
+    session.commit()
+    return _page(organisation, new_key=key)
+
+
+@key_pages.post("/<int:organisation_id>/keys/<int:key_id>/revoke")
+def revoke(organisation_id: int, key_id: int):
+    session = request_session()
+    row = session.get(ApiKey, key_id)
+    if row is None or row.organisation_id != organisation_id:
+        return make_response(render_template("partners_pages/staff/problem.html",
+                                             message=_("No such key.")), 404)
+    revoke_key(session, row)
+    session.commit()
+    return redirect(url_for("staff_keys.keys", organisation_id=organisation_id, revoked=row.prefix), 303)

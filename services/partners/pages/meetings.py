@@ -1,0 +1,65 @@
+"""The coordinators' page: plan a partner meeting of a partnership one coordinates (admins: any), with the same
+schema, rule (``may_plan_meetings``) and operation as the API."""
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from services.messaging.errors import FieldError
+from services.messaging.web import request_session
+from services.partners.auth import current_caller, may_plan_meetings
+from services.partners.models import Centre, Meeting, Partnership
+from services.partners.operations import plan_meeting
+from services.partners.pages.guards import signed_in
+from services.partners.schemas import MeetingSchema
+from services.ui.naming import polish_sorted
+
+meeting_pages = Blueprint("staff_meetings", __name__, url_prefix="/staff/meetings", template_folder="templates")
+
+
+def _page(status: int = 200, **context):
+    session = request_session()
+    caller = current_caller()
+    partnerships = [p for p in polish_sorted(session.scalars(select(Partnership))) if may_plan_meetings(caller, p.id)]
+    meetings = session.scalars(select(Meeting).where(Meeting.partnership_id.in_([p.id for p in partnerships]))
+                               .order_by(Meeting.starts_at.desc()).limit(100)).all()
+    response = make_response(render_template(
+        "partners_pages/staff/meetings.html", partnerships=partnerships, meetings=meetings,
+        centres=polish_sorted(session.scalars(select(Centre))), names={p.id: p.name for p in partnerships},
+        form=request.form, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+meeting_pages.before_request(signed_in)
+
+
+@meeting_pages.get("/")
+def meetings():
+    return _page(planned=request.args.get("planned"))
+
+
+@meeting_pages.post("/")
+def plan():
+    session = request_session()
+    form = request.form
+    partnership = session.get(Partnership, int(form["partnership"])) if form.get("partnership", "").isdigit() else None
+    if partnership is None or not may_plan_meetings(current_caller(), partnership.id):
+        return _page(403, error=_("Only an admin or the partnership's current coordinator may plan its meetings."))
+    day = form.get("day", "")
+    data = {"title": form.get("title", ""), "agenda": form.get("agenda", ""),
+            "starts_at": f"{day}T{form.get('starts', '')}", "ends_at": f"{day}T{form.get('ends', '')}"}
+    if form.get("centre"):
+        data["centre"] = form["centre"]
+    try:
+        meeting = plan_meeting(session, partnership, MeetingSchema().load(data))
+    except ValidationError as exc:
+        session.rollback()
+        name = next(iter(exc.normalized_messages()))
+        return _page(422, error=_("Check the field %(field)s.", field=name))
+    except FieldError as exc:
+        session.rollback()
+        return _page(422, error=_("Check the field %(field)s.", field=exc.field))
+    session.commit()
+    return redirect(url_for("staff_meetings.meetings", planned=meeting.id), 303)

@@ -1,0 +1,78 @@
+"""Organisations on the staff pages (admins): add one, change its details, through the API's schema and
+operations."""
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+
+from services.messaging.errors import Conflict, FieldError
+from services.messaging.web import request_session
+from services.partners.models import Organisation
+from services.partners.operations import create_organisation, update_organisation
+from services.partners.pages.guards import admins_only
+from services.partners.schemas import OrganisationSchema
+
+organisation_pages = Blueprint("staff_organisations", __name__, url_prefix="/staff/organisations",
+                               template_folder="templates")
+FIELDS = ("name", "kind", "krs", "email", "phone", "website")
+KIND_LABELS = {"ngo": _l("NGO"), "public_institution": _l("Public institution"), "school": _l("School"),
+               "library": _l("Library"), "parish": _l("Parish"), "business": _l("Business"),
+               "informal_group": _l("Informal group"), "municipal": _l("Municipal unit")}
+
+
+def _page(organisation: Organisation | None, values: dict, status: int = 200, **context):
+    response = make_response(render_template("partners_pages/staff/organisation.html", organisation=organisation,
+                                             values=values, kinds=KIND_LABELS, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+organisation_pages.before_request(admins_only)
+
+
+@organisation_pages.get("/new")
+def new():
+    return _page(None, {"kind": "ngo"})
+
+
+@organisation_pages.get("/<int:organisation_id>")
+def edit(organisation_id: int):
+    organisation = request_session().get(Organisation, organisation_id)
+    if organisation is None:
+        return _page(None, {}, 404, error=_("No such organisation."))
+    return _page(organisation, {name: getattr(organisation, name) or "" for name in FIELDS})
+
+
+def _save(organisation: Organisation | None):
+    session = request_session()
+    values = {name: request.form.get(name, "").strip() for name in FIELDS}
+    data = {name: value or None for name, value in values.items()}
+    try:
+        loaded = OrganisationSchema(partial=organisation is not None).load(data)
+        if organisation is None:
+            organisation = create_organisation(session, loaded)
+        else:
+            update_organisation(session, organisation, loaded)
+    except ValidationError as exc:
+        session.rollback()
+        return _page(organisation, values, 422,
+                     error=_("Check the field %(field)s.", field=next(iter(exc.normalized_messages()))))
+    except (FieldError, Conflict) as exc:
+        session.rollback()
+        return _page(organisation, values, 409, error=str(exc))
+    session.commit()
+    return redirect(url_for("staff.home"), 303)
+
+
+@organisation_pages.post("/new")
+def create():
+    return _save(None)
+
+
+@organisation_pages.post("/<int:organisation_id>")
+def change(organisation_id: int):
+    organisation = request_session().get(Organisation, organisation_id)
+    if organisation is None:
+        return _page(None, {}, 404, error=_("No such organisation."))
+    return _save(organisation)

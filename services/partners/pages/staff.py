@@ -1,0 +1,233 @@
+"""The staff pages of the partners service: sign in and out, set a password from a mailed link, ask for a reset,
+make the first admin, and (admins) invite and disable people.
+
+Thin views over services/partners/operations/accounts.py, as the API is. Every form carries a CSRF token
+(services/ui/csrf.py). The session id goes only into the ``osl_session`` cookie (services/messaging/staff.py).
+"""
+
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from services.messaging.errors import Conflict, FieldError
+from services.messaging.history import history
+from services.messaging.ratelimit import RateLimited
+from services.messaging.staff import clear_session_cookie, current_staff, set_session_cookie
+from services.messaging.web import request_session
+from services.partners.auth import current_caller
+from services.partners.models import Account, Organisation, OutboxMessage
+from services.partners.operations import accounts, update_organisation
+from services.ui import csrf
+from services.ui.naming import polish_sorted
+
+staff = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+
+
+def _page(name: str, status: int = 200, **context):
+    response = make_response(render_template(f"partners_pages/staff/{name}.html", **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _client_address() -> str | None:
+    return request.remote_addr  # behind the gateway, ProxyFix has put the client's address here
+
+
+@staff.before_request
+def _forms_carry_a_csrf_token():
+    if request.method == "POST":
+        csrf.require_valid()
+    current_caller()  # records the signed-in account as the actor of what the page changes
+
+
+@staff.errorhandler(400)
+def _bad_form(error):
+    return _page("problem", 400, message=error.description)
+
+
+@staff.get("/sign-in")
+def sign_in_page():
+    if current_staff() is not None:
+        return redirect(url_for("staff.home"))
+    return _page("sign_in")
+
+
+@staff.post("/sign-in")
+def sign_in():
+    email, password = request.form.get("email", "")[:254], request.form.get("password", "")
+    session = request_session()
+    config = current_app.config
+    try:
+        accounts.check_sign_in_limits(session, config, email, _client_address())
+    except RateLimited as exc:
+        session.commit()
+        response = _page("sign_in", 429, email=email, error=_("Too many failed attempts. Wait %(minutes)s minutes "
+                                                              "and try again.", minutes=exc.retry_after // 60))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    try:
+        started = accounts.sign_in(session, config, email, password)
+    except accounts.SignInRefused:
+        session.rollback()
+        accounts.record_failed_sign_in(session, config, email, _client_address())
+        session.commit()
+        return _page("sign_in", 401, email=email, error=_("Wrong e-mail address or password."))
+    session.commit()
+    response = redirect(url_for("staff.home"), 303)
+    set_session_cookie(response, started.session_id, started.max_age_seconds)
+    return response
+
+
+@staff.post("/sign-out")
+def sign_out():
+    member = current_staff()
+    if member is not None:
+        session = request_session()
+        accounts.sign_out(session, member.session_hash)
+        session.commit()
+    response = redirect(url_for("staff.sign_in_page"), 303)
+    clear_session_cookie(response)
+    return response
+
+
+@staff.get("/")
+def home():
+    member = current_staff()
+    if member is None:
+        return redirect(url_for("staff.sign_in_page"))
+    session = request_session()
+    account = session.get(Account, member.account_id)
+    organisations = polish_sorted(session.scalars(select(Organisation)))
+    people = session.scalars(select(Account).order_by(Account.email)).all() if member.is_admin else []
+    return _page("home", account=account, member=member, organisations=organisations, people=people,
+                 by_id={organisation.id: organisation for organisation in organisations},
+                 invited=request.args.get("invited") == "1", disabled=request.args.get("disabled") == "1")
+
+
+def _admin():
+    member = current_staff()
+    if member is None or not member.is_admin:
+        return None
+    return member
+
+
+@staff.post("/accounts/invite")
+def invite():
+    if _admin() is None:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    form = request.form
+    organisation = form.get("organisation_id", "")
+    data = {"email": form.get("email", "").strip(), "role": form.get("role", "editor"),
+            "organisation_id": int(organisation) if organisation.isdigit() else None,
+            "language": form.get("language", "pl")}
+    session = request_session()
+    try:
+        if "@" not in data["email"] or len(data["email"]) > 254:
+            raise FieldError("email", _("Give an e-mail address."))
+        accounts.invite(session, current_app.config, data)
+    except (FieldError, Conflict) as exc:
+        session.rollback()
+        return _page("problem", 422, message=getattr(exc, "message", str(exc)))
+    session.commit()
+    return redirect(url_for("staff.home", invited=1), 303)
+
+
+@staff.post("/accounts/<int:account_id>/disable")
+def disable(account_id: int):
+    if _admin() is None:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    session = request_session()
+    account = session.get(Account, account_id)
+    if account is None:
+        return _page("problem", 404, message=_("No such account."))
+    accounts.disable(session, account)
+    session.commit()
+    return redirect(url_for("staff.home", disabled=1), 303)
+
+
+@staff.post("/organisations/<int:organisation_id>/review")
+def organisation_review(organisation_id: int):
+    """Mark an organisation as trusted, or as needing MOPS's review of its events (admin)."""
+    if _admin() is None:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    session = request_session()
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        return _page("problem", 404, message=_("No such organisation."))
+    update_organisation(session, organisation, {"needs_review": request.form.get("needs_review") == "1"})
+    session.commit()
+    return redirect(url_for("staff.home"), 303)
+
+
+@staff.get("/history")
+def history_page():
+    """This service's changes, from its outbox (admins)."""
+    if _admin() is None:
+        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    entries = history(request_session(), OutboxMessage, limit=100)
+    return make_response(render_template("ui/history.html", entries=entries), 200, {"Cache-Control": "no-store"})
+
+
+@staff.get("/password")
+def password_page():
+    return _page("password")
+
+
+@staff.post("/password")
+def set_password():
+    session = request_session()
+    try:
+        accounts.set_password(session, request.form.get("token", ""), request.form.get("password", ""))
+    except FieldError as exc:
+        session.rollback()
+        return _page("password", 422, error=_link_or_password(exc))
+    session.commit()
+    return redirect(url_for("staff.sign_in_page", password_set=1), 303)
+
+
+def _link_or_password(exc: FieldError) -> str:
+    if exc.field == "password":
+        return _("A password has %(min)s to %(max)s characters.", min=accounts.PASSWORD_MIN, max=accounts.PASSWORD_MAX)
+    return _("This link has expired or was already used; ask for a new one.")
+
+
+@staff.get("/reset")
+def reset_page():
+    return _page("reset")
+
+
+@staff.post("/reset")
+def request_reset():
+    session = request_session()
+    email = request.form.get("email", "")[:254]
+    try:
+        accounts.check_sign_in_limits(session, current_app.config, email, _client_address())
+    except RateLimited:
+        return _page("reset", 429, error=_("Too many attempts. Wait a while and try again."))
+    accounts.request_reset(session, current_app.config, email)
+    # Counted like a failed sign-in, so that nobody can flood a mailbox with reset links.
+    accounts.record_failed_sign_in(session, current_app.config, email, _client_address())
+    session.commit()
+    return _page("reset", sent=True)
+
+
+@staff.get("/first-admin")
+def first_admin_page():
+    return _page("first_admin")
+
+
+@staff.post("/first-admin")
+def first_admin():
+    session = request_session()
+    form = request.form
+    try:
+        accounts.make_first_admin(session, form.get("token", ""), form.get("email", "").strip()[:254],
+                                  form.get("password", ""))
+    except FieldError as exc:
+        session.rollback()
+        return _page("first_admin", 422, error=_link_or_password(exc))
+    except Conflict:
+        session.rollback()
+        return _page("first_admin", 409, error=_("An admin account exists already: sign in."))
+    session.commit()
+    return redirect(url_for("staff.sign_in_page", password_set=1), 303)

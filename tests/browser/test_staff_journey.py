@@ -1,0 +1,256 @@
+"""Browser journey of the people who run the centres (Playwright, Debian Chromium, axe-core on every page, Polish,
+at phone and desktop width): the first admin is made from the install's one-time link and invites an NGO editor; the
+editor sets a password from the e-mail notify sent, signs in once and posts a weekly activity on the events service
+through the form, with a preview of its dates; it waits for moderation, the admin approves it, it appears in the
+district's page and feed and a subscribed resident gets the notice; the editor, whose organisation coordinates a
+partnership, plans a partner meeting; the admin disables the editor, whose session then
+stops working on events within 5 seconds.
+
+Partners, events and notify are real servers on one filesystem bus, with the partners relay and the events and
+notify consumers running, so the session and its end reach events as in production.
+"""
+
+import re
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from services.events.models import Event, Organisation
+from services.messaging.models import utcnow
+from services.messaging.testing import wait_until
+from services.notify.models import Subscriber
+from tests.browser.conftest import NEXT_YEAR, Served, screenshot
+from tests.conftest import fast_bus
+from tests.notify.conftest import folder_mails
+from tests.partners.helpers import (
+    ADMIN,
+    add_member,
+    make_centre,
+    make_district,
+    make_organisation,
+    make_partnership,
+)
+
+pytestmark = pytest.mark.slow
+PASSWORD = "zielona herbata o siódmej"
+
+
+class Running:
+    """A relay or consumer in a thread, until stopped."""
+
+    def __init__(self, runner):
+        self.runner = runner
+        self.thread = threading.Thread(target=runner.run, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.runner.stop()
+        self.thread.join(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory):
+    from services.events import create_app as create_events
+    from services.notify import create_app as create_notify
+    from services.partners import create_app as create_partners
+
+    folder = tmp_path_factory.mktemp("staff-journey")
+    bus = fast_bus(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-staff-journey")
+    apps = {}
+    for name, factory, extra in (("partners", create_partners, {}), ("events", create_events, {}),
+                                 ("notify", create_notify, {"MAIL_DIR": folder / "mail", "SMTP": None})):
+        app = factory({"DATABASE_URL": f"sqlite:///{folder / name}.db", "BUS": bus, "ADMIN_TOKEN": "test-admin-token",
+                       "TESTING": True, **extra})
+        app.extensions["osl"].upgrade_database()
+        apps[name] = app
+    served = {name: Served(app) for name, app in apps.items()}
+    urls = {f"{name.upper()}_URL": s.url for name, s in served.items()}
+    for app in apps.values():
+        app.config.update(urls)
+    runners = [Running(apps["partners"].extensions["osl"].relay()),
+               Running(apps["events"].extensions["osl"].relay()),
+               Running(apps["events"].extensions["osl"].worker()),
+               Running(apps["notify"].extensions["osl"].worker())]
+    try:
+        yield {"apps": apps, "urls": {name: s.url for name, s in served.items()}, "mail": folder / "mail"}
+    finally:
+        for runner in runners:
+            runner.stop()
+        for s in served.values():
+            s.stop()
+
+
+def _first_admin_link(app) -> str:
+    return app.test_cli_runner().invoke(args=["first-admin"]).output.strip()
+
+
+def _send_mail(app) -> None:
+    from services.notify.notices import Sender
+
+    Sender(app.extensions["osl"].database, app.config).send_due()
+
+
+def _subscribe_resident(app) -> None:
+    """A resident who confirmed notices of new events in Ostatni Grosz."""
+    with app.extensions["osl"].database.session() as session:
+        session.add(Subscriber(key="mieszkaniec", email="jan@example.org", status="confirmed",
+                               districts=["ostatni-grosz"], audiences=[], frequency="immediate", language="pl",
+                               consent_version="1", consent_text="Zgoda.", consent_at=utcnow(),
+                               confirmed_at=utcnow()))
+
+
+def _mails_to(folder, address: str) -> list:
+    return [mail for mail in folder_mails(folder) if mail["To"] == address]
+
+
+def _replica_needs_review(app) -> bool:
+    with app.extensions["osl"].database.session() as session:
+        return bool(session.scalar(select(Organisation.needs_review)))
+
+
+def _meeting_event(app) -> bool:
+    with app.extensions["osl"].database.session() as session:
+        return session.scalar(select(Event.id).where(Event.meeting_id.is_not(None))) is not None
+
+
+def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(system, browser):
+    apps, urls = system["apps"], system["urls"]
+    client = apps["partners"].test_client()
+    make_district(client)
+    make_centre(client)
+    organisation = make_organisation(client, name="Stowarzyszenie Sąsiedzi")
+    partnership = make_partnership(client, status="active", centre="osl-ostatni-grosz")
+    add_member(client, partnership["id"], organisation_id=organisation["id"], role="coordinator")
+    assert client.get("/api/v1/organisations/", headers=ADMIN).status_code == 200
+    _subscribe_resident(apps["notify"])
+
+    admin = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL").new_page()
+    link = _first_admin_link(apps["partners"])
+    assert link.startswith(f"{urls['partners']}/staff/first-admin#token=")
+    admin.goto(link)
+    screenshot(admin, "staff-first-admin")
+    admin.fill("#email", "anna@mops.example")
+    admin.fill("#password", PASSWORD)
+    admin.click("button[type=submit]")
+    admin.wait_for_url(re.compile(r"/staff/sign-in"))
+    screenshot(admin, "staff-sign-in")
+    admin.fill("#email", "anna@mops.example")
+    admin.fill("#password", PASSWORD)
+    admin.click("form.stack button[type=submit]")
+    admin.wait_for_url(re.compile(r"/staff/$"))
+
+    # MOPS reviews this organisation's events before they are published.
+    admin.click("button[aria-label='Przeglądaj jej wydarzenia: Stowarzyszenie Sąsiedzi']")
+    admin.wait_for_selector("text=wymaga przeglądu")
+    wait_until(lambda: _replica_needs_review(apps["events"]), timeout=30, message="needs_review on events")
+
+    # 1. The admin invites an NGO editor.
+    admin.fill("#invite-email", "ewa@sasiedzi.example")
+    admin.select_option("#invite-organisation", str(organisation["id"]))
+    admin.click("text=Wyślij zaproszenie")
+    admin.wait_for_selector("text=Zaproszenie jest w drodze")
+    screenshot(admin, "staff-admin-home")
+
+    # 2. notify mails the invitation; the editor sets a password from it, signs in and posts a weekly activity.
+    wait_until(lambda: _send_mail(apps["notify"]) or _mails_to(system["mail"], "ewa@sasiedzi.example"), timeout=30,
+               message="the invitation mail")
+    [mail] = _mails_to(system["mail"], "ewa@sasiedzi.example")
+    invitation = re.search(r"(http://\S+/staff/password#token=\S+)", mail.get_body(("plain",)).get_content()).group(1)
+    editor_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
+    editor = editor_context.new_page()
+    editor.goto(invitation)
+    screenshot(editor, "staff-set-password")
+    editor.fill("#password", PASSWORD)
+    editor.click("button[type=submit]")
+    editor.wait_for_url(re.compile(r"/staff/sign-in\?password_set=1"))
+    editor.fill("#email", "ewa@sasiedzi.example")
+    editor.fill("#password", PASSWORD)
+    editor.click("form.stack button[type=submit]")
+    editor.wait_for_url(re.compile(r"/staff/$"))
+    editor.click("text=Nasze wydarzenia")
+    editor.wait_for_url(re.compile(r"/staff/events/$"))  # the one session works on events too
+    screenshot(editor, "staff-our-events-empty")
+    editor.click("text=Dodaj wydarzenie")
+    editor.fill("#title", "Klub szachowy")
+    editor.fill("#description", "Gramy w szachy, uczymy początkujących.")
+    editor.select_option("#district", "ostatni-grosz")
+    editor.select_option("#centre", "osl-ostatni-grosz")
+    editor.check("input[name=audiences][value=seniors]")
+    editor.fill("#day", f"{NEXT_YEAR}-03-02")
+    editor.fill("#starts", "17:00")
+    editor.fill("#ends", "19:00")
+    editor.check("input[name=weekdays][value=TU]")
+    editor.check("input[name=weekdays][value=TH]")
+    editor.fill("#until", f"{NEXT_YEAR}-03-31")
+    first_thursday = next(date(NEXT_YEAR, 3, day) for day in range(2, 9) if date(NEXT_YEAR, 3, day).weekday() == 3)
+    editor.fill("#skipped", f"{first_thursday:%d.%m.%Y}")
+    editor.click("text=Pokaż terminy")
+    editor.wait_for_selector("#preview-heading")
+    tuesdays_and_thursdays = [day for day in range(2, 32) if date(NEXT_YEAR, 3, day).weekday() in (1, 3)]
+    assert editor.locator(".preview li").count() == len(tuesdays_and_thursdays)
+    assert editor.locator(".preview del").count() == 1
+    screenshot(editor, "staff-event-form-preview")
+    editor.click("button[name=save]")
+    editor.wait_for_selector("text=Wydarzenie jest zapisane")
+    screenshot(editor, "staff-our-events")
+    with apps["events"].extensions["osl"].database.session() as session:
+        event = session.scalars(select(Event)).one()
+        assert event.rrule == f"FREQ=WEEKLY;BYDAY=TU,TH;UNTIL={NEXT_YEAR}0331T235959"
+        assert event.visibility == "review"
+    district_page = f"{urls['events']}/districts/ostatni-grosz"
+
+    # 3. It waits for moderation; the admin approves it; it is in the district's feed and page, and the
+    # subscribed resident gets the notice.
+    public = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL").new_page()
+    public.goto(district_page)
+    assert public.locator("text=Klub szachowy").count() == 0
+    assert _mails_to(system["mail"], "jan@example.org") == []
+    admin.goto(f"{urls['events']}/staff/events/review")  # the same session, on the events service
+    screenshot(admin, "staff-review-queue")
+    admin.click("button[aria-label='Zatwierdź i opublikuj: Klub szachowy']")
+    admin.wait_for_selector("text=Opublikowane")
+    screenshot(admin, "staff-review-done")
+    public.goto(district_page)
+    assert public.locator("text=Klub szachowy").count() >= 1
+    screenshot(public, "staff-approved-in-district")
+    feed = apps["events"].test_client().get("/feeds/districts/ostatni-grosz.ics").get_data(as_text=True)
+    assert "Klub szachowy" in feed
+    wait_until(lambda: _send_mail(apps["notify"]) or _mails_to(system["mail"], "jan@example.org"), timeout=30,
+               message="the resident's notice")
+    [notice] = _mails_to(system["mail"], "jan@example.org")
+    assert "Klub szachowy" in notice["Subject"]
+    # Who did what: each service's history, read from its outbox.
+    admin.goto(f"{urls['events']}/staff/events/history")
+    assert admin.locator("td", has_text="account:1").count() >= 1  # the admin published the event by approving it
+    screenshot(admin, "staff-history-events")
+    admin.goto(f"{urls['partners']}/staff/history")
+    screenshot(admin, "staff-history-partners")
+    admin.goto(f"{urls['partners']}/staff/")
+
+    # 4. The editor, whose organisation coordinates the partnership, plans a partner meeting.
+    editor.goto(f"{urls['partners']}/staff/")
+    editor.click("text=Spotkania partnerskie")
+    editor.fill("#title", "Spotkanie partnerskie: plan pikniku")
+    editor.fill("#day", f"{NEXT_YEAR}-04-14")
+    editor.fill("#starts", "17:00")
+    editor.fill("#ends", "19:00")
+    editor.select_option("#centre", "osl-ostatni-grosz")
+    editor.fill("#agenda", "1. Piknik sąsiedzki.")
+    editor.click("text=Zaplanuj spotkanie >> nth=-1")
+    editor.wait_for_selector("text=Spotkanie jest zaplanowane")
+    screenshot(editor, "staff-meeting-planned")
+    wait_until(lambda: _meeting_event(apps["events"]), timeout=30, message="the meeting in the partnership's calendar")
+
+    # 5. The admin disables the editor, whose session stops working on events within 5 seconds.
+    admin.click("button[aria-label='Wyłącz konto ewa@sasiedzi.example']")
+    admin.wait_for_selector("text=Konto jest wyłączone")
+    our_events = f"{urls['events']}/staff/events/"
+
+    def refused() -> bool:
+        editor.goto(our_events)
+        return "/staff/sign-in" in editor.url
+
+    wait_until(refused, timeout=5, interval=0.2, message="the editor's session refused on events")
+    editor_context.close()

@@ -1,0 +1,178 @@
+"""Accounts: an admin invites, the invitee sets a password from the mailed link, signs in; one-time links; the first
+admin of a fresh install; disabling."""
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from services.messaging.models import utcnow
+from services.partners.models import AccountToken
+from tests.partners.helpers import with_etag
+from tests.staff.conftest import ADMIN, PASSWORD, csrf_of, session_cookie
+
+
+def test_an_invitation_is_mailed_through_notify_with_a_one_time_link(staff):
+    account = staff.invite("Ewa@Sasiedzi.example", staff.organisation())
+    assert (account["email"], account["role"], account["has_password"]) == ("ewa@sasiedzi.example", "editor", False)
+    envelopes = staff.forward()
+    mail = [e for e in envelopes if e.type == "account.mail.requested"]
+    assert [e.type for e in envelopes][-2:] == ["account.created", "account.mail.requested"]
+    assert "email" not in next(e for e in envelopes if e.type == "account.created").data
+    assert mail[0].data["to"] == "ewa@sasiedzi.example"
+    assert mail[0].data["link"].startswith("https://osl.example/partners/staff/password#token=")
+    from services.notify.models import Notice
+    with staff.notify.extensions["osl"].database.session() as session:
+        notice = session.query(Notice).one()
+        assert (notice.kind, notice.payload["to"]) == ("invitation", "ewa@sasiedzi.example")
+
+
+def test_the_link_sets_a_password_once_and_the_editor_signs_in(staff):
+    staff.invite("ewa@sasiedzi.example", staff.organisation())
+    token = staff.mailed_token()
+    assert staff.set_password(token, "short").status_code == 422
+    assert staff.set_password(token).status_code == 303
+    again = staff.set_password(token)
+    assert again.status_code == 422 and "wygasł lub został już użyty" in again.get_data(as_text=True)
+    assert staff.sign_in("ewa@sasiedzi.example", "wrong password!!").status_code == 401
+    response = staff.sign_in("EWA@sasiedzi.example")
+    assert response.status_code == 303
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie and "Secure" not in cookie
+    assert staff.client.get("/staff/session").get_json()["role"] == "editor"
+    assert "ewa@sasiedzi.example" in staff.client.get("/staff/").get_data(as_text=True)
+
+
+def test_the_cookie_is_secure_behind_https(staff):
+    staff.invite("ewa@sasiedzi.example", staff.organisation())
+    staff.set_password(staff.mailed_token())
+    response = staff.client.post("/staff/sign-in", base_url="https://localhost", data={
+        "email": "ewa@sasiedzi.example", "password": PASSWORD,
+        "csrf_token": csrf_of(staff.client, "/staff/sign-in")})
+    assert response.status_code == 303 and "Secure" in response.headers["Set-Cookie"]
+
+
+def test_an_expired_link_does_not_work(staff):
+    staff.invite("ewa@sasiedzi.example", staff.organisation())
+    with staff.partners.extensions["osl"].database.session() as session:
+        session.execute(update(AccountToken).values(expires_at=utcnow() - timedelta(minutes=1)))
+    assert staff.set_password(staff.mailed_token()).status_code == 422
+
+
+def test_a_password_reset_is_mailed_only_to_a_known_address_and_answers_the_same(staff):
+    staff.invite("ewa@sasiedzi.example", staff.organisation())
+    staff.set_password(staff.mailed_token())
+    staff.forward()
+    pages = []
+    for email in ("ewa@sasiedzi.example", "nobody@example.com"):
+        pages.append(staff.client.post("/staff/reset", data={
+            "email": email, "csrf_token": csrf_of(staff.client, "/staff/reset")}).get_data(as_text=True))
+    assert pages[0] == pages[1]
+    mails = [e for e in staff.forward() if e.type == "account.mail.requested"]
+    assert [m.data["template"] for m in mails] == ["password_reset"]
+    assert staff.set_password(staff.mailed_token(), "a brand new password").status_code == 303
+    assert staff.sign_in("ewa@sasiedzi.example", "a brand new password").status_code == 303
+
+
+def test_only_admins_invite_and_bad_invitations_name_the_field(staff):
+    organisation = staff.organisation()
+    assert staff.client.post("/api/v1/accounts/", json={"email": "x@example.com"}).status_code == 401
+    response = staff.client.post("/api/v1/accounts/", headers=ADMIN, json={"email": "x@example.com"})
+    assert response.status_code == 422 and "organisation_id" in response.get_json()["message"]
+    response = staff.client.post("/api/v1/accounts/", headers=ADMIN, json={"email": "not an address",
+                                                                           "organisation_id": organisation})
+    assert response.status_code == 422 and "email" in str(response.get_json()["errors"])
+    staff.invite("ewa@sasiedzi.example", organisation)
+    again = staff.client.post("/api/v1/accounts/", headers=ADMIN, json={"email": "EWA@sasiedzi.example",
+                                                                        "organisation_id": organisation})
+    assert again.status_code == 409
+
+
+def test_the_first_admin_is_made_once_from_the_cli_link(staff):
+    runner = staff.partners.test_cli_runner()
+    link = runner.invoke(args=["first-admin"]).output.strip()
+    assert link.startswith("https://osl.example/partners/staff/first-admin#token=")
+    token = link.split("#token=")[1]
+    newer = runner.invoke(args=["first-admin"]).output.strip().split("#token=")[1]
+    form = {"email": "anna@mops.example", "password": PASSWORD}
+    assert staff.client.post("/staff/first-admin", data={
+        **form, "token": token, "csrf_token": csrf_of(staff.client, "/staff/first-admin")}).status_code == 422
+    assert staff.client.post("/staff/first-admin", data={
+        **form, "token": newer, "csrf_token": csrf_of(staff.client, "/staff/first-admin")}).status_code == 303
+    assert "exists already" in runner.invoke(args=["first-admin"]).output
+    assert staff.sign_in("anna@mops.example").status_code == 303
+    assert staff.client.get("/staff/session").get_json()["role"] == "admin"
+    # The admin invites from the page.
+    organisation = staff.organisation()
+    response = staff.client.post("/staff/accounts/invite", data={
+        "email": "ewa@sasiedzi.example", "organisation_id": str(organisation), "role": "editor", "language": "pl",
+        "csrf_token": csrf_of(staff.client, "/staff/")})
+    assert response.status_code == 303
+    assert "ewa@sasiedzi.example" in staff.client.get("/staff/").get_data(as_text=True)
+
+
+def test_signing_out_ends_the_session(staff):
+    _account, cookie = staff.editor()
+    assert cookie
+    response = staff.client.post("/staff/sign-out", data={"csrf_token": csrf_of(staff.client, "/staff/")})
+    assert response.status_code == 303 and session_cookie(staff.client) is None
+    staff.client.set_cookie("osl_session", cookie)
+    assert staff.client.get("/staff/session").status_code == 401
+
+
+def test_notify_sends_the_invitation_and_then_forgets_its_address_and_link(staff, tmp_path):
+    from services.notify.models import Notice
+    from services.notify.notices import Sender
+    from tests.notify.conftest import folder_mails
+
+    staff.invite("ewa@sasiedzi.example", staff.organisation())
+    token = staff.mailed_token()
+    staff.forward()
+    assert Sender(staff.notify.extensions["osl"].database, staff.notify.config).send_due() == 1
+    [mail] = folder_mails(tmp_path / "mail")
+    assert mail["To"] == "ewa@sasiedzi.example" and mail["Subject"].startswith("Zaproszenie")
+    text = mail.get_body(("plain",)).get_content()
+    assert f"https://osl.example/partners/staff/password#token={token}" in text
+    assert "Link działa raz" in text
+    with staff.notify.extensions["osl"].database.session() as session:
+        notice = session.query(Notice).one()
+        assert notice.status == "sent"
+        assert notice.payload == {"account_id": 1, "template": "invitation", "language": "pl"}
+
+
+def test_every_change_names_who_made_it_and_the_history_shows_what_changed(staff):
+    organisation = staff.organisation()
+    url = f"/api/v1/organisations/{organisation}"
+    changed = staff.client.patch(url, headers=with_etag(staff.client, url), json={"phone": "34 000 00 00"})
+    assert changed.status_code == 200
+    staff.editor("ewa@sasiedzi.example", organisation)
+    key = staff.client.post(f"/api/v1/organisations/{organisation}/api-keys", headers=ADMIN, json={}).get_json()
+    assert staff.client.get("/api/v1/history/").status_code == 401
+    entries = staff.client.get("/api/v1/history/?limit=200", headers=ADMIN).get_json()
+    by_type = {}
+    for entry in entries:
+        by_type.setdefault(entry["type"], []).append(entry)
+    updated = by_type["organisation.updated"][-1]
+    assert updated["actor"] == "admin-token" and updated["changes"] == {"phone": {"from": None, "to": "34 000 00 00"}}
+    assert by_type["session.started"][0]["actor"] == "account:1"
+    assert by_type["account.created"][0]["actor"] == "admin-token"
+    mail = by_type["account.mail.requested"][0]
+    assert "to" not in mail["changes"] and "link" not in mail["changes"]
+    issued = by_type["organisation.api_key.issued"][0]
+    assert "hash" not in issued["changes"] and issued["actor"] == "admin-token"
+    text = str(entries)
+    assert "ewa@sasiedzi.example" not in text and key["key"] not in text
+
+
+def test_the_history_page_shows_admins_who_changed_what(staff):
+    from tests.staff.conftest import signed_in_admin
+
+    organisation = staff.organisation()
+    admin, _cookie = signed_in_admin(staff)
+    admin.post(f"/staff/organisations/{organisation}/review", data={
+        "needs_review": "1", "csrf_token": csrf_of(admin, "/staff/")})
+    html = admin.get("/staff/history").get_data(as_text=True)
+    assert "Historia zmian" in html and "organisation.updated" in html and "account:1" in html
+    assert "needs_review: True" in html
+    assert "anna@mops.example" not in html.split("<main", 1)[1].split("</table>")[0]
+    staff.editor("ewa@sasiedzi.example", organisation)
+    assert staff.client.get("/staff/history").status_code == 403

@@ -1,0 +1,113 @@
+"""The events service's staff pages: an editor signed in at partners lists, adds (with the recurrence builder and
+its preview), changes and cancels their organisation's events, through the API's own operations."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from services.events.models import Event
+from services.events.staff.builder import EventForm, api_input, skipped_dates
+from services.messaging.staff import COOKIE
+from tests.partners.helpers import make_centre, make_district
+from tests.staff.conftest import csrf_of
+
+YEAR = date.today().year + 1
+
+
+def _signed_in_editor(staff):
+    make_district(staff.client)
+    make_centre(staff.client)
+    _account, cookie = staff.editor()
+    staff.forward()
+    client = staff.events.test_client()
+    client.set_cookie(COOKIE, cookie)
+    return client
+
+
+def _form(**changes) -> dict:
+    form = {"title": "Klub szachowy", "description": "Dla każdego.", "category": "culture",
+            "district": "ostatni-grosz", "centre": "osl-ostatni-grosz", "audiences": ["seniors", "youth"],
+            "day": f"{YEAR}-03-02", "starts": "17:00", "ends": "19:00", "weekdays": ["TU", "TH"],
+            "until": f"{YEAR}-03-31", "skipped": f"11.03.{YEAR}"}
+    return {**form, **changes}
+
+
+def test_the_builder_says_weekly_days_until_a_date_and_skips():
+    data = api_input(EventForm(**{**_form(), "audiences": ["seniors"]}))
+    assert data["rrule"] == f"FREQ=WEEKLY;BYDAY=TU,TH;UNTIL={YEAR}0331T235959"
+    assert data["exdates"] == [date(YEAR, 3, 11)]
+    assert skipped_dates(f"{YEAR}-12-24, 31.12.{YEAR}") == [date(YEAR, 12, 24), date(YEAR, 12, 31)]
+
+
+def test_without_a_session_the_pages_send_to_the_sign_in(staff):
+    response = staff.events.test_client().get("/staff/events/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/staff/sign-in")
+
+
+def test_an_editor_previews_the_dates_then_saves_a_weekly_activity(staff):
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    preview = client.post("/staff/events/new", data={**_form(), "preview": "1", "csrf_token": token})
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert html.count("<li>") >= 8 and "<del>" in html  # 9 dates in March, the 11th skipped
+    saved = client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
+    assert saved.status_code == 303, saved.get_data(as_text=True)
+    with staff.events.extensions["osl"].database.session() as session:
+        event = session.scalars(select(Event)).one()
+        assert (event.title, event.rrule, event.exdates) == (
+            "Klub szachowy", f"FREQ=WEEKLY;BYDAY=TU,TH;UNTIL={YEAR}0331T235959", [f"{YEAR}-03-11"])
+        assert event.audiences == ["seniors", "youth"]
+    listing = client.get("/staff/events/?q=szach").get_data(as_text=True)
+    assert "Klub szachowy" in listing
+    assert "Klub szachowy" not in client.get("/staff/events/?q=tenis").get_data(as_text=True)
+
+
+def test_bad_input_names_the_field_and_keeps_what_was_typed(staff):
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    response = client.post("/staff/events/new", data={**_form(ends="16:00"), "save": "1", "csrf_token": token})
+    assert response.status_code == 422 and "Klub szachowy" in response.get_data(as_text=True)
+    response = client.post("/staff/events/new", data={**_form(title=""), "save": "1", "csrf_token": token})
+    assert response.status_code == 422 and "title" in response.get_data(as_text=True)
+    response = client.post("/staff/events/new", data={**_form(), "save": "1"})
+    assert response.status_code == 400
+
+
+def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staff):
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
+    with staff.events.extensions["osl"].database.session() as session:
+        event_id, version = session.execute(select(Event.id, Event.version)).one()
+    page = client.get(f"/staff/events/{event_id}").get_data(as_text=True)
+    assert 'value="Klub szachowy"' in page and 'value="TU" checked' in page
+    changed = client.post(f"/staff/events/{event_id}", data={**_form(title="Klub szachowy dla wszystkich"),
+                                                            "version": str(version), "save": "1",
+                                                            "csrf_token": token})
+    assert changed.status_code == 303
+    stale = client.post(f"/staff/events/{event_id}", data={**_form(), "version": str(version), "save": "1",
+                                                          "csrf_token": token})
+    assert stale.status_code == 409
+    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token}).status_code == 303
+    history = staff.events.test_client().get("/api/v1/history/", headers={"Authorization": "Bearer test-admin-token"})
+    types = [(entry["type"], entry["actor"]) for entry in history.get_json() if entry["type"].startswith("event.")]
+    assert types == [("event.cancelled", "account:1"), ("event.updated", "account:1"),
+                     ("event.published", "account:1")]
+
+
+def test_another_organisations_event_is_not_found(staff):
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
+    with staff.events.extensions["osl"].database.session() as session:
+        event_id = session.scalar(select(Event.id))
+    other_organisation = staff.organisation("Fundacja Inni")
+    _account, cookie = staff.editor("jan@inni.example", other_organisation)
+    staff.forward()
+    other = staff.events.test_client()
+    other.set_cookie(COOKIE, cookie)
+    assert other.get(f"/staff/events/{event_id}").status_code == 404
+    assert other.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": csrf_of(other, "/staff/events/new")}
+                      ).status_code == 404
+    assert "Klub szachowy" not in other.get("/staff/events/").get_data(as_text=True)

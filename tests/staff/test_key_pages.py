@@ -1,0 +1,34 @@
+"""An admin issues an organisation's API key on the staff pages (shown once, with a copy button) and revokes it;
+an editor may not."""
+
+import re
+
+from tests.staff.conftest import csrf_of, signed_in_admin
+
+
+def test_an_admin_issues_a_key_shown_once_and_revokes_it(staff):
+    organisation = staff.organisation()
+    admin, _cookie = signed_in_admin(staff)
+    page = f"/staff/organisations/{organisation}/keys"
+    issued = admin.post(page, data={"csrf_token": csrf_of(admin, page)})
+    html = issued.get_data(as_text=True)
+    key = re.search(r'id="new-key" value="(osl_[^"]+)"', html).group(1)
+    assert 'data-copy="new-key"' in html and issued.headers["Cache-Control"] == "no-store"
+    assert key not in admin.get(page).get_data(as_text=True)  # shown once
+    assert staff.client.get(f"/api/v1/organisations/{organisation}/api-keys",
+                            headers={"Authorization": f"Bearer {key}"}).status_code == 403  # a real, live key
+    key_id = staff.client.get(f"/api/v1/organisations/{organisation}/api-keys",
+                              headers={"Authorization": "Bearer test-admin-token"}).get_json()[0]["id"]
+    revoked = admin.post(f"{page}/{key_id}/revoke", data={"csrf_token": csrf_of(admin, page)})
+    assert revoked.status_code == 303
+    assert staff.client.get(f"/api/v1/organisations/{organisation}/api-keys",
+                            headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    assert [e.type for e in staff.forward() if "api_key" in e.type] == [
+        "organisation.api_key.issued", "organisation.api_key.revoked"]
+
+
+def test_an_editor_may_not_see_or_issue_keys(staff):
+    _account, _cookie = staff.editor()
+    page = "/staff/organisations/1/keys"
+    assert staff.client.get(page).status_code == 403
+    assert staff.client.post(page, data={"csrf_token": csrf_of(staff.client, "/staff/reset")}).status_code == 403

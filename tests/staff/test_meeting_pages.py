@@ -1,0 +1,40 @@
+"""Coordinators plan a partner meeting on the staff pages, by the API's rule: the editor of the organisation that
+currently coordinates the partnership may; another editor may not."""
+
+from sqlalchemy import select
+
+from services.partners.models import Meeting
+from tests.partners.helpers import add_member, make_centre, make_district, make_partnership
+from tests.staff.conftest import csrf_of
+
+YEAR = 2030
+
+
+def test_a_coordinators_editor_plans_a_meeting_and_another_editor_may_not(staff):
+    make_district(staff.client)
+    make_centre(staff.client)
+    partnership = make_partnership(staff.client)
+    coordinator = staff.organisation("Stowarzyszenie Sąsiedzi")
+    add_member(staff.client, partnership["id"], organisation_id=coordinator, role="coordinator")
+    staff.editor("ewa@sasiedzi.example", coordinator)
+    page = staff.client.get("/staff/meetings/").get_data(as_text=True)
+    assert partnership["name"] in page
+    form = {"partnership": str(partnership["id"]), "title": "Spotkanie partnerskie: plan pikniku",
+            "day": f"{YEAR}-05-12", "starts": "17:00", "ends": "19:00", "centre": "osl-ostatni-grosz",
+            "agenda": "1. Piknik.", "csrf_token": csrf_of(staff.client, "/staff/meetings/")}
+    assert staff.client.post("/staff/meetings/", data={**form, "ends": "16:00"}).status_code == 422
+    planned = staff.client.post("/staff/meetings/", data=form)
+    assert planned.status_code == 303, planned.get_data(as_text=True)
+    with staff.partners.extensions["osl"].database.session() as session:
+        meeting = session.scalars(select(Meeting)).one()
+        assert (meeting.title, meeting.centre_id is not None) == ("Spotkanie partnerskie: plan pikniku", True)
+    messages = [(e.type, e.actor) for e in staff.forward() if e.type.startswith("meeting.")]
+    assert messages == [("meeting.planned", "account:1")]
+
+    other = staff.partners.test_client()
+    staff.invite("jan@inni.example", staff.organisation("Fundacja Inni"))
+    staff.set_password(staff.mailed_token())
+    assert staff.sign_in("jan@inni.example", client=other).status_code == 303
+    assert partnership["name"] not in other.get("/staff/meetings/").get_data(as_text=True)
+    refused = other.post("/staff/meetings/", data={**form, "csrf_token": csrf_of(other, "/staff/reset")})
+    assert refused.status_code == 403

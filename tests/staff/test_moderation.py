@@ -1,0 +1,91 @@
+"""Moderation: an organisation MOPS marked as needing review has its events withheld (no feed, no page, no message,
+so no resident is told) until an admin approves them; a rejected one goes back with the reason."""
+
+from sqlalchemy import select
+
+from services.events.models import Event, EventReview
+from services.events.models import OutboxMessage as EventsOutbox
+from services.messaging.staff import COOKIE
+from tests.partners.helpers import make_centre, make_district, with_etag
+from tests.staff.conftest import ADMIN, csrf_of, signed_in_admin
+from tests.staff.test_event_pages import _form, _signed_in_editor
+
+
+def _world(staff):
+    """An editor of an organisation that needs review, and an admin, both signed in on events."""
+    make_district(staff.client)
+    make_centre(staff.client)
+    organisation = staff.organisation()
+    url = f"/api/v1/organisations/{organisation}"
+    marked = staff.client.patch(url, headers=with_etag(staff.client, url), json={"needs_review": True})
+    assert marked.status_code == 200 and marked.get_json()["needs_review"] is True
+    changed = staff.client.patch(url, headers=with_etag(staff.client, url), json={"phone": "34 000 00 00"})
+    assert changed.get_json()["needs_review"] is True  # a change of another field keeps it
+    _account, editor_cookie = staff.editor(organisation_id=organisation)
+    _client, admin_cookie = signed_in_admin(staff)
+    staff.forward()
+    editor, admin = staff.events.test_client(), staff.events.test_client()
+    editor.set_cookie(COOKIE, editor_cookie)
+    admin.set_cookie(COOKIE, admin_cookie)
+    return editor, admin
+
+
+def _event_messages(staff) -> list[str]:
+    with staff.events.extensions["osl"].database.session() as session:
+        return list(session.scalars(select(EventsOutbox.type).order_by(EventsOutbox.seq)))
+
+
+def _post(client, **changes):
+    token = csrf_of(client, "/staff/events/new")
+    response = client.post("/staff/events/new", data={**_form(**changes), "save": "1", "csrf_token": token})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return token
+
+
+def test_an_event_waits_for_review_and_is_published_when_approved(staff):
+    editor, admin = _world(staff)
+    token = _post(editor)
+    with staff.events.extensions["osl"].database.session() as session:
+        event = session.scalars(select(Event)).one()
+        event_id = event.id
+        assert event.visibility == "review" and session.get(EventReview, event_id).status == "pending"
+    assert _event_messages(staff) == []  # nobody hears of it yet
+    public = staff.events.test_client()
+    assert public.get("/api/v1/events").get_json() == []
+    assert public.get(f"/events/{event_id}").status_code == 404
+    assert "Klub szachowy" not in public.get("/feeds/all.ics").get_data(as_text=True)
+    assert "oczekuje na" in editor.get("/staff/events/").get_data(as_text=True)
+    assert editor.get("/staff/events/review").status_code == 403
+    queue = admin.get("/staff/events/review").get_data(as_text=True)
+    assert "Klub szachowy" in queue
+    approved = admin.post(f"/staff/events/{event_id}/approve", data={"csrf_token": csrf_of(admin, "/staff/events/new")})
+    assert approved.status_code == 303
+    assert _event_messages(staff) == ["event.published"]
+    assert [e["title"] for e in public.get("/api/v1/events").get_json()] == ["Klub szachowy"]
+    assert "Klub szachowy" in public.get("/feeds/districts/ostatni-grosz.ics").get_data(as_text=True)
+    history = public.get("/api/v1/history/", headers=ADMIN).get_json()
+    assert history[0]["type"] == "event.published" and history[0]["actor"] == "account:2"
+    assert token
+
+
+def test_a_rejected_event_goes_back_with_the_reason_and_a_change_sends_it_again(staff):
+    editor, admin = _world(staff)
+    token = _post(editor)
+    with staff.events.extensions["osl"].database.session() as session:
+        event_id, version = session.execute(select(Event.id, Event.version)).one()
+    admin_token = csrf_of(admin, "/staff/events/new")
+    assert admin.post(f"/staff/events/{event_id}/reject", data={"csrf_token": admin_token}).status_code == 422
+    assert admin.post(f"/staff/events/{event_id}/reject", data={
+        "reason": "Proszę podać adres sali.", "csrf_token": admin_token}).status_code == 303
+    assert "Proszę podać adres sali." in editor.get("/staff/events/").get_data(as_text=True)
+    assert "Klub szachowy" not in admin.get("/staff/events/review").get_data(as_text=True)
+    assert admin.post(f"/staff/events/{event_id}/approve", data={"csrf_token": admin_token}).status_code == 422
+    editor.post(f"/staff/events/{event_id}", data={**_form(description="Sala 12, parter."), "version": str(version),
+                                                   "save": "1", "csrf_token": token})
+    assert "Klub szachowy" in admin.get("/staff/events/review").get_data(as_text=True)
+    assert _event_messages(staff) == []
+
+
+def test_a_trusted_organisation_publishes_at_once(staff):
+    _post(_signed_in_editor(staff))
+    assert _event_messages(staff) == ["event.published"]

@@ -1,0 +1,28 @@
+"""MOPS staff add and change organisations on the staff pages, by the API's schema and operations."""
+
+from services.messaging.messages.partners import ORGANISATION_KINDS
+from services.partners.pages.organisations import KIND_LABELS
+from tests.staff.conftest import csrf_of, signed_in_admin
+
+
+def test_every_kind_has_a_label():
+    assert set(KIND_LABELS) == set(ORGANISATION_KINDS)
+
+
+def test_an_admin_adds_and_changes_an_organisation(staff):
+    admin, _cookie = signed_in_admin(staff)
+    token = csrf_of(admin, "/staff/organisations/new")
+    form = {"name": "Parafia św. Józefa", "kind": "parish", "krs": "", "email": "", "phone": "34 111 11 11",
+            "website": "", "csrf_token": token}
+    assert admin.post("/staff/organisations/new", data={**form, "krs": "123"}).status_code == 422
+    assert admin.post("/staff/organisations/new", data=form).status_code == 303
+    [organisation] = staff.client.get("/api/v1/organisations/").get_json()
+    assert (organisation["name"], organisation["kind"], organisation["slug"]) == (
+        "Parafia św. Józefa", "parish", "parafia-sw-jozefa")
+    assert admin.post(f"/staff/organisations/{organisation['id']}", data={**form, "phone": "34 222 22 22"}
+                      ).status_code == 303
+    assert staff.client.get(f"/api/v1/organisations/{organisation['id']}").get_json()["phone"] == "34 222 22 22"
+    again = admin.post("/staff/organisations/new", data=form)
+    assert again.status_code == 409 and "Parafia" in again.get_data(as_text=True)
+    staff.editor("ewa@sasiedzi.example", organisation["id"])
+    assert staff.client.get("/staff/organisations/new").status_code == 403
