@@ -4,17 +4,13 @@ A key is found by the SHA-256 of what the caller sends, so a revocation works as
 Neither the token nor a key is ever logged.
 """
 
-import hashlib
 from dataclasses import dataclass
 
-from flask import g, request
-from flask_smorest import abort
-from sqlalchemy import select
+from flask import request
 
 from services.events.models import ApiKey, Organisation
-from services.messaging.web import bearer_token, is_admin_token
-
-CHALLENGE = {"WWW-Authenticate": 'Bearer realm="osl-events"'}
+from services.messaging.keys import identify_key, require_key_caller
+from services.messaging.web import bearer_token
 
 
 @dataclass(frozen=True)
@@ -30,36 +26,18 @@ class Caller:
 
 def identify(session, token: str | None) -> Caller | None:
     """The caller the token stands for, or None when it is missing, unknown or revoked."""
-    if not token:
-        return None
-    if is_admin_token(token):
-        return Caller(is_admin=True)
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    key = session.scalars(select(ApiKey).where(ApiKey.hash == digest)).first()
-    if key is None or key.revoked_at is not None:
-        return None
-    if key.kind == "admin":
-        return Caller(is_admin=True)
-    organisation = session.get(Organisation, key.organisation_id)
+    found = identify_key(session, ApiKey, token, "events")
+    if found is None or found.is_admin:
+        return found and Caller(is_admin=True)
+    organisation = session.get(Organisation, found.organisation_id)
     if organisation is None or organisation.deleted_at is not None:
         return None
-    if "events" not in (key.scopes or []):
-        abort(403, message="This API key lacks the events scope.")
     return Caller(is_admin=False, organisation=organisation)
 
 
 def require_caller(session) -> Caller:
     """The authenticated caller; aborts 401 otherwise."""
-    if g.get("caller") is not None:
-        return g.caller
-    token = bearer_token()
-    caller = identify(session, token)
-    if caller is None:
-        message = "Send an API key or the admin token as Authorization: Bearer ..." if token is None else \
-            "This API key is unknown or revoked."
-        abort(401, message=message, headers=CHALLENGE)
-    g.caller = caller
-    return caller
+    return require_key_caller(session, identify, "osl-events")
 
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

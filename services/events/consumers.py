@@ -4,10 +4,11 @@ The topology (services/messaging/topology.py) makes the queues and their binding
 """
 
 from services.events.meetings import apply_meeting, follow_coordinator
-from services.events.models import Centre, District, Event, Membership, Organisation, Partnership
-from services.events.replica import apply_key, apply_record
+from services.events.models import ApiKey, Centre, District, Event, Membership, Organisation, Partnership
+from services.events.replica import apply_counts, apply_record
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
+from services.messaging.keys import add_key_handlers
 from services.messaging.registry import message_type
 
 handlers = Handlers("events")
@@ -44,19 +45,20 @@ def apply_membership_message(session, envelope: Envelope, *, deleted: bool = Fal
     follow_coordinator(session, data["partnership_id"])
 
 
-@handlers.on(PARTNERS, "organisation.api_key.issued", kind="organisation")
-@handlers.on(PARTNERS, "organisation.api_key.revoked", kind="organisation", revoked=True)
-@handlers.on(PARTNERS, "admin_key.issued", kind="admin")
-@handlers.on(PARTNERS, "admin_key.revoked", kind="admin", revoked=True)
-def apply_key_message(session, envelope: Envelope, *, kind: str, revoked: bool = False) -> None:
-    """An API key's hash, so that the key works (or stops working) here."""
-    apply_key(session, kind, _data(envelope), revoked=revoked)
+# API key hashes, so that partners' keys work (or stop working) here.
+add_key_handlers(handlers, PARTNERS, ApiKey)
 
 
 @handlers.on(PARTNERS, "meeting.*")
 def apply_meeting_message(session, envelope: Envelope) -> None:
     """A partner meeting, as an event in its partnership's private calendar."""
     apply_meeting(session, envelope.type, _data(envelope))
+
+
+@handlers.on("notify", "registration.counts")
+def apply_counts_message(session, envelope: Envelope) -> None:
+    """Places taken and waiting on one date, from notify (numbers only): the page and the feeds show them."""
+    apply_counts(session, _data(envelope))
 
 
 HANDLERS = handlers.table()

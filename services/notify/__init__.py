@@ -26,8 +26,11 @@ def _register(app: Flask, api: Api) -> None:
     from services.notify.api import admin_api, subscriptions_api
     from services.notify.cli import send_command
     from services.notify.pages import register_pages
+    from services.notify.registrations_api import registrations_api, staff_api
 
     api.register_blueprint(subscriptions_api)
     api.register_blueprint(admin_api)
+    api.register_blueprint(registrations_api)
+    api.register_blueprint(staff_api)
     register_pages(app)
     app.cli.add_command(send_command)

@@ -12,9 +12,10 @@ from services.calendar.changes import changed_groups
 from services.calendar.times import from_wire
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
+from services.messaging.keys import add_key_handlers
 from services.messaging.replica import apply_snapshot
 from services.notify import meetings, operations
-from services.notify.models import DigestItem, District, EventCopy, Notice, Subscriber
+from services.notify.models import ApiKey, DigestItem, District, EventCopy, Notice, Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ def apply_district_message(session, envelope: Envelope, *, deleted: bool = False
 # The copies of organisations, partnerships and memberships that meeting notices need. A meeting's own messages are
 # not: notify learns of a meeting from the event the events service made of it.
 handlers.add(PARTNERS, ("organisation.*", "partnership.*", "membership.*"), meetings.apply_copy)
+
+# API key hashes: partners' admin keys work on the admin API, and an organisation's key on its events' registrations.
+add_key_handlers(handlers, PARTNERS, ApiKey)
 
 
 def matches(subscriber: Subscriber, event: dict) -> bool:
@@ -89,6 +93,8 @@ def apply_event_message(session, envelope: Envelope, *, kind: str) -> None:
     """Keep a copy of the event, and queue notices: new events, significant updates and cancellations."""
     event = envelope.data
     newer, previous = _remember(session, event)
+    if newer:
+        operations.follow_event(session, event)  # registrations: a new capacity, a cancelled event or date
     if newer and event.get("meeting_id") is not None:
         significant = previous is not None and bool(changed_groups(previous, event))
         meetings.apply_meeting_event(session, envelope.type, event, previous, significant)

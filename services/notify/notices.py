@@ -16,8 +16,8 @@ from services.notify import scheduler
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
 from services.notify.mail.compose import build_message, new_message_id
 from services.notify.mail.fanout import prepared
-from services.notify.models import Notice, Organisation, Subscriber
-from services.notify.tokens import contact_links, links
+from services.notify.models import Notice, Organisation, Registration, Subscriber
+from services.notify.tokens import contact_links, links, registration_links
 
 log = logging.getLogger(__name__)
 #: A sender claims a batch of due notices in one short commit (status ``sending``, held until ``next_attempt_at``),
@@ -138,6 +138,7 @@ class Sender:
             notices = session.scalars(query).all()
             subscribers = self._by_id(session, Subscriber, {n.subscriber_id for n in notices})
             organisations = self._by_id(session, Organisation, {n.organisation_id for n in notices})
+            registrations = self._by_id(session, Registration, {n.registration_id for n in notices})
             jobs = []
             for notice in notices:
                 if notice.status == CLAIMED:
@@ -145,7 +146,8 @@ class Sender:
                 notice.status, notice.next_attempt_at = CLAIMED, now + self.hold
                 notice.message_id = notice.message_id or new_message_id(self.config["PUBLIC_HOST"])
                 jobs.append(self._job(notice, subscribers.get(notice.subscriber_id),
-                                      organisations.get(notice.organisation_id)))
+                                      organisations.get(notice.organisation_id),
+                                      registrations.get(notice.registration_id)))
             return jobs
 
     def send_claimed(self, jobs: list[Job]) -> tuple[int, bool]:
@@ -273,8 +275,12 @@ class Sender:
         ids.discard(None)
         return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
-    def _job(self, notice: Notice, subscriber: Subscriber | None, organisation: Organisation | None) -> Job:
-        if organisation is not None:
+    def _job(self, notice: Notice, subscriber: Subscriber | None, organisation: Organisation | None,
+             registration: Registration | None = None) -> Job:
+        if registration is not None:
+            language, to = registration.language, registration.email
+            signed = registration_links(self.config, registration.key)
+        elif organisation is not None:
             language, to, signed = "pl", organisation.email, contact_links(self.config, organisation.id)
         else:
             language = notice.payload.get("language") or subscriber.language

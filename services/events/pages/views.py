@@ -4,11 +4,13 @@ import uuid
 from datetime import date
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from services.calendar import recurrence
+from services.calendar.registration import places_words, takes_registrations
+from services.events.feeds.components import registration_counts, registration_of
 from services.events.ical import subscribe_links
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation, Partnership
 from services.events.operations import live
@@ -16,6 +18,7 @@ from services.events.pages.upcoming import PERIODS, next_occurrence, period, sin
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.ui.links import registration_form_url
 from services.ui.maps import osm_url
 from services.ui.naming import feed_name
 
@@ -140,9 +143,24 @@ def event_page(event_id: uuid.UUID):
         abort(404, description=f"No event {event_id}.")
     next_one = next_occurrence(event, utcnow())
     dates = recurrence.next_dates(event.series, utcnow()) if event.rrule else []
-    context = _context(session, event=event, next_one=next_one, next_dates=dates)
+    context = _context(session, event=event, next_one=next_one, next_dates=dates,
+                       registration=_registration(session, event))
     centre = context["centres"].get(event.centre_id)
     return render_template("events_pages/event.html", map_url=osm_link(event, centre), centre=centre, **context)
+
+
+def _registration(session, event: Event) -> dict | None:
+    """Registering through OSL: the form's address and the places left (counts only), or None."""
+    if not takes_registrations(event.visibility, event.status, registration_of(event)):
+        return None
+    count = registration_counts(session, [event]).get(event.id)
+    language = str(get_locale() or "pl")
+    if event.rrule and count is None:
+        places = gettext("Registration is per date; the form shows the places left on each.")
+    else:
+        places = places_words(count.capacity if count else event.capacity, count.confirmed if count else 0,
+                              count.waiting if count else 0, language if language in ("pl", "en") else "pl")
+    return {"url": registration_form_url(current_app.config, event.id), "places": places}
 
 
 def _place_page(model, slug: str, template: str, feed_folder: str):

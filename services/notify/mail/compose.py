@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
+from services.notify.models.notices import REGISTRATION_KINDS
 from services.ui.links import DEFAULTS
 from services.ui.maps import osm_url
 from services.ui.naming import public_name
@@ -27,13 +28,17 @@ SUBJECTS = {
            "reminder": "Przypomnienie: {title}", "digest:daily": "Wydarzenia dziś i jutro",
            "digest:weekly": "Wydarzenia w najbliższym tygodniu", "meeting": "Spotkanie partnerskie: {title}",
            "meeting_updated": "Zmiana spotkania partnerskiego: {title}",
-           "meeting_cancelled": "Odwołane spotkanie partnerskie: {title}"},
+           "meeting_cancelled": "Odwołane spotkanie partnerskie: {title}",
+           "registered": "Zapis na wydarzenie: {title}", "promoted": "Jest miejsce dla Pani/Pana: {title}",
+           "reg_cancelled": "Odwołane: {title}", "reg_reminder": "Jutro: {title}"},
     "en": {"confirmation": "Confirm your subscription to notices: {name}", "published": "New event: {title}",
            "updated": "Event changed: {title}", "cancelled": "Cancelled: {title}",
            "reminder": "Reminder: {title}", "digest:daily": "Events today and tomorrow",
            "digest:weekly": "Events in the week ahead", "meeting": "Partner meeting: {title}",
            "meeting_updated": "Partner meeting changed: {title}",
-           "meeting_cancelled": "Partner meeting cancelled: {title}"},
+           "meeting_cancelled": "Partner meeting cancelled: {title}",
+           "registered": "Your registration: {title}", "promoted": "A place for you: {title}",
+           "reg_cancelled": "Cancelled: {title}", "reg_reminder": "Tomorrow: {title}"},
 }
 
 
@@ -92,6 +97,8 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
 def _template_name(kind: str) -> str:
     if kind.startswith("meeting"):
         return "meeting"
+    if kind in REGISTRATION_KINDS:
+        return "registration"
     return kind if kind in ("confirmation", "digest") else "notice"
 
 
@@ -144,6 +151,10 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         context.update(meeting=shown,
                        partnership_name=event.get("partnership_name"),
                        changes=describe_changes(previous, event, language) if previous else [])
+    if kind in REGISTRATION_KINDS:
+        # A registration's mail names the date it is for, and the registration as it was when it was queued.
+        context.update(when=format_when(_at(event, payload["occurrence"]), language),
+                       registration=payload["registration"])
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
             {**e, "when": format_when(e, language), "place": format_place(e), **_going(config, e)}
@@ -167,9 +178,10 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     message["Subject"] = subject_of(kind, language, payload)
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id
-    message["List-Id"] = f"OSL notices <notices.{config['PUBLIC_HOST']}>"
-    message["List-Unsubscribe"] = list_unsubscribe(config, links["unsubscribe"])
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if "unsubscribe" in links:  # a registration's own mails are not a list: they carry its cancel link instead
+        message["List-Id"] = f"OSL notices <notices.{config['PUBLIC_HOST']}>"
+        message["List-Unsubscribe"] = list_unsubscribe(config, links["unsubscribe"])
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")

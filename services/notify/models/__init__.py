@@ -2,8 +2,10 @@
 
 from services.notify.models.base import Base, InboxMessage, OutboxMessage, aware
 from services.notify.models.notices import DigestItem, Notice
-from services.notify.models.replica import District, EventCopy, Membership, Organisation, Partnership
+from services.notify.models.registrations import EventRegistrationSettings, Registration, RegistrationSlot
+from services.notify.models.replica import ApiKey, District, EventCopy, Membership, Organisation, Partnership
 from services.notify.models.subscribers import SubscribeAttempt, Subscriber
 
-__all__ = ["Base", "DigestItem", "District", "EventCopy", "InboxMessage", "Membership", "Notice",
-           "Organisation", "OutboxMessage", "Partnership", "SubscribeAttempt", "Subscriber", "aware"]
+__all__ = ["ApiKey", "Base", "DigestItem", "District", "EventCopy", "EventRegistrationSettings", "InboxMessage",
+           "Membership", "Notice", "Organisation", "OutboxMessage", "Partnership", "Registration", "RegistrationSlot",
+           "SubscribeAttempt", "Subscriber", "aware"]

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.messaging.models import UTCDateTime
+from services.messaging.models import ApiKeyMixin, UTCDateTime
 from services.notify.models.base import Base
 
 
@@ -79,3 +79,7 @@ class Membership(Base):
     left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     version: Mapped[int] = mapped_column(Integer)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ApiKey(ApiKeyMixin, Base):
+    """An organisation's or an administrator's API key from the partners messages: only its SHA-256 hash."""
