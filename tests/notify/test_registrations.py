@@ -353,3 +353,25 @@ def test_operations_never_confirm_past_the_capacity_in_any_order_of_cancels(noti
     waiting = [r for r in rows if r.status == "waiting"]
     assert all(w.seq > max(a.seq for a in active if a.promoted_at is None) for w in waiting)
     assert slots(notify)[0].waiting == len(waiting) == 12 - 4 - 5
+
+
+def test_counts_go_from_notify_outbox_over_the_bus_to_the_events_page(notify, events_app):
+    """notify's relay publishes the counts; the events service's consumer keeps them; its page shows them."""
+    from services.events.models import RegistrationCount
+    from services.messaging.testing import running, wait_until
+
+    publish_event(notify, capacity=20)
+    client = notify.test_client()
+    for number in range(3):
+        client.post("/api/v1/registrations/", json=resident(number))
+
+    def shown():
+        with events_app.extensions["osl"].database.session() as session:
+            row = session.scalars(select(RegistrationCount)).first()
+            return row is not None and row.version == 3 and (row.confirmed, row.capacity) == (3, 20)
+
+    with running(events_app.extensions["osl"].worker()), running(notify.extensions["osl"].relay()):
+        wait_until(shown, timeout=60, message="the third counts message handled by the events service")
+    with events_app.extensions["osl"].database.session() as session:
+        [row] = session.scalars(select(RegistrationCount)).all()
+        assert str(row.event_id) == EVENT_ID and row.waiting == 0
