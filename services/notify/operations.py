@@ -327,7 +327,7 @@ def find_occurrence(event: dict, occurrence: str | None, whole_series: bool) -> 
 
 def _locked_slot(session, event: dict, occurrence: Occurrence, whole_series: bool) -> RegistrationSlot:
     """The occurrence's row of places, made on first use, locked for this transaction."""
-    key = "" if whole_series else occurrence.key
+    key = "" if whole_series else occurrence.rule_key
     query = (select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"],
                                             RegistrationSlot.occurrence == key).with_for_update())
     slot = session.scalars(query).first()
@@ -499,9 +499,12 @@ def follow_event(session, event: dict) -> None:
     if not slots:
         return
     capacity = (event.get("registration") or {}).get("capacity")
-    cancelled_dates = {from_wire(o["recurrence_id"]).astimezone(UTC).isoformat()
-                       for o in event.get("overrides") or [] if o["status"] == "cancelled"}
+    overrides = {from_wire(o["recurrence_id"]).astimezone(UTC).isoformat(): o for o in event.get("overrides") or []}
+    cancelled_dates = {key for key, o in overrides.items() if o["status"] == "cancelled"}
     for slot in slots:
+        if slot.occurrence in overrides:  # the date moved on its own: its reminder and retention follow it
+            slot.starts_at = from_wire(overrides[slot.occurrence]["starts_at"])
+            slot.ends_at = from_wire(overrides[slot.occurrence]["ends_at"])
         gone = event["status"] == "cancelled" or slot.occurrence in cancelled_dates
         if slot.capacity != capacity:
             slot.capacity = capacity
@@ -535,8 +538,8 @@ def queue_reg_reminders(session, now: datetime, hours: float) -> int:
         if event is None or event["status"] != "scheduled":
             continue
         if slot.occurrence:
-            found = [o for o in occurrences.between(event, now, now + timedelta(hours=hours)) if o.key ==
-                     slot.occurrence]
+            found = [o for o in occurrences.between(event, now, now + timedelta(hours=hours))
+                     if o.rule_key == slot.occurrence]
         else:
             found = occurrences.between(event, now, now + timedelta(hours=hours))
         registrations = session.scalars(select(Registration).where(

@@ -106,7 +106,7 @@ class EventRegistrations(MethodView):
         if occurrence is not None:
             with answering_errors():
                 event = event_or_404(request_session(), event_id)
-                occurrence = operations.find_occurrence(event, occurrence, False).key
+                occurrence = operations.find_occurrence(event, occurrence, False).rule_key
         return queries.date_lists(request_session(), str(event_id), occurrence)
 
     @staff_api.arguments(StaffRegisterSchema)

@@ -375,3 +375,32 @@ def test_counts_go_from_notify_outbox_over_the_bus_to_the_events_page(notify, ev
     with events_app.extensions["osl"].database.session() as session:
         [row] = session.scalars(select(RegistrationCount)).all()
         assert str(row.event_id) == EVENT_ID and row.waiting == 0
+
+
+def test_a_cancelled_date_tells_its_people_and_a_moved_date_keeps_them(notify, mail_dir):
+    first = in_days(7)
+    second, third = first + timedelta(days=7), first + timedelta(days=14)
+    wall = [moment.replace(tzinfo=None).isoformat() for moment in (first, second, third)]
+    publish_event(notify, rrule="FREQ=WEEKLY;COUNT=4", days=7, capacity=5)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1, occurrence=wall[1]))
+    client.post("/api/v1/registrations/", json=resident(2, occurrence=wall[2]))
+    send_all(notify)
+    moved_start = third + timedelta(days=1, hours=1)
+    overrides = [
+        {"recurrence_id": wall[1], "starts_at": second.isoformat(), "ends_at": (second + timedelta(hours=2))
+         .isoformat(), "status": "cancelled", "location": None, "sequence": 1},
+        {"recurrence_id": wall[2], "starts_at": moved_start.isoformat(),
+         "ends_at": (moved_start + timedelta(hours=2)).isoformat(), "status": "scheduled", "location": None,
+         "sequence": 1}]
+    publish_event(notify, "event.updated", rrule="FREQ=WEEKLY;COUNT=4", days=7, capacity=5, version=2,
+                  overrides=overrides)
+    assert send_all(notify) == 1
+    told = folder_mails(mail_dir)[-1]
+    assert told["To"].addresses[0].addr_spec == "osoba1@example.org" and told["Subject"].startswith("Odwołane")
+    moved = [s for s in slots(notify) if s.occurrence == utc_key(third)]
+    assert [s.starts_at for s in moved] == [moved_start]  # the moved date keeps its people, at its new time
+    # Registering for the moved date by its new start finds the same date's places.
+    assert client.post("/api/v1/registrations/", json=resident(3, occurrence=moved_start.replace(tzinfo=None)
+                                                                 .isoformat())).status_code == 201
+    assert [r.slot_id for r in registrations(notify)][1:] == [moved[0].id] * 2

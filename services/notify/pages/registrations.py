@@ -66,7 +66,7 @@ def _dates(session, event: dict, whole: bool) -> list[dict]:
     capacity = (event.get("registration") or {}).get("capacity")
     shown = []
     for occurrence in found:
-        slot = slots.get("" if whole else occurrence.key)
+        slot = slots.get("" if whole else occurrence.rule_key)
         confirmed = slot.confirmed if slot else 0
         waiting = slot.waiting if slot else 0
         left = None if capacity is None else max(capacity - confirmed, 0)
