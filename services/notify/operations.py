@@ -364,8 +364,8 @@ def publish_counts(session, slot: RegistrationSlot) -> None:
 def register_for(session, event: dict, data: dict, *, by_staff: bool = False) -> Registration:
     """Register ``data`` (name, people, contact, email or phone, occurrence, language) for the event: a place if one
     is free and nobody waits before, else the waiting list. An e-mail registration holds its place from now, gets a
-    mail with its place or position and a confirm link, and is released if the address does not confirm in time.
-    A phone number or no contact at all only through staff (``by_staff``)."""
+    mail with its place or position and a confirm link, and is released if the address does not confirm in time
+    (one given to staff needs no confirming). A phone number or no contact at all only through staff (``by_staff``)."""
     if not registration_open(event):
         raise Conflict("Registration for this event is not open here.")
     contact = data.get("contact", "email")
@@ -392,7 +392,9 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
         name=data["name"], email=normalise_email(data["email"]) if contact == "email" else None,
         phone=data.get("phone") if contact == "phone" else None, language=language, by_staff=by_staff,
         consent_version=REGISTRATION_VERSION, consent_text=registration_consent(language), consent_at=utcnow(),
-        created_at=utcnow(), verified_at=None if contact == "email" else utcnow())
+        created_at=utcnow(),
+        # Staff took the address from the person: it needs no confirmation link.
+        verified_at=None if contact == "email" and not by_staff else utcnow())
     session.add(registration)
     if place:
         slot.confirmed += people

@@ -404,3 +404,16 @@ def test_a_cancelled_date_tells_its_people_and_a_moved_date_keeps_them(notify, m
     assert client.post("/api/v1/registrations/", json=resident(3, occurrence=moved_start.replace(tzinfo=None)
                                                                  .isoformat())).status_code == 201
     assert [r.slot_id for r in registrations(notify)][1:] == [moved[0].id] * 2
+
+
+def test_an_address_given_to_staff_needs_no_confirming(notify, mail_dir):
+    publish_event(notify, capacity=5)
+    client = notify.test_client()
+    made = client.post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN, json={
+        "name": "Pani Irena", "contact": "email", "email": "irena@example.org", "consent": True})
+    assert made.status_code == 201
+    assert registrations(notify)[0].verified_at is not None
+    send_all(notify)
+    [mail] = folder_mails(mail_dir)
+    text = mail.get_body(("plain",)).get_content()
+    assert "/registrations/confirm/" not in text and "/registrations/cancel/" in text
