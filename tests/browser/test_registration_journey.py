@@ -47,7 +47,7 @@ def test_register_wait_cancel_and_move_up(notify_server, page, browser):
     page.goto(f"{url}/registrations/events/{EVENT_ID}")
     assert page.locator("html").get_attribute("lang") == "pl"
     expect(page.get_by_role("heading", level=1)).to_have_text("Zapis: Warsztaty z trenerem psychospołecznym")
-    assert "zostało 1 z 1 miejsc" in page.inner_text("main")
+    assert "zostało 1 z 1 miejsca" in page.inner_text("main")
     screenshot(page, "registration-form")
     page.get_by_label("Imię i nazwisko").fill("Helena Zielińska")
     page.get_by_label("Twój adres e-mail").fill(FIRST)

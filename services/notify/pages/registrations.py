@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from services.calendar.registration import places_words
 from services.calendar.times import WARSAW
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
@@ -69,11 +70,15 @@ def _dates(session, event: dict, whole: bool) -> list[dict]:
         slot = slots.get("" if whole else occurrence.rule_key)
         confirmed = slot.confirmed if slot else 0
         waiting = slot.waiting if slot else 0
-        left = None if capacity is None else max(capacity - confirmed, 0)
         shown.append({"value": occurrence.starts_at.astimezone(WARSAW).replace(tzinfo=None).isoformat(),
-                      "starts_at": occurrence.starts_at, "ends_at": occurrence.ends_at, "left": left,
-                      "capacity": capacity, "full": left == 0 or waiting > 0})
+                      "starts_at": occurrence.starts_at, "ends_at": occurrence.ends_at,
+                      "places": places_words(capacity, confirmed, waiting, _language())})
     return shown
+
+
+def _language() -> str:
+    language = str(get_locale() or "pl")
+    return language if language in LANGUAGES else "pl"
 
 
 def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200):
@@ -227,5 +232,6 @@ def printable_list(event_id):
     event = _event(event_id)
     if not may_manage(caller, event):
         abort(403)
-    return render_template("pages/registration_list.html", event=event,
-                           lists=queries.date_lists(session, event["id"]), printed=utcnow())
+    lists = [{**found, "places": places_words(found["capacity"], found["confirmed"], found["waiting"], _language())}
+             for found in queries.date_lists(session, event["id"])]
+    return render_template("pages/registration_list.html", event=event, lists=lists, printed=utcnow())
