@@ -84,6 +84,9 @@ def fill(database, participants: int, attendance: int) -> int:
             "roll_call_id": c + 1, "participant_id": p, "status": rng.choice(("present", "present", "excused",
                                                                               "absent"))}
             for c in range(calls) for p in rng.sample(range(1, participants + 1), per_call)])
+    with database.engine.connect() as connection:
+        # What autovacuum does after a bulk load: without statistics the planner guesses 27 roll calls, not 5,000.
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     return pid
 
 

@@ -4,6 +4,7 @@ Two stacks run the same tests: ``embedded`` (SQLite files and kombu's filesystem
 (PostgreSQL and RabbitMQ on 127.0.0.1). A test that needs a server skips when it is down, and fails when CI=true.
 """
 
+import importlib
 import os
 import shutil
 import socket
@@ -186,37 +187,19 @@ def make_app(create_app, stack: Stack, service: str, **config):
     return app
 
 
-@pytest.fixture
-def partners_app(stack):
-    from services.partners import create_app
+def _service_app(service: str):
+    """The fixture ``<service>_app``: the service's app on the test stack, at its head revision."""
 
-    app = make_app(create_app, stack, "partners")
-    yield app
-    app.extensions["osl"].database.dispose()
+    @pytest.fixture(name=f"{service}_app")
+    def service_app(stack):
+        app = make_app(importlib.import_module(f"services.{service}").create_app, stack, service)
+        yield app
+        app.extensions["osl"].database.dispose()
 
-
-@pytest.fixture
-def events_app(stack):
-    from services.events import create_app
-
-    app = make_app(create_app, stack, "events")
-    yield app
-    app.extensions["osl"].database.dispose()
+    return service_app
 
 
-@pytest.fixture
-def notify_app(stack):
-    from services.notify import create_app
-
-    app = make_app(create_app, stack, "notify")
-    yield app
-    app.extensions["osl"].database.dispose()
-
-
-@pytest.fixture
-def programme_app(stack):
-    from services.programme import create_app
-
-    app = make_app(create_app, stack, "programme")
-    yield app
-    app.extensions["osl"].database.dispose()
+partners_app = _service_app("partners")
+events_app = _service_app("events")
+notify_app = _service_app("notify")
+programme_app = _service_app("programme")

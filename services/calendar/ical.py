@@ -159,23 +159,23 @@ def warsaw_vtimezone() -> str:
     A rule-based definition, as Google, Outlook and Thunderbird publish it, instead of one line per transition:
     recurring events may run without end. ``tests/calendar/test_ical_timezone.py`` checks it against tzdata.
     """
-    standard = TimezoneStandard()
-    standard.add("dtstart", datetime(1996, 10, 27, 3, 0))
-    standard.add("rrule", vRecur.from_ical("FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"))
-    standard.add("tzname", "CET")
-    standard.add("tzoffsetfrom", timedelta(hours=2))
-    standard.add("tzoffsetto", timedelta(hours=1))
-    daylight = TimezoneDaylight()
-    daylight.add("dtstart", datetime(1996, 3, 31, 2, 0))
-    daylight.add("rrule", vRecur.from_ical("FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"))
-    daylight.add("tzname", "CEST")
-    daylight.add("tzoffsetfrom", timedelta(hours=1))
-    daylight.add("tzoffsetto", timedelta(hours=2))
     timezone = Timezone()
     timezone.add("tzid", TZID)
-    timezone.add_component(daylight)
-    timezone.add_component(standard)
+    # From the last Sunday of March at 02:00 CET, and of October at 03:00 CEST.
+    timezone.add_component(_observance(TimezoneDaylight(), datetime(1996, 3, 31, 2, 0), 3, "CEST", 1, 2))
+    timezone.add_component(_observance(TimezoneStandard(), datetime(1996, 10, 27, 3, 0), 10, "CET", 2, 1))
     return timezone.to_ical().decode()
+
+
+def _observance(component, start: datetime, month: int, name: str, hours_from: int, hours_to: int):
+    """One of the zone's two yearly changes: on the last Sunday of ``month``, from UTC+``hours_from`` to
+    UTC+``hours_to``, called ``name``."""
+    component.add("dtstart", start)
+    component.add("rrule", vRecur.from_ical(f"FREQ=YEARLY;BYMONTH={month};BYDAY=-1SU"))
+    component.add("tzname", name)
+    component.add("tzoffsetfrom", timedelta(hours=hours_from))
+    component.add("tzoffsetto", timedelta(hours=hours_to))
+    return component
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from flask import request
 
 from services.events.models import ApiKey, Organisation
-from services.messaging.keys import identify_key, require_key_caller
-from services.messaging.web import bearer_token
+from services.messaging.web import ADMIN, authenticated, bearer_key, bearer_token, require_scope
 
 
 @dataclass(frozen=True)
@@ -26,18 +25,19 @@ class Caller:
 
 def identify(session, token: str | None) -> Caller | None:
     """The caller the token stands for, or None when it is missing, unknown or revoked."""
-    found = identify_key(session, ApiKey, token, "events")
-    if found is None or found.is_admin:
-        return found and Caller(is_admin=True)
-    organisation = session.get(Organisation, found.organisation_id)
+    key = bearer_key(session, token, ApiKey)
+    if key is None or key == ADMIN:
+        return None if key is None else Caller(is_admin=True)
+    organisation = session.get(Organisation, key.organisation_id)
     if organisation is None or organisation.deleted_at is not None:
         return None
+    require_scope(key, "events")
     return Caller(is_admin=False, organisation=organisation)
 
 
 def require_caller(session) -> Caller:
     """The authenticated caller; aborts 401 otherwise."""
-    return require_key_caller(session, identify, "osl-events")
+    return authenticated(lambda token: identify(session, token), "osl-events")
 
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -16,7 +16,6 @@ from services.calendar.changes import is_significant
 from services.calendar.membership import is_current
 from services.calendar.recurrence import RuleError, check_rule
 from services.calendar.times import (
-    TZID,
     aware,
     day_after,
     excluded,
@@ -29,7 +28,7 @@ from services.calendar.times import (
     to_wire,
     today,
 )
-from services.events.fields import OWN_COLUMNS
+from services.events.fields import OWN_COLUMNS, record_snapshot
 from services.events.models import Centre, District, Event, Membership, Organisation, OutboxMessage, Partnership
 from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.models import utcnow
@@ -283,30 +282,17 @@ def change_event(session, event: Event, values: dict) -> list[str]:
 
 
 def snapshot(session, event: Event) -> dict:
-    """The event's full snapshot, as its messages carry it."""
-    district = session.get(District, event.district_id)
-    centre = session.get(Centre, event.centre_id) if event.centre_id else None
-    organisation = session.get(Organisation, event.organisation_id) if event.organisation_id else None
-    partnership = session.get(Partnership, event.partnership_id) if event.partnership_id else None
-    return {
-        "id": str(event.id), "version": event.version, "sequence": event.sequence, "title": event.title,
-        "description": event.description, "starts_at": to_wire(event.starts_at),
-        "ends_at": to_wire(event.ends_at), "timezone": TZID, "all_day": event.all_day,
-        "rrule": event.rrule, "exdates": list(event.exdates), "district_id": event.district_id,
-        "district_name": district.name, "district_slug": district.slug, "centre_id": event.centre_id,
-        "centre_name": centre.name if centre else None, "centre_slug": centre.slug if centre else None,
-        "organisation_id": event.organisation_id, "organisation_name": organisation.name if organisation else None,
-        "organisation_slug": organisation.slug if organisation else None, "partnership_id": event.partnership_id,
-        "partnership_name": partnership.name if partnership else None, "meeting_id": event.meeting_id,
-        "visibility": event.visibility, "audiences": list(event.audiences), "category": event.category,
-        "location": event.location, "latitude": event.latitude, "longitude": event.longitude, "url": event.url,
-        "contact": event.contact, "accessibility": event.accessibility,
-        "registration": {"url": event.registration_url, "required": event.registration_required,
-                         "capacity": event.capacity},
-        "overrides": list(event.overrides or []),
-        "status": event.status, "created_at": to_wire(event.created_at), "updated_at": to_wire(event.updated_at),
-        "cancelled_at": to_wire(event.cancelled_at),
-    }
+    """The event's full snapshot, as its messages carry it: each field's part (``fields.py``), and the record's."""
+    from services.events.schemas import FIELDS
+
+    related = {"district": session.get(District, event.district_id),
+               "centre": session.get(Centre, event.centre_id) if event.centre_id else None,
+               "organisation": session.get(Organisation, event.organisation_id) if event.organisation_id else None,
+               "partnership": session.get(Partnership, event.partnership_id) if event.partnership_id else None}
+    data = record_snapshot(event)
+    for field in FIELDS:
+        data.update(field.snapshot(event, related))
+    return data
 
 
 def publish(session, event: Event, type_name: str, **extra) -> None:

@@ -19,6 +19,7 @@ from flask import Flask, request
 from flask_smorest import Api, abort
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import fields, validate
+from sqlalchemy import func, select
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -192,3 +193,10 @@ class Blueprint(SmorestBlueprint):
 
     def _document_pagination_metadata(self, spec, resp_doc):
         resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
+
+
+def one_page(session, query, pagination_parameters) -> list:
+    """The rows of one page of ``query`` (a select, in its order), counting them all for ``X-Pagination``."""
+    pagination_parameters.item_count = session.scalar(select(func.count()).select_from(query.subquery()))
+    return session.scalars(query.offset(pagination_parameters.first_item)
+                           .limit(pagination_parameters.page_size)).all()

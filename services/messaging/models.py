@@ -5,10 +5,11 @@ declarative base:
     class InboxMessage(InboxMixin, Base): pass
 """
 
+import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -67,6 +68,19 @@ class InboxMixin:
     handled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class ReplicaMixin:
+    """A row of another service's record, kept from its messages' snapshots (``replica.apply_snapshot``): keyed by
+    that service's id, with the version of the last snapshot applied, and kept as a tombstone when deleted, so that
+    a late, older snapshot cannot revive it."""
+
+    #: The other service's id.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: The version of the last snapshot applied.
+    version: Mapped[int] = mapped_column(Integer)
+    #: Set when the record was deleted.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class ApiKeyMixin:
     """A service's copy of an organisation's or an administrator's API key (services/messaging/replica.py
     apply_key): only its SHA-256 hash, never the key.
@@ -89,3 +103,24 @@ class ApiKeyMixin:
     scopes: Mapped[list] = mapped_column(JSON, default=list)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @classmethod
+    def live_by_token(cls, session, token: str):
+        """The key whose hash is the SHA-256 of ``token``, unless it is unknown or revoked (then None)."""
+        key = session.scalars(select(cls).where(cls.hash == hashlib.sha256(token.encode()).hexdigest())).first()
+        return None if key is None or key.revoked_at is not None else key
+
+
+def service_tables() -> tuple[type, type, type]:
+    """A service's declarative base (its datetimes stored as ``UTCDateTime``), with its outbox and inbox tables."""
+
+    class Base(DeclarativeBase):
+        type_annotation_map = {datetime: UTCDateTime}
+
+    class OutboxMessage(OutboxMixin, Base):
+        pass
+
+    class InboxMessage(InboxMixin, Base):
+        pass
+
+    return Base, OutboxMessage, InboxMessage

@@ -10,24 +10,24 @@ def data_dir() -> Path:
     return Path(os.environ.get("OSL_DATA_DIR", "var")).resolve()
 
 
-def env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, kind, said: str):
+    """``name`` from the environment as a ``kind``; ``default`` when unset or empty; a bad value stops the process
+    with a line that says what to fix."""
     raw = os.environ.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        return kind(raw)
     except ValueError:
-        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
+        raise SystemExit(f"{name} must be {said}, not {raw!r}") from None
+
+
+def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "a whole number")
 
 
 def env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise SystemExit(f"{name} must be a number, not {raw!r}") from None
+    return _env_number(name, default, float, "a number")
 
 
 @dataclass(frozen=True)

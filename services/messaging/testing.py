@@ -72,3 +72,12 @@ class PostgresDatabases:
             for name in self.created:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         self.engine.dispose()
+
+
+def schema_drift(app, metadata) -> list:
+    """What differs between the tables of ``app``'s migrated database and the models' ``metadata`` (types too)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with app.extensions["osl"].database.engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), metadata)

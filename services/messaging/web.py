@@ -71,6 +71,42 @@ def is_admin_token(token: str) -> bool:
     return bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
 
 
+#: What ``bearer_key`` gives for the admin token or an admin key.
+ADMIN = "admin"
+
+
+def bearer_key(session, token: str | None, key_model):
+    """What a bearer token is: ``ADMIN`` (the admin token, or a live admin key), a live organisation key (a row of
+    ``key_model``, an ``ApiKeyMixin``), or None when it is missing, unknown or revoked."""
+    if not token:
+        return None
+    if is_admin_token(token):
+        return ADMIN
+    key = key_model.live_by_token(session, token)
+    return ADMIN if key is not None and key.kind == "admin" else key
+
+
+def require_scope(key, scope: str) -> None:
+    """403 for an organisation key without ``scope``."""
+    if scope not in (key.scopes or []):
+        abort(403, message=f"This API key lacks the {scope} scope.")
+
+
+def authenticated(identify, realm: str):
+    """The caller of this request, as ``identify(token)`` finds it (kept for the request); a 401 with a Bearer
+    challenge for ``realm`` when the token is missing, unknown or revoked."""
+    if g.get("caller") is not None:
+        return g.caller
+    token = bearer_token()
+    caller = identify(token) if token else None
+    if caller is None:
+        message = "Send an API key or the admin token as Authorization: Bearer ..." if token is None else \
+            "This API key is unknown or revoked."
+        abort(401, message=message, headers={"WWW-Authenticate": f'Bearer realm="{realm}"'})
+    g.caller = caller
+    return caller
+
+
 def version_etag(record) -> str:
     """A record's ETag: its kind, id and version, so every change gives a new one."""
     return f"{type(record).__name__}-{record.id}-{record.version}"

@@ -4,9 +4,9 @@ from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from services.messaging.http_guards import BEARER, PUBLIC, Blueprint
+from services.messaging.http_guards import BEARER, PUBLIC, Blueprint, one_page
 from services.messaging.web import request_session
 from services.notify import operations
 from services.notify.auth import require_admin
@@ -43,6 +43,19 @@ TOO_MANY = ("Zbyt wiele prób zapisu. Proszę spróbować później. / "
             "Too many subscribe attempts. Please try again later.")
 
 
+def subscribe_request(data: dict) -> RateLimited | operations.UnknownDistricts | None:
+    """Subscribe, for the API and the form alike: committed, or rolled back and the reason returned (too many
+    attempts, or unknown districts)."""
+    session = request_session()
+    try:
+        operations.subscribe_within_limits(session, current_app.config, request.remote_addr, data)
+    except (RateLimited, operations.UnknownDistricts) as exc:
+        session.rollback()
+        return exc
+    session.commit()
+    return None
+
+
 @subscriptions_api.route("/")
 class Subscriptions(MethodView):
     @subscriptions_api.doc(security=PUBLIC)
@@ -51,17 +64,11 @@ class Subscriptions(MethodView):
     @subscriptions_api.alt_response(429, description="Too many attempts from this IP or for this address.")
     def post(self, data):
         """Subscribe: a pending subscriber and a confirmation e-mail; the answer never says if the address is known"""
-        session = request_session()
-        config = current_app.config
-        try:
-            operations.subscribe_within_limits(session, config, request.remote_addr, data)
-        except RateLimited as exc:
-            session.rollback()
-            abort(429, message=TOO_MANY, headers={"Retry-After": str(exc.retry_after)})
-        except operations.UnknownDistricts as exc:
-            session.rollback()
-            abort(422, message=str(exc), errors={"json": {"districts": [str(exc)]}})
-        session.commit()
+        refused = subscribe_request(data)
+        if isinstance(refused, RateLimited):
+            abort(429, message=TOO_MANY, headers={"Retry-After": str(refused.retry_after)})
+        if refused is not None:
+            abort(422, message=str(refused), errors={"json": {"districts": [str(refused)]}})
         return ACCEPTED
 
 
@@ -119,10 +126,7 @@ class Notices(MethodView):
         """List notices, newest first, optionally by status or kind (admin)"""
         session = request_session()
         where = [getattr(Notice, name) == value for name, value in query.items()]
-        pagination_parameters.item_count = session.scalar(select(func.count()).select_from(Notice).where(*where))
-        page = (select(Notice).where(*where).order_by(Notice.id.desc())
-                .offset(pagination_parameters.first_item).limit(pagination_parameters.page_size))
-        return session.scalars(page).all()
+        return one_page(session, select(Notice).where(*where).order_by(Notice.id.desc()), pagination_parameters)
 
 
 @admin_api.route("/notices/<int:notice_id>/resend")

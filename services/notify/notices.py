@@ -1,4 +1,5 @@
-"""Notices: queued in the transaction that causes them, sent later by the sender, retried with backoff."""
+"""Notices: queued in the transaction that causes them, sent later by the sender, retried with backoff. What each
+step writes (a claim, its renewal or release, an outcome) is in operations.py; this module sends."""
 
 import logging
 import threading
@@ -7,12 +8,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from services.messaging.faults import fault_of, reason
 from services.messaging.models import utcnow
-from services.notify import scheduler
+from services.notify import operations, scheduler
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
 from services.notify.mail.compose import build_message, new_message_id
 from services.notify.mail.fanout import prepared
@@ -20,10 +21,6 @@ from services.notify.models import Notice, Organisation, Registration, Subscribe
 from services.notify.tokens import contact_links, links, registration_links
 
 log = logging.getLogger(__name__)
-#: A sender claims a batch of due notices in one short commit (status ``sending``, held until ``next_attempt_at``),
-#: then sends them one by one, committing each outcome before the next mail goes out. So a sender that dies can
-#: have sent at most one notice without marking it; its other claims fall due again when their hold runs out.
-CLAIMED = "sending"
 
 
 def retry_delay(config: dict, attempts: int) -> float:
@@ -130,25 +127,15 @@ class Sender:
         """Mark up to ``size`` due notices as this sender's, in one commit. A notice still ``sending`` after its hold
         ran out was claimed by a sender that died: it is claimed again (and may be sent a second time, if it was
         the one that sender had in hand)."""
-        now = utcnow()
         with self.database.session() as session:
             self._fast_commit(session)
-            query = (select(Notice).where(Notice.status.in_(("queued", CLAIMED)), Notice.next_attempt_at <= now)
-                     .order_by(Notice.id).limit(size).with_for_update(skip_locked=True))
-            notices = session.scalars(query).all()
+            notices = operations.claim_due(session, size, self.hold,
+                                           lambda: new_message_id(self.config["PUBLIC_HOST"]))
             subscribers = self._by_id(session, Subscriber, {n.subscriber_id for n in notices})
             organisations = self._by_id(session, Organisation, {n.organisation_id for n in notices})
             registrations = self._by_id(session, Registration, {n.registration_id for n in notices})
-            jobs = []
-            for notice in notices:
-                if notice.status == CLAIMED:
-                    log.warning("notice %s: its sender stopped before recording it; sending it again", notice.id)
-                notice.status, notice.next_attempt_at = CLAIMED, now + self.hold
-                notice.message_id = notice.message_id or new_message_id(self.config["PUBLIC_HOST"])
-                jobs.append(self._job(notice, subscribers.get(notice.subscriber_id),
-                                      organisations.get(notice.organisation_id),
-                                      registrations.get(notice.registration_id)))
-            return jobs
+            return [self._job(notice, subscribers.get(notice.subscriber_id), organisations.get(notice.organisation_id),
+                              registrations.get(notice.registration_id)) for notice in notices]
 
     def send_claimed(self, jobs: list[Job]) -> tuple[int, bool]:
         """Send claimed notices in order, recording each outcome before the next; a temporary failure (SMTP down?)
@@ -202,8 +189,7 @@ class Sender:
     def _record(self, marks, job: Job, values: dict) -> bool:
         """Record a sent (or failed) mail's outcome; True if the first write took. Should the database fail, the
         outcome is held here and written as soon as it answers again: a mail is never sent twice for a lost write."""
-        statement = (update(Notice).where(Notice.id == job.id, Notice.status == CLAIMED)
-                     .values(attempts=job.attempts, **values))
+        statement = operations.record_outcome(job.id, job.attempts, values)
         try:
             self._mark(marks, statement)
             return True
@@ -243,8 +229,7 @@ class Sender:
 
     def _renew(self, marks, ids: list[int]) -> None:
         """Hold the rest of the batch longer, before the hold runs out and another sender takes it."""
-        self._mark(marks, update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
-                   .values(next_attempt_at=utcnow() + self.hold))
+        self._mark(marks, operations.renew_claims(ids, self.hold))
 
     @staticmethod
     def _mark(marks, statement) -> None:
@@ -258,8 +243,7 @@ class Sender:
     def _release(self, ids: list[int]) -> None:
         """Give claimed notices back at once, or as soon as the database answers again; should the sender be
         stopped before, their hold runs out instead."""
-        statement = (update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
-                     .values(status="queued", next_attempt_at=utcnow()))
+        statement = operations.release_claims(ids)
         try:
             with self.database.engine.begin() as connection:
                 connection.execute(statement)
@@ -296,20 +280,20 @@ class Sender:
             return self._temporary(job, exc)
         except PermanentFailure as exc:
             log.warning("notice %s failed for good: %s", job.id, exc)
-            return {"status": "failed", "last_error": str(exc)}
+            return operations.failed(str(exc))
         except Exception as exc:  # a message that cannot be built or encoded: failed, visible, resendable
             log.exception("notice %s could not be sent", job.id)
-            return {"status": "failed", "last_error": f"{type(exc).__name__}: {exc}"[:1000]}
+            return operations.failed(f"{type(exc).__name__}: {exc}")
         log.info("notice %s (%s) sent as %s", job.id, job.kind, job.message_id)
-        return {"status": "sent", "sent_at": utcnow(), "last_error": None}
+        return operations.sent()
 
     def _temporary(self, job: Job, exc: Exception) -> dict:
         if not retries_left(self.config, job.attempts):
             log.warning("notice %s failed after %d tries: %s", job.id, job.attempts, exc)
-            return {"status": "failed", "last_error": str(exc)}
+            return operations.failed(str(exc))
         delay = retry_delay(self.config, job.attempts)
         log.info("notice %s: temporary failure (try %d), retrying in %.0f s: %s", job.id, job.attempts, delay, exc)
-        return {"status": "queued", "last_error": str(exc), "next_attempt_at": utcnow() + timedelta(seconds=delay)}
+        return operations.retry_later(str(exc), delay)
 
     def _message(self, job: Job):
         """The e-mail of a notice: a copy of the one prepared for its event when it can be, else built whole."""

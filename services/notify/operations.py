@@ -264,6 +264,64 @@ def resend_failed(session, *conditions) -> int:
     return result.rowcount or 0
 
 
+# --- the sender's marks: a claim, its renewal or release, and each mail's outcome ----------------------------------
+# The sender (notices.py) runs these statements on its own connection, one commit each, so that a mail's outcome is
+# written before the next mail goes out; what each writes is decided here.
+
+#: A sender claims a batch of due notices in one short commit (status ``sending``, held until ``next_attempt_at``),
+#: then sends them one by one, committing each outcome before the next mail goes out. So a sender that dies can
+#: have sent at most one notice without marking it; its other claims fall due again when their hold runs out.
+CLAIMED = "sending"
+
+
+def claim_due(session, size: int, hold: timedelta, new_id) -> list[Notice]:
+    """Mark up to ``size`` due notices as this sender's until ``hold`` from now, giving each a Message-ID
+    (``new_id()``) it keeps across tries. A notice still ``sending`` after its hold ran out was claimed by a sender
+    that died: it is claimed again (and may be sent a second time, if it was the one that sender had in hand)."""
+    now = utcnow()
+    query = (select(Notice).where(Notice.status.in_(("queued", CLAIMED)), Notice.next_attempt_at <= now)
+             .order_by(Notice.id).limit(size).with_for_update(skip_locked=True))
+    notices = session.scalars(query).all()
+    for notice in notices:
+        if notice.status == CLAIMED:
+            log.warning("notice %s: its sender stopped before recording it; sending it again", notice.id)
+        notice.status, notice.next_attempt_at = CLAIMED, now + hold
+        notice.message_id = notice.message_id or new_id()
+    return notices
+
+
+def sent() -> dict:
+    """The outcome of a mail the transport took."""
+    return {"status": "sent", "sent_at": utcnow(), "last_error": None}
+
+
+def failed(error: str) -> dict:
+    """The outcome of a mail that failed for good: kept, visible, resendable."""
+    return {"status": "failed", "last_error": error[:1000]}
+
+
+def retry_later(error: str, delay: float) -> dict:
+    """The outcome of a mail that failed for a temporary reason: queued again after ``delay`` seconds."""
+    return {"status": "queued", "last_error": error[:1000], "next_attempt_at": utcnow() + timedelta(seconds=delay)}
+
+
+def record_outcome(notice_id: int, attempts: int, outcome: dict):
+    """The statement that records a claimed notice's outcome (``sent()``, ``failed()`` or ``retry_later()``)."""
+    return (update(Notice).where(Notice.id == notice_id, Notice.status == CLAIMED)
+            .values(attempts=attempts, **outcome))
+
+
+def renew_claims(ids: list[int], hold: timedelta):
+    """The statement that holds claimed notices ``hold`` longer, before another sender takes them."""
+    return update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED).values(next_attempt_at=utcnow() + hold)
+
+
+def release_claims(ids: list[int]):
+    """The statement that gives claimed notices back, due at once."""
+    return (update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
+            .values(status="queued", next_attempt_at=utcnow()))
+
+
 # --- registrations: every change of a registration and of the places it holds ---------------------------------------
 #
 # Each registration first locks its occurrence's row of places (RegistrationSlot): ``SELECT ... FOR UPDATE`` on

@@ -1,5 +1,5 @@
 """Handlers of the messages the programme service consumes: the activities (public events) whose occurrences get
-roll calls, and the API key hashes that let MOPS and the organisations in.
+roll calls, the districts' names, and the API key hashes that let MOPS and the organisations in.
 
 The topology (services/messaging/topology.py) makes the queues and their bindings from these registrations.
 """
@@ -11,7 +11,8 @@ from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
 from services.messaging.keys import add_key_handlers
 from services.messaging.registry import message_type
-from services.programme.models import Activity, ApiKey
+from services.messaging.replica import apply_snapshot
+from services.programme.models import Activity, ApiKey, District
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,16 @@ def apply_event_message(session, envelope: Envelope) -> None:
     apply_activity(session, _data(envelope))
 
 
+@handlers.on(PARTNERS, "district.created", "district.updated")
+@handlers.on(PARTNERS, "district.deleted", deleted=True)
+def apply_district_message(session, envelope: Envelope, *, deleted: bool = False) -> None:
+    """A district's name and slug, so that the dashboard names every district in Polish, with or without
+    activities."""
+    apply_snapshot(session, District, _data(envelope), deleted=deleted)
+
+
 # API key hashes, so that MOPS's and the organisations' keys work (or stop working) here.
 add_key_handlers(handlers, PARTNERS, ApiKey)
+
 
 HANDLERS = handlers.table()

@@ -9,9 +9,10 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.messaging.models import ApiKeyMixin, InboxMixin, OutboxMixin, UTCDateTime, utcnow
+from services.calendar.recurrence import Series
+from services.messaging.models import ApiKeyMixin, ReplicaMixin, UTCDateTime, service_tables, utcnow
 
 GENDERS = ("female", "male")
 AGE_BANDS = ("under_25", "25_54", "over_54")
@@ -31,16 +32,7 @@ LEGAL_BASIS = ("RODO art. 6 ust. 1 lit. c i art. 9 ust. 2 lit. g: obowiązek pra
                "(rozporządzenie 1304/2013, załącznik I)")
 
 
-class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime}
-
-
-class OutboxMessage(OutboxMixin, Base):
-    pass
-
-
-class InboxMessage(InboxMixin, Base):
-    pass
+Base, OutboxMessage, InboxMessage = service_tables()
 
 
 class Programme(Base):
@@ -147,6 +139,19 @@ class Activity(Base):
     status: Mapped[str] = mapped_column(String(20))
     #: A partner meeting (a partnership's private event), not an activity with roll calls.
     meeting: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    def series(self) -> Series:
+        """Its dates, as the calendar core expands them."""
+        return Series(self.starts_at, self.ends_at, self.rrule, tuple(self.exdates or ()), self.all_day, str(self.id))
+
+
+class District(ReplicaMixin, Base):
+    """The city's districts, from the partners' district.* messages: their Polish names for the dashboard."""
+
+    __tablename__ = "districts"
+
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(100), index=True)
 
 
 class ApiKey(ApiKeyMixin, Base):

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from services.calendar.recurrence import Series, occurrences
+from services.calendar.recurrence import occurrences
 from services.calendar.times import local, local_date
 from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.programme.auth import Caller
@@ -147,13 +147,8 @@ def check_recorder(caller: Caller, activity: Activity) -> None:
         raise Forbidden("An organisation records attendance only at its own activities.")
 
 
-def series(activity: Activity) -> Series:
-    return Series(activity.starts_at, activity.ends_at, activity.rrule, tuple(activity.exdates or ()),
-                  activity.all_day, str(activity.id))
-
-
 def activity_occurrences(activity: Activity, start: datetime, end: datetime):
-    return occurrences(series(activity), local(start), local(end))
+    return occurrences(activity.series(), local(start), local(end))
 
 
 def check_occurrence(activity: Activity, start: datetime) -> None:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
+from services.calendar.recurrence import occurrences
 from services.calendar.times import local, local_midnight
 from services.programme.models import (
     AGE_BANDS,
@@ -22,6 +23,7 @@ from services.programme.models import (
     GENDERS,
     Activity,
     Attendance,
+    District,
     Participant,
     Programme,
     RollCall,
@@ -73,16 +75,25 @@ def indicators(session, programme: Programme, as_of: date) -> dict:
     by ``as_of``.
     """
     tally: Counter = Counter()
-    for row in people(session, programme.id):
-        if row.first_entry > as_of:
-            continue
-        gender, values = row.gender, row._mapping
-        tally[(gender,)] += 1
-        tally[("returned", gender)] += row.stays > 1
-        tally[("walk_in", gender)] += row.walk_in
-        for name in DIMENSIONS:
-            if name != "status_at_exit" or (row.last_exit is not None and row.last_exit <= as_of):
-                tally[(name, values[name], gender)] += 1
+    rows = people(session, programme.id)
+    if rows:
+        # Plain tuples and column positions: this loop runs once per participant on every dashboard.
+        position = {name: rows[0]._fields.index(name) for name in ("first_entry", "last_exit", "gender", "stays",
+                                                                    "walk_in", *DIMENSIONS)}
+        at = [(name, position[name]) for name in DIMENSIONS if name != "status_at_exit"]
+        first, last, sex, stays, walk_in, status_at_exit = (position[name] for name in (
+            "first_entry", "last_exit", "gender", "stays", "walk_in", "status_at_exit"))
+        for row in map(tuple, rows):
+            if row[first] > as_of:
+                continue
+            gender = row[sex]
+            tally[(gender,)] += 1
+            tally[("returned", gender)] += row[stays] > 1
+            tally[("walk_in", gender)] += row[walk_in]
+            for name, index in at:
+                tally[(name, row[index], gender)] += 1
+            if row[last] is not None and row[last] <= as_of:
+                tally[("status_at_exit", row[status_at_exit], gender)] += 1
     dimensions = {}
     for name, values in DIMENSIONS.items():
         keys = values if values is not None else sorted({key[1] for key in tally if key[0] == name})
@@ -154,20 +165,21 @@ def attendance(session, programme: Programme, organisation_id: int | None = None
 
 
 def district_names(session) -> dict[str, str]:
-    """The Polish name of each district slug, as the events' messages gave it ("rakow" → "Raków")."""
-    return dict(session.execute(select(Activity.district_slug, Activity.district_name).distinct()).all())
+    """The Polish name of each district slug ("rakow" → "Raków"), from the partners' district messages, else as the
+    events' messages gave it."""
+    names = dict(session.execute(select(Activity.district_slug, Activity.district_name).distinct()).all())
+    names.update(session.execute(select(District.slug, District.name).where(District.deleted_at.is_(None))).all())
+    return names
 
 
 def activities_by_district(session, programme: Programme) -> dict[str, dict[str, int]]:
-    """Activities and partner meetings that start within the programme and were not cancelled, per district."""
+    """Activities and partner meetings not cancelled with a date within the programme, per district: a weekly
+    series begun before the programme counts when one of its dates falls inside it."""
+    start, end = local_midnight(programme.starts_on), local_midnight(programme.ends_on + timedelta(days=1))
     counts: dict = defaultdict(lambda: {"activities": 0, "meetings": 0})
-    for district, meeting, count in session.execute(
-            select(Activity.district_slug, Activity.meeting, func.count())
-            .where(Activity.starts_at >= local_midnight(programme.starts_on),
-                   Activity.starts_at < local_midnight(programme.ends_on + timedelta(days=1)),
-                   Activity.status != "cancelled")
-            .group_by(Activity.district_slug, Activity.meeting)):
-        counts[district]["meetings" if meeting else "activities"] += count
+    for activity in session.scalars(select(Activity).where(Activity.starts_at < end, Activity.status != "cancelled")):
+        if occurrences(activity.series(), start, end, limit=1):
+            counts[activity.district_slug]["meetings" if activity.meeting else "activities"] += 1
     return dict(sorted(counts.items()))
 
 

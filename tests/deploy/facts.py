@@ -142,3 +142,11 @@ def load_compose():
     The JSON round trip unshares the objects YAML aliases share, so a test can change one service alone.
     """
     return json.loads(json.dumps(yaml.safe_load((REPO / "docker-compose.yml").read_text())))
+
+
+def assert_rule_catches(rule, mutate, files, osl) -> None:
+    """``rule`` finds nothing in the real ``files``, and something once ``mutate`` has broken them: a rule that
+    cannot fail proves nothing."""
+    assert rule(files, osl) == [], "the real files must pass before the broken copy means anything"
+    mutate(files)
+    assert rule(files, osl) != []

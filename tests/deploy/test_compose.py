@@ -26,7 +26,7 @@ from tests.deploy.compose_rules import (
     script,
     secret_problems,
 )
-from tests.deploy.facts import REPO, Osl, load_compose
+from tests.deploy.facts import REPO, Osl, assert_rule_catches, load_compose
 
 
 @pytest.fixture()
@@ -74,32 +74,12 @@ def test_no_duplicate_keys(compose_text):
     assert duplicate_key_problems(repeated) != []
 
 
-def test_app_services_share_one_image(compose, osl):
-    assert image_problems(compose, osl) == []
-
-
-def test_depends_on_conditions(compose, osl):
-    assert depends_on_problems(compose, osl) == []
-
-
-def test_every_service_but_migrate_has_a_healthcheck(compose, osl):
-    assert healthcheck_problems(compose, osl) == []
-
-
-def test_restart_policies(compose, osl):
-    assert restart_problems(compose, osl) == []
-
-
-def test_commands_are_real_cli_commands(compose, osl):
-    assert command_problems(compose, osl) == []
-
-
-def test_no_secret_is_committed(compose, osl):
-    assert secret_problems(compose, osl) == []
-
-
-def test_environment(compose, osl):
-    assert env_problems(compose, osl) == []
+@pytest.mark.parametrize("rule", [image_problems, depends_on_problems, healthcheck_problems, restart_problems,
+                                  command_problems, secret_problems, env_problems], ids=lambda rule: rule.__name__)
+def test_the_compose_file_keeps_each_rule(compose, osl, rule):
+    """One image for the app services, depends_on conditions, a healthcheck for all but migrate, restart policies,
+    real CLI commands, no committed secret, the environment each process needs."""
+    assert rule(compose, osl) == []
 
 
 def test_mounts(compose, repo):
@@ -216,10 +196,7 @@ MISTAKES = {
 
 @pytest.mark.parametrize("mistake", MISTAKES)
 def test_each_rule_catches_its_mistake(compose, osl, mistake):
-    rule, mutate = MISTAKES[mistake]
-    assert rule(compose, osl) == [], "the real file must pass before the broken copy means anything"
-    mutate(compose)
-    assert rule(compose, osl) != []
+    assert_rule_catches(*MISTAKES[mistake], compose, osl)
 
 
 @pytest.mark.parametrize(

@@ -164,3 +164,17 @@ def test_a_patch_with_a_stale_etag_is_refused_and_a_fresh_one_succeeds(events_ap
                          headers={**world.own, "If-Match": changed.headers["ETag"]})
     assert fresh.status_code == 200
     assert outbox_types(events_app) == ["event.published", "event.updated", "event.updated"]
+
+
+def test_the_field_table_makes_exactly_the_snapshot_the_message_type_declares(events_app):
+    """The snapshot is made from the one field table (services/events/fields.py); a row whose keys the message type
+    does not declare (or a declared key no row gives) fails here: a new key is a new message type."""
+    from services.messaging.messages.events import EventSnapshot, EventUpdated
+
+    world = seed(events_app)
+    _post(events_app, world.own, rrule="FREQ=WEEKLY;COUNT=3", registration={"required": True, "capacity": 5})
+    published = outbox(events_app)[0]
+    assert set(published.data) == set(EventSnapshot().fields)
+    assert set(EventUpdated().fields) - set(EventSnapshot().fields) == {"changed_fields"}
+    assert published.data["registration"] == {"url": None, "required": True, "capacity": 5}
+    assert published.data["exdates"] == [] and published.data["rrule"] == "FREQ=WEEKLY;COUNT=3"

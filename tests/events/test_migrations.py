@@ -1,17 +1,11 @@
 """The events service's Alembic history builds exactly the tables its models describe, on both databases."""
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-
 from services.events.models import Base
+from services.messaging.testing import schema_drift
 
 
 def test_the_migrated_database_matches_the_models(events_app):
-    engine = events_app.extensions["osl"].database.engine
-    with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                       Base.metadata)
-    assert differences == []
+    assert schema_drift(events_app, Base.metadata) == []
 
 
 def test_0004_clears_the_stored_vevents_so_the_feeds_render_them_again(stack):

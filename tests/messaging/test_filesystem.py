@@ -1,5 +1,6 @@
 """The embedded bus's files are written whole before anyone can see them."""
 
+import pytest
 from kombu.transport import filesystem as kombu_filesystem
 
 from services.messaging import filesystem
@@ -38,26 +39,29 @@ def test_a_message_is_invisible_to_consumers_until_written_whole(tmp_path, monke
         assert channel._get("q")["body"] == "x" * 100_000
 
 
-def test_a_binding_table_is_created_whole(tmp_path):
-    settings = BusSettings(broker_url="filesystem://", bus_dir=tmp_path)
-    with connect(settings) as connection:
+@pytest.fixture
+def partners_exchange(tmp_path):
+    """A channel of the embedded bus in ``tmp_path``, with the partners' exchange declared."""
+    with connect(BusSettings(broker_url="filesystem://", bus_dir=tmp_path)) as connection:
         channel = connection.channel()
         channel.exchange_declare("osl.partners", type="topic")
-        channel.queue_declare("q")
-        channel.queue_bind("q", "osl.partners", "district.*")
-        assert [entry.queue for entry in channel.get_table("osl.partners")] == ["q"]
+        yield channel
+
+
+def test_a_binding_table_is_created_whole(partners_exchange, tmp_path):
+    channel = partners_exchange
+    channel.queue_declare("q")
+    channel.queue_bind("q", "osl.partners", "district.*")
+    assert [entry.queue for entry in channel.get_table("osl.partners")] == ["q"]
     assert not [path for path in (tmp_path / "control").iterdir() if path.name.endswith(".part")]
 
 
-def test_a_binding_known_in_memory_is_still_written_to_the_table(tmp_path):
+def test_a_binding_known_in_memory_is_still_written_to_the_table(partners_exchange):
     # kombu shares declared bindings between all connections of a process. Another thread may have recorded a
     # binding in memory and not yet written the file; a second declaration must not take that as done.
-    settings = BusSettings(broker_url="filesystem://", bus_dir=tmp_path)
-    with connect(settings) as connection:
-        channel = connection.channel()
-        channel.exchange_declare("osl.partners", type="topic")
-        channel.queue_declare("events.q")
-        channel.state.binding_declare("events.q", "osl.partners", "district.*", None)
-        assert channel.get_table("osl.partners") == []
-        channel.queue_bind("events.q", "osl.partners", "district.*")
-        assert [entry.queue for entry in channel.get_table("osl.partners")] == ["events.q"]
+    channel = partners_exchange
+    channel.queue_declare("events.q")
+    channel.state.binding_declare("events.q", "osl.partners", "district.*", None)
+    assert channel.get_table("osl.partners") == []
+    channel.queue_bind("events.q", "osl.partners", "district.*")
+    assert [entry.queue for entry in channel.get_table("osl.partners")] == ["events.q"]

@@ -26,6 +26,17 @@ def smtp_sender(app, port: int) -> Sender:
     return Sender(app.extensions["osl"].database, config)
 
 
+def refused_once(app, smtp_sink, answer: str, **config) -> tuple[Sender, object]:
+    """One subscriber's confirmation, tried once against a server that gives ``answer`` (then accepts)."""
+    sink, port = smtp_sink
+    sink.faults.append(answer)
+    subscribe(app, "a@example.org")
+    sender = smtp_sender(app, port)
+    sender.config.update(config)
+    assert sender.send_due() == 1
+    return sender, sink
+
+
 def notices(app) -> list[Notice]:
     with app.extensions["osl"].database.session() as session:
         return session.scalars(select(Notice).order_by(Notice.id)).all()
@@ -46,11 +57,7 @@ def test_notices_go_through_one_reused_smtp_connection(notify, smtp_sink):
 
 
 def test_a_4xx_answer_is_retried_and_the_mail_is_delivered_once(notify, smtp_sink):
-    sink, port = smtp_sink
-    sink.faults.append("451 4.3.0 Mailbox busy, try later")
-    subscribe(notify, "a@example.org")
-    sender = smtp_sender(notify, port)
-    sender.send_due()
+    sender, sink = refused_once(notify, smtp_sink, "451 4.3.0 Mailbox busy, try later")
     [notice] = notices(notify)
     assert (notice.status, notice.attempts) == ("queued", 1)
     assert "451" in notice.last_error
@@ -64,12 +71,8 @@ def test_a_4xx_answer_is_retried_and_the_mail_is_delivered_once(notify, smtp_sin
 
 
 def test_a_temporary_failure_waits_for_its_backoff(notify, smtp_sink):
-    sink, port = smtp_sink
-    sink.faults.append("421 4.7.0 Too many connections")
-    subscribe(notify, "a@example.org")
-    sender = smtp_sender(notify, port)
-    sender.config.update(SEND_RETRY_BASE_SECONDS=600, SEND_RETRY_MAX_SECONDS=600)
-    assert sender.send_due() == 1
+    sender, sink = refused_once(notify, smtp_sink, "421 4.7.0 Too many connections", SEND_RETRY_BASE_SECONDS=600,
+                                SEND_RETRY_MAX_SECONDS=600)
     assert sender.send_due() == 0  # not due for ten minutes
     sender.transport.close()
     [notice] = notices(notify)
@@ -92,11 +95,7 @@ def test_the_sender_loop_writes_eml_files_without_smtp_and_logs_the_subject(noti
 
 
 def test_a_5xx_answer_fails_the_notice_without_retrying_and_an_admin_can_resend_it(notify, smtp_sink):
-    sink, port = smtp_sink
-    sink.faults.append("550 5.1.1 No such user here")
-    subscribe(notify, "a@example.org")
-    sender = smtp_sender(notify, port)
-    sender.send_due()
+    sender, sink = refused_once(notify, smtp_sink, "550 5.1.1 No such user here")
     [notice] = notices(notify)
     assert (notice.status, notice.attempts) == ("failed", 1)
     assert "550" in notice.last_error

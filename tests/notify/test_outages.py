@@ -193,7 +193,8 @@ def _run_until_settled(app, sender: Sender, clock: Clock) -> None:
 @pytest.fixture
 def fast_clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr("services.notify.notices.utcnow", clock)
+    for module in ("notices", "operations"):  # the sender's clock, and that of the marks it writes
+        monkeypatch.setattr(f"services.notify.{module}.utcnow", clock)
     return clock
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.partners.operations import organisations
+from services.partners.operations import common
 from tests.partners.helpers import ADMIN
 
 
@@ -45,7 +45,7 @@ def test_malformed_json_and_unknown_fields_are_refused(partners):
 def test_a_duplicate_that_slips_past_the_checks_is_still_409(partners, monkeypatch):
     client = partners.client
     partners.make_organisation("Fundacja Ąę")
-    monkeypatch.setattr(organisations, "ensure_unique", lambda *args, **kwargs: None)
+    monkeypatch.setattr(common, "ensure_unique", lambda *args, **kwargs: None)  # the check create_named makes
     response = client.post("/api/v1/organisations/", json={"name": "Fundacja Ąę", "kind": "ngo"}, headers=ADMIN)
     assert response.status_code == 409 and response.json["message"]
     assert partners.outbox_types() == ["organisation.created"]

@@ -122,3 +122,18 @@ def known_programme(app) -> dict:
         "attendance": [{"participant": ids["P3"], "status": "present"}], "anonymous_count": 6})
     assert picnic.status_code == 200, picnic.json
     return {"id": pid, "base": base, "ids": ids}
+
+
+def page_of(app, programme: dict, path: str) -> str:
+    """A page of ``programme`` (``/programmes/<id>/<path>``) as MOPS sees it; it must answer 200 with no script."""
+    response = app.test_client().get(f"/programmes/{programme['id']}/{path}", headers=ADMIN)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<script" not in page
+    return page
+
+
+def statuses(client, url: str, *credentials) -> list[int]:
+    """The status of a GET of ``url`` with each credential: a key, ADMIN's headers, or None for none."""
+    return [client.get(url, headers=credential if isinstance(credential, dict) else
+                       bearer(credential) if credential else None).status_code for credential in credentials]

@@ -85,7 +85,15 @@ def test_a_partner_meeting_gets_no_roll_call_but_is_counted_per_district(program
         status="cancelled"))
     deliver(programme_app, "events", "event.published", event(
         uuid.uuid4(), "Dawno", "2017-07-01T10:00:00+02:00", "2017-07-01T12:00:00+02:00", 100, "rakow"))
+    # A weekly series begun before the programme counts once, by its dates inside it; one that ended before not.
+    deliver(programme_app, "events", "event.published", event(
+        uuid.uuid4(), "Klub seniora", "2017-09-05T10:00:00+02:00", "2017-09-05T12:00:00+02:00", 100, "tysiaclecie",
+        rrule="FREQ=WEEKLY;BYDAY=TU"))
+    deliver(programme_app, "events", "event.published", event(
+        uuid.uuid4(), "Zakończony", "2017-09-05T10:00:00+02:00", "2017-09-05T12:00:00+02:00", 100, "tysiaclecie",
+        rrule="FREQ=WEEKLY;BYDAY=TU;UNTIL=20180301T000000Z"))
     with programme_app.extensions["osl"].database.session() as session:
         programme = session.get(Programme, known["id"])
         assert activities_by_district(session, programme) == {
-            "ostatni-grosz": {"activities": 1, "meetings": 0}, "rakow": {"activities": 1, "meetings": 1}}
+            "ostatni-grosz": {"activities": 1, "meetings": 0}, "rakow": {"activities": 1, "meetings": 1},
+            "tysiaclecie": {"activities": 1, "meetings": 0}}

@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 
 from services.calendar.times import today
-from tests.programme.factories import ADMIN, known_programme
+from tests.programme.factories import ADMIN, deliver, known_programme, page_of, person
 
 HEADER_ROW = 7
 
@@ -72,12 +72,24 @@ def test_the_csv_names_the_programme_period_and_day_on_every_row(programme_app):
 
 def test_the_dashboard_draws_svg_charts_without_javascript(programme_app):
     known = known_programme(programme_app)
-    response = programme_app.test_client().get(f"/programmes/{known['id']}/", headers=ADMIN)
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
+    page = page_of(programme_app, known, "")
     assert page.count("<svg") == 7
-    assert "<script" not in page
     assert "Osoby objęte wsparciem a cel" in page
     assert "Warsztaty w Rakowie" in page and "Piknik sąsiedzki" in page
     assert ">Raków<" in page and ">rakow<" not in page  # districts by their Polish names, not slugs
     assert f"/api/v1/programmes/{known['id']}/export.xlsx" in page
+
+
+def test_the_dashboard_names_a_district_without_activities_from_the_partners_messages(programme_app):
+    known = known_programme(programme_app)
+    client = programme_app.test_client()
+    body = person("female", "25_54", "unemployed", "trzech-wieszczow", "2018-07-01")
+    enrolled = client.post(f"{known['base']}/participants/", json=body, headers=ADMIN)
+    assert enrolled.status_code == 201, enrolled.json
+    assert ">trzech-wieszczow<" in page_of(programme_app, known, "")  # no activity there has told its name yet
+    snapshot = {"id": 19, "version": 1, "name": "Trzech Wieszczów", "slug": "trzech-wieszczow"}
+    deliver(programme_app, "partners-replica", "district.created", snapshot)
+    page = page_of(programme_app, known, "")
+    assert ">Trzech Wieszczów<" in page and ">trzech-wieszczow<" not in page
+    deliver(programme_app, "partners-replica", "district.updated", {**snapshot, "version": 2, "name": "Trzech W."})
+    assert ">Trzech W.<" in page_of(programme_app, known, "")

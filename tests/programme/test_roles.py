@@ -17,6 +17,7 @@ from tests.programme.factories import (
     key,
     known_programme,
     person,
+    statuses,
 )
 
 ADMIN_ONLY = ["", "/participants/", "/indicators", "/export.xlsx", "/export.csv"]
@@ -27,21 +28,14 @@ def test_admin_reads_need_mops(programme_app, path):
     known = known_programme(programme_app)
     client = programme_app.test_client()
     url = f"{known['base']}{path}"
-    assert client.get(url).status_code == 401
-    assert client.get(url, headers=bearer(REVOKED_KEY)).status_code == 401
-    assert client.get(url, headers=bearer("osl_never_issued_00006")).status_code == 401
-    assert client.get(url, headers=bearer(OWN_KEY)).status_code == 403
-    assert client.get(url, headers=bearer(ADMIN_KEY)).status_code == 200
-    assert client.get(url, headers=ADMIN).status_code == 200
+    assert statuses(client, url, None, REVOKED_KEY, "osl_never_issued_00006", OWN_KEY, ADMIN_KEY, ADMIN) == \
+        [401, 401, 401, 403, 200, 200]
 
 
 def test_the_dashboard_is_for_mops_only(programme_app):
     known = known_programme(programme_app)
     client = programme_app.test_client()
-    url = f"/programmes/{known['id']}/"
-    assert client.get(url).status_code == 401
-    assert client.get(url, headers=bearer(OWN_KEY)).status_code == 403
-    assert client.get(url, headers=bearer(ADMIN_KEY)).status_code == 200
+    assert statuses(client, f"/programmes/{known['id']}/", None, OWN_KEY, ADMIN_KEY) == [401, 403, 200]
 
 
 def test_only_mops_adds_programmes_and_participants(programme_app):

@@ -2,19 +2,25 @@
 
 import re
 
-from tests.programme.factories import ACTIVITY, ADMIN, OTHER_KEY, OWN_KEY, PICNIC, bearer, known_programme
+from tests.programme.factories import (
+    ACTIVITY,
+    ADMIN,
+    OTHER_KEY,
+    OWN_KEY,
+    PICNIC,
+    bearer,
+    known_programme,
+    page_of,
+    statuses,
+)
 
 WHEN = "2018-05-22T17:00:00+02:00"
 
 
 def test_the_dates_of_an_activity_link_to_their_roll_calls(programme_app):
-    known = known_programme(programme_app)
-    page = programme_app.test_client().get(f"/programmes/{known['id']}/activities/{ACTIVITY}/", headers=ADMIN)
-    assert page.status_code == 200
-    text = page.get_data(as_text=True)
+    text = page_of(programme_app, known_programme(programme_app), f"activities/{ACTIVITY}/")
     assert text.count("/roll-calls/") == 10
     assert text.count("lista zapisana") == 2
-    assert "<script" not in text
 
 
 def test_a_roll_call_recorded_through_the_form(programme_app):
@@ -64,8 +70,7 @@ def test_the_pages_keep_to_the_roles(programme_app):
     known = known_programme(programme_app)
     client = programme_app.test_client()
     url = f"/programmes/{known['id']}/roll-calls/{ACTIVITY}/{WHEN}"
-    assert client.get(url).status_code == 401
-    assert client.get(url, headers=bearer(OTHER_KEY)).status_code == 403
+    assert statuses(client, url, None, OTHER_KEY) == [401, 403]
     assert client.post(url, headers=bearer(OTHER_KEY), data={"anonymous_count": "1"}).status_code == 403
     assert client.get(f"/programmes/{known['id']}/activities/{PICNIC}/", headers=bearer(OWN_KEY)).status_code == 403
     assert client.get(f"/programmes/{known['id']}/roll-calls/{ACTIVITY}/2018-05-23T17:00:00+02:00",

@@ -9,7 +9,7 @@ from services.ui.i18n import COOKIE
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("services/ui", "services/events/pages", "services/partners/pages", "services/notify")
-METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/mail/**.txt", "jinja2")]
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "N_": None, "ngettext": (1, 2)}
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from services.calendar.times import aware, local_midnight, parse_moment
@@ -27,7 +27,7 @@ from services.events.operations import (
 )
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema, OccurrenceSchema
 from services.messaging.errors import answering_errors, field_error
-from services.messaging.http_guards import PUBLIC, Blueprint
+from services.messaging.http_guards import PUBLIC, Blueprint, one_page
 from services.messaging.web import check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
@@ -107,10 +107,8 @@ class Events(MethodView):
         """Public events, soonest first, filtered and paginated (X-Pagination header)"""
         session = request_session()
         query = _filtered(session, args)
-        pagination_parameters.item_count = session.scalar(select(func.count()).select_from(query.subquery()))
-        page = query.order_by(Event.starts_at, Event.id).offset(pagination_parameters.first_item) \
-            .limit(pagination_parameters.page_size)
-        return [view(session, event) for event in session.scalars(page)]
+        return [view(session, event)
+                for event in one_page(session, query.order_by(Event.starts_at, Event.id), pagination_parameters)]
 
     @blp.doc(parameters=[IDEMPOTENCY_HEADER], **SECURED)
     @blp.arguments(EventInSchema)

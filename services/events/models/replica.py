@@ -4,22 +4,13 @@ Each row is keyed by the partners service's id, holds the ``version`` of the las
 tombstone (``deleted_at`` set) when deleted, so that a late, older snapshot cannot revive it.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import JSON, Date, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.events.models.base import Base, UTCDateTime
-from services.messaging.models import ApiKeyMixin
-
-
-class ReplicaMixin:
-    #: The partners service's id.
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    #: The version of the last snapshot applied.
-    version: Mapped[int] = mapped_column(Integer)
-    #: Set when the record was deleted.
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+from services.events.models.base import Base
+from services.messaging.models import ApiKeyMixin, ReplicaMixin
 
 
 class District(ReplicaMixin, Base):

@@ -17,10 +17,11 @@ from services.events.operations import live
 from services.events.pages.upcoming import PERIODS, next_occurrence, period, since, upcoming
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
+from services.ui import add_not_found_page
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import registration_form_url
 from services.ui.maps import osm_url
-from services.ui.naming import feed_name
+from services.ui.naming import feed_name, polish_sorted
 
 blp = Blueprint("pages", __name__, template_folder="templates")
 MAX_SEARCH = 100
@@ -111,9 +112,7 @@ def form_day(text: str) -> date | None:
         return None
 
 
-@blp.errorhandler(404)
-def not_found(error):
-    return render_template("events_pages/not_found.html", message=error.description), 404
+add_not_found_page(blp, "pages.home", _l("See what is on"))
 
 
 @blp.get("/")
@@ -121,9 +120,12 @@ def home():
     session = request_session()
     chosen, query, errors = _filters(session)
     occurrences = [] if errors else upcoming(session, **query)
-    context = _context(session, occurrences=occurrences, chosen=chosen, errors=errors, audiences=AUDIENCES,
-                       categories=CATEGORIES, period_links=_period_links(), period_values=PERIODS,
-                       heading=_heading(chosen, errors))
+    context = _context(session, occurrences=occurrences, chosen=chosen, errors=errors, period_links=_period_links(),
+                       period_values=PERIODS, heading=_heading(chosen, errors))
+    context["options"] = {  # each filter's (value, label) pairs, in the order shown
+        "district": [(district.slug, district.name) for district in polish_sorted(context["districts"].values())],
+        "audience": [(audience, AUDIENCE_LABELS[audience]) for audience in AUDIENCES],
+        "category": [(category, CATEGORY_LABELS[category]) for category in CATEGORIES]}
     return render_template("events_pages/home.html", **context), 422 if errors else 200
 
 

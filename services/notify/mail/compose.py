@@ -1,5 +1,6 @@
 """One notice as a MIME message: multipart/alternative (text, HTML) plus the event's .ics, with list headers."""
 
+import gettext
 import logging
 from datetime import UTC, datetime
 from email.header import Header
@@ -7,6 +8,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,6 +17,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
 from services.notify.models.notices import REGISTRATION_KINDS
+from services.ui.i18n import LANGUAGES, compiled_catalogues
+from services.ui.labels import N_
 from services.ui.links import DEFAULTS
 from services.ui.maps import osm_url
 from services.ui.naming import public_name
@@ -22,24 +26,15 @@ from services.ui.naming import public_name
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
-SUBJECTS = {
-    "pl": {"confirmation": "Potwierdź zapis na powiadomienia: {name}", "published": "Nowe wydarzenie: {title}",
-           "updated": "Zmiana w wydarzeniu: {title}", "cancelled": "Odwołane: {title}",
-           "reminder": "Przypomnienie: {title}", "digest:daily": "Wydarzenia dziś i jutro",
-           "digest:weekly": "Wydarzenia w najbliższym tygodniu", "meeting": "Spotkanie partnerskie: {title}",
-           "meeting_updated": "Zmiana spotkania partnerskiego: {title}",
-           "meeting_cancelled": "Odwołane spotkanie partnerskie: {title}",
-           "registered": "Zapis na wydarzenie: {title}", "promoted": "Jest miejsce dla Pani/Pana: {title}",
-           "reg_cancelled": "Odwołane: {title}", "reg_reminder": "Jutro: {title}"},
-    "en": {"confirmation": "Confirm your subscription to notices: {name}", "published": "New event: {title}",
-           "updated": "Event changed: {title}", "cancelled": "Cancelled: {title}",
-           "reminder": "Reminder: {title}", "digest:daily": "Events today and tomorrow",
-           "digest:weekly": "Events in the week ahead", "meeting": "Partner meeting: {title}",
-           "meeting_updated": "Partner meeting changed: {title}",
-           "meeting_cancelled": "Partner meeting cancelled: {title}",
-           "registered": "Your registration: {title}", "promoted": "A place for you: {title}",
-           "reg_cancelled": "Cancelled: {title}", "reg_reminder": "Tomorrow: {title}"},
-}
+#: The Subject of each kind of mail (English; translated like the templates, through services/ui/translations).
+SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), "published": N_("New event: {title}"),
+            "updated": N_("Event changed: {title}"), "cancelled": N_("Cancelled: {title}"),
+            "reminder": N_("Reminder: {title}"), "digest:daily": N_("Events today and tomorrow"),
+            "digest:weekly": N_("Events in the week ahead"), "meeting": N_("Partner meeting: {title}"),
+            "meeting_updated": N_("Partner meeting changed: {title}"),
+            "meeting_cancelled": N_("Partner meeting cancelled: {title}"),
+            "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
+            "reg_cancelled": N_("Cancelled: {title}"), "reg_reminder": N_("Tomorrow: {title}")}
 
 
 class MailPolicy(EmailPolicy):
@@ -57,8 +52,25 @@ class MailPolicy(EmailPolicy):
 
 
 POLICY = MailPolicy().clone(linesep="\r\n")
-_environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+@cache
+def translation(language: str) -> gettext.NullTranslations:
+    """The words of a mail in ``language``: the pages' catalogue (English is the catalogue's own language). A
+    language the pages do not speak is refused, not sent in English."""
+    if language not in LANGUAGES:
+        raise LookupError(f"no e-mails in the language {language!r}")
+    return gettext.translation("messages", compiled_catalogues(), languages=[language], fallback=True)
+
+
+@cache
+def _environment(language: str) -> Environment:
+    """The mail templates, one set for every language, with ``_`` giving the words in ``language``."""
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    environment.install_gettext_translations(translation(language), newstyle=False)
+    return environment
 
 
 
@@ -87,11 +99,11 @@ def list_unsubscribe(config: dict, url: str) -> str:
 
 def subject_of(kind: str, language: str, payload: dict) -> str:
     if kind == "digest":
-        return SUBJECTS[language][f"digest:{payload['frequency']}"]
+        return translation(language).gettext(SUBJECTS[f"digest:{payload['frequency']}"])
     shown = payload.get("event") or payload.get("meeting") or {}  # "meeting": a notice queued before 2026-11-30
     # A title stored before titles were held to one line must not break the Subject header (and so the mail).
     title = " ".join(str(shown.get("title", "")).split())
-    return SUBJECTS[language][kind].format(title=title, name=public_name())
+    return translation(language).gettext(SUBJECTS[kind]).format(title=title, name=public_name())
 
 
 def _template_name(kind: str) -> str:
@@ -169,8 +181,8 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     the events whole, a series with its RRULE, under the feeds' UIDs."""
     context = _context(config, kind, language, links, payload)
     name = _template_name(kind)
-    text = _environment.get_template(f"{language}/{name}.txt").render(context)
-    html = _environment.get_template(f"{language}/{name}.html").render(context)
+    text = _environment(language).get_template(f"{name}.txt").render(context)
+    html = _environment(language).get_template(f"{name}.html").render(context)
 
     message = EmailMessage(policy=POLICY)
     message["From"] = config["MAIL_FROM"]

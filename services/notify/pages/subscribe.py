@@ -12,7 +12,7 @@ from markupsafe import Markup
 from marshmallow import ValidationError
 
 from services.messaging.web import request_session
-from services.notify import operations
+from services.notify.api import subscribe_request
 from services.notify.consent import CURRENT_VERSION, consent_text
 from services.notify.pages import choices, csrf
 from services.notify.ratelimit import RateLimited
@@ -52,18 +52,12 @@ def subscribe():
         data = SubscribeSchema().load(form)
     except ValidationError as exc:
         return _page(form, errors=choices.field_errors(exc.messages), status=422)
-    session = request_session()
-    config = current_app.config
-    try:
-        operations.subscribe_within_limits(session, config, request.remote_addr, data)
-    except RateLimited as exc:
-        session.rollback()
+    refused = subscribe_request(data)
+    if isinstance(refused, RateLimited):
         response = _page(form, problem="too_many", status=429)
-        return response[0], 429, {"Retry-After": str(exc.retry_after)}
-    except operations.UnknownDistricts as exc:
-        session.rollback()
-        return _page(form, errors=choices.unknown_districts(exc), status=422)
-    session.commit()
+        return response[0], 429, {"Retry-After": str(refused.retry_after)}
+    if refused is not None:
+        return _page(form, errors=choices.unknown_districts(refused), status=422)
     # Post/redirect/get: reloading the next page must not send the form (and another e-mail) again.
     return redirect(url_for("subscribe_pages.check_email"), 303)
 

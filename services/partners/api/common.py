@@ -104,6 +104,24 @@ def admin_only(**_keys) -> None:
     require_admin()
 
 
+#: What PUT does with the fields left out, as ``admin_docs`` words it.
+LEFT_OUT = {"emptied": ": fields left out are emptied", "defaults": ": fields left out go back to their defaults",
+            None: ""}
+
+
+def admin_docs(name: str, *, left_out: str | None, slug: bool = False, delete: str | None = None,
+               article: str = "a", admin_reads: bool = False) -> dict[str, str]:
+    """The OpenAPI summaries of a record that admins write: "Get one <name>", "Change a <name> (admin)",
+    "Replace a <name>: fields left out are emptied (or: go back to their defaults); a slug left out is made from
+    the name (admin)" and, if it may be deleted, "Delete a <name> <delete> (admin)"."""
+    put = LEFT_OUT[left_out] + ("; a slug left out is made from the name" if slug else "")
+    docs = {"get": f"Get one {name}" + (" (admin)" if admin_reads else ""),
+            "patch": f"Change {article} {name} (admin)", "put": f"Replace {article} {name}{put} (admin)"}
+    if delete:
+        docs["delete"] = f"Delete {article} {name} {delete} (admin)"
+    return docs
+
+
 @dataclass(frozen=True)
 class Record:
     """How one kind of record is read, changed, replaced and deleted at its own URL; ``route_record`` makes the view.

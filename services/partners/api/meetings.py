@@ -9,7 +9,7 @@ from services.messaging.http_guards import Blueprint
 from services.messaging.messages.partners import MEETING_STATUSES
 from services.messaging.web import request_session, version_etag
 from services.partners import operations
-from services.partners.api.common import Record, changing, get_or_404, page, route_record, show_private
+from services.partners.api.common import Record, admin_docs, changing, get_or_404, page, route_record, show_private
 from services.partners.auth import current_caller, require_admin, require_meeting_writer
 from services.partners.models import Agreement, Meeting, Partnership
 from services.partners.schemas import AgreementSchema, MeetingSchema
@@ -70,11 +70,7 @@ route_record(records, "/<int:partnership_id>/agreements/<int:agreement_id>", Rec
     Agreement, "agreement of this partnership", AgreementSchema,
     keys=lambda partnership_id, agreement_id: {"id": agreement_id, "partnership_id": partnership_id},
     update=operations.update_agreement, put_defaults=lambda data: {"signatory_ids": []},
-    docs={
-        "get": "Get one agreement",
-        "patch": "Change an agreement (admin)",
-        "put": "Replace an agreement: fields left out are emptied (admin)",
-    },
+    docs=admin_docs("agreement", article="an", left_out="emptied"),
 ), "AgreementItem")
 
 

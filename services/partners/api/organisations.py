@@ -9,6 +9,7 @@ from services.partners import operations
 from services.partners.api.common import (
     Collection,
     Record,
+    admin_docs,
     admin_only,
     changing,
     get_or_404,
@@ -43,12 +44,8 @@ route_record(organisations, "/<int:organisation_id>", Record(
     Organisation, "organisation", OrganisationSchema, keys=lambda organisation_id: {"id": organisation_id},
     update=operations.update_organisation, delete=operations.delete_organisation,
     put_defaults=slug_from_name,
-    docs={
-        "get": "Get one organisation",
-        "patch": "Change an organisation (admin)",
-        "put": "Replace an organisation: fields left out are emptied; a slug left out is made from the name (admin)",
-        "delete": "Delete an organisation that runs no centre and belongs to no partnership (admin)",
-    },
+    docs=admin_docs("organisation", article="an", left_out="emptied", slug=True,
+                    delete="that runs no centre and belongs to no partnership"),
 ), "OrganisationItem")
 
 
@@ -128,10 +125,5 @@ route_record(people, "/<int:person_id>", Record(
     Person, "person", PersonSchema, keys=lambda person_id: {"id": person_id},
     update=operations.update_person, delete=operations.delete_person,
     may_read=admin_only,
-    docs={
-        "get": "Get one person (admin)",
-        "patch": "Change a person (admin)",
-        "put": "Replace a person's data: fields left out are emptied (admin)",
-        "delete": "Delete a person who is in no partnership (admin)",
-    },
+    docs=admin_docs("person", left_out="emptied", delete="who is in no partnership", admin_reads=True),
 ), "PersonItem")

@@ -8,6 +8,7 @@ from services.partners import operations
 from services.partners.api.common import (
     Collection,
     Record,
+    admin_docs,
     changing,
     get_or_404,
     page,
@@ -35,12 +36,8 @@ route_record(partnerships, "/<int:partnership_id>", Record(
     Partnership, "partnership", PartnershipSchema, keys=lambda partnership_id: {"id": partnership_id},
     update=operations.update_partnership, delete=operations.delete_partnership,
     put_defaults=lambda data: {"status": "forming", "description": ""},
-    docs={
-        "get": "Get one partnership",
-        "patch": "Change a partnership (admin)",
-        "put": "Replace a partnership: fields left out go back to their defaults (admin)",
-        "delete": "Delete a partnership with no members, agreements or meetings (admin); end it otherwise",
-    },
+    docs=admin_docs("partnership", left_out="defaults",
+                    delete="with no members, agreements or meetings (end it otherwise)"),
 ), "PartnershipItem")
 
 

@@ -3,7 +3,7 @@
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import Collection, Record, route_collection, route_record, slug_from_name
+from services.partners.api.common import Collection, Record, admin_docs, route_collection, route_record, slug_from_name
 from services.partners.models import Centre, District
 from services.partners.schemas import CentreSchema, DistrictSchema, DistrictUpdateSchema, ListArgs
 
@@ -22,12 +22,7 @@ route_record(districts, "/<slug>", Record(
     District, "district", DistrictSchema, keys=lambda slug: {"slug": slug},
     update=operations.update_district, delete=operations.delete_district, patch_input=DistrictUpdateSchema,
     put_defaults=slug_from_name,
-    docs={
-        "get": "Get one district",
-        "patch": "Change a district (admin)",
-        "put": "Replace a district; a slug left out is made from the name (admin)",
-        "delete": "Delete a district that has no centres or partnerships (admin)",
-    },
+    docs=admin_docs("district", left_out=None, slug=True, delete="that has no centres or partnerships"),
 ), "DistrictItem")
 
 
@@ -42,10 +37,5 @@ route_record(centres, "/<slug>", Record(
     Centre, "centre", CentreSchema, keys=lambda slug: {"slug": slug},
     update=operations.update_centre, delete=operations.delete_centre,
     put_defaults=slug_from_name,
-    docs={
-        "get": "Get one centre",
-        "patch": "Change a centre (admin)",
-        "put": "Replace a centre: fields left out are emptied; a slug left out is made from the name (admin)",
-        "delete": "Delete a centre that no partnership or meeting names (admin)",
-    },
+    docs=admin_docs("centre", left_out="emptied", slug=True, delete="that no partnership or meeting names"),
 ), "CentreItem")

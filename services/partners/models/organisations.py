@@ -5,14 +5,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.partners.models.base import NEVER_REUSED_IDS, Base, UTCDateTime, utcnow
+from services.partners.models.base import NEVER_REUSED_IDS, Base, Registered, UTCDateTime, utcnow
 
 
-class Organisation(Base):
+class Organisation(Registered, Base):
     __tablename__ = "organisations"
-    __table_args__ = NEVER_REUSED_IDS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The Polish name, as registered.
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
@@ -24,27 +22,23 @@ class Organisation(Base):
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
     website: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     FIELDS = ("name", "slug", "kind", "krs", "email", "phone", "website")
 
-    def snapshot(self) -> dict:
-        return {"id": self.id, "version": self.version, **{name: getattr(self, name) for name in self.FIELDS}}
 
-
-class Person(Base):
+class Person(Registered, Base):
     """An individual partner. Personal data: admins only, never in a message."""
 
     __tablename__ = "people"
-    __table_args__ = NEVER_REUSED_IDS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     FIELDS = ("name", "email", "phone")
+
+    def snapshot(self) -> dict:
+        raise TypeError("a person's data is personal: never in a message")
 
 
 class ApiKey(Base):

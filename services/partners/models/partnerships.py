@@ -2,20 +2,18 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.times import TZID, WARSAW
-from services.partners.models.base import NEVER_REUSED_IDS, Base, UTCDateTime, utcnow
+from services.partners.models.base import Base, Registered, UTCDateTime, utcnow
 from services.partners.models.organisations import Person
 from services.partners.models.places import Centre, District
 
 
-class Partnership(Base):
+class Partnership(Registered, Base):
     __tablename__ = "partnerships"
-    __table_args__ = NEVER_REUSED_IDS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: "Partnerstwo Lokalne Ostatni Grosz".
     name: Mapped[str] = mapped_column(String(200), unique=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
@@ -24,7 +22,6 @@ class Partnership(Base):
     #: forming, active or ended.
     status: Mapped[str] = mapped_column(String(10), default="forming")
     description: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)
     district: Mapped[District] = relationship()
     centre: Mapped[Centre | None] = relationship()
 
@@ -38,17 +35,12 @@ class Partnership(Base):
     def centre_slug(self) -> str | None:
         return self.centre.slug if self.centre else None
 
-    def snapshot(self) -> dict:
-        return {"id": self.id, "version": self.version, **{name: getattr(self, name) for name in self.FIELDS}}
 
-
-class Membership(Base):
+class Membership(Registered, Base):
     """One partner in one partnership: an organisation or a person (exactly one of the two)."""
 
     __tablename__ = "memberships"
-    __table_args__ = NEVER_REUSED_IDS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), nullable=True, index=True)
@@ -59,7 +51,6 @@ class Membership(Base):
     left_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     #: What the member brings: [{"kind": "ideas", "description": "..."}].
     potential: Mapped[list] = mapped_column(JSON, default=list)
-    version: Mapped[int] = mapped_column(Integer, default=1)
     person: Mapped[Person | None] = relationship()
 
     FIELDS = ("organisation_id", "person_id", "role", "joined_on", "left_on", "potential")
@@ -85,11 +76,9 @@ agreement_signatories = Table(
 )
 
 
-class Agreement(Base):
+class Agreement(Registered, Base):
     __tablename__ = "agreements"
-    __table_args__ = NEVER_REUSED_IDS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
     signed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -100,7 +89,6 @@ class Agreement(Base):
     #: An agreement entered by mistake is withdrawn, never deleted: kept, marked, with the admin's reason.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     FIELDS = ("signed_on", "valid_from", "valid_until", "document_ref")
 
@@ -126,13 +114,11 @@ class Agreement(Base):
         }
 
 
-class Meeting(Base):
+class Meeting(Registered, Base):
     """A partner meeting. Times are stored in UTC and shown in Europe/Warsaw."""
 
     __tablename__ = "meetings"
-    __table_args__ = NEVER_REUSED_IDS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     agenda: Mapped[str] = mapped_column(Text, default="")
@@ -146,7 +132,6 @@ class Meeting(Base):
     #: Written after the meeting; only admins and the coordinators read them, never in a message.
     minutes: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
     centre: Mapped[Centre | None] = relationship()
 
     @property

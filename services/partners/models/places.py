@@ -3,30 +3,23 @@
 from sqlalchemy import Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.partners.models.base import NEVER_REUSED_IDS, Base
+from services.partners.models.base import Base, Registered
 
 
-class District(Base):
+class District(Registered, Base):
     __tablename__ = "districts"
-    __table_args__ = NEVER_REUSED_IDS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The Polish name, as written: "Śródmieście".
     name: Mapped[str] = mapped_column(String(100), unique=True)
     #: ASCII form for URLs: "srodmiescie".
     slug: Mapped[str] = mapped_column(String(100), unique=True)
-    #: Increases on every change; the ETag and the replicas' ordering.
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
-    def snapshot(self) -> dict:
-        return {"id": self.id, "name": self.name, "slug": self.slug, "version": self.version}
+    FIELDS = ("name", "slug")
 
 
-class Centre(Base):
+class Centre(Registered, Base):
     __tablename__ = "centres"
-    __table_args__ = NEVER_REUSED_IDS
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: "OSL Raków", "DOSL Błeszno".
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
@@ -44,7 +37,6 @@ class Centre(Base):
     started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
     district: Mapped[District] = relationship()
 
     @property
@@ -53,6 +45,3 @@ class Centre(Base):
 
     FIELDS = ("name", "slug", "kind", "district_id", "operator_id", "address", "opening_hours", "email", "phone",
               "website", "started_year", "latitude", "longitude")
-
-    def snapshot(self) -> dict:
-        return {"id": self.id, "version": self.version, **{name: getattr(self, name) for name in self.FIELDS}}

@@ -69,6 +69,21 @@ def save_new(session, record, type_name: str, snapshot=None):
     return record
 
 
+def create_named(session, model, label: str, values: dict):
+    """A new record known by a unique name and slug (made from the name when none is given); ``<label>.created``."""
+    values["slug"] = values.get("slug") or make_slug(values["name"])
+    ensure_unique(session, model, label, name=values["name"], slug=values["slug"])
+    return save_new(session, model(**values), f"{label}.created")
+
+
+def update_named(session, record, label: str, values: dict):
+    """Change a record known by a unique name and slug; a new name or slug must be free; ``<label>.updated``."""
+    unique = {key: values[key] for key in ("name", "slug") if key in values and values[key] != getattr(record, key)}
+    ensure_unique(session, type(record), label, exclude_id=record.id, **unique)
+    save_update(session, record, values, f"{label}.updated")
+    return record
+
+
 def delete_record(session, record, type_name: str) -> None:
     snapshot = record.snapshot()
     session.delete(record)

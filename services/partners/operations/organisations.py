@@ -8,15 +8,13 @@ from sqlalchemy import select
 
 from services.partners.models import ApiKey, Centre, Membership, Organisation, Person
 from services.partners.operations.common import (
+    create_named,
     delete_record,
-    ensure_unique,
     ensure_unused,
     log,
-    make_slug,
     publish,
-    save_new,
-    save_update,
     strip,
+    update_named,
 )
 
 KEY_PREFIX = "osl_"
@@ -25,19 +23,11 @@ DEFAULT_SCOPES = ["events", "meetings"]
 
 
 def create_organisation(session, data: dict) -> Organisation:
-    values = {key: strip(value) for key, value in data.items()}
-    values.setdefault("slug", make_slug(values["name"]))
-    ensure_unique(session, Organisation, "organisation", name=values["name"], slug=values["slug"])
-    return save_new(session, Organisation(**values), "organisation.created")
+    return create_named(session, Organisation, "organisation", {key: strip(value) for key, value in data.items()})
 
 
 def update_organisation(session, organisation: Organisation, data: dict) -> Organisation:
-    values = {key: strip(value) for key, value in data.items()}
-    unique = {key: values[key] for key in ("name", "slug")
-              if key in values and values[key] != getattr(organisation, key)}
-    ensure_unique(session, Organisation, "organisation", exclude_id=organisation.id, **unique)
-    save_update(session, organisation, values, "organisation.updated")
-    return organisation
+    return update_named(session, organisation, "organisation", {key: strip(value) for key, value in data.items()})
 
 
 def delete_organisation(session, organisation: Organisation) -> None:

@@ -4,30 +4,15 @@ from sqlalchemy import select
 
 from services.messaging.errors import FieldError
 from services.partners.models import Centre, District, Meeting, Organisation, Partnership
-from services.partners.operations.common import (
-    delete_record,
-    ensure_unique,
-    ensure_unused,
-    make_slug,
-    save_new,
-    save_update,
-    strip,
-)
+from services.partners.operations.common import create_named, delete_record, ensure_unused, strip, update_named
 
 
 def create_district(session, name: str, slug: str | None = None) -> District:
-    name = name.strip()
-    slug = slug or make_slug(name)
-    ensure_unique(session, District, "district", name=name, slug=slug)
-    return save_new(session, District(name=name, slug=slug), "district.created")
+    return create_named(session, District, "district", {"name": name.strip(), "slug": slug})
 
 
 def update_district(session, district: District, changes: dict) -> District:
-    changes = {key: strip(value) for key, value in changes.items()}
-    ensure_unique(session, District, "district", exclude_id=district.id,
-                  **{key: value for key, value in changes.items() if getattr(district, key) != value})
-    save_update(session, district, changes, "district.updated")
-    return district
+    return update_named(session, district, "district", {key: strip(value) for key, value in changes.items()})
 
 
 def delete_district(session, district: District) -> None:
@@ -72,18 +57,11 @@ def _resolve(session, data: dict) -> dict:
 
 
 def create_centre(session, data: dict) -> Centre:
-    values = _resolve(session, data)
-    values.setdefault("slug", make_slug(values["name"]))
-    ensure_unique(session, Centre, "centre", name=values["name"], slug=values["slug"])
-    return save_new(session, Centre(**values), "centre.created")
+    return create_named(session, Centre, "centre", _resolve(session, data))
 
 
 def update_centre(session, centre: Centre, data: dict) -> Centre:
-    values = _resolve(session, data)
-    unique = {key: values[key] for key in ("name", "slug") if key in values and values[key] != getattr(centre, key)}
-    ensure_unique(session, Centre, "centre", exclude_id=centre.id, **unique)
-    save_update(session, centre, values, "centre.updated")
-    return centre
+    return update_named(session, centre, "centre", _resolve(session, data))
 
 
 def delete_centre(session, centre: Centre) -> None:

@@ -11,6 +11,7 @@ from services.calendar.times import today
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.partners.models import Agreement, Centre, District, Meeting, Membership, Organisation, Partnership
+from services.ui import add_not_found_page
 from services.ui.naming import polish_sorted
 
 blp = Blueprint("pages", __name__, template_folder="templates")
@@ -21,9 +22,7 @@ CONTRIBUTION_LABELS = {"people": _l("People"), "material_resources": _l("Materia
                        "ideas": _l("Ideas"), "free_time": _l("Free time")}
 
 
-@blp.errorhandler(404)
-def not_found(error):
-    return render_template("partners_pages/not_found.html", message=error.description), 404
+add_not_found_page(blp, "pages.directory", _l("All Local Partnerships"))
 
 
 @blp.get("/")
