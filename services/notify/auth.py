@@ -4,22 +4,17 @@ them). Keys are checked against the hashes replicated from the partners messages
 revoked key stops working as soon as its message is handled. Neither a token nor a key is ever logged.
 """
 
-from dataclasses import dataclass
-
 from flask_smorest import abort
 
-from services.messaging.web import ADMIN, authenticated, bearer_key, request_session, require_scope
+from services.messaging.web import KeyCaller, authenticated, key_caller, request_session
 from services.notify.models import ApiKey
 
 #: The scope an organisation's key needs to manage the registrations of its own events.
 SCOPE = "events"
 
 
-@dataclass(frozen=True)
-class Caller:
-    is_admin: bool
-    #: The organisation an organisation key acts for; None for an administrator.
-    organisation_id: int | None = None
+#: An administrator, or the organisation an organisation key acts for.
+Caller = KeyCaller
 
 
 def may_manage(caller: Caller, event: dict | None) -> bool:
@@ -31,13 +26,8 @@ def may_manage(caller: Caller, event: dict | None) -> bool:
 
 
 def identify(session, token: str | None) -> Caller | None:
-    """The caller the token stands for, or None when it is missing, unknown or revoked (403: a key without the
-    events scope)."""
-    key = bearer_key(session, token, ApiKey)
-    if key is None or key == ADMIN:
-        return None if key is None else Caller(is_admin=True)
-    require_scope(key, SCOPE)
-    return Caller(is_admin=False, organisation_id=key.organisation_id)
+    """The caller the token stands for, or None when it is missing, unknown or revoked."""
+    return key_caller(session, token, ApiKey, SCOPE)
 
 
 def require_caller() -> Caller:
