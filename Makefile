@@ -26,12 +26,16 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $(NODE_STAMP)
 
 # Debian packages the tests drive: Chromium for the browser journeys (through Playwright, never a downloaded
-# browser) and nginx for the gateway test. When they cannot be installed (no root, no network) the tests still run:
-# those tests skip with the reason, or fail when CI=true.
+# browser), nginx for the gateway test, and prometheus for promtool (the alert rules and dashboard queries). When
+# they cannot be installed (no root, no network) the tests still run: those tests skip with the reason, or fail
+# when CI=true.
 system-packages:
 	@test -x /usr/bin/chromium -a -x /usr/sbin/nginx || apt-get install -y chromium nginx-light || \
 		(apt-get update && apt-get install -y chromium nginx-light) || \
 		echo "make: could not install chromium and nginx-light; their tests will skip (or fail with CI=true)" >&2
+	@test -x /usr/bin/promtool || apt-get install -y --no-install-recommends prometheus || \
+		(apt-get update && apt-get install -y --no-install-recommends prometheus) || \
+		echo "make: could not install prometheus (promtool); its tests will skip (or fail with CI=true)" >&2
 
 ## Install and run the whole test suite.
 test: install $(NODE_STAMP) system-packages

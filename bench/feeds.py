@@ -1,5 +1,7 @@
 """Feeds benchmark: cold builds from stored VEVENTs next to a naive icalendar ``to_ical()`` of the same events, and
-warm and 304 requests per second through gunicorn next to nginx serving the same bytes from a file (with wrk).
+warm and 304 requests per second through gunicorn next to nginx serving the same bytes from a file (with wrk); and
+the warm feed through the real gateway (deploy/nginx/osl.conf.template, caching feeds in front of gunicorn) next to
+the same nginx serving the same bytes from a file, in the same run.
 
 Prints the issue's table. Run with ``.venv/bin/python bench/feeds.py`` (``--database postgres`` for PostgreSQL on
 127.0.0.1). Installs nginx-light and wrk with apt-get when they are missing (needs root).
@@ -138,9 +140,12 @@ def wrk(url: str, seconds: int, connections: int, header: str | None = None) -> 
     return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
 
 
-def nginx_config(folder: Path, port: int, workers: int) -> Path:
+def nginx_config(folder: Path, port: int, workers: int, include: Path | None = None) -> Path:
+    """nginx serving ``folder/www`` on ``port``; with ``include``, also the servers of that file (the gateway)."""
+    user = "user root;\n" if include is not None and os.geteuid() == 0 else ""
+    extra = f"    proxy_temp_path {folder}/proxy;\n    include {include};\n" if include is not None else ""
     config = folder / "nginx.conf"
-    config.write_text(f"""daemon off;
+    config.write_text(f"""{user}daemon off;
 worker_processes {workers};
 pid {folder}/nginx.pid;
 error_log {folder}/nginx-error.log;
@@ -148,7 +153,7 @@ events {{ worker_connections 1024; }}
 http {{
     access_log off;
     types {{ text/calendar ics; }}
-    server {{
+{extra}    server {{
         listen 127.0.0.1:{port};
         root {folder}/www;
         etag on;
@@ -188,6 +193,62 @@ def serve_and_measure(url: str, folder: Path, workers: int, seconds: int, connec
                 process.wait(timeout=20)
 
 
+GATEWAY_TEMPLATE = ROOT / "deploy" / "nginx" / "osl.conf.template"
+
+
+def gateway_config(folder: Path, gateway_port: int, static_port: int, app_address: str, workers: int) -> Path:
+    """The real gateway template (events at ``app_address``; the other upstreams unused) and a plain file server,
+    in one nginx."""
+    site = GATEWAY_TEMPLATE.read_text().replace("listen 80;", f"listen 127.0.0.1:{gateway_port};")
+    site = site.replace("/var/cache/nginx/osl-feeds", str(folder / "feed-cache"))
+    for name in ("PARTNERS", "NOTIFY", "PROGRAMME"):
+        site = site.replace(f"${{{name}_UPSTREAM}}", "127.0.0.1:9")
+    site = site.replace("${EVENTS_UPSTREAM}", app_address)
+    (folder / "osl.conf").write_text(site)
+    return nginx_config(folder, static_port, workers, include=folder / "osl.conf")
+
+
+def gateway_and_measure(url: str, folder: Path, workers: int, seconds: int, connections: int) -> dict:
+    """Warm rate of the feed through the gateway (gunicorn with the production settings behind it), and the same
+    nginx serving the same bytes from a file."""
+    env = {**os.environ, "EVENTS_DATABASE_URL": url, "OSL_DATA_DIR": str(folder), "LOG_LEVEL": "WARNING",
+           "WEB_WORKERS": str(workers), "OSL_TRUSTED_PROXIES": "1"}
+    app_port, gateway_port, static_port = free_port(), free_port(), free_port()
+    gunicorn = subprocess.Popen([str(GUNICORN), "-c", "python:services.messaging.gunicorn_conf", "-b",
+                                 f"127.0.0.1:{app_port}", "services.events:create_app()"], cwd=ROOT, env=env)
+    nginx = None
+    try:
+        body, _ = wait_for(f"http://127.0.0.1:{app_port}/feeds/all.ics")
+        (folder / "www").mkdir(parents=True)
+        (folder / "www" / "all.ics").write_bytes(body)
+        config = gateway_config(folder, gateway_port, static_port, f"127.0.0.1:{app_port}", workers)
+        nginx = subprocess.Popen(["nginx", "-c", str(config), "-p", str(folder)])
+        gateway_url = f"http://127.0.0.1:{gateway_port}/feeds/all.ics"
+        static_url = f"http://127.0.0.1:{static_port}/all.ics"
+        assert wait_for(static_url)[0] == body
+        assert wait_for(gateway_url)[0] == body
+        wrk(gateway_url, 1, connections)  # warm: the gateway holds the feed
+        # Taken in turns, three each, medians: a shared machine's load shifts within seconds.
+        rates = {"gateway": [], "nginx": []}
+        for _ in range(3):
+            rates["gateway"].append(wrk(gateway_url, seconds, connections))
+            rates["nginx"].append(wrk(static_url, seconds, connections))
+        return {"bytes": len(body), **{name: statistics.median(values) for name, values in rates.items()}}
+    finally:
+        for process in (gunicorn, nginx):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=20)
+
+
+def gateway_rows(measured: dict, size: int, workers: int) -> list[tuple]:
+    ratio = measured["gateway"] / measured["nginx"]
+    return [(f"warm requests/s, {size}-event feed ({measured['bytes'] // 1024} KiB) through the gateway (nginx "
+             f"proxy_cache, revalidated with the ETag, in front of {workers} gthread workers)",
+             f"{measured['gateway']:.0f}/s; the same nginx serving the same file {measured['nginx']:.0f}/s "
+             f"(medians of 3 turns each); {ratio:.2f}x", ">= 0.8x nginx from a file")]
+
+
 def served_rows(served: dict, size: int, workers: str) -> list[tuple]:
     ratio = served["gunicorn"] / served["nginx"]
     return [(f"warm requests/s, {size}-event feed ({served['bytes'] // 1024} KiB) through gunicorn ({workers})",
@@ -209,7 +270,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-classes", nargs="+", default=["sync", "gthread"], choices=["sync", "gthread"],
+    parser.add_argument("--no-gateway", action="store_true", help="leave out the gateway row")
+    parser.add_argument("--worker-classes", nargs="*", default=["sync", "gthread"], choices=["sync", "gthread"],
                         help="sync is what deploy/ runs; gthread (4 threads) keeps connections alive like nginx")
     args = parser.parse_args()
     ensure_tools()
@@ -241,6 +303,10 @@ def main() -> None:
                 served = serve_and_measure(urls[warm_size], folder / worker_class, args.workers, args.seconds,
                                            args.connections, worker_class)
                 rows += served_rows(served, warm_size, f"{args.workers} {worker_class} workers")
+            if not args.no_gateway:
+                measured = gateway_and_measure(urls[warm_size], folder / "gateway", args.workers, args.seconds,
+                                               args.connections)
+                rows += gateway_rows(measured, warm_size, args.workers)
     finally:
         if postgres is not None:
             postgres.drop_all()

@@ -62,6 +62,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def smtp_sink(handler) -> Controller:
+    """A local aiosmtpd server on a free port, started, handing each mail to ``handler``."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller
+
+
 def event(title: str) -> dict:
     return {
         "id": str(uuid.uuid4()), "version": 1, "sequence": 0, "title": title,
@@ -182,8 +189,7 @@ def main() -> None:
     parser.add_argument("--latency-events", type=int, default=50)
     args = parser.parse_args()
     sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    controller = smtp_sink(sink)
     databases = PostgresDatabases(POSTGRES, label="bench")
     rows = []
     try:

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export OSL_DATA_DIR="${OSL_DATA_DIR:-$PWD/var}"
 export LOG_LEVEL="${LOG_LEVEL:-INFO}"
+# Readable lines here; JSON lines (the default) in production.
+export LOG_FORMAT="${LOG_FORMAT:-text}"
 mkdir -p "$OSL_DATA_DIR"
 # The public pages link to each other through these base URLs (behind the gateway they share one origin).
 export PARTNERS_BASE_URL="${PARTNERS_BASE_URL:-http://127.0.0.1:${PARTNERS_PORT:-8001}}"
@@ -41,6 +43,7 @@ cat <<MSG
     events    http://127.0.0.1:${EVENTS_PORT:-8002}/docs
     notify    http://127.0.0.1:${NOTIFY_PORT:-8003}/docs
     programme http://127.0.0.1:${PROGRAMME_PORT:-8004}/docs   dashboard (admin token): /programmes/1/
+  Organisations' own calendars (POST /api/v1/import-sources) are pulled by the events-import process.
   The admin token for API writes is in $token_file.
   Press Ctrl-C to stop everything.
 

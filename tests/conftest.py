@@ -24,18 +24,46 @@ SERVERS = {"RabbitMQ": ("127.0.0.1", 5672), "PostgreSQL": ("127.0.0.1", 5432)}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+TRACEBACK = "Traceback (most recent call last)"
+#: Where a test's processes write their logs (``process_log``), read by ``no_unexpected_traceback``.
+PROCESS_LOGS = pytest.StashKey[list]()
+
+
 @pytest.fixture(autouse=True)
 def no_unexpected_traceback(request, caplog):
     """A test whose captured logs hold a traceback fails, unless it is marked ``traceback_expected``: an error that
-    nobody provoked on purpose (a 500, a handler that raised) must not pass unseen."""
+    nobody provoked on purpose (a 500, a handler that raised) must not pass unseen. The logs of the processes a test
+    starts (``process_log``) are read too, once the test and its fixtures have stopped them."""
+    request.node.stash[PROCESS_LOGS] = []
     yield
     if request.node.get_closest_marker("traceback_expected"):
         return
     logged = [record for when in ("setup", "call") for record in caplog.get_records(when)
-              if record.exc_info or record.exc_text or "Traceback (most recent call last)" in record.getMessage()]
+              if record.exc_info or record.exc_text or TRACEBACK in record.getMessage()]
     if logged:
         pytest.fail("unexpected traceback logged: " + "; ".join(
             f"{record.name}: {record.getMessage()[:200]}" for record in logged[:3]), pytrace=False)
+    for path in request.node.stash[PROCESS_LOGS]:
+        text = path.read_text(errors="replace") if path.exists() else ""
+        if TRACEBACK in text:
+            start = text.index(TRACEBACK)
+            pytest.fail(f"unexpected traceback in {path.name}: {text[max(0, start - 500):start + 2500]}",
+                        pytrace=False)
+
+
+@pytest.fixture
+def process_log(request, tmp_path):
+    """``process_log(name)``: the path of a log file for a process the test starts (its stdout and stderr). After the
+    test, and after the fixtures that stop the processes, a traceback in it fails the test as one in the captured
+    logs does."""
+
+    def make(name: str = "process.log"):
+        path = tmp_path / name
+        if path not in request.node.stash[PROCESS_LOGS]:
+            request.node.stash[PROCESS_LOGS].append(path)
+        return path
+
+    return make
 
 
 def require_server(name: str) -> None:

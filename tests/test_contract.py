@@ -1,9 +1,9 @@
-"""schemathesis against the three services' OpenAPI documents: the examples, coverage and fuzzing phases, with and
+"""schemathesis against the four services' OpenAPI documents: the examples, coverage and fuzzing phases, with and
 without credentials, a fixed seed and a bounded number of examples. Every answer must be a documented one: no server
 error, and nothing that contradicts the document (status, content type, body or headers).
 
 schemathesis' own engine runs the phases (its pytest plugin does not work with pytest 9); the apps are served
-in-process through WSGI, on SQLite and the filesystem bus.
+in-process through WSGI, on the filesystem bus, each on SQLite and on PostgreSQL.
 """
 
 import pytest
@@ -12,8 +12,11 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events
 
 from services.messaging.settings import BusSettings
+from services.messaging.testing import PostgresDatabases
+from tests.conftest import POSTGRES_URL, require_server
 
-pytestmark = pytest.mark.slow
+#: Slow: each run sends a few hundred requests; on a busy machine that takes minutes, past the suite's usual limit.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 ADMIN_TOKEN = "contract-admin-token"
 CONFIG = """
@@ -42,14 +45,16 @@ response_headers_conformance.enabled = true
 """
 
 
-def _app(service: str, folder):
+def _app(service: str, folder, database_url: str):
     from services.events import create_app as events_app
     from services.notify import create_app as notify_app
     from services.partners import create_app as partners_app
+    from services.programme import create_app as programme_app
 
-    factory = {"partners": partners_app, "events": events_app, "notify": notify_app}[service]
+    factory = {"partners": partners_app, "events": events_app, "notify": notify_app,
+               "programme": programme_app}[service]
     bus = BusSettings(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-contract")
-    app = factory({"DATABASE_URL": f"sqlite:///{folder}/{service}.db", "BUS": bus, "TESTING": True,
+    app = factory({"DATABASE_URL": database_url, "BUS": bus, "TESTING": True,
                    "ADMIN_TOKEN": ADMIN_TOKEN, "MAIL_DIR": folder / "mail"})
     app.extensions["osl"].upgrade_database()
     return app
@@ -70,10 +75,24 @@ def _failures(schema) -> list[str]:
     return sorted(set(found))
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """The service's database: a SQLite file, or a scratch PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/service.db"
+        return
+    require_server("PostgreSQL")
+    databases = PostgresDatabases(POSTGRES_URL, label="contract")
+    try:
+        yield databases.new("service")
+    finally:
+        databases.drop_all()
+
+
 @pytest.mark.parametrize("credentials", [False, True], ids=["anonymous", "admin"])
-@pytest.mark.parametrize("service", ["partners", "events", "notify"])
-def test_every_answer_is_documented_and_none_is_a_server_error(service, credentials, tmp_path):
-    app = _app(service, tmp_path)
+@pytest.mark.parametrize("service", ["partners", "events", "notify", "programme"])
+def test_every_answer_is_documented_and_none_is_a_server_error(service, credentials, database_url, tmp_path):
+    app = _app(service, tmp_path, database_url)
     try:
         config = SchemathesisConfig.from_str(CONFIG)
         if credentials:

@@ -107,7 +107,9 @@ def _times(data: dict) -> dict:
     return {"all_day": False, "starts_at": start, "ends_at": end}
 
 
-def _organiser(session, data: dict, caller, event: Event | None) -> int:
+def organiser(session, data: dict, caller, event) -> int:
+    """The organisation an event (or an import source) is for: the key's own, or the one an administrator names;
+    ``event`` is the record changed, whose organisation an administrator's change keeps."""
     slug = data.get("organisation")
     if not caller.is_admin:
         if slug is not None and slug != caller.organisation.slug:
@@ -123,7 +125,8 @@ def _organiser(session, data: dict, caller, event: Event | None) -> int:
     return organisation.id
 
 
-def _place(session, data: dict) -> dict:
+def place(session, data: dict) -> dict:
+    """The district, centre (in that district) and location of API input; raises FieldError naming the field."""
     district = live(session, District, slug=data["district"])
     if district is None:
         raise FieldError("district", f"No district {data['district']!r}.")
@@ -161,7 +164,7 @@ def _registration(value: dict | None) -> dict:
 
 def columns(session, data: dict, caller, event: Event | None = None) -> dict:
     """The column values of an event from complete API input; raises FieldError or Forbidden."""
-    organisation_id = _organiser(session, data, caller, event)
+    organisation_id = organiser(session, data, caller, event)
     rrule = data.get("rrule")
     rrule = rrule.strip().removeprefix("RRULE:") if rrule else None
     description = data.get("description") or ""
@@ -175,7 +178,7 @@ def columns(session, data: dict, caller, event: Event | None = None) -> dict:
         "title": data["title"], "description": description, **times,
         "rrule": rrule,
         "exdates": [exdate_to_wire(value) for value in data.get("exdates") or []],
-        **_place(session, data), "organisation_id": organisation_id,
+        **place(session, data), "organisation_id": organisation_id,
         "partnership_id": _partnership(session, data, caller, organisation_id),
         "audiences": list(dict.fromkeys(data.get("audiences") or [])), "category": data["category"],
         "url": data.get("url"), "contact": data.get("contact"), "accessibility": data.get("accessibility"),
@@ -209,11 +212,17 @@ def event_input(session, event: Event) -> dict:
 # --- changes --------------------------------------------------------------------------------------------------------
 
 
-def check_owner(caller, event: Event) -> None:
+def check_owner(caller, event: Event, cancelling: bool = False) -> None:
+    """Whether the caller may change the event: 403 for another organisation's, 409 for a meeting's, and for an
+    imported event anything but a cancel (its calendar is what changes it)."""
     if event.meeting_id is not None:
         raise Conflict(f"This event mirrors partners meeting {event.meeting_id}; change the meeting instead.")
     if not caller.is_admin and event.organisation_id != caller.organisation.id:
         raise Forbidden("This event belongs to another organisation; an organisation may change only its own.")
+    if event.import_source_id is not None and not cancelling:
+        raise Conflict(f"This event is imported from calendar source {event.import_source_id} (UID "
+                       f"{event.import_uid}): change it in that calendar, and the next sync brings the change. "
+                       f"It may only be cancelled here (DELETE).")
 
 
 def create_event(session, caller, data: dict) -> Event:
@@ -222,15 +231,34 @@ def create_event(session, caller, data: dict) -> Event:
 
 
 def insert_event(session, values: dict, event_id: uuid.UUID | None = None, **extra) -> Event:
-    now = utcnow()
-    event = Event(id=event_id or uuid.uuid4(), **values, **extra, sequence=0, version=1, created_at=now,
-                  updated_at=now)
-    if event.status == "cancelled":
-        event.cancelled_at = now
+    event = _new_event({**values, **extra}, event_id)
     session.add(event)
     session.flush()
     publish(session, event, "event.published")
     log.info("event %s published by organisation %s", event.id, event.organisation_id)
+    return event
+
+
+def insert_events(session, rows: list[dict]) -> list[Event]:
+    """Many new events at once (a calendar imported), each announced by ``event.published`` as ``insert_event``
+    does, with one flush and the names they show loaded once."""
+    from services.events.feeds.components import Names
+
+    events = [_new_event(values) for values in rows]
+    session.add_all(events)
+    session.flush()
+    names = Names(session, events)
+    for event in events:
+        publish(session, event, "event.published", names=names)
+    log.info("%d events published at once", len(events))
+    return events
+
+
+def _new_event(values: dict, event_id: uuid.UUID | None = None) -> Event:
+    now = utcnow()
+    event = Event(id=event_id or uuid.uuid4(), **values, sequence=0, version=1, created_at=now, updated_at=now)
+    if event.status == "cancelled":
+        event.cancelled_at = now
     return event
 
 
@@ -247,7 +275,10 @@ def update_event(session, caller, event: Event, patch: dict) -> list[str]:
 
 
 def cancel_event(session, caller, event: Event) -> list[str]:
-    check_owner(caller, event)
+    """Cancel the event; an imported one stays cancelled whatever its calendar says later."""
+    check_owner(caller, event, cancelling=True)
+    if event.import_source_id is not None and event.status != "cancelled":
+        event.cancelled_here = True
     return change_event(session, event, {"status": "cancelled"})
 
 
@@ -281,27 +312,33 @@ def change_event(session, event: Event, values: dict) -> list[str]:
 # --- what the event shows -----------------------------------------------------------------------------------------
 
 
-def snapshot(session, event: Event) -> dict:
-    """The event's full snapshot, as its messages carry it: each field's part (``fields.py``), and the record's."""
+def snapshot(session, event: Event, names=None) -> dict:
+    """The event's full snapshot, as its messages carry it: each field's part (``fields.py``), and the record's;
+    ``names`` (``feeds.components.Names``) holds the replica rows it shows when they are loaded already."""
     from services.events.schemas import FIELDS
 
-    related = {"district": session.get(District, event.district_id),
-               "centre": session.get(Centre, event.centre_id) if event.centre_id else None,
-               "organisation": session.get(Organisation, event.organisation_id) if event.organisation_id else None,
-               "partnership": session.get(Partnership, event.partnership_id) if event.partnership_id else None}
+    if names is None:
+        from services.events.feeds.components import Names
+
+        names = Names(session, [event])
+    related = {"district": names.districts.get(event.district_id), "centre": names.centres.get(event.centre_id),
+               "organisation": names.organisations.get(event.organisation_id),
+               "partnership": names.partnerships.get(event.partnership_id)}
     data = record_snapshot(event)
     for field in FIELDS:
         data.update(field.snapshot(event, related))
     return data
 
 
-def publish(session, event: Event, type_name: str, **extra) -> None:
+def publish(session, event: Event, type_name: str, names=None, **extra) -> None:
     """Write the event's message, carrying its VEVENT: the bytes the feeds serve, which e-mails attach as they are."""
-    from services.events.feeds.components import render_one
+    from services.events.feeds.components import Names, render
 
-    session.flush()
-    event.vevent = render_one(session, event)
-    add_message(session, OutboxMessage, type_name, {**snapshot(session, event), "ical": event.vevent, **extra})
+    if names is None:
+        session.flush()
+        names = Names(session, [event])
+    event.vevent = render(event, names)
+    add_message(session, OutboxMessage, type_name, {**snapshot(session, event, names), "ical": event.vevent, **extra})
 
 
 def view(session, event: Event) -> dict:
@@ -311,7 +348,7 @@ def view(session, event: Event) -> dict:
     if event.all_day:
         start = local_date(event.starts_at).isoformat()
         end = (local_date(event.ends_at) - timedelta(days=1)).isoformat()
-    organiser = {"slug": data["organisation_slug"], "name": data["organisation_name"]} \
+    organised_by = {"slug": data["organisation_slug"], "name": data["organisation_name"]} \
         if event.organisation_id else None
     registration = data["registration"] if event.registration_url or event.registration_required else None
     return {
@@ -320,7 +357,9 @@ def view(session, event: Event) -> dict:
                                       "audiences", "category", "location", "url", "contact", "accessibility",
                                       "status", "sequence", "created_at", "updated_at")},
         "starts_at": start, "ends_at": end, "district": data["district_slug"], "centre": data["centre_slug"],
-        "partnership": event.partnership_id, "organiser": organiser, "registration": registration,
+        "partnership": event.partnership_id, "organiser": organised_by, "registration": registration,
+        "imported_from": {"source": event.import_source_id, "uid": event.import_uid}
+        if event.import_source_id is not None else None,
     }
 
 
@@ -330,6 +369,18 @@ def view(session, event: Event) -> dict:
 def change_occurrence(session, caller, event: Event, recurrence_id: datetime, data: dict) -> list[str]:
     """Move, re-place or cancel one date of a series (its VEVENT with RECURRENCE-ID); returns the changed fields."""
     check_owner(caller, event)
+    override = occurrence_override(event, recurrence_id, data)
+    if override is None:
+        return []
+    current = {o["recurrence_id"]: o for o in event.overrides or []}
+    current[override["recurrence_id"]] = override
+    return change_event(session, event, {"overrides": sorted(current.values(), key=lambda o: o["recurrence_id"])})
+
+
+def occurrence_override(event: Event, recurrence_id: datetime, data: dict) -> dict | None:
+    """The override of one date of the series from ``data`` (``starts_at``, ``ends_at``, ``status``,
+    ``location``), its SEQUENCE raised; None when it changes nothing. Raises FieldError for a date the rule does not
+    give, Conflict for an event that is not a series with hours."""
     original = local(aware(recurrence_id))
     if not event.rrule or event.all_day:
         raise Conflict("Only a date of a repeating event with hours can be changed on its own; change the event.")
@@ -351,9 +402,8 @@ def change_occurrence(session, caller, event: Event, recurrence_id: datetime, da
                 "sequence": (before["sequence"] + 1) if before else event.sequence + 1}
     if before is not None and {k: v for k, v in before.items() if k != "sequence"} == \
             {k: v for k, v in override.items() if k != "sequence"}:
-        return []
-    current[key] = override
-    return change_event(session, event, {"overrides": sorted(current.values(), key=lambda o: o["recurrence_id"])})
+        return None
+    return override
 
 
 def restore_occurrence(session, caller, event: Event, recurrence_id: datetime) -> list[str]:

@@ -52,6 +52,13 @@ class RegistrationSchema(Schema):
             raise ValidationError("Registration that is required needs a capacity or a url.", "capacity")
 
 
+class ImportedFromSchema(Schema):
+    """The organisation's calendar an imported event is kept in sync with: change it there, not here."""
+
+    source = fields.Integer(metadata={"description": "The import source's id (/api/v1/import-sources/{id})."})
+    uid = fields.String(metadata={"description": "The event's UID in that calendar."})
+
+
 class OrganiserSchema(Schema):
     slug = fields.String()
     name = fields.String()
@@ -109,6 +116,7 @@ class EventSchema(Schema.from_dict({"id": fields.UUID(), **_SHOWN})):
     dates, ``ends_at`` being its last day."""
 
     organiser = fields.Nested(OrganiserSchema, allow_none=True, dump_only=True)
+    imported_from = fields.Nested(ImportedFromSchema, allow_none=True, dump_only=True)
     sequence = fields.Integer(dump_only=True)
     created_at = fields.String(dump_only=True)
     updated_at = fields.String(dump_only=True)

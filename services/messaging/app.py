@@ -6,9 +6,11 @@ from pathlib import Path
 from flask import Flask, has_app_context
 from flask_smorest import Api
 
+from services.messaging import http_guards
 from services.messaging.consumer import Handler
-from services.messaging.correlation import configure_logging
 from services.messaging.db import Database
+from services.messaging.logs import configure_logging
+from services.messaging.metrics import init_web_metrics
 from services.messaging.service import ServiceRuntime
 from services.messaging.web import api_config, init_app
 
@@ -24,7 +26,7 @@ def create_service_app(name: str, import_name: str, settings: dict, *, migration
     ``import_name`` is the service's package: Flask finds the service's own templates folder from it. ``max_body``
     is the largest request body, in bytes, the service takes (413 past it; a shared default otherwise).
     """
-    configure_logging(settings["LOG_LEVEL"])
+    configure_logging(settings["LOG_LEVEL"], name)
     app = Flask(import_name)
     app.config.update(settings)
     app.config.update(api_config(f"OSL {name}"))
@@ -41,8 +43,10 @@ def create_service_app(name: str, import_name: str, settings: dict, *, migration
     )
     api = Api()
     init_app(app, api, service)
+    init_web_metrics(app, name)
     for part in parts:
         part(app, api)
+    http_guards.install_body_check(app)  # after the parts: their authentication answers first (401 before 415)
     return app
 
 

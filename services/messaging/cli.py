@@ -8,6 +8,8 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from services.messaging.dead_letters import list_dead_letters, requeue
+from services.messaging.logs import set_process
+from services.messaging.metrics import OutboxCollector, QueueDepthCollector, serve_worker_metrics, worker_metrics_option
 from services.messaging.web import runtime
 
 
@@ -40,21 +42,28 @@ def db_upgrade():
 
 
 @click.command("relay")
+@worker_metrics_option
 @with_appcontext
-def relay_command():
+def relay_command(metrics_port):
     """Publish the outbox to the bus until stopped (SIGTERM or Ctrl-C)."""
-    relay = runtime().relay()
+    set_process("relay")
+    service = runtime()
+    serve_worker_metrics(metrics_port, [OutboxCollector(service.name, service.database, service.outbox_model)])
+    relay = service.relay()
     _on_stop_signals(relay.stop)
     relay.run()
 
 
 @click.command("consume")
+@worker_metrics_option
 @with_appcontext
-def consume_command():
+def consume_command(metrics_port):
     """Handle this service's messages until stopped; SIGTERM finishes the message in hand first."""
     service = runtime()
     if not service.handlers:
         raise click.UsageError(f"the {service.name} service consumes no messages")
+    set_process("consumer")
+    serve_worker_metrics(metrics_port, [QueueDepthCollector(service.name, service.bus)])
     worker = service.worker()
     _on_stop_signals(worker.stop)
     worker.run()

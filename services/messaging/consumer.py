@@ -23,6 +23,7 @@ from services.messaging.correlation import correlation
 from services.messaging.db import Database
 from services.messaging.envelope import CONTENT_TYPE, Envelope, parse
 from services.messaging.faults import fault_of, reason
+from services.messaging.metrics import DEAD_LETTERED, FAULT_WAITS, HANDLED, RETRIED
 from services.messaging.registry import MessageError
 from services.messaging.settings import BusSettings
 from services.messaging.topology import Topology
@@ -135,6 +136,7 @@ class Worker(ConsumerProducerMixin):
             self.down = None
             self.backoff.reset()
             message.ack()
+            HANDLED.labels(self.service, queue_name, "handled" if handled else "duplicate").inc()
             if handled:
                 log.debug("%s handled %s %s", handler_name, envelope.type, envelope.id)
 
@@ -142,6 +144,7 @@ class Worker(ConsumerProducerMixin):
         """Hold the message through a fault: one log line, then a growing wait; False if asked to stop meanwhile."""
         self.down = fault
         self.fault_retries += 1
+        FAULT_WAITS.labels(self.service, "consumer", fault).inc()
         delay = self.backoff.next()
         log.warning("%s: %s unavailable, %s %s waits %.1f s and is tried again (not counted as an attempt): %s",
                     queue_name, fault, envelope.type, envelope.id, delay, reason(exc))
@@ -177,6 +180,7 @@ class Worker(ConsumerProducerMixin):
         headers = dict(message.headers or {}, **{ATTEMPT: attempt + 1, RETRY_AT: time.time() + delay, ERROR: error})
         republish(self.producer, message, queue_name, headers)
         message.ack()
+        RETRIED.labels(self.service, queue_name).inc()
 
     def dead_letter(self, message, queue_name: str, error: str, attempt: int) -> None:
         headers = dict(message.headers or {})
@@ -185,6 +189,7 @@ class Worker(ConsumerProducerMixin):
                         FAILED_AT: datetime.now(UTC).isoformat()})
         republish(self.producer, message, self.topology.dead_letter_queue(self.service).name, headers)
         message.ack()
+        DEAD_LETTERED.labels(self.service, queue_name).inc()
 
     def _wait_until(self, moment: float) -> bool:
         """Sleep until ``moment`` (a retry's backoff); False if asked to stop meanwhile."""

@@ -33,11 +33,3 @@ class CorrelationFilter(logging.Filter):
         record.correlationid = _current.get() or "-"
         return True
 
-
-def configure_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler()
-    handler.addFilter(CorrelationFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(correlationid)s] %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())

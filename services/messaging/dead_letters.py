@@ -32,7 +32,10 @@ def _describe(message) -> DeadLetter:
         message_id, type_name = str(raw.get("id", "?")), str(raw.get("type", "?"))
     except (ValueError, AttributeError):
         message_id, type_name = "?", "?"
-    return DeadLetter(message_id, type_name, str(headers.get(ORIGIN_QUEUE, "?")), str(headers.get(ERROR, "")),
+    # A message RabbitMQ itself dead-lettered (its delivery limit: deploy/rabbitmq/definitions.json) names its queue
+    # in x-first-death-queue instead of our header.
+    queue = headers.get(ORIGIN_QUEUE) or headers.get("x-first-death-queue") or "?"
+    return DeadLetter(message_id, type_name, str(queue), str(headers.get(ERROR, "")),
                       int(headers.get(ATTEMPT, 0)), str(headers.get(FAILED_AT, "")))
 
 

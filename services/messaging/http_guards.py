@@ -1,8 +1,9 @@
 """Request guards every service shares, so that careless or hostile input gets a 4xx naming what is wrong, never a 500.
 
 - ``install`` (called once from ``web.init_app``) checks what can be checked before a view runs: the body's size
-  (413), its content type on the API's writes (415), the query string (control characters, 422) and ids in the
-  path past what a database column holds (404). It also gives the OpenAPI document its one ``bearer`` scheme and
+  (413), the query string (control characters, 422) and ids in the path past what a database column holds (404).
+  ``install_body_check`` (called by the app factory after the service's parts, so after its authentication: 401
+  first) refuses a write whose body is not JSON (415). It also gives the OpenAPI document its one ``bearer`` scheme and
   makes every operation declare its security (``DeclaredSecurity``).
 - ``Blueprint`` parses JSON bodies with ``GuardedParser``: nesting past ``MAX_DEPTH``, lone surrogates and NUL
   characters get a 422 naming the field. It runs when a view's arguments are parsed, so after the service's own
@@ -67,12 +68,21 @@ class DeclaredSecurity(BasePlugin):
                 operation.setdefault("security", OPTIONAL_KEY)
 
 
+def install_body_check(app: Flask) -> None:
+    """The content type of the API's writes (415), checked after everything the service registered before it: the
+    app factory calls this after the service's parts, so that their authentication answers first (401 before 415)."""
+    app.before_request(_check_write_body)
+
+
+def _check_write_body() -> None:
+    if request.path.startswith("/api/") and request.method in WRITES:
+        _check_content_type()
+
+
 def _guard_request():
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413, message=f"The request body is larger than this service takes ({limit} bytes).")
-    if request.path.startswith("/api/") and request.method in WRITES:
-        _check_content_type()
     _check_query()
     for name, value in (request.view_args or {}).items():
         if isinstance(value, int) and not 0 <= value <= MAX_ID:

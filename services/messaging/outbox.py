@@ -13,6 +13,7 @@ from services.messaging.connection import connect, describe
 from services.messaging.db import Database
 from services.messaging.envelope import CONTENT_TYPE, Envelope
 from services.messaging.faults import fault_of, reason
+from services.messaging.metrics import FAULT_WAITS, PUBLISHED
 from services.messaging.registry import message_type
 from services.messaging.settings import BusSettings
 from services.messaging.topology import Topology
@@ -30,8 +31,10 @@ def add_message(session, outbox_model, type_name: str, data: dict) -> Envelope:
 class Relay:
     """Publishes pending outbox rows in order, with publisher confirms, and marks them published."""
 
-    def __init__(self, database: Database, outbox_model, settings: BusSettings):
+    def __init__(self, database: Database, outbox_model, settings: BusSettings, service: str = ""):
         self.database = database
+        #: The service whose outbox this is, for the metrics' ``service`` label.
+        self.service = service
         self.model = outbox_model
         self.settings = settings
         self.topology = Topology(settings)
@@ -62,6 +65,7 @@ class Relay:
             except Exception as exc:  # the relay must outlive any outage; the next loop reconnects
                 self.down = fault_of(exc)
                 delay = self.backoff.next()
+                FAULT_WAITS.labels(self.service, "relay", self.down or "unexpected").inc()
                 if self.down is None:  # not a known outage: worth its traceback
                     log.exception("relay: unexpected error, reconnecting in %.1f s", delay)
                 else:
@@ -86,6 +90,7 @@ class Relay:
                 # The broker connection stays up (and heartbeating) while the database is waited for.
                 self.down = "database"
                 delay = self.backoff.next()
+                FAULT_WAITS.labels(self.service, "relay", "database").inc()
                 log.warning("relay: database unavailable, trying again in %.1f s: %s", delay, reason(exc))
                 self._idle(connection, delay)
                 continue
@@ -127,6 +132,7 @@ class Relay:
             for seq, type_name, body in self._pending():
                 self._publish(producer, type_name, body)
                 published.append(seq)
+                PUBLISHED.labels(self.service, type_name).inc()
         finally:
             # Rows confirmed before a failure are marked too, so a reconnect does not send them again.
             if published:

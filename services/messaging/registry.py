@@ -23,15 +23,17 @@ class MessageType:
     #: The service that publishes it; its exchange carries it.
     source: str
     schema: Schema
+    #: For a message that carries personal data: the only services whose queues may take it. Empty: any service.
+    private_to: tuple[str, ...] = ()
 
 
 _types: dict[str, MessageType] = {}
 
 
-def register(name: str, source: str, schema: Schema) -> MessageType:
+def register(name: str, source: str, schema: Schema, private_to: tuple[str, ...] = ()) -> MessageType:
     if name in _types:
         raise ValueError(f"message type {name!r} is registered twice")
-    _types[name] = MessageType(name, source, schema)
+    _types[name] = MessageType(name, source, schema, tuple(private_to))
     return _types[name]
 
 

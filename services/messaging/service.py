@@ -21,7 +21,7 @@ class ServiceRuntime:
     handlers: dict[str, Handler] = field(default_factory=dict)
 
     def relay(self) -> Relay:
-        return Relay(self.database, self.outbox_model, self.bus)
+        return Relay(self.database, self.outbox_model, self.bus, service=self.name)
 
     def worker(self) -> Worker:
         return Worker(self.name, self.handlers, self.database, self.inbox_model, self.bus)

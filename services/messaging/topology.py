@@ -19,6 +19,10 @@ from services.messaging.registry import all_types
 from services.messaging.settings import BusSettings
 
 SERVICES = ("partners", "events", "notify")
+#: Deliveries of one message (a consumer that died or was stopped holding it) before RabbitMQ moves it to the
+#: consumer's dead-letter queue. The consumer's own retries republish (a new delivery count); this limit catches only
+#: a message that kills its consumer, again and again.
+DELIVERY_LIMIT = 20
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ def _check(subscriptions: tuple[Subscription, ...]) -> None:
             sources = {kind.source for kind in all_types().values() if pattern_matches(key, kind.name)}
             if sources != {sub.source}:
                 raise ValueError(f"{sub.consumer}/{sub.handler}: {key!r} must match types of {sub.source} only")
+            private = sorted(kind.name for kind in all_types().values() if pattern_matches(key, kind.name)
+                             and kind.private_to and sub.consumer not in kind.private_to)
+            if private:
+                raise ValueError(f"{sub.consumer}/{sub.handler}: {key!r} takes {private}, private to other services")
 
 
 def subscriptions_of_table(table: Handlers) -> tuple[Subscription, ...]:
@@ -117,6 +125,26 @@ class Topology:
             self.queue(sub)(channel).declare()
         for consumer in {sub.consumer for sub in subscriptions()}:
             self.dead_letter_queue(consumer)(channel).declare()
+
+    def definitions(self, vhost: str = "/") -> dict:
+        """The topology as RabbitMQ's definitions file has it (deploy/rabbitmq/definitions.json): every exchange and
+        quorum queue with its bindings, declared before any process starts, and a policy per consumer that moves a
+        message redelivered ``DELIVERY_LIMIT`` times to that consumer's dead-letter queue."""
+        consumers = sorted({sub.consumer for sub in subscriptions()})
+        queues = [{"name": name, "vhost": vhost, "durable": True, "auto_delete": False,
+                   "arguments": {"x-queue-type": "quorum"}} for name in self.all_queue_names()]
+        bindings = [{"source": self.exchange_name(sub.source), "vhost": vhost, "destination_type": "queue",
+                     "destination": self.queue_name(sub.consumer, sub.handler), "routing_key": key, "arguments": {}}
+                    for sub in subscriptions() for key in sub.routing_keys]
+        policies = [{"name": f"{self.prefix}-{consumer}-dead-letters", "vhost": vhost, "apply-to": "queues",
+                     "priority": 10, "pattern": rf"^{self.prefix}\.{consumer}\.(?!dead-letter$)",
+                     "definition": {"delivery-limit": DELIVERY_LIMIT, "dead-letter-exchange": "",
+                                    "dead-letter-routing-key": self.dead_letter_queue(consumer).name,
+                                    "dead-letter-strategy": "at-least-once", "overflow": "reject-publish"}}
+                    for consumer in consumers]
+        exchanges = [{"name": self.exchange_name(source), "vhost": vhost, "type": "topic", "durable": True,
+                      "auto_delete": False, "internal": False, "arguments": {}} for source in SERVICES]
+        return {"exchanges": exchanges, "queues": queues, "bindings": bindings, "policies": policies}
 
     def all_queue_names(self) -> list[str]:
         names = [self.queue_name(sub.consumer, sub.handler) for sub in subscriptions()]

@@ -142,6 +142,12 @@ def check_if_match(etag: str) -> None:
         abort(412)
 
 
+#: The If-Match header of a change that requires it (428 without), for views that check it themselves
+#: (``blp.doc(parameters=[IF_MATCH])``); flask-smorest's own ETag support documents it the same way.
+IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+            "description": "The ETag of the version this change is based on (from a GET); * for any version."}
+
+
 #: flask-smorest's ETag errors carry no message; these say what to do.
 PRECONDITION_MESSAGES = {
     412: "This record changed since you read it: GET it again and send its new ETag in If-Match.",

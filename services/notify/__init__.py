@@ -1,8 +1,9 @@
 """The notify service: residents' e-mail subscriptions and the notices sent to them."""
 
+from functools import partial
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from flask_smorest import Api
 
 from services.messaging.app import create_service_app
@@ -32,5 +33,19 @@ def _register(app: Flask, api: Api) -> None:
     api.register_blueprint(admin_api)
     api.register_blueprint(registrations_api)
     api.register_blueprint(staff_api)
+    # Credentials before anything about the body (401 before 415 and 422): an app-wide hook, so that it runs ahead of
+    # the shared body checks, which the app factory adds after the parts.
+    app.before_request(partial(_credentials_first, admin_api.name, staff_api.name))
     register_pages(app)
     app.cli.add_command(send_command)
+
+
+def _credentials_first(admin: str, staff: str) -> None:
+    """401 (or 403) before anything about the body: the admin API takes administrators; the registrations' staff
+    API also an organisation's key, which then sees its own events only."""
+    from services.notify.auth import require_admin, require_caller
+
+    if request.blueprint == admin:
+        require_admin()
+    elif request.blueprint == staff:
+        require_caller()

@@ -15,7 +15,7 @@ from services.messaging.handlers import Handlers
 from services.messaging.keys import add_key_handlers
 from services.messaging.replica import apply_snapshot
 from services.notify import meetings, operations
-from services.notify.models import ApiKey, DigestItem, District, EventCopy, Notice, Subscriber
+from services.notify.models import ApiKey, DigestItem, District, EventCopy, Notice, Organisation, Subscriber
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ def apply_district_message(session, envelope: Envelope, *, deleted: bool = False
 # The copies of organisations, partnerships and memberships that meeting notices need. A meeting's own messages are
 # not: notify learns of a meeting from the event the events service made of it.
 handlers.add(PARTNERS, ("organisation.*", "partnership.*", "membership.*"), meetings.apply_copy)
+# The members' contact addresses (private to notify), on the same queue: they follow the memberships they belong to.
+handlers.add(PARTNERS, "member_contacts.replaced", meetings.apply_contacts)
 
 # API key hashes: partners' admin keys work on the admin API, and an organisation's key on its events' registrations.
 add_key_handlers(handlers, PARTNERS, ApiKey)
@@ -112,6 +114,24 @@ def apply_event_message(session, envelope: Envelope, *, kind: str) -> None:
             operations.queue_notice(session, subscriber=subscriber, event_id=event["id"], sequence=event["sequence"],
                                     kind=kind, payload=payload)
     log.info("%s %s: %d notice(s) queued", envelope.type, event["id"], len(recipients) - len(existing))
+
+
+@handlers.on("imports", "import_source.failing")
+def apply_import_failing(session, envelope: Envelope) -> None:
+    """An organisation's calendar has failed for a day: tell its contact address, once per run of failures (a
+    transactional notice about its own calendar, so it goes even where meeting notices were stopped)."""
+    data = envelope.data
+    organisation = session.get(Organisation, data["organisation_id"])
+    if organisation is None or organisation.deleted_at is not None or not organisation.email:
+        log.info("import source %s is failing, but its organisation has no contact address", data["source_id"])
+        return
+    key, episode = f"import-source:{data['source_id']}", int(from_wire(data["failing_since"]).timestamp() // 60)
+    told = session.scalar(select(Notice.id).where(Notice.organisation_id == organisation.id, Notice.event_id == key,
+                                                  Notice.sequence == episode, Notice.kind == "import_failing"))
+    if told is None:
+        operations.queue_notice(session, organisation=organisation, event_id=key, sequence=episode,
+                                kind="import_failing", payload={"source": data})
+        log.info("import source %s is failing: its organisation %s will be told", data["source_id"], organisation.id)
 
 
 HANDLERS = handlers.table()

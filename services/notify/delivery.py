@@ -5,6 +5,7 @@ answer: do not try again).
 """
 
 import logging
+import re
 import smtplib
 import ssl
 import threading
@@ -62,12 +63,16 @@ class MailFolder:
         pass
 
 
+#: An e-mail address in an SMTP server's answer (a refusal names the recipient): never logged or kept in last_error.
+ADDRESS = re.compile(r"[^\s<>'\"@,:;()\[\]]+@[^\s<>'\"@,:;()\[\]]+")
+
+
 def _classify(exc: Exception) -> Exception:
     code = getattr(exc, "smtp_code", None)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [answer[0] for answer in exc.recipients.values()]
         code = max(codes) if codes else None
-    text = f"{type(exc).__name__}: {exc}"[:1000]
+    text = ADDRESS.sub("<address>", f"{type(exc).__name__}: {exc}")[:1000]
     if isinstance(code, int) and 500 <= code < 600 and not isinstance(exc, smtplib.SMTPAuthenticationError):
         return PermanentFailure(text)
     return TemporaryFailure(text)

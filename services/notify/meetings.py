@@ -1,22 +1,27 @@
-"""Partner meetings: the copies of organisations, partnerships and memberships, and the notices of a meeting to the
-contact addresses of its partnership's current member organisations.
+"""Partner meetings: the copies of organisations, partnerships and memberships, the members' contact addresses, and
+the notices of a meeting to every current member of its partnership with a contact address.
 
 A meeting reaches notify as the event the events service made of it (an ``event.*`` message with ``meeting_id``),
 never mapped again here: so its e-mail shows the same place, SEQUENCE and VEVENT as the partnership's feed.
 ``event.published`` invites the members; a significant ``event.updated`` (a new time, place or title) and
-``event.cancelled`` go to the organisations that were invited.
+``event.cancelled`` go to the members that were invited.
+
+The addresses come from partners' private ``member_contacts.replaced`` (a person's own, an organisation's contact
+person's or its public one): personal data kept on the basis of the membership, one row per member, replaced by each
+newer list and deleted when the member leaves (``forget_former_members``, by the calendar core's rule). They are used
+for these e-mails only, and never logged.
 """
 
 import logging
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 
 from services.calendar.membership import is_current
-from services.calendar.times import local_date
+from services.calendar.times import local_date, today
 from services.messaging.envelope import Envelope
 from services.notify import operations
-from services.notify.models import Membership, Notice, Organisation, Partnership
+from services.notify.models import ContactList, MemberContact, Membership, Notice, Organisation, Partnership, aware
 
 log = logging.getLogger(__name__)
 
@@ -47,29 +52,97 @@ def apply_copy(session, envelope: Envelope) -> None:
         setattr(row, name, date.fromisoformat(value) if name in DATES and value else value)
     row.version = data["version"]
     row.deleted_at = datetime.now(UTC) if envelope.type in DELETIONS else None
+    if model is Membership and (row.deleted_at is not None or not is_current(row.left_on, today())):
+        _forget(session, [row.id])  # a member who left: their address goes now, before partners' next list
 
 
-def _contacts(session, partnership_id: int, on: date) -> list[Organisation]:
-    """Member organisations of the partnership current on that day that have a contact address and want meeting
-    notices."""
-    query = (select(Organisation, Membership).join(Membership, Membership.organisation_id == Organisation.id)
-             .where(Membership.partnership_id == partnership_id, Membership.member_kind == "organisation",
-                    Membership.deleted_at.is_(None), Organisation.deleted_at.is_(None),
-                    Organisation.email.is_not(None), Organisation.notices_stopped_at.is_(None)))
-    chosen: dict[int, Organisation] = {}
-    for organisation, membership in session.execute(query):
-        if organisation.email and is_current(membership.left_on, on, membership.joined_on):
-            chosen[organisation.id] = organisation
+def apply_contacts(session, envelope: Envelope) -> None:
+    """Replace the partnership's member contacts with a newer list; an address that changed may be told again."""
+    data = envelope.data
+    held = session.get(ContactList, data["partnership_id"])
+    if held is not None and held.version >= data["version"]:
+        return
+    if held is None:
+        held = ContactList(partnership_id=data["partnership_id"], version=data["version"])
+        session.add(held)
+    held.version = data["version"]
+    listed = {contact["membership_id"]: contact["email"] for contact in data["contacts"]}
+    rows = {row.membership_id: row for row in session.scalars(
+        select(MemberContact).where(or_(MemberContact.partnership_id == data["partnership_id"],
+                                        MemberContact.membership_id.in_(listed))))}
+    _forget(session, [membership_id for membership_id in rows if membership_id not in listed])
+    now = datetime.now(UTC)
+    for membership_id, email in listed.items():
+        row = rows.get(membership_id)
+        if row is None or row.email != email:
+            stopped = _stopped_before(session, membership_id, email)
+        if row is None:
+            row = MemberContact(membership_id=membership_id, email=email, notices_stopped_at=stopped)
+            session.add(row)
+        elif row.email != email:
+            row.email, row.notices_stopped_at = email, stopped
+        row.partnership_id, row.received_at = data["partnership_id"], now
+        row.basis = f"membership #{membership_id} of partnership #{data['partnership_id']}"
+    log.info("member contacts of partnership %s: version %s, %d held", data["partnership_id"], data["version"],
+             len(listed))
+
+
+def _stopped_before(session, membership_id: int, email: str) -> datetime | None:
+    """When an organisation member's address had stopped meeting notices before member contacts (on its copy of the
+    organisation): that stop holds for the same address."""
+    membership = session.get(Membership, membership_id)
+    organisation = membership and membership.organisation_id and session.get(Organisation, membership.organisation_id)
+    if organisation and organisation.email and organisation.email.casefold() == email.casefold():
+        return aware(organisation.notices_stopped_at)
+    return None
+
+
+def _forget(session, membership_ids) -> None:
+    """Delete these members' addresses and the notices made for them."""
+    membership_ids = list(membership_ids)
+    if membership_ids:
+        session.execute(delete(Notice).where(Notice.member_contact_id.in_(membership_ids)))
+        session.execute(delete(MemberContact).where(MemberContact.membership_id.in_(membership_ids)))
+
+
+def forget_former_members(session, day: date | None = None) -> int:
+    """Delete the addresses of members who have left by ``day`` (today), or whose membership is gone."""
+    day = day or today()
+    query = select(MemberContact.membership_id, Membership).outerjoin(
+        Membership, Membership.id == MemberContact.membership_id)
+    gone = [membership_id for membership_id, membership in session.execute(query)
+            if membership is not None and (membership.deleted_at is not None or not is_current(membership.left_on,
+                                                                                                 day))]
+    _forget(session, gone)
+    if gone:
+        log.info("forgot the contact addresses of %d former member(s)", len(gone))
+    return len(gone)
+
+
+def _contacts(session, partnership_id: int, on: date) -> list[MemberContact]:
+    """One address per member of the partnership current on that day that has one and wants meeting notices; an
+    address two members share is told once."""
+    query = (select(MemberContact, Membership).join(Membership, Membership.id == MemberContact.membership_id)
+             .where(Membership.partnership_id == partnership_id, Membership.deleted_at.is_(None),
+                    MemberContact.notices_stopped_at.is_(None)).order_by(MemberContact.membership_id))
+    chosen: dict[str, MemberContact] = {}
+    for contact, membership in session.execute(query):
+        if is_current(membership.left_on, on, membership.joined_on):
+            chosen.setdefault(contact.email.casefold(), contact)
     return list(chosen.values())
 
 
-def _told(session, key: str) -> list[Organisation]:
-    """Organisations sent (or about to be sent) the planned meeting's notice that still want meeting notices."""
-    told = select(Notice.organisation_id).where(Notice.event_id == key, Notice.kind == "meeting",
-                                                Notice.status != "failed")
-    query = select(Organisation).where(Organisation.id.in_(told), Organisation.deleted_at.is_(None),
-                                       Organisation.email.is_not(None), Organisation.notices_stopped_at.is_(None))
-    return list(session.scalars(query))
+def _told(session, key: str) -> tuple[list[MemberContact], list[Organisation]]:
+    """Members (and, for notices made before member contacts, organisations) sent or about to be sent the planned
+    meeting's notice that still want meeting notices."""
+    told = select(Notice).where(Notice.event_id == key, Notice.kind == "meeting", Notice.status != "failed")
+    contacts = select(MemberContact).where(
+        MemberContact.membership_id.in_(told.with_only_columns(Notice.member_contact_id)),
+        MemberContact.notices_stopped_at.is_(None))
+    organisations = select(Organisation).where(
+        Organisation.id.in_(told.with_only_columns(Notice.organisation_id)), Organisation.deleted_at.is_(None),
+        Organisation.email.is_not(None), Organisation.notices_stopped_at.is_(None))
+    return list(session.scalars(contacts)), list(session.scalars(organisations))
 
 
 def apply_meeting_event(session, type_name: str, event: dict, previous: dict | None, significant: bool) -> None:
@@ -80,14 +153,20 @@ def apply_meeting_event(session, type_name: str, event: dict, previous: dict | N
         return
     key = f"meeting:{event['meeting_id']}"
     if kind == "meeting":
-        recipients = _contacts(session, event["partnership_id"], local_date(datetime.fromisoformat(event["starts_at"])))
+        contacts = _contacts(session, event["partnership_id"], local_date(datetime.fromisoformat(event["starts_at"])))
+        organisations = []
     else:
-        recipients = _told(session, key)
+        contacts, organisations = _told(session, key)
     payload = {"event": event, "previous": previous} if kind == "meeting_updated" else {"event": event}
-    done = set(session.scalars(select(Notice.organisation_id).where(Notice.event_id == key, Notice.kind == kind,
-                                                                    Notice.sequence == event["sequence"])))
-    recipients = [o for o in recipients if o.id not in done]
-    for organisation in recipients:
+    done = session.execute(select(Notice.member_contact_id, Notice.organisation_id).where(
+        Notice.event_id == key, Notice.kind == kind, Notice.sequence == event["sequence"])).all()
+    contacts = [c for c in contacts if c.membership_id not in {member for member, _ in done}]
+    organisations = [o for o in organisations if o.id not in {organisation for _, organisation in done}]
+    for contact in contacts:
+        operations.queue_notice(session, member_contact=contact, event_id=key, sequence=event["sequence"],
+                                kind=kind, payload=payload)
+    for organisation in organisations:
         operations.queue_notice(session, organisation=organisation, event_id=key, sequence=event["sequence"],
                                 kind=kind, payload=payload)
-    log.info("%s %s (meeting %s): %d notice(s) queued", type_name, event["id"], event["meeting_id"], len(recipients))
+    log.info("%s %s (meeting %s): %d notice(s) queued", type_name, event["id"], event["meeting_id"],
+             len(contacts) + len(organisations))

@@ -8,17 +8,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from services.messaging.faults import fault_of, reason
+from services.messaging.metrics import NOTICES, NOTICES_SENT, CountsCollector, job_run, smtp_timer
 from services.messaging.models import utcnow
 from services.notify import operations, scheduler
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
 from services.notify.mail.compose import build_message, new_message_id
 from services.notify.mail.fanout import prepared
-from services.notify.models import Notice, Organisation, Registration, Subscriber
-from services.notify.tokens import contact_links, links, registration_links
+from services.notify.models import MemberContact, Notice, Organisation, Registration, Subscriber
+from services.notify.models.notices import STATUSES as NOTICE_STATUSES
+from services.notify.tokens import MEMBER, contact_links, links, registration_links
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,15 @@ def retries_left(config: dict, attempts: int) -> bool:
     clock, keeps the promise when the sender itself was stopped for a while, and starts it over on a resend."""
     waited = sum(retry_delay(config, attempt) for attempt in range(1, attempts + 1))
     return waited < config["SEND_RETRY_SECONDS"]
+
+
+def notices_by_status(database) -> CountsCollector:
+    """The metric of notices by status (every status shown, even when none is), counted when Prometheus scrapes
+    the sender."""
+    return CountsCollector(NOTICES, "Notices by status: queued, sending (claimed), sent, failed.",
+                           "status", database,
+                           lambda session: session.execute(select(Notice.status, func.count()).group_by(Notice.status)),
+                           values=NOTICE_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,8 @@ class Sender:
     def schedule(self) -> None:
         """Queue due reminders and digests; another sender doing the same at that moment is harmless."""
         try:
-            scheduler.tick(self.database, self.config, utcnow())
+            with job_run("notify_scheduler"):
+                scheduler.tick(self.database, self.config, utcnow())
         except IntegrityError:
             log.info("scheduler: another sender queued the same notices first")
         except Exception as exc:  # as above: the loop outlives an outage
@@ -133,9 +145,13 @@ class Sender:
                                            lambda: new_message_id(self.config["PUBLIC_HOST"]))
             subscribers = self._by_id(session, Subscriber, {n.subscriber_id for n in notices})
             organisations = self._by_id(session, Organisation, {n.organisation_id for n in notices})
+            members = {row.membership_id: row for row in session.scalars(select(MemberContact).where(
+                MemberContact.membership_id.in_({n.member_contact_id for n in notices})))}
             registrations = self._by_id(session, Registration, {n.registration_id for n in notices})
-            return [self._job(notice, subscribers.get(notice.subscriber_id), organisations.get(notice.organisation_id),
-                              registrations.get(notice.registration_id)) for notice in notices]
+            return [self._job(notice, subscribers.get(notice.subscriber_id),
+                              organisations.get(notice.organisation_id) or members.get(notice.member_contact_id),
+                              registrations.get(notice.registration_id))
+                    for notice in notices]
 
     def send_claimed(self, jobs: list[Job]) -> tuple[int, bool]:
         """Send claimed notices in order, recording each outcome before the next; a temporary failure (SMTP down?)
@@ -259,13 +275,16 @@ class Sender:
         ids.discard(None)
         return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
-    def _job(self, notice: Notice, subscriber: Subscriber | None, organisation: Organisation | None,
-             registration: Registration | None = None) -> Job:
+    def _job(self, notice: Notice, subscriber: Subscriber | None,
+             contact: Organisation | MemberContact | None, registration: Registration | None = None) -> Job:
         if registration is not None:
             language, to = registration.language, registration.email
             signed = registration_links(self.config, registration.key)
-        elif organisation is not None:
-            language, to, signed = "pl", organisation.email, contact_links(self.config, organisation.id)
+        elif isinstance(contact, MemberContact):
+            language, to = "pl", contact.email
+            signed = contact_links(self.config, f"{MEMBER}{contact.membership_id}")
+        elif contact is not None:
+            language, to, signed = "pl", contact.email, contact_links(self.config, str(contact.id))
         else:
             language = notice.payload.get("language") or subscriber.language
             to, signed = subscriber.email, links(self.config, subscriber.key)
@@ -275,15 +294,22 @@ class Sender:
     def _send(self, job: Job) -> dict:
         """Hand one notice to the transport; returns the columns that record the outcome."""
         try:
-            self.transport.send(self._message(job))
+            message = self._message(job)
+            with smtp_timer():
+                self.transport.send(message)
         except TemporaryFailure as exc:
-            return self._temporary(job, exc)
+            outcome = self._temporary(job, exc)
+            NOTICES_SENT.labels(job.kind, "retry" if outcome["status"] == "queued" else "failed").inc()
+            return outcome
         except PermanentFailure as exc:
+            NOTICES_SENT.labels(job.kind, "failed").inc()
             log.warning("notice %s failed for good: %s", job.id, exc)
             return operations.failed(str(exc))
         except Exception as exc:  # a message that cannot be built or encoded: failed, visible, resendable
+            NOTICES_SENT.labels(job.kind, "failed").inc()
             log.exception("notice %s could not be sent", job.id)
             return operations.failed(f"{type(exc).__name__}: {exc}")
+        NOTICES_SENT.labels(job.kind, "sent").inc()
         log.info("notice %s (%s) sent as %s", job.id, job.kind, job.message_id)
         return operations.sent()
 

@@ -26,6 +26,7 @@ from services.notify.models import (
     District,
     EventCopy,
     EventRegistrationSettings,
+    MemberContact,
     Notice,
     Organisation,
     OutboxMessage,
@@ -211,13 +212,16 @@ def subscribe_within_limits(session, config, remote_addr: str | None, data: dict
 # --- notices: every notice is queued, stopped and queued again here -------------------------------------------------
 
 
-def queue_notice(session, *, subscriber: Subscriber | None = None, organisation=None, event_id: str | None = None,
-                 sequence: int = 0, kind: str, payload: dict, occurrence: str = "") -> Notice:
-    """Queue one notice to a subscriber (or an organisation's contact address). The caller has checked that it is
-    not a second one: the database refuses a second per (recipient, event, sequence, kind, occurrence) anyway."""
+def queue_notice(session, *, subscriber: Subscriber | None = None, organisation=None, member_contact=None,
+                 event_id: str | None = None, sequence: int = 0, kind: str, payload: dict,
+                 occurrence: str = "") -> Notice:
+    """Queue one notice to a subscriber (or a partnership member's, or an organisation's, contact address). The caller
+    has checked that it is not a second one: the database refuses a second per (recipient, event, sequence, kind,
+    occurrence) anyway."""
     notice = Notice(subscriber_id=subscriber.id if subscriber else None,
-                    organisation_id=organisation.id if organisation else None, event_id=event_id, sequence=sequence,
-                    kind=kind, occurrence=occurrence, payload=payload, status="queued")
+                    organisation_id=organisation.id if organisation else None,
+                    member_contact_id=member_contact.membership_id if member_contact else None, event_id=event_id,
+                    sequence=sequence, kind=kind, occurrence=occurrence, payload=payload, status="queued")
     session.add(notice)
     return notice
 
@@ -238,12 +242,15 @@ def queue_digest(session, subscriber: Subscriber, key: str, payload: dict) -> No
     return notice
 
 
-def stop_notices(session, organisation: Organisation) -> None:
-    """The unsubscribe link of a meeting notice: no more meeting notices to this organisation's address."""
-    if organisation.notices_stopped_at is None:
-        organisation.notices_stopped_at = datetime.now(UTC)
-        session.execute(delete(Notice).where(Notice.organisation_id == organisation.id, Notice.status.in_(UNSENT)))
-        log.info("organisation %s stopped meeting notices", organisation.id)
+def stop_notices(session, recipient: Organisation | MemberContact) -> None:
+    """The unsubscribe link of a meeting notice: no more meeting notices to this member's (or organisation's)
+    address, until the address changes."""
+    if recipient.notices_stopped_at is None:
+        recipient.notices_stopped_at = datetime.now(UTC)
+        column, key = ((Notice.member_contact_id, recipient.membership_id) if isinstance(recipient, MemberContact)
+                       else (Notice.organisation_id, recipient.id))
+        session.execute(delete(Notice).where(column == key, Notice.status.in_(UNSENT)))
+        log.info("%s %s stopped meeting notices", type(recipient).__name__, key)
 
 
 def _resent() -> dict:

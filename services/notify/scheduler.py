@@ -1,5 +1,6 @@
-"""Reminders and digests, queued by the sender's loop. Idempotent: a notice is unique on (subscriber, event or
-digest period, sequence, kind, occurrence), so a restart, a second sender or a repeated tick never queues one twice.
+"""Reminders and digests, queued by the sender's loop, which also forgets the addresses of members who have left.
+Idempotent: a notice is unique on (subscriber, event or digest period, sequence, kind, occurrence), so a restart, a
+second sender or a repeated tick never queues one twice.
 
 Both work on occurrences (services/notify/occurrences.py): a weekly club gets a reminder before each meeting, once
 per subscriber and meeting, and a digest lists each of its meetings in the period.
@@ -10,9 +11,10 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, or_, select
 
-from services.calendar.times import WARSAW
+from services.calendar.times import WARSAW, local_date
 from services.notify import occurrences, operations
 from services.notify.consumers import matches
+from services.notify.meetings import forget_former_members
 from services.notify.models import EventCopy, Notice, Subscriber, aware
 from services.notify.occurrences import Occurrence
 
@@ -42,11 +44,10 @@ def _already(session, event_id: str, sequence: int, kind: str, occurrence: str =
         Notice.occurrence == occurrence)))
 
 
-def queue_reminders(session, now: datetime, hours: float) -> int:
-    """A reminder of each occurrence of a matching event starting within ``hours``, to confirmed subscribers who want
-    them. The notice carries the occurrence's times, which the e-mail shows (a series' first date may be long past).
-    """
-    found = _upcoming(session, now, now + timedelta(hours=hours))
+def queue_reminders(session, found: list[Occurrence]) -> int:
+    """A reminder of each occurrence ``found`` (those starting within the reminder hours), to confirmed subscribers
+    who want them. The notice carries the occurrence's times, which the e-mail shows (a series' first date may be long
+    past)."""
     if not found:
         return 0
     wanting = session.scalars(select(Subscriber).where(Subscriber.status == "confirmed",
@@ -85,15 +86,11 @@ def digest_period(frequency: str, now: datetime, hour: int) -> tuple[str, dateti
     return key, now, end
 
 
-def queue_digests(session, now: datetime, hour: int) -> int:
-    """Each daily or weekly subscriber's digest of matching upcoming events, once per period; none when empty."""
+def queue_digests(session, due: dict[str, tuple[str, list[Occurrence]]]) -> int:
+    """Each daily or weekly subscriber's digest of matching upcoming events, once per period; none when empty.
+    ``due`` gives, for each frequency whose digest is due, the period's key and the occurrences it lists."""
     queued = 0
-    for frequency in ("daily", "weekly"):
-        period = digest_period(frequency, now, hour)
-        if period is None:
-            continue
-        key, start, end = period
-        found = _upcoming(session, start, end)
+    for frequency, (key, found) in due.items():
         done = _already(session, key, 0, "digest")
         subscribers = session.scalars(select(Subscriber).where(Subscriber.status == "confirmed",
                                                                Subscriber.frequency == frequency))
@@ -117,9 +114,17 @@ def digest_payload(chosen: list[Occurrence], frequency: str) -> dict:
 def tick(database, config: dict, now: datetime) -> int:
     """Queue what is due at ``now``; returns how many notices were queued."""
     now = aware(now)
+    periods = {frequency: period for frequency in ("daily", "weekly")
+               if (period := digest_period(frequency, now, config["DIGEST_HOUR"])) is not None}
+    # Expanding the series is the slow part: it is done in a session that takes no write lock (on SQLite), so that
+    # the write transaction only checks what was queued already and adds the notices.
+    with database.session(read_only=True) as reading:
+        reminders = _upcoming(reading, now, now + timedelta(hours=config["REMINDER_HOURS"]))
+        digests = {frequency: (key, _upcoming(reading, start, end)) for frequency, (key, start, end) in periods.items()}
     with database.session() as session:
-        queued = queue_reminders(session, now, config["REMINDER_HOURS"])
-        queued += queue_digests(session, now, config["DIGEST_HOUR"])
+        queued = queue_reminders(session, reminders)
+        queued += queue_digests(session, digests)
+        forget_former_members(session, local_date(now))
     if queued:
         log.info("scheduler queued %d reminder and digest notice(s)", queued)
     queued += registration_jobs(database, config, now)

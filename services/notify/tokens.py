@@ -3,10 +3,12 @@
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 PURPOSES = ("confirm", "preferences", "unsubscribe")
-#: The unsubscribe link of a partner meeting notice, naming an organisation.
+#: The unsubscribe link of a partner meeting notice, naming a member (``member:<membership id>``) or, in notices made
+#: before member contacts, an organisation (its id).
 CONTACT = "contact"
 #: A registration's links, naming the registration's key: confirm the address (expires), cancel (does not).
 REGISTRATION_PURPOSES = ("confirm-registration", "cancel-registration")
+MEMBER = "member:"
 
 
 class InvalidToken(Exception):
@@ -27,9 +29,10 @@ def make_token(secret: str, purpose: str, subscriber_key: str) -> str:
     return _serializer(secret, purpose).dumps(subscriber_key)
 
 
-def contact_links(config: dict, organisation_id: int) -> dict[str, str]:
-    """A meeting notice carries one link: stop these notices for the organisation's address."""
-    token = make_token(config["SECRET_KEY"], CONTACT, str(organisation_id))
+def contact_links(config: dict, recipient: str) -> dict[str, str]:
+    """A meeting notice carries one link: stop these notices for the member's (``member:<id>``) or the
+    organisation's (``<id>``) address."""
+    token = make_token(config["SECRET_KEY"], CONTACT, recipient)
     return {"unsubscribe": f"{config['BASE_URL'].rstrip('/')}/subscriptions/{CONTACT}/{token}"}
 
 

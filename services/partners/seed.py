@@ -13,6 +13,7 @@ from services.partners.operations import (
     ensure_district,
     sign_agreement,
 )
+from services.partners.operations.contacts import publish_contacts_never_sent
 
 #: Częstochowa's 20 districts (shared/domain.md).
 DISTRICTS = (
@@ -72,7 +73,8 @@ def _ensure_partnership(session, district_name: str) -> tuple[int, int]:
 
 
 def seed(session) -> dict[str, int]:
-    """Create whatever of the seed data is missing; returns how many records were created, by kind."""
+    """Create whatever of the seed data is missing, and send notify the member contacts of partnerships it never had;
+    returns how many records were created (or lists sent), by kind."""
     created = {"districts": sum(ensure_district(session, name)[1] for name in DISTRICTS)}
     mops, created["organisations"] = _ensure_mops(session)
     created["organisations"] = int(created["organisations"])
@@ -81,4 +83,5 @@ def seed(session) -> dict[str, int]:
     results = [_ensure_partnership(session, name) for name in FORUM_PARTNERSHIPS]
     created["partnerships"] = sum(result[0] for result in results)
     created["agreements"] = sum(result[1] for result in results)
+    created["member contact lists sent to notify"] = publish_contacts_never_sent(session)
     return created

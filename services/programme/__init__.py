@@ -15,6 +15,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     from services.programme.api import register
+    from services.programme.auth import authenticate_writes
     from services.programme.consumers import HANDLERS
     from services.programme.dashboard import register_dashboard
     from services.programme.models import InboxMessage, OutboxMessage
@@ -22,5 +23,6 @@ def create_app(config: dict | None = None) -> Flask:
     return create_service_app(
         "programme", __name__, load_config(config), migrations=MIGRATIONS,
         outbox_model=OutboxMessage, inbox_model=InboxMessage, handlers=HANDLERS,
-        parts=(lambda app, api: register(api), lambda app, api: register_dashboard(app)),
+        parts=(lambda app, api: register(api), lambda app, api: app.before_request(authenticate_writes),
+               lambda app, api: register_dashboard(app)),
     )

@@ -312,6 +312,12 @@ def get_statistics(programme_id):
             **public_statistics(session, programme, current_app.config["SMALL_COUNT"])}
 
 
+def _file(media_type: str, description: str) -> dict:
+    """The OpenAPI answer of a download: a file of ``media_type``."""
+    return {"200": {"description": description,
+                    "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
 def _download(programme_id: int, args: dict, render, mimetype: str, extension: str) -> Response:
     """The export ``render(session, programme, as_of)`` as a file to save, named after the programme and the day
     (MOPS)."""
@@ -326,7 +332,7 @@ def _download(programme_id: int, args: dict, render, mimetype: str, extension: s
 
 @blp.route("/<int:programme_id>/export.xlsx")
 @blp.arguments(AsOfSchema, location="query")
-@blp.doc(**SECURED)
+@blp.doc(**SECURED, responses=_file(XLSX, "The workbook, to save."))
 def export_xlsx(args, programme_id):
     """The report's workbook: indicators × gender, and the participants by pseudonymous id (MOPS)."""
     return _download(programme_id, args, workbook_bytes, XLSX, "xlsx")
@@ -334,7 +340,7 @@ def export_xlsx(args, programme_id):
 
 @blp.route("/<int:programme_id>/export.csv")
 @blp.arguments(AsOfSchema, location="query")
-@blp.doc(**SECURED)
+@blp.doc(**SECURED, responses=_file("text/csv", "The CSV file, to save."))
 def export_csv(args, programme_id):
     """The indicators × gender as CSV, each row dated and naming the programme and its period (MOPS)."""
     return _download(programme_id, args, csv_bytes, "text/csv", "csv")

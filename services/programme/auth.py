@@ -4,6 +4,7 @@ Keys are found by the SHA-256 of what the caller sends, against the hashes repli
 a revocation works as soon as its message is handled. Neither the token nor a key is ever logged.
 """
 
+from flask import request
 from flask_smorest import abort
 
 from services.messaging.web import KeyCaller, authenticated, key_caller, request_session
@@ -33,3 +34,9 @@ def require_admin() -> Caller:
     if not caller.is_admin:
         abort(403, message="Only MOPS staff may read or change programme data.")
     return caller
+
+
+def authenticate_writes() -> None:
+    """Before any write to the API: 401 without valid credentials, ahead of the body's checks (415, 422)."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.path.startswith("/api/"):
+        require_caller()

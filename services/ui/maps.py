@@ -1,4 +1,5 @@
-"""Map links built from a place: OpenStreetMap, with no key, no script and nothing loaded by the page itself."""
+"""Map links built from a place: OpenStreetMap, with no key, no script and nothing loaded by the page itself, and a
+``geo:`` URI (RFC 5870) that a phone opens in its own map app."""
 
 from urllib.parse import quote
 
@@ -11,3 +12,23 @@ def osm_url(latitude: float | None, longitude: float | None, address: str | None
     if address:
         return "https://www.openstreetmap.org/search?query=" + quote(address)
     return None
+
+
+def geo_url(latitude: float | None, longitude: float | None) -> str | None:
+    """``geo:lat,lon`` when the coordinates are known; None otherwise (an address has no standard geo: form, so
+    the OpenStreetMap search stands in for it)."""
+    if latitude is None or longitude is None:
+        return None
+    return f"geo:{latitude:.5f},{longitude:.5f}"
+
+
+def map_links(*places) -> dict[str, str | None]:
+    """The map links of the first place (an event, a centre: anything with ``latitude``, ``longitude`` and an
+    ``address`` or ``location``) with coordinates: its point on OpenStreetMap and its geo: URI; with none, an
+    OpenStreetMap search for the first address given."""
+    for place in places:
+        if place is not None and place.latitude is not None and place.longitude is not None:
+            return {"osm": osm_url(place.latitude, place.longitude, None), "geo": geo_url(place.latitude,
+                                                                                          place.longitude)}
+    addresses = [getattr(place, "location", None) or getattr(place, "address", None) for place in places if place]
+    return {"osm": osm_url(None, None, next((a for a in addresses if a), None)), "geo": None}

@@ -94,6 +94,10 @@ def _seed_events(app) -> dict:
                                     "district_id": 1, "address": "ul. Łukasińskiego 40, Częstochowa",
                                     "opening_hours": "pon.–pt. 9:00–17:00", "phone": "34 000 00 00",
                                     "email": "osl.rakow@example.org", "operator_id": 200})
+    # A centre whose point is known (test coordinates): phones get a geo: link to their map app.
+    deliver(app, "centre.updated", {"id": 20, "version": 2, "name": "DOSL Ostatni Grosz", "slug": "dosl-ostatni-grosz",
+                                    "kind": "dosl", "district_id": 2, "address": "ul. Zbierskiego 2, Częstochowa",
+                                    "latitude": 50.79, "longitude": 19.14})
     return made
 
 
@@ -111,6 +115,8 @@ def _seed_partners(app) -> dict:
     url = f"/api/v1/partnerships/{partnership['id']}"
     created(client.post(f"{url}/agreements/", json={"signed_on": "2024-10-30", "valid_until": f"{NEXT_YEAR}-12-31",
                                                     "signatory_ids": [member["id"]]}, headers=ADMIN))
+    # A second agreement with its signing date typed a year too late: the page flags it.
+    created(client.post(f"{url}/agreements/", json={"signed_on": f"{NEXT_YEAR}-10-30"}, headers=ADMIN))
     created(client.post(f"{url}/meetings/", json={"title": "Spotkanie partnerskie: plan pikniku",
                                                   "starts_at": f"{NEXT_YEAR}-03-14T17:00:00",
                                                   "ends_at": f"{NEXT_YEAR}-03-14T19:00:00"}, headers=ADMIN))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.deploy.facts import GUNICORN_EXTRA
+from tests.deploy.facts import GUNICORN_CONF
 
 MIGRATE = "migrate"
 INFRA = {
@@ -321,18 +321,8 @@ def _set(path, value):
     return mutate
 
 
-def gunicorn(svc, port, workers="2"):
-    return [
-        "gunicorn",
-        "--bind",
-        f"0.0.0.0:{port}",
-        "--workers",
-        workers,
-        *GUNICORN_EXTRA.get(svc, ()),
-        "--access-logfile",
-        "-",
-        f"services.{svc}:create_app()",
-    ]
+def gunicorn(svc, port, conf=GUNICORN_CONF):
+    return ["gunicorn", "-c", conf, "--bind", f"0.0.0.0:{port}", f"services.{svc}:create_app()"]
 
 
 def script(steps, set_e=True):

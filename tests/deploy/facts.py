@@ -21,7 +21,7 @@ class Osl:
     # `python -m services.<svc> <command>`: which service has which command.
     COMMANDS = {
         "partners": {"db", "relay", "seed", "replay", "dead-letters"},
-        "events": {"db", "relay", "consume", "replay", "dead-letters"},
+        "events": {"db", "relay", "consume", "import", "replay", "dead-letters"},
         "notify": {"db", "relay", "consume", "send", "replay", "dead-letters"},
         "programme": {"db", "consume", "seed", "purge", "dead-letters"},
     }
@@ -33,6 +33,7 @@ class Osl:
         "events-web": ("events", "web"),
         "events-relay": ("events", "relay"),
         "events-consumer": ("events", "consume"),
+        "events-import": ("events", "import"),
         "notify-web": ("notify", "web"),
         "notify-relay": ("notify", "relay"),
         "notify-consumer": ("notify", "consume"),
@@ -71,6 +72,9 @@ class Osl:
         "PUBLIC_HOST",
         "NOTIFY_SECRET_KEY",
         "OSL_TRUSTED_PROXIES",
+        "LOG_FORMAT",
+        "OSL_METRICS_PORT",
+        "OSL_METRICS_HOST",
     }
     SECRET_ENV = {
         "PARTNERS_DATABASE_URL",
@@ -124,16 +128,15 @@ class Osl:
         svc = app.removeprefix("services.").removesuffix(":create_app()")
         if app != f"services.{svc}:create_app()" or svc not in cls.PORTS:
             return [f"{argv}: the app must be 'services.<svc>:create_app()', got {app!r}"]
-        want = ["--bind", f"0.0.0.0:{cls.PORTS[svc]}", "--workers", "2", *GUNICORN_EXTRA.get(svc, ()),
-                "--access-logfile", "-"]
+        want = ["-c", GUNICORN_CONF, "--bind", f"0.0.0.0:{cls.PORTS[svc]}"]
         problems = [] if opts == want else [f"{argv}: options must be {want}"]
         if expect is not None and expect != (svc, "web"):
             problems.append(f"{argv}: runs the {svc} web app, expected {expect}")
         return problems
 
 
-#: Threads let the events service answer feed polls while a worker waits on the database (bench/feeds.py).
-GUNICORN_EXTRA = {"events": ("--worker-class", "gthread", "--threads", "4")}
+#: gunicorn's settings for every web app, as in `make run` (gthread workers, multiprocess metrics, no access log).
+GUNICORN_CONF = "python:services.messaging.gunicorn_conf"
 
 
 def load_compose():

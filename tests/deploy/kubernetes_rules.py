@@ -4,6 +4,9 @@ kubernetes-validate ships the JSON schemas of the built-in kinds; RABBITMQ_CLUST
 operator's RabbitmqCluster, which it has no schema for. Each rule returns a list of problems.
 """
 
+import json
+import re
+
 import jsonschema
 import kubernetes_validate
 import yaml
@@ -67,6 +70,12 @@ RABBITMQ_CLUSTER_SCHEMA = {
                         "additionalConfig": {"type": "string", "maxLength": 2000},
                     },
                 },
+                # A partial StatefulSet; schema_problems validates its pod template as a full one.
+                "override": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"statefulSet": {"type": "object", "required": ["spec"]}},
+                },
             },
         },
     },
@@ -77,6 +86,51 @@ RABBITMQ_CLUSTER_SCHEMA = {
             "properties": {"cpu": {"type": ["string", "integer"]}, "memory": {"type": "string"}},
         }
     },
+}
+
+
+# The Prometheus Operator's ServiceMonitor and PodMonitor (monitoring.coreos.com/v1), the fields used here, from
+# its CRDs (github.com/prometheus-operator/prometheus-operator, pkg/apis/monitoring/v1). Unknown keys fail.
+_ENDPOINT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["port"],
+    "properties": {"port": {"type": "string"}, "path": {"type": "string", "pattern": "^/"},
+                   "interval": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                   "honorLabels": {"type": "boolean"}},
+}
+_SELECTOR = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "matchLabels": {"type": "object", "additionalProperties": {"type": "string"}},
+        "matchExpressions": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["key", "operator"],
+            "properties": {"key": {"type": "string"}, "operator": {"enum": ["In", "NotIn", "Exists", "DoesNotExist"]},
+                           "values": {"type": "array", "items": {"type": "string"}}}}},
+    },
+}
+
+
+def _monitor_schema(kind: str, endpoints: str) -> dict:
+    return {
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "additionalProperties": False,
+        "properties": {
+            "apiVersion": {"const": "monitoring.coreos.com/v1"},
+            "kind": {"const": kind},
+            "metadata": {"type": "object", "required": ["name", "namespace"]},
+            "spec": {"type": "object", "required": ["selector", endpoints], "additionalProperties": False,
+                     "properties": {"selector": _SELECTOR, endpoints: {"type": "array", "minItems": 1,
+                                                                        "items": _ENDPOINT}}},
+        },
+    }
+
+
+MONITOR_SCHEMAS = {
+    ("monitoring.coreos.com/v1", "ServiceMonitor"): _monitor_schema("ServiceMonitor", "endpoints"),
+    ("monitoring.coreos.com/v1", "PodMonitor"): _monitor_schema("PodMonitor", "podMetricsEndpoints"),
 }
 
 
@@ -120,6 +174,20 @@ def kustomization():
 def schema_problems(doc, version=K8S_VERSION):
     if kind_of(doc) == CRD_KIND:
         validator = jsonschema.Draft202012Validator(RABBITMQ_CLUSTER_SCHEMA)
+        problems = [f"{ident(doc)}: {e.json_path}: {e.message}" for e in validator.iter_errors(doc)]
+        override = doc["spec"].get("override", {}).get("statefulSet")
+        if override and not problems:
+            # The operator merges the override into its StatefulSet: it must be valid as a part of one.
+            template = json.loads(json.dumps(override["spec"]["template"]))
+            for container in template["spec"].get("containers", []):
+                container.setdefault("image", "rabbitmq")
+            statefulset = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "override"},
+                           "spec": {"serviceName": "x", "selector": {"matchLabels": {"a": "b"}},
+                                    "template": {"metadata": {"labels": {"a": "b"}}, **template}}}
+            problems += [f"{ident(doc)} override: {p}" for p in schema_problems(statefulset, version)]
+        return problems
+    if kind_of(doc) in MONITOR_SCHEMAS:
+        validator = jsonschema.Draft202012Validator(MONITOR_SCHEMAS[kind_of(doc)])
         return [f"{ident(doc)}: {e.json_path}: {e.message}" for e in validator.iter_errors(doc)]
     try:
         kubernetes_validate.validate(doc, version, strict=True)
@@ -232,8 +300,109 @@ def hpa_problems(docs, osl):
             problems.append(f"{ref['name']}: sets replicas, which fights the HPA on every apply")
         if "cpu" not in only_container(target).get("resources", {}).get("requests", {}):
             problems.append(f"{ref['name']}: a CPU-scaled Deployment needs a CPU request")
-    if targets != {"events-web", "notify-consumer"}:
-        problems.append(f"HPAs target {sorted(targets)}, expected events-web and notify-consumer")
+    if targets != SCALED:
+        problems.append(f"HPAs target {sorted(targets)}, expected {sorted(SCALED)}")
+    return problems
+
+
+#: What a HorizontalPodAutoscaler scales: every web app, and the consumer and sender that send notices.
+SCALED = {"partners-web", "events-web", "notify-web", "programme-web", "notify-consumer", "notify-sender"}
+
+
+def pdb_problems(docs, osl):
+    """A PodDisruptionBudget (policy/v1) for every process that runs more than once: one pod down at a time."""
+    problems = []
+    deployments = by_kind(docs, "Deployment")
+    budgets = by_kind(docs, "PodDisruptionBudget")
+    several = SCALED | {name for name, d in deployments.items() if d["spec"].get("replicas", 1) > 1}
+    for name in sorted(several):
+        budget = budgets.get(name)
+        if budget is None:
+            problems.append(f"{name}: no PodDisruptionBudget")
+            continue
+        labels = deployments[name]["spec"]["template"]["metadata"]["labels"]
+        if not budget["spec"].get("selector", {}).get("matchLabels", {}).items() <= labels.items():
+            problems.append(f"PodDisruptionBudget {name}: its selector misses the pods")
+        if budget["spec"].get("maxUnavailable") != 1 and "minAvailable" not in budget["spec"]:
+            problems.append(f"PodDisruptionBudget {name}: say how many pods may be down")
+    for name in set(budgets) - several:
+        problems.append(f"PodDisruptionBudget {name}: guards no process that runs more than once")
+    return problems
+
+
+def _gateway_routes() -> set[tuple[str, str]]:
+    """(path as an Ingress regex, Service) for every location of the nginx gateway but its own /healthz."""
+    template = (REPO / "deploy/nginx/osl.conf.template").read_text()
+    routes = set()
+    for match in re.finditer(r"location\s+(=|~)?\s*(\S+)\s*\{([^{}]*?)proxy_pass http://(\w+)(/?);", template, re.S):
+        modifier, path, _, upstream, strip = match.groups()
+        if modifier == "~" and not path.startswith("^"):
+            continue  # a suffix match (the feeds' cache, *.ics) to a service its prefix already reaches
+        if modifier == "~":
+            path = path.removeprefix("^")
+        elif modifier == "=":
+            path += "$"
+        elif strip:  # a prefix the gateway strips before passing on
+            path = f"{path.rstrip('/')}(/|$)(.*)"
+        routes.add((path, f"{upstream}-web"))
+    return routes
+
+
+def ingress_problems(docs, osl):
+    """The Ingresses route the gateway's paths to the same apps, with TLS from a Secret, stripping a prefix where
+    the gateway does and telling the app (X-Forwarded-Prefix)."""
+    problems = []
+    services = by_kind(docs, "Service")
+    routes = set()
+    for name, ingress in by_kind(docs, "Ingress").items():
+        annotations = ingress["metadata"].get("annotations", {})
+        tls = ingress["spec"].get("tls") or [{}]
+        if not tls[0].get("secretName") or tls[0].get("hosts") != [r["host"] for r in ingress["spec"]["rules"]]:
+            problems.append(f"Ingress {name}: TLS for its host from a Secret")
+        for rule in ingress["spec"]["rules"]:
+            for path in rule["http"]["paths"]:
+                backend = path["backend"]["service"]
+                routes.add((path["path"], backend["name"]))
+                if backend["name"] not in services or backend["port"] != {"name": "http"}:
+                    problems.append(f"Ingress {name}: {path['path']} goes to {backend}, not a web Service's http")
+                if path["path"].endswith("(/|$)(.*)"):
+                    prefix = path["path"].removesuffix("(/|$)(.*)")
+                    if (annotations.get("nginx.ingress.kubernetes.io/rewrite-target") != "/$2"
+                            or annotations.get("nginx.ingress.kubernetes.io/x-forwarded-prefix") != prefix):
+                        problems.append(f"Ingress {name}: {prefix} must be stripped and passed as X-Forwarded-Prefix")
+    if routes != _gateway_routes():
+        problems.append(f"Ingress paths differ from the gateway's: missing {sorted(_gateway_routes() - routes)}, "
+                        f"extra {sorted(routes - _gateway_routes())}")
+    return problems
+
+
+def monitoring_problems(docs, osl):
+    """Prometheus finds every process: web Services through a ServiceMonitor on /metrics, workers through a
+    PodMonitor on their metrics port, which is the configured OSL_METRICS_PORT."""
+    problems = []
+    port = int(by_kind(docs, "ConfigMap").get("osl-config", {}).get("data", {}).get("OSL_METRICS_PORT", 0))
+    monitors = by_kind(docs, "ServiceMonitor")
+    webs = {name for name, (_, role) in osl.PROCESSES.items() if role == "web"}
+    selected = set()
+    for monitor in monitors.values():
+        for expression in monitor["spec"]["selector"].get("matchExpressions", []):
+            if expression["key"] == "app.kubernetes.io/name" and expression["operator"] == "In":
+                selected |= set(expression["values"])
+        if {(e["port"], e.get("path")) for e in monitor["spec"]["endpoints"]} != {("http", "/metrics")}:
+            problems.append(f"ServiceMonitor {ident(monitor)}: scrape /metrics on the http port")
+        if not all(e.get("honorLabels") for e in monitor["spec"]["endpoints"]):
+            problems.append(f"{ident(monitor)}: honorLabels, or the Service's name replaces OSL's service label")
+    if selected != webs:
+        problems.append(f"ServiceMonitors select {sorted(selected)}, expected the web Services {sorted(webs)}")
+    pod_ports = {e["port"] for m in by_kind(docs, "PodMonitor").values() for e in m["spec"]["podMetricsEndpoints"]}
+    if pod_ports != {"metrics"}:
+        problems.append(f"PodMonitor ports {sorted(pod_ports)}, expected metrics")
+    for name, deployment in by_kind(docs, "Deployment").items():
+        if name in webs:
+            continue
+        ports = {p.get("name"): p["containerPort"] for p in only_container(deployment).get("ports", [])}
+        if ports != {"metrics": port}:
+            problems.append(f"{name}: container port must be metrics={port} (OSL_METRICS_PORT), got {ports}")
     return problems
 
 
@@ -313,6 +482,9 @@ RULES = [
     placement_problems,
     migrate_problems,
     rabbitmq_problems,
+    pdb_problems,
+    ingress_problems,
+    monitoring_problems,
 ]
 
 

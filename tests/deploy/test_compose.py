@@ -173,7 +173,8 @@ MISTAKES = {
         _set([S, "events-consumer", "command"], ["python", "-m", "services.events", "consumer"]),
     ),
     "web runs another app": (command_problems, _set([S, "notify-web", "command"], gunicorn("events", 8003))),
-    "gunicorn settings changed": (command_problems, _set([S, "events-web", "command"], gunicorn("events", 8002, "4"))),
+    "gunicorn settings changed": (
+        command_problems, _set([S, "events-web", "command"], gunicorn("events", 8002, "python:other"))),
     "migrate forgets the seed": (command_problems, _set([S, "migrate", "command"], script(Osl.MIGRATE_STEPS[:-1]))),
     "migrate without set -e": (command_problems, _set([S, "migrate", "command"], script(Osl.MIGRATE_STEPS, False))),
     "literal admin token": (secret_problems, _set(["x-osl-env", "OSL_ADMIN_TOKEN"], "s3cr3t-t0ken")),

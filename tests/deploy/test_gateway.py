@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -17,10 +18,10 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from services.messaging.testing import wait_until
-from tests.browser.conftest import Served, _seed_events, _seed_partners
+from tests.browser.conftest import NEXT_YEAR, Served, _seed_events, _seed_partners
 from tests.conftest import IN_CI, fast_bus
 from tests.e2e.test_make_run import free_port
-from tests.events.factories import centre, deliver
+from tests.events.factories import centre, deliver, event_body
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "osl.conf.template"
 pytestmark = pytest.mark.slow
@@ -36,8 +37,12 @@ def nginx_binary() -> str:
     return found
 
 
-def render(template: str, upstreams: dict[str, str], port: int) -> str:
-    text = template.replace("listen 80;", f"listen 127.0.0.1:{port};")
+FEED_CACHE = "/var/cache/nginx/osl-feeds"
+
+
+def render(template: str, upstreams: dict[str, str], port: int, cache_dir: Path) -> str:
+    assert FEED_CACHE in template
+    text = template.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(FEED_CACHE, str(cache_dir))
     for name, address in upstreams.items():
         text = text.replace(f"${{{name.upper()}_UPSTREAM}}", address)
     assert "${" not in text, "the template names an upstream this test does not know"
@@ -74,7 +79,8 @@ def gateway(tmp_path_factory):
     _seed_partners(apps["partners"].app)
     # The partners directory links to this centre's page in the events service: give the events replica it too.
     deliver(apps["events"].app, "centre.created", centre(21, "OSL Ostatni Grosz", "osl-ostatni-grosz", 2))
-    site = render(TEMPLATE.read_text(), {name: urlsplit(s.url).netloc for name, s in apps.items()}, port)
+    site = render(TEMPLATE.read_text(), {name: urlsplit(s.url).netloc for name, s in apps.items()}, port,
+                  folder / "feed-cache")
     (folder / "osl.conf").write_text(site)
     user = "user root;\n" if os.geteuid() == 0 else ""
     (folder / "nginx.conf").write_text(
@@ -92,6 +98,15 @@ def gateway(tmp_path_factory):
         nginx.wait(timeout=20)
         for served in apps.values():
             served.stop()
+
+
+def fetch_with_headers(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
@@ -177,3 +192,48 @@ def test_the_api_docs_load_their_own_document_behind_the_gateway(gateway, prefix
     status, _, body = fetch(f"{base}{prefix}/docs")
     assert status == 200
     assert f'"{prefix}/openapi.json"' in body.decode() or f"'{prefix}/openapi.json'" in body.decode()
+
+
+def test_the_gateway_caches_public_feeds_and_shows_a_change_within_the_recheck_time(gateway):
+    """nginx keeps a public feed and revalidates it with the app's ETag once FEED_RECHECK_SECONDS have passed; a
+    changed event is in the feed through the gateway within that time (plus one request's work)."""
+    base, apps = gateway
+    events = apps["events"].app
+    recheck = float(events.config.get("FEED_RECHECK_SECONDS", 1.0))
+    client = events.test_client()
+    own = {"Authorization": "Bearer osl_own_key_0000000001"}  # tests/events/factories.py's World
+    body = event_body(title="Koncert przed zmianą", starts_at=f"{NEXT_YEAR}-05-04T18:00:00",
+                      ends_at=f"{NEXT_YEAR}-05-04T20:00:00")
+    made = client.post("/api/v1/events", json=body, headers=own)
+    assert made.status_code == 201, made.json
+    url = f"{base}/feeds/districts/rakow.ics"
+    wait_until(lambda: b"Koncert przed zmian" in fetch_with_headers(url)[2], timeout=recheck + 10,
+               message="the new event in the feed")
+    statuses = [fetch_with_headers(url)[1].get("X-Cache") for _ in range(5)]
+    assert "HIT" in statuses, statuses  # answered from the gateway's cache, not the app
+    assert set(statuses) <= {"HIT", "REVALIDATED", "EXPIRED", "UPDATING", "STALE", "MISS"}, statuses
+
+    changed = client.patch(f"/api/v1/events/{made.json['id']}", json={"title": "Koncert po zmianie"},
+                           headers={**own, "If-Match": made.headers["ETag"]})
+    assert changed.status_code == 200, changed.json
+    changed_at = time.monotonic()
+    body = wait_until(lambda: (lambda got: got if b"Koncert po zmianie" in got else None)(fetch_with_headers(url)[2]),
+                      timeout=recheck + 10, interval=0.05, message="the changed event through the gateway")
+    assert b"Koncert przed zmian" not in body
+    seen_after = time.monotonic() - changed_at
+    # Reported, not asserted (a shared machine's timing): the bound is FEED_RECHECK_SECONDS plus a request.
+    print(f"change seen through the gateway after {seen_after:.2f} s (FEED_RECHECK_SECONDS={recheck})")
+
+
+def test_the_gateway_revalidates_with_the_apps_etag_and_never_stores_a_private_feed(gateway):
+    base, apps = gateway
+    url = f"{base}/feeds/districts/rakow.ics"
+    status, headers, _ = fetch_with_headers(url)
+    assert status == 200 and headers["ETag"].startswith('W/"')
+    assert "X-Accel-Expires" not in headers  # for nginx only
+    assert fetch_with_headers(url, {"If-None-Match": headers["ETag"]})[0] == 304
+    revalidated = wait_until(lambda: fetch_with_headers(url)[1].get("X-Cache") == "REVALIDATED", timeout=15,
+                             interval=0.2, message="a revalidation (a 304 from the app) once the recheck time passed")
+    assert revalidated
+    private = f"{base}/feeds/partnerships/7.ics?token=not-the-token"
+    assert {fetch_with_headers(private)[1].get("X-Cache") for _ in range(3)} <= {"MISS", None}

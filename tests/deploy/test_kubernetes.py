@@ -29,9 +29,12 @@ from tests.deploy.kubernetes_rules import (
     find,
     hpa_problems,
     ident,
+    ingress_problems,
     kind_of,
     kustomization,
     migrate_problems,
+    monitoring_problems,
+    pdb_problems,
     placement_problems,
     pod_problems,
     process_problems,
@@ -99,8 +102,14 @@ def test_kustomization_builds():
     result = subprocess.run(["kubectl", "kustomize", str(K8S_DIR)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     built = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
-    assert len(built) == len(MANIFESTS) - 1  # all but the secret template
+    templates = [doc for filename, doc in MANIFESTS if filename == SECRET_TEMPLATE]
+    # All but the secret template, and the broker's topology as a generated ConfigMap.
+    applied = [ident(doc) for filename, doc in MANIFESTS if filename != SECRET_TEMPLATE]
+    assert sorted(map(ident, built)) == sorted([*applied, "ConfigMap/osl-rabbitmq-topology"])
+    assert len(templates) == 2
     assert all(d["metadata"].get("namespace") == NAMESPACE for d in built if d["kind"] != "Namespace")
+    topology = find([("", doc) for doc in built], "ConfigMap", "osl-rabbitmq-topology")["data"]["topology.json"]
+    assert json.loads(topology) == json.loads((K8S_DIR / "rabbitmq-topology.json").read_text())
 
 
 # --- every rule can fail ---------------------------------------------------------------------------
@@ -191,6 +200,41 @@ MISTAKES = {
         rabbitmq_problems,
         lambda d: find(d, "RabbitmqCluster", "osl-rabbitmq")["spec"].update(replica=3),
     ),
+    "a web app that does not scale": (
+        hpa_problems,
+        lambda d: d.remove(next(x for x in d if x[1]["kind"] == "HorizontalPodAutoscaler"
+                                and x[1]["metadata"]["name"] == "notify-sender")),
+    ),
+    "no disruption budget for a web app": (
+        pdb_problems,
+        lambda d: d.remove(next(x for x in d if x[1]["kind"] == "PodDisruptionBudget"
+                                and x[1]["metadata"]["name"] == "programme-web")),
+    ),
+    "a disruption budget selecting nothing": (
+        pdb_problems,
+        lambda d: find(d, "PodDisruptionBudget", "events-web")["spec"]["selector"].update(
+            matchLabels={"app.kubernetes.io/name": "events"}),
+    ),
+    "an Ingress path the gateway does not have": (
+        ingress_problems,
+        lambda d: find(d, "Ingress", "osl")["spec"]["rules"][0]["http"]["paths"][0].update(path="/api/v1/keys"),
+    ),
+    "an Ingress path to another app": (
+        ingress_problems,
+        lambda d: find(d, "Ingress", "osl")["spec"]["rules"][0]["http"]["paths"][-1]["backend"]["service"].update(
+            name="notify-web"),
+    ),
+    "an Ingress without TLS": (ingress_problems, lambda d: find(d, "Ingress", "osl")["spec"].pop("tls")),
+    "a prefix passed on unstripped": (
+        ingress_problems,
+        lambda d: find(d, "Ingress", "osl-partners")["metadata"]["annotations"].pop(
+            "nginx.ingress.kubernetes.io/rewrite-target"),
+    ),
+    "a web app nobody scrapes": (
+        monitoring_problems,
+        lambda d: find(d, "ServiceMonitor", "osl-web")["spec"]["selector"]["matchExpressions"][0]["values"].pop(),
+    ),
+    "a worker without its metrics port": (monitoring_problems, lambda d: container_of(d, "notify-sender").pop("ports")),
     "a broker URL on another host": (
         rabbitmq_problems,
         lambda d: find(d, "Secret", "osl-secrets")["stringData"].update(
@@ -212,8 +256,13 @@ def test_each_rule_catches_its_mistake(docs, osl, mistake):
         lambda d: container_of(d, "notify-web").update(readinesProbe={"httpGet": {"path": "/readyz", "port": "http"}}),
         lambda d: find(d, "HorizontalPodAutoscaler", "events-web")["spec"].pop("maxReplicas"),
         lambda d: find(d, "Job", "osl-migrate")["spec"].update(backoffLimit=-1.5),
+        lambda d: find(d, "ServiceMonitor", "osl-web")["spec"]["endpoints"][0].update(intervall="30s"),
+        lambda d: find(d, "PodDisruptionBudget", "notify-web")["spec"].update(maxUnavailable=[1]),
+        lambda d: find(d, "RabbitmqCluster", "osl-rabbitmq")["spec"]["override"]["statefulSet"]["spec"]["template"][
+            "spec"]["volumes"][0].update(projectd={}),
     ],
-    ids=["replicas as a string", "misspelt probe field", "HPA without maxReplicas", "fractional backoffLimit"],
+    ids=["replicas as a string", "misspelt probe field", "HPA without maxReplicas", "fractional backoffLimit",
+         "misspelt ServiceMonitor field", "a list as maxUnavailable", "misspelt volume field in the override"],
 )
 def test_strict_validation_rejects_broken_manifests(docs, mutate):
     mutate(docs)

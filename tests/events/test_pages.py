@@ -234,3 +234,43 @@ def test_a_centre_with_nothing_known_says_so_and_invents_nothing(events_app, wor
     page = html(events_app.test_client(), "/centres/dosl-ostatni-grosz")
     assert "Części danych tego ośrodka jeszcze nie znamy." in page
     assert "tel:" not in page and "Godziny otwarcia" not in page
+
+
+def test_a_centre_with_its_point_offers_the_phones_map_app_next_to_openstreetmap(events_app, world):
+    deliver(events_app, "centre.updated", centre(10, "OSL Raków", "osl-rakow", 1, version=2,
+                                                 address="ul. Łukasińskiego 40, Częstochowa", latitude=50.79,
+                                                 longitude=19.14))
+    page = html(events_app.test_client(), "/centres/osl-rakow")
+    assert '<a class="phone-only map-app" href="geo:50.79000,19.14000">Otwórz w aplikacji map w telefonie</a>' in page
+    assert "https://www.openstreetmap.org/?mlat=50.79000&amp;mlon=19.14000" in page
+    event = html(events_app.test_client(), f"/events/{world['seniors']}", lang="en")  # at its centre's point
+    assert 'href="geo:50.79000,19.14000">Open in the phone' in event
+
+
+def test_without_a_point_there_is_no_geo_link_only_a_search_by_address(events_app, world):
+    page = html(events_app.test_client(), f"/events/{world['children']}")
+    assert "geo:" not in page and "https://www.openstreetmap.org/search?query=" in page
+    deliver(events_app, "centre.updated", centre(10, "OSL Raków", "osl-rakow", 1, version=2,
+                                                 address="ul. Łukasińskiego 40, Częstochowa"))
+    assert "geo:" not in html(events_app.test_client(), "/centres/osl-rakow")
+
+
+@pytest.mark.parametrize("path", ["/districts/rakow", "/centres/osl-rakow", "/organisations/fundacja-zrodlo"])
+def test_every_list_of_events_has_the_search_and_this_week_and_weekend(events_app, world, monkeypatch, path):
+    from services.events.pages import views
+
+    client = events_app.test_client()
+    page = html(client, path)
+    assert f'<form class="finder" method="get" action="{path}"' in page
+    assert f'href="{path}?when=week#events"' in page and f'href="{path}?when=weekend#events"' in page
+    assert "Gimnastyka dla seniorów" in page
+    assert "Gimnastyka dla seniorów" not in html(client, f"{path}?q=bajki")
+    assert "Gimnastyka dla seniorów" in html(client, f"{path}?q=GIMNASTYKA")
+    day = date(NEXT_YEAR, 3, 14)  # a Sunday or not: the week of the event, from its Monday
+    monkeypatch.setattr(views, "utcnow", lambda: datetime.combine(day - timedelta(days=day.weekday()), time(9),
+                                                                  WARSAW))
+    assert "Gimnastyka dla seniorów" in html(client, f"{path}?when=week")
+    monkeypatch.setattr(views, "utcnow", lambda: datetime.combine(day - timedelta(days=day.weekday() + 7), time(9),
+                                                                  WARSAW))
+    assert "Gimnastyka dla seniorów" not in html(client, f"{path}?when=week")
+    assert "Wybierz wartość z listy." in html(client, f"{path}?when=jutro", status=422)

@@ -69,9 +69,9 @@ def _consumer_process(stack, events_app, log_path) -> subprocess.Popen:
                                 stdout=log, stderr=subprocess.STDOUT)
 
 
-def test_a_consumer_killed_mid_stream_loses_and_doubles_nothing(servers, partners_app, events_app, tmp_path):
+def test_a_consumer_killed_mid_stream_loses_and_doubles_nothing(servers, partners_app, events_app, process_log):
     names = create_districts(partners_app, 1000)
-    log = tmp_path / "consumer.log"
+    log = process_log("consumer.log")
     consumer = _consumer_process(servers, events_app, log)
     try:
         with running(partners_app.extensions["osl"].relay()):
@@ -90,9 +90,9 @@ def test_a_consumer_killed_mid_stream_loses_and_doubles_nothing(servers, partner
         consumer.wait(timeout=30)
 
 
-def test_sigterm_finishes_the_message_in_hand_and_exits_cleanly(servers, partners_app, events_app, tmp_path):
+def test_sigterm_finishes_the_message_in_hand_and_exits_cleanly(servers, partners_app, events_app, process_log):
     create_districts(partners_app, 300)
-    log = tmp_path / "consumer.log"
+    log = process_log("consumer.log")
     consumer = _consumer_process(servers, events_app, log)
     with running(partners_app.extensions["osl"].relay()):
         wait_until(lambda: inbox_count(events_app) >= 50, timeout=60, message="50 handled")

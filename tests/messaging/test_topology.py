@@ -48,3 +48,32 @@ def test_a_bad_number_in_the_environment_says_what_to_fix(monkeypatch):
     monkeypatch.setenv("OSL_MAX_ATTEMPTS", "five")
     with pytest.raises(SystemExit, match="OSL_MAX_ATTEMPTS must be a whole number"):
         BusSettings.from_env()
+
+
+def test_the_brokers_definitions_files_declare_this_topology():
+    """deploy/rabbitmq/definitions.json (compose) and deploy/k8s/rabbitmq-topology.json (Kubernetes) declare every
+    exchange, quorum queue and binding the code derives, and the per-consumer dead-letter policy: regenerate them
+    with Topology(...).definitions() when a handler's queue changes."""
+    import json
+    from pathlib import Path
+
+    from services.messaging.settings import BusSettings
+    from services.messaging.topology import DELIVERY_LIMIT, Topology
+
+    expected = Topology(BusSettings(broker_url="amqp://guest:guest@127.0.0.1:5672//", prefix="osl")).definitions()
+    root = Path(__file__).resolve().parents[2]
+    compose = json.loads((root / "deploy/rabbitmq/definitions.json").read_text())
+    kubernetes = json.loads((root / "deploy/k8s/rabbitmq-topology.json").read_text())
+    assert kubernetes == expected
+    assert {key: compose[key] for key in expected} == expected
+    assert {queue["arguments"]["x-queue-type"] for queue in expected["queues"]} == {"quorum"}
+    policies = {policy["name"]: policy for policy in expected["policies"]}
+    assert set(policies) == {"osl-events-dead-letters", "osl-notify-dead-letters", "osl-programme-dead-letters"}
+    events = policies["osl-events-dead-letters"]
+    assert events["definition"]["dead-letter-routing-key"] == "osl.events.dead-letter"
+    assert events["definition"]["delivery-limit"] == DELIVERY_LIMIT
+    import re
+
+    pattern = re.compile(events["pattern"])
+    assert pattern.match("osl.events.partners-replica") and not pattern.match("osl.events.dead-letter")
+    assert not pattern.match("osl.notify.events")

@@ -153,3 +153,15 @@ def test_the_notices_api_gives_every_time_with_its_offset(notify):
     [notice] = notify.test_client().get("/api/v1/notices", headers=ADMIN).json
     for name in ("created_at", "next_attempt_at", "sent_at"):
         assert datetime.fromisoformat(notice[name]).utcoffset() is not None, (name, notice[name])
+
+
+def test_an_answer_naming_the_address_is_kept_and_logged_without_it():
+    import smtplib
+
+    from services.notify.delivery import PermanentFailure, _classify
+
+    refused = smtplib.SMTPRecipientsRefused({"lucja.zadlo@example.org": (550, b"5.1.1 <lucja.zadlo@example.org>: "
+                                                                               b"Recipient address rejected")})
+    failure = _classify(refused)
+    assert isinstance(failure, PermanentFailure)
+    assert "example.org" not in str(failure) and "<address>" in str(failure) and "550" in str(failure)

@@ -1,13 +1,16 @@
-"""Partner meetings, as the events service's events with ``meeting_id``: an invitation goes to the contact addresses
-of the current member organisations, once; changes and cancellation to those invited."""
+"""Partner meetings, as the events service's events with ``meeting_id``: an invitation goes to the contact address of
+every current member (organisations and people, from partners' private member_contacts.replaced), once; changes and
+cancellation to those invited."""
 
 import re
+from datetime import date
 
 from icalendar import Calendar
 from sqlalchemy import select
 
 from services.messaging.envelope import Envelope
 from services.messaging.messages.partners import meeting_event_id
+from services.notify import operations
 from services.notify.models import Notice
 from services.notify.notices import Sender
 from tests.notify.conftest import folder_mails
@@ -20,8 +23,8 @@ def organisation(id_, email, version=1):
             "krs": None, "email": email, "phone": None, "website": None}
 
 
-def membership(id_, organisation_id, left_on=None, kind="organisation"):
-    return {"id": id_, "version": 1, "partnership_id": 5, "member_kind": kind,
+def membership(id_, organisation_id, left_on=None, kind="organisation", version=1):
+    return {"id": id_, "version": version, "partnership_id": 5, "member_kind": kind,
             "organisation_id": organisation_id if kind == "organisation" else None, "role": "member",
             "joined_on": "2026-01-10", "left_on": left_on, "potential": [{"kind": "ideas", "description": "Pomysły"}]}
 
@@ -36,6 +39,17 @@ def deliver(app, type_name, data) -> Envelope:
     return envelope
 
 
+#: What partners sends notify alone: each member's address (organisation 3, a school, has only a contact person).
+CONTACTS = {1: "biuro@cma.example.org", 3: "nauczycielka@szkola.example.org", 4: "lucja@example.org",
+            5: "kto@leaving.example.org"}
+
+
+def contacts(version=1, **changes) -> dict:
+    listed = {**CONTACTS, **{int(key.removeprefix("m")): value for key, value in changes.items()}}
+    return {"partnership_id": 5, "version": version,
+            "contacts": [{"membership_id": key, "email": value} for key, value in listed.items() if value]}
+
+
 def setup(app) -> None:
     deliver(app, "partnership.created", {"id": 5, "version": 1, "name": "Partnerstwo Lokalne Raków",
                                          "district_id": 1, "centre_id": None, "status": "active",
@@ -45,46 +59,85 @@ def setup(app) -> None:
     deliver(app, "organisation.created", organisation(3, None))
     deliver(app, "organisation.created", organisation(4, "kto@elsewhere.example.org"))
     deliver(app, "membership.added", membership(1, 1))
-    deliver(app, "membership.added", membership(2, 2, left_on="2026-06-30"))
+    deliver(app, "membership.added", membership(2, 2, left_on="2026-06-30"))  # left: partners lists no address
     deliver(app, "membership.added", membership(3, 3))
     deliver(app, "membership.added", membership(4, None, kind="person"))
+    deliver(app, "membership.added", membership(5, 4, left_on="2026-12-05"))  # gone by the meeting's day
+    deliver(app, "member_contacts.replaced", contacts())
 
 
 def recipients(app) -> list[int]:
     with app.extensions["osl"].database.session() as session:
-        return sorted(session.scalars(select(Notice.organisation_id).where(Notice.kind == "meeting")))
+        return sorted(session.scalars(select(Notice.member_contact_id).where(Notice.kind == "meeting")))
 
 
-def test_a_planned_meeting_goes_once_to_current_member_organisations_with_an_address(notify, mail_dir):
+def addressed(mails) -> list[str]:
+    return sorted(mail["To"].addresses[0].addr_spec for mail in mails)
+
+
+def test_a_planned_meeting_goes_once_to_every_current_member_with_an_address(notify, mail_dir):
     setup(notify)
     planned = deliver(notify, "event.published", meeting())
-    assert recipients(notify) == [1]
+    assert recipients(notify) == [1, 3, 4]
     assert worker(notify).handle("events", planned) is False
-    deliver(notify, "organisation.updated", organisation(1, "nowy@cma.example.org", version=2))
-    assert recipients(notify) == [1]
+    deliver(notify, "member_contacts.replaced", contacts(2, m1="nowy@cma.example.org"))
+    deliver(notify, "member_contacts.replaced", contacts(1, m1="stary@late.example.org"))  # older: ignored
+    assert recipients(notify) == [1, 3, 4]
 
-    assert Sender(notify.extensions["osl"].database, notify.config).send_due() == 1
-    [mail] = folder_mails(mail_dir)
-    assert mail["To"].addresses[0].addr_spec == "nowy@cma.example.org"
+    assert Sender(notify.extensions["osl"].database, notify.config).send_due() == 3
+    mails = folder_mails(mail_dir)
+    assert addressed(mails) == ["lucja@example.org", "nauczycielka@szkola.example.org", "nowy@cma.example.org"]
+    mail = next(m for m in mails if m["To"].addresses[0].addr_spec == "lucja@example.org")
     assert mail["Subject"] == "Spotkanie partnerskie: Plan na zimę"
     text = mail.get_body(("plain",)).get_content()
     assert "czwartek, 10 grudnia 2026, 17:00–19:00" in text and "Partnerstwo Lokalne Raków" in text
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert all(attached_event(m)["UID"] == f"{meeting_event_id(3)}@osl.example" for m in mails)
 
     stop = re.search(r"https://osl\.example(/subscriptions/contact/\S+)", text).group(1)
     client = notify.test_client()
     assert client.get(stop).text.count("<button") == 1
     assert client.post(stop, data=b"").status_code == 200
     deliver(notify, "event.published", meeting(id_=4))
-    assert recipients(notify) == [1]  # nothing new for the next meeting
+    with notify.extensions["osl"].database.session() as session:
+        told = sorted(session.scalars(select(Notice.member_contact_id).where(Notice.event_id == "meeting:4")))
+    assert told == [1, 3]  # the person stopped them; the others hear of the next meeting
     assert client.get("/subscriptions/contact/forged").status_code == 404
+
+
+def test_an_address_shared_by_two_members_is_told_once(notify, mail_dir):
+    setup(notify)
+    deliver(notify, "member_contacts.replaced", contacts(2, m3="Biuro@CMA.example.org"))
+    deliver(notify, "event.published", meeting())
+    assert recipients(notify) == [1, 4]
+
+
+def test_a_member_who_leaves_or_is_erased_is_forgotten_and_not_told(notify):
+    from services.notify.meetings import forget_former_members
+    from services.notify.models import MemberContact
+
+    setup(notify)
+    held = lambda: sorted(session.scalars(select(MemberContact.membership_id)))  # noqa: E731
+    deliver(notify, "membership.updated", membership(1, 1, left_on="2026-02-01", version=2))  # left: forgotten now
+    with notify.extensions["osl"].database.session() as session:
+        assert held() == [3, 4, 5]
+    deliver(notify, "member_contacts.replaced", contacts(2, m1=None, m4=None))  # the person erased in partners
+    with notify.extensions["osl"].database.session() as session:
+        rows = {row.membership_id: row for row in session.scalars(select(MemberContact))}
+        assert sorted(rows) == [3, 5]
+        assert rows[3].basis == "membership #3 of partnership #5"
+        assert forget_former_members(session, date(2026, 12, 4)) == 0
+        assert forget_former_members(session, date(2026, 12, 5)) == 1  # the day they leave, by the core's rule
+        assert held() == [3]
+    deliver(notify, "event.published", meeting())
+    assert recipients(notify) == [3]
 
 
 def test_a_removed_membership_gets_no_meeting_notice(notify):
     setup(notify)
     deliver(notify, "membership.removed", {**membership(1, 1), "version": 2})
     deliver(notify, "event.published", meeting())
-    assert recipients(notify) == []
+    assert recipients(notify) == [3, 4]
 
 
 def changed(version, sequence, **changes):
@@ -95,15 +148,22 @@ def changed(version, sequence, **changes):
 
 def notices(app) -> list[tuple]:
     with app.extensions["osl"].database.session() as session:
-        return sorted((n.kind, n.organisation_id, n.sequence) for n in session.scalars(
-            select(Notice).where(Notice.organisation_id.is_not(None))))
+        return sorted((n.kind, n.member_contact_id, n.sequence) for n in session.scalars(
+            select(Notice).where(Notice.member_contact_id.is_not(None))))
 
 
-def test_a_changed_and_a_cancelled_meeting_go_once_to_the_organisations_told(notify, mail_dir):
-    setup(notify)
+def setup_one_member(app) -> None:
+    """Only member 1 has an address."""
+    setup(app)
+    deliver(app, "member_contacts.replaced", contacts(2, m3=None, m4=None, m5=None))
+
+
+def test_a_changed_and_a_cancelled_meeting_go_once_to_the_members_told(notify, mail_dir):
+    setup_one_member(notify)
     deliver(notify, "event.published", meeting())
     deliver(notify, "organisation.created", organisation(6, "nowa@example.org"))
     deliver(notify, "membership.added", membership(6, 6))  # joined after the invitation: not told, not updated
+    deliver(notify, "member_contacts.replaced", contacts(3, m3=None, m4=None, m5=None, m6="nowa@example.org"))
     Sender(notify.extensions["osl"].database, notify.config).send_due()
 
     moved = deliver(notify, "event.updated", {**changed(2, 1, starts_at="2026-12-11T17:00:00+01:00",
@@ -152,8 +212,8 @@ def attached_event(mail):
     return vevent
 
 
-def test_an_organisation_that_stopped_meeting_notices_hears_of_no_change(notify, mail_dir):
-    setup(notify)
+def test_a_member_who_stopped_meeting_notices_hears_of_no_change(notify, mail_dir):
+    setup_one_member(notify)
     deliver(notify, "event.published", meeting())
     Sender(notify.extensions["osl"].database, notify.config).send_due()
     text = folder_mails(mail_dir)[0].get_body(("plain",)).get_content()
@@ -174,7 +234,7 @@ def test_a_change_of_a_meeting_nobody_was_told_of_sends_nothing(notify):
 
 
 def test_the_attachment_is_the_events_services_vevent_byte_for_byte(notify, mail_dir):
-    setup(notify)
+    setup_one_member(notify)
     event = meeting()
     deliver(notify, "event.published", event)
     Sender(notify.extensions["osl"].database, notify.config).send_due()
@@ -183,3 +243,26 @@ def test_the_attachment_is_the_events_services_vevent_byte_for_byte(notify, mail
     ics = attachment.get_content().replace("\n", "\r\n") if "\r\n" not in attachment.get_content() else \
         attachment.get_content()
     assert event["ical"] in ics and "METHOD:PUBLISH" in ics
+
+
+def test_an_organisation_that_stopped_meeting_notices_before_member_contacts_stays_stopped(notify):
+    from services.notify.models import Organisation
+
+    deliver(notify, "partnership.created", {"id": 5, "version": 1, "name": "Partnerstwo Lokalne Raków",
+                                            "district_id": 1, "centre_id": None, "status": "active",
+                                            "description": ""})
+    deliver(notify, "organisation.created", organisation(1, "biuro@cma.example.org"))
+    deliver(notify, "membership.added", membership(1, 1))
+    deliver(notify, "membership.added", membership(4, None, kind="person"))
+    with notify.extensions["osl"].database.session() as session:
+        operations.stop_notices(session, session.get(Organisation, 1))  # its old link, followed before the upgrade
+    deliver(notify, "member_contacts.replaced", {"partnership_id": 5, "version": 1, "contacts": [
+        {"membership_id": 1, "email": "Biuro@cma.example.org"}, {"membership_id": 4, "email": "lucja@example.org"}]})
+    deliver(notify, "event.published", meeting())
+    assert recipients(notify) == [4]
+    deliver(notify, "member_contacts.replaced", {"partnership_id": 5, "version": 2, "contacts": [
+        {"membership_id": 1, "email": "sekretariat@cma.example.org"}]})  # a new address: it has not stopped them
+    deliver(notify, "event.published", meeting(id_=4))
+    with notify.extensions["osl"].database.session() as session:
+        told = sorted(session.scalars(select(Notice.member_contact_id).where(Notice.event_id == "meeting:4")))
+    assert told == [1]

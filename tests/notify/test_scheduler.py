@@ -2,14 +2,17 @@
 occurrences."""
 
 import logging
+import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 from sqlalchemy import select
 
 from services.calendar import recurrence
 from services.messaging.models import utcnow
+from services.notify import occurrences
 from services.notify.models import DigestItem, Notice, Subscriber
 from services.notify.notices import Sender
 from services.notify.scheduler import digest_period, tick
@@ -226,3 +229,28 @@ def test_a_bad_rule_skips_its_series_and_not_the_others(notify, caplog, monkeypa
     assert queued(notify, "digest")["weekly"] == [
         ("weekly:2026-W48", ["Wydarzenie 1", "Wydarzenie 2", "Wydarzenie 3"])]
     assert any(r.getMessage().startswith(f"series {SERIES}: its repeat rule") for r in caplog.records)
+
+
+@pytest.mark.parametrize("stack", ["embedded"], indirect=True)
+def test_the_scheduler_expands_series_without_holding_the_write_lock(notify, monkeypatch):
+    """Expanding repeat rules is the slow part of a tick: while it runs, another process can take SQLite's one write
+    lock (a consumer, a web request); only the short queuing afterwards takes it."""
+    setup(notify)
+    add_series(notify)
+    path = notify.extensions["osl"].database.engine.url.database
+    expanded, between = [], occurrences.between
+
+    def expand_while_another_writes(event, start, end):
+        writer = sqlite3.connect(path, timeout=0.2)
+        try:
+            writer.execute("BEGIN IMMEDIATE")  # "database is locked" if the tick held the write lock here
+            writer.rollback()
+        finally:
+            writer.close()
+        expanded.append(event["id"])
+        return between(event, start, end)
+
+    monkeypatch.setattr(occurrences, "between", expand_while_another_writes)
+    assert schedule(notify, MONDAY_8) > 0
+    assert SERIES in expanded
+    assert queued(notify, "reminder")["reminded"]

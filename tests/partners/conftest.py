@@ -28,6 +28,9 @@ class Partners:
     def outbox_types(self) -> list[str]:
         return helpers.outbox_types(self.app)
 
+    def public_outbox_types(self) -> list[str]:
+        return helpers.public_outbox_types(self.app)
+
     def session(self):
         return self.app.extensions["osl"].database.session()
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from services.messaging.envelope import parse
-from services.messaging.registry import validate
+from services.messaging.registry import message_type, validate
 from services.partners.models import OutboxMessage
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
@@ -24,6 +24,11 @@ def outbox(app) -> list:
 
 def outbox_types(app) -> list[str]:
     return [envelope.type for envelope in outbox(app)]
+
+
+def public_outbox_types(app) -> list[str]:
+    """The types every consumer may take: without the member contacts sent to notify alone (test_member_contacts)."""
+    return [name for name in outbox_types(app) if not message_type(name).private_to]
 
 
 def created(response) -> dict:

@@ -83,3 +83,17 @@ def test_links_to_the_events_pages_use_the_configured_base_url(partners, partner
     page = html(partners.app.test_client(), f"/partnerships/{partnership['id']}")
     assert 'href="https://osl.example.pl/wydarzenia/districts/ostatni-grosz?lang=pl"' in page
     assert 'href="https://osl.example.pl/wydarzenia/centres/osl-ostatni-grosz?lang=pl"' in page
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_an_agreement_signed_in_the_future_is_flagged_where_it_is_shown(partners, partnership, lang):
+    client = partners.client
+    url = f"/api/v1/partnerships/{partnership['id']}/agreements/"
+    answer = created(client.post(url, json={"signed_on": f"{NEXT_YEAR + 1}-01-15"}, headers=ADMIN))
+    assert answer["warnings"]
+    page = html(client, f"/partnerships/{partnership['id']}", lang=lang)
+    said = {"pl": "Data podpisania jest w przyszłości", "en": "The signing date is in the future"}[lang]
+    assert page.count(said) == 1  # the 2024 agreement is not flagged
+    start = page.index(said)
+    assert str(NEXT_YEAR + 1) in page[page.rindex("<li", 0, start):start]
+    assert_accessible_page(page, lang)

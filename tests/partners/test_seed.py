@@ -1,5 +1,9 @@
 """The seed loads what the source texts name, and only that; a second run changes nothing and publishes nothing."""
 
+from sqlalchemy import select
+
+from services.partners import operations
+from services.partners.models import Partnership
 from services.partners.seed import DISTRICTS, seed
 
 
@@ -21,14 +25,30 @@ def _everything(client) -> dict:
 
 def test_a_second_run_changes_nothing(partners):
     assert _seed(partners.app) == {"districts": 20, "organisations": 1, "centres": 13, "partnerships": 2,
-                                   "agreements": 2}
+                                   "agreements": 2, "member contact lists sent to notify": 0}
     client = partners.client
     first, messages = _everything(client), len(partners.outbox())
     assert messages == 20 + 1 + 13 + 2 + 2
     assert _seed(partners.app) == {"districts": 0, "organisations": 0, "centres": 0, "partnerships": 0,
-                                   "agreements": 0}
+                                   "agreements": 0, "member contact lists sent to notify": 0}
     assert _everything(client) == first
     assert len(partners.outbox()) == messages
+
+
+def test_it_sends_notify_the_member_contacts_of_a_partnership_made_before_them_once(partners):
+    """An installation upgraded from before member contacts: its partnerships' lists go once, when seed runs."""
+    _seed(partners.app)
+    with partners.session() as session:
+        partnership = session.scalar(select(Partnership).where(Partnership.name.like("%Ostatni Grosz")))
+        organisation = operations.create_organisation(session, {"name": "Fundacja Wcześniej", "kind": "ngo",
+                                                                "email": "biuro@wczesniej.example.org"})
+        operations.add_member(session, partnership, {"organisation_id": organisation.id})
+        partnership.contacts_version = 0  # as the migration leaves it
+    assert _seed(partners.app)["member contact lists sent to notify"] == 1
+    assert _seed(partners.app)["member contact lists sent to notify"] == 0
+    sent = [m.data for m in partners.outbox() if m.type == "member_contacts.replaced"]
+    assert sent[-1]["contacts"] == [{"membership_id": sent[-1]["contacts"][0]["membership_id"],
+                                     "email": "biuro@wczesniej.example.org"}]
 
 
 def test_it_loads_what_the_texts_say_and_leaves_the_rest_empty(partners):

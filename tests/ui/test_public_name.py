@@ -10,7 +10,7 @@ from pathlib import Path
 from services.notify.mail.compose import build_message
 from tests.events.factories import as_json, event_body, seed
 from tests.notify.conftest import add_districts
-from tests.notify.events import event_snapshot
+from tests.notify.events import event_snapshot, meeting_snapshot
 from tests.partners.helpers import make_centre, make_district
 
 MAIL_CONFIG = {"MAIL_FROM": "x <x@osl.example>", "PUBLIC_HOST": "osl.example",
@@ -48,6 +48,13 @@ def _mails() -> dict[str, str]:
                                     payload=payload, message_id="<n@osl.example>")
             texts[f"mail {kind} {language}"] = message.as_string() + "".join(
                 part.get_content() for part in message.walk() if part.get_content_maintype() == "text")
+    for kind in ("meeting", "meeting_updated", "meeting_cancelled"):  # a Raków partnership's meeting
+        payload = {"event": meeting_snapshot(), "previous": meeting_snapshot(title="Plan na jesień")}
+        message = build_message(MAIL_CONFIG, kind=kind, language="pl", to="a@example.org",
+                                links={"unsubscribe": LINKS["unsubscribe"]}, payload=payload,
+                                message_id="<m@osl.example>")
+        texts[f"mail {kind}"] = message.as_string() + "".join(
+            part.get_content() for part in message.walk() if part.get_content_maintype() == "text")
     return texts
 
 

@@ -28,7 +28,7 @@ from services.events.operations import (
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema, OccurrenceSchema
 from services.messaging.errors import answering_errors, field_error
 from services.messaging.http_guards import PUBLIC, Blueprint, one_page
-from services.messaging.web import check_if_match, etag_header, request_session, version_etag
+from services.messaging.web import IF_MATCH, check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
 SECURED = {"security": [{"bearer": []}]}
@@ -149,7 +149,7 @@ class EventById(MethodView):
         event = _get_event(session, event_id, optional_caller(session))
         return view(session, event), 200, etag_header(event)
 
-    @blp.doc(**SECURED)
+    @blp.doc(**SECURED, parameters=[IF_MATCH])
     @blp.arguments(EventPatchSchema(partial=True))
     @blp.response(200, EventSchema)
     @blp.alt_response(412, description="If-Match names an older version.")
@@ -163,10 +163,10 @@ class EventById(MethodView):
     @blp.response(200, EventSchema)
     def delete(self, event_id):
         """Cancel your own event: it is kept, with status cancelled, so that calendars show the cancellation"""
-        return _change(event_id, cancel_event)
+        return _change(event_id, cancel_event, cancelling=True)
 
 
-def _change(event_id, change, if_match_required: bool = False):
+def _change(event_id, change, if_match_required: bool = False, cancelling: bool = False):
     """The one way a caller changes their own event: the owner is checked before the version (403, not 412), then
     If-Match (428 when required and missing, 412 when stale), then ``change(session, caller, event)``; answers the
     event with its new ETag."""
@@ -174,7 +174,7 @@ def _change(event_id, change, if_match_required: bool = False):
     caller = require_caller(session)
     event = _get_event(session, event_id, for_change=True)
     with answering_errors():
-        check_owner(caller, event)
+        check_owner(caller, event, cancelling)
     if if_match_required and not request.if_match:
         abort(428, message="Send If-Match with the ETag from your last GET of this event.")
     check_if_match(version_etag(event))
@@ -196,7 +196,7 @@ def _recurrence_id(text: str) -> datetime:
 
 @blp.route("/<uuid:event_id>/occurrences/<recurrence_id>")
 class OccurrenceById(MethodView):
-    @blp.doc(**SECURED)
+    @blp.doc(**SECURED, parameters=[IF_MATCH])
     @blp.arguments(OccurrenceSchema)
     @blp.response(200, EventSchema)
     @blp.alt_response(412, description="If-Match names an older version.")

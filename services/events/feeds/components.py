@@ -156,7 +156,7 @@ def _registration(event: Event, names: Names) -> str | None:
     return None
 
 
-def _render(event: Event, names: Names) -> str:
+def render(event: Event, names: Names) -> str:
     """The event's VEVENT, then one VEVENT (same UID, RECURRENCE-ID) for each date changed on its own."""
     master = _render_master(event, names)
     if not event.rrule or not event.overrides or quarantined(event.series):
@@ -184,7 +184,7 @@ def _render_master(event: Event, names: Names) -> str:
 
 def render_one(session, event: Event) -> str:
     """The event's VEVENT as it is now: what the feeds serve and its messages carry."""
-    return _render(event, Names(session, [event]))
+    return render(event, Names(session, [event]))
 
 
 def render_pending(session, events: list[Event] | None = None, store: bool = True) -> dict:
@@ -198,7 +198,7 @@ def render_pending(session, events: list[Event] | None = None, store: bool = Tru
     if not events:
         return {}
     names = Names(session, events)
-    rendered = {event.id: _render(event, names) for event in events}
+    rendered = {event.id: render(event, names) for event in events}
     if not store:
         return rendered
     table = Event.__table__

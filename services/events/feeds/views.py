@@ -18,6 +18,7 @@ from services.events.models import (
     PartnershipFeedToken,
 )
 from services.events.operations import live
+from services.messaging.metrics import FEED_CACHE
 from services.messaging.web import request_session
 from services.ui.naming import feed_name
 
@@ -125,21 +126,26 @@ def serve(find_scope, private: bool = False, chosen: Filters | None = None) -> R
     cache = current_app.extensions["events_feed_cache"]
     window = window_key(current_app.config)
     address = (request.path, tuple(sorted(request.args.items(multi=True))), window)
-    entry = cache.recent(address, float(current_app.config.get("FEED_RECHECK_SECONDS", RECHECK_SECONDS)))
+    recheck = float(current_app.config.get("FEED_RECHECK_SECONDS", RECHECK_SECONDS))
+    entry = cache.recent(address, recheck)
+    result = "recent"
     if entry is None:
         scope = find_scope()
         session = request_session()
         key, current = (scope.key, chosen.key(), window), version(session, scope)
-        entry = cache.get(key, current)
+        entry, result = cache.get(key, current), "hit"
         if entry is None:
             body = build_feed(session, scope, chosen, current_app.config, day=window[0])
             # The latest change among the scope's events: of a superset of the feed's, so never too old.
-            entry = cache.put(key, current, body, last_modified=current[2])
+            entry, result = cache.put(key, current, body, last_modified=current[2]), "miss"
         cache.checked(address, entry)
-    return _response(entry, private)
+    FEED_CACHE.labels(result).inc()
+    # Just asked: fresh for the whole recheck time; else for what is left of it.
+    fresh_for = recheck if result != "recent" else cache.fresh_for(address, recheck)
+    return _response(entry, private, fresh_for)
 
 
-def _response(entry, private: bool) -> Response:
+def _response(entry, private: bool, fresh_for: float = 0.0) -> Response:
     gzipped = request.accept_encodings["gzip"] > 0
     response = Response(entry.gzipped if gzipped else entry.body, content_type="text/calendar; charset=utf-8")
     if gzipped:
@@ -150,7 +156,11 @@ def _response(entry, private: bool) -> Response:
     response.last_modified = entry.last_modified
     if private:
         response.cache_control.private = True
+        response.headers["X-Accel-Expires"] = "0"  # a gateway in front (nginx) never stores it
     else:
         response.cache_control.public = True
+        # A caching gateway (deploy/nginx) may keep it until this worker would ask the database again (whole
+        # seconds, rounded down; 0: not at all), so a change reaches the gateway within FEED_RECHECK_SECONDS.
+        response.headers["X-Accel-Expires"] = str(int(fresh_for))
     response.cache_control.max_age = MAX_AGE
     return response.make_conditional(request)

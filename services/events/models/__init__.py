@@ -3,11 +3,12 @@
 from services.events.models.base import Base, InboxMessage, OutboxMessage
 from services.events.models.event import AUDIENCES, CATEGORIES, STATUSES, VISIBILITIES, Event, IdempotencyRecord
 from services.events.models.feed_token import PartnershipFeedToken
+from services.events.models.import_source import SOURCE_STATUSES, ImportSource
 from services.events.models.registration import RegistrationCount
 from services.events.models.replica import ApiKey, Centre, District, Membership, Organisation, Partnership
 
 __all__ = [
-    "AUDIENCES", "CATEGORIES", "STATUSES", "VISIBILITIES",
-    "ApiKey", "Base", "Centre", "District", "Event", "IdempotencyRecord", "InboxMessage", "Membership",
+    "AUDIENCES", "CATEGORIES", "SOURCE_STATUSES", "STATUSES", "VISIBILITIES",
+    "ApiKey", "Base", "Centre", "District", "Event", "IdempotencyRecord", "ImportSource", "InboxMessage", "Membership",
     "Organisation", "OutboxMessage", "Partnership", "PartnershipFeedToken", "RegistrationCount",
 ]

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.calendar.recurrence import Override, Series
@@ -18,6 +18,10 @@ CATEGORIES = ("workshop", "meeting", "picnic", "training", "consultation", "cult
 
 class Event(Base):
     __tablename__ = "events"
+    __table_args__ = (
+        # An imported event is found again by its calendar's UID: upserted, never purged and re-inserted.
+        UniqueConstraint("import_source_id", "import_uid", name="uq_events_import_uid"),
+    )
 
     #: Stable forever; the iCal UID is ``f"{id}@{host}"``.
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -70,6 +74,14 @@ class Event(Base):
     #: Title and description, case-folded, for the text filter (SQLite's LIKE folds ASCII letters only).
     search_text: Mapped[str] = mapped_column(Text, default="")
     vevent: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: Set for an event kept in sync with an organisation's calendar (``ImportSource``): changed only by the sync.
+    import_source_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    #: The UID the calendar gives it.
+    import_uid: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    #: Content hashes of what was imported: ``""`` for the VEVENT without RECURRENCE-ID, else by RECURRENCE-ID.
+    import_hashes: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    #: Cancelled here by its organisation or an administrator: the sync leaves it cancelled.
+    cancelled_here: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def series(self) -> Series:

@@ -20,7 +20,7 @@ from services.messaging.web import request_session
 from services.ui import add_not_found_page
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import registration_form_url
-from services.ui.maps import osm_url
+from services.ui.maps import map_links
 from services.ui.naming import feed_name, polish_sorted
 
 blp = Blueprint("pages", __name__, template_folder="templates")
@@ -43,7 +43,8 @@ def _feed_links(path: str, name: str) -> dict:
 
 
 def _filters(session) -> tuple[dict, dict, dict]:
-    """The home page's filters from the query: (chosen values, query arguments for ``upcoming``, errors)."""
+    """The filters of a list of events from the query (the home page's all; a place's page shows the search and the
+    periods): (chosen values, query arguments for ``upcoming``, errors)."""
     args, chosen, errors = request.args, {}, {}
     query = {}
     slug = args.get("district", "")
@@ -86,10 +87,20 @@ PERIOD_LABELS = {"": _l("Any time"), "week": _l("This week"), "weekend": _l("Thi
 
 
 def _period_links() -> list[tuple[str, str, str]]:
-    """(value, label, URL) of the quick choices, each keeping the other filters."""
+    """(value, label, URL) of the quick choices on the page asked for, each keeping the other filters."""
     others = {name: value for name, value in request.args.items() if name not in ("when", "from") and value}
-    return [(value, label, url_for("pages.home", **others, **({"when": value} if value else {})) + "#events")
+    return [(value, label, url_for(request.endpoint, **request.view_args, **others,
+                                   **({"when": value} if value else {})) + "#events")
             for value, label in PERIOD_LABELS.items()]
+
+
+def _found(session, **fixed) -> tuple[dict, int]:
+    """What a list of events shows, with its search and quick choices (``fixed``: the place whose page it is), and
+    the page's status: 422 when a filter is wrong."""
+    chosen, query, errors = _filters(session)
+    occurrences = [] if errors else upcoming(session, **{**query, **fixed})
+    return {"occurrences": occurrences, "chosen": chosen, "errors": errors, "period_links": _period_links(),
+            "period_values": PERIODS, "heading": _heading(chosen, errors)}, 422 if errors else 200
 
 
 def _heading(chosen: dict, errors: dict) -> str:
@@ -118,23 +129,13 @@ add_not_found_page(blp, "pages.home", _l("See what is on"))
 @blp.get("/")
 def home():
     session = request_session()
-    chosen, query, errors = _filters(session)
-    occurrences = [] if errors else upcoming(session, **query)
-    context = _context(session, occurrences=occurrences, chosen=chosen, errors=errors, period_links=_period_links(),
-                       period_values=PERIODS, heading=_heading(chosen, errors))
+    found, status = _found(session)
+    context = _context(session, **found)
     context["options"] = {  # each filter's (value, label) pairs, in the order shown
         "district": [(district.slug, district.name) for district in polish_sorted(context["districts"].values())],
         "audience": [(audience, AUDIENCE_LABELS[audience]) for audience in AUDIENCES],
         "category": [(category, CATEGORY_LABELS[category]) for category in CATEGORIES]}
-    return render_template("events_pages/home.html", **context), 422 if errors else 200
-
-
-def osm_link(event: Event | None, centre: Centre | None) -> str | None:
-    """A plain OpenStreetMap link: the event's point, the centre's point, or a search for the address."""
-    for place in (event, centre):
-        if place is not None and place.latitude is not None and place.longitude is not None:
-            return osm_url(place.latitude, place.longitude, None)
-    return osm_url(None, None, (event.location if event else None) or (centre.address if centre else None))
+    return render_template("events_pages/home.html", **context), status
 
 
 @blp.get("/events/<uuid:event_id>")
@@ -148,7 +149,7 @@ def event_page(event_id: uuid.UUID):
     context = _context(session, event=event, next_one=next_one, next_dates=dates,
                        registration=_registration(session, event))
     centre = context["centres"].get(event.centre_id)
-    return render_template("events_pages/event.html", map_url=osm_link(event, centre), centre=centre, **context)
+    return render_template("events_pages/event.html", maps=map_links(event, centre), centre=centre, **context)
 
 
 def _registration(session, event: Event) -> dict | None:
@@ -171,11 +172,10 @@ def _place_page(model, slug: str, template: str, feed_folder: str):
     if row is None:
         abort(404, description=f"No {model.__name__.lower()} {slug!r}.")
     key = {District: "district_id", Centre: "centre_id", Organisation: "organisation_id"}[model]
-    occurrences = upcoming(session, since(None, utcnow()), **{key: row.id})
+    found, status = _found(session, **{key: row.id})
     links = _feed_links(f"/feeds/{feed_folder}/{row.slug}.ics", row.name)
-    map_url = osm_link(None, row) if model is Centre else None
-    return render_template(template, **_context(session, place=row, occurrences=occurrences, links=links,
-                                                map_url=map_url))
+    maps = map_links(row) if model is Centre else None
+    return render_template(template, **_context(session, place=row, links=links, maps=maps, **found)), status
 
 
 @blp.get("/partnerships/<int:partnership_id>/calendar")

@@ -98,3 +98,19 @@ class EventUpdated(EventSnapshot):
 register("event.published", "events", EventSnapshot())
 register("event.updated", "events", EventUpdated())
 register("event.cancelled", "events", EventSnapshot())
+
+
+class ImportSourceFailing(Schema):
+    """An organisation's calendar has not been pulled for a day: notify tells the organisation's contact address."""
+
+    source_id = fields.Integer(required=True, strict=True)
+    organisation_id = fields.Integer(required=True, strict=True)
+    #: The calendar's address, as the organisation gave it (its own; only its contact address is told it).
+    url = fields.String(required=True, validate=validate.Length(max=2000))
+    failing_since = fields.AwareDateTime(required=True, format="iso")
+    failures = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    #: Why the last pull failed, in a few words (e.g. ``HTTP 404``, ``timed out``).
+    last_error = fields.String(required=True, validate=validate.Length(max=1000))
+
+
+register("import_source.failing", "events", ImportSourceFailing())

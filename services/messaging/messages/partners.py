@@ -3,7 +3,9 @@
 Every snapshot has the record's ``id`` and ``version``; the version increases on every change, so a replica can
 ignore a snapshot older than the one it holds. A ``*.deleted`` message carries the last snapshot. Related records are
 named by id: a consumer builds its replica of them from their own messages. People (individual partners) are
-personal data and never leave the partners service: a membership of a person says only ``member_kind: person``.
+personal data: a membership of a person says only ``member_kind: person``. The one exception is
+``member_contacts.replaced``, private to notify (the topology refuses any other queue for it): the addresses a
+partnership's meeting e-mails go to, and nothing else about the people behind them.
 """
 
 import uuid
@@ -153,6 +155,22 @@ class MeetingSnapshot(Snapshot):
     updated_at = fields.AwareDateTime(required=True, format="iso")
 
 
+class MemberContact(Schema):
+    membership_id = fields.Integer(required=True, strict=True)
+    #: The member's address for partner meeting e-mails: a person's own, or an organisation's contact person's,
+    #: else its public address. Never published: used for those e-mails only.
+    email = fields.Email(required=True, validate=validate.Length(max=200))
+
+
+class MemberContacts(Schema):
+    """Every contact address of a partnership's members that have not left: the whole list, replacing the one before.
+    ``version`` rises with each list of the partnership, so an older list that arrives late is ignored."""
+
+    partnership_id = fields.Integer(required=True, strict=True)
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    contacts = fields.List(fields.Nested(MemberContact), required=True, validate=validate.Length(max=10000))
+
+
 _MESSAGES = {
     DistrictSnapshot: ("district.created", "district.updated", "district.deleted"),
     CentreSnapshot: ("centre.created", "centre.updated", "centre.deleted"),
@@ -168,3 +186,4 @@ _MESSAGES = {
 for _schema, _names in _MESSAGES.items():
     for _name in _names:
         register(_name, "partners", _schema())
+register("member_contacts.replaced", "partners", MemberContacts(), private_to=("notify",))

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
 from services.notify.models.notices import REGISTRATION_KINDS
+from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
 from services.ui.labels import N_
 from services.ui.links import DEFAULTS
@@ -33,6 +34,7 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "digest:weekly": N_("Events in the week ahead"), "meeting": N_("Partner meeting: {title}"),
             "meeting_updated": N_("Partner meeting changed: {title}"),
             "meeting_cancelled": N_("Partner meeting cancelled: {title}"),
+            "import_failing": N_("Your calendar cannot be fetched: {name}"),
             "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
             "reg_cancelled": N_("Cancelled: {title}"), "reg_reminder": N_("Tomorrow: {title}")}
 
@@ -111,7 +113,7 @@ def _template_name(kind: str) -> str:
         return "meeting"
     if kind in REGISTRATION_KINDS:
         return "registration"
-    return kind if kind in ("confirmation", "digest") else "notice"
+    return kind if kind in ("confirmation", "digest", "import_failing") else "notice"
 
 
 def _as_event(meeting: dict, partnership_name: str | None) -> dict:
@@ -167,6 +169,11 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         # A registration's mail names the date it is for, and the registration as it was when it was queued.
         context.update(when=format_when(_at(event, payload["occurrence"]), language),
                        registration=payload["registration"])
+    if kind == "import_failing":
+        source = payload["source"]
+        since = datetime.fromisoformat(source["failing_since"])
+        shown = f"{dates.day(since, language, True)}, {dates.clock(since, language)}"
+        context.update(source=source, failing_since=shown)
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
             {**e, "when": format_when(e, language), "place": format_place(e), **_going(config, e)}

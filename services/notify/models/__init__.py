@@ -3,9 +3,18 @@
 from services.notify.models.base import Base, InboxMessage, OutboxMessage, aware
 from services.notify.models.notices import DigestItem, Notice
 from services.notify.models.registrations import EventRegistrationSettings, Registration, RegistrationSlot
-from services.notify.models.replica import ApiKey, District, EventCopy, Membership, Organisation, Partnership
+from services.notify.models.replica import (
+    ApiKey,
+    ContactList,
+    District,
+    EventCopy,
+    MemberContact,
+    Membership,
+    Organisation,
+    Partnership,
+)
 from services.notify.models.subscribers import SubscribeAttempt, Subscriber
 
-__all__ = ["ApiKey", "Base", "DigestItem", "District", "EventCopy", "EventRegistrationSettings", "InboxMessage",
-           "Membership", "Notice", "Organisation", "OutboxMessage", "Partnership", "Registration", "RegistrationSlot",
-           "SubscribeAttempt", "Subscriber", "aware"]
+__all__ = ["ApiKey", "Base", "ContactList", "DigestItem", "District", "EventCopy", "EventRegistrationSettings",
+           "InboxMessage", "MemberContact", "Membership", "Notice", "Organisation", "OutboxMessage", "Partnership",
+           "Registration", "RegistrationSlot", "SubscribeAttempt", "Subscriber", "aware"]

@@ -13,7 +13,7 @@ from services.notify.models.base import Base
 #: ``reg_reminder``: the day before.
 REGISTRATION_KINDS = ("registered", "promoted", "reg_cancelled", "reg_reminder")
 KINDS = ("confirmation", "published", "updated", "cancelled", "reminder", "digest", "meeting", "meeting_updated",
-         "meeting_cancelled", *REGISTRATION_KINDS)
+         "meeting_cancelled", "import_failing", *REGISTRATION_KINDS)
 #: ``sending``: claimed by a sender (services/notify/operations.py, claim_due).
 STATUSES = ("queued", "sending", "sent", "failed")
 #: Not sent yet: what an unsubscribe takes back.
@@ -28,6 +28,8 @@ class Notice(Base):
         UniqueConstraint("subscriber_id", "event_id", "sequence", "kind", "occurrence", name="uq_notices_once"),
         UniqueConstraint("organisation_id", "event_id", "sequence", "kind", "occurrence",
                          name="uq_notices_once_organisation"),
+        UniqueConstraint("member_contact_id", "event_id", "sequence", "kind", "occurrence",
+                         name="uq_notices_once_member"),
         # One mail per registration, kind and occurrence (a whole-series registration is reminded of each date).
         UniqueConstraint("registration_id", "kind", "occurrence", name="uq_notices_once_registration"),
         Index("ix_notices_due", "status", "next_attempt_at"),
@@ -38,8 +40,11 @@ class Notice(Base):
     #: The resident it goes to; an erased subscriber takes their notices along. The address is read when sending.
     subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True,
                                                       nullable=True)
-    #: Or the organisation whose contact address gets a partner meeting notice.
+    #: Or the organisation whose contact address gets a partner meeting notice (notices made before member contacts).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True)
+    #: Or the partnership member whose contact address gets a partner meeting notice; goes with the address.
+    member_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("member_contacts.membership_id", ondelete="CASCADE"), nullable=True, index=True)
     #: Or the registration whose address gets a registration mail; erased with it.
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"),
                                                         nullable=True, index=True)

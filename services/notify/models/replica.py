@@ -81,5 +81,35 @@ class Membership(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class ContactList(Base):
+    """The version of the last list of a partnership's member contacts applied: an older list is ignored."""
+
+    __tablename__ = "contact_lists"
+
+    partnership_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer)
+
+
+class MemberContact(Base):
+    """A partnership member's address for partner meeting e-mails, from partners' private member_contacts.replaced.
+
+    Personal data (a person's own address, or an organisation's contact person's). Its basis is the membership: it is
+    kept while the member has not left, used for that partnership's meeting e-mails only, never published or logged,
+    and deleted when the member leaves or partners no longer lists it (the person erased or their address removed).
+    """
+
+    __tablename__ = "member_contacts"
+
+    #: The partners service's membership id: one address per member.
+    membership_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    partnership_id: Mapped[int] = mapped_column(Integer, index=True)
+    email: Mapped[str] = mapped_column(String(200))
+    #: Why it is held, in words (recorded with the row): the membership it comes from.
+    basis: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Set when the address followed the unsubscribe link of a meeting e-mail; cleared when the address changes.
+    notices_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class ApiKey(ApiKeyMixin, Base):
     """An organisation's or an administrator's API key from the partners messages: only its SHA-256 hash."""

@@ -7,11 +7,11 @@ from marshmallow import ValidationError
 from services.messaging.web import request_session
 from services.notify import operations
 from services.notify.consent import CURRENT_VERSION, consent_text
-from services.notify.models import Organisation
+from services.notify.models import MemberContact, Organisation
 from services.notify.pages import choices, csrf
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import PreferencesSchema
-from services.notify.tokens import CONTACT, ExpiredToken, InvalidToken, links, read_token
+from services.notify.tokens import CONTACT, MEMBER, ExpiredToken, InvalidToken, links, read_token
 from services.ui.i18n import COOKIE, LANGUAGES
 
 pages = Blueprint("pages", __name__, url_prefix="/subscriptions")
@@ -99,15 +99,17 @@ def unsubscribe(token):
 def stop_meeting_notices(token):
     """The unsubscribe link of a partner meeting notice (GET: one button; POST, also empty: done)."""
     try:
-        organisation_id = int(read_token(current_app.config["SECRET_KEY"], CONTACT, token))
+        named = read_token(current_app.config["SECRET_KEY"], CONTACT, token)
+        model = MemberContact if named.startswith(MEMBER) else Organisation
+        recipient_id = int(named.removeprefix(MEMBER))
     except (InvalidToken, ValueError):
         return _invalid(expired=False)
     session = request_session()
-    organisation = session.get(Organisation, organisation_id)
-    if organisation is None:
+    recipient = session.get(model, recipient_id)
+    if recipient is None:
         return _invalid(expired=False)
     if request.method == "POST":
-        operations.stop_notices(session, organisation)
+        operations.stop_notices(session, recipient)
         session.commit()
     return render_template("pages/unsubscribe.html", done=request.method == "POST", meetings=True)
 

@@ -34,8 +34,11 @@ class Person(Registered, Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    #: The organisation this person is the contact for (a school's teacher, say): its partner meeting e-mails go to
+    #: this person's address. One contact person per organisation; never published.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, unique=True)
 
-    FIELDS = ("name", "email", "phone")
+    FIELDS = ("name", "email", "phone", "organisation_id")
 
     def snapshot(self) -> dict:
         raise TypeError("a person's data is personal: never in a message")

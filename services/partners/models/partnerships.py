@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.times import TZID, WARSAW
@@ -22,6 +22,8 @@ class Partnership(Registered, Base):
     #: forming, active or ended.
     status: Mapped[str] = mapped_column(String(10), default="forming")
     description: Mapped[str] = mapped_column(Text, default="")
+    #: The version of the last list of its members' contact addresses sent to notify (member_contacts.replaced).
+    contacts_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     district: Mapped[District] = relationship()
     centre: Mapped[Centre | None] = relationship()
 
@@ -93,9 +95,14 @@ class Agreement(Registered, Base):
     FIELDS = ("signed_on", "valid_from", "valid_until", "document_ref")
 
     @property
+    def signed_in_future(self) -> bool:
+        """Whether its signing date is after today (Warsaw): most likely a typing mistake."""
+        return self.signed_on is not None and self.signed_on > datetime.now(WARSAW).date()
+
+    @property
     def warnings(self) -> list[str]:
         """What an admin should look at again; none of it stops the agreement from being recorded."""
-        if self.signed_on is not None and self.signed_on > datetime.now(WARSAW).date():
+        if self.signed_in_future:
             return [f"signed_on {self.signed_on.isoformat()} is in the future; check the date on the paper"]
         return []
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from services.messaging.errors import Conflict, FieldError
 from services.partners.models import ApiKey, Centre, Membership, Organisation, Person
 from services.partners.operations.common import (
     create_named,
@@ -16,6 +17,7 @@ from services.partners.operations.common import (
     strip,
     update_named,
 )
+from services.partners.operations.contacts import partnerships_reaching, publish_contacts
 
 KEY_PREFIX = "osl_"
 #: What an organisation's key may do unless told otherwise (API_KEY_SCOPES in the message contract).
@@ -27,12 +29,18 @@ def create_organisation(session, data: dict) -> Organisation:
 
 
 def update_organisation(session, organisation: Organisation, data: dict) -> Organisation:
-    return update_named(session, organisation, "organisation", {key: strip(value) for key, value in data.items()})
+    address = organisation.email
+    update_named(session, organisation, "organisation", {key: strip(value) for key, value in data.items()})
+    if organisation.email != address:
+        publish_contacts(session, partnerships_reaching(session, organisation_id=organisation.id))
+    return organisation
 
 
 def delete_organisation(session, organisation: Organisation) -> None:
     ensure_unused(session, "organisation", [(Centre, "operator_id", organisation.id, "centres it runs"),
                                             (Membership, "organisation_id", organisation.id, "memberships")])
+    for person in session.scalars(select(Person).where(Person.organisation_id == organisation.id)):
+        person.organisation_id = None  # no longer anyone's contact person; no partnership hears of it
     # Its keys go with it; a live one is announced as revoked first, so replicas stop accepting it.
     for key in organisation_keys(session, organisation):
         revoke_key(session, key)
@@ -40,33 +48,54 @@ def delete_organisation(session, organisation: Organisation) -> None:
     delete_record(session, organisation, "organisation.deleted")
 
 
+def _check_contact_of(session, organisation_id: int | None, person_id: int | None = None) -> None:
+    if organisation_id is None:
+        return
+    if session.get(Organisation, organisation_id) is None:
+        raise FieldError("organisation_id", f"No organisation with id {organisation_id}.")
+    other = session.scalar(select(Person.id).where(Person.organisation_id == organisation_id))
+    if other is not None and other != person_id:
+        raise Conflict("This organisation has a contact person already; change that person first.")
+
+
 def create_person(session, data: dict) -> Person:
+    """A person; personal data: no public message, no name in the log. A person who is an organisation's contact
+    person changes where its partner meeting e-mails go, which notify alone hears of."""
     person = Person(**{key: strip(value) for key, value in data.items()}, version=1)
+    _check_contact_of(session, person.organisation_id)
     session.add(person)
     session.flush()
-    log.info("person #%s created", person.id)  # personal data: no message, no name in the log
+    log.info("person #%s created", person.id)
+    if person.organisation_id is not None and person.email:
+        publish_contacts(session, partnerships_reaching(session, person_id=person.id))
     return person
 
 
 def update_person(session, person: Person, data: dict) -> bool:
     values = {key: strip(value) for key, value in data.items()}
-    changed = False
-    for key, value in values.items():
-        if getattr(person, key) != value:
-            setattr(person, key, value)
-            changed = True
+    _check_contact_of(session, values.get("organisation_id", person.organisation_id), person.id)
+    reached = partnerships_reaching(session, person_id=person.id)
+    changed = {key for key, value in values.items() if getattr(person, key) != value}
+    for key in changed:
+        setattr(person, key, values[key])
     if changed:
         person.version += 1
         session.flush()
         log.info("person #%s updated", person.id)
-    return changed
+    if changed & {"email", "organisation_id"}:
+        publish_contacts(session, reached | partnerships_reaching(session, person_id=person.id))
+    return bool(changed)
 
 
 def delete_person(session, person: Person) -> None:
+    """Erase a person who is in no partnership; an organisation they were the contact person of falls back to its
+    public address."""
     ensure_unused(session, "person", [(Membership, "person_id", person.id, "memberships")])
+    reached = partnerships_reaching(session, person_id=person.id)
     session.delete(person)
     session.flush()
     log.info("person #%s deleted", person.id)
+    publish_contacts(session, reached)
 
 
 def hash_key(key: str) -> str:

@@ -15,6 +15,7 @@ from services.partners.operations.common import (
     save_update,
     strip,
 )
+from services.partners.operations.contacts import publish_contacts
 from services.partners.operations.places import centre_by_slug, district_by_slug
 
 
@@ -91,7 +92,9 @@ def add_member(session, partnership: Partnership, data: dict) -> Membership:
     membership = Membership(partnership_id=partnership.id, organisation_id=organisation_id, person_id=person_id,
                             role=data.get("role", "member"), joined_on=data.get("joined_on"),
                             left_on=data.get("left_on"), potential=data.get("potential", []))
-    return save_new(session, membership, "membership.added")
+    save_new(session, membership, "membership.added")
+    publish_contacts(session, [partnership.id])
+    return membership
 
 
 def update_member(session, membership: Membership, data: dict) -> Membership:
@@ -101,7 +104,8 @@ def update_member(session, membership: Membership, data: dict) -> Membership:
                                    membership.person_id)
         if other is not None and other.id != membership.id:
             raise Conflict("This member already belongs to the partnership again.")
-    save_update(session, membership, data, "membership.updated")
+    if save_update(session, membership, data, "membership.updated"):
+        publish_contacts(session, [membership.partnership_id])
     return membership
 
 
@@ -111,3 +115,4 @@ def remove_member(session, membership: Membership) -> None:
     if signed is not None:
         raise Conflict("This member signed an agreement; set left_on instead of removing the membership.")
     delete_record(session, membership, "membership.removed")
+    publish_contacts(session, [membership.partnership_id])

@@ -25,6 +25,9 @@ class PersonSchema(InputSchema):
     name = one_line(200, min_length=1, required=True)
     email = optional(fields.Email, validate=validate.Length(max=200))
     phone = optional(one_line, max_length=50)
+    organisation_id = optional(fields.Integer, strict=True, metadata={
+        "description": "The organisation this person is the contact person of: its partner meeting e-mails go to "
+                       "this person's address (one per organisation). Never published."})
     version = fields.Integer(dump_only=True)
 
 

@@ -79,8 +79,8 @@ class AgreementSchema(InputSchema):
 
 
 class WithdrawalSchema(InputSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
-                           metadata={"description": "Why, for the record: 'entered twice by mistake'."})
+    reason = multi_line(500, min_length=1, required=True,
+                        metadata={"description": "Why, for the record: 'entered twice by mistake'."})
 
 
 def _within_years(value) -> None:

@@ -1,0 +1,84 @@
+"""The feed parser on its own: bounds checked before icalendar builds anything, and the readings of odd input."""
+
+import pytest
+
+from services.events.imports.parse import FeedError, parse
+from tests.events.feedserver import fixture
+
+
+def calendar(*lines: str) -> bytes:
+    return ("\r\n".join(("BEGIN:VCALENDAR", "VERSION:2.0", *lines, "END:VCALENDAR")) + "\r\n").encode()
+
+
+def event(uid: str, *lines: str) -> tuple:
+    return ("BEGIN:VEVENT", f"UID:{uid}", "DTSTART:20270105T170000Z", "DTEND:20270105T180000Z", *lines, "END:VEVENT")
+
+
+def test_a_very_long_uid_is_kept_by_its_hash():
+    feed = parse(calendar(*event("x" * 5000)))
+    [item] = feed.items
+    assert item.uid.startswith("sha256:") and len(item.uid) == 71
+
+
+@pytest.mark.parametrize("body, message", [
+    (calendar(*event("a"), *event("b"), *event("c")), "more than 2 events"),
+    (b"BEGIN:VCALENDAR\r\n" + b"BEGIN:VTODO\r\n" * 5 + b"END:VTODO\r\n" * 5 + b"END:VCALENDAR\r\n", "nested"),
+    (calendar(*event("a"))[:-len("END:VCALENDAR\r\n")], "cut short"),
+    (b"PK\x03\x04 not a calendar", "not an iCalendar feed"),
+])
+def test_feeds_refused_whole(body, message):
+    with pytest.raises(FeedError, match=message):
+        parse(body, max_events=2)
+
+
+def test_a_windows_1250_body_reads_in_windows_1250():
+    latin2 = fixture("latin2.ics").decode("iso8859_2")
+    feed = parse(latin2.encode("cp1250"))
+    assert feed.items[0].values["title"] == "Świetlica: zajęcia dla dzieci, źródła i łąki"
+    assert feed.warnings == ["The feed is not UTF-8 and names no charset; read as cp1250."]
+
+
+def test_the_charset_the_server_names_wins():
+    latin2 = fixture("latin2.ics")
+    assert parse(latin2, "iso-8859-2").warnings == []
+
+
+@pytest.mark.parametrize("line, seconds", [("REFRESH-INTERVAL;VALUE=DURATION:PT5M", 900),
+                                           ("REFRESH-INTERVAL;VALUE=DURATION:P1W", 86400),
+                                           ("X-PUBLISHED-TTL:PT2H", 7200), ("X-PUBLISHED-TTL:nonsense", None)])
+def test_the_refresh_the_feed_asks_for_is_bounded(line, seconds):
+    assert parse(calendar(line, *event("a"))).refresh_seconds == seconds
+
+
+def test_a_cancelled_event_and_an_unreadable_start():
+    feed = parse(calendar(*event("a", "STATUS:CANCELLED"),
+                          "BEGIN:VEVENT", "UID:b", "DTSTART:garbage", "END:VEVENT"))
+    assert [(i.uid, i.values["status"]) for i in feed.items] == [("a", "cancelled")]
+    assert any("'b'" in warning for warning in feed.warnings)
+
+
+def test_floating_times_and_unknown_zones_fall_back_to_the_feeds_x_wr_timezone():
+    feed = parse(calendar("X-WR-TIMEZONE:Europe/London",
+                          "BEGIN:VEVENT", "UID:f", "DTSTART:20270105T100000", "END:VEVENT",
+                          "BEGIN:VEVENT", "UID:u", "DTSTART;TZID=Mars/Olympus:20270105T100000", "END:VEVENT"))
+    assert [i.values["starts_at"] for i in feed.items] == ["2027-01-05T10:00:00+00:00"] * 2  # 11:00 in Warsaw
+    assert feed.warnings == ["Times without a zone (floating) are read as Europe/London.",
+                             "Unknown time zone 'Mars/Olympus': its times are read as Europe/London."]
+
+
+def test_an_unknown_x_wr_timezone_is_a_warning_and_warsaw_is_used():
+    feed = parse(calendar("X-WR-TIMEZONE:Atlantis/Capital",
+                          "BEGIN:VEVENT", "UID:f", "DTSTART:20270705T100000", "END:VEVENT"))
+    assert feed.items[0].values["starts_at"] == "2027-07-05T08:00:00+00:00"
+    assert "X-WR-TIMEZONE 'Atlantis/Capital' is not a known zone; Europe/Warsaw is used." in feed.warnings
+
+
+def test_vevents_unchanged_since_the_last_sync_are_not_parsed_again():
+    first = parse(fixture("google.ics"))
+    known = {item.uid: item.raw for item in first.items}
+    assert all(len(item.raw) >= 1 for item in first.items) and len(known["3k1v8e6c2qv0h1kq2o4r5t6u7v@google.com"]) == 2
+    restamped = fixture("google.ics").replace(b"DTSTAMP:20261130T050000Z", b"DTSTAMP:20261201T050000Z") \
+        .replace(b"SUMMARY:Piknik majowy", b"SUMMARY:Piknik czerwcowy")
+    again = parse(restamped, known=known)
+    assert sorted(again.unchanged) == ["3k1v8e6c2qv0h1kq2o4r5t6u7v@google.com", "5lmn6opq7rst8uvw@google.com"]
+    assert [item.values["title"] for item in again.items] == ["Piknik czerwcowy"]

@@ -1,0 +1,478 @@
+"""Every write endpoint of the four services (partners, events, notify, programme), each bad input kind, from one table.
+
+The endpoints are read from each app's OpenAPI document, so a new write endpoint without a row in ``TABLE`` fails
+``test_every_write_endpoint_has_a_row`` (and the document must list every API write route of the app's URL map).
+The bad values are derived from each endpoint's documented request body: every string field gets NUL, a control
+character, CR/LF (unless the field is multi-line), a lone surrogate, a value past its length; every date a year
+outside 1900-2200; every integer a value past its column; every field JSON nested past the depth. Each must get a 4xx
+whose ``errors.json`` names the field. Then, per endpoint: a body that is not JSON is 415; no credentials is 401 even
+with a bad body; a change that documents 428 without If-Match is 428; another organisation's record with a stale
+If-Match is 403, not 412; a name with nothing to make a slug of is 422 where a slug is made. Last, the row's valid
+request succeeds, so the bad values were the only thing wrong.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+
+from services.messaging.fields import MAX_ID, MULTI_LINE
+from tests.events.factories import event_body
+from tests.events.factories import seed as seed_events
+from tests.partners import helpers as partners
+from tests.partners.helpers import ADMIN, created
+from tests.programme import factories as programme
+
+WRITES = ("post", "put", "patch", "delete")
+SERVICES = ("partners", "events", "notify", "programme")
+
+
+def nested(depth: int):
+    value = "x"
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+#: Bodies that are not what JSON or the service takes: (label, the raw body, the statuses that may answer it).
+RAW_BODIES = [
+    ("JSON nested 5,000 deep", b"[" * 5000 + b"]" * 5000, {422}),
+    ("not UTF-8", b'{"name": "\xff"}', {400}),
+    ("past the body limit", b'{"name": "' + b"x" * (2 << 20) + b'"}', {413}),
+    ("a number of 5,000 digits", b'{"name": ' + b"9" * 5000 + b"}", {400}),
+    ("NaN", b'{"name": NaN}', {400, 422}),
+    ("not JSON", b'{"name": ', {400}),
+]
+
+
+@dataclass
+class Row:
+    """One write endpoint: a concrete path, a valid body (None: it takes none), credentials that may make the
+    change, and, where organisations' keys write, the key of one that does not own the record."""
+
+    path: str
+    body: dict | None
+    headers: dict
+    other: dict | None = None
+    #: the valid request is sent last and must succeed (not for deletions, which would take records others need)
+    control: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(partners_app, events_app, notify_app, programme_app):
+    """The four apps, with a record behind every write endpoint, and the table of rows."""
+    apps = {"partners": partners_app, "events": events_app, "notify": notify_app, "programme": programme_app}
+    return apps, _table(apps)
+
+
+def _partners(app) -> dict:
+    client = app.test_client()
+    partners.make_district(client)
+    partners.make_district(client, "Raków")
+    partners.make_centre(client)
+    own = partners.make_organisation(client)
+    other = partners.make_organisation(client, "Fundacja Obca")
+    partnership = partners.make_partnership(client)
+    member = partners.add_member(client, partnership["id"], organisation_id=own["id"], role="coordinator")
+    elsewhere = partners.make_partnership(client, name="Partnerstwo Rakowa", district="rakow")
+    # the other organisation coordinates a partnership of its own, just not this one
+    stranger = partners.add_member(client, elsewhere["id"], organisation_id=other["id"], role="coordinator")
+    person = created(client.post("/api/v1/people/", json={"name": "Jan Kowalski"}, headers=ADMIN))
+    agreement = created(client.post(f"/api/v1/partnerships/{partnership['id']}/agreements/", headers=ADMIN,
+                                    json={"signed_on": "2026-01-10", "signatory_ids": [member["id"]]}))
+    meeting = created(client.post(f"/api/v1/partnerships/{partnership['id']}/meetings/", headers=ADMIN, json={
+        "title": "Zebranie", "starts_at": "2026-12-01T17:00:00", "ends_at": "2026-12-01T19:00:00"}))
+    own_key = created(client.post(f"/api/v1/organisations/{own['id']}/api-keys", json={}, headers=ADMIN))
+    other_key = created(client.post(f"/api/v1/organisations/{other['id']}/api-keys", json={}, headers=ADMIN))
+    admin_key = created(client.post("/api/v1/admin-keys/", headers=ADMIN))
+    assert stranger
+    return {"own": own, "other": other, "partnership": partnership, "member": member, "person": person,
+            "agreement": agreement, "meeting": meeting, "own_key": own_key, "admin_key": admin_key,
+            "own_headers": {"Authorization": f"Bearer {own_key['key']}"},
+            "other_headers": {"Authorization": f"Bearer {other_key['key']}"}}
+
+
+#: An organisation's calendar to import (never fetched here: a pull only makes it due).
+IMPORT_SOURCE = {"url": "https://kalendarz.example.org/fundacja.ics", "district": "rakow", "centre": "osl-rakow",
+                 "audiences": ["seniors"], "category": "workshop"}
+
+
+def _events(app) -> dict:
+    world = seed_events(app)
+    client = app.test_client()
+    single = client.post("/api/v1/events", json=event_body(), headers=world.own)
+    series = client.post("/api/v1/events", json=event_body(rrule="FREQ=WEEKLY;COUNT=10"), headers=world.own)
+    source = client.post("/api/v1/import-sources", json=IMPORT_SOURCE, headers=world.own)
+    assert single.status_code == series.status_code == source.status_code == 201, (single.json, series.json,
+                                                                                  source.json)
+    return {"world": world, "single": single.json["id"], "series": series.json["id"], "source": source.json["id"]}
+
+
+def _notify(app) -> None:
+    from services.notify.models import District
+
+    with app.extensions["osl"].database.session() as session:
+        session.add(District(id=1, name="Raków", slug="rakow", version=1))
+    for address in ("anna@example.org", "ewa@example.org"):
+        response = app.test_client().post("/api/v1/subscriptions/", json={
+            "email": address, "districts": ["rakow"], "consent": True})
+        assert response.status_code == 202, response.json
+
+
+def _programme(app) -> dict:
+    programme.seed_messages(app)
+    client = app.test_client()
+    created_programme = created(client.post("/api/v1/programmes/", json=programme.PROGRAMME, headers=ADMIN))
+    base = f"/api/v1/programmes/{created_programme['id']}"
+    body = programme.person("female", "25_54", "unemployed", "rakow", "2018-05-01")
+    inside = created(client.post(f"{base}/participants/", json=body, headers=ADMIN))
+    out = created(client.post(f"{base}/participants/", json=body, headers=ADMIN))
+    exited = client.post(f"{base}/participants/{out['pseudonym']}/exit", headers=ADMIN,
+                         json={"exited_on": "2018-06-30", "status_at_exit": "employed"})
+    assert exited.status_code == 200, exited.json
+    return {"base": base, "inside": inside["pseudonym"], "out": out["pseudonym"]}
+
+
+def _table(apps) -> dict[tuple[str, str, str], Row]:
+    p = _partners(apps["partners"])
+    e = _events(apps["events"])
+    _notify(apps["notify"])
+    g = _programme(apps["programme"])
+    pid, own_org = p["partnership"]["id"], p["own"]["id"]
+    meetings = f"/api/v1/partnerships/{pid}/meetings/"
+    meeting_body = {"title": "Zebranie", "starts_at": "2026-12-01T17:00:00", "ends_at": "2026-12-01T19:00:00"}
+    agreements = f"/api/v1/partnerships/{pid}/agreements/"
+    members = f"/api/v1/partnerships/{pid}/members/"
+    district = {"name": "Ostatni Grosz"}
+    centre = {"name": "OSL Ostatni Grosz", "kind": "osl", "district": "ostatni-grosz"}
+    organisation = {"name": "Stowarzyszenie Żółty Żuraw", "kind": "ngo"}
+    partnership = {"name": "Partnerstwo Lokalne Ostatni Grosz", "district": "ostatni-grosz"}
+    world = e["world"]
+    occurrence = f"/api/v1/events/{e['series']}/occurrences/2026-07-11T10:00:00"
+    roll_call = f"{g['base']}/roll-calls/{programme.ACTIVITY}/2018-05-08T17:00:00+02:00"
+    rows = {
+        ("partners", "post", "/api/v1/districts/"): Row("/api/v1/districts/", {"name": "Grabówka"}, ADMIN),
+        ("partners", "put", "/api/v1/districts/{slug}"): Row("/api/v1/districts/ostatni-grosz", district, ADMIN),
+        ("partners", "patch", "/api/v1/districts/{slug}"): Row("/api/v1/districts/ostatni-grosz", district, ADMIN),
+        ("partners", "delete", "/api/v1/districts/{slug}"): Row("/api/v1/districts/rakow", None, ADMIN,
+                                                                control=False),
+        ("partners", "post", "/api/v1/centres/"): Row("/api/v1/centres/", {**centre, "name": "OSL Nowy"}, ADMIN),
+        ("partners", "put", "/api/v1/centres/{slug}"): Row("/api/v1/centres/osl-ostatni-grosz", centre, ADMIN),
+        ("partners", "patch", "/api/v1/centres/{slug}"): Row("/api/v1/centres/osl-ostatni-grosz", {}, ADMIN),
+        ("partners", "delete", "/api/v1/centres/{slug}"): Row("/api/v1/centres/osl-ostatni-grosz", None, ADMIN,
+                                                              control=False),
+        ("partners", "post", "/api/v1/organisations/"): Row("/api/v1/organisations/",
+                                                            {"name": "Fundacja Nowa", "kind": "ngo"}, ADMIN),
+        ("partners", "put", "/api/v1/organisations/{organisation_id}"): Row(
+            f"/api/v1/organisations/{own_org}", organisation, ADMIN),
+        ("partners", "patch", "/api/v1/organisations/{organisation_id}"): Row(
+            f"/api/v1/organisations/{own_org}", {}, ADMIN),
+        ("partners", "delete", "/api/v1/organisations/{organisation_id}"): Row(
+            f"/api/v1/organisations/{own_org}", None, ADMIN, control=False),
+        ("partners", "post", "/api/v1/organisations/{organisation_id}/api-keys"): Row(
+            f"/api/v1/organisations/{own_org}/api-keys", {}, ADMIN),
+        ("partners", "delete", "/api/v1/organisations/{organisation_id}/api-keys/{key_id}"): Row(
+            f"/api/v1/organisations/{own_org}/api-keys/{p['own_key']['id']}", None, ADMIN, control=False),
+        ("partners", "post", "/api/v1/people/"): Row("/api/v1/people/", {"name": "Anna Nowak"}, ADMIN),
+        ("partners", "put", "/api/v1/people/{person_id}"): Row(f"/api/v1/people/{p['person']['id']}",
+                                                               {"name": "Jan Kowalski"}, ADMIN),
+        ("partners", "patch", "/api/v1/people/{person_id}"): Row(f"/api/v1/people/{p['person']['id']}", {}, ADMIN),
+        ("partners", "delete", "/api/v1/people/{person_id}"): Row(f"/api/v1/people/{p['person']['id']}", None,
+                                                                  ADMIN, control=False),
+        ("partners", "post", "/api/v1/admin-keys/"): Row("/api/v1/admin-keys/", None, ADMIN),
+        ("partners", "delete", "/api/v1/admin-keys/{key_id}"): Row(f"/api/v1/admin-keys/{p['admin_key']['id']}",
+                                                                   None, ADMIN, control=False),
+        ("partners", "post", "/api/v1/partnerships/"): Row("/api/v1/partnerships/",
+                                                           {**partnership, "name": "Partnerstwo Nowe"}, ADMIN),
+        ("partners", "put", "/api/v1/partnerships/{partnership_id}"): Row(f"/api/v1/partnerships/{pid}",
+                                                                          partnership, ADMIN),
+        ("partners", "patch", "/api/v1/partnerships/{partnership_id}"): Row(f"/api/v1/partnerships/{pid}", {},
+                                                                            ADMIN),
+        ("partners", "delete", "/api/v1/partnerships/{partnership_id}"): Row(f"/api/v1/partnerships/{pid}", None,
+                                                                             ADMIN, control=False),
+        ("partners", "post", "/api/v1/partnerships/{partnership_id}/members/"): Row(
+            members, {"person_id": p["person"]["id"], "potential": [{"kind": "ideas", "description": "Pomysły"}]},
+            ADMIN),
+        ("partners", "put", "/api/v1/partnerships/{partnership_id}/members/{member_id}"): Row(
+            f"{members}{p['member']['id']}", {"role": "coordinator",
+                                              "potential": [{"kind": "people", "description": "Wolontariusze"}]},
+            ADMIN),
+        ("partners", "patch", "/api/v1/partnerships/{partnership_id}/members/{member_id}"): Row(
+            f"{members}{p['member']['id']}", {"potential": [{"kind": "people", "description": "Wolontariusze"}]},
+            ADMIN),
+        ("partners", "delete", "/api/v1/partnerships/{partnership_id}/members/{member_id}"): Row(
+            f"{members}{p['member']['id']}", None, ADMIN, control=False),
+        ("partners", "post", "/api/v1/partnerships/{partnership_id}/agreements/"): Row(
+            agreements, {"signed_on": "2026-02-01", "valid_from": "2026-02-01", "valid_until": "2027-01-31",
+                         "signatory_ids": [p["member"]["id"]], "document_ref": "UM/2026/1"}, ADMIN),
+        ("partners", "put", "/api/v1/partnerships/{partnership_id}/agreements/{agreement_id}"): Row(
+            f"{agreements}{p['agreement']['id']}", {"signed_on": "2026-01-10", "signatory_ids": [p["member"]["id"]]},
+            ADMIN),
+        ("partners", "patch", "/api/v1/partnerships/{partnership_id}/agreements/{agreement_id}"): Row(
+            f"{agreements}{p['agreement']['id']}", {}, ADMIN),
+        ("partners", "post", "/api/v1/partnerships/{partnership_id}/agreements/{agreement_id}/withdraw"): Row(
+            f"{agreements}{p['agreement']['id']}/withdraw", {"reason": "Wpisana przez pomyłkę"}, ADMIN),
+        ("partners", "post", "/api/v1/partnerships/{partnership_id}/meetings/"): Row(
+            meetings, meeting_body, p["own_headers"], other=p["other_headers"]),
+        ("partners", "put", "/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}"): Row(
+            f"{meetings}{p['meeting']['id']}", meeting_body, p["own_headers"], other=p["other_headers"]),
+        ("partners", "patch", "/api/v1/partnerships/{partnership_id}/meetings/{meeting_id}"): Row(
+            f"{meetings}{p['meeting']['id']}", {}, p["own_headers"], other=p["other_headers"]),
+        ("events", "post", "/api/v1/events"): Row("/api/v1/events", event_body(), world.own),
+        ("events", "patch", "/api/v1/events/{event_id}"): Row(f"/api/v1/events/{e['single']}", {}, world.own,
+                                                              other=world.other),
+        ("events", "delete", "/api/v1/events/{event_id}"): Row(f"/api/v1/events/{e['single']}", None, world.own,
+                                                               other=world.other, control=False),
+        ("events", "put", "/api/v1/events/{event_id}/occurrences/{recurrence_id}"): Row(
+            occurrence, {"location": "Sala 2"}, world.own, other=world.other),
+        ("events", "delete", "/api/v1/events/{event_id}/occurrences/{recurrence_id}"): Row(
+            occurrence, None, world.own, other=world.other, control=False),
+        ("events", "post", "/api/v1/partnerships/{partnership_id}/feed-token/rotate"): Row(
+            "/api/v1/partnerships/7/feed-token/rotate", None, world.own, other=world.other),
+        ("events", "post", "/api/v1/import-sources"): Row(
+            "/api/v1/import-sources", {**IMPORT_SOURCE, "url": "https://kalendarz.example.org/drugi.ics"}, world.own),
+        ("events", "patch", "/api/v1/import-sources/{source_id}"): Row(
+            f"/api/v1/import-sources/{e['source']}", {"category": "culture"}, world.own),
+        ("events", "post", "/api/v1/import-sources/{source_id}/pull"): Row(
+            f"/api/v1/import-sources/{e['source']}/pull", None, world.own),
+        ("events", "delete", "/api/v1/import-sources/{source_id}"): Row(
+            f"/api/v1/import-sources/{e['source']}", None, world.own, control=False),
+        ("notify", "post", "/api/v1/subscriptions/"): Row(
+            "/api/v1/subscriptions/", {"email": "jan@example.org", "districts": ["rakow"], "consent": True}, {}),
+        ("notify", "post", "/api/v1/subscribers/erase"): Row("/api/v1/subscribers/erase",
+                                                             {"email": "anna@example.org"}, ADMIN),
+        ("notify", "post", "/api/v1/subscribers/export"): Row("/api/v1/subscribers/export",
+                                                              {"email": "ewa@example.org"}, ADMIN),
+        ("notify", "post", "/api/v1/notices/{notice_id}/resend"): Row("/api/v1/notices/1/resend", None, ADMIN,
+                                                                      control=False),
+        ("notify", "post", "/api/v1/notices/resend"): Row(
+            "/api/v1/notices/resend", {"created_from": "2026-11-01T00:00:00+01:00", "reason": "SMTP był wyłączony",
+                                       "kind": "published", "event_id": str(programme.ACTIVITY)}, ADMIN),
+        ("programme", "post", "/api/v1/programmes/"): Row("/api/v1/programmes/",
+                                                          {**programme.PROGRAMME, "name": "Drugi program"}, ADMIN),
+        ("programme", "post", "/api/v1/programmes/{programme_id}/participants/"): Row(
+            f"{g['base']}/participants/", programme.person("male", "over_54", "inactive", "rakow", "2018-06-01"),
+            ADMIN),
+        ("programme", "delete", "/api/v1/programmes/{programme_id}/participants/{pseudonym}"): Row(
+            f"{g['base']}/participants/{g['inside']}", None, ADMIN, control=False),
+        ("programme", "post", "/api/v1/programmes/{programme_id}/participants/{pseudonym}/exit"): Row(
+            f"{g['base']}/participants/{g['inside']}/exit", {"exited_on": "2018-12-31", "status_at_exit": "employed"},
+            ADMIN),
+        ("programme", "post", "/api/v1/programmes/{programme_id}/participants/{pseudonym}/re-entry"): Row(
+            f"{g['base']}/participants/{g['out']}/re-entry", {"entered_on": "2019-01-02"}, ADMIN),
+        ("programme", "put", "/api/v1/programmes/{programme_id}/roll-calls/{event_id}/{occurrence_start}"): Row(
+            roll_call, {"attendance": [{"participant": g["inside"], "status": "present"}],
+                        "walk_ins": [programme.person("male", "25_54", "unemployed", "rakow")], "anonymous_count": 2},
+            {"Authorization": f"Bearer {programme.OWN_KEY}"}, other={"Authorization": f"Bearer {programme.OTHER_KEY}"}),
+    }
+    return rows
+
+
+def _documents(apps) -> dict[str, dict]:
+    return {name: app.test_client().get("/openapi.json").json for name, app in apps.items()}
+
+
+def _operations(documents) -> dict[tuple[str, str, str], dict]:
+    return {(service, method, path): operation for service, document in documents.items()
+            for path, operations in document["paths"].items()
+            for method, operation in operations.items() if method in WRITES}
+
+
+def _resolve(document, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    if "allOf" in schema and len(schema["allOf"]) == 1:
+        return _resolve(document, schema["allOf"][0])
+    return schema
+
+
+def _body_schema(document, operation) -> dict | None:
+    body = operation.get("requestBody")
+    if body is None:
+        return None
+    return _resolve(document, body["content"]["application/json"]["schema"])
+
+
+def _bad_strings(name: str, schema: dict) -> list[tuple[str, object]]:
+    values = [("NUL", "Zebranie\x00"), ("control character", "Zebranie\x07"), ("lone surrogate", "\ud800"),
+              ("past its length", "x" * (schema["maxLength"] + 1) if "maxLength" in schema else "x" * 20_000)]
+    if schema.get("pattern") != MULTI_LINE:
+        values += [("CR/LF", "Zebranie\r\nBcc: evil@example.org"), ("tab", "Zebranie\tczłonków")]
+    if schema.get("format") == "date" or name.endswith("_on"):
+        values += [("year 1899", "1899-12-31"), ("year 2201", "2201-01-01"), ("year 1", "0001-01-01"),
+                   ("year 9999", "9999-12-31")]
+    elif schema.get("format") == "date-time" or name.endswith("_at"):
+        values += [("year 1899", "1899-12-31T12:00:00+01:00"), ("year 2201", "2201-01-01T12:00:00+01:00"),
+                   ("year 1", "0001-01-01T00:00:00"), ("year 9999", "9999-12-31T23:59:59+14:00")]
+    return values
+
+
+def _bad_values(document, name: str, schema: dict, base) -> list[tuple[str, object]]:
+    """(label, bad value) for the field ``name``; a list or object in the valid body is searched for its fields."""
+    schema = _resolve(document, schema)
+    values = [("nested past the depth", nested(40))]
+    kind = schema.get("type")
+    if kind == "string":
+        values += _bad_strings(name, schema)
+    elif kind == "integer":
+        values += [("past its column", schema.get("maximum", MAX_ID) + 1), ("past 64 bits", 10**30),
+                   ("below its range", schema.get("minimum", 0) - 1)]
+    elif kind == "number" and "maximum" in schema:
+        values += [("past its range", schema["maximum"] + 1)]
+    elif kind == "array":
+        items = _resolve(document, schema.get("items", {}))
+        if isinstance(base, list) and base and isinstance(base[0], dict):
+            for label, value in _object_values(document, items, base[0]):
+                values.append((label, [value]))
+        elif items.get("type") == "string" or name == "exdates":
+            values += [(label, [value]) for label, value in _bad_strings(name, items)]
+        elif items.get("type") == "integer":
+            values += [("past its column", [MAX_ID + 1]), ("past 64 bits", [10**30])]
+    elif isinstance(base, dict):
+        values += _object_values(document, schema, base)
+    return values
+
+
+def _object_values(document, schema, base: dict) -> list[tuple[str, object]]:
+    """Bad values of a whole object: each of its fields made bad in turn, in a copy of the valid ``base``."""
+    out = []
+    for name, sub in (schema.get("properties") or {}).items():
+        if _resolve(document, sub).get("readOnly"):
+            continue
+        for label, value in _bad_values(document, name, sub, base.get(name)):
+            out.append((f"{name}: {label}", {**base, name: value}))
+    return out
+
+
+def _fields(document, schema: dict, base: dict) -> dict[str, dict]:
+    fields = {name: _resolve(document, sub) for name, sub in (schema.get("properties") or {}).items()
+              if not _resolve(document, sub).get("readOnly")}
+    if not fields:  # a free-form object (events' registration is documented as {}); probe what the valid body has
+        fields = {name: {} for name in base}
+    return fields
+
+
+def _send(app, method: str, row: Row, body=None, headers=None, raw: bytes | None = None,
+          content_type="application/json"):
+    data = raw if raw is not None else (json.dumps(body) if body is not None else None)
+    return getattr(app.test_client(), method)(row.path, data=data, content_type=content_type if data else None,
+                                              headers=headers if headers is not None else _change(method, row))
+
+
+def _change(method: str, row: Row) -> dict:
+    return {**row.headers, "If-Match": "*"} if method in ("put", "patch", "delete") else row.headers
+
+
+def _answer(response) -> str:
+    return response.get_data(as_text=True)[:300]
+
+
+def test_every_write_endpoint_has_a_row(world):
+    apps, table = world
+    documents = _documents(apps)
+    assert sorted(set(_operations(documents)) - set(table)) == [], "write endpoints with no row in the table"
+    assert sorted(set(table) - set(_operations(documents))) == [], "rows for endpoints that no longer exist"
+    undocumented = []
+    for service, app in apps.items():
+        documented = {path for path in documents[service]["paths"]}
+        for rule in app.url_map.iter_rules():
+            path = rule.rule
+            for converter in ("<int:", "<uuid:", "<"):
+                path = path.replace(converter, "{")
+            path = path.replace(">", "}")
+            if path.startswith("/api/") and rule.methods & {"POST", "PUT", "PATCH", "DELETE"} and \
+                    path not in documented:
+                undocumented.append((service, rule.rule))
+    assert undocumented == []
+
+
+def test_each_bad_value_in_each_field_of_each_write_is_a_4xx_naming_the_field(world):
+    apps, table = world
+    documents = _documents(apps)
+    failures, sent = [], 0
+    for (service, method, template), operation in _operations(documents).items():
+        row = table[(service, method, template)]
+        schema = _body_schema(documents[service], operation)
+        if schema is None:
+            continue
+        for name, sub in _fields(documents[service], schema, row.body).items():
+            for label, value in _bad_values(documents[service], name, sub, row.body.get(name)):
+                response = _send(apps[service], method, row, {**row.body, name: value})
+                sent += 1
+                errors = (response.get_json(silent=True) or {}).get("errors", {}).get("json", {})
+                named = name in errors or any(key.startswith(f"{name}.") for key in errors)
+                if response.status_code not in (400, 404, 409, 422) or not named:
+                    failures.append(f"{method.upper()} {template} {name} {label}: {response.status_code} "
+                                    f"{_answer(response)}")
+    assert failures == [], f"{len(failures)} of {sent}:\n" + "\n".join(failures)
+
+
+def test_each_write_refuses_what_is_not_json_asks_for_credentials_first_and_takes_its_valid_request(world):
+    apps, table = world
+    documents = _documents(apps)
+    failures = []
+    operations = _operations(documents)
+    for (service, method, template), operation in operations.items():
+        row, app = table[(service, method, template)], apps[service]
+        where = f"{method.upper()} {template}"
+        for label, raw, content_type in [("text/plain", b'{"name": "x"}', "text/plain"),
+                                         ("form", b"name=x", "application/x-www-form-urlencoded")]:
+            response = _send(app, method, row, raw=raw, content_type=content_type)
+            if response.status_code != 415:
+                failures.append(f"{where} {label}: {response.status_code}, not 415")
+        if method in ("put", "patch"):  # a change with no body is never taken as an empty change
+            response = _send(app, method, row)
+            if response.status_code != 415:
+                failures.append(f"{where} with no body: {response.status_code}, not 415")
+        if _body_schema(documents[service], operation) is not None:
+            for label, raw, expected in RAW_BODIES:
+                response = _send(app, method, row, raw=raw)
+                body = response.get_json(silent=True) or {}
+                if response.status_code not in expected or not (body.get("message") or body.get("errors")):
+                    failures.append(f"{where} {label}: {response.status_code}, not {expected}: {_answer(response)}")
+        if operation.get("security") != []:
+            bad = b'{"title": "\\u0000", "name": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+            # notify's admin API takes the bootstrap token only: another token is refused there with 403
+            for label, headers, refused in [("no credentials", {}, {401}),
+                                            ("an unknown key", {"Authorization": "Bearer osl_nope"}, {401, 403})]:
+                for body in ([None, bad] if method != "delete" else [None]):
+                    response = _send(app, method, row, raw=body, headers={**headers, "If-Match": "*"})
+                    if response.status_code not in refused:
+                        failures.append(f"{where} {label}{' and a bad body' if body else ''}: "
+                                        f"{response.status_code}, not {refused}: {_answer(response)}")
+        if "428" in operation["responses"]:
+            response = _send(app, method, row, row.body, headers=row.headers)
+            if response.status_code != 428:
+                failures.append(f"{where} without If-Match: {response.status_code}, not 428")
+            parameters = [parameter.get("$ref", parameter.get("name")) for parameter in operation.get("parameters", [])]
+            if not any("IF_MATCH" in str(parameter) or parameter == "If-Match" for parameter in parameters):
+                failures.append(f"{where} answers 428 but does not document If-Match")
+        if row.other is not None:
+            response = _send(app, method, row, row.body, headers={**row.other, "If-Match": '"stale"'})
+            if response.status_code != 403:
+                failures.append(f"{where} by another organisation, stale If-Match: {response.status_code}, not 403")
+    for (service, method, template), row in table.items():
+        if row.control and (service, method, template) in operations:
+            response = _send(apps[service], method, row, row.body)
+            if not 200 <= response.status_code < 300:
+                failures.append(f"{method.upper()} {template} valid: {response.status_code} {_answer(response)}")
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", ["★★★", "...", "   ", "—"])
+def test_a_name_with_nothing_to_make_a_slug_of_is_422_wherever_a_slug_is_made(world, name):
+    """Wherever a record has a name and a slug made of it (districts, centres, organisations), by POST, PUT or PATCH."""
+    apps, table = world
+    documents = _documents(apps)
+    failures, checked = [], 0
+    for (service, method, template), operation in _operations(documents).items():
+        schema = _body_schema(documents[service], operation)
+        if schema is None or not {"name", "slug"} <= set(schema.get("properties", {})):
+            continue
+        row = table[(service, method, template)]
+        response = _send(apps[service], method, row, {**row.body, "name": name})
+        checked += 1
+        if response.status_code != 422 or "name" not in response.json["errors"]["json"]:
+            failures.append(f"{method.upper()} {template}: {response.status_code} {_answer(response)}")
+    assert checked >= 9 and failures == [], failures
