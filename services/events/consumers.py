@@ -5,6 +5,7 @@ The topology (services/messaging/topology.py) makes the queues and their binding
 
 from services.events.meetings import apply_meeting, follow_coordinator
 from services.events.models import (
+    ApiKey,
     Centre,
     District,
     Event,
@@ -15,9 +16,10 @@ from services.events.models import (
     StaffAccount,
     StaffSession,
 )
-from services.events.replica import apply_key, apply_record
+from services.events.replica import apply_counts, apply_record
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
+from services.messaging.keys import add_key_handlers
 from services.messaging.registry import message_type
 from services.messaging.staff import register_handlers as register_staff_handlers
 
@@ -60,13 +62,8 @@ def apply_membership_message(session, envelope: Envelope, *, deleted: bool = Fal
     follow_coordinator(session, data["partnership_id"])
 
 
-@handlers.on(PARTNERS, "organisation.api_key.issued", kind="organisation")
-@handlers.on(PARTNERS, "organisation.api_key.revoked", kind="organisation", revoked=True)
-@handlers.on(PARTNERS, "admin_key.issued", kind="admin")
-@handlers.on(PARTNERS, "admin_key.revoked", kind="admin", revoked=True)
-def apply_key_message(session, envelope: Envelope, *, kind: str, revoked: bool = False) -> None:
-    """An API key's hash, so that the key works (or stops working) here."""
-    apply_key(session, kind, _data(envelope), revoked=revoked)
+# API key hashes, so that partners' keys work (or stop working) here.
+add_key_handlers(handlers, PARTNERS, ApiKey)
 
 
 @handlers.on(PARTNERS, "meeting.*")
@@ -77,5 +74,12 @@ def apply_meeting_message(session, envelope: Envelope) -> None:
 
 # Staff accounts and sessions: one sign-in at partners works here, and ends here when it ends there.
 register_staff_handlers(handlers, PARTNERS, StaffAccount, StaffSession)
+
+
+@handlers.on("notify", "registration.counts")
+def apply_counts_message(session, envelope: Envelope) -> None:
+    """Places taken and waiting on one date, from notify (numbers only): the page and the feeds show them."""
+    apply_counts(session, _data(envelope))
+
 
 HANDLERS = handlers.table()

@@ -8,9 +8,8 @@ import logging
 
 from sqlalchemy import select, update
 
-from services.events.models import ApiKey, Centre, Event
+from services.events.models import Centre, Event, RegistrationCount
 from services.events.operations import change_event
-from services.messaging.replica import apply_key as apply_key_snapshot
 from services.messaging.replica import apply_snapshot
 
 log = logging.getLogger(__name__)
@@ -51,8 +50,15 @@ def _shown(row) -> tuple | None:
     return None if row is None else tuple(getattr(row, name, None) for name in SHOWN)
 
 
-def apply_key(session, kind: str, data: dict, *, revoked: bool) -> ApiKey:
-    """Insert or update an API key's hash. A key never comes back from revocation, whatever arrives late."""
-    key = apply_key_snapshot(session, ApiKey, kind, data, revoked=revoked)
-    log.info("%s key %s (%s...) %s", kind, key.key_id, key.prefix, "revoked" if key.revoked_at else "active")
-    return key
+def apply_counts(session, data: dict) -> None:
+    """Keep the newer counts of one date; the event's VEVENT is rendered again, since its description says them."""
+    key = (data["event_id"], data["occurrence"])
+    row = session.get(RegistrationCount, key)
+    if row is not None and row.version >= data["version"]:
+        return
+    if row is None:
+        row = RegistrationCount(event_id=data["event_id"], occurrence=data["occurrence"])
+        session.add(row)
+    for name in ("version", "capacity", "confirmed", "waiting"):
+        setattr(row, name, data[name])
+    session.execute(update(Event).where(Event.id == data["event_id"]).values(vevent=None))

@@ -149,3 +149,21 @@ class Topology:
     def all_queue_names(self) -> list[str]:
         names = [self.queue_name(sub.consumer, sub.handler) for sub in subscriptions()]
         return names + sorted({self.dead_letter_queue(sub.consumer).name for sub in subscriptions()})
+
+
+def write_definitions(root) -> None:
+    """Write the broker's definitions files from the handlers' registrations: ``deploy/k8s/rabbitmq-topology.json``
+    whole, and the topology part of ``deploy/rabbitmq/definitions.json`` (its vhost, user and permissions kept)."""
+    import json
+    from pathlib import Path
+
+    root = Path(root)
+    expected = Topology(BusSettings(broker_url="amqp://guest:guest@127.0.0.1:5672//", prefix="osl")).definitions()
+    compose_path = root / "deploy/rabbitmq/definitions.json"
+    compose = {**json.loads(compose_path.read_text()), **expected}
+    for path, content in ((root / "deploy/k8s/rabbitmq-topology.json", expected), (compose_path, compose)):
+        path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":  # python -m services.messaging.topology: after a handler's queue changes
+    write_definitions(".")

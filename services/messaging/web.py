@@ -5,6 +5,7 @@ import hmac
 import logging
 import re
 import uuid
+from dataclasses import dataclass
 
 import swagger_ui_bundle
 from flask import Flask, current_app, g, jsonify, request, send_from_directory
@@ -94,6 +95,24 @@ def require_scope(key, scope: str) -> None:
     """403 for an organisation key without ``scope``."""
     if scope not in (key.scopes or []):
         abort(403, message=f"This API key lacks the {scope} scope.")
+
+
+@dataclass(frozen=True)
+class KeyCaller:
+    """An administrator, or the organisation an organisation key acts for."""
+
+    is_admin: bool
+    organisation_id: int | None = None
+
+
+def key_caller(session, token: str | None, key_model, scope: str) -> KeyCaller | None:
+    """Who a bearer token is, where an organisation key needs ``scope`` (403 without it); None when it is missing,
+    unknown or revoked."""
+    key = bearer_key(session, token, key_model)
+    if key is None or key == ADMIN:
+        return None if key is None else KeyCaller(is_admin=True)
+    require_scope(key, scope)
+    return KeyCaller(is_admin=False, organisation_id=key.organisation_id)
 
 
 def authenticated(identify, realm: str):

@@ -10,7 +10,6 @@ from services.messaging.fields import check_year, one_line
 from services.messaging.http_guards import BEARER, PUBLIC, Blueprint, one_page
 from services.messaging.web import request_session
 from services.notify import operations
-from services.notify.auth import require_admin
 from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
 from services.notify.models import Notice
 from services.notify.models.notices import KINDS
@@ -76,22 +75,21 @@ class Consent(MethodView):
         return {"version": CURRENT_VERSION, **CONSENT_TEXTS[CURRENT_VERSION]}
 
 
-def _subscriber_or_404(email: str):
-    subscriber = operations.find_by_email(request_session(), email)
-    if subscriber is None:
-        abort(404, message="No subscriber with this address.")
-    return subscriber
-
-
 # The address goes in the body, never in the path, so that no access log or proxy log holds it.
 @admin_api.route("/subscribers/erase")
 class SubscriberErase(MethodView):
     @admin_api.arguments(AddressSchema)
     @admin_api.response(204)
     def post(self, data):
-        """Erase a subscriber and every trace of the address, with the mails written for it (admin)"""
+        """Erase a subscriber, the address's registrations and every trace of the address, with the mails written
+        for it (admin)"""
         session = request_session()
-        operations.erase(session, _subscriber_or_404(data["email"]), current_app.config["SECRET_KEY"])
+        subscriber = operations.find_by_email(session, data["email"])
+        erased = operations.erase_registrations(session, data["email"])
+        if subscriber is None and not erased:
+            abort(404, message="No subscriber or registration with this address.")
+        if subscriber is not None:
+            operations.erase(session, subscriber, current_app.config["SECRET_KEY"])
         session.commit()
         operations.erase_mail_files(current_app.config.get("MAIL_DIR"), data["email"])
 
@@ -101,10 +99,15 @@ class SubscriberExport(MethodView):
     @admin_api.arguments(AddressSchema)
     @admin_api.response(200)
     def post(self, data):
-        """Everything held about one address, as JSON (admin)"""
+        """Everything held about one address, its registrations too, as JSON (admin)"""
         session = request_session()
-        subscriber = _subscriber_or_404(data["email"])
-        return jsonify(operations.export(session, subscriber, current_app.config["SECRET_KEY"]))
+        subscriber = operations.find_by_email(session, data["email"])
+        held = operations.export_registrations(session, data["email"])
+        if subscriber is None and not held:
+            abort(404, message="No subscriber or registration with this address.")
+        exported = operations.export(session, subscriber, current_app.config["SECRET_KEY"]) if subscriber else \
+            {"email": operations.normalise_email(data["email"])}
+        return jsonify({**exported, "registrations": held})
 
 
 @admin_api.route("/notices")
@@ -157,7 +160,6 @@ class NoticesResend(MethodView):
     @admin_api.response(200, BulkResentSchema)
     def post(self, query):
         """Queue again every failed notice matching a filter, each once however often this is called (admin)"""
-        require_admin()
         conditions = []
         if "created_from" in query:
             conditions.append(Notice.created_at >= query["created_from"])

@@ -63,6 +63,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATE_LIMIT_PER_IP": env_int("NOTIFY_RATE_LIMIT_PER_IP", 10),
         "RATE_LIMIT_PER_ADDRESS": env_int("NOTIFY_RATE_LIMIT_PER_ADDRESS", 3),
         "RATE_LIMIT_WINDOW_SECONDS": env_int("NOTIFY_RATE_LIMIT_WINDOW_SECONDS", 3600),
+        #: Registrations for events per client and per address, in the same window as subscribe requests.
+        "REGISTRATION_LIMIT_PER_IP": env_int("NOTIFY_REGISTRATION_LIMIT_PER_IP", 20),
+        "REGISTRATION_LIMIT_PER_ADDRESS": env_int("NOTIFY_REGISTRATION_LIMIT_PER_ADDRESS", 10),
+        #: An e-mail registration whose address has not confirmed within this many hours gives its place back.
+        "REGISTRATION_CONFIRM_HOURS": env_float("NOTIFY_REGISTRATION_CONFIRM_HOURS", 24.0),
+        #: Registrations' personal data is removed this many days after their date (counts stay).
+        "REGISTRATION_RETENTION_DAYS": env_float("NOTIFY_REGISTRATION_RETENTION_DAYS", 30.0),
         #: Reverse proxies in front of the app whose X-Forwarded-For is trusted (the per-IP rate limit needs it).
         "TRUSTED_PROXIES": env_int("NOTIFY_TRUSTED_PROXIES", config["TRUSTED_PROXIES"]),
         "MAIL_FROM": os.environ.get("MAIL_FROM"),

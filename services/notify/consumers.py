@@ -12,10 +12,12 @@ from services.calendar.changes import changed_groups
 from services.calendar.times import from_wire
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
+from services.messaging.keys import add_key_handlers
 from services.messaging.replica import apply_snapshot
 from services.messaging.staff import register_handlers as register_staff_handlers
 from services.notify import account_mail, meetings, operations
 from services.notify.models import (
+    ApiKey,
     DigestItem,
     District,
     EventCopy,
@@ -45,6 +47,9 @@ def apply_district_message(session, envelope: Envelope, *, deleted: bool = False
 handlers.add(PARTNERS, ("organisation.*", "partnership.*", "membership.*"), meetings.apply_copy)
 # The members' contact addresses (private to notify), on the same queue: they follow the memberships they belong to.
 handlers.add(PARTNERS, "member_contacts.replaced", meetings.apply_contacts)
+
+# API key hashes: partners' admin keys work on the admin API, and an organisation's key on its events' registrations.
+add_key_handlers(handlers, PARTNERS, ApiKey)
 
 
 def matches(subscriber: Subscriber, event: dict) -> bool:
@@ -101,6 +106,8 @@ def apply_event_message(session, envelope: Envelope, *, kind: str) -> None:
     """Keep a copy of the event, and queue notices: new events, significant updates and cancellations."""
     event = envelope.data
     newer, previous = _remember(session, event)
+    if newer:
+        operations.follow_event(session, event)  # registrations: a new capacity, a cancelled event or date
     if newer and event.get("meeting_id") is not None:
         significant = previous is not None and bool(changed_groups(previous, event))
         meetings.apply_meeting_event(session, envelope.type, event, previous, significant)

@@ -19,9 +19,9 @@ from services.notify.account_mail import build_account_message, forgotten, is_ac
 from services.notify.delivery import Outgoing, PermanentFailure, TemporaryFailure, make_transport
 from services.notify.mail.compose import build_message, new_message_id
 from services.notify.mail.fanout import prepared
-from services.notify.models import MemberContact, Notice, Organisation, Subscriber
+from services.notify.models import MemberContact, Notice, Organisation, Registration, Subscriber
 from services.notify.models.notices import STATUSES as NOTICE_STATUSES
-from services.notify.tokens import MEMBER, contact_links, links
+from services.notify.tokens import MEMBER, contact_links, links, registration_links
 
 log = logging.getLogger(__name__)
 
@@ -148,8 +148,10 @@ class Sender:
             organisations = self._by_id(session, Organisation, {n.organisation_id for n in notices})
             members = {row.membership_id: row for row in session.scalars(select(MemberContact).where(
                 MemberContact.membership_id.in_({n.member_contact_id for n in notices})))}
+            registrations = self._by_id(session, Registration, {n.registration_id for n in notices})
             return [self._job(notice, subscribers.get(notice.subscriber_id),
-                              organisations.get(notice.organisation_id) or members.get(notice.member_contact_id))
+                              organisations.get(notice.organisation_id) or members.get(notice.member_contact_id),
+                              registrations.get(notice.registration_id))
                     for notice in notices]
 
     def send_claimed(self, jobs: list[Job]) -> tuple[int, bool]:
@@ -275,9 +277,12 @@ class Sender:
         return {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
 
     def _job(self, notice: Notice, subscriber: Subscriber | None,
-             contact: Organisation | MemberContact | None) -> Job:
+             contact: Organisation | MemberContact | None, registration: Registration | None = None) -> Job:
         if is_account_mail(notice.kind):  # to a staff member: the address came with the request
             language, to, signed = notice.payload["language"], notice.payload["to"], {}
+        elif registration is not None:
+            language, to = registration.language, registration.email
+            signed = registration_links(self.config, registration.key)
         elif isinstance(contact, MemberContact):
             language, to = "pl", contact.email
             signed = contact_links(self.config, f"{MEMBER}{contact.membership_id}")

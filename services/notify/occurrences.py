@@ -20,11 +20,19 @@ class Occurrence:
     event: dict
     starts_at: datetime
     ends_at: datetime
+    #: The start the rule gave this date, when it was moved on its own (an override).
+    recurrence_id: datetime | None = None
 
     @property
     def key(self) -> str:
         """The start in UTC ISO 8601: what tells one occurrence's reminder from another's (``Notice.occurrence``)."""
         return self.starts_at.astimezone(UTC).isoformat()
+
+    @property
+    def rule_key(self) -> str:
+        """The start the rule gives the date, in UTC ISO 8601: what names a date's registrations, and stays the same
+        when the date is moved on its own."""
+        return (self.recurrence_id or self.starts_at).astimezone(UTC).isoformat()
 
     def times(self) -> dict:
         """The start and end as a notice's payload carries them (ISO 8601 with the Warsaw offset of their day)."""
@@ -33,5 +41,5 @@ class Occurrence:
 
 def between(event: dict, start: datetime, end: datetime, limit: int = MAX_PER_WINDOW) -> list[Occurrence]:
     """The occurrences of ``event`` (a snapshot) that start in [start, end), soonest first."""
-    return [Occurrence(event, found.starts_at, found.ends_at)
+    return [Occurrence(event, found.starts_at, found.ends_at, found.recurrence_id)
             for found in recurrence.occurrences(recurrence.Series.of(event), start, end, limit)]

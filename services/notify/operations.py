@@ -5,26 +5,40 @@ None of these logs an address: log lines name the subscriber's id.
 
 import logging
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import default
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
+from services.calendar import recurrence
+from services.calendar.registration import takes_registrations
+from services.calendar.times import WARSAW, from_wire
+from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
-from services.notify.consent import CURRENT_VERSION, consent_text
+from services.messaging.outbox import add_message
+from services.notify import occurrences
+from services.notify.consent import CURRENT_VERSION, REGISTRATION_VERSION, consent_text, registration_consent
 from services.notify.models import (
     DigestItem,
     District,
+    EventCopy,
+    EventRegistrationSettings,
     MemberContact,
     Notice,
     Organisation,
+    OutboxMessage,
+    Registration,
+    RegistrationSlot,
     SubscribeAttempt,
     Subscriber,
     aware,
 )
 from services.notify.models.notices import UNSENT
+from services.notify.models.registrations import ACTIVE
+from services.notify.occurrences import Occurrence
 from services.notify.ratelimit import attempt_key, check_and_record
 
 log = logging.getLogger(__name__)
@@ -313,3 +327,360 @@ def release_claims(ids: list[int]):
     """The statement that gives claimed notices back, due at once."""
     return (update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
             .values(status="queued", next_attempt_at=utcnow()))
+
+
+# --- registrations: every change of a registration and of the places it holds ---------------------------------------
+#
+# Each registration first locks its occurrence's row of places (RegistrationSlot): ``SELECT ... FOR UPDATE`` on
+# PostgreSQL, and on SQLite the file's one write lock, which every writing session takes at BEGIN (BEGIN IMMEDIATE,
+# services/messaging/db.py). So registrations for one occurrence go one at a time, numbered (``seq``) in the order
+# they commit, and never more places are confirmed than the capacity. Each change writes its counts to the outbox
+# (``registration.counts``, never a name) in the same transaction.
+
+
+def registration_open(event: dict) -> bool:
+    """Whether residents register here for this event (the calendar core's rule, which the events service shares)."""
+    return takes_registrations(event.get("visibility"), event.get("status"), event.get("registration"))
+
+
+def registration_settings(session, event_id: str) -> EventRegistrationSettings:
+    """The organiser's settings of the event's registrations, or the defaults (per date, up to 4 people)."""
+    return session.get(EventRegistrationSettings, event_id) or EventRegistrationSettings(
+        event_id=event_id, whole_series=False, max_people=DEFAULT_MAX_PEOPLE)
+
+
+DEFAULT_MAX_PEOPLE = 4
+
+
+def set_registration_settings(session, event: dict, data: dict) -> EventRegistrationSettings:
+    """Per date or for the whole series, and how many people one registration may bring. A series that already has
+    registrations keeps its way (per date or whole): 409."""
+    settings = session.get(EventRegistrationSettings, event["id"])
+    if settings is None:
+        settings = EventRegistrationSettings(event_id=event["id"], whole_series=False, max_people=DEFAULT_MAX_PEOPLE)
+        session.add(settings)
+    whole = data.get("whole_series", settings.whole_series)
+    if whole != settings.whole_series and session.scalar(
+            select(func.count()).select_from(Registration).where(Registration.event_id == event["id"])):
+        raise Conflict("This event has registrations already: it stays registered per date or for the whole series "
+                       "as it was.")
+    settings.whole_series = whole and bool(event.get("rrule"))
+    settings.max_people = data.get("max_people", settings.max_people)
+    return settings
+
+
+def find_occurrence(event: dict, occurrence: str | None, whole_series: bool) -> Occurrence:
+    """The occurrence a registration is for: for a whole series, its first date; else the date ``occurrence`` names
+    (its start, ISO 8601; a single event's only date when left out). FieldError naming ``occurrence`` otherwise."""
+    first = from_wire(event["starts_at"])
+    if whole_series or not occurrence:
+        if not whole_series and event.get("rrule"):
+            raise FieldError("occurrence", "Choose a date: this event repeats and registration is per date.")
+        found = occurrences.between(event, first, first + timedelta(seconds=1), limit=1)
+        if not found:
+            raise FieldError("occurrence", "This event has no date to register for.")
+        return found[0]
+    try:
+        start = from_wire(occurrence)
+    except ValueError:
+        raise FieldError("occurrence", "Not a date and time (ISO 8601).") from None
+    found = occurrences.between(event, start, start + timedelta(seconds=1), limit=1)
+    if not found:
+        raise FieldError("occurrence", "The event has no date starting then.")
+    return found[0]
+
+
+def _locked_slot(session, event: dict, occurrence: Occurrence, whole_series: bool) -> RegistrationSlot:
+    """The occurrence's row of places, made on first use, locked for this transaction."""
+    key = "" if whole_series else occurrence.rule_key
+    query = (select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"],
+                                            RegistrationSlot.occurrence == key).with_for_update())
+    slot = session.scalars(query).first()
+    if slot is not None:
+        return slot
+    capacity = (event.get("registration") or {}).get("capacity")
+    ends_at = occurrence.ends_at
+    if whole_series:
+        last = recurrence.last_day(recurrence.Series.of(event))
+        ends_at = (datetime.combine(last + timedelta(days=1), time(0), WARSAW) if last
+                   else occurrence.ends_at + timedelta(days=5 * 366))
+    try:
+        with session.begin_nested():
+            session.add(RegistrationSlot(event_id=event["id"], occurrence=key, starts_at=occurrence.starts_at,
+                                         ends_at=ends_at, capacity=capacity, confirmed=0, waiting=0, last_seq=0,
+                                         version=0))
+    except IntegrityError:  # another registration made it first: take its lock in turn
+        pass
+    return session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def _fits(slot: RegistrationSlot, people: int) -> bool:
+    return slot.capacity is None or slot.confirmed + people <= slot.capacity
+
+
+def publish_counts(session, slot: RegistrationSlot) -> None:
+    """The occurrence's counts, to the outbox in this transaction (never a name or a contact)."""
+    slot.version += 1
+    add_message(session, OutboxMessage, "registration.counts", {
+        "event_id": slot.event_id, "occurrence": slot.occurrence, "version": slot.version,
+        "capacity": slot.capacity, "confirmed": slot.confirmed, "waiting": slot.waiting})
+
+
+def register_for(session, event: dict, data: dict, *, by_staff: bool = False) -> Registration:
+    """Register ``data`` (name, people, contact, email or phone, occurrence, language) for the event: a place if one
+    is free and nobody waits before, else the waiting list. An e-mail registration holds its place from now, gets a
+    mail with its place or position and a confirm link, and is released if the address does not confirm in time
+    (one given to staff needs no confirming). A phone number or no contact at all only through staff (``by_staff``)."""
+    if not registration_open(event):
+        raise Conflict("Registration for this event is not open here.")
+    contact = data.get("contact", "email")
+    if contact != "email" and not by_staff:
+        raise FieldError("contact", "Registration by phone or without contact goes through the centre's staff.")
+    if contact == "email" and not data.get("email"):
+        raise FieldError("email", "An e-mail address is needed.")
+    if contact == "phone" and not data.get("phone"):
+        raise FieldError("phone", "A phone number is needed.")
+    settings = registration_settings(session, event["id"])
+    people = data.get("people", 1)
+    if people > settings.max_people:
+        raise FieldError("people", f"At most {settings.max_people} people per registration for this event.")
+    occurrence = find_occurrence(event, data.get("occurrence"), settings.whole_series)
+    if occurrence.ends_at <= utcnow():
+        raise FieldError("occurrence", "This date is over.")
+    slot = _locked_slot(session, event, occurrence, settings.whole_series)
+    slot.last_seq += 1
+    place = slot.waiting == 0 and _fits(slot, people)
+    language = data.get("language", "pl")
+    registration = Registration(
+        key=secrets.token_hex(16), slot_id=slot.id, event_id=event["id"], occurrence=slot.occurrence,
+        seq=slot.last_seq, status="confirmed" if place else "waiting", people=people, contact=contact,
+        name=data["name"], email=normalise_email(data["email"]) if contact == "email" else None,
+        phone=data.get("phone") if contact == "phone" else None, language=language, by_staff=by_staff,
+        consent_version=REGISTRATION_VERSION, consent_text=registration_consent(language), consent_at=utcnow(),
+        created_at=utcnow(),
+        # Staff took the address from the person: it needs no confirmation link.
+        verified_at=None if contact == "email" and not by_staff else utcnow())
+    session.add(registration)
+    if place:
+        slot.confirmed += people
+    else:
+        slot.waiting += people
+    session.flush()
+    if registration.email:
+        _queue_registration_mail(session, registration, "registered", event, occurrence.times())
+    publish_counts(session, slot)
+    log.info("registration %s for event %s: %s", registration.id, event["id"], registration.status)
+    return registration
+
+
+def waiting_position(session, registration: Registration) -> int | None:
+    """1 for the first on the waiting list; None when not waiting."""
+    if registration.status != "waiting":
+        return None
+    return 1 + session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.slot_id == registration.slot_id, Registration.status == "waiting",
+        Registration.seq < registration.seq))
+
+
+def confirm_registration(session, registration: Registration) -> None:
+    """The address confirmed the registration (the link in its mail): it keeps its place or position."""
+    if registration.verified_at is None and registration.status in ACTIVE:
+        registration.verified_at = utcnow()
+        log.info("registration %s confirmed its address", registration.id)
+
+
+def cancel_registration(session, registration: Registration, *, status: str = "cancelled") -> bool:
+    """Cancel (``status="expired"``: release an address that never confirmed). A confirmed place goes at once to
+    the first people waiting who fit, who are told by e-mail. False when it was cancelled already."""
+    slot = session.scalars(select(RegistrationSlot).where(RegistrationSlot.id == registration.slot_id)
+                           .with_for_update()).one()
+    session.refresh(registration)
+    if registration.status not in ACTIVE:
+        return False
+    if registration.status == "confirmed":
+        slot.confirmed -= registration.people
+    else:
+        slot.waiting -= registration.people
+    registration.status, registration.cancelled_at = status, utcnow()
+    session.execute(delete(Notice).where(Notice.registration_id == registration.id, Notice.status.in_(UNSENT)))
+    promote(session, slot)
+    publish_counts(session, slot)
+    log.info("registration %s %s", registration.id, status)
+    return True
+
+
+def promote(session, slot: RegistrationSlot) -> int:
+    """Give free places to the waiting list in its order, stopping at the first registration that does not fit
+    (nobody jumps the queue); each promoted e-mail registration is told. Returns how many moved up."""
+    moved = 0
+    event = _event(session, slot.event_id)
+    waiting = session.scalars(select(Registration).where(Registration.slot_id == slot.id,
+                                                         Registration.status == "waiting").order_by(Registration.seq))
+    for registration in waiting:
+        if not _fits(slot, registration.people):
+            break
+        registration.status, registration.promoted_at = "confirmed", utcnow()
+        slot.waiting -= registration.people
+        slot.confirmed += registration.people
+        moved += 1
+        if registration.email and event is not None:
+            _queue_registration_mail(session, registration, "promoted", event, _slot_times(slot, event))
+        log.info("registration %s moved up from the waiting list", registration.id)
+    return moved
+
+
+def _event(session, event_id: str) -> dict | None:
+    copy = session.get(EventCopy, event_id)
+    return copy.snapshot if copy is not None else None
+
+
+def _slot_times(slot: RegistrationSlot, event: dict) -> dict:
+    """The times a registration mail shows: the occurrence's, or a whole series' first."""
+    found = occurrences.between(event, slot.starts_at, slot.starts_at + timedelta(seconds=1), limit=1)
+    return found[0].times() if found else {"starts_at": event["starts_at"], "ends_at": event["ends_at"]}
+
+
+def _queue_registration_mail(session, registration: Registration, kind: str, event: dict, times: dict,
+                             occurrence: str = "") -> Notice | None:
+    """One mail of ``kind`` to the registration's address, at most once per kind (and occurrence)."""
+    done = session.scalar(select(Notice.id).where(Notice.registration_id == registration.id, Notice.kind == kind,
+                                                  Notice.occurrence == occurrence))
+    if done is not None:
+        return None
+    shown = {"name": registration.name, "people": registration.people, "status": registration.status,
+             "position": waiting_position(session, registration), "verified": registration.verified_at is not None}
+    notice = Notice(registration_id=registration.id, event_id=event["id"], sequence=event["sequence"], kind=kind,
+                    occurrence=occurrence, status="queued", next_attempt_at=utcnow(),
+                    payload={"event": event, "occurrence": times, "language": registration.language,
+                             "registration": shown})
+    session.add(notice)
+    return notice
+
+
+def follow_event(session, event: dict) -> None:
+    """An event changed (its message handled): its rows of places take the new capacity (a higher one moves
+    people up; a lower one cancels nobody, staff see "over capacity by N"); a cancelled event, or a cancelled date
+    of a series, tells everyone registered for it."""
+    slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"])
+                            .with_for_update()).all()
+    if not slots:
+        return
+    capacity = (event.get("registration") or {}).get("capacity")
+    overrides = {from_wire(o["recurrence_id"]).astimezone(UTC).isoformat(): o for o in event.get("overrides") or []}
+    cancelled_dates = {key for key, o in overrides.items() if o["status"] == "cancelled"}
+    for slot in slots:
+        if slot.occurrence in overrides:  # the date moved on its own: its reminder and retention follow it
+            slot.starts_at = from_wire(overrides[slot.occurrence]["starts_at"])
+            slot.ends_at = from_wire(overrides[slot.occurrence]["ends_at"])
+        gone = event["status"] == "cancelled" or slot.occurrence in cancelled_dates
+        if slot.capacity != capacity:
+            slot.capacity = capacity
+            if not gone:  # nobody moves up for a date that will not happen
+                promote(session, slot)
+            publish_counts(session, slot)
+        if gone:
+            _tell_cancelled(session, slot, event)
+
+
+def _tell_cancelled(session, slot: RegistrationSlot, event: dict) -> None:
+    registrations = session.scalars(select(Registration).where(
+        Registration.slot_id == slot.id, Registration.status.in_(ACTIVE), Registration.email.is_not(None)))
+    told = 0
+    for registration in registrations:
+        told += _queue_registration_mail(session, registration, "reg_cancelled", event,
+                                         _slot_times(slot, event)) is not None
+    if told:
+        log.info("event %s cancelled: %d registered people told", event["id"], told)
+
+
+def queue_reg_reminders(session, now: datetime, hours: float) -> int:
+    """The day before: a reminder of each date starting within ``hours`` to each confirmed registration with an
+    address (a whole-series registration: of each date), once per registration and date."""
+    queued = 0
+    slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.starts_at < now + timedelta(hours=hours),
+                                                           RegistrationSlot.ends_at > now,
+                                                           RegistrationSlot.anonymised_at.is_(None)))
+    for slot in slots:
+        event = _event(session, slot.event_id)
+        if event is None or event["status"] != "scheduled":
+            continue
+        if slot.occurrence:
+            found = [o for o in occurrences.between(event, now, now + timedelta(hours=hours))
+                     if o.rule_key == slot.occurrence]
+        else:
+            found = occurrences.between(event, now, now + timedelta(hours=hours))
+        registrations = session.scalars(select(Registration).where(
+            Registration.slot_id == slot.id, Registration.status == "confirmed", Registration.email.is_not(None),
+            Registration.verified_at.is_not(None))).all()
+        for occurrence in found:
+            for registration in registrations:
+                queued += _queue_registration_mail(session, registration, "reg_reminder", event,
+                                                   occurrence.times(), occurrence.key) is not None
+    return queued
+
+
+def expire_unconfirmed(session, now: datetime, hours: float) -> int:
+    """E-mail registrations whose address has not confirmed within ``hours``: released (their place moves on)."""
+    upcoming = select(RegistrationSlot.id).where(RegistrationSlot.ends_at > now)  # a past date moves nobody up
+    stale = session.scalars(select(Registration).where(
+        Registration.status.in_(ACTIVE), Registration.contact == "email", Registration.verified_at.is_(None),
+        Registration.created_at < now - timedelta(hours=hours), Registration.slot_id.in_(upcoming))
+        .order_by(Registration.id)).all()
+    return sum(cancel_registration(session, registration, status="expired") for registration in stale)
+
+
+def anonymise_registrations(session, now: datetime, days: float) -> int:
+    """Personal data of registrations for dates that ended ``days`` ago: names, addresses, phones and their mails
+    go; the rows stay with their counts (how many came, confirmed or waiting). Returns how many slots."""
+    slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.anonymised_at.is_(None),
+                                                           RegistrationSlot.ends_at < now - timedelta(days=days)))
+    done = 0
+    for slot in slots:
+        ids = select(Registration.id).where(Registration.slot_id == slot.id)
+        session.execute(delete(Notice).where(Notice.registration_id.in_(ids)))
+        session.execute(update(Registration).where(Registration.slot_id == slot.id).values(
+            name=None, email=None, phone=None, consent_text="", anonymised_at=now))
+        slot.anonymised_at = now
+        done += 1
+    if done:
+        log.info("registrations of %d past date(s) anonymised", done)
+    return done
+
+
+def registrations_of(session, email: str) -> list[Registration]:
+    return list(session.scalars(select(Registration).where(Registration.email == normalise_email(email))
+                                .order_by(Registration.id)))
+
+
+def export_registrations(session, email: str) -> list[dict]:
+    """Every registration held for an address (GDPR export)."""
+    return [{"event_id": r.event_id, "occurrence": r.occurrence, "status": r.status, "people": r.people,
+             "name": r.name, "email": r.email, "language": r.language,
+             "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": _iso(r.consent_at)},
+             "created_at": _iso(r.created_at), "verified_at": _iso(r.verified_at),
+             "cancelled_at": _iso(r.cancelled_at)} for r in registrations_of(session, email)]
+
+
+def erase_registrations(session, email: str) -> int:
+    """GDPR erase: every registration of the address is cancelled (its place moves on) and its personal data goes;
+    the row stays as a count. Returns how many."""
+    found = registrations_of(session, email)
+    for registration in found:
+        cancel_registration(session, registration)
+        session.execute(delete(Notice).where(Notice.registration_id == registration.id))
+        registration.name = registration.email = registration.phone = None
+        registration.consent_text, registration.anonymised_at = "", utcnow()
+    if found:
+        log.info("%d registration(s) of an erased address erased", len(found))
+    return len(found)
+
+
+def register_within_limits(session, config, remote_addr: str | None, event: dict, data: dict) -> Registration:
+    """What the API and the form both do for a resident: count the request against the per-client and per-address
+    limits (the sign-up's counters and window, with the registration limits), then register."""
+    secret = config["SECRET_KEY"]
+    limits = [(attempt_key(secret, "registration-ip", remote_addr or "-"), config["REGISTRATION_LIMIT_PER_IP"]),
+              (attempt_key(secret, "registration-email", normalise_email(data["email"])),
+               config["REGISTRATION_LIMIT_PER_ADDRESS"])]
+    check_and_record(session, limits, config["RATE_LIMIT_WINDOW_SECONDS"])
+    return register_for(session, event, {**data, "contact": "email"})

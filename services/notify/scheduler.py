@@ -127,4 +127,20 @@ def tick(database, config: dict, now: datetime) -> int:
         forget_former_members(session, local_date(now))
     if queued:
         log.info("scheduler queued %d reminder and digest notice(s)", queued)
+    queued += registration_jobs(database, config, now)
+    return queued
+
+
+def registration_jobs(database, config: dict, now: datetime) -> int:
+    """Registrations: release e-mail registrations never confirmed, remind the day before (each occurrence, as
+    the calendar core expands it), and anonymise those whose date ended the retention period ago (counts stay)."""
+    with database.session() as session:
+        expired = operations.expire_unconfirmed(session, now, config["REGISTRATION_CONFIRM_HOURS"])
+    with database.session() as session:
+        queued = operations.queue_reg_reminders(session, now, config["REMINDER_HOURS"])
+    with database.session() as session:
+        anonymised = operations.anonymise_registrations(session, now, config["REGISTRATION_RETENTION_DAYS"])
+    if expired or queued or anonymised:
+        log.info("scheduler: %d registration(s) expired, %d reminder(s) queued, %d date(s) anonymised", expired,
+                 queued, anonymised)
     return queued

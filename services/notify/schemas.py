@@ -59,3 +59,84 @@ class NoticeSchema(Schema):
 class NoticeQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     kind = fields.String(validate=validate.OneOf(KINDS))
+
+
+# --- registrations -----------------------------------------------------------------------------------------------
+
+PHONE = r"^\+?[0-9 ()-]{6,30}$"
+
+
+class RegistrationFields(Schema):
+    """What a registration says; the occurrence is a date of the series (its start, ISO 8601, Warsaw time without
+    an offset), left out for a single event or a series registered as a whole."""
+
+    occurrence = one_line(40, min_length=1, metadata={"description": "The date's start, e.g. 2027-03-30T17:00:00."})
+    name = one_line(200, min_length=1, required=True, metadata={"description": "Who comes (one name is enough)."})
+    people = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=50),
+                            metadata={"description": "How many people come, within the event's limit."})
+    language = fields.String(load_default="pl", validate=validate.OneOf(LANGUAGES))
+
+
+class RegisterSchema(RegistrationFields):
+    """A resident's own registration: by e-mail, with consent; confirmed by the link the mail carries."""
+
+    event_id = fields.UUID(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    consent = fields.Boolean(required=True, validate=validate.Equal(True, error="Consent must be given (true)."),
+                             metadata={"description": "Must be true: agreement to GET .../consent's text."})
+
+
+class StaffRegisterSchema(RegistrationFields):
+    """A registration made by staff on someone's behalf (by phone, in person): e-mail, phone or no contact."""
+
+    contact = fields.String(load_default="none", validate=validate.OneOf(("email", "phone", "none")))
+    email = fields.Email(validate=validate.Length(max=254))
+    phone = fields.String(validate=[validate.Length(max=30), validate.Regexp(PHONE, error="Not a phone number.")])
+    consent = fields.Boolean(required=True, validate=validate.Equal(True, error="Consent must be given (true)."),
+                             metadata={"description": "The person agreed (told the consent text)."})
+
+
+class RegisteredSchema(Schema):
+    status = fields.String(metadata={"description": "confirmed, or waiting (on the waiting list)."})
+    position = fields.Integer(allow_none=True, metadata={"description": "Place on the waiting list (1: next)."})
+    message = fields.String()
+
+
+class StaffRegisteredSchema(RegisteredSchema):
+    id = fields.Integer()
+
+
+class RegistrationSettingsSchema(Schema):
+    whole_series = fields.Boolean(metadata={"description": "One registration for every date of the series."})
+    max_people = fields.Integer(strict=True, validate=validate.Range(min=1, max=50),
+                                metadata={"description": "How many people one registration may bring."})
+
+
+class ListQuerySchema(Schema):
+    occurrence = one_line(40, min_length=1, metadata={"description": "Only this date (its start)."})
+
+
+class RegistrationRowSchema(Schema):
+    id = fields.Integer()
+    name = fields.String(allow_none=True)
+    people = fields.Integer()
+    status = fields.String()
+    position = fields.Integer(allow_none=True)
+    contact = fields.String()
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    verified = fields.Boolean(metadata={"description": "The address confirmed (always true for staff's)."})
+    by_staff = fields.Boolean()
+    created_at = UtcDateTime()
+
+
+class DateListSchema(Schema):
+    occurrence = fields.String(metadata={"description": "The date's start in UTC; empty: the whole series."})
+    starts_at = UtcDateTime()
+    capacity = fields.Integer(allow_none=True)
+    confirmed = fields.Integer(metadata={"description": "Places taken by confirmed registrations."})
+    places_left = fields.Integer(allow_none=True)
+    over_capacity = fields.Integer(metadata={"description": "Confirmed places beyond a lowered capacity."})
+    waiting = fields.Integer(metadata={"description": "People on the waiting list."})
+    confirmed_list = fields.List(fields.Nested(RegistrationRowSchema))
+    waiting_list = fields.List(fields.Nested(RegistrationRowSchema))

@@ -6,6 +6,8 @@ PURPOSES = ("confirm", "preferences", "unsubscribe")
 #: The unsubscribe link of a partner meeting notice, naming a member (``member:<membership id>``) or, in notices made
 #: before member contacts, an organisation (its id).
 CONTACT = "contact"
+#: A registration's links, naming the registration's key: confirm the address (expires), cancel (does not).
+REGISTRATION_PURPOSES = ("confirm-registration", "cancel-registration")
 MEMBER = "member:"
 
 
@@ -18,7 +20,7 @@ class ExpiredToken(InvalidToken):
 
 
 def _serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
-    if purpose not in (*PURPOSES, CONTACT):
+    if purpose not in (*PURPOSES, CONTACT, *REGISTRATION_PURPOSES):
         raise ValueError(f"unknown token purpose {purpose!r}")
     return URLSafeTimedSerializer(secret, salt=f"osl-notify-{purpose}")
 
@@ -53,3 +55,11 @@ def links(config: dict, subscriber_key: str) -> dict[str, str]:
     secret = config["SECRET_KEY"]
     return {purpose: f"{base}/subscriptions/{purpose}/{make_token(secret, purpose, subscriber_key)}"
             for purpose in PURPOSES}
+
+
+def registration_links(config: dict, registration_key: str) -> dict[str, str]:
+    """The absolute URLs of a registration's signed links: ``confirm`` and ``cancel``."""
+    base = config["BASE_URL"].rstrip("/")
+    secret = config["SECRET_KEY"]
+    return {purpose.split("-")[0]: f"{base}/registrations/{purpose.split('-')[0]}/"
+            f"{make_token(secret, purpose, registration_key)}" for purpose in REGISTRATION_PURPOSES}

@@ -9,8 +9,9 @@ import logging
 from services.calendar.times import aware
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
+from services.messaging.keys import add_key_handlers
 from services.messaging.registry import message_type
-from services.messaging.replica import apply_key, apply_snapshot
+from services.messaging.replica import apply_snapshot
 from services.programme.models import Activity, ApiKey, District
 
 log = logging.getLogger(__name__)
@@ -62,14 +63,8 @@ def apply_district_message(session, envelope: Envelope, *, deleted: bool = False
     apply_snapshot(session, District, _data(envelope), deleted=deleted)
 
 
-@handlers.on(PARTNERS, "organisation.api_key.issued", kind="organisation")
-@handlers.on(PARTNERS, "organisation.api_key.revoked", kind="organisation", revoked=True)
-@handlers.on(PARTNERS, "admin_key.issued", kind="admin")
-@handlers.on(PARTNERS, "admin_key.revoked", kind="admin", revoked=True)
-def apply_key_message(session, envelope: Envelope, *, kind: str, revoked: bool = False) -> None:
-    """An API key's hash, so that the key works (or stops working) here."""
-    key = apply_key(session, ApiKey, kind, _data(envelope), revoked=revoked)
-    log.info("%s key %s (%s...) %s", kind, key.key_id, key.prefix, "revoked" if key.revoked_at else "active")
+# API key hashes, so that MOPS's and the organisations' keys work (or stop working) here.
+add_key_handlers(handlers, PARTNERS, ApiKey)
 
 
 HANDLERS = handlers.table()

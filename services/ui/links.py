@@ -19,3 +19,8 @@ def init_links(app: Flask) -> None:
     @app.context_processor
     def _service_urls():
         return {"service_url": lambda name: app.config[f"{name.upper()}_URL"].rstrip("/")}
+
+
+def registration_form_url(config, event_id) -> str:
+    """Where residents register for an event: notify's form (under the gateway, on the one origin)."""
+    return f"{(config.get('NOTIFY_URL') or DEFAULTS['NOTIFY_URL']).rstrip('/')}/registrations/events/{event_id}"

@@ -71,6 +71,7 @@ def test_every_type_a_queue_is_bound_to_has_exactly_the_handler_the_consumer_dec
 
 def test_queue_names_stay_as_deployed():
     assert sorted((sub.consumer, sub.handler, sub.source) for sub in subscriptions()) == [
-        ("events", "partners-replica", "partners"), ("notify", "account-mail", "partners"),
-        ("notify", "events", "events"), ("notify", "imports", "events"), ("notify", "partners-replica", "partners"),
-        ("programme", "events", "events"), ("programme", "partners-replica", "partners")]
+        ("events", "notify", "notify"), ("events", "partners-replica", "partners"),
+        ("notify", "account-mail", "partners"), ("notify", "events", "events"), ("notify", "imports", "events"),
+        ("notify", "partners-replica", "partners"), ("programme", "events", "events"),
+        ("programme", "partners-replica", "partners")]

@@ -53,7 +53,7 @@ def test_a_bad_number_in_the_environment_says_what_to_fix(monkeypatch):
 def test_the_brokers_definitions_files_declare_this_topology():
     """deploy/rabbitmq/definitions.json (compose) and deploy/k8s/rabbitmq-topology.json (Kubernetes) declare every
     exchange, quorum queue and binding the code derives, and the per-consumer dead-letter policy: regenerate them
-    with Topology(...).definitions() when a handler's queue changes."""
+    with `python -m services.messaging.topology` when a handler's queue changes."""
     import json
     from pathlib import Path
 

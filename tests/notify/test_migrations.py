@@ -65,7 +65,8 @@ def test_an_existing_database_is_upgraded_to_reminders_per_occurrence(stack):
                 (reminder, "2026-10-06T15:00:00+00:00"), (digest, "")]
             assert [(d.notice_id, d.event_id) for d in session.scalars(select(DigestItem))] == [(digest, SERIES)]
 
-        config = {"REMINDER_HOURS": 24.0, "DIGEST_HOUR": 7}
+        config = {"REMINDER_HOURS": 24.0, "DIGEST_HOUR": 7, "REGISTRATION_CONFIRM_HOURS": 24.0,
+                  "REGISTRATION_RETENTION_DAYS": 30.0}
         assert tick(database, config, datetime(2026, 10, 5, 18, tzinfo=WARSAW)) == 0  # reminded before 0004
         assert tick(database, config, datetime(2026, 10, 12, 18, tzinfo=WARSAW)) == 1  # the next occurrence
         with database.session() as session:  # erasing a subscriber still takes their notices along

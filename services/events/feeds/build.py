@@ -13,12 +13,13 @@ from sqlalchemy import String, and_, cast, func, not_, or_, select
 from services.calendar import recurrence
 from services.events.feeds.components import render_pending
 from services.events.ical import CalendarMeta, assemble_calendar
-from services.events.models import Centre, District, Event, Organisation, Partnership
+from services.events.models import Centre, District, Event, Organisation, Partnership, RegistrationCount
 from services.messaging.models import utcnow
 
 #: Defaults of the window, each overridable in the app's config.
 WINDOW_DEFAULTS = {"FEED_PAST_DAYS": 90, "FEED_FUTURE_DAYS": 730, "FEED_CANCELLED_DAYS": 30}
-REPLICAS = (District, Centre, Organisation, Partnership)
+#: Registration counts too: a single date's DESCRIPTION says its places left.
+REPLICAS = (District, Centre, Organisation, Partnership, RegistrationCount)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,11 @@ from sqlalchemy import bindparam, select
 
 from services.calendar.ical import CalendarEvent, render_vevent
 from services.calendar.recurrence import quarantined
+from services.calendar.registration import places_words, takes_registrations
 from services.calendar.times import excluded, local_date
-from services.events.models import Centre, District, Event, Organisation, Partnership
+from services.events.models import Centre, District, Event, Organisation, Partnership, RegistrationCount
 from services.ui.labels import polish_audience, polish_category
+from services.ui.links import registration_form_url
 from services.ui.naming import public_name
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,23 @@ class Names:
         self.centres = rows(Centre, (e.centre_id for e in events))
         self.organisations = rows(Organisation, (e.organisation_id for e in events))
         self.partnerships = rows(Partnership, (e.partnership_id for e in events))
+        self.counts = registration_counts(session, events)
+
+
+def registration_counts(session, events: list[Event]) -> dict:
+    """The counts of places of the events that have one row for the event as a whole (a single date, or a series
+    registered as a whole): {event id: RegistrationCount}. A series registered per date has its counts per date."""
+    ids = [e.id for e in events if takes_registrations(e.visibility, e.status, registration_of(e))]
+    if not ids:
+        return {}
+    found: dict = {}
+    for row in session.scalars(select(RegistrationCount).where(RegistrationCount.event_id.in_(ids))):
+        found.setdefault(row.event_id, []).append(row)
+    return {event_id: rows[0] for event_id, rows in found.items() if len(rows) == 1}
+
+
+def registration_of(event: Event) -> dict:
+    return {"url": event.registration_url, "required": event.registration_required, "capacity": event.capacity}
 
 
 def calendar_event(event: Event, names: Names) -> CalendarEvent:
@@ -106,7 +125,7 @@ def _description(event: Event, names: Names) -> str:
         "Dla kogo": ", ".join(polish_audience(a).lower() for a in event.audiences) or None,
         "Dostępność": event.accessibility,
         "Kontakt": event.contact,
-        "Zapisy": _registration(event),
+        "Zapisy": _registration(event, names),
         "Strona organizatora": event.url,
     }
     for label, value in details.items():
@@ -118,9 +137,20 @@ def _description(event: Event, names: Names) -> str:
     return "\n\n".join(part for part in (body, "\n".join(lines)) if part)
 
 
-def _registration(event: Event) -> str | None:
+def _registration(event: Event, names: Names) -> str | None:
+    """How to register, in Polish: an outside link; or OSL's form, with the places left (numbers only)."""
     if event.registration_url:
         return event.registration_url
+    if takes_registrations(event.visibility, event.status, registration_of(event)):
+        count = names.counts.get(event.id)
+        if event.rrule and count is None:
+            places = "na każdy termin osobno"
+        elif count is not None:
+            places = places_words(count.capacity, count.confirmed, count.waiting)
+        else:
+            places = places_words(event.capacity, 0, 0)
+        kind = "wymagane" if event.registration_required else "mile widziane"
+        return f"{kind}, {places}; zapisy: {registration_form_url(current_app.config, event.id)}"
     if event.registration_required:
         return f"wymagane (miejsc: {event.capacity})" if event.capacity else "wymagane"
     return None

@@ -4,12 +4,14 @@ import uuid
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from services.calendar import recurrence
+from services.calendar.registration import places_words, takes_registrations
 from services.calendar.times import today
+from services.events.feeds.components import registration_counts, registration_of
 from services.events.ical import subscribe_links
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation, Partnership, Room
 from services.events.operations import live
@@ -19,6 +21,7 @@ from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui import add_not_found_page
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.ui.links import registration_form_url
 from services.ui.maps import map_links
 from services.ui.naming import feed_name, polish_sorted
 
@@ -145,9 +148,24 @@ def event_page(event_id: uuid.UUID):
         abort(404, description=f"No event {event_id}.")
     next_one = next_occurrence(event, utcnow())
     dates = recurrence.next_dates(event.series, utcnow()) if event.rrule else []
-    context = _context(session, event=event, next_one=next_one, next_dates=dates)
+    context = _context(session, event=event, next_one=next_one, next_dates=dates,
+                       registration=_registration(session, event))
     centre = context["centres"].get(event.centre_id)
     return render_template("events_pages/event.html", maps=map_links(event, centre), centre=centre, **context)
+
+
+def _registration(session, event: Event) -> dict | None:
+    """Registering through OSL: the form's address and the places left (counts only), or None."""
+    if not takes_registrations(event.visibility, event.status, registration_of(event)):
+        return None
+    count = registration_counts(session, [event]).get(event.id)
+    language = str(get_locale() or "pl")
+    if event.rrule and count is None:
+        places = gettext("Registration is per date; the form shows the places left on each.")
+    else:
+        places = places_words(count.capacity if count else event.capacity, count.confirmed if count else 0,
+                              count.waiting if count else 0, language if language in ("pl", "en") else "pl")
+    return {"url": registration_form_url(current_app.config, event.id), "places": places}
 
 
 def _place_page(model, slug: str, template: str, feed_folder: str, **extra):

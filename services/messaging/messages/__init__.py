@@ -4,4 +4,4 @@ A schema is the contract between services: change it by registering a new type n
 never by editing one in place.
 """
 
-from services.messaging.messages import events, partners, staff  # noqa: F401
+from services.messaging.messages import events, notify, partners, staff  # noqa: F401

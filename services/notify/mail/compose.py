@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
+from services.notify.models.notices import REGISTRATION_KINDS
 from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
 from services.ui.labels import N_
@@ -33,7 +34,9 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "digest:weekly": N_("Events in the week ahead"), "meeting": N_("Partner meeting: {title}"),
             "meeting_updated": N_("Partner meeting changed: {title}"),
             "meeting_cancelled": N_("Partner meeting cancelled: {title}"),
-            "import_failing": N_("Your calendar cannot be fetched: {name}")}
+            "import_failing": N_("Your calendar cannot be fetched: {name}"),
+            "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
+            "reg_cancelled": N_("Cancelled: {title}"), "reg_reminder": N_("Tomorrow: {title}")}
 
 
 class MailPolicy(EmailPolicy):
@@ -108,6 +111,8 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
 def _template_name(kind: str) -> str:
     if kind.startswith("meeting"):
         return "meeting"
+    if kind in REGISTRATION_KINDS:
+        return "registration"
     return kind if kind in ("confirmation", "digest", "import_failing") else "notice"
 
 
@@ -160,6 +165,10 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         context.update(meeting=shown,
                        partnership_name=event.get("partnership_name"),
                        changes=describe_changes(previous, event, language) if previous else [])
+    if kind in REGISTRATION_KINDS:
+        # A registration's mail names the date it is for, and the registration as it was when it was queued.
+        context.update(when=format_when(_at(event, payload["occurrence"]), language),
+                       registration=payload["registration"])
     if kind == "import_failing":
         source = payload["source"]
         since = datetime.fromisoformat(source["failing_since"])
@@ -188,9 +197,10 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     message["Subject"] = subject_of(kind, language, payload)
     message["Date"] = format_datetime(now or datetime.now(UTC))
     message["Message-ID"] = message_id
-    message["List-Id"] = f"OSL notices <notices.{config['PUBLIC_HOST']}>"
-    message["List-Unsubscribe"] = list_unsubscribe(config, links["unsubscribe"])
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if "unsubscribe" in links:  # a registration's own mails are not a list: they carry its cancel link instead
+        message["List-Id"] = f"OSL notices <notices.{config['PUBLIC_HOST']}>"
+        message["List-Unsubscribe"] = list_unsubscribe(config, links["unsubscribe"])
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")

@@ -2,7 +2,9 @@
 
 from services.notify.models.base import Base, InboxMessage, OutboxMessage, aware
 from services.notify.models.notices import DigestItem, Notice
+from services.notify.models.registrations import EventRegistrationSettings, Registration, RegistrationSlot
 from services.notify.models.replica import (
+    ApiKey,
     ContactList,
     District,
     EventCopy,
@@ -14,7 +16,7 @@ from services.notify.models.replica import (
 from services.notify.models.staff import StaffAccount, StaffSession
 from services.notify.models.subscribers import SubscribeAttempt, Subscriber
 
-__all__ = ["StaffAccount", "StaffSession", "Base", "ContactList", "DigestItem", "District", "EventCopy",
-           "InboxMessage", "MemberContact",
-           "Membership", "Notice", "Organisation", "OutboxMessage", "Partnership", "SubscribeAttempt", "Subscriber",
+__all__ = ["ApiKey", "Base", "ContactList", "DigestItem", "District", "EventCopy", "EventRegistrationSettings",
+           "InboxMessage", "MemberContact", "Membership", "Notice", "Organisation", "OutboxMessage", "Partnership",
+           "Registration", "RegistrationSlot", "StaffAccount", "StaffSession", "SubscribeAttempt", "Subscriber",
            "aware"]

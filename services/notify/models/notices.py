@@ -8,8 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from services.messaging.models import utcnow
 from services.notify.models.base import Base
 
+#: ``registered``: a registration's confirmation mail (its place or waiting-list position, and the confirm link);
+#: ``promoted``: off the waiting list; ``reg_cancelled``: the event (or the date) is cancelled;
+#: ``reg_reminder``: the day before.
+REGISTRATION_KINDS = ("registered", "promoted", "reg_cancelled", "reg_reminder")
 KINDS = ("confirmation", "published", "updated", "cancelled", "reminder", "digest", "meeting", "meeting_updated",
-         "meeting_cancelled", "import_failing")
+         "meeting_cancelled", "import_failing", *REGISTRATION_KINDS)
 #: ``sending``: claimed by a sender (services/notify/operations.py, claim_due).
 STATUSES = ("queued", "sending", "sent", "failed")
 #: Not sent yet: what an unsubscribe takes back.
@@ -26,6 +30,8 @@ class Notice(Base):
                          name="uq_notices_once_organisation"),
         UniqueConstraint("member_contact_id", "event_id", "sequence", "kind", "occurrence",
                          name="uq_notices_once_member"),
+        # One mail per registration, kind and occurrence (a whole-series registration is reminded of each date).
+        UniqueConstraint("registration_id", "kind", "occurrence", name="uq_notices_once_registration"),
         Index("ix_notices_due", "status", "next_attempt_at"),
         Index("ix_notices_event", "event_id"),
     )
@@ -39,6 +45,9 @@ class Notice(Base):
     #: Or the partnership member whose contact address gets a partner meeting notice; goes with the address.
     member_contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("member_contacts.membership_id", ondelete="CASCADE"), nullable=True, index=True)
+    #: Or the registration whose address gets a registration mail; erased with it.
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"),
+                                                        nullable=True, index=True)
     #: The event's id; for a digest, its period (``daily:2026-11-23``, ``weekly:2026-W48``), so each goes once; for a
     #: partner meeting, ``meeting:<id>``.
     event_id: Mapped[str | None] = mapped_column(String(36), nullable=True)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.messaging.models import UTCDateTime
+from services.messaging.models import ApiKeyMixin, UTCDateTime
 from services.notify.models.base import Base
 
 
@@ -109,3 +109,7 @@ class MemberContact(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Set when the address followed the unsubscribe link of a meeting e-mail; cleared when the address changes.
     notices_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ApiKey(ApiKeyMixin, Base):
+    """An organisation's or an administrator's API key from the partners messages: only its SHA-256 hash."""

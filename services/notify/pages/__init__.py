@@ -1,7 +1,8 @@
 """The notify service's public pages, in the UI kit's look, Polish and English.
 
 ``/subscribe`` and the "check your e-mail" page; the pages behind the signed links in e-mails (confirm,
-preferences, unsubscribe). Every form carries a CSRF token (``csrf.py``) except the RFC 8058 one-click unsubscribe.
+preferences, unsubscribe); registering for an event and a registration's signed links (``registrations.py``).
+Every form carries a CSRF token (``csrf.py``) except the one-click unsubscribe and cancel.
 """
 
 from flask import Flask
@@ -11,6 +12,7 @@ from services.ui import init_ui
 
 def register_pages(app: Flask) -> None:
     from services.notify.pages.csrf import init_csrf
+    from services.notify.pages.registrations import registration_pages
     from services.notify.pages.signed import pages
     from services.notify.pages.subscribe import subscribe_pages
 
@@ -18,3 +20,4 @@ def register_pages(app: Flask) -> None:
     init_csrf(app)
     app.register_blueprint(pages)
     app.register_blueprint(subscribe_pages)
+    app.register_blueprint(registration_pages)

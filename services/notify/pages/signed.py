@@ -18,7 +18,7 @@ pages = Blueprint("pages", __name__, url_prefix="/subscriptions")
 
 
 @pages.after_request
-def _keep_links_private(response):
+def keep_links_private(response):
     """These URLs are credentials: no search engine lists them, and no other site sees them as a Referer."""
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"

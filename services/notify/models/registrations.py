@@ -1,0 +1,103 @@
+"""Residents' registrations for an event with limited places, and the per-occurrence row that counts the places.
+
+A registration is for one occurrence of an event (its start in UTC ISO 8601, as ``Notice.occurrence``), or for the
+whole series (``occurrence`` empty) when the organiser set the event so. Its ``status`` is its place: ``confirmed``
+(it holds ``people`` places), ``waiting`` (on the waiting list, in ``seq`` order), ``cancelled`` or ``expired`` (an
+e-mail registration whose address was not confirmed in time). An e-mail registration holds its place from the start
+and keeps it once the address confirms (``verified_at``).
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.messaging.models import UTCDateTime, utcnow
+from services.notify.models.base import Base
+
+STATUSES = ("confirmed", "waiting", "cancelled", "expired")
+#: Statuses that still count: a place held or a place on the waiting list.
+ACTIVE = ("confirmed", "waiting")
+CONTACTS = ("email", "phone", "none")
+
+
+class RegistrationSlot(Base):
+    """The places of one occurrence (or of a whole series): the row every registration locks first, so that two
+    registrations never take the same last place (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's one writer)."""
+
+    __tablename__ = "registration_slots"
+    __table_args__ = (UniqueConstraint("event_id", "occurrence", name="uq_registration_slots"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    #: The occurrence's start in UTC ISO 8601; empty for a registration for the whole series.
+    occurrence: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: The occurrence's start and end: when reminders go and when the retention period starts.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: From the event's ``registration.capacity``; None for no limit.
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: Places held by confirmed registrations, and people on the waiting list (kept in step with the rows).
+    confirmed: Mapped[int] = mapped_column(Integer, default=0)
+    waiting: Mapped[int] = mapped_column(Integer, default=0)
+    #: The last ``seq`` given: registrations are numbered in the order they committed, under the row's lock.
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    #: Rises with every change of its counts: the ``version`` of its ``registration.counts`` messages.
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    #: Set when the registrations' personal data was removed (counts stay).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def over(self) -> int:
+        """Places confirmed beyond the capacity (after it was lowered): nobody is cancelled for it."""
+        return 0 if self.capacity is None else max(self.confirmed - self.capacity, 0)
+
+
+class Registration(Base):
+    __tablename__ = "registrations"
+    __table_args__ = (Index("ix_registrations_slot_status_seq", "slot_id", "status", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Random: what the signed confirm and cancel links name.
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("registration_slots.id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(36), index=True)
+    occurrence: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    seq: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10))
+    people: Mapped[int] = mapped_column(Integer, default=1)
+    #: ``email``, ``phone`` (staff only) or ``none`` (staff only: a senior signed up in person).
+    contact: Mapped[str] = mapped_column(String(5))
+    #: Personal data, emptied by the retention job and by erase.
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
+    phone: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    language: Mapped[str] = mapped_column(String(2), default="pl")
+    #: Made by staff or an organisation on someone's behalf.
+    by_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_version: Mapped[str] = mapped_column(String(20))
+    consent_text: Mapped[str] = mapped_column(Text)
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the e-mail address confirmed the registration; staff registrations need none.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When a waiting registration got a place.
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class EventRegistrationSettings(Base):
+    """What the organiser set for registrations of one event (notify's own, set through its API)."""
+
+    __tablename__ = "registration_settings"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    #: One registration for every date of a series, instead of one per date.
+    whole_series: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: How many people one registration may bring (a parent with children).
+    max_people: Mapped[int] = mapped_column(Integer, default=4)

@@ -1,0 +1,237 @@
+"""The registration pages: the form an event's page links to (``/registrations/events/<id>``), the page after it,
+the pages behind a registration's signed links (confirm; cancel, one button), and staff's printable list.
+
+The form does what ``POST /api/v1/registrations/`` does: the same validation, the same limits and counters.
+"""
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from services.calendar.registration import places_words
+from services.calendar.times import WARSAW
+from services.messaging.errors import Conflict, FieldError
+from services.messaging.models import utcnow
+from services.messaging.web import bearer_token, request_session
+from services.notify import occurrences, operations, queries
+from services.notify.auth import identify, may_manage
+from services.notify.consent import REGISTRATION_VERSION, registration_consent
+from services.notify.models import EventCopy, Registration, RegistrationSlot
+from services.notify.pages import csrf
+from services.notify.pages.signed import keep_links_private
+from services.notify.ratelimit import RateLimited
+from services.notify.schemas import RegisterSchema
+from services.notify.tokens import ExpiredToken, InvalidToken, read_token, registration_links
+from services.ui.i18n import COOKIE, LANGUAGES
+from services.ui.maps import osm_url
+
+registration_pages = Blueprint("registration_pages", __name__, url_prefix="/registrations")
+#: Dates of a series offered in the form.
+DATES_SHOWN = 12
+
+SENTENCES = {
+    "name": _l("Enter your name, so that the organiser can tick you on the list."),
+    "email": _l("Enter your e-mail address, for example anna.nowak@example.org."),
+    "people": _l("Choose how many people come."),
+    "occurrence": _l("Choose a date from the list."),
+    "consent": _l("Tick this box to agree; without your consent we cannot register you."),
+}
+
+
+# The signed links are credentials, as the subscribers' are.
+registration_pages.after_request(keep_links_private)
+
+
+def _event(event_id) -> dict:
+    copy = request_session().get(EventCopy, str(event_id))
+    if copy is None or copy.snapshot.get("visibility") != "public":
+        abort(404)
+    return copy.snapshot
+
+
+def _dates(session, event: dict, whole: bool) -> list[dict]:
+    """The dates one may register for, with their places: the next ones of a series, or the one date."""
+    now = utcnow()
+    if whole or not event.get("rrule"):
+        found = occurrences.between(event, now, now + timedelta(days=5 * 366), limit=1) if event.get("rrule") else \
+            [o for o in occurrences.between(event, now - timedelta(days=1), now + timedelta(days=5 * 366), limit=1)
+             if o.ends_at > now]
+    else:
+        found = occurrences.between(event, now, now + timedelta(days=366), limit=DATES_SHOWN)
+    slots = {slot.occurrence: slot for slot in session.scalars(
+        select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"]))}
+    capacity = (event.get("registration") or {}).get("capacity")
+    shown = []
+    for occurrence in found:
+        slot = slots.get("" if whole else occurrence.rule_key)
+        confirmed = slot.confirmed if slot else 0
+        waiting = slot.waiting if slot else 0
+        shown.append({"value": occurrence.starts_at.astimezone(WARSAW).replace(tzinfo=None).isoformat(),
+                      "starts_at": occurrence.starts_at, "ends_at": occurrence.ends_at,
+                      "places": places_words(capacity, confirmed, waiting, _language())})
+    return shown
+
+
+def _language() -> str:
+    language = str(get_locale() or "pl")
+    return language if language in LANGUAGES else "pl"
+
+
+def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200):
+    session = request_session()
+    settings = operations.registration_settings(session, event["id"])
+    language = str(get_locale() or "pl")
+    return render_template(
+        "pages/register.html", event=event, chosen=chosen, errors=errors or {}, problem=problem,
+        dates=_dates(session, event, settings.whole_series), whole=settings.whole_series,
+        max_people=settings.max_people, open=operations.registration_open(event),
+        consent_text=registration_consent(language if language in LANGUAGES else "pl"),
+        consent_version=REGISTRATION_VERSION, place=_place(event),
+        map_url=osm_url(event.get("latitude"), event.get("longitude"), event.get("location")),
+        confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]),
+    ), status
+
+
+def _place(event: dict) -> str:
+    return ", ".join(part for part in (event.get("centre_name"), event.get("location")) if part)
+
+
+@registration_pages.get("/events/<uuid:event_id>")
+def register_form(event_id):
+    event = _event(event_id)
+    chosen = {"name": "", "email": "", "people": 1, "occurrence": request.args.get("date", ""), "consent": False}
+    return _form_page(event, chosen)
+
+
+@registration_pages.post("/events/<uuid:event_id>")
+def register(event_id):
+    event = _event(event_id)
+    form = {"name": request.form.get("name", "").strip(), "email": request.form.get("email", "").strip(),
+            "people": request.form.get("people", "1"), "occurrence": request.form.get("occurrence", ""),
+            "consent": request.form.get("consent") == "true"}
+    if not csrf.valid():
+        return _form_page(event, form, problem="csrf", status=400)
+    try:
+        people = int(form["people"])
+    except ValueError:
+        return _form_page(event, form, errors={"people": SENTENCES["people"]}, status=422)
+    body = {"event_id": event["id"], "name": form["name"], "email": form["email"], "people": people,
+            "consent": form["consent"], "language": str(get_locale() or "pl")}
+    if form["occurrence"]:
+        body["occurrence"] = form["occurrence"]
+    try:
+        data = RegisterSchema().load(body)
+    except ValidationError as exc:
+        return _form_page(event, form, errors={name: SENTENCES.get(name, SENTENCES["name"])
+                                               for name in exc.messages}, status=422)
+    data.pop("event_id"), data.pop("consent")
+    session = request_session()
+    try:
+        registration = operations.register_within_limits(session, current_app.config, request.remote_addr, event,
+                                                         data)
+    except RateLimited as exc:
+        session.rollback()
+        response = _form_page(event, form, problem="too_many", status=429)
+        return response[0], 429, {"Retry-After": str(exc.retry_after)}
+    except FieldError as exc:
+        session.rollback()
+        return _form_page(event, form, errors={exc.field: SENTENCES.get(exc.field, exc.message)}, status=422)
+    except Conflict:
+        session.rollback()
+        return _form_page(event, form, problem="closed", status=409)
+    position = operations.waiting_position(session, registration)
+    session.commit()
+    # Post/redirect/get: reloading the next page must not register (and mail) again.
+    return redirect(url_for("registration_pages.registered", event_id=event["id"], status=registration.status,
+                            position=position or ""), 303)
+
+
+@registration_pages.get("/events/<uuid:event_id>/registered")
+def registered(event_id):
+    event = _event(event_id)
+    status = request.args.get("status")
+    if status not in ("confirmed", "waiting"):
+        return redirect(url_for("registration_pages.register_form", event_id=event["id"]), 303)
+    position = request.args.get("position", type=int)
+    return render_template("pages/registered.html", event=event, status=status, position=position,
+                           confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]))
+
+
+def _registration(purpose: str, token: str, max_age: float | None = None):
+    try:
+        key = read_token(current_app.config["SECRET_KEY"], purpose, token, max_age)
+    except ExpiredToken:
+        return None, (render_template("pages/registration_link.html", expired=True), 410)
+    except InvalidToken:
+        return None, (render_template("pages/registration_link.html", expired=False), 404)
+    registration = request_session().scalar(select(Registration).where(Registration.key == key))
+    if registration is None or registration.anonymised_at is not None:
+        return None, (render_template("pages/registration_link.html", expired=False), 404)
+    return registration, None
+
+
+def _render(registration: Registration, template: str, **context):
+    """A page reached from a registration's mail speaks its language, unless the reader chose one on the site."""
+    session = request_session()
+    copy = session.get(EventCopy, registration.event_id)
+    context.update(registration=registration, event=copy.snapshot if copy else {"title": "", "id": ""},
+                   position=operations.waiting_position(session, registration),
+                   links=registration_links(current_app.config, registration.key))
+    if request.args.get("lang") in LANGUAGES or request.cookies.get(COOKIE) in LANGUAGES:
+        return render_template(template, **context)
+    with force_locale(registration.language):
+        return render_template(template, **context)
+
+
+@registration_pages.get("/confirm/<token>")
+def confirm(token):
+    """One click confirms the address: no second page."""
+    registration, error = _registration("confirm-registration", token,
+                                        current_app.config["REGISTRATION_CONFIRM_HOURS"] * 3600)
+    if error:
+        return error
+    session = request_session()
+    operations.confirm_registration(session, registration)
+    session.commit()
+    return _render(registration, "pages/registration_confirmed.html")
+
+
+@registration_pages.get("/cancel/<token>")
+def cancel_page(token):
+    """One button: a GET (a mail scanner following links) changes nothing."""
+    registration, error = _registration("cancel-registration", token)
+    return error or _render(registration, "pages/registration_cancel.html", done=registration.status not in
+                            ("confirmed", "waiting"))
+
+
+# No CSRF token, as for the unsubscribe link: the signed link itself is the credential; nobody can forge it, and
+# whoever holds it could as well click it.
+@registration_pages.post("/cancel/<token>")
+def cancel(token):
+    registration, error = _registration("cancel-registration", token)
+    if error:
+        return error
+    session = request_session()
+    operations.cancel_registration(session, registration)
+    session.commit()
+    return _render(registration, "pages/registration_cancel.html", done=True)
+
+
+@registration_pages.get("/events/<uuid:event_id>/list")
+def printable_list(event_id):
+    """The list to tick on the day (print stylesheet), for staff: the admin token or a key as a bearer token."""
+    session = request_session()
+    caller = identify(session, bearer_token())
+    if caller is None:
+        return render_template("pages/registration_link.html", expired=False, staff=True), 401, {
+            "WWW-Authenticate": 'Bearer realm="osl-notify"'}
+    event = _event(event_id)
+    if not may_manage(caller, event):
+        abort(403)
+    lists = [{**found, "places": places_words(found["capacity"], found["confirmed"], found["waiting"], _language())}
+             for found in queries.date_lists(session, event["id"])]
+    return render_template("pages/registration_list.html", event=event, lists=lists, printed=utcnow())

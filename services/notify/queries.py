@@ -1,0 +1,34 @@
+"""What staff read of registrations: each date's list (names, how many, contact), places left, the waiting list."""
+
+from sqlalchemy import select
+
+from services.notify.models import Registration, RegistrationSlot
+
+
+def _row(registration: Registration, position: int | None) -> dict:
+    return {"id": registration.id, "name": registration.name, "people": registration.people,
+            "status": registration.status, "position": position, "contact": registration.contact,
+            "email": registration.email, "phone": registration.phone,
+            "verified": registration.verified_at is not None, "by_staff": registration.by_staff,
+            "created_at": registration.created_at}
+
+
+def date_lists(session, event_id: str, occurrence: str | None = None) -> list[dict]:
+    """Each date of the event that has registrations (or one date), soonest first: its counts, the confirmed in
+    the order they registered, and the waiting list in its order."""
+    query = select(RegistrationSlot).where(RegistrationSlot.event_id == event_id)
+    if occurrence is not None:
+        query = query.where(RegistrationSlot.occurrence == occurrence)
+    lists = []
+    for slot in session.scalars(query.order_by(RegistrationSlot.starts_at)):
+        rows = session.scalars(select(Registration).where(
+            Registration.slot_id == slot.id, Registration.status.in_(("confirmed", "waiting")))
+            .order_by(Registration.seq)).all()
+        waiting = [r for r in rows if r.status == "waiting"]
+        lists.append({
+            "occurrence": slot.occurrence, "starts_at": slot.starts_at, "capacity": slot.capacity,
+            "confirmed": slot.confirmed, "places_left": slot.left, "over_capacity": slot.over,
+            "waiting": slot.waiting,
+            "confirmed_list": [_row(r, None) for r in rows if r.status == "confirmed"],
+            "waiting_list": [_row(r, index) for index, r in enumerate(waiting, 1)]})
+    return lists

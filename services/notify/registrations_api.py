@@ -1,0 +1,152 @@
+"""The registrations API: residents register (public); staff and organisations read each date's list, register
+people on their behalf, cancel for them, and set how the event is registered for.
+
+An administrator (the bootstrap token or a partners admin key) may do this for every event; an organisation's key
+(with the ``events`` scope) for its own events only. Every write is in ``operations``.
+"""
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import abort
+
+from services.messaging.errors import answering_errors
+from services.messaging.http_guards import PUBLIC, Blueprint
+from services.messaging.web import request_session
+from services.notify import operations, queries
+from services.notify.auth import may_manage, require_caller
+from services.notify.consent import REGISTRATION_CONSENT, REGISTRATION_VERSION
+from services.notify.models import EventCopy, Registration
+from services.notify.ratelimit import RateLimited
+from services.notify.schemas import (
+    ConsentSchema,
+    DateListSchema,
+    ListQuerySchema,
+    RegisteredSchema,
+    RegisterSchema,
+    RegistrationSettingsSchema,
+    StaffRegisteredSchema,
+    StaffRegisterSchema,
+)
+
+registrations_api = Blueprint("registrations", __name__, url_prefix="/api/v1/registrations",
+                              description="Residents register for events with limited places.")
+staff_api = Blueprint("registration_lists", __name__, url_prefix="/api/v1/registrations/events",
+                      description="Staff and organisers: lists per date, places left, waiting lists, registering "
+                                  "on someone's behalf (admin: every event; an organisation's key: its own).")
+TOO_MANY = ("Zbyt wiele zapisów. Proszę spróbować później. / Too many registrations. Please try again later.")
+SAID = {"confirmed": "Zapisano. / Registered.",
+        "waiting": "Wszystkie miejsca zajęte: lista rezerwowa. / Every place is taken: waiting list."}
+
+
+def event_or_404(session, event_id) -> dict:
+    copy = session.get(EventCopy, str(event_id))
+    if copy is None or copy.snapshot.get("visibility") != "public":
+        abort(404, message=f"No public event {event_id}.")
+    return copy.snapshot
+
+
+def _managed_event(event_id) -> dict:
+    event = event_or_404(request_session(), event_id)
+    if not may_manage(require_caller(), event):
+        abort(403, message="An organisation's key manages the registrations of its own events only.")
+    return event
+
+
+def answer(session, registration: Registration) -> dict:
+    return {"id": registration.id, "status": registration.status,
+            "position": operations.waiting_position(session, registration), "message": SAID[registration.status]}
+
+
+@registrations_api.route("/")
+class Registrations(MethodView):
+    @registrations_api.doc(security=PUBLIC)
+    @registrations_api.arguments(RegisterSchema)
+    @registrations_api.response(201, RegisteredSchema)
+    @registrations_api.alt_response(429, description="Too many registrations from this client or for this address.")
+    def post(self, data):
+        """Register by e-mail: a place, or the waiting list with its position; the mail's link confirms it"""
+        session = request_session()
+        event = event_or_404(session, data.pop("event_id"))
+        data.pop("consent")
+        try:
+            with answering_errors():
+                registration = operations.register_within_limits(session, current_app.config, request.remote_addr,
+                                                                 event, data)
+        except RateLimited as exc:
+            session.rollback()
+            abort(429, message=TOO_MANY, headers={"Retry-After": str(exc.retry_after)})
+        answered = answer(session, registration)
+        session.commit()
+        return answered, 201
+
+
+@registrations_api.route("/consent")
+class RegistrationConsent(MethodView):
+    @registrations_api.doc(security=PUBLIC)
+    @registrations_api.response(200, ConsentSchema)
+    def get(self):
+        """The consent text of registrations in force, in Polish and English"""
+        return {"version": REGISTRATION_VERSION, **REGISTRATION_CONSENT[REGISTRATION_VERSION]}
+
+
+@staff_api.route("/<uuid:event_id>")
+class EventRegistrations(MethodView):
+    @staff_api.arguments(ListQuerySchema, location="query")
+    @staff_api.response(200, DateListSchema(many=True))
+    def get(self, query, event_id):
+        """Each date's list: names, how many, contact; places left, over capacity, the waiting list"""
+        _managed_event(event_id)
+        occurrence = query.get("occurrence")
+        if occurrence is not None:
+            with answering_errors():
+                event = event_or_404(request_session(), event_id)
+                occurrence = operations.find_occurrence(event, occurrence, False).rule_key
+        return queries.date_lists(request_session(), str(event_id), occurrence)
+
+    @staff_api.arguments(StaffRegisterSchema)
+    @staff_api.response(201, StaffRegisteredSchema)
+    def post(self, data, event_id):
+        """Register someone on their behalf (by phone, in person): e-mail, phone or no contact"""
+        event = _managed_event(event_id)
+        data.pop("consent")
+        session = request_session()
+        with answering_errors():
+            registration = operations.register_for(session, event, data, by_staff=True)
+        answered = answer(session, registration)
+        session.commit()
+        return answered, 201
+
+
+@staff_api.route("/<uuid:event_id>/<int:registration_id>/cancel")
+class StaffCancel(MethodView):
+    @staff_api.response(200, StaffRegisteredSchema)
+    def post(self, event_id, registration_id):
+        """Cancel a registration on the person's behalf; the first waiting moves up at once"""
+        _managed_event(event_id)
+        session = request_session()
+        registration = session.get(Registration, registration_id)
+        if registration is None or registration.event_id != str(event_id):
+            abort(404, message=f"No registration {registration_id} for this event.")
+        operations.cancel_registration(session, registration)
+        session.commit()
+        return {"id": registration.id, "status": registration.status, "position": None, "message": "Cancelled."}
+
+
+@staff_api.route("/<uuid:event_id>/settings")
+class Settings(MethodView):
+    @staff_api.response(200, RegistrationSettingsSchema)
+    def get(self, event_id):
+        """Per date or for the whole series; how many people one registration may bring"""
+        _managed_event(event_id)
+        return operations.registration_settings(request_session(), str(event_id))
+
+    @staff_api.arguments(RegistrationSettingsSchema)
+    @staff_api.response(200, RegistrationSettingsSchema)
+    def put(self, data, event_id):
+        """Set per date or whole series (only before anyone registered), and the people per registration"""
+        event = _managed_event(event_id)
+        session = request_session()
+        with answering_errors():
+            settings = operations.set_registration_settings(session, event, data)
+        session.commit()
+        return settings

@@ -1,0 +1,89 @@
+"""The registration pages in Polish and English: the form (and its errors), the page after it, the signed-link
+pages, and staff's printable list with its credentials; on SQLite and PostgreSQL."""
+
+import re
+
+import pytest
+
+from tests.notify.conftest import folder_mails
+from tests.notify.registrations import (
+    ADMIN,
+    EVENT_ID,
+    ORGANISATION_KEY,
+    OTHER_KEY,
+    bearer,
+    give_keys,
+    link,
+    publish_event,
+    resident,
+    send_all,
+)
+from tests.ui.pagecheck import assert_accessible_page
+
+FORM = f"/registrations/events/{EVENT_ID}"
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.parametrize(("lang", "heading", "places"), [("pl", "Zapis: Warsztaty z trenerem", "zostało 20 z 20"),
+                                                         ("en", "Register: Warsztaty z trenerem", "20 of 20 places")])
+def test_the_form_speaks_both_languages_and_is_accessible(notify, lang, heading, places):
+    publish_event(notify)
+    page = notify.test_client().get(f"{FORM}?lang={lang}")
+    assert page.status_code == 200
+    assert_accessible_page(page.text, lang)
+    assert heading in page.text and places in page.text
+
+
+def test_the_form_registers_and_shows_the_place_then_errors_are_named(notify, mail_dir):
+    publish_event(notify, capacity=1)
+    client = notify.test_client()
+    token = csrf_of(client.get(FORM).text)
+    form = {"csrf_token": token, "name": "Helena", "email": "helena@example.org", "people": "1", "consent": "true"}
+    answer = client.post(FORM, data=form)
+    assert answer.status_code == 303
+    after = client.get(answer.headers["Location"])
+    assert "Ma Pani/Pan miejsce" in after.text
+    waiting = client.get(client.post(FORM, data={**form, "email": "zenon@example.org"}).headers["Location"])
+    assert "na miejscu 1" in waiting.text
+    assert send_all(notify) == 2
+    assert "brak miejsc" in client.get(FORM).text
+    missing = client.post(FORM, data={**form, "consent": ""})
+    assert missing.status_code == 422 and 'id="consent-error"' in missing.text
+    forged = client.post(FORM, data={**form, "csrf_token": "x"})
+    assert forged.status_code == 400
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_the_signed_link_pages_are_accessible(notify, mail_dir, lang):
+    publish_event(notify)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1, language=lang))
+    send_all(notify)
+    [mail] = folder_mails(mail_dir)
+    for purpose in ("confirm", "cancel"):
+        page = client.get(link(mail, purpose))
+        assert page.status_code == 200 and page.headers["X-Robots-Tag"] == "noindex"
+        assert_accessible_page(page.text, lang)
+    assert client.get("/registrations/confirm/forged").status_code == 404
+
+
+def test_the_printable_list_is_for_staff_and_the_organiser_only(notify):
+    give_keys(notify)
+    publish_event(notify, capacity=1)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1, people=1))
+    client.post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN,
+                json={"name": "Pan Józef", "contact": "phone", "phone": "600100200", "consent": True})
+    publish_event(notify, "event.updated", capacity=1, version=2)
+    listing = f"{FORM}/list"
+    assert client.get(listing).status_code == 401
+    assert client.get(listing, headers=bearer(OTHER_KEY)).status_code == 403
+    page = client.get(listing, headers=bearer(ORGANISATION_KEY))
+    assert page.status_code == 200
+    assert_accessible_page(page.text, "pl")
+    assert "Mieszkanka 1" in page.text and "Pan Józef" in page.text and "600100200" in page.text
+    assert 'media="print"' in page.text
+    assert "Lista rezerwowa" in page.text
