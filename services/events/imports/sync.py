@@ -23,9 +23,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from services.events import moderation
 from services.calendar import recurrence
 from services.calendar.recurrence import Series
+from services.events import moderation
 from services.events.imports.parse import Feed, Item
 from services.events.models import Centre, Event, ImportSource
 from services.events.operations import change_event, insert_events, occurrence_override, search_text
