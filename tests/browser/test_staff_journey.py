@@ -43,12 +43,14 @@ WORDS = {
            "invited": "Zaproszenie jest w drodze", "our_events": "Nasze wydarzenia", "add": "Dodaj wydarzenie",
            "preview": "Pokaż terminy", "saved": "Wydarzenie jest zapisane", "approve": "Zatwierdź i opublikuj",
            "published": "Opublikowane", "meetings": "Spotkania partnerskie", "plan": "Zaplanuj spotkanie >> nth=-1",
-           "planned": "Spotkanie jest zaplanowane", "disable": "Wyłącz konto {}", "disabled": "Konto jest wyłączone"},
+           "planned": "Spotkanie jest zaplanowane", "disable": "Wyłącz konto {}", "disabled": "Konto jest wyłączone",
+           "private": "Prywatny kalendarz"},
     "en": {"review": "Review its events", "needs_review": "needs review", "invite": "Send the invitation",
            "invited": "The invitation is on its way", "our_events": "Our events", "add": "Add an event",
            "preview": "Show the dates", "saved": "The event is saved", "approve": "Approve and publish",
            "published": "Published; residents", "meetings": "Partner meetings", "plan": "Plan the meeting",
-           "planned": "The meeting is planned", "disable": "Disable {}", "disabled": "The account is disabled"},
+           "planned": "The meeting is planned", "disable": "Disable {}", "disabled": "The account is disabled",
+           "private": "Private calendar"},
 }
 
 
@@ -261,6 +263,11 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     editor.wait_for_selector(f"text={words['planned']}")
     screenshot(editor, f"staff-meeting-planned-{lang}")
     wait_until(lambda: _meeting_event(apps["events"]), timeout=30, message="the meeting in the partnership's calendar")
+    # The coordinator finds the partnership's private feed link, signed in, with no key.
+    editor.click(f"text={words['private']}: {partnership['name']}")
+    editor.wait_for_url(re.compile(rf"/partnerships/{partnership['id']}/calendar\?token="))
+    assert editor.locator("a[href^='webcal://']").count() >= 1
+    screenshot(editor, f"staff-private-calendar-{lang}")
 
     # 5. The admin disables the editor, whose session stops working on events within 5 seconds.
     admin.click("button[aria-label='" + words['disable'].format("ewa@sasiedzi.example") + "']")
