@@ -41,7 +41,8 @@ def test_a_roll_call_recorded_through_the_form(programme_app):
     assert all(f'name="mark-{ids[name]}"' in html for name in ("P1", "P2", "P4", "W1"))
     assert f'name="mark-{ids["P3"]}"' not in html
     sent = client.post(url, headers=bearer(OWN_KEY), data={
-        "csrf_token": token_in(html), f"mark-{ids['P1']}": "present", f"mark-{ids['P2']}": "absent", "add": ids["P3"].lower(),
+        "csrf_token": token_in(html), f"mark-{ids['P1']}": "present", f"mark-{ids['P2']}": "absent",
+        "add": ids["P3"].lower(),
         "walk_in-gender": "male", "walk_in-age_band": "under_25", "walk_in-status_at_entry": "inactive",
         "walk_in-district": "rakow", "anonymous_count": "2"})
     assert sent.status_code == 303

@@ -37,6 +37,13 @@ class Signed(Staff):
                     runtime.handlers[PARTNERS](session, envelope)
         return envelopes
 
+    def signed_in_admin(self):
+        """A MOPS admin signed in at partners, the session handed to programme: their partners client, and a
+        programme client with the cookie."""
+        partners_client, cookie = signed_in_admin(self)
+        self.forward()
+        return partners_client, self.browser(cookie)
+
     def browser(self, cookie: str):
         """A client of the programme service that carries the session cookie, as the gateway's one origin would."""
         client = self.programme.test_client()
@@ -76,9 +83,7 @@ def test_a_mops_admin_signed_in_at_partners_opens_the_dashboard_and_downloads(si
 
 def test_a_roll_call_by_a_signed_in_admin_needs_the_forms_csrf_token(signed):
     known = known_programme(signed.programme)
-    _, cookie = signed_in_admin(signed)
-    signed.forward()
-    client = signed.browser(cookie)
+    _, client = signed.signed_in_admin()
     url = f"/programmes/{known['id']}/roll-calls/{ACTIVITY}/{WHEN}"
     form = client.get(url)
     assert form.status_code == 200
@@ -87,7 +92,7 @@ def test_a_roll_call_by_a_signed_in_admin_needs_the_forms_csrf_token(signed):
     assert refused.status_code == 400 and "Formularz wygasł" in refused.get_data(as_text=True)
     assert client.post(url, data={"anonymous_count": "4", "csrf_token": token + "x"}).status_code == 400
     # A token from another browser (another CSRF cookie) does not match this one's.
-    other = signed.browser(cookie)
+    other = signed.browser(client.get_cookie(COOKIE).value)
     assert other.post(url, data={"anonymous_count": "4", "csrf_token": token}).status_code == 400
     sent = client.post(url, data={"anonymous_count": "4", "csrf_token": token})
     assert sent.status_code == 303
@@ -122,10 +127,8 @@ def test_an_editor_records_only_their_own_organisations_roll_calls(signed):
 
 def test_signing_out_or_disabling_the_account_closes_the_pages_with_its_message(signed):
     known = known_programme(signed.programme)
-    admin_client, cookie = signed_in_admin(signed)
-    signed.forward()
+    admin_client, client = signed.signed_in_admin()
     dashboard = f"/programmes/{known['id']}/"
-    client = signed.browser(cookie)
     assert client.get(dashboard).status_code == 200
     out = admin_client.post("/staff/sign-out", data={"csrf_token": csrf_of(admin_client, "/staff/")})
     assert out.status_code == 303
