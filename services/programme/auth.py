@@ -6,12 +6,13 @@ Keys are found by the SHA-256 of what the caller sends, against the hashes repli
 a revocation works as soon as its message is handled. Neither the token nor a key is ever logged.
 """
 
-from flask import request
+from flask import abort as abort_with
+from flask import current_app, redirect, request
 from flask_smorest import abort
 
 from services.messaging.actor import set_actor
 from services.messaging.staff import current_staff
-from services.messaging.web import KeyCaller, authenticated, key_caller, request_session
+from services.messaging.web import KeyCaller, authenticated, bearer_token, key_caller, request_session
 from services.programme.models import ApiKey
 
 #: The scope of an organisation key that may record attendance at its own activities: the key that posts them.
@@ -44,8 +45,14 @@ def staff_caller() -> Caller | None:
 
 
 def require_page_caller() -> Caller:
-    """Who opens a page: a signed-in staff member, else the bearer credentials the API takes; 401 otherwise."""
-    return staff_caller() or require_caller()
+    """Who opens a page: a signed-in staff member, else the bearer credentials the API takes (401 when wrong); with
+    neither, a browser is sent to sign in at partners."""
+    caller = staff_caller()
+    if caller is not None:
+        return caller
+    if bearer_token() is None:
+        abort_with(redirect(current_app.config["PARTNERS_URL"].rstrip("/") + "/staff/sign-in", 303))
+    return require_caller()
 
 
 def require_admin(caller: Caller | None = None) -> Caller:

@@ -39,8 +39,10 @@ STATUS_NAMES = {key: text.removesuffix(" przy wejściu").removeprefix("status na
 def register_dashboard(app: Flask) -> None:
     from services.programme import roll_call_pages  # noqa: F401  (its views join the blueprint)
     from services.ui.csrf import init_csrf
+    from services.ui.links import init_links
 
     init_csrf(app)
+    init_links(app)
     app.register_blueprint(pages)
 
 
