@@ -8,7 +8,7 @@ declarative base:
 import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, String, Text, select
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -124,6 +124,20 @@ def service_tables() -> tuple[type, type, type]:
         pass
 
     return Base, OutboxMessage, InboxMessage
+
+
+class CentreContactColumns:
+    """Where a centre is and how to reach it, as the partners service keeps it and the events service copies it."""
+
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: Plain text as people write it: "pon.–pt. 9:00–17:00"; empty where not known.
+    opening_hours: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class RoomColumns:

@@ -1,9 +1,9 @@
 """Where things happen: the city's districts and the centres (OSL, DOSL) in them."""
 
-from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.messaging.models import RoomColumns
+from services.messaging.models import CentreContactColumns, RoomColumns
 from services.partners.models.base import Base, Registered
 
 
@@ -18,7 +18,7 @@ class District(Registered, Base):
     FIELDS = ("name", "slug")
 
 
-class Centre(Registered, Base):
+class Centre(CentreContactColumns, Registered, Base):
     __tablename__ = "centres"
 
     #: "OSL Raków", "DOSL Błeszno".
@@ -29,15 +29,6 @@ class Centre(Registered, Base):
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     #: The organisation that runs it; NULL where the sources do not say.
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)
-    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    #: Plain text as people write it: "pon.–pt. 9:00–17:00"; empty where not known.
-    opening_hours: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
-    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     district: Mapped[District] = relationship()
 
     @property
