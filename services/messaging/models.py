@@ -8,7 +8,7 @@ declarative base:
 import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Text, select
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -124,3 +124,44 @@ def service_tables() -> tuple[type, type, type]:
         pass
 
     return Base, OutboxMessage, InboxMessage
+
+
+class CentreContactColumns:
+    """Where a centre is and how to reach it, as the partners service keeps it and the events service copies it."""
+
+    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: Plain text as people write it: "pon.–pt. 9:00–17:00"; empty where not known.
+    opening_hours: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class RoomColumns:
+    """A room's record, as the partners service keeps it and as the events service copies it (its ``centre_id``
+    each table declares: a foreign key in partners, a plain copy in events). When it may be booked is the calendar
+    core's rule (services/calendar/rooms.py)."""
+
+    #: "Sala duża", unique within its centre.
+    name: Mapped[str] = mapped_column(String(100))
+    #: People it seats; NULL where not known.
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    step_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    accessible_toilet: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: ["projektor", "kuchnia"].
+    equipment: Mapped[list] = mapped_column(JSON, default=list)
+    #: {"MO": ["09:00-17:00"], ...}, Warsaw wall-clock time; a weekday left out is not bookable.
+    bookable_hours: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: [{"from": "2026-07-01", "to": "2026-07-31", "reason": "remont"}], both ends inclusive.
+    closures: Mapped[list] = mapped_column(JSON, default=list)
+    #: Public holidays on which this room is open after all: ["2026-11-11"].
+    open_on: Mapped[list] = mapped_column(JSON, default=list)
+    #: Kept free before (setting up) and after (cleaning) every booking.
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    #: How far ahead it may be booked; a series is stored up to here.
+    horizon_days: Mapped[int] = mapped_column(Integer, default=365)
+    #: Bookings by organisations wait for MOPS to approve them (they hold their slot meanwhile, as tentative).
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)

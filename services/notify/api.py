@@ -66,13 +66,21 @@ class Subscriptions(MethodView):
         return ACCEPTED
 
 
-@subscriptions_api.route("/consent")
-class Consent(MethodView):
-    @subscriptions_api.doc(security=PUBLIC)
-    @subscriptions_api.response(200, ConsentSchema)
+def add_consent_view(blueprint: Blueprint, name: str, texts: dict, version: str, summary: str) -> None:
+    """``GET <blueprint>/consent``: the consent text in force (``texts[version]``), in Polish and English; the view
+    class is called ``name`` (its endpoint) and ``summary`` is its OpenAPI summary."""
+
     def get(self):
-        """The consent text in force, in Polish and English"""
-        return {"version": CURRENT_VERSION, **CONSENT_TEXTS[CURRENT_VERSION]}
+        return {"version": version, **texts[version]}
+
+    get.__doc__ = summary
+    view = type(name, (MethodView,), {"get": blueprint.response(200, ConsentSchema)(
+        blueprint.doc(security=PUBLIC)(get))})
+    blueprint.route("/consent")(view)
+
+
+add_consent_view(subscriptions_api, "Consent", CONSENT_TEXTS, CURRENT_VERSION,
+                 "The consent text in force, in Polish and English")
 
 
 # The address goes in the body, never in the path, so that no access log or proxy log holds it.

@@ -13,12 +13,12 @@ from services.messaging.errors import answering_errors
 from services.messaging.http_guards import PUBLIC, Blueprint
 from services.messaging.web import request_session
 from services.notify import operations, queries
+from services.notify.api import add_consent_view
 from services.notify.auth import may_manage, require_caller
 from services.notify.consent import REGISTRATION_CONSENT, REGISTRATION_VERSION
 from services.notify.models import EventCopy, Registration
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import (
-    ConsentSchema,
     DateListSchema,
     ListQuerySchema,
     RegisteredSchema,
@@ -80,13 +80,8 @@ class Registrations(MethodView):
         return answered, 201
 
 
-@registrations_api.route("/consent")
-class RegistrationConsent(MethodView):
-    @registrations_api.doc(security=PUBLIC)
-    @registrations_api.response(200, ConsentSchema)
-    def get(self):
-        """The consent text of registrations in force, in Polish and English"""
-        return {"version": REGISTRATION_VERSION, **REGISTRATION_CONSENT[REGISTRATION_VERSION]}
+add_consent_view(registrations_api, "RegistrationConsent", REGISTRATION_CONSENT, REGISTRATION_VERSION,
+                 "The consent text of registrations in force, in Polish and English")
 
 
 @staff_api.route("/<uuid:event_id>")

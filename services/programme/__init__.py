@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from services.messaging.app import create_service_app
+from services.messaging.staff import init_staff
 from services.programme.config import load_config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -18,11 +19,12 @@ def create_app(config: dict | None = None) -> Flask:
     from services.programme.auth import authenticate_writes
     from services.programme.consumers import HANDLERS
     from services.programme.dashboard import register_dashboard
-    from services.programme.models import InboxMessage, OutboxMessage
+    from services.programme.models import InboxMessage, OutboxMessage, StaffAccount, StaffSession
 
     return create_service_app(
         "programme", __name__, load_config(config), migrations=MIGRATIONS,
         outbox_model=OutboxMessage, inbox_model=InboxMessage, handlers=HANDLERS,
         parts=(lambda app, api: register(api), lambda app, api: app.before_request(authenticate_writes),
+               lambda app, api: init_staff(app, StaffAccount, StaffSession),
                lambda app, api: register_dashboard(app)),
     )

@@ -318,10 +318,14 @@ def _file(media_type: str, description: str) -> dict:
                     "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
 
 
-def _download(programme_id: int, args: dict, render, mimetype: str, extension: str) -> Response:
-    """The export ``render(session, programme, as_of)`` as a file to save, named after the programme and the day
-    (MOPS)."""
-    require_admin()
+#: Each export: how it is rendered ``(session, programme, as_of)`` and its media type.
+EXPORTS = {"xlsx": (workbook_bytes, XLSX), "csv": (csv_bytes, "text/csv")}
+
+
+def download(programme_id: int, args: dict, extension: str, caller=None) -> Response:
+    """The export as a file to save, named after the programme and the day (MOPS: ``caller``, or the bearer's)."""
+    require_admin(caller)
+    render, mimetype = EXPORTS[extension]
     session = request_session()
     programme = get_programme(session, programme_id)
     as_of = args.get("as_of") or today()
@@ -335,7 +339,7 @@ def _download(programme_id: int, args: dict, render, mimetype: str, extension: s
 @blp.doc(**SECURED, responses=_file(XLSX, "The workbook, to save."))
 def export_xlsx(args, programme_id):
     """The report's workbook: indicators × gender, and the participants by pseudonymous id (MOPS)."""
-    return _download(programme_id, args, workbook_bytes, XLSX, "xlsx")
+    return download(programme_id, args, "xlsx")
 
 
 @blp.route("/<int:programme_id>/export.csv")
@@ -343,4 +347,4 @@ def export_xlsx(args, programme_id):
 @blp.doc(**SECURED, responses=_file("text/csv", "The CSV file, to save."))
 def export_csv(args, programme_id):
     """The indicators × gender as CSV, each row dated and naming the programme and its period (MOPS)."""
-    return _download(programme_id, args, csv_bytes, "text/csv", "csv")
+    return download(programme_id, args, "csv")

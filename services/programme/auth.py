@@ -1,13 +1,18 @@
-"""Who is calling: MOPS (the bootstrap admin token or a replicated admin key), or an organisation's key.
+"""Who is calling: MOPS (the bootstrap admin token or a replicated admin key), or an organisation's key; on the
+pages also a signed-in staff member (services/messaging/staff.py), with the rights of an admin key (MOPS admin) or of
+their organisation's key (an editor).
 
 Keys are found by the SHA-256 of what the caller sends, against the hashes replicated from the partners messages, so
 a revocation works as soon as its message is handled. Neither the token nor a key is ever logged.
 """
 
-from flask import request
+from flask import abort as abort_with
+from flask import current_app, redirect, request
 from flask_smorest import abort
 
-from services.messaging.web import KeyCaller, authenticated, key_caller, request_session
+from services.messaging.actor import set_actor
+from services.messaging.staff import current_staff
+from services.messaging.web import KeyCaller, authenticated, bearer_token, key_caller, request_session
 from services.programme.models import ApiKey
 
 #: The scope of an organisation key that may record attendance at its own activities: the key that posts them.
@@ -28,9 +33,31 @@ def require_caller() -> Caller:
     return authenticated(lambda token: identify(request_session(), token), "osl-programme")
 
 
-def require_admin() -> Caller:
-    """MOPS only: 401 without valid credentials, 403 for an organisation's key."""
-    caller = require_caller()
+def staff_caller() -> Caller | None:
+    """The staff member signed in with this request's session cookie, as the caller whose rights they have: a MOPS
+    admin as an admin key, an editor as their organisation's key; None when nobody is (or the session has ended, or
+    the account is disabled). Their changes are recorded as theirs (``account:<id>``)."""
+    member = current_staff()
+    if member is None or (not member.is_admin and member.organisation_id is None):
+        return None
+    set_actor(f"account:{member.account_id}")
+    return Caller(is_admin=member.is_admin, organisation_id=None if member.is_admin else member.organisation_id)
+
+
+def require_page_caller() -> Caller:
+    """Who opens a page: a signed-in staff member, else the bearer credentials the API takes (401 when wrong); with
+    neither, a browser is sent to sign in at partners."""
+    caller = staff_caller()
+    if caller is not None:
+        return caller
+    if bearer_token() is None:
+        abort_with(redirect(current_app.config["PARTNERS_URL"].rstrip("/") + "/staff/sign-in", 303))
+    return require_caller()
+
+
+def require_admin(caller: Caller | None = None) -> Caller:
+    """MOPS only: 401 without valid credentials, 403 for an organisation's key (or editor, given as ``caller``)."""
+    caller = caller or require_caller()
     if not caller.is_admin:
         abort(403, message="Only MOPS staff may read or change programme data.")
     return caller

@@ -1,5 +1,6 @@
 """Handlers of the messages the programme service consumes: the activities (public events) whose occurrences get
-roll calls, the districts' names, and the API key hashes that let MOPS and the organisations in.
+roll calls, the districts' names, the API key hashes that let MOPS and the organisations in, and the staff accounts
+and sessions that open the pages.
 
 The topology (services/messaging/topology.py) makes the queues and their bindings from these registrations.
 """
@@ -12,7 +13,8 @@ from services.messaging.handlers import Handlers
 from services.messaging.keys import add_key_handlers
 from services.messaging.registry import message_type
 from services.messaging.replica import apply_snapshot
-from services.programme.models import Activity, ApiKey, District
+from services.messaging.staff import register_handlers as register_staff_handlers
+from services.programme.models import Activity, ApiKey, District, StaffAccount, StaffSession
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,9 @@ def apply_district_message(session, envelope: Envelope, *, deleted: bool = False
 
 # API key hashes, so that MOPS's and the organisations' keys work (or stop working) here.
 add_key_handlers(handlers, PARTNERS, ApiKey)
+
+# Staff accounts and sessions: one sign-in at partners opens the pages here, and ends here when it ends there.
+register_staff_handlers(handlers, PARTNERS, StaffAccount, StaffSession)
 
 
 HANDLERS = handlers.table()

@@ -12,7 +12,7 @@ from pygal.style import Style
 from services.calendar.times import today
 from services.messaging.web import request_session
 from services.programme.api import get_programme
-from services.programme.auth import require_admin
+from services.programme.auth import require_admin, require_page_caller
 from services.programme.labels import DIMENSION_LABELS, GENDER_LABELS, SUPPORTED
 from services.programme.queries import activities_by_district, attendance, district_names, indicators
 
@@ -38,7 +38,11 @@ STATUS_NAMES = {key: text.removesuffix(" przy wejściu").removeprefix("status na
 
 def register_dashboard(app: Flask) -> None:
     from services.programme import roll_call_pages  # noqa: F401  (its views join the blueprint)
+    from services.ui.csrf import init_csrf
+    from services.ui.links import init_links
 
+    init_csrf(app)
+    init_links(app)
     app.register_blueprint(pages)
 
 
@@ -96,7 +100,7 @@ def charts(found: dict, visits: dict, places: dict, districts: dict | None = Non
 
 @pages.route("/programmes/<int:programme_id>/")
 def dashboard(programme_id: int):
-    require_admin()
+    require_admin(require_page_caller())
     session = request_session()
     programme = get_programme(session, programme_id)
     found = indicators(session, programme, today())
@@ -105,3 +109,11 @@ def dashboard(programme_id: int):
                            charts=charts(found, visits, activities_by_district(session, programme),
                                          district_names(session)),
                            genders=GENDER_LABELS)
+
+
+@pages.route("/programmes/<int:programme_id>/export.<any(xlsx, csv):extension>")
+def export_page(programme_id: int, extension: str):
+    """The dashboard's downloads, for a signed-in MOPS admin (the API's exports take only a bearer token)."""
+    from services.programme.api import download
+
+    return download(programme_id, {}, extension, require_admin(require_page_caller()))

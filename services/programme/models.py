@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.recurrence import Series
 from services.messaging.models import ApiKeyMixin, ReplicaMixin, UTCDateTime, service_tables, utcnow
+from services.messaging.staff import StaffAccountMixin, StaffSessionMixin
 
 GENDERS = ("female", "male")
 AGE_BANDS = ("under_25", "25_54", "over_54")
@@ -156,3 +157,11 @@ class District(ReplicaMixin, Base):
 
 class ApiKey(ApiKeyMixin, Base):
     """The hashes of the API keys, from the partners messages (as in the events service)."""
+
+
+class StaffAccount(StaffAccountMixin, Base):
+    """A copy of a staff account (services/messaging/staff.py), from the partners messages."""
+
+
+class StaffSession(StaffSessionMixin, Base):
+    """A copy of a staff session: one sign-in at partners opens the programme's pages too."""

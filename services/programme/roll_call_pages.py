@@ -1,5 +1,6 @@
 """The roll call as a page, for staff on a phone: an activity's dates, and one date's form. Plain HTML forms, no
-JavaScript; the same rules as the API (services/programme/operations.py), the same credentials (a bearer token)."""
+JavaScript; the same rules as the API (services/programme/operations.py). Staff sign in once at partners (the
+session cookie); a bearer token still works. The form carries a CSRF token (services/ui/csrf.py)."""
 
 import uuid
 from datetime import timedelta
@@ -13,17 +14,20 @@ from services.messaging.errors import FieldError, Forbidden
 from services.messaging.web import request_session
 from services.programme import operations
 from services.programme.api import get_programme
-from services.programme.auth import require_caller
+from services.programme.auth import require_page_caller
 from services.programme.dashboard import AGE_NAMES, STATUS_NAMES, pages
 from services.programme.labels import GENDER_LABELS
 from services.programme.models import AGE_BANDS, ATTENDANCE_STATUSES, ENTRY_STATUSES, Attendance, Participant, RollCall
 from services.programme.schemas import RollCallInSchema
+from services.ui import csrf
 
+#: The answer to a form without its CSRF token (services/ui/csrf.py): nothing is saved.
+STALE_FORM = "Formularz wygasł lub nie pochodzi z tej strony: odśwież stronę i wyślij go ponownie."
 STATUS_LABELS = {"present": "obecny", "excused": "usprawiedliwiony", "absent": "nieobecny"}
 
 
 def _activity(session, event_id: uuid.UUID):
-    caller = require_caller()
+    caller = require_page_caller()
     try:
         activity = operations.activity_of(session, event_id)
         operations.check_recorder(caller, activity)
@@ -85,7 +89,9 @@ def roll_call_page(programme_id: int, event_id: uuid.UUID, occurrence_start: str
         RollCall.occurrence_start == start)).first()
     listed = _regulars(session, programme.id, activity.id)
     errors, status, walk_ins = [], 200, []
-    if request.method == "POST":
+    if request.method == "POST" and not csrf.valid():
+        errors, status = [STALE_FORM], 400
+    elif request.method == "POST":
         try:
             data = RollCallInSchema().load(_form_data(request.form, listed))
             roll_call, made = operations.record_roll_call(session, programme, activity, start, data)

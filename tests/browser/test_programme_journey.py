@@ -1,38 +1,71 @@
-"""MOPS staff on a phone: a roll call for a weekly activity, the dashboard's charts, the XLSX download (issue #15)."""
+"""MOPS staff on a phone: sign in once at partners, then a roll call for a weekly activity, the dashboard's charts,
+the XLSX download (issues #15 and #12). Partners and programme are real servers on one filesystem bus, with the
+partners relay and the programme consumer running, so the session reaches programme as in production."""
 
+import re
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from services.messaging.testing import wait_until
+from services.programme.models import StaffSession
 from tests.browser.conftest import PHONE, Served, _app, screenshot
+from tests.browser.test_staff_journey import Running
 from tests.programme.factories import ACTIVITY, known_programme
+from tests.staff.conftest import PASSWORD, Staff
+
+EMAIL = "anna@mops.example"
 
 
 @pytest.fixture(scope="module")
 def programme_server(tmp_path_factory):
-    from services.programme import create_app
+    from services.partners import create_app as create_partners
+    from services.programme import create_app as create_programme
 
-    served = Served(_app(create_app, tmp_path_factory.mktemp("browser-programme"), "programme"))
+    folder = tmp_path_factory.mktemp("browser-programme")
+    served = [Served(_app(create_programme, folder, "programme")), Served(_app(create_partners, folder, "partners"))]
+    programme, partners = (s.app for s in served)
+    runners = [Running(partners.extensions["osl"].relay()), Running(programme.extensions["osl"].worker())]
     try:
-        yield {"url": served.url, "known": known_programme(served.app)}
+        # An invited MOPS admin who has set a password (the mailed link's page is the staff journey's).
+        staff = Staff(partners, None, None)
+        staff.invite(EMAIL, None, role="admin")
+        assert staff.set_password(staff.mailed_token()).status_code == 303
+        yield {"url": served[0].url, "partners": served[1].url, "known": known_programme(programme),
+               "programme": programme}
     finally:
-        served.stop()
+        for runner in runners:
+            runner.stop()
+        for s in served:
+            s.stop()
 
 
 @pytest.fixture
 def staff_page(browser):
-    # The admin token as the API takes it: the pages need no other login.
-    context = browser.new_context(viewport=PHONE, locale="pl-PL", accept_downloads=True,
-                                  extra_http_headers={"Authorization": "Bearer test-admin-token"})
+    context = browser.new_context(viewport=PHONE, locale="pl-PL", accept_downloads=True)
     page = context.new_page()
     yield page
     context.close()
 
 
+def _sessions(app) -> int:
+    with app.extensions["osl"].database.session() as session:
+        return len(session.scalars(select(StaffSession.session_hash)).all())
+
+
 def test_staff_record_a_roll_call_see_the_charts_and_download_the_workbook(programme_server, staff_page, tmp_path):
     page, base, known = staff_page, programme_server["url"], programme_server["known"]
     ids = known["ids"]
+    # No bearer header: staff sign in once at partners; the cookie is the origin's (the gateway's in production).
+    page.goto(f"{programme_server['partners']}/staff/sign-in")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/$"))
+    wait_until(lambda: _sessions(programme_server["programme"]) == 1, timeout=30,
+               message="the session on programme")
     page.goto(f"{base}/programmes/{known['id']}/activities/{ACTIVITY}/")
     expect(page.get_by_role("heading", name="Warsztaty w Rakowie")).to_be_visible()
     screenshot(page, "programme-dates")

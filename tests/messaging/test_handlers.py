@@ -57,7 +57,8 @@ def test_a_queue_reads_one_exchange():
         subscriptions_of_table(table)
 
 
-@pytest.mark.parametrize("module", ["services.events.consumers", "services.notify.consumers"])
+@pytest.mark.parametrize("module", ["services.events.consumers", "services.notify.consumers",
+                                    "services.programme.consumers"])
 def test_every_type_a_queue_is_bound_to_has_exactly_the_handler_the_consumer_declared(module):
     table = importlib.import_module(module).handlers
     queues = {sub.handler: sub for sub in subscriptions() if sub.consumer == table.consumer}

@@ -77,6 +77,17 @@ def send_all(app) -> int:
     return Sender(app.extensions["osl"].database, app.config).send_due()
 
 
+def one_place_three_residents(app):
+    """One place and three residents registering for it, their mails sent: the first has the place, the other two
+    wait. Returns the test client."""
+    publish_event(app, capacity=1)
+    client = app.test_client()
+    for number in (1, 2, 3):
+        client.post("/api/v1/registrations/", json=resident(number))
+    send_all(app)
+    return client
+
+
 def registrations(app) -> list[Registration]:
     with app.extensions["osl"].database.session() as session:
         return list(session.scalars(select(Registration).order_by(Registration.seq)))

@@ -22,6 +22,7 @@ from tests.notify.registrations import (
     give_keys,
     in_days,
     link,
+    one_place_three_residents,
     publish_event,
     registrations,
     resident,
@@ -84,12 +85,7 @@ def test_a_registration_gets_its_place_or_position_by_mail_and_the_link_confirms
 
 
 def test_cancelling_a_confirmed_place_moves_the_first_waiting_up_and_tells_them(notify, mail_dir):
-    publish_event(notify, capacity=1)
-    client = notify.test_client()
-    client.post("/api/v1/registrations/", json=resident(1))
-    client.post("/api/v1/registrations/", json=resident(2))
-    client.post("/api/v1/registrations/", json=resident(3))
-    send_all(notify)
+    client = one_place_three_residents(notify)
     first_mail = folder_mails(mail_dir)[0]
     cancel = link(first_mail, "cancel")
     assert client.get(cancel).status_code == 200
@@ -251,12 +247,7 @@ def test_bad_registrations_get_422_naming_the_field(notify):
 
 
 def test_an_address_that_never_confirms_gives_its_place_back(notify, mail_dir):
-    publish_event(notify, capacity=1)
-    client = notify.test_client()
-    client.post("/api/v1/registrations/", json=resident(1))
-    client.post("/api/v1/registrations/", json=resident(2))
-    client.post("/api/v1/registrations/", json=resident(3))
-    send_all(notify)
+    client = one_place_three_residents(notify)
     client.get(link(folder_mails(mail_dir)[1], "confirm"))  # the second, waiting, confirms; the others do not
     database = notify.extensions["osl"].database
     tick(database, notify.config, utcnow() + timedelta(hours=notify.config["REGISTRATION_CONFIRM_HOURS"] + 1))

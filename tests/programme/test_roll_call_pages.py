@@ -13,8 +13,14 @@ from tests.programme.factories import (
     page_of,
     statuses,
 )
+from tests.staff.conftest import CSRF
 
 WHEN = "2018-05-22T17:00:00+02:00"
+
+
+def token_in(html: str) -> str:
+    """The CSRF token of the page's form."""
+    return CSRF.search(html).group(1)
 
 
 def test_the_dates_of_an_activity_link_to_their_roll_calls(programme_app):
@@ -35,7 +41,8 @@ def test_a_roll_call_recorded_through_the_form(programme_app):
     assert all(f'name="mark-{ids[name]}"' in html for name in ("P1", "P2", "P4", "W1"))
     assert f'name="mark-{ids["P3"]}"' not in html
     sent = client.post(url, headers=bearer(OWN_KEY), data={
-        f"mark-{ids['P1']}": "present", f"mark-{ids['P2']}": "absent", "add": ids["P3"].lower(),
+        "csrf_token": token_in(html), f"mark-{ids['P1']}": "present", f"mark-{ids['P2']}": "absent",
+        "add": ids["P3"].lower(),
         "walk_in-gender": "male", "walk_in-age_band": "under_25", "walk_in-status_at_entry": "inactive",
         "walk_in-district": "rakow", "anonymous_count": "2"})
     assert sent.status_code == 303
@@ -57,10 +64,11 @@ def test_a_bad_form_is_shown_again_with_the_reason(programme_app):
     known = known_programme(programme_app)
     client = programme_app.test_client()
     url = f"/programmes/{known['id']}/roll-calls/{ACTIVITY}/{WHEN}"
-    sent = client.post(url, headers=ADMIN, data={"add": "NOSUCHONE", "anonymous_count": "-3"})
+    token = token_in(client.get(url, headers=ADMIN).get_data(as_text=True))
+    sent = client.post(url, headers=ADMIN, data={"csrf_token": token, "add": "NOSUCHONE", "anonymous_count": "-3"})
     assert sent.status_code == 422
     assert "anonymous_count" in sent.get_data(as_text=True)
-    sent = client.post(url, headers=ADMIN, data={"add": "NOSUCHONE"})
+    sent = client.post(url, headers=ADMIN, data={"csrf_token": token, "add": "NOSUCHONE"})
     assert sent.status_code == 422
     assert "NOSUCHONE" in sent.get_data(as_text=True)
     assert client.get(f"{known['base']}/roll-calls/{ACTIVITY}/{WHEN}", headers=ADMIN).json["attendance"] == []
@@ -70,7 +78,7 @@ def test_the_pages_keep_to_the_roles(programme_app):
     known = known_programme(programme_app)
     client = programme_app.test_client()
     url = f"/programmes/{known['id']}/roll-calls/{ACTIVITY}/{WHEN}"
-    assert statuses(client, url, None, OTHER_KEY) == [401, 403]
+    assert statuses(client, url, None, OTHER_KEY) == [303, 403]
     assert client.post(url, headers=bearer(OTHER_KEY), data={"anonymous_count": "1"}).status_code == 403
     assert client.get(f"/programmes/{known['id']}/activities/{PICNIC}/", headers=bearer(OWN_KEY)).status_code == 403
     assert client.get(f"/programmes/{known['id']}/roll-calls/{ACTIVITY}/2018-05-23T17:00:00+02:00",

@@ -6,11 +6,11 @@ tombstone (``deleted_at`` set) when deleted, so that a late, older snapshot cann
 
 from datetime import date
 
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.events.models.base import Base
-from services.messaging.models import ApiKeyMixin, ReplicaMixin
+from services.messaging.models import ApiKeyMixin, CentreContactColumns, ReplicaMixin
 
 
 class District(ReplicaMixin, Base):
@@ -20,7 +20,7 @@ class District(ReplicaMixin, Base):
     slug: Mapped[str] = mapped_column(String(100), index=True)
 
 
-class Centre(ReplicaMixin, Base):
+class Centre(CentreContactColumns, ReplicaMixin, Base):
     __tablename__ = "centres"
 
     name: Mapped[str] = mapped_column(String(200))
@@ -29,14 +29,6 @@ class Centre(ReplicaMixin, Base):
     district_id: Mapped[int] = mapped_column(Integer, index=True)
     #: The organisation that runs it, when known.
     operator_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    opening_hours: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
-    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class Organisation(ReplicaMixin, Base):

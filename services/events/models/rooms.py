@@ -9,13 +9,13 @@ holds the database's write lock from its BEGIN IMMEDIATE, so the check and the i
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.rooms import RoomRules
 from services.events.models.base import Base, UTCDateTime
 from services.events.models.replica import ReplicaMixin
-from services.messaging.models import utcnow
+from services.messaging.models import RoomColumns, utcnow
 
 BOOKING_KINDS = ("event", "meeting", "reservation")
 #: A booking's state: confirmed, pending (waits for MOPS's approval, holds its dates as tentative) or cancelled.
@@ -26,21 +26,12 @@ DATE_STATES = ("active", "pending", "skipped", "cancelled")
 BLOCKING = ("active", "pending")
 
 
-class Room(ReplicaMixin, Base):
+class Room(RoomColumns, ReplicaMixin, Base):
+    """A copy of a partners room (columns: services/messaging/models.py RoomColumns)."""
+
     __tablename__ = "rooms"
 
     centre_id: Mapped[int] = mapped_column(Integer, index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    step_free: Mapped[bool] = mapped_column(Boolean, default=False)
-    accessible_toilet: Mapped[bool] = mapped_column(Boolean, default=False)
-    equipment: Mapped[list] = mapped_column(JSON, default=list)
-    bookable_hours: Mapped[dict] = mapped_column(JSON, default=dict)
-    closures: Mapped[list] = mapped_column(JSON, default=list)
-    open_on: Mapped[list] = mapped_column(JSON, default=list)
-    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
-    horizon_days: Mapped[int] = mapped_column(Integer, default=365)
-    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def rules(self) -> RoomRules:
