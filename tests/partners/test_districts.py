@@ -108,7 +108,9 @@ def test_the_list_is_in_polish_order_and_paginated(partners):
 
 def test_a_request_id_travels_into_the_message_and_the_consumer(partners, events_app):
     seen = []
-    handlers = {"partners-replica": lambda session, envelope: seen.append(current_correlation_id())}
+    # The events worker's queues, each with a handler that notes the correlation id it runs under.
+    handlers = {queue: lambda session, envelope: seen.append(current_correlation_id())
+                for queue in events_app.extensions["osl"].handlers}
     response = partners.app.test_client().post("/api/v1/districts/", json={"name": "Raków"},
                                                headers={**ADMIN, "X-Request-ID": "req-rakow-0001"})
     assert response.status_code == 201

@@ -30,8 +30,7 @@ class BookingInSchema(Schema):
                                metadata={"description": "public shows the title in the room's feed; private shows "
                                                         "'zajęte' only."})
     event = fields.UUID(metadata={"description": "The event held in the room: its title and visibility are used."})
-    organisation = fields.String(validate=validate.Length(max=100),
-                                 metadata={"description": "MOPS books for this organisation (its slug)."})
+    organisation = one_line(100, metadata={"description": "MOPS books for this organisation (its slug)."})
     skip_conflicts = fields.Boolean(load_default=False,
                                     metadata={"description": "Book every free date and record the others (taken, "
                                                              "closure, holiday) as skipped, instead of 409/422."})

@@ -3,14 +3,14 @@
 from marshmallow import fields, validate
 
 from services.messaging.messages.staff import ACCOUNT_ROLES, LANGUAGES
-from services.partners.schemas.common import InputSchema, optional
+from services.partners.schemas.common import InputSchema, optional, record_id
 
 
 class InvitationSchema(InputSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     role = fields.String(load_default="editor", validate=validate.OneOf(ACCOUNT_ROLES),
                          metadata={"description": "editor (of an organisation, the default) or admin (MOPS)."})
-    organisation_id = optional(fields.Integer, strict=True,
+    organisation_id = optional(record_id, strict=True,
                                metadata={"description": "The editor's organisation; none for an admin."})
     language = fields.String(load_default="pl", validate=validate.OneOf(LANGUAGES),
                              metadata={"description": "The language of the account's mails."})

@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from services.messaging.fields import one_line
 from services.messaging.messages.partners import API_KEY_SCOPES, ORGANISATION_KINDS
-from services.partners.schemas.common import InputSchema, NamedWithSlug, optional, slug_field
+from services.partners.schemas.common import InputSchema, NamedWithSlug, optional, record_id, slug_field
 
 
 class OrganisationSchema(NamedWithSlug):
@@ -27,7 +27,7 @@ class PersonSchema(InputSchema):
     name = one_line(200, min_length=1, required=True)
     email = optional(fields.Email, validate=validate.Length(max=200))
     phone = optional(one_line, max_length=50)
-    organisation_id = optional(fields.Integer, strict=True, metadata={
+    organisation_id = optional(record_id, strict=True, metadata={
         "description": "The organisation this person is the contact person of: its partner meeting e-mails go to "
                        "this person's address (one per organisation). Never published."})
     version = fields.Integer(dump_only=True)
