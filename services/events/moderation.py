@@ -1,7 +1,8 @@
 """Moderation: an event of an organisation that MOPS marked as needing review is withheld (``visibility``
 ``review``: in no feed, page or message, so no resident is told) and waits in a queue. An admin approves it, and it
 is published then, as any event is (``event.published``), or rejects it with a reason, and it goes back to its
-organisation; a change by the organisation sends it for review again. An admin's own events are never withheld.
+organisation; a change by the organisation (or by its imported calendar) sends it for review again. An admin's own
+events are never withheld; an imported calendar's are, when its organisation needs review.
 """
 
 import logging
@@ -19,12 +20,18 @@ WITHHELD = "review"
 MAX_REASON = 2000
 
 
-def withheld(session, caller, organisation_id: int | None) -> bool:
-    """Whether a new event of this caller waits for review."""
-    if caller.is_admin or organisation_id is None:
+def needs_review(session, organisation_id: int | None) -> bool:
+    """Whether a new event of this organisation waits for review: the one rule, for the API, the form and the
+    calendar imports (services/events/imports/sync.py) alike."""
+    if organisation_id is None:
         return False
     organisation = session.get(Organisation, organisation_id)
     return bool(organisation is not None and organisation.needs_review)
+
+
+def withheld(session, caller, organisation_id: int | None) -> bool:
+    """Whether a new event of this caller waits for review (an admin's never does)."""
+    return not caller.is_admin and needs_review(session, organisation_id)
 
 
 def submit(session, event: Event) -> Event:

@@ -247,7 +247,7 @@ def insert_event(session, values: dict, event_id: uuid.UUID | None = None, **ext
 
 def insert_events(session, rows: list[dict]) -> list[Event]:
     """Many new events at once (a calendar imported), each announced by ``event.published`` as ``insert_event``
-    does, with one flush and the names they show loaded once."""
+    does (unless withheld for review), with one flush and the names they show loaded once."""
     from services.events.feeds.components import Names
 
     events = [_new_event(values) for values in rows]
@@ -256,7 +256,7 @@ def insert_events(session, rows: list[dict]) -> list[Event]:
     names = Names(session, events)
     for event in events:
         publish(session, event, "event.published", names=names)
-    log.info("%d events published at once", len(events))
+    log.info("%d events made at once", len(events))
     return events
 
 

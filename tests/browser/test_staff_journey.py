@@ -4,7 +4,8 @@ editor sets a password from the e-mail notify sent, signs in once and posts a we
 through the form, with a preview of its dates; it waits for moderation, the admin approves it, it appears in the
 district's page and feed and a subscribed resident gets the notice; the editor, whose organisation coordinates a
 partnership, plans a partner meeting; the admin disables the editor, whose session then
-stops working on events within 5 seconds.
+stops working on events within 5 seconds. The journey runs in Polish and again in English (the browser's language),
+each on its own servers, every page at 390 px and 1280 px with axe-core.
 
 Partners, events and notify are real servers on one filesystem bus, with the partners relay and the events and
 notify consumers running, so the session and its end reach events as in production.
@@ -35,6 +36,22 @@ from tests.partners.helpers import (
 
 pytestmark = pytest.mark.slow
 PASSWORD = "zielona herbata o siódmej"
+LOCALES = {"pl": "pl-PL", "en": "en-GB"}
+#: What each step clicks or waits for, as the pages say it in each language.
+WORDS = {
+    "pl": {"review": "Przeglądaj jej wydarzenia", "needs_review": "wymaga przeglądu", "invite": "Wyślij zaproszenie",
+           "invited": "Zaproszenie jest w drodze", "our_events": "Nasze wydarzenia", "add": "Dodaj wydarzenie",
+           "preview": "Pokaż terminy", "saved": "Wydarzenie jest zapisane", "approve": "Zatwierdź i opublikuj",
+           "published": "Opublikowane", "meetings": "Spotkania partnerskie", "plan": "Zaplanuj spotkanie >> nth=-1",
+           "planned": "Spotkanie jest zaplanowane", "disable": "Wyłącz konto {}", "disabled": "Konto jest wyłączone",
+           "private": "Prywatny kalendarz"},
+    "en": {"review": "Review its events", "needs_review": "needs review", "invite": "Send the invitation",
+           "invited": "The invitation is on its way", "our_events": "Our events", "add": "Add an event",
+           "preview": "Show the dates", "saved": "The event is saved", "approve": "Approve and publish",
+           "published": "Published; residents", "meetings": "Partner meetings", "plan": "Plan the meeting",
+           "planned": "The meeting is planned", "disable": "Disable {}", "disabled": "The account is disabled",
+           "private": "Private calendar"},
+}
 
 
 class Running:
@@ -50,8 +67,8 @@ class Running:
         self.thread.join(timeout=15)
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
+@pytest.fixture(scope="module", params=sorted(LOCALES))
+def system(request, tmp_path_factory):
     from services.events import create_app as create_events
     from services.notify import create_app as create_notify
     from services.partners import create_app as create_partners
@@ -74,7 +91,8 @@ def system(tmp_path_factory):
                Running(apps["events"].extensions["osl"].worker()),
                Running(apps["notify"].extensions["osl"].worker())]
     try:
-        yield {"apps": apps, "urls": {name: s.url for name, s in served.items()}, "mail": folder / "mail"}
+        yield {"apps": apps, "urls": {name: s.url for name, s in served.items()}, "mail": folder / "mail",
+               "lang": request.param}
     finally:
         for runner in runners:
             runner.stop()
@@ -116,7 +134,8 @@ def _meeting_event(app) -> bool:
 
 
 def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(system, browser):
-    apps, urls = system["apps"], system["urls"]
+    apps, urls, lang = system["apps"], system["urls"], system["lang"]
+    words, locale = WORDS[lang], LOCALES[lang]
     client = apps["partners"].test_client()
     make_district(client)
     make_centre(client)
@@ -126,42 +145,43 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     assert client.get("/api/v1/organisations/", headers=ADMIN).status_code == 200
     _subscribe_resident(apps["notify"])
 
-    admin = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL").new_page()
+    admin = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale).new_page()
     link = _first_admin_link(apps["partners"])
     assert link.startswith(f"{urls['partners']}/staff/first-admin#token=")
     admin.goto(link)
-    screenshot(admin, "staff-first-admin")
+    screenshot(admin, f"staff-first-admin-{lang}")
     admin.fill("#email", "anna@mops.example")
     admin.fill("#password", PASSWORD)
     admin.click("button[type=submit]")
     admin.wait_for_url(re.compile(r"/staff/sign-in"))
-    screenshot(admin, "staff-sign-in")
+    screenshot(admin, f"staff-sign-in-{lang}")
     admin.fill("#email", "anna@mops.example")
     admin.fill("#password", PASSWORD)
     admin.click("form.stack button[type=submit]")
     admin.wait_for_url(re.compile(r"/staff/$"))
 
     # MOPS reviews this organisation's events before they are published.
-    admin.click("button[aria-label='Przeglądaj jej wydarzenia: Stowarzyszenie Sąsiedzi']")
-    admin.wait_for_selector("text=wymaga przeglądu")
+    admin.click(f"button[aria-label='{words['review']}: Stowarzyszenie Sąsiedzi']")
+    admin.wait_for_selector(f"text={words['needs_review']}")
     wait_until(lambda: _replica_needs_review(apps["events"]), timeout=30, message="needs_review on events")
 
     # 1. The admin invites an NGO editor.
     admin.fill("#invite-email", "ewa@sasiedzi.example")
     admin.select_option("#invite-organisation", str(organisation["id"]))
-    admin.click("text=Wyślij zaproszenie")
-    admin.wait_for_selector("text=Zaproszenie jest w drodze")
-    screenshot(admin, "staff-admin-home")
+    admin.click(f"text={words['invite']}")
+    admin.wait_for_selector(f"text={words['invited']}")
+    screenshot(admin, f"staff-admin-home-{lang}")
+    assert admin.locator("html").get_attribute("lang") == lang  # the pages speak the browser's language
 
     # 2. notify mails the invitation; the editor sets a password from it, signs in and posts a weekly activity.
     wait_until(lambda: _send_mail(apps["notify"]) or _mails_to(system["mail"], "ewa@sasiedzi.example"), timeout=30,
                message="the invitation mail")
     [mail] = _mails_to(system["mail"], "ewa@sasiedzi.example")
     invitation = re.search(r"(http://\S+/staff/password#token=\S+)", mail.get_body(("plain",)).get_content()).group(1)
-    editor_context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL")
+    editor_context = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale)
     editor = editor_context.new_page()
     editor.goto(invitation)
-    screenshot(editor, "staff-set-password")
+    screenshot(editor, f"staff-set-password-{lang}")
     editor.fill("#password", PASSWORD)
     editor.click("button[type=submit]")
     editor.wait_for_url(re.compile(r"/staff/sign-in\?password_set=1"))
@@ -169,10 +189,10 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     editor.fill("#password", PASSWORD)
     editor.click("form.stack button[type=submit]")
     editor.wait_for_url(re.compile(r"/staff/$"))
-    editor.click("text=Nasze wydarzenia")
+    editor.click(f"text={words['our_events']}")
     editor.wait_for_url(re.compile(r"/staff/events/$"))  # the one session works on events too
-    screenshot(editor, "staff-our-events-empty")
-    editor.click("text=Dodaj wydarzenie")
+    screenshot(editor, f"staff-our-events-empty-{lang}")
+    editor.click(f"text={words['add']}")
     editor.fill("#title", "Klub szachowy")
     editor.fill("#description", "Gramy w szachy, uczymy początkujących.")
     editor.select_option("#district", "ostatni-grosz")
@@ -186,15 +206,15 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     editor.fill("#until", f"{NEXT_YEAR}-03-31")
     first_thursday = next(date(NEXT_YEAR, 3, day) for day in range(2, 9) if date(NEXT_YEAR, 3, day).weekday() == 3)
     editor.fill("#skipped", f"{first_thursday:%d.%m.%Y}")
-    editor.click("text=Pokaż terminy")
+    editor.click(f"text={words['preview']}")
     editor.wait_for_selector("#preview-heading")
     tuesdays_and_thursdays = [day for day in range(2, 32) if date(NEXT_YEAR, 3, day).weekday() in (1, 3)]
     assert editor.locator(".preview li").count() == len(tuesdays_and_thursdays)
     assert editor.locator(".preview del").count() == 1
-    screenshot(editor, "staff-event-form-preview")
+    screenshot(editor, f"staff-event-form-preview-{lang}")
     editor.click("button[name=save]")
-    editor.wait_for_selector("text=Wydarzenie jest zapisane")
-    screenshot(editor, "staff-our-events")
+    editor.wait_for_selector(f"text={words['saved']}")
+    screenshot(editor, f"staff-our-events-{lang}")
     with apps["events"].extensions["osl"].database.session() as session:
         event = session.scalars(select(Event)).one()
         assert event.rrule == f"FREQ=WEEKLY;BYDAY=TU,TH;UNTIL={NEXT_YEAR}0331T235959"
@@ -203,18 +223,19 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
 
     # 3. It waits for moderation; the admin approves it; it is in the district's feed and page, and the
     # subscribed resident gets the notice.
-    public = browser.new_context(viewport={"width": 390, "height": 844}, locale="pl-PL").new_page()
+    public = browser.new_context(viewport={"width": 390, "height": 844}, locale=locale).new_page()
     public.goto(district_page)
     assert public.locator("text=Klub szachowy").count() == 0
     assert _mails_to(system["mail"], "jan@example.org") == []
     admin.goto(f"{urls['events']}/staff/events/review")  # the same session, on the events service
-    screenshot(admin, "staff-review-queue")
-    admin.click("button[aria-label='Zatwierdź i opublikuj: Klub szachowy']")
-    admin.wait_for_selector("text=Opublikowane")
-    screenshot(admin, "staff-review-done")
+    screenshot(admin, f"staff-review-queue-{lang}")
+    assert admin.locator("html").get_attribute("lang") == lang
+    admin.click(f"button[aria-label='{words['approve']}: Klub szachowy']")
+    admin.wait_for_selector(f"text={words['published']}")
+    screenshot(admin, f"staff-review-done-{lang}")
     public.goto(district_page)
     assert public.locator("text=Klub szachowy").count() >= 1
-    screenshot(public, "staff-approved-in-district")
+    screenshot(public, f"staff-approved-in-district-{lang}")
     feed = apps["events"].test_client().get("/feeds/districts/ostatni-grosz.ics").get_data(as_text=True)
     assert "Klub szachowy" in feed
     wait_until(lambda: _send_mail(apps["notify"]) or _mails_to(system["mail"], "jan@example.org"), timeout=30,
@@ -224,28 +245,33 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     # Who did what: each service's history, read from its outbox.
     admin.goto(f"{urls['events']}/staff/events/history")
     assert admin.locator("td", has_text="account:1").count() >= 1  # the admin published the event by approving it
-    screenshot(admin, "staff-history-events")
+    screenshot(admin, f"staff-history-events-{lang}")
     admin.goto(f"{urls['partners']}/staff/history")
-    screenshot(admin, "staff-history-partners")
+    screenshot(admin, f"staff-history-partners-{lang}")
     admin.goto(f"{urls['partners']}/staff/")
 
     # 4. The editor, whose organisation coordinates the partnership, plans a partner meeting.
     editor.goto(f"{urls['partners']}/staff/")
-    editor.click("text=Spotkania partnerskie")
+    editor.click(f"text={words['meetings']}")
     editor.fill("#title", "Spotkanie partnerskie: plan pikniku")
     editor.fill("#day", f"{NEXT_YEAR}-04-14")
     editor.fill("#starts", "17:00")
     editor.fill("#ends", "19:00")
     editor.select_option("#centre", "osl-ostatni-grosz")
     editor.fill("#agenda", "1. Piknik sąsiedzki.")
-    editor.click("text=Zaplanuj spotkanie >> nth=-1")
-    editor.wait_for_selector("text=Spotkanie jest zaplanowane")
-    screenshot(editor, "staff-meeting-planned")
+    editor.click(f"text={words['plan']}")
+    editor.wait_for_selector(f"text={words['planned']}")
+    screenshot(editor, f"staff-meeting-planned-{lang}")
     wait_until(lambda: _meeting_event(apps["events"]), timeout=30, message="the meeting in the partnership's calendar")
+    # The coordinator finds the partnership's private feed link, signed in, with no key.
+    editor.click(f"text={words['private']}: {partnership['name']}")
+    editor.wait_for_url(re.compile(rf"/partnerships/{partnership['id']}/calendar\?token="))
+    assert editor.locator("a[href^='webcal://']").count() >= 1
+    screenshot(editor, f"staff-private-calendar-{lang}")
 
     # 5. The admin disables the editor, whose session stops working on events within 5 seconds.
-    admin.click("button[aria-label='Wyłącz konto ewa@sasiedzi.example']")
-    admin.wait_for_selector("text=Konto jest wyłączone")
+    admin.click("button[aria-label='" + words['disable'].format("ewa@sasiedzi.example") + "']")
+    admin.wait_for_selector(f"text={words['disabled']}")
     our_events = f"{urls['events']}/staff/events/"
 
     def refused() -> bool:

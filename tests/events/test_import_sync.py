@@ -254,3 +254,47 @@ def test_a_moved_calendar_is_followed_and_a_redirect_inside_refused(importing):
     health = importing.pull(source["id"])
     assert health["status"] == "refused" and "169.254.169.254" in health["last_error"]
     assert all(event["status"] == "scheduled" for event in importing.events(source["id"]).values())
+
+
+def test_an_organisation_that_needs_review_has_its_imported_events_held_until_approved(importing):
+    from sqlalchemy import select
+
+    from services.events import moderation
+    from services.events.models import Event, EventReview
+    from tests.events.factories import deliver, organisation
+
+    deliver(importing.app, "organisation.updated",
+            {**organisation(100, "Fundacja Źródło", "fundacja-zrodlo", version=2), "needs_review": True})
+    source = importing.register("/google.ics", fixture("google.ics"))
+    before = len(outbox(importing.app))
+    assert importing.pull(source["id"])["counts"]["new"] == 3
+    assert len(outbox(importing.app)) == before  # no message: no resident is told
+    database = importing.app.extensions["osl"].database
+    with database.session() as session:
+        held = {e.title: e.id for e in session.scalars(select(Event).where(Event.import_source_id == source["id"]))}
+        assert sorted(held) == ["Doradztwo zawodowe", "Klub Seniora", "Piknik majowy"]
+        assert {session.get(EventReview, i).status for i in held.values()} == {"pending"}
+        assert {e.id for e, _review in moderation.queue(session)} == set(held.values())
+    assert importing.client.get("/api/v1/events").json == []
+    assert "Klub Seniora" not in importing.client.get("/feeds/all.ics").get_data(as_text=True)
+    assert importing.client.get(f"/events/{held['Klub Seniora']}").status_code == 404
+    # A rejected one, changed in its calendar, waits again, still untold.
+    with database.session() as session:
+        moderation.reject(session, session.get(Event, held["Doradztwo zawodowe"]), "Brak adresu.")
+    importing.server.routes["/google.ics"].body = fixture("google.ics").replace(
+        b"SUMMARY:Doradztwo zawodowe", b"SUMMARY:Doradztwo zawodowe i CV")
+    assert importing.pull(source["id"])["counts"]["changed"] == 1
+    assert len(outbox(importing.app)) == before
+    with importing.app.app_context(), database.session() as session:
+        assert session.get(EventReview, held["Doradztwo zawodowe"]).status == "pending"
+        moderation.approve(session, session.get(Event, held["Klub Seniora"]))
+    assert [m.type for m in outbox(importing.app)[before:]] == ["event.published"]
+    assert [e["title"] for e in importing.client.get("/api/v1/events").json] == ["Klub Seniora"]
+    assert "Klub Seniora" in importing.client.get("/feeds/all.ics").get_data(as_text=True)
+
+
+def test_a_trusted_organisation_has_its_imported_events_published_at_once(importing):
+    source = importing.register("/gancio.ics", fixture("gancio.ics"))
+    before = len(outbox(importing.app))
+    importing.pull(source["id"])
+    assert [m.type for m in outbox(importing.app)[before:]] == ["event.published"]

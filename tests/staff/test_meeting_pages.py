@@ -38,3 +38,36 @@ def test_a_coordinators_editor_plans_a_meeting_and_another_editor_may_not(staff)
     assert partnership["name"] not in other.get("/staff/meetings/").get_data(as_text=True)
     refused = other.post("/staff/meetings/", data={**form, "csrf_token": csrf_of(other, "/staff/reset")})
     assert refused.status_code == 403
+
+
+def test_a_coordinator_finds_the_private_feed_link_signed_in_and_another_editor_may_not(staff):
+    from services.messaging.staff import COOKIE
+    from tests.staff.conftest import ADMIN
+
+    make_district(staff.client)
+    make_centre(staff.client)
+    partnership = make_partnership(staff.client)
+    coordinator = staff.organisation("Stowarzyszenie Sąsiedzi")
+    add_member(staff.client, partnership["id"], organisation_id=coordinator, role="coordinator")
+    other_organisation = staff.organisation("Fundacja Inni")
+    _account, cookie = staff.editor("ewa@sasiedzi.example", coordinator)
+    path = f"/staff/events/partnerships/{partnership['id']}/calendar"
+    page = staff.client.get("/staff/meetings/").get_data(as_text=True)
+    assert f"{path}\"" in page and f"Prywatny kalendarz: {partnership['name']}" in page
+    _other, other_cookie = staff.editor("jan@inni.example", other_organisation)
+    staff.forward()
+    editor = staff.events.test_client()
+    editor.set_cookie(COOKIE, cookie)
+    answer = editor.get(path)
+    assert answer.status_code == 303 and answer.headers["Cache-Control"] == "no-store"
+    # The same token as the API gives an admin's key: one private feed, one place that makes it.
+    api = staff.events.test_client().get(f"/api/v1/partnerships/{partnership['id']}/feed-token", headers=ADMIN)
+    assert answer.headers["Location"] == api.get_json()["page"]
+    members = editor.get(answer.headers["Location"]).get_data(as_text=True)
+    links = api.get_json()["links"]
+    for kind in ("webcal", "google", "outlook", "https"):
+        assert links[kind].replace("&", "&amp;") in members, kind
+    other = staff.events.test_client()
+    other.set_cookie(COOKIE, other_cookie)
+    assert other.get(path).status_code == 403
+    assert staff.events.test_client().get(path).status_code == 302  # nobody signed in: to the sign-in page

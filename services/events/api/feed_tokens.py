@@ -40,8 +40,9 @@ def token_matches(session, partnership_id: int, token: str | None) -> bool:
     return row is not None and row.matches(token)
 
 
-def _authorised_partnership(session, partnership_id: int) -> Partnership:
-    caller = require_caller(session)
+def authorised_partnership(session, caller, partnership_id: int) -> Partnership:
+    """The partnership whose feed URL this caller (a key, or a staff member signed in on the pages) may see: 404 for
+    none, 403 unless an administrator or the partnership's coordinator."""
     partnership = live(session, Partnership, id=partnership_id)
     if partnership is None:
         abort(404, message=f"No partnership {partnership_id}.")
@@ -50,12 +51,33 @@ def _authorised_partnership(session, partnership_id: int) -> Partnership:
     return partnership
 
 
+def current_token(session, partnership_id: int) -> PartnershipFeedToken:
+    """The partnership's feed token, made (and committed) on first request."""
+    row = session.get(PartnershipFeedToken, partnership_id)
+    if row is None:
+        row = PartnershipFeedToken(partnership_id=partnership_id, token=new_token(), rotated_at=utcnow())
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:  # another request made it first: answer with that one
+            session.rollback()
+            row = session.get(PartnershipFeedToken, partnership_id)
+    return row
+
+
+def members_page(row: PartnershipFeedToken) -> str:
+    """The members' page with the subscribe buttons: as secret as the feed URL."""
+    return f"{_base()}/partnerships/{row.partnership_id}/calendar?token={row.token}"
+
+
+def _base() -> str:
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+
+
 def _answer(row: PartnershipFeedToken, partnership: Partnership) -> dict:
-    base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
-    url = f"{base}/feeds/partnerships/{row.partnership_id}.ics?token={row.token}"
+    url = f"{_base()}/feeds/partnerships/{row.partnership_id}.ics?token={row.token}"
     return {"partnership_id": row.partnership_id, "rotated_at": to_wire(row.rotated_at), "url": url,
-            "links": subscribe_links(url, feed_name(partnership.name)),
-            "page": f"{base}/partnerships/{row.partnership_id}/calendar?token={row.token}"}
+            "links": subscribe_links(url, feed_name(partnership.name)), "page": members_page(row)}
 
 
 @blp.route("/<int:partnership_id>/feed-token")
@@ -65,17 +87,8 @@ class FeedToken(MethodView):
     def get(self, partnership_id):
         """The private feed URL of a partnership (made on first request), its subscribe links and page"""
         session = request_session()
-        partnership = _authorised_partnership(session, partnership_id)
-        row = session.get(PartnershipFeedToken, partnership_id)
-        if row is None:
-            row = PartnershipFeedToken(partnership_id=partnership_id, token=new_token(), rotated_at=utcnow())
-            session.add(row)
-            try:
-                session.commit()
-            except IntegrityError:  # another request made it first: answer with that one
-                session.rollback()
-                row = session.get(PartnershipFeedToken, partnership_id)
-        return _answer(row, partnership)
+        partnership = authorised_partnership(session, require_caller(session), partnership_id)
+        return _answer(current_token(session, partnership_id), partnership)
 
 
 @blp.route("/<int:partnership_id>/feed-token/rotate")
@@ -85,7 +98,7 @@ class FeedTokenRotation(MethodView):
     def post(self, partnership_id):
         """Replace the private feed token: the old URL stops working"""
         session = request_session()
-        partnership = _authorised_partnership(session, partnership_id)
+        partnership = authorised_partnership(session, require_caller(session), partnership_id)
         row = session.get(PartnershipFeedToken, partnership_id)
         if row is None:
             row = PartnershipFeedToken(partnership_id=partnership_id)

@@ -9,6 +9,10 @@ Each UID of the feed is one event, found again by ``(source, UID)``; the dates i
   with the notices that follow), each override made by the same rule as ``PUT .../occurrences/{start}``;
 - a UID that is gone from a feed read whole: cancelled (never deleted). An event cancelled here stays cancelled.
 
+Moderation applies as to the API's events (services/events/moderation.py): the new events of an organisation that
+needs review are withheld (no message, so no resident is told) and wait in the queue until an admin approves them; a
+change from the calendar to a withheld event sends it for review again.
+
 Events that end before the import window, or whose series has no date in it, are not made (an event already
 made is left as it is).
 """
@@ -21,6 +25,7 @@ from sqlalchemy import select
 
 from services.calendar import recurrence
 from services.calendar.recurrence import Series
+from services.events import moderation
 from services.events.imports.parse import Feed, Item
 from services.events.models import Centre, Event, ImportSource
 from services.events.operations import change_event, insert_events, occurrence_override, search_text
@@ -48,6 +53,7 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
     counts = Counts()
     given = defaults(source)
     centre = session.get(Centre, source.centre_id) if source.centre_id else None
+    visibility = moderation.WITHHELD if moderation.needs_review(session, source.organisation_id) else "public"
     # Every imported UID with its status (light rows), and whole events only for the UIDs parsed this time.
     states = dict(session.execute(select(Event.import_uid, Event.status)
                                   .where(Event.import_source_id == source.id)).all())
@@ -69,7 +75,7 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
         values = _values(item, given, centre)
         if event is None:
             values["overrides"] = _overrides(None, values, item, warnings)
-            new.append({**values, "visibility": "public", "import_source_id": source.id, "import_uid": item.uid,
+            new.append({**values, "visibility": visibility, "import_source_id": source.id, "import_uid": item.uid,
                         "import_hashes": hashes})
             continue
         if event.cancelled_here:
@@ -77,12 +83,17 @@ def sync(session, source: ImportSource, feed: Feed, window: tuple[datetime, date
         values["overrides"] = _overrides(event, values, item, warnings)
         was = event.status
         event.import_hashes = hashes
-        change_event(session, event, values)
+        if change_event(session, event, values) and event.visibility == moderation.WITHHELD:
+            moderation.submit(session, event)  # changed by its calendar: in the queue again
         if event.status == "cancelled" and was != "cancelled":
             counts.cancelled += 1
         else:
             counts.changed += 1
-    counts.new = len(insert_events(session, new)) if new else 0
+    made = insert_events(session, new) if new else []
+    for event in made:
+        if event.visibility == moderation.WITHHELD:
+            moderation.submit(session, event)
+    counts.new = len(made)
     vanished = [uid for uid, status in states.items() if uid not in seen and status != "cancelled"]
     for event in _events(session, source, vanished).values():
         event.import_hashes = None  # should it come back, it is compared afresh

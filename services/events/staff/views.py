@@ -64,6 +64,20 @@ def _bad_form(error):
     return _page("problem", 400, message=error.description)
 
 
+@staff_pages.get("/partnerships/<int:partnership_id>/calendar")
+def partnership_calendar(partnership_id: int):
+    """A coordinator's (or an admin's) way to the partnership's private calendar, signed in, with no key: the
+    members' page with its webcal, Google, Outlook and https links (the feed token is made on first request)."""
+    from services.events.api.feed_tokens import authorised_partnership, current_token, members_page
+
+    session = request_session()
+    authorised_partnership(session, staff_caller(session), partnership_id)
+    response = redirect(members_page(current_token(session, partnership_id)), 303)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @staff_pages.get("/")
 def our_events():
     session = request_session()
