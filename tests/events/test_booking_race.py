@@ -28,13 +28,13 @@ def _post_at_once(url, bus, barrier, results, body) -> None:
 
     app = create_app({"DATABASE_URL": url, "BUS": bus, "TESTING": True, "ADMIN_TOKEN": "test-admin-token"})
     client = app.test_client()
-    barrier.wait(timeout=60)
+    barrier.wait(timeout=240)  # a spawned process takes long to import the app on a busy machine
     response = client.post("/api/v1/rooms/1/bookings", json=body, headers=ADMIN)
     results.put((response.status_code, response.get_json()))
     app.extensions["osl"].database.dispose()
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(420)
 def test_two_processes_book_the_same_hour_at_once_and_exactly_one_wins(stack, events_app):
     from services.events import create_app
 
@@ -52,7 +52,7 @@ def test_two_processes_book_the_same_hour_at_once_and_exactly_one_wins(stack, ev
                  for body in bodies]
     for process in processes:
         process.start()
-    outcomes = [results.get(timeout=120) for _ in processes]
+    outcomes = [results.get(timeout=300) for _ in processes]
     for process in processes:
         process.join(timeout=60)
     assert sorted(status for status, _ in outcomes) == [201, 409], outcomes
