@@ -64,7 +64,7 @@ class Row:
 
 
 @pytest.fixture
-def world(partners_app, events_app, notify_app, programme_app, fixed_clock):
+def world(partners_app, events_app, notify_app, programme_app, fixed_clock):  # noqa: F811 (the fixture)
     """The four apps, with a record behind every write endpoint, and the table of rows (bookings at the room tests'
     fixed moment, so that their dates stay inside the room's horizon)."""
     apps = {"partners": partners_app, "events": events_app, "notify": notify_app, "programme": programme_app}
@@ -95,7 +95,8 @@ def _partners(app) -> dict:
     account = created(client.post("/api/v1/accounts/", headers=ADMIN, json={
         "email": "ewa@sasiedzi.example", "organisation_id": own["id"]}))
     assert stranger
-    return {"room": room, "account": account, "own": own, "other": other, "partnership": partnership, "member": member, "person": person,
+    return {"room": room, "account": account, "own": own, "other": other, "partnership": partnership,
+            "member": member, "person": person,
             "agreement": agreement, "meeting": meeting, "own_key": own_key, "admin_key": admin_key,
             "own_headers": {"Authorization": f"Bearer {own_key['key']}"},
             "other_headers": {"Authorization": f"Bearer {other_key['key']}"}}
