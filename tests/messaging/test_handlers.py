@@ -75,4 +75,4 @@ def test_queue_names_stay_as_deployed():
         ("events", "notify", "notify"), ("events", "partners-replica", "partners"),
         ("notify", "account-mail", "partners"), ("notify", "events", "events"), ("notify", "imports", "events"),
         ("notify", "partners-replica", "partners"), ("programme", "events", "events"),
-        ("programme", "partners-replica", "partners")]
+        ("programme", "notify", "notify"), ("programme", "partners-replica", "partners")]

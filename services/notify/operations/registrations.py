@@ -129,6 +129,22 @@ def publish_counts(session, slot: RegistrationSlot) -> None:
         "capacity": slot.capacity, "confirmed": slot.confirmed, "waiting": slot.waiting})
 
 
+def new_ref() -> str:
+    """A registration's pseudonymous reference: 40 random bits in upper-case hex, short enough to read out on the
+    day, meaning nothing outside notify."""
+    return secrets.token_hex(5).upper()
+
+
+def publish_registration(session, registration: Registration) -> None:
+    """The registration's place, to the outbox in this transaction, for the programme's roll calls: its reference,
+    never its name or contact. One without a reference (anonymised before references existed) is not sent."""
+    if registration.ref is None:
+        return
+    add_message(session, OutboxMessage, "registration.changed", {
+        "ref": registration.ref, "event_id": registration.event_id, "occurrence": registration.occurrence,
+        "people": registration.people, "status": registration.status})
+
+
 def register_for(session, event: dict, data: dict, *, by_staff: bool = False) -> Registration:
     """Register ``data`` (name, people, contact, email or phone, occurrence, language) for the event: a place if one
     is free and nobody waits before, else the waiting list. An e-mail registration holds its place from now, gets a
@@ -160,7 +176,7 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
         name=data["name"], email=normalise_email(data["email"]) if contact == "email" else None,
         phone=data.get("phone") if contact == "phone" else None, language=language, by_staff=by_staff,
         consent_version=REGISTRATION_VERSION, consent_text=registration_consent(language), consent_at=utcnow(),
-        created_at=utcnow(),
+        created_at=utcnow(), ref=new_ref(),
         # Staff took the address from the person: it needs no confirmation link.
         verified_at=None if contact == "email" and not by_staff else utcnow())
     session.add(registration)
@@ -172,6 +188,7 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
     if registration.email:
         _queue_registration_mail(session, registration, "registered", event, occurrence.times())
     publish_counts(session, slot)
+    publish_registration(session, registration)
     log.info("registration %s for event %s: %s", registration.id, event["id"], registration.status)
     return registration
 
@@ -206,6 +223,7 @@ def cancel_registration(session, registration: Registration, *, status: str = "c
         slot.waiting -= registration.people
     registration.status, registration.cancelled_at = status, utcnow()
     session.execute(delete(Notice).where(Notice.registration_id == registration.id, Notice.status.in_(UNSENT)))
+    publish_registration(session, registration)
     promote(session, slot)
     publish_counts(session, slot)
     log.info("registration %s %s", registration.id, status)
@@ -226,6 +244,7 @@ def promote(session, slot: RegistrationSlot) -> int:
         slot.waiting -= registration.people
         slot.confirmed += registration.people
         moved += 1
+        publish_registration(session, registration)
         if registration.email and event is not None:
             _queue_registration_mail(session, registration, "promoted", event, _slot_times(slot, event))
         log.info("registration %s moved up from the waiting list", registration.id)
@@ -333,7 +352,7 @@ def expire_unconfirmed(session, now: datetime, hours: float) -> int:
 
 
 def anonymise_registrations(session, now: datetime, days: float) -> int:
-    """Personal data of registrations for dates that ended ``days`` ago: names, addresses, phones and their mails
+    """Personal data of registrations for dates that ended ``days`` ago: names, addresses, phones, references and mails
     go; the rows stay with their counts (how many came, confirmed or waiting). Returns how many slots."""
     slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.anonymised_at.is_(None),
                                                            RegistrationSlot.ends_at < now - timedelta(days=days)))
@@ -342,7 +361,7 @@ def anonymise_registrations(session, now: datetime, days: float) -> int:
         ids = select(Registration.id).where(Registration.slot_id == slot.id)
         session.execute(delete(Notice).where(Notice.registration_id.in_(ids)))
         session.execute(update(Registration).where(Registration.slot_id == slot.id).values(
-            name=None, email=None, phone=None, consent_text="", anonymised_at=now))
+            name=None, email=None, phone=None, ref=None, consent_text="", anonymised_at=now))
         slot.anonymised_at = now
         done += 1
     if done:
@@ -371,7 +390,8 @@ def erase_registrations(session, email: str) -> int:
     for registration in found:
         cancel_registration(session, registration)
         session.execute(delete(Notice).where(Notice.registration_id == registration.id))
-        registration.name = registration.email = registration.phone = None
+        # The reference goes too: what programme keeps of it no longer leads back to anyone.
+        registration.name = registration.email = registration.phone = registration.ref = None
         registration.consent_text, registration.anonymised_at = "", utcnow()
     if found:
         log.info("%d registration(s) of an erased address erased", len(found))
