@@ -377,7 +377,7 @@ def registrations_of(session, email: str) -> list[Registration]:
 def export_registrations(session, email: str) -> list[dict]:
     """Every registration held for an address (GDPR export)."""
     return [{"event_id": r.event_id, "occurrence": r.occurrence, "status": r.status, "people": r.people,
-             "name": r.name, "email": r.email, "language": r.language,
+             "name": r.name, "email": r.email, "ref": r.ref, "language": r.language,
              "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": _iso(r.consent_at)},
              "created_at": _iso(r.created_at), "verified_at": _iso(r.verified_at),
              "cancelled_at": _iso(r.cancelled_at)} for r in registrations_of(session, email)]
