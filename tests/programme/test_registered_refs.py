@@ -102,6 +102,9 @@ def test_a_registration_reaches_the_roll_call_as_a_reference_and_is_ticked(notif
         {"ref": refs[NAME], "people": 2, "registration": "confirmed", "status": "present"},
         {"ref": refs["Jan Ćwik"], "people": 1, "registration": "waiting", "status": None}]
     assert api["anonymous_count"] == 1
+    # The attendance counts the registration's two people as present, beside the one counted anonymously.
+    [activity] = client.get(f"/api/v1/programmes/{programme_id}/attendance", headers=ADMIN).json["activities"]
+    assert (activity["present"], activity["anonymous"], activity["attended"]) == (2, 1, 3)
 
     # A reference not registered for this date is refused, naming the field.
     refused = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{event['starts_at']}",
