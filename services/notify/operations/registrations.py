@@ -4,9 +4,9 @@ retention, GDPR export and erase.
 Each registration first locks its occurrence's row of places (RegistrationSlot): ``SELECT ... FOR UPDATE`` on
 PostgreSQL, and on SQLite the file's one write lock, which every writing session takes at BEGIN (BEGIN IMMEDIATE,
 services/messaging/db.py). So registrations for one occurrence go one at a time, numbered (``seq``) in the order
-they commit, and never more places are confirmed than the capacity. Each change writes its counts to the outbox
-(``registration.counts``, never a name) in the same transaction.
-
+they commit, and never more places are confirmed than the capacity. Each change writes to the outbox in the same
+transaction its counts (``registration.counts``, for the events service) and the registration's place under its
+pseudonymous reference (``registration.changed``, for the programme's roll calls): never a name or a contact.
 """
 
 import logging
@@ -35,7 +35,7 @@ from services.notify.models import (
 from services.notify.models.notices import UNSENT
 from services.notify.models.registrations import ACTIVE
 from services.notify.occurrences import Occurrence
-from services.notify.operations.subscribers import _iso, normalise_email
+from services.notify.operations.subscribers import iso_or_none, normalise_email
 from services.notify.ratelimit import attempt_key, check_and_record
 
 log = logging.getLogger(__name__)
@@ -378,9 +378,9 @@ def export_registrations(session, email: str) -> list[dict]:
     """Every registration held for an address (GDPR export)."""
     return [{"event_id": r.event_id, "occurrence": r.occurrence, "status": r.status, "people": r.people,
              "name": r.name, "email": r.email, "ref": r.ref, "language": r.language,
-             "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": _iso(r.consent_at)},
-             "created_at": _iso(r.created_at), "verified_at": _iso(r.verified_at),
-             "cancelled_at": _iso(r.cancelled_at)} for r in registrations_of(session, email)]
+             "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": iso_or_none(r.consent_at)},
+             "created_at": iso_or_none(r.created_at), "verified_at": iso_or_none(r.verified_at),
+             "cancelled_at": iso_or_none(r.cancelled_at)} for r in registrations_of(session, email)]
 
 
 def erase_registrations(session, email: str) -> int:

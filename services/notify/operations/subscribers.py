@@ -168,18 +168,19 @@ def export(session, subscriber: Subscriber, secret: str) -> dict:
         **{name: getattr(subscriber, name) for name in PREFERENCES},
         "requested_changes": subscriber.requested,
         "consent": {"version": subscriber.consent_version, "text": subscriber.consent_text,
-                    "given_at": _iso(subscriber.consent_at)},
-        "created_at": _iso(subscriber.created_at),
-        "confirmed_at": _iso(subscriber.confirmed_at),
-        "unsubscribed_at": _iso(subscriber.unsubscribed_at),
+                    "given_at": iso_or_none(subscriber.consent_at)},
+        "created_at": iso_or_none(subscriber.created_at),
+        "confirmed_at": iso_or_none(subscriber.confirmed_at),
+        "unsubscribed_at": iso_or_none(subscriber.unsubscribed_at),
         "notices": [{"kind": n.kind, "event_id": n.event_id, "sequence": n.sequence, "status": n.status,
-                     "attempts": n.attempts, "message_id": n.message_id, "created_at": _iso(n.created_at),
-                     "sent_at": _iso(n.sent_at)} for n in notices],
-        "subscribe_requests": [_iso(at) for at in attempts],
+                     "attempts": n.attempts, "message_id": n.message_id, "created_at": iso_or_none(n.created_at),
+                     "sent_at": iso_or_none(n.sent_at)} for n in notices],
+        "subscribe_requests": [iso_or_none(at) for at in attempts],
     }
 
 
-def _iso(moment) -> str | None:
+def iso_or_none(moment) -> str | None:
+    """A stored time as ISO 8601 with its offset, or None."""
     return aware(moment).isoformat() if moment is not None else None
 
 
