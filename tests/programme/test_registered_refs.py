@@ -139,3 +139,26 @@ def test_cancelling_and_erasing_in_notify_reach_programme_as_the_reference_alone
     deliver(programme_app, "notify", "registration.changed", {**handed[1].data, "status": "waiting"})
     with programme_app.extensions["osl"].database.session() as session:
         assert session.scalars(select(Registered.status).where(Registered.ref == second_ref)).one() == "confirmed"
+
+
+def test_the_reference_goes_from_notify_outbox_over_the_bus_to_programme(notify_app, programme_app):
+    """notify's relay publishes the message; programme's consumer (its notify queue, through the inbox) keeps it."""
+    from services.messaging.testing import running, wait_until
+
+    publish_event(notify_app, capacity=2)
+    response = notify_app.test_client().post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN, json={
+        "name": NAME, "contact": "phone", "phone": PHONE, "consent": True})
+    assert response.status_code == 201
+    with notify_app.extensions["osl"].database.session() as session:
+        ref = session.scalars(select(Registration.ref)).one()
+
+    def kept():
+        with programme_app.extensions["osl"].database.session() as session:
+            return session.scalars(select(Registered).where(Registered.ref == ref)).first() is not None
+
+    with running(programme_app.extensions["osl"].worker()), running(notify_app.extensions["osl"].relay()):
+        wait_until(kept, timeout=60, message="the registration.changed message handled by the programme service")
+    with programme_app.extensions["osl"].database.session() as session:
+        row = session.scalars(select(Registered)).one()
+        assert (str(row.event_id), row.people, row.status) == (EVENT_ID, 1, "confirmed")
+    assert NAME not in _everything_in(programme_app) and PHONE not in _everything_in(programme_app)
