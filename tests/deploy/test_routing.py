@@ -23,6 +23,7 @@ import re
 import tempfile
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -240,3 +241,26 @@ def test_the_check_finds_a_path_sent_to_another_service(mapped):
             service, seen)
 
     assert problems_of(found, root_claims, maps, misrouted) != []
+
+
+def test_each_services_base_url_is_where_the_gateway_and_the_ingress_serve_its_pages():
+    """The links the apps build (``*_BASE_URL``) point at the one site: the compose gateway's, and the Ingress's host
+    in Kubernetes, each at the service's mount (its prefix, or the root for the services in ROOT_PAGES)."""
+    compose = yaml.safe_load((INGRESS.parents[2] / "docker-compose.yml").read_text())
+    configmap = next(doc for doc in yaml.safe_load_all((INGRESS.parent / "configmap.yaml").read_text())
+                     if doc and doc.get("kind") == "ConfigMap")
+    hosts = {rule["host"] for ingress in yaml.safe_load_all(INGRESS.read_text()) if ingress
+             for rule in ingress["spec"]["rules"]}
+    assert len(hosts) == 1
+    found = {}
+    for name, settings in (("compose", compose["x-osl-env"]), ("kubernetes", configmap["data"])):
+        for service in ("partners", "events", "notify"):
+            value = str(settings[f"{service.upper()}_BASE_URL"])
+            value = re.sub(r"\$\{\w+:-([^}]*)\}", r"\1", value)  # compose's ${NAME:-default}
+            parts = urllib.parse.urlsplit(value)
+            found[(name, service)] = (parts.netloc, parts.path.rstrip("/"))
+    for service in ("partners", "events", "notify"):
+        mount = "" if service in ROOT_PAGES else f"/{service}"
+        assert found[("kubernetes", service)] == (next(iter(hosts)), mount), service
+        assert found[("compose", service)][1] == mount, service
+    assert len({netloc for (name, _), (netloc, _) in found.items() if name == "compose"}) == 1
