@@ -123,14 +123,16 @@ def serve(find_scope, private: bool = False, chosen: Filters | None = None) -> R
 
     The version is asked of the database at most every ``FEED_RECHECK_SECONDS`` (default 1) per URL and worker;
     in between, the same URL (token included) gets the cached bytes without a query. The caching gateway in front
-    (deploy/nginx) is itself that per-URL memory: what it asks, it asks of the database (see ``for_the_gateway``).
+    (deploy/nginx) is itself that per-URL memory for public feeds: what it asks, the app asks of the database (see
+    ``for_the_gateway``).
     """
     chosen = filters() if chosen is None else chosen
     cache = current_app.extensions["events_feed_cache"]
     window = window_key(current_app.config)
     address = (request.path, tuple(sorted(request.args.items(multi=True))), window)
     recheck = float(current_app.config.get("FEED_RECHECK_SECONDS", RECHECK_SECONDS))
-    entry = None if from_the_gateway() else cache.recent(address, recheck)
+    # The gateway keeps no private feed: for those, its requests are any reader's.
+    entry = None if from_the_gateway() and not private else cache.recent(address, recheck)
     result = "recent"
     if entry is None:
         scope = find_scope()
