@@ -187,6 +187,14 @@ class DatabaseSampler(threading.Thread):
                 statistics.fmean(waiting for _, waiting in self.samples))
 
 
+def all_sent(sink: TimedSink, expected: int, processes) -> bool:
+    """Every notice in the sink; fails at once when a consumer or sender has stopped (rather than wait an hour)."""
+    stopped = [process.args[-1] for process in processes if process.poll() is not None]
+    if stopped:
+        raise RuntimeError(f"a worker stopped during the round: {stopped}; see its log above")
+    return len(sink.arrivals) >= expected
+
+
 def run_round(workers: int, events: int, subscribers: int, sink: TimedSink, port: int, databases, folder) -> dict:
     bus = BusSettings(broker_url=RABBITMQ, prefix=f"osl-scale-{uuid.uuid4().hex[:6]}", poll_seconds=0.05)
     app = notify_app(databases.new("notify"), bus)
@@ -210,7 +218,8 @@ def run_round(workers: int, events: int, subscribers: int, sink: TimedSink, port
         sampler.start()
         started = time.perf_counter()
         published = publish_all(bus, workers, events)
-        wait_until(lambda: len(sink.arrivals) >= expected, timeout=3600, interval=0.05, message="every notice sent")
+        wait_until(lambda: all_sent(sink, expected, processes[0] + processes[1]), timeout=3600, interval=0.05,
+                   message="every notice sent")
         finished = time.perf_counter()
         db_active, db_waiting = sampler.averages()
         smtp = smtp_seconds(metrics_ports) - smtp
