@@ -67,18 +67,20 @@ class Route:
     forwarded: str  # the path the service must see
 
 
-def url_maps() -> dict[str, Map]:
+def url_maps() -> tuple[dict[str, Map], dict[str, set[str]]]:
+    """Each service's URL map, and the paths of its OpenAPI document."""
     import importlib
 
-    maps = {}
+    maps, documented = {}, {}
     with tempfile.TemporaryDirectory() as folder:
         for service in SERVICES:
             app = importlib.import_module(f"services.{service}").create_app(
                 {"DATABASE_URL": f"sqlite:///{folder}/{service}.db", "TESTING": True,
                  "BUS": BusSettings(broker_url="filesystem://", bus_dir=Path(folder) / "bus")})
             maps[service] = app.url_map
+            documented[service] = set(app.test_client().get("/openapi.json").json["paths"])
             app.extensions["osl"].database.dispose()
-    return maps
+    return maps, documented
 
 
 def endpoint_of(url_map: Map, path: str, method: str | None = None) -> str | None:
@@ -117,7 +119,8 @@ def routes(maps: dict[str, Map]) -> tuple[list[Route], dict[str, set[str]]]:
 
 @pytest.fixture(scope="module")
 def mapped():
-    return (maps := url_maps()), *routes(maps)
+    maps, documented = url_maps()
+    return maps, *routes(maps), documented
 
 
 class Marker(BaseHTTPRequestHandler):
@@ -205,17 +208,21 @@ def problems_of(routes_found, root_claims, maps, route_of) -> list[str]:
     return problems
 
 
-def test_the_routes_cover_every_service_and_its_api(mapped):
-    maps, found, root_claims = mapped
+def test_the_routes_cover_every_service_and_its_openapi_paths(mapped):
+    maps, found, root_claims, documented = mapped
     assert {route.service for route in found} == set(SERVICES)
     api = {(route.service, route.rule) for route in found if route.public.startswith("/api/")}
     assert {service for service, _ in api} == set(SERVICES)
+    for service, paths in documented.items():  # every documented path is checked at the root, as it is
+        # (/api/v1/events/<uuid:event_id> is /api/v1/events/{event_id} in the document)
+        checked = {PLACEHOLDER.sub(lambda hit: f"{{{hit.group(4)}}}", rule) for name, rule in api if name == service}
+        assert paths and paths <= checked, (service, sorted(paths - checked))
     # Only the plumbing every app has, and what the tests below accept at one of them, is served twice at the root.
     assert "/healthz" in root_claims and "/api/v1/events" not in root_claims
 
 
 def test_every_path_reaches_its_own_service_through_the_gateway(gateway, mapped):
-    maps, found, root_claims = mapped
+    maps, found, root_claims, _ = mapped
 
     def route_of(path):
         answer = through(gateway, path)
@@ -227,13 +234,13 @@ def test_every_path_reaches_its_own_service_through_the_gateway(gateway, mapped)
 
 
 def test_every_path_reaches_its_own_service_through_the_ingress(mapped):
-    maps, found, root_claims = mapped
+    maps, found, root_claims, _ = mapped
     assert problems_of(found, root_claims, maps, ingress_route) == []
 
 
 def test_the_check_finds_a_path_sent_to_another_service(mapped):
     """A route table that sends one API to the wrong service fails: the check is not blind."""
-    maps, found, root_claims = mapped
+    maps, found, root_claims, _ = mapped
 
     def misrouted(path):
         service, seen = ingress_route(path)
