@@ -26,7 +26,7 @@ def test_staff_register_a_senior_by_phone_and_see_the_places_left(notify_server,
                           "url": url}])
     try:
         page = context.new_page()
-        page.goto(f"{url}/staff/registrations/events/{EVENT_ID}")
+        page.goto(f"{url}/registrations/staff/events/{EVENT_ID}")
         assert page.locator("html").get_attribute("lang") == "pl"
         expect(page.get_by_role("heading", level=1)).to_have_text(
             "Lista zapisanych: Zajęcia z umiejętności finansowych")

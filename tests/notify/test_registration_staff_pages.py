@@ -12,7 +12,7 @@ from services.notify.models import Registration
 from tests.notify.registrations import EVENT_ID, publish_event, registrations, resident, staff_session
 from tests.staff.conftest import CSRF
 
-PAGE = f"/staff/registrations/events/{EVENT_ID}"
+PAGE = f"/registrations/staff/events/{EVENT_ID}"
 
 
 def signed_in(app, account_id: int = 1, role: str = "admin", organisation_id: int | None = None):

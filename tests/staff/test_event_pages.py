@@ -119,7 +119,7 @@ def test_our_events_link_an_event_with_registration_to_its_registrations_in_noti
     assert client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token}).status_code == 303
     with staff.events.extensions["osl"].database.session() as session:
         event = session.scalars(select(Event)).one()
-    link = f'href="{staff.events.config["NOTIFY_URL"].rstrip("/")}/staff/registrations/events/{event.id}"'
+    link = f'href="{staff.events.config["NOTIFY_URL"].rstrip("/")}/registrations/staff/events/{event.id}"'
     assert link not in client.get("/staff/events/").get_data(as_text=True)
     with staff.events.extensions["osl"].database.session() as session:
         session.get(Event, event.id).registration_required = True

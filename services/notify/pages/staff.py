@@ -1,4 +1,4 @@
-"""Registrations on the staff pages (``/staff/registrations/events/<id>``): for signed-in staff (MOPS, or the
+"""Registrations on the staff pages (``/registrations/staff/events/<id>``): for signed-in staff (MOPS, or the
 organisation's editor for its own events), each date's list (names, how many, contact, reference), places left, the
 waiting list and "over capacity by N", a link to the printable list; a form to register someone by phone or in
 person (a phone number, an address, or no contact at all), and a button to cancel a registration on someone's
@@ -6,7 +6,7 @@ behalf.
 
 Every change is the API's operation (``operations.register_for(by_staff=True)``, ``operations.cancel_registration``)
 with the API's schema (``StaffRegisterSchema``); every form carries a CSRF token. The events service's "our events"
-list links here through the gateway path of notify.
+list links here (NOTIFY_URL): under ``/registrations/``, which the gateway and the Ingress send to notify.
 """
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
@@ -26,7 +26,7 @@ from services.notify.pages.registrations import _dates, _event, _language
 from services.notify.schemas import StaffRegisterSchema
 from services.ui import csrf
 
-staff_pages = Blueprint("staff_registrations", __name__, url_prefix="/staff/registrations")
+staff_pages = Blueprint("staff_registrations", __name__, url_prefix="/registrations/staff")
 
 SENTENCES = {
     "name": _l("Enter the person's name, so that they can be ticked on the list."),
