@@ -45,10 +45,19 @@ def submit(session, event: Event) -> Event:
     return event
 
 
+def withdraw(session, event: Event) -> None:
+    """A withheld event that is cancelled leaves the queue: there is nothing left to approve (approving it would
+    publish a cancelled event). Its organisation putting it back (a change) sends it for review again."""
+    review = session.get(EventReview, event.id)
+    if review is not None:
+        session.delete(review)
+        log.info("event %s cancelled while withheld: out of the review queue", event.id)
+
+
 def queue(session) -> list[tuple[Event, EventReview]]:
     """The events waiting for review, longest waiting first."""
     query = (select(Event, EventReview).join(EventReview, EventReview.event_id == Event.id)
-             .where(EventReview.status == "pending").order_by(EventReview.submitted_at))
+             .where(EventReview.status == "pending", Event.status != "cancelled").order_by(EventReview.submitted_at))
     return [tuple(row) for row in session.execute(query)]
 
 
@@ -58,7 +67,7 @@ def review_of(session, event: Event) -> EventReview | None:
 
 def _pending(session, event: Event) -> EventReview:
     review = review_of(session, event)
-    if review is None or review.status != "pending":
+    if review is None or review.status != "pending" or event.status == "cancelled":
         raise Conflict("This event is not waiting for review.")
     return review
 

@@ -309,6 +309,10 @@ def change_event(session, event: Event, values: dict) -> list[str]:
         event.sequence += 1
     if event.status == "cancelled" and not was_cancelled:
         event.cancelled_at = now
+        if event.visibility == "review":
+            from services.events import moderation
+
+            moderation.withdraw(session, event)
         publish(session, event, "event.cancelled")
     else:
         if event.status == "scheduled":
