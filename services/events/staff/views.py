@@ -34,6 +34,7 @@ from services.messaging.history import history
 from services.messaging.web import request_session
 from services.ui import csrf
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
 
 staff_pages = Blueprint("staff_events", __name__, url_prefix="/staff/events", template_folder="templates")
@@ -47,7 +48,7 @@ def _page(name: str, status: int = 200, **context):
 
 
 def _sign_in_url() -> str:
-    return current_app.config.get("PARTNERS_URL", "").rstrip("/") + "/staff/sign-in"
+    return staff_url(current_app.config, "/staff/sign-in")
 
 
 @staff_pages.before_request
