@@ -6,6 +6,7 @@ to admins); the writes are the API's admin writes, through its schemas and opera
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,11 +20,18 @@ from services.partners.operations import add_member, sign_agreement, update_agre
 from services.partners.pages.guards import signed_in
 from services.partners.pages.views import CONTRIBUTION_LABELS, ROLE_LABELS, STATUS_LABELS
 from services.partners.schemas import AgreementSchema, MembershipChangeSchema, MembershipSchema
+from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
 
 partnership_pages = Blueprint("staff_partnerships", __name__, url_prefix="/staff/partnerships",
                               template_folder="templates")
 AGREEMENT_FIELDS = ("signed_on", "valid_from", "valid_until", "document_ref")
+#: The words the forms show for the fields an error may name.
+FIELD_LABELS = {"member": _l("Member"), "organisation_id": _l("Member"), "person_id": _l("Member"),
+                "role": _l("Role"), "joined_on": _l("Joined on"), "left_on": _l("Left on (ends the membership)"),
+                "potential": _l("What the member brings (one per line)"), "signed_on": _l("Signed on"),
+                "valid_from": _l("Valid from"), "valid_until": _l("Valid until"),
+                "document_ref": _l("Where the signed paper is"), "signatory_ids": _l("Members who signed")}
 
 partnership_pages.before_request(signed_in)
 
@@ -92,12 +100,10 @@ def _failed(partnership: Partnership, exc: Exception, **context):
     """The form again, with the error in the page's language: the field it names, or what conflicts."""
     request_session().rollback()
     if isinstance(exc, ValidationError):
-        field = next(iter(exc.normalized_messages()))
-        return _page(partnership, 422, error=_("Check the field %(field)s.", field=field), **context)
+        return _page(partnership, 422, error=field_error(*first_error(exc), FIELD_LABELS), **context)
     if isinstance(exc, FieldError):
-        return _page(partnership, 422, error=_("Check the field %(field)s.", field=exc.field), **context)
-    return _page(partnership, 409, error=_("This clashes with what is recorded already: %(reason)s",
-                                           reason=str(exc)), **context)
+        return _page(partnership, 422, error=field_error(exc.field, exc.message, FIELD_LABELS), **context)
+    return _page(partnership, 409, error=conflict_error(str(exc)), **context)
 
 
 def _written(partnership_id: int, change):

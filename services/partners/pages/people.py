@@ -4,6 +4,7 @@ the organisation each is the contact person of; through the API's schema and ope
 
 from flask import Blueprint, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -13,10 +14,13 @@ from services.partners.models import Organisation, Person
 from services.partners.operations import create_person, update_person
 from services.partners.pages.guards import admins_only
 from services.partners.schemas import PersonSchema
+from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
 
 people_pages = Blueprint("staff_people", __name__, url_prefix="/staff/people", template_folder="templates")
 FIELDS = ("name", "email", "phone", "organisation_id")
+FIELD_LABELS = {"name": _l("Name"), "email": _l("E-mail address"), "phone": _l("Phone"),
+                "organisation_id": _l("Contact person of")}
 
 people_pages.before_request(admins_only)
 
@@ -49,11 +53,14 @@ def _save(person: Person | None):
             update_person(session, person, loaded)
     except ValidationError as exc:
         session.rollback()
-        return _page(422, error=_("Check the field %(field)s.", field=next(iter(exc.normalized_messages()))),
-                     failed=person.id if person else "new")
-    except (FieldError, Conflict) as exc:
+        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS), failed=person.id if person else "new")
+    except FieldError as exc:
         session.rollback()
-        return _page(409, error=str(exc), failed=person.id if person else "new")
+        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS),
+                     failed=person.id if person else "new")
+    except Conflict as exc:
+        session.rollback()
+        return _page(409, error=conflict_error(str(exc)), failed=person.id if person else "new")
     session.commit()
     return redirect(url_for("staff_people.people", saved=1), 303)
 
