@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from services.partners.models import Agreement, Membership
-from tests.browser.conftest import PHONE, Served, screenshot
+from tests.browser.conftest import PHONE, Served, screenshot, sign_in
 from tests.conftest import fast_bus
 from tests.partners.helpers import make_district, make_organisation, make_partnership
 
@@ -43,10 +43,7 @@ def test_an_admin_adds_a_member_with_potential_and_records_an_agreement(partners
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/staff/sign-in"))
-    page.fill("#email", "anna@mops.example")
-    page.fill("#password", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/$"))
+    sign_in(page, "anna@mops.example", PASSWORD)
 
     page.click("text=Partnerstwa Lokalne")
     page.wait_for_url(re.compile(r"/staff/partnerships/$"))
