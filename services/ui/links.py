@@ -18,7 +18,8 @@ def init_links(app: Flask) -> None:
 
     @app.context_processor
     def _service_urls():
-        return {"service_url": lambda name: app.config[f"{name.upper()}_URL"].rstrip("/")}
+        return {"service_url": lambda name: app.config[f"{name.upper()}_URL"].rstrip("/"),
+                "staff_url": lambda path="/staff/": staff_url(app.config, path)}
 
 
 def staff_url(config, path: str = "/staff/") -> str:

@@ -53,3 +53,20 @@ def test_the_outbox_keeps_no_link_or_address_once_published_and_the_mailed_link_
     assert link.endswith(token)
     assert staff.set_password(token).status_code == 303
     assert staff.sign_in("ewa@sasiedzi.example").status_code == 303
+
+
+def test_links_mails_and_redirects_point_at_the_one_place_staff_work(staff):
+    """Behind the gateway every staff page is under /staff/ at STAFF_URL (STAFF_BASE_URL), whatever partners'
+    own address is."""
+    from services.messaging.staff import COOKIE
+
+    for app in (staff.partners, staff.events):
+        app.config["STAFF_URL"] = "https://osl.example"
+    _account, cookie = staff.editor("ewa@sasiedzi.example")
+    [row] = _mail_rows(staff.partners)
+    assert row["data"]["link"].startswith("https://osl.example/staff/password#token=")
+    events = staff.events.test_client()
+    assert events.get("/staff/events/").headers["Location"] == "https://osl.example/staff/sign-in"
+    staff.forward()
+    events.set_cookie(COOKIE, cookie)
+    assert 'href="https://osl.example/staff/"' in events.get("/staff/events/").get_data(as_text=True)
