@@ -45,9 +45,12 @@ def submit(session, event: Event) -> Event:
     return event
 
 
-def withdraw(session, event: Event) -> None:
+def cancelled_or_restored(session, event: Event) -> None:
     """A withheld event that is cancelled leaves the queue: there is nothing left to approve (approving it would
-    publish a cancelled event). Its organisation putting it back (a change) sends it for review again."""
+    publish a cancelled event). Put back (by anyone), it waits for review again."""
+    if event.status != "cancelled":
+        submit(session, event)
+        return
     review = session.get(EventReview, event.id)
     if review is not None:
         session.delete(review)

@@ -107,3 +107,9 @@ def test_a_withheld_event_cancelled_leaves_the_queue_and_cannot_be_approved(staf
     assert _event_messages(staff) == []  # nobody hears of a cancelled event nobody ever saw
     public = staff.events.test_client()
     assert public.get("/api/v1/events").get_json() == []
+    # Put back (here by an admin, with the API): it waits for review again, not withheld with no way out.
+    url = f"/api/v1/events/{event_id}"
+    restored = public.patch(url, json={"status": "scheduled"}, headers=with_etag(public, url))
+    assert restored.status_code == 200, restored.get_json()
+    assert "Klub szachowy" in admin.get("/staff/events/review").get_data(as_text=True)
+    assert _event_messages(staff) == []
