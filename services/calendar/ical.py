@@ -114,7 +114,7 @@ def fold_line(line: str) -> bytes:
     after a backslash or a caret, so an escape stays whole (icalendar issue #1501).
 
     It counts octets on the encoded line and cuts by slicing, instead of icalendar's encoding of one character at a
-    time, which took most of a feed's rendering time."""
+    time, which took about a third of rendering a VEVENT (checked in tests/calendar/test_ical_fold.py)."""
     data = line.encode()
     size = len(data)
     if size <= _PIECE:
