@@ -113,3 +113,12 @@ def test_a_change_only_to_what_is_not_read_does_not_parse_the_event_again():
     assert refolded.items == [] and sorted(refolded.unchanged) == sorted(known)
     moved = parse(body.replace(b"SUMMARY:Piknik majowy", b"SUMMARY:Piknik czerwcowy"), known=known)
     assert [item.values["title"] for item in moved.items] == ["Piknik czerwcowy"]
+
+
+def test_an_alarms_uid_is_not_taken_for_its_events():
+    body = calendar("BEGIN:VEVENT", "BEGIN:VALARM", "UID:alarm-1", "ACTION:DISPLAY", "TRIGGER:-PT15M",
+                    "DESCRIPTION:Przypomnienie", "END:VALARM", "UID:event-1", "DTSTART:20270105T170000Z",
+                    "END:VEVENT")
+    [item] = parse(body).items
+    assert item.uid == "event-1" and len(item.raw) == 1
+    assert parse(body, known={"event-1": item.raw}).unchanged == ["event-1"]

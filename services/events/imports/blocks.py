@@ -88,12 +88,12 @@ def to_parse(text: str, known: dict[str, list[str]], names: frozenset[str]) -> B
     found: dict[str, list] = {}
     blocks = []
     for block in _BLOCK.finditer(text):
-        raw = block.group(0)
-        uid = _BLOCK_UID.search(_FOLD.sub("", raw))
-        read = read_lines(raw, names)
+        read = read_lines(block.group(0), names)
+        unfolded = _FOLD.sub("", read)
+        uid = _BLOCK_UID.search(unfolded)  # the VEVENT's own: an alarm's UID (RFC 9074) is not among the lines read
         blocks.append((block.start(), block.end(), read, uid.group(1).strip() if uid else None))
         if uid is not None:
-            digest = hashlib.sha256(_BLOCK_STAMP.sub("", _FOLD.sub("", read)).encode()).hexdigest()
+            digest = hashlib.sha256(_BLOCK_STAMP.sub("", unfolded).encode()).hexdigest()
             found.setdefault(uid.group(1).strip(), []).append(digest)
     hashes = {uid: sorted(digests) for uid, digests in found.items()}
     unchanged = [uid for uid, digests in hashes.items() if known.get(uid) == digests]
