@@ -61,6 +61,7 @@ class Osl:
         "PARTNERS_BASE_URL",
         "EVENTS_BASE_URL",
         "NOTIFY_BASE_URL",
+        "STAFF_BASE_URL",
         "SMTP_HOST",
         "SMTP_PORT",
         "SMTP_USER",
