@@ -66,7 +66,7 @@ def apply_membership_message(session, envelope: Envelope, *, deleted: bool = Fal
 add_key_handlers(handlers, PARTNERS, ApiKey)
 
 
-@handlers.on(PARTNERS, "meeting.*")
+@handlers.on(PARTNERS, "meeting.planned", "meeting.updated", "meeting.cancelled")
 def apply_meeting_message(session, envelope: Envelope) -> None:
     """A partner meeting, as an event in its partnership's private calendar."""
     apply_meeting(session, envelope.type, _data(envelope))

@@ -50,7 +50,8 @@ def free_port_range(count: int) -> int:
 #: The Procfile's workers, by their offset from OSL_METRICS_BASE_PORT, with the kind of metrics each shows.
 WORKER_PORTS = {1: ("partners-relay", "relay"), 2: ("events-relay", "relay"), 3: ("events-consumer", "consumer"),
                 4: ("notify-relay", "relay"), 5: ("notify-consumer", "consumer"), 6: ("notify-sender", "sender"),
-                7: ("programme-consumer", "consumer"), 8: ("events-import", "import")}
+                7: ("programme-consumer", "consumer"), 8: ("events-import", "import"),
+                9: ("partners-consumer", "consumer")}
 
 
 def get_text(url: str) -> tuple[int, str, dict]:
