@@ -179,6 +179,70 @@ def book(session, room: Room, holder: Holder, data: dict, now: datetime | None =
     return booking
 
 
+#: A stored date whose busy range could not be widened to the room's whole buffer (a neighbour is closer than two
+#: buffers): the ``rule`` of its breach.
+BUFFER = "buffer"
+
+
+def rewiden(session, room: Room) -> int:
+    """After a change of the room's buffer, widen every stored date again by it (the exclusion constraint works on
+    the stored busy ranges). Where two blocking neighbours are closer than two buffers, each keeps the half of the
+    gap on its side, so the stored ranges never overlap (the change of the rules is accepted, not refused): those
+    dates are then breaches (:func:`breaches`, rule BUFFER). Returns how many dates changed.
+
+    Each blocking range only shrinks towards, or grows up to, the middle of the gap to its neighbour, which the old
+    ranges never crossed: the rows may be written in any order without meeting the constraint on the way."""
+    buffer = room.rules.buffer
+    rows = session.scalars(select(BookingDate).where(BookingDate.room_id == room.id)
+                           .order_by(BookingDate.starts_at)).all()
+    wanted = {row.id: [row.starts_at - buffer, row.ends_at + buffer] for row in rows}
+    blocking = [row for row in rows if row.blocks]
+    for before, after in zip(blocking, blocking[1:], strict=False):
+        if wanted[before.id][1] > wanted[after.id][0]:
+            middle = before.ends_at + (after.starts_at - before.ends_at) / 2
+            wanted[before.id][1] = min(wanted[before.id][1], middle)
+            wanted[after.id][0] = max(wanted[after.id][0], middle)
+    changed = 0
+    for row in rows:
+        busy_from, busy_until = wanted[row.id]
+        if (row.busy_from, row.busy_until) != (busy_from, busy_until):
+            row.busy_from, row.busy_until = busy_from, busy_until
+            changed += 1
+    session.flush()
+    if changed:
+        log.info("room %s: %d stored dates widened again by a buffer of %s", room.id, changed, buffer)
+    return changed
+
+
+@dataclass(frozen=True)
+class Breach:
+    row: BookingDate
+    #: The rule the date breaks now: one of the room's (services/calendar/rooms.py) or BUFFER.
+    rule: str
+
+
+def breaches(session, room: Room, now: datetime | None = None) -> list[Breach]:
+    """The blocking dates still to come that the room's rules, as they are now, refuse (its hours, closures,
+    holidays or horizon changed after they were booked), or whose busy range is narrower than the buffer."""
+    now = now or utcnow()
+    rules = room.rules
+    rows = session.scalars(select(BookingDate).where(
+        BookingDate.room_id == room.id, BookingDate.blocks.is_(True), BookingDate.ends_at > now)
+        .order_by(BookingDate.starts_at)).all()
+    refused = rules.refusals([(row.starts_at, row.ends_at) for row in rows], now)
+    found = []
+    for row in rows:
+        rule = refused.get(row.starts_at)
+        if rule == PAST:  # under way: it started before now
+            rule = None
+        if rule is None and (row.busy_from > row.starts_at - rules.buffer or
+                             row.busy_until < row.ends_at + rules.buffer):
+            rule = BUFFER
+        if rule:
+            found.append(Breach(row, rule))
+    return found
+
+
 def _raise_refused(refused: dict[datetime, str], skip: bool) -> None:
     by_rule: dict[str, list[datetime]] = {}
     for start, rule in refused.items():

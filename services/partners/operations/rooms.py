@@ -46,6 +46,9 @@ def create_room(session, data: dict) -> Room:
 
 
 def update_room(session, room: Room, data: dict) -> Room:
+    """Accepted even when booked dates break the new hours, closures or buffer: the bookings live in the events
+    service, which widens its stored dates by a new buffer and lists the dates that now break a rule
+    (``GET /api/v1/rooms/{id}/breaches`` there)."""
     save_update(session, room, _values(session, data, room), "room.updated")
     return room
 
