@@ -108,7 +108,7 @@ def test_the_embedded_system_starts_seeds_replicates_and_stops_cleanly(tmp_path,
             expected = dict(WORKERS[kind])
             if name != "partners-relay":  # only the partners relay has published (the districts) by now
                 expected.pop("osl_messages_published_total", None)
-            if name == "programme-consumer":  # it takes no district messages
+            if name in ("programme-consumer", "partners-consumer"):  # they take no district messages
                 expected.pop("osl_messages_handled_total", None)
             expected.pop("osl_notify_notices_sent_total", None)  # no notice has been sent yet
             text = wait_until(lambda offset=offset, expected=expected: _complete(metrics_base + offset, expected),
