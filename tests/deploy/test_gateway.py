@@ -49,7 +49,7 @@ def gateway(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     for served in apps.values():
         served.app.config.update(EVENTS_URL=base, PARTNERS_URL=f"{base}/partners", NOTIFY_URL=base,
-                                 PUBLIC_BASE_URL=base, BASE_URL=base)
+                                 PUBLIC_BASE_URL=base, BASE_URL=base, STAFF_URL=base)
     _seed_events(apps["events"].app)
     _seed_partners(apps["partners"].app)
     # The partners directory links to this centre's page in the events service: give the events replica it too.
@@ -140,6 +140,10 @@ def test_every_link_on_the_public_pages_works_behind_the_gateway(gateway):
     ("/notify/openapi.json", 200, "notify"),
     ("/api/v1/programmes/", 401, "programme"),
     ("/programme/openapi.json", 200, "programme"),
+    ("/staff/sign-in", 200, "partners"),
+    ("/api/v1/history/partners/", 401, "partners"),
+    ("/api/v1/history/notify/", 401, "notify"),
+    ("/api/v1/history/events/", 401, "events"),
 ])
 def test_paths_reach_their_service(gateway, path, status, service):
     base, apps = gateway
@@ -222,3 +226,37 @@ def test_the_gateway_revalidates_with_the_apps_etag_and_never_stores_a_private_f
     assert "HIT" in statuses or "STALE" in statuses or "UPDATING" in statuses, statuses
     private = f"{base}/feeds/partnerships/7.ics?token=not-the-token"
     assert {fetch_with_headers(private)[1].get("X-Cache") for _ in range(3)} <= {"MISS", None}
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_the_staff_pages_are_in_one_place_behind_the_gateway(gateway):
+    """/staff/... is partners' (sign-in, accounts, the registry), /staff/events/... events': a staff member who is
+    not signed in is sent from events' pages to the sign-in page in the same place."""
+    base, _ = gateway
+    status, _, body = fetch(f"{base}/staff/sign-in")
+    assert status == 200 and 'name="password"' in body.decode()
+    opener = urllib.request.build_opener(NoRedirects)
+    for path in ("/staff/events/", "/staff/partnerships/", "/staff/"):
+        try:
+            opener.open(f"{base}{path}", timeout=10)
+            raise AssertionError(f"{path} answered without a session")
+        except urllib.error.HTTPError as error:
+            assert error.code in (302, 303), (path, error.code)
+            assert urljoin(f"{base}{path}", error.headers["Location"]) == f"{base}/staff/sign-in", path
+
+
+def test_each_services_history_is_reachable_by_its_name_behind_the_gateway(gateway):
+    base, apps = gateway
+    admin = {"Authorization": "Bearer test-admin-token"}
+    seen = {}
+    for name in ("partners", "events", "notify"):
+        status, _, body = fetch_with_headers(f"{base}/api/v1/history/{name}/?limit=200", admin)
+        assert status == 200, (name, body[:300])
+        direct = fetch_with_headers(f"{apps[name].url}/api/v1/history/?limit=200", admin)
+        assert json.loads(body) == json.loads(direct[2]), name
+        seen[name] = {entry["type"] for entry in json.loads(body)}
+    assert "partnership.created" in seen["partners"] and "partnership.created" not in seen["events"]

@@ -6,7 +6,9 @@ checked the day it is written. Where each service is mounted comes from the gate
 - every service at its prefix, taken off before the app sees it (``/partners/...``, ``/notify/...``,
   ``/programme/...``); events at the root;
 - every service's API (``/api/v1/...``) at the root, as it is;
-- notify's pages at the root too (NOTIFY_BASE_URL is the site's root: the links in its mails and pages).
+- notify's pages at the root too (NOTIFY_BASE_URL is the site's root: the links in its mails and pages);
+- partners' staff pages at the root too (``/staff/...``, STAFF_BASE_URL: the one place staff work; events' own
+  staff pages are below it, at ``/staff/events/...``).
 
 A root path that two services both serve (``/healthz``, ``/api/v1/history/``) can reach only one of them; it must
 reach one that serves it, and each is reached at its prefix.
@@ -42,6 +44,8 @@ from tests.e2e.test_make_run import free_port
 SERVICES = ("partners", "events", "notify", "programme")
 #: Where each service's pages are at the root of the site, besides its prefix (events has none: it is the root).
 ROOT_PAGES = {"events", "notify"}
+#: Whose staff pages (``/staff/...``) are at the root, besides its prefix.
+ROOT_STAFF_PAGES = {"partners"}
 INGRESS = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "ingress.yaml"
 SAMPLES = {"int": "7", "uuid": "0b5e3c3e-8f51-4f4e-9d55-3c1f4a2b9e01", "path": "a/b.css", "default": "x-1"}
 PLACEHOLDER = re.compile(r"<(?:(\w+)(\(([^)]*)\))?:)?(\w+)>")
@@ -106,7 +110,8 @@ def routes(maps: dict[str, Map]) -> tuple[list[Route], dict[str, set[str]]]:
             assert endpoint_of(url_map, path, method) == rule.endpoint, f"{service}: {path} misses {rule.rule}"
             if service != "events":
                 found.append(Route(service, rule.rule, rule.endpoint, method, f"/{service}{path}", path))
-            if service in ROOT_PAGES or path.startswith("/api/"):
+            if service in ROOT_PAGES or path.startswith("/api/") or (
+                    service in ROOT_STAFF_PAGES and path.startswith("/staff/")):
                 found.append(Route(service, rule.rule, rule.endpoint, method, path, path))
     for route in found:
         if route.public == route.forwarded:
