@@ -163,6 +163,21 @@ def current_staff() -> StaffMember | None:
     return g.staff
 
 
+def staff_key_caller():
+    """The signed-in staff member as the ``KeyCaller`` whose rights they have (services/messaging/web.py): a MOPS
+    admin as an admin key, an editor as their organisation's key; None when nobody is signed in (or the session has
+    ended, or the account is disabled, or an editor has no organisation). Their changes are recorded as theirs
+    (``account:<id>``). For the services whose callers are ``KeyCaller``s (notify, programme)."""
+    from services.messaging.actor import set_actor
+    from services.messaging.web import KeyCaller
+
+    member = current_staff()
+    if member is None or (not member.is_admin and member.organisation_id is None):
+        return None
+    set_actor(f"account:{member.account_id}")
+    return KeyCaller(is_admin=member.is_admin, organisation_id=None if member.is_admin else member.organisation_id)
+
+
 def set_session_cookie(response, session_id: str, max_age_seconds: int) -> None:
     """``HttpOnly`` (no script reads it), ``SameSite=Lax`` (no other site's form or request carries it), ``Secure``
     when the request came over https (behind the gateway, from its X-Forwarded-Proto), on the whole origin."""

@@ -8,7 +8,7 @@ from services.notify.models import Registration, RegistrationSlot
 def _row(registration: Registration, position: int | None) -> dict:
     return {"id": registration.id, "name": registration.name, "people": registration.people,
             "status": registration.status, "position": position, "contact": registration.contact,
-            "email": registration.email, "phone": registration.phone,
+            "email": registration.email, "phone": registration.phone, "ref": registration.ref,
             "verified": registration.verified_at is not None, "by_staff": registration.by_staff,
             "created_at": registration.created_at}
 

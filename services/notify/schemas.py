@@ -125,6 +125,8 @@ class RegistrationRowSchema(Schema):
     contact = fields.String()
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
+    ref = fields.String(allow_none=True, metadata={
+        "description": "The pseudonymous reference the programme's roll call shows in place of the name."})
     verified = fields.Boolean(metadata={"description": "The address confirmed (always true for staff's)."})
     by_staff = fields.Boolean()
     created_at = UtcDateTime()

@@ -231,7 +231,16 @@ def _occurrence(text: str):
         field_error("path", "occurrence_start", f"Not an ISO 8601 date-time: {text!r}.")
 
 
-def _roll_call_view(roll_call: RollCall | None, event_id, start, walk_ins=()) -> dict:
+def registered_view(session, activity, roll_call: RollCall | None, start) -> list[dict]:
+    """Everyone registered for the date, ticked or not, and any ticked reference cancelled since."""
+    ticked = {m.ref: m.status for m in roll_call.registered_marks} if roll_call is not None else {}
+    return [{"ref": row.ref, "people": row.people, "registration": row.status, "status": ticked.get(row.ref)}
+            for row in operations.registered_for(session, activity, start, including_cancelled=True)
+            if row.status in ("confirmed", "waiting") or row.ref in ticked]
+
+
+def _roll_call_view(roll_call: RollCall | None, activity, start, walk_ins=()) -> dict:
+    event_id = activity.id
     marks = roll_call.marks if roll_call is not None else []
     pseudonyms = {}
     if marks:
@@ -240,6 +249,7 @@ def _roll_call_view(roll_call: RollCall | None, event_id, start, walk_ins=()) ->
                                                      .where(Participant.id.in_(ids))).all())
     return {"event_id": event_id, "occurrence_start": start,
             "attendance": [{"participant": pseudonyms[m.participant_id], "status": m.status} for m in marks],
+            "registered": registered_view(request_session(), activity, roll_call, start),
             "walk_ins": list(walk_ins), "anonymous_count": roll_call.anonymous_count if roll_call else 0}
 
 
@@ -257,7 +267,7 @@ class RollCalls(MethodView):
         roll_call = session.scalars(select(RollCall).where(
             RollCall.programme_id == programme.id, RollCall.event_id == activity.id,
             RollCall.occurrence_start == start)).first()
-        return _roll_call_view(roll_call, activity.id, start)
+        return _roll_call_view(roll_call, activity, start)
 
     @blp.arguments(RollCallInSchema)
     @blp.response(200, RollCallSchema)
@@ -273,7 +283,7 @@ class RollCalls(MethodView):
         with answering_errors():
             roll_call, walk_ins = operations.record_roll_call(session, programme, activity, start, data)
         session.commit()
-        return _roll_call_view(roll_call, activity.id, start, [p.pseudonym for p in walk_ins])
+        return _roll_call_view(roll_call, activity, start, [p.pseudonym for p in walk_ins])
 
 
 @blp.route("/<int:programme_id>/indicators")

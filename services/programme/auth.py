@@ -10,8 +10,7 @@ from flask import abort as abort_with
 from flask import current_app, redirect, request
 from flask_smorest import abort
 
-from services.messaging.actor import set_actor
-from services.messaging.staff import current_staff
+from services.messaging.staff import staff_key_caller
 from services.messaging.web import KeyCaller, authenticated, bearer_token, key_caller, request_session
 from services.programme.models import ApiKey
 from services.ui.links import staff_url
@@ -38,11 +37,7 @@ def staff_caller() -> Caller | None:
     """The staff member signed in with this request's session cookie, as the caller whose rights they have: a MOPS
     admin as an admin key, an editor as their organisation's key; None when nobody is (or the session has ended, or
     the account is disabled). Their changes are recorded as theirs (``account:<id>``)."""
-    member = current_staff()
-    if member is None or (not member.is_admin and member.organisation_id is None):
-        return None
-    set_actor(f"account:{member.account_id}")
-    return Caller(is_admin=member.is_admin, organisation_id=None if member.is_admin else member.organisation_id)
+    return staff_key_caller()
 
 
 def require_page_caller() -> Caller:

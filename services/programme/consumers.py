@@ -1,27 +1,39 @@
 """Handlers of the messages the programme service consumes: the activities (public events) whose occurrences get
-roll calls, the districts' names, the API key hashes that let MOPS and the organisations in, and the staff accounts
-and sessions that open the pages.
+roll calls, the registrations for them (from notify: pseudonymous references only, never a name), the districts'
+names, the API key hashes that let MOPS and the organisations in, and the staff accounts and sessions that open the
+pages.
 
 The topology (services/messaging/topology.py) makes the queues and their bindings from these registrations.
 """
 
 import logging
 
-from services.calendar.times import aware
+from sqlalchemy import select
+
+from services.calendar.times import aware, from_wire
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
 from services.messaging.keys import add_key_handlers
+from services.messaging.models import utcnow
 from services.messaging.registry import message_type
 from services.messaging.replica import apply_snapshot
 from services.messaging.staff import register_handlers as register_staff_handlers
-from services.programme.models import Activity, ApiKey, District, StaffAccount, StaffSession
+from services.programme.models import (
+    REGISTRATION_STATUSES,
+    Activity,
+    ApiKey,
+    District,
+    Registered,
+    StaffAccount,
+    StaffSession,
+)
 
 log = logging.getLogger(__name__)
 
 handlers = Handlers("programme")
 
 #: The queues, named after the service the messages come from, as in the other consumers.
-EVENTS, PARTNERS = "events", "partners-replica"
+EVENTS, PARTNERS, NOTIFY = "events", "partners-replica", "notify"
 
 #: Copied from each event snapshot: what a roll call and the attendance indicators need.
 COPIED = ("title", "organisation_id", "organisation_name", "district_slug", "district_name", "all_day", "rrule",
@@ -55,6 +67,27 @@ def apply_activity(session, event: dict) -> Activity | None:
 def apply_event_message(session, envelope: Envelope) -> None:
     """An event snapshot, into the copy of the activities."""
     apply_activity(session, _data(envelope))
+
+
+def apply_registration(session, data: dict) -> Registered:
+    """One registration's reference, date, people and status. A status only moves forward (waiting, confirmed,
+    then cancelled or expired), so the furthest one is kept whatever order the messages came in."""
+    row = session.scalars(select(Registered).where(Registered.event_id == data["event_id"],
+                                             Registered.ref == data["ref"])).first()
+    if row is None:
+        row = Registered(event_id=data["event_id"], ref=data["ref"], status=data["status"])
+        session.add(row)
+    elif REGISTRATION_STATUSES.index(data["status"]) < REGISTRATION_STATUSES.index(row.status):
+        return row
+    row.occurrence_start = from_wire(data["occurrence"]) if data["occurrence"] else None
+    row.people, row.status, row.updated_at = data["people"], data["status"], utcnow()
+    return row
+
+
+@handlers.on(NOTIFY, "registration.changed")
+def apply_registration_message(session, envelope: Envelope) -> None:
+    """A registration for an activity's date, named by notify's reference alone: the roll call lists it to tick."""
+    apply_registration(session, _data(envelope))
 
 
 @handlers.on(PARTNERS, "district.created", "district.updated")

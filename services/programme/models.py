@@ -107,6 +107,7 @@ class RollCall(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     marks: Mapped[list["Attendance"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    registered_marks: Mapped[list["RegisteredMark"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
 
 class Attendance(Base):
@@ -116,6 +117,43 @@ class Attendance(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     roll_call_id: Mapped[int] = mapped_column(ForeignKey("roll_calls.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+
+
+#: A registration's places as notify reports them (``registration.changed``), in the only order they move.
+REGISTRATION_STATUSES = ("waiting", "confirmed", "cancelled", "expired")
+
+
+class Registered(Base):
+    """Someone registered in notify for an activity's date, known here only by notify's random reference (``ref``):
+    no name, address or phone number ever reaches this service. notify prints the same reference next to the name on
+    its list, so staff can tick it on the day; once notify erases or anonymises the registration, nothing anywhere
+    leads from the reference back to a person."""
+
+    __tablename__ = "registered_refs"
+    __table_args__ = (UniqueConstraint("event_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    #: The date's start as the rule gives it; None: registered for every date of the series.
+    occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ref: Mapped[str] = mapped_column(String(12))
+    #: How many people the registration is for.
+    people: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RegisteredMark(Base):
+    """A registered reference ticked at a roll call: present, excused or absent (for all its ``people``)."""
+
+    __tablename__ = "registered_marks"
+    __table_args__ = (UniqueConstraint("roll_call_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    roll_call_id: Mapped[int] = mapped_column(ForeignKey("roll_calls.id", ondelete="CASCADE"), index=True)
+    ref: Mapped[str] = mapped_column(String(12))
+    people: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(10))
 
 

@@ -5,13 +5,22 @@ import secrets
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from services.calendar.recurrence import occurrences
 from services.calendar.times import local, local_date
 from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.programme.auth import Caller
-from services.programme.models import Activity, Attendance, Participant, Programme, RollCall, Stay
+from services.programme.models import (
+    Activity,
+    Attendance,
+    Participant,
+    Programme,
+    Registered,
+    RegisteredMark,
+    RollCall,
+    Stay,
+)
 
 #: The programme the seed names (see the README): ESF-funded, with its targets.
 SEED_PROGRAMME = {
@@ -158,10 +167,36 @@ def check_occurrence(activity: Activity, start: datetime) -> None:
                                              f"{local(start).isoformat()}.")
 
 
+def registered_for(session, activity: Activity, start: datetime, *, including_cancelled: bool = False) -> list:
+    """The registrations (notify's references) for the activity's date starting at ``start``, or for every date of
+    its series; still holding a place or waiting, unless ``including_cancelled``. In the order they arrived."""
+    query = select(Registered).where(Registered.event_id == activity.id, or_(
+        Registered.occurrence_start == start, Registered.occurrence_start.is_(None)))
+    if not including_cancelled:
+        query = query.where(Registered.status.in_(("confirmed", "waiting")))
+    return list(session.scalars(query.order_by(Registered.id)))
+
+
+def _registered_ticks(session, activity: Activity, start: datetime, marks: list[dict]) -> dict[str, tuple[int, str]]:
+    """The ticks of registered references: each must be registered for this date (a cancelled one may still be
+    ticked: they may come anyway). By reference: (people, status)."""
+    known = {row.ref: row for row in registered_for(session, activity, start, including_cancelled=True)}
+    ticks: dict[str, tuple[int, str]] = {}
+    for index, mark in enumerate(marks):
+        row = known.get(mark["ref"])
+        if row is None:
+            raise FieldError(f"registered.{index}.ref", f"No registration {mark['ref']!r} for this date.")
+        if row.ref in ticks:
+            raise FieldError(f"registered.{index}.ref", f"{row.ref} is ticked twice.")
+        ticks[row.ref] = (row.people, mark["status"])
+    return ticks
+
+
 def record_roll_call(session, programme: Programme, activity: Activity, start: datetime,
                      data: dict) -> tuple[RollCall, list[Participant]]:
-    """Replace the roll call of one occurrence: the ticks, the walk-ins recorded as participants (present), and the
-    anonymous count. Returns the roll call and the participants made of the walk-ins."""
+    """Replace the roll call of one occurrence: the ticks of participants and of registered references, the
+    walk-ins recorded as participants (present), and the anonymous count. Returns the roll call and the
+    participants made of the walk-ins."""
     check_occurrence(activity, start)
     _check_within(programme, local_date(start), "occurrence_start")
     roll_call = session.scalars(select(RollCall).where(
@@ -182,6 +217,7 @@ def record_roll_call(session, programme: Programme, activity: Activity, start: d
         if participant.id in ticks:
             raise FieldError(f"attendance.{index}.participant", f"{participant.pseudonym} is ticked twice.")
         ticks[participant.id] = mark["status"]
+    registered = _registered_ticks(session, activity, start, data.get("registered", []))
     walk_ins = [add_participant(session, programme, {**walk_in, "entered_on": local_date(start)}, walk_in=True)
                 for walk_in in data["walk_ins"]]
     ticks.update((participant.id, "present") for participant in walk_ins)
@@ -192,6 +228,13 @@ def record_roll_call(session, programme: Programme, activity: Activity, start: d
         else:
             roll_call.marks.remove(mark)
     roll_call.marks.extend(Attendance(participant_id=pid, status=status) for pid, status in ticks.items())
+    for mark in list(roll_call.registered_marks):
+        if mark.ref in registered:
+            mark.people, mark.status = registered.pop(mark.ref)
+        else:
+            roll_call.registered_marks.remove(mark)
+    roll_call.registered_marks.extend(RegisteredMark(ref=ref, people=people, status=status)
+                                      for ref, (people, status) in registered.items())
     roll_call.anonymous_count = data["anonymous_count"]
     session.flush()
     return roll_call, walk_ins

@@ -7,7 +7,7 @@ last exit (once every stay has ended). Dimensions are broken down by gender, as 
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from services.calendar.recurrence import occurrences
@@ -26,6 +26,7 @@ from services.programme.models import (
     District,
     Participant,
     Programme,
+    RegisteredMark,
     RollCall,
     Stay,
 )
@@ -110,13 +111,17 @@ def indicators(session, programme: Programme, as_of: date) -> dict:
 
 
 def _ticks(programme_id: int):
-    """Per roll call of the programme: its ticks counted by status, and those that count as attendance."""
-    return (select(Attendance.roll_call_id,
-                   *(func.sum(case((Attendance.status == status, 1), else_=0)).label(status)
+    """Per roll call of the programme: its ticks counted by status, and those that count as attendance. A
+    participant's tick is one person; a registered reference's (from notify) is as many as it registered."""
+    marks = union_all(
+        select(Attendance.roll_call_id, Attendance.status, literal(1).label("people")),
+        select(RegisteredMark.roll_call_id, RegisteredMark.status, RegisteredMark.people)).subquery()
+    return (select(marks.c.roll_call_id,
+                   *(func.sum(case((marks.c.status == status, marks.c.people), else_=0)).label(status)
                      for status in ATTENDANCE_STATUSES),
-                   func.sum(case((Attendance.status.in_(COUNTED), 1), else_=0)).label("counted"))
-            .join(RollCall, RollCall.id == Attendance.roll_call_id).where(RollCall.programme_id == programme_id)
-            .group_by(Attendance.roll_call_id).subquery())
+                   func.sum(case((marks.c.status.in_(COUNTED), marks.c.people), else_=0)).label("counted"))
+            .join(RollCall, RollCall.id == marks.c.roll_call_id).where(RollCall.programme_id == programme_id)
+            .group_by(marks.c.roll_call_id).subquery())
 
 
 def _of(query, organisation_id: int | None):

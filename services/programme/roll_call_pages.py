@@ -13,7 +13,7 @@ from services.calendar.times import from_wire, local, local_midnight, to_wire
 from services.messaging.errors import FieldError, Forbidden
 from services.messaging.web import request_session
 from services.programme import operations
-from services.programme.api import get_programme
+from services.programme.api import get_programme, registered_view
 from services.programme.auth import require_page_caller
 from services.programme.dashboard import AGE_NAMES, STATUS_NAMES, pages
 from services.programme.labels import GENDER_LABELS
@@ -60,8 +60,10 @@ def _regulars(session, programme_id: int, activity_id: uuid.UUID) -> list[str]:
     return list(dict.fromkeys(ticked))
 
 
-def _form_data(form, listed: list[str]) -> dict:
-    """The form as the API's roll call body: ticks, pseudonyms added, one walk-in, the anonymous count."""
+def _form_data(form, listed: list[str], refs: list[str]) -> dict:
+    """The form as the API's roll call body: ticks, registered references ticked, pseudonyms added, one walk-in, the
+    anonymous count."""
+    registered = [{"ref": ref, "status": form[f"reg-{ref}"]} for ref in refs if form.get(f"reg-{ref}")]
     marks = [{"participant": p, "status": form[f"mark-{p}"]} for p in listed if form.get(f"mark-{p}")]
     added = [p.strip().upper() for p in form.get("add", "").replace(";", ",").split(",") if p.strip()]
     marks += [{"participant": p, "status": "present"} for p in added if p not in listed]
@@ -70,7 +72,8 @@ def _form_data(form, listed: list[str]) -> dict:
         walk_ins.append({name: form.get(f"walk_in-{name}", "") for name in
                          ("gender", "age_band", "status_at_entry", "district")})
     count = form.get("anonymous_count", "").strip() or "0"
-    return {"attendance": marks, "walk_ins": walk_ins, "anonymous_count": int(count) if count.isdigit() else count}
+    return {"attendance": marks, "registered": registered, "walk_ins": walk_ins,
+            "anonymous_count": int(count) if count.isdigit() else count}
 
 
 @pages.route("/programmes/<int:programme_id>/roll-calls/<uuid:event_id>/<occurrence_start>",
@@ -88,12 +91,13 @@ def roll_call_page(programme_id: int, event_id: uuid.UUID, occurrence_start: str
         RollCall.programme_id == programme.id, RollCall.event_id == activity.id,
         RollCall.occurrence_start == start)).first()
     listed = _regulars(session, programme.id, activity.id)
+    registered = registered_view(session, activity, roll_call, start)
     errors, status, walk_ins = [], 200, []
     if request.method == "POST" and not csrf.valid():
         errors, status = [STALE_FORM], 400
     elif request.method == "POST":
         try:
-            data = RollCallInSchema().load(_form_data(request.form, listed))
+            data = RollCallInSchema().load(_form_data(request.form, listed, [row["ref"] for row in registered]))
             roll_call, made = operations.record_roll_call(session, programme, activity, start, data)
         except ValidationError as exc:
             errors, status = [f"{field}: {message}" for field, message in _flat(exc.messages)], 422
@@ -114,6 +118,7 @@ def roll_call_page(programme_id: int, event_id: uuid.UUID, occurrence_start: str
     saved = request.args.get("saved")
     return render_template(
         "programme/roll_call.html", programme=programme, activity=activity, when=local(start), listed=listed,
+        registered=registered,
         marks=marks, statuses=[(s, STATUS_LABELS[s]) for s in ATTENDANCE_STATUSES], errors=errors,
         saved=saved, walk_ins=[p for p in (saved or "").split(",") if p and p != "1"] or walk_ins,
         anonymous=roll_call.anonymous_count if roll_call is not None else 0,

@@ -90,8 +90,25 @@ class MarkSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(ATTENDANCE_STATUSES))
 
 
+class RegisteredMarkSchema(Schema):
+    ref = fields.String(required=True, validate=validate.Regexp(r"^[0-9A-F]{6,12}$"),
+                        metadata={"description": "notify's reference of the registration (on its printed list)."})
+    status = fields.String(required=True, validate=validate.OneOf(ATTENDANCE_STATUSES))
+
+
+class RegisteredSchema(Schema):
+    ref = fields.String()
+    people = fields.Integer()
+    registration = fields.String(metadata={"description": "confirmed, waiting, cancelled or expired (in notify)."})
+    status = fields.String(allow_none=True, metadata={"description": "Ticked present, excused or absent; null: not "
+                                                                     "ticked."})
+
+
 class RollCallInSchema(Schema):
     attendance = fields.List(fields.Nested(MarkSchema), load_default=list, validate=validate.Length(max=1000))
+    registered = fields.List(fields.Nested(RegisteredMarkSchema), load_default=list,
+                             validate=validate.Length(max=1000),
+                             metadata={"description": "Ticks of people registered in notify, by reference."})
     walk_ins = fields.List(fields.Nested(ParticipantInSchema), load_default=list, validate=validate.Length(max=200),
                            metadata={"description": "People who came without enrolling, recorded as participants."})
     anonymous_count = bounded_int(load_default=0, maximum=10000,
@@ -102,6 +119,8 @@ class RollCallSchema(Schema):
     event_id = fields.UUID()
     occurrence_start = fields.AwareDateTime()
     attendance = fields.List(fields.Nested(MarkSchema))
+    registered = fields.List(fields.Nested(RegisteredSchema), metadata={
+        "description": "Everyone registered for the date (by notify's reference), ticked or not."})
     walk_ins = fields.List(fields.String(), metadata={"description": "Pseudonyms given to this roll call's walk-ins."})
     anonymous_count = fields.Integer()
 

@@ -76,4 +76,4 @@ def test_queue_names_stay_as_deployed():
         ("notify", "account-mail", "partners"), ("notify", "events", "events"), ("notify", "imports", "events"),
         ("notify", "meeting-rooms", "events"), ("notify", "partners-replica", "partners"),
         ("partners", "meeting-rooms", "events"), ("programme", "events", "events"),
-        ("programme", "partners-replica", "partners")]
+        ("programme", "notify", "notify"), ("programme", "partners-replica", "partners")]

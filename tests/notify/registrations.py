@@ -112,3 +112,17 @@ def link(mail, purpose: str) -> str:
 
 def utc_key(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
+
+
+def staff_session(app, account_id: int, role: str = "admin", organisation_id: int | None = None) -> str:
+    """A staff member signed in at partners, as notify hears of it over its partners queue: the account and the
+    session messages. Returns the session id, the value of the browser's session cookie."""
+    from services.messaging.staff import new_session_id, session_hash
+
+    session_id, now = new_session_id(), datetime.now(UTC)
+    account = {"id": account_id, "version": 1, "role": role, "organisation_id": organisation_id}
+    started = {"session_hash": session_hash(session_id), "account_id": account_id, "started_at": now.isoformat(),
+               "expires_at": (now + timedelta(hours=8)).isoformat()}
+    for type_name, data in (("account.created", account), ("session.started", started)):
+        worker(app).handle("partners-replica", Envelope.new(type_name, data))
+    return session_id

@@ -193,7 +193,7 @@ def _run_until_settled(app, sender: Sender, clock: Clock) -> None:
 @pytest.fixture
 def fast_clock(monkeypatch):
     clock = Clock()
-    for module in ("notices", "operations"):  # the sender's clock, and that of the marks it writes
+    for module in ("notices", "operations.notices"):  # the sender's clock, and that of the marks it writes
         monkeypatch.setattr(f"services.notify.{module}.utcnow", clock)
     return clock
 

@@ -125,3 +125,17 @@ def test_another_organisations_event_is_not_found(staff):
     assert other.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": csrf_of(other, "/staff/events/new")}
                       ).status_code == 404
     assert "Klub szachowy" not in other.get("/staff/events/").get_data(as_text=True)
+
+
+def test_our_events_link_an_event_with_registration_to_its_registrations_in_notify(staff):
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    assert client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token}).status_code == 303
+    with staff.events.extensions["osl"].database.session() as session:
+        event = session.scalars(select(Event)).one()
+    link = f'href="{staff.events.config["NOTIFY_URL"].rstrip("/")}/registrations/staff/events/{event.id}"'
+    assert link not in client.get("/staff/events/").get_data(as_text=True)
+    with staff.events.extensions["osl"].database.session() as session:
+        session.get(Event, event.id).registration_required = True
+        session.commit()
+    assert link in client.get("/staff/events/").get_data(as_text=True)

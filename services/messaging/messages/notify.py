@@ -3,6 +3,12 @@
 ``registration.counts``: the places of one occurrence of an event (or of a whole series) after a registration
 changed. Counts only, never a name or a contact: the events service shows "12 of 20 places left" or "waiting list"
 from them. ``version`` rises with every change of that occurrence's registrations; a copy ignores an older one.
+
+``registration.changed``: one registration's place after it changed, for the programme service's roll calls. It
+names the person only by ``ref``, a random reference that means nothing outside notify (the printed list shows it
+next to the name; erasing or anonymising the registration in notify forgets which name it was): never a name, an
+address or a phone number. A status only moves forward (waiting, confirmed, then cancelled or expired), so a copy
+keeps the furthest one whatever order the messages arrive in.
 """
 
 from marshmallow import Schema, fields, validate
@@ -24,3 +30,16 @@ class RegistrationCounts(Schema):
 
 
 register("registration.counts", "notify", RegistrationCounts())
+
+
+class RegistrationChanged(Schema):
+    #: The pseudonymous reference: upper-case hex, random per registration.
+    ref = fields.String(required=True, validate=validate.Regexp(r"^[0-9A-F]{6,12}$"))
+    event_id = fields.UUID(required=True)
+    #: The occurrence's start (as the rule gives it) in UTC ISO 8601; empty for a registration for the whole series.
+    occurrence = fields.String(required=True, validate=validate.Length(max=40))
+    people = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
+    status = fields.String(required=True, validate=validate.OneOf(("waiting", "confirmed", "cancelled", "expired")))
+
+
+register("registration.changed", "notify", RegistrationChanged())

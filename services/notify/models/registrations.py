@@ -89,6 +89,10 @@ class Registration(Base):
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Random and short (``new_ref()``): printed next to the name on staff's list, and all the programme service
+    #: gets of the person (``registration.changed``). Emptied with the personal data, so that nothing here links a
+    #: reference the programme keeps back to a person.
+    ref: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
 
 
 class EventRegistrationSettings(Base):

@@ -16,6 +16,7 @@ from services.calendar.registration import places_words
 from services.calendar.times import WARSAW
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
+from services.messaging.staff import staff_key_caller
 from services.messaging.web import bearer_token, request_session
 from services.notify import occurrences, operations, queries
 from services.notify.auth import identify, may_manage
@@ -223,9 +224,10 @@ def cancel(token):
 
 @registration_pages.get("/events/<uuid:event_id>/list")
 def printable_list(event_id):
-    """The list to tick on the day (print stylesheet), for staff: the admin token or a key as a bearer token."""
+    """The list to tick on the day (print stylesheet), for staff: signed in, or the admin token or a key as a bearer
+    token."""
     session = request_session()
-    caller = identify(session, bearer_token())
+    caller = staff_key_caller() or identify(session, bearer_token())
     if caller is None:
         return render_template("pages/registration_link.html", expired=False, staff=True), 401, {
             "WWW-Authenticate": 'Bearer realm="osl-notify"'}

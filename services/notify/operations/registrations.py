@@ -1,14 +1,17 @@
-"""Subscribers' state changes: subscribe, confirm, change preferences, unsubscribe, erase and export.
+"""Registrations: every change of a registration and of the places it holds; their mails, reminders, expiry,
+retention, GDPR export and erase.
 
-None of these logs an address: log lines name the subscriber's id.
+Each registration first locks its occurrence's row of places (RegistrationSlot): ``SELECT ... FOR UPDATE`` on
+PostgreSQL, and on SQLite the file's one write lock, which every writing session takes at BEGIN (BEGIN IMMEDIATE,
+services/messaging/db.py). So registrations for one occurrence go one at a time, numbered (``seq``) in the order
+they commit, and never more places are confirmed than the capacity. Each change writes to the outbox in the same
+transaction its counts (``registration.counts``, for the events service) and the registration's place under its
+pseudonymous reference (``registration.changed``, for the programme's roll calls): never a name or a contact.
 """
 
 import logging
 import secrets
 from datetime import UTC, datetime, time, timedelta
-from email.parser import BytesHeaderParser
-from email.policy import default
-from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,322 +23,22 @@ from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
 from services.messaging.outbox import add_message
 from services.notify import occurrences
-from services.notify.consent import CURRENT_VERSION, REGISTRATION_VERSION, consent_text, registration_consent
+from services.notify.consent import REGISTRATION_VERSION, registration_consent
 from services.notify.models import (
-    DigestItem,
-    District,
     EventCopy,
     EventRegistrationSettings,
-    MemberContact,
     Notice,
-    Organisation,
     OutboxMessage,
     Registration,
     RegistrationSlot,
-    SubscribeAttempt,
-    Subscriber,
-    aware,
 )
 from services.notify.models.notices import UNSENT
 from services.notify.models.registrations import ACTIVE
 from services.notify.occurrences import Occurrence
+from services.notify.operations.subscribers import iso_or_none, normalise_email
 from services.notify.ratelimit import attempt_key, check_and_record
 
 log = logging.getLogger(__name__)
-
-PREFERENCES = ("districts", "audiences", "frequency", "reminders", "language")
-
-
-class UnknownDistricts(ValueError):
-    def __init__(self, slugs: list[str]):
-        super().__init__(f"Unknown district(s): {', '.join(slugs)}.")
-        self.slugs = slugs
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def normalise_choices(data: dict) -> dict:
-    """``["all"]`` and ``[]`` both mean every district or audience; stored as ``[]``, sorted and without repeats."""
-    choices = {name: data[name] for name in PREFERENCES if name in data}
-    for name in ("districts", "audiences"):
-        if name in choices:
-            values = sorted(set(choices[name]))
-            choices[name] = [] if "all" in values else values
-    return choices
-
-
-def check_districts(session, slugs: list[str]) -> None:
-    known = set(session.scalars(select(District.slug).where(District.slug.in_(slugs), District.deleted_at.is_(None))))
-    unknown = sorted(set(slugs) - known)
-    if unknown:
-        raise UnknownDistricts(unknown)
-
-
-def find_by_email(session, email: str) -> Subscriber | None:
-    return session.scalar(select(Subscriber).where(Subscriber.email == normalise_email(email)))
-
-
-def find_by_key(session, key: str) -> Subscriber | None:
-    return session.scalar(select(Subscriber).where(Subscriber.key == key))
-
-
-def subscribe(session, data: dict) -> Subscriber:
-    """Record a subscribe request and queue a confirmation e-mail; the same whether or not the address is known.
-
-    A new, pending or unsubscribed address takes the choices at once and becomes pending. A confirmed one keeps
-    receiving what it chose before; the new choices wait in ``requested`` until the confirmation link is followed,
-    so nobody can change another's subscription by knowing the address.
-    """
-    choices = normalise_choices(data)
-    check_districts(session, choices.get("districts", []))
-    language = choices.get("language", "pl")
-    consent = {"consent_version": CURRENT_VERSION, "consent_text": consent_text(language), "consent_at": utcnow()}
-    subscriber = find_by_email(session, data["email"])
-    if subscriber is None:
-        subscriber = Subscriber(key=secrets.token_hex(16), email=normalise_email(data["email"]), status="pending",
-                                **{**_defaults(), **choices}, **consent)
-        session.add(subscriber)
-        session.flush()
-        log.info("subscriber %s created, pending confirmation", subscriber.id)
-    elif subscriber.status == "confirmed":
-        subscriber.requested = {**choices, **consent, "consent_at": consent["consent_at"].isoformat()}
-        log.info("subscriber %s asked to subscribe again; confirmation re-sent", subscriber.id)
-    else:
-        log.info("subscriber %s asked to subscribe again while %s", subscriber.id, subscriber.status)
-        for name, value in {**choices, **consent}.items():
-            setattr(subscriber, name, value)
-        subscriber.status = "pending"
-    queue_confirmation(session, subscriber, language)
-    return subscriber
-
-
-def _defaults() -> dict:
-    return {"districts": [], "audiences": [], "frequency": "immediate", "reminders": False, "language": "pl"}
-
-
-def confirm(session, subscriber: Subscriber) -> None:
-    """Following the link confirms at once (no second page); it also applies choices a later request sent."""
-    if subscriber.requested:
-        requested = dict(subscriber.requested)
-        requested["consent_at"] = datetime.fromisoformat(requested["consent_at"])
-        for name, value in requested.items():
-            setattr(subscriber, name, value)
-        subscriber.requested = None
-    if subscriber.status != "confirmed":
-        subscriber.status = "confirmed"
-        subscriber.confirmed_at = utcnow()
-        subscriber.unsubscribed_at = None
-        log.info("subscriber %s confirmed", subscriber.id)
-
-
-def update_preferences(session, subscriber: Subscriber, data: dict) -> None:
-    choices = normalise_choices(data)
-    check_districts(session, choices.get("districts", []))
-    for name, value in choices.items():
-        setattr(subscriber, name, value)
-    log.info("subscriber %s changed preferences", subscriber.id)
-
-
-def unsubscribe(session, subscriber: Subscriber) -> None:
-    """Stop all mail; the row stays (without it, a replayed message could not tell this address apart)."""
-    if subscriber.status != "unsubscribed":
-        subscriber.status = "unsubscribed"
-        subscriber.unsubscribed_at = utcnow()
-        session.execute(delete(Notice).where(Notice.subscriber_id == subscriber.id, Notice.status.in_(UNSENT)))
-        log.info("subscriber %s unsubscribed", subscriber.id)
-
-
-def erase(session, subscriber: Subscriber, secret: str) -> None:
-    """GDPR erase: the subscriber, their notices and the rate-limit rows of their address."""
-    subscriber_id = subscriber.id
-    session.execute(delete(Notice).where(Notice.subscriber_id == subscriber_id))
-    session.execute(delete(SubscribeAttempt).where(SubscribeAttempt.key == attempt_key(secret, "email",
-                                                                                         subscriber.email)))
-    session.delete(subscriber)
-    log.info("subscriber %s erased", subscriber_id)
-
-
-def erase_mail_files(folder, address: str) -> int:
-    """Delete the .eml files written for ``address`` (the embedded mail folder); returns how many."""
-    if not folder or not Path(folder).is_dir():
-        return 0
-    wanted, erased = address.casefold(), 0
-    for path in Path(folder).glob("*.eml"):
-        with path.open("rb") as file:
-            headers = BytesHeaderParser(policy=default).parse(file)
-        recipients = getattr(headers["To"], "addresses", ()) if headers["To"] else ()
-        if any(recipient.addr_spec.casefold() == wanted for recipient in recipients):
-            path.unlink(missing_ok=True)
-            erased += 1
-    log.info("erased %d mail files of an erased subscriber", erased)
-    return erased
-
-
-def export(session, subscriber: Subscriber, secret: str) -> dict:
-    """Everything held about one address."""
-    notices = session.scalars(select(Notice).where(Notice.subscriber_id == subscriber.id).order_by(Notice.id))
-    attempts = session.scalars(select(SubscribeAttempt.at).where(
-        SubscribeAttempt.key == attempt_key(secret, "email", subscriber.email)).order_by(SubscribeAttempt.at))
-    return {
-        "email": subscriber.email,
-        "status": subscriber.status,
-        **{name: getattr(subscriber, name) for name in PREFERENCES},
-        "requested_changes": subscriber.requested,
-        "consent": {"version": subscriber.consent_version, "text": subscriber.consent_text,
-                    "given_at": _iso(subscriber.consent_at)},
-        "created_at": _iso(subscriber.created_at),
-        "confirmed_at": _iso(subscriber.confirmed_at),
-        "unsubscribed_at": _iso(subscriber.unsubscribed_at),
-        "notices": [{"kind": n.kind, "event_id": n.event_id, "sequence": n.sequence, "status": n.status,
-                     "attempts": n.attempts, "message_id": n.message_id, "created_at": _iso(n.created_at),
-                     "sent_at": _iso(n.sent_at)} for n in notices],
-        "subscribe_requests": [_iso(at) for at in attempts],
-    }
-
-
-def _iso(moment) -> str | None:
-    return aware(moment).isoformat() if moment is not None else None
-
-
-def subscribe_within_limits(session, config, remote_addr: str | None, data: dict) -> None:
-    """What the API and the form both do: count the request against the per-IP and per-address limits, then
-    subscribe. Raises ``RateLimited`` or ``UnknownDistricts``; the caller rolls back and answers."""
-    secret = config["SECRET_KEY"]
-    limits = [(attempt_key(secret, "ip", remote_addr or "-"), config["RATE_LIMIT_PER_IP"]),
-              (attempt_key(secret, "email", normalise_email(data["email"])), config["RATE_LIMIT_PER_ADDRESS"])]
-    check_and_record(session, limits, config["RATE_LIMIT_WINDOW_SECONDS"])
-    subscribe(session, data)
-
-
-# --- notices: every notice is queued, stopped and queued again here -------------------------------------------------
-
-
-def queue_notice(session, *, subscriber: Subscriber | None = None, organisation=None, member_contact=None,
-                 event_id: str | None = None, sequence: int = 0, kind: str, payload: dict,
-                 occurrence: str = "") -> Notice:
-    """Queue one notice to a subscriber (or a partnership member's, or an organisation's, contact address). The caller
-    has checked that it is not a second one: the database refuses a second per (recipient, event, sequence, kind,
-    occurrence) anyway."""
-    notice = Notice(subscriber_id=subscriber.id if subscriber else None,
-                    organisation_id=organisation.id if organisation else None,
-                    member_contact_id=member_contact.membership_id if member_contact else None, event_id=event_id,
-                    sequence=sequence, kind=kind, occurrence=occurrence, payload=payload, status="queued")
-    session.add(notice)
-    return notice
-
-
-def queue_confirmation(session, subscriber: Subscriber, language: str) -> Notice:
-    """A confirmation e-mail, in the language of the request it answers."""
-    notice = Notice(subscriber_id=subscriber.id, kind="confirmation", payload={"language": language}, status="queued",
-                    next_attempt_at=utcnow())
-    session.add(notice)
-    return notice
-
-
-def queue_digest(session, subscriber: Subscriber, key: str, payload: dict) -> Notice:
-    """A subscriber's digest for one period, with an item per event it lists (what a later cancellation looks up)."""
-    notice = queue_notice(session, subscriber=subscriber, event_id=key, kind="digest", payload=payload)
-    session.flush()
-    session.add_all([DigestItem(notice_id=notice.id, event_id=event["id"]) for event in payload["events"]])
-    return notice
-
-
-def stop_notices(session, recipient: Organisation | MemberContact) -> None:
-    """The unsubscribe link of a meeting notice: no more meeting notices to this member's (or organisation's)
-    address, until the address changes."""
-    if recipient.notices_stopped_at is None:
-        recipient.notices_stopped_at = datetime.now(UTC)
-        column, key = ((Notice.member_contact_id, recipient.membership_id) if isinstance(recipient, MemberContact)
-                       else (Notice.organisation_id, recipient.id))
-        session.execute(delete(Notice).where(column == key, Notice.status.in_(UNSENT)))
-        log.info("%s %s stopped meeting notices", type(recipient).__name__, key)
-
-
-def _resent() -> dict:
-    """The columns that queue a failed notice again, for a fresh set of tries."""
-    return {"status": "queued", "attempts": 0, "next_attempt_at": utcnow()}
-
-
-def resend(notice: Notice) -> None:
-    """Queue a failed notice again, for a fresh set of tries."""
-    for name, value in _resent().items():
-        setattr(notice, name, value)
-
-
-def resend_failed(session, *conditions) -> int:
-    """Queue again every failed notice that meets ``conditions``, in one statement: a notice is queued once however
-    many such calls overlap, since each takes only notices still ``failed``. Returns how many."""
-    result = session.execute(update(Notice).where(Notice.status == "failed", *conditions).values(**_resent()))
-    return result.rowcount or 0
-
-
-# --- the sender's marks: a claim, its renewal or release, and each mail's outcome ----------------------------------
-# The sender (notices.py) runs these statements on its own connection, one commit each, so that a mail's outcome is
-# written before the next mail goes out; what each writes is decided here.
-
-#: A sender claims a batch of due notices in one short commit (status ``sending``, held until ``next_attempt_at``),
-#: then sends them one by one, committing each outcome before the next mail goes out. So a sender that dies can
-#: have sent at most one notice without marking it; its other claims fall due again when their hold runs out.
-CLAIMED = "sending"
-
-
-def claim_due(session, size: int, hold: timedelta, new_id) -> list[Notice]:
-    """Mark up to ``size`` due notices as this sender's until ``hold`` from now, giving each a Message-ID
-    (``new_id()``) it keeps across tries. A notice still ``sending`` after its hold ran out was claimed by a sender
-    that died: it is claimed again (and may be sent a second time, if it was the one that sender had in hand)."""
-    now = utcnow()
-    query = (select(Notice).where(Notice.status.in_(("queued", CLAIMED)), Notice.next_attempt_at <= now)
-             .order_by(Notice.id).limit(size).with_for_update(skip_locked=True))
-    notices = session.scalars(query).all()
-    for notice in notices:
-        if notice.status == CLAIMED:
-            log.warning("notice %s: its sender stopped before recording it; sending it again", notice.id)
-        notice.status, notice.next_attempt_at = CLAIMED, now + hold
-        notice.message_id = notice.message_id or new_id()
-    return notices
-
-
-def sent() -> dict:
-    """The outcome of a mail the transport took."""
-    return {"status": "sent", "sent_at": utcnow(), "last_error": None}
-
-
-def failed(error: str) -> dict:
-    """The outcome of a mail that failed for good: kept, visible, resendable."""
-    return {"status": "failed", "last_error": error[:1000]}
-
-
-def retry_later(error: str, delay: float) -> dict:
-    """The outcome of a mail that failed for a temporary reason: queued again after ``delay`` seconds."""
-    return {"status": "queued", "last_error": error[:1000], "next_attempt_at": utcnow() + timedelta(seconds=delay)}
-
-
-def record_outcome(notice_id: int, attempts: int, outcome: dict):
-    """The statement that records a claimed notice's outcome (``sent()``, ``failed()`` or ``retry_later()``)."""
-    return (update(Notice).where(Notice.id == notice_id, Notice.status == CLAIMED)
-            .values(attempts=attempts, **outcome))
-
-
-def renew_claims(ids: list[int], hold: timedelta):
-    """The statement that holds claimed notices ``hold`` longer, before another sender takes them."""
-    return update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED).values(next_attempt_at=utcnow() + hold)
-
-
-def release_claims(ids: list[int]):
-    """The statement that gives claimed notices back, due at once."""
-    return (update(Notice).where(Notice.id.in_(ids), Notice.status == CLAIMED)
-            .values(status="queued", next_attempt_at=utcnow()))
-
-
-# --- registrations: every change of a registration and of the places it holds ---------------------------------------
-#
-# Each registration first locks its occurrence's row of places (RegistrationSlot): ``SELECT ... FOR UPDATE`` on
-# PostgreSQL, and on SQLite the file's one write lock, which every writing session takes at BEGIN (BEGIN IMMEDIATE,
-# services/messaging/db.py). So registrations for one occurrence go one at a time, numbered (``seq``) in the order
-# they commit, and never more places are confirmed than the capacity. Each change writes its counts to the outbox
-# (``registration.counts``, never a name) in the same transaction.
 
 
 def registration_open(event: dict) -> bool:
@@ -426,6 +129,22 @@ def publish_counts(session, slot: RegistrationSlot) -> None:
         "capacity": slot.capacity, "confirmed": slot.confirmed, "waiting": slot.waiting})
 
 
+def new_ref() -> str:
+    """A registration's pseudonymous reference: 40 random bits in upper-case hex, short enough to read out on the
+    day, meaning nothing outside notify."""
+    return secrets.token_hex(5).upper()
+
+
+def publish_registration(session, registration: Registration) -> None:
+    """The registration's place, to the outbox in this transaction, for the programme's roll calls: its reference,
+    never its name or contact. One without a reference (anonymised before references existed) is not sent."""
+    if registration.ref is None:
+        return
+    add_message(session, OutboxMessage, "registration.changed", {
+        "ref": registration.ref, "event_id": registration.event_id, "occurrence": registration.occurrence,
+        "people": registration.people, "status": registration.status})
+
+
 def register_for(session, event: dict, data: dict, *, by_staff: bool = False) -> Registration:
     """Register ``data`` (name, people, contact, email or phone, occurrence, language) for the event: a place if one
     is free and nobody waits before, else the waiting list. An e-mail registration holds its place from now, gets a
@@ -457,7 +176,7 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
         name=data["name"], email=normalise_email(data["email"]) if contact == "email" else None,
         phone=data.get("phone") if contact == "phone" else None, language=language, by_staff=by_staff,
         consent_version=REGISTRATION_VERSION, consent_text=registration_consent(language), consent_at=utcnow(),
-        created_at=utcnow(),
+        created_at=utcnow(), ref=new_ref(),
         # Staff took the address from the person: it needs no confirmation link.
         verified_at=None if contact == "email" and not by_staff else utcnow())
     session.add(registration)
@@ -469,6 +188,7 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
     if registration.email:
         _queue_registration_mail(session, registration, "registered", event, occurrence.times())
     publish_counts(session, slot)
+    publish_registration(session, registration)
     log.info("registration %s for event %s: %s", registration.id, event["id"], registration.status)
     return registration
 
@@ -503,6 +223,7 @@ def cancel_registration(session, registration: Registration, *, status: str = "c
         slot.waiting -= registration.people
     registration.status, registration.cancelled_at = status, utcnow()
     session.execute(delete(Notice).where(Notice.registration_id == registration.id, Notice.status.in_(UNSENT)))
+    publish_registration(session, registration)
     promote(session, slot)
     publish_counts(session, slot)
     log.info("registration %s %s", registration.id, status)
@@ -523,6 +244,7 @@ def promote(session, slot: RegistrationSlot) -> int:
         slot.waiting -= registration.people
         slot.confirmed += registration.people
         moved += 1
+        publish_registration(session, registration)
         if registration.email and event is not None:
             _queue_registration_mail(session, registration, "promoted", event, _slot_times(slot, event))
         log.info("registration %s moved up from the waiting list", registration.id)
@@ -630,7 +352,7 @@ def expire_unconfirmed(session, now: datetime, hours: float) -> int:
 
 
 def anonymise_registrations(session, now: datetime, days: float) -> int:
-    """Personal data of registrations for dates that ended ``days`` ago: names, addresses, phones and their mails
+    """Personal data of registrations for dates that ended ``days`` ago: names, addresses, phones, references and mails
     go; the rows stay with their counts (how many came, confirmed or waiting). Returns how many slots."""
     slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.anonymised_at.is_(None),
                                                            RegistrationSlot.ends_at < now - timedelta(days=days)))
@@ -639,7 +361,7 @@ def anonymise_registrations(session, now: datetime, days: float) -> int:
         ids = select(Registration.id).where(Registration.slot_id == slot.id)
         session.execute(delete(Notice).where(Notice.registration_id.in_(ids)))
         session.execute(update(Registration).where(Registration.slot_id == slot.id).values(
-            name=None, email=None, phone=None, consent_text="", anonymised_at=now))
+            name=None, email=None, phone=None, ref=None, consent_text="", anonymised_at=now))
         slot.anonymised_at = now
         done += 1
     if done:
@@ -655,10 +377,10 @@ def registrations_of(session, email: str) -> list[Registration]:
 def export_registrations(session, email: str) -> list[dict]:
     """Every registration held for an address (GDPR export)."""
     return [{"event_id": r.event_id, "occurrence": r.occurrence, "status": r.status, "people": r.people,
-             "name": r.name, "email": r.email, "language": r.language,
-             "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": _iso(r.consent_at)},
-             "created_at": _iso(r.created_at), "verified_at": _iso(r.verified_at),
-             "cancelled_at": _iso(r.cancelled_at)} for r in registrations_of(session, email)]
+             "name": r.name, "email": r.email, "ref": r.ref, "language": r.language,
+             "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": iso_or_none(r.consent_at)},
+             "created_at": iso_or_none(r.created_at), "verified_at": iso_or_none(r.verified_at),
+             "cancelled_at": iso_or_none(r.cancelled_at)} for r in registrations_of(session, email)]
 
 
 def erase_registrations(session, email: str) -> int:
@@ -668,7 +390,8 @@ def erase_registrations(session, email: str) -> int:
     for registration in found:
         cancel_registration(session, registration)
         session.execute(delete(Notice).where(Notice.registration_id == registration.id))
-        registration.name = registration.email = registration.phone = None
+        # The reference goes too: what programme keeps of it no longer leads back to anyone.
+        registration.name = registration.email = registration.phone = registration.ref = None
         registration.consent_text, registration.anonymised_at = "", utcnow()
     if found:
         log.info("%d registration(s) of an erased address erased", len(found))

@@ -1,0 +1,142 @@
+"""A registration's mails and signed links: place or position and the confirm link, cancel links, a cancelled
+event or date, the reminder the day before, an address that never confirms, one given to staff."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from services.messaging.models import utcnow
+from services.notify.models import Notice
+from services.notify.scheduler import tick
+from tests.notify.conftest import folder_mails
+from tests.notify.registrations import (
+    ADMIN,
+    EVENT_ID,
+    in_days,
+    link,
+    one_place_three_residents,
+    publish_event,
+    registrations,
+    resident,
+    send_all,
+    slots,
+    utc_key,
+)
+
+
+def test_a_registration_gets_its_place_or_position_by_mail_and_the_link_confirms_it(notify, mail_dir):
+    publish_event(notify, capacity=2)
+    client = notify.test_client()
+    first = client.post("/api/v1/registrations/", json=resident(1, people=2))
+    second = client.post("/api/v1/registrations/", json=resident(2))
+    assert (first.status_code, first.json["status"], first.json["position"]) == (201, "confirmed", None)
+    assert (second.json["status"], second.json["position"]) == ("waiting", 1)
+    assert send_all(notify) == 2
+    mails = folder_mails(mail_dir)
+    assert [m["Subject"] for m in mails] == ["Zapis na wydarzenie: Warsztaty z trenerem"] * 2
+    assert "List-Unsubscribe" not in mails[0]  # a registration's own mail, not a list
+    assert "Miejsce jest zarezerwowane" in mails[0].get_body(("plain",)).get_content()
+    assert "na liście rezerwowej, na miejscu 1" in mails[1].get_body(("plain",)).get_content()
+    assert "https://www.openstreetmap.org/" in mails[0].get_body(("plain",)).get_content()
+    page = client.get(link(mails[0], "confirm"))
+    assert page.status_code == 200 and "Zapis na wydarzenie potwierdzony" in page.text
+    assert registrations(notify)[0].verified_at is not None
+
+
+def test_a_forged_or_foreign_cancel_link_cancels_nothing(notify):
+    publish_event(notify, capacity=1)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1))
+    assert client.post("/registrations/cancel/not-a-token").status_code == 404
+    assert registrations(notify)[0].status == "confirmed"
+
+
+def test_a_cancelled_event_tells_everyone_registered_once(notify, mail_dir):
+    publish_event(notify, capacity=1)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1))
+    client.post("/api/v1/registrations/", json=resident(2))
+    client.post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN,
+                json={"name": "Pan Józef", "contact": "phone", "phone": "+48 600 100 200", "consent": True})
+    send_all(notify)
+    cancelled = dict(status="cancelled", version=2, sequence=1, capacity=5)  # a higher capacity moves nobody up
+    publish_event(notify, "event.cancelled", **cancelled)
+    publish_event(notify, "event.cancelled", **{**cancelled, "version": 3})  # a replay or a later copy
+    assert send_all(notify) == 2  # both addresses, once; the phone registration has none
+    told = folder_mails(mail_dir)[-2:]
+    assert sorted(m["To"].addresses[0].addr_spec for m in told) == ["osoba1@example.org", "osoba2@example.org"]
+    assert {m["Subject"] for m in told} == {"Odwołane: Warsztaty z trenerem"}
+
+
+def test_an_address_that_never_confirms_gives_its_place_back(notify, mail_dir):
+    client = one_place_three_residents(notify)
+    client.get(link(folder_mails(mail_dir)[1], "confirm"))  # the second, waiting, confirms; the others do not
+    database = notify.extensions["osl"].database
+    tick(database, notify.config, utcnow() + timedelta(hours=notify.config["REGISTRATION_CONFIRM_HOURS"] + 1))
+    assert [r.status for r in registrations(notify)] == ["expired", "confirmed", "expired"]
+    assert send_all(notify) == 1  # the second is told they moved up
+    assert folder_mails(mail_dir)[-1]["To"].addresses[0].addr_spec == "osoba2@example.org"
+
+
+def test_the_day_before_confirmed_people_get_a_reminder_with_the_place_and_a_map(notify, mail_dir):
+    publish_event(notify, capacity=1, days=2)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1))
+    client.post("/api/v1/registrations/", json=resident(2))
+    send_all(notify)
+    for mail in folder_mails(mail_dir):
+        client.get(link(mail, "confirm"))
+    database = notify.extensions["osl"].database
+    day_before = in_days(1, hour=18)
+    tick(database, notify.config, day_before)
+    tick(database, notify.config, day_before + timedelta(minutes=5))
+    with database.session() as session:
+        reminders = session.scalars(select(Notice).where(Notice.kind == "reg_reminder")).all()
+    assert len(reminders) == 1  # the confirmed person, once; not the waiting one
+    send_all(notify)
+    mail = folder_mails(mail_dir)[-1]
+    text = mail.get_body(("plain",)).get_content()
+    assert mail["Subject"] == "Jutro: Warsztaty z trenerem"
+    assert "ul. Łukasińskiego 40" in text and "openstreetmap.org" in text
+
+
+def test_a_cancelled_date_tells_its_people_and_a_moved_date_keeps_them(notify, mail_dir):
+    first = in_days(7)
+    second, third = first + timedelta(days=7), first + timedelta(days=14)
+    wall = [moment.replace(tzinfo=None).isoformat() for moment in (first, second, third)]
+    publish_event(notify, rrule="FREQ=WEEKLY;COUNT=4", days=7, capacity=5)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1, occurrence=wall[1]))
+    client.post("/api/v1/registrations/", json=resident(2, occurrence=wall[2]))
+    send_all(notify)
+    moved_start = third + timedelta(days=1, hours=1)
+    overrides = [
+        {"recurrence_id": wall[1], "starts_at": second.isoformat(), "ends_at": (second + timedelta(hours=2))
+         .isoformat(), "status": "cancelled", "location": None, "sequence": 1},
+        {"recurrence_id": wall[2], "starts_at": moved_start.isoformat(),
+         "ends_at": (moved_start + timedelta(hours=2)).isoformat(), "status": "scheduled", "location": None,
+         "sequence": 1}]
+    publish_event(notify, "event.updated", rrule="FREQ=WEEKLY;COUNT=4", days=7, capacity=5, version=2,
+                  overrides=overrides)
+    assert send_all(notify) == 1
+    told = folder_mails(mail_dir)[-1]
+    assert told["To"].addresses[0].addr_spec == "osoba1@example.org" and told["Subject"].startswith("Odwołane")
+    moved = [s for s in slots(notify) if s.occurrence == utc_key(third)]
+    assert [s.starts_at for s in moved] == [moved_start]  # the moved date keeps its people, at its new time
+    # Registering for the moved date by its new start finds the same date's places.
+    assert client.post("/api/v1/registrations/", json=resident(3, occurrence=moved_start.replace(tzinfo=None)
+                                                                 .isoformat())).status_code == 201
+    assert [r.slot_id for r in registrations(notify)][1:] == [moved[0].id] * 2
+
+
+def test_an_address_given_to_staff_needs_no_confirming(notify, mail_dir):
+    publish_event(notify, capacity=5)
+    client = notify.test_client()
+    made = client.post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN, json={
+        "name": "Pani Irena", "contact": "email", "email": "irena@example.org", "consent": True})
+    assert made.status_code == 201
+    assert registrations(notify)[0].verified_at is not None
+    send_all(notify)
+    [mail] = folder_mails(mail_dir)
+    text = mail.get_body(("plain",)).get_content()
+    assert "/registrations/confirm/" not in text and "/registrations/cancel/" in text

@@ -1,0 +1,120 @@
+"""Registrations on the staff pages, signed in (a staff session from partners): each date's list with places left,
+the waiting list and "over capacity by N"; registering someone by phone or with no contact; cancelling on their
+behalf. The API's operations and schema; a CSRF token on each form; MOPS and the event's own organisation only."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from services.messaging.staff import COOKIE
+from services.notify.models import Registration
+from tests.notify.registrations import EVENT_ID, publish_event, registrations, resident, staff_session
+from tests.staff.conftest import CSRF
+
+PAGE = f"/registrations/staff/events/{EVENT_ID}"
+
+
+def signed_in(app, account_id: int = 1, role: str = "admin", organisation_id: int | None = None):
+    client = app.test_client()
+    client.set_cookie(COOKIE, staff_session(app, account_id, role, organisation_id))
+    return client
+
+
+def token(client) -> str:
+    """A form token of this browser, from the residents' form (every notify page shares the token's cookie)."""
+    return CSRF.search(client.get(f"/registrations/events/{EVENT_ID}").get_data(as_text=True)).group(1)
+
+
+def by_phone(client, **changes):
+    form = {"name": "Stanisława Wójcik", "contact": "phone", "phone": "34 360 00 01", "people": "1",
+            "consent": "true", "csrf_token": token(client), **changes}
+    return client.post(PAGE, data=form)
+
+
+def test_staff_register_a_senior_by_phone_and_see_the_list_and_the_places_left(notify):
+    publish_event(notify, capacity=2)
+    client = signed_in(notify)
+    page = client.get(PAGE)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "Nikt się jeszcze nie zapisał." in page.get_data(as_text=True)
+    sent = by_phone(client)
+    assert sent.status_code == 303 and "done=confirmed" in sent.headers["Location"]
+    [registration] = registrations(notify)
+    assert (registration.contact, registration.phone, registration.by_staff, registration.status) == (
+        "phone", "34 360 00 01", True, "confirmed")
+    # No contact at all, two people: the second place and one over, so the waiting list.
+    assert by_phone(client, name="Józef Nowak", contact="none", phone="", people="2").status_code == 303
+    html = client.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "Stanisława Wójcik" in html and "34 360 00 01" in html and registration.ref in html
+    assert "Zajęte miejsca: 1 · Wolne miejsca: 1 · lista rezerwowa: 2" in html and "Józef Nowak" in html
+    assert "brak kontaktu" in html
+    assert f'href="/registrations/events/{EVENT_ID}/list"' in html
+    # The printable list opens with the same session, with the reference beside the name.
+    printed = client.get(f"/registrations/events/{EVENT_ID}/list")
+    assert printed.status_code == 200 and registration.ref in printed.get_data(as_text=True)
+
+
+def test_cancelling_on_someones_behalf_moves_the_first_waiting_up(notify):
+    publish_event(notify, capacity=1)
+    client = signed_in(notify)
+    by_phone(client)
+    by_phone(client, name="Józef Nowak", contact="none", phone="")
+    first, second = registrations(notify)
+    assert (first.status, second.status) == ("confirmed", "waiting")
+    cancelled = client.post(f"{PAGE}/{first.id}/cancel", data={"csrf_token": token(client)})
+    assert cancelled.status_code == 303
+    assert [r.status for r in registrations(notify)] == ["cancelled", "confirmed"]
+    assert "Zapis odwołany" in client.get(cancelled.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_lower_capacity_shows_over_capacity_by_n(notify):
+    publish_event(notify, capacity=3)
+    client = signed_in(notify)
+    for number in range(3):
+        client.post("/api/v1/registrations/", json=resident(number))
+    publish_event(notify, "event.updated", capacity=1, version=2)
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "ponad limit o 2" in html
+    assert "over capacity by 2" in client.get(PAGE, query_string={"lang": "en"}).get_data(as_text=True)
+
+
+def test_bad_input_and_a_missing_form_token_register_nobody(notify):
+    publish_event(notify, capacity=5)
+    client = signed_in(notify)
+    bad_phone = by_phone(client, phone="zadzwonię")
+    assert bad_phone.status_code == 422 and 'id="phone-error"' in bad_phone.get_data(as_text=True)
+    no_consent = by_phone(client, consent="")
+    assert no_consent.status_code == 422 and 'id="consent-error"' in no_consent.get_data(as_text=True)
+    no_name = by_phone(client, name="")
+    assert no_name.status_code == 422 and 'id="name-error"' in no_name.get_data(as_text=True)
+    too_many = by_phone(client, people="x")
+    assert too_many.status_code == 422 and 'id="people-error"' in too_many.get_data(as_text=True)
+    forged = client.post(PAGE, data={"name": "Ktoś", "contact": "none", "consent": "true"})
+    assert forged.status_code == 400
+    assert registrations(notify) == []
+
+
+@pytest.mark.parametrize("who, expected", [("own editor", 200), ("other editor", 403), ("admin", 200)])
+def test_only_mops_and_the_events_own_organisation(notify, who, expected):
+    publish_event(notify, capacity=5)
+    account = {"own editor": (2, "editor", 9), "other editor": (3, "editor", 8), "admin": (1, "admin", None)}[who]
+    client = signed_in(notify, *account)
+    assert client.get(PAGE).status_code == expected
+    assert by_phone(client).status_code == (303 if expected == 200 else 403)
+    assert client.get(f"/registrations/events/{EVENT_ID}/list").status_code == expected
+    if expected == 403:
+        with notify.extensions["osl"].database.session() as session:
+            assert session.scalars(select(Registration)).all() == []
+        # Nor may they cancel another organisation's registration.
+        admin = signed_in(notify, 1, "admin")
+        by_phone(admin)
+        [registration] = registrations(notify)
+        refused = client.post(f"{PAGE}/{registration.id}/cancel", data={"csrf_token": token(client)})
+        assert refused.status_code == 403 and registrations(notify)[0].status == "confirmed"
+
+
+def test_nobody_signed_in_is_sent_to_sign_in(notify):
+    publish_event(notify, capacity=5)
+    response = notify.test_client().get(PAGE)
+    assert response.status_code == 303 and re.search(r"/staff/sign-in$", response.headers["Location"])

@@ -1,0 +1,164 @@
+"""Registrations reach the programme's roll calls from notify as pseudonymous references, never names: on both
+databases, a registration made in notify arrives as its reference and people, staff tick it on the roll call, the
+printed list in notify shows the same reference next to the name, and erasing in notify forgets the link."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import inspect, select, text
+
+from services.calendar.times import WARSAW
+from services.messaging.envelope import Envelope
+from services.notify.models import OutboxMessage as NotifyOutbox
+from services.notify.models import Registration
+from services.programme.models import Registered
+from tests.notify.registrations import ADMIN, EVENT_ID, publish_event, resident, workshop
+from tests.programme.factories import deliver
+from tests.staff.conftest import CSRF
+
+NAME, PHONE, EMAIL = "Halina Żmijewska", "+48 600 123 457", "halina.zmijewska@example.org"
+
+
+def _programme(app) -> int:
+    """A current programme, so that the workshop's date falls within it."""
+    today = datetime.now(WARSAW).date()
+    body = {"name": "Program bieżący", "funding": "EFS+", "starts_on": (today - timedelta(days=30)).isoformat(),
+            "ends_on": (today + timedelta(days=365)).isoformat(), "target_total": 10, "target_women": 5,
+            "target_men": 5}
+    response = app.test_client().post("/api/v1/programmes/", json=body, headers=ADMIN)
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def _registration_messages(notify_app) -> list[Envelope]:
+    """notify's outbox, its registration.changed messages in order, as the bus carries them."""
+    with notify_app.extensions["osl"].database.session() as session:
+        rows = session.scalars(select(NotifyOutbox).where(NotifyOutbox.type == "registration.changed")
+                               .order_by(NotifyOutbox.seq)).all()
+        return [Envelope.new(row.type, json.loads(row.body)["data"]) for row in rows]
+
+
+def _hand_over(notify_app, programme_app, already: int = 0) -> list[Envelope]:
+    """Deliver notify's registration messages (from the ``already``-th on) to programme's handler of its queue."""
+    messages = _registration_messages(notify_app)[already:]
+    for envelope in messages:
+        deliver(programme_app, "notify", envelope.type, envelope.data)
+    return messages
+
+
+def _everything_in(app) -> str:
+    """Every row of every table of the service's database, as one text."""
+    database = app.extensions["osl"].database
+    with database.session() as session:
+        names = inspect(session.connection()).get_table_names()
+        return "\n".join(repr(row) for name in names
+                         for row in session.execute(text(f'SELECT * FROM "{name}"')).all())
+
+
+def test_a_registration_reaches_the_roll_call_as_a_reference_and_is_ticked(notify_app, programme_app):
+    event = publish_event(notify_app, capacity=2)
+    deliver(programme_app, "events", "event.published", workshop(capacity=2))
+    programme_id = _programme(programme_app)
+    notify = notify_app.test_client()
+    by_phone = notify.post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN, json={
+        "name": NAME, "contact": "phone", "phone": PHONE, "people": 2, "consent": True})
+    assert by_phone.status_code == 201 and by_phone.json["status"] == "confirmed"
+    by_mail = notify.post("/api/v1/registrations/", json=resident(1, name="Jan Ćwik", email=EMAIL))
+    assert by_mail.json["status"] == "waiting"
+
+    messages = _hand_over(notify_app, programme_app)
+    with notify_app.extensions["osl"].database.session() as session:
+        refs = {r.name: r.ref for r in session.scalars(select(Registration))}
+    assert all(refs.values()) and len(set(refs.values())) == 2
+    # The message carries the reference, the event, the date, the people and the status: nothing of the person.
+    assert [m.data for m in messages] == [
+        {"ref": refs[NAME], "event_id": EVENT_ID, "occurrence": datetime.fromisoformat(event["starts_at"])
+         .astimezone(UTC).isoformat(), "people": 2, "status": "confirmed"},
+        {"ref": refs["Jan Ćwik"], "event_id": EVENT_ID, "occurrence": messages[0].data["occurrence"], "people": 1,
+         "status": "waiting"}]
+    carried = json.dumps([m.data for m in messages], ensure_ascii=False)
+    stored = _everything_in(programme_app)
+    for personal in (NAME, "Jan Ćwik", PHONE, "600 123 457", EMAIL, "Żmijewska"):
+        assert personal not in carried and personal not in stored
+
+    # The printed list in notify shows the same reference next to the name, for ticking on the day.
+    printed = notify.get(f"/registrations/events/{EVENT_ID}/list", headers=ADMIN).get_data(as_text=True)
+    assert NAME in printed and refs[NAME] in printed and refs["Jan Ćwik"] in printed
+
+    # The roll call lists both references to tick; staff tick the confirmed one present through the form.
+    client = programme_app.test_client()
+    url = f"/programmes/{programme_id}/roll-calls/{EVENT_ID}/{event['starts_at']}"
+    form = client.get(url, headers=ADMIN)
+    assert form.status_code == 200
+    html = form.get_data(as_text=True)
+    assert f'name="reg-{refs[NAME]}"' in html and f'name="reg-{refs["Jan Ćwik"]}"' in html
+    assert "lista rezerwowa" in html and NAME not in html
+    sent = client.post(url, headers=ADMIN, data={"csrf_token": CSRF.search(html).group(1),
+                                                 f"reg-{refs[NAME]}": "present", "anonymous_count": "1"})
+    assert sent.status_code == 303
+    api = client.get(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{event['starts_at']}",
+                     headers=ADMIN).json
+    assert api["registered"] == [
+        {"ref": refs[NAME], "people": 2, "registration": "confirmed", "status": "present"},
+        {"ref": refs["Jan Ćwik"], "people": 1, "registration": "waiting", "status": None}]
+    assert api["anonymous_count"] == 1
+    # The attendance counts the registration's two people as present, beside the one counted anonymously.
+    [activity] = client.get(f"/api/v1/programmes/{programme_id}/attendance", headers=ADMIN).json["activities"]
+    assert (activity["present"], activity["anonymous"], activity["attended"]) == (2, 1, 3)
+
+    # A reference not registered for this date is refused, naming the field.
+    refused = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{event['starts_at']}",
+                         headers=ADMIN, json={"registered": [{"ref": "ABCDEF0123", "status": "present"}]})
+    assert refused.status_code == 422 and "registered.0.ref" in json.dumps(refused.json)
+
+
+def test_cancelling_and_erasing_in_notify_reach_programme_as_the_reference_alone(notify_app, programme_app):
+    publish_event(notify_app, capacity=1)
+    deliver(programme_app, "events", "event.published", workshop(capacity=1))
+    notify = notify_app.test_client()
+    notify.post("/api/v1/registrations/", json=resident(1, email=EMAIL))
+    notify.post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN, json={
+        "name": NAME, "contact": "none", "consent": True})
+    _hand_over(notify_app, programme_app)
+    with notify_app.extensions["osl"].database.session() as session:
+        first, second = session.scalars(select(Registration).order_by(Registration.seq)).all()
+        first_ref, second_ref = first.ref, second.ref
+    # GDPR erase of the first address: cancelled (the second moves up), and notify forgets the reference.
+    erased = notify.post("/api/v1/subscribers/erase", json={"email": EMAIL}, headers=ADMIN)
+    assert erased.status_code in (200, 204), erased.get_data(as_text=True)
+    handed = _hand_over(notify_app, programme_app, already=2)
+    assert [(m.data["ref"], m.data["status"]) for m in handed] == [(first_ref, "cancelled"), (second_ref, "confirmed")]
+    with notify_app.extensions["osl"].database.session() as session:
+        row = session.get(Registration, first.id)
+        assert (row.ref, row.name, row.email) == (None, None, None)
+        assert session.scalars(select(Registration).where(Registration.ref == first_ref)).first() is None
+    with programme_app.extensions["osl"].database.session() as session:
+        kept = {r.ref: r.status for r in session.scalars(select(Registered))}
+    assert kept == {first_ref: "cancelled", second_ref: "confirmed"}
+    # An older message arriving late never moves a status back.
+    deliver(programme_app, "notify", "registration.changed", {**handed[1].data, "status": "waiting"})
+    with programme_app.extensions["osl"].database.session() as session:
+        assert session.scalars(select(Registered.status).where(Registered.ref == second_ref)).one() == "confirmed"
+
+
+def test_the_reference_goes_from_notify_outbox_over_the_bus_to_programme(notify_app, programme_app):
+    """notify's relay publishes the message; programme's consumer (its notify queue, through the inbox) keeps it."""
+    from services.messaging.testing import running, wait_until
+
+    publish_event(notify_app, capacity=2)
+    response = notify_app.test_client().post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN, json={
+        "name": NAME, "contact": "phone", "phone": PHONE, "consent": True})
+    assert response.status_code == 201
+    with notify_app.extensions["osl"].database.session() as session:
+        ref = session.scalars(select(Registration.ref)).one()
+
+    def kept():
+        with programme_app.extensions["osl"].database.session() as session:
+            return session.scalars(select(Registered).where(Registered.ref == ref)).first() is not None
+
+    with running(programme_app.extensions["osl"].worker()), running(notify_app.extensions["osl"].relay()):
+        wait_until(kept, timeout=60, message="the registration.changed message handled by the programme service")
+    with programme_app.extensions["osl"].database.session() as session:
+        row = session.scalars(select(Registered)).one()
+        assert (str(row.event_id), row.people, row.status) == (EVENT_ID, 1, "confirmed")
+    assert NAME not in _everything_in(programme_app) and PHONE not in _everything_in(programme_app)
