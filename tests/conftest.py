@@ -65,7 +65,8 @@ def no_unexpected_traceback(request, caplog):
         text = path.read_text(errors="replace") if path.exists() else ""
         if TRACEBACK in text:
             start = text.index(TRACEBACK)
-            pytest.fail(f"unexpected traceback in {path.name}: {text[max(0, start - 500):start + 2500]}",
+            # Up to the error itself: a traceback through honcho's prefixed lines runs to several thousand characters.
+            pytest.fail(f"unexpected traceback in {path.name}: {text[max(0, start - 500):start + 8000]}",
                         pytrace=False)
 
 
