@@ -37,9 +37,14 @@ system-packages:
 		(apt-get update && apt-get install -y --no-install-recommends prometheus) || \
 		echo "make: could not install prometheus (promtool); its tests will skip (or fail with CI=true)" >&2
 
+# The suite runs on every core (pytest-xdist): its tests wait on servers, processes and the browser as much as they
+# compute. Tests that share a module's (or the browser's) set-up stay on one worker (--dist loadgroup, the groups
+# are given in tests/conftest.py). TEST_WORKERS=0 runs them all in this one process.
+TEST_WORKERS ?= auto
+
 ## Install and run the whole test suite.
 test: install $(NODE_STAMP) system-packages
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check services tests bench

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
 from services.messaging.settings import BusSettings
@@ -22,6 +22,24 @@ RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SERVERS = {"RabbitMQ": ("127.0.0.1", 5672), "PostgreSQL": ("127.0.0.1", 5432)}
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Groups for ``make test``'s parallel run (pytest-xdist, ``--dist loadgroup``): the browser tests share one
+    Chromium on one worker, and the tests of a module that sets something up once for the module (served apps,
+    nginx) run on one worker, so it is set up once. Every other test goes to whichever worker is free."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        shared = info is not None and any(definitions[-1].scope in ("module", "package", "class")
+                                          for definitions in info.name2fixturedefs.values())
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 
 TRACEBACK = "Traceback (most recent call last)"
@@ -47,7 +65,8 @@ def no_unexpected_traceback(request, caplog):
         text = path.read_text(errors="replace") if path.exists() else ""
         if TRACEBACK in text:
             start = text.index(TRACEBACK)
-            pytest.fail(f"unexpected traceback in {path.name}: {text[max(0, start - 500):start + 2500]}",
+            # Up to the error itself: a traceback through honcho's prefixed lines runs to several thousand characters.
+            pytest.fail(f"unexpected traceback in {path.name}: {text[max(0, start - 500):start + 8000]}",
                         pytrace=False)
 
 
@@ -94,10 +113,21 @@ def migrated(tmp_path_factory):
     databases.drop()
 
 
-def _migrate(create_app, url: str, bus: BusSettings) -> None:
+def _migrate(create_app, url: str, bus: BusSettings) -> str:
+    """Migrate the database at ``url`` to head; returns the head revision."""
     app = create_app({"DATABASE_URL": url, "BUS": bus, "TESTING": True})
     app.extensions["osl"].upgrade_database()
+    revision = _revision(app)
     app.extensions["osl"].database.dispose()
+    return revision
+
+
+def _revision(app) -> str | None:
+    """The Alembic revision ``app``'s database is at (None: not migrated at all)."""
+    with app.extensions["osl"].database.engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 class MigratedDatabases:
@@ -105,11 +135,13 @@ class MigratedDatabases:
         self.folder = folder
         self.postgres: PostgresDatabases | None = None
         self.free: dict[str, list[str]] = {}
+        #: the head revision of each service, as migrating its first database found it
+        self.heads: dict[str, str] = {}
 
     def sqlite_file(self, service: str, create_app, bus: BusSettings):
         path = self.folder / f"{service}.db"
         if not path.exists():
-            _migrate(create_app, f"sqlite:///{path}", bus)
+            self.heads[service] = _migrate(create_app, f"sqlite:///{path}", bus)
         return path
 
     def take(self, service: str, create_app, bus: BusSettings) -> str:
@@ -119,7 +151,7 @@ class MigratedDatabases:
             return free.pop()
         self.postgres = self.postgres or PostgresDatabases(POSTGRES_URL, label="pool")
         url = self.postgres.new(service)
-        _migrate(create_app, url, bus)
+        self.heads[service] = _migrate(create_app, url, bus)
         return url
 
     def give_back(self, service: str, url: str) -> None:
@@ -211,7 +243,13 @@ class ServerStack(Stack):
 def make_app(create_app, stack: Stack, service: str, **config):
     app = create_app({"DATABASE_URL": stack.database_url(service, create_app), "BUS": stack.bus, "TESTING": True,
                       "ADMIN_TOKEN": "test-admin-token", **config})
-    app.extensions["osl"].upgrade_database()  # at head already: this checks that it is
+    # At head already (a copy of the migrated file, or a pooled database): checked by its revision, which costs one
+    # query where running Alembic cost tens of milliseconds, for each app of each test. Anything else is migrated.
+    head = stack.migrated.heads.get(service)
+    revision = _revision(app) if head is not None else None
+    app.extensions["osl"].database.dispose()  # the test starts with no connection open, as it did
+    if head is None or revision != head:
+        app.extensions["osl"].upgrade_database()
     return app
 
 

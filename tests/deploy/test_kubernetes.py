@@ -16,9 +16,7 @@ import yaml
 
 from tests.deploy.facts import Osl, assert_rule_catches, load_compose
 from tests.deploy.kubernetes_rules import (
-    CRD_KIND,
     K8S_DIR,
-    K8S_VERSION,
     MANIFESTS,
     NAMESPACE,
     RULES,
@@ -28,9 +26,7 @@ from tests.deploy.kubernetes_rules import (
     container_of,
     find,
     hpa_problems,
-    ident,
     ingress_problems,
-    kind_of,
     kustomization,
     migrate_problems,
     monitoring_problems,
@@ -40,9 +36,9 @@ from tests.deploy.kubernetes_rules import (
     process_problems,
     rabbitmq_problems,
     relay_problems,
-    schema_problems,
     web_problems,
 )
+from tests.deploy.kubernetes_schemas import CRD_KIND, K8S_VERSION, ident, kind_of, schema_problems
 
 
 @pytest.fixture()

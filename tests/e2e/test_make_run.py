@@ -2,6 +2,7 @@
 
 import json
 import os
+import random
 import signal
 import socket
 import sqlite3
@@ -19,10 +20,18 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the processes start slowly on a busy machine
 
 
+def _ephemeral_start() -> int:
+    """The first port the kernel hands out to a socket bound to port 0 (the start of its ephemeral range)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port free now, for a process the test starts, from below the kernel's ephemeral range: a port from that
+    range could be handed to any other socket (another test's, on another worker) before the process binds it."""
+    return free_port_range(1) + 1
 
 
 def get_json(url: str):
@@ -34,9 +43,9 @@ def get_json(url: str):
 
 
 def free_port_range(count: int) -> int:
-    """A port ``base`` such that ``base + 1`` to ``base + count`` are free now."""
+    """A port ``base`` such that ``base + 1`` to ``base + count`` are free now, all below the ephemeral range."""
     for _ in range(50):
-        base = free_port()
+        base = random.randrange(10000, max(_ephemeral_start(), 20000) - count - 1)
         try:
             for offset in range(1, count + 1):
                 with socket.socket() as sock:

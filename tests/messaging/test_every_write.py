@@ -1,52 +1,28 @@
-"""Every write endpoint of the four services (partners, events, notify, programme), each bad input kind, from one table.
+"""Every write endpoint of the four services (partners, events, notify, programme) in one table, with its record.
 
-The endpoints are read from each app's OpenAPI document, so a new write endpoint without a row in ``TABLE`` fails
+The endpoints are read from each app's OpenAPI document, so a new write endpoint without a row in ``_table`` fails
 ``test_every_write_endpoint_has_a_row`` (and the document must list every API write route of the app's URL map).
-The bad values are derived from each endpoint's documented request body: every string field gets NUL, a control
-character, CR/LF (unless the field is multi-line), a lone surrogate, a value past its length; every date a year
-outside 1900-2200; every integer a value past its column; every field JSON nested past the depth. Each must get a 4xx
-whose ``errors.json`` names the field. Then, per endpoint: a body that is not JSON is 415; no credentials is 401 even
-with a bad body; a change that documents 428 without If-Match is 428; another organisation's record with a stale
-If-Match is 403, not 412; a name with nothing to make a slug of is 422 where a slug is made. Last, the row's valid
-request succeeds, so the bad values were the only thing wrong.
+What each row is checked for (each bad input kind, credentials, If-Match, the valid request) is in
+test_write_refusals.py, which takes the ``world`` fixture from here.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 
 import pytest
 
-from services.messaging.fields import MAX_ID, MULTI_LINE
 from tests.events.factories import event_body
 from tests.events.factories import seed as seed_events
 from tests.events.rooms import add_room, book, fixed_clock  # noqa: F401 (a fixture)
+from tests.messaging.openapi_writes import documents as _documents
+from tests.messaging.openapi_writes import operations as _operations
 from tests.notify import registrations as notify_registrations
 from tests.partners import helpers as partners
 from tests.partners.helpers import ADMIN, created
 from tests.partners.test_rooms import ROOM
 from tests.programme import factories as programme
 
-WRITES = ("post", "put", "patch", "delete")
 SERVICES = ("partners", "events", "notify", "programme")
-
-
-def nested(depth: int):
-    value = "x"
-    for _ in range(depth):
-        value = {"a": value}
-    return value
-
-
-#: Bodies that are not what JSON or the service takes: (label, the raw body, the statuses that may answer it).
-RAW_BODIES = [
-    ("JSON nested 5,000 deep", b"[" * 5000 + b"]" * 5000, {422}),
-    ("not UTF-8", b'{"name": "\xff"}', {400}),
-    ("past the body limit", b'{"name": "' + b"x" * (2 << 20) + b'"}', {413}),
-    ("a number of 5,000 digits", b'{"name": ' + b"9" * 5000 + b"}", {400}),
-    ("NaN", b'{"name": NaN}', {400, 422}),
-    ("not JSON", b'{"name": ', {400}),
-]
 
 
 @dataclass
@@ -333,105 +309,6 @@ def _table(apps) -> dict[tuple[str, str, str], Row]:
     return rows
 
 
-def _documents(apps) -> dict[str, dict]:
-    return {name: app.test_client().get("/openapi.json").json for name, app in apps.items()}
-
-
-def _operations(documents) -> dict[tuple[str, str, str], dict]:
-    return {(service, method, path): operation for service, document in documents.items()
-            for path, operations in document["paths"].items()
-            for method, operation in operations.items() if method in WRITES}
-
-
-def _resolve(document, schema: dict) -> dict:
-    while "$ref" in schema:
-        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
-    if "allOf" in schema and len(schema["allOf"]) == 1:
-        return _resolve(document, schema["allOf"][0])
-    return schema
-
-
-def _body_schema(document, operation) -> dict | None:
-    body = operation.get("requestBody")
-    if body is None:
-        return None
-    return _resolve(document, body["content"]["application/json"]["schema"])
-
-
-def _bad_strings(name: str, schema: dict) -> list[tuple[str, object]]:
-    values = [("NUL", "Zebranie\x00"), ("control character", "Zebranie\x07"), ("lone surrogate", "\ud800"),
-              ("past its length", "x" * (schema["maxLength"] + 1) if "maxLength" in schema else "x" * 20_000)]
-    if schema.get("pattern") != MULTI_LINE:
-        values += [("CR/LF", "Zebranie\r\nBcc: evil@example.org"), ("tab", "Zebranie\tczłonków")]
-    if schema.get("format") == "date" or name.endswith("_on"):
-        values += [("year 1899", "1899-12-31"), ("year 2201", "2201-01-01"), ("year 1", "0001-01-01"),
-                   ("year 9999", "9999-12-31")]
-    elif schema.get("format") == "date-time" or name.endswith("_at"):
-        values += [("year 1899", "1899-12-31T12:00:00+01:00"), ("year 2201", "2201-01-01T12:00:00+01:00"),
-                   ("year 1", "0001-01-01T00:00:00"), ("year 9999", "9999-12-31T23:59:59+14:00")]
-    return values
-
-
-def _bad_values(document, name: str, schema: dict, base) -> list[tuple[str, object]]:
-    """(label, bad value) for the field ``name``; a list or object in the valid body is searched for its fields."""
-    schema = _resolve(document, schema)
-    values = [("nested past the depth", nested(40))]
-    kind = schema.get("type")
-    if kind == "string":
-        values += _bad_strings(name, schema)
-    elif kind == "integer":
-        values += [("past its column", schema.get("maximum", MAX_ID) + 1), ("past 64 bits", 10**30),
-                   ("below its range", schema.get("minimum", 0) - 1)]
-    elif kind == "number" and "maximum" in schema:
-        values += [("past its range", schema["maximum"] + 1)]
-    elif kind == "array":
-        items = _resolve(document, schema.get("items", {}))
-        if isinstance(base, list) and base and isinstance(base[0], dict):
-            for label, value in _object_values(document, items, base[0]):
-                values.append((label, [value]))
-        elif items.get("type") == "string" or name == "exdates":
-            values += [(label, [value]) for label, value in _bad_strings(name, items)]
-        elif items.get("type") == "integer":
-            values += [("past its column", [MAX_ID + 1]), ("past 64 bits", [10**30])]
-    elif isinstance(base, dict):
-        values += _object_values(document, schema, base)
-    return values
-
-
-def _object_values(document, schema, base: dict) -> list[tuple[str, object]]:
-    """Bad values of a whole object: each of its fields made bad in turn, in a copy of the valid ``base``."""
-    out = []
-    for name, sub in (schema.get("properties") or {}).items():
-        if _resolve(document, sub).get("readOnly"):
-            continue
-        for label, value in _bad_values(document, name, sub, base.get(name)):
-            out.append((f"{name}: {label}", {**base, name: value}))
-    return out
-
-
-def _fields(document, schema: dict, base: dict) -> dict[str, dict]:
-    fields = {name: _resolve(document, sub) for name, sub in (schema.get("properties") or {}).items()
-              if not _resolve(document, sub).get("readOnly")}
-    if not fields:  # a free-form object (events' registration is documented as {}); probe what the valid body has
-        fields = {name: {} for name in base}
-    return fields
-
-
-def _send(app, method: str, row: Row, body=None, headers=None, raw: bytes | None = None,
-          content_type="application/json"):
-    data = raw if raw is not None else (json.dumps(body) if body is not None else None)
-    return getattr(app.test_client(), method)(row.path, data=data, content_type=content_type if data else None,
-                                              headers=headers if headers is not None else _change(method, row))
-
-
-def _change(method: str, row: Row) -> dict:
-    return {**row.headers, "If-Match": "*"} if method in ("put", "patch", "delete") else row.headers
-
-
-def _answer(response) -> str:
-    return response.get_data(as_text=True)[:300]
-
-
 def test_every_write_endpoint_has_a_row(world):
     apps, table = world
     documents = _documents(apps)
@@ -447,95 +324,3 @@ def test_every_write_endpoint_has_a_row(world):
                     path not in documented:
                 undocumented.append((service, rule.rule))
     assert undocumented == []
-
-
-def test_each_bad_value_in_each_field_of_each_write_is_a_4xx_naming_the_field(world):
-    apps, table = world
-    documents = _documents(apps)
-    failures, sent = [], 0
-    for (service, method, template), operation in _operations(documents).items():
-        row = table[(service, method, template)]
-        schema = _body_schema(documents[service], operation)
-        if schema is None:
-            continue
-        for name, sub in _fields(documents[service], schema, row.body).items():
-            for label, value in _bad_values(documents[service], name, sub, row.body.get(name)):
-                response = _send(apps[service], method, row, {**row.body, name: value})
-                sent += 1
-                errors = (response.get_json(silent=True) or {}).get("errors", {}).get("json", {})
-                named = name in errors or any(key.startswith(f"{name}.") for key in errors)
-                if response.status_code not in (400, 404, 409, 422) or not named:
-                    failures.append(f"{method.upper()} {template} {name} {label}: {response.status_code} "
-                                    f"{_answer(response)}")
-    assert failures == [], f"{len(failures)} of {sent}:\n" + "\n".join(failures)
-
-
-def test_each_write_refuses_what_is_not_json_asks_for_credentials_first_and_takes_its_valid_request(world):
-    apps, table = world
-    documents = _documents(apps)
-    failures = []
-    operations = _operations(documents)
-    for (service, method, template), operation in operations.items():
-        row, app = table[(service, method, template)], apps[service]
-        where = f"{method.upper()} {template}"
-        for label, raw, content_type in [("text/plain", b'{"name": "x"}', "text/plain"),
-                                         ("form", b"name=x", "application/x-www-form-urlencoded")]:
-            response = _send(app, method, row, raw=raw, content_type=content_type)
-            if response.status_code != 415:
-                failures.append(f"{where} {label}: {response.status_code}, not 415")
-        if method in ("put", "patch"):  # a change with no body is never taken as an empty change
-            response = _send(app, method, row)
-            if response.status_code != 415:
-                failures.append(f"{where} with no body: {response.status_code}, not 415")
-        if _body_schema(documents[service], operation) is not None:
-            for label, raw, expected in RAW_BODIES:
-                response = _send(app, method, row, raw=raw)
-                body = response.get_json(silent=True) or {}
-                if response.status_code not in expected or not (body.get("message") or body.get("errors")):
-                    failures.append(f"{where} {label}: {response.status_code}, not {expected}: {_answer(response)}")
-        if operation.get("security") != []:
-            bad = b'{"title": "\\u0000", "name": ' + b"[" * 5000 + b"]" * 5000 + b"}"
-            for label, headers, refused in [("no credentials", {}, {401}),
-                                            ("an unknown key", {"Authorization": "Bearer osl_nope"}, {401})]:
-                for body in ([None, bad] if method != "delete" else [None]):
-                    response = _send(app, method, row, raw=body, headers={**headers, "If-Match": "*"})
-                    if response.status_code not in refused:
-                        failures.append(f"{where} {label}{' and a bad body' if body else ''}: "
-                                        f"{response.status_code}, not {refused}: {_answer(response)}")
-        if "428" in operation["responses"]:
-            response = _send(app, method, row, row.body, headers=row.headers)
-            if response.status_code != 428:
-                failures.append(f"{where} without If-Match: {response.status_code}, not 428")
-            parameters = [parameter.get("$ref", parameter.get("name")) for parameter in operation.get("parameters", [])]
-            if not any("IF_MATCH" in str(parameter) or parameter == "If-Match" for parameter in parameters):
-                failures.append(f"{where} answers 428 but does not document If-Match")
-        if row.other is not None:
-            response = _send(app, method, row, row.body, headers={**row.other, "If-Match": '"stale"'})
-            refused = row.extra.get("other_status", 403)
-            if response.status_code != refused:
-                failures.append(f"{where} by another organisation, stale If-Match: {response.status_code}, "
-                                f"not {refused}")
-    for (service, method, template), row in table.items():
-        if row.control and (service, method, template) in operations:
-            response = _send(apps[service], method, row, row.body)
-            if not 200 <= response.status_code < 300:
-                failures.append(f"{method.upper()} {template} valid: {response.status_code} {_answer(response)}")
-    assert failures == [], "\n".join(failures)
-
-
-@pytest.mark.parametrize("name", ["★★★", "...", "   ", "—"])
-def test_a_name_with_nothing_to_make_a_slug_of_is_422_wherever_a_slug_is_made(world, name):
-    """Wherever a record has a name and a slug made of it (districts, centres, organisations), by POST, PUT or PATCH."""
-    apps, table = world
-    documents = _documents(apps)
-    failures, checked = [], 0
-    for (service, method, template), operation in _operations(documents).items():
-        schema = _body_schema(documents[service], operation)
-        if schema is None or not {"name", "slug"} <= set(schema.get("properties", {})):
-            continue
-        row = table[(service, method, template)]
-        response = _send(apps[service], method, row, {**row.body, "name": name})
-        checked += 1
-        if response.status_code != 422 or "name" not in response.json["errors"]["json"]:
-            failures.append(f"{method.upper()} {template}: {response.status_code} {_answer(response)}")
-    assert checked >= 9 and failures == [], failures

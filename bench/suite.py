@@ -1,0 +1,97 @@
+"""Suite benchmark: the same tests run in one process and on every core (pytest-xdist, as ``make test`` runs them),
+and the cost of starting a test's app with Alembic's check that its database is at head vs the revision query
+tests/conftest.py's ``make_app`` uses now. Both sides of each row are measured in this one run, so a busy machine
+slows both; read the ratios, not the seconds.
+
+Run: `.venv/bin/python bench/suite.py [--apps 20] [--workers auto] [pytest arguments...]` (default: the partners and
+staff tests, slow ones left out). Prints a table.
+"""
+
+import argparse
+import importlib
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.messaging.settings import BusSettings  # noqa: E402
+from tests.conftest import _migrate, _revision  # noqa: E402
+
+DEFAULT_TESTS = ["tests/partners", "tests/staff", "-m", "not slow"]
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_pytest(arguments: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of pytest and its workers, the last line pytest printed)."""
+    cpu, start = children_cpu(), time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments], cwd=ROOT,
+                            capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    last = (result.stdout.strip().splitlines() or [""])[-1]
+    if result.returncode != 0:
+        raise SystemExit(f"pytest {' '.join(arguments)} failed:\n{result.stdout[-3000:]}{result.stderr[-2000:]}")
+    return wall, children_cpu() - cpu, last
+
+
+def app_start(service: str, count: int) -> tuple[float, float]:
+    """Seconds of CPU per app for ``count`` apps on copies of a migrated SQLite file: Alembic's upgrade to head
+    (what make_app ran for every app), then the revision query (what it runs now)."""
+    create_app = importlib.import_module(f"services.{service}").create_app
+    folder = Path(tempfile.mkdtemp(prefix="osl-bench-suite-"))
+    try:
+        bus = BusSettings(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-bench-suite")
+        template = folder / "template.db"
+        head = _migrate(create_app, f"sqlite:///{template}", bus)
+        spent = {"alembic": 0.0, "revision": 0.0}
+        for number in range(-1, count):  # the first round warms up both ways (imports, caches) and is not counted
+            for check in spent:  # alternately, so that a busy moment of the machine slows both
+                path = folder / f"{check}-{number}.db"
+                shutil.copyfile(template, path)
+                started = time.process_time()
+                app = create_app({"DATABASE_URL": f"sqlite:///{path}", "BUS": bus, "TESTING": True})
+                if check == "alembic":
+                    app.extensions["osl"].upgrade_database()
+                else:
+                    assert _revision(app) == head
+                app.extensions["osl"].database.dispose()
+                if number >= 0:
+                    spent[check] += time.process_time() - started
+        return spent["alembic"] / count, spent["revision"] / count
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apps", type=int, default=20, help="apps started per service and way of checking")
+    parser.add_argument("--workers", default="auto", help="pytest-xdist's -n for the parallel run")
+    options, tests = parser.parse_known_args()
+    tests = tests or DEFAULT_TESTS
+
+    print(f"| tests: `{' '.join(tests)}` | wall | CPU (all processes) | pytest says |")
+    print("|---|---|---|---|")
+    serial = run_pytest(["-n", "0", *tests])
+    parallel = run_pytest(["-n", options.workers, "--dist", "loadgroup", *tests])
+    for label, (wall, cpu, last) in (("one process", serial), (f"-n {options.workers} --dist loadgroup", parallel)):
+        print(f"| {label} | {wall:.1f} s | {cpu:.1f} s | {last} |")
+    print(f"| parallel / one process | {parallel[0] / serial[0]:.2f} | {parallel[1] / serial[1]:.2f} | |")
+    print()
+    print("| service | app + Alembic upgrade check (CPU per app) | app + revision query | ratio |")
+    print("|---|---|---|---|")
+    for service in ("partners", "events", "notify", "programme"):
+        alembic, revision = app_start(service, options.apps)
+        print(f"| {service} | {alembic * 1000:.1f} ms | {revision * 1000:.1f} ms | {revision / alembic:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
