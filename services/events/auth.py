@@ -6,8 +6,6 @@ Neither the token nor a key is ever logged.
 
 from dataclasses import dataclass
 
-from flask import request
-
 from services.events.models import ApiKey, Organisation
 from services.messaging.actor import set_actor
 from services.messaging.staff import current_staff
@@ -40,17 +38,6 @@ def identify(session, token: str | None) -> Caller | None:
 def require_caller(session) -> Caller:
     """The authenticated caller; aborts 401 otherwise."""
     return authenticated(lambda token: identify(session, token), "osl-events")
-
-
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def authenticate_writes() -> None:
-    """Before any write to the API: 401 without valid credentials, ahead of input checks (422) and ETags (428)."""
-    if request.method in WRITE_METHODS and request.path.startswith("/api/"):
-        from services.messaging.web import request_session
-
-        require_caller(request_session())
 
 
 def optional_caller(session) -> Caller | None:

@@ -104,10 +104,9 @@ def may_plan_meetings(caller: Caller, partnership_id: int) -> bool:
         request_session(), partnership_id, caller.organisation_id))
 
 
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-def authenticate_writes() -> None:
-    """Before any write to the API: 401 without valid credentials, ahead of input checks (422) and ETags (428)."""
-    if request.method in WRITE_METHODS and request.path.startswith("/api/") and current_caller() is None:
+def require_caller() -> Caller:
+    """The caller; 401 without credentials (every write to the API needs one: services/messaging/http_guards.py)."""
+    caller = current_caller()
+    if caller is None:
         abort(401, message="Writes need an admin token or an API key: send 'Authorization: Bearer <token>'.")
+    return caller

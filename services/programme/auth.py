@@ -7,7 +7,7 @@ a revocation works as soon as its message is handled. Neither the token nor a ke
 """
 
 from flask import abort as abort_with
-from flask import current_app, redirect, request
+from flask import current_app, redirect
 from flask_smorest import abort
 
 from services.messaging.actor import set_actor
@@ -61,9 +61,3 @@ def require_admin(caller: Caller | None = None) -> Caller:
     if not caller.is_admin:
         abort(403, message="Only MOPS staff may read or change programme data.")
     return caller
-
-
-def authenticate_writes() -> None:
-    """Before any write to the API: 401 without valid credentials, ahead of the body's checks (415, 422)."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.path.startswith("/api/"):
-        require_caller()
