@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from services.events.models import ApiKey, Organisation
 from services.messaging.actor import set_actor
 from services.messaging.staff import current_staff
-from services.messaging.web import ADMIN, authenticated, bearer_key, bearer_token, require_scope
+from services.messaging.web import ADMIN, admin_only, authenticated, bearer_key, bearer_token, require_scope
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,9 @@ def optional_caller(session) -> Caller | None:
 
 def require_admin() -> Caller:
     """The admin token or an admin key; 401 without credentials, 403 with an organisation's key."""
-    from flask_smorest import abort
-
     from services.messaging.web import request_session
 
-    caller = require_caller(request_session())
-    if not caller.is_admin:
-        abort(403, message="This needs the admin token or an admin key.")
-    return caller
+    return admin_only(require_caller(request_session()), "This needs the admin token or an admin key.")
 
 
 def staff_caller(session) -> Caller | None:

@@ -8,11 +8,10 @@ a revocation works as soon as its message is handled. Neither the token nor a ke
 
 from flask import abort as abort_with
 from flask import current_app, redirect
-from flask_smorest import abort
 
 from services.messaging.actor import set_actor
 from services.messaging.staff import current_staff
-from services.messaging.web import KeyCaller, authenticated, bearer_token, key_caller, request_session
+from services.messaging.web import KeyCaller, admin_only, authenticated, bearer_token, key_caller, request_session
 from services.programme.models import ApiKey
 
 #: The scope of an organisation key that may record attendance at its own activities: the key that posts them.
@@ -57,7 +56,4 @@ def require_page_caller() -> Caller:
 
 def require_admin(caller: Caller | None = None) -> Caller:
     """MOPS only: 401 without valid credentials, 403 for an organisation's key (or editor, given as ``caller``)."""
-    caller = caller or require_caller()
-    if not caller.is_admin:
-        abort(403, message="Only MOPS staff may read or change programme data.")
-    return caller
+    return admin_only(caller or require_caller(), "Only MOPS staff may read or change programme data.")
