@@ -129,7 +129,12 @@ def wait_for(url: str, headers: dict | None = None, timeout: float = 30) -> tupl
             time.sleep(0.2)
 
 
-def wrk(url: str, seconds: int, connections: int, header: str | None = None) -> float:
+UNITS = {"B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
+
+
+def wrk(url: str, seconds: int, connections: int, header: str | None = None, least_bytes: int = 0) -> float:
+    """Requests per second; with ``least_bytes``, each answer must have carried at least that many bytes (wrk's
+    transfer rate over its request rate), so that a shorter answer (a 304, a compressed body) is not counted."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", url]
     if header:
         command[1:1] = ["-H", header]
@@ -137,7 +142,11 @@ def wrk(url: str, seconds: int, connections: int, header: str | None = None) -> 
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non_2xx:
         raise RuntimeError(f"wrk saw {non_2xx.group(1)} failed responses:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    number, unit = re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", output).groups()
+    if least_bytes and float(number) * UNITS[unit] / rate < 0.99 * least_bytes:
+        raise RuntimeError(f"{url} answered fewer than {least_bytes} bytes a request:\n{output}")
+    return rate
 
 
 def nginx_config(folder: Path, port: int, workers: int, include: Path | None = None) -> Path:
@@ -152,6 +161,7 @@ error_log {folder}/nginx-error.log;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
+    sendfile on;  # as the official nginx image's nginx.conf, which deploy/ runs the gateway in
     types {{ text/calendar ics; }}
 {extra}    server {{
         listen 127.0.0.1:{port};
@@ -208,11 +218,20 @@ def gateway_config(folder: Path, gateway_port: int, static_port: int, app_addres
     return nginx_config(folder, static_port, workers, include=folder / "osl.conf")
 
 
-def gateway_and_measure(url: str, folder: Path, workers: int, seconds: int, connections: int) -> dict:
+def feed_requests_answered(app_port: int) -> float:
+    """Feed requests the events app has answered so far, all workers (its osl_feed_cache counter)."""
+    text = wait_for(f"http://127.0.0.1:{app_port}/metrics")[0].decode()
+    return sum(float(value) for value in re.findall(r"^osl_feed_cache_total\{[^}]*\} ([\d.e+]+)$", text, re.M))
+
+
+def gateway_and_measure(url: str, folder: Path, workers: int, seconds: int, connections: int, rounds: int) -> dict:
     """Warm rate of the feed through the gateway (gunicorn with the production settings behind it), and the same
-    nginx serving the same bytes from a file."""
+    nginx serving the same bytes from a file: ``rounds`` rounds, each measuring both, the order alternating (ABBA),
+    so that a shared machine's load, which shifts within seconds, weighs on both alike. Also counts the requests
+    that reached the app while the gateway was measured."""
     env = {**os.environ, "EVENTS_DATABASE_URL": url, "OSL_DATA_DIR": str(folder), "LOG_LEVEL": "WARNING",
            "WEB_WORKERS": str(workers), "OSL_TRUSTED_PROXIES": "1"}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     app_port, gateway_port, static_port = free_port(), free_port(), free_port()
     gunicorn = subprocess.Popen([str(GUNICORN), "-c", "python:services.messaging.gunicorn_conf", "-b",
                                  f"127.0.0.1:{app_port}", "services.events:create_app()"], cwd=ROOT, env=env)
@@ -228,12 +247,19 @@ def gateway_and_measure(url: str, folder: Path, workers: int, seconds: int, conn
         assert wait_for(static_url)[0] == body
         assert wait_for(gateway_url)[0] == body
         wrk(gateway_url, 1, connections)  # warm: the gateway holds the feed
-        # Taken in turns, three each, medians: a shared machine's load shifts within seconds.
-        rates = {"gateway": [], "nginx": []}
-        for _ in range(3):
-            rates["gateway"].append(wrk(gateway_url, seconds, connections))
-            rates["nginx"].append(wrk(static_url, seconds, connections))
-        return {"bytes": len(body), **{name: statistics.median(values) for name, values in rates.items()}}
+        rates, to_app, sent = {"gateway": [], "nginx": []}, 0.0, 0.0
+        for turn in range(rounds):
+            for name in ("gateway", "nginx") if turn % 2 == 0 else ("nginx", "gateway"):
+                if name == "gateway":
+                    before = feed_requests_answered(app_port)
+                    rates[name].append(wrk(gateway_url, seconds, connections, least_bytes=len(body)))
+                    to_app += feed_requests_answered(app_port) - before
+                    sent += rates[name][-1] * seconds
+                else:
+                    rates[name].append(wrk(static_url, seconds, connections, least_bytes=len(body)))
+        ratios = [gateway / nginx for gateway, nginx in zip(rates["gateway"], rates["nginx"], strict=True)]
+        return {"bytes": len(body), "ratios": ratios, "to_app": max(0.0, to_app), "sent": sent,
+                **{name: statistics.median(values) for name, values in rates.items()}}
     finally:
         for process in (gunicorn, nginx):
             if process is not None:
@@ -242,11 +268,13 @@ def gateway_and_measure(url: str, folder: Path, workers: int, seconds: int, conn
 
 
 def gateway_rows(measured: dict, size: int, workers: int) -> list[tuple]:
-    ratio = measured["gateway"] / measured["nginx"]
+    ratios = measured["ratios"]
     return [(f"warm requests/s, {size}-event feed ({measured['bytes'] // 1024} KiB) through the gateway (nginx "
              f"proxy_cache, revalidated with the ETag, in front of {workers} gthread workers)",
-             f"{measured['gateway']:.0f}/s; the same nginx serving the same file {measured['nginx']:.0f}/s "
-             f"(medians of 3 turns each); {ratio:.2f}x", ">= 0.8x nginx from a file")]
+             f"{measured['gateway']:.0f}/s; the same nginx serving the same file {measured['nginx']:.0f}/s; "
+             f"median of {len(ratios)} rounds' ratios {statistics.median(ratios):.2f}x (rounds "
+             f"{min(ratios):.2f}x-{max(ratios):.2f}x); {measured['to_app']:.0f} of {measured['sent']:,.0f} requests "
+             f"reached the app", ">= 0.8x nginx from a file")]
 
 
 def served_rows(served: dict, size: int, workers: str) -> list[tuple]:
@@ -271,6 +299,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-gateway", action="store_true", help="leave out the gateway row")
+    parser.add_argument("--rounds", type=int, default=6, help="gateway and file, measured in turns, this many times")
     parser.add_argument("--worker-classes", nargs="*", default=["sync", "gthread"], choices=["sync", "gthread"],
                         help="sync is what deploy/ runs; gthread (4 threads) keeps connections alive like nginx")
     args = parser.parse_args()
@@ -305,7 +334,7 @@ def main() -> None:
                 rows += served_rows(served, warm_size, f"{args.workers} {worker_class} workers")
             if not args.no_gateway:
                 measured = gateway_and_measure(urls[warm_size], folder / "gateway", args.workers, args.seconds,
-                                               args.connections)
+                                               args.connections, args.rounds)
                 rows += gateway_rows(measured, warm_size, args.workers)
     finally:
         if postgres is not None:

@@ -4,10 +4,23 @@ Each round publishes EVENTS event messages at once (as the events relay would af
 confirmed subscribers: EVENTS x SUBSCRIBERS notices (20,000 by default). N consumers compete on notify's queue (each
 event is handled by one, which writes its notices); N senders claim batches of due notices (SKIP LOCKED) and hand them
 to a local aiosmtpd sink. Prints, for each N: throughput (notices accepted by SMTP per second, from the first publish
-to the last mail), p50/p95 of event -> mail latency (each mail against its event's publish time), and where the CPU
-time went (consumers, senders, PostgreSQL, the SMTP sink and this script), next to what the machine's cores could give.
+to the last mail), p50/p95 of event -> mail latency (each mail against its event's publish time), and the evidence of
+where the limit is:
 
-Run: `.venv/bin/python bench/scale.py` (needs RabbitMQ and PostgreSQL on 127.0.0.1). Prints a table.
+- CPU: each role's CPU time (consumers, senders, PostgreSQL's backends for the round's database, the SMTP sink and
+  this script), the busiest sender's share of one core, and the whole machine's busy share of its cores (from
+  /proc/stat: other work on a shared machine shows there and not in OSL's own share);
+- SMTP: the senders' time handing mails to the SMTP server (their osl_notify_smtp_seconds histogram, scraped from
+  each sender's metrics port) as a share of the senders' wall time;
+- database: PostgreSQL's backends for the round's database sampled every 0.1 s (pg_stat_activity): how many are
+  active on average, and how many of those wait on a lock.
+
+The last column names the limit by a plain rule over those numbers: the machine's cores when it is >= 85 % busy; else
+SMTP when the senders spend >= 50 % of their time in it; else the database when >= 0.5 backends on average wait on a
+lock; else one sender's core when the busiest sender uses >= 85 % of one; else "waiting" (polls, the broker).
+
+Run: `.venv/bin/python bench/scale.py` (needs RabbitMQ and PostgreSQL on 127.0.0.1; a few minutes on a quiet
+machine). Prints a Markdown table.
 """
 
 import argparse
@@ -20,10 +33,12 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import psycopg  # noqa: E402
 from kombu import Producer  # noqa: E402
 
 from bench.notify import (  # noqa: E402
@@ -31,6 +46,7 @@ from bench.notify import (  # noqa: E402
     RABBITMQ,
     add_subscribers,
     event,
+    free_port,
     notify_app,
     process_env,
     smtp_sink,
@@ -120,29 +136,97 @@ def consumers_on(bus: BusSettings) -> int:
     return min(counts)
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) clock ticks of all the machine's cores so far (/proc/stat)."""
+    values = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return sum(values) - idle, sum(values)
+
+
+def smtp_seconds(ports: list[int]) -> float:
+    """The senders' time handing mails to the SMTP server so far (osl_notify_smtp_seconds_sum on each sender's
+    metrics port)."""
+    total = 0.0
+    for port in ports:
+        with urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+            found = re.search(r"^osl_notify_smtp_seconds_sum ([\d.e+-]+)$", response.read().decode(), re.M)
+        total += float(found.group(1)) if found else 0.0
+    return total
+
+
+def senders_serving(ports: list[int]) -> bool:
+    try:
+        smtp_seconds(ports)
+    except OSError:
+        return False
+    return True
+
+
+class DatabaseSampler(threading.Thread):
+    """Samples pg_stat_activity for one database every 0.1 s: active backends, and those waiting on a lock."""
+
+    def __init__(self, database: str):
+        super().__init__(daemon=True)
+        self.database, self.samples, self.done = database, [], threading.Event()
+
+    def run(self):
+        with psycopg.connect(POSTGRES.replace("+psycopg", ""), autocommit=True) as connection:
+            while not self.done.wait(0.1):
+                row = connection.execute(
+                    "SELECT count(*) FILTER (WHERE state = 'active'), "
+                    "count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock') "
+                    "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (self.database,)).fetchone()
+                self.samples.append(row)
+
+    def averages(self) -> tuple[float, float]:
+        self.done.set()
+        self.join(timeout=10)
+        if not self.samples:
+            return 0.0, 0.0
+        return (statistics.fmean(active for active, _ in self.samples),
+                statistics.fmean(waiting for _, waiting in self.samples))
+
+
+def all_sent(sink: TimedSink, expected: int, processes) -> bool:
+    """Every notice in the sink; fails at once when a consumer or sender has stopped (rather than wait an hour)."""
+    stopped = [process.args[-1] for process in processes if process.poll() is not None]
+    if stopped:
+        raise RuntimeError(f"a worker stopped during the round: {stopped}; see its log above")
+    return len(sink.arrivals) >= expected
+
+
 def run_round(workers: int, events: int, subscribers: int, sink: TimedSink, port: int, databases, folder) -> dict:
     bus = BusSettings(broker_url=RABBITMQ, prefix=f"osl-scale-{uuid.uuid4().hex[:6]}", poll_seconds=0.05)
     app = notify_app(databases.new("notify"), bus)
     add_subscribers(app, subscribers)
     env = process_env(app.config["DATABASE_URL"], bus, port, folder)
     database = app.config["DATABASE_URL"].rsplit("/", 1)[1]
-    processes = ([start("consume", env) for _ in range(workers)], [start("send", env) for _ in range(workers)])
+    metrics_ports = [free_port() for _ in range(workers)]
+    processes = ([start("consume", env) for _ in range(workers)],
+                 [start("send", {**env, "OSL_METRICS_PORT": str(metrics_port)}) for metrics_port in metrics_ports])
     expected = events * subscribers
     try:
         wait_until(lambda: consumers_on(bus) == workers, timeout=120, interval=0.5, message="the consumers listening")
-        time.sleep(3)  # and the senders polling
+        wait_until(lambda: senders_serving(metrics_ports), timeout=60, interval=0.5, message="the senders started")
         with sink.lock:
             sink.arrivals.clear()
-        before = {"consumers": sum(cpu_seconds(p.pid) for p in processes[0]),
-                  "senders": sum(cpu_seconds(p.pid) for p in processes[1]),
-                  "postgres": postgres_cpu(database), "sink and script": own_cpu()}
+        sampler = DatabaseSampler(database)
+        cpu = {"consumers": [cpu_seconds(p.pid) for p in processes[0]],
+               "senders": [cpu_seconds(p.pid) for p in processes[1]],
+               "postgres": postgres_cpu(database), "sink and script": own_cpu()}
+        machine, smtp = machine_busy(), smtp_seconds(metrics_ports)
+        sampler.start()
         started = time.perf_counter()
         published = publish_all(bus, workers, events)
-        wait_until(lambda: len(sink.arrivals) >= expected, timeout=3600, interval=0.05, message="every notice sent")
+        wait_until(lambda: all_sent(sink, expected, processes[0] + processes[1]), timeout=3600, interval=0.05,
+                   message="every notice sent")
         finished = time.perf_counter()
-        after = {"consumers": sum(cpu_seconds(p.pid) for p in processes[0]),
-                 "senders": sum(cpu_seconds(p.pid) for p in processes[1]),
-                 "postgres": postgres_cpu(database), "sink and script": own_cpu()}
+        db_active, db_waiting = sampler.averages()
+        smtp = smtp_seconds(metrics_ports) - smtp
+        machine = [after - before for after, before in zip(machine_busy(), machine, strict=True)]
+        cpu = {role: [cpu_seconds(p.pid) - before for p, before in zip(group, cpu[role], strict=True)]
+               for role, group in (("consumers", processes[0]), ("senders", processes[1]))} | {
+            "postgres": postgres_cpu(database) - cpu["postgres"], "sink and script": own_cpu() - cpu["sink and script"]}
     finally:
         stop(processes[0] + processes[1])
         delete_topology(bus)
@@ -152,8 +236,22 @@ def run_round(workers: int, events: int, subscribers: int, sink: TimedSink, port
     delays = sorted(at - published[index] for index, at in arrivals if index in published)
     wall = finished - started
     return {"workers": workers, "notices": len(arrivals), "wall": wall, "rate": len(arrivals) / wall,
-            "p50": statistics.median(delays), "p95": delays[int(0.95 * (len(delays) - 1))],
-            "cpu": {name: after[name] - before[name] for name in after}}
+            "p50": statistics.median(delays), "p95": delays[int(0.95 * (len(delays) - 1))], "cpu": cpu,
+            "busiest_sender": max(cpu["senders"]) / wall, "smtp_share": smtp / (workers * wall),
+            "machine_busy": machine[0] / machine[1], "db_active": db_active, "db_waiting": db_waiting}
+
+
+def limit(result: dict) -> str:
+    """The rule of the module's docstring."""
+    if result["machine_busy"] >= 0.85:
+        return "the machine's cores"
+    if result["smtp_share"] >= 0.5:
+        return "SMTP"
+    if result["db_waiting"] >= 0.5:
+        return "database locks"
+    if result["busiest_sender"] >= 0.85:
+        return "one sender's core"
+    return "waiting (polls, broker)"
 
 
 def main() -> None:
@@ -162,6 +260,7 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=100)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     sink = TimedSink()
     controller = smtp_sink(sink)
     databases = PostgresDatabases(POSTGRES, label="scale")
@@ -176,18 +275,22 @@ def main() -> None:
         databases.drop_all()
     cores = os.cpu_count()
     print(f"\n{args.events} events x {args.subscribers} subscribers = {args.events * args.subscribers:,} notices, "
-          f"RabbitMQ + PostgreSQL, {cores} CPUs, load average before: {os.getloadavg()[0]:.1f}\n")
+          f"RabbitMQ + PostgreSQL, {cores} CPUs, load average before: {load_before:.1f}\n")
     print("| consumers + senders | notices/s | vs 1 | event → mail p50 | p95 | CPU s: consumers / senders / "
-          "PostgreSQL / sink+script | CPU ms per notice | share of the cores |")
-    print("|---|---|---|---|---|---|---|---|")
+          "PostgreSQL / sink+script | CPU ms per notice | busiest sender, of one core | senders' time in SMTP | "
+          "DB backends active / waiting on locks | machine busy (OSL's share) | limit |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for result in results:
         cpu = result["cpu"]
-        used = sum(cpu.values()) / (cores * result["wall"])
-        per_notice = sum(cpu.values()) / result["notices"] * 1000
+        spent = {name: sum(value) if isinstance(value, list) else value for name, value in cpu.items()}
+        osl_share = sum(spent.values()) / (cores * result["wall"])
+        per_notice = sum(spent.values()) / result["notices"] * 1000
         print(f"| {result['workers']} + {result['workers']} | {result['rate']:,.0f} | "
               f"{result['rate'] / results[0]['rate']:.2f}x | {result['p50']:.1f} s | {result['p95']:.1f} s | "
-              f"{cpu['consumers']:.0f} / {cpu['senders']:.0f} / {cpu['postgres']:.0f} / {cpu['sink and script']:.0f}"
-              f" | {per_notice:.1f} | {used:.0%} |")
+              f"{spent['consumers']:.0f} / {spent['senders']:.0f} / {spent['postgres']:.0f} / "
+              f"{spent['sink and script']:.0f} | {per_notice:.1f} | {result['busiest_sender']:.0%} | "
+              f"{result['smtp_share']:.0%} | {result['db_active']:.1f} / {result['db_waiting']:.1f} | "
+              f"{result['machine_busy']:.0%} ({osl_share:.0%}) | {limit(result)} |")
 
 
 if __name__ == "__main__":

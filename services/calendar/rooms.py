@@ -11,7 +11,6 @@ by the buffer on both sides, and two bookings' busy ranges never overlap.
 """
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -120,14 +119,20 @@ class RoomRules:
             return HOLIDAY
         return None
 
-    def open_ranges(self, start: datetime, end: datetime) -> list[Range]:
-        """Bookable hours − closures − holidays within [start, end), as disjoint aware ranges in UTC, soonest first."""
+    def open_ranges(self, start: datetime, end: datetime, _days: dict | None = None) -> list[Range]:
+        """Bookable hours − closures − holidays within [start, end), as disjoint aware ranges in UTC, soonest first.
+        ``_days`` caches each Warsaw day's ranges across calls."""
         first, last = start.astimezone(WARSAW).date() - timedelta(days=1), end.astimezone(WARSAW).date()
         ranges = []
         day = first
         while day <= last:
-            if self.closed_because(day) is None:
-                ranges += [(_instant(day, a), _instant(day, b)) for a, b in self.hours.get(day.weekday(), ())]
+            found = _days.get(day) if _days is not None else None
+            if found is None:
+                found = [] if self.closed_because(day) else [(_instant(day, a), _instant(day, b))
+                                                             for a, b in self.hours.get(day.weekday(), ())]
+                if _days is not None:
+                    _days[day] = found
+            ranges += found
             day += timedelta(days=1)
         return clip(merge(ranges), start, end)
 
@@ -145,20 +150,16 @@ class RoomRules:
         return None
 
     def refusals(self, dates: list[Range], now: datetime) -> dict[datetime, str]:
-        """:meth:`refusal` of each of ``dates`` (by start), for the ones refused; the open ranges are worked out
-        once for the whole span."""
-        if not dates:
-            return {}
-        opened = self.open_ranges(min(s for s, _ in dates), max(e for _, e in dates) + timedelta(microseconds=1))
-        starts = [a for a, _ in opened]
+        """:meth:`refusal` of each of ``dates`` (by start), for the ones refused; each Warsaw day's open ranges are
+        worked out once, and only for the days the dates touch (a weekly series: not the whole year between)."""
         horizon = self.horizon_end(now)
+        days: dict = {}
         found = {}
         for start, end in dates:
             reason = PAST if start < now else HORIZON if start >= horizon else self._closed_between(start, end)
-            if reason is None:
-                index = bisect_right(starts, start) - 1
-                if index < 0 or opened[index][1] < end:
-                    reason = BOOKABLE_HOURS
+            if reason is None and not any(a <= start and end <= b for a, b in self.open_ranges(
+                    start, end + timedelta(microseconds=1), days)):
+                reason = BOOKABLE_HOURS
             if reason:
                 found[start] = reason
         return found
@@ -178,6 +179,7 @@ class RoomRules:
         return _instant(last, 0)
 
 
+@lru_cache(maxsize=8192)
 def _instant(day: date, minutes: int) -> datetime:
     """The moment (UTC) the Warsaw wall clock shows ``minutes`` after midnight of ``day``: the first such moment, or
     the first moment after it when the clocks skip it."""

@@ -17,6 +17,7 @@ from services.events.models import (
     StaffSession,
 )
 from services.events.replica import apply_counts, apply_record
+from services.events.rooms.operations import rewiden
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
 from services.messaging.keys import add_key_handlers
@@ -51,6 +52,10 @@ def apply_record_message(session, envelope: Envelope, *, model, shown_by, delete
     if model is Room:  # the rules as they travel: dates as ISO text in the JSON columns
         data = {**data, **{name: envelope.data[name] for name in ("closures", "open_on")}}
     apply_record(session, model, shown_by, data, deleted=deleted)
+    if model is Room and not deleted:
+        room = session.get(Room, data["id"])
+        if room is not None and room.version == data["version"]:  # applied, not an older snapshot
+            rewiden(session, room)  # a new buffer: the stored busy ranges follow it
 
 
 @handlers.on(PARTNERS, "membership.added", "membership.updated")
@@ -66,7 +71,7 @@ def apply_membership_message(session, envelope: Envelope, *, deleted: bool = Fal
 add_key_handlers(handlers, PARTNERS, ApiKey)
 
 
-@handlers.on(PARTNERS, "meeting.*")
+@handlers.on(PARTNERS, "meeting.planned", "meeting.updated", "meeting.cancelled")
 def apply_meeting_message(session, envelope: Envelope) -> None:
     """A partner meeting, as an event in its partnership's private calendar."""
     apply_meeting(session, envelope.type, _data(envelope))

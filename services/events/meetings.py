@@ -8,6 +8,7 @@ from services.calendar.times import today
 from services.events.input import search_text
 from services.events.models import Centre, Event, Membership, Partnership
 from services.events.operations import change_event, insert_event
+from services.events.rooms.meetings import follow_meeting_room
 from services.messaging.messages.partners import meeting_event_id
 
 
@@ -41,6 +42,7 @@ def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:
     if event is not None and (event.meeting_version or 0) >= meeting["version"]:
         return event
     values = _values(session, meeting, cancelled=type_name == "meeting.cancelled")
+    organiser = values.get("organisation_id")
     if event is None:
         event = insert_event(session, values, event_id=meeting_event_id(meeting["id"]), meeting_id=meeting["id"],
                              meeting_version=meeting["version"], audiences=[], url=None, contact=None,
@@ -48,6 +50,7 @@ def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:
     else:
         change_event(session, event, values)
         event.meeting_version = meeting["version"]
+    follow_meeting_room(session, meeting, event, organiser)
     return event
 
 

@@ -45,10 +45,22 @@ def submit(session, event: Event) -> Event:
     return event
 
 
+def cancelled_or_restored(session, event: Event) -> None:
+    """A withheld event that is cancelled leaves the queue: there is nothing left to approve (approving it would
+    publish a cancelled event). Put back (by anyone), it waits for review again."""
+    if event.status != "cancelled":
+        submit(session, event)
+        return
+    review = session.get(EventReview, event.id)
+    if review is not None:
+        session.delete(review)
+        log.info("event %s cancelled while withheld: out of the review queue", event.id)
+
+
 def queue(session) -> list[tuple[Event, EventReview]]:
     """The events waiting for review, longest waiting first."""
     query = (select(Event, EventReview).join(EventReview, EventReview.event_id == Event.id)
-             .where(EventReview.status == "pending").order_by(EventReview.submitted_at))
+             .where(EventReview.status == "pending", Event.status != "cancelled").order_by(EventReview.submitted_at))
     return [tuple(row) for row in session.execute(query)]
 
 
@@ -58,7 +70,7 @@ def review_of(session, event: Event) -> EventReview | None:
 
 def _pending(session, event: Event) -> EventReview:
     review = review_of(session, event)
-    if review is None or review.status != "pending":
+    if review is None or review.status != "pending" or event.status == "cancelled":
         raise Conflict("This event is not waiting for review.")
     return review
 

@@ -128,6 +128,10 @@ def change_event(session, event: Event, values: dict) -> list[str]:
     event.vevent = None
     if is_significant(changed):
         event.sequence += 1
+    if event.visibility == "review" and was_cancelled != (event.status == "cancelled"):
+        from services.events import moderation
+
+        moderation.cancelled_or_restored(session, event)
     if event.status == "cancelled" and not was_cancelled:
         event.cancelled_at = now
         publish(session, event, "event.cancelled")

@@ -82,11 +82,15 @@ class Change(Schema):
 
 
 def register_history(app: Flask, api, outbox_model, require_admin) -> None:
-    """``GET /api/v1/history``: the service's changes, newest first (admin); ``before`` pages back by ``seq``."""
+    """``GET /api/v1/history/<service>/``: the service's changes, newest first (admin); ``before`` pages back by
+    ``seq``. The service's name in the path tells the gateway which service's history is asked for (every service
+    has one); ``/api/v1/history/`` is the same list, for a client of the service itself."""
+    service = app.extensions["osl"].name
     blp = Blueprint("history", __name__, url_prefix="/api/v1/history",
-                    description="Who changed what, and when: read from the outbox.")
+                    description=f"Who changed what in {service}, and when: read from the outbox.")
 
-    @blp.route("/")
+    @blp.route("/", endpoint="this_service")
+    @blp.route(f"/{service}/")
     class History(MethodView):
         @blp.doc(security=BEARER)
         @blp.arguments(HistoryArgs, location="query")

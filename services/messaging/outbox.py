@@ -1,6 +1,7 @@
 """The transactional outbox: messages written with the change they announce, published later by the relay."""
 
 import fnmatch
+import json
 import logging
 import threading
 import time
@@ -26,6 +27,16 @@ def add_message(session, outbox_model, type_name: str, data: dict) -> Envelope:
     envelope = Envelope.new(type_name, data)
     session.add(outbox_model(message_id=envelope.id, type=envelope.type, body=envelope.to_json()))
     return envelope
+
+
+def scrubbed_body(type_name: str, body: str) -> str | None:
+    """The row's body with its type's ``scrubbed`` fields blanked (null), or None when the type has none."""
+    names = message_type(type_name).scrubbed
+    if not names:
+        return None
+    envelope = json.loads(body)
+    envelope["data"].update(dict.fromkeys(names))
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
 
 
 class Relay:
@@ -128,11 +139,14 @@ class Relay:
     def publish_batch(self, producer: Producer) -> int:
         """Publish one batch of pending rows; returns how many were published."""
         published: list[int] = []
+        scrubbed: dict[int, str] = {}
         try:
             for seq, type_name, body in self._pending():
                 self._publish(producer, type_name, body)
                 published.append(seq)
                 PUBLISHED.labels(self.service, type_name).inc()
+                if (blanked := scrubbed_body(type_name, body)) is not None:
+                    scrubbed[seq] = blanked
         finally:
             # Rows confirmed before a failure are marked too, so a reconnect does not send them again.
             if published:
@@ -140,6 +154,8 @@ class Relay:
                     session.execute(
                         update(self.model).where(self.model.seq.in_(published)).values(published_at=datetime.now(UTC))
                     )
+                    for seq, blanked in scrubbed.items():
+                        session.execute(update(self.model).where(self.model.seq == seq).values(body=blanked))
         return len(published)
 
     def _publish(self, producer: Producer, type_name: str, body: str) -> None:
@@ -169,14 +185,16 @@ class Relay:
             return result.rowcount or 0
 
     def replay(self, since: datetime | None = None, type_pattern: str | None = None) -> int:
-        """Publish already-published rows again (consumers' inboxes make that harmless); returns how many."""
+        """Publish already-published rows again (consumers' inboxes make that harmless); returns how many. A row
+        whose type blanks fields once published (a mail's one-time link) is not sent again: it is no message now."""
         model = self.model
         query = select(model.type, model.body).where(model.published_at.is_not(None)).order_by(model.seq)
         if since is not None:
             query = query.where(model.created_at >= since)
         with self.database.session() as session:
             rows = [tuple(row) for row in session.execute(query)]
-        rows = [row for row in rows if type_pattern is None or fnmatch.fnmatchcase(row[0], type_pattern)]
+        rows = [row for row in rows if (type_pattern is None or fnmatch.fnmatchcase(row[0], type_pattern))
+                and not message_type(row[0]).scrubbed]
         with connect(self.settings) as connection:
             producer = self._producer(connection)
             for type_name, body in rows:

@@ -25,15 +25,23 @@ class MessageType:
     schema: Schema
     #: For a message that carries personal data: the only services whose queues may take it. Empty: any service.
     private_to: tuple[str, ...] = ()
+    #: Fields the sender's outbox blanks (null) once the message is published: a one-time link, an address. The
+    #: broker has them then; no copy stays behind for the outbox's retention period, and such a row is never
+    #: replayed (services/messaging/outbox.py).
+    scrubbed: tuple[str, ...] = ()
 
 
 _types: dict[str, MessageType] = {}
 
 
-def register(name: str, source: str, schema: Schema, private_to: tuple[str, ...] = ()) -> MessageType:
+def register(name: str, source: str, schema: Schema, private_to: tuple[str, ...] = (),
+             scrubbed: tuple[str, ...] = ()) -> MessageType:
     if name in _types:
         raise ValueError(f"message type {name!r} is registered twice")
-    _types[name] = MessageType(name, source, schema, tuple(private_to))
+    unknown = set(scrubbed) - set(schema.fields)
+    if unknown:
+        raise ValueError(f"message type {name!r} scrubs fields it does not have: {sorted(unknown)}")
+    _types[name] = MessageType(name, source, schema, tuple(private_to), tuple(scrubbed))
     return _types[name]
 
 

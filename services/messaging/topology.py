@@ -40,7 +40,7 @@ class Subscription:
 #: The module of each service that consumes; its ``handlers`` table (services/messaging/handlers.py) declares the
 #: queues and what each takes.
 CONSUMERS = {"events": "services.events.consumers", "notify": "services.notify.consumers",
-             "programme": "services.programme.consumers"}
+             "programme": "services.programme.consumers", "partners": "services.partners.consumers"}
 
 
 def _check(subscriptions: tuple[Subscription, ...]) -> None:

@@ -145,6 +145,26 @@ def apply_import_failing(session, envelope: Envelope) -> None:
         log.info("import source %s is failing: its organisation %s will be told", data["source_id"], organisation.id)
 
 
+@handlers.on("meeting-rooms", "meeting_room.taken")
+def apply_meeting_room_taken(session, envelope: Envelope) -> None:
+    """A partner meeting's room could not be booked (issue #13): tell the partnership's coordinator (its
+    organisation's contact address), once per meeting, room and time (a transactional notice, as for a failing
+    calendar: it goes even where meeting notices were stopped)."""
+    data = envelope.data
+    organisation = session.get(Organisation, data["organisation_id"]) if data.get("organisation_id") else None
+    if organisation is None or organisation.deleted_at is not None or not organisation.email:
+        log.info("meeting %s has a room conflict, but no coordinator with a contact address", data["meeting_id"])
+        return
+    key = f"meeting-room:{data['meeting_id']}:{data['room_id']}"
+    told = session.scalar(select(Notice.id).where(Notice.organisation_id == organisation.id, Notice.event_id == key,
+                                                  Notice.kind == "room_conflict",
+                                                  Notice.occurrence == data["starts_at"]))
+    if told is None:
+        operations.queue_notice(session, organisation=organisation, event_id=key, kind="room_conflict",
+                                occurrence=data["starts_at"], payload={"conflict": data})
+        log.info("meeting %s: room conflict, its coordinator %s will be told", data["meeting_id"], organisation.id)
+
+
 # Mails to staff: invitations and password resets, asked for by the partners service.
 handlers.add("account-mail", "account.mail.requested", account_mail.queue_account_mail)
 

@@ -13,11 +13,13 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     from services.partners.auth import require_caller
-    from services.partners.models import OutboxMessage
+    from services.partners.consumers import HANDLERS
+    from services.partners.models import InboxMessage, OutboxMessage
 
     return create_service_app(
         "partners", __name__, load_config(config), migrations=MIGRATIONS,
-        outbox_model=OutboxMessage, inbox_model=None, parts=(_register,), require_caller=require_caller,
+        outbox_model=OutboxMessage, inbox_model=InboxMessage, handlers=HANDLERS, parts=(_register,),
+        require_caller=require_caller,
         max_body=1024 * 1024,  # a meeting's minutes may be 50,000 characters
     )
 

@@ -35,7 +35,7 @@ def first_admin_command():
             token = first_admin_token(session)
         except Conflict as exc:
             raise click.ClickException(str(exc)) from None
-    click.echo(first_admin_link(current_app.config["PARTNERS_URL"], token))
+    click.echo(first_admin_link(current_app.config, token))
 
 
 def _create_app():

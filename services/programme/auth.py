@@ -13,6 +13,7 @@ from services.messaging.actor import set_actor
 from services.messaging.staff import current_staff
 from services.messaging.web import KeyCaller, admin_only, authenticated, bearer_token, key_caller, request_session
 from services.programme.models import ApiKey
+from services.ui.links import staff_url
 
 #: The scope of an organisation key that may record attendance at its own activities: the key that posts them.
 SCOPE = "events"
@@ -50,7 +51,7 @@ def require_page_caller() -> Caller:
     if caller is not None:
         return caller
     if bearer_token() is None:
-        abort_with(redirect(current_app.config["PARTNERS_URL"].rstrip("/") + "/staff/sign-in", 303))
+        abort_with(redirect(staff_url(current_app.config, "/staff/sign-in"), 303))
     return require_caller()
 
 

@@ -18,7 +18,17 @@ def init_links(app: Flask) -> None:
 
     @app.context_processor
     def _service_urls():
-        return {"service_url": lambda name: app.config[f"{name.upper()}_URL"].rstrip("/")}
+        return {"service_url": lambda name: app.config[f"{name.upper()}_URL"].rstrip("/"),
+                "staff_url": lambda path="/staff/": staff_url(app.config, path)}
+
+
+def staff_url(config, path: str = "/staff/") -> str:
+    """Where staff pages are, for links, mails and redirects from any service: ``STAFF_URL`` (else the variable
+    ``STAFF_BASE_URL``: behind the gateway its origin, where every staff page is under /staff/), else partners' own
+    address (``make run``: partners serves /staff/ itself)."""
+    base = (config.get("STAFF_URL") or os.environ.get("STAFF_BASE_URL") or config.get("PARTNERS_URL")
+            or DEFAULTS["PARTNERS_URL"])
+    return base.rstrip("/") + path
 
 
 def registration_form_url(config, event_id) -> str:

@@ -6,6 +6,7 @@ downloaded browser: without it the tests skip with the reason, or fail when CI=t
 """
 
 import os
+import re
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -161,6 +162,14 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in on the partners sign-in page the browser is on; wait for the staff home page."""
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/$"))
 
 
 def axe_violations(page) -> list[tuple]:

@@ -2,7 +2,6 @@
 the XLSX download (issues #15 and #12). Partners and programme are real servers on one filesystem bus, with the
 partners relay and the programme consumer running, so the session reaches programme as in production."""
 
-import re
 
 import pytest
 from openpyxl import load_workbook
@@ -11,7 +10,7 @@ from sqlalchemy import select
 
 from services.messaging.testing import wait_until
 from services.programme.models import StaffSession
-from tests.browser.conftest import PHONE, Served, _app, screenshot
+from tests.browser.conftest import PHONE, Served, _app, screenshot, sign_in
 from tests.browser.test_staff_journey import Running
 from tests.programme.factories import ACTIVITY, known_programme
 from tests.staff.conftest import PASSWORD, Staff
@@ -60,10 +59,7 @@ def test_staff_record_a_roll_call_see_the_charts_and_download_the_workbook(progr
     ids = known["ids"]
     # No bearer header: staff sign in once at partners; the cookie is the origin's (the gateway's in production).
     page.goto(f"{programme_server['partners']}/staff/sign-in")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/$"))
+    sign_in(page, EMAIL, PASSWORD)
     wait_until(lambda: _sessions(programme_server["programme"]) == 1, timeout=30,
                message="the session on programme")
     page.goto(f"{base}/programmes/{known['id']}/activities/{ACTIVITY}/")

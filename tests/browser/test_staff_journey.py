@@ -22,7 +22,7 @@ from services.events.models import Event, Organisation
 from services.messaging.models import utcnow
 from services.messaging.testing import wait_until
 from services.notify.models import Subscriber
-from tests.browser.conftest import NEXT_YEAR, Served, screenshot
+from tests.browser.conftest import NEXT_YEAR, Served, screenshot, sign_in
 from tests.conftest import fast_bus
 from tests.notify.conftest import folder_mails
 from tests.partners.helpers import (
@@ -155,10 +155,7 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     admin.click("button[type=submit]")
     admin.wait_for_url(re.compile(r"/staff/sign-in"))
     screenshot(admin, f"staff-sign-in-{lang}")
-    admin.fill("#email", "anna@mops.example")
-    admin.fill("#password", PASSWORD)
-    admin.click("form.stack button[type=submit]")
-    admin.wait_for_url(re.compile(r"/staff/$"))
+    sign_in(admin, "anna@mops.example", PASSWORD)
 
     # MOPS reviews this organisation's events before they are published.
     admin.click(f"button[aria-label='{words['review']}: Stowarzyszenie Sąsiedzi']")
@@ -185,10 +182,7 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     editor.fill("#password", PASSWORD)
     editor.click("button[type=submit]")
     editor.wait_for_url(re.compile(r"/staff/sign-in\?password_set=1"))
-    editor.fill("#email", "ewa@sasiedzi.example")
-    editor.fill("#password", PASSWORD)
-    editor.click("form.stack button[type=submit]")
-    editor.wait_for_url(re.compile(r"/staff/$"))
+    sign_in(editor, "ewa@sasiedzi.example", PASSWORD)
     editor.click(f"text={words['our_events']}")
     editor.wait_for_url(re.compile(r"/staff/events/$"))  # the one session works on events too
     screenshot(editor, f"staff-our-events-empty-{lang}")

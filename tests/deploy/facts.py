@@ -20,7 +20,7 @@ class Osl:
     PORTS = {"partners": 8001, "events": 8002, "notify": 8003, "programme": 8004}
     # `python -m services.<svc> <command>`: which service has which command.
     COMMANDS = {
-        "partners": {"db", "relay", "seed", "replay", "dead-letters"},
+        "partners": {"db", "relay", "consume", "seed", "replay", "dead-letters"},
         "events": {"db", "relay", "consume", "import", "replay", "dead-letters"},
         "notify": {"db", "relay", "consume", "send", "replay", "dead-letters"},
         "programme": {"db", "consume", "seed", "purge", "dead-letters"},
@@ -30,6 +30,7 @@ class Osl:
     PROCESSES = {
         "partners-web": ("partners", "web"),
         "partners-relay": ("partners", "relay"),
+        "partners-consumer": ("partners", "consume"),
         "events-web": ("events", "web"),
         "events-relay": ("events", "relay"),
         "events-consumer": ("events", "consume"),
@@ -61,6 +62,7 @@ class Osl:
         "PARTNERS_BASE_URL",
         "EVENTS_BASE_URL",
         "NOTIFY_BASE_URL",
+        "STAFF_BASE_URL",
         "SMTP_HOST",
         "SMTP_PORT",
         "SMTP_USER",

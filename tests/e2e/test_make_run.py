@@ -50,7 +50,8 @@ def free_port_range(count: int) -> int:
 #: The Procfile's workers, by their offset from OSL_METRICS_BASE_PORT, with the kind of metrics each shows.
 WORKER_PORTS = {1: ("partners-relay", "relay"), 2: ("events-relay", "relay"), 3: ("events-consumer", "consumer"),
                 4: ("notify-relay", "relay"), 5: ("notify-consumer", "consumer"), 6: ("notify-sender", "sender"),
-                7: ("programme-consumer", "consumer"), 8: ("events-import", "import")}
+                7: ("programme-consumer", "consumer"), 8: ("events-import", "import"),
+                9: ("partners-consumer", "consumer")}
 
 
 def get_text(url: str) -> tuple[int, str, dict]:
@@ -107,7 +108,7 @@ def test_the_embedded_system_starts_seeds_replicates_and_stops_cleanly(tmp_path,
             expected = dict(WORKERS[kind])
             if name != "partners-relay":  # only the partners relay has published (the districts) by now
                 expected.pop("osl_messages_published_total", None)
-            if name == "programme-consumer":  # it takes no district messages
+            if name in ("programme-consumer", "partners-consumer"):  # they take no district messages
                 expected.pop("osl_messages_handled_total", None)
             expected.pop("osl_notify_notices_sent_total", None)  # no notice has been sent yet
             text = wait_until(lambda offset=offset, expected=expected: _complete(metrics_base + offset, expected),

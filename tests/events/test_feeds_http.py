@@ -1,10 +1,13 @@
 """The feeds over HTTP: headers, ETag/Last-Modified and 304, gzip, HEAD, caching, and the private feed's token."""
 
 import gzip
+import math
+import time
 
 import pytest
 from sqlalchemy import select
 
+from services.events.feeds.views import GATEWAY_HEADER, GATEWAY_VALUE
 from services.events.models import Event
 from tests.events.factories import ADMIN, ANY_VERSION, seed
 from tests.events.icaljs import icaljs
@@ -132,6 +135,50 @@ def test_recheck_seconds_serve_cached_bytes_without_asking_the_database(events_a
     assert client.get("/feeds/all.ics?category=workshop").data != first.data  # another URL asks the database
     events_app.config["FEED_RECHECK_SECONDS"] = 0
     assert str(vevents(client.get("/feeds/all.ics").data)[uid(event_id)]["SUMMARY"]) == "Nowy tytuł"
+
+
+GATEWAY = {GATEWAY_HEADER: GATEWAY_VALUE}
+
+
+def test_the_gateway_asks_the_database_and_may_keep_the_answer_only_until_the_recheck_time(events_app, world):
+    """The caching gateway (deploy/nginx) is the per-URL memory in front: what it asks, the app asks its database,
+    and it may keep the answer up to the last whole second before FEED_RECHECK_SECONDS from now."""
+    event_id = post_event(events_app)
+    client = events_app.test_client()
+    events_app.config["FEED_RECHECK_SECONDS"] = 5
+    first = client.get("/feeds/all.ics")
+    assert first.headers["X-Accel-Expires"] == "0"  # not asked by the gateway: not to be kept
+    client.patch(f"/api/v1/events/{event_id}", json={"title": "Nowy tytuł"}, headers={**ADMIN, **ANY_VERSION})
+    assert client.get("/feeds/all.ics").data == first.data  # a plain reader within the recheck time: cached bytes
+    before = time.time()
+    through_gateway = client.get("/feeds/all.ics", headers=GATEWAY)
+    after = time.time()
+    assert str(vevents(through_gateway.data)[uid(event_id)]["SUMMARY"]) == "Nowy tytuł"
+    until = through_gateway.headers["X-Accel-Expires"]
+    assert until.startswith("@")
+    # nginx keeps it through the second ``until``: that second ends within the recheck time of the question.
+    assert math.floor(before) + 3 <= int(until[1:]) and int(until[1:]) + 1 <= after + 5
+    revalidated = client.get("/feeds/all.ics", headers={**GATEWAY, "If-None-Match": through_gateway.headers["ETag"]})
+    assert revalidated.status_code == 304 and revalidated.headers["X-Accel-Expires"].startswith("@")
+    events_app.config["FEED_RECHECK_SECONDS"] = 0.5  # shorter than nginx's second: kept only if this one ends first
+    short = client.get("/feeds/all.ics", headers=GATEWAY).headers["X-Accel-Expires"]
+    assert short == "0" or int(short.removeprefix("@")) + 1 <= time.time() + 0.5
+    events_app.config["FEED_RECHECK_SECONDS"] = 0
+    assert client.get("/feeds/all.ics", headers=GATEWAY).headers["X-Accel-Expires"] == "0"
+
+
+def test_the_gateway_never_keeps_a_private_feed_and_keeps_a_room_feed_no_longer_than_an_event_feed(events_app,
+                                                                                                    world):
+    plan_meeting(events_app, 504)
+    events_app.config["FEED_RECHECK_SECONDS"] = 5
+    client = events_app.test_client()
+    token = client.get("/api/v1/partnerships/7/feed-token", headers=ADMIN).json["url"].split("?token=")[1]
+    private = client.get(f"/feeds/partnerships/7.ics?token={token}", headers=GATEWAY)
+    assert private.status_code == 200 and private.headers["X-Accel-Expires"] == "0"
+    # A room feed is built on every request; behind the gateway it is kept no longer than an event feed.
+    room_feed = client.get("/feeds/centres/osl-rakow/freebusy.ics", headers=GATEWAY)
+    assert room_feed.status_code == 200 and room_feed.headers["X-Accel-Expires"].startswith("@")
+    assert client.get("/feeds/centres/osl-rakow/freebusy.ics").headers["X-Accel-Expires"] == "0"
 
 
 def test_a_wrong_token_is_refused_even_while_the_right_one_is_cached(events_app, world):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from services.events.imports.parse import FeedError, parse
+from services.events.imports import blocks
+from services.events.imports.parse import READ, FeedError, parse
 from tests.events.feedserver import fixture
 
 
@@ -82,3 +83,42 @@ def test_vevents_unchanged_since_the_last_sync_are_not_parsed_again():
     again = parse(restamped, known=known)
     assert sorted(again.unchanged) == ["3k1v8e6c2qv0h1kq2o4r5t6u7v@google.com", "5lmn6opq7rst8uvw@google.com"]
     assert [item.values["title"] for item in again.items] == ["Piknik czerwcowy"]
+
+
+@pytest.mark.parametrize("name", ["google.ics", "outlook.ics", "gancio.ics", "odd.ics", "latin2.ics"])
+def test_only_the_lines_read_are_parsed_and_they_give_what_the_whole_feed_gives(name, monkeypatch):
+    cut = parse(fixture(name))
+    monkeypatch.setattr(blocks, "read_lines", lambda block, names: block)
+    whole = parse(fixture(name))
+    assert [(i.uid, i.values, i.overrides) for i in cut.items] == [(i.uid, i.values, i.overrides) for i in whole.items]
+    assert cut.warnings == whole.warnings and cut.refresh_seconds == whole.refresh_seconds
+
+
+def test_attendees_alarms_and_x_properties_are_left_out_with_their_folded_lines():
+    block = "\r\n".join(["BEGIN:VEVENT", "UID:a", "ATTENDEE;CN=Ala:mailto:ala@example.org", " .pl", "SUMMARY:Gry",
+                         " planszowe", "X-GOOGLE-CONFERENCE:https://meet", "BEGIN:VALARM", "ACTION:DISPLAY",
+                         "DESCRIPTION:Przypomnienie", "END:VALARM", "DTSTART:20270105T170000Z", "END:VEVENT", ""])
+    assert blocks.read_lines(block, READ) == "\r\n".join(["BEGIN:VEVENT", "UID:a", "SUMMARY:Gry", " planszowe",
+                                                          "DTSTART:20270105T170000Z", "END:VEVENT", ""])
+
+
+def test_a_change_only_to_what_is_not_read_does_not_parse_the_event_again():
+    first = parse(fixture("google.ics"))
+    known = {item.uid: item.raw for item in first.items}
+    body = fixture("google.ics").replace(b"TRANSP:OPAQUE", b"TRANSP:TRANSPARENT").replace(
+        b"END:VEVENT", b"ATTENDEE;PARTSTAT=ACCEPTED:mailto:ala@example.org\r\nEND:VEVENT")
+    again = parse(body, known=known)
+    assert again.items == [] and sorted(again.unchanged) == sorted(known)
+    refolded = parse(body.replace(b"SUMMARY:Piknik majowy", b"SUMMARY:Piknik\r\n  majowy"), known=known)
+    assert refolded.items == [] and sorted(refolded.unchanged) == sorted(known)
+    moved = parse(body.replace(b"SUMMARY:Piknik majowy", b"SUMMARY:Piknik czerwcowy"), known=known)
+    assert [item.values["title"] for item in moved.items] == ["Piknik czerwcowy"]
+
+
+def test_an_alarms_uid_is_not_taken_for_its_events():
+    body = calendar("BEGIN:VEVENT", "BEGIN:VALARM", "UID:alarm-1", "ACTION:DISPLAY", "TRIGGER:-PT15M",
+                    "DESCRIPTION:Przypomnienie", "END:VALARM", "UID:event-1", "DTSTART:20270105T170000Z",
+                    "END:VEVENT")
+    [item] = parse(body).items
+    assert item.uid == "event-1" and len(item.raw) == 1
+    assert parse(body, known={"event-1": item.raw}).unchanged == ["event-1"]

@@ -58,7 +58,7 @@ def test_a_queue_reads_one_exchange():
 
 
 @pytest.mark.parametrize("module", ["services.events.consumers", "services.notify.consumers",
-                                    "services.programme.consumers"])
+                                    "services.programme.consumers", "services.partners.consumers"])
 def test_every_type_a_queue_is_bound_to_has_exactly_the_handler_the_consumer_declared(module):
     table = importlib.import_module(module).handlers
     queues = {sub.handler: sub for sub in subscriptions() if sub.consumer == table.consumer}
@@ -74,5 +74,6 @@ def test_queue_names_stay_as_deployed():
     assert sorted((sub.consumer, sub.handler, sub.source) for sub in subscriptions()) == [
         ("events", "notify", "notify"), ("events", "partners-replica", "partners"),
         ("notify", "account-mail", "partners"), ("notify", "events", "events"), ("notify", "imports", "events"),
-        ("notify", "partners-replica", "partners"), ("programme", "events", "events"),
+        ("notify", "meeting-rooms", "events"), ("notify", "partners-replica", "partners"),
+        ("partners", "meeting-rooms", "events"), ("programme", "events", "events"),
         ("programme", "partners-replica", "partners")]

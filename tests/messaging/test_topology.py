@@ -68,7 +68,8 @@ def test_the_brokers_definitions_files_declare_this_topology():
     assert {key: compose[key] for key in expected} == expected
     assert {queue["arguments"]["x-queue-type"] for queue in expected["queues"]} == {"quorum"}
     policies = {policy["name"]: policy for policy in expected["policies"]}
-    assert set(policies) == {"osl-events-dead-letters", "osl-notify-dead-letters", "osl-programme-dead-letters"}
+    assert set(policies) == {"osl-events-dead-letters", "osl-notify-dead-letters", "osl-programme-dead-letters",
+                             "osl-partners-dead-letters"}
     events = policies["osl-events-dead-letters"]
     assert events["definition"]["dead-letter-routing-key"] == "osl.events.dead-letter"
     assert events["definition"]["delivery-limit"] == DELIVERY_LIMIT

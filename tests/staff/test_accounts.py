@@ -163,6 +163,20 @@ def test_every_change_names_who_made_it_and_the_history_shows_what_changed(staff
     assert "ewa@sasiedzi.example" not in text and key["key"] not in text
 
 
+def test_each_service_serves_its_history_under_its_own_name_too(staff):
+    """Behind the gateway /api/v1/history/{service}/ picks the service (deploy/nginx routes by the name)."""
+    staff.organisation()
+    for name, app in (("partners", staff.partners), ("events", staff.events), ("notify", staff.notify)):
+        client = app.test_client()
+        assert client.get(f"/api/v1/history/{name}/").status_code == 401
+        own = client.get(f"/api/v1/history/{name}/", headers=ADMIN)
+        assert own.status_code == 200 and own.get_json() == client.get("/api/v1/history/", headers=ADMIN).get_json()
+        for other in {"partners", "events", "notify"} - {name}:
+            assert client.get(f"/api/v1/history/{other}/", headers=ADMIN).status_code == 404, (name, other)
+    assert [e["type"] for e in staff.partners.test_client().get("/api/v1/history/partners/", headers=ADMIN)
+            .get_json()] == ["organisation.created"]
+
+
 def test_the_history_page_shows_admins_who_changed_what(staff):
     from tests.staff.conftest import signed_in_admin
 

@@ -74,6 +74,20 @@ def test_bad_input_names_the_field_and_keeps_what_was_typed(staff):
     assert response.status_code == 400
 
 
+def test_field_errors_are_in_the_pages_language(staff):
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    polish = client.post("/staff/events/new", data={**_form(ends="16:00"), "save": "1", "csrf_token": token})
+    html = polish.get_data(as_text=True)
+    assert polish.status_code == 422
+    assert "Proszę sprawdzić pole Do: Koniec musi być po początku." in html
+    assert "The end must be after the start" not in html and "ends_at" not in html
+    polish = client.post("/staff/events/new", data={**_form(title=""), "save": "1", "csrf_token": token})
+    assert "Proszę sprawdzić pole Tytuł" in polish.get_data(as_text=True)
+    english = client.post("/staff/events/new?lang=en", data={**_form(ends="16:00"), "save": "1", "csrf_token": token})
+    assert "Check the field To: The end must be after the start." in english.get_data(as_text=True)
+
+
 def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staff):
     client = _signed_in_editor(staff)
     token = csrf_of(client, "/staff/events/new")

@@ -89,3 +89,27 @@ def test_a_rejected_event_goes_back_with_the_reason_and_a_change_sends_it_again(
 def test_a_trusted_organisation_publishes_at_once(staff):
     _post(_signed_in_editor(staff))
     assert _event_messages(staff) == ["event.published"]
+
+
+def test_a_withheld_event_cancelled_leaves_the_queue_and_cannot_be_approved(staff):
+    editor, admin = _world(staff)
+    token = _post(editor)
+    with staff.events.extensions["osl"].database.session() as session:
+        event_id = session.scalars(select(Event.id)).one()
+    assert editor.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token}).status_code == 303
+    assert "Klub szachowy" not in admin.get("/staff/events/review").get_data(as_text=True)
+    approved = admin.post(f"/staff/events/{event_id}/approve", data={"csrf_token": csrf_of(admin, "/staff/events/new")})
+    assert approved.status_code == 422
+    with staff.events.extensions["osl"].database.session() as session:
+        event = session.get(Event, event_id)
+        assert (event.status, event.visibility) == ("cancelled", "review")
+        assert session.get(EventReview, event_id) is None  # no stale "pending" left behind
+    assert _event_messages(staff) == []  # nobody hears of a cancelled event nobody ever saw
+    public = staff.events.test_client()
+    assert public.get("/api/v1/events").get_json() == []
+    # Put back (here by an admin, with the API): it waits for review again, not withheld with no way out.
+    url = f"/api/v1/events/{event_id}"
+    restored = public.patch(url, json={"status": "scheduled"}, headers=with_etag(public, url))
+    assert restored.status_code == 200, restored.get_json()
+    assert "Klub szachowy" in admin.get("/staff/events/review").get_data(as_text=True)
+    assert _event_messages(staff) == []

@@ -39,12 +39,6 @@ class FeedCache:
             return None
         return found[1]
 
-    def fresh_for(self, address, seconds: float) -> float:
-        """How long until ``address``'s version is asked again (0 if it is due now)."""
-        with self._lock:
-            found = self._checked.get(address)
-        return 0.0 if found is None else max(0.0, seconds - (time.monotonic() - found[0]))
-
     def checked(self, address, entry: CachedFeed) -> None:
         with self._lock:
             self._checked[address] = (time.monotonic(), entry)

@@ -1,5 +1,7 @@
 """The feed URLs: ``/feeds/...ics`` and ``/events/{id}.ics``. Thin: find the scope, then serve cached bytes."""
 
+import math
+import time
 import uuid
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -120,14 +122,17 @@ def serve(find_scope, private: bool = False, chosen: Filters | None = None) -> R
     """The feed's cached bytes, or 304; built first when its version changed.
 
     The version is asked of the database at most every ``FEED_RECHECK_SECONDS`` (default 1) per URL and worker;
-    in between, the same URL (token included) gets the cached bytes without a query.
+    in between, the same URL (token included) gets the cached bytes without a query. The caching gateway in front
+    (deploy/nginx) is itself that per-URL memory for public feeds: what it asks, the app asks of the database (see
+    ``for_the_gateway``).
     """
     chosen = filters() if chosen is None else chosen
     cache = current_app.extensions["events_feed_cache"]
     window = window_key(current_app.config)
     address = (request.path, tuple(sorted(request.args.items(multi=True))), window)
     recheck = float(current_app.config.get("FEED_RECHECK_SECONDS", RECHECK_SECONDS))
-    entry = cache.recent(address, recheck)
+    # The gateway keeps no private feed: for those, its requests are any reader's.
+    entry = None if from_the_gateway() and not private else cache.recent(address, recheck)
     result = "recent"
     if entry is None:
         scope = find_scope()
@@ -140,12 +145,35 @@ def serve(find_scope, private: bool = False, chosen: Filters | None = None) -> R
             entry, result = cache.put(key, current, body, last_modified=current[2]), "miss"
         cache.checked(address, entry)
     FEED_CACHE.labels(result).inc()
-    # Just asked: fresh for the whole recheck time; else for what is left of it.
-    fresh_for = recheck if result != "recent" else cache.fresh_for(address, recheck)
-    return _response(entry, private, fresh_for)
+    return _response(entry, private)
 
 
-def _response(entry, private: bool, fresh_for: float = 0.0) -> Response:
+#: What the gateway's feed cache (deploy/nginx/osl.conf.template) sets on the requests it sends for a feed.
+GATEWAY_HEADER, GATEWAY_VALUE = "X-OSL-Feed-Cache", "nginx"
+
+
+def from_the_gateway() -> bool:
+    return request.headers.get(GATEWAY_HEADER) == GATEWAY_VALUE
+
+
+def for_the_gateway(response: Response, private: bool) -> Response:
+    """How long the caching gateway may keep this answer, built from the database just now: ``X-Accel-Expires``,
+    which nginx takes before Cache-Control and never passes on.
+
+    nginx counts whole seconds and keeps an answer through the second it expires in, so the answer is kept up to
+    the last whole second before ``FEED_RECHECK_SECONDS`` from now (``@`` and a Unix time): a change reaches the
+    gateway's readers within that time. When no such second is left (a recheck time shorter than what remains of
+    this one), or private, or asked by anyone but the gateway: ``0``, not kept at all.
+    """
+    recheck = float(current_app.config.get("FEED_RECHECK_SECONDS", RECHECK_SECONDS))
+    now = time.time()
+    until = math.floor(now + recheck) - 1
+    keep = not private and from_the_gateway() and until >= math.floor(now)
+    response.headers["X-Accel-Expires"] = f"@{until}" if keep else "0"
+    return response
+
+
+def _response(entry, private: bool) -> Response:
     gzipped = request.accept_encodings["gzip"] > 0
     response = Response(entry.gzipped if gzipped else entry.body, content_type="text/calendar; charset=utf-8")
     if gzipped:
@@ -156,11 +184,8 @@ def _response(entry, private: bool, fresh_for: float = 0.0) -> Response:
     response.last_modified = entry.last_modified
     if private:
         response.cache_control.private = True
-        response.headers["X-Accel-Expires"] = "0"  # a gateway in front (nginx) never stores it
     else:
         response.cache_control.public = True
-        # A caching gateway (deploy/nginx) may keep it until this worker would ask the database again (whole
-        # seconds, rounded down; 0: not at all), so a change reaches the gateway within FEED_RECHECK_SECONDS.
-        response.headers["X-Accel-Expires"] = str(int(fresh_for))
+    for_the_gateway(response, private)
     response.cache_control.max_age = MAX_AGE
     return response.make_conditional(request)

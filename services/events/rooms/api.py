@@ -26,7 +26,8 @@ blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Rooms b
 SECURED = {"security": [{"bearer": []}]}
 RULES = {"past": "the date has passed", "horizon": "the date is past the room's booking horizon",
          "bookable_hours": "outside the room's bookable hours", "closure": "the room is closed then",
-         "holiday": "a public holiday: the room is closed"}
+         "holiday": "a public holiday: the room is closed",
+         "buffer": "closer to the next or previous booking than the room's buffer on both sides"}
 
 
 def holder_of(session, caller: Caller, organisation_slug: str | None = None) -> Holder:
@@ -168,6 +169,32 @@ class BookingApproval(MethodView):
             abort(403, message="Only MOPS (an administrator) approves bookings.")
         booking = _booking(session, booking_id)
         return attempt(lambda s: operations.approve(s, booking), caller)
+
+
+@blp.route("/rooms/<int:room_id>/breaches")
+class RoomBreaches(MethodView):
+    @blp.doc(**SECURED)
+    @blp.response(200)
+    def get(self, room_id):
+        """The booked dates still to come that the room's rules refuse since they changed (its hours, closures,
+        buffer or horizon): each with the rule and its booking; MOPS sees all with their holders, an organisation
+        its own. A change of the rules is accepted, not refused: the partners service, where rooms are written,
+        cannot see the bookings, and MOPS decides what to move."""
+        session = request_session()
+        caller = require_caller(session)
+        found = operations.breaches(session, _room(session, room_id))
+        listed = []
+        for breach in found:
+            booking = breach.row.booking
+            if not caller.is_admin and booking.organisation_id != caller.organisation.id:
+                continue
+            item = {"booking": str(booking.id), "starts_at": to_wire(breach.row.starts_at),
+                    "ends_at": to_wire(breach.row.ends_at), "rule": breach.rule,
+                    "message": RULES.get(breach.rule, breach.rule), "title": booking.title}
+            if caller.is_admin:
+                item["holder"] = operations.holder_name(session, breach.row)
+            listed.append(item)
+        return jsonify(listed)
 
 
 def _start(text: str) -> datetime:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from services.calendar.ical import BusyTimes, CalendarEvent, CalendarMeta, prodid, render_freebusy, render_vevent
 from services.events.feeds.build import Window
 from services.events.feeds.components import public_base_url
+from services.events.feeds.views import for_the_gateway
 from services.events.ical import CalendarMeta as FeedMeta
 from services.events.ical import assemble_calendar
 from services.events.models import Booking, BookingDate, Centre, Organisation, Room
@@ -124,4 +125,6 @@ def _serve(body: bytes) -> Response:
     response.set_etag(hashlib.sha256(body).hexdigest()[:32], weak=True)
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
+    # Built from the database on every request: the caching gateway keeps it no longer than an event feed.
+    for_the_gateway(response, private=False)
     return response.make_conditional(request)

@@ -10,8 +10,9 @@ import uuid
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, text
 
 from services.calendar.recurrence import MAX_OCCURRENCES, RuleError, Series, check_rule, occurrences
 from services.calendar.rooms import CLOSURE, HOLIDAY, HORIZON, PAST, RoomRules
@@ -30,8 +31,9 @@ MAX_LENGTH = timedelta(hours=24)
 MAX_BUSY = MAX_LENGTH + timedelta(minutes=2 * 240)
 #: Rules that leave out one date of a series (with ``skip_conflicts``) rather than refuse the whole booking.
 SKIPPABLE = (CLOSURE, HOLIDAY)
-#: Candidate dates checked per query.
-CHUNK = 50
+#: Busy ranges asked about per query: a year of weekly dates in one (an OR of 100 range terms stays well inside
+#: SQLite's expression depth and bound-parameter limits).
+CHUNK = 100
 
 
 class Refused(Exception):
@@ -85,29 +87,35 @@ def plan_dates(room: Room, starts_at: datetime, ends_at: datetime, rrule: str | 
     return [(o.starts_at, o.ends_at) for o in found]
 
 
-#: One date's clashes: an index range scan of (room_id, busy_from), bounded by the longest busy range. Compiled once.
-_OVERLAPPING = select(BookingDate.id).where(
-    BookingDate.room_id == bindparam("room"), BookingDate.blocks.is_(True),
-    BookingDate.busy_from < bindparam("until", type_=UTCDateTime()),
-    BookingDate.busy_from > bindparam("low", type_=UTCDateTime()),
-    BookingDate.busy_until > bindparam("since", type_=UTCDateTime()))
+@lru_cache(maxsize=CHUNK)
+def _overlapping(count: int):
+    """The blocking dates of a room overlapping any of ``count`` busy ranges, in one query: the ranges are passed in
+    as a table of values (``asked``), and each is joined by an index range scan of (room_id, busy_from), bounded
+    below by the longest busy range. The same text on SQLite and PostgreSQL."""
+    asked = ", ".join(f"(:since{i}, :until{i}, :low{i})" for i in range(count))
+    query = text(f"WITH asked(since, until, low) AS (VALUES {asked}) "  # noqa: S608 (numbered parameters only)
+                 "SELECT DISTINCT booking_dates.* FROM asked JOIN booking_dates "
+                 "ON booking_dates.room_id = :room AND booking_dates.blocks "
+                 "AND booking_dates.busy_from > asked.low AND booking_dates.busy_from < asked.until "
+                 "AND booking_dates.busy_until > asked.since")
+    query = query.bindparams(*(bindparam(f"{name}{i}", type_=UTCDateTime())
+                               for i in range(count) for name in ("since", "until", "low")))
+    return select(BookingDate).from_statement(query)
 
 
 def blocking_overlaps(session, room_id: int, busy: list[tuple[datetime, datetime]],
                       exclude_booking: uuid.UUID | None = None) -> list[BookingDate]:
-    """The blocking dates of the room whose busy range overlaps any of ``busy``: one small index range query per
-    date asked about, so the cost follows the dates asked about, not the number the room holds."""
-    connection = session.connection()
-    ids = set()
-    for since, until in busy:
-        ids.update(connection.scalars(_OVERLAPPING, {"room": room_id, "until": until, "low": since - MAX_BUSY,
-                                                     "since": since}))
-    if not ids:
-        return []
-    query = select(BookingDate).where(BookingDate.id.in_(sorted(ids)))
-    if exclude_booking is not None:
-        query = query.where(BookingDate.booking_id != exclude_booking)
-    return sorted(session.scalars(query), key=lambda row: row.busy_from)
+    """The blocking dates of the room whose busy range overlaps any of ``busy``: one query per CHUNK ranges asked
+    about (a 52-week series: one), so the cost follows the dates asked about, not the number the room holds."""
+    found: dict[int, BookingDate] = {}
+    for first in range(0, len(busy), CHUNK):
+        chunk = busy[first:first + CHUNK]
+        values = {"room": room_id}
+        for i, (since, until) in enumerate(chunk):
+            values.update({f"until{i}": until, f"low{i}": since - MAX_BUSY, f"since{i}": since})
+        found.update((row.id, row) for row in session.scalars(_overlapping(len(chunk)), values))
+    return sorted((row for row in found.values() if exclude_booking is None or row.booking_id != exclude_booking),
+                  key=lambda row: row.busy_from)
 
 
 def _clashes(dates, buffer: timedelta, rows: list[BookingDate]) -> dict[datetime, list[BookingDate]]:
@@ -169,6 +177,70 @@ def book(session, room: Room, holder: Holder, data: dict, now: datetime | None =
     publish(session, booking, "booking.created")
     log.info("booking %s: room %s, %d dates, %d skipped", booking.id, room.id, len(dates), len(dates) - len(kept))
     return booking
+
+
+#: A stored date whose busy range could not be widened to the room's whole buffer (a neighbour is closer than two
+#: buffers): the ``rule`` of its breach.
+BUFFER = "buffer"
+
+
+def rewiden(session, room: Room) -> int:
+    """After a change of the room's buffer, widen every stored date again by it (the exclusion constraint works on
+    the stored busy ranges). Where two blocking neighbours are closer than two buffers, each keeps the half of the
+    gap on its side, so the stored ranges never overlap (the change of the rules is accepted, not refused): those
+    dates are then breaches (:func:`breaches`, rule BUFFER). Returns how many dates changed.
+
+    Each blocking range only shrinks towards, or grows up to, the middle of the gap to its neighbour, which the old
+    ranges never crossed: the rows may be written in any order without meeting the constraint on the way."""
+    buffer = room.rules.buffer
+    rows = session.scalars(select(BookingDate).where(BookingDate.room_id == room.id)
+                           .order_by(BookingDate.starts_at)).all()
+    wanted = {row.id: [row.starts_at - buffer, row.ends_at + buffer] for row in rows}
+    blocking = [row for row in rows if row.blocks]
+    for before, after in zip(blocking, blocking[1:], strict=False):
+        if wanted[before.id][1] > wanted[after.id][0]:
+            middle = before.ends_at + (after.starts_at - before.ends_at) / 2
+            wanted[before.id][1] = min(wanted[before.id][1], middle)
+            wanted[after.id][0] = max(wanted[after.id][0], middle)
+    changed = 0
+    for row in rows:
+        busy_from, busy_until = wanted[row.id]
+        if (row.busy_from, row.busy_until) != (busy_from, busy_until):
+            row.busy_from, row.busy_until = busy_from, busy_until
+            changed += 1
+    session.flush()
+    if changed:
+        log.info("room %s: %d stored dates widened again by a buffer of %s", room.id, changed, buffer)
+    return changed
+
+
+@dataclass(frozen=True)
+class Breach:
+    row: BookingDate
+    #: The rule the date breaks now: one of the room's (services/calendar/rooms.py) or BUFFER.
+    rule: str
+
+
+def breaches(session, room: Room, now: datetime | None = None) -> list[Breach]:
+    """The blocking dates still to come that the room's rules, as they are now, refuse (its hours, closures,
+    holidays or horizon changed after they were booked), or whose busy range is narrower than the buffer."""
+    now = now or utcnow()
+    rules = room.rules
+    rows = session.scalars(select(BookingDate).where(
+        BookingDate.room_id == room.id, BookingDate.blocks.is_(True), BookingDate.ends_at > now)
+        .order_by(BookingDate.starts_at)).all()
+    refused = rules.refusals([(row.starts_at, row.ends_at) for row in rows], now)
+    found = []
+    for row in rows:
+        rule = refused.get(row.starts_at)
+        if rule == PAST:  # under way: it started before now
+            rule = None
+        if rule is None and (row.busy_from > row.starts_at - rules.buffer or
+                             row.busy_until < row.ends_at + rules.buffer):
+            rule = BUFFER
+        if rule:
+            found.append(Breach(row, rule))
+    return found
 
 
 def _raise_refused(refused: dict[datetime, str], skip: bool) -> None:

@@ -3,6 +3,7 @@ API's operation. Every form carries a CSRF token; every page needs a signed-in s
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -28,7 +29,9 @@ from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.history import history
 from services.messaging.web import request_session
 from services.ui import csrf
+from services.ui.errors import conflict_error, field_error
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
 
 staff_pages = Blueprint("staff_events", __name__, url_prefix="/staff/events", template_folder="templates")
@@ -42,7 +45,7 @@ def _page(name: str, status: int = 200, **context):
 
 
 def _sign_in_url() -> str:
-    return current_app.config.get("PARTNERS_URL", "").rstrip("/") + "/staff/sign-in"
+    return staff_url(current_app.config, "/staff/sign-in")
 
 
 @staff_pages.before_request
@@ -137,6 +140,18 @@ def _options(session) -> dict:
             "weekdays": WEEKDAYS}
 
 
+#: The words the form shows for each field the builder or the API may name in an error (the form's own labels).
+FIELD_LABELS = {
+    "organisation": _l("Organisation"), "title": _l("Title"), "description": _l("Description"),
+    "category": _l("Kind of event"), "audiences": _l("For whom"), "district": _l("District"), "centre": _l("Centre"),
+    "day": _l("Day (the first, for a repeating event)"), "starts": _l("From"), "starts_at": _l("From"),
+    "ends": _l("To"), "ends_at": _l("To"), "weekdays": _l("Repeats every week on"),
+    "rrule": _l("Repeats every week on"),
+    "until": _l("until (the last day)"), "skipped": _l("Skip these dates (one per line, such as 24.12.2026)"),
+    "exdates": _l("Skip these dates (one per line, such as 24.12.2026)"),
+}
+
+
 def _loaded(form: EventForm, organisation: str | None) -> dict:
     """The form as the API would take it: built, then loaded by the API's own schema (FieldError naming a field)."""
     data = api_input(form, organisation)
@@ -176,11 +191,11 @@ def _save(event: Event | None):
             update_event(session, caller, event, loaded)
     except (FormError, FieldError) as exc:
         session.rollback()
-        return _form_page(form, event, 422, error=_("Check the field %(field)s: %(message)s", field=exc.field,
-                                                    message=exc.message), error_field=exc.field)
+        return _form_page(form, event, 422, error=field_error(exc.field, exc.message, FIELD_LABELS),
+                          error_field=exc.field)
     except (Forbidden, Conflict) as exc:
         session.rollback()
-        return _form_page(form, event, 409, error=str(exc))
+        return _form_page(form, event, 409, error=conflict_error(str(exc)))
     session.commit()
     return redirect(url_for("staff_events.our_events", saved=1), 303)
 

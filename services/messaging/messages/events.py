@@ -152,3 +152,33 @@ class BookingSnapshot(Schema):
 register("booking.created", "events", BookingSnapshot())
 register("booking.updated", "events", BookingSnapshot())
 register("booking.cancelled", "events", BookingSnapshot())
+
+
+#: Why a partner meeting could not have its room: another booking holds it, or one of the room's rules
+#: (services/calendar/rooms.py: bookable_hours, closure, holiday, horizon, past), or the room is gone.
+MEETING_ROOM_REASONS = ("taken", "bookable_hours", "closure", "holiday", "horizon", "past", "no_room")
+
+
+class MeetingRoom(Schema):
+    """What became of the room a partner meeting names (issue #13): ``meeting_room.booked`` or
+    ``meeting_room.taken``. Partners marks the meeting; notify tells the coordinator of a conflict, once."""
+
+    meeting_id = fields.Integer(required=True, strict=True)
+    #: The meeting's version the booking was tried for, and what it asked for: partners applies an outcome only
+    #: while the meeting still asks for that room at that time.
+    meeting_version = fields.Integer(required=True, strict=True)
+    partnership_id = fields.Integer(required=True, strict=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    #: The partnership's coordinating organisation, told of a conflict; None when it has none.
+    organisation_id = _optional(fields.Integer, strict=True)
+    room_id = fields.Integer(required=True, strict=True)
+    room_name = _optional(fields.String, validate=validate.Length(max=200))
+    starts_at = fields.AwareDateTime(required=True, format="iso")
+    ends_at = fields.AwareDateTime(required=True, format="iso")
+    #: None when booked; else why not.
+    reason = _optional(fields.String, validate=validate.OneOf(MEETING_ROOM_REASONS))
+    booking_id = _optional(fields.UUID)
+
+
+register("meeting_room.booked", "events", MeetingRoom())
+register("meeting_room.taken", "events", MeetingRoom())

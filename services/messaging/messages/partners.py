@@ -25,6 +25,8 @@ MEMBER_ROLES = ("coordinator", "member", "observer")
 MEMBER_KINDS = ("organisation", "person")
 CONTRIBUTION_KINDS = ("people", "material_resources", "ideas", "free_time")
 MEETING_STATUSES = ("planned", "held", "cancelled")
+#: What became of the room a meeting names: booked, or conflict (taken, or refused by the room's rules).
+MEETING_ROOM_STATUSES = ("booked", "conflict")
 #: What an organisation's key may do: post and edit its own events; add meetings to partnerships it coordinates.
 API_KEY_SCOPES = ("events", "meetings")
 #: See meeting_event_id. Fixed for ever: changing it would give every meeting a new calendar UID.
@@ -157,6 +159,10 @@ class MeetingSnapshot(Snapshot):
     address = _optional(fields.String, validate=validate.Length(max=300))
     status = fields.String(required=True, validate=validate.OneOf(MEETING_STATUSES))
     updated_at = fields.AwareDateTime(required=True, format="iso")
+    #: The centre's room it is held in (booked by the events service), and what became of that booking: booked,
+    #: conflict (the room was taken, or its rules refuse the time), or None while not known.
+    room_id = _optional(fields.Integer, strict=True)
+    room_status = _optional(fields.String, validate=validate.OneOf(MEETING_ROOM_STATUSES))
 
 
 class MemberContact(Schema):
@@ -210,7 +216,7 @@ _MESSAGES = {
     PartnershipSnapshot: ("partnership.created", "partnership.updated", "partnership.deleted"),
     MembershipSnapshot: ("membership.added", "membership.updated", "membership.removed"),
     AgreementSnapshot: ("agreement.signed", "agreement.updated", "agreement.withdrawn"),
-    MeetingSnapshot: ("meeting.planned", "meeting.updated", "meeting.cancelled"),
+    MeetingSnapshot: ("meeting.planned", "meeting.updated", "meeting.cancelled", "meeting.room_status"),
     RoomSnapshot: ("room.created", "room.updated", "room.deleted"),
 }
 

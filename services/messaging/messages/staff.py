@@ -56,4 +56,5 @@ for _name in ("account.created", "account.updated", "account.disabled"):
     register(_name, "partners", AccountSnapshot())
 for _name in ("session.started", "session.ended"):
     register(_name, "partners", StaffSessionSnapshot())
-register("account.mail.requested", "partners", AccountMailRequest())
+# The link's one-time token and the address stay in partners' outbox only until the relay has published them.
+register("account.mail.requested", "partners", AccountMailRequest(), scrubbed=("to", "link"))

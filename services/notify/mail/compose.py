@@ -35,8 +35,17 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "meeting_updated": N_("Partner meeting changed: {title}"),
             "meeting_cancelled": N_("Partner meeting cancelled: {title}"),
             "import_failing": N_("Your calendar cannot be fetched: {name}"),
+            "room_conflict": N_("Room not booked for the partner meeting: {title}"),
             "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
             "reg_cancelled": N_("Cancelled: {title}"), "reg_reminder": N_("Tomorrow: {title}")}
+
+
+#: Why a meeting's room was not booked, in words (the ``reason`` of a ``meeting_room.taken`` message).
+ROOM_REASONS = {"taken": N_("another booking holds the room at that time"),
+                "bookable_hours": N_("the room cannot be booked at that hour"),
+                "closure": N_("the room is closed that day"), "holiday": N_("that day is a public holiday"),
+                "horizon": N_("that day is too far ahead to book the room"), "past": N_("that time has passed"),
+                "no_room": N_("the room no longer exists")}
 
 
 class MailPolicy(EmailPolicy):
@@ -102,7 +111,8 @@ def list_unsubscribe(config: dict, url: str) -> str:
 def subject_of(kind: str, language: str, payload: dict) -> str:
     if kind == "digest":
         return translation(language).gettext(SUBJECTS[f"digest:{payload['frequency']}"])
-    shown = payload.get("event") or payload.get("meeting") or {}  # "meeting": a notice queued before 2026-11-30
+    # "meeting": a notice queued before 2026-11-30; "conflict": a meeting's room not booked.
+    shown = payload.get("event") or payload.get("meeting") or payload.get("conflict") or {}
     # A title stored before titles were held to one line must not break the Subject header (and so the mail).
     title = " ".join(str(shown.get("title", "")).split())
     return translation(language).gettext(SUBJECTS[kind]).format(title=title, name=public_name())
@@ -113,7 +123,7 @@ def _template_name(kind: str) -> str:
         return "meeting"
     if kind in REGISTRATION_KINDS:
         return "registration"
-    return kind if kind in ("confirmation", "digest", "import_failing") else "notice"
+    return kind if kind in ("confirmation", "digest", "import_failing", "room_conflict") else "notice"
 
 
 def _as_event(meeting: dict, partnership_name: str | None) -> dict:
@@ -174,6 +184,11 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         since = datetime.fromisoformat(source["failing_since"])
         shown = f"{dates.day(since, language, True)}, {dates.clock(since, language)}"
         context.update(source=source, failing_since=shown)
+    if kind == "room_conflict":
+        conflict = payload["conflict"]
+        reason = ROOM_REASONS.get(conflict["reason"], ROOM_REASONS["taken"])
+        context.update(conflict=conflict, when=format_when({**conflict, "all_day": False}, language),
+                       reason=translation(language).gettext(reason))
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
             {**e, "when": format_when(e, language), "place": format_place(e), **_going(config, e)}

@@ -13,7 +13,7 @@ from services.notify.models.base import Base
 #: ``reg_reminder``: the day before.
 REGISTRATION_KINDS = ("registered", "promoted", "reg_cancelled", "reg_reminder")
 KINDS = ("confirmation", "published", "updated", "cancelled", "reminder", "digest", "meeting", "meeting_updated",
-         "meeting_cancelled", "import_failing", *REGISTRATION_KINDS)
+         "meeting_cancelled", "import_failing", "room_conflict", *REGISTRATION_KINDS)
 #: ``sending``: claimed by a sender (services/notify/operations.py, claim_due).
 STATUSES = ("queued", "sending", "sent", "failed")
 #: Not sent yet: what an unsubscribe takes back.

@@ -3,9 +3,9 @@
 from sqlalchemy import Integer
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.messaging.models import OutboxMixin, UTCDateTime, utcnow
+from services.messaging.models import InboxMixin, OutboxMixin, UTCDateTime, utcnow
 
-__all__ = ["Base", "OutboxMessage", "UTCDateTime", "utcnow", "NEVER_REUSED_IDS", "Registered"]
+__all__ = ["Base", "InboxMessage", "OutboxMessage", "UTCDateTime", "utcnow", "NEVER_REUSED_IDS", "Registered"]
 
 #: The other services' replicas know records by id and keep deleted ones as tombstones: on SQLite a deleted row's id
 #: must never be handed out again (PostgreSQL's sequences never do). Migration 0003 rebuilt the tables so.
@@ -18,6 +18,10 @@ class Base(DeclarativeBase):
 
 class OutboxMessage(OutboxMixin, Base):
     pass
+
+
+class InboxMessage(InboxMixin, Base):
+    """The messages partners has handled: what the events service says of the rooms its meetings name."""
 
 
 class Registered:

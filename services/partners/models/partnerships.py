@@ -139,13 +139,19 @@ class Meeting(Registered, Base):
     #: Written after the meeting; only admins and the coordinators read them, never in a message.
     minutes: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: A room of its centre, booked by the events service when the meeting's message arrives.
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), nullable=True, index=True)
+    #: What became of that booking (the events service's ``meeting_room.*`` message): booked, conflict, or None
+    #: while not heard; ``room_reason`` says why a conflict (taken, or the room's rule that refuses the time).
+    room_status: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    room_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
     centre: Mapped[Centre | None] = relationship()
 
     @property
     def centre_slug(self) -> str | None:
         return self.centre.slug if self.centre else None
 
-    FIELDS = ("title", "agenda", "starts_at", "ends_at", "centre_id", "address", "status", "minutes")
+    FIELDS = ("title", "agenda", "starts_at", "ends_at", "centre_id", "address", "status", "minutes", "room_id")
 
     def snapshot(self) -> dict:
         return {
@@ -153,7 +159,7 @@ class Meeting(Registered, Base):
             "agenda": self.agenda, "starts_at": self.starts_at.astimezone(WARSAW).isoformat(),
             "ends_at": self.ends_at.astimezone(WARSAW).isoformat(), "timezone": TZID,
             "centre_id": self.centre_id, "address": self.address, "status": self.status,
-            "updated_at": self.updated_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(), "room_id": self.room_id, "room_status": self.room_status,
         }
 
 

@@ -25,6 +25,7 @@ from services.messaging.models import utcnow
 from services.messaging.staff import new_session_id, session_hash
 from services.partners.models import Account, AccountToken, Organisation, SignInAttempt, StaffSession
 from services.partners.operations.common import log, publish
+from services.ui.links import staff_url
 
 #: argon2-cffi's defaults (argon2id, RFC 9106's low-memory profile).
 _hasher = PasswordHasher()
@@ -106,14 +107,14 @@ def _take_token(session, token: str, purposes: tuple[str, ...]) -> AccountToken:
     return row
 
 
-def password_link(base_url: str, token: str) -> str:
+def password_link(config, token: str) -> str:
     """The page where a password is set. The token is in the fragment, which browsers never send: so it is in no
     server's or proxy's access log. The page's form carries it (services/partners/staff/)."""
-    return f"{base_url.rstrip('/')}/staff/password#token={token}"
+    return staff_url(config, f"/staff/password#token={token}")
 
 
-def first_admin_link(base_url: str, token: str) -> str:
-    return f"{base_url.rstrip('/')}/staff/first-admin#token={token}"
+def first_admin_link(config, token: str) -> str:
+    return staff_url(config, f"/staff/first-admin#token={token}")
 
 
 def _mail(session, account: Account, template: str, link: str, expires_at) -> None:
@@ -145,7 +146,7 @@ def invite(session, config: dict, data: dict) -> Account:
     session.add(account)
     _announce(session, account, "account.created")
     token, row = _new_token(session, "invitation", account, config["INVITATION_HOURS"])
-    _mail(session, account, "invitation", password_link(config["PARTNERS_URL"], token), row.expires_at)
+    _mail(session, account, "invitation", password_link(config, token), row.expires_at)
     return account
 
 
@@ -188,7 +189,7 @@ def request_reset(session, config: dict, email: str) -> None:
     if account is None or account.disabled_at is not None:
         return
     token, row = _new_token(session, "password_reset", account, config["RESET_HOURS"])
-    _mail(session, account, "password_reset", password_link(config["PARTNERS_URL"], token), row.expires_at)
+    _mail(session, account, "password_reset", password_link(config, token), row.expires_at)
 
 
 def has_admin(session) -> bool:

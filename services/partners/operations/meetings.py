@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from services.messaging.errors import Conflict, FieldError
-from services.partners.models import WARSAW, Agreement, Meeting, Membership, Partnership
+from services.partners.models import WARSAW, Agreement, Meeting, Membership, Partnership, Room
 from services.partners.models.base import utcnow
 from services.partners.operations.common import apply_changes, log, publish, save_new, save_update, strip
 from services.partners.operations.places import centre_by_slug
@@ -79,6 +79,43 @@ def _meeting_values(session, data: dict) -> dict:
     return values
 
 
+def _check_room(session, values: dict, meeting: Meeting | None = None) -> None:
+    """A room is one of the meeting's centre's (it gives the centre when none is given); a new room, time or place
+    asks the events service for a booking again, so what it last answered no longer holds."""
+    room_id = values.get("room_id", meeting.room_id if meeting else None)
+    if room_id is not None:
+        room = session.get(Room, room_id)
+        if room is None:
+            raise FieldError("room_id", f"No room {room_id}.")
+        if "centre_id" not in values and (meeting is None or meeting.centre_id is None):
+            values["centre_id"], values["address"] = room.centre_id, None
+        if values.get("centre_id", meeting.centre_id if meeting else None) != room.centre_id:
+            raise FieldError("room_id", "The room is not in the meeting's centre.")
+    asked = ("room_id", "starts_at", "ends_at", "centre_id")
+    if meeting is None or any(name in values and values[name] != getattr(meeting, name) for name in asked):
+        values["room_status"] = values["room_reason"] = None
+
+
+def mark_room(session, meeting_id: int, outcome: dict, booked: bool) -> Meeting | None:
+    """The events service's answer about the meeting's room (``meeting_room.booked`` or ``.taken``): the meeting is
+    marked booked or "room conflict", when the answer is about the room and time it still asks for. A change of the
+    mark is published as ``meeting.room_status`` (so the history records a conflict and its clearing); the same
+    answer again changes nothing."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.room_id != outcome["room_id"] or meeting.starts_at != outcome["starts_at"] \
+            or meeting.ends_at != outcome["ends_at"]:
+        log.info("meeting #%s: a room answer for an earlier plan is left aside", meeting_id)
+        return meeting
+    status, reason = ("booked", None) if booked else ("conflict", outcome["reason"])
+    if (meeting.room_status, meeting.room_reason) == (status, reason):
+        return meeting
+    meeting.room_status, meeting.room_reason = status, reason
+    session.flush()
+    publish(session, "meeting.room_status", meeting.snapshot())
+    log.info("meeting #%s: room %s %s%s", meeting.id, meeting.room_id, status, f" ({reason})" if reason else "")
+    return meeting
+
+
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
         raise FieldError("ends_at", "The meeting must end after it starts.")
@@ -87,6 +124,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 def plan_meeting(session, partnership: Partnership, data: dict) -> Meeting:
     values = _meeting_values(session, data)
     _check_times(values["starts_at"], values["ends_at"])
+    _check_room(session, values)
     values.setdefault("status", "planned")
     values.setdefault("agenda", "")
     meeting = Meeting(partnership_id=partnership.id, updated_at=datetime.now(UTC), **values)
@@ -98,6 +136,7 @@ def update_meeting(session, meeting: Meeting, data: dict) -> Meeting:
     """Cancelling publishes ``meeting.cancelled``; any other change ``meeting.updated``; no change, nothing."""
     values = _meeting_values(session, data)
     _check_times(values.get("starts_at", meeting.starts_at), values.get("ends_at", meeting.ends_at))
+    _check_room(session, values, meeting)
     cancelling = values.get("status") == "cancelled" and meeting.status != "cancelled"
     if not apply_changes(meeting, values):
         return meeting

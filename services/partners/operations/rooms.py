@@ -3,8 +3,8 @@
 from sqlalchemy import select
 
 from services.calendar.rooms import HoursError, check_closures, check_hours
-from services.messaging.errors import FieldError
-from services.partners.models import Room
+from services.messaging.errors import Conflict, FieldError
+from services.partners.models import Meeting, Room
 from services.partners.operations.common import delete_record, save_new, save_update, strip
 from services.partners.operations.places import centre_by_slug
 
@@ -46,10 +46,16 @@ def create_room(session, data: dict) -> Room:
 
 
 def update_room(session, room: Room, data: dict) -> Room:
+    """Accepted even when booked dates break the new hours, closures or buffer: the bookings live in the events
+    service, which widens its stored dates by a new buffer and lists the dates that now break a rule
+    (``GET /api/v1/rooms/{id}/breaches`` there)."""
     save_update(session, room, _values(session, data, room), "room.updated")
     return room
 
 
 def delete_room(session, room: Room) -> None:
-    """The events service keeps the room's bookings, which then name a deleted room."""
+    """The events service keeps the room's bookings, which then name a deleted room. A room meetings are planned in
+    stays until they are moved (409)."""
+    if session.scalar(select(Meeting.id).where(Meeting.room_id == room.id).limit(1)) is not None:
+        raise Conflict("Partner meetings are planned in this room; move them to another room first.")
     delete_record(session, room, "room.deleted")

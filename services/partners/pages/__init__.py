@@ -13,6 +13,8 @@ def register_pages(app: Flask) -> None:
     from services.partners.pages.keys import key_pages
     from services.partners.pages.meetings import meeting_pages
     from services.partners.pages.organisations import organisation_pages
+    from services.partners.pages.partnerships import partnership_pages
+    from services.partners.pages.people import people_pages
     from services.partners.pages.staff import staff
     from services.partners.pages.views import blp
     from services.ui.csrf import init_csrf
@@ -26,3 +28,5 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(key_pages)
     app.register_blueprint(centre_pages)
     app.register_blueprint(organisation_pages)
+    app.register_blueprint(partnership_pages)
+    app.register_blueprint(people_pages)

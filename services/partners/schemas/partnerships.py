@@ -115,5 +115,11 @@ class MeetingSchema(PrivateFieldsSchema):
     address = optional(one_line, max_length=300)
     status = fields.String(validate=validate.OneOf(MEETING_STATUSES), metadata={"description": "planned first."})
     minutes = optional(multi_line, max_length=50000)
+    room_id = record_id(allow_none=True, metadata={
+        "description": "Held in this room of its centre: the events service books it when the meeting arrives."})
+    room_status = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "booked; conflict (the room was taken, or its rules refuse the time: room_reason); null while "
+                       "the events service has not answered."})
+    room_reason = fields.String(dump_only=True, allow_none=True)
     updated_at = fields.AwareDateTime(dump_only=True)
     version = fields.Integer(dump_only=True)

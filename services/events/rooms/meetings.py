@@ -1,0 +1,66 @@
+"""A partner meeting planned at a room (issue #13): booked when its message arrives, never silently double-booked.
+
+The meeting's message names the room; the booking is the same as any other (``operations.book``: every rule, the
+clashes, the database's last word). What became of it goes back as a message: ``meeting_room.booked``, or
+``meeting_room.taken`` when another booking holds the room or one of the room's rules refuses the time. Partners marks
+the meeting from it and notify tells the partnership's coordinator. A changed meeting (another room or time) gives
+up its booking and is booked again; a cancelled one, or one whose room is cleared, gives it up.
+"""
+
+import logging
+from datetime import UTC
+
+from sqlalchemy import select
+
+from services.calendar.times import to_wire
+from services.events.models import Booking, Event, OutboxMessage, Room
+from services.events.rooms.operations import Holder, Refused, Taken, book, cancel
+from services.messaging.errors import FieldError
+from services.messaging.outbox import add_message
+
+log = logging.getLogger(__name__)
+
+#: Who gives up a meeting's booking when the meeting moves: the service itself, on the meeting's behalf.
+SERVICE = Holder(is_admin=True, organisation_id=None)
+
+
+def follow_meeting_room(session, meeting: dict, event: Event, coordinator_id: int | None) -> Booking | None:
+    """Book the room ``meeting`` names (its snapshot, as loaded), or give up its booking; returns the booking that
+    holds the room for it, if any."""
+    starts_at, ends_at = meeting["starts_at"].astimezone(UTC), meeting["ends_at"].astimezone(UTC)
+    room_id = meeting.get("room_id") if meeting["status"] != "cancelled" else None
+    booking = session.scalars(select(Booking).where(Booking.meeting_id == meeting["id"])).first()
+    if booking is not None and booking.state != "cancelled":
+        if (booking.room_id, booking.starts_at, booking.ends_at) == (room_id, starts_at, ends_at):
+            return booking  # holds it already: the same message again, or a change of its title or agenda
+        cancel(session, SERVICE, booking)
+    if booking is not None:
+        booking.meeting_id = None  # a booking of an earlier plan of the meeting; a meeting has one booking
+        session.flush()
+    if room_id is None:
+        return None
+    room = session.get(Room, room_id)
+    holder = Holder(is_admin=coordinator_id is None, organisation_id=coordinator_id)
+    try:
+        if room is None or room.deleted_at is not None:
+            raise LookupError(room_id)
+        booked = book(session, room, holder, {
+            "starts_at": starts_at, "ends_at": ends_at, "title": meeting["title"], "visibility": "private",
+            "kind": "meeting", "event_id": event.id, "meeting_id": meeting["id"]})
+    except (Taken, Refused, FieldError, LookupError) as exc:
+        reason = "taken" if isinstance(exc, Taken) else exc.rule if isinstance(exc, Refused) else \
+            "no_room" if isinstance(exc, LookupError) else "bookable_hours"
+        _answer(session, "meeting_room.taken", meeting, room, room_id, coordinator_id, reason=reason)
+        log.info("meeting %s: room %s not booked (%s)", meeting["id"], room_id, reason)
+        return None
+    _answer(session, "meeting_room.booked", meeting, room, room_id, coordinator_id, booking_id=str(booked.id))
+    return booked
+
+
+def _answer(session, type_name: str, meeting: dict, room: Room | None, room_id: int, coordinator_id: int | None,
+            reason: str | None = None, booking_id: str | None = None) -> None:
+    add_message(session, OutboxMessage, type_name, {
+        "meeting_id": meeting["id"], "meeting_version": meeting["version"], "partnership_id": meeting["partnership_id"],
+        "title": meeting["title"], "organisation_id": coordinator_id, "room_id": room_id,
+        "room_name": room.name if room is not None else None, "starts_at": to_wire(meeting["starts_at"]),
+        "ends_at": to_wire(meeting["ends_at"]), "reason": reason, "booking_id": booking_id})

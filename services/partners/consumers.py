@@ -1,0 +1,20 @@
+"""Handlers of the messages the partners service consumes: what the events service says of the rooms its meetings
+name (issue #13). Each runs in the transaction that records the message in the partners inbox."""
+
+from services.messaging.envelope import Envelope
+from services.messaging.handlers import Handlers
+from services.messaging.registry import message_type
+from services.partners.operations.meetings import mark_room
+
+handlers = Handlers("partners")
+
+
+@handlers.on("meeting-rooms", "meeting_room.booked", booked=True)
+@handlers.on("meeting-rooms", "meeting_room.taken", booked=False)
+def apply_meeting_room(session, envelope: Envelope, *, booked: bool) -> None:
+    """The meeting's room is booked, or taken (a "room conflict"): the meeting is marked so."""
+    outcome = message_type(envelope.type).schema.load(envelope.data)
+    mark_room(session, outcome["meeting_id"], outcome, booked)
+
+
+HANDLERS = handlers.table()

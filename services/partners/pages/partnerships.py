@@ -1,0 +1,182 @@
+"""Local Partnerships on the staff pages: each partnership's members and what each brings (potential), its agreements,
+and a way to its meetings. Every signed-in staff member reads what the API shows anyone (a person member unnamed but
+to admins); the writes are the API's admin writes, through its schemas and operations (``add_member``,
+``update_member``, ``sign_agreement``, ``update_agreement``), so a rule lives in one place.
+"""
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from services.messaging.errors import Conflict, FieldError
+from services.messaging.messages.partners import CONTRIBUTION_KINDS
+from services.messaging.web import request_session
+from services.partners.auth import current_caller, may_plan_meetings
+from services.partners.models import Agreement, Membership, Organisation, Partnership, Person
+from services.partners.operations import add_member, sign_agreement, update_agreement, update_member
+from services.partners.pages.guards import signed_in
+from services.partners.pages.views import CONTRIBUTION_LABELS, ROLE_LABELS, STATUS_LABELS
+from services.partners.schemas import AgreementSchema, MembershipChangeSchema, MembershipSchema
+from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.naming import polish_sorted
+
+partnership_pages = Blueprint("staff_partnerships", __name__, url_prefix="/staff/partnerships",
+                              template_folder="templates")
+AGREEMENT_FIELDS = ("signed_on", "valid_from", "valid_until", "document_ref")
+#: The words the forms show for the fields an error may name.
+FIELD_LABELS = {"member": _l("Member"), "organisation_id": _l("Member"), "person_id": _l("Member"),
+                "role": _l("Role"), "joined_on": _l("Joined on"), "left_on": _l("Left on (ends the membership)"),
+                "potential": _l("What the member brings (one per line)"), "signed_on": _l("Signed on"),
+                "valid_from": _l("Valid from"), "valid_until": _l("Valid until"),
+                "document_ref": _l("Where the signed paper is"), "signatory_ids": _l("Members who signed")}
+
+partnership_pages.before_request(signed_in)
+
+
+def _render(template: str, status: int = 200, **context):
+    response = make_response(render_template(f"partners_pages/staff/{template}.html", **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused():
+    return _render("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+
+
+def _member_order(membership: Membership) -> tuple:
+    """Current members first, coordinators first among them; those who left after."""
+    return (membership.left_on is not None, list(ROLE_LABELS).index(membership.role), membership.id)
+
+
+@partnership_pages.get("/")
+def partnerships():
+    session = request_session()
+    return _render("partnerships", partnerships=polish_sorted(session.scalars(select(Partnership))),
+                   status_labels=STATUS_LABELS)
+
+
+def _page(partnership: Partnership, status: int = 200, **context):
+    session = request_session()
+    caller = current_caller()
+    members = sorted(session.scalars(select(Membership).where(Membership.partnership_id == partnership.id)),
+                     key=_member_order)
+    agreements = session.scalars(select(Agreement).where(Agreement.partnership_id == partnership.id)
+                                 .options(selectinload(Agreement.signatories))
+                                 .order_by(Agreement.signed_on.desc(), Agreement.id.desc())).all()
+    organisations = polish_sorted(session.scalars(select(Organisation)))
+    people = polish_sorted(session.scalars(select(Person))) if caller.is_admin else []
+    response = _render(
+        "partnership", status, partnership=partnership, members=members, agreements=agreements,
+        organisations=organisations, by_id={o.id: o for o in organisations}, people=people,
+        people_by_id={p.id: p for p in people}, is_admin=caller.is_admin,
+        plans_meetings=may_plan_meetings(caller, partnership.id), role_labels=ROLE_LABELS,
+        status_labels=STATUS_LABELS, contribution_labels=CONTRIBUTION_LABELS, form=request.form,
+        done=request.args.get("done"), **context)
+    return response
+
+
+def _partnership(partnership_id: int) -> Partnership | None:
+    return request_session().get(Partnership, partnership_id)
+
+
+@partnership_pages.get("/<int:partnership_id>")
+def partnership(partnership_id: int):
+    found = _partnership(partnership_id)
+    if found is None:
+        return _render("problem", 404, message=_("No such partnership."))
+    return _page(found)
+
+
+def potential_of(form) -> list[dict]:
+    """What a member brings, from one text box per kind: each line is one contribution of that kind."""
+    return [{"kind": kind, "description": line.strip()} for kind in CONTRIBUTION_KINDS
+            for line in form.get(f"potential_{kind}", "").splitlines() if line.strip()]
+
+
+def _failed(partnership: Partnership, exc: Exception, **context):
+    """The form again, with the error in the page's language: the field it names, or what conflicts."""
+    request_session().rollback()
+    if isinstance(exc, ValidationError):
+        return _page(partnership, 422, error=field_error(*first_error(exc), FIELD_LABELS), **context)
+    if isinstance(exc, FieldError):
+        return _page(partnership, 422, error=field_error(exc.field, exc.message, FIELD_LABELS), **context)
+    return _page(partnership, 409, error=conflict_error(str(exc)), **context)
+
+
+def _written(partnership_id: int, change):
+    """An admin's change to a partnership: 404, 403 for anyone else, the form again on bad input, else committed."""
+    found = _partnership(partnership_id)
+    if found is None:
+        return _render("problem", 404, message=_("No such partnership."))
+    if not current_caller().is_admin:
+        return _refused()
+    try:
+        done = change(request_session(), found)
+    except (ValidationError, FieldError, Conflict) as exc:
+        return _failed(found, exc)
+    request_session().commit()
+    return redirect(url_for("staff_partnerships.partnership", partnership_id=found.id, done=done), 303)
+
+
+def _dates(form, names) -> dict:
+    return {name: form.get(name, "").strip() or None for name in names}
+
+
+@partnership_pages.post("/<int:partnership_id>/members")
+def add(partnership_id: int):
+    def change(session, partnership):
+        form = request.form
+        kind, _sep, number = form.get("member", "").partition(":")
+        if kind not in ("organisation", "person") or not number.isdigit():
+            raise FieldError("member", "Choose an organisation or a person.")
+        data = {f"{kind}_id": int(number), "role": form.get("role", "member"), "potential": potential_of(form),
+                **_dates(form, ("joined_on",))}
+        add_member(session, partnership, MembershipSchema().load(data))
+        return "member"
+
+    return _written(partnership_id, change)
+
+
+@partnership_pages.post("/<int:partnership_id>/members/<int:member_id>")
+def change_member(partnership_id: int, member_id: int):
+    def change(session, partnership):
+        membership = session.get(Membership, member_id)
+        if membership is None or membership.partnership_id != partnership.id:
+            raise FieldError("member", f"No member {member_id} of this partnership.")
+        form = request.form
+        data = {"role": form.get("role", membership.role), "potential": potential_of(form),
+                **_dates(form, ("joined_on", "left_on"))}
+        update_member(session, membership, MembershipChangeSchema().load(data))
+        return "changed"
+
+    return _written(partnership_id, change)
+
+
+def _agreement_data(form) -> dict:
+    data = _dates(form, AGREEMENT_FIELDS)
+    data["signatory_ids"] = [int(value) for value in form.getlist("signatory_ids") if value.isdigit()]
+    return data
+
+
+@partnership_pages.post("/<int:partnership_id>/agreements")
+def record_agreement(partnership_id: int):
+    def change(session, partnership):
+        sign_agreement(session, partnership, AgreementSchema().load(_agreement_data(request.form)))
+        return "agreement"
+
+    return _written(partnership_id, change)
+
+
+@partnership_pages.post("/<int:partnership_id>/agreements/<int:agreement_id>")
+def change_agreement(partnership_id: int, agreement_id: int):
+    def change(session, partnership):
+        agreement = session.get(Agreement, agreement_id)
+        if agreement is None or agreement.partnership_id != partnership.id:
+            raise FieldError("agreement", f"No agreement {agreement_id} of this partnership.")
+        update_agreement(session, agreement, AgreementSchema().load(_agreement_data(request.form)))
+        return "changed"
+
+    return _written(partnership_id, change)

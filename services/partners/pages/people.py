@@ -1,0 +1,78 @@
+"""People (private) on the staff pages, admins only: the registry's individual partners, their contact details and
+the organisation each is the contact person of; through the API's schema and operations (``create_person``,
+``update_person``). Personal data: no message carries a person, no log line names one."""
+
+from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from services.messaging.errors import Conflict, FieldError
+from services.messaging.web import request_session
+from services.partners.models import Organisation, Person
+from services.partners.operations import create_person, update_person
+from services.partners.pages.guards import admins_only
+from services.partners.schemas import PersonSchema
+from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.naming import polish_sorted
+
+people_pages = Blueprint("staff_people", __name__, url_prefix="/staff/people", template_folder="templates")
+FIELDS = ("name", "email", "phone", "organisation_id")
+FIELD_LABELS = {"name": _l("Name"), "email": _l("E-mail address"), "phone": _l("Phone"),
+                "organisation_id": _l("Contact person of")}
+
+people_pages.before_request(admins_only)
+
+
+def _page(status: int = 200, **context):
+    session = request_session()
+    organisations = polish_sorted(session.scalars(select(Organisation)))
+    response = make_response(render_template(
+        "partners_pages/staff/people.html", people=polish_sorted(session.scalars(select(Person))),
+        organisations=organisations, by_id={o.id: o for o in organisations}, form=request.form, **context), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@people_pages.get("/")
+def people():
+    return _page(saved=request.args.get("saved"))
+
+
+def _save(person: Person | None):
+    session = request_session()
+    data = {name: request.form.get(name, "").strip() or None for name in FIELDS}
+    if data["organisation_id"] is not None:
+        data["organisation_id"] = int(data["organisation_id"]) if data["organisation_id"].isdigit() else -1
+    try:
+        loaded = PersonSchema(partial=person is not None).load(data)
+        if person is None:
+            create_person(session, loaded)
+        else:
+            update_person(session, person, loaded)
+    except ValidationError as exc:
+        session.rollback()
+        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS), failed=person.id if person else "new")
+    except FieldError as exc:
+        session.rollback()
+        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS),
+                     failed=person.id if person else "new")
+    except Conflict as exc:
+        session.rollback()
+        return _page(409, error=conflict_error(str(exc)), failed=person.id if person else "new")
+    session.commit()
+    return redirect(url_for("staff_people.people", saved=1), 303)
+
+
+@people_pages.post("/")
+def add():
+    return _save(None)
+
+
+@people_pages.post("/<int:person_id>")
+def change(person_id: int):
+    person = request_session().get(Person, person_id)
+    if person is None:
+        return _page(404, error=_("No such person."))
+    return _save(person)

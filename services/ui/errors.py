@@ -1,0 +1,62 @@
+"""An error the API or a form's builder says in English, on a page in the page's language.
+
+The operations and schemas raise English messages (the API's clients read them). A page shows the catalogue's
+translation of the message where it has one (``MESSAGES`` lists those, so the extraction and the .po keep them), the
+message itself on an English page, and only the field's name otherwise: never English inside a Polish page.
+"""
+
+from flask_babel import get_locale, gettext
+
+from services.ui.labels import N_
+
+#: The messages the pages translate: the form builder's, the operations' without values in them, marshmallow's own.
+MESSAGES = (
+    N_("Give a date."), N_("Give a time, such as 17:00."), N_("The end must be after the start."),
+    N_("The last day must not be before the first day."), N_("Missing data for required field."),
+    N_("Field may not be null."), N_("Not a valid string."), N_("Not a valid date."), N_("Not a valid datetime."),
+    N_("Not a valid integer."), N_("Not a valid list."), N_("Not a valid email address."),
+    N_("Use one line of text, with no line breaks, tabs or control characters."),
+    N_("Text may not contain control characters other than tabs and line breaks."),
+    N_("Give a date-time, such as 2026-07-04T10:00:00, or set all_day."),
+    N_("Registration that is required needs a capacity or a url."),
+    N_("A capacity needs required: true."),
+    N_("The member cannot leave before joining."), N_("The agreement cannot end before it starts."),
+    N_("This member already belongs to the partnership."),
+    N_("Give exactly one of organisation_id and person_id."), N_("Choose an organisation or a person."),
+)
+
+
+def said(message: str | None) -> str | None:
+    """The message in the page's language: as it is on an English page, the catalogue's translation otherwise, or
+    None when the catalogue has none (a message with a value in it, say)."""
+    if not message:
+        return None
+    if str(get_locale() or "pl") == "en":
+        return message
+    translated = gettext(message)
+    return translated if translated != message else None
+
+
+def field_error(field: str, message: str | None, labels: dict | None = None) -> str:
+    """"Check the field <its label>: <what is wrong>", in the page's language; without the message when the
+    language has no words for it."""
+    name = str((labels or {}).get(field, field))
+    shown = said(message)
+    if shown:
+        return gettext("Check the field %(field)s: %(message)s", field=name, message=shown)
+    return gettext("Check the field %(field)s.", field=name)
+
+
+def first_error(exc) -> tuple[str, str | None]:
+    """A marshmallow ValidationError's first field and its first message."""
+    field, messages = next(iter(exc.normalized_messages().items()))
+    message = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], str) else None
+    return field, message
+
+
+def conflict_error(message: str) -> str:
+    """What clashes with what is recorded, in the page's language, or the page's general words for it."""
+    return said(message) or gettext("This clashes with what is recorded already.")
+
+
+__all__ = ["MESSAGES", "conflict_error", "field_error", "first_error", "said"]

@@ -1,0 +1,93 @@
+"""A partner meeting planned at a room (issue #13): booked on arrival; a taken room is answered, never
+double-booked; a changed meeting is booked again; a cancelled one gives the room back."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from services.events.models import Booking, BookingDate
+from services.messaging.registry import validate
+from tests.events.factories import deliver, meeting, outbox, seed
+from tests.events.rooms import add_room, fixed_clock  # noqa: F401 (a fixture)
+
+AT = {"starts_at": "2026-12-08T17:00:00+01:00", "ends_at": "2026-12-08T19:00:00+01:00", "centre_id": 10}
+
+
+def answers(app) -> list:
+    return [m for m in outbox(app) if m.type.startswith("meeting_room.")]
+
+
+def blocking(app, room_id: int = 1) -> list[tuple]:
+    with app.extensions["osl"].database.session() as session:
+        rows = session.execute(select(BookingDate.starts_at, Booking.meeting_id, Booking.title)
+                               .join(Booking, Booking.id == BookingDate.booking_id)
+                               .where(BookingDate.room_id == room_id, BookingDate.blocks.is_(True))
+                               .order_by(BookingDate.starts_at)).all()
+    return [tuple(row) for row in rows]
+
+
+def test_a_meeting_at_a_room_is_booked_when_its_message_arrives(events_app, fixed_clock):  # noqa: F811
+    seed(events_app)
+    add_room(events_app)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    assert blocking(events_app) == [(datetime(2026, 12, 8, 16, tzinfo=UTC), 3, "Spotkanie partnerskie")]
+    [answer] = answers(events_app)
+    assert answer.type == "meeting_room.booked"
+    assert (answer.data["meeting_id"], answer.data["room_id"], answer.data["reason"]) == (3, 1, None)
+    assert answer.data["organisation_id"] == 100  # the coordinator
+    assert validate(answer.type, answer.data) == answer.data
+    assert "booking.created" in [m.type for m in outbox(events_app)]
+    # The same message again (a redelivery with a new id) and a change of the agenda keep the one booking.
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=2, room_id=1, agenda="Nowy porządek", **AT))
+    assert len(blocking(events_app)) == 1 and len(answers(events_app)) == 1
+
+
+def test_a_taken_room_is_answered_and_never_double_booked(events_app, fixed_clock):  # noqa: F811
+    seed(events_app)
+    add_room(events_app)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    # Another meeting half an hour later: it overlaps (and the buffer of 15 minutes besides).
+    later = {**AT, "starts_at": "2026-12-08T18:30:00+01:00", "ends_at": "2026-12-08T20:00:00+01:00"}
+    deliver(events_app, "meeting.planned", meeting(4, 7, title="Drugie spotkanie", room_id=1, **later))
+    assert [row[1] for row in blocking(events_app)] == [3]
+    taken = answers(events_app)[-1]
+    assert (taken.type, taken.data["meeting_id"], taken.data["reason"]) == ("meeting_room.taken", 4, "taken")
+    assert taken.data["starts_at"] == "2026-12-08T18:30:00+01:00" and taken.data["room_name"] == "Sala 1"
+    assert validate(taken.type, taken.data) == taken.data
+
+    # Moved to a free time, the meeting is booked: the conflict clears.
+    free = {**AT, "starts_at": "2026-12-08T19:30:00+01:00", "ends_at": "2026-12-08T21:00:00+01:00"}
+    deliver(events_app, "meeting.updated", meeting(4, 7, version=2, title="Drugie spotkanie", room_id=1, **free))
+    assert [row[1] for row in blocking(events_app)] == [3, 4]
+    assert answers(events_app)[-1].type == "meeting_room.booked"
+
+
+def test_a_room_rule_is_a_conflict_too_naming_the_rule(events_app, fixed_clock):  # noqa: F811
+    seed(events_app)
+    add_room(events_app)
+    holiday = {**AT, "starts_at": "2026-12-25T17:00:00+01:00", "ends_at": "2026-12-25T19:00:00+01:00"}
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **holiday))
+    deliver(events_app, "meeting.planned", meeting(5, 7, room_id=99, **AT))  # no such room in the replica
+    assert [(a.data["meeting_id"], a.type, a.data["reason"]) for a in answers(events_app)] == [
+        (3, "meeting_room.taken", "holiday"), (5, "meeting_room.taken", "no_room")]
+    assert blocking(events_app) == []
+
+
+def test_a_moved_or_cancelled_meeting_gives_its_room_back(events_app, fixed_clock):  # noqa: F811
+    seed(events_app)
+    add_room(events_app)
+    add_room(events_app, id=2)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    # Half an hour later in the same room: its own old booking does not stand in the way.
+    later = {**AT, "starts_at": "2026-12-08T17:30:00+01:00", "ends_at": "2026-12-08T19:30:00+01:00"}
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=2, room_id=1, **later))
+    assert blocking(events_app) == [(datetime(2026, 12, 8, 16, 30, tzinfo=UTC), 3, "Spotkanie partnerskie")]
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=3, room_id=2, **later))
+    assert blocking(events_app, 1) == [] and len(blocking(events_app, 2)) == 1
+    deliver(events_app, "meeting.cancelled", meeting(3, 7, version=4, room_id=2, status="cancelled", **later))
+    assert blocking(events_app, 2) == []
+    assert [a.type for a in answers(events_app)] == ["meeting_room.booked"] * 3
+    # Room 1 is free again for anyone.
+    deliver(events_app, "meeting.planned", meeting(4, 7, room_id=1, **AT))
+    assert answers(events_app)[-1].type == "meeting_room.booked"

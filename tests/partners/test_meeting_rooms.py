@@ -1,0 +1,74 @@
+"""A partner meeting at a room (issue #13), the partners side: the room is one of its centre's; the events service's
+answer marks the meeting booked or "room conflict" (API and the staff page, in Polish), each change of the mark is
+recorded once, and an answer about an earlier plan of the meeting is left aside."""
+
+from services.messaging.envelope import Envelope
+from tests.partners.helpers import ADMIN, created
+from tests.partners.test_rooms import ROOM
+
+
+def _meeting_at_a_room(partners) -> tuple[str, dict, dict]:
+    partnership, _, _ = partners.partnership_with_coordinator()
+    partners.make_centre()
+    room = created(partners.client.post("/api/v1/rooms/", json=ROOM, headers=ADMIN))
+    url = f"/api/v1/partnerships/{partnership['id']}/meetings/"
+    meeting = created(partners.client.post(url, json={
+        "title": "Spotkanie partnerskie", "starts_at": "2027-03-09T17:00:00", "ends_at": "2027-03-09T19:00:00",
+        "room_id": room["id"]}, headers=ADMIN))
+    return f"{url}{meeting['id']}", meeting, room
+
+
+def answer(partners, type_name: str, meeting: dict, room: dict, **extra) -> None:
+    """The events service's answer, handed to the partners consumer's handler in its own transaction."""
+    data = {"meeting_id": meeting["id"], "meeting_version": meeting["version"],
+            "partnership_id": meeting["partnership_id"], "title": meeting["title"], "organisation_id": None,
+            "room_id": room["id"], "room_name": room["name"], "starts_at": meeting["starts_at"],
+            "ends_at": meeting["ends_at"], "reason": "taken" if type_name.endswith("taken") else None,
+            "booking_id": None, **extra}
+    with partners.session() as session:
+        partners.app.extensions["osl"].handlers["meeting-rooms"](session, Envelope.new(type_name, data))
+
+
+def test_a_meeting_names_a_room_of_its_centre_and_the_message_carries_it(partners):
+    item, meeting, room = _meeting_at_a_room(partners)
+    assert (meeting["room_id"], meeting["room_status"], meeting["centre"]) == (room["id"], None, "osl-ostatni-grosz")
+    planned = partners.outbox()[-1]
+    assert planned.type == "meeting.planned" and planned.data["room_id"] == room["id"]
+    moved = partners.client.patch(item, json={"centre": None, "address": "ul. Łódzka 1"},
+                                  headers=partners.with_etag(item))
+    assert moved.status_code == 422 and "room_id" in moved.json["errors"]["json"]
+    missing = partners.client.patch(item, json={"room_id": 999}, headers=partners.with_etag(item))
+    assert missing.status_code == 422 and "room_id" in missing.json["errors"]["json"]
+    room_url = f"/api/v1/rooms/{room['id']}"
+    refused = partners.client.delete(room_url, headers=partners.with_etag(room_url))
+    assert refused.status_code == 409
+
+
+def test_a_taken_room_marks_the_meeting_and_booking_it_later_clears_the_mark(partners):
+    item, meeting, room = _meeting_at_a_room(partners)
+    answer(partners, "meeting_room.taken", meeting, room)
+    answer(partners, "meeting_room.taken", meeting, room)  # the same answer again: nothing new
+    shown = partners.client.get(item, headers=ADMIN).json
+    assert (shown["room_status"], shown["room_reason"], shown["version"]) == ("conflict", "taken", 1)
+    marks = [m for m in partners.outbox() if m.type == "meeting.room_status"]
+    assert [m.data["room_status"] for m in marks] == ["conflict"]
+
+    # The meeting moves: what the events service last said no longer holds, until it answers about the new time.
+    moved = partners.client.patch(item, json={"starts_at": "2027-03-09T19:30:00", "ends_at": "2027-03-09T21:00:00"},
+                                  headers=partners.with_etag(item)).json
+    assert moved["room_status"] is None
+    answer(partners, "meeting_room.taken", meeting, room)  # late: about the old time, left aside
+    assert partners.client.get(item, headers=ADMIN).json["room_status"] is None
+    answer(partners, "meeting_room.booked", moved, room)
+    assert partners.client.get(item, headers=ADMIN).json["room_status"] == "booked"
+    marks = [m for m in partners.outbox() if m.type == "meeting.room_status"]
+    assert [m.data["room_status"] for m in marks] == ["conflict", "booked"]  # the clearing is recorded
+
+
+def test_the_history_shows_the_conflict_and_its_clearing(partners):
+    item, meeting, room = _meeting_at_a_room(partners)
+    answer(partners, "meeting_room.taken", meeting, room)
+    answer(partners, "meeting_room.booked", meeting, room)
+    entries = partners.client.get("/api/v1/history/?limit=10", headers=ADMIN).json
+    changes = [e["changes"].get("room_status") for e in entries if e["type"] == "meeting.room_status"]
+    assert {"from": "conflict", "to": "booked"} in changes and {"from": None, "to": "conflict"} in changes

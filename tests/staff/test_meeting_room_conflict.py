@@ -1,0 +1,27 @@
+"""The meetings staff page shows a meeting whose room could not be booked as "konflikt sali" (issue #13)."""
+
+from services.messaging.envelope import Envelope
+from tests.partners.helpers import ADMIN, add_member, created, make_centre, make_district, make_partnership
+from tests.partners.test_rooms import ROOM
+
+
+def test_the_coordinators_page_marks_a_room_conflict_in_polish(staff):
+    make_district(staff.client)
+    make_centre(staff.client)
+    partnership = make_partnership(staff.client)
+    coordinator = staff.organisation("Stowarzyszenie Sąsiedzi")
+    add_member(staff.client, partnership["id"], organisation_id=coordinator, role="coordinator")
+    room = created(staff.client.post("/api/v1/rooms/", json=ROOM, headers=ADMIN))
+    meeting = created(staff.client.post(f"/api/v1/partnerships/{partnership['id']}/meetings/", json={
+        "title": "Spotkanie w sali dużej", "starts_at": "2030-05-14T17:00:00", "ends_at": "2030-05-14T19:00:00",
+        "room_id": room["id"]}, headers=ADMIN))
+    staff.editor("ewa@sasiedzi.example", coordinator)
+    assert "konflikt sali" not in staff.client.get("/staff/meetings/").get_data(as_text=True)
+    taken = Envelope.new("meeting_room.taken", {
+        "meeting_id": meeting["id"], "meeting_version": 1, "partnership_id": partnership["id"],
+        "title": meeting["title"], "organisation_id": coordinator, "room_id": room["id"], "room_name": room["name"],
+        "starts_at": meeting["starts_at"], "ends_at": meeting["ends_at"], "reason": "taken", "booking_id": None})
+    with staff.partners.extensions["osl"].database.session() as session:
+        staff.partners.extensions["osl"].handlers["meeting-rooms"](session, taken)
+    page = staff.client.get("/staff/meetings/").get_data(as_text=True)
+    assert "Spotkanie w sali dużej" in page and "konflikt sali" in page
