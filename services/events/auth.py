@@ -6,12 +6,10 @@ Neither the token nor a key is ever logged.
 
 from dataclasses import dataclass
 
-from flask import request
-
 from services.events.models import ApiKey, Organisation
 from services.messaging.actor import set_actor
 from services.messaging.staff import current_staff
-from services.messaging.web import ADMIN, authenticated, bearer_key, bearer_token, require_scope
+from services.messaging.web import ADMIN, admin_only, authenticated, bearer_key, bearer_token, require_scope
 
 
 @dataclass(frozen=True)
@@ -42,17 +40,6 @@ def require_caller(session) -> Caller:
     return authenticated(lambda token: identify(session, token), "osl-events")
 
 
-WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def authenticate_writes() -> None:
-    """Before any write to the API: 401 without valid credentials, ahead of input checks (422) and ETags (428)."""
-    if request.method in WRITE_METHODS and request.path.startswith("/api/"):
-        from services.messaging.web import request_session
-
-        require_caller(request_session())
-
-
 def optional_caller(session) -> Caller | None:
     """The caller if a valid token came, else None (public reads)."""
     return identify(session, bearer_token())
@@ -60,14 +47,9 @@ def optional_caller(session) -> Caller | None:
 
 def require_admin() -> Caller:
     """The admin token or an admin key; 401 without credentials, 403 with an organisation's key."""
-    from flask_smorest import abort
-
     from services.messaging.web import request_session
 
-    caller = require_caller(request_session())
-    if not caller.is_admin:
-        abort(403, message="This needs the admin token or an admin key.")
-    return caller
+    return admin_only(require_caller(request_session()), "This needs the admin token or an admin key.")
 
 
 def staff_caller(session) -> Caller | None:

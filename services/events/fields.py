@@ -1,6 +1,6 @@
 """The event's fields, once: what a caller may set, what the API shows, which columns hold each (and so which
 message ``changed_fields`` a change of a column names), and what each puts in the event's message snapshot. The input
-and output schemas (``schemas.py``) and the snapshot (``operations.snapshot``) are made from this table, and the
+and output schemas (``schemas.py``) and the snapshot (``snapshot.snapshot``) are made from this table, and the
 operations read and write the plain fields through it. Which changes are significant is the calendar core's rule
 (``services/calendar/changes.py``, by snapshot key). A new field is a row here, a column and a migration; a new key
 in the snapshot is also a new message type in ``services/messaging/messages/events.py`` (a test in

@@ -5,8 +5,9 @@ from sqlalchemy import select
 from services.calendar.meetings import Place, meeting_event
 from services.calendar.membership import is_current
 from services.calendar.times import today
+from services.events.input import search_text
 from services.events.models import Centre, Event, Membership, Partnership
-from services.events.operations import change_event, insert_event, search_text
+from services.events.operations import change_event, insert_event
 from services.events.rooms.meetings import follow_meeting_room
 from services.messaging.messages.partners import meeting_event_id
 

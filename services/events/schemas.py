@@ -102,7 +102,7 @@ class EventInSchema(Schema.from_dict({field.name: field.takes for field in FIELD
     @validates_schema(skip_on_field_errors=True)
     def _times_and_rule(self, data, **kwargs):
         """The cross-field rules, when the fields they join are all given (a PATCH is checked again, merged)."""
-        from services.events.operations import check_times
+        from services.events.input import check_times
 
         if "starts_at" in data and "ends_at" in data:
             check_times(data)

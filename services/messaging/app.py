@@ -20,11 +20,14 @@ Part = Callable[[Flask, Api], None]
 
 def create_service_app(name: str, import_name: str, settings: dict, *, migrations: Path, outbox_model: type,
                        inbox_model: type | None = None, handlers: dict[str, Handler] | None = None,
-                       parts: Iterable[Part] = (), max_body: int | None = None) -> Flask:
+                       parts: Iterable[Part] = (), max_body: int | None = None,
+                       require_caller: Callable[[], object] | None = None) -> Flask:
     """Logging, config, the runtime (database, bus, outbox, inbox, handlers), the shared plumbing, then the parts.
 
     ``import_name`` is the service's package: Flask finds the service's own templates folder from it. ``max_body``
     is the largest request body, in bytes, the service takes (413 past it; a shared default otherwise).
+    ``require_caller`` is the service's check of bearer credentials (401 without valid ones): given, every write to
+    the API needs it (``http_guards.authenticate_writes``), ahead of the parts' own checks.
     """
     configure_logging(settings["LOG_LEVEL"], name)
     app = Flask(import_name)
@@ -44,6 +47,8 @@ def create_service_app(name: str, import_name: str, settings: dict, *, migration
     api = Api()
     init_app(app, api, service)
     init_web_metrics(app, name)
+    if require_caller is not None:
+        http_guards.authenticate_writes(app, require_caller)
     for part in parts:
         part(app, api)
     http_guards.install_body_check(app)  # after the parts: their authentication answers first (401 before 415)

@@ -1,5 +1,7 @@
 """Request guards every service shares, so that careless or hostile input gets a 4xx naming what is wrong, never a 500.
 
+- ``authenticate_writes`` (installed by the app factory from the service's ``require_caller``, before its parts)
+  answers a write to the API without valid credentials with 401, ahead of input checks (422) and ETags (428).
 - ``install`` (called once from ``web.init_app``) checks what can be checked before a view runs: the body's size
   (413), the query string (control characters, 422) and ids in the path past what a database column holds (404).
   ``install_body_check`` (called by the app factory after the service's parts, so after its authentication: 401
@@ -13,6 +15,7 @@
 
 import json
 import re
+from collections.abc import Callable
 from functools import wraps
 
 from apispec import BasePlugin
@@ -66,6 +69,16 @@ class DeclaredSecurity(BasePlugin):
                 operation.setdefault("security", BEARER)
             elif method.upper() == "GET":
                 operation.setdefault("security", OPTIONAL_KEY)
+
+
+def authenticate_writes(app: Flask, require_caller: Callable[[], object]) -> None:
+    """Before any write to the API (``/api/``): ``require_caller()``, the service's own check of the bearer
+    credentials, which aborts 401 without valid ones; so that 401 comes ahead of input checks (422) and ETags (428)."""
+    def guard() -> None:
+        if request.method in WRITES and request.path.startswith("/api/"):
+            require_caller()
+
+    app.before_request(guard)
 
 
 def install_body_check(app: Flask) -> None:

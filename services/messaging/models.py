@@ -8,7 +8,7 @@ declarative base:
 import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text, select
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, Index, Integer, String, Text, false, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -138,6 +138,22 @@ class CentreContactColumns:
     started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class OrganisationColumns:
+    """What an organisation is and how to reach it, as the partners service keeps it and the events service copies
+    it (its name and slug each table declares: unique in partners, an indexed copy in events)."""
+
+    #: One of ORGANISATION_KINDS: ngo, municipal, school...
+    kind: Mapped[str] = mapped_column(String(30))
+    #: The NGO register number: 10 digits, or NULL.
+    krs: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    #: Public contacts.
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: MOPS reviews this organisation's events before they are published (and residents told); else trusted.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class RoomColumns:

@@ -4,9 +4,7 @@ them). Keys are checked against the hashes replicated from the partners messages
 revoked key stops working as soon as its message is handled. Neither a token nor a key is ever logged.
 """
 
-from flask_smorest import abort
-
-from services.messaging.web import KeyCaller, authenticated, key_caller, request_session
+from services.messaging.web import KeyCaller, admin_only, authenticated, key_caller, request_session
 from services.notify.models import ApiKey
 
 #: The scope an organisation's key needs to manage the registrations of its own events.
@@ -37,7 +35,5 @@ def require_caller() -> Caller:
 
 def require_admin() -> Caller:
     """Administrators only: 401 without valid credentials, 403 for an organisation's key."""
-    caller = require_caller()
-    if not caller.is_admin:
-        abort(403, message="This needs an admin token or an admin key; an organisation's key may not use it.")
-    return caller
+    return admin_only(require_caller(),
+                      "This needs an admin token or an admin key; an organisation's key may not use it.")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from services.messaging.actor import set_actor
 from services.messaging.staff import current_staff
-from services.messaging.web import bearer_token, is_admin_token, request_session
+from services.messaging.web import admin_only, bearer_token, is_admin_token, request_session
 from services.partners.models import ApiKey
 from services.partners.operations import hash_key, is_coordinator
 
@@ -83,9 +83,7 @@ def require_admin() -> Caller:
     caller = current_caller()
     if caller is None:
         abort(401, message="This needs an admin token: send 'Authorization: Bearer <token>'.")
-    if not caller.is_admin:
-        abort(403, message="An organisation's API key may not do this; it needs an admin token.")
-    return caller
+    return admin_only(caller, "An organisation's API key may not do this; it needs an admin token.")
 
 
 def require_meeting_writer(partnership_id: int) -> Caller:
@@ -104,10 +102,9 @@ def may_plan_meetings(caller: Caller, partnership_id: int) -> bool:
         request_session(), partnership_id, caller.organisation_id))
 
 
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-def authenticate_writes() -> None:
-    """Before any write to the API: 401 without valid credentials, ahead of input checks (422) and ETags (428)."""
-    if request.method in WRITE_METHODS and request.path.startswith("/api/") and current_caller() is None:
+def require_caller() -> Caller:
+    """The caller; 401 without credentials (every write to the API needs one: services/messaging/http_guards.py)."""
+    caller = current_caller()
+    if caller is None:
         abort(401, message="Writes need an admin token or an API key: send 'Authorization: Bearer <token>'.")
+    return caller

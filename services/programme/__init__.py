@@ -16,15 +16,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     from services.programme.api import register
-    from services.programme.auth import authenticate_writes
+    from services.programme.auth import require_caller
     from services.programme.consumers import HANDLERS
     from services.programme.dashboard import register_dashboard
     from services.programme.models import InboxMessage, OutboxMessage, StaffAccount, StaffSession
 
     return create_service_app(
         "programme", __name__, load_config(config), migrations=MIGRATIONS,
-        outbox_model=OutboxMessage, inbox_model=InboxMessage, handlers=HANDLERS,
-        parts=(lambda app, api: register(api), lambda app, api: app.before_request(authenticate_writes),
-               lambda app, api: init_staff(app, StaffAccount, StaffSession),
+        outbox_model=OutboxMessage, inbox_model=InboxMessage, handlers=HANDLERS, require_caller=require_caller,
+        parts=(lambda app, api: register(api), lambda app, api: init_staff(app, StaffAccount, StaffSession),
                lambda app, api: register_dashboard(app)),
     )

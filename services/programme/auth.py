@@ -7,11 +7,10 @@ a revocation works as soon as its message is handled. Neither the token nor a ke
 """
 
 from flask import abort as abort_with
-from flask import current_app, redirect, request
-from flask_smorest import abort
+from flask import current_app, redirect
 
 from services.messaging.staff import staff_key_caller
-from services.messaging.web import KeyCaller, authenticated, bearer_token, key_caller, request_session
+from services.messaging.web import KeyCaller, admin_only, authenticated, bearer_token, key_caller, request_session
 from services.programme.models import ApiKey
 from services.ui.links import staff_url
 
@@ -53,13 +52,4 @@ def require_page_caller() -> Caller:
 
 def require_admin(caller: Caller | None = None) -> Caller:
     """MOPS only: 401 without valid credentials, 403 for an organisation's key (or editor, given as ``caller``)."""
-    caller = caller or require_caller()
-    if not caller.is_admin:
-        abort(403, message="Only MOPS staff may read or change programme data.")
-    return caller
-
-
-def authenticate_writes() -> None:
-    """Before any write to the API: 401 without valid credentials, ahead of the body's checks (415, 422)."""
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.path.startswith("/api/"):
-        require_caller()
+    return admin_only(caller or require_caller(), "Only MOPS staff may read or change programme data.")

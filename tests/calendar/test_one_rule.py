@@ -12,7 +12,7 @@ from sqlalchemy import select
 from services.calendar.times import WARSAW, today
 from services.events.meetings import coordinator_id
 from services.events.models import Event
-from services.events.operations import is_current_member
+from services.events.queries import is_current_member
 from services.messaging.envelope import Envelope
 from services.notify.mail.compose import build_message
 from services.notify.meetings import _contacts

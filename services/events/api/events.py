@@ -14,18 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from services.calendar.times import aware, local_midnight, parse_moment
 from services.events.auth import Caller, optional_caller, require_caller
 from services.events.models import Centre, District, Event, IdempotencyRecord, Organisation
-from services.events.operations import (
-    cancel_event,
-    change_occurrence,
-    check_owner,
-    create_event,
-    is_current_member,
-    restore_occurrence,
-    text_matches,
-    update_event,
-    view,
-)
+from services.events.occurrences import change_occurrence, restore_occurrence
+from services.events.operations import cancel_event, check_owner, create_event, update_event
+from services.events.queries import is_current_member, text_matches
 from services.events.schemas import EventInSchema, EventPatchSchema, EventQuerySchema, EventSchema, OccurrenceSchema
+from services.events.snapshot import view
 from services.messaging.errors import answering_errors, field_error
 from services.messaging.http_guards import PUBLIC, Blueprint, one_page
 from services.messaging.web import IF_MATCH, check_if_match, etag_header, request_session, version_etag

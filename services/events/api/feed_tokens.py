@@ -13,7 +13,7 @@ from services.events.auth import require_caller
 from services.events.feeds.api import LinksSchema
 from services.events.ical import subscribe_links
 from services.events.models import Partnership, PartnershipFeedToken
-from services.events.operations import is_current_member, live
+from services.events.queries import is_current_member, live
 from services.events.schemas import FeedTokenSchema
 from services.messaging.http_guards import Blueprint
 from services.messaging.models import utcnow

@@ -19,7 +19,7 @@ from services.events.models import (
     Partnership,
     PartnershipFeedToken,
 )
-from services.events.operations import live
+from services.events.queries import live
 from services.messaging.metrics import FEED_CACHE
 from services.messaging.web import request_session
 from services.ui.naming import feed_name

@@ -13,8 +13,8 @@ from ssrfguard import SSRFGuardError
 
 from services.calendar.times import to_wire
 from services.events.imports.fetch import FetchLimits, fetch_url, policy
+from services.events.input import organiser, place
 from services.events.models import Centre, District, Event, ImportSource, Organisation
-from services.events.operations import organiser, place
 from services.messaging.errors import FieldError, Forbidden
 from services.messaging.models import utcnow
 

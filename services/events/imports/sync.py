@@ -27,8 +27,10 @@ from services.calendar import recurrence
 from services.calendar.recurrence import Series
 from services.events import moderation
 from services.events.imports.parse import Feed, Item
+from services.events.input import search_text
 from services.events.models import Centre, Event, ImportSource
-from services.events.operations import change_event, insert_events, occurrence_override, search_text
+from services.events.occurrences import occurrence_override
+from services.events.operations import change_event, insert_events
 from services.messaging.errors import Conflict, FieldError
 
 log = logging.getLogger(__name__)

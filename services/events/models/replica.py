@@ -6,11 +6,11 @@ tombstone (``deleted_at`` set) when deleted, so that a late, older snapshot cann
 
 from datetime import date
 
-from sqlalchemy import JSON, Boolean, Date, Integer, String, Text, false
+from sqlalchemy import JSON, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.events.models.base import Base
-from services.messaging.models import ApiKeyMixin, CentreContactColumns, ReplicaMixin
+from services.messaging.models import ApiKeyMixin, CentreContactColumns, OrganisationColumns, ReplicaMixin
 
 
 class District(ReplicaMixin, Base):
@@ -31,18 +31,13 @@ class Centre(CentreContactColumns, ReplicaMixin, Base):
     operator_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-class Organisation(ReplicaMixin, Base):
+class Organisation(OrganisationColumns, ReplicaMixin, Base):
+    """A copy of a partners organisation (columns: services/messaging/models.py OrganisationColumns)."""
+
     __tablename__ = "organisations"
 
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(100), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    krs: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    #: MOPS reviews this organisation's events before they are published.
-    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Partnership(ReplicaMixin, Base):

@@ -8,7 +8,7 @@ from sqlalchemy import String, cast, or_, select
 from services.calendar import recurrence
 from services.calendar.times import local_date, local_midnight
 from services.events.models import Event
-from services.events.operations import text_matches
+from services.events.queries import text_matches
 
 #: How many events a page lists; the rest are reached by narrowing the filters.
 PAGE_SIZE = 50

@@ -14,8 +14,8 @@ from services.calendar.times import today
 from services.events.feeds.components import registration_counts, registration_of
 from services.events.ical import subscribe_links
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation, Partnership, Room
-from services.events.operations import live
 from services.events.pages.upcoming import PERIODS, next_occurrence, period, since, upcoming
+from services.events.queries import live
 from services.events.rooms.queries import week_plan
 from services.messaging.models import utcnow
 from services.messaging.web import request_session

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from services.calendar.times import aware, day_after, local_midnight, parse_moment, to_wire
 from services.events.auth import Caller, require_caller
 from services.events.models import Booking, Centre, Organisation, Partnership, Room
-from services.events.operations import live
+from services.events.queries import live
 from services.events.rooms import operations
 from services.events.rooms.operations import Holder, Refused, Taken
 from services.events.rooms.queries import MAX_WINDOW, free_slots, members_busy

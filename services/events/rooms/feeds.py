@@ -19,7 +19,7 @@ from services.events.feeds.views import for_the_gateway
 from services.events.ical import CalendarMeta as FeedMeta
 from services.events.ical import assemble_calendar
 from services.events.models import Booking, BookingDate, Centre, Organisation, Room
-from services.events.operations import live
+from services.events.queries import live
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui.naming import feed_name, public_name

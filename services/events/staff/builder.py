@@ -111,7 +111,7 @@ def api_input(form: EventForm, organisation: str | None = None) -> dict:
 
 
 def from_input(data: dict, district: str, centre: str | None) -> EventForm:
-    """The form of an existing event (its API input, ``operations.event_input``)."""
+    """The form of an existing event (its API input, ``input.event_input``)."""
     start, end = local(data["starts_at"]), local(data["ends_at"])
     form = EventForm(title=data["title"], description=data["description"], category=data["category"],
                      district=district, centre=centre or "", audiences=list(data["audiences"]),

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from services.calendar.times import exdate_to_wire
 from services.events import moderation
 from services.events.auth import staff_caller
+from services.events.input import event_input
 from services.events.models import (
     AUDIENCES,
     CATEGORIES,
@@ -20,14 +21,8 @@ from services.events.models import (
     Organisation,
     OutboxMessage,
 )
-from services.events.operations import (
-    cancel_event,
-    check_owner,
-    create_event,
-    event_input,
-    text_matches,
-    update_event,
-)
+from services.events.operations import cancel_event, check_owner, create_event, update_event
+from services.events.queries import text_matches
 from services.events.schemas import EventInSchema
 from services.events.staff.builder import WEEKDAYS, EventForm, FormError, api_input, from_input, preview
 from services.messaging.errors import Conflict, FieldError, Forbidden

@@ -2,28 +2,21 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, false
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.messaging.models import OrganisationColumns
 from services.partners.models.base import NEVER_REUSED_IDS, Base, Registered, UTCDateTime, utcnow
 
 
-class Organisation(Registered, Base):
+class Organisation(OrganisationColumns, Registered, Base):
+    """An organisation; its kind and contacts are services/messaging/models.py OrganisationColumns."""
+
     __tablename__ = "organisations"
 
     #: The Polish name, as registered.
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
-    #: One of ORGANISATION_KINDS: ngo, municipal, school...
-    kind: Mapped[str] = mapped_column(String(30))
-    #: The NGO register number: 10 digits, or NULL.
-    krs: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    #: Public contacts.
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    #: MOPS reviews this organisation's events before they are published (and residents told); else trusted.
-    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     FIELDS = ("name", "slug", "kind", "krs", "email", "phone", "website", "needs_review")
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from services.messaging import migration_helpers as shared
+
 revision: str = '0006'
 down_revision: str | Sequence[str] | None = '0005'
 branch_labels: str | Sequence[str] | None = None
@@ -19,18 +21,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         'rooms',
-        sa.Column('centre_id', sa.Integer(), nullable=False),
-        sa.Column('name', sa.String(length=100), nullable=False),
-        sa.Column('capacity', sa.Integer(), nullable=True),
-        sa.Column('step_free', sa.Boolean(), nullable=False),
-        sa.Column('accessible_toilet', sa.Boolean(), nullable=False),
-        sa.Column('equipment', sa.JSON(), nullable=False),
-        sa.Column('bookable_hours', sa.JSON(), nullable=False),
-        sa.Column('closures', sa.JSON(), nullable=False),
-        sa.Column('open_on', sa.JSON(), nullable=False),
-        sa.Column('buffer_minutes', sa.Integer(), nullable=False),
-        sa.Column('horizon_days', sa.Integer(), nullable=False),
-        sa.Column('requires_approval', sa.Boolean(), nullable=False),
+        *shared.room_columns(),
         sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('version', sa.Integer(), nullable=False),
         sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from services.messaging import migration_helpers as shared
+
 revision: str = '0008'
 down_revision: str | Sequence[str] | None = '0007'
 branch_labels: str | Sequence[str] | None = None
@@ -31,19 +33,7 @@ def _keeping_digest_items(change) -> None:
 
 
 def upgrade() -> None:
-    op.create_table(
-        'api_keys',
-        sa.Column('kind', sa.String(length=20), nullable=False),
-        sa.Column('key_id', sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column('organisation_id', sa.Integer(), nullable=True),
-        sa.Column('prefix', sa.String(length=16), nullable=False),
-        sa.Column('hash', sa.String(length=64), nullable=False),
-        sa.Column('scopes', sa.JSON(), nullable=False),
-        sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint('kind', 'key_id'),
-        sa.UniqueConstraint('hash'),
-    )
+    shared.create_api_key_replica()
     op.create_table(
         'registration_slots',
         sa.Column('id', sa.Integer(), nullable=False),

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from services.messaging import migration_helpers as shared
+
 
 # revision identifiers, used by Alembic.
 revision: str = '0002'
@@ -45,12 +47,7 @@ def upgrade() -> None:
     )
     op.create_table('api_keys',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=True),
-    sa.Column('prefix', sa.String(length=16), nullable=False),
-    sa.Column('hash', sa.String(length=64), nullable=False),
-    sa.Column('scopes', sa.JSON(), nullable=False),
-    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    *shared.api_key_columns(),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('hash')

@@ -7,8 +7,9 @@ Create Date: 2026-11-30 03:40:00
 """
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
+
+from services.messaging import migration_helpers as shared
 
 revision: str = '0004'
 down_revision: str | Sequence[str] | None = '0003'
@@ -17,10 +18,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('centres') as batch:
-        batch.add_column(sa.Column('opening_hours', sa.String(length=500), nullable=True))
+    shared.add_centre_opening_hours()
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('centres') as batch:
-        batch.drop_column('opening_hours')
+    shared.drop_centre_opening_hours()

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from services.messaging import migration_helpers as shared
+
 revision: str = '0008'
 down_revision: str | Sequence[str] | None = '0007'
 branch_labels: str | Sequence[str] | None = None
@@ -24,23 +26,11 @@ def upgrade() -> None:
         sa.Column('password_hash', sa.String(length=200), nullable=True),
         sa.Column('language', sa.String(length=2), nullable=False),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('version', sa.Integer(), nullable=False),
-        sa.Column('role', sa.String(length=20), nullable=False),
-        sa.Column('organisation_id', sa.Integer(), nullable=True),
-        sa.Column('disabled_at', sa.DateTime(timezone=True), nullable=True),
-        sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
+        *shared.staff_account_columns(),
         sqlite_autoincrement=True,
     )
     op.create_index('ix_staff_accounts_organisation_id', 'staff_accounts', ['organisation_id'])
-    op.create_table(
-        'staff_sessions',
-        sa.Column('session_hash', sa.String(length=64), primary_key=True),
-        sa.Column('account_id', sa.Integer(), nullable=False),
-        sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
-    )
-    op.create_index('ix_staff_sessions_account_id', 'staff_sessions', ['account_id'])
+    shared.create_staff_sessions()
     op.create_table(
         'account_tokens',
         sa.Column('id', sa.Integer(), primary_key=True),

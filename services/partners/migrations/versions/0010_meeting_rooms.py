@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from services.messaging import migration_helpers as shared
+
 revision: str = '0010'
 down_revision: str | Sequence[str] | None = '0009'
 branch_labels: str | Sequence[str] | None = None
@@ -27,12 +29,7 @@ def upgrade() -> None:
     op.add_column('meetings', sa.Column('room_status', sa.String(length=10), nullable=True))
     op.add_column('meetings', sa.Column('room_reason', sa.String(length=20), nullable=True))
     op.create_index('ix_meetings_room_id', 'meetings', ['room_id'])
-    op.create_table('inbox',
-                    sa.Column('message_id', sa.String(length=36), nullable=False),
-                    sa.Column('handler', sa.String(length=100), nullable=False),
-                    sa.Column('type', sa.String(length=100), nullable=False),
-                    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=False),
-                    sa.PrimaryKeyConstraint('message_id', 'handler'))
+    shared.create_inbox()
 
 
 def downgrade() -> None:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from services.messaging import migration_helpers as shared
+
 
 # revision identifiers, used by Alembic.
 revision: str = '0001'
@@ -41,38 +43,9 @@ def upgrade() -> None:
     with op.batch_alter_table('activities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_activities_organisation_id'), ['organisation_id'], unique=False)
 
-    op.create_table('api_keys',
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('key_id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('organisation_id', sa.Integer(), nullable=True),
-    sa.Column('prefix', sa.String(length=16), nullable=False),
-    sa.Column('hash', sa.String(length=64), nullable=False),
-    sa.Column('scopes', sa.JSON(), nullable=False),
-    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('kind', 'key_id'),
-    sa.UniqueConstraint('hash')
-    )
-    op.create_table('inbox',
-    sa.Column('message_id', sa.String(length=36), nullable=False),
-    sa.Column('handler', sa.String(length=100), nullable=False),
-    sa.Column('type', sa.String(length=100), nullable=False),
-    sa.Column('handled_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('message_id', 'handler')
-    )
-    op.create_table('outbox',
-    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('message_id', sa.String(length=36), nullable=False),
-    sa.Column('type', sa.String(length=100), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('seq'),
-    sa.UniqueConstraint('message_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_created_at', ['created_at'], unique=False)
-        batch_op.create_index('ix_outbox_pending', ['published_at', 'seq'], unique=False)
+    shared.create_api_key_replica()
+    shared.create_inbox()
+    shared.create_outbox()
 
     op.create_table('programmes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -179,11 +152,7 @@ def downgrade() -> None:
 
     op.drop_table('participants')
     op.drop_table('programmes')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_pending')
-        batch_op.drop_index('ix_outbox_created_at')
-
-    op.drop_table('outbox')
+    shared.drop_outbox()
     op.drop_table('inbox')
     op.drop_table('api_keys')
     with op.batch_alter_table('activities', schema=None) as batch_op:
