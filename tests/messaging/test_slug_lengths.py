@@ -3,6 +3,7 @@
 import pytest
 
 from services.events import models as events_models
+from services.events.rooms.schemas import BookingInSchema, FreeSlotQuerySchema
 from services.events.schemas import EventInSchema, EventQuerySchema
 from services.messaging.dead_letters import list_dead_letters
 from services.messaging.testing import running, wait_until
@@ -40,6 +41,11 @@ def test_the_slug_bound_is_the_same_in_the_schema_and_both_services_columns(sche
     # The longest name makes a slug the columns hold, even where letters grow when made ASCII ("ß" -> "ss").
     longest = schema().fields["name"].validators[0].max
     assert len(make_slug("ß" * longest, max_length=bound)) <= bound
+
+
+@pytest.mark.parametrize(("schema", "field"), [(BookingInSchema, "organisation"), (FreeSlotQuerySchema, "centre")])
+def test_the_room_bookings_name_a_centre_or_an_organisation_by_a_slug_of_any_length(schema, field):
+    assert schema().fields[field].validators[0].max == _schema_bound(OrganisationSchema) == _schema_bound(CentreSchema)
 
 
 def test_a_200_character_name_travels_from_partners_to_events(partners_app, events_app):
