@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 from services.calendar.times import TZID, to_wire
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES, VISIBILITIES
 from services.messaging.fields import multi_line, one_line, record_id
+from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH
 
 
 def _optional(field, *args, **kwargs):
@@ -86,16 +87,16 @@ def event_fields(moment, registration, override) -> tuple[EventField, ...]:
                    fields.List(fields.String()), carries=_listed("exdates")),
         EventField("overrides", ("overrides",), None, fields.List(fields.Nested(override)),
                    carries=_listed("overrides")),
-        EventField("district", ("district_id",), one_line(100, required=True,
+        EventField("district", ("district_id",), one_line(DISTRICT_SLUG_LENGTH, required=True,
                                                           metadata={"description": "The district's slug."}),
                    fields.String(), carries=_named("district")),
-        EventField("centre", ("centre_id",), _optional(one_line, 100, metadata={
+        EventField("centre", ("centre_id",), _optional(one_line, SLUG_LENGTH, metadata={
             "description": "The centre's slug; it must be in the district."}), fields.String(allow_none=True),
                    carries=_named("centre")),
         EventField("partnership", ("partnership_id",), _optional(record_id, strict=True, metadata={
             "description": "The partnership's id."}), fields.Integer(allow_none=True),
                    carries=_named("partnership", slug=False)),
-        EventField("organisation", ("organisation_id",), one_line(100, metadata={
+        EventField("organisation", ("organisation_id",), one_line(SLUG_LENGTH, metadata={
             "description": "Admin only: the slug of the organisation posted for."}), None,
                    carries=_named("organisation")),
         _plain("visibility", None, fields.String(validate=validate.OneOf(VISIBILITIES))),

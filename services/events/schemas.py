@@ -7,6 +7,7 @@ from services.calendar.times import parse_moment
 from services.events.fields import event_fields
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES
 from services.messaging.fields import bounded_int, check_year, one_line
+from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH
 
 
 class Moment(fields.Field):
@@ -123,9 +124,9 @@ class EventSchema(Schema.from_dict({"id": fields.UUID(), **_SHOWN})):
 
 
 class EventQuerySchema(Schema):
-    district = one_line(100, metadata={"description": "District slug."})
-    centre = one_line(100, metadata={"description": "Centre slug."})
-    organisation = one_line(100, metadata={"description": "Organiser's slug."})
+    district = one_line(DISTRICT_SLUG_LENGTH, metadata={"description": "District slug."})
+    centre = one_line(SLUG_LENGTH, metadata={"description": "Centre slug."})
+    organisation = one_line(SLUG_LENGTH, metadata={"description": "Organiser's slug."})
     audience = fields.String(validate=validate.OneOf(AUDIENCES))
     category = fields.String(validate=validate.OneOf(CATEGORIES))
     from_ = Moment(data_key="from", metadata={"description": "Events that end after this date or date-time."})

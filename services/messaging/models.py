@@ -140,6 +140,12 @@ class CentreContactColumns:
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
+#: The longest slug of a district, and of a centre or an organisation (whose names may be 200 characters): partners'
+#: schemas and columns, the replicas' columns and the inputs that name one by its slug all take these.
+DISTRICT_SLUG_LENGTH = 100
+SLUG_LENGTH = 200
+
+
 class OrganisationColumns:
     """What an organisation is and how to reach it, as the partners service keeps it and the events service copies
     it (its name and slug each table declares: unique in partners, an indexed copy in events)."""

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from services.messaging.fields import check_year, one_line
 from services.messaging.http_guards import BEARER, PUBLIC, Blueprint, one_page
 from services.messaging.web import request_session
-from services.notify import operations
+from services.notify import meetings, operations
 from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
 from services.notify.models import Notice
 from services.notify.models.notices import KINDS
@@ -94,8 +94,9 @@ class SubscriberErase(MethodView):
         session = request_session()
         subscriber = operations.find_by_email(session, data["email"])
         erased = operations.erase_registrations(session, data["email"])
+        erased += meetings.erase_contacts(session, data["email"])
         if subscriber is None and not erased:
-            abort(404, message="No subscriber or registration with this address.")
+            abort(404, message="No subscriber, registration or member contact with this address.")
         if subscriber is not None:
             operations.erase(session, subscriber, current_app.config["SECRET_KEY"])
         session.commit()
@@ -111,11 +112,12 @@ class SubscriberExport(MethodView):
         session = request_session()
         subscriber = operations.find_by_email(session, data["email"])
         held = operations.export_registrations(session, data["email"])
-        if subscriber is None and not held:
-            abort(404, message="No subscriber or registration with this address.")
+        contacts = meetings.export_contacts(session, data["email"])
+        if subscriber is None and not held and not contacts:
+            abort(404, message="No subscriber, registration or member contact with this address.")
         exported = operations.export(session, subscriber, current_app.config["SECRET_KEY"]) if subscriber else \
             {"email": operations.normalise_email(data["email"])}
-        return jsonify({**exported, "registrations": held})
+        return jsonify({**exported, "registrations": held, "member_contacts": contacts})
 
 
 @admin_api.route("/notices")

@@ -15,7 +15,7 @@ for these e-mails only, and never logged.
 import logging
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from services.calendar.membership import is_current
 from services.calendar.times import local_date, today
@@ -103,6 +103,35 @@ def _forget(session, membership_ids) -> None:
     if membership_ids:
         session.execute(delete(Notice).where(Notice.member_contact_id.in_(membership_ids)))
         session.execute(delete(MemberContact).where(MemberContact.membership_id.in_(membership_ids)))
+
+
+def contacts_of(session, email: str) -> list[MemberContact]:
+    """The member contact rows holding this address (any case)."""
+    return list(session.scalars(select(MemberContact).where(
+        func.lower(MemberContact.email) == operations.normalise_email(email)).order_by(MemberContact.membership_id)))
+
+
+def export_contacts(session, email: str) -> list[dict]:
+    """GDPR export: the members' addresses held for this address, why, and the meeting notices made for each."""
+    held = []
+    for row in contacts_of(session, email):
+        notices = session.scalars(select(Notice).where(Notice.member_contact_id == row.membership_id)
+                                  .order_by(Notice.id))
+        held.append({"membership_id": row.membership_id, "partnership_id": row.partnership_id, "email": row.email,
+                     "basis": row.basis, "received_at": operations.iso_or_none(row.received_at),
+                     "notices_stopped_at": operations.iso_or_none(row.notices_stopped_at),
+                     "notices": [operations.notice_export(notice) for notice in notices]})
+    return held
+
+
+def erase_contacts(session, email: str) -> int:
+    """GDPR erase: the members' addresses equal to this one go, with their notices; one comes back only in a newer
+    list from partners (which holds the address on the basis of the membership). Returns how many."""
+    erased = [row.membership_id for row in contacts_of(session, email)]
+    _forget(session, erased)
+    if erased:
+        log.info("%d member contact(s) of an erased address erased", len(erased))
+    return len(erased)
 
 
 def forget_former_members(session, day: date | None = None) -> int:

@@ -62,14 +62,39 @@ def retain_until(programme: Programme, archive_years: int) -> date:
 
 
 def purge_expired(session, archive_years: int, day: date) -> int:
-    """Erase the participants of every programme whose retention ended before ``day``; returns how many."""
+    """Erase the participants of every programme whose retention ended before ``day``, and the registered references
+    of its roll calls and activities (_purge_registered); returns how many participants."""
     erased = 0
-    for programme in session.scalars(select(Programme)):
-        if retain_until(programme, archive_years) < day:
+    programmes = session.scalars(select(Programme)).all()
+    kept = [programme for programme in programmes if retain_until(programme, archive_years) >= day]
+    for programme in programmes:
+        if programme not in kept:
             for participant in session.scalars(select(Participant).where(Participant.programme_id == programme.id)):
                 erase_participant(session, participant)
                 erased += 1
+            _purge_registered(session, programme, kept)
     return erased
+
+
+def _purge_registered(session, programme: Programme, kept: list[Programme]) -> None:
+    """Remove the ticks of registered references on the programme's roll calls, and the references (notify's, for
+    its roll calls' activities) that no programme still kept may tick: a date outside every kept programme's
+    period, or, for a whole series, an activity no kept programme has a roll call of."""
+    roll_calls = session.scalars(select(RollCall).where(RollCall.programme_id == programme.id)).all()
+    for roll_call in roll_calls:
+        roll_call.registered_marks.clear()
+    events = {roll_call.event_id for roll_call in roll_calls}
+    if not events:
+        return
+    called_in_kept = set(session.scalars(select(RollCall.event_id).where(
+        RollCall.event_id.in_(events), RollCall.programme_id.in_([other.id for other in kept])))) if kept else set()
+    for row in session.scalars(select(Registered).where(Registered.event_id.in_(events))):
+        if row.occurrence_start is None:
+            needed = row.event_id in called_in_kept
+        else:
+            needed = any(other.starts_on <= local_date(row.occurrence_start) <= other.ends_on for other in kept)
+        if not needed:
+            session.delete(row)
 
 
 def _new_pseudonym(session, programme_id: int) -> str:

@@ -31,3 +31,27 @@ def test_0004_clears_the_stored_vevents_so_the_feeds_render_them_again(stack):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT vevent, overrides FROM events")).one() in [(None, "[]"), (None, [])]
     engine.dispose()
+
+
+def test_0010_widens_the_replica_slugs_and_its_downgrade_cuts_them(stack):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from services.events import MIGRATIONS
+    from services.messaging.db import alembic_config, upgrade
+
+    url = stack.database_url("events")
+    upgrade(url, MIGRATIONS, "0010")
+    engine = create_engine(url)
+    slug = "-".join(["stowarzyszenie"] * 13)  # 194 characters
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO organisations (id, version, name, slug, kind, needs_review) "
+                                "VALUES (1, 1, 'Stowarzyszenie', :slug, 'ngo', false)"), {"slug": slug})
+    command.downgrade(alembic_config(url, MIGRATIONS), "0009")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT slug FROM organisations")).scalar_one() == slug[:100]
+    upgrade(url, MIGRATIONS)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE organisations SET slug = :slug"), {"slug": slug})
+        assert connection.execute(text("SELECT slug FROM organisations")).scalar_one() == slug
+    engine.dispose()

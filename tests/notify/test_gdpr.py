@@ -83,3 +83,37 @@ def test_no_admin_url_carries_an_address(notify, mail_dir):
     # Request lines are what access logs and proxies keep: an address must never be in one.
     rules = [rule for rule in notify.url_map.iter_rules() if rule.rule.startswith("/api/")]
     assert rules and not any(argument in ("email", "address") for rule in rules for argument in rule.arguments)
+
+
+def test_a_member_contact_address_is_exported_and_erased_until_partners_lists_it_again(notify, mail_dir):
+    from tests.notify.test_meetings import contacts, deliver, meeting, setup
+
+    member = "lucja@example.org"  # membership 4: a person's own address, from partners' member_contacts.replaced
+    setup(notify)
+    deliver(notify, "event.published", meeting())
+    assert send_all(notify) == 3
+    client = notify.test_client()
+
+    export = client.post("/api/v1/subscribers/export", json={"email": member.upper()}, headers=ADMIN)
+    assert export.status_code == 200, export.json
+    (held,) = export.json["member_contacts"]
+    assert (held["membership_id"], held["partnership_id"], held["email"]) == (4, 5, member)
+    assert held["basis"] == "membership #4 of partnership #5" and held["received_at"]
+    assert held["notices_stopped_at"] is None
+    assert [(n["kind"], n["status"]) for n in held["notices"]] == [("meeting", "sent")]
+    assert export.json["registrations"] == [] and "status" not in export.json  # no subscriber of that address
+
+    assert member in everything_stored(notify)
+    assert client.post(ERASE, json={"email": member}, headers=ADMIN).status_code == 204
+    stored = everything_stored(notify)
+    assert member not in stored.lower()
+    assert "nauczycielka@szkola.example.org" in stored  # the other members' addresses stay
+    with notify.extensions["osl"].database.session() as session:
+        assert sorted(session.scalars(select(Notice.member_contact_id))) == [1, 3]
+    assert client.post(ERASE, json={"email": member}, headers=ADMIN).status_code == 404
+    assert client.post("/api/v1/subscribers/export", json={"email": member}, headers=ADMIN).status_code == 404
+
+    deliver(notify, "member_contacts.replaced", contacts(1))  # the same list again: still erased
+    assert member not in everything_stored(notify)
+    deliver(notify, "member_contacts.replaced", contacts(2))  # partners sends it again: held again
+    assert member in everything_stored(notify)

@@ -151,3 +151,57 @@ def test_participants_are_erased_once_the_retention_has_passed(programme_app):
     with database.session() as session:
         assert purge_expired(session, 10, date(2031, 4, 1)) == 5
     assert programme_app.test_client().get(f"{known['base']}/participants/", headers=ADMIN).json == []
+
+
+def test_registered_references_go_with_the_retention_unless_a_kept_programme_covers_their_date(programme_app):
+    """Past the retention of a programme, its roll calls' ticks of registered references go, and so do the
+    references of its activities, but for the dates a programme still kept covers (there they may still be ticked)."""
+    from datetime import date
+
+    from services.programme.models import Registered, RegisteredMark
+    from services.programme.operations import purge_expired
+    from tests.programme.factories import PICNIC, deliver
+
+    known = known_programme(programme_app)
+    client = programme_app.test_client()
+    later = client.post("/api/v1/programmes/", json={**PROGRAMME, "name": "Program późniejszy",
+                                                     "starts_on": "2018-07-01", "ends_on": "2030-12-31"},
+                        headers=ADMIN)
+    assert later.status_code == 201, later.json
+    for ref, event_id, occurrence in [("AAAA01", PICNIC, "2018-06-16T08:00:00+00:00"),
+                                      ("CCCC03", ACTIVITY, "2018-05-08T15:00:00+00:00"),
+                                      ("BBBB02", ACTIVITY, "2018-07-10T15:00:00+00:00"),
+                                      ("DDDD04", PICNIC, "")]:
+        deliver(programme_app, "notify", "registration.changed", {
+            "ref": ref, "event_id": str(event_id), "occurrence": occurrence, "people": 1, "status": "confirmed"})
+    ids = known["ids"]
+    for path, body in [
+        (f"{known['base']}/roll-calls/{PICNIC}/2018-06-16T10:00:00+02:00", {
+            "attendance": [{"participant": ids["P3"], "status": "present"}], "anonymous_count": 6,
+            "registered": [{"ref": "AAAA01", "status": "present"}, {"ref": "DDDD04", "status": "absent"}]}),
+        (f"{known['base']}/roll-calls/{ACTIVITY}/2018-05-08T17:00:00+02:00", {
+            "attendance": [{"participant": ids["P1"], "status": "present"}],
+            "registered": [{"ref": "CCCC03", "status": "present"}]}),
+        (f"/api/v1/programmes/{later.json['id']}/roll-calls/{ACTIVITY}/2018-07-10T17:00:00+02:00", {
+            "attendance": [], "registered": [{"ref": "BBBB02", "status": "present"}]}),
+    ]:
+        response = client.put(path, json=body, headers=ADMIN)
+        assert response.status_code == 200, response.json
+
+    database = programme_app.extensions["osl"].database
+
+    def refs_and_marks():
+        with database.session() as session:
+            return (sorted(session.scalars(select(Registered.ref))),
+                    sorted(session.scalars(select(RegisteredMark.ref))))
+
+    with database.session() as session:
+        assert purge_expired(session, 10, date(2031, 3, 31)) == 0
+    assert refs_and_marks() == (["AAAA01", "BBBB02", "CCCC03", "DDDD04"], ["AAAA01", "BBBB02", "CCCC03", "DDDD04"])
+    with database.session() as session:
+        assert purge_expired(session, 10, date(2031, 4, 1)) == 5
+    # The picnic's and the first workshop's references go; the workshop of 10 July is the later programme's.
+    assert refs_and_marks() == (["BBBB02"], ["BBBB02"])
+    with database.session() as session:
+        assert purge_expired(session, 10, date(2041, 1, 1)) == 0  # the later programme's retention over too
+    assert refs_and_marks() == ([], [])

@@ -10,21 +10,28 @@ from sqlalchemy import JSON, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.events.models.base import Base
-from services.messaging.models import ApiKeyMixin, CentreContactColumns, OrganisationColumns, ReplicaMixin
+from services.messaging.models import (
+    DISTRICT_SLUG_LENGTH,
+    SLUG_LENGTH,
+    ApiKeyMixin,
+    CentreContactColumns,
+    OrganisationColumns,
+    ReplicaMixin,
+)
 
 
 class District(ReplicaMixin, Base):
     __tablename__ = "districts"
 
     name: Mapped[str] = mapped_column(String(100))
-    slug: Mapped[str] = mapped_column(String(100), index=True)
+    slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH), index=True)
 
 
 class Centre(CentreContactColumns, ReplicaMixin, Base):
     __tablename__ = "centres"
 
     name: Mapped[str] = mapped_column(String(200))
-    slug: Mapped[str] = mapped_column(String(100), index=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     district_id: Mapped[int] = mapped_column(Integer, index=True)
     #: The organisation that runs it, when known.
@@ -37,7 +44,7 @@ class Organisation(OrganisationColumns, ReplicaMixin, Base):
     __tablename__ = "organisations"
 
     name: Mapped[str] = mapped_column(String(200))
-    slug: Mapped[str] = mapped_column(String(100), index=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), index=True)
 
 
 class Partnership(ReplicaMixin, Base):

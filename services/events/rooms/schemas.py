@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from services.calendar.times import aware, exists_in_warsaw, to_wire
 from services.events.schemas import Moment
 from services.messaging.fields import one_line, record_id
+from services.messaging.models import SLUG_LENGTH
 
 
 def _moment(data: dict, name: str) -> datetime:
@@ -30,7 +31,7 @@ class BookingInSchema(Schema):
                                metadata={"description": "public shows the title in the room's feed; private shows "
                                                         "'zajęte' only."})
     event = fields.UUID(metadata={"description": "The event held in the room: its title and visibility are used."})
-    organisation = one_line(100, metadata={"description": "MOPS books for this organisation (its slug)."})
+    organisation = one_line(SLUG_LENGTH, metadata={"description": "MOPS books for this organisation (its slug)."})
     skip_conflicts = fields.Boolean(load_default=False,
                                     metadata={"description": "Book every free date and record the others (taken, "
                                                              "closure, holiday) as skipped, instead of 409/422."})
@@ -71,7 +72,8 @@ class BookingSchema(Schema):
 
 class FreeSlotQuerySchema(Schema):
     room = fields.List(record_id(), load_default=list, metadata={"description": "A room's id (repeat for several)."})
-    centre = fields.String(validate=validate.Length(max=100), metadata={"description": "Every room of a centre."})
+    centre = fields.String(validate=validate.Length(max=SLUG_LENGTH),
+                           metadata={"description": "Every room of a centre."})
     duration = fields.Integer(required=True, strict=False, validate=validate.Range(min=15, max=24 * 60),
                               metadata={"description": "Minutes."})
     from_ = Moment(required=True, data_key="from", metadata={"description": "First day (or moment)."})

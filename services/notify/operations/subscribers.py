@@ -172,11 +172,16 @@ def export(session, subscriber: Subscriber, secret: str) -> dict:
         "created_at": iso_or_none(subscriber.created_at),
         "confirmed_at": iso_or_none(subscriber.confirmed_at),
         "unsubscribed_at": iso_or_none(subscriber.unsubscribed_at),
-        "notices": [{"kind": n.kind, "event_id": n.event_id, "sequence": n.sequence, "status": n.status,
-                     "attempts": n.attempts, "message_id": n.message_id, "created_at": iso_or_none(n.created_at),
-                     "sent_at": iso_or_none(n.sent_at)} for n in notices],
+        "notices": [notice_export(notice) for notice in notices],
         "subscribe_requests": [iso_or_none(at) for at in attempts],
     }
+
+
+def notice_export(notice: Notice) -> dict:
+    """One notice made for an address, as a GDPR export shows it."""
+    return {"kind": notice.kind, "event_id": notice.event_id, "sequence": notice.sequence, "status": notice.status,
+            "attempts": notice.attempts, "message_id": notice.message_id,
+            "created_at": iso_or_none(notice.created_at), "sent_at": iso_or_none(notice.sent_at)}
 
 
 def iso_or_none(moment) -> str | None:

@@ -16,7 +16,7 @@ from services.messaging.http_guards import BEARER
 from services.messaging.web import request_session, version_etag
 from services.partners.auth import require_admin
 from services.partners.models import District
-from services.partners.operations import make_slug
+from services.partners.operations import make_slug, slug_length
 from services.partners.schemas.common import MAX_ID, update_schema
 from services.ui.naming import polish_key
 
@@ -91,9 +91,9 @@ def page(query, pagination_parameters, filters: dict | None = None, key=lambda r
     return rows[first:first + pagination_parameters.page_size]
 
 
-def slug_from_name(data: dict) -> dict:
-    """PUT's default for a slug left out: made from the name."""
-    return {"slug": make_slug(data["name"])}
+def slug_from_name(model) -> Callable[[dict], dict]:
+    """PUT's default for a slug left out: made from the name, as long as ``model``'s slug may be."""
+    return lambda data: {"slug": make_slug(data["name"], slug_length(model))}
 
 
 def _no_check(*_args, **_keys) -> None:

@@ -43,7 +43,7 @@ route_collection(organisations, Collection(
 route_record(organisations, "/<int:organisation_id>", Record(
     Organisation, "organisation", OrganisationSchema, keys=lambda organisation_id: {"id": organisation_id},
     update=operations.update_organisation, delete=operations.delete_organisation,
-    put_defaults=slug_from_name,
+    put_defaults=slug_from_name(Organisation),
     docs=admin_docs("organisation", article="an", left_out="emptied", slug=True,
                     delete="that runs no centre and belongs to no partnership"),
 ), "OrganisationItem")

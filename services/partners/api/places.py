@@ -21,7 +21,7 @@ route_collection(districts, Collection(
 route_record(districts, "/<slug>", Record(
     District, "district", DistrictSchema, keys=lambda slug: {"slug": slug},
     update=operations.update_district, delete=operations.delete_district, patch_input=DistrictUpdateSchema,
-    put_defaults=slug_from_name,
+    put_defaults=slug_from_name(District),
     docs=admin_docs("district", left_out=None, slug=True, delete="that has no centres or partnerships"),
 ), "DistrictItem")
 
@@ -36,6 +36,6 @@ route_collection(centres, Collection(
 route_record(centres, "/<slug>", Record(
     Centre, "centre", CentreSchema, keys=lambda slug: {"slug": slug},
     update=operations.update_centre, delete=operations.delete_centre,
-    put_defaults=slug_from_name,
+    put_defaults=slug_from_name(Centre),
     docs=admin_docs("centre", left_out="emptied", slug=True, delete="that no partnership or meeting names"),
 ), "CentreItem")

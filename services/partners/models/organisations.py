@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.messaging.models import OrganisationColumns
+from services.messaging.models import SLUG_LENGTH, OrganisationColumns
 from services.partners.models.base import NEVER_REUSED_IDS, Base, Registered, UTCDateTime, utcnow
 
 
@@ -16,7 +16,7 @@ class Organisation(OrganisationColumns, Registered, Base):
 
     #: The Polish name, as registered.
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
 
     FIELDS = ("name", "slug", "kind", "krs", "email", "phone", "website", "needs_review")
 

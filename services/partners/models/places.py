@@ -3,7 +3,7 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.messaging.models import CentreContactColumns, RoomColumns
+from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH, CentreContactColumns, RoomColumns
 from services.partners.models.base import Base, Registered
 
 
@@ -13,7 +13,7 @@ class District(Registered, Base):
     #: The Polish name, as written: "Śródmieście".
     name: Mapped[str] = mapped_column(String(100), unique=True)
     #: ASCII form for URLs: "srodmiescie".
-    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH), unique=True)
 
     FIELDS = ("name", "slug")
 
@@ -23,7 +23,7 @@ class Centre(CentreContactColumns, Registered, Base):
 
     #: "OSL Raków", "DOSL Błeszno".
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
     #: "osl" or "dosl".
     kind: Mapped[str] = mapped_column(String(10))
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)

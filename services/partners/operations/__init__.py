@@ -1,6 +1,6 @@
 """Every change to the partners service's state. Each writes its outbox message in the caller's transaction."""
 
-from services.partners.operations.common import make_slug
+from services.partners.operations.common import make_slug, slug_length
 from services.partners.operations.meetings import (
     plan_meeting,
     sign_agreement,
@@ -43,7 +43,7 @@ from services.partners.operations.places import (
 from services.partners.operations.rooms import create_room, delete_room, update_room
 
 __all__ = [
-    "make_slug", "plan_meeting", "sign_agreement", "update_agreement",
+    "make_slug", "slug_length", "plan_meeting", "sign_agreement", "update_agreement",
     "update_meeting", "warsaw_to_utc", "withdraw_agreement", "create_organisation", "create_person",
     "delete_organisation",
     "delete_person", "hash_key", "issue_key", "organisation_keys", "revoke_key", "update_organisation",

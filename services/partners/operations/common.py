@@ -12,9 +12,15 @@ from services.partners.models import OutboxMessage
 log = logging.getLogger("services.partners.operations")
 
 
-def make_slug(name: str) -> str:
-    """ASCII slug that keeps Polish names readable: 'Śródmieście' → 'srodmiescie', 'Północ' → 'polnoc'."""
-    return slugify(name, replacements=[["ł", "l"], ["Ł", "L"]])
+def make_slug(name: str, max_length: int = 0) -> str:
+    """ASCII slug that keeps Polish names readable: 'Śródmieście' → 'srodmiescie', 'Północ' → 'polnoc'; cut at a
+    word to ``max_length`` when given (letters may grow when made ASCII: 'ß' → 'ss')."""
+    return slugify(name, replacements=[["ł", "l"], ["Ł", "L"]], max_length=max_length, word_boundary=True)
+
+
+def slug_length(model) -> int:
+    """The longest slug ``model``'s table holds (its schema's bound and the events replica's column are the same)."""
+    return model.__table__.c.slug.type.length
 
 
 def publish(session, type_name: str, data: dict) -> None:
@@ -71,7 +77,7 @@ def save_new(session, record, type_name: str, snapshot=None):
 
 def create_named(session, model, label: str, values: dict):
     """A new record known by a unique name and slug (made from the name when none is given); ``<label>.created``."""
-    values["slug"] = values.get("slug") or make_slug(values["name"])
+    values["slug"] = values.get("slug") or make_slug(values["name"], slug_length(model))
     ensure_unique(session, model, label, name=values["name"], slug=values["slug"])
     return save_new(session, model(**values), f"{label}.created")
 

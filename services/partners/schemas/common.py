@@ -4,6 +4,7 @@ from flask import g
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from services.messaging.fields import MAX_ID, record_id
+from services.messaging.models import DISTRICT_SLUG_LENGTH
 
 __all__ = ["MAX_ID", "record_id", "optional", "slug_field", "InputSchema", "NamedWithSlug", "ListArgs",
            "PrivateFieldsSchema", "update_schema"]
@@ -16,8 +17,9 @@ def optional(field_class, **kwargs):
     return field_class(allow_none=True, **kwargs)
 
 
-def slug_field(**kwargs) -> fields.String:
-    return fields.String(validate=[validate.Length(max=100), SLUG], **kwargs)
+def slug_field(max_length: int = DISTRICT_SLUG_LENGTH, **kwargs) -> fields.String:
+    """A slug: a district's, or (``SLUG_LENGTH``) a centre's or an organisation's."""
+    return fields.String(validate=[validate.Length(max=max_length), SLUG], **kwargs)
 
 
 class InputSchema(Schema):

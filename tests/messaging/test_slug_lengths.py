@@ -1,0 +1,75 @@
+"""A slug partners makes or accepts fits every table that stores it: partners' own and the events replica."""
+
+import pytest
+
+from services.events import models as events_models
+from services.events.rooms.schemas import BookingInSchema, FreeSlotQuerySchema
+from services.events.schemas import EventInSchema, EventQuerySchema
+from services.messaging.dead_letters import list_dead_letters
+from services.messaging.testing import running, wait_until
+from services.partners import models as partners_models
+from services.partners.operations import make_slug
+from services.partners.schemas import CentreSchema, DistrictSchema, OrganisationSchema
+from tests.messaging.helpers import events_worker, inbox_count
+from tests.partners.helpers import ADMIN
+
+#: 200 characters, Polish letters and all: the longest name partners takes for an organisation.
+LONG_NAME = ("Stowarzyszenie Przyjaciół Dzielnicy Raków i Okolic „Żółty Żuraw” na rzecz Seniorów, Dzieci, "
+             "Młodzieży oraz Wszystkich Mieszkańców Częstochowy, "
+             "działające przy Ośrodku Społeczności Lokalnej nr 10 Raków")
+
+
+def _length(model, column: str) -> int:
+    return model.__table__.c[column].type.length
+
+
+def _schema_bound(schema_class) -> int:
+    (bound,) = [rule.max for rule in schema_class().fields["slug"].validators if hasattr(rule, "max")]
+    return bound
+
+
+@pytest.mark.parametrize(("schema", "name", "field"), [(OrganisationSchema, "Organisation", "organisation"),
+                                                       (CentreSchema, "Centre", "centre"),
+                                                       (DistrictSchema, "District", "district")])
+def test_the_slug_bound_is_the_same_in_the_schema_and_both_services_columns(schema, name, field):
+    bound = _schema_bound(schema)
+    assert _length(getattr(partners_models, name), "slug") == bound
+    assert _length(getattr(events_models, name), "slug") == bound
+    # The events API names it by its slug: a filter and an event's input take the longest.
+    assert EventQuerySchema().fields[field].validators[0].max == bound
+    assert EventInSchema().fields[field].validators[0].max == bound
+    # The longest name makes a slug the columns hold, even where letters grow when made ASCII ("ß" -> "ss").
+    longest = schema().fields["name"].validators[0].max
+    assert len(make_slug("ß" * longest, max_length=bound)) <= bound
+
+
+@pytest.mark.parametrize(("schema", "field"), [(BookingInSchema, "organisation"), (FreeSlotQuerySchema, "centre")])
+def test_the_room_bookings_name_a_centre_or_an_organisation_by_a_slug_of_any_length(schema, field):
+    assert schema().fields[field].validators[0].max == _schema_bound(OrganisationSchema) == _schema_bound(CentreSchema)
+
+
+def test_a_200_character_name_travels_from_partners_to_events(partners_app, events_app):
+    assert len(LONG_NAME) == 200
+    client = partners_app.test_client()
+    response = client.post("/api/v1/organisations/", json={"name": LONG_NAME, "kind": "ngo"}, headers=ADMIN)
+    assert response.status_code == 201, response.json
+    made = response.json
+    assert 100 < len(made["slug"]) <= 200
+    worker = events_worker(events_app)
+    with running(partners_app.extensions["osl"].relay()), running(worker):
+        wait_until(lambda: inbox_count(events_app) == 1, message="the organisation replicated")
+    with events_app.extensions["osl"].database.session() as session:
+        copy = session.get(events_models.Organisation, made["id"])
+        assert (copy.name, copy.slug) == (LONG_NAME, made["slug"])
+    assert list_dead_letters(events_app.extensions["osl"].bus, "events") == []
+
+
+def test_a_slug_longer_than_the_columns_is_refused_naming_the_field(partners_app):
+    client = partners_app.test_client()
+    too_long = client.post("/api/v1/organisations/", json={"name": "Fundacja", "slug": "a" * 201, "kind": "ngo"},
+                           headers=ADMIN)
+    assert too_long.status_code == 422
+    assert "slug" in too_long.json["errors"]["json"]
+    longest = client.post("/api/v1/organisations/", json={"name": "Fundacja", "slug": "a" * 200, "kind": "ngo"},
+                          headers=ADMIN)
+    assert longest.status_code == 201
