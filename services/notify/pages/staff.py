@@ -9,7 +9,7 @@ with the API's schema (``StaffRegisterSchema``); every form carries a CSRF token
 list links here (NOTIFY_URL): under ``/registrations/``, which the gateway and the Ingress send to notify.
 """
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -25,6 +25,7 @@ from services.notify.models import Registration
 from services.notify.pages.registrations import _dates, _event, _language
 from services.notify.schemas import StaffRegisterSchema
 from services.ui import csrf
+from services.ui.pages import private_page
 
 staff_pages = Blueprint("staff_registrations", __name__, url_prefix="/registrations/staff")
 
@@ -40,9 +41,7 @@ SENTENCES = {
 
 
 def _page(status: int = 200, **context):
-    response = make_response(render_template("pages/staff_registrations.html", **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page("pages/staff_registrations.html", status, **context)
 
 
 def _managed(event_id) -> dict:

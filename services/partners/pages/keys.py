@@ -8,16 +8,15 @@ from services.messaging.web import request_session
 from services.partners.models import ApiKey, Organisation
 from services.partners.operations import issue_key, organisation_keys, revoke_key
 from services.partners.pages.guards import admins_only
+from services.ui.pages import private_page
 
 key_pages = Blueprint("staff_keys", __name__, url_prefix="/staff/organisations", template_folder="templates")
 
 
 def _page(organisation: Organisation, status: int = 200, **context):
-    response = make_response(render_template(
-        "partners_pages/staff/keys.html", organisation=organisation,
-        keys=organisation_keys(request_session(), organisation), **context), status)
-    response.headers["Cache-Control"] = "no-store"  # the page that shows a new key is never cached
-    return response
+    # The page that shows a new key is never cached.
+    return private_page("partners_pages/staff/keys.html", status, organisation=organisation,
+                        keys=organisation_keys(request_session(), organisation), **context)
 
 
 key_pages.before_request(admins_only)

@@ -1,7 +1,7 @@
 """The coordinators' page: plan a partner meeting of a partnership one coordinates (admins: any), with the same
 schema, rule (``may_plan_meetings``) and operation as the API."""
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from services.partners.operations import plan_meeting
 from services.partners.pages.guards import signed_in
 from services.partners.schemas import MeetingSchema
 from services.ui.naming import polish_sorted
+from services.ui.pages import private_page
 
 meeting_pages = Blueprint("staff_meetings", __name__, url_prefix="/staff/meetings", template_folder="templates")
 
@@ -24,12 +25,9 @@ def _page(status: int = 200, **context):
     partnerships = [p for p in polish_sorted(session.scalars(select(Partnership))) if may_plan_meetings(caller, p.id)]
     meetings = session.scalars(select(Meeting).where(Meeting.partnership_id.in_([p.id for p in partnerships]))
                                .order_by(Meeting.starts_at.desc()).limit(100)).all()
-    response = make_response(render_template(
-        "partners_pages/staff/meetings.html", partnerships=partnerships, meetings=meetings,
-        centres=polish_sorted(session.scalars(select(Centre))), names={p.id: p.name for p in partnerships},
-        form=request.form, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page("partners_pages/staff/meetings.html", status, partnerships=partnerships, meetings=meetings,
+                        centres=polish_sorted(session.scalars(select(Centre))),
+                        names={p.id: p.name for p in partnerships}, form=request.form, **context)
 
 
 meeting_pages.before_request(signed_in)
