@@ -85,12 +85,11 @@ def _language() -> str:
 def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200):
     session = request_session()
     settings = operations.registration_settings(session, event["id"])
-    language = str(get_locale() or "pl")
     return render_template(
         "pages/register.html", event=event, chosen=chosen, errors=errors or {}, problem=problem,
         dates=_dates(session, event, settings.whole_series), whole=settings.whole_series,
         max_people=settings.max_people, open=operations.registration_open(event),
-        consent_text=registration_consent(language if language in LANGUAGES else "pl"),
+        consent_text=registration_consent(_language()),
         consent_version=REGISTRATION_VERSION, place=_place(event),
         map_url=osm_url(event.get("latitude"), event.get("longitude"), event.get("location")),
         confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]),
