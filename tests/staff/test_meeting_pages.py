@@ -25,6 +25,7 @@ def test_a_coordinators_editor_plans_a_meeting_and_another_editor_may_not(staff)
     refused = staff.client.post("/staff/meetings/", data={**form, "ends": "16:00"})
     assert refused.status_code == 422
     kept = refused.get_data(as_text=True)  # the form is shown again with what was typed
+    assert "Proszę sprawdzić pole ends_at." in kept
     assert f'id="day" name="day" type="date" required value="{YEAR}-05-12"' in kept
     assert 'id="ends" name="ends" type="time" required value="16:00"' in kept
     assert 'id="starts" name="starts" type="time" required value="17:00"' in page  # the default

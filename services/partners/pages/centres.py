@@ -12,6 +12,7 @@ from services.partners.models import Centre
 from services.partners.operations import update_centre
 from services.partners.pages.guards import admins_only
 from services.partners.schemas import CentreSchema
+from services.ui.errors import field_error, first_error
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
@@ -44,8 +45,7 @@ def change(centre_id: int):
         update_centre(session, centre, CentreSchema(partial=True).load(data))
     except ValidationError as exc:
         session.rollback()
-        return _page(422, error=_("Check the field %(field)s.", field=next(iter(exc.normalized_messages()))),
-                     failed=centre_id)
+        return _page(422, error=field_error(*first_error(exc)), failed=centre_id)
     except (FieldError, Conflict) as exc:
         session.rollback()
         return _page(422, error=str(exc), failed=centre_id)

@@ -13,6 +13,7 @@ from services.partners.models import Centre, Meeting, Partnership
 from services.partners.operations import plan_meeting
 from services.partners.pages.guards import signed_in
 from services.partners.schemas import MeetingSchema
+from services.ui.errors import field_error, first_error
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
@@ -54,10 +55,9 @@ def plan():
         meeting = plan_meeting(session, partnership, MeetingSchema().load(data))
     except ValidationError as exc:
         session.rollback()
-        name = next(iter(exc.normalized_messages()))
-        return _page(422, error=_("Check the field %(field)s.", field=name))
+        return _page(422, error=field_error(*first_error(exc)))
     except FieldError as exc:
         session.rollback()
-        return _page(422, error=_("Check the field %(field)s.", field=exc.field))
+        return _page(422, error=field_error(exc.field, exc.message))
     session.commit()
     return redirect(url_for("staff_meetings.meetings", planned=meeting.id), 303)

@@ -12,6 +12,7 @@ from services.partners.models import Organisation
 from services.partners.operations import create_organisation, update_organisation
 from services.partners.pages.guards import admins_only
 from services.partners.schemas import OrganisationSchema
+from services.ui.errors import field_error, first_error
 from services.ui.pages import private_page
 
 organisation_pages = Blueprint("staff_organisations", __name__, url_prefix="/staff/organisations",
@@ -55,8 +56,7 @@ def _save(organisation: Organisation | None):
             update_organisation(session, organisation, loaded)
     except ValidationError as exc:
         session.rollback()
-        return _page(organisation, values, 422,
-                     error=_("Check the field %(field)s.", field=next(iter(exc.normalized_messages()))))
+        return _page(organisation, values, 422, error=field_error(*first_error(exc)))
     except (FieldError, Conflict) as exc:
         session.rollback()
         return _page(organisation, values, 409, error=str(exc))
