@@ -56,6 +56,19 @@ def test_the_form_registers_and_shows_the_place_then_errors_are_named(notify, ma
     assert forged.status_code == 400
 
 
+def test_the_form_says_too_many_with_retry_after_and_a_bad_date_by_name(notify, mail_dir):
+    notify.config.update(REGISTRATION_LIMIT_PER_ADDRESS=1, REGISTRATION_LIMIT_PER_IP=10)
+    publish_event(notify, capacity=None)
+    client = notify.test_client()
+    form = {"csrf_token": csrf_of(client.get(FORM).text), "name": "Helena", "email": "helena@example.org",
+            "people": "1", "consent": "true"}
+    assert client.post(FORM, data=form).status_code == 303
+    limited = client.post(FORM, data=form)
+    assert limited.status_code == 429 and limited.headers["Retry-After"] and 'role="alert"' in limited.text
+    bad_date = client.post(FORM, data={**form, "email": "zenon@example.org", "occurrence": "2001-01-01T10:00:00"})
+    assert bad_date.status_code == 422 and 'href="#occurrence"' in bad_date.text
+
+
 @pytest.mark.parametrize("lang", ["pl", "en"])
 def test_the_signed_link_pages_are_accessible(notify, mail_dir, lang):
     publish_event(notify)

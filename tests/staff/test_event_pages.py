@@ -96,6 +96,8 @@ def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staf
         event_id, version = session.execute(select(Event.id, Event.version)).one()
     page = client.get(f"/staff/events/{event_id}").get_data(as_text=True)
     assert 'value="Klub szachowy"' in page and 'value="TU" checked' in page
+    assert f'id="day" name="day" type="date" required value="{YEAR}-03-02"' in page
+    assert 'id="starts" name="starts" type="time" required value="17:00"' in page
     changed = client.post(f"/staff/events/{event_id}", data={**_form(title="Klub szachowy dla wszystkich"),
                                                             "version": str(version), "save": "1",
                                                             "csrf_token": token})

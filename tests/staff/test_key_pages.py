@@ -32,3 +32,14 @@ def test_an_editor_may_not_see_or_issue_keys(staff):
     page = "/staff/organisations/1/keys"
     assert staff.client.get(page).status_code == 403
     assert staff.client.post(page, data={"csrf_token": csrf_of(staff.client, "/staff/reset")}).status_code == 403
+
+
+def test_an_unknown_organisation_or_key_is_a_404_page_naming_it(staff):
+    organisation = staff.organisation()
+    admin, _cookie = signed_in_admin(staff)
+    token = csrf_of(admin, f"/staff/organisations/{organisation}/keys")
+    for answer in (admin.get("/staff/organisations/9999/keys"),
+                   admin.post("/staff/organisations/9999/keys", data={"csrf_token": token})):
+        assert answer.status_code == 404 and "Nie ma takiej organizacji." in answer.get_data(as_text=True)
+    unknown_key = admin.post(f"/staff/organisations/{organisation}/keys/9999/revoke", data={"csrf_token": token})
+    assert unknown_key.status_code == 404 and "Nie ma takiego klucza." in unknown_key.get_data(as_text=True)

@@ -22,7 +22,13 @@ def test_a_coordinators_editor_plans_a_meeting_and_another_editor_may_not(staff)
     form = {"partnership": str(partnership["id"]), "title": "Spotkanie partnerskie: plan pikniku",
             "day": f"{YEAR}-05-12", "starts": "17:00", "ends": "19:00", "centre": "osl-ostatni-grosz",
             "agenda": "1. Piknik.", "csrf_token": csrf_of(staff.client, "/staff/meetings/")}
-    assert staff.client.post("/staff/meetings/", data={**form, "ends": "16:00"}).status_code == 422
+    refused = staff.client.post("/staff/meetings/", data={**form, "ends": "16:00"})
+    assert refused.status_code == 422
+    kept = refused.get_data(as_text=True)  # the form is shown again with what was typed
+    assert "Proszę sprawdzić pole ends_at." in kept
+    assert f'id="day" name="day" type="date" required value="{YEAR}-05-12"' in kept
+    assert 'id="ends" name="ends" type="time" required value="16:00"' in kept
+    assert 'id="starts" name="starts" type="time" required value="17:00"' in page  # the default
     planned = staff.client.post("/staff/meetings/", data=form)
     assert planned.status_code == 303, planned.get_data(as_text=True)
     with staff.partners.extensions["osl"].database.session() as session:

@@ -15,6 +15,9 @@ def test_an_admin_adds_and_changes_an_organisation(staff):
     form = {"name": "Parafia św. Józefa", "kind": "parish", "krs": "", "email": "", "phone": "34 111 11 11",
             "website": "", "csrf_token": token}
     assert admin.post("/staff/organisations/new", data={**form, "krs": "123"}).status_code == 422
+    bad_email = admin.post("/staff/organisations/new", data={**form, "email": "parafia"})
+    assert bad_email.status_code == 422  # said as every staff form says a field's error, in the page's language
+    assert "Proszę sprawdzić pole email: To nie jest poprawny adres e-mail." in bad_email.get_data(as_text=True)
     assert admin.post("/staff/organisations/new", data=form).status_code == 303
     [organisation] = staff.client.get("/api/v1/organisations/").get_json()
     assert (organisation["name"], organisation["kind"], organisation["slug"]) == (

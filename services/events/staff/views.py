@@ -1,7 +1,7 @@
 """Thin views: read the form, turn it into the API's input (builder.py), load it with the API's schema and run the
 API's operation. Every form carries a CSRF token; every page needs a signed-in staff member."""
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -33,15 +33,14 @@ from services.ui.errors import conflict_error, field_error
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
+from services.ui.pages import private_page
 
 staff_pages = Blueprint("staff_events", __name__, url_prefix="/staff/events", template_folder="templates")
 MAX_LISTED = 200
 
 
 def _page(name: str, status: int = 200, **context):
-    response = make_response(render_template(f"events_staff/{name}.html", **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(f"events_staff/{name}.html", status, **context)
 
 
 def _sign_in_url() -> str:
@@ -110,7 +109,7 @@ def history_page():
     if not staff_caller(session).is_admin:
         return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
     entries = history(session, OutboxMessage, limit=100)
-    return make_response(render_template("ui/history.html", entries=entries), 200, {"Cache-Control": "no-store"})
+    return private_page("ui/history.html", entries=entries)
 
 
 @staff_pages.post("/<uuid:event_id>/<any(approve, reject):decision>")

@@ -85,16 +85,31 @@ def _language() -> str:
 def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200):
     session = request_session()
     settings = operations.registration_settings(session, event["id"])
-    language = str(get_locale() or "pl")
     return render_template(
         "pages/register.html", event=event, chosen=chosen, errors=errors or {}, problem=problem,
         dates=_dates(session, event, settings.whole_series), whole=settings.whole_series,
         max_people=settings.max_people, open=operations.registration_open(event),
-        consent_text=registration_consent(language if language in LANGUAGES else "pl"),
+        consent_text=registration_consent(_language()),
         consent_version=REGISTRATION_VERSION, place=_place(event),
         map_url=osm_url(event.get("latitude"), event.get("longitude"), event.get("location")),
         confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]),
     ), status
+
+
+def attempt(session, sentences: dict, register):
+    """``register()`` (the schema's load, then the operation) for a registration form, residents' or staff's:
+    ``(registration, None)``, or ``(None, refusal)`` where the refusal is what the form page shows again: each field's
+    sentence (a field with none gets the name's) and 422, or "closed" and 409. The session is rolled back then."""
+    try:
+        return register(), None
+    except ValidationError as exc:
+        return None, {"errors": {name: sentences.get(name, sentences["name"]) for name in exc.messages}, "status": 422}
+    except FieldError as exc:
+        session.rollback()
+        return None, {"errors": {exc.field: sentences.get(exc.field, exc.message)}, "status": 422}
+    except Conflict:
+        session.rollback()
+        return None, {"problem": "closed", "status": 409}
 
 
 def _place(event: dict) -> str:
@@ -124,26 +139,21 @@ def register(event_id):
             "consent": form["consent"], "language": str(get_locale() or "pl")}
     if form["occurrence"]:
         body["occurrence"] = form["occurrence"]
-    try:
-        data = RegisterSchema().load(body)
-    except ValidationError as exc:
-        return _form_page(event, form, errors={name: SENTENCES.get(name, SENTENCES["name"])
-                                               for name in exc.messages}, status=422)
-    data.pop("event_id"), data.pop("consent")
     session = request_session()
+
+    def register_within_limits():
+        data = RegisterSchema().load(body)
+        data.pop("event_id"), data.pop("consent")
+        return operations.register_within_limits(session, current_app.config, request.remote_addr, event, data)
+
     try:
-        registration = operations.register_within_limits(session, current_app.config, request.remote_addr, event,
-                                                         data)
+        registration, refusal = attempt(session, SENTENCES, register_within_limits)
     except RateLimited as exc:
         session.rollback()
         response = _form_page(event, form, problem="too_many", status=429)
         return response[0], 429, {"Retry-After": str(exc.retry_after)}
-    except FieldError as exc:
-        session.rollback()
-        return _form_page(event, form, errors={exc.field: SENTENCES.get(exc.field, exc.message)}, status=422)
-    except Conflict:
-        session.rollback()
-        return _form_page(event, form, problem="closed", status=409)
+    if refusal:
+        return _form_page(event, form, **refusal)
     position = operations.waiting_position(session, registration)
     session.commit()
     # Post/redirect/get: reloading the next page must not register (and mail) again.

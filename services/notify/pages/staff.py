@@ -9,22 +9,21 @@ with the API's schema (``StaffRegisterSchema``); every form carries a CSRF token
 list links here (NOTIFY_URL): under ``/registrations/``, which the gateway and the Ingress send to notify.
 """
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 
 from services.calendar.registration import places_words
-from services.messaging.errors import Conflict, FieldError
 from services.messaging.staff import staff_key_caller
 from services.messaging.web import request_session
 from services.notify import operations, queries
 from services.notify.auth import may_manage
 from services.notify.consent import REGISTRATION_VERSION, registration_consent
 from services.notify.models import Registration
-from services.notify.pages.registrations import _dates, _event, _language
+from services.notify.pages.registrations import _dates, _event, _language, attempt
 from services.notify.schemas import StaffRegisterSchema
 from services.ui import csrf
+from services.ui.pages import private_page
 
 staff_pages = Blueprint("staff_registrations", __name__, url_prefix="/registrations/staff")
 
@@ -40,9 +39,7 @@ SENTENCES = {
 
 
 def _page(status: int = 200, **context):
-    response = make_response(render_template("pages/staff_registrations.html", **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page("pages/staff_registrations.html", status, **context)
 
 
 def _managed(event_id) -> dict:
@@ -96,19 +93,15 @@ def register(event_id):
     if form["occurrence"]:
         body["occurrence"] = form["occurrence"]
     session = request_session()
-    try:
+
+    def register_for():
         data = StaffRegisterSchema().load(body)
         data.pop("consent")
-        registration = operations.register_for(session, event, data, by_staff=True)
-    except ValidationError as exc:
-        return _show(event, form, errors={name: SENTENCES.get(name, SENTENCES["name"]) for name in exc.messages},
-                     status=422)
-    except FieldError as exc:
-        session.rollback()
-        return _show(event, form, errors={exc.field: SENTENCES.get(exc.field, exc.message)}, status=422)
-    except Conflict:
-        session.rollback()
-        return _show(event, form, problem="closed", status=409)
+        return operations.register_for(session, event, data, by_staff=True)
+
+    registration, refusal = attempt(session, SENTENCES, register_for)
+    if refusal:
+        return _show(event, form, **refusal)
     done = registration.status
     session.commit()
     # Post/redirect/get: reloading the list must not register the person again.

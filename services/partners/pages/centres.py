@@ -1,7 +1,7 @@
 """The centres on the staff pages (admins): each centre's address, opening hours and contacts, changed through the
 API's schema and operation (``centre.updated`` carries the change to the events pages)."""
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -12,7 +12,9 @@ from services.partners.models import Centre
 from services.partners.operations import update_centre
 from services.partners.pages.guards import admins_only
 from services.partners.schemas import CentreSchema
+from services.ui.errors import field_error, first_error
 from services.ui.naming import polish_sorted
+from services.ui.pages import private_page
 
 centre_pages = Blueprint("staff_centres", __name__, url_prefix="/staff/centres", template_folder="templates")
 #: What the page changes; the rest of a centre is the API's.
@@ -21,10 +23,7 @@ EDITABLE = ("address", "opening_hours", "email", "phone", "website")
 
 def _page(status: int = 200, **context):
     centres = polish_sorted(request_session().scalars(select(Centre)))
-    response = make_response(render_template("partners_pages/staff/centres.html", centres=centres,
-                                             editable=EDITABLE, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page("partners_pages/staff/centres.html", status, centres=centres, editable=EDITABLE, **context)
 
 
 centre_pages.before_request(admins_only)
@@ -46,8 +45,7 @@ def change(centre_id: int):
         update_centre(session, centre, CentreSchema(partial=True).load(data))
     except ValidationError as exc:
         session.rollback()
-        return _page(422, error=_("Check the field %(field)s.", field=next(iter(exc.normalized_messages()))),
-                     failed=centre_id)
+        return _page(422, error=field_error(*first_error(exc)), failed=centre_id)
     except (FieldError, Conflict) as exc:
         session.rollback()
         return _page(422, error=str(exc), failed=centre_id)

@@ -1,7 +1,7 @@
 """The coordinators' page: plan a partner meeting of a partnership one coordinates (admins: any), with the same
 schema, rule (``may_plan_meetings``) and operation as the API."""
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -13,7 +13,9 @@ from services.partners.models import Centre, Meeting, Partnership
 from services.partners.operations import plan_meeting
 from services.partners.pages.guards import signed_in
 from services.partners.schemas import MeetingSchema
+from services.ui.errors import field_error, first_error
 from services.ui.naming import polish_sorted
+from services.ui.pages import private_page
 
 meeting_pages = Blueprint("staff_meetings", __name__, url_prefix="/staff/meetings", template_folder="templates")
 
@@ -24,12 +26,9 @@ def _page(status: int = 200, **context):
     partnerships = [p for p in polish_sorted(session.scalars(select(Partnership))) if may_plan_meetings(caller, p.id)]
     meetings = session.scalars(select(Meeting).where(Meeting.partnership_id.in_([p.id for p in partnerships]))
                                .order_by(Meeting.starts_at.desc()).limit(100)).all()
-    response = make_response(render_template(
-        "partners_pages/staff/meetings.html", partnerships=partnerships, meetings=meetings,
-        centres=polish_sorted(session.scalars(select(Centre))), names={p.id: p.name for p in partnerships},
-        form=request.form, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page("partners_pages/staff/meetings.html", status, partnerships=partnerships, meetings=meetings,
+                        centres=polish_sorted(session.scalars(select(Centre))),
+                        names={p.id: p.name for p in partnerships}, form=request.form, **context)
 
 
 meeting_pages.before_request(signed_in)
@@ -56,10 +55,9 @@ def plan():
         meeting = plan_meeting(session, partnership, MeetingSchema().load(data))
     except ValidationError as exc:
         session.rollback()
-        name = next(iter(exc.normalized_messages()))
-        return _page(422, error=_("Check the field %(field)s.", field=name))
+        return _page(422, error=field_error(*first_error(exc)))
     except FieldError as exc:
         session.rollback()
-        return _page(422, error=_("Check the field %(field)s.", field=exc.field))
+        return _page(422, error=field_error(exc.field, exc.message))
     session.commit()
     return redirect(url_for("staff_meetings.meetings", planned=meeting.id), 303)

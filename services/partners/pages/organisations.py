@@ -1,7 +1,7 @@
 """Organisations on the staff pages (admins): add one, change its details, through the API's schema and
 operations."""
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -12,6 +12,8 @@ from services.partners.models import Organisation
 from services.partners.operations import create_organisation, update_organisation
 from services.partners.pages.guards import admins_only
 from services.partners.schemas import OrganisationSchema
+from services.ui.errors import field_error, first_error
+from services.ui.pages import private_page
 
 organisation_pages = Blueprint("staff_organisations", __name__, url_prefix="/staff/organisations",
                                template_folder="templates")
@@ -22,10 +24,8 @@ KIND_LABELS = {"ngo": _l("NGO"), "public_institution": _l("Public institution"),
 
 
 def _page(organisation: Organisation | None, values: dict, status: int = 200, **context):
-    response = make_response(render_template("partners_pages/staff/organisation.html", organisation=organisation,
-                                             values=values, kinds=KIND_LABELS, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page("partners_pages/staff/organisation.html", status, organisation=organisation, values=values,
+                        kinds=KIND_LABELS, **context)
 
 
 organisation_pages.before_request(admins_only)
@@ -56,8 +56,7 @@ def _save(organisation: Organisation | None):
             update_organisation(session, organisation, loaded)
     except ValidationError as exc:
         session.rollback()
-        return _page(organisation, values, 422,
-                     error=_("Check the field %(field)s.", field=next(iter(exc.normalized_messages()))))
+        return _page(organisation, values, 422, error=field_error(*first_error(exc)))
     except (FieldError, Conflict) as exc:
         session.rollback()
         return _page(organisation, values, 409, error=str(exc))

@@ -4,7 +4,7 @@ to admins); the writes are the API's admin writes, through its schemas and opera
 ``update_member``, ``sign_agreement``, ``update_agreement``), so a rule lives in one place.
 """
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -22,6 +22,7 @@ from services.partners.pages.views import CONTRIBUTION_LABELS, ROLE_LABELS, STAT
 from services.partners.schemas import AgreementSchema, MembershipChangeSchema, MembershipSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
+from services.ui.pages import private_page
 
 partnership_pages = Blueprint("staff_partnerships", __name__, url_prefix="/staff/partnerships",
                               template_folder="templates")
@@ -37,9 +38,7 @@ partnership_pages.before_request(signed_in)
 
 
 def _render(template: str, status: int = 200, **context):
-    response = make_response(render_template(f"partners_pages/staff/{template}.html", **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(f"partners_pages/staff/{template}.html", status, **context)
 
 
 def _refused():

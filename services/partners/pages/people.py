@@ -2,7 +2,7 @@
 the organisation each is the contact person of; through the API's schema and operations (``create_person``,
 ``update_person``). Personal data: no message carries a person, no log line names one."""
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -16,6 +16,7 @@ from services.partners.pages.guards import admins_only
 from services.partners.schemas import PersonSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
+from services.ui.pages import private_page
 
 people_pages = Blueprint("staff_people", __name__, url_prefix="/staff/people", template_folder="templates")
 FIELDS = ("name", "email", "phone", "organisation_id")
@@ -28,11 +29,9 @@ people_pages.before_request(admins_only)
 def _page(status: int = 200, **context):
     session = request_session()
     organisations = polish_sorted(session.scalars(select(Organisation)))
-    response = make_response(render_template(
-        "partners_pages/staff/people.html", people=polish_sorted(session.scalars(select(Person))),
-        organisations=organisations, by_id={o.id: o for o in organisations}, form=request.form, **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page("partners_pages/staff/people.html", status,
+                        people=polish_sorted(session.scalars(select(Person))), organisations=organisations,
+                        by_id={o.id: o for o in organisations}, form=request.form, **context)
 
 
 @people_pages.get("/")

@@ -5,7 +5,7 @@ Thin views over services/partners/operations/accounts.py, as the API is. Every f
 (services/ui/csrf.py). The session id goes only into the ``osl_session`` cookie (services/messaging/staff.py).
 """
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -19,14 +19,13 @@ from services.partners.models import Account, Organisation, OutboxMessage
 from services.partners.operations import accounts, update_organisation
 from services.ui import csrf
 from services.ui.naming import polish_sorted
+from services.ui.pages import private_page
 
 staff = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
 
 def _page(name: str, status: int = 200, **context):
-    response = make_response(render_template(f"partners_pages/staff/{name}.html", **context), status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_page(f"partners_pages/staff/{name}.html", status, **context)
 
 
 def _client_address() -> str | None:
@@ -165,7 +164,7 @@ def history_page():
     if _admin() is None:
         return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
     entries = history(request_session(), OutboxMessage, limit=100)
-    return make_response(render_template("ui/history.html", entries=entries), 200, {"Cache-Control": "no-store"})
+    return private_page("ui/history.html", entries=entries)
 
 
 @staff.get("/password")
