@@ -1,7 +1,8 @@
 """notify's writes, one module per job: subscribers (subscribe, confirm, preferences, unsubscribe, erase,
-export), notices (queueing a notice or digest, stopping and resending, the sender's claims and outcomes) and
-registrations (register, cancel, promote, settings, reminders, expiry, retention, export and erase). Callers
-use ``operations.<name>``; every name lives in exactly one of the modules below."""
+export), notices (queueing a notice or digest, stopping and resending, the sender's claims and outcomes),
+registrations (register, cancel, promote, settings) and registration_upkeep (an event's changes, reminders,
+expiry, retention, export and erase). Callers use ``operations.<name>``; every name lives in exactly one of the
+modules below."""
 
 from services.notify.operations.notices import (  # noqa: F401
     CLAIMED,
@@ -19,24 +20,26 @@ from services.notify.operations.notices import (  # noqa: F401
     sent,
     stop_notices,
 )
-from services.notify.operations.registrations import (  # noqa: F401
-    DEFAULT_MAX_PEOPLE,
+from services.notify.operations.registration_upkeep import (  # noqa: F401
     anonymise_registrations,
-    cancel_registration,
-    confirm_registration,
     erase_registrations,
     expire_unconfirmed,
     export_registrations,
-    find_occurrence,
     follow_event,
+    queue_reg_reminders,
+    registrations_of,
+)
+from services.notify.operations.registrations import (  # noqa: F401
+    DEFAULT_MAX_PEOPLE,
+    cancel_registration,
+    confirm_registration,
+    find_occurrence,
     promote,
     publish_counts,
-    queue_reg_reminders,
     register_for,
     register_within_limits,
     registration_open,
     registration_settings,
-    registrations_of,
     set_registration_settings,
     waiting_position,
 )

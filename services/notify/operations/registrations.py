@@ -1,5 +1,6 @@
-"""Registrations: every change of a registration and of the places it holds; their mails, reminders, expiry,
-retention, GDPR export and erase.
+"""Registrations: every change of a registration and of the places it holds, and the mails those changes send.
+What happens to registrations over time (an event's changes, reminders, expiry, retention, GDPR export and erase)
+is in registration_upkeep.py.
 
 Each registration first locks its occurrence's row of places (RegistrationSlot): ``SELECT ... FOR UPDATE`` on
 PostgreSQL, and on SQLite the file's one write lock, which every writing session takes at BEGIN (BEGIN IMMEDIATE,
@@ -11,9 +12,9 @@ pseudonymous reference (``registration.changed``, for the programme's roll calls
 
 import logging
 import secrets
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.calendar import recurrence
@@ -35,7 +36,7 @@ from services.notify.models import (
 from services.notify.models.notices import UNSENT
 from services.notify.models.registrations import ACTIVE
 from services.notify.occurrences import Occurrence
-from services.notify.operations.subscribers import iso_or_none, normalise_email
+from services.notify.operations.subscribers import normalise_email
 from services.notify.ratelimit import attempt_key, check_and_record
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
         slot.waiting += people
     session.flush()
     if registration.email:
-        _queue_registration_mail(session, registration, "registered", event, occurrence.times())
+        queue_registration_mail(session, registration, "registered", event, occurrence.times())
     publish_counts(session, slot)
     publish_registration(session, registration)
     log.info("registration %s for event %s: %s", registration.id, event["id"], registration.status)
@@ -234,7 +235,7 @@ def promote(session, slot: RegistrationSlot) -> int:
     """Give free places to the waiting list in its order, stopping at the first registration that does not fit
     (nobody jumps the queue); each promoted e-mail registration is told. Returns how many moved up."""
     moved = 0
-    event = _event(session, slot.event_id)
+    event = event_of(session, slot.event_id)
     waiting = session.scalars(select(Registration).where(Registration.slot_id == slot.id,
                                                          Registration.status == "waiting").order_by(Registration.seq))
     for registration in waiting:
@@ -246,23 +247,23 @@ def promote(session, slot: RegistrationSlot) -> int:
         moved += 1
         publish_registration(session, registration)
         if registration.email and event is not None:
-            _queue_registration_mail(session, registration, "promoted", event, _slot_times(slot, event))
+            queue_registration_mail(session, registration, "promoted", event, slot_times(slot, event))
         log.info("registration %s moved up from the waiting list", registration.id)
     return moved
 
 
-def _event(session, event_id: str) -> dict | None:
+def event_of(session, event_id: str) -> dict | None:
     copy = session.get(EventCopy, event_id)
     return copy.snapshot if copy is not None else None
 
 
-def _slot_times(slot: RegistrationSlot, event: dict) -> dict:
+def slot_times(slot: RegistrationSlot, event: dict) -> dict:
     """The times a registration mail shows: the occurrence's, or a whole series' first."""
     found = occurrences.between(event, slot.starts_at, slot.starts_at + timedelta(seconds=1), limit=1)
     return found[0].times() if found else {"starts_at": event["starts_at"], "ends_at": event["ends_at"]}
 
 
-def _queue_registration_mail(session, registration: Registration, kind: str, event: dict, times: dict,
+def queue_registration_mail(session, registration: Registration, kind: str, event: dict, times: dict,
                              occurrence: str = "") -> Notice | None:
     """One mail of ``kind`` to the registration's address, at most once per kind (and occurrence)."""
     done = session.scalar(select(Notice.id).where(Notice.registration_id == registration.id, Notice.kind == kind,
@@ -277,125 +278,6 @@ def _queue_registration_mail(session, registration: Registration, kind: str, eve
                              "registration": shown})
     session.add(notice)
     return notice
-
-
-def follow_event(session, event: dict) -> None:
-    """An event changed (its message handled): its rows of places take the new capacity (a higher one moves
-    people up; a lower one cancels nobody, staff see "over capacity by N"); a cancelled event, or a cancelled date
-    of a series, tells everyone registered for it."""
-    slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"])
-                            .with_for_update()).all()
-    if not slots:
-        return
-    capacity = (event.get("registration") or {}).get("capacity")
-    overrides = {from_wire(o["recurrence_id"]).astimezone(UTC).isoformat(): o for o in event.get("overrides") or []}
-    cancelled_dates = {key for key, o in overrides.items() if o["status"] == "cancelled"}
-    for slot in slots:
-        if slot.occurrence in overrides:  # the date moved on its own: its reminder and retention follow it
-            slot.starts_at = from_wire(overrides[slot.occurrence]["starts_at"])
-            slot.ends_at = from_wire(overrides[slot.occurrence]["ends_at"])
-        gone = event["status"] == "cancelled" or slot.occurrence in cancelled_dates
-        if slot.capacity != capacity:
-            slot.capacity = capacity
-            if not gone:  # nobody moves up for a date that will not happen
-                promote(session, slot)
-            publish_counts(session, slot)
-        if gone:
-            _tell_cancelled(session, slot, event)
-
-
-def _tell_cancelled(session, slot: RegistrationSlot, event: dict) -> None:
-    registrations = session.scalars(select(Registration).where(
-        Registration.slot_id == slot.id, Registration.status.in_(ACTIVE), Registration.email.is_not(None)))
-    told = 0
-    for registration in registrations:
-        told += _queue_registration_mail(session, registration, "reg_cancelled", event,
-                                         _slot_times(slot, event)) is not None
-    if told:
-        log.info("event %s cancelled: %d registered people told", event["id"], told)
-
-
-def queue_reg_reminders(session, now: datetime, hours: float) -> int:
-    """The day before: a reminder of each date starting within ``hours`` to each confirmed registration with an
-    address (a whole-series registration: of each date), once per registration and date."""
-    queued = 0
-    slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.starts_at < now + timedelta(hours=hours),
-                                                           RegistrationSlot.ends_at > now,
-                                                           RegistrationSlot.anonymised_at.is_(None)))
-    for slot in slots:
-        event = _event(session, slot.event_id)
-        if event is None or event["status"] != "scheduled":
-            continue
-        if slot.occurrence:
-            found = [o for o in occurrences.between(event, now, now + timedelta(hours=hours))
-                     if o.rule_key == slot.occurrence]
-        else:
-            found = occurrences.between(event, now, now + timedelta(hours=hours))
-        registrations = session.scalars(select(Registration).where(
-            Registration.slot_id == slot.id, Registration.status == "confirmed", Registration.email.is_not(None),
-            Registration.verified_at.is_not(None))).all()
-        for occurrence in found:
-            for registration in registrations:
-                queued += _queue_registration_mail(session, registration, "reg_reminder", event,
-                                                   occurrence.times(), occurrence.key) is not None
-    return queued
-
-
-def expire_unconfirmed(session, now: datetime, hours: float) -> int:
-    """E-mail registrations whose address has not confirmed within ``hours``: released (their place moves on)."""
-    upcoming = select(RegistrationSlot.id).where(RegistrationSlot.ends_at > now)  # a past date moves nobody up
-    stale = session.scalars(select(Registration).where(
-        Registration.status.in_(ACTIVE), Registration.contact == "email", Registration.verified_at.is_(None),
-        Registration.created_at < now - timedelta(hours=hours), Registration.slot_id.in_(upcoming))
-        .order_by(Registration.id)).all()
-    return sum(cancel_registration(session, registration, status="expired") for registration in stale)
-
-
-def anonymise_registrations(session, now: datetime, days: float) -> int:
-    """Personal data of registrations for dates that ended ``days`` ago: names, addresses, phones, references and mails
-    go; the rows stay with their counts (how many came, confirmed or waiting). Returns how many slots."""
-    slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.anonymised_at.is_(None),
-                                                           RegistrationSlot.ends_at < now - timedelta(days=days)))
-    done = 0
-    for slot in slots:
-        ids = select(Registration.id).where(Registration.slot_id == slot.id)
-        session.execute(delete(Notice).where(Notice.registration_id.in_(ids)))
-        session.execute(update(Registration).where(Registration.slot_id == slot.id).values(
-            name=None, email=None, phone=None, ref=None, consent_text="", anonymised_at=now))
-        slot.anonymised_at = now
-        done += 1
-    if done:
-        log.info("registrations of %d past date(s) anonymised", done)
-    return done
-
-
-def registrations_of(session, email: str) -> list[Registration]:
-    return list(session.scalars(select(Registration).where(Registration.email == normalise_email(email))
-                                .order_by(Registration.id)))
-
-
-def export_registrations(session, email: str) -> list[dict]:
-    """Every registration held for an address (GDPR export)."""
-    return [{"event_id": r.event_id, "occurrence": r.occurrence, "status": r.status, "people": r.people,
-             "name": r.name, "email": r.email, "ref": r.ref, "language": r.language,
-             "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": iso_or_none(r.consent_at)},
-             "created_at": iso_or_none(r.created_at), "verified_at": iso_or_none(r.verified_at),
-             "cancelled_at": iso_or_none(r.cancelled_at)} for r in registrations_of(session, email)]
-
-
-def erase_registrations(session, email: str) -> int:
-    """GDPR erase: every registration of the address is cancelled (its place moves on) and its personal data goes;
-    the row stays as a count. Returns how many."""
-    found = registrations_of(session, email)
-    for registration in found:
-        cancel_registration(session, registration)
-        session.execute(delete(Notice).where(Notice.registration_id == registration.id))
-        # The reference goes too: what programme keeps of it no longer leads back to anyone.
-        registration.name = registration.email = registration.phone = registration.ref = None
-        registration.consent_text, registration.anonymised_at = "", utcnow()
-    if found:
-        log.info("%d registration(s) of an erased address erased", len(found))
-    return len(found)
 
 
 def register_within_limits(session, config, remote_addr: str | None, event: dict, data: dict) -> Registration:

@@ -1,0 +1,144 @@
+"""What happens to registrations over time, on top of registrations.py's places: an event's change (a new
+capacity, a cancelled event or date), the reminder the day before, e-mail registrations that never confirmed,
+retention, and GDPR export and erase."""
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from services.calendar.times import from_wire
+from services.messaging.models import utcnow
+from services.notify import occurrences
+from services.notify.models import Notice, Registration, RegistrationSlot
+from services.notify.models.registrations import ACTIVE
+from services.notify.operations.registrations import (
+    cancel_registration,
+    event_of,
+    promote,
+    publish_counts,
+    queue_registration_mail,
+    slot_times,
+)
+from services.notify.operations.subscribers import iso_or_none, normalise_email
+
+log = logging.getLogger(__name__)
+
+
+def follow_event(session, event: dict) -> None:
+    """An event changed (its message handled): its rows of places take the new capacity (a higher one moves
+    people up; a lower one cancels nobody, staff see "over capacity by N"); a cancelled event, or a cancelled date
+    of a series, tells everyone registered for it."""
+    slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"])
+                            .with_for_update()).all()
+    if not slots:
+        return
+    capacity = (event.get("registration") or {}).get("capacity")
+    overrides = {from_wire(o["recurrence_id"]).astimezone(UTC).isoformat(): o for o in event.get("overrides") or []}
+    cancelled_dates = {key for key, o in overrides.items() if o["status"] == "cancelled"}
+    for slot in slots:
+        if slot.occurrence in overrides:  # the date moved on its own: its reminder and retention follow it
+            slot.starts_at = from_wire(overrides[slot.occurrence]["starts_at"])
+            slot.ends_at = from_wire(overrides[slot.occurrence]["ends_at"])
+        gone = event["status"] == "cancelled" or slot.occurrence in cancelled_dates
+        if slot.capacity != capacity:
+            slot.capacity = capacity
+            if not gone:  # nobody moves up for a date that will not happen
+                promote(session, slot)
+            publish_counts(session, slot)
+        if gone:
+            _tell_cancelled(session, slot, event)
+
+
+def _tell_cancelled(session, slot: RegistrationSlot, event: dict) -> None:
+    registrations = session.scalars(select(Registration).where(
+        Registration.slot_id == slot.id, Registration.status.in_(ACTIVE), Registration.email.is_not(None)))
+    told = 0
+    for registration in registrations:
+        told += queue_registration_mail(session, registration, "reg_cancelled", event,
+                                         slot_times(slot, event)) is not None
+    if told:
+        log.info("event %s cancelled: %d registered people told", event["id"], told)
+
+
+def queue_reg_reminders(session, now: datetime, hours: float) -> int:
+    """The day before: a reminder of each date starting within ``hours`` to each confirmed registration with an
+    address (a whole-series registration: of each date), once per registration and date."""
+    queued = 0
+    slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.starts_at < now + timedelta(hours=hours),
+                                                           RegistrationSlot.ends_at > now,
+                                                           RegistrationSlot.anonymised_at.is_(None)))
+    for slot in slots:
+        event = event_of(session, slot.event_id)
+        if event is None or event["status"] != "scheduled":
+            continue
+        if slot.occurrence:
+            found = [o for o in occurrences.between(event, now, now + timedelta(hours=hours))
+                     if o.rule_key == slot.occurrence]
+        else:
+            found = occurrences.between(event, now, now + timedelta(hours=hours))
+        registrations = session.scalars(select(Registration).where(
+            Registration.slot_id == slot.id, Registration.status == "confirmed", Registration.email.is_not(None),
+            Registration.verified_at.is_not(None))).all()
+        for occurrence in found:
+            for registration in registrations:
+                queued += queue_registration_mail(session, registration, "reg_reminder", event,
+                                                   occurrence.times(), occurrence.key) is not None
+    return queued
+
+
+def expire_unconfirmed(session, now: datetime, hours: float) -> int:
+    """E-mail registrations whose address has not confirmed within ``hours``: released (their place moves on)."""
+    upcoming = select(RegistrationSlot.id).where(RegistrationSlot.ends_at > now)  # a past date moves nobody up
+    stale = session.scalars(select(Registration).where(
+        Registration.status.in_(ACTIVE), Registration.contact == "email", Registration.verified_at.is_(None),
+        Registration.created_at < now - timedelta(hours=hours), Registration.slot_id.in_(upcoming))
+        .order_by(Registration.id)).all()
+    return sum(cancel_registration(session, registration, status="expired") for registration in stale)
+
+
+def anonymise_registrations(session, now: datetime, days: float) -> int:
+    """Personal data of registrations for dates that ended ``days`` ago: names, addresses, phones, references and mails
+    go; the rows stay with their counts (how many came, confirmed or waiting). Returns how many slots."""
+    slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.anonymised_at.is_(None),
+                                                           RegistrationSlot.ends_at < now - timedelta(days=days)))
+    done = 0
+    for slot in slots:
+        ids = select(Registration.id).where(Registration.slot_id == slot.id)
+        session.execute(delete(Notice).where(Notice.registration_id.in_(ids)))
+        session.execute(update(Registration).where(Registration.slot_id == slot.id).values(
+            name=None, email=None, phone=None, ref=None, consent_text="", anonymised_at=now))
+        slot.anonymised_at = now
+        done += 1
+    if done:
+        log.info("registrations of %d past date(s) anonymised", done)
+    return done
+
+
+def registrations_of(session, email: str) -> list[Registration]:
+    return list(session.scalars(select(Registration).where(Registration.email == normalise_email(email))
+                                .order_by(Registration.id)))
+
+
+def export_registrations(session, email: str) -> list[dict]:
+    """Every registration held for an address (GDPR export)."""
+    return [{"event_id": r.event_id, "occurrence": r.occurrence, "status": r.status, "people": r.people,
+             "name": r.name, "email": r.email, "ref": r.ref, "language": r.language,
+             "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": iso_or_none(r.consent_at)},
+             "created_at": iso_or_none(r.created_at), "verified_at": iso_or_none(r.verified_at),
+             "cancelled_at": iso_or_none(r.cancelled_at)} for r in registrations_of(session, email)]
+
+
+def erase_registrations(session, email: str) -> int:
+    """GDPR erase: every registration of the address is cancelled (its place moves on) and its personal data goes;
+    the row stays as a count. Returns how many."""
+    found = registrations_of(session, email)
+    for registration in found:
+        cancel_registration(session, registration)
+        session.execute(delete(Notice).where(Notice.registration_id == registration.id))
+        # The reference goes too: what programme keeps of it no longer leads back to anyone.
+        registration.name = registration.email = registration.phone = registration.ref = None
+        registration.consent_text, registration.anonymised_at = "", utcnow()
+    if found:
+        log.info("%d registration(s) of an erased address erased", len(found))
+    return len(found)
