@@ -118,3 +118,13 @@ def test_nobody_signed_in_is_sent_to_sign_in(notify):
     publish_event(notify, capacity=5)
     response = notify.test_client().get(PAGE)
     assert response.status_code == 303 and re.search(r"/staff/sign-in$", response.headers["Location"])
+
+
+def test_behind_the_gateway_the_sign_in_is_where_every_staff_page_is(notify):
+    """The sign-in redirect comes from STAFF_URL (services/ui/links.py staff_url), as events' and programme's do,
+    not from partners' own address."""
+    publish_event(notify, capacity=5)
+    notify.config["PARTNERS_URL"] = "https://osl.example/partners"
+    notify.config["STAFF_URL"] = "https://osl.example"
+    response = notify.test_client().get(PAGE)
+    assert response.status_code == 303 and response.headers["Location"] == "https://osl.example/staff/sign-in"

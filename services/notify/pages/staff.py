@@ -23,6 +23,7 @@ from services.notify.models import Registration
 from services.notify.pages.registrations import _dates, _event, _language, attempt
 from services.notify.schemas import StaffRegisterSchema
 from services.ui import csrf
+from services.ui.links import staff_url
 from services.ui.pages import private_page
 
 staff_pages = Blueprint("staff_registrations", __name__, url_prefix="/registrations/staff")
@@ -47,7 +48,7 @@ def _managed(event_id) -> dict:
     sign in at partners; another organisation's editor gets 403."""
     caller = staff_key_caller()
     if caller is None:
-        abort(make_response(redirect(current_app.config["PARTNERS_URL"].rstrip("/") + "/staff/sign-in", 303)))
+        abort(make_response(redirect(staff_url(current_app.config, "/staff/sign-in"), 303)))
     event = _event(event_id)
     if not may_manage(caller, event):
         abort(403)
