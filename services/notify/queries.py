@@ -1,8 +1,15 @@
-"""What staff read of registrations: each date's list (names, how many, contact), places left, the waiting list."""
+"""Reads several views share: the public event residents register for; what staff read of registrations (each
+date's list: names, how many, contact; places left, the waiting list)."""
 
 from sqlalchemy import select
 
-from services.notify.models import Registration, RegistrationSlot
+from services.notify.models import EventCopy, Registration, RegistrationSlot
+
+
+def public_event(session, event_id) -> dict | None:
+    """The event's snapshot when notify holds it and it is public (the API and the pages answer 404 otherwise)."""
+    copy = session.get(EventCopy, str(event_id))
+    return copy.snapshot if copy is not None and copy.snapshot.get("visibility") == "public" else None
 
 
 def _row(registration: Registration, position: int | None) -> dict:

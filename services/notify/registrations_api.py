@@ -16,7 +16,7 @@ from services.notify import operations, queries
 from services.notify.api import add_consent_view
 from services.notify.auth import may_manage, require_caller
 from services.notify.consent import REGISTRATION_CONSENT, REGISTRATION_VERSION
-from services.notify.models import EventCopy, Registration
+from services.notify.models import Registration
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import (
     DateListSchema,
@@ -39,10 +39,10 @@ SAID = {"confirmed": "Zapisano. / Registered.",
 
 
 def event_or_404(session, event_id) -> dict:
-    copy = session.get(EventCopy, str(event_id))
-    if copy is None or copy.snapshot.get("visibility") != "public":
+    event = queries.public_event(session, event_id)
+    if event is None:
         abort(404, message=f"No public event {event_id}.")
-    return copy.snapshot
+    return event
 
 
 def _managed_event(event_id) -> dict:

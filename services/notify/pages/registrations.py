@@ -48,10 +48,10 @@ registration_pages.after_request(keep_links_private)
 
 
 def _event(event_id) -> dict:
-    copy = request_session().get(EventCopy, str(event_id))
-    if copy is None or copy.snapshot.get("visibility") != "public":
+    event = queries.public_event(request_session(), event_id)
+    if event is None:
         abort(404)
-    return copy.snapshot
+    return event
 
 
 def _dates(session, event: dict, whole: bool) -> list[dict]:
