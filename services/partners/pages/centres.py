@@ -10,7 +10,7 @@ from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
 from services.partners.models import Centre
 from services.partners.operations import update_centre
-from services.partners.pages.guards import admins_only
+from services.partners.pages.guards import admins_only, found
 from services.partners.schemas import CentreSchema
 from services.ui.errors import field_error, first_error
 from services.ui.naming import polish_sorted
@@ -37,9 +37,7 @@ def centres():
 @centre_pages.post("/<int:centre_id>")
 def change(centre_id: int):
     session = request_session()
-    centre = session.get(Centre, centre_id)
-    if centre is None:
-        return _page(404, error=_("No such centre."))
+    centre = found(Centre, centre_id, _("No such centre."))
     data = {name: request.form.get(name, "").strip() or None for name in EDITABLE}
     try:
         update_centre(session, centre, CentreSchema(partial=True).load(data))

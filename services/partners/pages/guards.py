@@ -1,11 +1,45 @@
 """What every staff page of the partners service checks first: a CSRF token on each form, a signed-in staff member,
-and (for the registry's pages) an admin."""
+and (for the registry's pages) an admin; and the one problem page they answer with when a check fails or what the
+address names is not there."""
 
-from flask import make_response, redirect, render_template, request, url_for
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 
-from services.partners.auth import current_caller
+from services.messaging.web import request_session
+from services.partners.auth import current_caller, is_admin
 from services.ui import csrf
+from services.ui.pages import private_page
+
+
+def problem(status: int, message: str):
+    """The staff pages' problem page: ``message`` (already in the page's language) with ``status``."""
+    return private_page("partners_pages/staff/problem.html", status, message=message)
+
+
+def refused():
+    """403: what only MOPS staff (admins) may do."""
+    return problem(403, _("Only MOPS staff (admins) may do this."))
+
+
+def found(model, record_id: int, message: str, belongs=None):
+    """The ``model`` row ``record_id`` (which ``belongs`` accepts, when given), or the problem page saying
+    ``message`` with 404, raised so a view reads its record in one line."""
+    record = request_session().get(model, record_id)
+    if record is None or (belongs is not None and not belongs(record)):
+        abort(problem(404, message))
+    return record
+
+
+def admin_page(view):
+    """A view only MOPS staff (admins) may use: anyone else, signed in or not, gets :func:`refused`."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        return view(*args, **kwargs) if is_admin() else refused()
+
+    return guarded
 
 
 def signed_in():
@@ -19,8 +53,5 @@ def signed_in():
 
 def admins_only():
     """As ``signed_in``, and 403 for anyone but MOPS staff (admins)."""
-    refused = signed_in()
-    if refused is None and not current_caller().is_admin:
-        refused = make_response(render_template("partners_pages/staff/problem.html",
-                                                message=_("Only MOPS staff (admins) may do this.")), 403)
-    return refused
+    answer = signed_in()
+    return refused() if answer is None and not current_caller().is_admin else answer

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from services.messaging.web import request_session
 from services.partners.models import ApiKey, Organisation
 from services.partners.operations import issue_key, organisation_keys, revoke_key
-from services.partners.pages.guards import admins_only
+from services.partners.pages.guards import admins_only, found
 from services.ui.pages import private_page
 
 key_pages = Blueprint("staff_keys", __name__, url_prefix="/staff/organisations", template_folder="templates")
@@ -19,30 +19,21 @@ def _page(organisation: Organisation, status: int = 200, **context):
                         keys=organisation_keys(request_session(), organisation), **context)
 
 
-def _not_found(message: str):
-    return private_page("partners_pages/staff/problem.html", 404, message=message)
-
-
 key_pages.before_request(admins_only)
 
 
-def _organisation(organisation_id: int) -> Organisation | None:
-    return request_session().get(Organisation, organisation_id)
+def _organisation(organisation_id: int) -> Organisation:
+    return found(Organisation, organisation_id, _("No such organisation."))
 
 
 @key_pages.get("/<int:organisation_id>/keys")
 def keys(organisation_id: int):
-    organisation = _organisation(organisation_id)
-    if organisation is None:
-        return _not_found(_("No such organisation."))
-    return _page(organisation, revoked=request.args.get("revoked"))
+    return _page(_organisation(organisation_id), revoked=request.args.get("revoked"))
 
 
 @key_pages.post("/<int:organisation_id>/keys")
 def issue(organisation_id: int):
     organisation = _organisation(organisation_id)
-    if organisation is None:
-        return _not_found(_("No such organisation."))
     session = request_session()
     _row, key = issue_key(session, organisation)
     session.commit()
@@ -52,9 +43,7 @@ def issue(organisation_id: int):
 @key_pages.post("/<int:organisation_id>/keys/<int:key_id>/revoke")
 def revoke(organisation_id: int, key_id: int):
     session = request_session()
-    row = session.get(ApiKey, key_id)
-    if row is None or row.organisation_id != organisation_id:
-        return _not_found(_("No such key."))
+    row = found(ApiKey, key_id, _("No such key."), belongs=lambda key: key.organisation_id == organisation_id)
     revoke_key(session, row)
     session.commit()
     return redirect(url_for("staff_keys.keys", organisation_id=organisation_id, revoked=row.prefix), 303)

@@ -10,7 +10,7 @@ from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
 from services.partners.models import Organisation
 from services.partners.operations import create_organisation, update_organisation
-from services.partners.pages.guards import admins_only
+from services.partners.pages.guards import admins_only, found
 from services.partners.schemas import OrganisationSchema
 from services.ui.errors import field_error, first_error
 from services.ui.pages import private_page
@@ -38,9 +38,7 @@ def new():
 
 @organisation_pages.get("/<int:organisation_id>")
 def edit(organisation_id: int):
-    organisation = request_session().get(Organisation, organisation_id)
-    if organisation is None:
-        return _page(None, {}, 404, error=_("No such organisation."))
+    organisation = found(Organisation, organisation_id, _("No such organisation."))
     return _page(organisation, {name: getattr(organisation, name) or "" for name in FIELDS})
 
 
@@ -71,7 +69,4 @@ def create():
 
 @organisation_pages.post("/<int:organisation_id>")
 def change(organisation_id: int):
-    organisation = request_session().get(Organisation, organisation_id)
-    if organisation is None:
-        return _page(None, {}, 404, error=_("No such organisation."))
-    return _save(organisation)
+    return _save(found(Organisation, organisation_id, _("No such organisation.")))

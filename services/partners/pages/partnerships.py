@@ -17,7 +17,7 @@ from services.messaging.web import request_session
 from services.partners.auth import current_caller, may_plan_meetings
 from services.partners.models import Agreement, Membership, Organisation, Partnership, Person
 from services.partners.operations import add_member, sign_agreement, update_agreement, update_member
-from services.partners.pages.guards import signed_in
+from services.partners.pages.guards import found, refused, signed_in
 from services.partners.pages.views import CONTRIBUTION_LABELS, ROLE_LABELS, STATUS_LABELS
 from services.partners.schemas import AgreementSchema, MembershipChangeSchema, MembershipSchema
 from services.ui.errors import conflict_error, field_error, first_error
@@ -39,10 +39,6 @@ partnership_pages.before_request(signed_in)
 
 def _render(template: str, status: int = 200, **context):
     return private_page(f"partners_pages/staff/{template}.html", status, **context)
-
-
-def _refused():
-    return _render("problem", 403, message=_("Only MOPS staff (admins) may do this."))
 
 
 def _member_order(membership: Membership) -> tuple:
@@ -77,16 +73,13 @@ def _page(partnership: Partnership, status: int = 200, **context):
     return response
 
 
-def _partnership(partnership_id: int) -> Partnership | None:
-    return request_session().get(Partnership, partnership_id)
+def _partnership(partnership_id: int) -> Partnership:
+    return found(Partnership, partnership_id, _("No such partnership."))
 
 
 @partnership_pages.get("/<int:partnership_id>")
 def partnership(partnership_id: int):
-    found = _partnership(partnership_id)
-    if found is None:
-        return _render("problem", 404, message=_("No such partnership."))
-    return _page(found)
+    return _page(_partnership(partnership_id))
 
 
 def potential_of(form) -> list[dict]:
@@ -107,17 +100,15 @@ def _failed(partnership: Partnership, exc: Exception, **context):
 
 def _written(partnership_id: int, change):
     """An admin's change to a partnership: 404, 403 for anyone else, the form again on bad input, else committed."""
-    found = _partnership(partnership_id)
-    if found is None:
-        return _render("problem", 404, message=_("No such partnership."))
+    partnership = _partnership(partnership_id)
     if not current_caller().is_admin:
-        return _refused()
+        return refused()
     try:
-        done = change(request_session(), found)
+        done = change(request_session(), partnership)
     except (ValidationError, FieldError, Conflict) as exc:
-        return _failed(found, exc)
+        return _failed(partnership, exc)
     request_session().commit()
-    return redirect(url_for("staff_partnerships.partnership", partnership_id=found.id, done=done), 303)
+    return redirect(url_for("staff_partnerships.partnership", partnership_id=partnership.id, done=done), 303)
 
 
 def _dates(form, names) -> dict:

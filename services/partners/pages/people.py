@@ -12,7 +12,7 @@ from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
 from services.partners.models import Organisation, Person
 from services.partners.operations import create_person, update_person
-from services.partners.pages.guards import admins_only
+from services.partners.pages.guards import admins_only, found
 from services.partners.schemas import PersonSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
@@ -71,7 +71,4 @@ def add():
 
 @people_pages.post("/<int:person_id>")
 def change(person_id: int):
-    person = request_session().get(Person, person_id)
-    if person is None:
-        return _page(404, error=_("No such person."))
-    return _save(person)
+    return _save(found(Person, person_id, _("No such person.")))

@@ -17,6 +17,7 @@ from services.messaging.web import request_session
 from services.partners.auth import current_caller
 from services.partners.models import Account, Organisation, OutboxMessage
 from services.partners.operations import accounts, update_organisation
+from services.partners.pages.guards import admin_page, found, problem
 from services.ui import csrf
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
@@ -41,7 +42,7 @@ def _forms_carry_a_csrf_token():
 
 @staff.errorhandler(400)
 def _bad_form(error):
-    return _page("problem", 400, message=error.description)
+    return problem(400, error.description)
 
 
 @staff.get("/sign-in")
@@ -103,17 +104,9 @@ def home():
                  invited=request.args.get("invited") == "1", disabled=request.args.get("disabled") == "1")
 
 
-def _admin():
-    member = current_staff()
-    if member is None or not member.is_admin:
-        return None
-    return member
-
-
 @staff.post("/accounts/invite")
+@admin_page
 def invite():
-    if _admin() is None:
-        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
     form = request.form
     organisation = form.get("organisation_id", "")
     data = {"email": form.get("email", "").strip(), "role": form.get("role", "editor"),
@@ -126,43 +119,35 @@ def invite():
         accounts.invite(session, current_app.config, data)
     except (FieldError, Conflict) as exc:
         session.rollback()
-        return _page("problem", 422, message=getattr(exc, "message", str(exc)))
+        return problem(422, getattr(exc, "message", str(exc)))
     session.commit()
     return redirect(url_for("staff.home", invited=1), 303)
 
 
 @staff.post("/accounts/<int:account_id>/disable")
+@admin_page
 def disable(account_id: int):
-    if _admin() is None:
-        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
     session = request_session()
-    account = session.get(Account, account_id)
-    if account is None:
-        return _page("problem", 404, message=_("No such account."))
-    accounts.disable(session, account)
+    accounts.disable(session, found(Account, account_id, _("No such account.")))
     session.commit()
     return redirect(url_for("staff.home", disabled=1), 303)
 
 
 @staff.post("/organisations/<int:organisation_id>/review")
+@admin_page
 def organisation_review(organisation_id: int):
     """Mark an organisation as trusted, or as needing MOPS's review of its events (admin)."""
-    if _admin() is None:
-        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
     session = request_session()
-    organisation = session.get(Organisation, organisation_id)
-    if organisation is None:
-        return _page("problem", 404, message=_("No such organisation."))
+    organisation = found(Organisation, organisation_id, _("No such organisation."))
     update_organisation(session, organisation, {"needs_review": request.form.get("needs_review") == "1"})
     session.commit()
     return redirect(url_for("staff.home"), 303)
 
 
 @staff.get("/history")
+@admin_page
 def history_page():
     """This service's changes, from its outbox (admins)."""
-    if _admin() is None:
-        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
     entries = history(request_session(), OutboxMessage, limit=100)
     return private_page("ui/history.html", entries=entries)
 
