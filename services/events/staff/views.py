@@ -33,7 +33,7 @@ from services.ui.errors import conflict_error, field_error
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
-from services.ui.pages import private_page
+from services.ui.pages import admin_page, private_page, problem_page
 
 staff_pages = Blueprint("staff_events", __name__, url_prefix="/staff/events", template_folder="templates")
 MAX_LISTED = 200
@@ -41,6 +41,17 @@ MAX_LISTED = 200
 
 def _page(name: str, status: int = 200, **context):
     return private_page(f"events_staff/{name}.html", status, **context)
+
+
+def _problem(status: int, message: str):
+    return problem_page(status, message, "staff_events.our_events", _("Our events"))
+
+
+def _is_admin() -> bool:
+    return staff_caller(request_session()).is_admin
+
+
+_admin_page = admin_page(_is_admin, _problem)
 
 
 def _sign_in_url() -> str:
@@ -58,7 +69,7 @@ def _signed_in():
 
 @staff_pages.errorhandler(400)
 def _bad_form(error):
-    return _page("problem", 400, message=error.description)
+    return _problem(400, error.description)
 
 
 @staff_pages.get("/partnerships/<int:partnership_id>/calendar")
@@ -93,31 +104,29 @@ def our_events():
 
 
 @staff_pages.get("/review")
+@_admin_page
 def review_queue():
     session = request_session()
-    if not staff_caller(session).is_admin:
-        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
     return _page("review", waiting=moderation.queue(session),
                  organisations={o.id: o for o in session.scalars(select(Organisation))},
                  done=request.args.get("done"))
 
 
 @staff_pages.get("/history")
+@_admin_page
 def history_page():
     """This service's changes, from its outbox (admins)."""
-    session = request_session()
-    if not staff_caller(session).is_admin:
-        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
-    entries = history(session, OutboxMessage, limit=100)
+    entries = history(request_session(), OutboxMessage, limit=100)
     return private_page("ui/history.html", entries=entries)
 
 
 @staff_pages.post("/<uuid:event_id>/<any(approve, reject):decision>")
+@_admin_page
 def decide(event_id, decision):
     session = request_session()
     event = session.get(Event, event_id)
-    if not staff_caller(session).is_admin or event is None:
-        return _page("problem", 403, message=_("Only MOPS staff (admins) may do this."))
+    if event is None:
+        return _problem(404, _("No such event."))
     try:
         if decision == "approve":
             moderation.approve(session, event)
@@ -125,7 +134,7 @@ def decide(event_id, decision):
             moderation.reject(session, event, request.form.get("reason", ""))
     except (FieldError, Conflict) as exc:
         session.rollback()
-        return _page("problem", 422, message=getattr(exc, "message", str(exc)))
+        return _problem(422, getattr(exc, "message", str(exc)))
     session.commit()
     return redirect(url_for("staff_events.review_queue", done=decision), 303)
 
@@ -224,7 +233,7 @@ def _own(event_id) -> Event:
 
 @staff_pages.errorhandler(404)
 def _not_found(error):
-    return _page("problem", 404, message=error.description)
+    return _problem(404, error.description)
 
 
 @staff_pages.get("/<uuid:event_id>")

@@ -2,25 +2,26 @@
 and (for the registry's pages) an admin; and the one problem page they answer with when a check fails or what the
 address names is not there."""
 
-from functools import wraps
-
 from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 
 from services.messaging.web import request_session
 from services.partners.auth import current_caller, is_admin
-from services.ui import csrf
-from services.ui.pages import private_page
+from services.ui import csrf, pages
 
 
 def problem(status: int, message: str):
     """The staff pages' problem page: ``message`` (already in the page's language) with ``status``."""
-    return private_page("partners_pages/staff/problem.html", status, message=message)
+    return pages.problem_page(status, message, "staff.home", _("Back to the staff pages"))
+
+
+#: A decorator for the views only MOPS staff (admins) may use
+admin_page = pages.admin_page(is_admin, problem)
 
 
 def refused():
     """403: what only MOPS staff (admins) may do."""
-    return problem(403, _("Only MOPS staff (admins) may do this."))
+    return problem(403, pages.only_admins())
 
 
 def found(model, record_id: int, message: str, belongs=None):
@@ -30,16 +31,6 @@ def found(model, record_id: int, message: str, belongs=None):
     if record is None or (belongs is not None and not belongs(record)):
         abort(problem(404, message))
     return record
-
-
-def admin_page(view):
-    """A view only MOPS staff (admins) may use: anyone else, signed in or not, gets :func:`refused`."""
-
-    @wraps(view)
-    def guarded(*args, **kwargs):
-        return view(*args, **kwargs) if is_admin() else refused()
-
-    return guarded
 
 
 def signed_in():
