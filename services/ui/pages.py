@@ -4,8 +4,17 @@ kept by a cache; and the one problem page every staff page shows when something 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import make_response, render_template
+from flask import Blueprint, make_response, render_template
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+#: What the problem page says for an error raised without words of its own (werkzeug's are English)
+GENERAL_WORDS = {
+    400: _l("The form has expired or did not come from this page: reload the page and send it again."),
+    403: _l("Your account may not open this page."),
+    404: _l("We could not find this page"),
+}
 
 
 def private_page(template: str, status: int = 200, **context):
@@ -15,11 +24,22 @@ def private_page(template: str, status: int = 200, **context):
     return response
 
 
-def problem_page(status: int, message: str, back_endpoint: str, back_text: str):
+def problem_page(status: int, message: str, back_url: str, back_text: str):
     """What did not work (``message``, already in the page's language), with ``status`` and a link back to the
-    service's staff home (``back_endpoint``, worded ``back_text``)."""
-    return private_page("ui/problem.html", status, message=message, back_endpoint=back_endpoint,
-                        back_text=back_text)
+    service's staff home (``back_url``, worded ``back_text``)."""
+    return private_page("ui/problem.html", status, message=message, back_url=back_url, back_text=back_text)
+
+
+def add_problem_pages(pages: Blueprint, problem: Callable[[int, str], object]) -> None:
+    """A 400, 403 or 404 raised in ``pages`` answers with the service's ``problem`` page, not the API's JSON: the
+    error's own words when it was raised with some, else the general words for its status."""
+
+    def answer(error: HTTPException):
+        own = error.description if error.description != type(error).description else None
+        return problem(error.code, own or str(GENERAL_WORDS[error.code]))
+
+    for code in GENERAL_WORDS:
+        pages.register_error_handler(code, answer)
 
 
 def only_admins() -> str:

@@ -128,3 +128,14 @@ def test_behind_the_gateway_the_sign_in_is_where_every_staff_page_is(notify):
     notify.config["STAFF_URL"] = "https://osl.example"
     response = notify.test_client().get(PAGE)
     assert response.status_code == 303 and response.headers["Location"] == "https://osl.example/staff/sign-in"
+
+
+def test_a_refusal_or_an_unknown_event_is_the_polish_problem_page_not_the_apis_json(notify):
+    publish_event(notify, capacity=5)
+    other = signed_in(notify, 3, "editor", 8)
+    for answer, says in [(other.get(PAGE), "Twoje konto nie może otworzyć tej strony."),
+                         (signed_in(notify).get("/registrations/staff/events/00000000-0000-0000-0000-0000000000ff"),
+                          "Nie znaleźliśmy tej strony")]:
+        html = answer.get_data(as_text=True)
+        assert answer.mimetype == "text/html" and answer.headers["Cache-Control"] == "no-store", html[:200]
+        assert says in html and "To się nie udało" in html and "/staff/events/" in html

@@ -33,7 +33,7 @@ from services.ui.errors import conflict_error, field_error
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
-from services.ui.pages import admin_page, private_page, problem_page
+from services.ui.pages import add_problem_pages, admin_page, private_page, problem_page
 
 staff_pages = Blueprint("staff_events", __name__, url_prefix="/staff/events", template_folder="templates")
 MAX_LISTED = 200
@@ -44,7 +44,7 @@ def _page(name: str, status: int = 200, **context):
 
 
 def _problem(status: int, message: str):
-    return problem_page(status, message, "staff_events.our_events", _("Our events"))
+    return problem_page(status, message, url_for("staff_events.our_events"), _("Our events"))
 
 
 def _is_admin() -> bool:
@@ -52,6 +52,7 @@ def _is_admin() -> bool:
 
 
 _admin_page = admin_page(_is_admin, _problem)
+add_problem_pages(staff_pages, _problem)
 
 
 def _sign_in_url() -> str:
@@ -66,10 +67,6 @@ def _signed_in():
         return redirect(_sign_in_url())
     return None
 
-
-@staff_pages.errorhandler(400)
-def _bad_form(error):
-    return _problem(400, error.description)
 
 
 @staff_pages.get("/partnerships/<int:partnership_id>/calendar")
@@ -229,11 +226,6 @@ def _own(event_id) -> Event:
     except (Forbidden, Conflict):
         abort(404, description=_("No such event of yours."))
     return event
-
-
-@staff_pages.errorhandler(404)
-def _not_found(error):
-    return _problem(404, error.description)
 
 
 @staff_pages.get("/<uuid:event_id>")

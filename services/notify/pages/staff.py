@@ -11,6 +11,7 @@ list links here (NOTIFY_URL): under ``/registrations/``, which the gateway and t
 
 from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from services.calendar.registration import places_words
@@ -24,9 +25,18 @@ from services.notify.pages.registrations import _dates, _event, _language, attem
 from services.notify.schemas import StaffRegisterSchema
 from services.ui import csrf
 from services.ui.links import staff_url
-from services.ui.pages import private_page
+from services.ui.pages import add_problem_pages, private_page, problem_page
 
 staff_pages = Blueprint("staff_registrations", __name__, url_prefix="/registrations/staff")
+
+
+def _problem(status: int, message: str):
+    """The staff problem page, with the way back to the events staff pages' "our events", where this page is
+    linked from."""
+    return problem_page(status, message, staff_url(current_app.config, "/staff/events/"), _("Our events"))
+
+
+add_problem_pages(staff_pages, _problem)
 
 SENTENCES = {
     "name": _l("Enter the person's name, so that they can be ticked on the list."),

@@ -23,10 +23,6 @@ def register_pages(app: Flask) -> None:
     init_csrf(app)
     init_staff(app, Account, StaffSession)
     app.register_blueprint(blp)
-    app.register_blueprint(staff)
-    app.register_blueprint(meeting_pages)
-    app.register_blueprint(key_pages)
-    app.register_blueprint(centre_pages)
-    app.register_blueprint(organisation_pages)
-    app.register_blueprint(partnership_pages)
-    app.register_blueprint(people_pages)
+    for staff_pages in (staff, meeting_pages, key_pages, centre_pages, organisation_pages, partnership_pages,
+                        people_pages):
+        app.register_blueprint(staff_pages)

@@ -1,7 +1,7 @@
 """The centres on the staff pages (admins): each centre's address, opening hours and contacts, changed through the
 API's schema and operation (``centre.updated`` carries the change to the events pages)."""
 
-from flask import Blueprint, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -10,13 +10,13 @@ from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
 from services.partners.models import Centre
 from services.partners.operations import update_centre
-from services.partners.pages.guards import admins_only, found
+from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import CentreSchema
 from services.ui.errors import field_error, first_error
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
-centre_pages = Blueprint("staff_centres", __name__, url_prefix="/staff/centres", template_folder="templates")
+centre_pages = staff_blueprint("staff_centres", "/staff/centres")
 #: What the page changes; the rest of a centre is the API's.
 EDITABLE = ("address", "opening_hours", "email", "phone", "website")
 

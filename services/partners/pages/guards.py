@@ -2,7 +2,7 @@
 and (for the registry's pages) an admin; and the one problem page they answer with when a check fails or what the
 address names is not there."""
 
-from flask import abort, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
 from services.messaging.web import request_session
@@ -12,7 +12,7 @@ from services.ui import csrf, pages
 
 def problem(status: int, message: str):
     """The staff pages' problem page: ``message`` (already in the page's language) with ``status``."""
-    return pages.problem_page(status, message, "staff.home", _("Back to the staff pages"))
+    return pages.problem_page(status, message, url_for("staff.home"), _("Back to the staff pages"))
 
 
 #: A decorator for the views only MOPS staff (admins) may use
@@ -22,6 +22,14 @@ admin_page = pages.admin_page(is_admin, problem)
 def refused():
     """403: what only MOPS staff (admins) may do."""
     return problem(403, pages.only_admins())
+
+
+def staff_blueprint(name: str, url_prefix: str) -> Blueprint:
+    """A blueprint of partners' staff pages: their templates, and the problem page (not the API's JSON) for a 400,
+    403 or 404 raised in them."""
+    pages_of = Blueprint(name, __name__, url_prefix=url_prefix, template_folder="templates")
+    pages.add_problem_pages(pages_of, problem)
+    return pages_of
 
 
 def found(model, record_id: int, message: str, belongs=None):

@@ -1,16 +1,16 @@
 """An organisation's API keys on the staff pages (admins): issue one (shown once, with a copy button), revoke one.
 The same operations as the API: only the key's hash is kept, and the events service hears of both by message."""
 
-from flask import Blueprint, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 
 from services.messaging.web import request_session
 from services.partners.models import ApiKey, Organisation
 from services.partners.operations import issue_key, organisation_keys, revoke_key
-from services.partners.pages.guards import admins_only, found
+from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.ui.pages import private_page
 
-key_pages = Blueprint("staff_keys", __name__, url_prefix="/staff/organisations", template_folder="templates")
+key_pages = staff_blueprint("staff_keys", "/staff/organisations")
 
 
 def _page(organisation: Organisation, status: int = 200, **context):

@@ -1,7 +1,7 @@
 """The coordinators' page: plan a partner meeting of a partnership one coordinates (admins: any), with the same
 schema, rule (``may_plan_meetings``) and operation as the API."""
 
-from flask import Blueprint, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -11,13 +11,13 @@ from services.messaging.web import request_session
 from services.partners.auth import current_caller, may_plan_meetings
 from services.partners.models import Centre, Meeting, Partnership
 from services.partners.operations import plan_meeting
-from services.partners.pages.guards import signed_in
+from services.partners.pages.guards import signed_in, staff_blueprint
 from services.partners.schemas import MeetingSchema
 from services.ui.errors import field_error, first_error
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
-meeting_pages = Blueprint("staff_meetings", __name__, url_prefix="/staff/meetings", template_folder="templates")
+meeting_pages = staff_blueprint("staff_meetings", "/staff/meetings")
 
 
 def _page(status: int = 200, **context):

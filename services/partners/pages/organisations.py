@@ -1,7 +1,7 @@
 """Organisations on the staff pages (admins): add one, change its details, through the API's schema and
 operations."""
 
-from flask import Blueprint, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -10,13 +10,12 @@ from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
 from services.partners.models import Organisation
 from services.partners.operations import create_organisation, update_organisation
-from services.partners.pages.guards import admins_only, found
+from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import OrganisationSchema
 from services.ui.errors import field_error, first_error
 from services.ui.pages import private_page
 
-organisation_pages = Blueprint("staff_organisations", __name__, url_prefix="/staff/organisations",
-                               template_folder="templates")
+organisation_pages = staff_blueprint("staff_organisations", "/staff/organisations")
 FIELDS = ("name", "kind", "krs", "email", "phone", "website")
 KIND_LABELS = {"ngo": _l("NGO"), "public_institution": _l("Public institution"), "school": _l("School"),
                "library": _l("Library"), "parish": _l("Parish"), "business": _l("Business"),

@@ -4,7 +4,7 @@ to admins); the writes are the API's admin writes, through its schemas and opera
 ``update_member``, ``sign_agreement``, ``update_agreement``), so a rule lives in one place.
 """
 
-from flask import Blueprint, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -17,15 +17,14 @@ from services.messaging.web import request_session
 from services.partners.auth import current_caller, may_plan_meetings
 from services.partners.models import Agreement, Membership, Organisation, Partnership, Person
 from services.partners.operations import add_member, sign_agreement, update_agreement, update_member
-from services.partners.pages.guards import found, refused, signed_in
+from services.partners.pages.guards import found, refused, signed_in, staff_blueprint
 from services.partners.pages.views import CONTRIBUTION_LABELS, ROLE_LABELS, STATUS_LABELS
 from services.partners.schemas import AgreementSchema, MembershipChangeSchema, MembershipSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
-partnership_pages = Blueprint("staff_partnerships", __name__, url_prefix="/staff/partnerships",
-                              template_folder="templates")
+partnership_pages = staff_blueprint("staff_partnerships", "/staff/partnerships")
 AGREEMENT_FIELDS = ("signed_on", "valid_from", "valid_until", "document_ref")
 #: The words the forms show for the fields an error may name.
 FIELD_LABELS = {"member": _l("Member"), "organisation_id": _l("Member"), "person_id": _l("Member"),

@@ -2,7 +2,7 @@
 the organisation each is the contact person of; through the API's schema and operations (``create_person``,
 ``update_person``). Personal data: no message carries a person, no log line names one."""
 
-from flask import Blueprint, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -12,13 +12,13 @@ from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
 from services.partners.models import Organisation, Person
 from services.partners.operations import create_person, update_person
-from services.partners.pages.guards import admins_only, found
+from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import PersonSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
-people_pages = Blueprint("staff_people", __name__, url_prefix="/staff/people", template_folder="templates")
+people_pages = staff_blueprint("staff_people", "/staff/people")
 FIELDS = ("name", "email", "phone", "organisation_id")
 FIELD_LABELS = {"name": _l("Name"), "email": _l("E-mail address"), "phone": _l("Phone"),
                 "organisation_id": _l("Contact person of")}

@@ -5,7 +5,7 @@ Thin views over services/partners/operations/accounts.py, as the API is. Every f
 (services/ui/csrf.py). The session id goes only into the ``osl_session`` cookie (services/messaging/staff.py).
 """
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -17,12 +17,12 @@ from services.messaging.web import request_session
 from services.partners.auth import current_caller
 from services.partners.models import Account, Organisation, OutboxMessage
 from services.partners.operations import accounts, update_organisation
-from services.partners.pages.guards import admin_page, found, problem
+from services.partners.pages.guards import admin_page, found, problem, staff_blueprint
 from services.ui import csrf
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
-staff = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
+staff = staff_blueprint("staff", "/staff")
 
 
 def _page(name: str, status: int = 200, **context):
@@ -38,11 +38,6 @@ def _forms_carry_a_csrf_token():
     if request.method == "POST":
         csrf.require_valid()
     current_caller()  # records the signed-in account as the actor of what the page changes
-
-
-@staff.errorhandler(400)
-def _bad_form(error):
-    return problem(400, error.description)
 
 
 @staff.get("/sign-in")
