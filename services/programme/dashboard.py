@@ -6,6 +6,7 @@ import sys
 
 import pygal
 from flask import Blueprint, Flask, render_template
+from flask_babel import force_locale
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -15,6 +16,7 @@ from services.programme.api import get_programme
 from services.programme.auth import require_admin, require_page_caller
 from services.programme.labels import DIMENSION_LABELS, GENDER_LABELS, SUPPORTED
 from services.programme.queries import activities_by_district, attendance, district_names, indicators
+from services.ui.pages import GENERAL_WORDS, private_page
 
 # pygal adds an import hook for its map plugins that lacks find_spec: every later import then warns (or fails). No
 # map is drawn here, so the hook goes.
@@ -39,11 +41,25 @@ STATUS_NAMES = {key: text.removesuffix(" przy wejściu").removeprefix("status na
 def register_dashboard(app: Flask) -> None:
     from services.programme import roll_call_pages  # noqa: F401  (its views join the blueprint)
     from services.ui.csrf import init_csrf
+    from services.ui.i18n import init_babel
     from services.ui.links import init_links
 
+    init_babel(app)
     init_csrf(app)
     init_links(app)
     app.register_blueprint(pages)
+
+
+def _problem(error):
+    """A 400, 403 or 404 on programme's pages: the staff pages' general words for it, in Polish as these pages are
+    (the errors' own words are the API's, in English), not the API's JSON."""
+    with force_locale("pl"):
+        message = str(GENERAL_WORDS[error.code])
+    return private_page("programme/problem.html", error.code, message=message)
+
+
+for _code in GENERAL_WORDS:
+    pages.register_error_handler(_code, _problem)
 
 
 def svg(chart) -> Markup:

@@ -128,6 +128,12 @@ def test_an_editor_records_only_their_own_organisations_roll_calls(signed):
                        data={"anonymous_count": "2", "csrf_token": token}).status_code == 403
     assert client.get(f"{base}/").status_code == 403
     assert client.get(f"{base}/export.xlsx").status_code == 403
+    # Each refusal is a Polish page, not the API's JSON.
+    refused = client.get(f"{base}/activities/{ACTIVITY}/")
+    assert refused.mimetype == "text/html" and refused.headers["Cache-Control"] == "no-store"
+    assert "Twoje konto nie może otworzyć tej strony." in refused.get_data(as_text=True)
+    unknown = client.get(f"{base}/activities/0b6a1f7e-5d0e-4c1c-9a55-4b7e8a1d00ff/")
+    assert unknown.status_code == 404 and "Nie znaleźliśmy tej strony" in unknown.get_data(as_text=True)
 
 
 def test_signing_out_or_disabling_the_account_closes_the_pages_with_its_message(signed):
