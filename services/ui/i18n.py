@@ -11,8 +11,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, g, request
-from flask_babel import Babel, get_locale
+from flask import Flask, g, render_template, request
+from flask_babel import Babel, force_locale, get_locale
 
 from services.calendar.times import TZID
 
@@ -44,15 +44,30 @@ def compiled_catalogues() -> Path:
     return _compiled
 
 
-def select_locale() -> str:
+def chosen_language() -> str | None:
+    """The language the reader chose on the site: ``?lang=`` on this request, else the cookie it left; None when the
+    reader chose none."""
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
-        g.osl_new_lang = chosen
         return chosen
     remembered = request.cookies.get(COOKIE)
-    if remembered in LANGUAGES:
-        return remembered
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
+    return remembered if remembered in LANGUAGES else None
+
+
+def select_locale() -> str:
+    chosen = chosen_language()
+    if chosen is not None and request.args.get("lang") == chosen:
+        g.osl_new_lang = chosen
+    return chosen or request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
+
+
+def render_for_mail_reader(language: str | None, template: str, **context) -> str:
+    """A page reached from an e-mail speaks the e-mail's ``language``, whatever the browser's settings say, unless
+    the reader chose a language on the site (:func:`chosen_language`)."""
+    if chosen_language() is not None or language not in LANGUAGES:
+        return render_template(template, **context)
+    with force_locale(language):
+        return render_template(template, **context)
 
 
 def init_babel(app: Flask) -> None:

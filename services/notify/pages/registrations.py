@@ -7,7 +7,7 @@ The form does what ``POST /api/v1/registrations/`` does: the same validation, th
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -23,11 +23,11 @@ from services.notify.auth import identify, may_manage
 from services.notify.consent import REGISTRATION_VERSION, registration_consent
 from services.notify.models import EventCopy, Registration, RegistrationSlot
 from services.notify.pages import csrf
-from services.notify.pages.signed import keep_links_private
+from services.notify.pages.signed import keep_links_private, linked
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import RegisterSchema
-from services.notify.tokens import ExpiredToken, InvalidToken, read_token, registration_links
-from services.ui.i18n import COOKIE, LANGUAGES
+from services.notify.tokens import registration_links
+from services.ui.i18n import LANGUAGES, render_for_mail_reader
 from services.ui.maps import osm_url
 
 registration_pages = Blueprint("registration_pages", __name__, url_prefix="/registrations")
@@ -172,17 +172,18 @@ def registered(event_id):
                            confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]))
 
 
+def _live_registration(session, key: str) -> Registration | None:
+    registration = session.scalar(select(Registration).where(Registration.key == key))
+    return registration if registration is not None and registration.anonymised_at is None else None
+
+
+def _link_refused(expired: bool):
+    return render_template("pages/registration_link.html", expired=expired)
+
+
 def _registration(purpose: str, token: str, max_age: float | None = None):
-    try:
-        key = read_token(current_app.config["SECRET_KEY"], purpose, token, max_age)
-    except ExpiredToken:
-        return None, (render_template("pages/registration_link.html", expired=True), 410)
-    except InvalidToken:
-        return None, (render_template("pages/registration_link.html", expired=False), 404)
-    registration = request_session().scalar(select(Registration).where(Registration.key == key))
-    if registration is None or registration.anonymised_at is not None:
-        return None, (render_template("pages/registration_link.html", expired=False), 404)
-    return registration, None
+    """The registration a signed link names, or an error page to return instead."""
+    return linked(purpose, token, _live_registration, _link_refused, max_age)
 
 
 def _render(registration: Registration, template: str, **context):
@@ -192,10 +193,7 @@ def _render(registration: Registration, template: str, **context):
     context.update(registration=registration, event=copy.snapshot if copy else {"title": "", "id": ""},
                    position=operations.waiting_position(session, registration),
                    links=registration_links(current_app.config, registration.key))
-    if request.args.get("lang") in LANGUAGES or request.cookies.get(COOKIE) in LANGUAGES:
-        return render_template(template, **context)
-    with force_locale(registration.language):
-        return render_template(template, **context)
+    return render_for_mail_reader(registration.language, template, **context)
 
 
 @registration_pages.get("/confirm/<token>")

@@ -1,7 +1,6 @@
 """The pages behind the signed links in e-mails: confirm, preferences and unsubscribe (RFC 8058)."""
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from marshmallow import ValidationError
 
 from services.messaging.web import request_session
@@ -12,7 +11,7 @@ from services.notify.pages import choices, csrf
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import PreferencesSchema
 from services.notify.tokens import CONTACT, MEMBER, ExpiredToken, InvalidToken, links, read_token
-from services.ui.i18n import COOKIE, LANGUAGES
+from services.ui.i18n import LANGUAGES, chosen_language, render_for_mail_reader
 
 pages = Blueprint("pages", __name__, url_prefix="/subscriptions")
 
@@ -27,35 +26,35 @@ def keep_links_private(response):
 
 def _language(subscriber) -> str | None:
     """The subscriber's e-mail language, unless the reader chose one on the site (``?lang=`` or the cookie)."""
-    if request.args.get("lang") in LANGUAGES or request.cookies.get(COOKIE) in LANGUAGES:
+    if chosen_language() is not None:
         return None
     return subscriber.language if subscriber.language in LANGUAGES else None
 
 
-def _render(language: str | None, template: str, **context) -> str:
-    """A page reached from an e-mail speaks the e-mail's language, whatever the browser's settings say."""
-    if language is None:
-        return render_template(template, **context)
-    with force_locale(language):
-        return render_template(template, **context)
+_render = render_for_mail_reader
+
+
+def linked(purpose: str, token: str, find, refused, max_age: float | None = None):
+    """What a signed link in an e-mail names, as ``(found, None)``; or ``(None, page)``, the page to answer with:
+    ``refused(expired=True)`` (410) for a link past ``max_age`` seconds, ``refused(expired=False)`` (404) for a link
+    that is not ours or names nothing (``find(session, key)`` gave None). Every signed link of notify is read here."""
+    try:
+        key = read_token(current_app.config["SECRET_KEY"], purpose, token, max_age)
+    except ExpiredToken:
+        return None, (refused(expired=True), 410)
+    except InvalidToken:
+        return None, (refused(expired=False), 404)
+    found = find(request_session(), key)
+    return (found, None) if found is not None else (None, (refused(expired=False), 404))
 
 
 def _invalid(expired: bool):
-    return render_template("pages/invalid_link.html", expired=expired), 410 if expired else 404
+    return render_template("pages/invalid_link.html", expired=expired)
 
 
 def _subscriber(purpose: str, token: str, max_age: float | None = None):
     """The subscriber a signed link names, or an error page to return instead."""
-    try:
-        key = read_token(current_app.config["SECRET_KEY"], purpose, token, max_age)
-    except ExpiredToken:
-        return None, _invalid(expired=True)
-    except InvalidToken:
-        return None, _invalid(expired=False)
-    subscriber = operations.find_by_key(request_session(), key)
-    if subscriber is None:
-        return None, _invalid(expired=False)
-    return subscriber, None
+    return linked(purpose, token, operations.find_by_key, _invalid, max_age)
 
 
 @pages.get("/confirm/<token>")
@@ -103,11 +102,11 @@ def stop_meeting_notices(token):
         model = MemberContact if named.startswith(MEMBER) else Organisation
         recipient_id = int(named.removeprefix(MEMBER))
     except (InvalidToken, ValueError):
-        return _invalid(expired=False)
+        return _invalid(expired=False), 404
     session = request_session()
     recipient = session.get(model, recipient_id)
     if recipient is None:
-        return _invalid(expired=False)
+        return _invalid(expired=False), 404
     if request.method == "POST":
         operations.stop_notices(session, recipient)
         session.commit()
