@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, func, or_, select
 
-from services.calendar.membership import is_current
+from services.calendar.membership import has_left, is_current
 from services.calendar.times import local_date, today
 from services.messaging.envelope import Envelope
 from services.notify import operations
@@ -52,7 +52,7 @@ def apply_copy(session, envelope: Envelope) -> None:
         setattr(row, name, date.fromisoformat(value) if name in DATES and value else value)
     row.version = data["version"]
     row.deleted_at = datetime.now(UTC) if envelope.type in DELETIONS else None
-    if model is Membership and (row.deleted_at is not None or not is_current(row.left_on, today())):
+    if model is Membership and (row.deleted_at is not None or has_left(row.left_on, today())):
         _forget(session, [row.id])  # a member who left: their address goes now, before partners' next list
 
 
@@ -140,8 +140,7 @@ def forget_former_members(session, day: date | None = None) -> int:
     query = select(MemberContact.membership_id, Membership).outerjoin(
         Membership, Membership.id == MemberContact.membership_id)
     gone = [membership_id for membership_id, membership in session.execute(query)
-            if membership is not None and (membership.deleted_at is not None or not is_current(membership.left_on,
-                                                                                                 day))]
+            if membership is not None and (membership.deleted_at is not None or has_left(membership.left_on, day))]
     _forget(session, gone)
     if gone:
         log.info("forgot the contact addresses of %d former member(s)", len(gone))

@@ -1,9 +1,11 @@
 """Partner meetings: Europe/Warsaw times, a centre or an address, planned → held or cancelled, private minutes."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
+from services.calendar.times import today
 from services.partners.models import Meeting
 from services.partners.operations import warsaw_to_utc
 from tests.partners.helpers import ADMIN, bearer
@@ -88,3 +90,19 @@ def test_the_coordinator_key_may_plan_a_member_key_may_read_minutes_stay_private
     assert as_member.status_code == 200 and "minutes" not in as_member.json
     assert client.get(item, headers=bearer(coordinator_key)).json["minutes"].startswith("Protokół")
     assert client.get(url, headers=ADMIN).json[0]["minutes"].startswith("Protokół")
+
+
+@pytest.mark.parametrize("dates, may_read", [
+    ({"left_on": -1}, False), ({"left_on": 0}, False), ({"left_on": 1}, True),
+    ({"joined_on": 1}, False), ({"joined_on": 0}, True),
+], ids=["left yesterday", "leaves today", "leaves tomorrow", "joins tomorrow", "joined today"])
+def test_a_member_reads_the_meetings_while_current_by_the_one_rule(partners, dates, may_read):
+    """The calendar core's membership rule, not "no left_on": a member who leaves tomorrow still reads the meetings,
+    one who joins tomorrow does not yet."""
+    partnership, _, _ = partners.partnership_with_coordinator()
+    member = partners.make_organisation("Biblioteka Publiczna, Filia 5", kind="library")
+    partners.add_member(partnership["id"], organisation_id=member["id"],
+                        **{name: (today() + timedelta(days=offset)).isoformat() for name, offset in dates.items()})
+    key = partners.issue_key(member["id"])["key"]
+    answer = partners.client.get(f"/api/v1/partnerships/{partnership['id']}/meetings/", headers=bearer(key))
+    assert answer.status_code == (200 if may_read else 403), answer.json

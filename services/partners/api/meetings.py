@@ -40,7 +40,7 @@ def _may_read_meetings(partnership_id: int) -> None:
         show_private(True)
         return
     session = request_session()
-    if operations.current_membership(session, partnership_id, organisation_id=caller.organisation_id) is None:
+    if not operations.is_member(session, partnership_id, caller.organisation_id):
         abort(403, message="Only the partnership's members may read its meetings.")
     show_private(operations.is_coordinator(session, partnership_id, caller.organisation_id))
 

@@ -24,9 +24,10 @@ from services.partners.operations.organisations import (
 from services.partners.operations.partnerships import (
     add_member,
     create_partnership,
-    current_membership,
     delete_partnership,
     is_coordinator,
+    is_member,
+    open_membership,
     remove_member,
     update_member,
     update_partnership,
@@ -47,8 +48,9 @@ __all__ = [
     "update_meeting", "warsaw_to_utc", "withdraw_agreement", "create_organisation", "create_person",
     "delete_organisation",
     "delete_person", "hash_key", "issue_key", "organisation_keys", "revoke_key", "update_organisation",
-    "update_person", "add_member", "create_partnership", "current_membership", "delete_partnership",
-    "is_coordinator", "remove_member", "update_member", "update_partnership", "create_centre", "create_district",
+    "update_person", "add_member", "create_partnership", "delete_partnership",
+    "is_coordinator", "is_member", "open_membership", "remove_member", "update_member", "update_partnership",
+    "create_centre", "create_district",
     "delete_centre", "delete_district", "ensure_district", "update_centre", "update_district",
     "create_room", "delete_room", "update_room",
 ]

@@ -10,7 +10,7 @@ notify applies the calendar core's "current member" rule on each meeting's day.
 
 from sqlalchemy import or_, select
 
-from services.calendar.membership import is_current
+from services.calendar.membership import has_left
 from services.calendar.times import today
 from services.partners.models import Membership, Organisation, Partnership, Person
 from services.partners.operations.common import log, publish
@@ -38,7 +38,7 @@ def publish_contacts(session, partnership_ids) -> None:
                                       .order_by(Membership.id))
         contacts = []
         for membership in memberships:
-            address = is_current(membership.left_on, day) and member_address(session, membership)
+            address = not has_left(membership.left_on, day) and member_address(session, membership)
             if address:
                 contacts.append({"membership_id": membership.id, "email": address})
         partnership.contacts_version += 1

@@ -55,8 +55,9 @@ def delete_partnership(session, partnership: Partnership) -> None:
     delete_record(session, partnership, "partnership.deleted")
 
 
-def current_membership(session, partnership_id: int, organisation_id=None, person_id=None) -> Membership | None:
-    """The member's membership that has not ended (no ``left_on``), if any."""
+def open_membership(session, partnership_id: int, organisation_id=None, person_id=None) -> Membership | None:
+    """The member's open-ended membership (no ``left_on`` set), if any: a member has one at a time. Whether they
+    are a member on a day is :func:`is_member`'s question."""
     query = select(Membership).where(Membership.partnership_id == partnership_id, Membership.left_on.is_(None))
     if organisation_id is not None:
         query = query.where(Membership.organisation_id == organisation_id)
@@ -65,12 +66,20 @@ def current_membership(session, partnership_id: int, organisation_id=None, perso
     return session.scalars(query).first()
 
 
-def is_coordinator(session, partnership_id: int, organisation_id: int) -> bool:
-    """Whether the organisation is the partnership's coordinator today, by the calendar core's rule of membership."""
+def is_member(session, partnership_id: int, organisation_id: int, role: str | None = None) -> bool:
+    """Whether the organisation is a member (in ``role``, when given) of the partnership today, by the calendar
+    core's rule of membership (services/calendar/membership.py)."""
     query = select(Membership).where(Membership.partnership_id == partnership_id,
-                                     Membership.organisation_id == organisation_id, Membership.role == "coordinator")
+                                     Membership.organisation_id == organisation_id)
+    if role is not None:
+        query = query.where(Membership.role == role)
     day = today()
     return any(is_current(m.left_on, day, m.joined_on) for m in session.scalars(query))
+
+
+def is_coordinator(session, partnership_id: int, organisation_id: int) -> bool:
+    """Whether the organisation is the partnership's coordinator today."""
+    return is_member(session, partnership_id, organisation_id, role="coordinator")
 
 
 def _check_dates(joined_on, left_on) -> None:
@@ -87,7 +96,7 @@ def add_member(session, partnership: Partnership, data: dict) -> Membership:
     if person_id is not None and session.get(Person, person_id) is None:
         raise FieldError("person_id", f"No person with id {person_id}.")
     _check_dates(data.get("joined_on"), data.get("left_on"))
-    if data.get("left_on") is None and current_membership(session, partnership.id, organisation_id, person_id):
+    if data.get("left_on") is None and open_membership(session, partnership.id, organisation_id, person_id):
         raise Conflict("This member already belongs to the partnership.")
     membership = Membership(partnership_id=partnership.id, organisation_id=organisation_id, person_id=person_id,
                             role=data.get("role", "member"), joined_on=data.get("joined_on"),
@@ -100,7 +109,7 @@ def add_member(session, partnership: Partnership, data: dict) -> Membership:
 def update_member(session, membership: Membership, data: dict) -> Membership:
     _check_dates(data.get("joined_on", membership.joined_on), data.get("left_on", membership.left_on))
     if "left_on" in data and data["left_on"] is None and membership.left_on is not None:
-        other = current_membership(session, membership.partnership_id, membership.organisation_id,
+        other = open_membership(session, membership.partnership_id, membership.organisation_id,
                                    membership.person_id)
         if other is not None and other.id != membership.id:
             raise Conflict("This member already belongs to the partnership again.")
