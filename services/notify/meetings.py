@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, or_, select
 
 from services.calendar.membership import has_left, is_current
 from services.calendar.times import local_date, today
+from services.messaging.addresses import normalise_email, same_address
 from services.messaging.envelope import Envelope
 from services.notify import operations
 from services.notify.models import ContactList, MemberContact, Membership, Notice, Organisation, Partnership, aware
@@ -92,7 +93,7 @@ def _stopped_before(session, membership_id: int, email: str) -> datetime | None:
     organisation): that stop holds for the same address."""
     membership = session.get(Membership, membership_id)
     organisation = membership and membership.organisation_id and session.get(Organisation, membership.organisation_id)
-    if organisation and organisation.email and organisation.email.casefold() == email.casefold():
+    if organisation and same_address(organisation.email, email):
         return aware(organisation.notices_stopped_at)
     return None
 
@@ -108,7 +109,7 @@ def _forget(session, membership_ids) -> None:
 def contacts_of(session, email: str) -> list[MemberContact]:
     """The member contact rows holding this address (any case)."""
     return list(session.scalars(select(MemberContact).where(
-        func.lower(MemberContact.email) == operations.normalise_email(email)).order_by(MemberContact.membership_id)))
+        func.lower(func.trim(MemberContact.email)) == normalise_email(email)).order_by(MemberContact.membership_id)))
 
 
 def export_contacts(session, email: str) -> list[dict]:
@@ -156,7 +157,7 @@ def _contacts(session, partnership_id: int, on: date) -> list[MemberContact]:
     chosen: dict[str, MemberContact] = {}
     for contact, membership in session.execute(query):
         if is_current(membership.left_on, on, membership.joined_on):
-            chosen.setdefault(contact.email.casefold(), contact)
+            chosen.setdefault(normalise_email(contact.email), contact)
     return list(chosen.values())
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from services.calendar.times import from_wire
+from services.messaging.addresses import normalise_email
 from services.messaging.models import utcnow
 from services.notify import occurrences
 from services.notify.models import Notice, Registration, RegistrationSlot
@@ -20,7 +21,7 @@ from services.notify.operations.registrations import (
     queue_registration_mail,
     slot_times,
 )
-from services.notify.operations.subscribers import iso_or_none, normalise_email
+from services.notify.operations.subscribers import iso_or_none
 
 log = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from services.calendar import recurrence
 from services.calendar.registration import takes_registrations
 from services.calendar.times import WARSAW, from_wire
+from services.messaging.addresses import normalise_email
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
 from services.messaging.outbox import add_message
@@ -36,7 +37,6 @@ from services.notify.models import (
 from services.notify.models.notices import UNSENT
 from services.notify.models.registrations import ACTIVE
 from services.notify.occurrences import Occurrence
-from services.notify.operations.subscribers import normalise_email
 from services.notify.ratelimit import attempt_key, check_and_record
 
 log = logging.getLogger(__name__)

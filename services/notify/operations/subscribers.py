@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from services.messaging.addresses import normalise_email, same_address
 from services.messaging.models import utcnow
 from services.notify.consent import CURRENT_VERSION, consent_text
 from services.notify.models import (
@@ -34,10 +35,6 @@ class UnknownDistricts(ValueError):
     def __init__(self, slugs: list[str]):
         super().__init__(f"Unknown district(s): {', '.join(slugs)}.")
         self.slugs = slugs
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def normalise_choices(data: dict) -> dict:
@@ -145,12 +142,12 @@ def erase_mail_files(folder, address: str) -> int:
     """Delete the .eml files written for ``address`` (the embedded mail folder); returns how many."""
     if not folder or not Path(folder).is_dir():
         return 0
-    wanted, erased = address.casefold(), 0
+    erased = 0
     for path in Path(folder).glob("*.eml"):
         with path.open("rb") as file:
             headers = BytesHeaderParser(policy=default).parse(file)
         recipients = getattr(headers["To"], "addresses", ()) if headers["To"] else ()
-        if any(recipient.addr_spec.casefold() == wanted for recipient in recipients):
+        if any(same_address(recipient.addr_spec, address) for recipient in recipients):
             path.unlink(missing_ok=True)
             erased += 1
     log.info("erased %d mail files of an erased subscriber", erased)

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from services.messaging import ratelimit
 from services.messaging.actor import acting
+from services.messaging.addresses import normalise_email
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.messages.staff import ACCOUNT_ROLES
 from services.messaging.models import utcnow
@@ -47,10 +48,6 @@ class Started:
     #: The session id for the browser's cookie; stored nowhere.
     session_id: str
     max_age_seconds: int
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def token_hash(token: str) -> str:
