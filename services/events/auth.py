@@ -19,6 +19,10 @@ class Caller:
     organisation: Organisation | None = None
 
     @property
+    def organisation_id(self) -> int | None:
+        return self.organisation.id if self.organisation is not None else None
+
+    @property
     def idempotency_scope(self) -> str:
         return "admin" if self.is_admin else f"organisation:{self.organisation.id}"
 

@@ -19,6 +19,7 @@ from services.events.snapshot import snapshot
 from services.messaging.errors import Conflict, Forbidden
 from services.messaging.models import utcnow
 from services.messaging.outbox import add_message
+from services.messaging.web import acts_for
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def check_owner(caller, event: Event, cancelling: bool = False) -> None:
     imported event anything but a cancel (its calendar is what changes it)."""
     if event.meeting_id is not None:
         raise Conflict(f"This event mirrors partners meeting {event.meeting_id}; change the meeting instead.")
-    if not caller.is_admin and event.organisation_id != caller.organisation.id:
+    if not acts_for(caller, event.organisation_id):
         raise Forbidden("This event belongs to another organisation; an organisation may change only its own.")
     if event.import_source_id is not None and not cancelling:
         raise Conflict(f"This event is imported from calendar source {event.import_source_id} (UID "

@@ -105,6 +105,13 @@ class KeyCaller:
     organisation_id: int | None = None
 
 
+def acts_for(caller, organisation_id: int | None) -> bool:
+    """Whether ``caller`` may act for what ``organisation_id`` owns: MOPS (an administrator) for every organisation,
+    an organisation's key or editor for its own only (never for what no organisation owns). Every service's
+    callers carry ``is_admin`` and ``organisation_id``."""
+    return caller.is_admin or (caller.organisation_id is not None and caller.organisation_id == organisation_id)
+
+
 def key_caller(session, token: str | None, key_model, scope: str) -> KeyCaller | None:
     """Who a bearer token is, where an organisation key needs ``scope`` (403 without it); None when it is missing,
     unknown or revoked."""

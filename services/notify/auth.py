@@ -4,7 +4,7 @@ them). Keys are checked against the hashes replicated from the partners messages
 revoked key stops working as soon as its message is handled. Neither a token nor a key is ever logged.
 """
 
-from services.messaging.web import KeyCaller, admin_only, authenticated, key_caller, request_session
+from services.messaging.web import KeyCaller, acts_for, admin_only, authenticated, key_caller, request_session
 from services.notify.models import ApiKey
 
 #: The scope an organisation's key needs to manage the registrations of its own events.
@@ -17,10 +17,7 @@ Caller = KeyCaller
 
 def may_manage(caller: Caller, event: dict | None) -> bool:
     """An administrator manages every event's registrations; an organisation those of its own events."""
-    if caller.is_admin:
-        return True
-    return caller.organisation_id is not None and event is not None and \
-        event.get("organisation_id") == caller.organisation_id
+    return caller.is_admin or (event is not None and acts_for(caller, event.get("organisation_id")))
 
 
 def identify(session, token: str | None) -> Caller | None:

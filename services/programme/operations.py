@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from services.calendar.recurrence import occurrences
 from services.calendar.times import local, local_date
 from services.messaging.errors import Conflict, FieldError, Forbidden
+from services.messaging.web import acts_for
 from services.programme.auth import Caller
 from services.programme.models import (
     Activity,
@@ -177,7 +178,7 @@ def activity_of(session, event_id: uuid.UUID) -> Activity:
 
 def check_recorder(caller: Caller, activity: Activity) -> None:
     """MOPS records any roll call; an organisation only those of its own activities."""
-    if not caller.is_admin and activity.organisation_id != caller.organisation_id:
+    if not acts_for(caller, activity.organisation_id):
         raise Forbidden("An organisation records attendance only at its own activities.")
 
 

@@ -12,7 +12,7 @@ from services.events.models import AUDIENCES, CATEGORIES, SOURCE_STATUSES, Impor
 from services.messaging.errors import answering_errors
 from services.messaging.fields import one_line
 from services.messaging.http_guards import BEARER, Blueprint, one_page
-from services.messaging.web import check_if_match, etag_header, request_session, version_etag
+from services.messaging.web import acts_for, check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("import_sources", __name__, url_prefix="/api/v1/import-sources",
                 description="Organisations' own calendars (Google, Outlook, Apple, Gancio...) kept in sync.")
@@ -71,7 +71,7 @@ class ImportSourceSchema(Schema):
 def _get(session, source_id: int, for_change: bool = False) -> ImportSource:
     caller = require_caller(session)
     source = session.get(ImportSource, source_id, with_for_update=for_change)
-    if source is None or (not caller.is_admin and source.organisation_id != caller.organisation.id):
+    if source is None or not acts_for(caller, source.organisation_id):
         abort(404, message=f"No import source {source_id}.")
     return source
 

@@ -17,6 +17,7 @@ from services.events.input import organiser, place
 from services.events.models import Centre, District, Event, ImportSource, Organisation
 from services.messaging.errors import FieldError, Forbidden
 from services.messaging.models import utcnow
+from services.messaging.web import acts_for
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def _place(session, data: dict) -> dict:
 
 
 def check_owner(caller, source: ImportSource) -> None:
-    if not caller.is_admin and source.organisation_id != caller.organisation.id:
+    if not acts_for(caller, source.organisation_id):
         raise Forbidden("This calendar belongs to another organisation; an organisation manages only its own.")
 
 

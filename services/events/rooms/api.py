@@ -20,7 +20,7 @@ from services.events.rooms.queries import MAX_WINDOW, free_slots, members_busy
 from services.events.rooms.schemas import BookingInSchema, BookingSchema, FreeSlotQuerySchema, SlotSchema
 from services.messaging.errors import answering_errors, field_error
 from services.messaging.http_guards import PUBLIC, Blueprint
-from services.messaging.web import request_session
+from services.messaging.web import acts_for, request_session
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Rooms booked without double-booking.")
 SECURED = {"security": [{"bearer": []}]}
@@ -113,7 +113,7 @@ def _booking(session, booking_id: uuid.UUID) -> Booking:
 
 def _visible_booking(session, booking_id: uuid.UUID, caller: Caller) -> Booking:
     booking = _booking(session, booking_id)
-    if not caller.is_admin and booking.organisation_id != caller.organisation.id:
+    if not acts_for(caller, booking.organisation_id):
         abort(404, message=f"No booking {booking_id}.")
     return booking
 
@@ -186,7 +186,7 @@ class RoomBreaches(MethodView):
         listed = []
         for breach in found:
             booking = breach.row.booking
-            if not caller.is_admin and booking.organisation_id != caller.organisation.id:
+            if not acts_for(caller, booking.organisation_id):
                 continue
             item = {"booking": str(booking.id), "starts_at": to_wire(breach.row.starts_at),
                     "ends_at": to_wire(breach.row.ends_at), "rule": breach.rule,
