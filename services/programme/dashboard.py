@@ -16,6 +16,7 @@ from services.programme.api import get_programme
 from services.programme.auth import require_admin, require_page_caller
 from services.programme.labels import DIMENSION_LABELS, GENDER_LABELS, SUPPORTED
 from services.programme.queries import activities_by_district, attendance, district_names, indicators
+from services.ui.naming import polish_key
 from services.ui.pages import GENERAL_WORDS, private_page
 
 # pygal adds an import hook for its map plugins that lacks find_spec: every later import then warns (or fails). No
@@ -85,9 +86,16 @@ def _by_gender(title: str, breakdown: dict, names: dict | None = None, **options
     return svg(chart)
 
 
+def in_polish_order(by_slug: dict, names: dict) -> dict:
+    """Counts kept by district slug, in the Polish order of the districts' names (Stradom before Śródmieście,
+    which their slugs would reverse)."""
+    return dict(sorted(by_slug.items(), key=lambda item: polish_key(names.get(item[0], item[0]))))
+
+
 def charts(found: dict, visits: dict, places: dict, districts: dict | None = None) -> list[tuple[str, Markup]]:
     """The dashboard's charts; ``districts`` names each district's slug in Polish, where an activity told it."""
     districts = districts or {}
+    places = in_polish_order(places, districts)
     progress = _chart(pygal.Bar, f"{SUPPORTED} a cel", [GENDER_LABELS[g] for g in GENDER_LABELS])
     progress.add("objęte wsparciem", [found["supported"][g] for g in GENDER_LABELS])
     progress.add("cel", [found["targets"][g] for g in GENDER_LABELS])
@@ -104,7 +112,8 @@ def charts(found: dict, visits: dict, places: dict, districts: dict | None = Non
     dims = found["dimensions"]
     return [
         ("Postęp", svg(progress)),
-        ("Dzielnice", _by_gender("Uczestnicy według dzielnicy", dims["district"], names=districts)),
+        ("Dzielnice", _by_gender("Uczestnicy według dzielnicy", in_polish_order(dims["district"], districts),
+                                 names=districts)),
         ("Wiek", _by_gender("Uczestnicy według wieku przy wejściu", dims["age_band"], names=AGE_NAMES)),
         ("Status", _by_gender("Status na rynku pracy przy wejściu", dims["status_at_entry"], names=STATUS_NAMES,
                               x_label_rotation=15)),

@@ -30,6 +30,7 @@ from services.programme.models import (
     RollCall,
     Stay,
 )
+from services.ui.naming import polish_key
 
 TOTAL = "total"
 #: The breakdowns of the participants and the values each takes (the district's are whatever was recorded).
@@ -164,7 +165,7 @@ def attendance(session, programme: Programme, organisation_id: int | None = None
     return {
         "activities": sorted(({"event_id": row.id, "title": row.title, "organisation": row.organisation_name,
                                "district": row.district_slug, **activities[row.id]} for row in named),
-                             key=lambda item: (item["title"], str(item["event_id"]))),
+                             key=lambda item: (polish_key(item["title"]), str(item["event_id"]))),
         "months": [{"month": month, **values} for month, values in sorted(months.items())],
     }
 

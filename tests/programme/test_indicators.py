@@ -1,7 +1,7 @@
 """Indicators from a known data set (tests/programme/factories.py: known_programme) match the numbers counted by
 hand, with a re-entering participant, refusals and walk-ins; public statistics suppress small counts."""
 
-from tests.programme.factories import ACTIVITY, ADMIN, PICNIC, known_programme
+from tests.programme.factories import ACTIVITY, ADMIN, PICNIC, deliver, event, known_programme
 
 
 def _get(app, path, headers=ADMIN):
@@ -105,3 +105,21 @@ def test_erasing_a_participant_removes_them_from_every_count(programme_app):
     assert found["supported"] == {"female": 2, "male": 2, "total": 4}
     workshop = _get(programme_app, f"{known['base']}/attendance")["activities"][1]
     assert (workshop["title"], workshop["present"]) == ("Warsztaty w Rakowie", 2)
+
+
+def test_activities_are_listed_in_polish_alphabetical_order(programme_app):
+    """The one Polish order (services/ui/naming.py), not code points: Ś comes after S and before W."""
+    known = known_programme(programme_app)
+    deliver(programme_app, "events", "event.updated", event(
+        PICNIC, "Świetlica sąsiedzka", "2018-06-16T10:00:00+02:00", "2018-06-16T14:00:00+02:00", 200,
+        "ostatni-grosz", version=2, changed_fields=["title"]))
+    found = _get(programme_app, f"{known['base']}/attendance")
+    assert [item["title"] for item in found["activities"]] == ["Świetlica sąsiedzka", "Warsztaty w Rakowie"]
+
+
+def test_the_dashboards_district_charts_follow_the_polish_order_of_the_names():
+    from services.programme.dashboard import in_polish_order
+
+    names = {"srodmiescie": "Śródmieście", "stradom": "Stradom", "stare-miasto": "Stare Miasto"}
+    by_slug = {"srodmiescie": 1, "stare-miasto": 2, "stradom": 3}  # the slugs' order
+    assert list(in_polish_order(by_slug, names)) == ["stare-miasto", "stradom", "srodmiescie"]
