@@ -43,3 +43,15 @@ def test_the_centre_page_with_rooms_is_accessible_in_both_languages(client, lang
     assert_accessible_page(page, lang)
     if lang == "en":
         assert "Rooms: the week from Monday, 8 November 2027" in page and "public holiday, closed" in page
+
+
+def test_the_centres_rooms_are_in_polish_alphabetical_order_on_both_databases(events_app):
+    """The one Polish order (services/ui/naming.py) after the query, not the database's collation."""
+    seed(events_app)
+    for room_id, name in [(1, "Zielona sala"), (2, "Świetlica"), (3, "Aula"), (4, "Sala 2")]:
+        add_room(events_app, id=room_id, name=name)
+    page = html(events_app.test_client(), "/centres/osl-rakow?week=2027-11-08")
+    shown = [name for name in ("Aula", "Sala 2", "Świetlica", "Zielona sala") if f"<h3>{name}</h3>" in page]
+    assert len(shown) == 4
+    assert sorted(shown, key=lambda name: page.index(f"<h3>{name}</h3>")) == ["Aula", "Sala 2", "Świetlica",
+                                                                               "Zielona sala"]

@@ -213,8 +213,8 @@ def centre_page(slug: str):
     session = request_session()
     centre = live(session, Centre, slug=slug)
     monday = _monday(request.args.get("week", ""))
-    rooms = [] if centre is None else list(session.scalars(
-        select(Room).where(Room.centre_id == centre.id, Room.deleted_at.is_(None)).order_by(Room.name, Room.id)))
+    rooms = [] if centre is None else polish_sorted(session.scalars(
+        select(Room).where(Room.centre_id == centre.id, Room.deleted_at.is_(None)).order_by(Room.id)))
     plan = week_plan(session, rooms, monday)
     return _place_page(Centre, slug, "events_pages/centre.html", "centres", room_plan=plan, monday=monday,
                        weeks=(monday - timedelta(days=7), monday + timedelta(days=7)))
