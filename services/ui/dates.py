@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from babel.dates import format_date, format_time
 
-from services.calendar.times import WARSAW
+from services.calendar.times import local, local_date, today
 
 ALL_DAY = {"pl": "{day}, cały dzień", "en": "{day}, all day"}
 
@@ -16,14 +16,14 @@ ALL_DAY = {"pl": "{day}, cały dzień", "en": "{day}, all day"}
 def day(value: date | datetime, language: str, with_year: bool | None = None) -> str:
     """The weekday and date: "sobota, 14 marca 2026"; by default with the year only when it is not this year."""
     if isinstance(value, datetime):
-        value = value.astimezone(WARSAW).date()
+        value = local_date(value)
     if with_year is None:
-        with_year = value.year != datetime.now(WARSAW).year
+        with_year = value.year != today().year
     return format_date(value, "EEEE, d MMMM y" if with_year else "EEEE, d MMMM", locale=language)
 
 
 def clock(value: datetime, language: str) -> str:
-    return format_time(value.astimezone(WARSAW), "HH:mm", locale=language)
+    return format_time(local(value), "HH:mm", locale=language)
 
 
 def hours(starts_at: datetime, ends_at: datetime, language: str) -> str:
@@ -35,12 +35,12 @@ def when(starts_at: datetime, ends_at: datetime, all_day: bool, language: str, w
     """A time span as a person says it: one day with its hours, or first and last day (``ends_at`` of an all-day
     event is the midnight after its last day)."""
     if all_day:
-        last = (ends_at.astimezone(WARSAW) - timedelta(days=1)).date()
-        first = starts_at.astimezone(WARSAW).date()
+        last = local_date(ends_at - timedelta(days=1))
+        first = local_date(starts_at)
         if last <= first:
             return ALL_DAY[language].format(day=day(first, language, with_year))
         return f"{day(first, language, with_year)} – {day(last, language, with_year)}"
-    if starts_at.astimezone(WARSAW).date() == ends_at.astimezone(WARSAW).date():
+    if local_date(starts_at) == local_date(ends_at):
         return f"{day(starts_at, language, with_year)}, {hours(starts_at, ends_at, language)}"
     return (f"{day(starts_at, language, with_year)}, {clock(starts_at, language)} – "
             f"{day(ends_at, language, with_year)}, {clock(ends_at, language)}")

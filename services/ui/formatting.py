@@ -13,6 +13,7 @@ from babel.dates import format_date
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from services.calendar.times import local_date
 from services.ui import dates, series
 
 _TIME_RANGE = re.compile(r"(\d{1,2}:\d{2}–\d{1,2}:\d{2})")
@@ -49,7 +50,7 @@ def unbroken_times(text: str) -> Markup:
 
 def long_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
-        value = value.astimezone(dates.WARSAW).date()
+        value = local_date(value)
     return format_date(value, "d MMMM y", locale=_locale()) if value else ""
 
 

@@ -5,15 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from services.calendar.times import today
+from services.calendar.times import aware, today
 from services.partners.models import Meeting
-from services.partners.operations import warsaw_to_utc
 from tests.partners.helpers import ADMIN, bearer
 
 
 def test_a_time_without_offset_is_warsaw_time_in_winter_and_summer():
-    assert warsaw_to_utc(datetime(2025, 1, 15, 17, 0)) == datetime(2025, 1, 15, 16, 0, tzinfo=UTC)
-    assert warsaw_to_utc(datetime(2025, 7, 15, 17, 0)) == datetime(2025, 7, 15, 15, 0, tzinfo=UTC)
+    assert aware(datetime(2025, 1, 15, 17, 0)) == datetime(2025, 1, 15, 16, 0, tzinfo=UTC)
+    assert aware(datetime(2025, 7, 15, 17, 0)) == datetime(2025, 7, 15, 15, 0, tzinfo=UTC)
 
 
 def test_plan_hold_and_cancel_publish_planned_updated_cancelled(partners):

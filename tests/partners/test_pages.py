@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from services.partners.models import WARSAW
+from services.calendar.times import WARSAW
 from tests.partners.helpers import ADMIN, created
 from tests.ui.pagecheck import assert_accessible_page, html
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from services.calendar import recurrence
-from services.calendar.times import WARSAW, local
+from services.calendar.times import local
 
 #: iCalendar's weekday codes, Monday first (as Polish calendars are).
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -134,8 +134,7 @@ def from_input(data: dict, district: str, centre: str | None) -> EventForm:
 def preview(data: dict) -> list[tuple[datetime, bool]]:
     """The dates the event will have, from its first (up to PREVIEW_DATES or a year), each with whether it is
     skipped: what the person sees before saving."""
-    start = data["starts_at"].replace(tzinfo=WARSAW)
-    end = data["ends_at"].replace(tzinfo=WARSAW)
+    start, end = local(data["starts_at"]), local(data["ends_at"])
     series = recurrence.Series(start, end, data["rrule"], ())
     horizon = start + timedelta(days=366)
     dates = [o.starts_at for o in recurrence.occurrences(series, start, horizon, limit=PREVIEW_DATES)]

@@ -12,14 +12,14 @@ pseudonymous reference (``registration.changed``, for the programme's roll calls
 
 import logging
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.calendar import recurrence
 from services.calendar.registration import takes_registrations
-from services.calendar.times import WARSAW, from_wire
+from services.calendar.times import from_wire, local_midnight
 from services.messaging.addresses import normalise_email
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
@@ -106,7 +106,7 @@ def _locked_slot(session, event: dict, occurrence: Occurrence, whole_series: boo
     ends_at = occurrence.ends_at
     if whole_series:
         last = recurrence.last_day(recurrence.Series.of(event))
-        ends_at = (datetime.combine(last + timedelta(days=1), time(0), WARSAW) if last
+        ends_at = (local_midnight(last + timedelta(days=1)) if last
                    else occurrence.ends_at + timedelta(days=5 * 366))
     try:
         with session.begin_nested():

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from services.calendar.registration import places_words
-from services.calendar.times import WARSAW
+from services.calendar.times import local
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
 from services.messaging.staff import staff_key_caller
@@ -71,7 +71,7 @@ def _dates(session, event: dict, whole: bool) -> list[dict]:
         slot = slots.get("" if whole else occurrence.rule_key)
         confirmed = slot.confirmed if slot else 0
         waiting = slot.waiting if slot else 0
-        shown.append({"value": occurrence.starts_at.astimezone(WARSAW).replace(tzinfo=None).isoformat(),
+        shown.append({"value": local(occurrence.starts_at).replace(tzinfo=None).isoformat(),
                       "starts_at": occurrence.starts_at, "ends_at": occurrence.ends_at,
                       "places": places_words(capacity, confirmed, waiting, _language())})
     return shown

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.calendar.times import TZID, WARSAW
+from services.calendar.times import TZID, to_wire, today
 from services.partners.models.base import Base, Registered, UTCDateTime, utcnow
 from services.partners.models.organisations import Person
 from services.partners.models.places import Centre, District
@@ -97,7 +97,7 @@ class Agreement(Registered, Base):
     @property
     def signed_in_future(self) -> bool:
         """Whether its signing date is after today (Warsaw): most likely a typing mistake."""
-        return self.signed_on is not None and self.signed_on > datetime.now(WARSAW).date()
+        return self.signed_on is not None and self.signed_on > today()
 
     @property
     def warnings(self) -> list[str]:
@@ -156,8 +156,8 @@ class Meeting(Registered, Base):
     def snapshot(self) -> dict:
         return {
             "id": self.id, "version": self.version, "partnership_id": self.partnership_id, "title": self.title,
-            "agenda": self.agenda, "starts_at": self.starts_at.astimezone(WARSAW).isoformat(),
-            "ends_at": self.ends_at.astimezone(WARSAW).isoformat(), "timezone": TZID,
+            "agenda": self.agenda, "starts_at": to_wire(self.starts_at),
+            "ends_at": to_wire(self.ends_at), "timezone": TZID,
             "centre_id": self.centre_id, "address": self.address, "status": self.status,
             "updated_at": self.updated_at.isoformat(), "room_id": self.room_id, "room_status": self.room_status,
         }

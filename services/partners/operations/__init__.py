@@ -6,7 +6,6 @@ from services.partners.operations.meetings import (
     sign_agreement,
     update_agreement,
     update_meeting,
-    warsaw_to_utc,
     withdraw_agreement,
 )
 from services.partners.operations.organisations import (
@@ -45,7 +44,7 @@ from services.partners.operations.rooms import create_room, delete_room, update_
 
 __all__ = [
     "make_slug", "slug_length", "plan_meeting", "sign_agreement", "update_agreement",
-    "update_meeting", "warsaw_to_utc", "withdraw_agreement", "create_organisation", "create_person",
+    "update_meeting", "withdraw_agreement", "create_organisation", "create_person",
     "delete_organisation",
     "delete_person", "hash_key", "issue_key", "organisation_keys", "revoke_key", "update_organisation",
     "update_person", "add_member", "create_partnership", "delete_partnership",

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from services.calendar.times import aware
 from services.messaging.errors import Conflict, FieldError
-from services.partners.models import WARSAW, Agreement, Meeting, Membership, Partnership, Room
+from services.partners.models import Agreement, Meeting, Membership, Partnership, Room
 from services.partners.models.base import utcnow
 from services.partners.operations.common import apply_changes, log, publish, save_new, save_update, strip
 from services.partners.operations.places import centre_by_slug
@@ -53,18 +54,11 @@ def withdraw_agreement(session, agreement: Agreement, reason: str) -> Agreement:
     return agreement
 
 
-def warsaw_to_utc(moment: datetime) -> datetime:
-    """A time without an offset is Europe/Warsaw local time; the result is aware UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=WARSAW)
-    return moment.astimezone(UTC)
-
-
 def _meeting_values(session, data: dict) -> dict:
     values = {key: strip(value) for key, value in data.items()}
     for name in ("starts_at", "ends_at"):
         if values.get(name) is not None:
-            values[name] = warsaw_to_utc(values[name])
+            values[name] = aware(values[name])
     if "centre_slug" in values:
         centre = centre_by_slug(session, values.pop("centre_slug"))
         values["centre_id"] = centre.id if centre else None

@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate
 
-from services.calendar.times import TZID
+from services.calendar.times import TZID, to_wire
 from services.messaging.fields import bounded_date, multi_line, one_line
 from services.messaging.messages.partners import (
     CONTRIBUTION_KINDS,
@@ -10,7 +10,6 @@ from services.messaging.messages.partners import (
     MEMBER_ROLES,
     PARTNERSHIP_STATUSES,
 )
-from services.partners.models import WARSAW
 from services.partners.schemas.common import InputSchema, ListArgs, PrivateFieldsSchema, optional, record_id, slug_field
 
 
@@ -95,7 +94,7 @@ class WarsawDateTime(fields.DateTime):
         super().__init__(validate=_within_years, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else value.astimezone(WARSAW).isoformat()
+        return to_wire(value)
 
 
 class MeetingSchema(PrivateFieldsSchema):
