@@ -20,7 +20,8 @@ MESSAGES = (
     N_("Give a date-time, such as 2026-07-04T10:00:00, or set all_day."),
     N_("Registration that is required needs a capacity or a url."),
     N_("A capacity needs required: true."),
-    N_("The member cannot leave before joining."), N_("The agreement cannot end before it starts."),
+    N_("The meeting must end after it starts."), N_("The member cannot leave before joining."),
+    N_("The agreement cannot end before it starts."),
     N_("This member already belongs to the partnership."),
     N_("Give exactly one of organisation_id and person_id."), N_("Choose an organisation or a person."),
 )

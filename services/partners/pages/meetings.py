@@ -3,6 +3,7 @@ schema, rule (``may_plan_meetings``) and operation as the API."""
 
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -17,6 +18,11 @@ from services.ui.errors import field_error, first_error
 from services.ui.labels import ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
+
+#: The words the form shows for each field the schema or the operation may name in an error (the form's own labels).
+FIELD_LABELS = {"partnership": _l("Partnership"), "title": _l("Title"), "day": _l("Day"), "starts": _l("From"),
+                "starts_at": _l("From"), "ends": _l("To"), "ends_at": _l("To"), "centre": _l("Centre"),
+                "agenda": _l("Agenda")}
 
 meeting_pages = staff_blueprint("staff_meetings", "/staff/meetings")
 
@@ -57,9 +63,9 @@ def plan():
         meeting = plan_meeting(session, partnership, MeetingSchema().load(data))
     except ValidationError as exc:
         session.rollback()
-        return _page(422, error=field_error(*first_error(exc)))
+        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS))
     except FieldError as exc:
         session.rollback()
-        return _page(422, error=field_error(exc.field, exc.message))
+        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS))
     session.commit()
     return redirect(url_for("staff_meetings.meetings", planned=meeting.id), 303)
