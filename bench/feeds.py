@@ -11,7 +11,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from services.events.models import Centre, District, Event, Organisation  # noqa
 from services.messaging.models import utcnow  # noqa: E402
 from services.messaging.settings import BusSettings  # noqa: E402
 from services.messaging.testing import PostgresDatabases  # noqa: E402
+from tests.ports import free_port  # noqa: E402
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
@@ -109,12 +109,6 @@ def naive_build(app, runs: int) -> float:
             calendar.to_ical()
             times.append(time.perf_counter() - started)
     return statistics.median(times)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(url: str, headers: dict | None = None, timeout: float = 30) -> tuple[bytes, dict]:

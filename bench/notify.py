@@ -11,7 +11,6 @@ import argparse
 import os
 import signal
 import smtplib
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from services.notify import create_app  # noqa: E402
 from services.notify.mail.compose import build_message, new_message_id  # noqa: E402
 from services.notify.models import Subscriber  # noqa: E402
 from services.notify.tokens import links  # noqa: E402
+from tests.ports import free_port  # noqa: E402
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 RABBITMQ = "amqp://guest:guest@127.0.0.1:5672//"
@@ -54,12 +54,6 @@ class Sink:
         with self.lock:
             self.count += 1
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def smtp_sink(handler) -> Controller:

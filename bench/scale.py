@@ -46,7 +46,6 @@ from bench.notify import (  # noqa: E402
     RABBITMQ,
     add_subscribers,
     event,
-    free_port,
     notify_app,
     process_env,
     smtp_sink,
@@ -58,6 +57,7 @@ from services.messaging.envelope import CONTENT_TYPE, Envelope  # noqa: E402
 from services.messaging.settings import BusSettings  # noqa: E402
 from services.messaging.testing import PostgresDatabases, delete_topology, wait_until  # noqa: E402
 from services.messaging.topology import Topology  # noqa: E402
+from tests.ports import free_port  # noqa: E402
 
 TITLE = re.compile(rb"scale-(\d+)-(\d+)")
 TICKS = os.sysconf("SC_CLK_TCK")

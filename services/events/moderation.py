@@ -1,8 +1,9 @@
 """Moderation: an event of an organisation that MOPS marked as needing review is withheld (``visibility``
 ``review``: in no feed, page or message, so no resident is told) and waits in a queue. An admin approves it, and it
 is published then, as any event is (``event.published``), or rejects it with a reason, and it goes back to its
-organisation; a change by the organisation (or by its imported calendar) sends it for review again. An admin's own
-events are never withheld; an imported calendar's are, when its organisation needs review.
+organisation; a change by the organisation (or by its imported calendar) sends it for review again, and so does an
+admin's change of one sent back (a pending one keeps its place). An admin's own events are never withheld; an
+imported calendar's are, when its organisation needs review.
 """
 
 import logging
@@ -43,6 +44,19 @@ def submit(session, event: Event) -> Event:
         review.status, review.reason, review.submitted_at, review.decided_at = "pending", None, utcnow(), None
     log.info("event %s of organisation %s waits for review", event.id, event.organisation_id)
     return event
+
+
+def changed(session, caller, event: Event) -> None:
+    """A withheld event is being changed. By its organisation: in the queue again (the reason it was sent back for,
+    answered). By an admin: one waiting keeps its place in the queue; one sent back goes in the queue again, since
+    MOPS may fix what it sent back itself, and only a waiting event can be approved (left sent back, it could be
+    published by no one until its organisation changed it)."""
+    if not caller.is_admin:
+        submit(session, event)
+        return
+    review = session.get(EventReview, event.id)
+    if review is not None and review.status == "rejected":
+        submit(session, event)
 
 
 def cancelled_or_restored(session, event: Event) -> None:

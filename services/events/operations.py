@@ -95,8 +95,8 @@ def update_event(session, caller, event: Event, patch: dict) -> list[str]:
     from services.events import moderation
 
     check_owner(caller, event)
-    if event.visibility == moderation.WITHHELD and not caller.is_admin:
-        moderation.submit(session, event)  # changed by its organisation: in the queue again
+    if event.visibility == moderation.WITHHELD:
+        moderation.changed(session, caller, event)  # in the queue again, or keeping its place
     merged = {**event_input(session, event), **patch}
     values = columns(session, merged, caller, event)
     if event.overrides:  # a new rule or start: the dates changed on their own must still be dates of the series

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from services.messaging.fields import check_year, one_line
 from services.messaging.http_guards import BEARER, PUBLIC, Blueprint, one_page
 from services.messaging.web import request_session
-from services.notify import meetings, operations
+from services.notify import operations
 from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
 from services.notify.models import Notice
 from services.notify.models.notices import KINDS
@@ -92,15 +92,12 @@ class SubscriberErase(MethodView):
         """Erase a subscriber, the address's registrations and every trace of the address, with the mails written
         for it (admin)"""
         session = request_session()
-        subscriber = operations.find_by_email(session, data["email"])
-        erased = operations.erase_registrations(session, data["email"])
-        erased += meetings.erase_contacts(session, data["email"])
-        if subscriber is None and not erased:
-            abort(404, message="No subscriber, registration or member contact with this address.")
-        if subscriber is not None:
-            operations.erase(session, subscriber, current_app.config["SECRET_KEY"])
+        try:
+            operations.erase_address(session, data["email"], current_app.config["SECRET_KEY"],
+                                     current_app.config.get("MAIL_DIR"))
+        except operations.NothingHeld as exc:
+            abort(404, message=str(exc))
         session.commit()
-        operations.erase_mail_files(current_app.config.get("MAIL_DIR"), data["email"])
 
 
 @admin_api.route("/subscribers/export")
@@ -109,15 +106,11 @@ class SubscriberExport(MethodView):
     @admin_api.response(200)
     def post(self, data):
         """Everything held about one address, its registrations too, as JSON (admin)"""
-        session = request_session()
-        subscriber = operations.find_by_email(session, data["email"])
-        held = operations.export_registrations(session, data["email"])
-        contacts = meetings.export_contacts(session, data["email"])
-        if subscriber is None and not held and not contacts:
-            abort(404, message="No subscriber, registration or member contact with this address.")
-        exported = operations.export(session, subscriber, current_app.config["SECRET_KEY"]) if subscriber else \
-            {"email": operations.normalise_email(data["email"])}
-        return jsonify({**exported, "registrations": held, "member_contacts": contacts})
+        try:
+            return jsonify(operations.export_address(request_session(), data["email"],
+                                                     current_app.config["SECRET_KEY"]))
+        except operations.NothingHeld as exc:
+            abort(404, message=str(exc))
 
 
 @admin_api.route("/notices")

@@ -20,7 +20,8 @@ MESSAGES = (
     N_("Give a date-time, such as 2026-07-04T10:00:00, or set all_day."),
     N_("Registration that is required needs a capacity or a url."),
     N_("A capacity needs required: true."),
-    N_("The member cannot leave before joining."), N_("The agreement cannot end before it starts."),
+    N_("The meeting must end after it starts."), N_("The member cannot leave before joining."),
+    N_("The agreement cannot end before it starts."),
     N_("This member already belongs to the partnership."),
     N_("Give exactly one of organisation_id and person_id."), N_("Choose an organisation or a person."),
 )
@@ -47,9 +48,13 @@ def field_error(field: str, message: str | None, labels: dict | None = None) -> 
     return gettext("Check the field %(field)s.", field=name)
 
 
-def first_error(exc) -> tuple[str, str | None]:
-    """A marshmallow ValidationError's first field and its first message."""
+def first_error(exc, joined: bool = False) -> tuple[str, str | None]:
+    """A marshmallow ValidationError's first field and its first message (None when it has no sentence of its own);
+    with ``joined``, all that field's messages in one, as the events form says them (its parts' messages as they
+    are)."""
     field, messages = next(iter(exc.normalized_messages().items()))
+    if joined:
+        return field, " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
     message = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], str) else None
     return field, message
 

@@ -1,4 +1,5 @@
-"""The words people see for the events' fixed values (audiences, categories): one table for pages, forms and feeds.
+"""The words people see for fixed values (the events' audiences and categories, why a meeting's room was not booked):
+one table for pages, forms, feeds and e-mails.
 
 Each value maps to its English message id; pages show it in the reader's language (``AUDIENCE_LABELS``,
 ``CATEGORY_LABELS``), and the feeds, which calendar users read in Polish, take the Polish word (:func:`polish`).
@@ -26,8 +27,19 @@ CATEGORY_NAMES = {
     "consultation": N_("Consultation"), "culture": N_("Culture"), "sport": N_("Sport"), "forum": N_("Forum"),
     "other": N_("Other"),
 }
+#: Why a partner meeting's room was not booked: the ``reason`` of the events service's ``meeting_room.taken``
+#: (services/messaging/messages/events.py MEETING_ROOM_REASONS), on partners' meetings page and in notify's mail.
+ROOM_REASON_NAMES = {
+    "taken": N_("another booking holds the room at that time"),
+    "bookable_hours": N_("the room cannot be booked at that hour"),
+    "closure": N_("the room is closed that day"), "holiday": N_("that day is a public holiday"),
+    "horizon": N_("that day is too far ahead to book the room"), "past": N_("that time has passed"),
+    "no_room": N_("the room no longer exists"),
+    "too_long": N_("the meeting lasts longer than the room can be booked for at a time (24 hours)"),
+}
 AUDIENCE_LABELS = {value: _l(message) for value, message in AUDIENCE_NAMES.items()}
 CATEGORY_LABELS = {value: _l(message) for value, message in CATEGORY_NAMES.items()}
+ROOM_REASON_LABELS = {value: _l(message) for value, message in ROOM_REASON_NAMES.items()}
 
 
 @cache

@@ -18,8 +18,8 @@ from services.messaging.testing import wait_until
 from tests.browser.conftest import NEXT_YEAR, Served, _seed_events, _seed_partners
 from tests.conftest import fast_bus
 from tests.deploy import nginx_gateway
-from tests.e2e.test_make_run import free_port
 from tests.events.factories import centre, deliver, event_body
+from tests.ports import free_port
 
 pytestmark = pytest.mark.slow
 

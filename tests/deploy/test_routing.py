@@ -39,7 +39,7 @@ from werkzeug.routing import Map, RequestRedirect
 from services.messaging.settings import BusSettings
 from services.messaging.testing import wait_until
 from tests.deploy import nginx_gateway
-from tests.e2e.test_make_run import free_port
+from tests.ports import free_port
 
 SERVICES = ("partners", "events", "notify", "programme")
 #: Where each service's pages are at the root of the site, besides its prefix (events has none: it is the root).

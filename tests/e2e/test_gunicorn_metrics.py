@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from services.messaging.testing import wait_until
-from tests.e2e.test_make_run import free_port
 from tests.messaging.test_metrics import WEB, check_series, samples
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from services.messaging.testing import wait_until
-from tests.e2e.test_make_run import ROOT, WORKER_PORTS, free_port, free_port_range, get_json, replica_districts
+from tests.e2e.test_make_run import ROOT, WORKER_PORTS, get_json, replica_districts
+from tests.ports import free_port, free_port_range
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the processes start slowly on a busy machine
 RESIDENT = "mieszkanka.rakow@example.org"

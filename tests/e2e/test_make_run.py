@@ -2,9 +2,7 @@
 
 import json
 import os
-import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -15,23 +13,10 @@ import pytest
 
 from services.messaging.testing import wait_until
 from tests.messaging.test_metrics import WEB, WORKERS, check_series
+from tests.ports import free_port, free_port_range
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the processes start slowly on a busy machine
-
-
-def _ephemeral_start() -> int:
-    """The first port the kernel hands out to a socket bound to port 0 (the start of its ephemeral range)."""
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def free_port() -> int:
-    """A port free now, for a process the test starts, from below the kernel's ephemeral range: a port from that
-    range could be handed to any other socket (another test's, on another worker) before the process binds it."""
-    return free_port_range(1) + 1
 
 
 def get_json(url: str):
@@ -40,20 +25,6 @@ def get_json(url: str):
             return response.status, json.load(response)
     except OSError:
         return None
-
-
-def free_port_range(count: int) -> int:
-    """A port ``base`` such that ``base + 1`` to ``base + count`` are free now, all below the ephemeral range."""
-    for _ in range(50):
-        base = random.randrange(10000, max(_ephemeral_start(), 20000) - count - 1)
-        try:
-            for offset in range(1, count + 1):
-                with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", base + offset))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free range of ports")
 
 
 #: The Procfile's workers, by their offset from OSL_METRICS_BASE_PORT, with the kind of metrics each shows.

@@ -1,6 +1,5 @@
 """Fixtures of the notify tests: an app that writes mail to a folder (or to an in-process SMTP server)."""
 
-import socket
 from email import message_from_bytes
 from email.policy import default
 
@@ -9,6 +8,7 @@ from aiosmtpd.controller import Controller
 
 from services.notify.models import District
 from tests.conftest import make_app
+from tests.ports import free_port
 
 DISTRICTS = {1: ("Raków", "rakow"), 2: ("Ostatni Grosz", "ostatni-grosz"), 3: ("Północ", "polnoc")}
 
@@ -55,12 +55,6 @@ class SmtpSink:
             return self.faults.pop(0)
         self.accepted.append(envelope.content)
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

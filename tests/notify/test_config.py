@@ -7,7 +7,8 @@ from aiosmtpd.smtp import AuthResult
 from services.notify.config import SmtpSettings, load_config
 from services.notify.delivery import MailFolder, SmtpSender, TemporaryFailure, make_transport
 from services.notify.mail.compose import build_message
-from tests.notify.conftest import SmtpSink, free_port
+from tests.notify.conftest import SmtpSink
+from tests.ports import free_port
 
 SMTP_VARIABLES = ("SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY", "SMTP_USER", "SMTP_PASSWORD", "SMTP_RATE_PER_SECOND")
 

@@ -119,7 +119,7 @@ def test_a_5xx_answer_fails_the_notice_without_retrying_and_an_admin_can_resend_
 
 
 def test_a_connection_error_is_temporary_and_fails_after_the_last_try(notify):
-    from tests.notify.conftest import free_port
+    from tests.ports import free_port
 
     subscribe(notify, "a@example.org")
     sender = smtp_sender(notify, free_port())  # nobody listens there

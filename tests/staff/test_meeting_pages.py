@@ -25,7 +25,11 @@ def test_a_coordinators_editor_plans_a_meeting_and_another_editor_may_not(staff)
     refused = staff.client.post("/staff/meetings/", data={**form, "ends": "16:00"})
     assert refused.status_code == 422
     kept = refused.get_data(as_text=True)  # the form is shown again with what was typed
-    assert "Proszę sprawdzić pole ends_at." in kept
+    # The field by its label on the form, with why, in Polish; never the API's field name.
+    assert "Proszę sprawdzić pole Do: Spotkanie musi się skończyć po swoim rozpoczęciu." in kept
+    assert "ends_at" not in kept
+    untitled = staff.client.post("/staff/meetings/", data={**form, "title": ""}).get_data(as_text=True)
+    assert "Proszę sprawdzić pole Tytuł" in untitled  # the schema's refusal, worded the same way
     assert f'id="day" name="day" type="date" required value="{YEAR}-05-12"' in kept
     assert 'id="ends" name="ends" type="time" required value="16:00"' in kept
     assert 'id="starts" name="starts" type="time" required value="17:00"' in page  # the default

@@ -1,11 +1,28 @@
-"""The meetings staff page shows a meeting whose room could not be booked as "konflikt sali" (issue #13)."""
+"""The meetings staff page shows a meeting whose room could not be booked as "konflikt sali" (issue #13), with why,
+in Polish, for every reason the events service sends."""
+
+import pytest
 
 from services.messaging.envelope import Envelope
+from services.messaging.messages.events import MEETING_ROOM_REASONS
 from tests.partners.helpers import ADMIN, add_member, created, make_centre, make_district, make_partnership
 from tests.partners.test_rooms import ROOM
 
+#: Why, as the page says it in Polish.
+POLISH = {"taken": "sala jest w tym czasie zajęta przez inną rezerwację",
+          "bookable_hours": "sali nie można zarezerwować w tych godzinach",
+          "closure": "sala jest tego dnia zamknięta", "holiday": "ten dzień jest świętem",
+          "horizon": "ten dzień jest zbyt odległy, by zarezerwować salę", "past": "ten termin już minął",
+          "no_room": "sala już nie istnieje",
+          "too_long": "spotkanie trwa dłużej, niż można jednorazowo zarezerwować salę (24 godziny)"}
 
-def test_the_coordinators_page_marks_a_room_conflict_in_polish(staff):
+
+def test_every_reason_has_polish_words():
+    assert set(POLISH) == set(MEETING_ROOM_REASONS)
+
+
+@pytest.mark.parametrize("reason", ["taken", "too_long"])
+def test_the_coordinators_page_marks_a_room_conflict_in_polish(staff, reason):
     make_district(staff.client)
     make_centre(staff.client)
     partnership = make_partnership(staff.client)
@@ -20,8 +37,9 @@ def test_the_coordinators_page_marks_a_room_conflict_in_polish(staff):
     taken = Envelope.new("meeting_room.taken", {
         "meeting_id": meeting["id"], "meeting_version": 1, "partnership_id": partnership["id"],
         "title": meeting["title"], "organisation_id": coordinator, "room_id": room["id"], "room_name": room["name"],
-        "starts_at": meeting["starts_at"], "ends_at": meeting["ends_at"], "reason": "taken", "booking_id": None})
+        "starts_at": meeting["starts_at"], "ends_at": meeting["ends_at"], "reason": reason, "booking_id": None})
     with staff.partners.extensions["osl"].database.session() as session:
         staff.partners.extensions["osl"].handlers["meeting-rooms"](session, taken)
     page = staff.client.get("/staff/meetings/").get_data(as_text=True)
     assert "Spotkanie w sali dużej" in page and "konflikt sali" in page
+    assert f"konflikt sali</strong> ({POLISH[reason]})" in page

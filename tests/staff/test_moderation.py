@@ -113,3 +113,32 @@ def test_a_withheld_event_cancelled_leaves_the_queue_and_cannot_be_approved(staf
     assert restored.status_code == 200, restored.get_json()
     assert "Klub szachowy" in admin.get("/staff/events/review").get_data(as_text=True)
     assert _event_messages(staff) == []
+
+
+def test_an_admin_who_changes_a_rejected_event_puts_it_back_in_the_queue_and_a_pending_one_keeps_its_place(staff):
+    """MOPS may fix what it sent back itself: the event then waits for review again, where it can be approved (only
+    a pending event can be). Before, it stayed "sent back" with the old reason and no admin could approve it: stuck
+    until its organisation changed it. A pending event an admin changes stays in the queue, in its place."""
+    editor, admin = _world(staff)
+    _post(editor)
+    _post(editor, title="Klub brydżowy")
+    with staff.events.extensions["osl"].database.session() as session:
+        chess, bridge = (session.scalars(select(Event.id).where(Event.title == title)).one()
+                         for title in ("Klub szachowy", "Klub brydżowy"))
+        waiting_since = session.get(EventReview, bridge).submitted_at
+    admin_token = csrf_of(admin, "/staff/events/new")
+    assert admin.post(f"/staff/events/{chess}/reject", data={
+        "reason": "Proszę podać adres sali.", "csrf_token": admin_token}).status_code == 303
+    api = staff.events.test_client()
+    for event_id, description in ((chess, "Sala 12, parter."), (bridge, "Co środę.")):
+        url = f"/api/v1/events/{event_id}"
+        changed = api.patch(url, json={"description": description}, headers=with_etag(api, url))
+        assert changed.status_code == 200, changed.get_json()
+    with staff.events.extensions["osl"].database.session() as session:
+        assert (session.get(EventReview, chess).status, session.get(EventReview, chess).reason) == ("pending", None)
+        assert session.get(EventReview, bridge).submitted_at == waiting_since  # kept its place
+    queue = admin.get("/staff/events/review").get_data(as_text=True)
+    assert queue.index("Klub brydżowy") < queue.index("Klub szachowy")
+    assert "Proszę podać adres sali." not in editor.get("/staff/events/").get_data(as_text=True)
+    assert admin.post(f"/staff/events/{chess}/approve", data={"csrf_token": admin_token}).status_code == 303
+    assert _event_messages(staff) == ["event.published"]

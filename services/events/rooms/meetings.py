@@ -24,6 +24,26 @@ log = logging.getLogger(__name__)
 SERVICE = Holder(is_admin=True, organisation_id=None)
 
 
+#: Why a meeting's room was not booked (the ``reason`` of ``meeting_room.taken``), by what ``book`` refused with: a
+#: FieldError by the field it names (a meeting's booking carries no rrule, so ``ends_at``, too long, is the one).
+#: A Refused names the room's rule itself (services/calendar/rooms.py). Partners and notify word each reason
+#: (services/ui/labels.py ROOM_REASON_NAMES).
+FIELD_REASONS = {"ends_at": "too_long"}
+
+
+def refusal_reason(exc: Exception) -> str | None:
+    """The reason sent for a refused booking, or None when ``exc`` is not a refusal of the meeting's room or time."""
+    if isinstance(exc, Taken):
+        return "taken"
+    if isinstance(exc, Refused):
+        return exc.rule
+    if isinstance(exc, LookupError):
+        return "no_room"
+    if isinstance(exc, FieldError):
+        return FIELD_REASONS.get(exc.field)
+    return None
+
+
 def follow_meeting_room(session, meeting: dict, event: Event, coordinator_id: int | None) -> Booking | None:
     """Book the room ``meeting`` names (its snapshot, as loaded), or give up its booking; returns the booking that
     holds the room for it, if any."""
@@ -48,8 +68,9 @@ def follow_meeting_room(session, meeting: dict, event: Event, coordinator_id: in
             "starts_at": starts_at, "ends_at": ends_at, "title": meeting["title"], "visibility": "private",
             "kind": "meeting", "event_id": event.id, "meeting_id": meeting["id"]})
     except (Taken, Refused, FieldError, LookupError) as exc:
-        reason = "taken" if isinstance(exc, Taken) else exc.rule if isinstance(exc, Refused) else \
-            "no_room" if isinstance(exc, LookupError) else "bookable_hours"
+        reason = refusal_reason(exc)
+        if reason is None:
+            raise
         _answer(session, "meeting_room.taken", meeting, room, room_id, coordinator_id, reason=reason)
         log.info("meeting %s: room %s not booked (%s)", meeting["id"], room_id, reason)
         return None

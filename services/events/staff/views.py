@@ -29,7 +29,7 @@ from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.history import history
 from services.messaging.web import request_session
 from services.ui import csrf
-from services.ui.errors import conflict_error, field_error
+from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
@@ -167,9 +167,7 @@ def _loaded(form: EventForm, organisation: str | None) -> dict:
     try:
         return EventInSchema().load(wire)
     except ValidationError as exc:
-        name, messages = next(iter(exc.normalized_messages().items()))
-        raise FieldError(name, " ".join(str(m) for m in messages) if isinstance(messages, list)
-                         else str(messages)) from None
+        raise FieldError(*first_error(exc, joined=True)) from None
 
 
 def _form_page(form: EventForm, event: Event | None, status: int = 200, **extra):

@@ -19,7 +19,7 @@ from services.notify.mail.render import describe_changes, format_place, format_s
 from services.notify.models.notices import REGISTRATION_KINDS
 from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
-from services.ui.labels import N_
+from services.ui.labels import N_, ROOM_REASON_NAMES
 from services.ui.links import DEFAULTS
 from services.ui.maps import osm_url
 from services.ui.naming import public_name
@@ -41,11 +41,7 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
 
 
 #: Why a meeting's room was not booked, in words (the ``reason`` of a ``meeting_room.taken`` message).
-ROOM_REASONS = {"taken": N_("another booking holds the room at that time"),
-                "bookable_hours": N_("the room cannot be booked at that hour"),
-                "closure": N_("the room is closed that day"), "holiday": N_("that day is a public holiday"),
-                "horizon": N_("that day is too far ahead to book the room"), "past": N_("that time has passed"),
-                "no_room": N_("the room no longer exists")}
+ROOM_REASONS = ROOM_REASON_NAMES
 
 
 class MailPolicy(EmailPolicy):

@@ -1,9 +1,10 @@
 """notify's writes, one module per job: subscribers (subscribe, confirm, preferences, unsubscribe, erase,
-export), notices (queueing a notice or digest, stopping and resending, the sender's claims and outcomes),
-registrations (register, cancel, promote, settings) and registration_upkeep (an event's changes, reminders,
-expiry, retention, export and erase). Callers use ``operations.<name>``; every name lives in exactly one of the
-modules below."""
+export), addresses (GDPR by address: everything held about one exported or erased in one operation), notices
+(queueing a notice or digest, stopping and resending, the sender's claims and outcomes), registrations (register,
+cancel, promote, settings) and registration_upkeep (an event's changes, reminders, expiry, retention, export and
+erase). Callers use ``operations.<name>``; every name lives in exactly one of the modules below."""
 
+from services.notify.operations.addresses import NothingHeld, erase_address, export_address  # noqa: F401
 from services.notify.operations.notices import (  # noqa: F401
     CLAIMED,
     claim_due,

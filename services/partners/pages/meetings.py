@@ -3,6 +3,7 @@ schema, rule (``may_plan_meetings``) and operation as the API."""
 
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -14,8 +15,14 @@ from services.partners.operations import plan_meeting
 from services.partners.pages.guards import signed_in, staff_blueprint
 from services.partners.schemas import MeetingSchema
 from services.ui.errors import field_error, first_error
+from services.ui.labels import ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
+
+#: The words the form shows for each field the schema or the operation may name in an error (the form's own labels).
+FIELD_LABELS = {"partnership": _l("Partnership"), "title": _l("Title"), "day": _l("Day"), "starts": _l("From"),
+                "starts_at": _l("From"), "ends": _l("To"), "ends_at": _l("To"), "centre": _l("Centre"),
+                "agenda": _l("Agenda")}
 
 meeting_pages = staff_blueprint("staff_meetings", "/staff/meetings")
 
@@ -28,7 +35,8 @@ def _page(status: int = 200, **context):
                                .order_by(Meeting.starts_at.desc()).limit(100)).all()
     return private_page("partners_pages/staff/meetings.html", status, partnerships=partnerships, meetings=meetings,
                         centres=polish_sorted(session.scalars(select(Centre))),
-                        names={p.id: p.name for p in partnerships}, form=request.form, **context)
+                        names={p.id: p.name for p in partnerships}, room_reasons=ROOM_REASON_LABELS,
+                        form=request.form, **context)
 
 
 meeting_pages.before_request(signed_in)
@@ -55,9 +63,9 @@ def plan():
         meeting = plan_meeting(session, partnership, MeetingSchema().load(data))
     except ValidationError as exc:
         session.rollback()
-        return _page(422, error=field_error(*first_error(exc)))
+        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS))
     except FieldError as exc:
         session.rollback()
-        return _page(422, error=field_error(exc.field, exc.message))
+        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS))
     session.commit()
     return redirect(url_for("staff_meetings.meetings", planned=meeting.id), 303)

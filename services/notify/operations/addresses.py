@@ -1,0 +1,51 @@
+"""GDPR by e-mail address: everything notify holds about one address, exported or erased in one operation, so every
+caller (the admin API, a page, a CLI) covers all of it: the subscriber with their notices and subscribe requests,
+the address's registrations, the partnership members' contact addresses with their meeting notices, and the mails
+written to it (the embedded mail folder)."""
+
+import logging
+
+from services.notify import meetings
+from services.notify.operations.registration_upkeep import erase_registrations, export_registrations
+from services.notify.operations.subscribers import erase, erase_mail_files, export, find_by_email, normalise_email
+
+log = logging.getLogger(__name__)
+
+
+class NothingHeld(LookupError):
+    """Nothing is held about the address: the API answers 404."""
+
+    def __init__(self):
+        super().__init__("No subscriber, registration or member contact with this address.")
+
+
+def export_address(session, email: str, secret: str) -> dict:
+    """Everything held about ``email`` (any case): the subscriber's data, if one, with ``registrations`` and
+    ``member_contacts``. Raises NothingHeld."""
+    subscriber = find_by_email(session, email)
+    registrations = export_registrations(session, email)
+    contacts = meetings.export_contacts(session, email)
+    if subscriber is None and not registrations and not contacts:
+        raise NothingHeld()
+    exported = export(session, subscriber, secret) if subscriber is not None else {"email": normalise_email(email)}
+    return {**exported, "registrations": registrations, "member_contacts": contacts}
+
+
+def erase_address(session, email: str, secret: str, mail_dir=None) -> dict:
+    """Erase every trace of ``email`` (any case), in the caller's transaction, and the mails written to it in
+    ``mail_dir``. Returns how many of each kind went. Raises NothingHeld (and erases nothing).
+
+    The mail files go once the rows are flushed, before the caller commits: should the commit fail, the address is
+    still held and the erase is asked again; its mails are gone either way, as the person asked."""
+    subscriber = find_by_email(session, email)
+    erased = {"subscriber": 0, "registrations": erase_registrations(session, email),
+              "member_contacts": meetings.erase_contacts(session, email)}
+    if subscriber is None and not erased["registrations"] and not erased["member_contacts"]:
+        raise NothingHeld()
+    if subscriber is not None:
+        erase(session, subscriber, secret)
+        erased["subscriber"] = 1
+    session.flush()
+    erased["mail_files"] = erase_mail_files(mail_dir, email)
+    log.info("an address erased: %s", ", ".join(f"{count} {kind}" for kind, count in erased.items()))
+    return erased
