@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -20,10 +21,30 @@ from services.programme.labels import GENDER_LABELS
 from services.programme.models import AGE_BANDS, ATTENDANCE_STATUSES, ENTRY_STATUSES, Attendance, Participant, RollCall
 from services.programme.schemas import RollCallInSchema
 from services.ui import csrf
+from services.ui.errors import field_error
 
 #: The answer to a form without its CSRF token (services/ui/csrf.py): nothing is saved.
 STALE_FORM = "Formularz wygasł lub nie pochodzi z tej strony: odśwież stronę i wyślij go ponownie."
 STATUS_LABELS = {"present": "obecny", "excused": "usprawiedliwiony", "absent": "nieobecny"}
+#: The form's words for the fields an error may name (the API's body: services/programme/schemas.py RollCallInSchema).
+FIELD_LABELS = {"attendance": "Uczestnicy programu", "registered": "Zapisani na ten termin",
+                "walk_ins": "Nowy uczestnik", "gender": "Płeć", "age_band": "Wiek",
+                "status_at_entry": "Sytuacja na rynku pracy", "district": "Dzielnica",
+                "anonymous_count": "Osoby policzone bez zapisu", "occurrence_start": "Termin"}
+
+
+def said_in_polish(field: str, message: str, data: dict) -> str:
+    """An error of the roll call's body as the page says it, in Polish as the page is (services/ui/errors.py): the
+    field by the form's words, with the pseudonym or reference of the row it names."""
+    parts = field.split(".")
+    name = FIELD_LABELS.get(parts[-1] if parts[0] == "walk_ins" else parts[0], field)
+    if parts[0] in ("attendance", "registered") and len(parts) > 1 and parts[1].isdigit():
+        rows = data.get(parts[0]) or []
+        row = rows[int(parts[1])] if int(parts[1]) < len(rows) else {}
+        shown = row.get("participant") or row.get("ref")
+        name = f"{name} ({shown})" if shown else name
+    with force_locale("pl"):
+        return field_error(field, message, {field: name})
 
 
 def _activity(session, event_id: uuid.UUID):
@@ -96,13 +117,14 @@ def roll_call_page(programme_id: int, event_id: uuid.UUID, occurrence_start: str
     if request.method == "POST" and not csrf.valid():
         errors, status = [STALE_FORM], 400
     elif request.method == "POST":
+        sent = _form_data(request.form, listed, [row["ref"] for row in registered])
         try:
-            data = RollCallInSchema().load(_form_data(request.form, listed, [row["ref"] for row in registered]))
+            data = RollCallInSchema().load(sent)
             roll_call, made = operations.record_roll_call(session, programme, activity, start, data)
         except ValidationError as exc:
-            errors, status = [f"{field}: {message}" for field, message in _flat(exc.messages)], 422
+            errors, status = [said_in_polish(field, message, sent) for field, message in _flat(exc.messages)], 422
         except FieldError as exc:
-            errors, status = [f"{exc.field}: {exc.message}"], 422
+            errors, status = [said_in_polish(exc.field, exc.message, sent)], 422
         else:
             session.commit()
             return redirect(url_for(".roll_call_page", programme_id=programme.id, event_id=activity.id,

@@ -67,10 +67,12 @@ def test_a_bad_form_is_shown_again_with_the_reason(programme_app):
     token = token_in(client.get(url, headers=ADMIN).get_data(as_text=True))
     sent = client.post(url, headers=ADMIN, data={"csrf_token": token, "add": "NOSUCHONE", "anonymous_count": "-3"})
     assert sent.status_code == 422
-    assert "anonymous_count" in sent.get_data(as_text=True)
+    # In Polish as the page is, the field by the form's words (it said "anonymous_count: Must be ...").
+    assert "Proszę sprawdzić pole Osoby policzone bez zapisu" in sent.get_data(as_text=True)
     sent = client.post(url, headers=ADMIN, data={"csrf_token": token, "add": "NOSUCHONE"})
     assert sent.status_code == 422
-    assert "NOSUCHONE" in sent.get_data(as_text=True)
+    text = sent.get_data(as_text=True)
+    assert "Proszę sprawdzić pole Uczestnicy programu (NOSUCHONE)." in text and "No participant" not in text
     assert client.get(f"{known['base']}/roll-calls/{ACTIVITY}/{WHEN}", headers=ADMIN).json["attendance"] == []
 
 
