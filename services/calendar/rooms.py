@@ -28,6 +28,10 @@ MAX_CLOSURES = 500
 SLOT_MINUTES = (0, 30)
 SLOT_STEP = timedelta(minutes=30)
 
+#: The longest one booked date may last (a longer activity repeats with a rule): events refuses a longer booking,
+#: and partners a longer meeting at a room, so its coordinator hears it when planning it.
+MAX_BOOKING = timedelta(hours=24)
+
 #: Why a time may not be booked; each is the ``rule`` of a 422.
 BOOKABLE_HOURS, CLOSURE, HOLIDAY, HORIZON, PAST = "bookable_hours", "closure", "holiday", "horizon", "past"
 

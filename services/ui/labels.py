@@ -35,7 +35,6 @@ ROOM_REASON_NAMES = {
     "closure": N_("the room is closed that day"), "holiday": N_("that day is a public holiday"),
     "horizon": N_("that day is too far ahead to book the room"), "past": N_("that time has passed"),
     "no_room": N_("the room no longer exists"),
-    "too_long": N_("the meeting lasts longer than the room can be booked for at a time (24 hours)"),
 }
 AUDIENCE_LABELS = {value: _l(message) for value, message in AUDIENCE_NAMES.items()}
 CATEGORY_LABELS = {value: _l(message) for value, message in CATEGORY_NAMES.items()}

@@ -93,15 +93,18 @@ def test_a_moved_or_cancelled_meeting_gives_its_room_back(events_app, fixed_cloc
     assert answers(events_app)[-1].type == "meeting_room.booked"
 
 
-def test_a_meeting_longer_than_a_day_is_answered_too_long_not_outside_the_hours(events_app, fixed_clock):  # noqa: F811
-    """A room is booked for at most 24 hours at a time: a two-day meeting is refused for its length, which is what
-    the coordinator must change, not for the room's bookable hours (it was reported as "bookable_hours")."""
+def test_a_meeting_longer_than_a_day_planned_before_partners_refused_it_is_answered_in_the_contracts_words(
+        events_app, fixed_clock):  # noqa: F811
+    """A room is booked for at most 24 hours at a time. Partners refuses to plan a longer meeting at a room
+    (tests/partners/test_meeting_rooms.py); one planned before it did is answered with the nearest reason the message
+    has, and the meeting's event is kept (the refusal is no fault of the message)."""
     seed(events_app)
     add_room(events_app, bookable_hours={day: ["00:00-24:00"] for day in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")})
     two_days = {**AT, "starts_at": "2026-12-08T09:00:00+01:00", "ends_at": "2026-12-09T17:00:00+01:00"}
     deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **two_days))
     [answer] = answers(events_app)
-    assert (answer.type, answer.data["meeting_id"], answer.data["reason"]) == ("meeting_room.taken", 3, "too_long")
+    assert (answer.type, answer.data["meeting_id"], answer.data["reason"]) == ("meeting_room.taken", 3,
+                                                                                "bookable_hours")
     assert validate(answer.type, answer.data) == answer.data
     assert blocking(events_app) == []
 
@@ -117,6 +120,6 @@ def test_every_refusal_of_a_meeting_room_has_one_reason_the_message_accepts():
     found = [refusal_reason(Refused(rule, [])) for rule in rules] + [
         refusal_reason(Taken([])), refusal_reason(LookupError(1)),
         refusal_reason(FieldError("ends_at", "A booked date lasts at most 24 hours."))]
-    assert found == [*rules, "taken", "no_room", "too_long"]
+    assert found == [*rules, "taken", "no_room", "bookable_hours"]
     assert set(found) == set(MEETING_ROOM_REASONS)
     assert refusal_reason(FieldError("title", "Too long.")) is None  # not a refusal of the time: not hidden as one

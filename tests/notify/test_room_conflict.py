@@ -51,16 +51,6 @@ def test_a_partnership_without_a_coordinator_address_tells_no_one(notify):
     assert notices(notify) == []
 
 
-def test_a_meeting_too_long_for_the_room_is_told_so_not_that_the_hours_refuse_it(notify, mail_dir):
-    deliver(notify, "organisation.created", organisation(1, "biuro@fundacja.example.org"))
-    deliver(notify, "meeting_room.taken", {**TAKEN, "ends_at": "2027-03-10T19:00:00+01:00", "reason": "too_long"})
-    assert Sender(notify.extensions["osl"].database, notify.config).send_due() == 1
-    [mail] = folder_mails(mail_dir)
-    text = mail.get_body(("plain",)).get_content()
-    assert "spotkanie trwa dłużej, niż można jednorazowo zarezerwować salę (24 godziny)" in text
-    assert "sali nie można zarezerwować w tych godzinach" not in text
-
-
 def test_every_reason_the_events_service_sends_is_worded_in_both_languages():
     from services.messaging.messages.events import MEETING_ROOM_REASONS
     from services.notify.mail.compose import ROOM_REASONS

@@ -72,3 +72,18 @@ def test_the_history_shows_the_conflict_and_its_clearing(partners):
     entries = partners.client.get("/api/v1/history/?limit=10", headers=ADMIN).json
     changes = [e["changes"].get("room_status") for e in entries if e["type"] == "meeting.room_status"]
     assert {"from": "conflict", "to": "booked"} in changes and {"from": None, "to": "conflict"} in changes
+
+
+def test_a_meeting_at_a_room_longer_than_a_booking_may_last_is_refused_when_planned(partners):
+    """services/calendar/rooms.py MAX_BOOKING, the events service's limit on one booked date, told to the coordinator
+    at once (422 naming ends_at), not later as a room conflict; without a room a long meeting is fine."""
+    item, meeting, room = _meeting_at_a_room(partners)
+    two_days = partners.client.patch(item, json={"ends_at": "2027-03-10T19:00:00"}, headers=partners.with_etag(item))
+    assert two_days.status_code == 422 and "ends_at" in two_days.json["errors"]["json"], two_days.json
+    url = item.rsplit("/", 1)[0] + "/"
+    body = {"title": "Wyjazd integracyjny", "starts_at": "2027-03-09T09:00:00", "ends_at": "2027-03-10T17:00:00"}
+    assert partners.client.post(url, json={**body, "room_id": room["id"]}, headers=ADMIN).status_code == 422
+    assert partners.client.post(url, json=body, headers=ADMIN).status_code == 201
+    exactly_a_day = partners.client.patch(item, json={"ends_at": "2027-03-10T17:00:00"},
+                                          headers=partners.with_etag(item))
+    assert exactly_a_day.status_code == 200, exactly_a_day.json

@@ -13,15 +13,14 @@ POLISH = {"taken": "sala jest w tym czasie zajęta przez inną rezerwację",
           "bookable_hours": "sali nie można zarezerwować w tych godzinach",
           "closure": "sala jest tego dnia zamknięta", "holiday": "ten dzień jest świętem",
           "horizon": "ten dzień jest zbyt odległy, by zarezerwować salę", "past": "ten termin już minął",
-          "no_room": "sala już nie istnieje",
-          "too_long": "spotkanie trwa dłużej, niż można jednorazowo zarezerwować salę (24 godziny)"}
+          "no_room": "sala już nie istnieje"}
 
 
 def test_every_reason_has_polish_words():
     assert set(POLISH) == set(MEETING_ROOM_REASONS)
 
 
-@pytest.mark.parametrize("reason", ["taken", "too_long"])
+@pytest.mark.parametrize("reason", ["taken", "closure"])
 def test_the_coordinators_page_marks_a_room_conflict_in_polish(staff, reason):
     make_district(staff.client)
     make_centre(staff.client)

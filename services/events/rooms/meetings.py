@@ -25,10 +25,13 @@ SERVICE = Holder(is_admin=True, organisation_id=None)
 
 
 #: Why a meeting's room was not booked (the ``reason`` of ``meeting_room.taken``), by what ``book`` refused with: a
-#: FieldError by the field it names (a meeting's booking carries no rrule, so ``ends_at``, too long, is the one).
-#: A Refused names the room's rule itself (services/calendar/rooms.py). Partners and notify word each reason
-#: (services/ui/labels.py ROOM_REASON_NAMES).
-FIELD_REASONS = {"ends_at": "too_long"}
+#: FieldError by the field it names. A Refused names the room's rule itself (services/calendar/rooms.py). Partners
+#: and notify word each reason (services/ui/labels.py ROOM_REASON_NAMES).
+#: A meeting's booking carries no rrule, so ``ends_at`` (longer than MAX_BOOKING) is the one field. Partners refuses
+#: to plan such a meeting at a room, so only one planned before it did comes here; the room's bookable hours cannot
+#: hold it (but for a room open round the clock), and the message's reasons are a contract: a new one would be a new
+#: message type.
+FIELD_REASONS = {"ends_at": "bookable_hours"}
 
 
 def refusal_reason(exc: Exception) -> str | None:

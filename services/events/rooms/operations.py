@@ -15,7 +15,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, select, text
 
 from services.calendar.recurrence import MAX_OCCURRENCES, RuleError, Series, check_rule, occurrences
-from services.calendar.rooms import CLOSURE, HOLIDAY, HORIZON, PAST, RoomRules
+from services.calendar.rooms import CLOSURE, HOLIDAY, HORIZON, MAX_BOOKING, PAST, RoomRules
 from services.calendar.times import local, to_wire  # noqa: F401 (to_wire: the API writes dates so)
 from services.events.models import Booking, BookingDate, Event, Organisation, OutboxMessage, Room
 from services.events.models.base import UTCDateTime
@@ -25,10 +25,9 @@ from services.messaging.outbox import add_message
 
 log = logging.getLogger(__name__)
 
-#: The longest a booked date may last; with the widest buffer on both sides, the longest busy range, which bounds
-#: the range query for clashes.
-MAX_LENGTH = timedelta(hours=24)
-MAX_BUSY = MAX_LENGTH + timedelta(minutes=2 * 240)
+#: The longest busy range (the longest booked date, with the widest buffer on both sides), which bounds the range
+#: query for clashes.
+MAX_BUSY = MAX_BOOKING + timedelta(minutes=2 * 240)
 #: Rules that leave out one date of a series (with ``skip_conflicts``) rather than refuse the whole booking.
 SKIPPABLE = (CLOSURE, HOLIDAY)
 #: Busy ranges asked about per query: a year of weekly dates in one (an OR of 100 range terms stays well inside
@@ -70,7 +69,7 @@ class Holder:
 def plan_dates(room: Room, starts_at: datetime, ends_at: datetime, rrule: str | None,
                now: datetime, rules: RoomRules | None = None) -> list[tuple[datetime, datetime]]:
     """The booking's dates up to the room's horizon, in Warsaw wall-clock time across the changes of the clocks."""
-    if ends_at - starts_at > MAX_LENGTH:
+    if ends_at - starts_at > MAX_BOOKING:
         raise FieldError("ends_at", "A booked date lasts at most 24 hours; repeat it with rrule instead.")
     rules = rules or room.rules
     first = rules.refusal(starts_at, ends_at, now)

@@ -155,9 +155,8 @@ register("booking.cancelled", "events", BookingSnapshot())
 
 
 #: Why a partner meeting could not have its room: another booking holds it, or one of the room's rules
-#: (services/calendar/rooms.py: bookable_hours, closure, holiday, horizon, past), or the room is gone, or the meeting
-#: lasts longer than a room is booked for at a time (24 hours: too_long).
-MEETING_ROOM_REASONS = ("taken", "bookable_hours", "closure", "holiday", "horizon", "past", "no_room", "too_long")
+#: (services/calendar/rooms.py: bookable_hours, closure, holiday, horizon, past), or the room is gone.
+MEETING_ROOM_REASONS = ("taken", "bookable_hours", "closure", "holiday", "horizon", "past", "no_room")
 
 
 class MeetingRoom(Schema):

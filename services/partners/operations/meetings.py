@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from services.calendar.rooms import MAX_BOOKING
 from services.calendar.times import aware
 from services.messaging.errors import Conflict, FieldError
 from services.partners.models import Agreement, Meeting, Membership, Partnership, Room
@@ -85,6 +86,9 @@ def _check_room(session, values: dict, meeting: Meeting | None = None) -> None:
             values["centre_id"], values["address"] = room.centre_id, None
         if values.get("centre_id", meeting.centre_id if meeting else None) != room.centre_id:
             raise FieldError("room_id", "The room is not in the meeting's centre.")
+        starts_at, ends_at = (values.get(name, getattr(meeting, name, None)) for name in ("starts_at", "ends_at"))
+        if starts_at is not None and ends_at is not None and ends_at - starts_at > MAX_BOOKING:
+            raise FieldError("ends_at", "A meeting at a room lasts at most 24 hours; plan a longer one as several.")
     asked = ("room_id", "starts_at", "ends_at", "centre_id")
     if meeting is None or any(name in values and values[name] != getattr(meeting, name) for name in asked):
         values["room_status"] = values["room_reason"] = None
