@@ -47,6 +47,14 @@ def only_admins() -> str:
     return gettext("Only MOPS staff (admins) may do this.")
 
 
+def changes_page(outbox_model, limit: int = 100):
+    """The staff page of a service's changes, newest first, read from its outbox (services/messaging/history.py)."""
+    from services.messaging.history import history
+    from services.messaging.web import request_session
+
+    return private_page("ui/history.html", entries=history(request_session(), outbox_model, limit=limit))
+
+
 def admin_page(is_admin: Callable[[], bool], problem: Callable[[int, str], object]):
     """A decorator for the views only MOPS staff (admins) may use: anyone else, signed in or not, gets the
     service's ``problem`` page with 403. ``is_admin`` is how the service knows its signed-in caller."""

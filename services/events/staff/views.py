@@ -26,14 +26,13 @@ from services.events.queries import text_matches
 from services.events.schemas import EventInSchema
 from services.events.staff.builder import WEEKDAYS, EventForm, FormError, api_input, from_input, preview
 from services.messaging.errors import Conflict, FieldError, Forbidden
-from services.messaging.history import history
 from services.messaging.web import request_session
 from services.ui import csrf
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
-from services.ui.pages import add_problem_pages, admin_page, private_page, problem_page
+from services.ui.pages import add_problem_pages, admin_page, changes_page, private_page, problem_page
 
 staff_pages = Blueprint("staff_events", __name__, url_prefix="/staff/events", template_folder="templates")
 MAX_LISTED = 200
@@ -113,8 +112,7 @@ def review_queue():
 @_admin_page
 def history_page():
     """This service's changes, from its outbox (admins)."""
-    entries = history(request_session(), OutboxMessage, limit=100)
-    return private_page("ui/history.html", entries=entries)
+    return changes_page(OutboxMessage)
 
 
 @staff_pages.post("/<uuid:event_id>/<any(approve, reject):decision>")

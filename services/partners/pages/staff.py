@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from services.messaging.errors import Conflict, FieldError
-from services.messaging.history import history
 from services.messaging.ratelimit import RateLimited
 from services.messaging.staff import clear_session_cookie, current_staff, set_session_cookie
 from services.messaging.web import request_session
@@ -20,7 +19,7 @@ from services.partners.operations import accounts, update_organisation
 from services.partners.pages.guards import admin_page, found, problem, staff_blueprint
 from services.ui import csrf
 from services.ui.naming import polish_sorted
-from services.ui.pages import private_page
+from services.ui.pages import changes_page, private_page
 
 staff = staff_blueprint("staff", "/staff")
 
@@ -143,8 +142,7 @@ def organisation_review(organisation_id: int):
 @admin_page
 def history_page():
     """This service's changes, from its outbox (admins)."""
-    entries = history(request_session(), OutboxMessage, limit=100)
-    return private_page("ui/history.html", entries=entries)
+    return changes_page(OutboxMessage)
 
 
 @staff.get("/password")
