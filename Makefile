@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint bench system-packages
+.PHONY: run test install lint bench system-packages messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ test: install $(NODE_STAMP) system-packages
 
 lint: install
 	$(BIN)/ruff check services tests bench
+
+## Extract every page's and e-mail's words into the catalogue template (services/ui/babel.cfg says which files), then
+## give each new one its Polish words in services/ui/translations/pl/LC_MESSAGES/messages.po (tests/ui/test_i18n.py
+## checks both). The .po is edited by hand, not merged by `pybabel update`, which would reorder all of it.
+messages: install
+	$(BIN)/pybabel extract -F services/ui/babel.cfg -k _l -k N_ --no-location --omit-header -o services/ui/translations/messages.pot services
 
 bench: install
 	$(BIN)/python bench/bus.py

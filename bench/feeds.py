@@ -10,6 +10,7 @@ Prints the issue's table. Run with ``.venv/bin/python bench/feeds.py`` (``--data
 import argparse
 import os
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -198,6 +199,8 @@ def serve_and_measure(url: str, folder: Path, workers: int, seconds: int, connec
 
 
 GATEWAY_TEMPLATE = ROOT / "deploy" / "nginx" / "osl.conf.template"
+#: The secret the gateway sends the app with a feed's request (the app's FEED_CACHE_TOKEN): made for each run.
+FEED_CACHE_TOKEN = secrets.token_urlsafe(32)
 
 
 def gateway_config(folder: Path, gateway_port: int, static_port: int, app_address: str, workers: int) -> Path:
@@ -207,7 +210,7 @@ def gateway_config(folder: Path, gateway_port: int, static_port: int, app_addres
     site = site.replace("/var/cache/nginx/osl-feeds", str(folder / "feed-cache"))
     for name in ("PARTNERS", "NOTIFY", "PROGRAMME"):
         site = site.replace(f"${{{name}_UPSTREAM}}", "127.0.0.1:9")
-    site = site.replace("${EVENTS_UPSTREAM}", app_address)
+    site = site.replace("${EVENTS_UPSTREAM}", app_address).replace("${FEED_CACHE_TOKEN}", FEED_CACHE_TOKEN)
     (folder / "osl.conf").write_text(site)
     return nginx_config(folder, static_port, workers, include=folder / "osl.conf")
 
@@ -224,7 +227,7 @@ def gateway_and_measure(url: str, folder: Path, workers: int, seconds: int, conn
     so that a shared machine's load, which shifts within seconds, weighs on both alike. Also counts the requests
     that reached the app while the gateway was measured."""
     env = {**os.environ, "EVENTS_DATABASE_URL": url, "OSL_DATA_DIR": str(folder), "LOG_LEVEL": "WARNING",
-           "WEB_WORKERS": str(workers), "OSL_TRUSTED_PROXIES": "1"}
+           "WEB_WORKERS": str(workers), "OSL_TRUSTED_PROXIES": "1", "FEED_CACHE_TOKEN": FEED_CACHE_TOKEN}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     app_port, gateway_port, static_port = free_port(), free_port(), free_port()
     gunicorn = subprocess.Popen([str(GUNICORN), "-c", "python:services.messaging.gunicorn_conf", "-b",

@@ -70,6 +70,8 @@ def load_config(overrides: dict | None = None) -> dict:
         **import_config(),
         #: How old a feed may be: each worker, and the caching gateway in front, ask again after this many seconds.
         "FEED_RECHECK_SECONDS": env_float("FEED_RECHECK_SECONDS", 1.0),
+        #: The secret the caching gateway (deploy/nginx) sends in X-OSL-Feed-Cache; empty: no request is the gateway's.
+        "FEED_CACHE_TOKEN": os.environ.get("FEED_CACHE_TOKEN", ""),
     }
     config = {**defaults, **service_config("events", overrides)}
     if "SECRET_KEY" not in config:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.deploy.facts import GUNICORN_CONF
+from tests.deploy.facts import GUNICORN_CONF, REPO
 
 MIGRATE = "migrate"
 INFRA = {
@@ -180,6 +180,23 @@ def secret_problems(compose, osl):
             for password in URL_PASSWORD.findall(value):
                 if password != DEV_CREDENTIAL:
                     problems.append(f"{place}: {key} has a password in its URL: {value!r}")
+    return problems
+
+
+def gateway_problems(compose, osl):
+    """The nginx gateway is given every variable its template names, and the feed cache token it shares with the
+    events app is the events app's own, required (no default: a known token lets anyone skip the app's feed cache)."""
+    problems = []
+    env = environment(compose["services"]["gateway"])
+    template = (REPO / "deploy/nginx/osl.conf.template").read_text()
+    for name in sorted(set(re.findall(r"\$\{(\w+)\}", template)) - set(env)):
+        problems.append(f"gateway: the template names ${{{name}}}, which its environment does not set")
+    for name in sorted(osl.GATEWAY_ENV):
+        value = str(env.get(name))
+        if not re.fullmatch(rf"\$\{{{name}:\?[^}}]+\}}", value):
+            problems.append(f"gateway: {name} must be ${{{name}:?message}}, got {value!r}")
+        if value != str(compose["x-osl-env"].get(name)):
+            problems.append(f"gateway: {name} is not the events app's (x-osl-env)")
     return problems
 
 

@@ -80,7 +80,11 @@ class Osl:
         "LOG_FORMAT",
         "OSL_METRICS_PORT",
         "OSL_METRICS_HOST",
+        "FEED_CACHE_TOKEN",
     }
+    #: Only where the nginx gateway (deploy/nginx/osl.conf.template) runs, which shares it with the events app:
+    #: compose. Kubernetes has no such gateway (its Ingress keeps no feeds), so there no request is the gateway's.
+    GATEWAY_ENV = {"FEED_CACHE_TOKEN"}
     SECRET_ENV = {
         "PARTNERS_DATABASE_URL",
         "EVENTS_DATABASE_URL",

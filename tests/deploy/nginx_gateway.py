@@ -1,6 +1,7 @@
 """The real nginx running the real gateway template (deploy/nginx/osl.conf.template), for the gateway's tests.
 
-``start`` fills in the upstreams, listens on 127.0.0.1 and keeps the feed cache in a test folder.
+``start`` fills in the upstreams and the feed cache's token, listens on 127.0.0.1 and keeps the feed cache in a
+test folder.
 """
 
 import os
@@ -14,6 +15,8 @@ from tests.conftest import IN_CI
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "osl.conf.template"
 FEED_CACHE = "/var/cache/nginx/osl-feeds"
+#: What the gateway tells the events app in X-OSL-Feed-Cache (FEED_CACHE_TOKEN): give the app the same.
+FEED_CACHE_TOKEN = "gateway-test-feed-cache-token"
 
 
 def nginx_binary() -> str:
@@ -26,12 +29,15 @@ def nginx_binary() -> str:
     return found
 
 
-def render(template: str, upstreams: dict[str, str], port: int, cache_dir: Path) -> str:
-    assert FEED_CACHE in template
+def render(template: str, upstreams: dict[str, str], port: int, cache_dir: Path,
+           feed_cache_token: str = FEED_CACHE_TOKEN) -> str:
+    """The template as the nginx image fills it in (envsubst of the variables it is given)."""
+    assert FEED_CACHE in template and "${FEED_CACHE_TOKEN}" in template
     text = template.replace("listen 80;", f"listen 127.0.0.1:{port};").replace(FEED_CACHE, str(cache_dir))
+    text = text.replace("${FEED_CACHE_TOKEN}", feed_cache_token)
     for name, address in upstreams.items():
         text = text.replace(f"${{{name.upper()}_UPSTREAM}}", address)
-    assert "${" not in text, "the template names an upstream this test does not know"
+    assert "${" not in text, "the template names a variable this test does not know"
     return text
 
 

@@ -17,6 +17,7 @@ from tests.deploy.compose_rules import (
     dockerfile_problems,
     duplicate_key_problems,
     env_problems,
+    gateway_problems,
     gunicorn,
     healthcheck_problems,
     image_problems,
@@ -75,10 +76,11 @@ def test_no_duplicate_keys(compose_text):
 
 
 @pytest.mark.parametrize("rule", [image_problems, depends_on_problems, healthcheck_problems, restart_problems,
-                                  command_problems, secret_problems, env_problems], ids=lambda rule: rule.__name__)
+                                  command_problems, secret_problems, env_problems, gateway_problems],
+                         ids=lambda rule: rule.__name__)
 def test_the_compose_file_keeps_each_rule(compose, osl, rule):
     """One image for the app services, depends_on conditions, a healthcheck for all but migrate, restart policies,
-    real CLI commands, no committed secret, the environment each process needs."""
+    real CLI commands, no committed secret, the environment each process needs (the gateway's too)."""
     assert rule(compose, osl) == []
 
 
@@ -188,6 +190,15 @@ MISTAKES = {
         _set(["x-osl-env", "BROKER_URL"], "amqp://osl:Pa55word@rabbitmq:5672//"),
     ),
     "variable missing": (env_problems, _set(["x-osl-env", "LOG_LEVEL"], KeyError)),
+    "feed cache token missing": (env_problems, _set(["x-osl-env", "FEED_CACHE_TOKEN"], KeyError)),
+    "gateway without the feed cache token": (
+        gateway_problems, _set([S, "gateway", "environment", "FEED_CACHE_TOKEN"], KeyError)),
+    "gateway without an upstream": (gateway_problems, _set([S, "gateway", "environment", "EVENTS_UPSTREAM"], KeyError)),
+    "feed cache token with a default": (
+        gateway_problems, _set([S, "gateway", "environment", "FEED_CACHE_TOKEN"], "${FEED_CACHE_TOKEN:-nginx}")),
+    "gateway with another feed cache token": (
+        gateway_problems, _set([S, "gateway", "environment", "FEED_CACHE_TOKEN"], "${GATEWAY_TOKEN:?set it}")),
+    "literal feed cache token": (secret_problems, _set(["x-osl-env", "FEED_CACHE_TOKEN"], "nginx")),
     "events on the partners database": (
         env_problems,
         _set(["x-osl-env", "EVENTS_DATABASE_URL"], "postgresql+psycopg://osl:osl@postgres:5432/osl_partners"),

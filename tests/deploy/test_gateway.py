@@ -27,7 +27,8 @@ pytestmark = pytest.mark.slow
 def served_app(create_app, folder: Path, service: str) -> Served:
     bus = fast_bus(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-gateway")
     app = create_app({"DATABASE_URL": f"sqlite:///{folder / service}.db", "BUS": bus, "TESTING": True,
-                      "ADMIN_TOKEN": "test-admin-token", "TRUSTED_PROXIES": 1})
+                      "ADMIN_TOKEN": "test-admin-token", "TRUSTED_PROXIES": 1,
+                      "FEED_CACHE_TOKEN": nginx_gateway.FEED_CACHE_TOKEN})
     app.extensions["osl"].upgrade_database()
     return Served(app)
 
@@ -208,7 +209,8 @@ def test_the_gateway_revalidates_with_the_apps_etag_and_never_stores_a_private_f
     def recording(environ, start_response):
         def start(status, response_headers, exc_info=None):
             answered.append((environ["PATH_INFO"], environ.get("HTTP_IF_NONE_MATCH"),
-                             environ.get("HTTP_X_OSL_FEED_CACHE"), int(status.split()[0])))
+                             environ.get("HTTP_X_OSL_FEED_CACHE"), int(status.split()[0]),
+                             dict(response_headers).get("X-Accel-Expires")))
             return start_response(status, response_headers, exc_info)
         return inner(environ, start)
 
@@ -216,8 +218,10 @@ def test_the_gateway_revalidates_with_the_apps_etag_and_never_stores_a_private_f
     try:
         def revalidated():
             fetch_with_headers(url)
-            return any(path == "/feeds/districts/rakow.ics" and etag and gateway == "nginx" and status == 304
-                       for path, etag, gateway, status in answered)
+            # Sent with the token the gateway and the app share, and recognised: the app says until when to keep it.
+            return any(path == "/feeds/districts/rakow.ics" and etag and status == 304
+                       and sent == nginx_gateway.FEED_CACHE_TOKEN and (keep or "").startswith("@")
+                       for path, etag, sent, status, keep in answered)
         wait_until(revalidated, timeout=15, interval=0.2,
                    message="the gateway asking again with the ETag (a 304 from the app) once the recheck time passed")
     finally:
@@ -226,6 +230,32 @@ def test_the_gateway_revalidates_with_the_apps_etag_and_never_stores_a_private_f
     assert "HIT" in statuses or "STALE" in statuses or "UPDATING" in statuses, statuses
     private = f"{base}/feeds/partnerships/7.ics?token=not-the-token"
     assert {fetch_with_headers(private)[1].get("X-Cache") for _ in range(3)} <= {"MISS", None}
+
+
+def test_only_the_gateways_token_makes_the_app_answer_for_the_gateways_cache(gateway):
+    """A client reaching the events app past the gateway (its own port, the Kubernetes Ingress) may send
+    X-OSL-Feed-Cache: without FEED_CACHE_TOKEN it is any reader, and through the gateway its own value never
+    reaches the app."""
+    base, apps = gateway
+    direct = f"{apps['events'].url}/feeds/districts/rakow.ics"
+    for spoofed in ("nginx", f"{nginx_gateway.FEED_CACHE_TOKEN}x", ""):
+        status, headers, _ = fetch_with_headers(direct, {"X-OSL-Feed-Cache": spoofed})
+        assert status == 200 and headers["X-Accel-Expires"] == "0", spoofed
+    status, headers, _ = fetch_with_headers(direct, {"X-OSL-Feed-Cache": nginx_gateway.FEED_CACHE_TOKEN})
+    assert status == 200 and headers["X-Accel-Expires"].startswith("@")
+    events = apps["events"].app
+    seen, inner = [], events.wsgi_app
+
+    def recording(environ, start_response):
+        seen.append((environ["PATH_INFO"], environ.get("HTTP_X_OSL_FEED_CACHE")))
+        return inner(environ, start_response)
+
+    events.wsgi_app = recording
+    try:
+        fetch_with_headers(f"{base}/api/v1/events", {"X-OSL-Feed-Cache": "nginx"})
+    finally:
+        events.wsgi_app = inner
+    assert [sent for path, sent in seen if path == "/api/v1/events"] == [None]
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -174,6 +174,15 @@ MISTAKES = {
         lambda d: find(d, "Secret", "osl-secrets")["stringData"].update(SMTP_PASSWORD="hunter2"),
     ),
     "a variable nobody sets": (config_problems, lambda d: find(d, "ConfigMap", "osl-config")["data"].pop("LOG_LEVEL")),
+    "the gateway's feed cache token with no gateway": (
+        config_problems,
+        lambda d: find(d, "Secret", "osl-secrets")["stringData"].update(FEED_CACHE_TOKEN="CHANGE-ME-token"),
+    ),
+    "the feed cache token on one container": (
+        config_problems,
+        lambda d: container_of(d, "events-web").setdefault("env", []).append(
+            {"name": "FEED_CACHE_TOKEN", "value": "abc"}),
+    ),
     "a resource in another namespace": (
         placement_problems,
         lambda d: find(d, "Service", "events-web")["metadata"].update(namespace="default"),

@@ -7,17 +7,20 @@ import time
 import pytest
 from sqlalchemy import select
 
-from services.events.feeds.views import GATEWAY_HEADER, GATEWAY_VALUE
+from services.events.feeds.views import GATEWAY_HEADER
 from services.events.models import Event
 from tests.events.factories import ADMIN, ANY_VERSION, seed
 from tests.events.icaljs import icaljs
 from tests.events.icaljs.checks import assert_valid_feed
 from tests.events.icaljs.feeds import plan_meeting, post_event, uid, vevents
 
+FEED_CACHE_TOKEN = "the-gateways-feed-cache-token"
+
 
 @pytest.fixture
 def world(events_app):
     events_app.config["FEED_RECHECK_SECONDS"] = 0  # see every change at once; test_recheck_* covers the default
+    events_app.config["FEED_CACHE_TOKEN"] = FEED_CACHE_TOKEN  # what the gateway and the app share
     return seed(events_app)
 
 
@@ -137,7 +140,7 @@ def test_recheck_seconds_serve_cached_bytes_without_asking_the_database(events_a
     assert str(vevents(client.get("/feeds/all.ics").data)[uid(event_id)]["SUMMARY"]) == "Nowy tytuł"
 
 
-GATEWAY = {GATEWAY_HEADER: GATEWAY_VALUE}
+GATEWAY = {GATEWAY_HEADER: FEED_CACHE_TOKEN}
 
 
 def test_the_gateway_asks_the_database_and_may_keep_the_answer_only_until_the_recheck_time(events_app, world):
@@ -165,6 +168,33 @@ def test_the_gateway_asks_the_database_and_may_keep_the_answer_only_until_the_re
     assert short == "0" or int(short.removeprefix("@")) + 1 <= time.time() + 0.5
     events_app.config["FEED_RECHECK_SECONDS"] = 0
     assert client.get("/feeds/all.ics", headers=GATEWAY).headers["X-Accel-Expires"] == "0"
+
+
+@pytest.mark.parametrize("sent", ["nginx", "the-gateways-feed-cache-tokeN", "the-gateways-feed-cache-token2", ""])
+@pytest.mark.parametrize("configured", [FEED_CACHE_TOKEN, ""])
+def test_the_gateways_header_without_its_token_is_any_readers_request(events_app, world, sent, configured):
+    """X-OSL-Feed-Cache with a wrong token, or any value when the app has no FEED_CACHE_TOKEN, is a plain client's:
+    served the cached bytes within the recheck time (no version query) and not to be kept by a cache."""
+    event_id = post_event(events_app)
+    events_app.config.update(FEED_RECHECK_SECONDS=3600, FEED_CACHE_TOKEN=configured)
+    client = events_app.test_client()
+    first = client.get("/feeds/all.ics")
+    client.patch(f"/api/v1/events/{event_id}", json={"title": "Nowy tytuł"}, headers={**ADMIN, **ANY_VERSION})
+    spoofed = client.get("/feeds/all.ics", headers={GATEWAY_HEADER: sent})
+    assert spoofed.data == first.data  # the per-worker cache, as for any reader: the database was not asked
+    assert spoofed.headers["X-Accel-Expires"] == "0"
+
+
+def test_the_gateways_header_with_its_token_asks_the_database(events_app, world):
+    event_id = post_event(events_app)
+    events_app.config["FEED_RECHECK_SECONDS"] = 3600
+    client = events_app.test_client()
+    first = client.get("/feeds/all.ics")
+    client.patch(f"/api/v1/events/{event_id}", json={"title": "Nowy tytuł"}, headers={**ADMIN, **ANY_VERSION})
+    through_gateway = client.get("/feeds/all.ics", headers=GATEWAY)
+    assert through_gateway.data != first.data
+    assert str(vevents(through_gateway.data)[uid(event_id)]["SUMMARY"]) == "Nowy tytuł"
+    assert through_gateway.headers["X-Accel-Expires"].startswith("@")
 
 
 def test_the_gateway_never_keeps_a_private_feed_and_keeps_a_room_feed_no_longer_than_an_event_feed(events_app,

@@ -1,17 +1,17 @@
 """Polish by default, English on request; the catalogue in the repository covers every message."""
 
+import re
+import shlex
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 from services.ui.i18n import COOKIE
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("services/ui", "services/events/pages", "services/events/staff", "services/partners/pages",
-           "services/notify")
-METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/mail/**.txt", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "N_": None, "ngettext": (1, 2)}
+POT = ROOT / "services/ui/translations/messages.pot"
+PO = ROOT / "services/ui/translations/pl/LC_MESSAGES/messages.po"
 
 
 def test_polish_is_the_default(ui_app):
@@ -49,13 +49,33 @@ def test_the_language_switch_keeps_the_page_and_its_filters(ui_app):
     assert 'href="/page?district=rakow&amp;lang=en"' in html
 
 
+def extract_command() -> list[str]:
+    """The pybabel command of `make messages`, as the Makefile gives it."""
+    recipe = re.search(r"^messages:.*\n\t\$\(BIN\)/(pybabel extract .*)$", (ROOT / "Makefile").read_text(), re.M)
+    assert recipe, "the Makefile's `messages` target runs pybabel extract"
+    return shlex.split(recipe.group(1))
+
+
+def test_the_catalogue_template_is_what_make_messages_extracts(tmp_path, monkeypatch):
+    """services/ui/translations/messages.pot holds every message the code uses, and no other: after changing a
+    page's words, run `make messages` and translate the new ones."""
+    command = extract_command()
+    output = command.index("-o") + 1
+    assert (ROOT / command[output]) == POT
+    command[output] = str(tmp_path / "messages.pot")
+    monkeypatch.chdir(ROOT)
+    assert CommandLineInterface().run(["pybabel", "--quiet", *command[1:]]) in (0, None)
+    assert (tmp_path / "messages.pot").read_text() == POT.read_text(), "messages.pot is stale: run `make messages`"
+
+
 def test_every_message_of_the_pages_has_a_polish_translation():
-    with (ROOT / "services/ui/translations/pl/LC_MESSAGES/messages.po").open("rb") as po:
+    """Every message of the template (current by the test above) has its Polish words, and Polish has no words
+    for a message the code no longer uses."""
+    with POT.open("rb") as pot:
+        used = {message.id for message in read_po(pot) if message.id}
+    with PO.open("rb") as po:
         catalogue = read_po(po)
     translated = {message.id for message in catalogue if message.id and message.string and not message.fuzzy}
-    used = set()
-    for source in SOURCES:
-        for _file, _line, message, _comments, _context in extract_from_dir(ROOT / source, METHODS, KEYWORDS):
-            used.add(message if isinstance(message, str) else message[0])
-    assert used, "the extraction found the messages"
+    assert used, "the template holds the pages' messages"
     assert sorted(used - translated) == []
+    assert sorted({message.id for message in catalogue if message.id} - used) == []

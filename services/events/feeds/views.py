@@ -1,5 +1,6 @@
 """The feed URLs: ``/feeds/...ics`` and ``/events/{id}.ics``. Thin: find the scope, then serve cached bytes."""
 
+import hmac
 import math
 import time
 import uuid
@@ -148,12 +149,19 @@ def serve(find_scope, private: bool = False, chosen: Filters | None = None) -> R
     return _response(entry, private)
 
 
-#: What the gateway's feed cache (deploy/nginx/osl.conf.template) sets on the requests it sends for a feed.
-GATEWAY_HEADER, GATEWAY_VALUE = "X-OSL-Feed-Cache", "nginx"
+#: What the gateway's feed cache (deploy/nginx/osl.conf.template) sets on the requests it sends for a feed: the
+#: secret it shares with this app, ``FEED_CACHE_TOKEN``.
+GATEWAY_HEADER = "X-OSL-Feed-Cache"
 
 
 def from_the_gateway() -> bool:
-    return request.headers.get(GATEWAY_HEADER) == GATEWAY_VALUE
+    """Whether the caching gateway asks: the header holds ``FEED_CACHE_TOKEN``, compared in constant time.
+
+    Anyone reaching the app another way (its own port, the Kubernetes Ingress) can send the header; without the
+    token it is any reader's request. With no token set, no request is the gateway's."""
+    expected = current_app.config.get("FEED_CACHE_TOKEN") or ""
+    sent = request.headers.get(GATEWAY_HEADER) or ""
+    return bool(expected) and bool(sent) and hmac.compare_digest(sent.encode(), expected.encode())
 
 
 def for_the_gateway(response: Response, private: bool) -> Response:
