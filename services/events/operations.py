@@ -107,14 +107,15 @@ def update_event(session, caller, event: Event, patch: dict) -> list[str]:
     from services.events import moderation
 
     check_owner(caller, event)
-    if event.visibility == moderation.WITHHELD:
-        moderation.changed(session, caller, event)  # in the queue again, or keeping its place
     merged = {**event_input(session, event), **patch}
     values = columns(session, merged, caller, event)
     if event.overrides:  # a new rule or start: the dates changed on their own must still be dates of the series
         changed = recurrence.Series(values["starts_at"], values["ends_at"], values["rrule"], (), values["all_day"])
         values["overrides"] = [o for o in event.overrides
                                if recurrence.is_date_of(changed, datetime.fromisoformat(o["recurrence_id"]))]
+    if event.visibility == moderation.WITHHELD and differences(event, values):
+        # A real change only: saved unchanged, a sent-back event stays so with its reason, a waiting one in its place.
+        moderation.changed(session, caller, event)  # in the queue again, or keeping its place
     return change_event(session, event, values)
 
 
@@ -126,9 +127,14 @@ def cancel_event(session, caller, event: Event) -> list[str]:
     return change_event(session, event, {"status": "cancelled"})
 
 
+def differences(event: Event, values: dict) -> list[str]:
+    """The columns ``values`` would change: none, and a save changes nothing (no version, message or review)."""
+    return [name for name, value in values.items() if getattr(event, name) != value]
+
+
 def change_event(session, event: Event, values: dict) -> list[str]:
     """Set ``values`` on the event and announce the change; returns the changed API fields."""
-    changed = [name for name, value in values.items() if getattr(event, name) != value]
+    changed = differences(event, values)
     fields = sorted({FIELD_OF[name] for name in changed} - {None})
     if not changed:
         return []

@@ -22,7 +22,16 @@ from services.calendar.times import local_date, today
 from services.messaging.addresses import normalise_email, same_address
 from services.messaging.envelope import Envelope
 from services.notify import operations
-from services.notify.models import ContactList, MemberContact, Membership, Notice, Organisation, Partnership, aware
+from services.notify.models import (
+    ContactList,
+    EventCopy,
+    MemberContact,
+    Membership,
+    Notice,
+    Organisation,
+    Partnership,
+    aware,
+)
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +95,39 @@ def apply_contacts(session, envelope: Envelope) -> None:
         row.basis = f"membership #{membership_id} of partnership #{data['partnership_id']}"
     log.info("member contacts of partnership %s: version %s, %d held", data["partnership_id"], data["version"],
              len(listed))
+    session.flush()
+    _invite_late_comers(session, data["partnership_id"])
+
+
+def _invite_late_comers(session, partnership_id: int) -> None:
+    """The partnership's planned meetings still ahead, to the members whose address came after the meeting (its
+    event may arrive before the first list: order across queues is not guaranteed): each member once per meeting
+    (whatever its sequence), and not an address already told of it by another member or its organisation."""
+    ahead = session.scalars(select(EventCopy).where(or_(EventCopy.starts_at > datetime.now(UTC),
+                                                        EventCopy.recurring.is_(True))))
+    for copy in ahead:
+        event = copy.snapshot
+        if (event.get("meeting_id") is None or event.get("partnership_id") != partnership_id
+                or event.get("status") == "cancelled"):
+            continue
+        key = f"meeting:{event['meeting_id']}"
+        told = session.execute(select(Notice.member_contact_id, Notice.organisation_id).where(
+            Notice.event_id == key, Notice.kind == "meeting")).all()
+        members = {member for member, _ in told if member is not None}
+        addresses = {normalise_email(row.email) for row in session.scalars(
+            select(MemberContact).where(MemberContact.membership_id.in_(members)))}
+        addresses |= {normalise_email(organisation.email) for organisation in session.scalars(
+            select(Organisation).where(Organisation.id.in_({org for _, org in told if org is not None})))
+            if organisation.email}
+        on = local_date(datetime.fromisoformat(event["starts_at"]))
+        for contact in _contacts(session, partnership_id, on):
+            if contact.membership_id in members or normalise_email(contact.email) in addresses:
+                continue
+            operations.queue_notice(session, member_contact=contact, event_id=key, sequence=event["sequence"],
+                                    kind="meeting", payload={"event": event})
+            addresses.add(normalise_email(contact.email))
+            log.info("meeting %s: a member whose address came later (%s) will be told", event["meeting_id"],
+                     contact.membership_id)
 
 
 def _stopped_before(session, membership_id: int, email: str) -> datetime | None:

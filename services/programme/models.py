@@ -12,7 +12,14 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.recurrence import Series
-from services.messaging.models import ApiKeyMixin, ReplicaMixin, UTCDateTime, service_tables, utcnow
+from services.messaging.models import (
+    DISTRICT_SLUG_LENGTH,
+    ApiKeyMixin,
+    ReplicaMixin,
+    UTCDateTime,
+    service_tables,
+    utcnow,
+)
 from services.messaging.staff import StaffAccountMixin, StaffSessionMixin
 
 GENDERS = ("female", "male")
@@ -168,7 +175,7 @@ class Activity(Base):
     title: Mapped[str] = mapped_column(String(200))
     organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     organisation_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    district_slug: Mapped[str] = mapped_column(String(100))
+    district_slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH))
     district_name: Mapped[str] = mapped_column(String(100))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -190,7 +197,7 @@ class District(ReplicaMixin, Base):
     __tablename__ = "districts"
 
     name: Mapped[str] = mapped_column(String(100))
-    slug: Mapped[str] = mapped_column(String(100), index=True)
+    slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH), index=True)
 
 
 class ApiKey(ApiKeyMixin, Base):

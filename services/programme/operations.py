@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 
 from services.calendar.recurrence import occurrences
-from services.calendar.times import local, local_date
+from services.calendar.times import local, local_date, local_midnight
 from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.web import acts_for
 from services.programme.auth import Caller
@@ -78,22 +78,41 @@ def purge_expired(session, archive_years: int, day: date) -> int:
 
 
 def _purge_registered(session, programme: Programme, kept: list[Programme]) -> None:
-    """Remove the ticks of registered references on the programme's roll calls, and the references (notify's, for
-    its roll calls' activities) that no programme still kept may tick: a date outside every kept programme's
-    period, or, for a whole series, an activity no kept programme has a roll call of."""
+    """Remove the ticks of registered references on the programme's roll calls, and the references no programme
+    still kept may tick: those of its roll calls' activities, and those of a date in its period (or of a series with a
+    date there) whether or not anybody took attendance. A date is kept while a kept programme's period holds it; a
+    whole series' reference while a kept programme has a roll call of it or, if nobody ever took one, a date of it."""
     roll_calls = session.scalars(select(RollCall).where(RollCall.programme_id == programme.id)).all()
     for roll_call in roll_calls:
         roll_call.registered_marks.clear()
-    events = {roll_call.event_id for roll_call in roll_calls}
-    if not events:
-        return
+    called_here = {roll_call.event_id for roll_call in roll_calls}
+    called = set(session.scalars(select(RollCall.event_id).distinct()))
     called_in_kept = set(session.scalars(select(RollCall.event_id).where(
-        RollCall.event_id.in_(events), RollCall.programme_id.in_([other.id for other in kept])))) if kept else set()
-    for row in session.scalars(select(Registered).where(Registered.event_id.in_(events))):
-        if row.occurrence_start is None:
+        RollCall.programme_id.in_([other.id for other in kept])))) if kept else set()
+    series_dates = {}
+
+    def series_within(row: Registered, period: Programme) -> bool:
+        if row.event_id not in series_dates:
+            activity = session.get(Activity, row.event_id)
+            series_dates[row.event_id] = activity.series() if activity is not None else None
+        series = series_dates[row.event_id]
+        return series is not None and bool(occurrences(series, local_midnight(period.starts_on),
+                                                       local_midnight(period.ends_on + timedelta(days=1)), limit=1))
+
+    for row in session.scalars(select(Registered)):
+        if row.occurrence_start is not None:
+            day = local_date(row.occurrence_start)
+            if row.event_id not in called_here and not programme.starts_on <= day <= programme.ends_on:
+                continue  # another programme's, or no programme's
+            needed = any(other.starts_on <= day <= other.ends_on for other in kept)
+        elif row.event_id in called:
+            if row.event_id not in called_here:
+                continue
             needed = row.event_id in called_in_kept
         else:
-            needed = any(other.starts_on <= local_date(row.occurrence_start) <= other.ends_on for other in kept)
+            if not series_within(row, programme):
+                continue
+            needed = any(series_within(row, other) for other in kept)
         if not needed:
             session.delete(row)
 

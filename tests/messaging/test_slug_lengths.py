@@ -73,3 +73,32 @@ def test_a_slug_longer_than_the_columns_is_refused_naming_the_field(partners_app
     longest = client.post("/api/v1/organisations/", json={"name": "Fundacja", "slug": "a" * 200, "kind": "ngo"},
                           headers=ADMIN)
     assert longest.status_code == 201
+
+
+def _consumers_slug_columns():
+    from services.notify import models as notify_models
+    from services.programme import models as programme_models
+
+    return {"district": [events_models.District.slug, notify_models.District.slug, programme_models.District.slug],
+            "centre": [events_models.Centre.slug],
+            "organisation": [events_models.Organisation.slug, notify_models.Organisation.slug]}
+
+
+@pytest.mark.parametrize(("record", "snapshot"), [
+    ("district", {"id": 1, "version": 1, "name": "Raków"}),
+    ("centre", {"id": 1, "version": 1, "name": "OSL Raków", "kind": "osl", "district_id": 1}),
+    ("organisation", {"id": 1, "version": 1, "name": "Fundacja", "kind": "ngo"})])
+def test_a_partners_message_refuses_a_slug_longer_than_a_consumers_column(record, snapshot):
+    """The message schema bounds each slug as the columns of every consumer that stores it: a longer one is a bad
+    message (dead-lettered as such), never a database error in a consumer's transaction."""
+    from services.messaging.registry import InvalidMessage, validate
+
+    [bound] = {column.type.length for column in _consumers_slug_columns()[record]}
+    assert bound == _schema_bound({"district": DistrictSchema, "centre": CentreSchema,
+                                   "organisation": OrganisationSchema}[record])
+    for action in ("created", "updated", "deleted"):
+        assert validate(f"{record}.{action}", {**snapshot, "slug": "a" * bound})["slug"] == "a" * bound
+        with pytest.raises(InvalidMessage, match="slug"):
+            validate(f"{record}.{action}", {**snapshot, "slug": "a" * (bound + 1)})
+    with pytest.raises(InvalidMessage, match="slug"):
+        validate(f"{record}.created", {**snapshot, "slug": "a" * 201})

@@ -162,7 +162,9 @@ def test_a_changed_and_a_cancelled_meeting_go_once_to_the_members_told(notify, m
     setup_one_member(notify)
     deliver(notify, "event.published", meeting())
     deliver(notify, "organisation.created", organisation(6, "nowa@example.org"))
-    deliver(notify, "membership.added", membership(6, 6))  # joined after the invitation: not told, not updated
+    # Joins after the meeting's day (a member who joined before it is invited when their address comes: see
+    # test_a_meeting_planned_before_the_members_addresses_came_is_sent_when_they_come): not told, not updated.
+    deliver(notify, "membership.added", {**membership(6, 6), "joined_on": "2026-12-20"})
     deliver(notify, "member_contacts.replaced", contacts(3, m3=None, m4=None, m5=None, m6="nowa@example.org"))
     Sender(notify.extensions["osl"].database, notify.config).send_due()
 
@@ -266,3 +268,60 @@ def test_an_organisation_that_stopped_meeting_notices_before_member_contacts_sta
     with notify.extensions["osl"].database.session() as session:
         told = sorted(session.scalars(select(Notice.member_contact_id).where(Notice.event_id == "meeting:4")))
     assert told == [1]
+
+
+#: A planned meeting well ahead of any run of the tests, and one already held.
+AHEAD = {"starts_at": "2036-12-11T17:00:00+01:00", "ends_at": "2036-12-11T19:00:00+01:00"}
+HELD = {"starts_at": "2020-12-10T17:00:00+01:00", "ends_at": "2020-12-10T19:00:00+01:00"}
+
+
+def setup_without_contacts(app) -> None:
+    """The partnership and its members as in setup(), before partners' first list of their addresses."""
+    deliver(app, "partnership.created", {"id": 5, "version": 1, "name": "Partnerstwo Lokalne Raków",
+                                         "district_id": 1, "centre_id": None, "status": "active",
+                                         "description": ""})
+    for id_, email in [(1, "biuro@cma.example.org"), (2, "kontakt@old.example.org"), (3, None),
+                       (4, "kto@elsewhere.example.org")]:
+        deliver(app, "organisation.created", organisation(id_, email))
+    deliver(app, "membership.added", membership(1, 1))
+    deliver(app, "membership.added", membership(2, 2, left_on="2026-06-30"))
+    deliver(app, "membership.added", membership(3, 3))
+    deliver(app, "membership.added", membership(4, None, kind="person"))
+    deliver(app, "membership.added", membership(5, 4, left_on="2026-12-05"))
+
+
+def invited(app) -> list[tuple]:
+    with app.extensions["osl"].database.session() as session:
+        return sorted((n.event_id, n.member_contact_id) for n in session.scalars(
+            select(Notice).where(Notice.kind == "meeting")))
+
+
+def test_a_meeting_planned_before_the_members_addresses_came_is_sent_when_they_come(notify):
+    """The meeting's event came first (order across queues is not guaranteed): the members are invited once their
+    addresses arrive, once each, however many lists follow; a meeting already held is not sent."""
+    setup_without_contacts(notify)
+    deliver(notify, "event.published", meeting(**AHEAD))
+    deliver(notify, "event.published", meeting(id_=4, **HELD))
+    deliver(notify, "event.published", meeting(id_=6, partnership_id=7, **AHEAD))  # another partnership's
+    assert invited(notify) == []
+    deliver(notify, "member_contacts.replaced", contacts(m3=None))
+    assert invited(notify) == [("meeting:3", 1), ("meeting:3", 4)]
+    deliver(notify, "member_contacts.replaced", contacts(2, m1="nowy@cma.example.org"))  # the address of 3 comes
+    assert invited(notify) == [("meeting:3", 1), ("meeting:3", 3), ("meeting:3", 4)]
+    deliver(notify, "member_contacts.replaced", contacts(3, m4="Biuro@CMA.example.org"))  # shared with 1: told
+    assert invited(notify) == [("meeting:3", 1), ("meeting:3", 3), ("meeting:3", 4)]
+
+
+def test_a_meeting_planned_after_the_members_addresses_came_is_sent_once(notify):
+    setup(notify)
+    deliver(notify, "event.published", meeting(**AHEAD))
+    deliver(notify, "member_contacts.replaced", contacts(2))
+    assert invited(notify) == [("meeting:3", 1), ("meeting:3", 3), ("meeting:3", 4)]
+
+
+def test_a_cancelled_meeting_is_not_sent_when_the_addresses_come(notify):
+    setup_without_contacts(notify)
+    deliver(notify, "event.published", meeting(**AHEAD))
+    deliver(notify, "event.cancelled", changed(2, 1, status="cancelled", **AHEAD))
+    deliver(notify, "member_contacts.replaced", contacts())
+    assert invited(notify) == []

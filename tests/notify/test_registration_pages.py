@@ -67,6 +67,9 @@ def test_the_form_says_too_many_with_retry_after_and_a_bad_date_by_name(notify, 
     assert limited.status_code == 429 and limited.headers["Retry-After"] and 'role="alert"' in limited.text
     bad_date = client.post(FORM, data={**form, "email": "zenon@example.org", "occurrence": "2001-01-01T10:00:00"})
     assert bad_date.status_code == 422 and 'href="#occurrence"' in bad_date.text
+    # A one-date event: the link leads to the date shown, which says why (there is no list to choose from).
+    assert 'id="occurrence"' in bad_date.text and 'id="occurrence-error"' in bad_date.text
+    assert "Na ten termin nie przyjmujemy już zapisów." in bad_date.text
 
 
 @pytest.mark.parametrize("lang", ["pl", "en"])

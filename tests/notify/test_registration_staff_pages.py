@@ -9,7 +9,16 @@ from sqlalchemy import select
 
 from services.messaging.staff import COOKIE
 from services.notify.models import Registration
-from tests.notify.registrations import EVENT_ID, publish_event, registrations, resident, staff_session
+from tests.notify.registrations import (
+    EVENT_ID,
+    ORGANISATION_KEY,
+    bearer,
+    give_keys,
+    publish_event,
+    registrations,
+    resident,
+    staff_session,
+)
 from tests.staff.conftest import CSRF
 
 PAGE = f"/registrations/staff/events/{EVENT_ID}"
@@ -139,3 +148,38 @@ def test_a_refusal_or_an_unknown_event_is_the_polish_problem_page_not_the_apis_j
         html = answer.get_data(as_text=True)
         assert answer.mimetype == "text/html" and answer.headers["Cache-Control"] == "no-store", html[:200]
         assert says in html and "To się nie udało" in html and "/staff/events/" in html
+
+
+def _anchors_missing(html: str) -> list[str]:
+    """The page's links to a place on it (the error summary's, to the refused field) that lead nowhere."""
+    return [name for name in re.findall(r'href="#([^"]+)"', html) if f'id="{name}"' not in html]
+
+
+def test_a_one_date_event_refused_for_its_date_says_so_at_the_date_shown(notify):
+    """The page shows one date (an event of one date, or a whole series: the fieldset ``occurrence`` with its list of
+    dates is a per-date series'): a refusal for its date (a form loaded while the event was a series, a whole series
+    whose first date is over) links to the date the page shows, with a sentence about it, not "choose a date from the
+    list"."""
+    publish_event(notify)
+    client = signed_in(notify)
+    assert client.get(PAGE).status_code == 200
+    refused = by_phone(client, occurrence="2026-01-01T10:00:00")  # a date of the series it was when loaded
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422, html
+    assert 'href="#occurrence"' in html and _anchors_missing(html) == []
+    assert "Proszę wybrać termin z listy." not in html and "Na ten termin nie przyjmujemy już zapisów." in html
+    assert registrations(notify) == []
+
+
+def test_a_whole_series_refused_for_its_date_links_to_the_date_shown(notify):
+    give_keys(notify)
+    publish_event(notify, rrule="FREQ=WEEKLY;COUNT=4", days=-2)
+    put = notify.test_client().put(f"/api/v1/registrations/events/{EVENT_ID}/settings", json={"whole_series": True},
+                                   headers=bearer(ORGANISATION_KEY))
+    assert put.status_code == 200, put.json
+    client = signed_in(notify)
+    refused = by_phone(client)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422, html
+    assert 'href="#occurrence"' in html and _anchors_missing(html) == []
+    assert "Proszę wybrać termin z listy." not in html

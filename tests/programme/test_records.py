@@ -205,3 +205,50 @@ def test_registered_references_go_with_the_retention_unless_a_kept_programme_cov
     with database.session() as session:
         assert purge_expired(session, 10, date(2041, 1, 1)) == 0  # the later programme's retention over too
     assert refs_and_marks() == ([], [])
+
+
+def test_registered_references_of_an_activity_without_a_roll_call_go_with_the_retention(programme_app):
+    """Nobody took attendance at a talk (one date) or a club (a series) of the programme's period: their registered
+    references go all the same once the programme's retention ends, while a later programme still keeps those of the
+    club's dates it covers, and references of dates no programme ever covered stay (no retention of theirs ended)."""
+    import uuid
+    from datetime import date
+
+    from services.programme.models import Registered
+    from services.programme.operations import purge_expired
+    from tests.programme.factories import deliver, event
+
+    known_programme(programme_app)
+    talk, club, later_talk = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    deliver(programme_app, "events", "event.published", event(
+        talk, "Wykład", "2019-03-05T17:00:00+01:00", "2019-03-05T18:00:00+01:00", 100, "rakow"))
+    deliver(programme_app, "events", "event.published", event(
+        club, "Klub", "2021-03-02T17:00:00+01:00", "2021-03-02T18:00:00+01:00", 100, "rakow",
+        rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=10"))  # 2 March to 4 May 2021
+    deliver(programme_app, "events", "event.published", event(
+        later_talk, "Wykład", "2035-03-05T17:00:00+01:00", "2035-03-05T18:00:00+01:00", 100, "rakow"))
+    for ref, event_id, occurrence in [("A00001", talk, "2019-03-05T16:00:00+00:00"), ("A00002", talk, ""),
+                                      ("B00001", club, "2021-03-09T16:00:00+00:00"), ("B00002", club, ""),
+                                      ("B00003", club, "2021-04-13T15:00:00+00:00"),
+                                      ("C00001", later_talk, "2035-03-05T16:00:00+00:00")]:
+        deliver(programme_app, "notify", "registration.changed", {
+            "ref": ref, "event_id": str(event_id), "occurrence": occurrence, "people": 1, "status": "confirmed"})
+    database = programme_app.extensions["osl"].database
+
+    def refs():
+        with database.session() as session:
+            return sorted(session.scalars(select(Registered.ref)))
+
+    with database.session() as session:
+        assert purge_expired(session, 10, date(2031, 3, 31)) == 0
+    assert refs() == ["A00001", "A00002", "B00001", "B00002", "B00003", "C00001"]
+    later = programme_app.test_client().post("/api/v1/programmes/", json={
+        **PROGRAMME, "name": "Program późniejszy", "starts_on": "2021-04-01", "ends_on": "2030-12-31"}, headers=ADMIN)
+    assert later.status_code == 201, later.json
+    with database.session() as session:
+        assert purge_expired(session, 10, date(2031, 4, 1)) == 5
+    # The club's dates of April and May are the later programme's to tick, and so is the whole series' reference.
+    assert refs() == ["B00002", "B00003", "C00001"]
+    with database.session() as session:
+        assert purge_expired(session, 10, date(2041, 1, 1)) == 0
+    assert refs() == ["C00001"]

@@ -142,3 +142,29 @@ def test_an_admin_who_changes_a_rejected_event_puts_it_back_in_the_queue_and_a_p
     assert "Proszę podać adres sali." not in editor.get("/staff/events/").get_data(as_text=True)
     assert admin.post(f"/staff/events/{chess}/approve", data={"csrf_token": admin_token}).status_code == 303
     assert _event_messages(staff) == ["event.published"]
+
+
+def test_a_change_that_changes_nothing_leaves_a_rejected_event_sent_back_with_its_reason(staff):
+    """Saving a sent-back event unchanged (the organisation's form, an admin's PATCH with the same values) answers
+    nothing MOPS asked: it stays sent back with the reason, out of the queue. Before, it went back to the queue and
+    the reason was cleared; a pending one lost its place in the queue the same way."""
+    editor, admin = _world(staff)
+    token = _post(editor)
+    with staff.events.extensions["osl"].database.session() as session:
+        event_id, version = session.execute(select(Event.id, Event.version)).one()
+    admin_token = csrf_of(admin, "/staff/events/new")
+    assert admin.post(f"/staff/events/{event_id}/reject", data={
+        "reason": "Proszę podać adres sali.", "csrf_token": admin_token}).status_code == 303
+    saved = editor.post(f"/staff/events/{event_id}", data={**_form(), "version": str(version), "save": "1",
+                                                           "csrf_token": token})
+    assert saved.status_code in (200, 303), saved.get_data(as_text=True)
+    api = staff.events.test_client()
+    url = f"/api/v1/events/{event_id}"
+    same = api.patch(url, json={"title": "Klub szachowy"}, headers=with_etag(api, url))
+    assert same.status_code == 200, same.get_json()
+    with staff.events.extensions["osl"].database.session() as session:
+        review = session.get(EventReview, event_id)
+        assert (review.status, review.reason) == ("rejected", "Proszę podać adres sali.")
+        assert session.get(Event, event_id).version == version
+    assert "Klub szachowy" not in admin.get("/staff/events/review").get_data(as_text=True)
+    assert "Proszę podać adres sali." in editor.get("/staff/events/").get_data(as_text=True)

@@ -14,9 +14,16 @@ from marshmallow import Schema, fields, validate
 
 from services.calendar.times import TZID
 from services.messaging.fields import StoredDate
+from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH
 from services.messaging.registry import register
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase ASCII letters, digits and hyphens.")
+
+
+def _slug(max_length: int) -> fields.String:
+    """A slug as long as the columns of every consumer that stores it: a longer one is a bad message (dead-lettered),
+    never a database error in a consumer's transaction."""
+    return fields.String(required=True, validate=[validate.Length(min=1, max=max_length), SLUG])
 CENTRE_KINDS = ("osl", "dosl")
 ORGANISATION_KINDS = ("ngo", "public_institution", "school", "library", "parish", "business", "informal_group",
                       "municipal")
@@ -54,12 +61,12 @@ class Snapshot(Schema):
 
 class DistrictSnapshot(Snapshot):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    slug = fields.String(required=True, validate=SLUG)
+    slug = _slug(DISTRICT_SLUG_LENGTH)
 
 
 class CentreSnapshot(Snapshot):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    slug = fields.String(required=True, validate=SLUG)
+    slug = _slug(SLUG_LENGTH)
     kind = fields.String(required=True, validate=validate.OneOf(CENTRE_KINDS))
     district_id = fields.Integer(required=True, strict=True)
     #: The organisation that runs it (MOPS or an NGO); empty where the sources do not say.
@@ -77,7 +84,7 @@ class CentreSnapshot(Snapshot):
 
 class OrganisationSnapshot(Snapshot):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    slug = fields.String(required=True, validate=SLUG)
+    slug = _slug(SLUG_LENGTH)
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
     krs = _optional(fields.String, validate=validate.Regexp(r"^\d{10}$"))
     email = _optional(fields.String, validate=validate.Length(max=200))

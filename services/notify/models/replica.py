@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.messaging.models import ApiKeyMixin, UTCDateTime
+from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH, ApiKeyMixin, UTCDateTime
 from services.notify.models.base import Base
 
 
@@ -17,7 +17,7 @@ class District(Base):
     #: The partners service's id.
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(100))
-    slug: Mapped[str] = mapped_column(String(100), index=True)
+    slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH), index=True)
     #: The version of the last snapshot applied.
     version: Mapped[int] = mapped_column(Integer)
     #: Set when the district was deleted; the row stays so that an older, late snapshot cannot revive it.
@@ -48,7 +48,7 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(200))
-    slug: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     version: Mapped[int] = mapped_column(Integer)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

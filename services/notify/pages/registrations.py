@@ -57,7 +57,7 @@ def _event(event_id) -> dict:
 def _dates(session, event: dict, whole: bool) -> list[dict]:
     """The dates one may register for, with their places: the next ones of a series, or the one date."""
     now = utcnow()
-    if whole or not event.get("rrule"):
+    if shows_one_date(event, whole):
         found = occurrences.between(event, now, now + timedelta(days=5 * 366), limit=1) if event.get("rrule") else \
             [o for o in occurrences.between(event, now - timedelta(days=1), now + timedelta(days=5 * 366), limit=1)
              if o.ends_at > now]
@@ -96,10 +96,23 @@ def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200)
     ), status
 
 
-def attempt(session, sentences: dict, register):
+#: The refusal of the date when the form shows one date (a single event's, or a whole series'), not a list to choose
+#: from.
+ONE_DATE = _l("This date no longer takes registrations.")
+
+
+def shows_one_date(event: dict, whole: bool) -> bool:
+    """Whether a registration form shows the one date it is for (pages/_form.html registration_date), not a list."""
+    return whole or not event.get("rrule")
+
+
+def attempt(session, sentences: dict, register, *, one_date: bool = False):
     """``register()`` (the schema's load, then the operation) for a registration form, residents' or staff's:
     ``(registration, None)``, or ``(None, refusal)`` where the refusal is what the form page shows again: each field's
-    sentence (a field with none gets the name's) and 422, or "closed" and 409. The session is rolled back then."""
+    sentence (a field with none gets the name's; the date, where the form shows ``one_date``, ONE_DATE) and 422, or
+    "closed" and 409. The session is rolled back then."""
+    if one_date:
+        sentences = {**sentences, "occurrence": ONE_DATE}
     try:
         return register(), None
     except ValidationError as exc:
@@ -147,7 +160,9 @@ def register(event_id):
         return operations.register_within_limits(session, current_app.config, request.remote_addr, event, data)
 
     try:
-        registration, refusal = attempt(session, SENTENCES, register_within_limits)
+        whole = operations.registration_settings(session, event["id"]).whole_series
+        registration, refusal = attempt(session, SENTENCES, register_within_limits,
+                                        one_date=shows_one_date(event, whole))
     except RateLimited as exc:
         session.rollback()
         response = _form_page(event, form, problem="too_many", status=429)

@@ -21,7 +21,7 @@ from services.notify import operations, queries
 from services.notify.auth import may_manage
 from services.notify.consent import REGISTRATION_VERSION, registration_consent
 from services.notify.models import Registration
-from services.notify.pages.registrations import _dates, _event, _language, attempt
+from services.notify.pages.registrations import _dates, _event, _language, attempt, shows_one_date
 from services.notify.schemas import StaffRegisterSchema
 from services.ui import csrf
 from services.ui.links import staff_url
@@ -110,7 +110,8 @@ def register(event_id):
         data.pop("consent")
         return operations.register_for(session, event, data, by_staff=True)
 
-    registration, refusal = attempt(session, SENTENCES, register_for)
+    whole = operations.registration_settings(session, event["id"]).whole_series
+    registration, refusal = attempt(session, SENTENCES, register_for, one_date=shows_one_date(event, whole))
     if refusal:
         return _show(event, form, **refusal)
     done = registration.status
