@@ -6,12 +6,13 @@ dimensions the ESF common indicators need (Regulation 1304/2013, Annex I). Every
 """
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.recurrence import Series
+from services.calendar.times import local_midnight
 from services.messaging.models import (
     DISTRICT_SLUG_LENGTH,
     ApiKeyMixin,
@@ -60,6 +61,14 @@ class Programme(Base):
     legal_basis: Mapped[str] = mapped_column(Text, default=LEGAL_BASIS)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def holds(self, day: date) -> bool:
+        """Whether ``day`` (a Warsaw date) is within the programme's period, first and last day included."""
+        return self.starts_on <= day <= self.ends_on
+
+    def window(self) -> tuple[datetime, datetime]:
+        """The programme's period as times: from its first day's Warsaw midnight to the midnight after its last."""
+        return local_midnight(self.starts_on), local_midnight(self.ends_on + timedelta(days=1))
 
 
 class Participant(Base):

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 
 from services.calendar.recurrence import occurrences
-from services.calendar.times import local, local_date, local_midnight
+from services.calendar.times import local, local_date
 from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.web import acts_for
 from services.programme.auth import Caller
@@ -96,15 +96,14 @@ def _purge_registered(session, programme: Programme, kept: list[Programme]) -> N
             activity = session.get(Activity, row.event_id)
             series_dates[row.event_id] = activity.series() if activity is not None else None
         series = series_dates[row.event_id]
-        return series is not None and bool(occurrences(series, local_midnight(period.starts_on),
-                                                       local_midnight(period.ends_on + timedelta(days=1)), limit=1))
+        return series is not None and bool(occurrences(series, *period.window(), limit=1))
 
     for row in session.scalars(select(Registered)):
         if row.occurrence_start is not None:
             day = local_date(row.occurrence_start)
-            if row.event_id not in called_here and not programme.starts_on <= day <= programme.ends_on:
+            if row.event_id not in called_here and not programme.holds(day):
                 continue  # another programme's, or no programme's
-            needed = any(other.starts_on <= day <= other.ends_on for other in kept)
+            needed = any(other.holds(day) for other in kept)
         elif row.event_id in called:
             if row.event_id not in called_here:
                 continue
@@ -127,7 +126,7 @@ def _new_pseudonym(session, programme_id: int) -> str:
 
 
 def _check_within(programme: Programme, day: date, field: str) -> None:
-    if not programme.starts_on <= day <= programme.ends_on:
+    if not programme.holds(day):
         raise FieldError(field, f"Give a date within the programme, {programme.starts_on} to {programme.ends_on}.")
 
 

@@ -5,13 +5,13 @@ last exit (once every stay has ended). Dimensions are broken down by gender, as 
 """
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from services.calendar.recurrence import occurrences
-from services.calendar.times import local, local_midnight
+from services.calendar.times import local
 from services.programme.models import (
     AGE_BANDS,
     ANSWERS,
@@ -181,7 +181,7 @@ def district_names(session) -> dict[str, str]:
 def activities_by_district(session, programme: Programme) -> dict[str, dict[str, int]]:
     """Activities and partner meetings not cancelled with a date within the programme, per district: a weekly
     series begun before the programme counts when one of its dates falls inside it."""
-    start, end = local_midnight(programme.starts_on), local_midnight(programme.ends_on + timedelta(days=1))
+    start, end = programme.window()
     counts: dict = defaultdict(lambda: {"activities": 0, "meetings": 0})
     for activity in session.scalars(select(Activity).where(Activity.starts_at < end, Activity.status != "cancelled")):
         if occurrences(activity.series(), start, end, limit=1):

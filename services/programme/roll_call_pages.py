@@ -3,14 +3,13 @@ JavaScript; the same rules as the API (services/programme/operations.py). Staff 
 session cookie); a bearer token still works. The form carries a CSRF token (services/ui/csrf.py)."""
 
 import uuid
-from datetime import timedelta
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from services.calendar.times import from_wire, local, local_midnight, to_wire
+from services.calendar.times import from_wire, local, to_wire
 from services.messaging.errors import FieldError, Forbidden
 from services.messaging.web import request_session
 from services.programme import operations
@@ -64,8 +63,7 @@ def activity_dates(programme_id: int, event_id: uuid.UUID):
     session = request_session()
     programme = get_programme(session, programme_id)
     activity = _activity(session, event_id)
-    found = operations.activity_occurrences(activity, local_midnight(programme.starts_on),
-                                            local_midnight(programme.ends_on + timedelta(days=1)))
+    found = operations.activity_occurrences(activity, *programme.window())
     recorded = set(session.scalars(select(RollCall.occurrence_start).where(
         RollCall.programme_id == programme.id, RollCall.event_id == activity.id)))
     return render_template("programme/activity.html", programme=programme, activity=activity,
