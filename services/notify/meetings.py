@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import delete, func, or_, select
 
 from services.calendar.membership import has_left, is_current
-from services.calendar.times import local_date, today
+from services.calendar.times import from_wire, local_date, today
 from services.messaging.addresses import normalise_email, same_address
 from services.messaging.envelope import Envelope
 from services.notify import operations
@@ -119,8 +119,7 @@ def _invite_late_comers(session, partnership_id: int) -> None:
         addresses |= {normalise_email(organisation.email) for organisation in session.scalars(
             select(Organisation).where(Organisation.id.in_({org for _, org in told if org is not None})))
             if organisation.email}
-        on = local_date(datetime.fromisoformat(event["starts_at"]))
-        for contact in _contacts(session, partnership_id, on):
+        for contact in _contacts(session, partnership_id, _meeting_day(event)):
             if contact.membership_id in members or normalise_email(contact.email) in addresses:
                 continue
             operations.queue_notice(session, member_contact=contact, event_id=key, sequence=event["sequence"],
@@ -203,6 +202,11 @@ def _contacts(session, partnership_id: int, on: date) -> list[MemberContact]:
     return list(chosen.values())
 
 
+def _meeting_day(event: dict) -> date:
+    """The Warsaw day of a meeting's event: who is a member that day is told of it."""
+    return local_date(from_wire(event["starts_at"]))
+
+
 def _told(session, key: str) -> tuple[list[MemberContact], list[Organisation]]:
     """Members (and, for notices made before member contacts, organisations) sent or about to be sent the planned
     meeting's notice that still want meeting notices."""
@@ -224,7 +228,7 @@ def apply_meeting_event(session, type_name: str, event: dict, previous: dict | N
         return
     key = f"meeting:{event['meeting_id']}"
     if kind == "meeting":
-        contacts = _contacts(session, event["partnership_id"], local_date(datetime.fromisoformat(event["starts_at"])))
+        contacts = _contacts(session, event["partnership_id"], _meeting_day(event))
         organisations = []
     else:
         contacts, organisations = _told(session, key)

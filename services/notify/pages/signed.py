@@ -31,8 +31,6 @@ def _language(subscriber) -> str | None:
     return subscriber.language if subscriber.language in LANGUAGES else None
 
 
-_render = render_for_mail_reader
-
 
 def linked(purpose: str, token: str, find, refused, max_age: float | None = None):
     """What a signed link in an e-mail names, as ``(found, None)``; or ``(None, page)``, the page to answer with:
@@ -68,14 +66,15 @@ def confirm(token):
     operations.confirm(session, subscriber)
     session.commit()
     urls = links(current_app.config, subscriber.key)
-    return _render(language, "pages/confirmed.html", preferences_url=urls["preferences"],
+    return render_for_mail_reader(language, "pages/confirmed.html", preferences_url=urls["preferences"],
                    unsubscribe_url=urls["unsubscribe"])
 
 
 @pages.get("/unsubscribe/<token>")
 def unsubscribe_page(token):
     subscriber, error = _subscriber("unsubscribe", token)
-    return error or _render(_language(subscriber), "pages/unsubscribe.html", done=subscriber.status == "unsubscribed")
+    return error or render_for_mail_reader(_language(subscriber), "pages/unsubscribe.html",
+                                           done=subscriber.status == "unsubscribed")
 
 
 # No CSRF token here, on purpose. RFC 8058 one-click: a mail client POSTs "List-Unsubscribe=One-Click" (or an empty
@@ -90,7 +89,7 @@ def unsubscribe(token):
     session = request_session()
     operations.unsubscribe(session, subscriber)
     session.commit()
-    return _render(_language(subscriber), "pages/unsubscribe.html", done=True)
+    return render_for_mail_reader(_language(subscriber), "pages/unsubscribe.html", done=True)
 
 
 # Exempt from CSRF for the same reason as above: it is the List-Unsubscribe link of partner meeting notices.
@@ -116,7 +115,7 @@ def stop_meeting_notices(token):
 def _preferences_page(subscriber, language, chosen=None, saved=False, errors=None, csrf_failed=False, status=200):
     if chosen is None:
         chosen = {name: getattr(subscriber, name) for name in operations.PREFERENCES}
-    return _render(
+    return render_for_mail_reader(
         language, "pages/preferences.html", chosen=chosen, districts=choices.districts(request_session()), saved=saved,
         errors=errors or {}, csrf_failed=csrf_failed, **choices.options(chosen),
         unsubscribe_url=links(current_app.config, subscriber.key)["unsubscribe"],
@@ -126,7 +125,7 @@ def _preferences_page(subscriber, language, chosen=None, saved=False, errors=Non
 def _unsubscribed_page(subscriber, language, problem=None, consent_error=False, status=200):
     """An old preferences link of an unsubscribed address: say so plainly, and offer to subscribe again."""
     shown = language or _language(subscriber) or subscriber.language
-    return _render(language, "pages/unsubscribed.html", problem=problem, consent_error=consent_error,
+    return render_for_mail_reader(language, "pages/unsubscribed.html", problem=problem, consent_error=consent_error,
                    consent_text=consent_text(shown if shown in LANGUAGES else "pl"),
                    consent_version=CURRENT_VERSION), status
 

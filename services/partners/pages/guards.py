@@ -33,11 +33,11 @@ def staff_blueprint(name: str, url_prefix: str) -> Blueprint:
 
 
 def found(model, record_id: int, message: str, belongs=None):
-    """The ``model`` row ``record_id`` (which ``belongs`` accepts, when given), or the problem page saying
-    ``message`` with 404, raised so a view reads its record in one line."""
+    """The ``model`` row ``record_id`` (which ``belongs`` accepts, when given), or a 404 saying ``message``, which
+    the staff blueprint's handler answers with the problem page, so a view reads its record in one line."""
     record = request_session().get(model, record_id)
     if record is None or (belongs is not None and not belongs(record)):
-        abort(problem(404, message))
+        abort(404, description=message)
     return record
 
 
