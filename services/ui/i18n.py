@@ -61,12 +61,24 @@ def select_locale() -> str:
     return chosen or request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
 
 
+def _mail_language(language: str | None) -> str | None:
+    """The e-mail's ``language``, when it decides the page's: a known one, and the reader chose none on the site."""
+    return language if chosen_language() is None and language in LANGUAGES else None
+
+
+def mail_reader_language(language: str | None) -> str:
+    """The language :func:`render_for_mail_reader` speaks to the reader of an e-mail in ``language``: for what the
+    page says outside its templates' words (a consent text, say)."""
+    return _mail_language(language) or str(get_locale() or DEFAULT)
+
+
 def render_for_mail_reader(language: str | None, template: str, **context) -> str:
     """A page reached from an e-mail speaks the e-mail's ``language``, whatever the browser's settings say, unless
     the reader chose a language on the site (:func:`chosen_language`)."""
-    if chosen_language() is not None or language not in LANGUAGES:
+    forced = _mail_language(language)
+    if forced is None:
         return render_template(template, **context)
-    with force_locale(language):
+    with force_locale(forced):
         return render_template(template, **context)
 
 

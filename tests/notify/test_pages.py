@@ -228,6 +228,9 @@ def test_an_old_preferences_link_says_the_address_is_unsubscribed_and_offers_a_n
     page = client.get(f"{links['preferences']}?lang={lang}")
     assert page.status_code == 200 and said in page.text
     assert_accessible_page(page.text, lang)
+    # The consent offered is in the page's language, whichever language the address's e-mails were in (Polish here).
+    agreed = CONSENT_TEXTS[CURRENT_VERSION][lang]
+    assert agreed in page.text
     assert 'name="frequency"' not in page.text  # no settings form that would save into nothing
     saved = post_form(client, links["preferences"], {"districts": ["polnoc"], "frequency": "weekly"})
     assert saved.status_code == 409 and said in saved.text and "Zapisano zmiany" not in saved.text
@@ -240,5 +243,6 @@ def test_an_old_preferences_link_says_the_address_is_unsubscribed_and_offers_a_n
     done = client.post(again, data={FIELD: token_of(page.text), "consent": "true"})
     assert done.status_code == 303 and done.headers["Location"].endswith("/subscribe/check-email")
     assert (subscriber(notify).status, subscriber(notify).districts) == ("pending", ["rakow"])
+    assert subscriber(notify).consent_text == agreed  # the text recorded is the one the reader agreed to
     assert send_all(notify) == 1 and len(folder_mails(mail_dir)) == sent + 1  # a new confirmation, nothing else
     assert "/subscriptions/confirm/" in folder_mails(mail_dir)[-1].get_body(("plain",)).get_content()

@@ -62,17 +62,20 @@ def find_by_key(session, key: str) -> Subscriber | None:
     return session.scalar(select(Subscriber).where(Subscriber.key == key))
 
 
-def subscribe(session, data: dict) -> Subscriber:
+def subscribe(session, data: dict, consent_language: str | None = None) -> Subscriber:
     """Record a subscribe request and queue a confirmation e-mail; the same whether or not the address is known.
 
     A new, pending or unsubscribed address takes the choices at once and becomes pending. A confirmed one keeps
     receiving what it chose before; the new choices wait in ``requested`` until the confirmation link is followed,
     so nobody can change another's subscription by knowing the address.
+
+    The consent recorded is the text in ``consent_language`` (the one the page showed), by default the e-mails'.
     """
     choices = normalise_choices(data)
     check_districts(session, choices.get("districts", []))
     language = choices.get("language", "pl")
-    consent = {"consent_version": CURRENT_VERSION, "consent_text": consent_text(language), "consent_at": utcnow()}
+    consent = {"consent_version": CURRENT_VERSION, "consent_text": consent_text(consent_language or language),
+               "consent_at": utcnow()}
     subscriber = find_by_email(session, data["email"])
     if subscriber is None:
         subscriber = Subscriber(key=secrets.token_hex(16), email=normalise_email(data["email"]), status="pending",
@@ -186,11 +189,12 @@ def iso_or_none(moment) -> str | None:
     return aware(moment).isoformat() if moment is not None else None
 
 
-def subscribe_within_limits(session, config, remote_addr: str | None, data: dict) -> None:
+def subscribe_within_limits(session, config, remote_addr: str | None, data: dict,
+                            consent_language: str | None = None) -> None:
     """What the API and the form both do: count the request against the per-IP and per-address limits, then
     subscribe. Raises ``RateLimited`` or ``UnknownDistricts``; the caller rolls back and answers."""
     secret = config["SECRET_KEY"]
     limits = [(attempt_key(secret, "ip", remote_addr or "-"), config["RATE_LIMIT_PER_IP"]),
               (attempt_key(secret, "email", normalise_email(data["email"])), config["RATE_LIMIT_PER_ADDRESS"])]
     check_and_record(session, limits, config["RATE_LIMIT_WINDOW_SECONDS"])
-    subscribe(session, data)
+    subscribe(session, data, consent_language)

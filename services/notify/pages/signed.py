@@ -11,7 +11,7 @@ from services.notify.pages import choices, csrf
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import PreferencesSchema
 from services.notify.tokens import CONTACT, MEMBER, ExpiredToken, InvalidToken, links, read_token
-from services.ui.i18n import LANGUAGES, chosen_language, render_for_mail_reader
+from services.ui.i18n import LANGUAGES, chosen_language, mail_reader_language, render_for_mail_reader
 
 pages = Blueprint("pages", __name__, url_prefix="/subscriptions")
 
@@ -123,11 +123,11 @@ def _preferences_page(subscriber, language, chosen=None, saved=False, errors=Non
 
 
 def _unsubscribed_page(subscriber, language, problem=None, consent_error=False, status=200):
-    """An old preferences link of an unsubscribed address: say so plainly, and offer to subscribe again."""
-    shown = language or _language(subscriber) or subscriber.language
+    """An old preferences link of an unsubscribed address: say so plainly, and offer to subscribe again, with the
+    consent text in the page's language."""
     return render_for_mail_reader(language, "pages/unsubscribed.html", problem=problem, consent_error=consent_error,
-                   consent_text=consent_text(shown if shown in LANGUAGES else "pl"),
-                   consent_version=CURRENT_VERSION), status
+                                  consent_text=consent_text(mail_reader_language(language)),
+                                  consent_version=CURRENT_VERSION), status
 
 
 @pages.get("/preferences/<token>")
@@ -159,7 +159,9 @@ def subscribe_again(token):
     known = {district.slug for district in choices.districts(session)}  # a district gone since is left out
     data["districts"] = [slug for slug in data["districts"] if slug in known]
     try:
-        operations.subscribe_within_limits(session, current_app.config, request.remote_addr, data)
+        # The consent recorded is the text the page showed, in the page's language.
+        operations.subscribe_within_limits(session, current_app.config, request.remote_addr, data,
+                                           consent_language=mail_reader_language(language))
     except RateLimited as exc:
         session.rollback()
         response = _unsubscribed_page(subscriber, language, problem="too_many", status=429)
