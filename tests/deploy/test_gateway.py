@@ -243,19 +243,24 @@ def test_only_the_gateways_token_makes_the_app_answer_for_the_gateways_cache(gat
         assert status == 200 and headers["X-Accel-Expires"] == "0", spoofed
     status, headers, _ = fetch_with_headers(direct, {"X-OSL-Feed-Cache": nginx_gateway.FEED_CACHE_TOKEN})
     assert status == 200 and headers["X-Accel-Expires"].startswith("@")
-    events = apps["events"].app
-    seen, inner = [], events.wsgi_app
+    # Nor does it reach any other app, by any of the gateway's locations (those under a prefix set their own headers).
+    for service, path, arrives_as in (("events", "/api/v1/events", "/api/v1/events"),
+                                      ("notify", "/notify/subscribe", "/subscribe"),
+                                      ("partners", "/partners/districts/", "/districts/"),
+                                      ("programme", "/programme/api/v1/programmes", "/api/v1/programmes")):
+        app = apps[service].app
+        seen, inner = [], app.wsgi_app
 
-    def recording(environ, start_response):
-        seen.append((environ["PATH_INFO"], environ.get("HTTP_X_OSL_FEED_CACHE")))
-        return inner(environ, start_response)
+        def recording(environ, start_response, seen=seen, inner=inner):
+            seen.append((environ["PATH_INFO"], environ.get("HTTP_X_OSL_FEED_CACHE")))
+            return inner(environ, start_response)
 
-    events.wsgi_app = recording
-    try:
-        fetch_with_headers(f"{base}/api/v1/events", {"X-OSL-Feed-Cache": "nginx"})
-    finally:
-        events.wsgi_app = inner
-    assert [sent for path, sent in seen if path == "/api/v1/events"] == [None]
+        app.wsgi_app = recording
+        try:
+            fetch_with_headers(f"{base}{path}", {"X-OSL-Feed-Cache": "nginx"})
+        finally:
+            app.wsgi_app = inner
+        assert [sent for reached, sent in seen if reached == arrives_as] == [None], (service, seen)
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
