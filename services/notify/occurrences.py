@@ -43,3 +43,10 @@ def between(event: dict, start: datetime, end: datetime, limit: int = MAX_PER_WI
     """The occurrences of ``event`` (a snapshot) that start in [start, end), soonest first."""
     return [Occurrence(event, found.starts_at, found.ends_at, found.recurrence_id)
             for found in recurrence.occurrences(recurrence.Series.of(event), start, end, limit)]
+
+
+def next_one(event: dict, after: datetime) -> Occurrence | None:
+    """The first occurrence of ``event`` that ends after ``after`` (one going on counts), or None when every date is
+    over: where a registration for the whole series made at ``after`` starts."""
+    found = recurrence.next_occurrence(recurrence.Series.of(event), after)
+    return None if found is None else Occurrence(event, found.starts_at, found.ends_at, found.recurrence_id)

@@ -31,8 +31,9 @@ def signed_in(app, account_id: int = 1, role: str = "admin", organisation_id: in
 
 
 def token(client) -> str:
-    """A form token of this browser, from the residents' form (every notify page shares the token's cookie)."""
-    return CSRF.search(client.get(f"/registrations/events/{EVENT_ID}").get_data(as_text=True)).group(1)
+    """A form token of this browser, from the sign-up form, which is always there (every notify page shares the
+    token's cookie)."""
+    return CSRF.search(client.get("/subscribe").get_data(as_text=True)).group(1)
 
 
 def by_phone(client, **changes):
@@ -172,8 +173,9 @@ def test_a_one_date_event_refused_for_its_date_says_so_at_the_date_shown(notify)
 
 
 def test_a_whole_series_refused_for_its_date_links_to_the_date_shown(notify):
+    """Refused once its last date is over (a page loaded before): the page has no date left, and says so there."""
     give_keys(notify)
-    publish_event(notify, rrule="FREQ=WEEKLY;COUNT=4", days=-2)
+    publish_event(notify, rrule="FREQ=WEEKLY;COUNT=4", days=-22)
     put = notify.test_client().put(f"/api/v1/registrations/events/{EVENT_ID}/settings", json={"whole_series": True},
                                    headers=bearer(ORGANISATION_KEY))
     assert put.status_code == 200, put.json
@@ -182,4 +184,5 @@ def test_a_whole_series_refused_for_its_date_links_to_the_date_shown(notify):
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422, html
     assert 'href="#occurrence"' in html and _anchors_missing(html) == []
-    assert "Proszę wybrać termin z listy." not in html
+    assert "Proszę wybrać termin z listy." not in html and "Na ten termin nie przyjmujemy już zapisów." in html
+    assert "Nie ma już terminów, na które można się zapisać." in html and registrations(notify) == []

@@ -74,11 +74,17 @@ def set_registration_settings(session, event: dict, data: dict) -> EventRegistra
 
 
 def find_occurrence(event: dict, occurrence: str | None, whole_series: bool) -> Occurrence:
-    """The occurrence a registration is for: for a whole series, its first date; else the date ``occurrence`` names
-    (its start, ISO 8601; a single event's only date when left out). FieldError naming ``occurrence`` otherwise."""
+    """The occurrence a registration is for: for a whole series, its next date that has not ended (it is for the
+    dates left, and stays open until the last is over); else the date ``occurrence`` names (its start, ISO 8601; a
+    single event's only date when left out). FieldError naming ``occurrence`` otherwise."""
+    if whole_series:
+        found = occurrences.next_one(event, utcnow())
+        if found is None:
+            raise FieldError("occurrence", "Every date of this series is over.")
+        return found
     first = from_wire(event["starts_at"])
-    if whole_series or not occurrence:
-        if not whole_series and event.get("rrule"):
+    if not occurrence:
+        if event.get("rrule"):
             raise FieldError("occurrence", "Choose a date: this event repeats and registration is per date.")
         found = occurrences.between(event, first, first + timedelta(seconds=1), limit=1)
         if not found:
@@ -258,7 +264,11 @@ def event_of(session, event_id: str) -> dict | None:
 
 
 def slot_times(slot: RegistrationSlot, event: dict) -> dict:
-    """The times a registration mail shows: the occurrence's, or a whole series' first."""
+    """The times a registration mail shows: the occurrence's; for a whole series, its next date that has not ended
+    (where its registrations stand now: the slot keeps the start it was made with)."""
+    following = None if slot.occurrence else occurrences.next_one(event, utcnow())
+    if following is not None:
+        return following.times()
     found = occurrences.between(event, slot.starts_at, slot.starts_at + timedelta(seconds=1), limit=1)
     return found[0].times() if found else {"starts_at": event["starts_at"], "ends_at": event["ends_at"]}
 

@@ -55,12 +55,11 @@ def _event(event_id) -> dict:
 
 
 def _dates(session, event: dict, whole: bool) -> list[dict]:
-    """The dates one may register for, with their places: the next ones of a series, or the one date."""
+    """The dates one may register for, with their places: the next ones of a series, or the one date (a single
+    event's, or where a whole-series registration made now starts: its next date that has not ended)."""
     now = utcnow()
     if shows_one_date(event, whole):
-        found = occurrences.between(event, now, now + timedelta(days=5 * 366), limit=1) if event.get("rrule") else \
-            [o for o in occurrences.between(event, now - timedelta(days=1), now + timedelta(days=5 * 366), limit=1)
-             if o.ends_at > now]
+        found = [following] if (following := occurrences.next_one(event, now)) else []
     else:
         found = occurrences.between(event, now, now + timedelta(days=366), limit=DATES_SHOWN)
     slots = {slot.occurrence: slot for slot in session.scalars(
