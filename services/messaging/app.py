@@ -4,7 +4,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from flask import Flask, has_app_context
-from flask_smorest import Api
 
 from services.messaging import http_guards
 from services.messaging.consumer import Handler
@@ -12,7 +11,7 @@ from services.messaging.db import Database
 from services.messaging.logs import configure_logging
 from services.messaging.metrics import init_web_metrics
 from services.messaging.service import ServiceRuntime
-from services.messaging.web import api_config, init_app
+from services.messaging.web import Api, api_config, init_app
 
 #: A part of a service (its API, feeds, pages, CLI commands): called once with the app and its API.
 Part = Callable[[Flask, Api], None]

@@ -1,5 +1,7 @@
 """Every service: health checks, JSON errors, OpenAPI and offline docs."""
 
+import json
+
 import pytest
 
 from services.events import create_app as create_events
@@ -163,6 +165,33 @@ def test_every_operation_declares_its_security_and_the_pagination_header_its_rea
                  if any(parameter.get("name") == "page" for parameter in operation.get("parameters", []))]
     assert len(headers) == len(paginated)  # every paginated list documents X-Pagination (the programme has none)
     assert all(header["schema"] == {"type": "string"} for header in headers)
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_the_openapi_document_made_when_first_read_is_the_one_flask_smorest_makes_at_once(name, tmp_path,
+                                                                                          monkeypatch):
+    """The services' Api documents a blueprint's views when the document is first read; flask-smorest's own does it
+    when the blueprint is registered. Every reader gets the same document: served, and read as ``api.spec`` (the
+    ``flask openapi`` commands)."""
+    import flask_smorest
+
+    from services.messaging import web
+
+    def made(kind):
+        (tmp_path / kind).mkdir()
+        app = _app(name, tmp_path / kind)
+        return app, app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+
+    lazy, lazy_api = made("lazy")
+    read, read_api = made("read")
+    assert lazy_api._undocumented and read_api._undocumented  # nothing documented yet
+    served = lazy.test_client().get("/openapi.json").get_data(as_text=True)
+    as_read = read_api.spec.to_dict()
+    monkeypatch.setattr(web.Api, "register_blueprint", flask_smorest.Api.register_blueprint)
+    eager, eager_api = made("eager")
+    assert not eager_api._undocumented
+    assert served == eager.test_client().get("/openapi.json").get_data(as_text=True)
+    assert as_read == json.loads(served) and len(as_read["paths"]) >= 5
 
 
 def test_every_text_a_request_body_takes_shows_its_limit_in_the_openapi_document(app):
