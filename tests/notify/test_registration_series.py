@@ -79,8 +79,11 @@ def test_after_its_first_date_a_whole_series_registers_from_the_next_date(notify
     assert [(c["occurrence"], c["confirmed"]) for c in counts_messages(notify)] == [("", 1)]
     assert [(c["occurrence"], c["status"]) for c in changed_messages(notify)] == [("", "confirmed")]
     send_all(notify)
-    text = folder_mails(mail_dir)[-1].get_body(("plain",)).get_content()
-    assert when(following, following + TWO_HOURS, False, "pl", with_year=True) in text
+    mail = folder_mails(mail_dir)[-1]
+    # The mail says the place is for every date left, not for one date.
+    series = f"Wszystkie terminy cyklu, od {when(following, following + TWO_HOURS, False, 'pl', with_year=True)}"
+    assert f"Kiedy: {series}" in mail.get_body(("plain",)).get_content()
+    assert series in mail.get_body(("html",)).get_content()
     # Staff's API registers by phone the same way.
     by_staff = notify.test_client().post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN, json={
         "name": "Stanisława Wójcik", "contact": "phone", "phone": "34 360 00 01", "people": 1, "consent": True})
@@ -175,3 +178,10 @@ def test_a_whole_series_slot_made_before_the_first_date_names_the_next_date_late
     tick(database, notify.config, in_days(4, hour=18))
     [reminder] = notices(notify, "reg_reminder")
     assert reminder.payload["occurrence"]["starts_at"] == in_days(5).isoformat()
+    sent = len(folder_mails(mail_dir))
+    send_all(notify)
+    # The reminder is for tomorrow's date alone; the mail of the place come free, for every date from it.
+    texts = [mail.get_body(("plain",)).get_content() for mail in folder_mails(mail_dir)]
+    date = when(in_days(5), in_days(5) + TWO_HOURS, False, "pl", with_year=True)
+    assert [text for text in texts[sent:] if f"Kiedy: {date}" in text]
+    assert [text for text in texts if f"Kiedy: Wszystkie terminy cyklu, od {date}" in text and "Zwolniło się miejsce" in text]

@@ -173,8 +173,11 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
                        changes=describe_changes(previous, event, language) if previous else [])
     if kind in REGISTRATION_KINDS:
         # A registration's mail names the date it is for, and the registration as it was when it was queued.
+        # One registered for a whole series has a place at every date left: its mails say so, from the date named
+        # (a reminder is for its one date).
         context.update(when=format_when(_at(event, payload["occurrence"]), language),
-                       registration=payload["registration"])
+                       registration=payload["registration"],
+                       series=bool(payload["registration"].get("series")) and kind != "reg_reminder")
     if kind == "import_failing":
         source = payload["source"]
         since = datetime.fromisoformat(source["failing_since"])

@@ -281,7 +281,8 @@ def queue_registration_mail(session, registration: Registration, kind: str, even
     if done is not None:
         return None
     shown = {"name": registration.name, "people": registration.people, "status": registration.status,
-             "position": waiting_position(session, registration), "verified": registration.verified_at is not None}
+             "position": waiting_position(session, registration), "verified": registration.verified_at is not None,
+             "series": registration.occurrence == ""}  # a whole series' registrations have no date of their own
     notice = Notice(registration_id=registration.id, event_id=event["id"], sequence=event["sequence"], kind=kind,
                     occurrence=occurrence, status="queued", next_attempt_at=utcnow(),
                     payload={"event": event, "occurrence": times, "language": registration.language,
