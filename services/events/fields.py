@@ -15,7 +15,7 @@ from marshmallow import fields, validate
 from services.calendar.times import TZID, to_wire
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES, VISIBILITIES
 from services.messaging.fields import multi_line, one_line, record_id
-from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH
+from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH, TITLE_LENGTH
 
 
 def _optional(field, *args, **kwargs):
@@ -75,7 +75,7 @@ def _registration(event, related: dict) -> dict:
 def event_fields(moment, registration, override) -> tuple[EventField, ...]:
     """The table, given the schema types it needs: a time (``Moment``), ``registration`` and ``override``."""
     return (
-        _plain("title", one_line(200, min_length=1, required=True), fields.String()),
+        _plain("title", one_line(TITLE_LENGTH, min_length=1, required=True), fields.String()),
         EventField("description", ("description",), multi_line(10000, load_default=""), fields.String()),
         EventField("starts_at", ("starts_at",), moment(required=True), fields.String(), carries=_time("starts_at")),
         EventField("ends_at", ("ends_at",), moment(required=True), fields.String(), carries=_time("ends_at")),

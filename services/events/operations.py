@@ -59,10 +59,9 @@ def create_event(session, caller, data: dict) -> Event:
 
 
 def insert_event(session, values: dict, event_id: uuid.UUID | None = None, **extra) -> Event:
-    event = _new_event({**values, **extra}, event_id)
-    session.add(event)
-    session.flush()
-    publish(session, event, "event.published")
+    """One new event (from the API or a partners meeting), announced by ``event.published`` unless withheld for
+    review: written once, VEVENT and all, as ``insert_events`` writes many."""
+    [event] = _add(session, [_new_event({**values, **extra}, event_id)])
     log.info("event %s published by organisation %s", event.id, event.organisation_id)
     return event
 
@@ -70,18 +69,24 @@ def insert_event(session, values: dict, event_id: uuid.UUID | None = None, **ext
 def insert_events(session, rows: list[dict]) -> list[Event]:
     """Many new events at once (a calendar imported), each announced by ``event.published`` as ``insert_event``
     does (unless withheld for review), with one flush and the names they show loaded once."""
+    events = _add(session, [_new_event(values) for values in rows])
+    log.info("%d events made at once", len(events))
+    return events
+
+
+def _add(session, events: list[Event]) -> list[Event]:
+    """Add the new events and write their messages, then flush them once: each row is INSERTed with its VEVENT."""
     from services.events.feeds.components import Names
 
-    events = [_new_event(values) for values in rows]
     session.add_all(events)
     # Rendered before the one flush, so that each row is written once, VEVENT and all (a first sync of 5,000
-    # events sent a second bulk UPDATE of 5,000 rows): nothing here may flush the events half made.
+    # events sent a second bulk UPDATE of 5,000 rows; each event posted, an UPDATE after its INSERT): nothing here
+    # may flush the events half made.
     with session.no_autoflush:
         names = Names(session, events)
         for event in events:
             publish(session, event, "event.published", names=names)
     session.flush()
-    log.info("%d events made at once", len(events))
     return events
 
 

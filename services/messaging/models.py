@@ -145,6 +145,13 @@ class CentreContactColumns:
 DISTRICT_SLUG_LENGTH = 100
 SLUG_LENGTH = 200
 
+#: The longest name of a district, and of a centre or an organisation, and the longest title of an event: partners'
+#: messages, the events replica, the events' messages (which name the event's district and organiser) and the
+#: columns of every consumer that copies them take these, so a longer one is a bad message, never a database error.
+DISTRICT_NAME_LENGTH = 100
+NAME_LENGTH = 200
+TITLE_LENGTH = 200
+
 
 class OrganisationColumns:
     """What an organisation is and how to reach it, as the partners service keeps it and the events service copies

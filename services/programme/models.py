@@ -14,7 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from services.calendar.recurrence import Series
 from services.calendar.times import local_midnight
 from services.messaging.models import (
+    DISTRICT_NAME_LENGTH,
     DISTRICT_SLUG_LENGTH,
+    NAME_LENGTH,
+    TITLE_LENGTH,
     ApiKeyMixin,
     ReplicaMixin,
     UTCDateTime,
@@ -181,11 +184,11 @@ class Activity(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
-    organisation_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    organisation_name: Mapped[str | None] = mapped_column(String(NAME_LENGTH), nullable=True)
     district_slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH))
-    district_name: Mapped[str] = mapped_column(String(100))
+    district_name: Mapped[str] = mapped_column(String(DISTRICT_NAME_LENGTH))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     all_day: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -205,7 +208,7 @@ class District(ReplicaMixin, Base):
 
     __tablename__ = "districts"
 
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(DISTRICT_NAME_LENGTH))
     slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH), index=True)
 
 

@@ -2,8 +2,10 @@
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select
 
 from services.events.models import OutboxMessage
@@ -120,6 +122,27 @@ def outbox(app) -> list[Envelope]:
 
 def outbox_types(app) -> list[str]:
     return [envelope.type for envelope in outbox(app)]
+
+
+@contextmanager
+def statements(app):
+    """The SQL the app's database is sent meanwhile, each statement on one line in capitals (to count the writes)."""
+    engine = app.extensions["osl"].database.engine
+    sent = []
+
+    def record(_connection, _cursor, statement, _parameters, _context, _executemany):
+        sent.append(" ".join(statement.split()).upper())
+
+    sqlalchemy_event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sqlalchemy_event.remove(engine, "before_cursor_execute", record)
+
+
+def writes_of_events(sent: list[str]) -> dict[str, int]:
+    """How many INSERTs and UPDATEs of the events table were sent."""
+    return {verb: len([s for s in sent if s.startswith(f"{verb} EVENTS ")]) for verb in ("INSERT INTO", "UPDATE")}
 
 
 def as_json(response) -> dict:

@@ -1,11 +1,22 @@
 """Changing events: one message per change, sequence on significant changes, Idempotency-Key, ETag/If-Match."""
 
+import uuid
+
 import pytest
 from sqlalchemy import func, select
 
 from services.events.models import Event
 from services.messaging.registry import validate
-from tests.events.factories import ADMIN, ANY_VERSION, event_body, outbox, outbox_types, seed
+from tests.events.factories import (
+    ADMIN,
+    ANY_VERSION,
+    event_body,
+    outbox,
+    outbox_types,
+    seed,
+    statements,
+    writes_of_events,
+)
 
 
 def _post(app, headers, **overrides):
@@ -37,6 +48,31 @@ def test_each_change_publishes_exactly_one_valid_message_with_the_full_snapshot(
     assert messages[1].data["changed_fields"] == ["description"]
     assert messages[2].data["changed_fields"] == ["starts_at"]
     assert messages[3].data["status"] == "cancelled"
+
+
+def test_a_posted_event_is_written_once_with_its_vevent(events_app):
+    """One INSERT of the new event, VEVENT and all, and no UPDATE of it after (as a calendar import writes its
+    events); what is stored is what was published."""
+    world = seed(events_app)
+    with statements(events_app) as sent:
+        created = _post(events_app, world.own)
+    assert created.status_code == 201, created.json
+    assert writes_of_events(sent) == {"INSERT INTO": 1, "UPDATE": 0}
+    with events_app.extensions["osl"].database.session() as session:
+        stored = session.get(Event, uuid.UUID(created.json["id"])).vevent
+    assert stored and outbox(events_app)[-1].data["ical"] == stored
+
+
+def test_a_meeting_event_is_written_once_with_its_vevent(events_app):
+    from tests.events.factories import deliver, meeting
+
+    seed(events_app)
+    with statements(events_app) as sent:
+        deliver(events_app, "meeting.planned", meeting(3, 7))
+    assert writes_of_events(sent) == {"INSERT INTO": 1, "UPDATE": 0}
+    with events_app.extensions["osl"].database.session() as session:
+        stored = session.scalars(select(Event.vevent)).one()
+    assert stored and outbox(events_app)[-1].data["ical"] == stored
 
 
 def test_a_patch_that_changes_nothing_publishes_nothing(events_app):

@@ -5,7 +5,6 @@ second pull that publishes nothing. On both databases."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select, update
 
 from services.events.feeds.components import render_one
@@ -13,7 +12,7 @@ from services.events.imports.runner import pull
 from services.events.models import Event, ImportSource
 from services.events.snapshot import snapshot
 from services.messaging.models import utcnow
-from tests.events.factories import ADMIN, outbox, outbox_types
+from tests.events.factories import ADMIN, outbox, outbox_types, statements, writes_of_events
 from tests.events.feedserver import Route, fixture, redirect_to
 
 
@@ -307,20 +306,10 @@ def test_a_first_import_writes_each_new_event_once_with_its_vevent(importing):
     """A first sync inserts its events with their VEVENT: one INSERT of the events and no UPDATE of them after it
     (5,000 events were 5,000 rows written twice). What is stored and published is what the event renders to."""
     source = importing.register("/outlook.ics", fixture("outlook.ics"))
-    engine = importing.app.extensions["osl"].database.engine
-    statements = []
-
-    def record(_connection, _cursor, statement, _parameters, _context, _executemany):
-        statements.append(" ".join(statement.split()).upper())
-
-    sqlalchemy_event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(importing.app) as sent:
         health = importing.pull(source["id"])
-    finally:
-        sqlalchemy_event.remove(engine, "before_cursor_execute", record)
     assert health["counts"]["new"] == 5
-    assert [s for s in statements if s.startswith("UPDATE EVENTS ")] == []
-    assert len([s for s in statements if s.startswith("INSERT INTO EVENTS ")]) == 1
+    assert writes_of_events(sent) == {"INSERT INTO": 1, "UPDATE": 0}
     published = {message.data["id"]: message.data for message in outbox(importing.app)
                  if message.type == "event.published"}
     with importing.app.app_context(), importing.app.extensions["osl"].database.session() as session:

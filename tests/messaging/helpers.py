@@ -1,11 +1,16 @@
 """What the bus tests share: a partners app that publishes districts, an events worker that replicates them."""
 
+import json
+
+from kombu import Producer
 from sqlalchemy import func, select
 
 from services.events.consumers import HANDLERS as EVENTS_HANDLERS
 from services.events.models import District as ReplicaDistrict
 from services.events.models import InboxMessage
+from services.messaging.connection import connect
 from services.messaging.consumer import Worker
+from services.messaging.topology import Topology
 from services.partners import operations
 
 
@@ -50,3 +55,20 @@ def inbox_count(events_app) -> int:
 def replica_names(events_app) -> list[str]:
     with events_app.extensions["osl"].database.session() as session:
         return sorted(session.scalars(select(ReplicaDistrict.name).where(ReplicaDistrict.deleted_at.is_(None))))
+
+
+def publish_raw(settings, service: str, body: bytes, routing_key: str) -> None:
+    """Put ``body`` on ``service``'s exchange as it is, unchecked: as a broken or foreign producer might."""
+    topology = Topology(settings)
+    with connect(settings) as connection:
+        channel = connection.channel()
+        topology.declare_all(channel)
+        Producer(channel).publish(body, exchange=topology.exchange_name(service), routing_key=routing_key,
+                                  content_type="application/cloudevents+json", content_encoding="utf-8")
+
+
+def raw_envelope(type_name: str, data: dict, message_id: str | None = None) -> bytes:
+    """A CloudEvents envelope around ``data``, whatever it holds (``Envelope.new`` would refuse a bad one)."""
+    return json.dumps({"specversion": "1.0", "id": message_id or f"bad-{type_name}-{len(data)}",
+                       "source": "/elsewhere", "type": type_name, "time": "2026-11-23T10:00:00+00:00",
+                       "datacontenttype": "application/json", "data": data}).encode()

@@ -3,13 +3,19 @@
 import json
 
 import pytest
-from kombu import Producer
 
-from services.messaging.connection import connect
 from services.messaging.dead_letters import list_dead_letters, requeue
 from services.messaging.testing import running, wait_until
 from services.messaging.topology import Topology
-from tests.messaging.helpers import CountingHandlers, create_districts, events_worker, inbox_count, replica_names
+from tests.messaging.helpers import (
+    CountingHandlers,
+    create_districts,
+    events_worker,
+    inbox_count,
+    publish_raw,
+    raw_envelope,
+    replica_names,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -66,31 +72,16 @@ def test_a_failing_handler_is_retried_then_dead_lettered_then_requeued_once(part
     assert list_dead_letters(settings, "events") == []
 
 
-def _publish_raw(settings, body: bytes, routing_key: str) -> None:
-    topology = Topology(settings)
-    with connect(settings) as connection:
-        channel = connection.channel()
-        topology.declare_all(channel)
-        Producer(channel).publish(body, exchange=topology.exchange_name("partners"), routing_key=routing_key,
-                                  content_type="application/cloudevents+json", content_encoding="utf-8")
-
-
-def _envelope(type_name: str, data: dict) -> bytes:
-    return json.dumps({"specversion": "1.0", "id": f"bad-{type_name}-{len(data)}", "source": "/elsewhere",
-                       "type": type_name, "time": "2026-11-23T10:00:00+00:00",
-                       "datacontenttype": "application/json", "data": data}).encode()
-
-
 def test_bad_messages_go_to_the_dead_letter_queue_and_the_consumer_keeps_going(partners_app, events_app):
     settings = events_app.extensions["osl"].bus
     handlers = CountingHandlers()
     worker = events_worker(events_app, handlers)
     with running(worker):
-        _publish_raw(settings, b"{not json", "district.created")
-        _publish_raw(settings, _envelope("district.exploded", {"id": 1}), "district.updated")
-        _publish_raw(settings, _envelope("district.created", {"id": 1, "name": "X", "slug": "Not A Slug",
+        publish_raw(settings, "partners", b"{not json", "district.created")
+        publish_raw(settings, "partners", raw_envelope("district.exploded", {"id": 1}), "district.updated")
+        publish_raw(settings, "partners", raw_envelope("district.created", {"id": 1, "name": "X", "slug": "Not A Slug",
                                                                "version": 1}), "district.created")
-        _publish_raw(settings, json.dumps([1, 2]).encode(), "district.created")
+        publish_raw(settings, "partners", json.dumps([1, 2]).encode(), "district.created")
         letters = wait_until(lambda: (found := list_dead_letters(settings, "events")) and len(found) == 4 and found,
                              message="four dead letters")
         create_districts(partners_app, 1, prefix="Po awarii")
@@ -110,6 +101,6 @@ def test_a_message_no_handler_of_the_queue_takes_is_dead_lettered_at_once(partne
     settings = events_app.extensions["osl"].bus
     agreement = {"id": 1, "version": 1, "partnership_id": 7, "signatory_ids": []}
     with running(events_app.extensions["osl"].worker()):
-        _publish_raw(settings, _envelope("agreement.signed", agreement), "district.created")
+        publish_raw(settings, "partners", raw_envelope("agreement.signed", agreement), "district.created")
         [letter] = wait_until(lambda: list_dead_letters(settings, "events"), message="one dead letter")
     assert letter.attempts == 1 and "has no handler for 'agreement.signed'" in letter.error

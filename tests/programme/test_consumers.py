@@ -4,8 +4,11 @@ import uuid
 
 from sqlalchemy import select
 
+from services.messaging.dead_letters import list_dead_letters
+from services.messaging.testing import running, wait_until
 from services.programme.models import Activity, Programme
 from services.programme.queries import activities_by_district
+from tests.messaging.helpers import publish_raw, raw_envelope
 from tests.programme.factories import (
     ACTIVITY,
     ADMIN,
@@ -97,3 +100,61 @@ def test_a_partner_meeting_gets_no_roll_call_but_is_counted_per_district(program
         assert activities_by_district(session, programme) == {
             "ostatni-grosz": {"activities": 1, "meetings": 0}, "rakow": {"activities": 1, "meetings": 1},
             "tysiaclecie": {"activities": 1, "meetings": 0}}
+
+
+#: What programme copies from an event's message into a column of bounded length.
+BOUNDED = ("title", "district_slug", "district_name", "organisation_name")
+
+
+def _bound(schema, name: str) -> int:
+    (bound,) = [rule.max for rule in schema.fields[name].validators if hasattr(rule, "max")]
+    return bound
+
+
+def test_the_events_message_bounds_each_text_as_programme_keeps_it_and_events_makes_it():
+    """One bound per text, from its producer to its consumer: events' input and replica columns make nothing the
+    message refuses, and the message carries nothing programme's columns cannot hold."""
+    from services.events import models as events_models
+    from services.events.schemas import EventInSchema
+    from services.messaging.registry import message_type
+
+    message = message_type("event.published").schema
+    made = {"title": _bound(EventInSchema(), "title"), "district_slug": events_models.District.slug.type.length,
+            "district_name": events_models.District.name.type.length,
+            "organisation_name": events_models.Organisation.name.type.length}
+    for name in BOUNDED:
+        assert _bound(message, name) == Activity.__table__.c[name].type.length == made[name], name
+
+
+def _activity_ids(app) -> list[uuid.UUID]:
+    with app.extensions["osl"].database.session() as session:
+        return session.scalars(select(Activity.id)).all()
+
+
+def test_an_event_message_with_a_value_longer_than_programmes_column_is_dead_lettered_as_bad(programme_app):
+    """Each text programme keeps is bounded by the events' message as by programme's column: one character more is
+    a bad message, dead-lettered at once, never a database error retried as a fault (nor, on SQLite, kept whole)."""
+    settings = programme_app.extensions["osl"].bus
+    length = {name: Activity.__table__.c[name].type.length for name in BOUNDED}
+
+    def message(number: int, **values) -> bytes:
+        data = {**event(uuid.UUID(int=number), "Warsztaty", "2026-05-08T17:00:00+02:00",
+                        "2026-05-08T19:00:00+02:00", 100, "rakow"), **values}
+        return raw_envelope("event.published", data, message_id=f"event-{number}")
+
+    with running(programme_app.extensions["osl"].worker()):
+        for number, name in enumerate(BOUNDED, 1):
+            publish_raw(settings, "events", message(number, **{name: "a" * (length[name] + 1)}), "event.published")
+        letters = wait_until(lambda: (found := list_dead_letters(settings, "programme")) and len(found) == 4 and found,
+                             message="four dead letters")
+        publish_raw(settings, "events", message(5, **{name: "a" * length[name] for name in BOUNDED}),
+                    "event.published")
+        wait_until(lambda: _activity_ids(programme_app), message="the longest values kept")
+    assert _activity_ids(programme_app) == [uuid.UUID(int=5)]
+    with programme_app.extensions["osl"].database.session() as session:
+        kept = session.get(Activity, uuid.UUID(int=5))
+        assert {name: len(getattr(kept, name)) for name in BOUNDED} == length
+    by_id = {letter.message_id: letter for letter in letters}
+    for number, name in enumerate(BOUNDED, 1):
+        letter = by_id[f"event-{number}"]
+        assert letter.attempts == 1 and letter.error.startswith("malformed: ") and name in letter.error

@@ -1,8 +1,10 @@
 """The events service's staff pages: an editor signed in at partners lists, adds (with the recurrence builder and
 its preview), changes and cancels their organisation's events, through the API's own operations."""
 
+import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from services.events.models import Event
@@ -72,6 +74,26 @@ def test_bad_input_names_the_field_and_keeps_what_was_typed(staff):
     assert response.status_code == 422 and "title" in response.get_data(as_text=True)
     response = client.post("/staff/events/new", data={**_form(), "save": "1"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"ends": "16:00"}, "ends"),  # the builder's error
+    ({"title": ""}, "title"),  # the API's, named by its schema
+    ({"title": "x" * 201}, "title"),
+    ({"skipped": "31.02.2027"}, "skipped"),
+    ({"audiences": ["aliens"]}, "audiences"),  # a fieldset of boxes
+])
+def test_an_error_is_tied_to_its_field(staff, changes, field):
+    """The field is marked invalid and described by its error, and the summary at the top links to it."""
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    response = client.post("/staff/events/new", data={**_form(**changes), "save": "1", "csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'<a href="#{field}">' in html
+    assert re.search(f'id="{field}"[^>]*aria-invalid="true" aria-describedby="{field}-error"', html) or \
+        re.search(f'<fieldset id="{field}"', html)
+    assert re.search(f'<p class="field-error" id="{field}-error">[^<]+</p>', html)
 
 
 def test_field_errors_are_in_the_pages_language(staff):

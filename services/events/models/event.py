@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.calendar.recurrence import Override, Series
 from services.events.models.base import Base, UTCDateTime
-from services.messaging.models import utcnow
+from services.messaging.models import TITLE_LENGTH, utcnow
 
 #: ``review``: waiting for MOPS, or rejected (services/events/moderation.py); in no feed, page or message.
 VISIBILITIES = ("public", "partnership", "review")
@@ -35,7 +35,7 @@ class Event(Base):
     meeting_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: ``public``, or ``partnership``: only in that partnership's private feed; ``review``: withheld until approved.
     visibility: Mapped[str] = mapped_column(String(20), default="public")
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     description: Mapped[str] = mapped_column(Text, default="")
     #: Aware; for an all-day event, local midnight (Europe/Warsaw) of the first day.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.events.models.base import Base
 from services.messaging.models import (
+    DISTRICT_NAME_LENGTH,
     DISTRICT_SLUG_LENGTH,
+    NAME_LENGTH,
     SLUG_LENGTH,
     ApiKeyMixin,
     CentreContactColumns,
@@ -23,14 +25,14 @@ from services.messaging.models import (
 class District(ReplicaMixin, Base):
     __tablename__ = "districts"
 
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(DISTRICT_NAME_LENGTH))
     slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH), index=True)
 
 
 class Centre(CentreContactColumns, ReplicaMixin, Base):
     __tablename__ = "centres"
 
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     district_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -43,7 +45,7 @@ class Organisation(OrganisationColumns, ReplicaMixin, Base):
 
     __tablename__ = "organisations"
 
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), index=True)
 
 

@@ -143,16 +143,23 @@ def _options(session) -> dict:
             "weekdays": WEEKDAYS}
 
 
-#: The words the form shows for each field the builder or the API may name in an error (the form's own labels).
+#: The form's field for each API field it asks under another name (an error is said at, and links to, the form's).
+FORM_FIELDS = {"starts_at": "starts", "ends_at": "ends", "rrule": "weekdays", "exdates": "skipped"}
+
+#: The words the form shows for each of its fields (its own labels), by the field's id.
 FIELD_LABELS = {
     "organisation": _l("Organisation"), "title": _l("Title"), "description": _l("Description"),
     "category": _l("Kind of event"), "audiences": _l("For whom"), "district": _l("District"), "centre": _l("Centre"),
-    "day": _l("Day (the first, for a repeating event)"), "starts": _l("From"), "starts_at": _l("From"),
-    "ends": _l("To"), "ends_at": _l("To"), "weekdays": _l("Repeats every week on"),
-    "rrule": _l("Repeats every week on"),
-    "until": _l("until (the last day)"), "skipped": _l("Skip these dates (one per line, such as 24.12.2026)"),
-    "exdates": _l("Skip these dates (one per line, such as 24.12.2026)"),
+    "day": _l("Day (the first, for a repeating event)"), "starts": _l("From"), "ends": _l("To"),
+    "weekdays": _l("Repeats every week on"), "until": _l("until (the last day)"),
+    "skipped": _l("Skip these dates (one per line, such as 24.12.2026)"),
 }
+
+
+def _errors(exc: FormError | FieldError) -> dict:
+    """The error, keyed by the id of the form's field it is about (the builder's or the API's name for it)."""
+    name = FORM_FIELDS.get(exc.field, exc.field)
+    return {name: field_error(name, exc.message, FIELD_LABELS)}
 
 
 def _loaded(form: EventForm, organisation: str | None) -> dict:
@@ -171,7 +178,7 @@ def _loaded(form: EventForm, organisation: str | None) -> dict:
 def _form_page(form: EventForm, event: Event | None, status: int = 200, **extra):
     session = request_session()
     return _page("event_form", status, form=form, event=event, caller=staff_caller(session), **_options(session),
-                 **extra)
+                 **{"errors": {}, **extra})
 
 
 def _save(event: Event | None):
@@ -192,11 +199,10 @@ def _save(event: Event | None):
             update_event(session, caller, event, loaded)
     except (FormError, FieldError) as exc:
         session.rollback()
-        return _form_page(form, event, 422, error=field_error(exc.field, exc.message, FIELD_LABELS),
-                          error_field=exc.field)
+        return _form_page(form, event, 422, errors=_errors(exc))
     except (Forbidden, Conflict) as exc:
         session.rollback()
-        return _form_page(form, event, 409, error=conflict_error(str(exc)))
+        return _form_page(form, event, 409, conflict=conflict_error(str(exc)))
     session.commit()
     return redirect(url_for("staff_events.our_events", saved=1), 303)
 

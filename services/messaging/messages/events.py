@@ -9,6 +9,7 @@ change (time, place, title, status). Times are ISO 8601 with the Europe/Warsaw o
 from marshmallow import Schema, fields, validate
 
 from services.calendar.times import TZID
+from services.messaging.models import DISTRICT_NAME_LENGTH, DISTRICT_SLUG_LENGTH, NAME_LENGTH, TITLE_LENGTH
 from services.messaging.registry import register
 
 EVENT_AUDIENCES = ("children", "youth", "adults", "seniors", "families", "disabilities", "everyone")
@@ -41,11 +42,17 @@ class Override(Schema):
     sequence = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
 
 
+def _text(max_length: int, **kwargs) -> dict:
+    """A text as long as the columns of every consumer that stores it: a longer one is a bad message
+    (dead-lettered), never a database error in a consumer's transaction."""
+    return {"validate": validate.Length(min=1, max=max_length), **kwargs}
+
+
 class EventSnapshot(Schema):
     id = fields.UUID(required=True)
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     sequence = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, **_text(TITLE_LENGTH))
     description = fields.String(required=True)
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
@@ -58,14 +65,14 @@ class EventSnapshot(Schema):
     #: Dates of the series moved or cancelled on their own (none before 2026-11-30).
     overrides = fields.List(fields.Nested(Override), load_default=list)
     district_id = fields.Integer(required=True, strict=True)
-    district_name = fields.String(required=True)
-    district_slug = fields.String(required=True)
+    district_name = fields.String(required=True, **_text(DISTRICT_NAME_LENGTH))
+    district_slug = fields.String(required=True, **_text(DISTRICT_SLUG_LENGTH))
     centre_id = _optional(fields.Integer, strict=True)
     centre_name = _optional(fields.String)
     centre_slug = _optional(fields.String)
     #: The organiser; empty for a meeting of a partnership that has no coordinating organisation.
     organisation_id = _optional(fields.Integer, strict=True)
-    organisation_name = _optional(fields.String)
+    organisation_name = _optional(fields.String, **_text(NAME_LENGTH))
     organisation_slug = _optional(fields.String)
     partnership_id = _optional(fields.Integer, strict=True)
     partnership_name = _optional(fields.String)

@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from services.calendar.times import TZID
 from services.messaging.fields import StoredDate
-from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH
+from services.messaging.models import DISTRICT_NAME_LENGTH, DISTRICT_SLUG_LENGTH, NAME_LENGTH, SLUG_LENGTH
 from services.messaging.registry import register
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase ASCII letters, digits and hyphens.")
@@ -60,12 +60,12 @@ class Snapshot(Schema):
 
 
 class DistrictSnapshot(Snapshot):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=DISTRICT_NAME_LENGTH))
     slug = _slug(DISTRICT_SLUG_LENGTH)
 
 
 class CentreSnapshot(Snapshot):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_LENGTH))
     slug = _slug(SLUG_LENGTH)
     kind = fields.String(required=True, validate=validate.OneOf(CENTRE_KINDS))
     district_id = fields.Integer(required=True, strict=True)
@@ -83,7 +83,7 @@ class CentreSnapshot(Snapshot):
 
 
 class OrganisationSnapshot(Snapshot):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_LENGTH))
     slug = _slug(SLUG_LENGTH)
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
     krs = _optional(fields.String, validate=validate.Regexp(r"^\d{10}$"))
