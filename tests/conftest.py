@@ -155,7 +155,8 @@ class MigratedDatabases:
         return url
 
     def give_back(self, service: str, url: str) -> None:
-        """Empty the database (closing whatever a test left connected to it) and put it back in the pool."""
+        """Empty the database (closing whatever a test left connected to it) and put it back in the pool, as new:
+        no rows, every id counting from 1 again."""
         name = url.rsplit("/", 1)[1]
         with self.postgres.engine.connect() as admin:
             admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -163,10 +164,17 @@ class MigratedDatabases:
         engine = create_engine(url, poolclass=NullPool)
         try:
             with engine.begin() as connection:
+                # What TRUNCATE ... RESTART IDENTITY does, in less than half its time for the few rows a test
+                # leaves (TRUNCATE makes every table's files anew): every row deleted, foreign keys not checked
+                # (so in any order), every sequence back at its start.
+                connection.execute(text("SET LOCAL session_replication_role = replica"))
                 tables = connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
                                                  "AND tablename <> 'alembic_version'")).all()
-                quoted = ", ".join(f'"{table}"' for table in tables)
-                connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+                connection.execute(text("; ".join(f'DELETE FROM "{table}"' for table in tables)))
+                sequences = connection.scalars(text("SELECT sequencename FROM pg_sequences "
+                                                    "WHERE schemaname = 'public'")).all()
+                if sequences:
+                    connection.execute(text("; ".join(f'ALTER SEQUENCE "{name}" RESTART' for name in sequences)))
         finally:
             engine.dispose()
         self.free[service].append(url)

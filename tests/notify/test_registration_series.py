@@ -184,4 +184,5 @@ def test_a_whole_series_slot_made_before_the_first_date_names_the_next_date_late
     texts = [mail.get_body(("plain",)).get_content() for mail in folder_mails(mail_dir)]
     date = when(in_days(5), in_days(5) + TWO_HOURS, False, "pl", with_year=True)
     assert [text for text in texts[sent:] if f"Kiedy: {date}" in text]
-    assert [text for text in texts if f"Kiedy: Wszystkie terminy cyklu, od {date}" in text and "Zwolniło się miejsce" in text]
+    assert [text for text in texts
+            if f"Kiedy: Wszystkie terminy cyklu, od {date}" in text and "Zwolniło się miejsce" in text]

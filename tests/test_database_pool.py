@@ -1,0 +1,37 @@
+"""The pool of migrated PostgreSQL databases the tests share (tests/conftest.py ``MigratedDatabases``): a database
+given back is as new when the next test takes it."""
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+from tests.conftest import fast_bus, require_server
+
+
+@pytest.mark.postgres
+def test_a_database_given_back_has_no_rows_and_counts_its_ids_from_one_again(migrated):
+    from services.partners import create_app
+
+    require_server("PostgreSQL")
+    bus = fast_bus(broker_url="filesystem://", prefix="osl-pool")
+    url = migrated.take("partners", create_app, bus)
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            for slug in ("rakow", "stradom"):
+                connection.execute(text("INSERT INTO districts (name, slug, version) VALUES (:slug, :slug, 1)"),
+                                   {"slug": slug})
+            connection.execute(text("INSERT INTO centres (name, slug, kind, district_id, version) "
+                                    "VALUES ('OSL Raków', 'osl-rakow', 'osl', 2, 1)"))
+        migrated.give_back("partners", url)
+        assert migrated.take("partners", create_app, bus) == url  # the same database, from the pool
+        with engine.begin() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM districts")) == 0
+            assert connection.scalar(text("SELECT count(*) FROM centres")) == 0
+            new = connection.scalar(text("INSERT INTO districts (name, slug, version) VALUES ('a', 'a', 1) "
+                                         "RETURNING id"))
+            assert new == 1
+            assert connection.scalar(text("SELECT count(*) FROM alembic_version")) == 1  # still at head
+        migrated.give_back("partners", url)
+    finally:
+        engine.dispose()
