@@ -1,9 +1,8 @@
 """Suite benchmark: the same tests run in one process and on every core (pytest-xdist, as ``make test`` runs them);
 the cost of starting a test's app with Alembic's check that its database is at head vs the revision query
 tests/conftest.py's ``make_app`` uses now; making an app that documents its API views at once (flask-smorest's own
-Api) vs when the document is first read (services/messaging/web.py Api); and emptying a pooled PostgreSQL database
-with TRUNCATE vs DELETE (tests/conftest.py ``give_back``; skipped when PostgreSQL is not reachable). Both sides of
-each row are measured in this one run, alternately, so a busy machine slows both; read the ratios, not the seconds.
+Api) vs when the document is first read (services/messaging/web.py Api). Both sides of each row are measured in
+this one run, alternately, so a busy machine slows both; read the ratios, not the seconds.
 
 Run: `.venv/bin/python bench/suite.py [--apps 20] [--workers auto] [pytest arguments...]` (default: the partners and
 staff tests, slow ones left out). Prints a table.
@@ -103,53 +102,6 @@ def app_documenting(service: str, count: int) -> tuple[float, float]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def pool_reset(count: int) -> tuple[float, float] | None:
-    """Wall seconds per emptying of a migrated partners database holding a few rows: TRUNCATE ... RESTART IDENTITY
-    (what ``give_back`` did), then DELETE with foreign keys off and the sequences restarted (what it does now).
-    None when PostgreSQL is not reachable."""
-    import socket
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.pool import NullPool
-
-    from services.partners import create_app
-    from tests.conftest import MigratedDatabases
-
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
-    except OSError:
-        return None
-    folder = Path(tempfile.mkdtemp(prefix="osl-bench-pool-"))
-    databases = MigratedDatabases(folder)
-    try:
-        bus = BusSettings(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-bench-pool")
-        url = databases.take("partners", create_app, bus)
-        engine = create_engine(url, poolclass=NullPool)
-        spent = {"truncate": 0.0, "delete": 0.0}
-        for number in range(-1, count):
-            for way in spent:
-                with engine.begin() as connection:
-                    connection.execute(text("INSERT INTO districts (name, slug, version) VALUES ('a', 'a', 1)"))
-                started = time.perf_counter()
-                if way == "truncate":
-                    with engine.begin() as connection:
-                        tables = connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = "
-                                                         "'public' AND tablename <> 'alembic_version'")).all()
-                        quoted = ", ".join(f'"{table}"' for table in tables)
-                        connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-                    databases.free.setdefault("partners", []).append(url)
-                else:
-                    databases.give_back("partners", url)
-                if number >= 0:
-                    spent[way] += time.perf_counter() - started
-                assert databases.take("partners", create_app, bus) == url
-        engine.dispose()
-        return spent["truncate"] / count, spent["delete"] / count
-    finally:
-        databases.drop()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", type=int, default=20, help="apps started per service and way of checking")
@@ -176,15 +128,6 @@ def main() -> None:
     for service in ("partners", "events", "notify", "programme"):
         eager, lazy = app_documenting(service, options.apps)
         print(f"| {service} | {eager * 1000:.1f} ms | {lazy * 1000:.1f} ms | {lazy / eager:.2f} |")
-    print()
-    reset = pool_reset(options.apps)
-    if reset is None:
-        print("PostgreSQL is not reachable on 127.0.0.1:5432: the pooled database's reset is not measured.")
-    else:
-        print("| pooled PostgreSQL database emptied (wall per reset) | TRUNCATE | DELETE | ratio |")
-        print("|---|---|---|---|")
-        print(f"| partners, a few rows | {reset[0] * 1000:.1f} ms | {reset[1] * 1000:.1f} ms | "
-              f"{reset[1] / reset[0]:.2f} |")
 
 
 if __name__ == "__main__":

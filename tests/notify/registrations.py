@@ -90,7 +90,8 @@ def one_place_three_residents(app):
 
 def registrations(app) -> list[Registration]:
     with app.extensions["osl"].database.session() as session:
-        return list(session.scalars(select(Registration).order_by(Registration.seq)))
+        # seq counts within a date's places: two dates' first registrations share seq 1, the id says which came first
+        return list(session.scalars(select(Registration).order_by(Registration.seq, Registration.id)))
 
 
 def slots(app) -> list[RegistrationSlot]:
