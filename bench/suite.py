@@ -116,18 +116,19 @@ def main() -> None:
     for label, (wall, cpu, last) in (("one process", serial), (f"-n {options.workers} --dist loadgroup", parallel)):
         print(f"| {label} | {wall:.1f} s | {cpu:.1f} s | {last} |")
     print(f"| parallel / one process | {parallel[0] / serial[0]:.2f} | {parallel[1] / serial[1]:.2f} | |")
+    per_service("app + Alembic upgrade check (CPU per app)", "app + revision query", app_start, options.apps)
+    per_service("app documenting its views at once (CPU per app)", "when the document is read", app_documenting,
+                options.apps)
+
+
+def per_service(before: str, after: str, measure, count: int) -> None:
+    """A table of ``measure(service, count)``'s two sides (seconds) for each service, and their ratio."""
     print()
-    print("| service | app + Alembic upgrade check (CPU per app) | app + revision query | ratio |")
+    print(f"| service | {before} | {after} | ratio |")
     print("|---|---|---|---|")
     for service in ("partners", "events", "notify", "programme"):
-        alembic, revision = app_start(service, options.apps)
-        print(f"| {service} | {alembic * 1000:.1f} ms | {revision * 1000:.1f} ms | {revision / alembic:.2f} |")
-    print()
-    print("| service | app documenting its views at once (CPU per app) | when the document is read | ratio |")
-    print("|---|---|---|---|")
-    for service in ("partners", "events", "notify", "programme"):
-        eager, lazy = app_documenting(service, options.apps)
-        print(f"| {service} | {eager * 1000:.1f} ms | {lazy * 1000:.1f} ms | {lazy / eager:.2f} |")
+        first, second = measure(service, count)
+        print(f"| {service} | {first * 1000:.1f} ms | {second * 1000:.1f} ms | {second / first:.2f} |")
 
 
 if __name__ == "__main__":
