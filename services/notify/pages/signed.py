@@ -11,7 +11,7 @@ from services.notify.pages import choices, csrf
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import PreferencesSchema
 from services.notify.tokens import CONTACT, MEMBER, ExpiredToken, InvalidToken, links, read_token
-from services.ui.i18n import LANGUAGES, chosen_language, mail_reader_language, render_for_mail_reader
+from services.ui.i18n import mail_reader_language, render_for_mail_reader
 
 pages = Blueprint("pages", __name__, url_prefix="/subscriptions")
 
@@ -22,14 +22,6 @@ def keep_links_private(response):
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _language(subscriber) -> str | None:
-    """The subscriber's e-mail language, unless the reader chose one on the site (``?lang=`` or the cookie)."""
-    if chosen_language() is not None:
-        return None
-    return subscriber.language if subscriber.language in LANGUAGES else None
-
 
 
 def linked(purpose: str, token: str, find, refused, max_age: float | None = None):
@@ -61,19 +53,19 @@ def confirm(token):
     subscriber, error = _subscriber("confirm", token, current_app.config["CONFIRM_MAX_AGE_HOURS"] * 3600)
     if error:
         return error
-    language = _language(subscriber)
+    language = subscriber.language
     session = request_session()
     operations.confirm(session, subscriber)
     session.commit()
     urls = links(current_app.config, subscriber.key)
     return render_for_mail_reader(language, "pages/confirmed.html", preferences_url=urls["preferences"],
-                   unsubscribe_url=urls["unsubscribe"])
+                                  unsubscribe_url=urls["unsubscribe"])
 
 
 @pages.get("/unsubscribe/<token>")
 def unsubscribe_page(token):
     subscriber, error = _subscriber("unsubscribe", token)
-    return error or render_for_mail_reader(_language(subscriber), "pages/unsubscribe.html",
+    return error or render_for_mail_reader(subscriber.language, "pages/unsubscribe.html",
                                            done=subscriber.status == "unsubscribed")
 
 
@@ -89,7 +81,7 @@ def unsubscribe(token):
     session = request_session()
     operations.unsubscribe(session, subscriber)
     session.commit()
-    return render_for_mail_reader(_language(subscriber), "pages/unsubscribe.html", done=True)
+    return render_for_mail_reader(subscriber.language, "pages/unsubscribe.html", done=True)
 
 
 # Exempt from CSRF for the same reason as above: it is the List-Unsubscribe link of partner meeting notices.
@@ -136,8 +128,8 @@ def preferences(token):
     if error:
         return error
     if subscriber.status == "unsubscribed":
-        return _unsubscribed_page(subscriber, _language(subscriber))
-    return _preferences_page(subscriber, _language(subscriber))
+        return _unsubscribed_page(subscriber, subscriber.language)
+    return _preferences_page(subscriber, subscriber.language)
 
 
 @pages.post("/preferences/<token>/subscribe-again")
@@ -146,7 +138,7 @@ def subscribe_again(token):
     subscriber, error = _subscriber("preferences", token)
     if error:
         return error
-    language = _language(subscriber)
+    language = subscriber.language
     if subscriber.status != "unsubscribed":
         return redirect(url_for("pages.preferences", token=token), 303)
     if not csrf.valid():
@@ -175,7 +167,7 @@ def save_preferences(token):
     subscriber, error = _subscriber("preferences", token)
     if error:
         return error
-    language = _language(subscriber)  # before the change: the answer speaks the language of the page sent
+    language = subscriber.language  # before the change: the answer speaks the language of the page sent
     if subscriber.status == "unsubscribed":
         # Saving would change nothing that is sent: say so instead of "changes saved".
         return _unsubscribed_page(subscriber, language, status=409)
