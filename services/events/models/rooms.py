@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from services.calendar.rooms import RoomRules
 from services.events.models.base import Base, UTCDateTime
 from services.events.models.replica import ReplicaMixin
-from services.messaging.models import RoomColumns, utcnow
+from services.messaging.models import TITLE_LENGTH, RoomColumns, utcnow
 
 BOOKING_KINDS = ("event", "meeting", "reservation")
 #: A booking's state: confirmed, pending (waits for MOPS's approval, holds its dates as tentative) or cancelled.
@@ -52,7 +52,7 @@ class Booking(Base):
     event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
     meeting_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
     #: Shown in the room's feed when public; a private booking shows "zajęte" only.
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     #: public or private.
     visibility: Mapped[str] = mapped_column(String(20), default="private")
     #: The organisation holding it; None when MOPS (an administrator) does.

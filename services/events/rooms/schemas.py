@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from services.calendar.times import aware, exists_in_warsaw, to_wire
 from services.events.schemas import Moment
 from services.messaging.fields import one_line, record_id
-from services.messaging.models import SLUG_LENGTH
+from services.messaging.models import SLUG_LENGTH, TITLE_LENGTH
 
 
 def _moment(data: dict, name: str) -> datetime:
@@ -20,8 +20,8 @@ def _moment(data: dict, name: str) -> datetime:
 
 
 class BookingInSchema(Schema):
-    title = one_line(200, min_length=1, metadata={"description": "What the room is held for; required unless an "
-                                                                 "event is named."})
+    title = one_line(TITLE_LENGTH, min_length=1, metadata={"description": "What the room is held for; required unless "
+                                                                          "an event is named."})
     starts_at = Moment(required=True, metadata={"description": "The first date's start (no offset: Warsaw time)."})
     ends_at = Moment(required=True)
     rrule = fields.String(validate=validate.Length(max=500), allow_none=True,

@@ -145,7 +145,7 @@ class BookingSnapshot(Schema):
     room_id = fields.Integer(required=True, strict=True)
     kind = fields.String(required=True, validate=validate.OneOf(BOOKING_KINDS))
     state = fields.String(required=True, validate=validate.OneOf(BOOKING_STATES))
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, **_text(TITLE_LENGTH))
     visibility = fields.String(required=True, validate=validate.OneOf(("public", "private")))
     organisation_id = _optional(fields.Integer, strict=True)
     event_id = _optional(fields.UUID)
@@ -175,7 +175,7 @@ class MeetingRoom(Schema):
     #: while the meeting still asks for that room at that time.
     meeting_version = fields.Integer(required=True, strict=True)
     partnership_id = fields.Integer(required=True, strict=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, **_text(TITLE_LENGTH))
     #: The partnership's coordinating organisation, told of a conflict; None when it has none.
     organisation_id = _optional(fields.Integer, strict=True)
     room_id = fields.Integer(required=True, strict=True)

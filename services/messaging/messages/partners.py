@@ -14,7 +14,13 @@ from marshmallow import Schema, fields, validate
 
 from services.calendar.times import TZID
 from services.messaging.fields import StoredDate
-from services.messaging.models import DISTRICT_NAME_LENGTH, DISTRICT_SLUG_LENGTH, NAME_LENGTH, SLUG_LENGTH
+from services.messaging.models import (
+    DISTRICT_NAME_LENGTH,
+    DISTRICT_SLUG_LENGTH,
+    NAME_LENGTH,
+    SLUG_LENGTH,
+    TITLE_LENGTH,
+)
 from services.messaging.registry import register
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", error="Use lowercase ASCII letters, digits and hyphens.")
@@ -24,6 +30,8 @@ def _slug(max_length: int) -> fields.String:
     """A slug as long as the columns of every consumer that stores it: a longer one is a bad message (dead-lettered),
     never a database error in a consumer's transaction."""
     return fields.String(required=True, validate=[validate.Length(min=1, max=max_length), SLUG])
+
+
 CENTRE_KINDS = ("osl", "dosl")
 ORGANISATION_KINDS = ("ngo", "public_institution", "school", "library", "parish", "business", "informal_group",
                       "municipal")
@@ -155,7 +163,8 @@ class AgreementSnapshot(Snapshot):
 
 class MeetingSnapshot(Snapshot):
     partnership_id = fields.Integer(required=True, strict=True)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    #: The title of the meeting's event (and of its room's booking): as long as an event's.
+    title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_LENGTH))
     agenda = fields.String(required=True)
     #: With the Europe/Warsaw offset of that day, e.g. 2026-10-30T17:00:00+01:00.
     starts_at = fields.AwareDateTime(required=True, format="iso")

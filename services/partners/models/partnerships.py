@@ -6,6 +6,7 @@ from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.times import TZID, to_wire, today
+from services.messaging.models import TITLE_LENGTH
 from services.partners.models.base import Base, Registered, UTCDateTime, utcnow
 from services.partners.models.organisations import Person
 from services.partners.models.places import Centre, District
@@ -127,7 +128,7 @@ class Meeting(Registered, Base):
     __tablename__ = "meetings"
 
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     agenda: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ from services.messaging.messages.partners import (
     MEMBER_ROLES,
     PARTNERSHIP_STATUSES,
 )
+from services.messaging.models import TITLE_LENGTH
 from services.partners.schemas.common import InputSchema, ListArgs, PrivateFieldsSchema, optional, record_id, slug_field
 
 
@@ -104,7 +105,7 @@ class MeetingSchema(PrivateFieldsSchema):
 
     id = fields.Integer(dump_only=True)
     partnership_id = fields.Integer(dump_only=True)
-    title = one_line(200, min_length=1, required=True)
+    title = one_line(TITLE_LENGTH, min_length=1, required=True)
     agenda = optional(multi_line, max_length=10000)
     starts_at = WarsawDateTime(required=True)
     ends_at = WarsawDateTime(required=True)
