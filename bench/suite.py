@@ -1,8 +1,9 @@
 """Suite benchmark: the same tests run in one process and on every core (pytest-xdist, as ``make test`` runs them);
 the cost of starting a test's app with Alembic's check that its database is at head vs the revision query
 tests/conftest.py's ``make_app`` uses now; making an app that documents its API views at once (flask-smorest's own
-Api) vs when the document is first read (services/messaging/web.py Api). Both sides of each row are measured in
-this one run, alternately, so a busy machine slows both; read the ratios, not the seconds.
+Api) vs when the document is first read (services/messaging/web.py Api); making an app whose URL rules compile their
+builders at once (werkzeug's own) vs when one is first used (services/messaging/web.py Rule). Both sides of each row
+are measured in this one run, alternately, so a busy machine slows both; read the ratios, not the seconds.
 
 Run: `.venv/bin/python bench/suite.py [--apps 20] [--workers auto] [pytest arguments...]` (default: the partners and
 staff tests, slow ones left out). Prints a table.
@@ -80,15 +81,31 @@ def app_documenting(service: str, count: int) -> tuple[float, float]:
 
     from services.messaging import web
 
+    return apps_made(service, count, web.Api, "register_blueprint", flask_smorest.Api.register_blueprint)
+
+
+def app_url_rules(service: str, count: int) -> tuple[float, float]:
+    """Seconds of CPU per app made: werkzeug's rules, which compile their URL builders as they are added, then the
+    services' (services/messaging/web.py Rule), which compile one when it is first used (not here)."""
+    import werkzeug.routing
+
+    from services.messaging.app import ServiceFlask
+
+    return apps_made(service, count, ServiceFlask, "url_rule_class", werkzeug.routing.Rule)
+
+
+def apps_made(service: str, count: int, owner, name: str, before) -> tuple[float, float]:
+    """Seconds of CPU per app made with ``owner.name`` set to ``before``, then as the services have it; made in
+    turn, so a busy machine slows both."""
     create_app = importlib.import_module(f"services.{service}").create_app
-    lazy = web.Api.register_blueprint
-    folder = Path(tempfile.mkdtemp(prefix="osl-bench-docs-"))
+    now = getattr(owner, name)
+    folder = Path(tempfile.mkdtemp(prefix="osl-bench-apps-"))
     try:
-        bus = BusSettings(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-bench-docs")
-        spent = {"at once": 0.0, "when read": 0.0}
+        bus = BusSettings(broker_url="filesystem://", bus_dir=folder / "bus", prefix="osl-bench-apps")
+        spent = {"before": 0.0, "now": 0.0}
         for number in range(-1, count):
             for way in spent:
-                web.Api.register_blueprint = flask_smorest.Api.register_blueprint if way == "at once" else lazy
+                setattr(owner, name, before if way == "before" else now)
                 gc.collect()  # the apps made before are garbage: not collected inside the next one's time
                 started = time.process_time()
                 app = create_app({"DATABASE_URL": f"sqlite:///{folder / way}-{number}.db", "BUS": bus,
@@ -96,9 +113,9 @@ def app_documenting(service: str, count: int) -> tuple[float, float]:
                 if number >= 0:
                     spent[way] += time.process_time() - started
                 app.extensions["osl"].database.dispose()
-        return spent["at once"] / count, spent["when read"] / count
+        return spent["before"] / count, spent["now"] / count
     finally:
-        web.Api.register_blueprint = lazy
+        setattr(owner, name, now)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -118,6 +135,8 @@ def main() -> None:
     print(f"| parallel / one process | {parallel[0] / serial[0]:.2f} | {parallel[1] / serial[1]:.2f} | |")
     per_service("app + Alembic upgrade check (CPU per app)", "app + revision query", app_start, options.apps)
     per_service("app documenting its views at once (CPU per app)", "when the document is read", app_documenting,
+                options.apps)
+    per_service("app compiling its URL builders at once (CPU per app)", "when one is first used", app_url_rules,
                 options.apps)
 
 

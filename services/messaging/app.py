@@ -11,10 +11,16 @@ from services.messaging.db import Database
 from services.messaging.logs import configure_logging
 from services.messaging.metrics import init_web_metrics
 from services.messaging.service import ServiceRuntime
-from services.messaging.web import Api, api_config, init_app
+from services.messaging.web import Api, Rule, api_config, init_app
 
 #: A part of a service (its API, feeds, pages, CLI commands): called once with the app and its API.
 Part = Callable[[Flask, Api], None]
+
+
+class ServiceFlask(Flask):
+    """Flask, with rules that compile their URL builders when first used (:class:`services.messaging.web.Rule`)."""
+
+    url_rule_class = Rule
 
 
 def create_service_app(name: str, import_name: str, settings: dict, *, migrations: Path, outbox_model: type,
@@ -29,7 +35,7 @@ def create_service_app(name: str, import_name: str, settings: dict, *, migration
     the API needs it (``http_guards.authenticate_writes``), ahead of the parts' own checks.
     """
     configure_logging(settings["LOG_LEVEL"], name)
-    app = Flask(import_name)
+    app = ServiceFlask(import_name)
     app.config.update(settings)
     app.config.update(api_config(f"OSL {name}"))
     if max_body is not None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import flask_smorest
 import swagger_ui_bundle
+import werkzeug.routing
 from flask import Flask, current_app, g, jsonify, request, send_from_directory
 from flask_smorest import abort
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -87,6 +88,24 @@ class Api(flask_smorest.Api):
                 blp, name, parameters = self._undocumented.pop(0)
                 blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
                 self._spec.tag({"name": name, "description": blp.description})
+
+
+class Rule(werkzeug.routing.Rule):
+    """werkzeug's URL rule, except that it compiles its two URL builders (what ``url_for`` runs) when one is first
+    used, not when the rule is added. Compiling them (Python code generated and compiled for each rule) was about half
+    of making an app after :class:`Api`'s change: again once per worker for a server, thousands of times in the
+    tests, mostly for URLs nobody builds. tests/messaging/test_web.py checks every rule builds what werkzeug's does.
+    """
+
+    def _compile_builder(self, append_unknown: bool = True):
+        name = "_build_unknown" if append_unknown else "_build"
+
+        def build(rule, *args, **kwargs):
+            compiled = werkzeug.routing.Rule._compile_builder(rule, append_unknown).__get__(rule, None)
+            setattr(rule, name, compiled)  # from now on the rule calls the compiled builder itself
+            return compiled(*args, **kwargs)
+
+        return build
 
 
 def runtime() -> ServiceRuntime:

@@ -206,3 +206,38 @@ def test_every_text_a_request_body_takes_shows_its_limit_in_the_openapi_document
     unbounded = [(name, field) for name, field, prop in strings
                  if not {"maxLength", "enum", "format", "pattern"} & prop.keys()]
     assert unbounded == []
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_every_url_the_apps_build_is_the_one_werkzeugs_own_rules_build(name, tmp_path, monkeypatch):
+    """The services' rules compile their URL builders when ``url_for`` first needs one; werkzeug's compile them when
+    the rule is added. For every rule of every app both build the same URLs, with and without query arguments."""
+    import werkzeug.routing
+
+    from services.messaging.app import ServiceFlask
+
+    def urls(kind):
+        (tmp_path / kind).mkdir()
+        app = _app(name, tmp_path / kind)
+        adapter = app.url_map.bind("osl.example", url_scheme="https")
+        built = {}
+        for rule in app.url_map.iter_rules():
+            values = {argument: _url_value(rule._converters[argument]) for argument in rule.arguments}
+            built[rule.endpoint, rule.rule] = (adapter.build(rule.endpoint, values),
+                                               adapter.build(rule.endpoint, {**values, "strona": "2 i 3"},
+                                                             force_external=True))
+        return app, built
+
+    lazy_app, lazy = urls("lazy")
+    assert sum(type(rule) is not werkzeug.routing.Rule for rule in lazy_app.url_map.iter_rules()) >= 20
+    monkeypatch.setattr(ServiceFlask, "url_rule_class", werkzeug.routing.Rule)
+    eager_app, eager = urls("eager")
+    assert all(type(rule) is werkzeug.routing.Rule for rule in eager_app.url_map.iter_rules())
+    assert len(lazy) >= 20 and lazy == eager
+
+
+def _url_value(converter):
+    """A value the converter takes: a number, the first of an ``any(…)``'s choices, or a text to be quoted."""
+    if type(converter).__name__ == "IntegerConverter":
+        return 7
+    return sorted(getattr(converter, "items", ["ząb 1"]))[0]
