@@ -5,8 +5,9 @@ translation of the message where it has one (``MESSAGES`` lists those, so the ex
 message itself on an English page, and only the field's name otherwise: never English inside a Polish page.
 """
 
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
+from services.ui.i18n import page_language
 from services.ui.labels import N_
 
 #: The messages the pages translate: the form builder's, the operations' without values in them, marshmallow's own.
@@ -33,7 +34,7 @@ def said(message: str | None) -> str | None:
     None when the catalogue has none (a message with a value in it, say)."""
     if not message:
         return None
-    if str(get_locale() or "pl") == "en":
+    if page_language() == "en":
         return message
     translated = gettext(message)
     return translated if translated != message else None

@@ -10,37 +10,33 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
-from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from services.calendar.times import local_date
 from services.ui import dates, series
+from services.ui.i18n import page_language
 
 _TIME_RANGE = re.compile(r"(\d{1,2}:\d{2}–\d{1,2}:\d{2})")
 
 
-def _locale() -> str:
-    return str(get_locale() or "pl")
-
-
 def day(value: date | datetime) -> str:
     """The weekday and date, with the year only when it is not this year."""
-    return dates.day(value, _locale())
+    return dates.day(value, page_language())
 
 
 def clock(value: datetime) -> str:
-    return dates.clock(value, _locale())
+    return dates.clock(value, page_language())
 
 
 def when(starts_at: datetime, ends_at: datetime, all_day: bool = False) -> str:
     """A time span as a person says it: one day with its hours, or first and last day."""
-    return dates.when(starts_at, ends_at, all_day, _locale())
+    return dates.when(starts_at, ends_at, all_day, page_language())
 
 
 def series_words(event) -> str:
     """A repeating event (anything with ``series``) in words: "W każdy wtorek, 17:00–19:00, od …"; "" for one date."""
     shown = event.series
-    return series.describe(shown, _locale(), dates.hours(shown.starts_at, shown.ends_at, _locale()))
+    return series.describe(shown, page_language(), dates.hours(shown.starts_at, shown.ends_at, page_language()))
 
 
 def unbroken_times(text: str) -> Markup:
@@ -51,7 +47,7 @@ def unbroken_times(text: str) -> Markup:
 def long_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = local_date(value)
-    return format_date(value, "d MMMM y", locale=_locale()) if value else ""
+    return format_date(value, "d MMMM y", locale=page_language()) if value else ""
 
 
 def plain_text(text: str | None) -> Markup:

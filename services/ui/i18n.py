@@ -61,6 +61,12 @@ def select_locale() -> str:
     return chosen or request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
 
 
+def page_language() -> str:
+    """The language this page (or the mail being written, under ``force_locale``) speaks: Flask-Babel's choice for
+    the request (:func:`select_locale`), Polish outside one."""
+    return str(get_locale() or DEFAULT)
+
+
 def _mail_language(language: str | None) -> str | None:
     """The e-mail's ``language``, when it decides the page's: a known one, and the reader chose none on the site."""
     return language if chosen_language() is None and language in LANGUAGES else None
@@ -69,7 +75,7 @@ def _mail_language(language: str | None) -> str | None:
 def mail_reader_language(language: str | None) -> str:
     """The language :func:`render_for_mail_reader` speaks to the reader of an e-mail in ``language``: for what the
     page says outside its templates' words (a consent text, say)."""
-    return _mail_language(language) or str(get_locale() or DEFAULT)
+    return _mail_language(language) or page_language()
 
 
 def render_for_mail_reader(language: str | None, template: str, **context) -> str:
@@ -99,4 +105,4 @@ def init_babel(app: Flask) -> None:
 
     @app.context_processor
     def _language():
-        return {"current_lang": str(get_locale() or DEFAULT), "languages": LANGUAGES}
+        return {"current_lang": page_language(), "languages": LANGUAGES}

@@ -79,3 +79,11 @@ def test_every_message_of_the_pages_has_a_polish_translation():
     assert used, "the template holds the pages' messages"
     assert sorted(used - translated) == []
     assert sorted({message.id for message in catalogue if message.id} - used) == []
+
+
+def test_the_pages_language_is_read_in_one_place():
+    """The language a page speaks is Flask-Babel's choice for the request (``select_locale``), read by
+    ``services.ui.i18n.page_language``; no other module asks Flask-Babel again with its own fallback."""
+    asking = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "services").rglob("*.py")
+                    if "get_locale(" in path.read_text(encoding="utf-8"))
+    assert asking == ["services/ui/i18n.py"]

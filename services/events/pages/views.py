@@ -4,7 +4,7 @@ import uuid
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from services.events.rooms.queries import week_plan
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui import add_not_found_page
+from services.ui.i18n import page_language
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import registration_form_url
 from services.ui.maps import map_links
@@ -159,7 +160,7 @@ def _registration(session, event: Event) -> dict | None:
     if not takes_registrations(event.visibility, event.status, registration_of(event)):
         return None
     count = registration_counts(session, [event]).get(event.id)
-    language = str(get_locale() or "pl")
+    language = page_language()
     if event.rrule and count is None:
         places = gettext("Registration is per date; the form shows the places left on each.")
     else:

@@ -7,7 +7,6 @@ The form does what ``POST /api/v1/registrations/`` does: the same validation, th
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -27,7 +26,7 @@ from services.notify.pages.signed import keep_links_private, linked
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import RegisterSchema
 from services.notify.tokens import registration_links
-from services.ui.i18n import LANGUAGES, render_for_mail_reader
+from services.ui.i18n import page_language, render_for_mail_reader
 from services.ui.maps import osm_url
 
 registration_pages = Blueprint("registration_pages", __name__, url_prefix="/registrations")
@@ -72,13 +71,8 @@ def _dates(session, event: dict, whole: bool) -> list[dict]:
         waiting = slot.waiting if slot else 0
         shown.append({"value": local(occurrence.starts_at).replace(tzinfo=None).isoformat(),
                       "starts_at": occurrence.starts_at, "ends_at": occurrence.ends_at,
-                      "places": places_words(capacity, confirmed, waiting, _language())})
+                      "places": places_words(capacity, confirmed, waiting, page_language())})
     return shown
-
-
-def _language() -> str:
-    language = str(get_locale() or "pl")
-    return language if language in LANGUAGES else "pl"
 
 
 def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200):
@@ -88,7 +82,7 @@ def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200)
         "pages/register.html", event=event, chosen=chosen, errors=errors or {}, problem=problem,
         dates=_dates(session, event, settings.whole_series), whole=settings.whole_series,
         max_people=settings.max_people, open=operations.registration_open(event),
-        consent_text=registration_consent(_language()),
+        consent_text=registration_consent(page_language()),
         consent_version=REGISTRATION_VERSION, place=_place(event),
         map_url=osm_url(event.get("latitude"), event.get("longitude"), event.get("location")),
         confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]),
@@ -148,7 +142,7 @@ def register(event_id):
     except ValueError:
         return _form_page(event, form, errors={"people": SENTENCES["people"]}, status=422)
     body = {"event_id": event["id"], "name": form["name"], "email": form["email"], "people": people,
-            "consent": form["consent"], "language": str(get_locale() or "pl")}
+            "consent": form["consent"], "language": page_language()}
     if form["occurrence"]:
         body["occurrence"] = form["occurrence"]
     session = request_session()
@@ -256,6 +250,6 @@ def printable_list(event_id):
     event = _event(event_id)
     if not may_manage(caller, event):
         abort(403)
-    lists = [{**found, "places": places_words(found["capacity"], found["confirmed"], found["waiting"], _language())}
+    lists = [{**found, "places": places_words(found["capacity"], found["confirmed"], found["waiting"], page_language())}
              for found in queries.date_lists(session, event["id"])]
     return render_template("pages/registration_list.html", event=event, lists=lists, printed=utcnow())

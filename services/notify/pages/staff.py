@@ -10,7 +10,6 @@ list links here (NOTIFY_URL): under ``/registrations/``, which the gateway and t
 """
 
 from flask import Blueprint, abort, current_app, make_response, redirect, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -21,9 +20,10 @@ from services.notify import operations, queries
 from services.notify.auth import may_manage
 from services.notify.consent import REGISTRATION_VERSION, registration_consent
 from services.notify.models import Registration
-from services.notify.pages.registrations import _dates, _event, _language, attempt, shows_one_date
+from services.notify.pages.registrations import _dates, _event, attempt, shows_one_date
 from services.notify.schemas import StaffRegisterSchema
 from services.ui import csrf
+from services.ui.i18n import page_language
 from services.ui.links import staff_url
 from services.ui.pages import add_problem_pages, private_page, problem_page
 
@@ -68,7 +68,7 @@ def _managed(event_id) -> dict:
 def _show(event: dict, chosen: dict | None = None, errors=None, problem=None, status=200):
     session = request_session()
     settings = operations.registration_settings(session, event["id"])
-    language = _language()
+    language = page_language()
     lists = [{**found, "places": places_words(found["capacity"], found["confirmed"], found["waiting"], language)}
              for found in queries.date_lists(session, event["id"])]
     chosen = chosen or {"name": "", "contact": "phone", "phone": "", "email": "", "people": 1, "occurrence": "",
@@ -98,7 +98,7 @@ def register(event_id):
     except ValueError:
         return _show(event, form, errors={"people": SENTENCES["people"]}, status=422)
     body = {"name": form["name"], "contact": form["contact"] or "none", "people": people,
-            "consent": form["consent"], "language": str(get_locale() or "pl")}
+            "consent": form["consent"], "language": page_language()}
     if body["contact"] in ("phone", "email") and form[body["contact"]]:
         body[body["contact"]] = form[body["contact"]]
     if form["occurrence"]:

@@ -7,7 +7,6 @@ same counters), and the same answer whether or not the address is known.
 from email.utils import parseaddr
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from markupsafe import Markup
 from marshmallow import ValidationError
 
@@ -17,6 +16,7 @@ from services.notify.consent import CURRENT_VERSION, consent_text
 from services.notify.pages import choices, csrf
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import SubscribeSchema
+from services.ui.i18n import page_language
 
 subscribe_pages = Blueprint("subscribe_pages", __name__, static_folder="static",
                             # Under /subscriptions/, which the gateway sends to notify as it is.
@@ -24,7 +24,7 @@ subscribe_pages = Blueprint("subscribe_pages", __name__, static_folder="static",
 
 
 def _page(chosen: dict, errors=None, problem: str | None = None, status: int = 200):
-    language = str(get_locale() or "pl")
+    language = page_language()
     return render_template(
         "pages/subscribe.html", chosen=chosen, errors=errors or {}, problem=problem,
         districts=choices.districts(request_session()), **choices.options(chosen),
@@ -38,7 +38,7 @@ def _page(chosen: dict, errors=None, problem: str | None = None, status: int = 2
 def subscribe_form():
     """An empty form; ``?district=<slug>`` ticks that district (for links from a district's page)."""
     chosen = {"districts": request.args.getlist("district"), "audiences": [], "frequency": "immediate",
-              "reminders": False, "language": str(get_locale() or "pl"), "email": "", "consent": False}
+              "reminders": False, "language": page_language(), "email": "", "consent": False}
     return _page(chosen)
 
 
