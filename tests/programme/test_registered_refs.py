@@ -73,9 +73,9 @@ def test_a_registration_reaches_the_roll_call_as_a_reference_and_is_ticked(notif
     # The message carries the reference, the event, the date, the people and the status: nothing of the person.
     assert [m.data for m in messages] == [
         {"ref": refs[NAME], "event_id": EVENT_ID, "occurrence": datetime.fromisoformat(event["starts_at"])
-         .astimezone(UTC).isoformat(), "people": 2, "status": "confirmed"},
-        {"ref": refs["Jan Ćwik"], "event_id": EVENT_ID, "occurrence": messages[0].data["occurrence"], "people": 1,
-         "status": "waiting"}]
+         .astimezone(UTC).isoformat(), "series_from": "", "people": 2, "status": "confirmed"},
+        {"ref": refs["Jan Ćwik"], "event_id": EVENT_ID, "occurrence": messages[0].data["occurrence"],
+         "series_from": "", "people": 1, "status": "waiting"}]
     carried = json.dumps([m.data for m in messages], ensure_ascii=False)
     stored = _everything_in(programme_app)
     for personal in (NAME, "Jan Ćwik", PHONE, "600 123 457", EMAIL, "Żmijewska"):
