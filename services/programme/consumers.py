@@ -71,13 +71,18 @@ def apply_event_message(session, envelope: Envelope) -> None:
 
 def apply_registration(session, data: dict) -> Registered:
     """One registration's reference, date, people and status. A status only moves forward (waiting, confirmed,
-    then cancelled or expired), so the furthest one is kept whatever order the messages came in."""
+    then cancelled or expired), so the furthest one is kept whatever order the messages came in. The first date a
+    whole series' registration covers is the same in each of its messages: kept from whichever says it, never
+    forgotten by one without it (an older message)."""
     row = session.scalars(select(Registered).where(Registered.event_id == data["event_id"],
                                              Registered.ref == data["ref"])).first()
+    older = row is not None and REGISTRATION_STATUSES.index(data["status"]) < REGISTRATION_STATUSES.index(row.status)
     if row is None:
         row = Registered(event_id=data["event_id"], ref=data["ref"], status=data["status"])
         session.add(row)
-    elif REGISTRATION_STATUSES.index(data["status"]) < REGISTRATION_STATUSES.index(row.status):
+    if data.get("series_from"):
+        row.series_from = from_wire(data["series_from"])
+    if older:
         return row
     row.occurrence_start = from_wire(data["occurrence"]) if data["occurrence"] else None
     row.people, row.status, row.updated_at = data["people"], data["status"], utcnow()

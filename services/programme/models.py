@@ -156,6 +156,9 @@ class Registered(Base):
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     #: The date's start as the rule gives it; None: registered for every date of the series.
     occurrence_start: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: For every date of the series: the start (as the rule gives it) of the first date it covers, registered once
+    #: the series had begun; None: every date (registered before it began, or said by no message).
+    series_from: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     ref: Mapped[str] = mapped_column(String(12))
     #: How many people the registration is for.
     people: Mapped[int] = mapped_column(Integer, default=1)

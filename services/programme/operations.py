@@ -5,7 +5,7 @@ import secrets
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from services.calendar.recurrence import occurrences
 from services.calendar.times import local, local_date
@@ -213,9 +213,12 @@ def check_occurrence(activity: Activity, start: datetime) -> None:
 
 def registered_for(session, activity: Activity, start: datetime, *, including_cancelled: bool = False) -> list:
     """The registrations (notify's references) for the activity's date starting at ``start``, or for every date of
-    its series; still holding a place or waiting, unless ``including_cancelled``. In the order they arrived."""
+    its series from one at or before it (``series_from``: registered once the series had begun; none: every date);
+    still holding a place or waiting, unless ``including_cancelled``. In the order they arrived."""
     query = select(Registered).where(Registered.event_id == activity.id, or_(
-        Registered.occurrence_start == start, Registered.occurrence_start.is_(None)))
+        Registered.occurrence_start == start,
+        and_(Registered.occurrence_start.is_(None),
+             or_(Registered.series_from.is_(None), Registered.series_from <= start))))
     if not including_cancelled:
         query = query.where(Registered.status.in_(("confirmed", "waiting")))
     return list(session.scalars(query.order_by(Registered.id)))

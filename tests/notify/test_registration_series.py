@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from services.notify.models import Notice, OutboxMessage, RegistrationSlot
+from services.notify.models import Notice, OutboxMessage, Registration, RegistrationSlot
+from services.notify.operations.registrations import cancel_registration
 from services.notify.scheduler import tick
 from services.ui.dates import when
 from tests.notify.conftest import folder_mails
@@ -77,7 +78,10 @@ def test_after_its_first_date_a_whole_series_registers_from_the_next_date(notify
     [registered] = notices(notify, "registered")
     assert registered.payload["occurrence"]["starts_at"] == following.isoformat()
     assert [(c["occurrence"], c["confirmed"]) for c in counts_messages(notify)] == [("", 1)]
-    assert [(c["occurrence"], c["status"]) for c in changed_messages(notify)] == [("", "confirmed")]
+    # programme hears of it with the first date it covers (as the rule gives it, in UTC): its roll calls before
+    # that date do not list it.
+    assert [(c["occurrence"], c["status"], c.get("series_from")) for c in changed_messages(notify)] == [
+        ("", "confirmed", utc_key(following))]
     send_all(notify)
     mail = folder_mails(mail_dir)[-1]
     # The mail says the place is for every date left, not for one date.
@@ -157,6 +161,24 @@ def test_a_per_date_registration_for_a_past_date_is_still_refused(notify):
     following = (first + timedelta(days=7)).replace(tzinfo=None).isoformat()
     assert client.post("/api/v1/registrations/", json=resident(1, occurrence=following)).status_code == 201
     assert [s.occurrence for s in slots(notify)] == [utc_key(first + timedelta(days=7))]
+    # A registration for one date covers that date alone: no first date of a series.
+    assert [(c["occurrence"], c.get("series_from")) for c in changed_messages(notify)] == [
+        (utc_key(first + timedelta(days=7)), "")]
+
+
+def test_a_whole_series_registration_keeps_the_first_date_it_covers_in_every_message(notify):
+    """Made before the series starts, it covers every date from the first; the message of each status change later
+    (a cancellation, a place come free) names the same first date of the registration it is about."""
+    whole_series(notify, days=3, capacity=1)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1))
+    client.post("/api/v1/registrations/", json=resident(2))
+    first, second = registrations(notify)
+    with notify.extensions["osl"].database.session() as session:
+        cancel_registration(session, session.get(Registration, first.id))
+    assert [(c["ref"], c["status"], c.get("series_from")) for c in changed_messages(notify)] == [
+        (first.ref, "confirmed", utc_key(in_days(3))), (second.ref, "waiting", utc_key(in_days(3))),
+        (first.ref, "cancelled", utc_key(in_days(3))), (second.ref, "confirmed", utc_key(in_days(3)))]
 
 
 def test_a_whole_series_slot_made_before_the_first_date_names_the_next_date_later(notify, mail_dir):

@@ -11,8 +11,9 @@ from services.calendar.times import WARSAW
 from services.messaging.envelope import Envelope
 from services.notify.models import OutboxMessage as NotifyOutbox
 from services.notify.models import Registration
+from services.notify.operations.registrations import cancel_registration
 from services.programme.models import Registered
-from tests.notify.registrations import ADMIN, EVENT_ID, publish_event, resident, workshop
+from tests.notify.registrations import ADMIN, EVENT_ID, in_days, publish_event, resident, utc_key, workshop
 from tests.programme.factories import deliver
 from tests.staff.conftest import CSRF
 
@@ -73,9 +74,9 @@ def test_a_registration_reaches_the_roll_call_as_a_reference_and_is_ticked(notif
     # The message carries the reference, the event, the date, the people and the status: nothing of the person.
     assert [m.data for m in messages] == [
         {"ref": refs[NAME], "event_id": EVENT_ID, "occurrence": datetime.fromisoformat(event["starts_at"])
-         .astimezone(UTC).isoformat(), "people": 2, "status": "confirmed"},
-        {"ref": refs["Jan Ćwik"], "event_id": EVENT_ID, "occurrence": messages[0].data["occurrence"], "people": 1,
-         "status": "waiting"}]
+         .astimezone(UTC).isoformat(), "series_from": "", "people": 2, "status": "confirmed"},
+        {"ref": refs["Jan Ćwik"], "event_id": EVENT_ID, "occurrence": messages[0].data["occurrence"],
+         "series_from": "", "people": 1, "status": "waiting"}]
     carried = json.dumps([m.data for m in messages], ensure_ascii=False)
     stored = _everything_in(programme_app)
     for personal in (NAME, "Jan Ćwik", PHONE, "600 123 457", EMAIL, "Żmijewska"):
@@ -162,3 +163,109 @@ def test_the_reference_goes_from_notify_outbox_over_the_bus_to_programme(notify_
         row = session.scalars(select(Registered)).one()
         assert (str(row.event_id), row.people, row.status) == (EVENT_ID, 1, "confirmed")
     assert NAME not in _everything_in(programme_app) and PHONE not in _everything_in(programme_app)
+
+
+WEEKS = (0, 7, 14, 21)  # the days of a weekly series of four dates, from its first
+
+
+def _series_in_both(notify_app, programme_app, days: int) -> list[datetime]:
+    """A weekly series of four dates, the first ``days`` from today, registered for as a whole, in notify and as
+    programme's activity, and a current programme. Returns its dates."""
+    from tests.notify.test_registration_series import whole_series
+
+    whole_series(notify_app, days=days, capacity=5)
+    deliver(programme_app, "events", "event.published", workshop(capacity=5, days=days, rrule="FREQ=WEEKLY;COUNT=4"))
+    return [in_days(days + week) for week in WEEKS]
+
+
+def _listed(programme_app, programme_id: int, start: datetime) -> list[str]:
+    """The references the roll call of the date starting at ``start`` lists (API), in order."""
+    answer = programme_app.test_client().get(
+        f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{start.isoformat()}", headers=ADMIN)
+    assert answer.status_code == 200, answer.json
+    return [row["ref"] for row in answer.json["registered"]]
+
+
+def test_a_whole_series_registration_made_after_its_first_date_is_listed_from_the_next_date(notify_app,
+                                                                                            programme_app):
+    dates = _series_in_both(notify_app, programme_app, days=-2)  # the first date was two days ago
+    programme_id = _programme(programme_app)
+    answer = notify_app.test_client().post("/api/v1/registrations/", json=resident(1))
+    assert answer.status_code == 201, answer.json
+    [message] = _hand_over(notify_app, programme_app)
+    ref = message.data["ref"]
+    # For every date left, from the next: its start as the rule gives it, in UTC, as ``occurrence`` is written.
+    assert (message.data["occurrence"], message.data["series_from"]) == ("", utc_key(dates[1]))
+    assert _listed(programme_app, programme_id, dates[0]) == []
+    assert [_listed(programme_app, programme_id, start) for start in dates[1:]] == [[ref]] * 3
+    # The page of the earlier date does not offer it to tick either, and the API refuses a tick of it there.
+    client = programme_app.test_client()
+    earlier = client.get(f"/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[0].isoformat()}", headers=ADMIN)
+    assert earlier.status_code == 200 and f'name="reg-{ref}"' not in earlier.get_data(as_text=True)
+    later = client.get(f"/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[1].isoformat()}", headers=ADMIN)
+    assert f'name="reg-{ref}"' in later.get_data(as_text=True)
+    refused = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[0].isoformat()}",
+                         headers=ADMIN, json={"registered": [{"ref": ref, "status": "present"}]})
+    assert refused.status_code == 422 and "registered.0.ref" in json.dumps(refused.json)
+    ticked = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[1].isoformat()}",
+                        headers=ADMIN, json={"registered": [{"ref": ref, "status": "present"}]})
+    assert ticked.status_code == 200, ticked.json
+
+    # Cancelled in notify: the message of its new status keeps the start, and so does programme's row.
+    with notify_app.extensions["osl"].database.session() as session:
+        cancel_registration(session, session.scalars(select(Registration)).one())
+    [cancelled] = _hand_over(notify_app, programme_app, already=1)
+    assert (cancelled.data["status"], cancelled.data["series_from"]) == ("cancelled", utc_key(dates[1]))
+    with programme_app.extensions["osl"].database.session() as session:
+        row = session.scalars(select(Registered)).one()
+        assert (row.status, row.series_from) == ("cancelled", dates[1])
+    # A cancelled reference may still be ticked (they may come anyway) at a date it was registered for, never before.
+    assert _listed(programme_app, programme_id, dates[1]) == [ref] and _listed(programme_app, programme_id,
+                                                                                 dates[0]) == []
+    refused = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[0].isoformat()}",
+                         headers=ADMIN, json={"registered": [{"ref": ref, "status": "present"}]})
+    assert refused.status_code == 422 and "registered.0.ref" in json.dumps(refused.json)
+    ticked = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[2].isoformat()}",
+                        headers=ADMIN, json={"registered": [{"ref": ref, "status": "present"}]})
+    assert ticked.status_code == 200, ticked.json
+
+
+def test_a_whole_series_registration_made_before_its_first_date_is_listed_at_every_date(notify_app, programme_app):
+    dates = _series_in_both(notify_app, programme_app, days=3)
+    programme_id = _programme(programme_app)
+    assert notify_app.test_client().post("/api/v1/registrations/", json=resident(1)).status_code == 201
+    [message] = _hand_over(notify_app, programme_app)
+    assert message.data["series_from"] == utc_key(dates[0])
+    assert [_listed(programme_app, programme_id, start) for start in dates] == [[message.data["ref"]]] * 4
+
+
+def _deliver_old(programme_app, data: dict) -> None:
+    """A registration.changed message queued before ``series_from`` existed: its data without the field."""
+    envelope = Envelope(type="registration.changed", data={k: v for k, v in data.items() if k != "series_from"},
+                        source="/osl/notify")
+    with programme_app.extensions["osl"].database.session() as session:
+        programme_app.extensions["osl"].handlers["notify"](session, envelope)
+
+
+def test_an_old_message_without_the_start_is_listed_at_every_date_and_a_later_one_keeps_the_start(programme_app):
+    deliver(programme_app, "events", "event.published", workshop(capacity=5, days=-2, rrule="FREQ=WEEKLY;COUNT=4"))
+    dates = [in_days(-2 + week) for week in WEEKS]
+    programme_id = _programme(programme_app)
+    old = {"ref": "AAAA01", "event_id": EVENT_ID, "occurrence": "", "people": 1, "status": "confirmed"}
+    _deliver_old(programme_app, old)
+    assert [_listed(programme_app, programme_id, start) for start in dates] == [["AAAA01"]] * 4
+
+    # A status change without the field (an old one, or one arriving late) never loses a start already kept...
+    deliver(programme_app, "notify", "registration.changed", {
+        **old, "ref": "BBBB02", "status": "waiting", "series_from": utc_key(dates[1])})
+    _deliver_old(programme_app, {**old, "ref": "BBBB02", "status": "confirmed"})
+    # ...and a start arriving with a message older than the status kept is kept all the same.
+    _deliver_old(programme_app, {**old, "ref": "CCCC03", "status": "cancelled"})
+    deliver(programme_app, "notify", "registration.changed", {
+        **old, "ref": "CCCC03", "status": "confirmed", "series_from": utc_key(dates[2])})
+    with programme_app.extensions["osl"].database.session() as session:
+        kept = {row.ref: (row.status, row.series_from) for row in session.scalars(select(Registered))}
+    assert kept == {"AAAA01": ("confirmed", None), "BBBB02": ("confirmed", dates[1]),
+                    "CCCC03": ("cancelled", dates[2])}
+    assert [_listed(programme_app, programme_id, start) for start in dates] == [
+        ["AAAA01"], ["AAAA01", "BBBB02"], ["AAAA01", "BBBB02"], ["AAAA01", "BBBB02"]]

@@ -8,7 +8,10 @@ from them. ``version`` rises with every change of that occurrence's registration
 names the person only by ``ref``, a random reference that means nothing outside notify (the printed list shows it
 next to the name; erasing or anonymising the registration in notify forgets which name it was): never a name, an
 address or a phone number. A status only moves forward (waiting, confirmed, then cancelled or expired), so a copy
-keeps the furthest one whatever order the messages arrive in.
+keeps the furthest one whatever order the messages arrive in. A registration for the whole series made after the
+series began covers only the dates left: ``series_from`` names the first date it covers (the same in every message
+of that registration), and a roll call lists it only from that date on. Messages queued before the field existed
+have none: such a registration is listed at every date of the series, as it was.
 """
 
 from marshmallow import Schema, fields, validate
@@ -40,6 +43,9 @@ class RegistrationChanged(Schema):
     occurrence = fields.String(required=True, validate=validate.Length(max=40))
     people = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100))
     status = fields.String(required=True, validate=validate.OneOf(("waiting", "confirmed", "cancelled", "expired")))
+    #: For a registration for the whole series: the start (as the rule gives it) of the first date it covers, in UTC
+    #: ISO 8601 as ``occurrence``. Empty for a registration for one date, and absent from older messages.
+    series_from = fields.String(required=False, load_default="", validate=validate.Length(max=40))
 
 
 register("registration.changed", "notify", RegistrationChanged())

@@ -67,6 +67,10 @@ class Registration(Base):
     slot_id: Mapped[int] = mapped_column(ForeignKey("registration_slots.id"), index=True)
     event_id: Mapped[str] = mapped_column(String(36), index=True)
     occurrence: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: For a registration for the whole series, the first date it covers: the next date that had not ended when it
+    #: was made (its start as the rule gives it, UTC ISO 8601 as ``occurrence``), the date its mail names. Empty for
+    #: one date, and for whole-series registrations made before it was kept. Sent to programme with every change.
+    series_from: Mapped[str] = mapped_column(String(40), default="", server_default="")
     seq: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10))
     people: Mapped[int] = mapped_column(Integer, default=1)

@@ -149,7 +149,7 @@ def publish_registration(session, registration: Registration) -> None:
         return
     add_message(session, OutboxMessage, "registration.changed", {
         "ref": registration.ref, "event_id": registration.event_id, "occurrence": registration.occurrence,
-        "people": registration.people, "status": registration.status})
+        "series_from": registration.series_from, "people": registration.people, "status": registration.status})
 
 
 def register_for(session, event: dict, data: dict, *, by_staff: bool = False) -> Registration:
@@ -179,6 +179,8 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
     language = data.get("language", "pl")
     registration = Registration(
         key=secrets.token_hex(16), slot_id=slot.id, event_id=event["id"], occurrence=slot.occurrence,
+        # The whole series' first date it covers: the date its mail names (``occurrence``, find_occurrence's).
+        series_from=occurrence.rule_key if settings.whole_series else "",
         seq=slot.last_seq, status="confirmed" if place else "waiting", people=people, contact=contact,
         name=data["name"], email=normalise_email(data["email"]) if contact == "email" else None,
         phone=data.get("phone") if contact == "phone" else None, language=language, by_staff=by_staff,
