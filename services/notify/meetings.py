@@ -147,10 +147,21 @@ def _forget(session, membership_ids) -> None:
         session.execute(delete(MemberContact).where(MemberContact.membership_id.in_(membership_ids)))
 
 
+def _holds(column, email: str):
+    """The condition that a stored address is this one (any case, without the spaces around it)."""
+    return func.lower(func.trim(column)) == normalise_email(email)
+
+
 def contacts_of(session, email: str) -> list[MemberContact]:
     """The member contact rows holding this address (any case)."""
-    return list(session.scalars(select(MemberContact).where(
-        func.lower(func.trim(MemberContact.email)) == normalise_email(email)).order_by(MemberContact.membership_id)))
+    return list(session.scalars(select(MemberContact).where(_holds(MemberContact.email, email))
+                                .order_by(MemberContact.membership_id)))
+
+
+def organisations_of(session, email: str) -> list[Organisation]:
+    """The copies of organisations whose contact address is this one (any case), deleted ones too."""
+    return list(session.scalars(select(Organisation).where(_holds(Organisation.email, email))
+                                .order_by(Organisation.id)))
 
 
 def export_contacts(session, email: str) -> list[dict]:
@@ -173,6 +184,40 @@ def erase_contacts(session, email: str) -> int:
     _forget(session, erased)
     if erased:
         log.info("%d member contact(s) of an erased address erased", len(erased))
+    return len(erased)
+
+
+#: Why notify holds an organisation's contact address (the GDPR export says so).
+ORGANISATION_BASIS = ("the organisation's contact address, from the partners service, for the notices to the "
+                      "organisation: its partnerships' meetings, its calendar's failed imports and its meetings' room "
+                      "conflicts")
+
+
+def export_organisation_contacts(session, email: str) -> list[dict]:
+    """GDPR export: the copies of organisations whose contact address this is, why, and the notices made for each
+    (a small NGO's contact address is often a person's own)."""
+    held = []
+    for row in organisations_of(session, email):
+        notices = session.scalars(select(Notice).where(Notice.organisation_id == row.id).order_by(Notice.id))
+        held.append({"organisation_id": row.id, "name": row.name, "email": row.email, "basis": ORGANISATION_BASIS,
+                     "notices_stopped_at": operations.iso_or_none(row.notices_stopped_at),
+                     "notices": [operations.notice_export(notice) for notice in notices]})
+    return held
+
+
+def erase_organisation_contacts(session, email: str) -> int:
+    """GDPR erase: the copies of organisations whose contact address this is lose it (and the stop of their meeting
+    notices, which belonged to the address), with every notice to it not sent (queued, being sent, or failed and so
+    resendable, whose error may quote the address); the notices sent stay, with the organisation, and name no
+    address. The organisation's copy stays: partners owns it, and a newer snapshot of it brings the address back
+    (a redelivered or replayed one, no newer, does not). Returns how many."""
+    erased = organisations_of(session, email)
+    for row in erased:
+        row.email, row.notices_stopped_at = None, None
+    if erased:
+        session.execute(delete(Notice).where(Notice.organisation_id.in_([row.id for row in erased]),
+                                             Notice.status != "sent"))
+        log.info("%d organisation contact address(es) of an erased address erased", len(erased))
     return len(erased)
 
 

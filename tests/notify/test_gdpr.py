@@ -1,9 +1,12 @@
 """GDPR: an admin erases a subscriber and every trace of the address; an export returns all that is held."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select, text
 
-from services.notify.models import Base, Notice
+from services.notify import operations
+from services.notify.models import Base, Notice, Organisation
 from tests.notify.test_operations import REQUEST, confirmed, send_all, subscriber
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
@@ -122,15 +125,15 @@ def test_a_member_contact_address_is_exported_and_erased_until_partners_lists_it
 
 def test_the_operations_cover_every_kind_of_record_an_address_has(notify, mail_dir):
     """erase_address and export_address (services/notify/operations/addresses.py), called as any caller would, with
-    one address that is at once a subscriber, a registered resident and a partnership member's contact, with mails
-    written to it: the export holds each, and after the erase the address is in no row of any table, nor in any mail
-    file (a table added later that keeps the address fails here)."""
-    from services.notify import operations
+    one address that is at once a subscriber, a registered resident, a partnership member's contact and an
+    organisation's contact address, with mails written to it: the export holds each, and after the erase the address
+    is in no row of any table, nor in any mail file (a table added later that keeps the address fails here)."""
     from tests.notify.registrations import publish_event, resident
-    from tests.notify.test_meetings import deliver, meeting, setup
+    from tests.notify.test_meetings import deliver, meeting, organisation, setup
 
     member = "lucja@example.org"  # membership 4's contact address, from partners
     setup(notify)
+    deliver(notify, "organisation.created", organisation(9, member))  # her own small NGO's contact address too
     deliver(notify, "event.published", meeting())
     publish_event(notify, capacity=5)
     client = notify.test_client()
@@ -146,10 +149,12 @@ def test_the_operations_cover_every_kind_of_record_an_address_has(notify, mail_d
     assert [n["kind"] for n in held["notices"]] == ["confirmation"]
     assert [r["name"] for r in held["registrations"]] == ["Mieszkanka 1"]
     assert [c["membership_id"] for c in held["member_contacts"]] == [4]
+    assert [o["organisation_id"] for o in held["organisation_contacts"]] == [9]
 
     with database.session() as session:
         erased = operations.erase_address(session, member, secret, mail_dir)
     assert erased["subscriber"] == 1 and erased["registrations"] == 1 and erased["member_contacts"] == 1
+    assert erased["organisation_contacts"] == 1
     assert erased["mail_files"] >= 3  # the confirmation, the registration's mail, the meeting's invitation
     assert member not in everything_stored(notify).lower()
     assert not any(member.encode() in path.read_bytes().lower() for path in mail_dir.glob("*.eml"))
@@ -159,3 +164,89 @@ def test_the_operations_cover_every_kind_of_record_an_address_has(notify, mail_d
         operations.export_address(session, member, secret)
     with database.session() as session, pytest.raises(operations.NothingHeld):
         operations.erase_address(session, member, secret, mail_dir)
+
+
+#: A small NGO's contact address that is its chairwoman's own, held only on notify's copy of the organisation.
+CHAIR = "prezes.kowalska@example.org"
+
+
+def organisation_notices(app, organisation_id) -> list[tuple]:
+    with app.extensions["osl"].database.session() as session:
+        return [(n.kind, n.status) for n in session.scalars(
+            select(Notice).where(Notice.organisation_id == organisation_id).order_by(Notice.id))]
+
+
+def test_an_organisation_contact_address_is_exported_and_erased_until_partners_sends_it_again(notify, mail_dir):
+    from tests.notify.test_import_failing import FAILING
+    from tests.notify.test_import_failing import deliver as deliver_failing
+    from tests.notify.test_meetings import deliver, organisation
+    from tests.notify.test_room_conflict import TAKEN
+    from tests.notify.test_room_conflict import deliver as deliver_taken
+
+    deliver(notify, "organisation.created", organisation(7, "Prezes.Kowalska@Example.org"))  # as partners spelt it
+    deliver(notify, "organisation.created", organisation(8, "biuro@inna.example.org"))
+    deliver_failing(notify, "import_source.failing", {**FAILING, "organisation_id": 7})
+    assert send_all(notify) == 1  # told of its failing calendar: sent
+    deliver_failing(notify, "import_source.failing", {**FAILING, "organisation_id": 7,
+                                                      "failing_since": "2026-12-10T06:00:00+00:00"})  # queued
+    deliver_taken(notify, "meeting_room.taken", {**TAKEN, "organisation_id": 7})
+    deliver_taken(notify, "meeting_room.taken", {**TAKEN, "organisation_id": 8})
+    with notify.extensions["osl"].database.session() as session:  # a refusal quoting the address: failed
+        notice = session.scalars(select(Notice).where(Notice.organisation_id == 7,
+                                                      Notice.kind == "room_conflict")).one()
+        notice.status, notice.last_error = "failed", f"550 <{CHAIR}>: mailbox unavailable"
+    client = notify.test_client()
+
+    export = client.post("/api/v1/subscribers/export", json={"email": CHAIR.upper()}, headers=ADMIN)
+    assert export.status_code == 200, export.json  # held only as an organisation's contact: not "nothing held"
+    assert export.json["email"] == CHAIR and "status" not in export.json
+    assert export.json["registrations"] == [] and export.json["member_contacts"] == []
+    (held,) = export.json["organisation_contacts"]
+    assert (held["organisation_id"], held["name"]) == (7, "Stowarzyszenie 7")
+    assert held["email"] == "Prezes.Kowalska@Example.org"
+    assert "partners" in held["basis"] and "meeting" in held["basis"]
+    assert held["notices_stopped_at"] is None
+    assert [(n["kind"], n["status"]) for n in held["notices"]] == [
+        ("import_failing", "sent"), ("import_failing", "queued"), ("room_conflict", "failed")]
+
+    with notify.extensions["osl"].database.session() as session:
+        session.get(Organisation, 7).notices_stopped_at = datetime.now(UTC)  # its meeting notices' link, followed
+    export = client.post("/api/v1/subscribers/export", json={"email": CHAIR}, headers=ADMIN)
+    assert export.json["organisation_contacts"][0]["notices_stopped_at"]
+
+    assert CHAIR in everything_stored(notify).lower()
+    assert client.post(ERASE, json={"email": CHAIR.upper()}, headers=ADMIN).status_code == 204
+    stored = everything_stored(notify)
+    assert CHAIR not in stored.lower()
+    assert "biuro@inna.example.org" in stored  # another organisation's address stays, and its notice
+    assert organisation_notices(notify, 8) == [("room_conflict", "queued")]
+    assert organisation_notices(notify, 7) == [("import_failing", "sent")]  # what was sent; nothing more will be
+    with notify.extensions["osl"].database.session() as session:
+        erased = session.get(Organisation, 7)
+        assert (erased.name, erased.email, erased.notices_stopped_at) == ("Stowarzyszenie 7", None, None)
+    assert not any(CHAIR.encode() in path.read_bytes().lower() for path in mail_dir.glob("*.eml"))
+    assert client.post(ERASE, json={"email": CHAIR}, headers=ADMIN).status_code == 404
+    assert client.post("/api/v1/subscribers/export", json={"email": CHAIR}, headers=ADMIN).status_code == 404
+
+    deliver(notify, "organisation.updated", organisation(7, CHAIR))  # the same version again: still erased
+    assert CHAIR not in everything_stored(notify).lower()
+    deliver(notify, "organisation.updated", organisation(7, CHAIR, version=2))  # partners sends it again: held again
+    assert CHAIR in everything_stored(notify)
+
+
+def test_the_operations_count_the_organisation_copies_they_erase(notify, mail_dir):
+    from tests.notify.test_meetings import deliver, organisation
+
+    shared = "biuro@cma.example.org"
+    deliver(notify, "organisation.created", organisation(1, "Biuro@CMA.example.org"))
+    deliver(notify, "organisation.created", organisation(2, shared))  # two organisations share one address
+    deliver(notify, "organisation.created", organisation(3, "kontakt@old.example.org"))
+    database, secret = notify.extensions["osl"].database, notify.config["SECRET_KEY"]
+    with database.session() as session:
+        held = operations.export_address(session, shared.upper(), secret)
+    assert [o["organisation_id"] for o in held["organisation_contacts"]] == [1, 2]
+    with database.session() as session:
+        erased = operations.erase_address(session, shared, secret, mail_dir)
+    assert erased["organisation_contacts"] == 2 and erased["subscriber"] == 0 and erased["member_contacts"] == 0
+    stored = everything_stored(notify)
+    assert shared not in stored.lower() and "kontakt@old.example.org" in stored

@@ -1,7 +1,9 @@
 """GDPR by e-mail address: everything notify holds about one address, exported or erased in one operation, so every
 caller (the admin API, a page, a CLI) covers all of it: the subscriber with their notices and subscribe requests,
-the address's registrations, the partnership members' contact addresses with their meeting notices, and the mails
-written to it (the embedded mail folder)."""
+the address's registrations, the partnership members' contact addresses with their meeting notices, the copies of
+organisations whose contact address it is (a small NGO's is often a person's own) with their notices, and the mails
+written to it (the embedded mail folder). Member contacts and organisations' copies come from partners, which owns
+them: an erased one is held again only when partners sends a newer list or snapshot with the address."""
 
 import logging
 
@@ -16,19 +18,20 @@ class NothingHeld(LookupError):
     """Nothing is held about the address: the API answers 404."""
 
     def __init__(self):
-        super().__init__("No subscriber, registration or member contact with this address.")
+        super().__init__("No subscriber, registration, member contact or organisation contact with this address.")
 
 
 def export_address(session, email: str, secret: str) -> dict:
-    """Everything held about ``email`` (any case): the subscriber's data, if one, with ``registrations`` and
-    ``member_contacts``. Raises NothingHeld."""
+    """Everything held about ``email`` (any case): the subscriber's data, if one, with ``registrations``,
+    ``member_contacts`` and ``organisation_contacts``. Raises NothingHeld."""
     subscriber = find_by_email(session, email)
-    registrations = export_registrations(session, email)
-    contacts = meetings.export_contacts(session, email)
-    if subscriber is None and not registrations and not contacts:
+    held = {"registrations": export_registrations(session, email),
+            "member_contacts": meetings.export_contacts(session, email),
+            "organisation_contacts": meetings.export_organisation_contacts(session, email)}
+    if subscriber is None and not any(held.values()):
         raise NothingHeld()
     exported = export(session, subscriber, secret) if subscriber is not None else {"email": normalise_email(email)}
-    return {**exported, "registrations": registrations, "member_contacts": contacts}
+    return {**exported, **held}
 
 
 def erase_address(session, email: str, secret: str, mail_dir=None) -> dict:
@@ -39,8 +42,9 @@ def erase_address(session, email: str, secret: str, mail_dir=None) -> dict:
     still held and the erase is asked again; its mails are gone either way, as the person asked."""
     subscriber = find_by_email(session, email)
     erased = {"subscriber": 0, "registrations": erase_registrations(session, email),
-              "member_contacts": meetings.erase_contacts(session, email)}
-    if subscriber is None and not erased["registrations"] and not erased["member_contacts"]:
+              "member_contacts": meetings.erase_contacts(session, email),
+              "organisation_contacts": meetings.erase_organisation_contacts(session, email)}
+    if subscriber is None and not any(erased.values()):
         raise NothingHeld()
     if subscriber is not None:
         erase(session, subscriber, secret)
