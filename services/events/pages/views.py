@@ -103,7 +103,8 @@ def _found(session, **fixed) -> tuple[dict, int]:
     chosen, query, errors = _filters(session)
     occurrences = [] if errors else upcoming(session, **{**query, **fixed})
     return {"occurrences": occurrences, "chosen": chosen, "errors": errors, "period_links": _period_links(),
-            "period_values": PERIODS, "heading": _heading(chosen, errors)}, 422 if errors else 200
+            "period_values": PERIODS, "search_max": MAX_SEARCH,
+            "heading": _heading(chosen, errors)}, 422 if errors else 200
 
 
 def _heading(chosen: dict, errors: dict) -> str:

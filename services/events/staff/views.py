@@ -29,6 +29,7 @@ from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.web import request_session
 from services.ui import csrf
 from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.forms import max_lengths
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
@@ -103,7 +104,7 @@ def our_events():
 @_admin_page
 def review_queue():
     session = request_session()
-    return _page("review", waiting=moderation.queue(session),
+    return _page("review", waiting=moderation.queue(session), reason_max=moderation.MAX_REASON,
                  organisations={o.id: o for o in session.scalars(select(Organisation))},
                  done=request.args.get("done"))
 
@@ -178,7 +179,7 @@ def _loaded(form: EventForm, organisation: str | None) -> dict:
 def _form_page(form: EventForm, event: Event | None, status: int = 200, **extra):
     session = request_session()
     return _page("event_form", status, form=form, event=event, caller=staff_caller(session), **_options(session),
-                 **{"errors": {}, **extra})
+                 limits=max_lengths(EventInSchema), **{"errors": {}, **extra})
 
 
 def _save(event: Event | None):

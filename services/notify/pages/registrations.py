@@ -26,6 +26,7 @@ from services.notify.pages.signed import keep_links_private, linked
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import RegisterSchema
 from services.notify.tokens import registration_links
+from services.ui.forms import max_lengths
 from services.ui.i18n import page_language, render_for_mail_reader
 from services.ui.maps import osm_url
 
@@ -85,7 +86,7 @@ def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200)
         consent_text=registration_consent(page_language()),
         consent_version=REGISTRATION_VERSION, place=_place(event),
         map_url=osm_url(event.get("latitude"), event.get("longitude"), event.get("location")),
-        confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]),
+        confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]), limits=max_lengths(RegisterSchema),
     ), status
 
 

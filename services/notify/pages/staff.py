@@ -23,6 +23,7 @@ from services.notify.models import Registration
 from services.notify.pages.registrations import _dates, _event, attempt, shows_one_date
 from services.notify.schemas import StaffRegisterSchema
 from services.ui import csrf
+from services.ui.forms import max_lengths
 from services.ui.i18n import page_language
 from services.ui.links import staff_url
 from services.ui.pages import add_problem_pages, private_page, problem_page
@@ -77,7 +78,7 @@ def _show(event: dict, chosen: dict | None = None, errors=None, problem=None, st
                  dates=_dates(session, event, settings.whole_series), whole=settings.whole_series,
                  max_people=settings.max_people, open=operations.registration_open(event),
                  consent_text=registration_consent(language), consent_version=REGISTRATION_VERSION,
-                 done=request.args.get("done"))
+                 limits=max_lengths(StaffRegisterSchema), done=request.args.get("done"))
 
 
 @staff_pages.get("/events/<uuid:event_id>")

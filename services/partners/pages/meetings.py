@@ -15,6 +15,7 @@ from services.partners.operations import plan_meeting
 from services.partners.pages.guards import signed_in, staff_blueprint
 from services.partners.schemas import MeetingSchema
 from services.ui.errors import field_error, first_error
+from services.ui.forms import max_lengths
 from services.ui.labels import ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
@@ -36,7 +37,7 @@ def _page(status: int = 200, **context):
     return private_page("partners_pages/staff/meetings.html", status, partnerships=partnerships, meetings=meetings,
                         centres=polish_sorted(session.scalars(select(Centre))),
                         names={p.id: p.name for p in partnerships}, room_reasons=ROOM_REASON_LABELS,
-                        form=request.form, **context)
+                        form=request.form, limits=max_lengths(MeetingSchema), **context)
 
 
 meeting_pages.before_request(signed_in)

@@ -13,6 +13,7 @@ from services.partners.operations import create_organisation, update_organisatio
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import OrganisationSchema
 from services.ui.errors import field_error, first_error
+from services.ui.forms import max_lengths
 from services.ui.pages import private_page
 
 organisation_pages = staff_blueprint("staff_organisations", "/staff/organisations")
@@ -24,7 +25,7 @@ KIND_LABELS = {"ngo": _l("NGO"), "public_institution": _l("Public institution"),
 
 def _page(organisation: Organisation | None, values: dict, status: int = 200, **context):
     return private_page("partners_pages/staff/organisation.html", status, organisation=organisation, values=values,
-                        kinds=KIND_LABELS, **context)
+                        kinds=KIND_LABELS, limits=max_lengths(OrganisationSchema), **context)
 
 
 organisation_pages.before_request(admins_only)

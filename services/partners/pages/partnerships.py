@@ -21,6 +21,7 @@ from services.partners.pages.guards import found, refused, signed_in, staff_blue
 from services.partners.pages.views import CONTRIBUTION_LABELS, ROLE_LABELS, STATUS_LABELS
 from services.partners.schemas import AgreementSchema, MembershipChangeSchema, MembershipSchema
 from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.forms import max_lengths
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
@@ -68,7 +69,7 @@ def _page(partnership: Partnership, status: int = 200, **context):
         people_by_id={p.id: p for p in people}, is_admin=caller.is_admin,
         plans_meetings=may_plan_meetings(caller, partnership.id), role_labels=ROLE_LABELS,
         status_labels=STATUS_LABELS, contribution_labels=CONTRIBUTION_LABELS, form=request.form,
-        done=request.args.get("done"), **context)
+        limits=max_lengths(AgreementSchema), done=request.args.get("done"), **context)
     return response
 
 

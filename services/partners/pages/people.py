@@ -15,6 +15,7 @@ from services.partners.operations import create_person, update_person
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import PersonSchema
 from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.forms import max_lengths
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
@@ -31,7 +32,8 @@ def _page(status: int = 200, **context):
     organisations = polish_sorted(session.scalars(select(Organisation)))
     return private_page("partners_pages/staff/people.html", status,
                         people=polish_sorted(session.scalars(select(Person))), organisations=organisations,
-                        by_id={o.id: o for o in organisations}, form=request.form, **context)
+                        by_id={o.id: o for o in organisations}, form=request.form, limits=max_lengths(PersonSchema),
+                        **context)
 
 
 @people_pages.get("/")

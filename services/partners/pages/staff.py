@@ -28,6 +28,12 @@ def _page(name: str, status: int = 200, **context):
     return private_page(f"partners_pages/staff/{name}.html", status, **context)
 
 
+def _password_page(name: str, status: int = 200, **context):
+    """A page that sets a password (from a mailed link, or the first admin's): its field takes what
+    ``accounts.set_password`` does; no schema checks a password."""
+    return _page(name, status, password_min=accounts.PASSWORD_MIN, password_max=accounts.PASSWORD_MAX, **context)
+
+
 def _client_address() -> str | None:
     return request.remote_addr  # behind the gateway, ProxyFix has put the client's address here
 
@@ -147,7 +153,7 @@ def history_page():
 
 @staff.get("/password")
 def password_page():
-    return _page("password")
+    return _password_page("password")
 
 
 @staff.post("/password")
@@ -157,7 +163,7 @@ def set_password():
         accounts.set_password(session, request.form.get("token", ""), request.form.get("password", ""))
     except FieldError as exc:
         session.rollback()
-        return _page("password", 422, error=_link_or_password(exc))
+        return _password_page("password", 422, error=_link_or_password(exc))
     session.commit()
     return redirect(url_for("staff.sign_in_page", password_set=1), 303)
 
@@ -190,7 +196,7 @@ def request_reset():
 
 @staff.get("/first-admin")
 def first_admin_page():
-    return _page("first_admin")
+    return _password_page("first_admin")
 
 
 @staff.post("/first-admin")
@@ -202,9 +208,9 @@ def first_admin():
                                   form.get("password", ""))
     except FieldError as exc:
         session.rollback()
-        return _page("first_admin", 422, error=_link_or_password(exc))
+        return _password_page("first_admin", 422, error=_link_or_password(exc))
     except Conflict:
         session.rollback()
-        return _page("first_admin", 409, error=_("An admin account exists already: sign in."))
+        return _password_page("first_admin", 409, error=_("An admin account exists already: sign in."))
     session.commit()
     return redirect(url_for("staff.sign_in_page", password_set=1), 303)
