@@ -204,11 +204,9 @@ def test_a_whole_series_registration_made_after_its_first_date_is_listed_from_th
     assert earlier.status_code == 200 and f'name="reg-{ref}"' not in earlier.get_data(as_text=True)
     later = client.get(f"/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[1].isoformat()}", headers=ADMIN)
     assert f'name="reg-{ref}"' in later.get_data(as_text=True)
-    refused = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[0].isoformat()}",
-                         headers=ADMIN, json={"registered": [{"ref": ref, "status": "present"}]})
+    refused = _tick(client, programme_id, dates[0], ref)
     assert refused.status_code == 422 and "registered.0.ref" in json.dumps(refused.json)
-    ticked = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[1].isoformat()}",
-                        headers=ADMIN, json={"registered": [{"ref": ref, "status": "present"}]})
+    ticked = _tick(client, programme_id, dates[1], ref)
     assert ticked.status_code == 200, ticked.json
 
     # Cancelled in notify: the message of its new status keeps the start, and so does programme's row.
@@ -222,13 +220,17 @@ def test_a_whole_series_registration_made_after_its_first_date_is_listed_from_th
     # A cancelled reference may still be ticked (they may come anyway) at a date it was registered for, never before.
     assert _listed(programme_app, programme_id, dates[1]) == [ref] and _listed(programme_app, programme_id,
                                                                                  dates[0]) == []
-    refused = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[0].isoformat()}",
-                         headers=ADMIN, json={"registered": [{"ref": ref, "status": "present"}]})
+    refused = _tick(client, programme_id, dates[0], ref)
     assert refused.status_code == 422 and "registered.0.ref" in json.dumps(refused.json)
-    ticked = client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{dates[2].isoformat()}",
-                        headers=ADMIN, json={"registered": [{"ref": ref, "status": "present"}]})
+    ticked = _tick(client, programme_id, dates[2], ref)
     assert ticked.status_code == 200, ticked.json
 
+
+
+def _tick(client, programme_id: int, day, ref: str):
+    """The roll call of the series' date ``day``, ticking ``ref`` present."""
+    return client.put(f"/api/v1/programmes/{programme_id}/roll-calls/{EVENT_ID}/{day.isoformat()}", headers=ADMIN,
+                      json={"registered": [{"ref": ref, "status": "present"}]})
 
 def test_a_whole_series_registration_made_before_its_first_date_is_listed_at_every_date(notify_app, programme_app):
     dates = _series_in_both(notify_app, programme_app, days=3)
