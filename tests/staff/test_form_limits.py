@@ -117,16 +117,18 @@ def test_every_form_says_the_bounds_its_schema_checks(moved, staff):
         "events: a district's finder": (staff.events.test_client(), "/districts/ostatni-grosz", search),
         "partners: meetings": (admin, "/staff/meetings/", _wanted(max_lengths(MeetingSchema), "title", "agenda")),
         "partners: an organisation": (admin, "/staff/organisations/new",
-                                      _wanted(max_lengths(OrganisationSchema), "name")),
+                                      _wanted(max_lengths(OrganisationSchema), "name", "email", "phone",
+                                              "website")),
         "partners: people": (admin, "/staff/people/", _wanted(max_lengths(PersonSchema), "name", "email", "phone")),
         "partners: a partnership": (admin, f"/staff/partnerships/{partnership['id']}",
                                     {**_wanted(max_lengths(AgreementSchema), "document_ref"), **potential}),
         "partners: a password": (staff.partners.test_client(), "/staff/password", password),
         "partners: the first admin": (staff.partners.test_client(), "/staff/first-admin", password),
         "notify: a resident registers": (staff.notify.test_client(), f"/registrations/events/{EVENT_ID}",
-                                         _wanted(max_lengths(RegisterSchema), "name")),
+                                         _wanted(max_lengths(RegisterSchema), "name", "email")),
         "notify: staff register someone": (notify_admin, f"/registrations/staff/events/{EVENT_ID}",
-                                           _wanted(max_lengths(StaffRegisterSchema), "name", "phone")),
+                                           _wanted(max_lengths(StaffRegisterSchema), "name", "phone",
+                                                   "email")),
     }
     said = {title: _limits(_page(client, path)) for title, (client, path, _) in pages.items()}
     assert said == {title: wanted for title, (_client, _path, wanted) in pages.items()}
