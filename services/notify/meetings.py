@@ -103,12 +103,12 @@ def _invite_late_comers(session, partnership_id: int) -> None:
     """The partnership's planned meetings still ahead, to the members whose address came after the meeting (its
     event may arrive before the first list: order across queues is not guaranteed): each member once per meeting
     (whatever its sequence), and not an address already told of it by another member or its organisation."""
-    ahead = session.scalars(select(EventCopy).where(or_(EventCopy.starts_at > datetime.now(UTC),
-                                                        EventCopy.recurring.is_(True))))
+    ahead = session.scalars(select(EventCopy).where(
+        EventCopy.partnership_id == partnership_id,
+        or_(EventCopy.starts_at > datetime.now(UTC), EventCopy.recurring.is_(True))).order_by(EventCopy.id))
     for copy in ahead:
         event = copy.snapshot
-        if (event.get("meeting_id") is None or event.get("partnership_id") != partnership_id
-                or event.get("status") == "cancelled"):
+        if event.get("status") == "cancelled":  # only in the snapshot: a partnership has few meetings to look at
             continue
         key = f"meeting:{event['meeting_id']}"
         told = session.execute(select(Notice.member_contact_id, Notice.organisation_id).where(
