@@ -5,6 +5,11 @@ message on the bus to its e-mail accepted by SMTP, on RabbitMQ + PostgreSQL and 
 The events service is stood in for: the event message is published straight to its exchange (as its relay would),
 so the latency leaves out the events service's own outbox relay (about one polling interval, 0.1 s).
 Run: `.venv/bin/python bench/notify.py --subscribers 10000`. Prints a table.
+
+Late comers (`--part late-comers` runs only these): a partnership's list of member contacts arriving while 5,000
+public events and the partnership's 3 meetings lie ahead, on SQLite and PostgreSQL: the meetings found by the copies'
+indexed ``partnership_id`` (services/notify/meetings.py) against the naive way written here (every copy ahead read,
+its snapshot filtered in Python); the finding alone and the whole handling of a list (every member already told).
 """
 
 import argparse
@@ -18,11 +23,12 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from kombu import Producer
-from sqlalchemy import insert
+from sqlalchemy import insert, or_, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -33,9 +39,10 @@ from services.messaging.models import utcnow  # noqa: E402
 from services.messaging.settings import BusSettings  # noqa: E402
 from services.messaging.testing import PostgresDatabases, delete_topology, wait_until  # noqa: E402
 from services.messaging.topology import Topology  # noqa: E402
-from services.notify import create_app  # noqa: E402
+from services.notify import create_app, meetings  # noqa: E402
+from services.notify.consumers import _remember  # noqa: E402
 from services.notify.mail.compose import build_message, new_message_id  # noqa: E402
-from services.notify.models import Subscriber  # noqa: E402
+from services.notify.models import EventCopy, Membership, Subscriber  # noqa: E402
 from services.notify.tokens import links  # noqa: E402
 from tests.ports import free_port  # noqa: E402
 
@@ -170,6 +177,67 @@ def latency(app, bus, sink, port, events: int, data_dir: str) -> tuple[float, fl
     return statistics.median(delays), delays[int(0.95 * (len(delays) - 1))]
 
 
+def naive_meetings_ahead(session, partnership_id: int) -> list[dict]:
+    """The way before the copies had a ``partnership_id``: every copy ahead read, its snapshot filtered in Python."""
+    ahead = session.scalars(select(EventCopy).where(or_(EventCopy.starts_at > utcnow(), EventCopy.recurring.is_(True))))
+    return [copy.snapshot for copy in ahead if copy.snapshot.get("meeting_id") is not None
+            and copy.snapshot.get("partnership_id") == partnership_id and copy.snapshot.get("status") != "cancelled"]
+
+
+def add_city(app, events: int, meeting_count: int) -> None:
+    """``events`` public events ahead, and ``meeting_count`` meetings ahead of partnership 5 with three members, each
+    copy written as an event message writes it."""
+    ahead = {"starts_at": "2036-12-05T15:00:00+01:00", "ends_at": "2036-12-05T18:00:00+01:00"}
+    with app.extensions["osl"].database.session() as session:
+        for i in range(events):
+            _remember(session, {**event(f"Wydarzenie {i}"), **ahead})
+        for i in range(meeting_count):
+            _remember(session, {**event(f"Spotkanie {i}"), **ahead, "meeting_id": i + 1, "partnership_id": 5,
+                                "partnership_name": "Partnerstwo", "visibility": "partnership", "audiences": []})
+        session.add_all(Membership(id=i, partnership_id=5, member_kind="person", joined_on=date(2026, 1, 1),
+                                   version=1) for i in (1, 2, 3))
+
+
+def contact_list(app, version: int) -> None:
+    """Partners' list of the three members' addresses, a newer version each time, handled as its consumer does."""
+    data = {"partnership_id": 5, "version": version,
+            "contacts": [{"membership_id": i, "email": f"czlonek{i}@example.org"} for i in (1, 2, 3)]}
+    with app.extensions["osl"].database.session() as session:
+        meetings.apply_contacts(session, Envelope.new("member_contacts.replaced", data))
+
+
+def late_comers(database_url: str, events: int, meeting_count: int, runs: int) -> list[tuple]:
+    """Median milliseconds of finding the meetings ahead and of handling a list, naive and by the indexed column."""
+    app = notify_app(database_url, BusSettings(broker_url="memory://", prefix="osl-bench"))
+    add_city(app, events, meeting_count)
+    contact_list(app, 1)  # the members told of the meetings: the lists measured change nothing
+    database, version, found, handled = app.extensions["osl"].database, 1, {}, {}
+    indexed = meetings.meetings_ahead
+    for name, finder in (("naive", naive_meetings_ahead), ("indexed", indexed)):
+        with database.session() as session:
+            assert len(finder(session, 5)) == meeting_count
+            times = []
+            for _ in range(runs):
+                session.expunge_all()
+                started = time.perf_counter()
+                finder(session, 5)
+                times.append(time.perf_counter() - started)
+        found[name] = statistics.median(times) * 1000
+        meetings.meetings_ahead, times = finder, []
+        try:
+            for _ in range(runs):
+                version += 1
+                started = time.perf_counter()
+                contact_list(app, version)
+                times.append(time.perf_counter() - started)
+        finally:
+            meetings.meetings_ahead = indexed
+        handled[name] = statistics.median(times) * 1000
+    database.dispose()
+    return [(f"find the meetings ahead ({events:,} events, {meeting_count} meetings)", found),
+            ("handle a list of member contacts", handled)]
+
+
 def notify_app(database_url: str, bus: BusSettings):
     app = create_app({"DATABASE_URL": database_url, "BUS": bus, "SECRET_KEY": "bench-secret",
                       "PUBLIC_HOST": "osl.example", "LOG_LEVEL": "WARNING"})
@@ -181,7 +249,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=10000)
     parser.add_argument("--latency-events", type=int, default=50)
+    parser.add_argument("--part", choices=("all", "notices", "late-comers"), default="all")
+    parser.add_argument("--events", type=int, default=5000, help="late comers: public events ahead")
+    parser.add_argument("--meetings", type=int, default=3, help="late comers: the partnership's meetings ahead")
+    parser.add_argument("--runs", type=int, default=15, help="late comers: runs of each, the median shown")
     args = parser.parse_args()
+    if args.part != "notices":
+        print_late_comers(args)
+    if args.part == "late-comers":
+        return
     sink = Sink()
     controller = smtp_sink(sink)
     databases = PostgresDatabases(POSTGRES, label="bench")
@@ -223,6 +299,24 @@ def main() -> None:
     print("| figure | measured | goal |\n|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+
+
+def print_late_comers(args) -> None:
+    databases = PostgresDatabases(POSTGRES, label="bench")
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            for label, url in (("SQLite", f"sqlite:///{folder}/late.db"), ("PostgreSQL", databases.new("notify"))):
+                rows += [(label, figure, times) for figure, times in late_comers(url, args.events, args.meetings,
+                                                                                   args.runs)]
+    finally:
+        databases.drop_all()
+    print(f"\nLate comers: median of {args.runs} runs\n")
+    print("| database | figure | naive (every copy ahead read) | indexed `partnership_id` | naive / indexed |")
+    print("|---|---|---|---|---|")
+    for label, figure, times in rows:
+        print(f"| {label} | {figure} | {times['naive']:.1f} ms | {times['indexed']:.1f} ms | "
+              f"{times['naive'] / times['indexed']:.0f}× |")
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ def _remember(session, event: dict) -> tuple[bool, dict | None]:
     copy.version, copy.snapshot = event["version"], event
     copy.starts_at = from_wire(event["starts_at"])
     copy.recurring = bool(event.get("rrule"))
+    copy.partnership_id = event.get("partnership_id") if event.get("meeting_id") is not None else None
     return True, previous
 
 

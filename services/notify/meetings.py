@@ -103,13 +103,7 @@ def _invite_late_comers(session, partnership_id: int) -> None:
     """The partnership's planned meetings still ahead, to the members whose address came after the meeting (its
     event may arrive before the first list: order across queues is not guaranteed): each member once per meeting
     (whatever its sequence), and not an address already told of it by another member or its organisation."""
-    ahead = session.scalars(select(EventCopy).where(or_(EventCopy.starts_at > datetime.now(UTC),
-                                                        EventCopy.recurring.is_(True))))
-    for copy in ahead:
-        event = copy.snapshot
-        if (event.get("meeting_id") is None or event.get("partnership_id") != partnership_id
-                or event.get("status") == "cancelled"):
-            continue
+    for event in meetings_ahead(session, partnership_id):
         key = f"meeting:{event['meeting_id']}"
         told = session.execute(select(Notice.member_contact_id, Notice.organisation_id).where(
             Notice.event_id == key, Notice.kind == "meeting")).all()
@@ -127,6 +121,15 @@ def _invite_late_comers(session, partnership_id: int) -> None:
             addresses.add(normalise_email(contact.email))
             log.info("meeting %s: a member whose address came later (%s) will be told", event["meeting_id"],
                      contact.membership_id)
+
+
+def meetings_ahead(session, partnership_id: int) -> list[dict]:
+    """The snapshots of the partnership's meetings not cancelled that start later or recur, by the copies' indexed
+    ``partnership_id`` (a city's thousands of other events ahead are not read)."""
+    ahead = session.scalars(select(EventCopy).where(
+        EventCopy.partnership_id == partnership_id,
+        or_(EventCopy.starts_at > datetime.now(UTC), EventCopy.recurring.is_(True))).order_by(EventCopy.id))
+    return [copy.snapshot for copy in ahead if copy.snapshot.get("status") != "cancelled"]  # few: read here
 
 
 def _stopped_before(session, membership_id: int, email: str) -> datetime | None:

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from services.messaging.envelope import Envelope
 from services.messaging.messages.partners import meeting_event_id
 from services.notify import operations
-from services.notify.models import Notice
+from services.notify.models import EventCopy, Notice
 from services.notify.notices import Sender
+from tests.events.factories import statements
 from tests.notify.conftest import folder_mails
-from tests.notify.events import meeting_snapshot
+from tests.notify.events import event_snapshot, meeting_snapshot
 from tests.notify.test_consumers import worker
 
 
@@ -325,3 +326,22 @@ def test_a_cancelled_meeting_is_not_sent_when_the_addresses_come(notify):
     deliver(notify, "event.cancelled", changed(2, 1, status="cancelled", **AHEAD))
     deliver(notify, "member_contacts.replaced", contacts())
     assert invited(notify) == []
+
+
+def test_the_addresses_coming_read_only_their_partnerships_meeting_copies(notify):
+    """A city has thousands of upcoming events and a partnership a few meetings: a list of its members' addresses
+    selects that partnership's meeting copies by their own column, never every event copy ahead."""
+    setup_without_contacts(notify)
+    deliver(notify, "event.published", meeting(**AHEAD))
+    deliver(notify, "event.published", meeting(id_=6, partnership_id=7, **AHEAD))  # another partnership's
+    for number in range(8, 11):  # public events ahead, one organised by the partnership itself (not a meeting)
+        deliver(notify, "event.published", event_snapshot(id=f"00000000-0000-0000-0000-{number:012d}",
+                                                          partnership_id=5 if number == 8 else None, **AHEAD))
+    with notify.extensions["osl"].database.session() as session:
+        assert {copy.snapshot.get("meeting_id"): copy.partnership_id
+                for copy in session.scalars(select(EventCopy))} == {3: 5, 6: 7, None: None}
+    with statements(notify) as sent:
+        deliver(notify, "member_contacts.replaced", contacts(m3=None))
+    copies = [statement for statement in sent if "FROM EVENT_COPIES" in statement]
+    assert copies and all("EVENT_COPIES.PARTNERSHIP_ID =" in statement for statement in copies), copies
+    assert invited(notify) == [("meeting:3", 1), ("meeting:3", 4)]

@@ -13,7 +13,7 @@ from services.messaging.models import utcnow
 from services.notify import MIGRATIONS
 from services.notify.models import Base, DigestItem, EventCopy, Notice, Subscriber
 from services.notify.scheduler import tick
-from tests.notify.events import event_snapshot
+from tests.notify.events import event_snapshot, meeting_snapshot
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 SERIES, SINGLE = "00000000-0000-0000-0000-000000000006", "00000000-0000-0000-0000-000000000007"
@@ -93,3 +93,30 @@ def test_0004_downgrades_to_one_reminder_per_event_and_upgrades_again(notify):
     upgrade(url, MIGRATIONS)
     with notify.extensions["osl"].database.session() as session:
         assert session.scalars(select(Notice.occurrence)).all() == [""]  # no event in the payload to tell
+
+
+def test_0011_gives_existing_meeting_copies_their_partnership(stack):
+    """A database at 0010 holding a meeting's event copy, a cancelled one and a partnership's own public event: 0011
+    gives each meeting copy the partnership its snapshot names, and any other event none; down and up again."""
+    url = stack.database_url("notify")
+    upgrade(url, MIGRATIONS, "0010")
+    planned, cancelled = meeting_snapshot(3), meeting_snapshot(4, partnership_id=7, status="cancelled")
+    own = event_snapshot(partnership_id=5)  # organised by the partnership, not a meeting of it
+    database = Database(url)
+    try:
+        with database.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            connection.execute(old.tables["event_copies"].insert(), [
+                dict(id=e["id"], version=1, starts_at=datetime.fromisoformat(e["starts_at"]), recurring=False,
+                     snapshot=e) for e in (planned, cancelled, own)])
+        upgrade(url, MIGRATIONS)
+        expected = {planned["id"]: 5, cancelled["id"]: 7, own["id"]: None}
+        with database.session() as session:
+            assert {c.id: c.partnership_id for c in session.scalars(select(EventCopy))} == expected
+        command.downgrade(alembic_config(url, MIGRATIONS), "0010")
+        upgrade(url, MIGRATIONS)
+        with database.session() as session:
+            assert {c.id: c.partnership_id for c in session.scalars(select(EventCopy))} == expected
+    finally:
+        database.dispose()

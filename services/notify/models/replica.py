@@ -37,6 +37,9 @@ class EventCopy(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: Whether the snapshot has an RRULE: a series that began before a window may still occur in it.
     recurring: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    #: The partnership of a meeting's event (the snapshot's ``partnership_id`` when it has a ``meeting_id``), None for
+    #: any other event: a partnership's meetings ahead are found by it, not by reading every snapshot.
+    partnership_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     #: The whole snapshot as the message carried it (JSON form).
     snapshot: Mapped[dict] = mapped_column(JSON)
 
