@@ -250,3 +250,23 @@ def test_the_operations_count_the_organisation_copies_they_erase(notify, mail_di
     assert erased["organisation_contacts"] == 2 and erased["subscriber"] == 0 and erased["member_contacts"] == 0
     stored = everything_stored(notify)
     assert shared not in stored.lower() and "kontakt@old.example.org" in stored
+
+
+def test_the_export_of_a_registration_holds_every_column_but_the_services_own_keys(notify, mail_dir):
+    """Everything held of a registration is in its export: every column of the table, except the row's id, the
+    secret key its signed links name, and where it stands in its date's queue (``slot_id``, ``seq``). A column added
+    later is exported too, or this fails."""
+    from services.notify.models import Registration
+    from tests.notify.registrations import publish_event, resident
+
+    publish_event(notify, capacity=5)
+    client = notify.test_client()
+    assert client.post("/api/v1/registrations/", json=resident(1, email=ADDRESS)).status_code in (201, 202)
+    with notify.extensions["osl"].database.session() as session:
+        [exported] = operations.export_address(session, ADDRESS, notify.config["SECRET_KEY"])["registrations"]
+    internal = {"id", "key", "slot_id", "seq"}
+    held = {column.name for column in Registration.__table__.columns} - internal
+    consent = {"consent_version": "version", "consent_text": "text", "consent_at": "given_at"}
+    assert {name for name in held if name not in consent} <= exported.keys()
+    assert set(consent.values()) == exported["consent"].keys()
+    assert not internal & exported.keys()

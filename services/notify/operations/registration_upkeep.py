@@ -122,12 +122,15 @@ def registrations_of(session, email: str) -> list[Registration]:
 
 
 def export_registrations(session, email: str) -> list[dict]:
-    """Every registration held for an address (GDPR export)."""
-    return [{"event_id": r.event_id, "occurrence": r.occurrence, "status": r.status, "people": r.people,
-             "name": r.name, "email": r.email, "ref": r.ref, "language": r.language,
+    """Every registration held for an address (GDPR export): all it keeps but the row's own keys (id, the secret key
+    of its links, its place in the queue)."""
+    return [{"event_id": r.event_id, "occurrence": r.occurrence, "series_from": r.series_from, "status": r.status,
+             "people": r.people, "contact": r.contact, "name": r.name, "email": r.email, "phone": r.phone,
+             "ref": r.ref, "language": r.language, "by_staff": r.by_staff,
              "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": iso_or_none(r.consent_at)},
              "created_at": iso_or_none(r.created_at), "verified_at": iso_or_none(r.verified_at),
-             "cancelled_at": iso_or_none(r.cancelled_at)} for r in registrations_of(session, email)]
+             "promoted_at": iso_or_none(r.promoted_at), "cancelled_at": iso_or_none(r.cancelled_at),
+             "anonymised_at": iso_or_none(r.anonymised_at)} for r in registrations_of(session, email)]
 
 
 def erase_registrations(session, email: str) -> int:
