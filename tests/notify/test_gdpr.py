@@ -270,3 +270,36 @@ def test_the_export_of_a_registration_holds_every_column_but_the_services_own_ke
     assert {name for name in held if name not in consent} <= exported.keys()
     assert set(consent.values()) == exported["consent"].keys()
     assert not internal & exported.keys()
+
+
+def test_an_account_mail_not_yet_sent_is_exported_without_its_link_and_erased(notify, mail_dir):
+    """A staff invitation waiting to be sent holds the address (its payload, until sent): the export by address
+    lists it (never the one-time link) and the erase deletes it; another address's mail stays. A notice's export
+    also says its date and its last error (which may quote the address)."""
+    from services.messaging.envelope import Envelope
+    from services.notify import account_mail
+
+    def invitation(account_id, to):
+        return Envelope.new("account.mail.requested", {
+            "account_id": account_id, "template": "invitation", "to": to, "link": f"https://osl.example/s/{account_id}",
+            "language": "pl", "expires_at": "2026-12-01T12:00:00+00:00"})
+
+    database, secret = notify.extensions["osl"].database, notify.config["SECRET_KEY"]
+    with database.session() as session:
+        account_mail.queue_account_mail(session, invitation(7, ADDRESS.upper()))
+        account_mail.queue_account_mail(session, invitation(8, "ktos.inny@example.org"))
+        session.commit()
+        notice = session.scalars(select(Notice).where(Notice.event_id == "account:7")).one()
+        notice.status, notice.last_error, notice.occurrence = "failed", f"550 <{ADDRESS}>: no such user", "x"
+        session.commit()
+    with database.session() as session:
+        held = operations.export_address(session, ADDRESS, secret)
+    [mail] = held["account_mails"]
+    assert (mail["kind"], mail["account_id"], mail["status"]) == ("invitation", 7, "failed")
+    assert mail["last_error"] == f"550 <{ADDRESS}>: no such user" and mail["occurrence"] == "x"
+    assert "osl.example/s/" not in repr(held)
+    with database.session() as session:
+        erased = operations.erase_address(session, ADDRESS, secret, mail_dir)
+        session.commit()
+    assert erased["account_mails"] == 1
+    assert ADDRESS not in everything_stored(notify).lower() and "ktos.inny@example.org" in everything_stored(notify)

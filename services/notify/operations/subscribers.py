@@ -179,8 +179,9 @@ def export(session, subscriber: Subscriber, secret: str) -> dict:
 
 def notice_export(notice: Notice) -> dict:
     """One notice made for an address, as a GDPR export shows it."""
-    return {"kind": notice.kind, "event_id": notice.event_id, "sequence": notice.sequence, "status": notice.status,
-            "attempts": notice.attempts, "message_id": notice.message_id,
+    return {"kind": notice.kind, "event_id": notice.event_id, "occurrence": notice.occurrence,
+            "sequence": notice.sequence, "status": notice.status, "attempts": notice.attempts,
+            "last_error": notice.last_error, "message_id": notice.message_id,
             "created_at": iso_or_none(notice.created_at), "sent_at": iso_or_none(notice.sent_at)}
 
 
