@@ -11,11 +11,15 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from sqlalchemy import delete, select
+
+from services.messaging.addresses import same_address
 from services.messaging.envelope import Envelope
 from services.messaging.messages.staff import ACCOUNT_MAILS
 from services.messaging.registry import message_type
 from services.notify.mail.compose import POLICY, _environment, translation
 from services.notify.models import Notice
+from services.notify.operations.subscribers import notice_export
 from services.ui import dates
 from services.ui.labels import N_
 from services.ui.naming import public_name
@@ -41,6 +45,29 @@ def queue_account_mail(session, envelope: Envelope) -> None:
 def forgotten(payload: dict) -> dict:
     """What a sent account mail keeps: which mail it was, for whom (by id), not the address or the link."""
     return {key: payload[key] for key in ("account_id", "template", "language") if key in payload}
+
+
+def unsent_to(session, email: str) -> list[Notice]:
+    """The account mails not yet sent to ``email`` (any case): queued, being sent, or failed and resendable. Only
+    these hold the address (a sent one is ``forgotten``). Few: read here."""
+    waiting = session.scalars(select(Notice).where(Notice.kind.in_(ACCOUNT_MAILS), Notice.status != "sent")
+                              .order_by(Notice.id))
+    return [notice for notice in waiting if same_address(notice.payload.get("to"), email)]
+
+
+def export_unsent(session, email: str) -> list[dict]:
+    """GDPR export: the account mails not yet sent to ``email``, for whom (by id), never their one-time link."""
+    return [{**notice_export(notice), "account_id": notice.payload.get("account_id")}
+            for notice in unsent_to(session, email)]
+
+
+def erase_unsent(session, email: str) -> int:
+    """GDPR erase: the account mails not yet sent to ``email`` go (partners can send a new invitation or reset).
+    Returns how many."""
+    erased = [notice.id for notice in unsent_to(session, email)]
+    if erased:
+        session.execute(delete(Notice).where(Notice.id.in_(erased)))
+    return len(erased)
 
 
 def build_account_message(config: dict, *, kind: str, language: str, to: str, payload: dict, message_id: str,

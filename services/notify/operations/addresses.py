@@ -3,26 +3,14 @@ caller (the admin API, a page, a CLI) covers all of it: the subscriber with thei
 the address's registrations, the partnership members' contact addresses with their meeting notices, the copies of
 organisations whose contact address it is (a small NGO's is often a person's own) with their notices, a staff
 member's account mails not yet sent (their payload holds the address until sent), and the mails written to it (the
-embedded mail folder). Member contacts and organisations' copies come from partners, which owns
-them: an erased one is held again only when partners sends a newer list or snapshot with the address."""
+embedded mail folder). Member contacts and organisations' copies come from partners, which owns them: an erased one
+is held again only when partners sends a newer list or snapshot with the address."""
 
 import logging
 
-from sqlalchemy import delete, select
-
-from services.messaging.addresses import same_address
-from services.messaging.messages.staff import ACCOUNT_MAILS
-from services.notify import meetings
-from services.notify.models import Notice
+from services.notify import account_mail, meetings
 from services.notify.operations.registration_upkeep import erase_registrations, export_registrations
-from services.notify.operations.subscribers import (
-    erase,
-    erase_mail_files,
-    export,
-    find_by_email,
-    normalise_email,
-    notice_export,
-)
+from services.notify.operations.subscribers import erase, erase_mail_files, export, find_by_email, normalise_email
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +25,12 @@ class NothingHeld(LookupError):
 
 def export_address(session, email: str, secret: str) -> dict:
     """Everything held about ``email`` (any case): the subscriber's data, if one, with ``registrations``,
-    ``member_contacts`` and ``organisation_contacts``. Raises NothingHeld."""
+    ``member_contacts``, ``organisation_contacts`` and ``account_mails``. Raises NothingHeld."""
     subscriber = find_by_email(session, email)
     held = {"registrations": export_registrations(session, email),
             "member_contacts": meetings.export_contacts(session, email),
             "organisation_contacts": meetings.export_organisation_contacts(session, email),
-            "account_mails": [{**notice_export(notice), "account_id": notice.payload.get("account_id")}
-                              for notice in _account_mails_to(session, email)]}
+            "account_mails": account_mail.export_unsent(session, email)}
     if subscriber is None and not any(held.values()):
         raise NothingHeld()
     exported = export(session, subscriber, secret) if subscriber is not None else {"email": normalise_email(email)}
@@ -60,7 +47,7 @@ def erase_address(session, email: str, secret: str, mail_dir=None) -> dict:
     erased = {"subscriber": 0, "registrations": erase_registrations(session, email),
               "member_contacts": meetings.erase_contacts(session, email),
               "organisation_contacts": meetings.erase_organisation_contacts(session, email),
-              "account_mails": _erase_account_mails(session, email)}
+              "account_mails": account_mail.erase_unsent(session, email)}
     if subscriber is None and not any(erased.values()):
         raise NothingHeld()
     if subscriber is not None:
@@ -71,19 +58,3 @@ def erase_address(session, email: str, secret: str, mail_dir=None) -> dict:
     log.info("an address erased: %s", ", ".join(f"{count} {kind}" for kind, count in erased.items()))
     return erased
 
-
-def _account_mails_to(session, email: str) -> list[Notice]:
-    """The account mails (a staff invitation, a password reset) not yet sent to ``email`` (any case): queued,
-    being sent, or failed and resendable. A sent one keeps neither the address nor its link (account_mail.forgotten).
-    Few: read here."""
-    waiting = session.scalars(select(Notice).where(Notice.kind.in_(ACCOUNT_MAILS), Notice.status != "sent")
-                              .order_by(Notice.id))
-    return [notice for notice in waiting if same_address(notice.payload.get("to"), email)]
-
-
-def _erase_account_mails(session, email: str) -> int:
-    """GDPR erase: the account mails not yet sent to ``email`` go (partners can send a new invitation or reset)."""
-    erased = [notice.id for notice in _account_mails_to(session, email)]
-    if erased:
-        session.execute(delete(Notice).where(Notice.id.in_(erased)))
-    return len(erased)
