@@ -90,8 +90,14 @@ def system(tmp_path, process_log):
         log.close()
 
 
-def test_subscribe_confirm_notice_cancel_unsubscribe_across_the_real_processes(system):
-    urls, data = system
+def test_the_whole_system_across_its_real_processes(system):
+    """The two journeys share one start of the system (about half a minute): the partner meeting first, so that none
+    of its mails can reach the resident, who subscribes after it."""
+    a_partner_meeting_reaches_a_person_member_and_a_schools_contact_person_but_not_a_member_who_left(*system)
+    subscribe_confirm_notice_cancel_unsubscribe(*system)
+
+
+def subscribe_confirm_notice_cancel_unsubscribe(urls, data):
     mail = data / "mail"
     admin = (data / "admin-token").read_text().strip()
 
@@ -157,9 +163,8 @@ def count_rows(database: Path, table: str) -> int:
 PERSON, TEACHER, LEFT = "lucja.member@example.org", "nauczycielka.sp7@example.org", "dawny.czlonek@example.org"
 
 
-def test_a_partner_meeting_reaches_a_person_member_and_a_schools_contact_person_but_not_a_member_who_left(system):
+def a_partner_meeting_reaches_a_person_member_and_a_schools_contact_person_but_not_a_member_who_left(urls, data):
     """Partners → (member_contacts.replaced, meeting.planned) → events → (event.published) → notify → mail."""
-    urls, data = system
     mail, partners = data / "mail", urls["partners"]
     admin = (data / "admin-token").read_text().strip()
 
