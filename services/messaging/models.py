@@ -145,11 +145,13 @@ class CentreContactColumns:
 DISTRICT_SLUG_LENGTH = 100
 SLUG_LENGTH = 200
 
-#: The longest name of a district, and of a centre or an organisation, and the longest title of an event: partners'
-#: messages, the events replica, the events' messages (which name the event's district and organiser) and the
+#: The longest name of a district, of a centre, an organisation or a partnership, and of a centre's room, and the
+#: longest title of an event (or of a partner meeting, shown as one): partners' inputs and messages, the events
+#: replica, the events' messages (which name the event's district, centre, organiser, partnership and room) and the
 #: columns of every consumer that copies them take these, so a longer one is a bad message, never a database error.
 DISTRICT_NAME_LENGTH = 100
 NAME_LENGTH = 200
+ROOM_NAME_LENGTH = 100
 TITLE_LENGTH = 200
 
 
@@ -175,7 +177,7 @@ class RoomColumns:
     core's rule (services/calendar/rooms.py)."""
 
     #: "Sala duża", unique within its centre.
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(ROOM_NAME_LENGTH))
     #: People it seats; NULL where not known.
     capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     step_free: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -10,7 +10,7 @@ from services.messaging.testing import running, wait_until
 from services.partners import models as partners_models
 from services.partners.operations import make_slug
 from services.partners.schemas import CentreSchema, DistrictSchema, OrganisationSchema
-from tests.messaging.helpers import events_worker, inbox_count
+from tests.messaging.helpers import events_worker, inbox_count, length_bound
 from tests.partners.helpers import ADMIN
 
 #: 200 characters, Polish letters and all: the longest name partners takes for an organisation.
@@ -24,8 +24,7 @@ def _length(model, column: str) -> int:
 
 
 def _schema_bound(schema_class) -> int:
-    (bound,) = [rule.max for rule in schema_class().fields["slug"].validators if hasattr(rule, "max")]
-    return bound
+    return length_bound(schema_class(), "slug")
 
 
 @pytest.mark.parametrize(("schema", "name", "field"), [(OrganisationSchema, "Organisation", "organisation"),

@@ -18,6 +18,7 @@ from services.messaging.models import (
     DISTRICT_NAME_LENGTH,
     DISTRICT_SLUG_LENGTH,
     NAME_LENGTH,
+    ROOM_NAME_LENGTH,
     SLUG_LENGTH,
     TITLE_LENGTH,
 )
@@ -126,7 +127,7 @@ class AdminKeySnapshot(ApiKeySnapshot):
 
 
 class PartnershipSnapshot(Snapshot):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_LENGTH))
     district_id = fields.Integer(required=True, strict=True)
     centre_id = _optional(fields.Integer, strict=True)
     status = fields.String(required=True, validate=validate.OneOf(PARTNERSHIP_STATUSES))
@@ -208,7 +209,7 @@ class RoomSnapshot(Snapshot):
     """A bookable room of a centre (issue #13). When it may be booked is services/calendar/rooms.py's rule."""
 
     centre_id = fields.Integer(required=True, strict=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=ROOM_NAME_LENGTH))
     capacity = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
     step_free = fields.Boolean(required=True)
     accessible_toilet = fields.Boolean(required=True)

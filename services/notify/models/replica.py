@@ -5,7 +5,14 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH, ApiKeyMixin, UTCDateTime
+from services.messaging.models import (
+    DISTRICT_NAME_LENGTH,
+    DISTRICT_SLUG_LENGTH,
+    NAME_LENGTH,
+    SLUG_LENGTH,
+    ApiKeyMixin,
+    UTCDateTime,
+)
 from services.notify.models.base import Base
 
 
@@ -16,7 +23,7 @@ class District(Base):
 
     #: The partners service's id.
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(DISTRICT_NAME_LENGTH))
     slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH), index=True)
     #: The version of the last snapshot applied.
     version: Mapped[int] = mapped_column(Integer)
@@ -50,7 +57,7 @@ class Organisation(Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
     version: Mapped[int] = mapped_column(Integer)
@@ -63,7 +70,7 @@ class Partnership(Base):
     __tablename__ = "partnerships"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     district_id: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

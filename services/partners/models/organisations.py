@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.messaging.models import SLUG_LENGTH, OrganisationColumns
+from services.messaging.models import NAME_LENGTH, SLUG_LENGTH, OrganisationColumns
 from services.partners.models.base import NEVER_REUSED_IDS, Base, Registered, UTCDateTime, utcnow
 
 
@@ -15,7 +15,7 @@ class Organisation(OrganisationColumns, Registered, Base):
     __tablename__ = "organisations"
 
     #: The Polish name, as registered.
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
 
     FIELDS = ("name", "slug", "kind", "krs", "email", "phone", "website", "needs_review")

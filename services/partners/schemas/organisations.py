@@ -4,13 +4,13 @@ from marshmallow import fields, validate
 
 from services.messaging.fields import one_line
 from services.messaging.messages.partners import API_KEY_SCOPES, ORGANISATION_KINDS
-from services.messaging.models import SLUG_LENGTH
+from services.messaging.models import NAME_LENGTH, SLUG_LENGTH
 from services.partners.schemas.common import InputSchema, NamedWithSlug, optional, record_id, slug_field
 
 
 class OrganisationSchema(NamedWithSlug):
     id = fields.Integer(dump_only=True)
-    name = one_line(200, min_length=1, required=True)
+    name = one_line(NAME_LENGTH, min_length=1, required=True)
     slug = slug_field(SLUG_LENGTH, metadata={"description": "ASCII form for URLs; made from the name when left out."})
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
     krs = optional(fields.String, validate=validate.Regexp(r"^\d{10}$", error="A KRS number is exactly 10 digits."),

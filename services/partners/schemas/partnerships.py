@@ -10,7 +10,7 @@ from services.messaging.messages.partners import (
     MEMBER_ROLES,
     PARTNERSHIP_STATUSES,
 )
-from services.messaging.models import TITLE_LENGTH
+from services.messaging.models import NAME_LENGTH, TITLE_LENGTH
 from services.partners.schemas.common import InputSchema, ListArgs, PrivateFieldsSchema, optional, record_id, slug_field
 
 
@@ -20,7 +20,7 @@ class PartnershipListArgs(ListArgs):
 
 class PartnershipSchema(InputSchema):
     id = fields.Integer(dump_only=True)
-    name = one_line(200, min_length=1, required=True)
+    name = one_line(NAME_LENGTH, min_length=1, required=True)
     district = slug_field(required=True, attribute="district_slug", metadata={"description": "The district's slug."})
     district_id = fields.Integer(dump_only=True)
     centre = optional(slug_field, attribute="centre_slug", metadata={"description": "The coordinating centre's slug."})
