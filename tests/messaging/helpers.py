@@ -75,8 +75,13 @@ def raw_envelope(type_name: str, data: dict, message_id: str | None = None) -> b
                        "datacontenttype": "application/json", "data": data}).encode()
 
 
-def length_bound(schema, name: str) -> int | None:
-    """The longest text a marshmallow schema's field ``name`` takes (its ``validate.Length`` max); None if unbounded."""
-    bounds = [rule.max for rule in schema.fields[name].validators if isinstance(rule, validate.Length)]
-    assert len(bounds) <= 1, f"{name} has {len(bounds)} length rules"
+def field_bound(field) -> int | None:
+    """The longest text a marshmallow field takes (its ``validate.Length`` max); None if unbounded."""
+    bounds = [rule.max for rule in field.validators if isinstance(rule, validate.Length)]
+    assert len(bounds) <= 1, f"{field.name} has {len(bounds)} length rules"
     return bounds[0] if bounds else None
+
+
+def length_bound(schema, name: str) -> int | None:
+    """The longest text a marshmallow schema's field ``name`` takes; None if unbounded."""
+    return field_bound(schema.fields[name])

@@ -10,7 +10,7 @@ from services.messaging.messages.partners import (
     MEMBER_ROLES,
     PARTNERSHIP_STATUSES,
 )
-from services.messaging.models import NAME_LENGTH, TITLE_LENGTH
+from services.messaging.models import DISTRICT_SLUG_LENGTH, NAME_LENGTH, SLUG_LENGTH, TITLE_LENGTH
 from services.partners.schemas.common import InputSchema, ListArgs, PrivateFieldsSchema, optional, record_id, slug_field
 
 
@@ -21,9 +21,11 @@ class PartnershipListArgs(ListArgs):
 class PartnershipSchema(InputSchema):
     id = fields.Integer(dump_only=True)
     name = one_line(NAME_LENGTH, min_length=1, required=True)
-    district = slug_field(required=True, attribute="district_slug", metadata={"description": "The district's slug."})
+    district = slug_field(DISTRICT_SLUG_LENGTH, required=True, attribute="district_slug",
+                          metadata={"description": "The district's slug."})
     district_id = fields.Integer(dump_only=True)
-    centre = optional(slug_field, attribute="centre_slug", metadata={"description": "The coordinating centre's slug."})
+    centre = optional(slug_field, max_length=SLUG_LENGTH, attribute="centre_slug",
+                      metadata={"description": "The coordinating centre's slug."})
     centre_id = fields.Integer(dump_only=True, allow_none=True)
     status = fields.String(validate=validate.OneOf(PARTNERSHIP_STATUSES), metadata={"description": "forming first."})
     description = optional(multi_line, max_length=5000)
@@ -110,7 +112,8 @@ class MeetingSchema(PrivateFieldsSchema):
     starts_at = WarsawDateTime(required=True)
     ends_at = WarsawDateTime(required=True)
     timezone = fields.Constant(TZID, dump_only=True)
-    centre = optional(slug_field, attribute="centre_slug", metadata={"description": "Held at this centre (slug)."})
+    centre = optional(slug_field, max_length=SLUG_LENGTH, attribute="centre_slug",
+                      metadata={"description": "Held at this centre (slug)."})
     centre_id = fields.Integer(dump_only=True, allow_none=True)
     address = optional(one_line, max_length=300)
     status = fields.String(validate=validate.OneOf(MEETING_STATUSES), metadata={"description": "planned first."})

@@ -4,14 +4,15 @@ from marshmallow import fields, validate
 
 from services.messaging.fields import one_line
 from services.messaging.messages.partners import CENTRE_KINDS
-from services.messaging.models import DISTRICT_NAME_LENGTH, NAME_LENGTH, SLUG_LENGTH
+from services.messaging.models import DISTRICT_NAME_LENGTH, DISTRICT_SLUG_LENGTH, NAME_LENGTH, SLUG_LENGTH
 from services.partners.schemas.common import NamedWithSlug, optional, record_id, slug_field
 
 
 class DistrictSchema(NamedWithSlug):
     id = fields.Integer(dump_only=True)
     name = one_line(DISTRICT_NAME_LENGTH, min_length=1, required=True)
-    slug = slug_field(metadata={"description": "ASCII form for URLs; made from the name when left out."})
+    slug = slug_field(DISTRICT_SLUG_LENGTH,
+                      metadata={"description": "ASCII form for URLs; made from the name when left out."})
     version = fields.Integer(dump_only=True)
 
 
@@ -24,7 +25,8 @@ class CentreSchema(NamedWithSlug):
     name = one_line(NAME_LENGTH, min_length=1, required=True)
     slug = slug_field(SLUG_LENGTH, metadata={"description": "ASCII form for URLs; made from the name when left out."})
     kind = fields.String(required=True, validate=validate.OneOf(CENTRE_KINDS))
-    district = slug_field(required=True, attribute="district_slug", metadata={"description": "The district's slug."})
+    district = slug_field(DISTRICT_SLUG_LENGTH, required=True, attribute="district_slug",
+                          metadata={"description": "The district's slug."})
     district_id = fields.Integer(dump_only=True)
     operator_id = optional(record_id, metadata={"description": "The organisation that runs it."})
     address = optional(one_line, max_length=300)
