@@ -1,7 +1,7 @@
 """One bound per name, slug and title on the wire (services/messaging/models.py): the events' messages name a partners
 record no longer than partners' own message about it, and every input that takes one, every message that carries
-one and every column that keeps one takes exactly that constant. A longer one is a 422 or a bad message, never a
-database error in a consumer's transaction."""
+one and every column that keeps one takes exactly that constant; so do a centre's and an organisation's contacts.
+A longer one is a 422 or a bad message, never a database error in a consumer's transaction."""
 
 import pytest
 
@@ -9,6 +9,7 @@ from services.events import models as events_models
 from services.events.schemas import EventInSchema
 from services.messaging import models as lengths
 from services.messaging.envelope import Envelope, parse
+from services.messaging.messages.partners import MemberContact
 from services.messaging.registry import InvalidMessage, message_type
 from services.notify import models as notify_models
 from services.partners import models as partners_models
@@ -91,11 +92,34 @@ def _carriers() -> dict[str, tuple[list, list]]:
         "ROOM_NAME_LENGTH": (
             [(s.RoomSchema, "name"), ("room.created", "name"), *each(MEETING_ROOM_MESSAGES, "room_name")],
             [p.Room.name, e.Room.name]),
+        # A meeting's address, else its centre's, is its event's location.
+        "ADDRESS_LENGTH": (
+            [(s.CentreSchema, "address"), (s.MeetingSchema, "address"), (EventInSchema, "location"),
+             ("centre.created", "address"), ("meeting.planned", "address")],
+            [p.Centre.address, e.Centre.address, p.Meeting.address, e.Event.location]),
+        "OPENING_HOURS_LENGTH": (
+            [(s.CentreSchema, "opening_hours"), ("centre.created", "opening_hours")],
+            [p.Centre.opening_hours, e.Centre.opening_hours]),
+        # A person's address is a partnership member's contact, sent to notify alone (member_contacts.replaced).
+        "EMAIL_LENGTH": (
+            [(s.CentreSchema, "email"), (s.OrganisationSchema, "email"), (s.PersonSchema, "email"),
+             (MemberContact, "email"), ("centre.created", "email"), ("organisation.created", "email")],
+            [p.Centre.email, e.Centre.email, p.Organisation.email, e.Organisation.email, n.Organisation.email,
+             p.Person.email, n.MemberContact.email]),
+        "PHONE_LENGTH": (
+            [(s.CentreSchema, "phone"), (s.OrganisationSchema, "phone"), (s.PersonSchema, "phone"),
+             ("centre.created", "phone"), ("organisation.created", "phone")],
+            [p.Centre.phone, e.Centre.phone, p.Organisation.phone, e.Organisation.phone, p.Person.phone]),
+        "WEBSITE_LENGTH": (
+            [(s.CentreSchema, "website"), (s.OrganisationSchema, "website"), ("centre.created", "website"),
+             ("organisation.created", "website")],
+            [p.Centre.website, e.Centre.website, p.Organisation.website, e.Organisation.website]),
     }
 
 
 @pytest.mark.parametrize("constant", ["DISTRICT_NAME_LENGTH", "DISTRICT_SLUG_LENGTH", "NAME_LENGTH", "SLUG_LENGTH",
-                                      "TITLE_LENGTH", "ROOM_NAME_LENGTH"])
+                                      "TITLE_LENGTH", "ROOM_NAME_LENGTH", "ADDRESS_LENGTH", "OPENING_HOURS_LENGTH",
+                                      "EMAIL_LENGTH", "PHONE_LENGTH", "WEBSITE_LENGTH"])
 def test_every_input_message_and_column_of_such_a_text_takes_its_constant(constant):
     length = getattr(lengths, constant)
     carriers, columns = _carriers()[constant]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from services.messaging.models import (
     DISTRICT_NAME_LENGTH,
     DISTRICT_SLUG_LENGTH,
+    EMAIL_LENGTH,
     NAME_LENGTH,
     SLUG_LENGTH,
     ApiKeyMixin,
@@ -59,7 +60,7 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH), nullable=True)
     version: Mapped[int] = mapped_column(Integer)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: Set when the contact address followed the unsubscribe link of a meeting notice; snapshots never clear it.
@@ -113,7 +114,7 @@ class MemberContact(Base):
     #: The partners service's membership id: one address per member.
     membership_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     partnership_id: Mapped[int] = mapped_column(Integer, index=True)
-    email: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
     #: Why it is held, in words (recorded with the row): the membership it comes from.
     basis: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ from services.messaging.messages.partners import (
     MEMBER_ROLES,
     PARTNERSHIP_STATUSES,
 )
-from services.messaging.models import DISTRICT_SLUG_LENGTH, NAME_LENGTH, SLUG_LENGTH, TITLE_LENGTH
+from services.messaging.models import ADDRESS_LENGTH, DISTRICT_SLUG_LENGTH, NAME_LENGTH, SLUG_LENGTH, TITLE_LENGTH
 from services.partners.schemas.common import InputSchema, ListArgs, PrivateFieldsSchema, optional, record_id, slug_field
 
 
@@ -115,7 +115,7 @@ class MeetingSchema(PrivateFieldsSchema):
     centre = optional(slug_field, max_length=SLUG_LENGTH, attribute="centre_slug",
                       metadata={"description": "Held at this centre (slug)."})
     centre_id = fields.Integer(dump_only=True, allow_none=True)
-    address = optional(one_line, max_length=300)
+    address = optional(one_line, max_length=ADDRESS_LENGTH)
     status = fields.String(validate=validate.OneOf(MEETING_STATUSES), metadata={"description": "planned first."})
     minutes = optional(multi_line, max_length=50000)
     room_id = record_id(allow_none=True, metadata={
