@@ -15,7 +15,7 @@ from marshmallow import fields, validate
 from services.calendar.times import TZID, to_wire
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES, VISIBILITIES
 from services.messaging.fields import multi_line, one_line, record_id
-from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH, TITLE_LENGTH
+from services.messaging.models import ADDRESS_LENGTH, DISTRICT_SLUG_LENGTH, SLUG_LENGTH, TITLE_LENGTH
 
 
 def _optional(field, *args, **kwargs):
@@ -105,7 +105,7 @@ def event_fields(moment, registration, override) -> tuple[EventField, ...]:
                                                              validate=validate.Length(max=len(AUDIENCES))),
                    fields.List(fields.String()), carries=_listed("audiences")),
         _plain("category", fields.String(required=True, validate=validate.OneOf(CATEGORIES)), fields.String()),
-        EventField("location", ("location", "latitude", "longitude"), _optional(one_line, 300, metadata={
+        EventField("location", ("location", "latitude", "longitude"), _optional(one_line, ADDRESS_LENGTH, metadata={
             "description": "Free text; defaults to the centre's address."}), fields.String(allow_none=True),
                    carries=_columns("location", "latitude", "longitude")),
         _plain("url", _optional(fields.Url, validate=validate.Length(max=500)), fields.String(allow_none=True)),

@@ -126,31 +126,42 @@ def service_tables() -> tuple[type, type, type]:
     return Base, OutboxMessage, InboxMessage
 
 
-class CentreContactColumns:
-    """Where a centre is and how to reach it, as the partners service keeps it and the events service copies it."""
-
-    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    #: Plain text as people write it: "pon.–pt. 9:00–17:00"; empty where not known.
-    opening_hours: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
-    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
-
-
 #: The longest slug of a district, and of a centre or an organisation (whose names may be 200 characters): partners'
 #: schemas and columns, the replicas' columns and the inputs that name one by its slug all take these.
 DISTRICT_SLUG_LENGTH = 100
 SLUG_LENGTH = 200
 
-#: The longest name of a district, and of a centre or an organisation, and the longest title of an event: partners'
-#: messages, the events replica, the events' messages (which name the event's district and organiser) and the
+#: The longest name of a district, of a centre, an organisation or a partnership, and of a centre's room, and the
+#: longest title of an event (or of a partner meeting, shown as one): partners' inputs and messages, the events
+#: replica, the events' messages (which name the event's district, centre, organiser, partnership and room) and the
 #: columns of every consumer that copies them take these, so a longer one is a bad message, never a database error.
 DISTRICT_NAME_LENGTH = 100
 NAME_LENGTH = 200
+ROOM_NAME_LENGTH = 100
 TITLE_LENGTH = 200
+
+#: The longest of a centre's and an organisation's public contacts (and a partner meeting's address, a person's
+#: e-mail address and phone number): partners' inputs, columns and messages, the events replica (whose events take
+#: a meeting's or a centre's address as their location) and notify's copies of the e-mail addresses take these.
+ADDRESS_LENGTH = 300
+OPENING_HOURS_LENGTH = 500
+EMAIL_LENGTH = 200
+PHONE_LENGTH = 50
+WEBSITE_LENGTH = 300
+
+
+class CentreContactColumns:
+    """Where a centre is and how to reach it, as the partners service keeps it and the events service copies it."""
+
+    address: Mapped[str | None] = mapped_column(String(ADDRESS_LENGTH), nullable=True)
+    #: Plain text as people write it: "pon.–pt. 9:00–17:00"; empty where not known.
+    opening_hours: Mapped[str | None] = mapped_column(String(OPENING_HOURS_LENGTH), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(WEBSITE_LENGTH), nullable=True)
+    started_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class OrganisationColumns:
@@ -162,9 +173,9 @@ class OrganisationColumns:
     #: The NGO register number: 10 digits, or NULL.
     krs: Mapped[str | None] = mapped_column(String(10), nullable=True)
     #: Public contacts.
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    website: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH), nullable=True)
+    website: Mapped[str | None] = mapped_column(String(WEBSITE_LENGTH), nullable=True)
     #: MOPS reviews this organisation's events before they are published (and residents told); else trusted.
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
@@ -175,7 +186,7 @@ class RoomColumns:
     core's rule (services/calendar/rooms.py)."""
 
     #: "Sala duża", unique within its centre.
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(ROOM_NAME_LENGTH))
     #: People it seats; NULL where not known.
     capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     step_free: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from services.messaging.fields import UtcDateTime, one_line
 from services.messaging.messages.events import EVENT_AUDIENCES
+from services.messaging.models import DISTRICT_SLUG_LENGTH
 from services.notify.models.notices import KINDS, STATUSES
 from services.notify.models.subscribers import FREQUENCIES, LANGUAGES
 
@@ -11,7 +12,8 @@ CHOICE_DOC = "Empty, or [\"all\"], means all."
 
 
 class PreferencesSchema(Schema):
-    districts = fields.List(one_line(100, min_length=1), load_default=list, validate=validate.Length(max=100),
+    districts = fields.List(one_line(DISTRICT_SLUG_LENGTH, min_length=1), load_default=list,
+                            validate=validate.Length(max=100),
                             metadata={"description": f"District slugs (see the partners service). {CHOICE_DOC}"})
     audiences = fields.List(fields.String(validate=validate.OneOf((*EVENT_AUDIENCES, "all"))), load_default=list,
                             metadata={"description": f"Audiences of the events service's list. {CHOICE_DOC}"})

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from services.messaging.fields import bounded_date, bounded_int, multi_line, one_line
 from services.messaging.messages.partners import SLUG
+from services.messaging.models import DISTRICT_SLUG_LENGTH
 from services.programme.models import (
     AGE_BANDS,
     ANSWERS,
@@ -56,7 +57,7 @@ class ParticipantInSchema(Schema):
     migrant_or_minority = fields.String(load_default="refused", validate=validate.OneOf(ANSWERS))
     homeless = fields.String(load_default="refused", validate=validate.OneOf(ANSWERS))
     other_disadvantage = fields.String(load_default="refused", validate=validate.OneOf(ANSWERS))
-    district = fields.String(required=True, validate=[validate.Length(max=100), SLUG])
+    district = fields.String(required=True, validate=[validate.Length(max=DISTRICT_SLUG_LENGTH), SLUG])
 
 
 class EnrolSchema(ParticipantInSchema):

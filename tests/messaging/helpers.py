@@ -3,6 +3,7 @@
 import json
 
 from kombu import Producer
+from marshmallow import validate
 from sqlalchemy import func, select
 
 from services.events.consumers import HANDLERS as EVENTS_HANDLERS
@@ -72,3 +73,15 @@ def raw_envelope(type_name: str, data: dict, message_id: str | None = None) -> b
     return json.dumps({"specversion": "1.0", "id": message_id or f"bad-{type_name}-{len(data)}",
                        "source": "/elsewhere", "type": type_name, "time": "2026-11-23T10:00:00+00:00",
                        "datacontenttype": "application/json", "data": data}).encode()
+
+
+def field_bound(field) -> int | None:
+    """The longest text a marshmallow field takes (its ``validate.Length`` max); None if unbounded."""
+    bounds = [rule.max for rule in field.validators if isinstance(rule, validate.Length)]
+    assert len(bounds) <= 1, f"{field.name} has {len(bounds)} length rules"
+    return bounds[0] if bounds else None
+
+
+def length_bound(schema, name: str) -> int | None:
+    """The longest text a marshmallow schema's field ``name`` takes; None if unbounded."""
+    return field_bound(schema.fields[name])

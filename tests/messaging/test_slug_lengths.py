@@ -3,15 +3,19 @@
 import pytest
 
 from services.events import models as events_models
+from services.events.api.import_sources import ImportSourceInSchema
 from services.events.rooms.schemas import BookingInSchema, FreeSlotQuerySchema
 from services.events.schemas import EventInSchema, EventQuerySchema
 from services.messaging.dead_letters import list_dead_letters
+from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH
 from services.messaging.testing import running, wait_until
 from services.partners import models as partners_models
 from services.partners.operations import make_slug
 from services.partners.schemas import CentreSchema, DistrictSchema, OrganisationSchema
-from tests.messaging.helpers import events_worker, inbox_count
-from tests.partners.helpers import ADMIN
+from services.partners.schemas.partnerships import MeetingSchema, PartnershipListArgs, PartnershipSchema
+from services.partners.schemas.rooms import RoomListArgs, RoomSchema
+from tests.messaging.helpers import events_worker, field_bound, inbox_count, length_bound
+from tests.partners.helpers import ADMIN, created, make_centre, make_district, make_partnership
 
 #: 200 characters, Polish letters and all: the longest name partners takes for an organisation.
 LONG_NAME = ("Stowarzyszenie Przyjaciół Dzielnicy Raków i Okolic „Żółty Żuraw” na rzecz Seniorów, Dzieci, "
@@ -24,8 +28,7 @@ def _length(model, column: str) -> int:
 
 
 def _schema_bound(schema_class) -> int:
-    (bound,) = [rule.max for rule in schema_class().fields["slug"].validators if hasattr(rule, "max")]
-    return bound
+    return length_bound(schema_class(), "slug")
 
 
 @pytest.mark.parametrize(("schema", "name", "field"), [(OrganisationSchema, "Organisation", "organisation"),
@@ -43,9 +46,48 @@ def test_the_slug_bound_is_the_same_in_the_schema_and_both_services_columns(sche
     assert len(make_slug("ß" * longest, max_length=bound)) <= bound
 
 
-@pytest.mark.parametrize(("schema", "field"), [(BookingInSchema, "organisation"), (FreeSlotQuerySchema, "centre")])
-def test_the_room_bookings_name_a_centre_or_an_organisation_by_a_slug_of_any_length(schema, field):
-    assert schema().fields[field].validators[0].max == _schema_bound(OrganisationSchema) == _schema_bound(CentreSchema)
+@pytest.mark.parametrize(("schema", "field"), [
+    (BookingInSchema, "organisation"), (FreeSlotQuerySchema, "centre"), (ImportSourceInSchema, "organisation"),
+    (ImportSourceInSchema, "centre"), (RoomSchema, "centre"), (RoomListArgs, "centre"), (PartnershipSchema, "centre"),
+    (MeetingSchema, "centre")])
+def test_an_input_names_a_centre_or_an_organisation_by_a_slug_of_any_length(schema, field):
+    assert length_bound(schema(), field) == _schema_bound(OrganisationSchema) == _schema_bound(CentreSchema)
+
+
+def _district_slug_inputs() -> dict:
+    from services.notify.schemas import PreferencesSchema
+    from services.programme.schemas import ParticipantInSchema
+
+    return {"events import source": ImportSourceInSchema().fields["district"],
+            "notify preferences": PreferencesSchema().fields["districts"].inner,
+            "programme participant": ParticipantInSchema().fields["district"],
+            "partners centre": CentreSchema().fields["district"],
+            "partners partnership": PartnershipSchema().fields["district"],
+            "partners list filter": PartnershipListArgs().fields["district"]}
+
+
+def test_an_input_names_a_district_by_a_slug_of_any_length():
+    inputs = _district_slug_inputs()
+    assert _schema_bound(DistrictSchema) == DISTRICT_SLUG_LENGTH
+    assert {name: field_bound(field) for name, field in inputs.items()} == dict.fromkeys(inputs, DISTRICT_SLUG_LENGTH)
+
+
+def test_a_centre_is_named_by_its_longest_slug_where_partners_places_a_room_a_partnership_or_a_meeting(partners_app):
+    client = partners_app.test_client()
+    make_district(client)
+    slug = "a" * SLUG_LENGTH
+    make_centre(client, slug=slug)
+    room = created(client.post("/api/v1/rooms/", json={"centre": slug, "name": "Sala duża"}, headers=ADMIN))
+    assert room["centre"] == slug
+    assert [found["name"] for found in client.get("/api/v1/rooms/", query_string={"centre": slug}).json] == [
+        "Sala duża"]
+    partnership = make_partnership(client, centre=slug)
+    meeting = created(client.post(f"/api/v1/partnerships/{partnership['id']}/meetings/", json={
+        "title": "Spotkanie", "starts_at": "2027-10-30T17:00:00", "ends_at": "2027-10-30T19:00:00", "centre": slug},
+        headers=ADMIN))
+    assert (partnership["centre"], meeting["centre"]) == (slug, slug)
+    too_long = client.post("/api/v1/rooms/", json={"centre": slug + "a", "name": "Sala mała"}, headers=ADMIN)
+    assert too_long.status_code == 422 and "centre" in too_long.json["errors"]["json"]
 
 
 def test_a_200_character_name_travels_from_partners_to_events(partners_app, events_app):

@@ -8,7 +8,7 @@ from services.messaging.dead_letters import list_dead_letters
 from services.messaging.testing import running, wait_until
 from services.programme.models import Activity, Programme
 from services.programme.queries import activities_by_district
-from tests.messaging.helpers import publish_raw, raw_envelope
+from tests.messaging.helpers import length_bound, publish_raw, raw_envelope
 from tests.programme.factories import (
     ACTIVITY,
     ADMIN,
@@ -106,11 +106,6 @@ def test_a_partner_meeting_gets_no_roll_call_but_is_counted_per_district(program
 BOUNDED = ("title", "district_slug", "district_name", "organisation_name")
 
 
-def _bound(schema, name: str) -> int:
-    (bound,) = [rule.max for rule in schema.fields[name].validators if hasattr(rule, "max")]
-    return bound
-
-
 def test_the_events_message_bounds_each_text_as_programme_keeps_it_and_events_makes_it():
     """One bound per text, from its producer to its consumer: events' input and replica columns make nothing the
     message refuses, and the message carries nothing programme's columns cannot hold."""
@@ -119,11 +114,11 @@ def test_the_events_message_bounds_each_text_as_programme_keeps_it_and_events_ma
     from services.messaging.registry import message_type
 
     message = message_type("event.published").schema
-    made = {"title": _bound(EventInSchema(), "title"), "district_slug": events_models.District.slug.type.length,
+    made = {"title": length_bound(EventInSchema(), "title"), "district_slug": events_models.District.slug.type.length,
             "district_name": events_models.District.name.type.length,
             "organisation_name": events_models.Organisation.name.type.length}
     for name in BOUNDED:
-        assert _bound(message, name) == Activity.__table__.c[name].type.length == made[name], name
+        assert length_bound(message, name) == Activity.__table__.c[name].type.length == made[name], name
 
 
 def _activity_ids(app) -> list[uuid.UUID]:

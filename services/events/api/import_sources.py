@@ -12,6 +12,7 @@ from services.events.models import AUDIENCES, CATEGORIES, SOURCE_STATUSES, Impor
 from services.messaging.errors import answering_errors
 from services.messaging.fields import one_line
 from services.messaging.http_guards import BEARER, Blueprint, one_page
+from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH
 from services.messaging.web import acts_for, check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("import_sources", __name__, url_prefix="/api/v1/import-sources",
@@ -21,9 +22,10 @@ blp = Blueprint("import_sources", __name__, url_prefix="/api/v1/import-sources",
 class ImportSourceInSchema(Schema):
     url = one_line(2000, required=True, metadata={
         "description": "The calendar's public iCal address: https:// or webcal:// (fetched as https)."})
-    organisation = one_line(100, metadata={"description": "Admin only: the organisation's slug."})
-    district = one_line(100, required=True, metadata={"description": "The district of its events."})
-    centre = one_line(100, allow_none=True, metadata={"description": "The centre of its events, in the district."})
+    organisation = one_line(SLUG_LENGTH, metadata={"description": "Admin only: the organisation's slug."})
+    district = one_line(DISTRICT_SLUG_LENGTH, required=True, metadata={"description": "The district of its events."})
+    centre = one_line(SLUG_LENGTH, allow_none=True,
+                      metadata={"description": "The centre of its events, in the district."})
     audiences = fields.List(fields.String(validate=validate.OneOf(AUDIENCES)), load_default=list,
                             validate=validate.Length(max=len(AUDIENCES)))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.calendar.recurrence import Override, Series
 from services.events.models.base import Base, UTCDateTime
-from services.messaging.models import TITLE_LENGTH, utcnow
+from services.messaging.models import ADDRESS_LENGTH, TITLE_LENGTH, utcnow
 
 #: ``review``: waiting for MOPS, or rejected (services/events/moderation.py); in no feed, page or message.
 VISIBILITIES = ("public", "partnership", "review")
@@ -53,7 +53,7 @@ class Event(Base):
     centre_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     audiences: Mapped[list] = mapped_column(JSON, default=list)
     category: Mapped[str] = mapped_column(String(30))
-    location: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    location: Mapped[str | None] = mapped_column(String(ADDRESS_LENGTH), nullable=True)
     latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
     url: Mapped[str | None] = mapped_column(String(500), nullable=True)

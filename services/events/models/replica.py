@@ -52,7 +52,7 @@ class Organisation(OrganisationColumns, ReplicaMixin, Base):
 class Partnership(ReplicaMixin, Base):
     __tablename__ = "partnerships"
 
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     district_id: Mapped[int] = mapped_column(Integer, index=True)
     centre_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: forming, active or ended.

@@ -9,7 +9,14 @@ change (time, place, title, status). Times are ISO 8601 with the Europe/Warsaw o
 from marshmallow import Schema, fields, validate
 
 from services.calendar.times import TZID
-from services.messaging.models import DISTRICT_NAME_LENGTH, DISTRICT_SLUG_LENGTH, NAME_LENGTH, TITLE_LENGTH
+from services.messaging.models import (
+    DISTRICT_NAME_LENGTH,
+    DISTRICT_SLUG_LENGTH,
+    NAME_LENGTH,
+    ROOM_NAME_LENGTH,
+    SLUG_LENGTH,
+    TITLE_LENGTH,
+)
 from services.messaging.registry import register
 
 EVENT_AUDIENCES = ("children", "youth", "adults", "seniors", "families", "disabilities", "everyone")
@@ -68,14 +75,14 @@ class EventSnapshot(Schema):
     district_name = fields.String(required=True, **_text(DISTRICT_NAME_LENGTH))
     district_slug = fields.String(required=True, **_text(DISTRICT_SLUG_LENGTH))
     centre_id = _optional(fields.Integer, strict=True)
-    centre_name = _optional(fields.String)
-    centre_slug = _optional(fields.String)
+    centre_name = _optional(fields.String, **_text(NAME_LENGTH))
+    centre_slug = _optional(fields.String, **_text(SLUG_LENGTH))
     #: The organiser; empty for a meeting of a partnership that has no coordinating organisation.
     organisation_id = _optional(fields.Integer, strict=True)
     organisation_name = _optional(fields.String, **_text(NAME_LENGTH))
-    organisation_slug = _optional(fields.String)
+    organisation_slug = _optional(fields.String, **_text(SLUG_LENGTH))
     partnership_id = _optional(fields.Integer, strict=True)
-    partnership_name = _optional(fields.String)
+    partnership_name = _optional(fields.String, **_text(NAME_LENGTH))
     #: Set when the event comes from a partners meeting.
     meeting_id = _optional(fields.Integer, strict=True)
     #: ``public``, or ``partnership``: for that partnership's members only, never in a public notice.
@@ -179,7 +186,7 @@ class MeetingRoom(Schema):
     #: The partnership's coordinating organisation, told of a conflict; None when it has none.
     organisation_id = _optional(fields.Integer, strict=True)
     room_id = fields.Integer(required=True, strict=True)
-    room_name = _optional(fields.String, validate=validate.Length(max=200))
+    room_name = _optional(fields.String, **_text(ROOM_NAME_LENGTH))
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
     #: None when booked; else why not.

@@ -15,11 +15,17 @@ from marshmallow import Schema, fields, validate
 from services.calendar.times import TZID
 from services.messaging.fields import StoredDate
 from services.messaging.models import (
+    ADDRESS_LENGTH,
     DISTRICT_NAME_LENGTH,
     DISTRICT_SLUG_LENGTH,
+    EMAIL_LENGTH,
     NAME_LENGTH,
+    OPENING_HOURS_LENGTH,
+    PHONE_LENGTH,
+    ROOM_NAME_LENGTH,
     SLUG_LENGTH,
     TITLE_LENGTH,
+    WEBSITE_LENGTH,
 )
 from services.messaging.registry import register
 
@@ -79,12 +85,12 @@ class CentreSnapshot(Snapshot):
     district_id = fields.Integer(required=True, strict=True)
     #: The organisation that runs it (MOPS or an NGO); empty where the sources do not say.
     operator_id = _optional(fields.Integer, strict=True)
-    address = _optional(fields.String, validate=validate.Length(max=300))
+    address = _optional(fields.String, validate=validate.Length(max=ADDRESS_LENGTH))
     #: Added for the centre pages (issue #11); a snapshot without it reads as "not known".
-    opening_hours = _optional(fields.String, validate=validate.Length(max=500))
-    email = _optional(fields.String, validate=validate.Length(max=200))
-    phone = _optional(fields.String, validate=validate.Length(max=50))
-    website = _optional(fields.String, validate=validate.Length(max=300))
+    opening_hours = _optional(fields.String, validate=validate.Length(max=OPENING_HOURS_LENGTH))
+    email = _optional(fields.String, validate=validate.Length(max=EMAIL_LENGTH))
+    phone = _optional(fields.String, validate=validate.Length(max=PHONE_LENGTH))
+    website = _optional(fields.String, validate=validate.Length(max=WEBSITE_LENGTH))
     started_year = _optional(fields.Integer, strict=True)
     latitude = _optional(fields.Float)
     longitude = _optional(fields.Float)
@@ -95,9 +101,9 @@ class OrganisationSnapshot(Snapshot):
     slug = _slug(SLUG_LENGTH)
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
     krs = _optional(fields.String, validate=validate.Regexp(r"^\d{10}$"))
-    email = _optional(fields.String, validate=validate.Length(max=200))
-    phone = _optional(fields.String, validate=validate.Length(max=50))
-    website = _optional(fields.String, validate=validate.Length(max=300))
+    email = _optional(fields.String, validate=validate.Length(max=EMAIL_LENGTH))
+    phone = _optional(fields.String, validate=validate.Length(max=PHONE_LENGTH))
+    website = _optional(fields.String, validate=validate.Length(max=WEBSITE_LENGTH))
     #: Added for moderation (issue #12): MOPS reviews this organisation's events before they are published. A
     #: snapshot without it reads as trusted.
     needs_review = fields.Boolean(required=False, load_default=False)
@@ -126,7 +132,7 @@ class AdminKeySnapshot(ApiKeySnapshot):
 
 
 class PartnershipSnapshot(Snapshot):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_LENGTH))
     district_id = fields.Integer(required=True, strict=True)
     centre_id = _optional(fields.Integer, strict=True)
     status = fields.String(required=True, validate=validate.OneOf(PARTNERSHIP_STATUSES))
@@ -172,7 +178,7 @@ class MeetingSnapshot(Snapshot):
     timezone = fields.String(required=True, validate=validate.Equal(TZID))
     #: Where: a centre, or a free-text address, or neither when not yet known.
     centre_id = _optional(fields.Integer, strict=True)
-    address = _optional(fields.String, validate=validate.Length(max=300))
+    address = _optional(fields.String, validate=validate.Length(max=ADDRESS_LENGTH))
     status = fields.String(required=True, validate=validate.OneOf(MEETING_STATUSES))
     updated_at = fields.AwareDateTime(required=True, format="iso")
     #: The centre's room it is held in (booked by the events service), and what became of that booking: booked,
@@ -185,7 +191,7 @@ class MemberContact(Schema):
     membership_id = fields.Integer(required=True, strict=True)
     #: The member's address for partner meeting e-mails: a person's own, or an organisation's contact person's,
     #: else its public address. Never published: used for those e-mails only.
-    email = fields.Email(required=True, validate=validate.Length(max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=EMAIL_LENGTH))
 
 
 class MemberContacts(Schema):
@@ -208,7 +214,7 @@ class RoomSnapshot(Snapshot):
     """A bookable room of a centre (issue #13). When it may be booked is services/calendar/rooms.py's rule."""
 
     centre_id = fields.Integer(required=True, strict=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=ROOM_NAME_LENGTH))
     capacity = _optional(fields.Integer, strict=True, validate=validate.Range(min=1))
     step_free = fields.Boolean(required=True)
     accessible_toilet = fields.Boolean(required=True)

@@ -5,7 +5,15 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH, ApiKeyMixin, UTCDateTime
+from services.messaging.models import (
+    DISTRICT_NAME_LENGTH,
+    DISTRICT_SLUG_LENGTH,
+    EMAIL_LENGTH,
+    NAME_LENGTH,
+    SLUG_LENGTH,
+    ApiKeyMixin,
+    UTCDateTime,
+)
 from services.notify.models.base import Base
 
 
@@ -16,7 +24,7 @@ class District(Base):
 
     #: The partners service's id.
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(DISTRICT_NAME_LENGTH))
     slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH), index=True)
     #: The version of the last snapshot applied.
     version: Mapped[int] = mapped_column(Integer)
@@ -50,9 +58,9 @@ class Organisation(Base):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH), nullable=True)
     version: Mapped[int] = mapped_column(Integer)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: Set when the contact address followed the unsubscribe link of a meeting notice; snapshots never clear it.
@@ -63,7 +71,7 @@ class Partnership(Base):
     __tablename__ = "partnerships"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     district_id: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -106,7 +114,7 @@ class MemberContact(Base):
     #: The partners service's membership id: one address per member.
     membership_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     partnership_id: Mapped[int] = mapped_column(Integer, index=True)
-    email: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
     #: Why it is held, in words (recorded with the row): the membership it comes from.
     basis: Mapped[str] = mapped_column(String(200))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.messaging.models import SLUG_LENGTH, OrganisationColumns
+from services.messaging.models import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, SLUG_LENGTH, OrganisationColumns
 from services.partners.models.base import NEVER_REUSED_IDS, Base, Registered, UTCDateTime, utcnow
 
 
@@ -15,7 +15,7 @@ class Organisation(OrganisationColumns, Registered, Base):
     __tablename__ = "organisations"
 
     #: The Polish name, as registered.
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
 
     FIELDS = ("name", "slug", "kind", "krs", "email", "phone", "website", "needs_review")
@@ -27,8 +27,8 @@ class Person(Registered, Base):
     __tablename__ = "people"
 
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH), nullable=True)
     #: The organisation this person is the contact for (a school's teacher, say): its partner meeting e-mails go to
     #: this person's address. One contact person per organisation; never published.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, unique=True)

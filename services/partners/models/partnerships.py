@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from services.calendar.times import TZID, to_wire, today
-from services.messaging.models import TITLE_LENGTH
+from services.messaging.models import ADDRESS_LENGTH, NAME_LENGTH, TITLE_LENGTH
 from services.partners.models.base import Base, Registered, UTCDateTime, utcnow
 from services.partners.models.organisations import Person
 from services.partners.models.places import Centre, District
@@ -16,7 +16,7 @@ class Partnership(Registered, Base):
     __tablename__ = "partnerships"
 
     #: "Partnerstwo Lokalne Ostatni Grosz".
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     #: The coordinating centre, if any.
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), nullable=True, index=True)
@@ -134,7 +134,7 @@ class Meeting(Registered, Base):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: Where: a centre, or a free-text address, or neither while not known.
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), nullable=True, index=True)
-    address: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(ADDRESS_LENGTH), nullable=True)
     #: planned, held or cancelled.
     status: Mapped[str] = mapped_column(String(10), default="planned")
     #: Written after the meeting; only admins and the coordinators read them, never in a message.

@@ -3,7 +3,14 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH, CentreContactColumns, RoomColumns
+from services.messaging.models import (
+    DISTRICT_NAME_LENGTH,
+    DISTRICT_SLUG_LENGTH,
+    NAME_LENGTH,
+    SLUG_LENGTH,
+    CentreContactColumns,
+    RoomColumns,
+)
 from services.partners.models.base import Base, Registered
 
 
@@ -11,7 +18,7 @@ class District(Registered, Base):
     __tablename__ = "districts"
 
     #: The Polish name, as written: "Śródmieście".
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(DISTRICT_NAME_LENGTH), unique=True)
     #: ASCII form for URLs: "srodmiescie".
     slug: Mapped[str] = mapped_column(String(DISTRICT_SLUG_LENGTH), unique=True)
 
@@ -22,7 +29,7 @@ class Centre(CentreContactColumns, Registered, Base):
     __tablename__ = "centres"
 
     #: "OSL Raków", "DOSL Błeszno".
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH), unique=True)
     slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), unique=True)
     #: "osl" or "dosl".
     kind: Mapped[str] = mapped_column(String(10))

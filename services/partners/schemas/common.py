@@ -17,8 +17,9 @@ def optional(field_class, **kwargs):
     return field_class(allow_none=True, **kwargs)
 
 
-def slug_field(max_length: int = DISTRICT_SLUG_LENGTH, **kwargs) -> fields.String:
-    """A slug: a district's, or (``SLUG_LENGTH``) a centre's or an organisation's."""
+def slug_field(max_length: int, **kwargs) -> fields.String:
+    """A slug: a district's (``DISTRICT_SLUG_LENGTH``), or a centre's or an organisation's (``SLUG_LENGTH``). No
+    default: an input naming a centre by the shorter district bound would refuse the longest centre slug."""
     return fields.String(validate=[validate.Length(max=max_length), SLUG], **kwargs)
 
 
@@ -42,7 +43,7 @@ class NamedWithSlug(InputSchema):
 class ListArgs(Schema):
     """Query filter of a list: by district (slug)."""
 
-    district = slug_field(metadata={"description": "Only those in this district (its slug)."})
+    district = slug_field(DISTRICT_SLUG_LENGTH, metadata={"description": "Only those in this district (its slug)."})
 
 
 class PrivateFieldsSchema(InputSchema):

@@ -4,20 +4,20 @@ from marshmallow import fields, validate
 
 from services.messaging.fields import one_line
 from services.messaging.messages.partners import API_KEY_SCOPES, ORGANISATION_KINDS
-from services.messaging.models import SLUG_LENGTH
+from services.messaging.models import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, SLUG_LENGTH, WEBSITE_LENGTH
 from services.partners.schemas.common import InputSchema, NamedWithSlug, optional, record_id, slug_field
 
 
 class OrganisationSchema(NamedWithSlug):
     id = fields.Integer(dump_only=True)
-    name = one_line(200, min_length=1, required=True)
+    name = one_line(NAME_LENGTH, min_length=1, required=True)
     slug = slug_field(SLUG_LENGTH, metadata={"description": "ASCII form for URLs; made from the name when left out."})
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
     krs = optional(fields.String, validate=validate.Regexp(r"^\d{10}$", error="A KRS number is exactly 10 digits."),
                    metadata={"description": "The NGO register number."})
-    email = optional(fields.Email, validate=validate.Length(max=200))
-    phone = optional(one_line, max_length=50)
-    website = optional(fields.URL, validate=validate.Length(max=300))
+    email = optional(fields.Email, validate=validate.Length(max=EMAIL_LENGTH))
+    phone = optional(one_line, max_length=PHONE_LENGTH)
+    website = optional(fields.URL, validate=validate.Length(max=WEBSITE_LENGTH))
     needs_review = fields.Boolean(load_default=False, metadata={
         "description": "MOPS reviews the organisation's events before they are published; false: trusted."})
     version = fields.Integer(dump_only=True)
@@ -26,8 +26,8 @@ class OrganisationSchema(NamedWithSlug):
 class PersonSchema(InputSchema):
     id = fields.Integer(dump_only=True)
     name = one_line(200, min_length=1, required=True)
-    email = optional(fields.Email, validate=validate.Length(max=200))
-    phone = optional(one_line, max_length=50)
+    email = optional(fields.Email, validate=validate.Length(max=EMAIL_LENGTH))
+    phone = optional(one_line, max_length=PHONE_LENGTH)
     organisation_id = optional(record_id, strict=True, metadata={
         "description": "The organisation this person is the contact person of: its partner meeting e-mails go to "
                        "this person's address (one per organisation). Never published."})

@@ -10,7 +10,7 @@ from services.messaging.messages.partners import (
     MEMBER_ROLES,
     PARTNERSHIP_STATUSES,
 )
-from services.messaging.models import TITLE_LENGTH
+from services.messaging.models import ADDRESS_LENGTH, DISTRICT_SLUG_LENGTH, NAME_LENGTH, SLUG_LENGTH, TITLE_LENGTH
 from services.partners.schemas.common import InputSchema, ListArgs, PrivateFieldsSchema, optional, record_id, slug_field
 
 
@@ -20,10 +20,12 @@ class PartnershipListArgs(ListArgs):
 
 class PartnershipSchema(InputSchema):
     id = fields.Integer(dump_only=True)
-    name = one_line(200, min_length=1, required=True)
-    district = slug_field(required=True, attribute="district_slug", metadata={"description": "The district's slug."})
+    name = one_line(NAME_LENGTH, min_length=1, required=True)
+    district = slug_field(DISTRICT_SLUG_LENGTH, required=True, attribute="district_slug",
+                          metadata={"description": "The district's slug."})
     district_id = fields.Integer(dump_only=True)
-    centre = optional(slug_field, attribute="centre_slug", metadata={"description": "The coordinating centre's slug."})
+    centre = optional(slug_field, max_length=SLUG_LENGTH, attribute="centre_slug",
+                      metadata={"description": "The coordinating centre's slug."})
     centre_id = fields.Integer(dump_only=True, allow_none=True)
     status = fields.String(validate=validate.OneOf(PARTNERSHIP_STATUSES), metadata={"description": "forming first."})
     description = optional(multi_line, max_length=5000)
@@ -110,9 +112,10 @@ class MeetingSchema(PrivateFieldsSchema):
     starts_at = WarsawDateTime(required=True)
     ends_at = WarsawDateTime(required=True)
     timezone = fields.Constant(TZID, dump_only=True)
-    centre = optional(slug_field, attribute="centre_slug", metadata={"description": "Held at this centre (slug)."})
+    centre = optional(slug_field, max_length=SLUG_LENGTH, attribute="centre_slug",
+                      metadata={"description": "Held at this centre (slug)."})
     centre_id = fields.Integer(dump_only=True, allow_none=True)
-    address = optional(one_line, max_length=300)
+    address = optional(one_line, max_length=ADDRESS_LENGTH)
     status = fields.String(validate=validate.OneOf(MEETING_STATUSES), metadata={"description": "planned first."})
     minutes = optional(multi_line, max_length=50000)
     room_id = record_id(allow_none=True, metadata={

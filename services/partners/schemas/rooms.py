@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from services.calendar.rooms import MAX_CLOSURES, HoursError, check_hours
 from services.messaging.fields import StoredDate, check_year, one_line
+from services.messaging.models import ROOM_NAME_LENGTH, SLUG_LENGTH
 from services.partners.schemas.common import InputSchema, optional, record_id, slug_field
 
 
@@ -16,9 +17,10 @@ class ClosureSchema(Schema):
 
 class RoomSchema(InputSchema):
     id = fields.Integer(dump_only=True)
-    centre = slug_field(required=True, attribute="centre_slug", metadata={"description": "The centre's slug."})
+    centre = slug_field(SLUG_LENGTH, required=True, attribute="centre_slug",
+                        metadata={"description": "The centre's slug."})
     centre_id = fields.Integer(dump_only=True)
-    name = one_line(100, min_length=1, required=True)
+    name = one_line(ROOM_NAME_LENGTH, min_length=1, required=True)
     capacity = optional(fields.Integer, strict=True, validate=validate.Range(min=1, max=10_000))
     step_free = fields.Boolean(load_default=False, metadata={"description": "Reached without steps."})
     accessible_toilet = fields.Boolean(load_default=False)
@@ -49,7 +51,7 @@ class RoomSchema(InputSchema):
 
 
 class RoomListArgs(Schema):
-    centre = slug_field(metadata={"description": "Only the rooms of this centre (its slug)."})
+    centre = slug_field(SLUG_LENGTH, metadata={"description": "Only the rooms of this centre (its slug)."})
 
 
 __all__ = ["RoomSchema", "RoomListArgs", "ClosureSchema", "record_id"]
