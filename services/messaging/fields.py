@@ -4,6 +4,7 @@ Each limit is in the schema, so the OpenAPI document shows it (maxLength, maximu
 422 naming the field before it reaches the database, a mail header or a calendar file.
 """
 
+import re
 from datetime import UTC, date, datetime
 
 from marshmallow import ValidationError, fields, validate
@@ -26,6 +27,21 @@ class WholeText(validate.Regexp):
     def __call__(self, value):
         if value is not None and self.regex.fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
+        return value
+
+
+class Digits(validate.Length):
+    """Exactly ``count`` digits (0-9), such as a register number, with one message for any value that is not. A
+    ``Length``, so a form's ``maxlength`` comes from it (services/ui/forms.py); its ``regex`` is the OpenAPI
+    document's pattern."""
+
+    def __init__(self, count: int, *, error: str | None = None):
+        super().__init__(equal=count, error=error or f"Give exactly {count} digits.")
+        self.regex = re.compile(rf"^[0-9]{{{count}}}$")
+
+    def __call__(self, value):
+        if value is not None and self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value, self.error))
         return value
 
 

@@ -148,6 +148,9 @@ OPENING_HOURS_LENGTH = 500
 EMAIL_LENGTH = 200
 PHONE_LENGTH = 50
 WEBSITE_LENGTH = 300
+#: An NGO's number in the National Court Register (KRS): exactly this many digits (services/messaging/fields.py
+#: ``Digits``), in partners' input and message and the organisation's column.
+KRS_LENGTH = 10
 
 
 class CentreContactColumns:
@@ -171,7 +174,7 @@ class OrganisationColumns:
     #: One of ORGANISATION_KINDS: ngo, municipal, school...
     kind: Mapped[str] = mapped_column(String(30))
     #: The NGO register number: 10 digits, or NULL.
-    krs: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    krs: Mapped[str | None] = mapped_column(String(KRS_LENGTH), nullable=True)
     #: Public contacts.
     email: Mapped[str | None] = mapped_column(String(EMAIL_LENGTH), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(PHONE_LENGTH), nullable=True)

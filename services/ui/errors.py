@@ -26,6 +26,7 @@ MESSAGES = (
     N_("The agreement cannot end before it starts."),
     N_("This member already belongs to the partnership."),
     N_("Give exactly one of organisation_id and person_id."), N_("Choose an organisation or a person."),
+    N_("A KRS number is exactly 10 digits."),
 )
 
 

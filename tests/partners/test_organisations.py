@@ -41,6 +41,10 @@ def test_krs_email_website_and_kind_are_checked(partners):
                                headers=ADMIN)
         assert response.status_code == 422, fields
         assert field in response.json["errors"]["json"]
+    response = client.post("/api/v1/organisations/", json={"name": "Koło", "kind": "ngo", "krs": "abc"}, headers=ADMIN)
+    assert response.json["errors"]["json"]["krs"] == ["A KRS number is exactly 10 digits."]  # once, not per rule
+    krs = client.get("/openapi.json").json["components"]["schemas"]["Organisation"]["properties"]["krs"]
+    assert (krs["pattern"], krs["minLength"], krs["maxLength"]) == ("^[0-9]{10}$", 10, 10)
     assert partners.make_organisation("Koło", krs="0000654321")["krs"] == "0000654321"
     assert partners.outbox_types() == ["organisation.created"]
 

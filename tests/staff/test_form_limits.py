@@ -47,9 +47,11 @@ def moved(monkeypatch):
     for schema in SCHEMAS:
         for field in schema._declared_fields.values():
             for validator in field.validators:
-                if isinstance(validator, validate.Length) and validator.max is not None and id(validator) not in seen:
+                if isinstance(validator, validate.Length) and id(validator) not in seen:
                     seen.add(id(validator))
-                    monkeypatch.setattr(validator, "max", validator.max + MOVED_BY)
+                    for bound in ("max", "equal"):  # equal: a field of so many digits (a KRS number)
+                        if getattr(validator, bound) is not None:
+                            monkeypatch.setattr(validator, bound, getattr(validator, bound) + MOVED_BY)
     for module, name in CONSTANTS:
         monkeypatch.setattr(module, name, getattr(module, name) + MOVED_BY)
     for schema in SCHEMAS:
@@ -117,8 +119,8 @@ def test_every_form_says_the_bounds_its_schema_checks(moved, staff):
         "events: a district's finder": (staff.events.test_client(), "/districts/ostatni-grosz", search),
         "partners: meetings": (admin, "/staff/meetings/", _wanted(max_lengths(MeetingSchema), "title", "agenda")),
         "partners: an organisation": (admin, "/staff/organisations/new",
-                                      _wanted(max_lengths(OrganisationSchema), "name", "email", "phone",
-                                              "website")),
+                                      _wanted(max_lengths(OrganisationSchema), "name", "krs", "email",
+                                              "phone", "website")),
         "partners: people": (admin, "/staff/people/", _wanted(max_lengths(PersonSchema), "name", "email", "phone")),
         "partners: a partnership": (admin, f"/staff/partnerships/{partnership['id']}",
                                     {**_wanted(max_lengths(AgreementSchema), "document_ref"), **potential}),

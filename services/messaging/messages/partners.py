@@ -13,12 +13,13 @@ import uuid
 from marshmallow import Schema, fields, validate
 
 from services.calendar.times import TZID
-from services.messaging.fields import StoredDate
+from services.messaging.fields import Digits, StoredDate
 from services.messaging.models import (
     ADDRESS_LENGTH,
     DISTRICT_NAME_LENGTH,
     DISTRICT_SLUG_LENGTH,
     EMAIL_LENGTH,
+    KRS_LENGTH,
     NAME_LENGTH,
     OPENING_HOURS_LENGTH,
     PHONE_LENGTH,
@@ -100,7 +101,7 @@ class OrganisationSnapshot(Snapshot):
     name = fields.String(required=True, validate=validate.Length(min=1, max=NAME_LENGTH))
     slug = _slug(SLUG_LENGTH)
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
-    krs = _optional(fields.String, validate=validate.Regexp(r"^\d{10}$"))
+    krs = _optional(fields.String, validate=Digits(KRS_LENGTH))
     email = _optional(fields.String, validate=validate.Length(max=EMAIL_LENGTH))
     phone = _optional(fields.String, validate=validate.Length(max=PHONE_LENGTH))
     website = _optional(fields.String, validate=validate.Length(max=WEBSITE_LENGTH))

@@ -3,6 +3,7 @@ API's schema and operation (``centre.updated`` carries the change to the events 
 
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -19,11 +20,15 @@ from services.ui.pages import private_page
 centre_pages = staff_blueprint("staff_centres", "/staff/centres")
 #: What the page changes; the rest of a centre is the API's.
 EDITABLE = ("address", "opening_hours", "email", "phone", "website")
+#: Each field's label on the form, and in the error that names it.
+FIELD_LABELS = {"address": _l("Address"), "opening_hours": _l("Opening hours"), "email": _l("E-mail address"),
+                "phone": _l("Phone"), "website": _l("Website")}
 
 
 def _page(status: int = 200, **context):
     centres = polish_sorted(request_session().scalars(select(Centre)))
-    return private_page("partners_pages/staff/centres.html", status, centres=centres, editable=EDITABLE, **context)
+    return private_page("partners_pages/staff/centres.html", status, centres=centres, editable=EDITABLE,
+                        labels=FIELD_LABELS, **context)
 
 
 centre_pages.before_request(admins_only)
@@ -43,7 +48,7 @@ def change(centre_id: int):
         update_centre(session, centre, CentreSchema(partial=True).load(data))
     except ValidationError as exc:
         session.rollback()
-        return _page(422, error=field_error(*first_error(exc)), failed=centre_id)
+        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS), failed=centre_id)
     except (FieldError, Conflict) as exc:
         session.rollback()
         return _page(422, error=str(exc), failed=centre_id)

@@ -18,6 +18,9 @@ from services.ui.pages import private_page
 
 organisation_pages = staff_blueprint("staff_organisations", "/staff/organisations")
 FIELDS = ("name", "kind", "krs", "email", "phone", "website")
+#: Each field's label on the form, and in the error that names it.
+FIELD_LABELS = {"name": _l("Name"), "kind": _l("Kind"), "krs": _l("KRS number"), "email": _l("E-mail address"),
+                "phone": _l("Phone"), "website": _l("Website")}
 KIND_LABELS = {"ngo": _l("NGO"), "public_institution": _l("Public institution"), "school": _l("School"),
                "library": _l("Library"), "parish": _l("Parish"), "business": _l("Business"),
                "informal_group": _l("Informal group"), "municipal": _l("Municipal unit")}
@@ -25,7 +28,7 @@ KIND_LABELS = {"ngo": _l("NGO"), "public_institution": _l("Public institution"),
 
 def _page(organisation: Organisation | None, values: dict, status: int = 200, **context):
     return private_page("partners_pages/staff/organisation.html", status, organisation=organisation, values=values,
-                        kinds=KIND_LABELS, limits=max_lengths(OrganisationSchema), **context)
+                        kinds=KIND_LABELS, labels=FIELD_LABELS, limits=max_lengths(OrganisationSchema), **context)
 
 
 organisation_pages.before_request(admins_only)
@@ -54,7 +57,7 @@ def _save(organisation: Organisation | None):
             update_organisation(session, organisation, loaded)
     except ValidationError as exc:
         session.rollback()
-        return _page(organisation, values, 422, error=field_error(*first_error(exc)))
+        return _page(organisation, values, 422, error=field_error(*first_error(exc), FIELD_LABELS))
     except (FieldError, Conflict) as exc:
         session.rollback()
         return _page(organisation, values, 409, error=str(exc))

@@ -2,9 +2,9 @@
 
 from marshmallow import fields, validate
 
-from services.messaging.fields import one_line
+from services.messaging.fields import Digits, one_line
 from services.messaging.messages.partners import API_KEY_SCOPES, ORGANISATION_KINDS
-from services.messaging.models import EMAIL_LENGTH, NAME_LENGTH, PHONE_LENGTH, SLUG_LENGTH, WEBSITE_LENGTH
+from services.messaging.models import EMAIL_LENGTH, KRS_LENGTH, NAME_LENGTH, PHONE_LENGTH, SLUG_LENGTH, WEBSITE_LENGTH
 from services.partners.schemas.common import InputSchema, NamedWithSlug, optional, record_id, slug_field
 
 
@@ -13,7 +13,7 @@ class OrganisationSchema(NamedWithSlug):
     name = one_line(NAME_LENGTH, min_length=1, required=True)
     slug = slug_field(SLUG_LENGTH, metadata={"description": "ASCII form for URLs; made from the name when left out."})
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
-    krs = optional(fields.String, validate=validate.Regexp(r"^\d{10}$", error="A KRS number is exactly 10 digits."),
+    krs = optional(fields.String, validate=Digits(KRS_LENGTH, error="A KRS number is exactly 10 digits."),
                    metadata={"description": "The NGO register number."})
     email = optional(fields.Email, validate=validate.Length(max=EMAIL_LENGTH))
     phone = optional(one_line, max_length=PHONE_LENGTH)
