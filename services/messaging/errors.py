@@ -22,7 +22,12 @@ class Forbidden(Exception):
 
 
 class Conflict(Exception):
-    """The change would break a uniqueness, reference or state rule: HTTP 409 with the message, which says which."""
+    """The change would break a uniqueness, reference or state rule: HTTP 409 with the message, which says which.
+    ``field``: the field whose value clashes with another record's, where one does (a page names it by its label)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def field_error(location: str, field: str, message: str):

@@ -10,6 +10,9 @@ from flask_babel import gettext
 from services.ui.i18n import page_language
 from services.ui.labels import N_
 
+#: What a page says of a field whose value another record has already (a name or a slug that must be unique).
+ANOTHER_HAS_IT = N_("another entry has this value already.")
+
 #: The messages the pages translate: the form builder's, the operations' without values in them, marshmallow's own.
 MESSAGES = (
     N_("Give a date."), N_("Give a time, such as 17:00."), N_("The end must be after the start."),
@@ -62,9 +65,12 @@ def first_error(exc, joined: bool = False) -> tuple[str, str | None]:
     return field, message
 
 
-def conflict_error(message: str) -> str:
-    """What clashes with what is recorded, in the page's language, or the page's general words for it."""
-    return said(message) or gettext("This clashes with what is recorded already.")
+def conflict_error(conflict: Exception, labels: dict | None = None) -> str:
+    """What clashes with what is recorded, in the page's language: the field whose value another record has (by its
+    label), the message where the catalogue has it, or the page's general words for it."""
+    if getattr(conflict, "field", None):
+        return field_error(conflict.field, ANOTHER_HAS_IT, labels)
+    return said(str(conflict)) or gettext("This clashes with what is recorded already.")
 
 
 __all__ = ["MESSAGES", "conflict_error", "field_error", "first_error", "said"]

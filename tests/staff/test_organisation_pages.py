@@ -29,6 +29,9 @@ def test_an_admin_adds_and_changes_an_organisation(staff):
     assert staff.client.get(f"/api/v1/organisations/{organisation['id']}").get_json()["phone"] == "34 222 22 22"
     again = admin.post("/staff/organisations/new", data=form)
     assert again.status_code == 409 and "Parafia" in again.get_data(as_text=True)
+    # The clash named by the field's label, in Polish: never the API's English sentence on a Polish page.
+    assert "Proszę sprawdzić pole Nazwa: inny wpis ma już taką wartość." in again.get_data(as_text=True)
+    assert "already exists" not in again.get_data(as_text=True)
     staff.editor("ewa@sasiedzi.example", organisation["id"])
     assert staff.client.get("/staff/organisations/new").status_code == 403
 

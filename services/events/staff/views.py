@@ -203,7 +203,7 @@ def _save(event: Event | None):
         return _form_page(form, event, 422, errors=_errors(exc))
     except (Forbidden, Conflict) as exc:
         session.rollback()
-        return _form_page(form, event, 409, conflict=conflict_error(str(exc)))
+        return _form_page(form, event, 409, conflict=conflict_error(exc, FIELD_LABELS))
     session.commit()
     return redirect(url_for("staff_events.our_events", saved=1), 303)
 

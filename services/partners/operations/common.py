@@ -34,7 +34,7 @@ def ensure_unique(session, model, label: str, exclude_id: int | None = None, **c
         if exclude_id is not None:
             query = query.where(model.id != exclude_id)
         if session.scalar(query) is not None:
-            raise Conflict(f"A {label} with {column} {value!r} already exists.")
+            raise Conflict(f"A {label} with {column} {value!r} already exists.", field=column)
 
 
 def ensure_unused(session, label: str, checks) -> None:

@@ -13,7 +13,7 @@ from services.partners.models import Centre
 from services.partners.operations import update_centre
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import CentreSchema
-from services.ui.errors import field_error, first_error
+from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
@@ -49,8 +49,11 @@ def change(centre_id: int):
     except ValidationError as exc:
         session.rollback()
         return _page(422, error=field_error(*first_error(exc), FIELD_LABELS), failed=centre_id)
-    except (FieldError, Conflict) as exc:
+    except FieldError as exc:
         session.rollback()
-        return _page(422, error=str(exc), failed=centre_id)
+        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS), failed=centre_id)
+    except Conflict as exc:
+        session.rollback()
+        return _page(409, error=conflict_error(exc, FIELD_LABELS), failed=centre_id)
     session.commit()
     return redirect(url_for("staff_centres.centres", saved=centre.slug), 303)

@@ -12,7 +12,7 @@ from services.partners.models import Organisation
 from services.partners.operations import create_organisation, update_organisation
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import OrganisationSchema
-from services.ui.errors import field_error, first_error
+from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
 from services.ui.pages import private_page
 
@@ -20,7 +20,8 @@ organisation_pages = staff_blueprint("staff_organisations", "/staff/organisation
 FIELDS = ("name", "kind", "krs", "email", "phone", "website")
 #: Each field's label on the form, and in the error that names it.
 FIELD_LABELS = {"name": _l("Name"), "kind": _l("Kind"), "krs": _l("KRS number"), "email": _l("E-mail address"),
-                "phone": _l("Phone"), "website": _l("Website")}
+                "phone": _l("Phone"), "website": _l("Website"),
+                "slug": _l("Name")}  # the form makes the slug from the name: a slug taken is a name too like another
 KIND_LABELS = {"ngo": _l("NGO"), "public_institution": _l("Public institution"), "school": _l("School"),
                "library": _l("Library"), "parish": _l("Parish"), "business": _l("Business"),
                "informal_group": _l("Informal group"), "municipal": _l("Municipal unit")}
@@ -58,9 +59,12 @@ def _save(organisation: Organisation | None):
     except ValidationError as exc:
         session.rollback()
         return _page(organisation, values, 422, error=field_error(*first_error(exc), FIELD_LABELS))
-    except (FieldError, Conflict) as exc:
+    except FieldError as exc:
         session.rollback()
-        return _page(organisation, values, 409, error=str(exc))
+        return _page(organisation, values, 422, error=field_error(exc.field, exc.message, FIELD_LABELS))
+    except Conflict as exc:
+        session.rollback()
+        return _page(organisation, values, 409, error=conflict_error(exc, FIELD_LABELS))
     session.commit()
     return redirect(url_for("staff.home"), 303)
 

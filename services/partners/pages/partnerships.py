@@ -95,7 +95,7 @@ def _failed(partnership: Partnership, exc: Exception, **context):
         return _page(partnership, 422, error=field_error(*first_error(exc), FIELD_LABELS), **context)
     if isinstance(exc, FieldError):
         return _page(partnership, 422, error=field_error(exc.field, exc.message, FIELD_LABELS), **context)
-    return _page(partnership, 409, error=conflict_error(str(exc)), **context)
+    return _page(partnership, 409, error=conflict_error(exc, FIELD_LABELS), **context)
 
 
 def _written(partnership_id: int, change):

@@ -61,7 +61,7 @@ def _save(person: Person | None):
                      failed=person.id if person else "new")
     except Conflict as exc:
         session.rollback()
-        return _page(409, error=conflict_error(str(exc)), failed=person.id if person else "new")
+        return _page(409, error=conflict_error(exc, FIELD_LABELS), failed=person.id if person else "new")
     session.commit()
     return redirect(url_for("staff_people.people", saved=1), 303)
 
