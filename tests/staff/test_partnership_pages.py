@@ -2,6 +2,8 @@
 agreements; and the people (private). The same operations as the API, so the same messages; editors and coordinators
 get what the API gives their organisation's key: they read, they do not write members or agreements."""
 
+import re
+
 from sqlalchemy import select
 
 from services.partners.models import Agreement, Membership, Person
@@ -144,3 +146,29 @@ def test_people_are_admins_only_and_a_person_member_is_named_to_admins_alone(sta
     html = staff.client.get(page).get_data(as_text=True)
     assert "Maria" not in html and "Osoba prywatna" in html and "warsztaty" in html
     assert all("Maria" not in str(e.data) for e in outbox(staff.partners))
+
+
+def test_a_member_leaving_tomorrow_is_still_a_member_today_and_may_sign(staff):
+    """The page asks the one membership rule (services/calendar/membership.py): on the day given as left_on a
+    member is gone; the day before, still a member."""
+    from datetime import timedelta
+
+    from services.calendar.times import today
+    from services.ui.formatting import long_date
+
+    partnership, school, club, admin = _world(staff)
+    parish = staff.organisation("Parafia św. Józefa")
+    day = today()
+    leaving = add_member(staff.client, partnership["id"], organisation_id=school, left_on=str(day + timedelta(1)))
+    gone_today = add_member(staff.client, partnership["id"], organisation_id=club, left_on=str(day))
+    gone = add_member(staff.client, partnership["id"], organisation_id=parish, left_on=str(day - timedelta(1)))
+    html = admin.get(f"/staff/partnerships/{partnership['id']}").get_data(as_text=True)
+    with staff.partners.test_request_context(headers={"Accept-Language": "pl"}):
+        tomorrow, now, yesterday = (long_date(d) for d in (day + timedelta(1), day, day - timedelta(1)))
+    assert f"członkostwo kończy się {tomorrow}" in html and f"odszedł/odeszła {tomorrow}" not in html
+    assert f"odszedł/odeszła {now}" in html and f"odszedł/odeszła {yesterday}" in html
+    signatories = {int(value) for value in re.findall(r'name="signatory_ids" value="(\d+)"', html)}
+    assert leaving["id"] in signatories and not signatories & {gone_today["id"], gone["id"]}
+    # Current members first: the one leaving tomorrow is listed before those who have gone.
+    assert html.index("Szkoła Podstawowa nr 5") < html.index("Klub Seniora") and \
+        html.index("Szkoła Podstawowa nr 5") < html.index("Parafia św. Józefa")

@@ -11,6 +11,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from services.calendar.membership import has_left
+from services.calendar.times import today
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.messages.partners import CONTRIBUTION_KINDS
 from services.messaging.web import request_session
@@ -41,9 +43,9 @@ def _render(template: str, status: int = 200, **context):
     return private_page(f"partners_pages/staff/{template}.html", status, **context)
 
 
-def _member_order(membership: Membership) -> tuple:
-    """Current members first, coordinators first among them; those who left after."""
-    return (membership.left_on is not None, list(ROLE_LABELS).index(membership.role), membership.id)
+def _member_order(membership: Membership, day) -> tuple:
+    """Members who have not left by ``day`` first, coordinators first among them; those who left after."""
+    return (has_left(membership.left_on, day), list(ROLE_LABELS).index(membership.role), membership.id)
 
 
 @partnership_pages.get("/")
@@ -56,8 +58,9 @@ def partnerships():
 def _page(partnership: Partnership, status: int = 200, **context):
     session = request_session()
     caller = current_caller()
+    day = today()
     members = sorted(session.scalars(select(Membership).where(Membership.partnership_id == partnership.id)),
-                     key=_member_order)
+                     key=lambda membership: _member_order(membership, day))
     agreements = session.scalars(select(Agreement).where(Agreement.partnership_id == partnership.id)
                                  .options(selectinload(Agreement.signatories))
                                  .order_by(Agreement.signed_on.desc(), Agreement.id.desc())).all()
@@ -65,6 +68,7 @@ def _page(partnership: Partnership, status: int = 200, **context):
     people = polish_sorted(session.scalars(select(Person))) if caller.is_admin else []
     response = _render(
         "partnership", status, partnership=partnership, members=members, agreements=agreements,
+        gone={member.id for member in members if has_left(member.left_on, day)},
         organisations=organisations, by_id={o.id: o for o in organisations}, people=people,
         people_by_id={p.id: p for p in people}, is_admin=caller.is_admin,
         plans_meetings=may_plan_meetings(caller, partnership.id), role_labels=ROLE_LABELS,
