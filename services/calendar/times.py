@@ -25,6 +25,10 @@ def local(value: datetime) -> datetime:
     return value.replace(tzinfo=WARSAW) if value.tzinfo is None else value.astimezone(WARSAW)
 
 
+#: Why a Warsaw wall-clock time is refused where a time is given: the clocks skip it (every service says it so).
+SKIPPED_TIME = "This time does not exist in Warsaw: the clocks go forward then."
+
+
 def exists_in_warsaw(value: datetime) -> bool:
     """False for a naive wall-clock time the clocks skip (02:30 on the last Sunday of March)."""
     if value.tzinfo is not None:

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from services.calendar.recurrence import RuleError, check_rule
 from services.calendar.times import (
+    SKIPPED_TIME,
     aware,
     day_after,
     exdate_to_wire,
@@ -46,7 +47,7 @@ def _times(data: dict) -> dict:
         if not isinstance(value, datetime):
             raise FieldError(field, "Give a date-time, such as 2026-07-04T10:00:00, or set all_day.")
         if not exists_in_warsaw(value):
-            raise FieldError(field, f"{value.isoformat()} does not exist in Warsaw: the clocks go forward then.")
+            raise FieldError(field, SKIPPED_TIME)
     start, end = aware(start), aware(end)
     if end <= start:
         raise FieldError("ends_at", "The end must be after the start.")

@@ -30,6 +30,7 @@ MESSAGES = (
     N_("This member already belongs to the partnership."),
     N_("Give exactly one of organisation_id and person_id."), N_("Choose an organisation or a person."),
     N_("A KRS number is exactly 10 digits."),
+    N_("This time does not exist in Warsaw: the clocks go forward then."),
 )
 
 

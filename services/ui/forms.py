@@ -4,7 +4,11 @@ schema's bound, never a second copy of it.
 A view passes ``limits=max_lengths(TheSchema)`` and its template writes ``maxlength="{{ limits.title }}"``.
 """
 
+from datetime import date, datetime, time
+
 from marshmallow import Schema, fields, validate
+
+from services.calendar.times import SKIPPED_TIME, exists_in_warsaw
 
 
 def max_lengths(schema: Schema | type[Schema]) -> dict[str, int]:
@@ -23,3 +27,41 @@ def max_lengths(schema: Schema | type[Schema]) -> dict[str, int]:
         if bounds:
             limits[field.data_key or name] = min(bounds)
     return limits
+
+
+class FormError(ValueError):
+    """What a form's own fields (a day, a time) hold wrong, before the API's schema reads the rest: the form's field
+    name and the message (the catalogue's words, services/ui/errors.py MESSAGES)."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+def form_date(value: str, name: str) -> date:
+    """A date field's value (the date picker's ISO date), or a FormError naming it."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise FormError(name, "Give a date.") from None
+
+
+def form_time(value: str, name: str) -> time:
+    """A time field's value (17:00), or a FormError naming it."""
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise FormError(name, "Give a time, such as 17:00.") from None
+
+
+def day_and_times(day: str, starts: str, ends: str) -> tuple[datetime, datetime]:
+    """A form's day, from and to (templates/ui/_fields.html) as Warsaw wall-clock times, or a FormError naming
+    ``day``, ``starts`` or ``ends``: a day that is no date, a time that is none or that the clocks skip. Whether the
+    end comes after the start is the schema's or the operation's to say, in its own words."""
+    on = form_date(day, "day")
+    times = {name: datetime.combine(on, form_time(value, name)) for name, value in (("starts", starts), ("ends", ends))}
+    for name, value in times.items():
+        if not exists_in_warsaw(value):
+            raise FormError(name, SKIPPED_TIME)
+    return times["starts"], times["ends"]

@@ -60,10 +60,14 @@ def test_bad_times_and_places_name_the_field(partners):
     for changes, field in [({"ends_at": "2025-10-30T16:00:00"}, "ends_at"), ({"ends_at": "jutro"}, "ends_at"),
                            ({"centre": "nowhere"}, "centre"), ({"status": "postponed"}, "status"),
                            ({"centre": "osl-ostatni-grosz", "address": "ul. Jasna 1"}, "address"),
-                           ({"title": ""}, "title")]:
+                           ({"title": ""}, "title"),
+                           # 02:30 on the night the clocks go forward is no Warsaw time (not 03:30 silently)
+                           ({"starts_at": "2027-03-28T02:30:00", "ends_at": "2027-03-28T04:00:00"}, "starts_at")]:
         response = client.post(url, json={**base, **changes}, headers=ADMIN)
         assert response.status_code == 422, changes
         assert field in response.json["errors"]["json"], response.json
+    assert response.json["errors"]["json"]["starts_at"] == [
+        "This time does not exist in Warsaw: the clocks go forward then."]
     assert not [t for t in partners.outbox_types() if t.startswith("meeting.")]
 
 

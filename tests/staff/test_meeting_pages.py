@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from services.partners.models import Meeting
 from tests.partners.helpers import add_member, make_centre, make_district, make_partnership
-from tests.staff.conftest import csrf_of
+from tests.staff.conftest import csrf_of, signed_in_admin
 
 YEAR = 2030
 
@@ -81,3 +81,21 @@ def test_a_coordinator_finds_the_private_feed_link_signed_in_and_another_editor_
     other.set_cookie(COOKIE, other_cookie)
     assert other.get(path).status_code == 403
     assert staff.events.test_client().get(path).status_code == 302  # nobody signed in: to the sign-in page
+
+
+def test_the_meeting_form_names_the_day_or_the_time_that_is_wrong_in_polish(staff):
+    make_district(staff.client)
+    partnership = make_partnership(staff.client)
+    admin, _cookie = signed_in_admin(staff)
+    form = {"partnership": str(partnership["id"]), "title": "Spotkanie", "day": f"{YEAR}-05-12", "starts": "17:00",
+            "ends": "19:00", "agenda": "", "csrf_token": csrf_of(admin, "/staff/meetings/")}
+    for changes, said in [
+            ({"day": "2027-02-29"}, "Proszę sprawdzić pole Dzień: Proszę podać datę."),
+            ({"day": ""}, "Proszę sprawdzić pole Dzień: Proszę podać datę."),
+            ({"starts": "25:00"}, "Proszę sprawdzić pole Od: Proszę podać godzinę, np. 17:00."),
+            ({"day": "2027-03-28", "starts": "02:30", "ends": "03:30"},
+             "Proszę sprawdzić pole Od: Tej godziny nie ma w czasie polskim: tej nocy zegarki przestawia się o "
+             "godzinę do przodu.")]:
+        refused = admin.post("/staff/meetings/", data={**form, **changes})
+        assert refused.status_code == 422, changes
+        assert said in refused.get_data(as_text=True), changes

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from services.calendar.times import aware, exists_in_warsaw, to_wire
+from services.calendar.times import SKIPPED_TIME, aware, exists_in_warsaw, to_wire
 from services.events.schemas import Moment
 from services.messaging.fields import one_line, record_id
 from services.messaging.models import SLUG_LENGTH, TITLE_LENGTH
@@ -15,7 +15,7 @@ def _moment(data: dict, name: str) -> datetime:
     if not isinstance(value, datetime):
         raise ValidationError("Give a date-time, such as 2027-03-16T17:00:00 (Warsaw time).", name)
     if not exists_in_warsaw(value):
-        raise ValidationError(f"{value.isoformat()} does not exist in Warsaw: the clocks go forward then.", name)
+        raise ValidationError(SKIPPED_TIME, name)
     return aware(value)
 
 

@@ -15,7 +15,7 @@ from services.partners.operations import plan_meeting
 from services.partners.pages.guards import signed_in, staff_blueprint
 from services.partners.schemas import MeetingSchema
 from services.ui.errors import field_error, first_error
-from services.ui.forms import max_lengths
+from services.ui.forms import FormError, day_and_times, max_lengths
 from services.ui.labels import ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
@@ -55,9 +55,12 @@ def plan():
     partnership = session.get(Partnership, int(form["partnership"])) if form.get("partnership", "").isdigit() else None
     if partnership is None or not may_plan_meetings(current_caller(), partnership.id):
         return _page(403, error=_("Only an admin or the partnership's current coordinator may plan its meetings."))
-    day = form.get("day", "")
+    try:
+        starts_at, ends_at = day_and_times(form.get("day", ""), form.get("starts", ""), form.get("ends", ""))
+    except FormError as exc:
+        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS))
     data = {"title": form.get("title", ""), "agenda": form.get("agenda", ""),
-            "starts_at": f"{day}T{form.get('starts', '')}", "ends_at": f"{day}T{form.get('ends', '')}"}
+            "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()}
     if form.get("centre"):
         data["centre"] = form["centre"]
     try:

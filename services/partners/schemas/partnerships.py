@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate
 
-from services.calendar.times import TZID, to_wire
+from services.calendar.times import SKIPPED_TIME, TZID, exists_in_warsaw, to_wire
 from services.messaging.fields import bounded_date, multi_line, one_line
 from services.messaging.messages.partners import (
     CONTRIBUTION_KINDS,
@@ -88,6 +88,8 @@ class WithdrawalSchema(InputSchema):
 def _within_years(value) -> None:
     if not 2000 <= value.year <= 2100:
         raise ValidationError("Give a time between the years 2000 and 2100.")
+    if not exists_in_warsaw(value):
+        raise ValidationError(SKIPPED_TIME)
 
 
 class WarsawDateTime(fields.DateTime):
