@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, or_, select
 
 from services.calendar.recurrence import occurrences
-from services.calendar.times import local, local_date
+from services.calendar.times import local, local_date, today
 from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.web import acts_for
 from services.programme.auth import Caller
@@ -245,6 +245,8 @@ def record_roll_call(session, programme: Programme, activity: Activity, start: d
     walk-ins recorded as participants (present), and the anonymous count. Returns the roll call and the
     participants made of the walk-ins."""
     check_occurrence(activity, start)
+    if local_date(start) > today():  # attendance is what happened: its walk-ins enter the programme that day
+        raise FieldError("occurrence_start", "This date has not come yet: its roll call is taken on the day.")
     _check_within(programme, local_date(start), "occurrence_start")
     roll_call = session.scalars(select(RollCall).where(
         RollCall.programme_id == programme.id, RollCall.event_id == activity.id,

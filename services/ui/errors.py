@@ -31,6 +31,7 @@ MESSAGES = (
     N_("Give exactly one of organisation_id and person_id."), N_("Choose an organisation or a person."),
     N_("A KRS number is exactly 10 digits."),
     N_("This time does not exist in Warsaw: the clocks go forward then."),
+    N_("This date has not come yet: its roll call is taken on the day."),
 )
 
 

@@ -252,3 +252,31 @@ def test_registered_references_of_an_activity_without_a_roll_call_go_with_the_re
     with database.session() as session:
         assert purge_expired(session, 10, date(2041, 1, 1)) == 0
     assert refs() == ["C00001"]
+
+
+def test_a_roll_call_is_taken_from_the_day_of_the_date_not_ahead_of_it(programme_app):
+    """Attendance is what happened: a date still ahead takes no roll call (its walk-ins would count as supported
+    people entering on a day that has not come); from the morning of the date it does."""
+    import uuid
+    from datetime import datetime, time, timedelta
+
+    from services.calendar.times import WARSAW, today
+    from tests.programme.factories import deliver, event
+
+    client = programme_app.test_client()
+    programme = client.post("/api/v1/programmes/", json={
+        **PROGRAMME, "name": "Program bieżący", "starts_on": "2021-04-01", "ends_on": "2099-12-31"}, headers=ADMIN)
+    assert programme.status_code == 201, programme.json
+    club = uuid.uuid4()
+    first = datetime.combine(today(), time(23, 0), WARSAW)  # tonight: the date has come, the hour not yet
+    deliver(programme_app, "events", "event.published", event(
+        club, "Klub", first.isoformat(), (first + timedelta(minutes=50)).isoformat(), 100, "rakow",
+        rrule="FREQ=DAILY;COUNT=3"))
+    base = f"/api/v1/programmes/{programme.json['id']}/roll-calls/{club}"
+    tomorrow = client.put(f"{base}/{(first + timedelta(days=1)).isoformat()}", headers=ADMIN,
+                          json={"anonymous_count": 2})
+    assert tomorrow.status_code == 422, tomorrow.json
+    assert tomorrow.json["errors"]["json"]["occurrence_start"] == ["This date has not come yet: its roll call is "
+                                                                   "taken on the day."]
+    tonight = client.put(f"{base}/{first.isoformat()}", headers=ADMIN, json={"anonymous_count": 2})
+    assert tonight.status_code == 200, tonight.json

@@ -5,6 +5,7 @@ printed list in notify shows the same reference next to the name, and erasing in
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import inspect, select, text
 
 from services.calendar.times import WARSAW
@@ -18,6 +19,15 @@ from tests.programme.factories import deliver
 from tests.staff.conftest import CSRF
 
 NAME, PHONE, EMAIL = "Halina Żmijewska", "+48 600 123 457", "halina.zmijewska@example.org"
+
+
+@pytest.fixture
+def dates_come(monkeypatch):
+    """Registrations are made before their dates, and the roll calls taken on them: programme's today moves a year
+    on once the registrations are in (a roll call of a date still ahead is refused)."""
+    from services.programme import operations
+
+    monkeypatch.setattr(operations, "today", lambda: datetime.now(WARSAW).date() + timedelta(days=365))
 
 
 def _programme(app) -> int:
@@ -56,7 +66,7 @@ def _everything_in(app) -> str:
                          for row in session.execute(text(f'SELECT * FROM "{name}"')).all())
 
 
-def test_a_registration_reaches_the_roll_call_as_a_reference_and_is_ticked(notify_app, programme_app):
+def test_a_registration_reaches_the_roll_call_as_a_reference_and_is_ticked(notify_app, programme_app, dates_come):
     event = publish_event(notify_app, capacity=2)
     deliver(programme_app, "events", "event.published", workshop(capacity=2))
     programme_id = _programme(programme_app)
@@ -187,7 +197,8 @@ def _listed(programme_app, programme_id: int, start: datetime) -> list[str]:
 
 
 def test_a_whole_series_registration_made_after_its_first_date_is_listed_from_the_next_date(notify_app,
-                                                                                            programme_app):
+                                                                                            programme_app,
+                                                                                            dates_come):
     dates = _series_in_both(notify_app, programme_app, days=-2)  # the first date was two days ago
     programme_id = _programme(programme_app)
     answer = notify_app.test_client().post("/api/v1/registrations/", json=resident(1))
