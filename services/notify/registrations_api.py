@@ -36,6 +36,10 @@ staff_api = Blueprint("registration_lists", __name__, url_prefix="/api/v1/regist
 TOO_MANY = ("Zbyt wiele zapisów. Proszę spróbować później. / Too many registrations. Please try again later.")
 SAID = {"confirmed": "Zapisano. / Registered.",
         "waiting": "Wszystkie miejsca zajęte: lista rezerwowa. / Every place is taken: waiting list."}
+#: A registration asked for again (the same e-mail address or phone number, the same date): answered 200 with it.
+SAID_AGAIN = ("Ten adres e-mail (lub numer telefonu) jest już zapisany na ten termin: nic nie zmieniono. / This "
+              "e-mail address (or phone number) is already registered for this date: nothing changed.")
+AGAIN = "Already registered for this date (the same e-mail address or phone number): that registration, unchanged."
 
 
 def event_or_404(session, event_id) -> dict:
@@ -52,9 +56,12 @@ def _managed_event(event_id) -> dict:
     return event
 
 
-def answer(session, registration: Registration) -> dict:
+def answer(session, registered: operations.Registered) -> tuple[dict, int]:
+    """The registration's place or position: 201 when this request made it, 200 when it was there already."""
+    registration = registered.registration
     return {"id": registration.id, "status": registration.status,
-            "position": operations.waiting_position(session, registration), "message": SAID[registration.status]}
+            "position": operations.waiting_position(session, registration),
+            "message": SAID[registration.status] if registered.new else SAID_AGAIN}, 201 if registered.new else 200
 
 
 @registrations_api.route("/")
@@ -62,22 +69,24 @@ class Registrations(MethodView):
     @registrations_api.doc(security=PUBLIC)
     @registrations_api.arguments(RegisterSchema)
     @registrations_api.response(201, RegisteredSchema)
+    @registrations_api.alt_response(200, schema=RegisteredSchema, description=AGAIN)
     @registrations_api.alt_response(429, description="Too many registrations from this client or for this address.")
     def post(self, data):
-        """Register by e-mail: a place, or the waiting list with its position; the mail's link confirms it"""
+        """Register by e-mail: a place, or the waiting list with its position; the mail's link confirms it (an
+        address registered for the date already: 200, that registration, no second mail)"""
         session = request_session()
         event = event_or_404(session, data.pop("event_id"))
         data.pop("consent")
         try:
             with answering_errors():
-                registration = operations.register_within_limits(session, current_app.config, request.remote_addr,
-                                                                 event, data)
+                registered = operations.register_within_limits(session, current_app.config, request.remote_addr,
+                                                               event, data)
         except RateLimited as exc:
             session.rollback()
             abort(429, message=TOO_MANY, headers={"Retry-After": str(exc.retry_after)})
-        answered = answer(session, registration)
+        answered = answer(session, registered)
         session.commit()
-        return answered, 201
+        return answered
 
 
 add_consent_view(registrations_api, "RegistrationConsent", REGISTRATION_CONSENT, REGISTRATION_VERSION,
@@ -100,16 +109,18 @@ class EventRegistrations(MethodView):
 
     @staff_api.arguments(StaffRegisterSchema)
     @staff_api.response(201, StaffRegisteredSchema)
+    @staff_api.alt_response(200, schema=StaffRegisteredSchema, description=AGAIN)
     def post(self, data, event_id):
-        """Register someone on their behalf (by phone, in person): e-mail, phone or no contact"""
+        """Register someone on their behalf (by phone, in person): e-mail, phone or no contact (an address or number
+        registered for the date already: 200, that registration)"""
         event = _managed_event(event_id)
         data.pop("consent")
         session = request_session()
         with answering_errors():
-            registration = operations.register_for(session, event, data, by_staff=True)
-        answered = answer(session, registration)
+            registered = operations.register_for(session, event, data, by_staff=True)
+        answered = answer(session, registered)
         session.commit()
-        return answered, 201
+        return answered
 
 
 @staff_api.route("/<uuid:event_id>/<int:registration_id>/cancel")

@@ -150,9 +150,9 @@ def test_operations_never_confirm_past_the_capacity_in_any_order_of_cancels(noti
     def work(number: int) -> None:
         barrier.wait()
         with database.session() as session:
-            registration = operations.register_for(session, event, {"name": f"N{number}", "contact": "none"},
-                                                   by_staff=True)
-            registration_id = registration.id
+            registered = operations.register_for(session, event, {"name": f"N{number}", "contact": "none"},
+                                                 by_staff=True)
+            registration_id = registered.registration.id
         if number % 3 == 0:
             with database.session() as session:
                 operations.cancel_registration(session, session.get(Registration, registration_id))

@@ -32,9 +32,13 @@ from services.notify.operations.registration_upkeep import (  # noqa: F401
 )
 from services.notify.operations.registrations import (  # noqa: F401
     DEFAULT_MAX_PEOPLE,
+    Registered,
+    TooManyPeople,
     cancel_registration,
+    capacity_of,
     confirm_registration,
     find_occurrence,
+    most_people,
     promote,
     publish_counts,
     register_for,

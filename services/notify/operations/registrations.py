@@ -8,11 +8,18 @@ services/messaging/db.py). So registrations for one occurrence go one at a time,
 they commit, and never more places are confirmed than the capacity. Each change writes to the outbox in the same
 transaction its counts (``registration.counts``, for the events service) and the registration's place under its
 pseudonymous reference (``registration.changed``, for the programme's roll calls): never a name or a contact.
+
+One person is registered once for a date (or a whole series) while that registration is active: a second request with
+the same e-mail address, or staff's with the same phone number, is checked under the same lock, so two at once (a
+double tap) make one registration. No unique index holds this: the duplicates made before the check are kept (a
+migration cannot cancel them without mailing and moving people up), and phone numbers are compared by their digits,
+not as stored.
 """
 
 import logging
 import secrets
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from services.calendar import recurrence
 from services.calendar.registration import takes_registrations
 from services.calendar.times import from_wire, local_midnight
-from services.messaging.addresses import normalise_email
+from services.messaging.addresses import normalise_email, same_phone
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
 from services.messaging.outbox import add_message
@@ -54,6 +61,36 @@ def registration_settings(session, event_id: str) -> EventRegistrationSettings:
 
 
 DEFAULT_MAX_PEOPLE = 4
+
+
+def capacity_of(event: dict) -> int | None:
+    """The places of each date (or of the whole series) the event's registration has; None for no limit."""
+    return (event.get("registration") or {}).get("capacity")
+
+
+def most_people(session, event: dict) -> int:
+    """How many people one registration may bring: the organiser's limit, and never more than a date's places (a
+    bigger group could never have them all)."""
+    most = registration_settings(session, event["id"]).max_people
+    capacity = capacity_of(event)
+    return most if capacity is None else min(most, capacity)
+
+
+class TooManyPeople(FieldError):
+    """More people than the date has places: refused, as no cancellation would ever make room for them all."""
+
+    def __init__(self, capacity: int):
+        super().__init__("people", f"This date has {capacity} place{'' if capacity == 1 else 's'} at most: "
+                                   "choose fewer people.")
+        self.capacity = capacity
+
+
+class Registered(NamedTuple):
+    """What a registration request came to: the registration, and whether this request made it (``new``) or found
+    the person registered for the date already (no new registration, no mail)."""
+
+    registration: Registration
+    new: bool
 
 
 def set_registration_settings(session, event: dict, data: dict) -> EventRegistrationSettings:
@@ -108,7 +145,7 @@ def _locked_slot(session, event: dict, occurrence: Occurrence, whole_series: boo
     slot = session.scalars(query).first()
     if slot is not None:
         return slot
-    capacity = (event.get("registration") or {}).get("capacity")
+    capacity = capacity_of(event)
     ends_at = occurrence.ends_at
     if whole_series:
         last = recurrence.last_day(recurrence.Series.of(event))
@@ -152,11 +189,26 @@ def publish_registration(session, registration: Registration) -> None:
         "series_from": registration.series_from, "people": registration.people, "status": registration.status})
 
 
-def register_for(session, event: dict, data: dict, *, by_staff: bool = False) -> Registration:
+def _registered_already(session, slot: RegistrationSlot, contact: str, data: dict) -> Registration | None:
+    """The active registration (confirmed or waiting) for the slot of the person ``data`` names: by the same e-mail
+    address, or for a registration by phone the same number. One with no contact names nobody: None."""
+    active = select(Registration).where(Registration.slot_id == slot.id, Registration.status.in_(ACTIVE))
+    if contact == "email":
+        return session.scalars(active.where(Registration.email == normalise_email(data["email"]))
+                               .order_by(Registration.seq)).first()
+    if contact == "phone":
+        numbers = session.scalars(active.where(Registration.phone.is_not(None)).order_by(Registration.seq))
+        return next((found for found in numbers if same_phone(found.phone, data["phone"])), None)
+    return None
+
+
+def register_for(session, event: dict, data: dict, *, by_staff: bool = False) -> Registered:
     """Register ``data`` (name, people, contact, email or phone, occurrence, language) for the event: a place if one
     is free and nobody waits before, else the waiting list. An e-mail registration holds its place from now, gets a
     mail with its place or position and a confirm link, and is released if the address does not confirm in time
-    (one given to staff needs no confirming). A phone number or no contact at all only through staff (``by_staff``)."""
+    (one given to staff needs no confirming). A phone number or no contact at all only through staff (``by_staff``).
+    The same address (or phone number) registered for the date already and still active: that registration, as it
+    is, not new (nothing changes, no mail). More people than the date's places: TooManyPeople."""
     if not registration_open(event):
         raise Conflict("Registration for this event is not open here.")
     contact = data.get("contact", "email")
@@ -170,10 +222,18 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
     people = data.get("people", 1)
     if people > settings.max_people:
         raise FieldError("people", f"At most {settings.max_people} people per registration for this event.")
+    capacity = capacity_of(event)
+    if capacity is not None and people > capacity:
+        raise TooManyPeople(capacity)
     occurrence = find_occurrence(event, data.get("occurrence"), settings.whole_series)
     if occurrence.ends_at <= utcnow():
         raise FieldError("occurrence", "This date is over.")
     slot = _locked_slot(session, event, occurrence, settings.whole_series)
+    # Under the slot's lock: a second request for the same person waits for the first to commit, then finds it.
+    found = _registered_already(session, slot, contact, data)
+    if found is not None:
+        log.info("registration %s for event %s asked for again: unchanged", found.id, event["id"])
+        return Registered(found, new=False)
     slot.last_seq += 1
     place = slot.waiting == 0 and _fits(slot, people)
     language = data.get("language", "pl")
@@ -199,7 +259,7 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
     publish_counts(session, slot)
     publish_registration(session, registration)
     log.info("registration %s for event %s: %s", registration.id, event["id"], registration.status)
-    return registration
+    return Registered(registration, new=True)
 
 
 def waiting_position(session, registration: Registration) -> int | None:
@@ -293,7 +353,7 @@ def queue_registration_mail(session, registration: Registration, kind: str, even
     return notice
 
 
-def register_within_limits(session, config, remote_addr: str | None, event: dict, data: dict) -> Registration:
+def register_within_limits(session, config, remote_addr: str | None, event: dict, data: dict) -> Registered:
     """What the API and the form both do for a resident: count the request against the per-client and per-address
     limits (the sign-up's counters and window, with the registration limits), then register."""
     secret = config["SECRET_KEY"]

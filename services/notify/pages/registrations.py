@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -64,7 +65,7 @@ def _dates(session, event: dict, whole: bool) -> list[dict]:
         found = occurrences.between(event, now, now + timedelta(days=366), limit=DATES_SHOWN)
     slots = {slot.occurrence: slot for slot in session.scalars(
         select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"]))}
-    capacity = (event.get("registration") or {}).get("capacity")
+    capacity = operations.capacity_of(event)
     shown = []
     for occurrence in found:
         slot = slots.get("" if whole else occurrence.rule_key)
@@ -82,7 +83,7 @@ def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200)
     return render_template(
         "pages/register.html", event=event, chosen=chosen, errors=errors or {}, problem=problem,
         dates=_dates(session, event, settings.whole_series), whole=settings.whole_series,
-        max_people=settings.max_people, open=operations.registration_open(event),
+        max_people=operations.most_people(session, event), open=operations.registration_open(event),
         consent_text=registration_consent(page_language()),
         consent_version=REGISTRATION_VERSION, place=_place(event),
         map_url=osm_url(event.get("latitude"), event.get("longitude"), event.get("location")),
@@ -100,17 +101,26 @@ def shows_one_date(event: dict, whole: bool) -> bool:
     return whole or not event.get("rrule")
 
 
+def too_many_people(capacity: int) -> str:
+    """The refusal of a group bigger than the date's places, saying how many it has."""
+    return ngettext("This date has only %(num)d place: choose fewer people.",
+                    "This date has only %(num)d places: choose fewer people.", capacity)
+
+
 def attempt(session, sentences: dict, register, *, one_date: bool = False):
     """``register()`` (the schema's load, then the operation) for a registration form, residents' or staff's:
-    ``(registration, None)``, or ``(None, refusal)`` where the refusal is what the form page shows again: each field's
-    sentence (a field with none gets the name's; the date, where the form shows ``one_date``, ONE_DATE) and 422, or
-    "closed" and 409. The session is rolled back then."""
+    ``(registered, None)``, or ``(None, refusal)`` where the refusal is what the form page shows again: each field's
+    sentence (a field with none gets the name's; the date, where the form shows ``one_date``, ONE_DATE; a group
+    bigger than the places, how many there are) and 422, or "closed" and 409. The session is rolled back then."""
     if one_date:
         sentences = {**sentences, "occurrence": ONE_DATE}
     try:
         return register(), None
     except ValidationError as exc:
         return None, {"errors": {name: sentences.get(name, sentences["name"]) for name in exc.messages}, "status": 422}
+    except operations.TooManyPeople as exc:
+        session.rollback()
+        return None, {"errors": {exc.field: too_many_people(exc.capacity)}, "status": 422}
     except FieldError as exc:
         session.rollback()
         return None, {"errors": {exc.field: sentences.get(exc.field, exc.message)}, "status": 422}
@@ -155,19 +165,21 @@ def register(event_id):
 
     try:
         whole = operations.registration_settings(session, event["id"]).whole_series
-        registration, refusal = attempt(session, SENTENCES, register_within_limits,
-                                        one_date=shows_one_date(event, whole))
+        registered, refusal = attempt(session, SENTENCES, register_within_limits,
+                                      one_date=shows_one_date(event, whole))
     except RateLimited as exc:
         session.rollback()
         response = _form_page(event, form, problem="too_many", status=429)
         return response[0], 429, {"Retry-After": str(exc.retry_after)}
     if refusal:
         return _form_page(event, form, **refusal)
+    registration = registered.registration
     position = operations.waiting_position(session, registration)
     session.commit()
-    # Post/redirect/get: reloading the next page must not register (and mail) again.
+    # Post/redirect/get: reloading the next page must not register (and mail) again. A double tap finds the first
+    # registration: the next page shows it, saying the address was registered already (``again``).
     return redirect(url_for("registration_pages.registered", event_id=event["id"], status=registration.status,
-                            position=position or ""), 303)
+                            position=position or "", again=None if registered.new else "1"), 303)
 
 
 @registration_pages.get("/events/<uuid:event_id>/registered")
@@ -178,6 +190,8 @@ def registered(event_id):
         return redirect(url_for("registration_pages.register_form", event_id=event["id"]), 303)
     position = request.args.get("position", type=int)
     return render_template("pages/registered.html", event=event, status=status, position=position,
+                           again=request.args.get("again") == "1",
+                           whole=operations.registration_settings(request_session(), event["id"]).whole_series,
                            confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]))
 
 

@@ -76,7 +76,7 @@ def _show(event: dict, chosen: dict | None = None, errors=None, problem=None, st
                         "consent": False}
     return _page(status, event=event, lists=lists, chosen=chosen, errors=errors or {}, problem=problem,
                  dates=_dates(session, event, settings.whole_series), whole=settings.whole_series,
-                 max_people=settings.max_people, open=operations.registration_open(event),
+                 max_people=operations.most_people(session, event), open=operations.registration_open(event),
                  consent_text=registration_consent(language), consent_version=REGISTRATION_VERSION,
                  limits=max_lengths(StaffRegisterSchema), done=request.args.get("done"))
 
@@ -112,10 +112,11 @@ def register(event_id):
         return operations.register_for(session, event, data, by_staff=True)
 
     whole = operations.registration_settings(session, event["id"]).whole_series
-    registration, refusal = attempt(session, SENTENCES, register_for, one_date=shows_one_date(event, whole))
+    registered, refusal = attempt(session, SENTENCES, register_for, one_date=shows_one_date(event, whole))
     if refusal:
         return _show(event, form, **refusal)
-    done = registration.status
+    # The same address or phone number registered for the date already: nothing changed, and the page says so.
+    done = registered.registration.status if registered.new else "again"
     session.commit()
     # Post/redirect/get: reloading the list must not register the person again.
     return redirect(url_for(".event_registrations", event_id=event["id"], done=done), 303)
