@@ -56,12 +56,14 @@ def _managed_event(event_id) -> dict:
     return event
 
 
-def answer(session, registered: operations.Registered) -> tuple[dict, int]:
-    """The registration's place or position: 201 when this request made it, 200 when it was there already."""
-    registration = registered.registration
+def answer(session, registered: operations.Registered, *, public: bool = False) -> tuple[dict, int]:
+    """The registration's place or position: 201 when this request made it, 200 when it was there already (to staff).
+    ``public``: a resident's request is answered as a new one either way, so nobody learns from the answer whether
+    an address is registered for a date (as subscribing never says whether an address is known)."""
+    registration, new = registered.registration, registered.new or public
     return {"id": registration.id, "status": registration.status,
             "position": operations.waiting_position(session, registration),
-            "message": SAID[registration.status] if registered.new else SAID_AGAIN}, 201 if registered.new else 200
+            "message": SAID[registration.status] if new else SAID_AGAIN}, 201 if new else 200
 
 
 @registrations_api.route("/")
@@ -69,11 +71,10 @@ class Registrations(MethodView):
     @registrations_api.doc(security=PUBLIC)
     @registrations_api.arguments(RegisterSchema)
     @registrations_api.response(201, RegisteredSchema)
-    @registrations_api.alt_response(200, schema=RegisteredSchema, description=AGAIN)
     @registrations_api.alt_response(429, description="Too many registrations from this client or for this address.")
     def post(self, data):
         """Register by e-mail: a place, or the waiting list with its position; the mail's link confirms it (an
-        address registered for the date already: 200, that registration, no second mail)"""
+        address registered for the date already: that registration, no second mail, answered as a new one)"""
         session = request_session()
         event = event_or_404(session, data.pop("event_id"))
         data.pop("consent")
@@ -84,7 +85,7 @@ class Registrations(MethodView):
         except RateLimited as exc:
             session.rollback()
             abort(429, message=TOO_MANY, headers={"Retry-After": str(exc.retry_after)})
-        answered = answer(session, registered)
+        answered = answer(session, registered, public=True)
         session.commit()
         return answered
 

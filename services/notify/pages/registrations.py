@@ -177,9 +177,9 @@ def register(event_id):
     position = operations.waiting_position(session, registration)
     session.commit()
     # Post/redirect/get: reloading the next page must not register (and mail) again. A double tap finds the first
-    # registration: the next page shows it, saying the address was registered already (``again``).
+    # registration and shows it as the first request did: the page never says whether an address was registered.
     return redirect(url_for("registration_pages.registered", event_id=event["id"], status=registration.status,
-                            position=position or "", again=None if registered.new else "1"), 303)
+                            position=position or ""), 303)
 
 
 @registration_pages.get("/events/<uuid:event_id>/registered")
@@ -190,8 +190,6 @@ def registered(event_id):
         return redirect(url_for("registration_pages.register_form", event_id=event["id"]), 303)
     position = request.args.get("position", type=int)
     return render_template("pages/registered.html", event=event, status=status, position=position,
-                           again=request.args.get("again") == "1",
-                           whole=operations.registration_settings(request_session(), event["id"]).whole_series,
                            confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]))
 
 
