@@ -1,7 +1,7 @@
 """Registrations for a date a series no longer has: skipped (an excluded date), cancelled on its own, or left out by a
 new rule or first start. Each registration with an address is told once, by a mail naming that date and saying that
 the date (not the whole activity) is cancelled; the staff lists show the date as cancelled, not as places held.
-A single event that moves keeps its people."""
+A single event that moves keeps its people. Cancelling a place on the waiting list frees no place."""
 
 from datetime import timedelta
 
@@ -11,6 +11,8 @@ from tests.notify.registrations import (
     ADMIN,
     EVENT_ID,
     in_days,
+    link,
+    one_place_three_residents,
     publish_event,
     registrations,
     resident,
@@ -123,3 +125,11 @@ def test_a_cancelled_event_still_says_the_event_is_cancelled(notify, mail_dir):
     mail = folder_mails(mail_dir)[-1]
     assert mail["Subject"] == "Odwołane: Warsztaty z trenerem" and "Wydarzenie, na które" in text(mail)
 
+
+def test_cancelling_a_place_on_the_waiting_list_does_not_promise_a_place_to_the_next(notify, mail_dir):
+    client = one_place_three_residents(notify)
+    mails = folder_mails(mail_dir)
+    waiting = client.post(link(mails[1], "cancel")).get_data(as_text=True)
+    assert "Miejsce dostanie" not in waiting and "Zapis został odwołany" in waiting
+    confirmed = client.post(link(mails[0], "cancel")).get_data(as_text=True)
+    assert "Miejsce dostanie następna osoba" in confirmed

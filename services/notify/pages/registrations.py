@@ -234,9 +234,10 @@ def cancel(token):
     if error:
         return error
     session = request_session()
-    operations.cancel_registration(session, registration)
+    freed = registration.status == "confirmed"  # a place on the waiting list frees none
+    freed = operations.cancel_registration(session, registration) and freed
     session.commit()
-    return _render(registration, "pages/registration_cancel.html", done=True)
+    return _render(registration, "pages/registration_cancel.html", done=True, freed=freed)
 
 
 @registration_pages.get("/events/<uuid:event_id>/list")
