@@ -113,9 +113,12 @@ def test_a_cancelled_date_mail_names_that_date_not_the_first(notify, mail_dir):
                  "sequence": 1}
     publish_event(notify, "event.updated", **SERIES, version=2, overrides=[cancelled])
     assert told(notify, mail_dir) == ["osoba1@example.org"]
-    body = text(folder_mails(mail_dir)[-1])
+    mail = folder_mails(mail_dir)[-1]
+    body = text(mail)
     assert named(dates[1]) in body and named(dates[0]) not in body
     assert "Termin, na który" in body and "Wydarzenie, na które" not in body
+    html = mail.get_body(("html",)).get_content()
+    assert f"<s>{named(dates[1])}</s>" in html and "<s>Warsztaty" not in html  # the date struck, not the activity
 
 
 def test_a_cancelled_event_still_says_the_event_is_cancelled(notify, mail_dir):
@@ -124,6 +127,7 @@ def test_a_cancelled_event_still_says_the_event_is_cancelled(notify, mail_dir):
     assert sorted(told(notify, mail_dir)) == ["osoba1@example.org", "osoba2@example.org"]
     mail = folder_mails(mail_dir)[-1]
     assert mail["Subject"] == "Odwołane: Warsztaty z trenerem" and "Wydarzenie, na które" in text(mail)
+    assert "<s>Warsztaty z trenerem</s>" in mail.get_body(("html",)).get_content()
 
 
 def test_cancelling_a_place_on_the_waiting_list_does_not_promise_a_place_to_the_next(notify, mail_dir):
