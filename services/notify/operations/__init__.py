@@ -32,6 +32,7 @@ from services.notify.operations.registration_upkeep import (  # noqa: F401
 )
 from services.notify.operations.registrations import (  # noqa: F401
     DEFAULT_MAX_PEOPLE,
+    cancel_freeing,
     cancel_registration,
     confirm_registration,
     find_occurrence,

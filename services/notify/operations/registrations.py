@@ -239,6 +239,13 @@ def cancel_registration(session, registration: Registration, *, status: str = "c
     return True
 
 
+def cancel_freeing(session, registration: Registration) -> bool:
+    """Cancel the registration (:func:`cancel_registration`); True when that freed a confirmed place (which goes to
+    the waiting list), False for a place on the waiting list, or one cancelled already: what the pages then say."""
+    held = registration.status == "confirmed"
+    return cancel_registration(session, registration) and held
+
+
 def promote(session, slot: RegistrationSlot) -> int:
     """Give free places to the waiting list in its order, stopping at the first registration that does not fit
     (nobody jumps the queue); each promoted e-mail registration is told. Returns how many moved up."""

@@ -234,8 +234,7 @@ def cancel(token):
     if error:
         return error
     session = request_session()
-    freed = registration.status == "confirmed"  # a place on the waiting list frees none
-    freed = operations.cancel_registration(session, registration) and freed
+    freed = operations.cancel_freeing(session, registration)
     session.commit()
     return _render(registration, "pages/registration_cancel.html", done=True, freed=freed)
 
