@@ -5,7 +5,7 @@ time, with excluded dates left out, and a quarantined rule showing its first dat
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from services.calendar import recurrence
 
@@ -50,3 +50,28 @@ def next_one(event: dict, after: datetime) -> Occurrence | None:
     over: where a registration for the whole series made at ``after`` starts."""
     found = recurrence.next_occurrence(recurrence.Series.of(event), after)
     return None if found is None else Occurrence(event, found.starts_at, found.ends_at, found.recurrence_id)
+
+
+def by_rule_key(event: dict, key: str) -> Occurrence | None:
+    """The date of ``event`` whose start as the rule gives it is ``key`` (an :attr:`Occurrence.rule_key`), where it
+    is now (moved on its own or not); None when the series no longer has it: skipped, cancelled on its own, or left
+    out by a new rule or first start."""
+    start = datetime.fromisoformat(key)
+    moved = [o.starts_at for o in recurrence.Series.of(event).overrides if o.recurrence_id == start]
+    for moment in moved or [start]:
+        found = [o for o in between(event, moment, moment + timedelta(seconds=1)) if o.rule_key == key]
+        if found:
+            return found[0]
+    return None
+
+
+def called_off(event: dict, key: str, ends_at: datetime, now: datetime) -> bool:
+    """Whether the date a row of places is for (``key``: its rule key, empty for a whole series; ``ends_at``: its end)
+    will not happen: the event is cancelled, or the series no longer has this date, which has not ended yet (a past
+    date left out by a new first start did happen). A single event's one date moves with the event; a quarantined
+    rule, which shows its first date only, drops nothing."""
+    if event["status"] == "cancelled":
+        return True
+    if not key or not event.get("rrule") or ends_at <= now or recurrence.quarantined(recurrence.Series.of(event)):
+        return False
+    return by_rule_key(event, key) is None

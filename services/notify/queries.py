@@ -3,6 +3,8 @@ date's list: names, how many, contact; places left, the waiting list)."""
 
 from sqlalchemy import select
 
+from services.messaging.models import utcnow
+from services.notify import occurrences
 from services.notify.models import EventCopy, Registration, RegistrationSlot
 
 
@@ -22,10 +24,12 @@ def _row(registration: Registration, position: int | None) -> dict:
 
 def date_lists(session, event_id: str, occurrence: str | None = None) -> list[dict]:
     """Each date of the event that has registrations (or one date), soonest first: its counts, the confirmed in
-    the order they registered, and the waiting list in its order."""
+    the order they registered, the waiting list in its order, and whether the date is cancelled (the event, or a
+    date the series no longer has)."""
     query = select(RegistrationSlot).where(RegistrationSlot.event_id == event_id)
     if occurrence is not None:
         query = query.where(RegistrationSlot.occurrence == occurrence)
+    copy, now = session.get(EventCopy, event_id), utcnow()
     lists = []
     for slot in session.scalars(query.order_by(RegistrationSlot.starts_at)):
         rows = session.scalars(select(Registration).where(
@@ -34,6 +38,8 @@ def date_lists(session, event_id: str, occurrence: str | None = None) -> list[di
         waiting = [r for r in rows if r.status == "waiting"]
         lists.append({
             "occurrence": slot.occurrence, "starts_at": slot.starts_at, "capacity": slot.capacity,
+            # A date that will not happen holds no places: its people were told by e-mail, staff phone the others.
+            "cancelled": copy is not None and occurrences.called_off(copy.snapshot, slot.occurrence, slot.ends_at, now),
             "confirmed": slot.confirmed, "places_left": slot.left, "over_capacity": slot.over,
             "waiting": slot.waiting,
             "confirmed_list": [_row(r, None) for r in rows if r.status == "confirmed"],

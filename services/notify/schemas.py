@@ -142,5 +142,8 @@ class DateListSchema(Schema):
     places_left = fields.Integer(allow_none=True)
     over_capacity = fields.Integer(metadata={"description": "Confirmed places beyond a lowered capacity."})
     waiting = fields.Integer(metadata={"description": "People on the waiting list."})
+    cancelled = fields.Boolean(metadata={"description": "The date will not happen (the event cancelled, or the date "
+                                                        "cancelled, skipped or left out of the series): it holds no "
+                                                        "places; its people with an address were told."})
     confirmed_list = fields.List(fields.Nested(RegistrationRowSchema))
     waiting_list = fields.List(fields.Nested(RegistrationRowSchema))

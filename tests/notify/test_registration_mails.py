@@ -120,7 +120,7 @@ def test_a_cancelled_date_tells_its_people_and_a_moved_date_keeps_them(notify, m
                   overrides=overrides)
     assert send_all(notify) == 1
     told = folder_mails(mail_dir)[-1]
-    assert told["To"].addresses[0].addr_spec == "osoba1@example.org" and told["Subject"].startswith("Odwołane")
+    assert told["To"].addresses[0].addr_spec == "osoba1@example.org" and told["Subject"].startswith("Odwołany termin")
     moved = [s for s in slots(notify) if s.occurrence == utc_key(third)]
     assert [s.starts_at for s in moved] == [moved_start]  # the moved date keeps its people, at its new time
     # Registering for the moved date by its new start finds the same date's places.

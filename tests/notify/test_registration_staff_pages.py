@@ -186,3 +186,15 @@ def test_a_whole_series_refused_for_its_date_links_to_the_date_shown(notify):
     assert 'href="#occurrence"' in html and _anchors_missing(html) == []
     assert "Proszę wybrać termin z listy." not in html and "Na ten termin nie przyjmujemy już zapisów." in html
     assert "Nie ma już terminów, na które można się zapisać." in html and registrations(notify) == []
+
+
+def test_cancelling_a_waiting_registration_on_someones_behalf_moves_nobody_up(notify):
+    publish_event(notify, capacity=1)
+    client = signed_in(notify)
+    by_phone(client)
+    by_phone(client, name="Józef Nowak", contact="none", phone="")
+    waiting = registrations(notify)[1]
+    cancelled = client.post(f"{PAGE}/{waiting.id}/cancel", data={"csrf_token": token(client)})
+    assert [r.status for r in registrations(notify)] == ["confirmed", "cancelled"]
+    html = client.get(cancelled.headers["Location"]).get_data(as_text=True)
+    assert "Zapis odwołany." in html and "dostała miejsce" not in html

@@ -37,7 +37,8 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "import_failing": N_("Your calendar cannot be fetched: {name}"),
             "room_conflict": N_("Room not booked for the partner meeting: {title}"),
             "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
-            "reg_cancelled": N_("Cancelled: {title}"), "reg_reminder": N_("Tomorrow: {title}")}
+            "reg_cancelled": N_("Cancelled: {title}"), "reg_cancelled:date": N_("A date cancelled: {title}"),
+            "reg_reminder": N_("Tomorrow: {title}")}
 
 
 #: Why a meeting's room was not booked, in words (the ``reason`` of a ``meeting_room.taken`` message).
@@ -107,6 +108,8 @@ def list_unsubscribe(config: dict, url: str) -> str:
 def subject_of(kind: str, language: str, payload: dict) -> str:
     if kind == "digest":
         return translation(language).gettext(SUBJECTS[f"digest:{payload['frequency']}"])
+    if kind == "reg_cancelled" and payload["event"]["status"] != "cancelled":
+        kind = "reg_cancelled:date"  # one date of a series that goes on
     # "meeting": a notice queued before 2026-11-30; "conflict": a meeting's room not booked.
     shown = payload.get("event") or payload.get("meeting") or payload.get("conflict") or {}
     # A title stored before titles were held to one line must not break the Subject header (and so the mail).

@@ -3,11 +3,10 @@ capacity, a cancelled event or date), the reminder the day before, e-mail regist
 retention, and GDPR export and erase."""
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from services.calendar.times import from_wire
 from services.messaging.addresses import normalise_email
 from services.messaging.models import utcnow
 from services.notify import occurrences
@@ -28,20 +27,21 @@ log = logging.getLogger(__name__)
 
 def follow_event(session, event: dict) -> None:
     """An event changed (its message handled): its rows of places take the new capacity (a higher one moves
-    people up; a lower one cancels nobody, staff see "over capacity by N"); a cancelled event, or a cancelled date
-    of a series, tells everyone registered for it."""
+    people up; a lower one cancels nobody, staff see "over capacity by N"), and each date keeps its times as the
+    series gives them now (a date moved on its own keeps its people). Everyone registered for a date that will not
+    happen is told, once: a cancelled event, a date cancelled on its own, skipped, or left out by a new rule or
+    first start (:func:`occurrences.called_off`)."""
     slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"])
                             .with_for_update()).all()
     if not slots:
         return
     capacity = (event.get("registration") or {}).get("capacity")
-    overrides = {from_wire(o["recurrence_id"]).astimezone(UTC).isoformat(): o for o in event.get("overrides") or []}
-    cancelled_dates = {key for key, o in overrides.items() if o["status"] == "cancelled"}
+    now = utcnow()
     for slot in slots:
-        if slot.occurrence in overrides:  # the date moved on its own: its reminder and retention follow it
-            slot.starts_at = from_wire(overrides[slot.occurrence]["starts_at"])
-            slot.ends_at = from_wire(overrides[slot.occurrence]["ends_at"])
-        gone = event["status"] == "cancelled" or slot.occurrence in cancelled_dates
+        found = occurrences.by_rule_key(event, slot.occurrence) if slot.occurrence and event.get("rrule") else None
+        if found is not None:  # its reminder and retention follow the date where it is now
+            slot.starts_at, slot.ends_at = found.starts_at, found.ends_at
+        gone = occurrences.called_off(event, slot.occurrence, slot.ends_at, now)
         if slot.capacity != capacity:
             slot.capacity = capacity
             if not gone:  # nobody moves up for a date that will not happen
@@ -59,7 +59,7 @@ def _tell_cancelled(session, slot: RegistrationSlot, event: dict) -> None:
         told += queue_registration_mail(session, registration, "reg_cancelled", event,
                                          slot_times(slot, event)) is not None
     if told:
-        log.info("event %s cancelled: %d registered people told", event["id"], told)
+        log.info("event %s: a cancelled date or event, %d registered people told", event["id"], told)
 
 
 def queue_reg_reminders(session, now: datetime, hours: float) -> int:

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.calendar import recurrence
 from services.calendar.registration import takes_registrations
-from services.calendar.times import from_wire, local_midnight
+from services.calendar.times import from_wire, local, local_midnight
 from services.messaging.addresses import normalise_email, same_phone
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
@@ -299,6 +299,13 @@ def cancel_registration(session, registration: Registration, *, status: str = "c
     return True
 
 
+def cancel_freeing(session, registration: Registration) -> bool:
+    """Cancel the registration (:func:`cancel_registration`); True when that freed a confirmed place (which goes to
+    the waiting list), False for a place on the waiting list, or one cancelled already: what the pages then say."""
+    held = registration.status == "confirmed"
+    return cancel_registration(session, registration) and held
+
+
 def promote(session, slot: RegistrationSlot) -> int:
     """Give free places to the waiting list in its order, stopping at the first registration that does not fit
     (nobody jumps the queue); each promoted e-mail registration is told. Returns how many moved up."""
@@ -326,8 +333,14 @@ def event_of(session, event_id: str) -> dict | None:
 
 
 def slot_times(slot: RegistrationSlot, event: dict) -> dict:
-    """The times a registration mail shows: the occurrence's; for a whole series, its next date that has not ended
-    (where its registrations stand now: the slot keeps the start it was made with)."""
+    """The times a registration mail shows: the date's where it is now (moved on its own or not), or where it was
+    when the series no longer has it (cancelled, skipped: the date the mail says will not happen); a single event's
+    one date; for a whole series, its next date that has not ended (where its registrations stand now: the slot
+    keeps the start it was made with)."""
+    if slot.occurrence and event.get("rrule"):
+        found = occurrences.by_rule_key(event, slot.occurrence)
+        return found.times() if found is not None else {"starts_at": local(slot.starts_at).isoformat(),
+                                                         "ends_at": local(slot.ends_at).isoformat()}
     following = None if slot.occurrence else occurrences.next_one(event, utcnow())
     if following is not None:
         return following.times()

@@ -246,9 +246,9 @@ def cancel(token):
     if error:
         return error
     session = request_session()
-    operations.cancel_registration(session, registration)
+    freed = operations.cancel_freeing(session, registration)
     session.commit()
-    return _render(registration, "pages/registration_cancel.html", done=True)
+    return _render(registration, "pages/registration_cancel.html", done=True, freed=freed)
 
 
 @registration_pages.get("/events/<uuid:event_id>/list")

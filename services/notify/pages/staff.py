@@ -131,6 +131,7 @@ def cancel(event_id, registration_id):
     registration = session.get(Registration, registration_id)
     if registration is None or registration.event_id != event["id"]:
         abort(404)
-    operations.cancel_registration(session, registration)
+    freed = operations.cancel_freeing(session, registration)
     session.commit()
-    return redirect(url_for(".event_registrations", event_id=event["id"], done="cancelled"), 303)
+    return redirect(url_for(".event_registrations", event_id=event["id"], done="cancelled" if freed else "withdrawn"),
+                    303)

@@ -1,0 +1,139 @@
+"""Registrations for a date a series no longer has: skipped (an excluded date), cancelled on its own, or left out by a
+new rule or first start. Each registration with an address is told once, by a mail naming that date and saying that
+the date (not the whole activity) is cancelled; the staff lists show the date as cancelled, not as places held.
+A single event that moves keeps its people. Cancelling a place on the waiting list frees no place."""
+
+from datetime import timedelta
+
+from services.notify.mail.render import format_when
+from tests.notify.conftest import folder_mails
+from tests.notify.registrations import (
+    ADMIN,
+    EVENT_ID,
+    in_days,
+    link,
+    one_place_three_residents,
+    publish_event,
+    registrations,
+    resident,
+    send_all,
+    utc_key,
+)
+
+WEEKLY = "FREQ=WEEKLY;COUNT=4"
+SERIES = dict(rrule=WEEKLY, days=7, capacity=5)
+
+
+def wall(moment) -> str:
+    """A date of the series as the API names it: Warsaw wall-clock time without an offset."""
+    return moment.replace(tzinfo=None).isoformat()
+
+
+def named(moment) -> str:
+    """How a Polish mail names the date starting at ``moment`` (two hours long, as the tests' workshop)."""
+    return format_when({"starts_at": moment.isoformat(), "ends_at": (moment + timedelta(hours=2)).isoformat(),
+                        "all_day": False}, "pl")
+
+
+def text(mail) -> str:
+    return mail.get_body(("plain",)).get_content()
+
+
+def weekly_with_two_residents(app) -> list:
+    """A weekly series of four dates from a week from now: resident 1 registered for its second date, resident 2 for
+    its third, their mails sent. Returns the four starts (Warsaw time)."""
+    first = in_days(7)
+    dates = [first + timedelta(days=7 * n) for n in range(4)]
+    publish_event(app, **SERIES)
+    client = app.test_client()
+    for number, moment in ((1, dates[1]), (2, dates[2])):
+        assert client.post("/api/v1/registrations/", json=resident(number, occurrence=wall(moment))).status_code == 201
+    send_all(app)
+    return dates
+
+
+def told(app, mail_dir) -> list[str]:
+    """The addresses the mails sent now went to."""
+    before = len(folder_mails(mail_dir))
+    send_all(app)
+    return [m["To"].addresses[0].addr_spec for m in folder_mails(mail_dir)[before:]]
+
+
+def test_a_skipped_date_tells_its_people_once_naming_the_date(notify, mail_dir):
+    dates = weekly_with_two_residents(notify)
+    skipped = dict(SERIES, version=2, exdates=[wall(dates[1])])
+    publish_event(notify, "event.updated", **skipped)
+    publish_event(notify, "event.updated", **{**skipped, "version": 3})  # a later copy tells nobody again
+    assert told(notify, mail_dir) == ["osoba1@example.org"]
+    mail = folder_mails(mail_dir)[-1]
+    assert mail["Subject"] == "Odwołany termin: Warsztaty z trenerem"
+    assert named(dates[1]) in text(mail) and "Termin, na który" in text(mail)
+
+
+def test_the_staff_lists_show_a_skipped_date_as_cancelled(notify):
+    dates = weekly_with_two_residents(notify)
+    publish_event(notify, "event.updated", **SERIES, version=2, exdates=[wall(dates[1])])
+    client = notify.test_client()
+    lists = client.get(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN).json
+    assert [(found["occurrence"], found["cancelled"]) for found in lists] == [
+        (utc_key(dates[1]), True), (utc_key(dates[2]), False)]
+    printed = client.get(f"/registrations/events/{EVENT_ID}/list", headers=ADMIN).get_data(as_text=True)
+    assert printed.count("Termin odwołany") == 1
+
+
+def test_a_date_a_new_rule_leaves_out_tells_its_people(notify, mail_dir):
+    weekly_with_two_residents(notify)
+    publish_event(notify, "event.updated", **{**SERIES, "rrule": "FREQ=WEEKLY;COUNT=2"}, version=2)
+    assert told(notify, mail_dir) == ["osoba2@example.org"]
+
+
+def test_a_series_moved_to_another_hour_tells_the_people_of_its_old_dates(notify, mail_dir):
+    weekly_with_two_residents(notify)
+    later = in_days(7, hour=18)
+    publish_event(notify, "event.updated", **SERIES, version=2, starts_at=later.isoformat(),
+                  ends_at=(later + timedelta(hours=2)).isoformat())
+    assert sorted(told(notify, mail_dir)) == ["osoba1@example.org", "osoba2@example.org"]
+
+
+def test_a_single_event_that_moves_keeps_its_people(notify, mail_dir):
+    publish_event(notify, capacity=5)
+    notify.test_client().post("/api/v1/registrations/", json=resident(1))
+    send_all(notify)
+    later = in_days(11)
+    publish_event(notify, "event.updated", capacity=5, version=2, starts_at=later.isoformat(),
+                  ends_at=(later + timedelta(hours=2)).isoformat())
+    assert told(notify, mail_dir) == []
+    assert [r.status for r in registrations(notify)] == ["confirmed"]
+
+
+def test_a_cancelled_date_mail_names_that_date_not_the_first(notify, mail_dir):
+    dates = weekly_with_two_residents(notify)
+    cancelled = {"recurrence_id": wall(dates[1]), "starts_at": dates[1].isoformat(),
+                 "ends_at": (dates[1] + timedelta(hours=2)).isoformat(), "status": "cancelled", "location": None,
+                 "sequence": 1}
+    publish_event(notify, "event.updated", **SERIES, version=2, overrides=[cancelled])
+    assert told(notify, mail_dir) == ["osoba1@example.org"]
+    mail = folder_mails(mail_dir)[-1]
+    body = text(mail)
+    assert named(dates[1]) in body and named(dates[0]) not in body
+    assert "Termin, na który" in body and "Wydarzenie, na które" not in body
+    html = mail.get_body(("html",)).get_content()
+    assert f"<s>{named(dates[1])}</s>" in html and "<s>Warsztaty" not in html  # the date struck, not the activity
+
+
+def test_a_cancelled_event_still_says_the_event_is_cancelled(notify, mail_dir):
+    weekly_with_two_residents(notify)
+    publish_event(notify, "event.cancelled", **SERIES, version=2, status="cancelled")
+    assert sorted(told(notify, mail_dir)) == ["osoba1@example.org", "osoba2@example.org"]
+    mail = folder_mails(mail_dir)[-1]
+    assert mail["Subject"] == "Odwołane: Warsztaty z trenerem" and "Wydarzenie, na które" in text(mail)
+    assert "<s>Warsztaty z trenerem</s>" in mail.get_body(("html",)).get_content()
+
+
+def test_cancelling_a_place_on_the_waiting_list_does_not_promise_a_place_to_the_next(notify, mail_dir):
+    client = one_place_three_residents(notify)
+    mails = folder_mails(mail_dir)
+    waiting = client.post(link(mails[1], "cancel")).get_data(as_text=True)
+    assert "Miejsce dostanie" not in waiting and "Zapis został odwołany" in waiting
+    confirmed = client.post(link(mails[0], "cancel")).get_data(as_text=True)
+    assert "Miejsce dostanie następna osoba" in confirmed
