@@ -34,3 +34,9 @@ def staff_url(config, path: str = "/staff/") -> str:
 def registration_form_url(config, event_id) -> str:
     """Where residents register for an event: notify's form (under the gateway, on the one origin)."""
     return f"{(config.get('NOTIFY_URL') or DEFAULTS['NOTIFY_URL']).rstrip('/')}/registrations/events/{event_id}"
+
+
+def partnership_page_url(config, partnership_id: int) -> str:
+    """A Local Partnership's public page on partners: where a link to one of its meetings leads (the meeting itself
+    has no public page)."""
+    return f"{(config.get('PARTNERS_URL') or DEFAULTS['PARTNERS_URL']).rstrip('/')}/partnerships/{partnership_id}"

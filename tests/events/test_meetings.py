@@ -32,6 +32,10 @@ def test_a_planned_meeting_becomes_a_partnership_event_organised_by_the_coordina
     assert event.id == meeting_event_id(3) and message.data["id"] == str(meeting_event_id(3))
     assert meeting_event_id(4) != meeting_event_id(3)
     assert validate(message.type, message.data) == message.data
+    # Its link (the VEVENT's URL, which the members' e-mail attaches as it is) leads to the partnership's page on
+    # partners, which anyone may open: the events page of a partnership's event is a 404 to everyone.
+    [url] = [line for line in message.data["ical"].splitlines() if line.startswith("URL")]
+    assert url == f"URL:{events_app.config['PARTNERS_URL'].rstrip('/')}/partnerships/7"
 
 
 def test_a_meeting_at_an_address_without_a_coordinator(events_app):

@@ -17,7 +17,7 @@ from services.calendar.registration import places_words, takes_registrations
 from services.calendar.times import excluded, local_date
 from services.events.models import Centre, District, Event, Organisation, Partnership, RegistrationCount
 from services.ui.labels import polish_audience, polish_category
-from services.ui.links import registration_form_url
+from services.ui.links import partnership_page_url, registration_form_url
 from services.ui.naming import public_name
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,10 @@ def public_base_url() -> str:
 
 
 def event_url(event: Event) -> str:
-    """The event's web page: what people want from a link in their calendar (the .ics is its "add" button)."""
+    """The event's web page: what people want from a link in their calendar (the .ics is its "add" button). A
+    partnership's event (a meeting, for its members) has no public page: its link is the partnership's page."""
+    if event.visibility == "partnership" and event.partnership_id is not None:
+        return partnership_page_url(current_app.config, event.partnership_id)
     return f"{public_base_url()}/events/{event.id}"
 
 
