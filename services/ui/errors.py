@@ -30,6 +30,8 @@ MESSAGES = (
     N_("This member already belongs to the partnership."),
     N_("Give exactly one of organisation_id and person_id."), N_("Choose an organisation or a person."),
     N_("A KRS number is exactly 10 digits."),
+    N_("Give an e-mail address."), N_("An account with this e-mail address already exists."),
+    N_("An editor needs the id of an existing organisation."), N_("An admin belongs to no organisation."),
 )
 
 
@@ -67,9 +69,10 @@ def first_error(exc, joined: bool = False) -> tuple[str, str | None]:
 
 def conflict_error(conflict: Exception, labels: dict | None = None) -> str:
     """What clashes with what is recorded, in the page's language: the field whose value another record has (by its
-    label), the message where the catalogue has it, or the page's general words for it."""
+    label, with the message where the catalogue has it), the message where the catalogue has it, or the page's
+    general words for it."""
     if getattr(conflict, "field", None):
-        return field_error(conflict.field, ANOTHER_HAS_IT, labels)
+        return field_error(conflict.field, str(conflict) if said(str(conflict)) else ANOTHER_HAS_IT, labels)
     return said(str(conflict)) or gettext("This clashes with what is recorded already.")
 
 

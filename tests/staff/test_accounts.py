@@ -190,3 +190,25 @@ def test_the_history_page_shows_admins_who_changed_what(staff):
     assert "anna@mops.example" not in html.split("<main", 1)[1].split("</table>")[0]
     staff.editor("ewa@sasiedzi.example", organisation)
     assert staff.client.get("/staff/history").status_code == 403
+
+
+def test_inviting_an_address_that_has_an_account_keeps_the_form_and_says_so_in_polish(staff):
+    from tests.staff.conftest import signed_in_admin
+
+    organisation = staff.organisation()
+    staff.invite("ewa@sasiedzi.example", organisation)
+    admin, _cookie = signed_in_admin(staff)
+    response = admin.post("/staff/accounts/invite", data={
+        "email": "EWA@sasiedzi.example", "organisation_id": str(organisation), "role": "editor", "language": "en",
+        "csrf_token": csrf_of(admin, "/staff/")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Proszę sprawdzić pole Adres e-mail: Konto z tym adresem e-mail już istnieje." in html
+    assert "already exists" not in html
+    # The invite page again, with what the admin typed.
+    assert 'id="invite-email"' in html and 'value="EWA@sasiedzi.example"' in html
+    assert f'<option value="{organisation}" selected>' in html and '<option value="en" selected>' in html
+    nameless = admin.post("/staff/accounts/invite", data={
+        "email": "ewa", "organisation_id": str(organisation), "csrf_token": csrf_of(admin, "/staff/")})
+    assert nameless.status_code == 422
+    assert "Proszę sprawdzić pole Adres e-mail: Proszę podać adres e-mail." in nameless.get_data(as_text=True)
