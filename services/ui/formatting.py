@@ -10,6 +10,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
+from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
 from services.calendar.times import local_date
@@ -50,6 +51,12 @@ def long_date(value: date | datetime | None) -> str:
     return format_date(value, "d MMMM y", locale=page_language()) if value else ""
 
 
+def percent(share: float) -> str:
+    """A share as a percentage with one decimal, as the page's language writes it: "1,8%" in Polish, "1.8%" in
+    English."""
+    return format_percent(share, "#,##0.0%", locale=page_language())
+
+
 def plain_text(text: str | None) -> Markup:
     """Plain text as HTML: everything escaped (a ``<script>`` shows as text), line breaks kept."""
     lines = escape(text or "").split("\n")
@@ -71,4 +78,4 @@ def tel_url(phone: str) -> str:
 
 
 FILTERS = {"when": when, "series_words": series_words, "unbroken_times": unbroken_times, "day": day, "clock": clock,
-           "long_date": long_date, "plain_text": plain_text, "web_url": web_url, "tel_url": tel_url}
+           "long_date": long_date, "percent": percent, "plain_text": plain_text, "web_url": web_url, "tel_url": tel_url}

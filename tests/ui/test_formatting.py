@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from flask_babel import force_locale
 
-from services.ui.formatting import day, plain_text, unbroken_times, web_url, when
+from services.ui.formatting import day, percent, plain_text, unbroken_times, web_url, when
 
 NEXT_YEAR = datetime.now(UTC).year + 1
 
@@ -74,3 +74,10 @@ def test_a_phone_number_becomes_a_link_a_phone_can_dial():
     assert tel_url("34 123 45 67") == "tel:341234567"
     assert tel_url("+48 34 123-45-67 w. 12") == "tel:+48341234567"
     assert tel_url("(34) 123 45 67 wew. 3") == "tel:341234567"
+
+
+def test_a_share_is_written_as_the_language_writes_it(context):
+    with force_locale("pl"):
+        assert (percent(0.0), percent(3 / 163), percent(1.0)) == ("0,0%", "1,8%", "100,0%")
+    with force_locale("en"):
+        assert percent(3 / 163) == "1.8%"
