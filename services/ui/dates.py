@@ -11,15 +11,22 @@ from babel.dates import format_date, format_time
 from services.calendar.times import local, local_date, today
 
 ALL_DAY = {"pl": "{day}, cały dzień", "en": "{day}, all day"}
+#: Polish weekdays in the genitive, Monday first, as said after "do" and "od" ("do czwartku, 3 grudnia"): Babel
+#: has only the nominative ("czwartek").
+GENITIVE_WEEKDAYS = ("poniedziałku", "wtorku", "środy", "czwartku", "piątku", "soboty", "niedzieli")
 
 
-def day(value: date | datetime, language: str, with_year: bool | None = None) -> str:
-    """The weekday and date: "sobota, 14 marca 2026"; by default with the year only when it is not this year."""
+def day(value: date | datetime, language: str, with_year: bool | None = None, genitive: bool = False) -> str:
+    """The weekday and date: "sobota, 14 marca 2026"; by default with the year only when it is not this year.
+    ``genitive``: the weekday as it follows "do" or "od" ("do soboty, 14 marca"); the same words in English."""
     if isinstance(value, datetime):
         value = local_date(value)
     if with_year is None:
         with_year = value.year != today().year
-    return format_date(value, "EEEE, d MMMM y" if with_year else "EEEE, d MMMM", locale=language)
+    pattern = "d MMMM y" if with_year else "d MMMM"
+    if genitive and language == "pl":
+        return f"{GENITIVE_WEEKDAYS[value.weekday()]}, {format_date(value, pattern, locale=language)}"
+    return format_date(value, f"EEEE, {pattern}", locale=language)
 
 
 def clock(value: datetime, language: str) -> str:
