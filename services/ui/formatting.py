@@ -20,9 +20,9 @@ from services.ui.i18n import page_language
 _TIME_RANGE = re.compile(r"(\d{1,2}:\d{2}–\d{1,2}:\d{2})")
 
 
-def day(value: date | datetime) -> str:
-    """The weekday and date, with the year only when it is not this year."""
-    return dates.day(value, page_language())
+def day(value: date | datetime, genitive: bool = False) -> str:
+    """The weekday and date, with the year only when it is not this year; ``genitive`` after "od" or "do"."""
+    return dates.day(value, page_language(), genitive=genitive)
 
 
 def clock(value: datetime) -> str:

@@ -181,7 +181,7 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
     if kind == "import_failing":
         source = payload["source"]
         since = datetime.fromisoformat(source["failing_since"])
-        shown = f"{dates.day(since, language, True)}, {dates.clock(since, language)}"
+        shown = f"{dates.day(since, language, True, genitive=True)}, {dates.clock(since, language)}"  # "od …"
         context.update(source=source, failing_since=shown)
     if kind == "room_conflict":
         conflict = payload["conflict"]
