@@ -38,16 +38,17 @@ def hours(starts_at: datetime, ends_at: datetime, language: str) -> str:
     return f"{clock(starts_at, language)}–{clock(ends_at, language)}"
 
 
-def when(starts_at: datetime, ends_at: datetime, all_day: bool, language: str, with_year: bool | None = None) -> str:
+def when(starts_at: datetime, ends_at: datetime, all_day: bool, language: str, with_year: bool | None = None,
+         genitive: bool = False) -> str:
     """A time span as a person says it: one day with its hours, or first and last day (``ends_at`` of an all-day
-    event is the midnight after its last day)."""
+    event is the midnight after its last day). ``genitive``: its first day as it follows "od" ("od wtorku, …")."""
+    first_day = day(starts_at, language, with_year, genitive)
     if all_day:
         last = local_date(ends_at - timedelta(days=1))
-        first = local_date(starts_at)
-        if last <= first:
-            return ALL_DAY[language].format(day=day(first, language, with_year))
-        return f"{day(first, language, with_year)} – {day(last, language, with_year)}"
+        if last <= local_date(starts_at):
+            return ALL_DAY[language].format(day=first_day)
+        return f"{first_day} – {day(last, language, with_year)}"
     if local_date(starts_at) == local_date(ends_at):
-        return f"{day(starts_at, language, with_year)}, {hours(starts_at, ends_at, language)}"
-    return (f"{day(starts_at, language, with_year)}, {clock(starts_at, language)} – "
+        return f"{first_day}, {hours(starts_at, ends_at, language)}"
+    return (f"{first_day}, {clock(starts_at, language)} – "
             f"{day(ends_at, language, with_year)}, {clock(ends_at, language)}")

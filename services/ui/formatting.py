@@ -29,9 +29,9 @@ def clock(value: datetime) -> str:
     return dates.clock(value, page_language())
 
 
-def when(starts_at: datetime, ends_at: datetime, all_day: bool = False) -> str:
-    """A time span as a person says it: one day with its hours, or first and last day."""
-    return dates.when(starts_at, ends_at, all_day, page_language())
+def when(starts_at: datetime, ends_at: datetime, all_day: bool = False, genitive: bool = False) -> str:
+    """A time span as a person says it: one day with its hours, or first and last day; ``genitive`` after "od"."""
+    return dates.when(starts_at, ends_at, all_day, page_language(), genitive=genitive)
 
 
 def series_words(event) -> str:
