@@ -206,7 +206,7 @@ def test_inviting_an_address_that_has_an_account_keeps_the_form_and_says_so_in_p
     assert "Proszę sprawdzić pole Adres e-mail: Konto z tym adresem e-mail już istnieje." in html
     assert "already exists" not in html
     # The invite page again, with what the admin typed.
-    assert 'id="invite-email"' in html and 'value="EWA@sasiedzi.example"' in html
+    assert 'value="EWA@sasiedzi.example" aria-describedby="form-error"' in html
     assert f'<option value="{organisation}" selected>' in html and '<option value="en" selected>' in html
     nameless = admin.post("/staff/accounts/invite", data={
         "email": "ewa", "organisation_id": str(organisation), "csrf_token": csrf_of(admin, "/staff/")})

@@ -130,11 +130,12 @@ def invite():
         accounts.invite(session, current_app.config, data)
     except FieldError as exc:
         session.rollback()
-        return _home_page(current_staff(), 422, invite=data, invite_error=field_error(exc.field, exc.message,
-                                                                                      INVITE_LABELS))
+        return _home_page(current_staff(), 422, invite=data, invite_field=exc.field,
+                          invite_error=field_error(exc.field, exc.message, INVITE_LABELS))
     except Conflict as exc:
         session.rollback()
-        return _home_page(current_staff(), 409, invite=data, invite_error=conflict_error(exc, INVITE_LABELS))
+        return _home_page(current_staff(), 409, invite=data, invite_field=exc.field,
+                          invite_error=conflict_error(exc, INVITE_LABELS))
     session.commit()
     return redirect(url_for("staff.home", invited=1), 303)
 
