@@ -212,3 +212,14 @@ def test_inviting_an_address_that_has_an_account_keeps_the_form_and_says_so_in_p
         "email": "ewa", "organisation_id": str(organisation), "csrf_token": csrf_of(admin, "/staff/")})
     assert nameless.status_code == 422
     assert "Proszę sprawdzić pole Adres e-mail: Proszę podać adres e-mail." in nameless.get_data(as_text=True)
+
+
+def test_a_first_admin_with_an_editors_address_is_told_which_field_clashes(staff):
+    staff.invite("ewa@sasiedzi.example", staff.organisation())  # an editor, by the API, before any admin
+    token = staff.partners.test_cli_runner().invoke(args=["first-admin"]).output.strip().split("#token=")[1]
+    response = staff.client.post("/staff/first-admin", data={
+        "email": "ewa@sasiedzi.example", "password": PASSWORD, "token": token,
+        "csrf_token": csrf_of(staff.client, "/staff/first-admin")})
+    assert response.status_code == 409
+    assert "Proszę sprawdzić pole Adres e-mail: Konto z tym adresem e-mail już istnieje." in response.get_data(
+        as_text=True)
