@@ -75,7 +75,9 @@ def build_account_message(config: dict, *, kind: str, language: str, to: str, pa
     """The mail: text and HTML in the account's language, with the one-time link and when it stops working."""
     expires = datetime.fromisoformat(payload["expires_at"])
     context = {"link": payload["link"], "public_name": public_name(), "lang": language,
-               "expires": f"{dates.day(expires, language, with_year=True)}, {dates.clock(expires, language)}"}
+               # after "until" ("do"): the weekday in the genitive
+               "expires": f"{dates.day(expires, language, with_year=True, genitive=True)}, "
+                          f"{dates.clock(expires, language)}"}
     text = _environment(language).get_template(f"{kind}.txt").render(context)
     html = _environment(language).get_template(f"{kind}.html").render(context)
     message = EmailMessage(policy=POLICY)

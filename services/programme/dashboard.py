@@ -7,6 +7,7 @@ import sys
 import pygal
 from flask import Blueprint, Flask, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from pygal.style import Style
 
@@ -16,6 +17,7 @@ from services.programme.api import get_programme
 from services.programme.auth import require_admin, require_page_caller
 from services.programme.labels import DIMENSION_LABELS, GENDER_LABELS, SUPPORTED
 from services.programme.queries import activities_by_district, attendance, district_names, indicators
+from services.ui.formatting import percent
 from services.ui.naming import polish_key
 from services.ui.pages import GENERAL_WORDS, private_page
 
@@ -48,6 +50,7 @@ def register_dashboard(app: Flask) -> None:
     init_babel(app)
     init_csrf(app)
     init_links(app)
+    app.jinja_env.filters["percent"] = percent
     app.register_blueprint(pages)
 
 
@@ -73,7 +76,8 @@ def svg(chart) -> Markup:
 
 def _chart(kind, title: str, labels, **options):
     chart = kind(js=[], disable_xml_declaration=True, style=STYLE, width=800, height=360, title=title,
-                 print_values=True, legend_at_bottom=True, truncate_label=-1, truncate_legend=-1, **options)
+                 no_data_text=_("No data"), print_values=True, legend_at_bottom=True, truncate_label=-1,
+                 truncate_legend=-1, **options)
     chart.x_labels = labels
     return chart
 
@@ -125,15 +129,18 @@ def charts(found: dict, visits: dict, places: dict, districts: dict | None = Non
 
 @pages.route("/programmes/<int:programme_id>/")
 def dashboard(programme_id: int):
+    """The dashboard, in Polish as MOPS's reports are: its words are the catalogue's, its numbers written the Polish
+    way (whatever language the reader chose on the public pages)."""
     require_admin(require_page_caller())
     session = request_session()
     programme = get_programme(session, programme_id)
     found = indicators(session, programme, today())
     visits = attendance(session, programme)
-    return render_template("programme/dashboard.html", programme=programme, found=found, visits=visits,
-                           charts=charts(found, visits, activities_by_district(session, programme),
-                                         district_names(session)),
-                           genders=GENDER_LABELS)
+    with force_locale("pl"):
+        return render_template("programme/dashboard.html", programme=programme, found=found, visits=visits,
+                               charts=charts(found, visits, activities_by_district(session, programme),
+                                             district_names(session)),
+                               genders=GENDER_LABELS)
 
 
 @pages.route("/programmes/<int:programme_id>/export.<any(xlsx, csv):extension>")

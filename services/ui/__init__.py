@@ -3,12 +3,16 @@
 No business logic here, and no service imports: a service calls ``init_ui(app)`` and extends ``ui/base.html``.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
 
 from services.ui import formatting, i18n, links
 from services.ui.naming import polish_sorted, public_name
+from services.ui.pages import problem_page
 
 blueprint = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/ui/static")
@@ -23,13 +27,39 @@ def init_ui(app: Flask) -> None:
     app.jinja_env.globals.update(lang_url=lang_url, public_name=public_name)
 
 
-def add_not_found_page(pages: Blueprint, back_endpoint: str, back_text) -> None:
-    """A 404 of ``pages`` answers with the one "not found" page, linking back to ``back_endpoint``."""
+#: Where the machines' addresses are: an error under these stays the API's JSON.
+MACHINE_PATHS = ("/api/", "/docs", "/openapi.json", "/healthz", "/readyz", "/metrics", "/feeds/")
+#: What a page says of a 422 raised with no page of its own: a guard refused its query (a control character, say;
+#: services/messaging/http_guards.py), whose words are the API's, in English.
+BAD_ADDRESS = _l("Check the address of this page: it holds a value this page cannot take.")
 
-    @pages.errorhandler(404)
-    def not_found(error):
-        return render_template("ui/not_found.html", message=error.description, back_endpoint=back_endpoint,
-                               back_text=back_text), 404
+
+def not_found_page(back_url: str, back_text):
+    """The one "not found" page, linking back to ``back_url``, worded ``back_text``."""
+    return render_template("ui/not_found.html", back_url=back_url, back_text=back_text), 404
+
+
+def add_page_errors(app: Flask, back_url: Callable[[], str], back_text) -> None:
+    """A page's 404 (a record not there, or an address no page takes: "/events/not-a-uuid", which no blueprint's
+    handler sees) or a query the guards refuse (422): the one "not found" or problem page in the page's language,
+    linking back to ``back_url()``, never the API's English JSON. Under ``MACHINE_PATHS`` the API answers as before;
+    a blueprint's own handler of the code (the staff pages' ``add_problem_pages``) still comes first."""
+
+    def answer(error: HTTPException):
+        if request.path.startswith(MACHINE_PATHS):
+            return _api_answer(error)
+        if error.code == 404:
+            return not_found_page(back_url(), back_text)
+        return problem_page(error.code, str(BAD_ADDRESS), back_url(), back_text)
+
+    for code in (404, 422):
+        app.register_error_handler(code, answer)
+
+
+def _api_answer(error: HTTPException):
+    """The API's JSON answer to ``error`` (flask-smorest's handler), as the app gives it where no page is asked."""
+    apis = current_app.extensions.get("flask-smorest", {}).get("apis", {})
+    return next(iter(apis.values()))["ext_obj"].handle_http_exception(error) if apis else error
 
 
 def lang_url(code: str) -> str:

@@ -32,6 +32,8 @@ MESSAGES = (
     N_("A KRS number is exactly 10 digits."),
     N_("This time does not exist in Warsaw: the clocks go forward then."),
     N_("This date has not come yet: its roll call is taken on the day."),
+    N_("Give an e-mail address."), N_("An account with this e-mail address already exists."),
+    N_("An editor needs the id of an existing organisation."), N_("An admin belongs to no organisation."),
 )
 
 
@@ -69,9 +71,10 @@ def first_error(exc, joined: bool = False) -> tuple[str, str | None]:
 
 def conflict_error(conflict: Exception, labels: dict | None = None) -> str:
     """What clashes with what is recorded, in the page's language: the field whose value another record has (by its
-    label), the message where the catalogue has it, or the page's general words for it."""
+    label, with the message where the catalogue has it), the message where the catalogue has it, or the page's
+    general words for it."""
     if getattr(conflict, "field", None):
-        return field_error(conflict.field, ANOTHER_HAS_IT, labels)
+        return field_error(conflict.field, str(conflict) if said(str(conflict)) else ANOTHER_HAS_IT, labels)
     return said(str(conflict)) or gettext("This clashes with what is recorded already.")
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
+from babel.numbers import format_percent
 from markupsafe import Markup, escape
 
 from services.calendar.times import local_date
@@ -19,18 +20,18 @@ from services.ui.i18n import page_language
 _TIME_RANGE = re.compile(r"(\d{1,2}:\d{2}–\d{1,2}:\d{2})")
 
 
-def day(value: date | datetime) -> str:
-    """The weekday and date, with the year only when it is not this year."""
-    return dates.day(value, page_language())
+def day(value: date | datetime, genitive: bool = False) -> str:
+    """The weekday and date, with the year only when it is not this year; ``genitive`` after "od" or "do"."""
+    return dates.day(value, page_language(), genitive=genitive)
 
 
 def clock(value: datetime) -> str:
     return dates.clock(value, page_language())
 
 
-def when(starts_at: datetime, ends_at: datetime, all_day: bool = False) -> str:
-    """A time span as a person says it: one day with its hours, or first and last day."""
-    return dates.when(starts_at, ends_at, all_day, page_language())
+def when(starts_at: datetime, ends_at: datetime, all_day: bool = False, genitive: bool = False) -> str:
+    """A time span as a person says it: one day with its hours, or first and last day; ``genitive`` after "od"."""
+    return dates.when(starts_at, ends_at, all_day, page_language(), genitive=genitive)
 
 
 def series_words(event) -> str:
@@ -48,6 +49,12 @@ def long_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = local_date(value)
     return format_date(value, "d MMMM y", locale=page_language()) if value else ""
+
+
+def percent(share: float) -> str:
+    """A share as a percentage with one decimal, as the page's language writes it: "1,8%" in Polish, "1.8%" in
+    English."""
+    return format_percent(share, "#,##0.0%", locale=page_language())
 
 
 def plain_text(text: str | None) -> Markup:
@@ -71,4 +78,4 @@ def tel_url(phone: str) -> str:
 
 
 FILTERS = {"when": when, "series_words": series_words, "unbroken_times": unbroken_times, "day": day, "clock": clock,
-           "long_date": long_date, "plain_text": plain_text, "web_url": web_url, "tel_url": tel_url}
+           "long_date": long_date, "percent": percent, "plain_text": plain_text, "web_url": web_url, "tel_url": tel_url}

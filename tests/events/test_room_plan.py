@@ -25,7 +25,7 @@ def client(events_app):
 
 def test_the_week_plan_shows_each_rooms_bookings_free_time_and_holidays(client):
     page = html(client, "/centres/osl-rakow?week=2027-11-10")
-    assert "Sale: tydzień od poniedziałek, 8 listopada 2027" in page
+    assert "Sale: tydzień od poniedziałku, 8 listopada 2027" in page  # after "od", the genitive
     monday = page[page.index("poniedziałek, 8 listopada"):page.index("wtorek, 9 listopada")]
     assert '12:00–14:00</span> Klub seniora' in monday and '16:00–17:00</span> zajęte' in monday
     assert "Dyżur" not in page

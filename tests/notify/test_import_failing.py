@@ -31,7 +31,7 @@ def test_the_organisation_is_told_once_per_run_of_failures(notify, mail_dir):
     assert mail["To"].addresses[0].addr_spec == "biuro@fundacja.example.org"
     assert mail["Subject"].startswith("Nie udaje się pobrać Państwa kalendarza")
     text = mail.get_body(("plain",)).get_content()
-    assert FAILING["url"] in text and "HTTP 404" in text and "niedziela, 29 listopada 2026, 07:00" in text
+    assert FAILING["url"] in text and "HTTP 404" in text and "od niedzieli, 29 listopada 2026, 07:00" in text
     deliver(notify, "import_source.failing", {**FAILING, "failing_since": "2026-12-10T06:00:00+00:00"})
     with notify.extensions["osl"].database.session() as session:
         assert len(session.scalars(select(Notice.id).where(Notice.organisation_id == 1)).all()) == 2

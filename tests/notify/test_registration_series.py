@@ -58,8 +58,9 @@ def changed_messages(app) -> list[dict]:
 
 
 def from_words(start: datetime) -> str:
-    """What the Polish form says of a whole series starting at ``start`` (a two-hour date)."""
-    return f"Wszystkie terminy cyklu, od {when(start, start + TWO_HOURS, False, 'pl')}"
+    """What the Polish form says of a whole series starting at ``start`` (a two-hour date): after "od", the weekday
+    in the genitive ("od wtorku, …")."""
+    return f"Wszystkie terminy cyklu, od {when(start, start + TWO_HOURS, False, 'pl', genitive=True)}"
 
 
 def csrf_of(page: str) -> str:
@@ -85,7 +86,8 @@ def test_after_its_first_date_a_whole_series_registers_from_the_next_date(notify
     send_all(notify)
     mail = folder_mails(mail_dir)[-1]
     # The mail says the place is for every date left, not for one date.
-    series = f"Wszystkie terminy cyklu, od {when(following, following + TWO_HOURS, False, 'pl', with_year=True)}"
+    series = ("Wszystkie terminy cyklu, od "
+              f"{when(following, following + TWO_HOURS, False, 'pl', with_year=True, genitive=True)}")
     assert f"Kiedy: {series}" in mail.get_body(("plain",)).get_content()
     assert series in mail.get_body(("html",)).get_content()
     # Staff's API registers by phone the same way.
@@ -206,5 +208,6 @@ def test_a_whole_series_slot_made_before_the_first_date_names_the_next_date_late
     texts = [mail.get_body(("plain",)).get_content() for mail in folder_mails(mail_dir)]
     date = when(in_days(5), in_days(5) + TWO_HOURS, False, "pl", with_year=True)
     assert [text for text in texts[sent:] if f"Kiedy: {date}" in text]
+    since = when(in_days(5), in_days(5) + TWO_HOURS, False, "pl", with_year=True, genitive=True)
     assert [text for text in texts
-            if f"Kiedy: Wszystkie terminy cyklu, od {date}" in text and "Zwolniło się miejsce" in text]
+            if f"Kiedy: Wszystkie terminy cyklu, od {since}" in text and "Zwolniło się miejsce" in text]

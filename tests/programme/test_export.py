@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 
 from services.calendar.times import today
-from tests.programme.factories import ADMIN, deliver, known_programme, page_of, person
+from tests.programme.factories import ADMIN, PROGRAMME, deliver, known_programme, page_of, person
 
 HEADER_ROW = 7
 
@@ -93,3 +93,14 @@ def test_the_dashboard_names_a_district_without_activities_from_the_partners_mes
     assert ">Trzech Wieszczów<" in page and ">trzech-wieszczow<" not in page
     deliver(programme_app, "partners-replica", "district.updated", {**snapshot, "version": 2, "name": "Trzech W."})
     assert ">Trzech W.<" in page_of(programme_app, known, "")
+
+
+def test_the_dashboard_speaks_polish_with_no_data_and_writes_shares_with_a_decimal_comma(programme_app):
+    known = known_programme(programme_app)
+    assert "1,8%" in page_of(programme_app, known, "") and "1.8%" not in page_of(programme_app, known, "")
+    empty = programme_app.test_client().post("/api/v1/programmes/", headers=ADMIN, json={
+        **PROGRAMME, "name": "Nowy program"})
+    assert empty.status_code == 201, empty.json
+    page = page_of(programme_app, {"id": empty.json["id"]}, "")
+    assert "No data" not in page and page.count("Brak danych") == 3  # no participant, visit or month counted yet
+    assert "0,0%" in page and "0.0%" not in page

@@ -190,3 +190,36 @@ def test_the_history_page_shows_admins_who_changed_what(staff):
     assert "anna@mops.example" not in html.split("<main", 1)[1].split("</table>")[0]
     staff.editor("ewa@sasiedzi.example", organisation)
     assert staff.client.get("/staff/history").status_code == 403
+
+
+def test_inviting_an_address_that_has_an_account_keeps_the_form_and_says_so_in_polish(staff):
+    from tests.staff.conftest import signed_in_admin
+
+    organisation = staff.organisation()
+    staff.invite("ewa@sasiedzi.example", organisation)
+    admin, _cookie = signed_in_admin(staff)
+    response = admin.post("/staff/accounts/invite", data={
+        "email": "EWA@sasiedzi.example", "organisation_id": str(organisation), "role": "editor", "language": "en",
+        "csrf_token": csrf_of(admin, "/staff/")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Proszę sprawdzić pole Adres e-mail: Konto z tym adresem e-mail już istnieje." in html
+    assert "already exists" not in html
+    # The invite page again, with what the admin typed.
+    assert 'value="EWA@sasiedzi.example" aria-describedby="form-error"' in html
+    assert f'<option value="{organisation}" selected>' in html and '<option value="en" selected>' in html
+    nameless = admin.post("/staff/accounts/invite", data={
+        "email": "ewa", "organisation_id": str(organisation), "csrf_token": csrf_of(admin, "/staff/")})
+    assert nameless.status_code == 422
+    assert "Proszę sprawdzić pole Adres e-mail: Proszę podać adres e-mail." in nameless.get_data(as_text=True)
+
+
+def test_a_first_admin_with_an_editors_address_is_told_which_field_clashes(staff):
+    staff.invite("ewa@sasiedzi.example", staff.organisation())  # an editor, by the API, before any admin
+    token = staff.partners.test_cli_runner().invoke(args=["first-admin"]).output.strip().split("#token=")[1]
+    response = staff.client.post("/staff/first-admin", data={
+        "email": "ewa@sasiedzi.example", "password": PASSWORD, "token": token,
+        "csrf_token": csrf_of(staff.client, "/staff/first-admin")})
+    assert response.status_code == 409
+    assert "Proszę sprawdzić pole Adres e-mail: Konto z tym adresem e-mail już istnieje." in response.get_data(
+        as_text=True)

@@ -1,11 +1,11 @@
 """Dates as residents read them, in Europe/Warsaw, and plain text that can never become markup."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
 
-from services.ui.formatting import day, plain_text, unbroken_times, web_url, when
+from services.ui.formatting import day, percent, plain_text, unbroken_times, web_url, when
 
 NEXT_YEAR = datetime.now(UTC).year + 1
 
@@ -74,3 +74,20 @@ def test_a_phone_number_becomes_a_link_a_phone_can_dial():
     assert tel_url("34 123 45 67") == "tel:341234567"
     assert tel_url("+48 34 123-45-67 w. 12") == "tel:+48341234567"
     assert tel_url("(34) 123 45 67 wew. 3") == "tel:341234567"
+
+
+def test_a_share_is_written_as_the_language_writes_it(context):
+    with force_locale("pl"):
+        assert (percent(0.0), percent(3 / 163), percent(1.0)) == ("0,0%", "1,8%", "100,0%")
+    with force_locale("en"):
+        assert percent(3 / 163) == "1.8%"
+
+
+def test_after_do_and_od_a_polish_weekday_is_in_the_genitive():
+    from services.ui.dates import day as dated
+
+    week = [dated(date(2026, 11, 30) + timedelta(days=offset), "pl", True, genitive=True) for offset in range(7)]
+    assert week == ["poniedziałku, 30 listopada 2026", "wtorku, 1 grudnia 2026", "środy, 2 grudnia 2026",
+                    "czwartku, 3 grudnia 2026", "piątku, 4 grudnia 2026", "soboty, 5 grudnia 2026",
+                    "niedzieli, 6 grudnia 2026"]
+    assert dated(date(2026, 12, 3), "en", True, genitive=True) == "Thursday, 3 December 2026"

@@ -19,7 +19,6 @@ from services.events.queries import live
 from services.events.rooms.queries import week_plan
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
-from services.ui import add_not_found_page
 from services.ui.i18n import page_language
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import registration_form_url
@@ -125,9 +124,6 @@ def form_day(text: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
-
-
-add_not_found_page(blp, "pages.home", _l("See what is on"))
 
 
 @blp.get("/")

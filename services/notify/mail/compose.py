@@ -178,13 +178,14 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         # A registration's mail names the date it is for, and the registration as it was when it was queued.
         # One registered for a whole series has a place at every date left: its mails say so, from the date named
         # (a reminder is for its one date).
-        context.update(when=format_when(_at(event, payload["occurrence"]), language),
-                       registration=payload["registration"],
-                       series=bool(payload["registration"].get("series")) and kind != "reg_reminder")
+        series = bool(payload["registration"].get("series")) and kind != "reg_reminder"
+        # A series' mail says "from <the date>" (registration.txt): in Polish "od wtorku, …", the genitive.
+        context.update(when=format_when(_at(event, payload["occurrence"]), language, genitive=series),
+                       registration=payload["registration"], series=series)
     if kind == "import_failing":
         source = payload["source"]
         since = datetime.fromisoformat(source["failing_since"])
-        shown = f"{dates.day(since, language, True)}, {dates.clock(since, language)}"
+        shown = f"{dates.day(since, language, True, genitive=True)}, {dates.clock(since, language)}"  # "od …"
         context.update(source=source, failing_since=shown)
     if kind == "room_conflict":
         conflict = payload["conflict"]

@@ -8,10 +8,11 @@ from services.ui import dates
 from services.ui.series import describe
 
 
-def format_when(event: dict, language: str) -> str:
-    """One date of the event (its first, or the occurrence the snapshot is set to), always with the year."""
+def format_when(event: dict, language: str, genitive: bool = False) -> str:
+    """One date of the event (its first, or the occurrence the snapshot is set to), always with the year;
+    ``genitive`` where the mail says "from" ("od wtorku, …")."""
     start, end = datetime.fromisoformat(event["starts_at"]), datetime.fromisoformat(event["ends_at"])
-    return dates.when(start, end, event["all_day"], language, with_year=True)
+    return dates.when(start, end, event["all_day"], language, with_year=True, genitive=genitive)
 
 
 def format_series(event: dict, language: str) -> str:

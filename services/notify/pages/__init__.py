@@ -7,8 +7,9 @@ Every form carries a CSRF token (``csrf.py``) except the one-click unsubscribe a
 """
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-from services.ui import init_ui
+from services.ui import add_page_errors, init_ui
 
 
 def register_pages(app: Flask) -> None:
@@ -19,6 +20,8 @@ def register_pages(app: Flask) -> None:
     from services.notify.pages.subscribe import subscribe_pages
 
     init_ui(app)
+    # notify has no home page of its own: what is on is at events.
+    add_page_errors(app, lambda: app.config["EVENTS_URL"].rstrip("/") + "/", _l("See what is on"))
     init_csrf(app)
     app.register_blueprint(pages)
     app.register_blueprint(subscribe_pages)

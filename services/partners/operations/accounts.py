@@ -137,7 +137,7 @@ def invite(session, config: dict, data: dict) -> Account:
         raise FieldError("organisation_id", "An admin belongs to no organisation.")
     email = normalise_email(data["email"])
     if find_account(session, email) is not None:
-        raise Conflict("An account with this e-mail address already exists.")
+        raise Conflict("An account with this e-mail address already exists.", field="email")
     account = Account(email=email, role=role, organisation_id=organisation_id, version=1,
                       language=data.get("language") or "pl")
     session.add(account)
@@ -208,7 +208,7 @@ def make_first_admin(session, token: str, email: str, password: str) -> Account:
     if has_admin(session):
         raise Conflict("An admin account exists already: admins invite each other.")
     if find_account(session, email) is not None:
-        raise Conflict("An account with this e-mail address already exists.")
+        raise Conflict("An account with this e-mail address already exists.", field="email")
     account = Account(email=normalise_email(email), role="admin", password_hash=password_hash, version=1)
     session.add(account)
     session.flush()

@@ -1,9 +1,10 @@
 """The partners service's public directory: districts → centres → Local Partnerships (server-rendered); and the
 staff pages (staff.py): sign-in, passwords, accounts."""
 
-from flask import Flask
+from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
 
-from services.ui import init_ui
+from services.ui import add_page_errors, init_ui
 
 
 def register_pages(app: Flask) -> None:
@@ -20,6 +21,7 @@ def register_pages(app: Flask) -> None:
     from services.ui.csrf import init_csrf
 
     init_ui(app)
+    add_page_errors(app, lambda: url_for("pages.directory"), _l("All Local Partnerships"))
     init_csrf(app)
     init_staff(app, Account, StaffSession)
     app.register_blueprint(blp)

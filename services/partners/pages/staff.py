@@ -7,6 +7,7 @@ Thin views over services/partners/operations/accounts.py, as the API is. Every f
 
 from flask import current_app, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from services.messaging.errors import Conflict, FieldError
@@ -16,8 +17,9 @@ from services.messaging.web import request_session
 from services.partners.auth import current_caller
 from services.partners.models import Account, Organisation, OutboxMessage
 from services.partners.operations import accounts, update_organisation
-from services.partners.pages.guards import admin_page, found, problem, staff_blueprint
+from services.partners.pages.guards import admin_page, found, staff_blueprint
 from services.ui import csrf
+from services.ui.errors import conflict_error, field_error
 from services.ui.naming import polish_sorted
 from services.ui.pages import changes_page, private_page
 
@@ -90,18 +92,27 @@ def sign_out():
     return response
 
 
+#: The invite form's fields by their labels, as its errors name them.
+INVITE_LABELS = {"email": _l("E-mail address"), "organisation_id": _l("Organisation"),
+                 "role": _l("Role"), "language": _l("Language of the e-mails")}
+
+
+def _home_page(member, status: int = 200, **context):
+    session = request_session()
+    account = session.get(Account, member.account_id)
+    organisations = polish_sorted(session.scalars(select(Organisation)))
+    people = session.scalars(select(Account).order_by(Account.email)).all() if member.is_admin else []
+    return _page("home", status, account=account, member=member, organisations=organisations, people=people,
+                 by_id={organisation.id: organisation for organisation in organisations}, **context)
+
+
 @staff.get("/")
 def home():
     member = current_staff()
     if member is None:
         return redirect(url_for("staff.sign_in_page"))
-    session = request_session()
-    account = session.get(Account, member.account_id)
-    organisations = polish_sorted(session.scalars(select(Organisation)))
-    people = session.scalars(select(Account).order_by(Account.email)).all() if member.is_admin else []
-    return _page("home", account=account, member=member, organisations=organisations, people=people,
-                 by_id={organisation.id: organisation for organisation in organisations},
-                 invited=request.args.get("invited") == "1", disabled=request.args.get("disabled") == "1")
+    return _home_page(member, invited=request.args.get("invited") == "1",
+                      disabled=request.args.get("disabled") == "1")
 
 
 @staff.post("/accounts/invite")
@@ -115,11 +126,16 @@ def invite():
     session = request_session()
     try:
         if "@" not in data["email"] or len(data["email"]) > 254:
-            raise FieldError("email", _("Give an e-mail address."))
+            raise FieldError("email", "Give an e-mail address.")
         accounts.invite(session, current_app.config, data)
-    except (FieldError, Conflict) as exc:
+    except FieldError as exc:
         session.rollback()
-        return problem(422, getattr(exc, "message", str(exc)))
+        return _home_page(current_staff(), 422, invite=data, invite_field=exc.field,
+                          invite_error=field_error(exc.field, exc.message, INVITE_LABELS))
+    except Conflict as exc:
+        session.rollback()
+        return _home_page(current_staff(), 409, invite=data, invite_field=exc.field,
+                          invite_error=conflict_error(exc, INVITE_LABELS))
     session.commit()
     return redirect(url_for("staff.home", invited=1), 303)
 
@@ -209,8 +225,9 @@ def first_admin():
     except FieldError as exc:
         session.rollback()
         return _password_page("first_admin", 422, error=_link_or_password(exc))
-    except Conflict:
+    except Conflict as exc:
         session.rollback()
-        return _password_page("first_admin", 409, error=_("An admin account exists already: sign in."))
+        error = conflict_error(exc, INVITE_LABELS) if exc.field else _("An admin account exists already: sign in.")
+        return _password_page("first_admin", 409, error=error)
     session.commit()
     return redirect(url_for("staff.sign_in_page", password_set=1), 303)

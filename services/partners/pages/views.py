@@ -11,7 +11,6 @@ from services.calendar.times import today
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.partners.models import Agreement, Centre, District, Meeting, Membership, Organisation, Partnership
-from services.ui import add_not_found_page
 from services.ui.naming import polish_sorted
 
 blp = Blueprint("pages", __name__, template_folder="templates")
@@ -20,9 +19,6 @@ ROLE_LABELS = {"coordinator": _l("Coordinator"), "member": _l("Member"), "observ
 STATUS_LABELS = {"forming": _l("Forming"), "active": _l("Active"), "ended": _l("Ended")}
 CONTRIBUTION_LABELS = {"people": _l("People"), "material_resources": _l("Material resources"),
                        "ideas": _l("Ideas"), "free_time": _l("Free time")}
-
-
-add_not_found_page(blp, "pages.directory", _l("All Local Partnerships"))
 
 
 @blp.get("/")
