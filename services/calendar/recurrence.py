@@ -181,6 +181,23 @@ def _ends_before(until: date | datetime, first: datetime) -> bool:
     return until < first
 
 
+def ical_until(rule: str, start: datetime | date) -> str:
+    """The rule with UNTIL as RFC 5545 (3.3.10) wants it next to its DTSTART, for the dates :func:`occurrences` gives:
+    in UTC next to a date-time start (a Warsaw wall time converted, a date taken at its Warsaw midnight, as the
+    expansion reads it), the Warsaw date next to a date (an all-day start). A rule without UNTIL is as it is."""
+    parts = rule_parts(rule)
+    if "UNTIL" not in parts:
+        return rule.strip().removeprefix("RRULE:")
+    until = until_of(parts["UNTIL"])
+    if not isinstance(start, datetime):
+        day = until if not isinstance(until, datetime) else local(until).date()
+        parts["UNTIL"] = f"{day:%Y%m%d}"
+    else:
+        moment = until if isinstance(until, datetime) else datetime.combine(until, datetime.min.time())
+        parts["UNTIL"] = f"{local(moment).astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return ";".join(f"{name}={value}" for name, value in parts.items())
+
+
 def _check_parts(parts: dict[str, str]) -> None:
     freq = parts.get("FREQ")
     if freq not in FREQUENCIES:
