@@ -29,7 +29,8 @@ MESSAGES = (
     N_("The agreement cannot end before it starts."),
     N_("This member already belongs to the partnership."),
     N_("Give exactly one of organisation_id and person_id."), N_("Choose an organisation or a person."),
-    N_("A KRS number is exactly 10 digits."),
+    N_("A KRS number is exactly 10 digits."), N_("The repetition ends before the first day."),
+    N_("Tick the weekdays the event repeats on, or leave this field empty."),
 )
 
 
