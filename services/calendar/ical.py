@@ -24,6 +24,7 @@ from icalendar import (
     vRecur,
 )
 
+from services.calendar.recurrence import ical_until
 from services.calendar.times import TZID, WARSAW
 
 #: TENTATIVE: a room's pre-booking waiting for approval.
@@ -150,7 +151,7 @@ def vevent_component(event: CalendarEvent) -> Event:
     vevent.add("dtstart", _local(event.start))
     vevent.add("dtend", _local(event.end))
     if event.rrule:
-        rule = vRecur.from_ical(event.rrule)
+        rule = vRecur.from_ical(ical_until(event.rrule, event.start))
         if "FREQ" not in rule:
             raise ValueError(f"an RRULE needs FREQ: {event.rrule!r}")
         vevent.add("rrule", rule)

@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from dateutil.rrule import rrulestr
@@ -38,7 +38,12 @@ MAX_OCCURRENCES = 1000
 
 
 class RuleError(ValueError):
-    """A repeat rule that is not accepted; the message says why, for the API's 422."""
+    """A repeat rule that is not accepted; the message says why, for the API's 422. ``part`` names the rule's part
+    at fault when one is (``"UNTIL"``), so a form can say it at its own field."""
+
+    def __init__(self, message: str, part: str | None = None):
+        super().__init__(message)
+        self.part = part
 
 
 class OverBudget(RuntimeError):
@@ -153,6 +158,46 @@ def _numbers(value: str, name: str, low: int, high: int) -> list[int]:
     return numbers
 
 
+def until_of(value: str) -> date | datetime:
+    """An UNTIL value as RFC 5545 writes it: a date (``20270331``), a Warsaw wall time (``20270331T235959``, naive
+    here) or a UTC time (``20270331T215959Z``, aware). Raises RuleError."""
+    try:
+        if len(value) == 8:
+            return datetime.strptime(value, "%Y%m%d").date()
+        if value.endswith("Z"):
+            return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return datetime.strptime(value, "%Y%m%dT%H%M%S")
+    except ValueError:
+        raise RuleError("UNTIL is a date (YYYYMMDD) or a date-time (YYYYMMDDTHHMMSS, with Z in UTC).",
+                        "UNTIL") from None
+
+
+def _ends_before(until: date | datetime, first: datetime) -> bool:
+    """Whether UNTIL is before the first start (Warsaw time); a date UNTIL is the whole of that day."""
+    if not isinstance(until, datetime):
+        return until < first.date()
+    if until.tzinfo is None:
+        return until < first.replace(tzinfo=None)
+    return until < first
+
+
+def ical_until(rule: str, start: datetime | date) -> str:
+    """The rule with UNTIL as RFC 5545 (3.3.10) wants it next to its DTSTART, for the dates :func:`occurrences` gives:
+    in UTC next to a date-time start (a Warsaw wall time converted, a date taken at its Warsaw midnight, as the
+    expansion reads it), the Warsaw date next to a date (an all-day start). A rule without UNTIL is as it is."""
+    parts = rule_parts(rule)
+    if "UNTIL" not in parts:
+        return rule.strip().removeprefix("RRULE:")
+    until = until_of(parts["UNTIL"])
+    if not isinstance(start, datetime):
+        day = until if not isinstance(until, datetime) else local(until).date()
+        parts["UNTIL"] = f"{day:%Y%m%d}"
+    else:
+        moment = until if isinstance(until, datetime) else datetime.combine(until, datetime.min.time())
+        parts["UNTIL"] = f"{local(moment).astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    return ";".join(f"{name}={value}" for name, value in parts.items())
+
+
 def _check_parts(parts: dict[str, str]) -> None:
     freq = parts.get("FREQ")
     if freq not in FREQUENCIES:
@@ -161,6 +206,8 @@ def _check_parts(parts: dict[str, str]) -> None:
         raise RuleError(f"INTERVAL must be a whole number from 1 to {MAX_INTERVAL}.")
     if "COUNT" in parts and "UNTIL" in parts:
         raise RuleError("Give COUNT or UNTIL, not both.")
+    if "UNTIL" in parts:
+        until_of(parts["UNTIL"])
     if "COUNT" in parts and not (parts["COUNT"].isdigit() and 1 <= int(parts["COUNT"]) <= MAX_COUNT):
         raise RuleError(f"COUNT must be a whole number from 1 to {MAX_COUNT}.")
     months = _numbers(parts["BYMONTH"], "BYMONTH", 1, 12) if "BYMONTH" in parts else list(range(1, 13))
@@ -236,6 +283,8 @@ def check_rule(rule: str, first: datetime) -> None:
 def _check_cached(rule: str, first: datetime) -> None:
     parts = rule_parts(rule)
     _check_parts(parts)
+    if "UNTIL" in parts and _ends_before(until_of(parts["UNTIL"]), first):
+        raise RuleError("UNTIL is before the first date (starts_at): the rule ends before it starts.", "UNTIL")
     try:
         expanded = _rule(rule, first)
     except (ValueError, TypeError, OverflowError) as exc:

@@ -16,7 +16,8 @@ ANOTHER_HAS_IT = N_("another entry has this value already.")
 #: The messages the pages translate: the form builder's, the operations' without values in them, marshmallow's own.
 MESSAGES = (
     N_("Give a date."), N_("Give a time, such as 17:00."), N_("The end must be after the start."),
-    N_("The last day must not be before the first day."), N_("Missing data for required field."),
+    N_("The last day must not be before the first day."), N_("The repetition ends before the first day."),
+    N_("Tick the weekdays the event repeats on, or leave this field empty."), N_("Missing data for required field."),
     N_("Field may not be null."), N_("Not a valid string."), N_("Not a valid date."), N_("Not a valid datetime."),
     N_("Not a valid integer."), N_("Not a valid list."), N_("Not a valid email address."),
     N_("Use one line of text, with no line breaks, tabs or control characters."),

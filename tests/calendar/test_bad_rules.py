@@ -27,6 +27,15 @@ def test_the_worst_rules_are_refused_naming_the_rule(events_app, rule):
     assert "rrule" in str(response.json["errors"]), response.json
 
 
+def test_a_rule_that_ends_before_the_event_starts_is_refused_naming_the_rule(events_app):
+    seed(events_app)
+    body = event_body(organisation="fundacja-zrodlo", starts_at="2026-12-01T17:00:00", ends_at="2026-12-01T19:00:00",
+                      rrule="FREQ=WEEKLY;BYDAY=TU;UNTIL=20261101T235959")
+    response = events_app.test_client().post("/api/v1/events", json=body, headers=ADMIN)
+    assert response.status_code == 422, response.json
+    assert "UNTIL" in " ".join(response.json["errors"]["json"]["rrule"]), response.json
+
+
 STORED = ("FREQ=DAILY;INTERVAL=0", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=MINUTELY")
 
 

@@ -1,12 +1,13 @@
 """Feeds read back right in three parsers: Mozilla ical.js (through node), vobject and icalendar."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import recurring_ical_events
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, render_vevent
+from services.calendar.recurrence import Series, occurrences
 from services.calendar.times import WARSAW as TIMEZONE
 from tests.events.icaljs import icaljs
 from tests.events.icaljs.checks import assert_valid_feed, parse_icalendar, parse_vobject
@@ -138,3 +139,42 @@ def test_cancelled_event_has_the_same_uid_a_higher_sequence_and_status_cancelled
 def test_icaljs_reader_reports_a_broken_calendar(reader):
     answer = reader.read_raw("BEGIN:VCALENDAR\r\nnot a content line\r\nEND:VCALENDAR\r\n")
     assert not answer["ok"] and "invalid line" in answer["error"]
+
+
+FIRST_TUESDAY = datetime(2026, 12, 1, 17, tzinfo=TIMEZONE)
+
+
+@pytest.mark.parametrize("rule, rendered", [
+    ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270330T170000", "UNTIL=20270330T150000Z"),  # Warsaw wall time, summer time
+    ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270323T170000", "UNTIL=20270323T160000Z"),  # winter time
+    ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270330", "UNTIL=20270329T220000Z"),  # a date: its Warsaw midnight, as expanded
+    ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270330T150000Z", "UNTIL=20270330T150000Z"),  # UTC already: as it is
+], ids=["local summer", "local winter", "date", "utc"])
+def test_until_next_to_a_warsaw_start_is_in_utc_and_every_reader_gives_our_dates(reader, rule, rendered):
+    """RFC 5545 3.3.10: with DTSTART in a TZID, UNTIL must be in UTC. The Warsaw wall time is converted, and ical.js,
+    recurring-ical-events (icalendar) and vobject (dateutil) give the very dates the calendar core gives."""
+    event = sample_event(start=FIRST_TUESDAY, end=FIRST_TUESDAY + timedelta(hours=2), rrule=rule)
+    ics = feed(event)
+    [line] = [line for line in ics.decode().split("\r\n") if line.startswith("RRULE:FREQ=WEEKLY")]
+    assert line == f"RRULE:FREQ=WEEKLY;UNTIL={rendered.removeprefix('UNTIL=')};BYDAY=TU", line
+    ours = [o.starts_at.replace(tzinfo=None) for o in occurrences(
+        Series(event.start, event.end, rule), event.start, datetime(2028, 1, 1, tzinfo=TIMEZONE))]
+    assert ours[-1].date() in (date(2027, 3, 23), date(2027, 3, 30))  # the rule's end matters here
+    [read] = assert_valid_feed(ics, reader)["events"]
+    assert [local_from_unix(o["unix"]) for o in read["occurrences"]] == ours
+    found = recurring_ical_events.of(parse_icalendar(ics)).between(date(2026, 1, 1), date(2028, 1, 1))
+    assert [o["DTSTART"].dt.astimezone(WARSAW).replace(tzinfo=None) for o in found] == ours
+    [vevent] = parse_vobject(ics).vevent_list
+    assert [moment.astimezone(WARSAW).replace(tzinfo=None) for moment in vevent.getrruleset()] == ours
+
+
+@pytest.mark.parametrize("until", ["20270330T235959", "20270330", "20270329T230000Z"])
+def test_an_all_day_series_keeps_a_date_until(reader, until):
+    """Next to an all-day DTSTART (a DATE), UNTIL is the date of the last day in Warsaw."""
+    event = sample_event(start=date(2026, 12, 1), end=date(2026, 12, 2), rrule=f"FREQ=WEEKLY;UNTIL={until}")
+    ics = feed(event)
+    assert "RRULE:FREQ=WEEKLY;UNTIL=20270330\r\n" in ics.decode()
+    [read] = assert_valid_feed(ics, reader)["events"]
+    assert read["occurrences"][-1]["local"] == "2027-03-30"
+    found = recurring_ical_events.of(parse_icalendar(ics)).between(date(2026, 1, 1), date(2028, 1, 1))
+    assert found[-1]["DTSTART"].dt == date(2027, 3, 30) and len(found) == 18

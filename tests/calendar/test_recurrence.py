@@ -30,6 +30,19 @@ def test_bad_rules_are_refused_saying_why(rule, says):
         check_rule(rule, FIRST)
 
 
+@pytest.mark.parametrize("until", ["20261101T235959", "20261101", "20261101T225959Z", "20261201T165959"])
+def test_a_rule_that_ends_before_its_first_date_is_refused(until):
+    """UNTIL before the first start, in any of its forms (Warsaw wall time, a date, UTC): the rule gives no date."""
+    with pytest.raises(RuleError, match="UNTIL") as refused:
+        check_rule(f"FREQ=WEEKLY;BYDAY=TU;UNTIL={until}", datetime(2026, 12, 1, 17, 0, tzinfo=WARSAW))
+    assert refused.value.part == "UNTIL"
+
+
+@pytest.mark.parametrize("until", ["20261201", "20261201T170000", "20261201T160000Z"])
+def test_a_rule_that_ends_on_its_first_date_is_accepted(until):
+    check_rule(f"FREQ=WEEKLY;BYDAY=TU;UNTIL={until}", datetime(2026, 12, 1, 17, 0, tzinfo=WARSAW))
+
+
 def test_a_weekly_series_keeps_its_wall_clock_time_across_both_changes_of_the_clocks():
     series = Series(FIRST, FIRST + timedelta(hours=2), "FREQ=WEEKLY;BYDAY=TU", ("2026-10-20T17:00:00",))
     found = occurrences(series, FIRST, datetime(2027, 4, 7, tzinfo=WARSAW))

@@ -122,3 +122,13 @@ def test_an_alarms_uid_is_not_taken_for_its_events():
     [item] = parse(body).items
     assert item.uid == "event-1" and len(item.raw) == 1
     assert parse(body, known={"event-1": item.raw}).unchanged == ["event-1"]
+
+
+def test_a_series_that_ends_before_it_starts_is_imported_as_its_one_date():
+    """RFC 5545 counts DTSTART as the first date whatever the rule says: a rule whose UNTIL is before it (the API
+    refuses it) leaves that one date, not a skipped event."""
+    feed = parse(calendar(*event("a", "RRULE:FREQ=WEEKLY;UNTIL=20261201T000000Z")))
+    [item] = feed.items
+    assert (item.values["starts_at"], item.values["rrule"]) == ("2027-01-05T17:00:00+00:00", None)
+    assert feed.warnings == ["The repeat rule of 'a' ends (UNTIL) before its first date; it is imported as that one "
+                             "date."]

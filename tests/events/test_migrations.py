@@ -8,9 +8,22 @@ def test_the_migrated_database_matches_the_models(events_app):
     assert schema_drift(events_app, Base.metadata) == []
 
 
-def test_0004_clears_the_stored_vevents_so_the_feeds_render_them_again(stack):
+def _insert_event(connection, rrule: str | None = None) -> None:
+    """One event row as the early migrations know it, with a stored VEVENT."""
     import uuid
 
+    from sqlalchemy import text
+
+    columns = ("id, visibility, title, description, starts_at, ends_at, all_day, exdates, district_id, audiences, "
+               "category, registration_required, status, sequence, version, created_at, updated_at, search_text, "
+               "rrule, vevent")
+    connection.execute(text(f"INSERT INTO events ({columns}) VALUES (:id, 'public', 'Piknik', '', "
+                            "'2026-12-05 14:00:00', '2026-12-05 17:00:00', false, '[]', 1, '[]', 'picnic', "
+                            "false, 'scheduled', 0, 1, '2026-11-01 10:00:00', '2026-11-01 10:00:00', '', :rrule, "
+                            "'BEGIN:VEVENT\r\nEND:VEVENT\r\n')"), {"id": uuid.uuid4().hex, "rrule": rrule})
+
+
+def test_0004_clears_the_stored_vevents_so_the_feeds_render_them_again(stack):
     from sqlalchemy import create_engine, text
 
     from services.events import MIGRATIONS
@@ -19,17 +32,31 @@ def test_0004_clears_the_stored_vevents_so_the_feeds_render_them_again(stack):
     url = stack.database_url("events")
     upgrade(url, MIGRATIONS, "0003")
     engine = create_engine(url)
-    columns = ("id, visibility, title, description, starts_at, ends_at, all_day, exdates, district_id, audiences, "
-               "category, registration_required, status, sequence, version, created_at, updated_at, search_text, "
-               "vevent")
     with engine.begin() as connection:
-        connection.execute(text(f"INSERT INTO events ({columns}) VALUES (:id, 'public', 'Piknik', '', "
-                                "'2026-12-05 14:00:00', '2026-12-05 17:00:00', false, '[]', 1, '[]', 'picnic', "
-                                "false, 'scheduled', 0, 1, '2026-11-01 10:00:00', '2026-11-01 10:00:00', '', "
-                                "'BEGIN:VEVENT\r\nEND:VEVENT\r\n')"), {"id": str(uuid.uuid4()).replace("-", "")})
+        _insert_event(connection)
     upgrade(url, MIGRATIONS)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT vevent, overrides FROM events")).one() in [(None, "[]"), (None, [])]
+    engine.dispose()
+
+
+def test_0011_clears_the_stored_vevents_of_series_with_an_until(stack):
+    from sqlalchemy import create_engine, text
+
+    from services.events import MIGRATIONS
+    from services.messaging.db import upgrade
+
+    url = stack.database_url("events")
+    upgrade(url, MIGRATIONS, "0010")
+    engine = create_engine(url)
+    rules = ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270331T235959", "FREQ=WEEKLY;BYDAY=TU", None)
+    with engine.begin() as connection:
+        for rule in rules:
+            _insert_event(connection, rule)
+    upgrade(url, MIGRATIONS)
+    with engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT rrule, vevent FROM events")).all())
+    assert rows == {rules[0]: None, rules[1]: "BEGIN:VEVENT\r\nEND:VEVENT\r\n", None: "BEGIN:VEVENT\r\nEND:VEVENT\r\n"}
     engine.dispose()
 
 

@@ -82,6 +82,8 @@ def test_bad_input_names_the_field_and_keeps_what_was_typed(staff):
     ({"title": "x" * 201}, "title"),
     ({"skipped": "31.02.2027"}, "skipped"),
     ({"audiences": ["aliens"]}, "audiences"),  # a fieldset of boxes
+    ({"until": f"{YEAR}-02-01"}, "until"),  # the calendar core's, said at the builder's field
+    ({"weekdays": []}, "until"),
 ])
 def test_an_error_is_tied_to_its_field(staff, changes, field):
     """The field is marked invalid and described by its error, and the summary at the top links to it."""
@@ -108,6 +110,33 @@ def test_field_errors_are_in_the_pages_language(staff):
     assert "Proszę sprawdzić pole Tytuł" in polish.get_data(as_text=True)
     english = client.post("/staff/events/new?lang=en", data={**_form(ends="16:00"), "save": "1", "csrf_token": token})
     assert "Check the field To: The end must be after the start." in english.get_data(as_text=True)
+
+
+def test_a_last_day_before_the_first_is_refused_in_polish_and_nothing_is_saved(staff):
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    form = _form(day=f"{YEAR}-12-01", weekdays=["TU"], until=f"{YEAR}-11-01", skipped="")
+    for button in ("preview", "save"):
+        response = client.post("/staff/events/new", data={**form, button: "1", "csrf_token": token})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, html
+        assert "Proszę sprawdzić pole do (ostatni dzień): Powtarzanie kończy się przed pierwszym dniem." in html
+        assert "UNTIL" not in html
+    with staff.events.extensions["osl"].database.session() as session:
+        assert session.scalars(select(Event)).all() == []
+
+
+def test_a_last_day_without_weekdays_is_not_silently_dropped(staff):
+    """Before, the until date was ignored and a single event saved: now the page asks for the weekdays."""
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    response = client.post("/staff/events/new", data={**_form(weekdays=[]), "save": "1", "csrf_token": token})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422, html
+    assert ("Proszę sprawdzić pole do (ostatni dzień): Proszę zaznaczyć dni tygodnia, w które wydarzenie się "
+            "powtarza, albo zostawić to pole puste.") in html
+    single = client.post("/staff/events/new", data={**_form(weekdays=[], until=""), "save": "1", "csrf_token": token})
+    assert single.status_code == 303  # a single event: no weekdays and no last day
 
 
 def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staff):

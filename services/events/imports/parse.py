@@ -153,6 +153,10 @@ def _rule(component, start: datetime, all_day: bool, reader: Reader) -> str | No
     try:
         check_rule(rule, start)
     except RuleError as exc:
+        if exc.part == "UNTIL":  # RFC 5545: DTSTART is a date of the series, whatever its rule says
+            reader.warnings.add(f"The repeat rule of {uid_of(component)!r} ends (UNTIL) before its first date; it "
+                                f"is imported as that one date.")
+            return None
         reader.warnings.add(f"The repeat rule of {uid_of(component)!r} ({rule[:100]}) is refused: {exc} "
                             f"The event is skipped.")
         raise

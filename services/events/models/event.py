@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.calendar.recurrence import Override, Series
+from services.calendar.recurrence import Override, Series, quarantined
 from services.events.models.base import Base, UTCDateTime
 from services.messaging.models import ADDRESS_LENGTH, TITLE_LENGTH, utcnow
 
@@ -89,6 +89,12 @@ class Event(Base):
         """What the calendar core expands: the first start and end, the rule and the excluded dates."""
         return Series(self.starts_at, self.ends_at, self.rrule, tuple(self.exdates or ()), self.all_day, str(self.id),
                       tuple(Override.of(data) for data in self.overrides or ()))
+
+    @property
+    def repeats(self) -> bool:
+        """Whether the event shows as a series: it has a rule that is not quarantined (one stored before the calendar
+        core's checks that breaks them shows its first date only)."""
+        return bool(self.rrule) and quarantined(self.series) is None
 
 
 class IdempotencyRecord(Base):

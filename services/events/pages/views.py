@@ -145,7 +145,7 @@ def event_page(event_id: uuid.UUID):
     if event is None or event.visibility != "public":
         abort(404, description=f"No event {event_id}.")
     next_one = next_occurrence(event, utcnow())
-    dates = recurrence.next_dates(event.series, utcnow()) if event.rrule else []
+    dates = recurrence.next_dates(event.series, utcnow()) if event.repeats else []
     context = _context(session, event=event, next_one=next_one, next_dates=dates,
                        registration=_registration(session, event))
     centre = context["centres"].get(event.centre_id)

@@ -17,6 +17,10 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 #: Dates shown in a preview at most.
 PREVIEW_DATES = 60
 MAX_SKIPPED = 100
+#: What the form says when the calendar core refuses the rule for its UNTIL (the core's message names the API's parts).
+ENDS_TOO_SOON = "The repetition ends before the first day."
+#: What the form says of an until date with no weekday ticked, which no rule would use.
+UNTIL_ALONE = "Tick the weekdays the event repeats on, or leave this field empty."
 
 
 class FormError(ValueError):
@@ -84,7 +88,9 @@ def skipped_dates(text: str) -> list[date]:
 
 def rule(form: EventForm) -> str | None:
     """``FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=…`` from the ticked weekdays and the until date (the end of that day, Warsaw
-    time); no rule when no weekday is ticked."""
+    time); no rule when no weekday is ticked, and then no until date either."""
+    if form.until.strip() and not form.weekdays:
+        raise FormError("until", UNTIL_ALONE)
     if form.kept_rule and not form.weekdays:
         return form.kept_rule
     if not form.weekdays:
@@ -105,6 +111,13 @@ def api_input(form: EventForm, organisation: str | None = None) -> dict:
             "rrule": rule(form), "exdates": [d for d in skipped_dates(form.skipped)]}
     if ends <= starts:
         raise FormError("ends", "The end must be after the start.")
+    if data["rrule"]:
+        try:  # the calendar core's check, asked here to say an early until at the form's own field
+            recurrence.check_rule(data["rrule"], data["starts_at"])
+        except recurrence.RuleError as exc:
+            if exc.part == "UNTIL":
+                raise FormError("until", ENDS_TOO_SOON) from exc
+            raise FormError("weekdays", str(exc)) from exc
     if organisation:
         data["organisation"] = organisation
     return data
