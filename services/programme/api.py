@@ -356,5 +356,6 @@ def export_xlsx(args, programme_id):
 @blp.arguments(AsOfSchema, location="query")
 @blp.doc(**SECURED, responses=_file("text/csv", "The CSV file, to save."))
 def export_csv(args, programme_id):
-    """The indicators × gender as CSV, each row dated and naming the programme and its period (MOPS)."""
+    """The indicators × gender as CSV for Excel set to Polish (";" between fields, UTF-8 with a byte-order mark), each
+    row dated and naming the programme and its period (MOPS)."""
     return download(programme_id, args, "csv")

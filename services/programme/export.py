@@ -87,9 +87,10 @@ def _table(sheet, titles, header, rows) -> None:
 
 
 def csv_bytes(session, programme: Programme, as_of: date) -> bytes:
-    """One row per indicator × gender; each names the programme, its period and the day counted to."""
+    """One row per indicator × gender; each names the programme, its period and the day counted to. For Excel set
+    to Polish, which opens a CSV file with its list separator, ";" (the comma is its decimal separator)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";")
     writer.writerow(["program", "okres_od", "okres_do", "stan_na", *INDICATOR_HEADER])
     head = [programme.name, programme.starts_on.isoformat(), programme.ends_on.isoformat(), as_of.isoformat()]
     for row in indicator_rows(indicators(session, programme, as_of)):

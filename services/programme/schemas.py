@@ -105,6 +105,10 @@ class RegisteredSchema(Schema):
                                                                      "ticked."})
 
 
+#: The most walk-ins a roll call counts without recording them.
+MOST_ANONYMOUS = 10000
+
+
 class RollCallInSchema(Schema):
     attendance = fields.List(fields.Nested(MarkSchema), load_default=list, validate=validate.Length(max=1000))
     registered = fields.List(fields.Nested(RegisteredMarkSchema), load_default=list,
@@ -112,7 +116,7 @@ class RollCallInSchema(Schema):
                              metadata={"description": "Ticks of people registered in notify, by reference."})
     walk_ins = fields.List(fields.Nested(ParticipantInSchema), load_default=list, validate=validate.Length(max=200),
                            metadata={"description": "People who came without enrolling, recorded as participants."})
-    anonymous_count = bounded_int(load_default=0, maximum=10000,
+    anonymous_count = bounded_int(load_default=0, maximum=MOST_ANONYMOUS,
                                   metadata={"description": "Walk-ins counted without being recorded."})
 
 

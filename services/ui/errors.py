@@ -49,11 +49,11 @@ def said(message: str | None) -> str | None:
     return translated if translated != message else None
 
 
-def field_error(field: str, message: str | None, labels: dict | None = None) -> str:
-    """"Check the field <its label>: <what is wrong>", in the page's language; without the message when the
-    language has no words for it."""
+def field_error(field: str, message: str | None, labels: dict | None = None, otherwise: str | None = None) -> str:
+    """"Check the field <its label>: <what is wrong>", in the page's language; where the language has no words for
+    the message, ``otherwise`` (the page's own words, in its language, for what the field wants), else without it."""
     name = str((labels or {}).get(field, field))
-    shown = said(message)
+    shown = said(message) or otherwise
     if shown:
         return gettext("Check the field %(field)s: %(message)s", field=name, message=shown)
     return gettext("Check the field %(field)s.", field=name)

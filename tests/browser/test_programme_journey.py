@@ -72,6 +72,7 @@ def test_staff_record_a_roll_call_see_the_charts_and_download_the_workbook(progr
     page.get_by_role("group", name=ids["P4"]).get_by_label("nieobecny").check()
     page.get_by_label("Płeć").select_option(label="kobiety")
     page.get_by_label("Wiek").select_option(label="powyżej 54")
+    page.get_by_label("Dzielnica").select_option(label="Ostatni Grosz")  # by its Polish name, not its slug
     page.get_by_label("Osoby policzone bez zapisu").fill("3")
     screenshot(page, "programme-roll-call")
     page.get_by_role("button", name="Zapisz listę obecności").click()
@@ -93,3 +94,6 @@ def test_staff_record_a_roll_call_see_the_charts_and_download_the_workbook(progr
     book = load_workbook(saved)
     assert book["Wskaźniki"]["A1"].value == "Częstochowa silna dzielnicami"
     assert len(list(book["Uczestnicy"].iter_rows(min_row=8))) == 6
+    # The walk-ins' districts as chosen (W1 of the known set in Raków, the new one in Ostatni Grosz).
+    walk_ins = [row[3] for row in book["Uczestnicy"].iter_rows(min_row=8, values_only=True) if row[9] == "tak"]
+    assert sorted(walk_ins) == ["ostatni-grosz", "rakow"]

@@ -57,12 +57,15 @@ def test_the_workbook_has_the_indicators_by_gender_and_the_participants(programm
     assert by_id[known["ids"]["W1"]]["Dołączenie na zajęciach"] == "tak"
 
 
-def test_the_csv_names_the_programme_period_and_day_on_every_row(programme_app):
+def test_the_csv_for_polish_excel_names_the_programme_period_and_day_on_every_row(programme_app):
     known = known_programme(programme_app)
     response = programme_app.test_client().get(f"{known['base']}/export.csv?as_of=2021-03-31", headers=ADMIN)
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    # For Excel set to Polish: a byte-order mark so that it reads UTF-8, and ";" between the fields (its list
+    # separator, as the decimal separator is a comma).
+    assert response.data.startswith("\ufeffprogram;okres_od;".encode())
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["program", "okres_od", "okres_do", "stan_na", "Wskaźnik", "Kod", "Płeć", "Wartość", "Cel"]
     assert rows[1] == ["Częstochowa silna dzielnicami", "2018-04-02", "2021-03-31", "2021-03-31",
                        "Osoby objęte wsparciem", "supported", "kobiety", "3", "163"]
