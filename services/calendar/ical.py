@@ -211,8 +211,9 @@ def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: da
     if cancelled:
         fresh.add("status", "CANCELLED")
     lines = {_property_name(line): line for line in fresh.content_lines()[1:-1] if line}
-    shown = [lines.get(_property_name(line), line) for line in blocks[chosen]
-             if _property_name(line) not in ("RRULE", "EXDATE", "RECURRENCE-ID")]
+    kept = [line for line in blocks[chosen] if _property_name(line) not in ("RRULE", "EXDATE", "RECURRENCE-ID")]
+    missing = [line for name, line in lines.items() if name not in {_property_name(k) for k in kept}]
+    shown = [lines.get(_property_name(line), line) for line in kept[:-1]] + missing + kept[-1:]
     return b"".join(fold_line(line) + b"\r\n" for line in shown).decode()
 
 

@@ -92,3 +92,9 @@ def test_an_all_day_series_date_is_a_day():
     found = vevent(one_date_vevent(render_vevent(series), start, start, start + timedelta(days=1)))
     assert found.decoded("dtstart") == date(2026, 1, 22) and found.decoded("dtend") == date(2026, 1, 23)
     assert "RRULE" not in found
+
+
+def test_a_vevent_without_a_status_line_gets_one_when_its_date_is_cancelled():
+    text = render_vevent(SERIES).replace("STATUS:CONFIRMED\r\n", "")
+    found = vevent(one_date_vevent(text, THURSDAY, THURSDAY, THURSDAY + timedelta(hours=2), cancelled=True))
+    assert str(found["status"]) == "CANCELLED"
