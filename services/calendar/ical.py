@@ -171,6 +171,68 @@ def vevent_component(event: CalendarEvent) -> Event:
     return vevent
 
 
+def date_uid(uid: str, rule_start: datetime) -> str:
+    """The UID of one date of a series shown on its own: the series' UID with the date's start as the rule gives it
+    (in UTC) before the domain, e.g. ``<id>-20261210T160000Z@osl.example``. The same for every mail about the date,
+    whether it moves or is cancelled, and never the series' own."""
+    stamp = rule_start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name, at, domain = uid.rpartition("@")
+    return f"{name}-{stamp}@{domain}" if at else f"{uid}-{stamp}"
+
+
+def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: datetime, *,
+                    cancelled: bool = False) -> str:
+    """One date of a series as a VEVENT of its own (a registration for that date mails it): ``vevents`` are the
+    series' VEVENT and those of its dates changed on their own, as :func:`render_vevent` rendered them; the result is
+    that VEVENT (the changed date's, when this date is one) as :func:`render_vevent` renders it at ``start``-``end``,
+    without RRULE, EXDATE or RECURRENCE-ID, under :func:`date_uid`, and CANCELLED when ``cancelled``. Its SEQUENCE is
+    never lower than the series' own (calendar apps keep the highest).
+
+    A standalone VEVENT rather than the series' UID with a RECURRENCE-ID: the recipient's calendar does not hold the
+    series, and several apps lose or refuse an instance whose series they do not have. An all-day series' date is a
+    day (or as many as the series' are), from ``start``'s day in Warsaw. Only the changed properties' lines are
+    rendered again; every other line stays as the series has it, byte for byte."""
+    blocks = _vevent_blocks(vevents)
+    components = [Event.from_ical("\r\n".join(block)) for block in blocks]
+    master = next(c for c in components if "RECURRENCE-ID" not in c)
+    moment = _local(rule_start)
+    wanted = moment if isinstance(master.decoded("dtstart"), datetime) else moment.date()
+    chosen = next((i for i, c in enumerate(components)
+                   if "RECURRENCE-ID" in c and c.decoded("recurrence-id") == wanted), components.index(master))
+    vevent = components[chosen]
+    first, last = vevent.decoded("dtstart"), vevent.decoded("dtend")
+    if not isinstance(first, datetime):  # all-day: the date's day, as long as the series' (or changed date's) days
+        day = _local(start).date()
+        start, end = day, day + (last - first)
+    fresh = Event()
+    fresh.add("uid", date_uid(str(master["uid"]), rule_start))
+    fresh.add("sequence", max(int(master["sequence"]), int(vevent["sequence"])))
+    fresh.add("dtstart", _local(start))
+    fresh.add("dtend", _local(end))
+    if cancelled:
+        fresh.add("status", "CANCELLED")
+    lines = {_property_name(line): line for line in fresh.content_lines()[1:-1] if line}
+    kept = [line for line in blocks[chosen] if _property_name(line) not in ("RRULE", "EXDATE", "RECURRENCE-ID")]
+    missing = [line for name, line in lines.items() if name not in {_property_name(k) for k in kept}]
+    shown = [lines.get(_property_name(line), line) for line in kept[:-1]] + missing + kept[-1:]
+    return b"".join(fold_line(line) + b"\r\n" for line in shown).decode()
+
+
+def _vevent_blocks(vevents: str) -> list[list[str]]:
+    """Rendered VEVENTs as lists of their content lines, unfolded."""
+    blocks: list[list[str]] = []
+    for line in vevents.replace("\r\n ", "").split("\r\n"):
+        if line == "BEGIN:VEVENT":
+            blocks.append([])
+        if line:
+            blocks[-1].append(line)
+    return blocks
+
+
+def _property_name(line: str) -> str:
+    return re.split("[;:]", line, maxsplit=1)[0].upper()
+
+
 def _organizer(event: CalendarEvent) -> vCalAddress:
     if event.organiser_email:
         address = vCalAddress(f"mailto:{event.organiser_email}")

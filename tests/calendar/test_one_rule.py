@@ -3,6 +3,7 @@ e-mail and feed show the same VEVENT, reminders go exactly so many hours before,
 definition everywhere. Each test drives the real services' code with their own databases, on both stacks."""
 
 import email
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from email.policy import default
 
@@ -144,3 +145,40 @@ def test_who_is_a_current_member_is_the_same_in_all_three_services(partners_app,
         in_notify = [c.membership_id for c in _contacts(session, 7, today())] == [70]
 
     assert (in_partners, *in_events, in_notify) == (current,) * 4
+
+
+def test_a_registration_mail_for_one_date_renders_the_events_services_vevent_of_that_date(events_app):
+    """One renderer: a resident registered for one date of a series gets the events service's VEVENT of the series,
+    at that date and without the rule (the calendar core's render_vevent, byte for byte); a date moved on its own,
+    as the feeds show it (its time and place), under the UID of the start the rule gives it."""
+    from dataclasses import replace
+
+    from services.calendar.ical import date_uid, render_vevent
+    from services.events.feeds.components import Names, calendar_event
+    from tests.events.test_occurrence_overrides import MOVED, post_series
+
+    client, event_id, etag = post_series(events_app)
+    moved = client.put(f"/api/v1/events/{event_id}{MOVED}", headers={**ADMIN, "If-Match": etag},
+                       json={"starts_at": "2027-04-01T18:00:00", "ends_at": "2027-04-01T20:00:00",
+                             "location": "Park Lisiniec"})
+    assert moved.status_code == 200, moved.json
+    data = last_message(events_app, "event.updated")
+    dates = {"2027-03-16T17:00:00+01:00": ("2027-03-16T17:00:00+01:00", "2027-03-16T19:00:00+01:00"),
+             "2027-03-30T17:00:00+02:00": ("2027-04-01T18:00:00+02:00", "2027-04-01T20:00:00+02:00")}
+    with events_app.app_context(), events_app.extensions["osl"].database.session() as session:
+        row = session.get(Event, uuid.UUID(data["id"]))
+        shown = calendar_event(row, Names(session, [row]))
+    for rule_start, (starts_at, ends_at) in dates.items():
+        key = datetime.fromisoformat(rule_start)
+        payload = {"event": data, "occurrence": {"starts_at": starts_at, "ends_at": ends_at}, "language": "pl",
+                   "registration": {"name": "Irena", "people": 1, "status": "confirmed", "position": None,
+                                    "verified": True, "series": False, "occurrence": key.astimezone(UTC).isoformat()}}
+        mail = build_message(CONFIG, kind="registered", language="pl", to="irena@example.org",
+                             links={"confirm": "https://osl.example/c", "cancel": "https://osl.example/x"},
+                             payload=payload, message_id="<r@osl.example>")
+        expected = replace(shown, uid=date_uid(shown.uid, key), start=datetime.fromisoformat(starts_at),
+                           end=datetime.fromisoformat(ends_at), rrule=None, exdates=())
+        if starts_at != rule_start:  # the date moved on its own: its place, and the series' SEQUENCE (the higher)
+            expected = replace(expected, location="Park Lisiniec")
+        assert attachment(mail).count("BEGIN:VEVENT") == 1
+        assert vevent_block(attachment(mail)) == render_vevent(expected)

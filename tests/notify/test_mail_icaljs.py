@@ -83,3 +83,49 @@ def test_a_partner_meeting_attachment_reads_in_icaljs_under_its_feed_uid():
     assert cancelled["sequence"] > planned["sequence"]
     assert planned["summary"] == "Plan na zimę" and planned["location"] == "ul. Łukasińskiego 40"
     assert planned["start"]["local"] == "2026-12-10T17:00:00" and planned["start"]["tzid"] == "Europe/Warsaw"
+
+
+SERIES = dict(starts_at="2026-12-01T17:00:00+01:00", ends_at="2026-12-01T19:00:00+01:00",
+              rrule="FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20270331T220000Z", registration={"url": None, "required": True,
+                                                                               "capacity": 10})
+#: The Thursday a resident registered for: its start as the rule gives it (a registration's occurrence key).
+THURSDAY = {"starts_at": "2026-12-10T17:00:00+01:00", "ends_at": "2026-12-10T19:00:00+01:00"}
+THURSDAY_KEY = "2026-12-10T16:00:00+00:00"
+
+
+def registration_mail(kind: str, *, series: bool = False, status: str = "confirmed", **changes) -> bytes:
+    shown = {"name": "Pani Irena", "people": 1, "status": status, "position": None if status == "confirmed" else 2,
+             "verified": True, "series": series, "occurrence": "" if series else THURSDAY_KEY}
+    payload = {"event": event_snapshot(**{**SERIES, **changes}), "occurrence": THURSDAY, "language": "pl",
+               "registration": shown}
+    return build_message(CONFIG, kind=kind, language="pl", to="irena@example.org",
+                         links={"confirm": "https://osl.example/registrations/confirm/c",
+                                "cancel": "https://osl.example/registrations/cancel/c"},
+                         payload=payload, message_id="<r1@osl.example>").as_bytes()
+
+
+def test_a_registration_for_one_date_attaches_that_date_only():
+    for status in ("confirmed", "waiting"):  # a place, or the waiting list
+        event = read(registration_mail("registered", status=status))
+        assert event["recurring"] is False and event["recurrence_id"] is None
+        assert [o["local"] for o in event["occurrences"]] == ["2026-12-10T17:00:00"]
+        assert event["start"]["tzid"] == "Europe/Warsaw" and event["end"]["local"] == "2026-12-10T19:00:00"
+        assert event["uid"] != FEED_UID and event["uid"].endswith("@osl.example")  # not the series the feeds hold
+        [vevent] = parse_icalendar(attachment(registration_mail("registered", status=status))).walk("VEVENT")
+        assert "RRULE" not in vevent and "RECURRENCE-ID" not in vevent
+        assert vevent.decoded("dtstart").isoformat() == THURSDAY["starts_at"]
+
+
+def test_every_mail_of_a_one_date_registration_names_the_same_date_and_a_cancelled_date_says_so():
+    told = {kind: read(registration_mail(kind)) for kind in ("registered", "promoted", "reg_reminder")}
+    cancelled = read(registration_mail("reg_cancelled", exdates=[THURSDAY["starts_at"]], sequence=1))
+    assert {event["uid"] for event in [*told.values(), cancelled]} == {told["registered"]["uid"]}
+    assert cancelled["status"] == "CANCELLED" and cancelled["sequence"] > told["registered"]["sequence"]
+    assert cancelled["start"]["local"] == "2026-12-10T17:00:00" and cancelled["recurring"] is False
+    assert {event["status"] for event in told.values()} == {"CONFIRMED"}
+
+
+def test_a_whole_series_registration_attaches_the_series_as_the_feeds_hold_it():
+    event = read(registration_mail("registered", series=True))
+    assert event["uid"] == FEED_UID and event["recurring"] is True
+    assert len(event["occurrences"]) > 20

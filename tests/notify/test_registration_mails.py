@@ -22,6 +22,7 @@ from tests.notify.registrations import (
     slots,
     utc_key,
 )
+from tests.notify.test_mail import calendar_of
 
 
 def test_a_registration_gets_its_place_or_position_by_mail_and_the_link_confirms_it(notify, mail_dir):
@@ -121,6 +122,10 @@ def test_a_cancelled_date_tells_its_people_and_a_moved_date_keeps_them(notify, m
     assert send_all(notify) == 1
     told = folder_mails(mail_dir)[-1]
     assert told["To"].addresses[0].addr_spec == "osoba1@example.org" and told["Subject"].startswith("Odwołany termin")
+    [registered] = calendar_of(folder_mails(mail_dir)[0]).walk("VEVENT")
+    [cancelled] = calendar_of(told).walk("VEVENT")  # the date, cancelled, under the UID the first mail gave it
+    assert (str(cancelled["STATUS"]), cancelled["UID"]) == ("CANCELLED", registered["UID"])
+    assert cancelled.decoded("DTSTART") == second and "RRULE" not in cancelled
     moved = [s for s in slots(notify) if s.occurrence == utc_key(third)]
     assert [s.starts_at for s in moved] == [moved_start]  # the moved date keeps its people, at its new time
     # Registering for the moved date by its new start finds the same date's places.
@@ -140,3 +145,21 @@ def test_an_address_given_to_staff_needs_no_confirming(notify, mail_dir):
     [mail] = folder_mails(mail_dir)
     text = mail.get_body(("plain",)).get_content()
     assert "/registrations/confirm/" not in text and "/registrations/cancel/" in text
+
+
+def test_a_registration_for_one_date_of_a_series_attaches_that_date_only(notify, mail_dir):
+    """Tuesdays and Thursdays for weeks: the resident registered for one Thursday gets that Thursday in her
+    calendar, not every date of the series (a place, or the waiting list alike)."""
+    start = in_days(7)
+    publish_event(notify, rrule="FREQ=WEEKLY;BYDAY=TU,TH;COUNT=30", days=7, capacity=1)
+    chosen = [o for o in (start + timedelta(days=d) for d in range(1, 8)) if o.isoweekday() in (2, 4)][0]
+    client = notify.test_client()
+    for number in (1, 2):
+        made = client.post("/api/v1/registrations/", json=resident(number, occurrence=chosen.isoformat()))
+        assert made.status_code == 201
+    assert send_all(notify) == 2
+    for mail in folder_mails(mail_dir):
+        [vevent] = calendar_of(mail).walk("VEVENT")
+        assert "RRULE" not in vevent and "RECURRENCE-ID" not in vevent
+        assert (vevent.decoded("DTSTART"), vevent.decoded("DTEND")) == (chosen, chosen + timedelta(hours=2))
+        assert not str(vevent["UID"]).startswith(f"{EVENT_ID}@")  # not the series' UID

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
+from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vevent, prodid
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
 from services.notify.models.notices import REGISTRATION_KINDS
 from services.ui import dates
@@ -83,16 +83,34 @@ def _environment(language: str) -> Environment:
 
 
 
-def calendar_of(events: list[dict]) -> str | None:
-    """The events' VEVENTs, as their messages carry them, in one METHOD:PUBLISH calendar; None when none has one
-    (a notice queued before messages carried their VEVENT)."""
-    components = [event["ical"] for event in events if event.get("ical")]
+def calendar_of(events: list[dict], components: list[str] | None = None) -> str | None:
+    """The events' VEVENTs, as their messages carry them (or ``components`` rendered from them), in one
+    METHOD:PUBLISH calendar; None when none has one (a notice queued before messages carried their VEVENT)."""
+    if components is None:
+        components = [event["ical"] for event in events if event.get("ical")]
     if len(components) < len(events):
         log.info("%d of %d events have no VEVENT in their snapshot; the .ics leaves them out",
                  len(events) - len(components), len(events))
     # The VEVENTs are the events service's, byte for byte as its feeds serve them; a one-off calendar, not a feed.
     meta = CalendarMeta(name=public_name(), description="", prodid=prodid(public_name(), "notify"), refresh=None)
     return assemble_calendar(meta, components).decode() if components else None
+
+
+def registration_vevents(kind: str, payload: dict) -> list[str]:
+    """What a registration's mail puts in its calendar: for one date of a series, that date alone (cancelled in a
+    mail saying it will not happen), under a UID of its own that every mail about the date shares; for a whole
+    series, or a single event, the event's VEVENTs as the feeds hold them."""
+    event, registration = payload["event"], payload["registration"]
+    if not event.get("ical"):
+        return []
+    # A notice queued before "series" was one date's, as its text says.
+    if registration.get("series") or not event.get("rrule"):
+        return [event["ical"]]
+    times = payload["occurrence"]
+    start, end = datetime.fromisoformat(times["starts_at"]), datetime.fromisoformat(times["ends_at"])
+    # A notice queued before it named its date by the rule's start: the date's start (the same unless it moved).
+    rule_start = datetime.fromisoformat(registration.get("occurrence") or times["starts_at"])
+    return [one_date_vevent(event["ical"], rule_start, start, end, cancelled=kind == "reg_cancelled")]
 
 
 def new_message_id(host: str) -> str:
@@ -202,8 +220,9 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
 def build_message(config: dict, *, kind: str, language: str, to: str, links: dict[str, str], payload: dict,
                   message_id: str, now: datetime | None = None) -> EmailMessage:
     """The whole e-mail of one notice. ``payload`` has ``event`` (and, for an update, ``previous``; for a reminder,
-    the ``occurrence`` it is for), or a digest's ``events``, ``occurrences`` and ``frequency``. The .ics always holds
-    the events whole, a series with its RRULE, under the feeds' UIDs."""
+    the ``occurrence`` it is for), or a digest's ``events``, ``occurrences`` and ``frequency``. The .ics holds the
+    events whole, a series with its RRULE, under the feeds' UIDs; but a registration for one date of a series, that
+    date alone (:func:`registration_vevents`)."""
     context = _context(config, kind, language, links, payload)
     name = _template_name(kind)
     text = _environment(language).get_template(f"{name}.txt").render(context)
@@ -223,7 +242,7 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     message.set_content(text, subtype="plain", charset="utf-8")
     message.add_alternative(html, subtype="html", charset="utf-8")
     events = [payload["event"]] if payload.get("event") else payload.get("events", [])
-    ics = calendar_of(events)
+    ics = calendar_of(events, registration_vevents(kind, payload) if kind in REGISTRATION_KINDS else None)
     if ics:
         message.add_attachment(ics, subtype="calendar", charset="utf-8", cte="base64", filename="wydarzenie.ics",
                                params={"method": "PUBLISH"})

@@ -357,7 +357,9 @@ def queue_registration_mail(session, registration: Registration, kind: str, even
         return None
     shown = {"name": registration.name, "people": registration.people, "status": registration.status,
              "position": waiting_position(session, registration), "verified": registration.verified_at is not None,
-             "series": registration.occurrence == ""}  # a whole series' registrations have no date of their own
+             # A whole series' registrations have no date of their own; one date's is its start as the rule gives it
+             # (what its mails' calendar names it by, wherever it moves).
+             "series": registration.occurrence == "", "occurrence": registration.occurrence}
     notice = Notice(registration_id=registration.id, event_id=event["id"], sequence=event["sequence"], kind=kind,
                     occurrence=occurrence, status="queued", next_attempt_at=utcnow(),
                     payload={"event": event, "occurrence": times, "language": registration.language,
