@@ -345,3 +345,24 @@ def test_the_addresses_coming_read_only_their_partnerships_meeting_copies(notify
     copies = [statement for statement in sent if "FROM EVENT_COPIES" in statement]
     assert copies and all("EVENT_COPIES.PARTNERSHIP_ID =" in statement for statement in copies), copies
     assert invited(notify) == [("meeting:3", 1), ("meeting:3", 4)]
+
+
+def bodies(mail) -> tuple[str, str]:
+    return mail.get_body(("plain",)).get_content(), mail.get_body(("html",)).get_content()
+
+
+def test_where_names_the_centre_its_room_and_the_address_as_the_feed_does(notify, mail_dir):
+    """The events service's place of a meeting at a centre's room (its LOCATION in the feed); a meeting with no
+    place yet says its district."""
+    setup_one_member(notify)
+    at_room = meeting(centre_id=4, centre_name="OSL Tysiąclecie", centre_slug="osl-tysiaclecie",
+                      district_name="Tysiąclecie", location="Sala duża, ul. Kilińskiego 5")
+    deliver(notify, "event.published", at_room)
+    deliver(notify, "event.published", meeting(id_=4, location=None, centre_id=None, centre_name=None))
+    Sender(notify.extensions["osl"].database, notify.config).send_due()
+    at_centre, nowhere = folder_mails(mail_dir)
+    assert str(attached_event(at_centre)["LOCATION"]) == "OSL Tysiąclecie, Sala duża, ul. Kilińskiego 5"
+    for body in bodies(at_centre):
+        assert "Gdzie: OSL Tysiąclecie, Sala duża, ul. Kilińskiego 5" in body
+    for body in bodies(nowhere):
+        assert "Gdzie: Raków" in body
