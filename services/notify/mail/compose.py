@@ -41,6 +41,17 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "reg_reminder": N_("Tomorrow: {title}")}
 
 
+#: Why a partner meeting's e-mail comes to its recipient (the ``recipient`` of its payload: meetings.reached_as); a
+#: notice queued before it was said, or to a member not yet known, gets the words of None.
+MEETING_RECIPIENTS = {
+    "person": N_("You get this message as a member of the partnership."),
+    "contact_person": N_("You get this message as the contact person of an organisation that is a member of the "
+                         "partnership."),
+    "organisation": N_("This message goes to the contact address of an organisation that is a member of the "
+                       "partnership."),
+    None: N_("This message goes to the contact address of a member of the partnership."),
+}
+
 #: Why a meeting's room was not booked, in words (the ``reason`` of a ``meeting_room.taken`` message).
 ROOM_REASONS = ROOM_REASON_NAMES
 
@@ -171,7 +182,8 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
             previous = _as_event(previous, None) if previous else None
             context.update(when=format_when(event, language))
         shown = {"title": event["title"], "agenda": event["description"], "address": meeting_place(event)}
-        context.update(meeting=shown,
+        reached = MEETING_RECIPIENTS.get(payload.get("recipient"), MEETING_RECIPIENTS[None])
+        context.update(meeting=shown, reached=translation(language).gettext(reached),
                        partnership_name=event.get("partnership_name"),
                        changes=describe_changes(previous, event, language, meeting_place) if previous else [])
     if kind in REGISTRATION_KINDS:
