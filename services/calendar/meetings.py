@@ -34,7 +34,7 @@ def meeting_event(meeting: dict, *, partnership_district_id: int, centre: Place 
         "all_day": False, "rrule": None, "exdates": [],
         "district_id": centre.district_id if centre else partnership_district_id,
         "centre_id": centre.id if centre else None,
-        "location": meeting.get("address") or (_at_centre(centre) if centre else None),
+        "location": meeting.get("address") or (at_centre(centre.room, centre.address) if centre else None),
         "latitude": centre.latitude if from_centre else None, "longitude": centre.longitude if from_centre else None,
         "organisation_id": organiser_id, "partnership_id": meeting["partnership_id"],
         "category": "meeting", "visibility": "partnership",
@@ -42,8 +42,9 @@ def meeting_event(meeting: dict, *, partnership_district_id: int, centre: Place 
     }
 
 
-def _at_centre(centre: Place) -> str | None:
-    return ", ".join(part for part in (centre.room, centre.address) if part) or None
+def at_centre(room: str | None, address: str | None) -> str | None:
+    """The location of a meeting's event at a centre: the room's name (if it names one), then the centre's address."""
+    return ", ".join(part for part in (room, address) if part) or None
 
 
 def _aware(value):
