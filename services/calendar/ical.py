@@ -99,6 +99,17 @@ def description_with_url(description: str, url: str) -> str:
     return f"{text}\n\n{url}" if text else url
 
 
+def place_words(centre_name: str | None, place: str | None) -> str | None:
+    """Where an event is, in the words of its LOCATION: its centre's name before its place (the address, or a room
+    and the address), unless the place already begins with it; the centre's name alone when there is no place. The
+    e-mails of a partner meeting say the same."""
+    if not centre_name:
+        return place
+    if not place:
+        return centre_name
+    return place if place.startswith(centre_name) else f"{centre_name}, {place}"
+
+
 def render_vevent(event: CalendarEvent) -> str:
     """The event's VEVENT: CRLF lines folded at 75 octets, local times with TZID=Europe/Warsaw."""
     return component_bytes(vevent_component(event)).decode()

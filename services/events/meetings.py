@@ -6,7 +6,7 @@ from services.calendar.meetings import Place, meeting_event
 from services.calendar.membership import is_current
 from services.calendar.times import today
 from services.events.input import search_text
-from services.events.models import Centre, Event, Membership, Partnership
+from services.events.models import Centre, Event, Membership, Partnership, Room
 from services.events.operations import change_event, insert_event
 from services.events.rooms.meetings import follow_meeting_room
 from services.messaging.messages.partners import meeting_event_id
@@ -30,7 +30,10 @@ def _values(session, meeting: dict, cancelled: bool) -> dict:
     if partnership is None:
         raise LookupError(f"meeting {meeting['id']}: partnership {meeting['partnership_id']} is not in the replica")
     centre = session.get(Centre, meeting["centre_id"]) if meeting.get("centre_id") else None
-    place = Place(centre.id, centre.district_id, centre.address, centre.latitude, centre.longitude) if centre else None
+    room = session.get(Room, meeting["room_id"]) if centre and meeting.get("room_id") else None
+    room_name = room.name if room and room.deleted_at is None and room.centre_id == centre.id else None
+    place = Place(centre.id, centre.district_id, centre.address, centre.latitude, centre.longitude,
+                  room=room_name) if centre else None
     values = meeting_event(meeting, partnership_district_id=partnership.district_id, centre=place,
                            organiser_id=coordinator_id(session, partnership.id), cancelled=cancelled)
     return {**values, "search_text": search_text(meeting["title"], meeting["agenda"])}

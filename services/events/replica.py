@@ -8,7 +8,8 @@ import logging
 
 from sqlalchemy import select, update
 
-from services.events.models import Centre, Event, RegistrationCount
+from services.calendar.meetings import at_centre
+from services.events.models import Centre, Event, RegistrationCount, Room
 from services.events.operations import change_event
 from services.messaging.replica import apply_snapshot
 
@@ -19,14 +20,16 @@ SHOWN = ("name", "slug", "address", "latitude", "longitude")
 
 
 def apply_record(session, model, shown_by, data: dict, *, deleted: bool = False) -> None:
-    """Apply one district, centre, organisation, partnership or membership snapshot.
+    """Apply one district, centre, organisation, partnership, membership or room snapshot.
 
-    ``shown_by`` is the Event column that points at such a record (None for memberships): when a name or place those
-    events show changes, they are rendered again.
+    ``shown_by`` is the Event column that points at such a record (None for memberships and rooms): when a name or
+    place those events show changes, they are rendered again. Meetings at a renamed room move with its name.
     """
     row = session.get(model, data["id"])
     shown_before = _shown(row)
     row = apply_snapshot(session, model, data, deleted=deleted)
+    if model is Room and shown_before is not None and row.name != shown_before[SHOWN.index("name")]:
+        _follow_room_name(session, row, shown_before[SHOWN.index("name")])
     if shown_by is not None and shown_before is not None and _shown(row) != shown_before:
         session.flush()
         if model is Centre:
@@ -36,14 +39,28 @@ def apply_record(session, model, shown_by, data: dict, *, deleted: bool = False)
 
 
 def _follow_centre_address(session, centre: Centre, shown_before: tuple) -> None:
-    """Events placed at the centre's old address (the default location) move with it, announced as a change."""
+    """Events placed at the centre's old address (the default location), or at one of its rooms there (a meeting),
+    move with it, announced as a change."""
     old_address = shown_before[SHOWN.index("address")]
-    if old_address is None or old_address == centre.address:
+    if old_address == centre.address:
         return
-    query = select(Event).where(Event.centre_id == centre.id, Event.location == old_address)
+    rooms = [None, *session.scalars(select(Room.name).where(Room.centre_id == centre.id))]
+    moved = {at_centre(room, old_address): at_centre(room, centre.address) for room in rooms}
+    moved.pop(None, None)  # no address, no room: the event shows the centre as it is
+    query = select(Event).where(Event.centre_id == centre.id, Event.location.in_(moved))
     for event in session.scalars(query):
-        change_event(session, event, {"location": centre.address, "latitude": centre.latitude,
+        change_event(session, event, {"location": moved[event.location], "latitude": centre.latitude,
                                       "longitude": centre.longitude})
+
+
+def _follow_room_name(session, room: Room, old_name: str) -> None:
+    """Meetings at the renamed room, at its centre's address, take its new name, announced as a change of place."""
+    centre = session.get(Centre, room.centre_id)
+    address = centre.address if centre else None
+    query = select(Event).where(Event.centre_id == room.centre_id, Event.meeting_id.is_not(None),
+                                Event.location == at_centre(old_name, address))
+    for event in session.scalars(query):
+        change_event(session, event, {"location": at_centre(room.name, address)})
 
 
 def _shown(row) -> tuple | None:

@@ -117,7 +117,8 @@ def _invite_late_comers(session, partnership_id: int) -> None:
             if contact.membership_id in members or normalise_email(contact.email) in addresses:
                 continue
             operations.queue_notice(session, member_contact=contact, event_id=key, sequence=event["sequence"],
-                                    kind="meeting", payload={"event": event})
+                                    kind="meeting", payload={"event": event,
+                                                             "recipient": reached_as(session, contact)})
             addresses.add(normalise_email(contact.email))
             log.info("meeting %s: a member whose address came later (%s) will be told", event["meeting_id"],
                      contact.membership_id)
@@ -132,14 +133,34 @@ def meetings_ahead(session, partnership_id: int) -> list[dict]:
     return [copy.snapshot for copy in ahead if copy.snapshot.get("status") != "cancelled"]  # few: read here
 
 
+def _member_organisation(session, membership: Membership | None) -> Organisation | None:
+    """The copy of the organisation that is this member, if the member is one and the copy is here."""
+    return session.get(Organisation, membership.organisation_id) if membership and membership.organisation_id \
+        else None
+
+
 def _stopped_before(session, membership_id: int, email: str) -> datetime | None:
     """When an organisation member's address had stopped meeting notices before member contacts (on its copy of the
     organisation): that stop holds for the same address."""
-    membership = session.get(Membership, membership_id)
-    organisation = membership and membership.organisation_id and session.get(Organisation, membership.organisation_id)
+    organisation = _member_organisation(session, session.get(Membership, membership_id))
     if organisation and same_address(organisation.email, email):
         return aware(organisation.notices_stopped_at)
     return None
+
+
+def reached_as(session, contact: MemberContact) -> str | None:
+    """Why this member's address gets the meeting's e-mail (its footer says so), by partners' rule for the address
+    (a person's own, else an organisation's contact person's, else its public one): ``person``, a person member;
+    ``contact_person``, an organisation's address that is not its public one; ``organisation``, its public one (or
+    one whose organisation's copy is not here). None while the membership's copy is not here."""
+    membership = session.get(Membership, contact.membership_id)
+    if membership is None:
+        return None
+    if membership.member_kind == "person":
+        return "person"
+    organisation = _member_organisation(session, membership)
+    return "contact_person" if organisation and not same_address(organisation.email, contact.email) \
+        else "organisation"
 
 
 def _forget(session, membership_ids) -> None:
@@ -287,9 +308,9 @@ def apply_meeting_event(session, type_name: str, event: dict, previous: dict | N
     organisations = [o for o in organisations if o.id not in {organisation for _, organisation in done}]
     for contact in contacts:
         operations.queue_notice(session, member_contact=contact, event_id=key, sequence=event["sequence"],
-                                kind=kind, payload=payload)
+                                kind=kind, payload={**payload, "recipient": reached_as(session, contact)})
     for organisation in organisations:
         operations.queue_notice(session, organisation=organisation, event_id=key, sequence=event["sequence"],
-                                kind=kind, payload=payload)
+                                kind=kind, payload={**payload, "recipient": "organisation"})
     log.info("%s %s (meeting %s): %d notice(s) queued", type_name, event["id"], event["meeting_id"],
              len(contacts) + len(organisations))

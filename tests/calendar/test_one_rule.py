@@ -22,6 +22,7 @@ from services.notify.scheduler import tick
 from services.partners.operations import is_coordinator
 from tests.events.factories import ADMIN, deliver, event_body, meeting, membership, organisation, seed
 from tests.events.factories import outbox as events_outbox
+from tests.events.rooms import add_room
 from tests.notify.test_consumers import worker
 from tests.notify.test_mail import CONFIG, LINKS
 
@@ -60,6 +61,26 @@ def test_a_meeting_at_a_centre_mails_the_feeds_vevent_byte_for_byte(events_app):
         stored = session.scalars(select(Event).where(Event.meeting_id == 3)).one()
     assert stored.vevent == last_message(events_app, "event.updated")["ical"]  # what the partnership feed serves
     assert "SEQUENCE:1\r\n" in stored.vevent
+
+
+def test_a_meeting_at_a_centres_room_is_where_the_feed_says_in_the_mail_too(events_app):
+    """The feed's LOCATION and the e-mail's "Gdzie" name the centre, the room and the address, in the same words;
+    a change of room is a change of place (a new SEQUENCE, and the e-mail says what it was)."""
+    seed(events_app)
+    add_room(events_app, centre_id=20)
+    add_room(events_app, id=2, centre_id=20, name="Sala duża")
+    deliver(events_app, "meeting.planned", meeting(3, 7, centre_id=20, room_id=1))
+    planned = last_message(events_app, "event.published")
+    assert "LOCATION:DOSL Ostatni Grosz\\, Sala 1\\, ul. Zbierskiego 2\r\n" in planned["ical"]
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=2, centre_id=20, room_id=2))
+    moved = last_message(events_app, "event.updated")
+    assert "LOCATION:DOSL Ostatni Grosz\\, Sala duża\\, ul. Zbierskiego 2\r\n" in moved["ical"]
+    assert moved["sequence"] == planned["sequence"] + 1
+    mail = build_message(CONFIG, kind="meeting_updated", language="pl", to="biuro@example.org", links=LINKS,
+                         payload={"event": moved, "previous": planned}, message_id="<m@osl.example>")
+    text = mail.get_body(("plain",)).get_content()
+    assert "Gdzie: DOSL Ostatni Grosz, Sala duża, ul. Zbierskiego 2" in text
+    assert "miejsce: było „DOSL Ostatni Grosz, Sala 1, ul. Zbierskiego 2”, jest „DOSL Ostatni Grosz, Sala duża" in text
 
 
 def test_a_public_events_mail_attaches_the_vevent_of_its_feed(events_app):

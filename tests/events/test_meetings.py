@@ -91,3 +91,24 @@ def test_a_new_coordinator_becomes_the_organiser_of_the_partnership_meetings(eve
     assert messages[-1].data["organisation_name"] == "Rada Dzielnicy"
     deliver(events_app, "membership.updated", membership(71, 7, 400, role="coordinator", version=2))
     assert len(outbox(events_app)) == 3
+
+
+def test_a_meeting_at_a_room_follows_the_rooms_name_and_the_centres_address(events_app):
+    """The room is part of the meeting's place: its event is at the room and the centre's address, and moves with
+    either (announced as a change of place); a meeting at another centre's room keeps its place."""
+    from tests.events.factories import centre
+    from tests.events.rooms import add_room, room
+
+    seed(events_app)
+    add_room(events_app, centre_id=20)
+    add_room(events_app, id=2, centre_id=10)
+    deliver(events_app, "meeting.planned", meeting(3, 7, centre_id=20, room_id=1))
+    deliver(events_app, "meeting.planned", meeting(4, 7, centre_id=10, room_id=2))
+    deliver(events_app, "room.updated", room(1, centre_id=20, version=2, name="Sala duża"))
+    deliver(events_app, "centre.updated", centre(20, "DOSL Ostatni Grosz", "dosl-ostatni-grosz", 2, version=2,
+                                                 address="ul. Zbierskiego 4"))
+    with events_app.extensions["osl"].database.session() as session:
+        places = {event.meeting_id: (event.location, event.sequence) for event in session.query(Event)}
+    assert places == {3: ("Sala duża, ul. Zbierskiego 4", 2), 4: ("Sala 2, ul. Łukasińskiego 40, Częstochowa", 0)}
+    changes = [m.data["changed_fields"] for m in outbox(events_app) if m.type == "event.updated"]
+    assert changes == [["location"], ["location"]]

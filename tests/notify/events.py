@@ -28,7 +28,7 @@ def vevent_of(event: dict) -> str:
     (the events service builds it from its row and replica; these tests need only a faithful one)."""
     from datetime import date, datetime, timedelta
 
-    from services.calendar.ical import CalendarEvent, render_vevent
+    from services.calendar.ical import CalendarEvent, place_words, render_vevent
     from services.calendar.recurrence import RuleError, check_rule
     from services.calendar.times import excluded, local
 
@@ -41,7 +41,7 @@ def vevent_of(event: dict) -> str:
         check_rule(rrule, datetime.fromisoformat(event["starts_at"])) if rrule else None
     except RuleError:
         rrule = None  # as the events service renders a quarantined series: its first date only
-    place = ", ".join(part for part in (event.get("centre_name"), event.get("location")) if part) or None
+    place = place_words(event.get("centre_name"), event.get("location"))
     shown = CalendarEvent(
         uid=f"{event['id']}@osl.example", sequence=event["sequence"],
         created=datetime.fromisoformat(event["created_at"]), last_modified=datetime.fromisoformat(event["updated_at"]),

@@ -11,7 +11,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import bindparam, select
 
-from services.calendar.ical import CalendarEvent, render_vevent
+from services.calendar.ical import CalendarEvent, place_words, render_vevent
 from services.calendar.recurrence import quarantined
 from services.calendar.registration import places_words, takes_registrations
 from services.calendar.times import excluded, local_date
@@ -112,11 +112,7 @@ def _times(event: Event):
 
 def _location(event: Event, centre: Centre | None) -> str | None:
     place = event.location or (centre.address if centre else None)
-    if centre is None:
-        return place
-    if not place:
-        return centre.name
-    return place if place.startswith(centre.name) else f"{centre.name}, {place}"
+    return place_words(centre.name if centre else None, place)
 
 
 def _description(event: Event, names: Names) -> str:

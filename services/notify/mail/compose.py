@@ -15,7 +15,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vevent, prodid
-from services.notify.mail.render import describe_changes, format_place, format_series, format_when
+from services.notify.mail.render import describe_changes, format_place, format_series, format_when, meeting_place
 from services.notify.models.notices import REGISTRATION_KINDS
 from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
@@ -40,6 +40,17 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "reg_cancelled": N_("Cancelled: {title}"), "reg_cancelled:date": N_("A date cancelled: {title}"),
             "reg_reminder": N_("Tomorrow: {title}")}
 
+
+#: Why a partner meeting's e-mail comes to its recipient (the ``recipient`` of its payload: meetings.reached_as); a
+#: notice queued before it was said, or to a member not yet known, gets the words of None.
+MEETING_RECIPIENTS = {
+    "person": N_("You get this message as a member of the partnership."),
+    "contact_person": N_("You get this message as the contact person of an organisation that is a member of the "
+                         "partnership."),
+    "organisation": N_("This message goes to the contact address of an organisation that is a member of the "
+                       "partnership."),
+    None: N_("This message goes to the contact address of a member of the partnership."),
+}
 
 #: Why a meeting's room was not booked, in words (the ``reason`` of a ``meeting_room.taken`` message).
 ROOM_REASONS = ROOM_REASON_NAMES
@@ -188,10 +199,11 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
             event = _as_event(payload["meeting"], payload.get("partnership_name"))
             previous = _as_event(previous, None) if previous else None
             context.update(when=format_when(event, language))
-        shown = {"title": event["title"], "agenda": event["description"], "address": format_place(event)}
-        context.update(meeting=shown,
+        shown = {"title": event["title"], "agenda": event["description"], "address": meeting_place(event)}
+        reached = MEETING_RECIPIENTS.get(payload.get("recipient"), MEETING_RECIPIENTS[None])
+        context.update(meeting=shown, reached=translation(language).gettext(reached),
                        partnership_name=event.get("partnership_name"),
-                       changes=describe_changes(previous, event, language) if previous else [])
+                       changes=describe_changes(previous, event, language, meeting_place) if previous else [])
     if kind in REGISTRATION_KINDS:
         # A registration's mail names the date it is for, and the registration as it was when it was queued.
         # One registered for a whole series has a place at every date left: its mails say so, from the date named

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from services.calendar.changes import changed_groups
+from services.calendar.ical import place_words
 from services.calendar.recurrence import Series
 from services.ui import dates
 from services.ui.series import describe
@@ -29,6 +30,12 @@ def format_place(event: dict) -> str:
     return ", ".join(part for part in parts if part)
 
 
+def meeting_place(event: dict) -> str:
+    """Where a partner meeting is, in the words of its feed's LOCATION (its centre, room and address); its district
+    while it has no place."""
+    return place_words(event.get("centre_name"), event.get("location")) or event.get("district_name") or ""
+
+
 #: What each group of significant changes is called in an e-mail.
 LABELS = {"pl": {"title": "tytuł", "time": "termin", "place": "miejsce", "dates": "zmienione terminy"},
           "en": {"title": "title", "time": "time", "place": "place", "dates": "changed dates"}}
@@ -52,9 +59,10 @@ def format_overrides(event: dict, language: str) -> str:
     return "; ".join(lines)
 
 
-def describe_changes(previous: dict | None, event: dict, language: str) -> list[dict]:
-    """For each significant change, its name and the old and new values as the e-mail shows them."""
-    shown = {"title": lambda e: e["title"], "time": lambda e: format_series(e, language), "place": format_place,
+def describe_changes(previous: dict | None, event: dict, language: str, place=format_place) -> list[dict]:
+    """For each significant change, its name and the old and new values as the e-mail shows them (the place in the
+    words of ``place``)."""
+    shown = {"title": lambda e: e["title"], "time": lambda e: format_series(e, language), "place": place,
              "dates": lambda e: format_overrides(e, language)}
     if previous is None:
         return []
