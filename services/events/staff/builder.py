@@ -7,10 +7,11 @@ A rule the builder cannot say (set through the API: monthly, every other week...
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from services.calendar import recurrence
 from services.calendar.times import local
+from services.ui.forms import FormError, day_and_times, form_date
 
 #: iCalendar's weekday codes, Monday first (as Polish calendars are).
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -21,13 +22,6 @@ MAX_SKIPPED = 100
 ENDS_TOO_SOON = "The repetition ends before the first day."
 #: What the form says of an until date with no weekday ticked, which no rule would use.
 UNTIL_ALONE = "Tick the weekdays the event repeats on, or leave this field empty."
-
-
-class FormError(ValueError):
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
 
 
 @dataclass
@@ -59,20 +53,6 @@ class EventForm:
                    skipped=form.get("skipped", ""), kept_rule=form.get("kept_rule", ""))
 
 
-def _date(value: str, name: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise FormError(name, "Give a date.") from None
-
-
-def _time(value: str, name: str) -> time:
-    try:
-        return time.fromisoformat(value.strip())
-    except ValueError:
-        raise FormError(name, "Give a time, such as 17:00.") from None
-
-
 def skipped_dates(text: str) -> list[date]:
     """Dates to skip, one per line or separated by commas, as ISO dates (the date picker's) or day.month.year."""
     found = []
@@ -80,7 +60,7 @@ def skipped_dates(text: str) -> list[date]:
         if "." in part:
             day_, month, year = (part.split(".") + ["", ""])[:3]
             part = f"{year}-{month.zfill(2)}-{day_.zfill(2)}"
-        found.append(_date(part, "skipped"))
+        found.append(form_date(part, "skipped"))
     if len(found) > MAX_SKIPPED:
         raise FormError("skipped", f"Skip at most {MAX_SKIPPED} dates.")
     return sorted(set(found))
@@ -97,18 +77,17 @@ def rule(form: EventForm) -> str | None:
         return None
     text = "FREQ=WEEKLY;BYDAY=" + ",".join(d for d in WEEKDAYS if d in form.weekdays)
     if form.until:
-        text += f";UNTIL={_date(form.until, 'until'):%Y%m%d}T235959"
+        text += f";UNTIL={form_date(form.until, 'until'):%Y%m%d}T235959"
     return text
 
 
 def api_input(form: EventForm, organisation: str | None = None) -> dict:
     """The API's input for the event this form describes (the operations check the rest and name the field)."""
-    day = _date(form.day, "day")
-    starts, ends = _time(form.starts, "starts"), _time(form.ends, "ends")
+    starts, ends = day_and_times(form.day, form.starts, form.ends)
     data = {"title": form.title, "description": form.description, "category": form.category,
             "district": form.district, "centre": form.centre or None, "audiences": form.audiences,
-            "starts_at": datetime.combine(day, starts), "ends_at": datetime.combine(day, ends),
-            "rrule": rule(form), "exdates": [d for d in skipped_dates(form.skipped)]}
+            "starts_at": starts, "ends_at": ends, "rrule": rule(form),
+            "exdates": [d for d in skipped_dates(form.skipped)]}
     if ends <= starts:
         raise FormError("ends", "The end must be after the start.")
     if data["rrule"]:
