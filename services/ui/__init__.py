@@ -42,12 +42,13 @@ def not_found_page(back_url: str, back_text):
 def add_page_errors(app: Flask, back_url: Callable[[], str], back_text) -> None:
     """A page's 404 (a record not there, or an address no page takes: "/events/not-a-uuid", which no blueprint's
     handler sees) or a query the guards refuse (422): the one "not found" or problem page in the page's language,
-    linking back to ``back_url()``, never the API's English JSON. Under ``MACHINE_PATHS`` the API answers as before;
+    linking back to ``back_url()``, never the API's English JSON. Under ``MACHINE_PATHS``, and to a client whose
+    Accept names no HTML (a script, a test client asking nothing), the API's JSON answers as before;
     a blueprint's own handler of the code (the staff pages' ``add_problem_pages``) still comes first."""
 
     def answer(error: HTTPException):
-        if request.path.startswith(MACHINE_PATHS):
-            return _api_answer(error)
+        if request.path.startswith(MACHINE_PATHS) or not request.accept_mimetypes.accept_html:
+            return _api_answer(error)  # the API, or a client that asks for no HTML (every browser asks for it)
         if error.code == 404:
             return not_found_page(back_url(), back_text)
         return problem_page(error.code, str(BAD_ADDRESS), back_url(), back_text)

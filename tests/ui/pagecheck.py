@@ -5,6 +5,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 FORM_FIELDS = {"input", "select", "textarea"}
+#: What every browser asks for: a page's error answers a client that asks for no HTML with the API's JSON.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @dataclass
@@ -63,7 +65,7 @@ def assert_accessible_page(html: str, lang: str) -> Page:
 
 def html(client, url: str, status: int = 200, lang: str = "pl") -> str:
     """The page at ``url`` in ``lang``, after checking its status and that it is HTML."""
-    response = client.get(url, headers={"Accept-Language": lang})
+    response = client.get(url, headers={"Accept-Language": lang, "Accept": BROWSER_ACCEPT})
     assert response.status_code == status, (url, response.status_code)
     assert response.mimetype == "text/html"
     return response.get_data(as_text=True)
