@@ -126,6 +126,25 @@ def test_a_last_day_before_the_first_is_refused_in_polish_and_nothing_is_saved(s
         assert session.scalars(select(Event)).all() == []
 
 
+def test_a_first_day_on_a_weekday_not_ticked_is_refused_in_polish(staff):
+    """Tuesday 1 December with Wednesdays ticked would give Tuesday 1 December and then the Wednesdays (the first
+    day always counts, RFC 5545): the page asks instead of adding a date nobody ticked."""
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    form = _form(day="2026-12-01", weekdays=["WE"], until="2027-01-31", skipped="")
+    for button in ("preview", "save"):
+        response = client.post("/staff/events/new", data={**form, button: "1", "csrf_token": token})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, html
+        assert ("Proszę sprawdzić pole Powtarza się co tydzień w: Pierwszy dzień wypada w inny dzień tygodnia niż "
+                "zaznaczone: proszę zaznaczyć także jego dzień albo wybrać inny pierwszy dzień.") in html
+    with staff.events.extensions["osl"].database.session() as session:
+        assert session.scalars(select(Event)).all() == []
+    ticked = client.post("/staff/events/new", data={**form, "weekdays": ["TU", "WE"], "save": "1",
+                                                    "csrf_token": token})
+    assert ticked.status_code == 303
+
+
 def test_a_last_day_without_weekdays_is_not_silently_dropped(staff):
     """Before, the until date was ignored and a single event saved: now the page asks for the weekdays."""
     client = _signed_in_editor(staff)

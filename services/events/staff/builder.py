@@ -22,6 +22,10 @@ MAX_SKIPPED = 100
 ENDS_TOO_SOON = "The repetition ends before the first day."
 #: What the form says of an until date with no weekday ticked, which no rule would use.
 UNTIL_ALONE = "Tick the weekdays the event repeats on, or leave this field empty."
+#: The first day always counts as a date of a series (RFC 5545): on a weekday not ticked it would be a date nobody
+#: asked for.
+FIRST_DAY_NOT_TICKED = ("The first day falls on another weekday than those ticked: tick its weekday too, or choose "
+                        "another first day.")
 
 
 @dataclass
@@ -97,6 +101,8 @@ def api_input(form: EventForm, organisation: str | None = None) -> dict:
             if exc.part == "UNTIL":
                 raise FormError("until", ENDS_TOO_SOON) from exc
             raise FormError("weekdays", str(exc)) from exc
+    if form.weekdays and WEEKDAYS[starts.weekday()] not in form.weekdays:
+        raise FormError("weekdays", FIRST_DAY_NOT_TICKED)
     if organisation:
         data["organisation"] = organisation
     return data
