@@ -50,6 +50,8 @@ def test_the_page_and_the_feed_show_places_left_and_where_to_register(events_app
     assert "zostało 12 z 20 miejsc" in events_app.test_client().get(f"/events/{event_id}").text
     said = description(events_app, event_id)
     assert "zostało 12 z 20 miejsc" in said and f"{NOTIFY}/registrations/events/{event_id}" in said
+    # One "Zapisy" line, saying the form once: "Zapisy: …; zapisy: <url>" said it twice.
+    assert f"miejsc\\; formularz zapisu: {NOTIFY}/registrations/events/{event_id}" in said, said
     english = events_app.test_client().get(f"/events/{event_id}?lang=en")
     assert "12 of 20 places left" in english.text
 

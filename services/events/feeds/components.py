@@ -149,7 +149,7 @@ def _registration(event: Event, names: Names) -> str | None:
         else:
             places = places_words(event.capacity, 0, 0)
         kind = "wymagane" if event.registration_required else "mile widziane"
-        return f"{kind}, {places}; zapisy: {registration_form_url(current_app.config, event.id)}"
+        return f"{kind}, {places}; formularz zapisu: {registration_form_url(current_app.config, event.id)}"
     if event.registration_required:
         return f"wymagane (miejsc: {event.capacity})" if event.capacity else "wymagane"
     return None
