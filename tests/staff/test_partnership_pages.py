@@ -122,7 +122,10 @@ def test_editors_and_coordinators_read_but_only_admins_write_members_and_agreeme
 def test_people_are_admins_only_and_a_person_member_is_named_to_admins_alone(staff):
     partnership, school, _club, admin = _world(staff)
     token = csrf_of(admin, "/staff/people/")
-    assert admin.post("/staff/people/", data={"name": "", "csrf_token": token}).status_code == 422
+    unnamed = admin.post("/staff/people/", data={"name": "", "csrf_token": token})
+    assert unnamed.status_code == 422  # a person's name is "Imię i nazwisko", on the form and in its errors
+    assert "Proszę sprawdzić pole Imię i nazwisko" in unnamed.get_data(as_text=True)
+    assert '-name">Imię i nazwisko</label>' in admin.get("/staff/people/").get_data(as_text=True)
     assert admin.post("/staff/people/", data={"name": "Maria Nowak", "email": "nie-adres",
                                               "csrf_token": token}).status_code == 422
     added = admin.post("/staff/people/", data={"name": "Maria Nowak", "email": "maria@example.org",

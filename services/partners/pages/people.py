@@ -21,7 +21,8 @@ from services.ui.pages import private_page
 
 people_pages = staff_blueprint("staff_people", "/staff/people")
 FIELDS = ("name", "email", "phone", "organisation_id")
-FIELD_LABELS = {"name": _l("Name"), "email": _l("E-mail address"), "phone": _l("Phone"),
+#: Each field's label on the form, and in the error that names it.
+FIELD_LABELS = {"name": _l("First and last name"), "email": _l("E-mail address"), "phone": _l("Phone"),
                 "organisation_id": _l("Contact person of")}
 
 people_pages.before_request(admins_only)
@@ -33,7 +34,7 @@ def _page(status: int = 200, **context):
     return private_page("partners_pages/staff/people.html", status,
                         people=polish_sorted(session.scalars(select(Person))), organisations=organisations,
                         by_id={o.id: o for o in organisations}, form=request.form, limits=max_lengths(PersonSchema),
-                        **context)
+                        labels=FIELD_LABELS, **context)
 
 
 @people_pages.get("/")
