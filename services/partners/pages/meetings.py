@@ -37,7 +37,8 @@ def _page(status: int = 200, **context):
     return private_page("partners_pages/staff/meetings.html", status, partnerships=partnerships, meetings=meetings,
                         centres=polish_sorted(session.scalars(select(Centre))),
                         names={p.id: p.name for p in partnerships}, room_reasons=ROOM_REASON_LABELS,
-                        form=request.form, limits=max_lengths(MeetingSchema), **context)
+                        form=request.form, limits=max_lengths(MeetingSchema), labels=FIELD_LABELS,
+                        **context)
 
 
 meeting_pages.before_request(signed_in)
