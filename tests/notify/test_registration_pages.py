@@ -103,3 +103,11 @@ def test_the_printable_list_is_for_staff_and_the_organiser_only(notify):
     assert "Mieszkanka 1" in page.text and "Pan Józef" in page.text and "600100200" in page.text
     assert 'media="print"' in page.text
     assert "Lista rezerwowa" in page.text
+
+
+def test_the_form_of_a_cancelled_event_says_it_is_cancelled(notify):
+    """Not "registration is not open here; the event's page says how to take part": there is nothing to take part in."""
+    publish_event(notify, version=2, status="cancelled", cancelled_at="2026-11-30T10:00:00+00:00")
+    page = notify.test_client().get(FORM).text
+    assert "To wydarzenie jest odwołane." in page and "nie zapisujemy tutaj" not in page
+    assert 'name="email"' not in page
