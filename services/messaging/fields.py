@@ -53,6 +53,16 @@ def one_line(max_length: int, *, min_length: int = 0, **kwargs) -> fields.String
     ], **kwargs)
 
 
+#: A phone number as people write it: at least six digits, spaces, brackets and dashes, a leading + for the country.
+PHONE = r"^\+?[0-9 ()-]{6,}$"
+
+
+def phone_field(max_length: int, **kwargs) -> fields.String:
+    """A phone number (600 123 456, +48 34 360 00 01): every service's phone field, so "xxxx" is refused everywhere."""
+    return fields.String(validate=[validate.Length(max=max_length), WholeText(PHONE, error="Not a phone number.")],
+                         **kwargs)
+
+
 def multi_line(max_length: int, *, min_length: int = 0, **kwargs) -> fields.String:
     """Text that may have several lines (a description): tabs and line ends, but no other control characters."""
     return fields.String(validate=[

@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from services.messaging.fields import UtcDateTime, one_line
+from services.messaging.fields import UtcDateTime, one_line, phone_field
 from services.messaging.messages.events import EVENT_AUDIENCES
 from services.messaging.models import DISTRICT_SLUG_LENGTH
 from services.notify.models.notices import KINDS, STATUSES
@@ -65,9 +65,6 @@ class NoticeQuerySchema(Schema):
 
 # --- registrations -----------------------------------------------------------------------------------------------
 
-PHONE = r"^\+?[0-9 ()-]{6,30}$"
-
-
 class RegistrationFields(Schema):
     """What a registration says; the occurrence is a date of the series (its start, ISO 8601, Warsaw time without
     an offset), left out for a single event or a series registered as a whole."""
@@ -93,7 +90,7 @@ class StaffRegisterSchema(RegistrationFields):
 
     contact = fields.String(load_default="none", validate=validate.OneOf(("email", "phone", "none")))
     email = fields.Email(validate=validate.Length(max=254))
-    phone = fields.String(validate=[validate.Length(max=30), validate.Regexp(PHONE, error="Not a phone number.")])
+    phone = phone_field(30)
     consent = fields.Boolean(required=True, validate=validate.Equal(True, error="Consent must be given (true)."),
                              metadata={"description": "The person agreed (told the consent text)."})
 

@@ -35,6 +35,7 @@ MESSAGES = (
     N_("This date has not come yet: its roll call is taken on the day."),
     N_("Give an e-mail address."), N_("An account with this e-mail address already exists."),
     N_("An editor needs the id of an existing organisation."), N_("An admin belongs to no organisation."),
+    N_("Not a phone number."),
     N_("The first day falls on another weekday than those ticked: tick its weekday too, or choose another first "
        "day."),
 )

@@ -36,7 +36,7 @@ def test_krs_email_website_and_kind_are_checked(partners):
     client = partners.client
     for fields, field in [({"krs": "12345"}, "krs"), ({"krs": "12345678901"}, "krs"), ({"krs": "00001234ab"}, "krs"),
                           ({"email": "not-an-email"}, "email"), ({"website": "example"}, "website"),
-                          ({"kind": "club"}, "kind")]:
+                          ({"kind": "club"}, "kind"), ({"phone": "xxxx"}, "phone"), ({"phone": "12"}, "phone")]:
         response = client.post("/api/v1/organisations/", json={"name": "Koło", "kind": "ngo", **fields},
                                headers=ADMIN)
         assert response.status_code == 422, fields
