@@ -67,12 +67,20 @@ FIELD_LABELS = {
     "started_at": _l("Started on"), "expires_at": _l("Expires on"), "template": _l("Kind of e-mail"),
     "member_kind": _l("Kind of member"), "contacts": _l("Contacts"), "potential": _l("What the member brings"),
     "document_ref": _l("Where the signed paper is"), "signatory_ids": _l("Members who signed"),
+    "contact": _l("Contact"), "accessibility": _l("Accessibility"), "registration": _l("Registration"),
+    "rrule": _l("Repeats"), "changed_fields": _l("Fields changed"), "visibility": _l("Who sees it"),
+    "exdates": _l("Dates skipped"), "url": _l("Website"),
 }
 
 
+def _words(labels: dict, name: str) -> str:
+    """``name``'s words from ``labels``, or ``name`` itself when it has none: nothing new is ever hidden."""
+    label = labels.get(name)
+    return str(label) if label is not None else name
+
+
 def change_words(type_name: str) -> str:
-    label = CHANGE_LABELS.get(type_name)
-    return str(label) if label is not None else type_name
+    return _words(CHANGE_LABELS, type_name)
 
 
 def actor_words(actor: str | None) -> str:
@@ -104,10 +112,19 @@ def value_words(value) -> str:
     return str(value)
 
 
+def field_label(name: str) -> str:
+    return _words(FIELD_LABELS, name)
+
+
+def _named_fields(name: str, value):
+    """An updated event's ``changed_fields`` by their labels; any other value as it is."""
+    return [field_label(field) for field in value] if name == "changed_fields" and isinstance(value, list) else value
+
+
 def entry_words(entry: dict) -> dict:
     """A history entry (services/messaging/history.py) as the page shows it: ``at`` (an aware datetime, for the
     ``day`` and ``clock`` filters), ``what``, ``who``, ``record`` and ``changes`` as (label, value) pairs."""
-    changes = [(str(FIELD_LABELS.get(name, name)), value_words(change["to"]))
+    changes = [(field_label(name), value_words(_named_fields(name, change["to"])))
                for name, change in entry["changes"].items() if name != "id"]  # the record's id is said once
     return {"at": datetime.fromisoformat(entry["time"]), "what": change_words(entry["type"]),
             "who": actor_words(entry["actor"]), "record": entry["record"], "changes": changes}

@@ -48,8 +48,9 @@ def test_an_entry_in_words(context):
     entry = {"time": "2026-07-04T08:05:00+00:00", "type": "meeting.planned", "actor": "account:1",
              "record": {"kind": "meeting", "id": 3},
              "changes": {"id": {"from": None, "to": 3}, "partnership_id": {"from": None, "to": 2},
-                         "mystery": {"from": None, "to": "x"}}}
+                         "mystery": {"from": None, "to": "x"},
+                         "changed_fields": {"from": None, "to": ["title", "starts_at", "mystery"]}}}
     words = entry_words(entry)
     assert (words["what"], words["who"]) == ("Zaplanowano spotkanie", "konto nr 1")
-    assert words["changes"] == [("Partnerstwo", "2"), ("mystery", "x")]
+    assert words["changes"] == [("Partnerstwo", "2"), ("mystery", "x"), ("Zmienione pola", "Tytuł, Od, mystery")]
     assert words["at"].hour == 8  # aware: the page's filters put it in Warsaw's clock
