@@ -48,11 +48,14 @@ def only_admins() -> str:
 
 
 def changes_page(outbox_model, limit: int = 100):
-    """The staff page of a service's changes, newest first, read from its outbox (services/messaging/history.py)."""
+    """The staff page of a service's changes, newest first, read from its outbox (services/messaging/history.py), in
+    words (services/ui/history.py)."""
     from services.messaging.history import history
     from services.messaging.web import request_session
+    from services.ui.history import entry_words
 
-    return private_page("ui/history.html", entries=history(request_session(), outbox_model, limit=limit))
+    entries = history(request_session(), outbox_model, limit=limit)
+    return private_page("ui/history.html", entries=[entry_words(entry) for entry in entries])
 
 
 def admin_page(is_admin: Callable[[], bool], problem: Callable[[int, str], object]):

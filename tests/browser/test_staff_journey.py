@@ -44,13 +44,13 @@ WORDS = {
            "preview": "Pokaż terminy", "saved": "Wydarzenie jest zapisane", "approve": "Zatwierdź i opublikuj",
            "published": "Opublikowane", "meetings": "Spotkania partnerskie", "plan": "Zaplanuj spotkanie >> nth=-1",
            "planned": "Spotkanie jest zaplanowane", "disable": "Wyłącz konto {}", "disabled": "Konto jest wyłączone",
-           "private": "Prywatny kalendarz"},
+           "private": "Prywatny kalendarz", "account_1": "konto nr 1"},
     "en": {"review": "Review its events", "needs_review": "needs review", "invite": "Send the invitation",
            "invited": "The invitation is on its way", "our_events": "Our events", "add": "Add an event",
            "preview": "Show the dates", "saved": "The event is saved", "approve": "Approve and publish",
            "published": "Published; residents", "meetings": "Partner meetings", "plan": "Plan the meeting",
            "planned": "The meeting is planned", "disable": "Disable {}", "disabled": "The account is disabled",
-           "private": "Private calendar"},
+           "private": "Private calendar", "account_1": "account no. 1"},
 }
 
 
@@ -240,7 +240,9 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     assert "Klub szachowy" in notice["Subject"]
     # Who did what: each service's history, read from its outbox.
     admin.goto(f"{urls['events']}/staff/events/history")
-    assert admin.locator("td", has_text="account:1").count() >= 1  # the admin published the event by approving it
+    # The admin published the event by approving it: said in words, never the raw "account:1".
+    assert admin.locator("td", has_text=words["account_1"]).count() >= 1
+    assert admin.locator("td", has_text="account:1").count() == 0
     screenshot(admin, f"staff-history-events-{lang}")
     admin.goto(f"{urls['partners']}/staff/history")
     screenshot(admin, f"staff-history-partners-{lang}")

@@ -1,13 +1,15 @@
 """Accounts: an admin invites, the invitee sets a password from the mailed link, signs in; one-time links; the first
 admin of a fresh install; disabling."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from sqlalchemy import update
 
 from services.messaging.models import utcnow
 from services.partners.models import AccountToken
-from tests.partners.helpers import with_etag
+from tests.partners.helpers import add_member, make_centre, make_district, make_partnership, with_etag
 from tests.staff.conftest import ADMIN, PASSWORD, csrf_of, session_cookie
 
 
@@ -177,17 +179,31 @@ def test_each_service_serves_its_history_under_its_own_name_too(staff):
             .get_json()] == ["organisation.created"]
 
 
-def test_the_history_page_shows_admins_who_changed_what(staff):
+def test_the_history_page_shows_admins_who_changed_what_in_polish_words_and_warsaw_time(staff):
     from tests.staff.conftest import signed_in_admin
 
     organisation = staff.organisation()
+    make_district(staff.client)
+    make_centre(staff.client)
+    partnership = make_partnership(staff.client)
+    add_member(staff.client, partnership["id"], organisation_id=organisation, role="coordinator")
     admin, _cookie = signed_in_admin(staff)
     admin.post(f"/staff/organisations/{organisation}/review", data={
         "needs_review": "1", "csrf_token": csrf_of(admin, "/staff/")})
     html = admin.get("/staff/history").get_data(as_text=True)
-    assert "Historia zmian" in html and "organisation.updated" in html and "account:1" in html
-    assert "needs_review: True" in html
-    assert "anna@mops.example" not in html.split("<main", 1)[1].split("</table>")[0]
+    table = html.split("<main", 1)[1].split("</table>")[0]
+    assert "Historia zmian" in html
+    assert "Zmieniono organizację" in table and "Dodano członka partnerstwa" in table
+    assert "Wymaga przeglądu wydarzeń: tak" in table and "Partnerstwo:" in table
+    assert "konto nr 1" in table and "token administratora" in table
+    for raw in ("organisation.updated", "partnership_id", "needs_review", "True", "None", "account:1", "admin-token",
+                "UTC", "started_at", "+00:00", "<li>id:"):
+        assert raw not in table, raw
+    # The time of the latest change, in Warsaw's clock and the Polish way of writing a day.
+    latest = staff.client.get("/api/v1/history/?limit=1", headers=ADMIN).get_json()[0]
+    at = datetime.fromisoformat(latest["time"]).astimezone(ZoneInfo("Europe/Warsaw"))
+    assert format_date(at, "EEEE, d MMMM", locale="pl") + at.strftime(", %H:%M") in table
+    assert "anna@mops.example" not in table
     staff.editor("ewa@sasiedzi.example", organisation)
     assert staff.client.get("/staff/history").status_code == 403
 
