@@ -11,6 +11,8 @@ from marshmallow import ValidationError, fields, validate
 
 #: The largest value of PostgreSQL's integer columns: a bigger id or count could name or hold nothing.
 MAX_ID = 2**31 - 1
+#: The largest value of a BIGINT (PostgreSQL) and of SQLite's INTEGER: an outbox's sequence number, say.
+MAX_BIGINT = 2**63 - 1
 #: Dates and times outside these years are refused: nothing the city plans is there, and arithmetic near year 1 or
 #: 9999 overflows.
 FIRST_YEAR, LAST_YEAR = 1900, 2200

@@ -13,6 +13,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from services.messaging.fields import MAX_BIGINT
 from services.messaging.http_guards import BEARER, Blueprint
 from services.messaging.web import request_session
 
@@ -67,7 +68,7 @@ def history(session, outbox_model, *, limit: int = 50, before: int | None = None
 
 class HistoryArgs(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_ENTRIES))
-    before = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    before = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_BIGINT))
 
 
 class Change(Schema):

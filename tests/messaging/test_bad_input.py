@@ -24,6 +24,8 @@ def apps(partners_app, events_app, notify_app):
     ("events", "/api/v1/events?page=100000000000000000000", "page"),
     ("events", "/?text=%00", "text"),
     ("partners", "/api/v1/organisations/?page=100000000000000000000", "page"),
+    ("partners", "/api/v1/history/partners/?before=100000000000000000000", "before"),
+    ("events", "/api/v1/history/events/?before=100000000000000000000", "before"),
     ("notify", "/api/v1/notices?page=100000000000000000000", "page"),
 ])
 def test_bad_query_values_are_422_naming_the_argument(apps, service, path, field):
