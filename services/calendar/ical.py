@@ -24,7 +24,7 @@ from icalendar import (
     vRecur,
 )
 
-from services.calendar.recurrence import ical_until
+from services.calendar.rules import ical_until
 from services.calendar.times import TZID, WARSAW
 
 #: TENTATIVE: a room's pre-booking waiting for approval.

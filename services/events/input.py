@@ -3,7 +3,7 @@ organiser, the place, the partnership and the registration, each raised as a Fie
 
 from datetime import datetime, timedelta
 
-from services.calendar.recurrence import RuleError, check_rule
+from services.calendar.rules import RuleError, check_rule
 from services.calendar.times import (
     SKIPPED_TIME,
     aware,

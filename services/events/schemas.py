@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from services.calendar.recurrence import RuleError, check_syntax
+from services.calendar.rules import RuleError, check_syntax
 from services.calendar.times import parse_moment
 from services.events.fields import event_fields
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES

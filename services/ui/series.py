@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date
 
-from services.calendar import recurrence
+from services.calendar import recurrence, rules
 from services.calendar.times import excluded, local
 
 #: Weekdays by RRULE code: Polish "in/on" form singular and plural, English singular and plural.
@@ -98,7 +98,7 @@ def describe(series: recurrence.Series, language: str, hours: str | None = None)
     first = local(series.starts_at)
     # A quarantined rule shows its first date only: it is said as "repeats", ending there.
     kept = not recurrence.quarantined(series)
-    pattern = _pattern(recurrence.rule_parts(series.rrule), first, language) if kept else None
+    pattern = _pattern(rules.rule_parts(series.rrule), first, language) if kept else None
     pattern = pattern or ("powtarza się" if language == "pl" else "repeats")
     last = recurrence.last_day(series) if kept else first.date()
     words = [pattern[0].upper() + pattern[1:]]

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from services.calendar.changes import changed_groups, is_significant
-from services.calendar.recurrence import MAX_STEPS, RuleError, Series, check_rule, next_occurrence, occurrences
+from services.calendar.recurrence import MAX_STEPS, Series, next_occurrence, occurrences
+from services.calendar.rules import RuleError, check_rule
 from services.calendar.times import WARSAW, exdate_to_wire, exists_in_warsaw
 
 FIRST = datetime(2026, 10, 13, 17, 0, tzinfo=WARSAW)  # a Tuesday in summer time

@@ -29,7 +29,7 @@ def vevent_of(event: dict) -> str:
     from datetime import date, datetime, timedelta
 
     from services.calendar.ical import CalendarEvent, place_words, render_vevent
-    from services.calendar.recurrence import RuleError, check_rule
+    from services.calendar.rules import RuleError, check_rule
     from services.calendar.times import excluded, local
 
     start, end = datetime.fromisoformat(event["starts_at"]), datetime.fromisoformat(event["ends_at"])

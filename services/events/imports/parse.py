@@ -18,7 +18,7 @@ from datetime import datetime, time
 
 import icalendar
 
-from services.calendar.recurrence import RuleError, check_rule
+from services.calendar.rules import RuleError, check_rule
 from services.calendar.times import exdate_to_wire, local
 from services.events.imports.blocks import FeedError, check_shape, to_parse
 from services.events.imports.quirks import Reader, Warnings, decode, uid_of

@@ -14,8 +14,9 @@ from functools import lru_cache
 
 from sqlalchemy import bindparam, select, text
 
-from services.calendar.recurrence import MAX_OCCURRENCES, RuleError, Series, check_rule, occurrences
+from services.calendar.recurrence import MAX_OCCURRENCES, Series, occurrences
 from services.calendar.rooms import CLOSURE, HOLIDAY, HORIZON, MAX_BOOKING, PAST, RoomRules
+from services.calendar.rules import RuleError, check_rule
 from services.calendar.times import local, to_wire  # noqa: F401 (to_wire: the API writes dates so)
 from services.events.models import Booking, BookingDate, Event, Organisation, OutboxMessage, Room
 from services.events.models.base import UTCDateTime

@@ -2,14 +2,15 @@
 
 A person ticks weekdays ("every week on Tuesday and Thursday"), gives an until date and the dates to skip; this makes
 the API's ``rrule`` and ``exdates`` from them, and reads them back. What the rule means, and the dates it gives, are
-the calendar core's (``services/calendar/recurrence.py``); the operations check the result as they check the API's.
+the calendar core's (``services/calendar/rules.py``, ``recurrence.py``); the operations check the result as they
+check the API's.
 A rule the builder cannot say (set through the API: monthly, every other week...) is kept as it is.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from services.calendar import recurrence
+from services.calendar import recurrence, rules
 from services.calendar.times import local
 from services.ui.forms import FormError, day_and_times, form_date
 
@@ -96,8 +97,8 @@ def api_input(form: EventForm, organisation: str | None = None) -> dict:
         raise FormError("ends", "The end must be after the start.")
     if data["rrule"]:
         try:  # the calendar core's check, asked here to say an early until at the form's own field
-            recurrence.check_rule(data["rrule"], data["starts_at"])
-        except recurrence.RuleError as exc:
+            rules.check_rule(data["rrule"], data["starts_at"])
+        except rules.RuleError as exc:
             if exc.part == "UNTIL":
                 raise FormError("until", ENDS_TOO_SOON) from exc
             raise FormError("weekdays", str(exc)) from exc
@@ -117,7 +118,7 @@ def from_input(data: dict, district: str, centre: str | None) -> EventForm:
                      skipped="\n".join(sorted(str(x)[:10] for x in data["exdates"])))
     text = data.get("rrule")
     if text:
-        parts = recurrence.rule_parts(text)
+        parts = rules.rule_parts(text)
         plain = set(parts) <= {"FREQ", "BYDAY", "UNTIL", "WKST"} and parts["FREQ"] == "WEEKLY" and "BYDAY" in parts \
             and all(code in WEEKDAYS for code in parts["BYDAY"].split(","))
         if plain:
