@@ -14,6 +14,7 @@ from services.notify.models import Notice, Registration, RegistrationSlot
 from services.notify.models.registrations import ACTIVE
 from services.notify.operations.registrations import (
     cancel_registration,
+    capacity_of,
     event_of,
     promote,
     publish_counts,
@@ -35,7 +36,7 @@ def follow_event(session, event: dict) -> None:
                             .with_for_update()).all()
     if not slots:
         return
-    capacity = (event.get("registration") or {}).get("capacity")
+    capacity = capacity_of(event)
     now = utcnow()
     for slot in slots:
         found = occurrences.by_rule_key(event, slot.occurrence) if slot.occurrence and event.get("rrule") else None
