@@ -39,12 +39,30 @@ class FormError(ValueError):
         self.message = message
 
 
-def form_date(value: str, name: str) -> date:
-    """A date field's value (the date picker's ISO date), or a FormError naming it."""
+def typed_date(text: str) -> date | None:
+    """A date as Poles type it (14.03.2026, 14.3.2026) or as a date picker sends it (2026-03-14); None when it is
+    neither (a two-digit year included)."""
+    text = text.strip()
     try:
-        return date.fromisoformat(value.strip())
+        if "." in text:
+            day, month, year = (int(part) for part in text.split("."))
+            return date(year, month, day) if year >= 1000 else None
+        return date.fromisoformat(text)
     except ValueError:
-        raise FormError(name, "Give a date.") from None
+        return None
+
+
+def date_as_typed(value: date) -> str:
+    """A date written back into a text field the way :func:`typed_date` reads it and a Pole writes it (24.12.2026)."""
+    return f"{value:%d.%m.%Y}"
+
+
+def form_date(value: str, name: str) -> date:
+    """A date field's value (:func:`typed_date`), or a FormError naming it."""
+    found = typed_date(value)
+    if found is None:
+        raise FormError(name, "Give a date.")
+    return found
 
 
 def form_time(value: str, name: str) -> time:

@@ -19,6 +19,7 @@ from services.events.queries import live
 from services.events.rooms.queries import week_plan
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
+from services.ui.forms import date_as_typed, typed_date
 from services.ui.i18n import page_language
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import registration_form_url
@@ -64,12 +65,12 @@ def _filters(session) -> tuple[dict, dict, dict]:
             query[name] = value
     day = None
     if args.get("from"):
-        day = form_day(args["from"])
+        day = typed_date(args["from"])
         if day is None:
             errors["from"] = gettext("Give a date as day.month.year, for example 14.03.2026.")
     chosen = {name: args.get(name, "") for name in ("district", "audience", "category", "from", "q", "when")}
     if day is not None:
-        chosen["from"] = f"{day:%d.%m.%Y}"
+        chosen["from"] = date_as_typed(day)
     text = args.get("q", "").strip()
     if len(text) > MAX_SEARCH:
         errors["q"] = gettext("Search for at most %(count)d characters.", count=MAX_SEARCH)
@@ -112,18 +113,6 @@ def _heading(chosen: dict, errors: dict) -> str:
     if chosen["q"] and not errors:
         return gettext("Events with “%(text)s”", text=chosen["q"].strip())
     return gettext("Upcoming events")
-
-
-def form_day(text: str) -> date | None:
-    """A date typed as Poles write it (14.03.2026, 14.3.2026) or as a date field sends it (2026-03-14)."""
-    text = text.strip()
-    try:
-        if "." in text:
-            day, month, year = (int(part) for part in text.split("."))
-            return date(year, month, day) if year >= 1000 else None
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 @blp.get("/")

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from services.calendar import recurrence, rules
 from services.calendar.times import local
-from services.ui.forms import FormError, day_and_times, form_date
+from services.ui.forms import FormError, date_as_typed, day_and_times, form_date
 
 #: iCalendar's weekday codes, Monday first (as Polish calendars are).
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -60,12 +60,7 @@ class EventForm:
 
 def skipped_dates(text: str) -> list[date]:
     """Dates to skip, one per line or separated by commas, as ISO dates (the date picker's) or day.month.year."""
-    found = []
-    for part in text.replace(",", "\n").split():
-        if "." in part:
-            day_, month, year = (part.split(".") + ["", ""])[:3]
-            part = f"{year}-{month.zfill(2)}-{day_.zfill(2)}"
-        found.append(form_date(part, "skipped"))
+    found = [form_date(part, "skipped") for part in text.replace(",", "\n").split()]
     if len(found) > MAX_SKIPPED:
         raise FormError("skipped", f"Skip at most {MAX_SKIPPED} dates.")
     return sorted(set(found))
@@ -115,7 +110,7 @@ def from_input(data: dict, district: str, centre: str | None) -> EventForm:
     form = EventForm(title=data["title"], description=data["description"], category=data["category"],
                      district=district, centre=centre or "", audiences=list(data["audiences"]),
                      day=start.date().isoformat(), starts=f"{start:%H:%M}", ends=f"{end:%H:%M}",
-                     skipped="\n".join(sorted(str(x)[:10] for x in data["exdates"])))
+                     skipped="\n".join(date_as_typed(day) for day in sorted(data["exdates"])))
     text = data.get("rrule")
     if text:
         parts = rules.rule_parts(text)
