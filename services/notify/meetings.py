@@ -21,6 +21,7 @@ from services.calendar.membership import has_left, is_current
 from services.calendar.times import from_wire, local_date, today
 from services.messaging.addresses import normalise_email, same_address
 from services.messaging.envelope import Envelope
+from services.messaging.models import utcnow
 from services.notify import operations
 from services.notify.models import (
     ContactList,
@@ -124,13 +125,19 @@ def _invite_late_comers(session, partnership_id: int) -> None:
                      contact.membership_id)
 
 
+def is_ahead(event: dict, now: datetime) -> bool:
+    """Whether a meeting's members are still to be told of it: it has not started, or it repeats (its next dates are
+    ahead). A meeting staff record after it was held, or whose message comes late, is told to nobody."""
+    return from_wire(event["starts_at"]) > now or bool(event.get("rrule"))
+
+
 def meetings_ahead(session, partnership_id: int) -> list[dict]:
-    """The snapshots of the partnership's meetings not cancelled that start later or recur, by the copies' indexed
-    ``partnership_id`` (a city's thousands of other events ahead are not read)."""
-    ahead = session.scalars(select(EventCopy).where(
-        EventCopy.partnership_id == partnership_id,
-        or_(EventCopy.starts_at > datetime.now(UTC), EventCopy.recurring.is_(True))).order_by(EventCopy.id))
-    return [copy.snapshot for copy in ahead if copy.snapshot.get("status") != "cancelled"]  # few: read here
+    """The snapshots of the partnership's meetings not cancelled that are ahead (:func:`is_ahead`), by the copies'
+    indexed ``partnership_id`` (a city's thousands of other events are not read; a partnership's meetings are few)."""
+    now = utcnow()
+    copies = session.scalars(select(EventCopy).where(EventCopy.partnership_id == partnership_id).order_by(EventCopy.id))
+    return [copy.snapshot for copy in copies
+            if copy.snapshot.get("status") != "cancelled" and is_ahead(copy.snapshot, now)]
 
 
 def _member_organisation(session, membership: Membership | None) -> Organisation | None:
@@ -294,6 +301,10 @@ def apply_meeting_event(session, type_name: str, event: dict, previous: dict | N
     what the e-mail shows."""
     kind = KIND_OF[type_name]
     if kind == "meeting_updated" and (previous is None or not significant):
+        return
+    if not is_ahead(event, utcnow()):
+        log.info("%s %s (meeting %s): the meeting has started, nobody is told", type_name, event["id"],
+                 event["meeting_id"])
         return
     key = f"meeting:{event['meeting_id']}"
     if kind == "meeting":

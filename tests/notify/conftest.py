@@ -1,5 +1,6 @@
 """Fixtures of the notify tests: an app that writes mail to a folder (or to an in-process SMTP server)."""
 
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.policy import default
 
@@ -10,6 +11,10 @@ from services.notify.models import District
 from tests.conftest import make_app
 from tests.ports import free_port
 
+#: The moment notify's meeting tests take as now: their meetings (tests/notify/events.py meeting_snapshot) are on 10
+#: and 11 December 2026, so they stay ahead of it whenever the suite runs.
+MEETINGS_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
 DISTRICTS = {1: ("Raków", "rakow"), 2: ("Ostatni Grosz", "ostatni-grosz"), 3: ("Północ", "polnoc")}
 
 
@@ -17,6 +22,12 @@ def add_districts(app) -> None:
     with app.extensions["osl"].database.session() as session:
         for district_id, (name, slug) in DISTRICTS.items():
             session.add(District(id=district_id, name=name, slug=slug, version=1))
+
+
+@pytest.fixture
+def before_the_meetings(monkeypatch):
+    """Notify's clock for partner meetings reads MEETINGS_NOW: a meeting that has started is told to nobody."""
+    monkeypatch.setattr("services.notify.meetings.utcnow", lambda: MEETINGS_NOW)
 
 
 @pytest.fixture

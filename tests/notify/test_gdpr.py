@@ -89,6 +89,7 @@ def test_no_admin_url_carries_an_address(notify, mail_dir):
     assert rules and not any(argument in ("email", "address") for rule in rules for argument in rule.arguments)
 
 
+@pytest.mark.usefixtures("before_the_meetings")
 def test_a_member_contact_address_is_exported_and_erased_until_partners_lists_it_again(notify, mail_dir):
     from tests.notify.test_meetings import contacts, deliver, meeting, setup
 
@@ -123,6 +124,7 @@ def test_a_member_contact_address_is_exported_and_erased_until_partners_lists_it
     assert member in everything_stored(notify)
 
 
+@pytest.mark.usefixtures("before_the_meetings")
 def test_the_operations_cover_every_kind_of_record_an_address_has(notify, mail_dir):
     """erase_address and export_address (services/notify/operations/addresses.py), called as any caller would, with
     one address that is at once a subscriber, a registered resident, a partnership member's contact and an

@@ -5,6 +5,7 @@ cancellation to those invited."""
 import re
 from datetime import date
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -17,6 +18,8 @@ from tests.events.factories import statements
 from tests.notify.conftest import folder_mails
 from tests.notify.events import event_snapshot, meeting_snapshot
 from tests.notify.test_consumers import worker
+
+pytestmark = pytest.mark.usefixtures("before_the_meetings")
 
 
 def organisation(id_, email, version=1):
@@ -104,6 +107,26 @@ def test_a_planned_meeting_goes_once_to_every_current_member_with_an_address(not
         told = sorted(session.scalars(select(Notice.member_contact_id).where(Notice.event_id == "meeting:4")))
     assert told == [1, 3]  # the person stopped them; the others hear of the next meeting
     assert client.get("/subscriptions/contact/forged").status_code == 404
+
+
+def test_a_meeting_that_has_started_is_told_to_nobody(notify):
+    """Staff may record a meeting after it was held (or its message may come late): an invitation, a change or a
+    cancellation of a meeting that has started (now is MEETINGS_NOW, 25 November 2026) would only confuse. A meeting
+    that repeats is still told: its next dates are ahead."""
+    setup(notify)
+    held = {"starts_at": "2026-11-24T17:00:00+01:00", "ends_at": "2026-11-24T19:00:00+01:00"}
+    deliver(notify, "event.published", meeting(**held))
+    deliver(notify, "event.updated", {**meeting(version=2, sequence=1, title="Plan na zimę (notatki)", **held),
+                                      "changed_fields": ["title"]})
+    deliver(notify, "event.cancelled", meeting(version=3, sequence=2, status="cancelled", **held))
+    under_way = {"starts_at": "2026-11-25T12:30:00+01:00", "ends_at": "2026-11-25T14:00:00+01:00"}  # 11:30 UTC
+    deliver(notify, "event.published", meeting(id_=4, **under_way))
+    with notify.extensions["osl"].database.session() as session:
+        assert session.scalars(select(Notice).where(Notice.kind.like("meeting%"))).all() == []
+    deliver(notify, "event.published", meeting(id_=5, rrule="FREQ=MONTHLY;COUNT=6", **held))
+    with notify.extensions["osl"].database.session() as session:
+        told = sorted(session.scalars(select(Notice.member_contact_id).where(Notice.event_id == "meeting:5")))
+    assert told == [1, 3, 4, 5]  # member 5 leaves on 5 December, after the series' first date
 
 
 def test_an_address_shared_by_two_members_is_told_once(notify, mail_dir):
