@@ -13,6 +13,7 @@ mkdir -p "$OSL_DATA_DIR"
 export PARTNERS_BASE_URL="${PARTNERS_BASE_URL:-http://127.0.0.1:${PARTNERS_PORT:-8001}}"
 export EVENTS_BASE_URL="${EVENTS_BASE_URL:-http://127.0.0.1:${EVENTS_PORT:-8002}}"
 export NOTIFY_BASE_URL="${NOTIFY_BASE_URL:-http://127.0.0.1:${NOTIFY_PORT:-8003}}"
+export PROGRAMME_BASE_URL="${PROGRAMME_BASE_URL:-http://127.0.0.1:${PROGRAMME_PORT:-8004}}"
 
 # Writes need an admin token. Make one for this installation once, readable by its owner only.
 token_file="$OSL_DATA_DIR/admin-token"

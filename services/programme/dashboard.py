@@ -5,21 +5,29 @@ import re
 import sys
 
 import pygal
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from pygal.style import Style
+from sqlalchemy import select
 
 from services.calendar.times import today
 from services.messaging.web import request_session
 from services.programme.api import get_programme
 from services.programme.auth import require_admin, require_page_caller
 from services.programme.labels import DIMENSION_LABELS, GENDER_LABELS, SUPPORTED
-from services.programme.queries import activities_by_district, attendance, district_names, indicators
-from services.ui.formatting import percent
+from services.programme.models import Programme
+from services.programme.queries import (
+    activities_by_district,
+    activities_within,
+    attendance,
+    district_names,
+    indicators,
+)
+from services.ui.links import staff_url
 from services.ui.naming import polish_key
-from services.ui.pages import GENERAL_WORDS, private_page
+from services.ui.pages import GENERAL_WORDS, problem_page
 
 # pygal adds an import hook for its map plugins that lacks find_spec: every later import then warns (or fails). No
 # map is drawn here, so the hook goes.
@@ -42,24 +50,30 @@ STATUS_NAMES = {key: text.removesuffix(" przy wejściu").removeprefix("status na
 
 
 def register_dashboard(app: Flask) -> None:
+    """The programme's pages: the site's staff pages (the ui package's shell, words and links), with the CSRF token
+    the roll call's form carries."""
     from services.programme import roll_call_pages  # noqa: F401  (its views join the blueprint)
+    from services.ui import init_ui
     from services.ui.csrf import init_csrf
-    from services.ui.i18n import init_babel
-    from services.ui.links import init_links
 
-    init_babel(app)
+    init_ui(app)
     init_csrf(app)
-    init_links(app)
-    app.jinja_env.filters["percent"] = percent
     app.register_blueprint(pages)
 
 
-def _problem(error):
-    """A 400, 403 or 404 on programme's pages: the staff pages' general words for it, in Polish as these pages are
-    (the errors' own words are the API's, in English), not the API's JSON."""
+def in_polish(render, *args, **kwargs):
+    """``render(*args, **kwargs)`` in Polish, whatever language the reader chose on the other pages: the programme's
+    pages are written in Polish, as MOPS's reports are, and the site's shell around them speaks it too."""
     with force_locale("pl"):
-        message = str(GENERAL_WORDS[error.code])
-    return private_page("programme/problem.html", error.code, message=message)
+        return render(*args, **kwargs)
+
+
+def _problem(error):
+    """A 400, 403 or 404 on programme's pages: the staff pages' one problem page with the general words for it, in
+    Polish as these pages are (the errors' own words are the API's, in English), not the API's JSON."""
+    with force_locale("pl"):
+        return problem_page(error.code, str(GENERAL_WORDS[error.code]), staff_url(current_app.config),
+                            _("Staff pages"))
 
 
 for _code in GENERAL_WORDS:
@@ -125,6 +139,17 @@ def charts(found: dict, visits: dict, places: dict, districts: dict | None = Non
         ("Zajęcia", svg(per_activity)),
         ("Zajęcia w dzielnicach", svg(per_district)),
     ]
+
+
+@pages.route("/programmes/")
+def programmes_page():
+    """MOPS's entry to the programme (linked from the staff home): every programme, the newest first, with its
+    dashboard and the activities with a date within it, each to its roll calls."""
+    require_admin(require_page_caller())
+    session = request_session()
+    found = [(programme, activities_within(session, programme))
+             for programme in session.scalars(select(Programme).order_by(Programme.starts_on.desc(), Programme.id))]
+    return in_polish(render_template, "programme/programmes.html", programmes=found)
 
 
 @pages.route("/programmes/<int:programme_id>/")

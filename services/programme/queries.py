@@ -178,14 +178,23 @@ def district_names(session) -> dict[str, str]:
     return names
 
 
-def activities_by_district(session, programme: Programme) -> dict[str, dict[str, int]]:
-    """Activities and partner meetings not cancelled with a date within the programme, per district: a weekly
-    series begun before the programme counts when one of its dates falls inside it."""
+def activities_within(session, programme: Programme, meetings: bool = False) -> list[Activity]:
+    """The activities not cancelled with a date within the programme, by title (and partner meetings too, with
+    ``meetings``): a weekly series begun before the programme counts when one of its dates falls inside it."""
     start, end = programme.window()
+    query = select(Activity).where(Activity.starts_at < end, Activity.status != "cancelled")
+    if not meetings:
+        query = query.where(Activity.meeting.is_(False))
+    found = [activity for activity in session.scalars(query) if occurrences(activity.series(), start, end, limit=1)]
+    return sorted(found, key=lambda activity: (polish_key(activity.title), str(activity.id)))
+
+
+def activities_by_district(session, programme: Programme) -> dict[str, dict[str, int]]:
+    """Activities and partner meetings not cancelled with a date within the programme (:func:`activities_within`),
+    per district."""
     counts: dict = defaultdict(lambda: {"activities": 0, "meetings": 0})
-    for activity in session.scalars(select(Activity).where(Activity.starts_at < end, Activity.status != "cancelled")):
-        if occurrences(activity.series(), start, end, limit=1):
-            counts[activity.district_slug]["meetings" if activity.meeting else "activities"] += 1
+    for activity in activities_within(session, programme, meetings=True):
+        counts[activity.district_slug]["meetings" if activity.meeting else "activities"] += 1
     return dict(sorted(counts.items()))
 
 

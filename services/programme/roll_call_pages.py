@@ -15,7 +15,7 @@ from services.messaging.web import request_session
 from services.programme import operations
 from services.programme.api import get_programme, registered_view
 from services.programme.auth import require_page_caller
-from services.programme.dashboard import AGE_NAMES, STATUS_NAMES, pages
+from services.programme.dashboard import AGE_NAMES, STATUS_NAMES, in_polish, pages
 from services.programme.labels import GENDER_LABELS
 from services.programme.models import AGE_BANDS, ATTENDANCE_STATUSES, ENTRY_STATUSES, Attendance, Participant, RollCall
 from services.programme.queries import district_names
@@ -81,6 +81,7 @@ def form_field(field: str, data: dict, listed: list[str]) -> str | None:
 
 
 def _activity(session, event_id: uuid.UUID):
+    """Who opens the page, and the activity they may record the roll calls of (else 404 or 403)."""
     caller = require_page_caller()
     try:
         activity = operations.activity_of(session, event_id)
@@ -89,19 +90,20 @@ def _activity(session, event_id: uuid.UUID):
         abort(404)
     except Forbidden as exc:
         abort(403, str(exc))
-    return activity
+    return caller, activity
 
 
 @pages.route("/programmes/<int:programme_id>/activities/<uuid:event_id>/")
 def activity_dates(programme_id: int, event_id: uuid.UUID):
     session = request_session()
     programme = get_programme(session, programme_id)
-    activity = _activity(session, event_id)
+    caller, activity = _activity(session, event_id)
     found = operations.activity_occurrences(activity, *programme.window())
     recorded = set(session.scalars(select(RollCall.occurrence_start).where(
         RollCall.programme_id == programme.id, RollCall.event_id == activity.id)))
-    return render_template("programme/activity.html", programme=programme, activity=activity,
-                           dates=[(o, o.starts_at in recorded, to_wire(o.starts_at)) for o in found])
+    return in_polish(render_template, "programme/activity.html", programme=programme, activity=activity,
+                     is_admin=caller.is_admin,
+                     dates=[(o, o.starts_at in recorded, to_wire(o.starts_at)) for o in found])
 
 
 def _regulars(session, programme_id: int, activity_id: uuid.UUID) -> list[str]:
@@ -147,7 +149,7 @@ def district_choices(session, chosen: str) -> list[tuple[str, str]]:
 def roll_call_page(programme_id: int, event_id: uuid.UUID, occurrence_start: str):
     session = request_session()
     programme = get_programme(session, programme_id)
-    activity = _activity(session, event_id)
+    _, activity = _activity(session, event_id)
     try:
         start = from_wire(occurrence_start)
         operations.check_occurrence(activity, start)
@@ -198,9 +200,9 @@ def roll_call_page(programme_id: int, event_id: uuid.UUID, occurrence_start: str
     for field_id, message in errors:
         if field_id:
             next_to[field_id] = f"{next_to[field_id]} {message}" if field_id in next_to else message
-    return render_template(
-        "programme/roll_call.html", programme=programme, activity=activity, when=local(start), listed=listed,
-        registered=registered,
+    return in_polish(
+        render_template, "programme/roll_call.html", programme=programme, activity=activity, when=local(start),
+        listed=listed, registered=registered,
         marks=marks, statuses=[(s, STATUS_LABELS[s]) for s in ATTENDANCE_STATUSES], errors=errors, next_to=next_to,
         saved=saved, walk_ins=[p for p in (saved or "").split(",") if p and p != "1"], shown=shown,
         most_anonymous=MOST_ANONYMOUS,

@@ -1,7 +1,9 @@
-"""Where the other services live, for links between them: ``PARTNERS_URL``, ``EVENTS_URL``, ``NOTIFY_URL``.
+"""Where the other services live, for links between them: ``PARTNERS_URL``, ``EVENTS_URL``, ``NOTIFY_URL``,
+``PROGRAMME_URL``.
 
-Each comes from the app's config, else from ``PARTNERS_BASE_URL``/``EVENTS_BASE_URL``/``NOTIFY_BASE_URL`` (the
-variables the deploy files set), else the address ``make run`` uses. Behind the gateway all three are one origin.
+Each comes from the app's config, else from ``PARTNERS_BASE_URL``/``EVENTS_BASE_URL``/``NOTIFY_BASE_URL``/
+``PROGRAMME_BASE_URL`` (the variables the deploy files set), else the address ``make run`` uses. Behind the gateway
+all are one origin (partners under /partners/, programme under /programme/).
 """
 
 import os
@@ -9,7 +11,7 @@ import os
 from flask import Flask
 
 DEFAULTS = {"PARTNERS_URL": "http://127.0.0.1:8001", "EVENTS_URL": "http://127.0.0.1:8002",
-            "NOTIFY_URL": "http://127.0.0.1:8003"}
+            "NOTIFY_URL": "http://127.0.0.1:8003", "PROGRAMME_URL": "http://127.0.0.1:8004"}
 
 
 def init_links(app: Flask) -> None:

@@ -1,6 +1,7 @@
-"""MOPS staff on a phone: sign in once at partners, then a roll call for a weekly activity, the dashboard's charts,
-the XLSX download (issues #15 and #12). Partners and programme are real servers on one filesystem bus, with the
-partners relay and the programme consumer running, so the session reaches programme as in production."""
+"""MOPS staff on a phone: sign in once at partners, follow the staff home's link to the programmes, then a roll call
+for a weekly activity, the dashboard's charts (and how it prints), the XLSX download (issues #15 and #12). Partners
+and programme are real servers on one filesystem bus, with the partners relay and the programme consumer running, so
+the session reaches programme as in production."""
 
 
 import pytest
@@ -26,6 +27,7 @@ def programme_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser-programme")
     served = [Served(_app(create_programme, folder, "programme")), Served(_app(create_partners, folder, "partners"))]
     programme, partners = (s.app for s in served)
+    partners.config["PROGRAMME_URL"] = served[0].url  # the staff home's link to the programmes
     runners = [Running(partners.extensions["osl"].relay()), Running(programme.extensions["osl"].worker())]
     try:
         # An invited MOPS admin who has set a password (the mailed link's page is the staff journey's).
@@ -62,8 +64,13 @@ def test_staff_record_a_roll_call_see_the_charts_and_download_the_workbook(progr
     sign_in(page, EMAIL, PASSWORD)
     wait_until(lambda: _sessions(programme_server["programme"]) == 1, timeout=30,
                message="the session on programme")
-    page.goto(f"{base}/programmes/{known['id']}/activities/{ACTIVITY}/")
+    # From the staff home, as MOPS staff find it: the programmes, each with its dashboard and its activities.
+    page.get_by_role("link", name="Program unijny: wskaźniki i listy obecności").click()
+    expect(page.get_by_role("heading", name="Programy", exact=True)).to_be_visible()
+    screenshot(page, "programme-list")
+    page.get_by_role("link", name="Warsztaty w Rakowie").click()
     expect(page.get_by_role("heading", name="Warsztaty w Rakowie")).to_be_visible()
+    assert page.url == f"{base}/programmes/{known['id']}/activities/{ACTIVITY}/"
     screenshot(page, "programme-dates")
     page.get_by_role("link", name="22.05.2018, 17:00").click()
     expect(page.get_by_role("heading", name="Lista obecności")).to_be_visible()
@@ -80,12 +87,19 @@ def test_staff_record_a_roll_call_see_the_charts_and_download_the_workbook(progr
     expect(page.get_by_role("group", name=ids["P1"]).get_by_label("obecny", exact=True)).to_be_checked()
     screenshot(page, "programme-roll-call-saved")
 
-    page.goto(f"{base}/programmes/{known['id']}/")
+    page.goto(f"{base}/programmes/")
+    page.get_by_role("link", name="Wskaźniki i raport").click()
     expect(page.locator("figure svg")).to_have_count(7)
     # The new walk-in (a woman) is among the people supported: 3 women in the known set, now 4.
     expect(page.get_by_role("row", name="kobiety")).to_contain_text("4")
     assert page.evaluate("document.scripts.length") == 0
     screenshot(page, "programme-dashboard")
+    # Printed: the figures and charts only, not the site's header, menu or the downloads.
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Eksport")).to_be_hidden()
+    expect(page.locator("figure svg").first).to_be_visible()
+    page.emulate_media(media="screen")
     # A plain link: the answer's Content-Disposition makes it a download (Chromium cancels a download= link here).
     with page.expect_download() as download:
         page.get_by_role("link", name="Pobierz XLSX").click()

@@ -62,6 +62,7 @@ class Osl:
         "PARTNERS_BASE_URL",
         "EVENTS_BASE_URL",
         "NOTIFY_BASE_URL",
+        "PROGRAMME_BASE_URL",
         "STAFF_BASE_URL",
         "SMTP_HOST",
         "SMTP_PORT",

@@ -10,7 +10,7 @@ from sqlalchemy import update
 from services.messaging.models import utcnow
 from services.partners.models import AccountToken
 from tests.partners.helpers import add_member, make_centre, make_district, make_partnership, with_etag
-from tests.staff.conftest import ADMIN, PASSWORD, csrf_of, session_cookie
+from tests.staff.conftest import ADMIN, PASSWORD, csrf_of, session_cookie, signed_in_admin
 
 
 def test_an_invitation_is_mailed_through_notify_with_a_one_time_link(staff):
@@ -239,3 +239,15 @@ def test_a_first_admin_with_an_editors_address_is_told_which_field_clashes(staff
     assert response.status_code == 409
     assert "Proszę sprawdzić pole Adres e-mail: Konto z tym adresem e-mail już istnieje." in response.get_data(
         as_text=True)
+
+
+def test_mops_staff_find_the_programme_on_the_staff_home_page_and_editors_do_not(staff):
+    """The programme's pages (its dashboards and roll calls) are MOPS's: their entry page is linked for admins only,
+    in Polish by default."""
+    staff.partners.config["PROGRAMME_URL"] = "https://osl.example/programme/"
+    link = '<a href="https://osl.example/programme/programmes/">Program unijny: wskaźniki i listy obecności</a>'
+    admin, _ = signed_in_admin(staff)
+    assert link in admin.get("/staff/").get_data(as_text=True)
+    staff.editor()
+    editor_home = staff.client.get("/staff/").get_data(as_text=True)
+    assert "ewa@sasiedzi.example" in editor_home and "/programmes/" not in editor_home
