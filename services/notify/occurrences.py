@@ -65,6 +65,17 @@ def by_rule_key(event: dict, key: str) -> Occurrence | None:
     return None
 
 
+def slot_date(event: dict, key: str) -> Occurrence | None:
+    """Where the date a row of places is for (``key``: its rule key) is now: a series' date by its rule key
+    (:func:`by_rule_key`), None when the series no longer has it; a single event's one date, which moves with the
+    event (its key stays the start it was registered at)."""
+    if event.get("rrule"):
+        return by_rule_key(event, key)
+    start = datetime.fromisoformat(event["starts_at"])
+    found = between(event, start, start + timedelta(seconds=1), limit=1)
+    return found[0] if found else None
+
+
 def called_off(event: dict, key: str, ends_at: datetime, now: datetime) -> bool:
     """Whether the date a row of places is for (``key``: its rule key, empty for a whole series; ``ends_at``: its end)
     will not happen: the event is cancelled, or the series no longer has this date, which has not ended yet (a past

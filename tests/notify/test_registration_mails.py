@@ -101,6 +101,27 @@ def test_the_day_before_confirmed_people_get_a_reminder_with_the_place_and_a_map
     assert "ul. Łukasińskiego 40" in text and "openstreetmap.org" in text
 
 
+def test_a_moved_single_event_reminds_its_people_the_day_before_its_new_date(notify, mail_dir):
+    """A single event's one date moves with the event: its people are reminded the day before the new date (not the
+    old one), and their data are kept until the new date is over."""
+    publish_event(notify, capacity=5, days=2)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1))
+    send_all(notify)
+    client.get(link(folder_mails(mail_dir)[0], "confirm"))
+    moved = in_days(5)
+    publish_event(notify, "event.updated", capacity=5, version=2, sequence=1, starts_at=moved.isoformat(),
+                  ends_at=(moved + timedelta(hours=2)).isoformat())
+    database = notify.extensions["osl"].database
+    for day_before in (in_days(1, hour=18), in_days(4, hour=18)):
+        tick(database, notify.config, day_before)
+    with database.session() as session:
+        reminders = session.scalars(select(Notice).where(Notice.kind == "reg_reminder")).all()
+        assert [r.payload["occurrence"]["starts_at"] for r in reminders] == [moved.isoformat()]
+    [slot] = slots(notify)
+    assert (slot.starts_at, slot.ends_at) == (moved, moved + timedelta(hours=2))
+
+
 def test_a_cancelled_date_tells_its_people_and_a_moved_date_keeps_them(notify, mail_dir):
     first = in_days(7)
     second, third = first + timedelta(days=7), first + timedelta(days=14)

@@ -39,7 +39,7 @@ def follow_event(session, event: dict) -> None:
     capacity = capacity_of(event)
     now = utcnow()
     for slot in slots:
-        found = occurrences.by_rule_key(event, slot.occurrence) if slot.occurrence and event.get("rrule") else None
+        found = occurrences.slot_date(event, slot.occurrence) if slot.occurrence else None
         if found is not None:  # its reminder and retention follow the date where it is now
             slot.starts_at, slot.ends_at = found.starts_at, found.ends_at
         gone = occurrences.called_off(event, slot.occurrence, slot.ends_at, now)
@@ -75,8 +75,8 @@ def queue_reg_reminders(session, now: datetime, hours: float) -> int:
         if event is None or event["status"] != "scheduled":
             continue
         if slot.occurrence:
-            found = [o for o in occurrences.between(event, now, now + timedelta(hours=hours))
-                     if o.rule_key == slot.occurrence]
+            date_ = occurrences.slot_date(event, slot.occurrence)
+            found = [date_] if date_ is not None and now <= date_.starts_at < now + timedelta(hours=hours) else []
         else:
             found = occurrences.between(event, now, now + timedelta(hours=hours))
         registrations = session.scalars(select(Registration).where(

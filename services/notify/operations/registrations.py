@@ -338,7 +338,7 @@ def slot_times(slot: RegistrationSlot, event: dict) -> dict:
     one date; for a whole series, its next date that has not ended (where its registrations stand now: the slot
     keeps the start it was made with)."""
     if slot.occurrence and event.get("rrule"):
-        found = occurrences.by_rule_key(event, slot.occurrence)
+        found = occurrences.slot_date(event, slot.occurrence)
         return found.times() if found is not None else {"starts_at": local(slot.starts_at).isoformat(),
                                                          "ends_at": local(slot.ends_at).isoformat()}
     following = None if slot.occurrence else occurrences.next_one(event, utcnow())
