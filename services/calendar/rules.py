@@ -7,7 +7,7 @@ the rule again first and quarantines one that breaks these rules.
 """
 
 import calendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from dateutil.rrule import rrulestr
@@ -75,19 +75,25 @@ def until_of(value: str) -> date | datetime:
                         "UNTIL") from None
 
 
-def _ends_before(until: date | datetime, first: datetime) -> bool:
-    """Whether UNTIL is before the first start (Warsaw time); a date UNTIL is the whole of that day."""
+def until_moment(until: date | datetime) -> datetime:
+    """When a series with a date-time start ends, from its UNTIL (:func:`until_of`), aware: a Warsaw wall time or a
+    UTC time as it is; a date is that whole Warsaw day (its 23:59:59), as a person writing UNTIL=20270330 means it,
+    as the staff form writes it and as Google's calendars send it next to a date-time start. The one reading of UNTIL
+    that the check, the expansion, the feeds and the imports share."""
     if not isinstance(until, datetime):
-        return until < first.date()
-    if until.tzinfo is None:
-        return until < first.replace(tzinfo=None)
-    return until < first
+        until = datetime.combine(until, time(23, 59, 59))
+    return local(until)
+
+
+def _ends_before(until: date | datetime, first: datetime) -> bool:
+    """Whether UNTIL (:func:`until_moment`) is before the first start."""
+    return until_moment(until) < first
 
 
 def ical_until(rule: str, start: datetime | date) -> str:
     """The rule with UNTIL as RFC 5545 (3.3.10) wants it next to its DTSTART, for the dates :func:`occurrences` gives:
-    in UTC next to a date-time start (a Warsaw wall time converted, a date taken at its Warsaw midnight, as the
-    expansion reads it), the Warsaw date next to a date (an all-day start). A rule without UNTIL is as it is."""
+    in UTC next to a date-time start (:func:`until_moment`), the Warsaw date next to a date (an all-day start). A rule
+    without UNTIL is as it is."""
     parts = rule_parts(rule)
     if "UNTIL" not in parts:
         return rule.strip().removeprefix("RRULE:")
@@ -96,8 +102,7 @@ def ical_until(rule: str, start: datetime | date) -> str:
         day = until if not isinstance(until, datetime) else local(until).date()
         parts["UNTIL"] = f"{day:%Y%m%d}"
     else:
-        moment = until if isinstance(until, datetime) else datetime.combine(until, datetime.min.time())
-        parts["UNTIL"] = f"{local(moment).astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        parts["UNTIL"] = f"{until_moment(until).astimezone(UTC):%Y%m%dT%H%M%SZ}"
     return ";".join(f"{name}={value}" for name, value in parts.items())
 
 
@@ -160,15 +165,10 @@ def check_syntax(rule: str) -> None:
 
 
 def dateutil_rule(rule: str, first: datetime):
-    """The dateutil rule from the first start (Warsaw time); with a naive start when UNTIL is a local time or a
-    date, which dateutil refuses next to an aware start."""
-    text = f"RRULE:{rule.strip().removeprefix('RRULE:')}"
-    try:
-        return rrulestr(text, dtstart=first)
-    except ValueError as exc:
-        if "UNTIL" not in str(exc):
-            raise
-        return rrulestr(text, dtstart=first.replace(tzinfo=None))
+    """The dateutil rule from the first start (Warsaw time), its UNTIL in UTC (:func:`ical_until`), as dateutil
+    wants it next to an aware start."""
+    first = local(first)
+    return rrulestr(f"RRULE:{ical_until(rule, first)}", dtstart=first)
 
 
 def check_rule(rule: str, first: datetime) -> None:

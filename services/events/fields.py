@@ -119,9 +119,9 @@ def event_fields(moment, registration, override) -> tuple[EventField, ...]:
 
 
 RRULE = ("An RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=TU;UNTIL=20270427T235959. FREQ is DAILY, WEEKLY, MONTHLY "
-         "or YEARLY; INTERVAL 1-366; COUNT up to 1000 or UNTIL (Warsaw time, or UTC with Z; a bare date is its "
-         "Warsaw midnight), not before starts_at; BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS (1-4, with plain weekdays) "
-         "and WKST. The rule must give a second date within five years of starts_at.")
+         "or YEARLY; INTERVAL 1-366; COUNT up to 1000 or UNTIL (Warsaw time, or UTC with Z; a bare date is that "
+         "whole Warsaw day, its dates included), not before starts_at; BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS (1-4, "
+         "with plain weekdays) and WKST. The rule must give a second date within five years of starts_at.")
 #: Columns of the service's own, which no API field shows.
 OWN_COLUMNS = ("search_text",)
 

@@ -147,7 +147,7 @@ FIRST_TUESDAY = datetime(2026, 12, 1, 17, tzinfo=TIMEZONE)
 @pytest.mark.parametrize("rule, rendered", [
     ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270330T170000", "UNTIL=20270330T150000Z"),  # Warsaw wall time, summer time
     ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270323T170000", "UNTIL=20270323T160000Z"),  # winter time
-    ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270330", "UNTIL=20270329T220000Z"),  # a date: its Warsaw midnight, as expanded
+    ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270330", "UNTIL=20270330T215959Z"),  # a date: that whole Warsaw day
     ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270330T150000Z", "UNTIL=20270330T150000Z"),  # UTC already: as it is
 ], ids=["local summer", "local winter", "date", "utc"])
 def test_until_next_to_a_warsaw_start_is_in_utc_and_every_reader_gives_our_dates(reader, rule, rendered):

@@ -44,6 +44,18 @@ def test_a_rule_that_ends_on_its_first_date_is_accepted(until):
     check_rule(f"FREQ=WEEKLY;BYDAY=TU;UNTIL={until}", datetime(2026, 12, 1, 17, 0, tzinfo=WARSAW))
 
 
+@pytest.mark.parametrize("until", ["20270330", "20270330T235959", "20270330T215959Z"])
+def test_a_date_until_is_that_whole_day_as_the_form_the_check_and_the_imports_take_it(until):
+    """UNTIL=20270330 next to a 17:00 start ends the series after 30 March's 17:00, as a person means it, as the
+    staff form writes it (T235959), as the check reads it (a rule ending on its first day is accepted) and as an import
+    reads Google's date UNTIL. It used to be that day's midnight in the expansion and the feed: 30 March was lost."""
+    series = Series(FIRST, FIRST + timedelta(hours=2), f"FREQ=WEEKLY;BYDAY=TU;UNTIL={until}")
+    found = occurrences(series, FIRST, datetime(2028, 1, 1, tzinfo=WARSAW))
+    assert found[-1].starts_at == datetime(2027, 3, 30, 17, 0, tzinfo=WARSAW)
+    one_day = Series(FIRST, FIRST + timedelta(hours=2), "FREQ=WEEKLY;BYDAY=TU;UNTIL=20261013")
+    assert [o.starts_at for o in occurrences(one_day, FIRST, datetime(2028, 1, 1, tzinfo=WARSAW))] == [FIRST]
+
+
 def test_a_weekly_series_keeps_its_wall_clock_time_across_both_changes_of_the_clocks():
     series = Series(FIRST, FIRST + timedelta(hours=2), "FREQ=WEEKLY;BYDAY=TU", ("2026-10-20T17:00:00",))
     found = occurrences(series, FIRST, datetime(2027, 4, 7, tzinfo=WARSAW))

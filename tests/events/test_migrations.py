@@ -1,5 +1,7 @@
 """The events service's Alembic history builds exactly the tables its models describe, on both databases."""
 
+import pytest
+
 from services.events.models import Base
 from services.messaging.testing import schema_drift
 
@@ -40,14 +42,16 @@ def test_0004_clears_the_stored_vevents_so_the_feeds_render_them_again(stack):
     engine.dispose()
 
 
-def test_0011_clears_the_stored_vevents_of_series_with_an_until(stack):
+@pytest.mark.parametrize("before", ["0010", "0011"])
+def test_0011_and_0012_clear_the_stored_vevents_of_series_with_an_until(stack, before):
+    """0011: UNTIL in UTC; 0012: a date UNTIL is that whole day. Each renders such series again."""
     from sqlalchemy import create_engine, text
 
     from services.events import MIGRATIONS
     from services.messaging.db import upgrade
 
     url = stack.database_url("events")
-    upgrade(url, MIGRATIONS, "0010")
+    upgrade(url, MIGRATIONS, before)
     engine = create_engine(url)
     rules = ("FREQ=WEEKLY;BYDAY=TU;UNTIL=20270331T235959", "FREQ=WEEKLY;BYDAY=TU", None)
     with engine.begin() as connection:

@@ -16,12 +16,13 @@ silent floating time). The mapping of a VEVENT onto an event's fields (parse.py)
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from charset_normalizer import from_bytes
 
-from services.calendar.times import TZID, WARSAW, local_midnight
+from services.calendar.rules import until_moment
+from services.calendar.times import TZID, local_midnight
 
 #: At most this many warnings are kept on a source; the rest are counted.
 MAX_WARNINGS = 50
@@ -170,7 +171,7 @@ class Reader:
         if until and not all_day:
             value = until[0]
             if not isinstance(value, datetime):  # Google: a date next to a DATE-TIME start means that whole day
-                value = datetime.combine(value, time(23, 59, 59), tzinfo=WARSAW)
+                value = until_moment(value)
             value = self.aware(value, None) if value.tzinfo is None else value
             return {**parts, "UNTIL": [value.astimezone(UTC)]}
         if until and isinstance(until[0], datetime):
