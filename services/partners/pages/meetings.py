@@ -111,9 +111,7 @@ def _writable(meeting_id: int) -> Meeting:
 @meeting_pages.get("/<int:meeting_id>")
 def meeting_form(meeting_id):
     meeting = _writable(meeting_id)
-    session = request_session()
-    centre = session.get(Centre, meeting.centre_id) if meeting.centre_id else None
-    form = {"title": meeting.title, "agenda": meeting.agenda, "centre": centre.slug if centre else "",
+    form = {"title": meeting.title, "agenda": meeting.agenda, "centre": meeting.centre_slug or "",
             "room": str(meeting.room_id or ""), **form_day_and_times(meeting.starts_at, meeting.ends_at)}
     return _meeting_page(meeting, form)
 
