@@ -231,5 +231,6 @@ def test_another_coordinators_meeting_is_refused_as_the_api_refuses_it(staff):
                       ).status_code == 403
     assert other.post(f"{path}/cancel", data={"csrf_token": token}).status_code == 403
     assert other.get(f"/staff/meetings/{meeting['id'] + 1000}").status_code == 404
+    assert other.get("/staff/meetings/99999999999999999999").status_code == 404
     assert (_meeting(staff, meeting["id"]).title, _meeting(staff, meeting["id"]).status) == (
         "Spotkanie partnerskie", "planned")
