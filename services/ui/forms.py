@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 
 from marshmallow import Schema, fields, validate
 
-from services.calendar.times import SKIPPED_TIME, exists_in_warsaw
+from services.calendar.times import SKIPPED_TIME, exists_in_warsaw, local
 
 
 def max_lengths(schema: Schema | type[Schema]) -> dict[str, int]:
@@ -83,3 +83,10 @@ def day_and_times(day: str, starts: str, ends: str) -> tuple[datetime, datetime]
         if not exists_in_warsaw(value):
             raise FormError(name, SKIPPED_TIME)
     return times["starts"], times["ends"]
+
+
+def form_day_and_times(starts_at: datetime, ends_at: datetime) -> dict[str, str]:
+    """A record's start and end as the form's day, from and to show them (Warsaw time): ``day_and_times`` read
+    back."""
+    start, end = local(starts_at), local(ends_at)
+    return {"day": start.date().isoformat(), "starts": f"{start:%H:%M}", "ends": f"{end:%H:%M}"}

@@ -44,13 +44,17 @@ WORDS = {
            "preview": "Pokaż terminy", "saved": "Wydarzenie jest zapisane", "approve": "Zatwierdź i opublikuj",
            "published": "Opublikowane", "meetings": "Spotkania partnerskie", "plan": "Zaplanuj spotkanie >> nth=-1",
            "planned": "Spotkanie jest zaplanowane", "disable": "Wyłącz konto {}", "disabled": "Konto jest wyłączone",
-           "private": "Prywatny kalendarz", "account_1": "konto nr 1"},
+           "private": "Prywatny kalendarz", "account_1": "konto nr 1", "save": "Zapisz",
+           "changed": "Spotkanie jest zmienione", "cancel": "Odwołaj to spotkanie",
+           "cancelled": "Spotkanie jest odwołane"},
     "en": {"review": "Review its events", "needs_review": "needs review", "invite": "Send the invitation",
            "invited": "The invitation is on its way", "our_events": "Our events", "add": "Add an event",
            "preview": "Show the dates", "saved": "The event is saved", "approve": "Approve and publish",
            "published": "Published; residents", "meetings": "Partner meetings", "plan": "Plan the meeting",
            "planned": "The meeting is planned", "disable": "Disable {}", "disabled": "The account is disabled",
-           "private": "Private calendar", "account_1": "account no. 1"},
+           "private": "Private calendar", "account_1": "account no. 1", "save": "Save",
+           "changed": "The meeting is changed", "cancel": "Cancel this meeting",
+           "cancelled": "The meeting is cancelled"},
 }
 
 
@@ -142,6 +146,8 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     organisation = make_organisation(client, name="Stowarzyszenie Sąsiedzi")
     partnership = make_partnership(client, status="active", centre="osl-ostatni-grosz")
     add_member(client, partnership["id"], organisation_id=organisation["id"], role="coordinator")
+    assert client.post("/api/v1/rooms/", json={"centre": "osl-ostatni-grosz", "name": "Sala duża"},
+                       headers=ADMIN).status_code == 201
     assert client.get("/api/v1/organisations/", headers=ADMIN).status_code == 200
     _subscribe_resident(apps["notify"])
 
@@ -256,11 +262,22 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     editor.fill("#starts", "17:00")
     editor.fill("#ends", "19:00")
     editor.select_option("#centre", "osl-ostatni-grosz")
+    editor.select_option("#room", label="Sala duża")  # the rooms grouped by centre, no script
     editor.fill("#agenda", "1. Piknik sąsiedzki.")
     editor.click(f"text={words['plan']}")
     editor.wait_for_selector(f"text={words['planned']}")
     screenshot(editor, f"staff-meeting-planned-{lang}")
     wait_until(lambda: _meeting_event(apps["events"]), timeout=30, message="the meeting in the partnership's calendar")
+    # The coordinator changes the meeting's end, then cancels it, on its own page.
+    editor.click("a:has-text('Spotkanie partnerskie: plan pikniku')")
+    screenshot(editor, f"staff-meeting-change-{lang}")
+    editor.fill("#ends", "20:00")
+    editor.click(f"button:has-text('{words['save']}')")
+    editor.wait_for_selector(f"text={words['changed']}")
+    editor.click("a:has-text('Spotkanie partnerskie: plan pikniku')")
+    editor.click(f"text={words['cancel']}")
+    editor.wait_for_selector(f"text={words['cancelled']}")
+    screenshot(editor, f"staff-meeting-cancelled-{lang}")
     # The coordinator finds the partnership's private feed link, signed in, with no key.
     editor.click(f"text={words['private']}: {partnership['name']}")
     editor.wait_for_url(re.compile(rf"/partnerships/{partnership['id']}/calendar\?token="))

@@ -1,10 +1,12 @@
 """Coordinators plan a partner meeting on the staff pages, by the API's rule: the editor of the organisation that
 currently coordinates the partnership may; another editor may not."""
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 
 from services.partners.models import Meeting
-from tests.partners.helpers import add_member, make_centre, make_district, make_partnership
+from tests.partners.helpers import ADMIN, add_member, created, make_centre, make_district, make_partnership
 from tests.staff.conftest import csrf_of, signed_in_admin
 
 YEAR = 2030
@@ -99,3 +101,136 @@ def test_the_meeting_form_names_the_day_or_the_time_that_is_wrong_in_polish(staf
         refused = admin.post("/staff/meetings/", data={**form, **changes})
         assert refused.status_code == 422, changes
         assert said in refused.get_data(as_text=True), changes
+
+
+def _day(days: int = 30) -> str:
+    """A day ``days`` from today: the suite runs at any later date."""
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+def _coordinators_editor(staff) -> tuple[dict, dict]:
+    """A partnership and a room of its district's centre (and a room of another centre); staff.client is signed in
+    as the editor of the coordinating organisation."""
+    make_district(staff.client)
+    make_centre(staff.client)
+    make_centre(staff.client, name="Klub Sąsiedzki Na Rogu")
+    partnership = make_partnership(staff.client)
+    coordinator = staff.organisation("Stowarzyszenie Sąsiedzi")
+    add_member(staff.client, partnership["id"], organisation_id=coordinator, role="coordinator")
+    rooms = {name: created(staff.client.post("/api/v1/rooms/", json={"centre": centre, "name": name},
+                                             headers=ADMIN))
+             for centre, name in (("osl-ostatni-grosz", "Sala duża"), ("klub-sasiedzki-na-rogu", "Sala na rogu"))}
+    staff.editor("ewa@sasiedzi.example", coordinator)
+    return partnership, rooms
+
+
+def _planned(staff, partnership: dict, room: dict | None = None) -> dict:
+    day = _day()
+    return created(staff.client.post(f"/api/v1/partnerships/{partnership['id']}/meetings/", headers=ADMIN, json={
+        "title": "Spotkanie partnerskie", "starts_at": f"{day}T17:00:00", "ends_at": f"{day}T19:00:00",
+        "centre": "osl-ostatni-grosz", "agenda": "1. Piknik.", **({"room_id": room["id"]} if room else {})}))
+
+
+def _meeting_form(**changes) -> dict:
+    return {"title": "Spotkanie partnerskie", "day": _day(), "starts": "17:00", "ends": "19:00",
+            "centre": "osl-ostatni-grosz", "room": "", "agenda": "1. Piknik.", **changes}
+
+
+def _meeting(staff, meeting_id: int) -> Meeting:
+    with staff.partners.extensions["osl"].database.session() as session:
+        meeting = session.get(Meeting, meeting_id)
+        session.expunge(meeting)
+        return meeting
+
+
+def test_a_coordinator_plans_a_meeting_in_a_room_of_its_centre(staff):
+    partnership, rooms = _coordinators_editor(staff)
+    page = staff.client.get("/staff/meetings/").get_data(as_text=True)
+    # The rooms grouped by their centre, so the room goes with the centre chosen; no JavaScript needed.
+    assert '<optgroup label="OSL Ostatni Grosz">' in page
+    assert f'<option value="{rooms["Sala duża"]["id"]}">Sala duża</option>' in page
+    form = {**_meeting_form(), "partnership": str(partnership["id"]),
+            "csrf_token": csrf_of(staff.client, "/staff/meetings/")}
+    elsewhere = staff.client.post("/staff/meetings/", data={**form, "room": str(rooms["Sala na rogu"]["id"])})
+    assert elsewhere.status_code == 422
+    kept = elsewhere.get_data(as_text=True)
+    assert "Proszę sprawdzić pole Sala: Sala nie należy do ośrodka spotkania." in kept
+    assert f'<option value="{rooms["Sala na rogu"]["id"]}" selected>Sala na rogu</option>' in kept
+    planned = staff.client.post("/staff/meetings/", data={**form, "room": str(rooms["Sala duża"]["id"])})
+    assert planned.status_code == 303, planned.get_data(as_text=True)
+    with staff.partners.extensions["osl"].database.session() as session:
+        meeting = session.scalars(select(Meeting)).one()
+        assert (meeting.room_id, meeting.room_status) == (rooms["Sala duża"]["id"], None)
+    assert "Sala duża" in staff.client.get("/staff/meetings/").get_data(as_text=True).split("<h2>Spotkania</h2>")[1]
+    assert [e.type for e in staff.forward() if e.type.startswith("meeting.")] == ["meeting.planned"]
+
+
+def test_a_coordinator_changes_a_meeting_and_a_stale_form_gets_409_keeping_what_was_typed(staff):
+    partnership, rooms = _coordinators_editor(staff)
+    meeting = _planned(staff, partnership)
+    staff.forward()
+    path = f"/staff/meetings/{meeting['id']}"
+    assert f'href="{path}"' in staff.client.get("/staff/meetings/").get_data(as_text=True)
+    page = staff.client.get(path)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    assert 'value="Spotkanie partnerskie"' in html and f'required value="{meeting["starts_at"][:10]}"' in html
+    assert '<input type="hidden" name="version" value="1">' in html
+    token = csrf_of(staff.client, path)
+    later = _day(31)
+    changed = staff.client.post(path, data={**_meeting_form(title="Spotkanie o pikniku", day=later, starts="18:00",
+                                                            room=str(rooms["Sala duża"]["id"])),
+                                            "version": "1", "csrf_token": token})
+    assert changed.status_code == 303, changed.get_data(as_text=True)
+    saved = _meeting(staff, meeting["id"])
+    assert (saved.title, saved.version, saved.room_id) == ("Spotkanie o pikniku", 2, rooms["Sala duża"]["id"])
+    assert saved.starts_at.isoformat().startswith(later)
+    assert [e.type for e in staff.forward() if e.type.startswith("meeting.")] == ["meeting.updated"]
+    stale = staff.client.post(path, data={**_meeting_form(title="Spotkanie o festynie"), "version": "1",
+                                          "csrf_token": token})
+    assert stale.status_code == 409
+    kept = stale.get_data(as_text=True)
+    assert "Ktoś w międzyczasie zmienił to spotkanie: proszę otworzyć je ponownie, aby zobaczyć zmianę." in kept
+    assert 'value="Spotkanie o festynie"' in kept  # what was typed, not what is recorded
+    assert _meeting(staff, meeting["id"]).title == "Spotkanie o pikniku"
+    refused = staff.client.post(path, data={**_meeting_form(ends="16:00"), "version": "2", "csrf_token": token})
+    assert refused.status_code == 422
+    assert "Proszę sprawdzić pole Do: Spotkanie musi się skończyć po swoim rozpoczęciu." in refused.get_data(
+        as_text=True)
+
+
+def test_a_coordinator_cancels_a_meeting_by_a_button_in_a_form(staff):
+    partnership, _rooms = _coordinators_editor(staff)
+    meeting = _planned(staff, partnership)
+    staff.forward()
+    path = f"/staff/meetings/{meeting['id']}"
+    html = staff.client.get(path).get_data(as_text=True)
+    assert f'action="{path}/cancel"' in html and "Odwołaj to spotkanie" in html
+    assert staff.client.post(f"{path}/cancel").status_code == 400  # no CSRF token: refused
+    cancelled = staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path)})
+    assert cancelled.status_code == 303
+    assert _meeting(staff, meeting["id"]).status == "cancelled"
+    assert [e.type for e in staff.forward() if e.type.startswith("meeting.")] == ["meeting.cancelled"]
+    listed = staff.client.get(cancelled.headers["Location"]).get_data(as_text=True)
+    assert "Spotkanie jest odwołane" in listed and "Spotkanie partnerskie" in listed
+    assert "Odwołaj to spotkanie" not in staff.client.get(path).get_data(as_text=True)
+
+
+def test_another_coordinators_meeting_is_refused_as_the_api_refuses_it(staff):
+    partnership, _rooms = _coordinators_editor(staff)
+    meeting = _planned(staff, partnership)
+    path = f"/staff/meetings/{meeting['id']}"
+    other = staff.partners.test_client()
+    staff.invite("jan@inni.example", staff.organisation("Fundacja Inni"))
+    staff.set_password(staff.mailed_token())
+    assert staff.sign_in("jan@inni.example", client=other).status_code == 303
+    token = csrf_of(other, "/staff/reset")
+    # The API's rule and answer: the meeting is found, then 403 for whoever does not coordinate its partnership.
+    assert other.get(path).status_code == 403
+    assert other.post(path, data={**_meeting_form(title="Przejęte"), "version": "1", "csrf_token": token}
+                      ).status_code == 403
+    assert other.post(f"{path}/cancel", data={"csrf_token": token}).status_code == 403
+    assert other.get(f"/staff/meetings/{meeting['id'] + 1000}").status_code == 404
+    assert other.get("/staff/meetings/99999999999999999999").status_code == 404
+    assert (_meeting(staff, meeting["id"]).title, _meeting(staff, meeting["id"]).status) == (
+        "Spotkanie partnerskie", "planned")

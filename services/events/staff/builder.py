@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from services.calendar import recurrence, rules
 from services.calendar.times import local
-from services.ui.forms import FormError, date_as_typed, day_and_times, form_date
+from services.ui.forms import FormError, date_as_typed, day_and_times, form_date, form_day_and_times
 
 #: iCalendar's weekday codes, Monday first (as Polish calendars are).
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -106,10 +106,9 @@ def api_input(form: EventForm, organisation: str | None = None) -> dict:
 
 def from_input(data: dict, district: str, centre: str | None) -> EventForm:
     """The form of an existing event (its API input, ``input.event_input``)."""
-    start, end = local(data["starts_at"]), local(data["ends_at"])
     form = EventForm(title=data["title"], description=data["description"], category=data["category"],
                      district=district, centre=centre or "", audiences=list(data["audiences"]),
-                     day=start.date().isoformat(), starts=f"{start:%H:%M}", ends=f"{end:%H:%M}",
+                     **form_day_and_times(data["starts_at"], data["ends_at"]),
                      skipped="\n".join(date_as_typed(day) for day in sorted(data["exdates"])))
     text = data.get("rrule")
     if text:

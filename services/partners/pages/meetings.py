@@ -1,7 +1,8 @@
-"""The coordinators' page: plan a partner meeting of a partnership one coordinates (admins: any), with the same
-schema, rule (``may_plan_meetings``) and operation as the API."""
+"""The coordinators' pages: plan a partner meeting of a partnership one coordinates (admins: any), in a room of its
+centre, change it (with its version: a stale form is a 409 that keeps what was typed) or cancel it, with the same
+schema, rule (``may_plan_meetings``) and operations as the API."""
 
-from flask import redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -10,12 +11,12 @@ from sqlalchemy import select
 from services.messaging.errors import FieldError
 from services.messaging.web import request_session
 from services.partners.auth import current_caller, may_plan_meetings
-from services.partners.models import Centre, Meeting, Partnership
-from services.partners.operations import plan_meeting
-from services.partners.pages.guards import signed_in, staff_blueprint
+from services.partners.models import Centre, Meeting, Partnership, Room
+from services.partners.operations import plan_meeting, update_meeting
+from services.partners.pages.guards import found, signed_in, staff_blueprint
 from services.partners.schemas import MeetingSchema
 from services.ui.errors import field_error, first_error
-from services.ui.forms import FormError, day_and_times, max_lengths
+from services.ui.forms import FormError, day_and_times, form_day_and_times, max_lengths
 from services.ui.labels import ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
@@ -23,9 +24,19 @@ from services.ui.pages import private_page
 #: The words the form shows for each field the schema or the operation may name in an error (the form's own labels).
 FIELD_LABELS = {"partnership": _l("Partnership"), "title": _l("Title"), "day": _l("Day"), "starts": _l("From"),
                 "starts_at": _l("From"), "ends": _l("To"), "ends_at": _l("To"), "centre": _l("Centre"),
-                "agenda": _l("Agenda")}
+                "room": _l("Room"), "room_id": _l("Room"), "agenda": _l("Agenda")}
 
 meeting_pages = staff_blueprint("staff_meetings", "/staff/meetings")
+
+
+def _options(session) -> dict:
+    """What the form chooses from: the centres, and their rooms grouped by centre (no script needed to match them:
+    the operation refuses a room of another centre, naming the room)."""
+    centres = polish_sorted(session.scalars(select(Centre)))
+    rooms = {}
+    for room in polish_sorted(session.scalars(select(Room))):
+        rooms.setdefault(room.centre_id, []).append(room)
+    return {"centres": centres, "rooms": rooms, "limits": max_lengths(MeetingSchema), "labels": FIELD_LABELS}
 
 
 def _page(status: int = 200, **context):
@@ -34,19 +45,43 @@ def _page(status: int = 200, **context):
     partnerships = [p for p in polish_sorted(session.scalars(select(Partnership))) if may_plan_meetings(caller, p.id)]
     meetings = session.scalars(select(Meeting).where(Meeting.partnership_id.in_([p.id for p in partnerships]))
                                .order_by(Meeting.starts_at.desc()).limit(100)).all()
+    room_names = {room.id: room.name for room in session.scalars(select(Room))}
     return private_page("partners_pages/staff/meetings.html", status, partnerships=partnerships, meetings=meetings,
-                        centres=polish_sorted(session.scalars(select(Centre))),
                         names={p.id: p.name for p in partnerships}, room_reasons=ROOM_REASON_LABELS,
-                        form=request.form, limits=max_lengths(MeetingSchema), labels=FIELD_LABELS,
-                        **context)
+                        room_names=room_names, form=request.form, **_options(session), **context)
+
+
+def _meeting_page(meeting: Meeting, form: dict, status: int = 200, **context):
+    session = request_session()
+    return private_page("partners_pages/staff/meeting.html", status, meeting=meeting, form=form,
+                        partnership=session.get(Partnership, meeting.partnership_id), **_options(session), **context)
 
 
 meeting_pages.before_request(signed_in)
 
 
+def _loaded(form) -> dict:
+    """The form as the API takes a meeting, loaded by its schema: a FormError or ValidationError naming a field. A
+    room with no centre chosen gives its centre, as in the API."""
+    starts_at, ends_at = day_and_times(form.get("day", ""), form.get("starts", ""), form.get("ends", ""))
+    data = {"title": form.get("title", ""), "agenda": form.get("agenda", ""),
+            "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat(), "room_id": form.get("room") or None}
+    if form.get("centre") or not data["room_id"]:
+        data["centre"] = form.get("centre") or None
+    return MeetingSchema().load(data)
+
+
+def _refusal(exc: FormError | FieldError | ValidationError) -> str:
+    """What is wrong, naming the form's field by its label."""
+    if isinstance(exc, ValidationError):
+        return field_error(*first_error(exc), FIELD_LABELS)
+    return field_error(exc.field, exc.message, FIELD_LABELS)
+
+
 @meeting_pages.get("/")
 def meetings():
-    return _page(planned=request.args.get("planned"))
+    return _page(planned=request.args.get("planned"), cancelled=request.args.get("cancelled"),
+                 saved=request.args.get("saved"))
 
 
 @meeting_pages.post("/")
@@ -57,20 +92,50 @@ def plan():
     if partnership is None or not may_plan_meetings(current_caller(), partnership.id):
         return _page(403, error=_("Only an admin or the partnership's current coordinator may plan its meetings."))
     try:
-        starts_at, ends_at = day_and_times(form.get("day", ""), form.get("starts", ""), form.get("ends", ""))
-    except FormError as exc:
-        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS))
-    data = {"title": form.get("title", ""), "agenda": form.get("agenda", ""),
-            "starts_at": starts_at.isoformat(), "ends_at": ends_at.isoformat()}
-    if form.get("centre"):
-        data["centre"] = form["centre"]
-    try:
-        meeting = plan_meeting(session, partnership, MeetingSchema().load(data))
-    except ValidationError as exc:
+        meeting = plan_meeting(session, partnership, _loaded(form))
+    except (FormError, FieldError, ValidationError) as exc:
         session.rollback()
-        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS))
-    except FieldError as exc:
-        session.rollback()
-        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS))
+        return _page(422, error=_refusal(exc))
     session.commit()
     return redirect(url_for("staff_meetings.meetings", planned=meeting.id), 303)
+
+
+def _writable(meeting_id: int) -> Meeting:
+    """The meeting (404 when there is none), if the signed-in member may change it by the API's rule; else 403."""
+    meeting = found(Meeting, meeting_id, _("No such meeting."))
+    if not may_plan_meetings(current_caller(), meeting.partnership_id):
+        abort(403, description=_("Only an admin or the partnership's current coordinator may change its meetings."))
+    return meeting
+
+
+@meeting_pages.get("/<int:meeting_id>")
+def meeting_form(meeting_id):
+    meeting = _writable(meeting_id)
+    form = {"title": meeting.title, "agenda": meeting.agenda, "centre": meeting.centre_slug or "",
+            "room": str(meeting.room_id or ""), **form_day_and_times(meeting.starts_at, meeting.ends_at)}
+    return _meeting_page(meeting, form)
+
+
+@meeting_pages.post("/<int:meeting_id>")
+def change(meeting_id):
+    meeting = _writable(meeting_id)
+    session = request_session()
+    if str(meeting.version) != request.form.get("version"):
+        return _meeting_page(meeting, request.form, 409,
+                             error=_("Someone changed this meeting meanwhile: open it again to see the change."))
+    try:
+        update_meeting(session, meeting, _loaded(request.form))
+    except (FormError, FieldError, ValidationError) as exc:
+        session.rollback()
+        return _meeting_page(meeting, request.form, 422, error=_refusal(exc))
+    session.commit()
+    return redirect(url_for("staff_meetings.meetings", saved=meeting.id), 303)
+
+
+@meeting_pages.post("/<int:meeting_id>/cancel")
+def cancel(meeting_id):
+    meeting = _writable(meeting_id)
+    session = request_session()
+    update_meeting(session, meeting, {"status": "cancelled"})
+    session.commit()
+    return redirect(url_for("staff_meetings.meetings", cancelled=meeting.id), 303)
