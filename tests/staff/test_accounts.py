@@ -4,11 +4,12 @@ admin of a fresh install; disabling."""
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from babel.dates import format_date
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from services.messaging.models import utcnow
-from services.partners.models import AccountToken
+from services.partners.models import Account, AccountToken
 from tests.partners.helpers import add_member, make_centre, make_district, make_partnership, with_etag
 from tests.staff.conftest import ADMIN, PASSWORD, csrf_of, session_cookie, signed_in_admin
 
@@ -110,6 +111,24 @@ def test_the_first_admin_is_made_once_from_the_cli_link(staff):
         "csrf_token": csrf_of(staff.client, "/staff/")})
     assert response.status_code == 303
     assert "ewa@sasiedzi.example" in staff.client.get("/staff/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("email", ["", "anna", "anna@", "a b@mops.example"])
+def test_the_first_admin_and_an_invitation_need_an_e_mail_address(staff, email):
+    """The first admin's form and the invitation form check the address as the API's invitation does (its schema's
+    Email field): an admin with no address, or a mail to one that cannot be, is refused, naming the field."""
+    link = staff.partners.test_cli_runner().invoke(args=["first-admin"]).output.strip()
+    response = staff.client.post("/staff/first-admin", data={
+        "email": email, "password": PASSWORD, "token": link.split("#token=")[1],
+        "csrf_token": csrf_of(staff.client, "/staff/first-admin")})
+    assert response.status_code == 422 and "Adres e-mail" in response.get_data(as_text=True)
+    with staff.partners.extensions["osl"].database.session() as session:
+        assert session.scalars(select(Account)).all() == []
+    client, _cookie = signed_in_admin(staff)
+    invited = client.post("/staff/accounts/invite", data={
+        "email": email, "organisation_id": str(staff.organisation()), "role": "editor", "language": "pl",
+        "csrf_token": csrf_of(client, "/staff/")})
+    assert invited.status_code == 422 and "Adres e-mail" in invited.get_data(as_text=True)
 
 
 def test_signing_out_ends_the_session(staff):

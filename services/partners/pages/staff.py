@@ -8,6 +8,7 @@ Thin views over services/partners/operations/accounts.py, as the API is. Every f
 from flask import current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 from services.messaging.errors import Conflict, FieldError
@@ -18,6 +19,7 @@ from services.partners.auth import current_caller
 from services.partners.models import Account, Organisation, OutboxMessage
 from services.partners.operations import accounts, update_organisation
 from services.partners.pages.guards import admin_page, found, staff_blueprint
+from services.partners.schemas.accounts import InvitationSchema
 from services.ui import csrf
 from services.ui.errors import conflict_error, field_error
 from services.ui.naming import polish_sorted
@@ -125,8 +127,7 @@ def invite():
             "language": form.get("language", "pl")}
     session = request_session()
     try:
-        if "@" not in data["email"] or len(data["email"]) > 254:
-            raise FieldError("email", "Give an e-mail address.")
+        data["email"] = _address(data["email"])
         accounts.invite(session, current_app.config, data)
     except FieldError as exc:
         session.rollback()
@@ -184,7 +185,18 @@ def set_password():
     return redirect(url_for("staff.sign_in_page", password_set=1), 303)
 
 
+def _address(value: str) -> str:
+    """An account's e-mail address, checked as the API's invitation checks it (InvitationSchema's email field); a
+    FieldError naming ``email`` otherwise."""
+    try:
+        return InvitationSchema(only=("email",)).load({"email": value})["email"]
+    except ValidationError:
+        raise FieldError("email", "Give an e-mail address.") from None
+
+
 def _link_or_password(exc: FieldError) -> str:
+    if exc.field == "email":
+        return field_error(exc.field, exc.message, INVITE_LABELS)
     if exc.field == "password":
         return _("A password has %(min)s to %(max)s characters.", min=accounts.PASSWORD_MIN, max=accounts.PASSWORD_MAX)
     return _("This link has expired or was already used; ask for a new one.")
@@ -220,7 +232,7 @@ def first_admin():
     session = request_session()
     form = request.form
     try:
-        accounts.make_first_admin(session, form.get("token", ""), form.get("email", "").strip()[:254],
+        accounts.make_first_admin(session, form.get("token", ""), _address(form.get("email", "").strip()),
                                   form.get("password", ""))
     except FieldError as exc:
         session.rollback()
