@@ -137,3 +137,13 @@ def test_cancelling_a_place_on_the_waiting_list_does_not_promise_a_place_to_the_
     assert "Miejsce dostanie" not in waiting and "Zapis został odwołany" in waiting
     confirmed = client.post(link(mails[0], "cancel")).get_data(as_text=True)
     assert "Miejsce dostanie następna osoba" in confirmed
+
+
+def test_cancelling_a_place_nobody_waits_for_promises_it_to_nobody(notify, mail_dir):
+    publish_event(notify, capacity=1)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1))
+    send_all(notify)
+    page = client.post(link(folder_mails(mail_dir)[0], "cancel")).get_data(as_text=True)
+    assert "Miejsce dostanie" not in page and "Zapis został odwołany" in page
+    assert send_all(notify) == 0  # no "moved up" mail to anyone

@@ -281,11 +281,23 @@ def confirm_registration(session, registration: Registration) -> None:
 def cancel_registration(session, registration: Registration, *, status: str = "cancelled") -> bool:
     """Cancel (``status="expired"``: release an address that never confirmed). A confirmed place goes at once to
     the first people waiting who fit, who are told by e-mail. False when it was cancelled already."""
+    return _cancel(session, registration, status) is not None
+
+
+def cancel_moving_up(session, registration: Registration) -> int:
+    """Cancel the registration (:func:`cancel_registration`); how many registrations that moved up from the waiting
+    list (none for a place on the waiting list, one cancelled already, or nobody waiting who fits): what the pages
+    then say."""
+    return _cancel(session, registration, "cancelled") or 0
+
+
+def _cancel(session, registration: Registration, status: str) -> int | None:
+    """Cancel; how many moved up, or None when it was cancelled already."""
     slot = session.scalars(select(RegistrationSlot).where(RegistrationSlot.id == registration.slot_id)
                            .with_for_update()).one()
     session.refresh(registration)
     if registration.status not in ACTIVE:
-        return False
+        return None
     if registration.status == "confirmed":
         slot.confirmed -= registration.people
     else:
@@ -293,17 +305,10 @@ def cancel_registration(session, registration: Registration, *, status: str = "c
     registration.status, registration.cancelled_at = status, utcnow()
     session.execute(delete(Notice).where(Notice.registration_id == registration.id, Notice.status.in_(UNSENT)))
     publish_registration(session, registration)
-    promote(session, slot)
+    moved = promote(session, slot)
     publish_counts(session, slot)
     log.info("registration %s %s", registration.id, status)
-    return True
-
-
-def cancel_freeing(session, registration: Registration) -> bool:
-    """Cancel the registration (:func:`cancel_registration`); True when that freed a confirmed place (which goes to
-    the waiting list), False for a place on the waiting list, or one cancelled already: what the pages then say."""
-    held = registration.status == "confirmed"
-    return cancel_registration(session, registration) and held
+    return moved
 
 
 def promote(session, slot: RegistrationSlot) -> int:
