@@ -38,7 +38,7 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "room_conflict": N_("Room not booked for the partner meeting: {title}"),
             "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
             "reg_cancelled": N_("Cancelled: {title}"), "reg_cancelled:date": N_("A date cancelled: {title}"),
-            "reg_reminder": N_("Tomorrow: {title}")}
+            "reg_reminder": N_("Tomorrow: {title}"), "reg_too_big": N_("Too few places for your group: {title}")}
 
 
 #: Why a partner meeting's e-mail comes to its recipient (the ``recipient`` of its payload: meetings.reached_as); a
@@ -255,7 +255,7 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     message.add_alternative(html, subtype="html", charset="utf-8")
     events = [payload["event"]] if payload.get("event") else payload.get("events", [])
     ics = calendar_of(events, registration_vevents(kind, payload) if kind in REGISTRATION_KINDS else None)
-    if ics:
+    if ics and kind != "reg_too_big":  # a released registration: nothing to put in a calendar
         message.add_attachment(ics, subtype="calendar", charset="utf-8", cte="base64", filename="wydarzenie.ics",
                                params={"method": "PUBLISH"})
     message["Content-Language"] = language  # last: setting the content drops the Content-* headers before it

@@ -165,6 +165,12 @@ def _fits(slot: RegistrationSlot, people: int) -> bool:
     return slot.capacity is None or slot.confirmed + people <= slot.capacity
 
 
+def never_fits(slot: RegistrationSlot, people: int) -> bool:
+    """More people than the date has places (after staff lowered them): no cancellation will ever make room for
+    them all, as :class:`TooManyPeople` refuses such a group at registration."""
+    return slot.capacity is not None and people > slot.capacity
+
+
 def publish_counts(session, slot: RegistrationSlot) -> None:
     """The occurrence's counts, to the outbox in this transaction (never a name or a contact)."""
     slot.version += 1
@@ -313,12 +319,16 @@ def _cancel(session, registration: Registration, status: str) -> int | None:
 
 def promote(session, slot: RegistrationSlot) -> int:
     """Give free places to the waiting list in its order, stopping at the first registration that does not fit
-    (nobody jumps the queue); each promoted e-mail registration is told. Returns how many moved up."""
+    (nobody jumps the queue); each promoted e-mail registration is told. A group bigger than all the date's places
+    (:func:`never_fits`) would wait forever, so it holds nobody up: the ones behind it go on in their order. Returns
+    how many moved up."""
     moved = 0
     event = event_of(session, slot.event_id)
     waiting = session.scalars(select(Registration).where(Registration.slot_id == slot.id,
                                                          Registration.status == "waiting").order_by(Registration.seq))
     for registration in waiting:
+        if never_fits(slot, registration.people):
+            continue
         if not _fits(slot, registration.people):
             break
         registration.status, registration.promoted_at = "confirmed", utcnow()
