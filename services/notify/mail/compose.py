@@ -114,8 +114,10 @@ def registration_vevents(kind: str, payload: dict) -> list[str]:
     event, registration = payload["event"], payload["registration"]
     if not event.get("ical"):
         return []
-    # A notice queued before "series" was one date's, as its text says.
-    if registration.get("series") or not event.get("rrule"):
+    # A notice queued before "series" was one date's, as its text says. A date called off while the event goes on
+    # is a series' date, also when the series dropped its rule (a single event's own date is never called off).
+    one_date = event.get("rrule") or (kind == "reg_cancelled" and event["status"] != "cancelled")
+    if registration.get("series") or not one_date:
         return [event["ical"]]
     times = payload["occurrence"]
     start, end = datetime.fromisoformat(times["starts_at"]), datetime.fromisoformat(times["ends_at"])

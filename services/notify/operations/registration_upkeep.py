@@ -42,10 +42,12 @@ def follow_event(session, event: dict) -> None:
     capacity = capacity_of(event)
     now = utcnow()
     for slot in slots:
-        found = occurrences.slot_date(event, slot.occurrence) if slot.occurrence else None
+        found = occurrences.slot_date(event, slot.occurrence, slot.of_series) if slot.occurrence else None
         if found is not None:  # its reminder and retention follow the date where it is now
             slot.starts_at, slot.ends_at = found.starts_at, found.ends_at
-        gone = occurrences.called_off(event, slot.occurrence, slot.ends_at, now)
+            if not event.get("rrule"):  # the one date a series kept when it dropped its rule: it moves with the event
+                slot.of_series = False
+        gone = occurrences.called_off(event, slot.occurrence, slot.ends_at, now, slot.of_series)
         if slot.capacity != capacity:
             slot.capacity = capacity
             if not gone:  # nobody moves up for a date that will not happen
@@ -94,7 +96,7 @@ def queue_reg_reminders(session, now: datetime, hours: float) -> int:
         if event is None or event["status"] != "scheduled":
             continue
         if slot.occurrence:
-            date_ = occurrences.slot_date(event, slot.occurrence)
+            date_ = occurrences.slot_date(event, slot.occurrence, slot.of_series)
             found = [date_] if date_ is not None and now <= date_.starts_at < now + timedelta(hours=hours) else []
         else:
             found = occurrences.between(event, now, now + timedelta(hours=hours))

@@ -155,7 +155,7 @@ def _locked_slot(session, event: dict, occurrence: Occurrence, whole_series: boo
         with session.begin_nested():
             session.add(RegistrationSlot(event_id=event["id"], occurrence=key, starts_at=occurrence.starts_at,
                                          ends_at=ends_at, capacity=capacity, confirmed=0, waiting=0, last_seq=0,
-                                         version=0))
+                                         version=0, of_series=bool(key and event.get("rrule"))))
     except IntegrityError:  # another registration made it first: take its lock in turn
         pass
     return session.scalars(query.execution_options(populate_existing=True)).one()
@@ -352,8 +352,8 @@ def slot_times(slot: RegistrationSlot, event: dict) -> dict:
     when the series no longer has it (cancelled, skipped: the date the mail says will not happen); a single event's
     one date; for a whole series, its next date that has not ended (where its registrations stand now: the slot
     keeps the start it was made with)."""
-    if slot.occurrence and event.get("rrule"):
-        found = occurrences.slot_date(event, slot.occurrence)
+    if slot.occurrence and (event.get("rrule") or slot.of_series):
+        found = occurrences.slot_date(event, slot.occurrence, slot.of_series)
         return found.times() if found is not None else {"starts_at": local(slot.starts_at).isoformat(),
                                                          "ends_at": local(slot.ends_at).isoformat()}
     following = None if slot.occurrence else occurrences.next_one(event, utcnow())
