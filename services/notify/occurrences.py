@@ -65,24 +65,27 @@ def by_rule_key(event: dict, key: str) -> Occurrence | None:
     return None
 
 
-def slot_date(event: dict, key: str) -> Occurrence | None:
+def slot_date(event: dict, key: str, of_series: bool = False) -> Occurrence | None:
     """Where the date a row of places is for (``key``: its rule key) is now: a series' date by its rule key
-    (:func:`by_rule_key`), None when the series no longer has it; a single event's one date, which moves with the
-    event (its key stays the start it was registered at)."""
-    if event.get("rrule"):
+    (:func:`by_rule_key`), None when the series no longer has it (a row made for a series' date, ``of_series``,
+    keeps to that rule when the event becomes a single one: only the date it kept is still there); a single
+    event's one date, which moves with the event (its key stays the start it was registered at)."""
+    if event.get("rrule") or of_series:
         return by_rule_key(event, key)
     start = datetime.fromisoformat(event["starts_at"])
     found = between(event, start, start + timedelta(seconds=1), limit=1)
     return found[0] if found else None
 
 
-def called_off(event: dict, key: str, ends_at: datetime, now: datetime) -> bool:
-    """Whether the date a row of places is for (``key``: its rule key, empty for a whole series; ``ends_at``: its end)
-    will not happen: the event is cancelled, or the series no longer has this date, which has not ended yet (a past
-    date left out by a new first start did happen). A single event's one date moves with the event; a quarantined
-    rule, which shows its first date only, drops nothing."""
+def called_off(event: dict, key: str, ends_at: datetime, now: datetime, of_series: bool = False) -> bool:
+    """Whether the date a row of places is for (``key``: its rule key, empty for a whole series; ``ends_at``: its end;
+    ``of_series``: made for a date of a series) will not happen: the event is cancelled, or the series no longer has
+    this date, which has not ended yet (a past date left out by a new first start did happen); a series that
+    dropped its rule keeps only the date the single event has (:func:`by_rule_key`). A single event's one date moves
+    with the event; a quarantined rule, which shows its first date only, drops nothing."""
     if event["status"] == "cancelled":
         return True
-    if not key or not event.get("rrule") or ends_at <= now or recurrence.quarantined(recurrence.Series.of(event)):
+    if not key or not (event.get("rrule") or of_series) or ends_at <= now or recurrence.quarantined(
+            recurrence.Series.of(event)):
         return False
     return by_rule_key(event, key) is None

@@ -39,7 +39,8 @@ def date_lists(session, event_id: str, occurrence: str | None = None) -> list[di
         lists.append({
             "occurrence": slot.occurrence, "starts_at": slot.starts_at, "capacity": slot.capacity,
             # A date that will not happen holds no places: its people were told by e-mail, staff phone the others.
-            "cancelled": copy is not None and occurrences.called_off(copy.snapshot, slot.occurrence, slot.ends_at, now),
+            "cancelled": copy is not None and occurrences.called_off(copy.snapshot, slot.occurrence, slot.ends_at, now,
+                                                                      slot.of_series),
             "confirmed": slot.confirmed, "places_left": slot.left, "over_capacity": slot.over,
             "waiting": slot.waiting,
             "confirmed_list": [_row(r, None) for r in rows if r.status == "confirmed"],

@@ -11,7 +11,7 @@ from sqlalchemy import MetaData, select
 from services.messaging.db import Database, alembic_config, upgrade
 from services.messaging.models import utcnow
 from services.notify import MIGRATIONS
-from services.notify.models import Base, DigestItem, EventCopy, Notice, Subscriber
+from services.notify.models import Base, DigestItem, EventCopy, Notice, RegistrationSlot, Subscriber
 from services.notify.scheduler import tick
 from tests.notify.events import event_snapshot, meeting_snapshot
 
@@ -118,5 +118,37 @@ def test_0011_gives_existing_meeting_copies_their_partnership(stack):
         upgrade(url, MIGRATIONS)
         with database.session() as session:
             assert {c.id: c.partnership_id for c in session.scalars(select(EventCopy))} == expected
+    finally:
+        database.dispose()
+
+
+def test_0012_marks_the_existing_rows_of_a_series_dates(stack):
+    """A database at 0011 with a series' date, a whole-series row and a single event's date: 0012 marks the series'
+    date only (made for one date of a series); down and up again."""
+    url = stack.database_url("notify")
+    upgrade(url, MIGRATIONS, "0011")
+    series = event_snapshot(id=SERIES, starts_at="2026-10-06T17:00:00+02:00", ends_at="2026-10-06T19:00:00+02:00",
+                            rrule="FREQ=WEEKLY;BYDAY=TU")
+    single = event_snapshot(id=SINGLE)
+    start = datetime(2026, 10, 13, 15, tzinfo=ZoneInfo("UTC"))
+    rows = [(SERIES, "2026-10-13T15:00:00+00:00"), (SERIES, ""), (SINGLE, "2026-12-05T14:00:00+00:00")]
+    database = Database(url)
+    try:
+        with database.engine.begin() as connection:
+            old = MetaData()
+            old.reflect(connection)
+            connection.execute(old.tables["event_copies"].insert(), [
+                dict(id=e["id"], version=1, starts_at=datetime.fromisoformat(e["starts_at"]),
+                     recurring=bool(e["rrule"]), snapshot=e) for e in (series, single)])
+            connection.execute(old.tables["registration_slots"].insert(), [
+                dict(event_id=event_id, occurrence=key, starts_at=start, ends_at=start, confirmed=0, waiting=0,
+                     last_seq=0, version=0) for event_id, key in rows])
+        expected = {(SERIES, rows[0][1]): True, (SERIES, ""): False, (SINGLE, rows[2][1]): False}
+        for _ in range(2):
+            upgrade(url, MIGRATIONS)
+            with database.session() as session:
+                assert {(s.event_id, s.occurrence): s.of_series
+                        for s in session.scalars(select(RegistrationSlot))} == expected
+            command.downgrade(alembic_config(url, MIGRATIONS), "0011")
     finally:
         database.dispose()

@@ -1,7 +1,8 @@
 """Registrations for a date a series no longer has: skipped (an excluded date), cancelled on its own, or left out by a
-new rule or first start. Each registration with an address is told once, by a mail naming that date and saying that
-the date (not the whole activity) is cancelled; the staff lists show the date as cancelled, not as places held.
-A single event that moves keeps its people. Cancelling a place on the waiting list frees no place."""
+new rule or first start, or by dropping the rule (the series becomes one event). Each registration with an address is
+told once, by a mail naming that date and saying that the date (not the whole activity) is cancelled; the staff lists
+show the date as cancelled, not as places held. A single event that moves keeps its people. Cancelling a place on the
+waiting list frees no place."""
 
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from tests.notify.registrations import (
     send_all,
     utc_key,
 )
+from tests.notify.test_mail import calendar_of
 
 WEEKLY = "FREQ=WEEKLY;COUNT=4"
 SERIES = dict(rrule=WEEKLY, days=7, capacity=5)
@@ -137,3 +139,41 @@ def test_cancelling_a_place_on_the_waiting_list_does_not_promise_a_place_to_the_
     assert "Miejsce dostanie" not in waiting and "Zapis został odwołany" in waiting
     confirmed = client.post(link(mails[0], "cancel")).get_data(as_text=True)
     assert "Miejsce dostanie następna osoba" in confirmed
+
+
+def test_cancelling_a_place_nobody_waits_for_promises_it_to_nobody(notify, mail_dir):
+    publish_event(notify, capacity=1)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1))
+    send_all(notify)
+    page = client.post(link(folder_mails(mail_dir)[0], "cancel")).get_data(as_text=True)
+    assert "Miejsce dostanie" not in page and "Zapis został odwołany" in page
+    assert send_all(notify) == 0  # no "moved up" mail to anyone
+
+
+def test_a_series_that_drops_its_rule_tells_the_people_of_its_other_dates_once(notify, mail_dir):
+    dates = weekly_with_two_residents(notify)
+    client = notify.test_client()
+    assert client.post("/api/v1/registrations/", json=resident(3, occurrence=wall(dates[0]))).status_code == 201
+    send_all(notify)
+    single = dict(SERIES, rrule=None, version=2)  # the series becomes one event, on its first date
+    publish_event(notify, "event.updated", **single)
+    publish_event(notify, "event.updated", **{**single, "version": 3})  # a later copy tells nobody again
+    assert sorted(told(notify, mail_dir)) == ["osoba1@example.org", "osoba2@example.org"]
+    mail = folder_mails(mail_dir)[-1]
+    assert mail["Subject"] == "Odwołany termin: Warsztaty z trenerem"
+    assert named(dates[2]) in text(mail) or named(dates[1]) in text(mail)
+    assert named(dates[0]) not in text(mail)
+    [vevent] = calendar_of(mail).walk("VEVENT")  # the date alone, cancelled in the calendar; not the event left
+    assert vevent["STATUS"] == "CANCELLED" and vevent.decoded("DTSTART") in (dates[1], dates[2])
+    lists = client.get(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN).json
+    assert [(found["occurrence"], found["cancelled"]) for found in lists] == [
+        (utc_key(dates[0]), False), (utc_key(dates[1]), True), (utc_key(dates[2]), True)]
+    # The one date left keeps its people, and moves with the event as a single event's date does.
+    later = dates[0] + timedelta(hours=1)
+    publish_event(notify, "event.updated", **{**single, "version": 4, "starts_at": later.isoformat(),
+                                                "ends_at": (later + timedelta(hours=2)).isoformat()})
+    assert told(notify, mail_dir) == []
+    lists = client.get(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN).json
+    assert [found["cancelled"] for found in lists] == [False, True, True]
+    assert [r.status for r in registrations(notify)] == ["confirmed"] * 3

@@ -190,3 +190,41 @@ def test_counts_go_from_notify_outbox_over_the_bus_to_the_events_page(notify, ev
     with events_app.extensions["osl"].database.session() as session:
         [row] = session.scalars(select(RegistrationCount)).all()
         assert str(row.event_id) == EVENT_ID and row.waiting == 0
+
+
+def test_a_waiting_group_a_lower_capacity_can_never_hold_is_told_and_released_and_blocks_nobody(notify, mail_dir):
+    publish_event(notify, capacity=3)
+    client = notify.test_client()
+    for number, people in ((1, 1), (2, 3), (3, 1)):
+        client.post("/api/v1/registrations/", json=resident(number, people=people))
+    send_all(notify)
+    assert [r.status for r in registrations(notify)] == ["confirmed", "waiting", "waiting"]
+    publish_event(notify, "event.updated", capacity=2, version=2)
+    publish_event(notify, "event.updated", capacity=2, version=3)  # a later copy tells nobody again
+    # The group of 3 no longer fits in 2 places: released; the one person behind it moves up to the free place.
+    assert [r.status for r in registrations(notify)] == ["confirmed", "cancelled", "confirmed"]
+    assert send_all(notify) == 2
+    told = {m["To"].addresses[0].addr_spec: m for m in folder_mails(mail_dir)[-2:]}
+    assert told["osoba3@example.org"]["Subject"] == "Jest miejsce dla Pani/Pana: Warsztaty z trenerem"
+    too_big = told["osoba2@example.org"]
+    assert too_big["Subject"] == "Za mało miejsc dla Państwa grupy: Warsztaty z trenerem"
+    body = too_big.get_body(("plain",)).get_content()
+    assert "(osób: 3)" in body and "miejsc: 2" in body and "zapisać się ponownie" in body
+    assert "/registrations/cancel/" not in body  # nothing left to cancel
+    assert "text/calendar" not in [part.get_content_type() for part in too_big.walk()]  # nothing to go to
+    [slot] = slots(notify)
+    assert (slot.capacity, slot.confirmed, slot.waiting) == (2, 2, 0)
+    assert counts_messages(notify)[-1]["waiting"] == 0
+
+
+def test_a_waiting_group_by_phone_that_no_longer_fits_stays_but_lets_smaller_ones_by(notify):
+    publish_event(notify, capacity=3)
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1))
+    client.post(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN, json={
+        "name": "Pan Józef", "contact": "phone", "phone": "+48 600 100 200", "people": 3, "consent": True})
+    client.post("/api/v1/registrations/", json=resident(3))
+    client.post("/api/v1/registrations/", json=resident(4))
+    publish_event(notify, "event.updated", capacity=2, version=2)
+    # Staff phone the group (nobody mails it); the first person behind it takes the free place, in order.
+    assert [r.status for r in registrations(notify)] == ["confirmed", "waiting", "confirmed", "waiting"]

@@ -198,3 +198,14 @@ def test_cancelling_a_waiting_registration_on_someones_behalf_moves_nobody_up(no
     assert [r.status for r in registrations(notify)] == ["confirmed", "cancelled"]
     html = client.get(cancelled.headers["Location"]).get_data(as_text=True)
     assert "Zapis odwołany." in html and "dostała miejsce" not in html
+
+
+def test_cancelling_the_last_place_with_nobody_waiting_says_nobody_moved_up(notify):
+    publish_event(notify, capacity=1)
+    client = signed_in(notify)
+    by_phone(client)
+    [confirmed] = registrations(notify)
+    cancelled = client.post(f"{PAGE}/{confirmed.id}/cancel", data={"csrf_token": token(client)})
+    assert [r.status for r in registrations(notify)] == ["cancelled"]
+    html = client.get(cancelled.headers["Location"]).get_data(as_text=True)
+    assert "Zapis odwołany." in html and "dostała miejsce" not in html

@@ -38,7 +38,7 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "room_conflict": N_("Room not booked for the partner meeting: {title}"),
             "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
             "reg_cancelled": N_("Cancelled: {title}"), "reg_cancelled:date": N_("A date cancelled: {title}"),
-            "reg_reminder": N_("Tomorrow: {title}")}
+            "reg_reminder": N_("Tomorrow: {title}"), "reg_too_big": N_("Too few places for your group: {title}")}
 
 
 #: Why a partner meeting's e-mail comes to its recipient (the ``recipient`` of its payload: meetings.reached_as); a
@@ -114,8 +114,10 @@ def registration_vevents(kind: str, payload: dict) -> list[str]:
     event, registration = payload["event"], payload["registration"]
     if not event.get("ical"):
         return []
-    # A notice queued before "series" was one date's, as its text says.
-    if registration.get("series") or not event.get("rrule"):
+    # A notice queued before "series" was one date's, as its text says. A date called off while the event goes on
+    # is a series' date, also when the series dropped its rule (a single event's own date is never called off).
+    one_date = event.get("rrule") or (kind == "reg_cancelled" and event["status"] != "cancelled")
+    if registration.get("series") or not one_date:
         return [event["ical"]]
     times = payload["occurrence"]
     start, end = datetime.fromisoformat(times["starts_at"]), datetime.fromisoformat(times["ends_at"])
@@ -255,7 +257,7 @@ def build_message(config: dict, *, kind: str, language: str, to: str, links: dic
     message.add_alternative(html, subtype="html", charset="utf-8")
     events = [payload["event"]] if payload.get("event") else payload.get("events", [])
     ics = calendar_of(events, registration_vevents(kind, payload) if kind in REGISTRATION_KINDS else None)
-    if ics:
+    if ics and kind != "reg_too_big":  # a released registration: nothing to put in a calendar
         message.add_attachment(ics, subtype="calendar", charset="utf-8", cte="base64", filename="wydarzenie.ics",
                                params={"method": "PUBLISH"})
     message["Content-Language"] = language  # last: setting the content drops the Content-* headers before it

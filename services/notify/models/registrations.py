@@ -9,7 +9,7 @@ and keeps it once the address confirms (``verified_at``).
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.messaging.models import UTCDateTime, utcnow
@@ -32,6 +32,9 @@ class RegistrationSlot(Base):
     event_id: Mapped[str] = mapped_column(String(36))
     #: The occurrence's start in UTC ISO 8601; empty for a registration for the whole series.
     occurrence: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: Made for one date of a series: the date stays the rule's (``occurrences.by_rule_key``) even after the event
+    #: drops its rule, so the dates the single event left are called off, while a single event's date moves with it.
+    of_series: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: The occurrence's start and end: when reminders go and when the retention period starts.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -34,7 +34,7 @@ from services.notify.operations.registrations import (  # noqa: F401
     DEFAULT_MAX_PEOPLE,
     Registered,
     TooManyPeople,
-    cancel_freeing,
+    cancel_moving_up,
     cancel_registration,
     capacity_of,
     confirm_registration,

@@ -16,6 +16,7 @@ from services.notify.operations.registrations import (
     cancel_registration,
     capacity_of,
     event_of,
+    never_fits,
     promote,
     publish_counts,
     queue_registration_mail,
@@ -28,7 +29,9 @@ log = logging.getLogger(__name__)
 
 def follow_event(session, event: dict) -> None:
     """An event changed (its message handled): its rows of places take the new capacity (a higher one moves
-    people up; a lower one cancels nobody, staff see "over capacity by N"), and each date keeps its times as the
+    people up; a lower one cancels no place, staff see "over capacity by N", but a waiting group with an address
+    that no longer fits in all the places is told and released, :func:`_release_too_big`), and each date keeps its
+    times as the
     series gives them now (a date moved on its own keeps its people). Everyone registered for a date that will not
     happen is told, once: a cancelled event, a date cancelled on its own, skipped, or left out by a new rule or
     first start (:func:`occurrences.called_off`)."""
@@ -39,17 +42,35 @@ def follow_event(session, event: dict) -> None:
     capacity = capacity_of(event)
     now = utcnow()
     for slot in slots:
-        found = occurrences.slot_date(event, slot.occurrence) if slot.occurrence else None
+        found = occurrences.slot_date(event, slot.occurrence, slot.of_series) if slot.occurrence else None
         if found is not None:  # its reminder and retention follow the date where it is now
             slot.starts_at, slot.ends_at = found.starts_at, found.ends_at
-        gone = occurrences.called_off(event, slot.occurrence, slot.ends_at, now)
+            if not event.get("rrule"):  # the one date a series kept when it dropped its rule: it moves with the event
+                slot.of_series = False
+        gone = occurrences.called_off(event, slot.occurrence, slot.ends_at, now, slot.of_series)
         if slot.capacity != capacity:
             slot.capacity = capacity
             if not gone:  # nobody moves up for a date that will not happen
+                _release_too_big(session, slot, event)
                 promote(session, slot)
             publish_counts(session, slot)
         if gone:
             _tell_cancelled(session, slot, event)
+
+
+def _release_too_big(session, slot: RegistrationSlot, event: dict) -> None:
+    """Waiting groups with an address that the date's places can no longer ever hold (:func:`never_fits`, as a
+    registration that big is refused): told how many places there are, to register fewer people, and cancelled, so
+    they wait for nothing. A group by phone or with no contact stays on the list for staff to phone; it holds
+    nobody up (:func:`promote`)."""
+    waiting = session.scalars(select(Registration).where(
+        Registration.slot_id == slot.id, Registration.status == "waiting", Registration.email.is_not(None))
+        .order_by(Registration.seq)).all()
+    for registration in waiting:
+        if never_fits(slot, registration.people) and cancel_registration(session, registration):
+            queue_registration_mail(session, registration, "reg_too_big", event, slot_times(slot, event))
+            log.info("registration %s: %d people no longer fit in %d places, released", registration.id,
+                     registration.people, slot.capacity)
 
 
 def _tell_cancelled(session, slot: RegistrationSlot, event: dict) -> None:
@@ -75,7 +96,7 @@ def queue_reg_reminders(session, now: datetime, hours: float) -> int:
         if event is None or event["status"] != "scheduled":
             continue
         if slot.occurrence:
-            date_ = occurrences.slot_date(event, slot.occurrence)
+            date_ = occurrences.slot_date(event, slot.occurrence, slot.of_series)
             found = [date_] if date_ is not None and now <= date_.starts_at < now + timedelta(hours=hours) else []
         else:
             found = occurrences.between(event, now, now + timedelta(hours=hours))

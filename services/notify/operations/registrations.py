@@ -155,7 +155,7 @@ def _locked_slot(session, event: dict, occurrence: Occurrence, whole_series: boo
         with session.begin_nested():
             session.add(RegistrationSlot(event_id=event["id"], occurrence=key, starts_at=occurrence.starts_at,
                                          ends_at=ends_at, capacity=capacity, confirmed=0, waiting=0, last_seq=0,
-                                         version=0))
+                                         version=0, of_series=bool(key and event.get("rrule"))))
     except IntegrityError:  # another registration made it first: take its lock in turn
         pass
     return session.scalars(query.execution_options(populate_existing=True)).one()
@@ -163,6 +163,12 @@ def _locked_slot(session, event: dict, occurrence: Occurrence, whole_series: boo
 
 def _fits(slot: RegistrationSlot, people: int) -> bool:
     return slot.capacity is None or slot.confirmed + people <= slot.capacity
+
+
+def never_fits(slot: RegistrationSlot, people: int) -> bool:
+    """More people than the date has places (after staff lowered them): no cancellation will ever make room for
+    them all, as :class:`TooManyPeople` refuses such a group at registration."""
+    return slot.capacity is not None and people > slot.capacity
 
 
 def publish_counts(session, slot: RegistrationSlot) -> None:
@@ -281,11 +287,23 @@ def confirm_registration(session, registration: Registration) -> None:
 def cancel_registration(session, registration: Registration, *, status: str = "cancelled") -> bool:
     """Cancel (``status="expired"``: release an address that never confirmed). A confirmed place goes at once to
     the first people waiting who fit, who are told by e-mail. False when it was cancelled already."""
+    return _cancel(session, registration, status) is not None
+
+
+def cancel_moving_up(session, registration: Registration) -> int:
+    """Cancel the registration (:func:`cancel_registration`); how many registrations that moved up from the waiting
+    list (none for a place on the waiting list, one cancelled already, or nobody waiting who fits): what the pages
+    then say."""
+    return _cancel(session, registration, "cancelled") or 0
+
+
+def _cancel(session, registration: Registration, status: str) -> int | None:
+    """Cancel; how many moved up, or None when it was cancelled already."""
     slot = session.scalars(select(RegistrationSlot).where(RegistrationSlot.id == registration.slot_id)
                            .with_for_update()).one()
     session.refresh(registration)
     if registration.status not in ACTIVE:
-        return False
+        return None
     if registration.status == "confirmed":
         slot.confirmed -= registration.people
     else:
@@ -293,27 +311,24 @@ def cancel_registration(session, registration: Registration, *, status: str = "c
     registration.status, registration.cancelled_at = status, utcnow()
     session.execute(delete(Notice).where(Notice.registration_id == registration.id, Notice.status.in_(UNSENT)))
     publish_registration(session, registration)
-    promote(session, slot)
+    moved = promote(session, slot)
     publish_counts(session, slot)
     log.info("registration %s %s", registration.id, status)
-    return True
-
-
-def cancel_freeing(session, registration: Registration) -> bool:
-    """Cancel the registration (:func:`cancel_registration`); True when that freed a confirmed place (which goes to
-    the waiting list), False for a place on the waiting list, or one cancelled already: what the pages then say."""
-    held = registration.status == "confirmed"
-    return cancel_registration(session, registration) and held
+    return moved
 
 
 def promote(session, slot: RegistrationSlot) -> int:
     """Give free places to the waiting list in its order, stopping at the first registration that does not fit
-    (nobody jumps the queue); each promoted e-mail registration is told. Returns how many moved up."""
+    (nobody jumps the queue); each promoted e-mail registration is told. A group bigger than all the date's places
+    (:func:`never_fits`) would wait forever, so it holds nobody up: the ones behind it go on in their order. Returns
+    how many moved up."""
     moved = 0
     event = event_of(session, slot.event_id)
     waiting = session.scalars(select(Registration).where(Registration.slot_id == slot.id,
                                                          Registration.status == "waiting").order_by(Registration.seq))
     for registration in waiting:
+        if never_fits(slot, registration.people):
+            continue
         if not _fits(slot, registration.people):
             break
         registration.status, registration.promoted_at = "confirmed", utcnow()
@@ -337,8 +352,8 @@ def slot_times(slot: RegistrationSlot, event: dict) -> dict:
     when the series no longer has it (cancelled, skipped: the date the mail says will not happen); a single event's
     one date; for a whole series, its next date that has not ended (where its registrations stand now: the slot
     keeps the start it was made with)."""
-    if slot.occurrence and event.get("rrule"):
-        found = occurrences.slot_date(event, slot.occurrence)
+    if slot.occurrence and (event.get("rrule") or slot.of_series):
+        found = occurrences.slot_date(event, slot.occurrence, slot.of_series)
         return found.times() if found is not None else {"starts_at": local(slot.starts_at).isoformat(),
                                                          "ends_at": local(slot.ends_at).isoformat()}
     following = None if slot.occurrence else occurrences.next_one(event, utcnow())

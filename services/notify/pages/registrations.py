@@ -246,9 +246,9 @@ def cancel(token):
     if error:
         return error
     session = request_session()
-    freed = operations.cancel_freeing(session, registration)
+    moved = operations.cancel_moving_up(session, registration)
     session.commit()
-    return _render(registration, "pages/registration_cancel.html", done=True, freed=freed)
+    return _render(registration, "pages/registration_cancel.html", done=True, moved=moved)
 
 
 @registration_pages.get("/events/<uuid:event_id>/list")

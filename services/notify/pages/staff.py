@@ -131,7 +131,8 @@ def cancel(event_id, registration_id):
     registration = session.get(Registration, registration_id)
     if registration is None or registration.event_id != event["id"]:
         abort(404)
-    freed = operations.cancel_freeing(session, registration)
+    moved = operations.cancel_moving_up(session, registration)
     session.commit()
-    return redirect(url_for(".event_registrations", event_id=event["id"], done="cancelled" if freed else "withdrawn"),
+    # "The first person waiting moved up" only when someone did.
+    return redirect(url_for(".event_registrations", event_id=event["id"], done="cancelled" if moved else "withdrawn"),
                     303)
