@@ -1,7 +1,9 @@
 """Coordinators plan a partner meeting on the staff pages, by the API's rule: the editor of the organisation that
 currently coordinates the partnership may; another editor may not."""
 
+import re
 from datetime import date, timedelta
+from html import unescape
 
 from sqlalchemy import select
 
@@ -197,6 +199,20 @@ def test_a_coordinator_changes_a_meeting_and_a_stale_form_gets_409_keeping_what_
     assert refused.status_code == 422
     assert "Proszę sprawdzić pole Do: Spotkanie musi się skończyć po swoim rozpoczęciu." in refused.get_data(
         as_text=True)
+
+
+def test_the_change_page_gives_the_agenda_back_as_it_is_recorded(staff):
+    """A browser sends a textarea's text back as it shows it: the page must show the agenda as recorded, or each save
+    changes it (it gained two spaces a line, from the template's indent)."""
+    partnership, _rooms = _coordinators_editor(staff)
+    day = _day()
+    meeting = created(staff.client.post(f"/api/v1/partnerships/{partnership['id']}/meetings/", headers=ADMIN, json={
+        "title": "Spotkanie partnerskie", "starts_at": f"{day}T17:00:00", "ends_at": f"{day}T19:00:00",
+        "centre": "osl-ostatni-grosz", "agenda": "1. Piknik.\n2. Wolne wnioski.\n  3. Wcięte."}))
+    html = staff.client.get(f"/staff/meetings/{meeting['id']}").get_data(as_text=True)
+    shown = re.search(r'<textarea[^>]*name="agenda"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    # HTML drops one newline right after <textarea>; the rest is the text.
+    assert unescape(shown.removeprefix("\n")) == "1. Piknik.\n2. Wolne wnioski.\n  3. Wcięte."
 
 
 def test_a_coordinator_cancels_a_meeting_by_a_button_in_a_form(staff):
