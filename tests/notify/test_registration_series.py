@@ -123,6 +123,18 @@ def test_the_residents_form_registers_a_whole_series_after_its_first_date(notify
     assert [s.starts_at for s in slots(notify)] == [in_days(5)]
 
 
+def test_the_form_shows_twelve_dates_and_says_later_ones_come_later(notify):
+    """A daily series of 20 dates: the form offers the next 12 and says the later ones can be chosen later, instead of
+    leaving them out unsaid."""
+    publish_event(notify, rrule="FREQ=DAILY;COUNT=20", days=1, capacity=5)
+    page = notify.test_client().get(FORM).text
+    assert page.count('type="radio" name="occurrence"') == 12
+    assert "Kolejne terminy będzie można wybrać później." in page
+    publish_event(notify, "event.updated", rrule="FREQ=DAILY;COUNT=12", days=1, capacity=5, version=2, sequence=1)
+    page = notify.test_client().get(FORM).text
+    assert page.count('type="radio" name="occurrence"') == 12 and "Kolejne terminy" not in page
+
+
 def test_staff_register_someone_for_a_whole_series_after_its_first_date(notify):
     whole_series(notify, days=-2, capacity=5)
     client = signed_in(notify)

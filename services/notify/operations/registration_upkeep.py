@@ -31,9 +31,9 @@ def follow_event(session, event: dict) -> None:
     """An event changed (its message handled): its rows of places take the new capacity (a higher one moves
     people up; a lower one cancels no place, staff see "over capacity by N", but a waiting group with an address
     that no longer fits in all the places is told and released, :func:`_release_too_big`), and each date keeps its
-    times as the series gives them now (a date moved on its own keeps its people). Everyone registered for a date that will not
-    happen is told, once: a cancelled event, a date cancelled on its own, skipped, or left out by a new rule or
-    first start (:func:`occurrences.called_off`)."""
+    times as the series gives them now (a date moved on its own keeps its people). Everyone registered for a date
+    that will not happen is told, once: a cancelled event, a date cancelled on its own, skipped, or left out by a
+    new rule or first start (:func:`occurrences.called_off`)."""
     slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"])
                             .with_for_update()).all()
     if not slots:

@@ -56,24 +56,27 @@ def _event(event_id) -> dict:
 
 
 def _dates(session, event: dict, whole: bool) -> list[dict]:
-    """The dates one may register for, with their places: the next ones of a series, or the one date (a single
-    event's, or where a whole-series registration made now starts: its next date that has not ended)."""
+    """The dates one may register for, with their places: the next ones of a series (at most DATES_SHOWN, then
+    ``{"more": True}`` when later ones exist), or the one date (a single event's, or where a whole-series registration
+    made now starts: its next date that has not ended)."""
     now = utcnow()
     if shows_one_date(event, whole):
         found = [following] if (following := occurrences.next_one(event, now)) else []
     else:
-        found = occurrences.between(event, now, now + timedelta(days=366), limit=DATES_SHOWN)
+        found = occurrences.between(event, now, now + timedelta(days=366), limit=DATES_SHOWN + 1)
     slots = {slot.occurrence: slot for slot in session.scalars(
         select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"]))}
     capacity = operations.capacity_of(event)
     shown = []
-    for occurrence in found:
+    for occurrence in found[:DATES_SHOWN]:
         slot = slots.get("" if whole else occurrence.rule_key)
         confirmed = slot.confirmed if slot else 0
         waiting = slot.waiting if slot else 0
         shown.append({"value": local(occurrence.starts_at).replace(tzinfo=None).isoformat(),
                       "starts_at": occurrence.starts_at, "ends_at": occurrence.ends_at,
                       "places": places_words(capacity, confirmed, waiting, page_language())})
+    if len(found) > DATES_SHOWN:
+        shown.append({"more": True})  # the form says that later dates can be chosen later
     return shown
 
 
