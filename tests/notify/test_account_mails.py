@@ -1,6 +1,8 @@
 """The account mails (invitation, password reset) say until when their link works as Polish says it: after "do" the
 weekday is in the genitive ("do czwartku, 3 grudnia 2026, 18:00")."""
 
+import re
+
 import pytest
 
 from services.notify.account_mail import build_account_message
@@ -21,3 +23,13 @@ def test_the_link_works_until_a_weekday_in_the_genitive(kind):
     assert "Link działa raz, do czwartku, 3 grudnia 2026, 18:00." in _text(kind, "pl", "2026-12-03T17:00:00+00:00")
     assert "do poniedziałku, 7 grudnia 2026, 18:00." in _text(kind, "pl", "2026-12-07T17:00:00+00:00")
     assert "until Thursday, 3 December 2026, 18:00." in _text(kind, "en", "2026-12-03T17:00:00+00:00")
+
+
+@pytest.mark.parametrize("kind", ["invitation", "password_reset"])
+def test_a_mail_with_nothing_in_its_footer_has_no_empty_ruled_paragraph(kind):
+    """The layout's footer paragraph (a rule above it) is there only when the mail has a footer to say."""
+    message = build_account_message(CONFIG, kind=kind, language="pl", to="ewa@sasiedzi.example",
+                                    payload={"link": "https://osl.example/staff/password#token=t",
+                                             "expires_at": "2026-12-03T17:00:00+00:00"}, message_id="<1@osl.example>")
+    html = message.get_body(("html",)).get_content()
+    assert not re.search(r'<p style="[^"]*border-top[^"]*">\s*</p>', html), html

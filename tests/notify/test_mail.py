@@ -156,6 +156,17 @@ def test_a_cancellation_ics_is_cancelled_with_the_higher_sequence():
     assert message["Subject"] == "Odwołane: Piknik sąsiedzki: żółć, źdźbło, łąka"
 
 
+def test_a_cancellation_does_not_say_how_to_register():
+    """A cancelled event's mail says it is cancelled; "Registration: required, places: 3" would invite people to it."""
+    event = event_snapshot(status="cancelled", sequence=3, version=5, cancelled_at="2026-11-24T10:00:00+00:00",
+                           registration={"url": None, "required": True, "capacity": 3})
+    message = parse(build("cancelled", event=event))
+    assert "Zapisy" not in message.get_body(("plain",)).get_content()
+    assert "Zapisy" not in message.get_body(("html",)).get_content()
+    assert "Zapisy" in parse(build("published", event={**event, "status": "scheduled"})).get_body(
+        ("plain",)).get_content()
+
+
 def test_an_all_day_recurring_event():
     event = event_snapshot(all_day=True, starts_at="2026-12-05T00:00:00+01:00", ends_at="2026-12-06T00:00:00+01:00",
                            rrule="FREQ=WEEKLY;COUNT=3", exdates=["2026-12-12"])
