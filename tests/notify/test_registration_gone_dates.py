@@ -18,6 +18,7 @@ from tests.notify.registrations import (
     registrations,
     resident,
     send_all,
+    slots,
     utc_key,
 )
 from tests.notify.test_mail import calendar_of
@@ -89,12 +90,60 @@ def test_a_date_a_new_rule_leaves_out_tells_its_people(notify, mail_dir):
     assert told(notify, mail_dir) == ["osoba2@example.org"]
 
 
-def test_a_series_moved_to_another_hour_tells_the_people_of_its_old_dates(notify, mail_dir):
-    weekly_with_two_residents(notify)
-    later = in_days(7, hour=18)
-    publish_event(notify, "event.updated", **SERIES, version=2, starts_at=later.isoformat(),
+TUE_THU = dict(rrule="FREQ=WEEKLY;BYDAY=TU,TH;COUNT=12", days=7, capacity=3)
+
+
+def tue_thu_with_a_resident(app) -> list:
+    """Tuesdays and Thursdays from a week from now, 17:00-19:00: resident 1 registered for its third date, her mail
+    sent. Returns the series' first dates (Warsaw time)."""
+    first = in_days(7)
+    dates = [d for d in (first + timedelta(days=n) for n in range(21)) if d.isoweekday() in (2, 4)]
+    publish_event(app, **TUE_THU)
+    made = app.test_client().post("/api/v1/registrations/", json=resident(1, occurrence=wall(dates[2])))
+    assert made.status_code == 201
+    send_all(app)
+    return dates
+
+
+def at_hour(moment, hour: int):
+    return moment.replace(hour=hour)
+
+
+def test_a_series_moved_to_another_hour_keeps_each_dates_people(notify, mail_dir):
+    """The series' time changes (17:00 to 18:00): each date is the same date on its day; its places follow it, its
+    people keep them and are not told "cancelled"; the new time's date has the places that were left, not all."""
+    dates = tue_thu_with_a_resident(notify)
+    later = at_hour(in_days(7), 18)
+    publish_event(notify, "event.updated", **TUE_THU, version=2, starts_at=later.isoformat(),
                   ends_at=(later + timedelta(hours=2)).isoformat())
-    assert sorted(told(notify, mail_dir)) == ["osoba1@example.org", "osoba2@example.org"]
+    assert told(notify, mail_dir) == []
+    moved = at_hour(dates[2], 18)
+    [slot] = slots(notify)
+    assert (slot.occurrence, slot.starts_at, slot.ends_at) == (
+        utc_key(moved), moved, moved + timedelta(hours=2))
+    assert [(r.status, r.occurrence) for r in registrations(notify)] == [("confirmed", utc_key(moved))]
+    client = notify.test_client()
+    lists = client.get(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN).json
+    assert [(found["occurrence"], found["cancelled"]) for found in lists] == [(utc_key(moved), False)]
+    assert "Termin odwołany" not in client.get(f"/registrations/events/{EVENT_ID}/list",
+                                               headers=ADMIN).get_data(as_text=True)
+    again = client.post("/api/v1/registrations/", json=resident(2, occurrence=wall(moved), people=3))
+    assert again.json["status"] == "waiting"  # 2 of 3 places left: the resident's place still counts
+
+
+def test_a_series_starting_later_at_another_hour_tells_only_the_dates_gone(notify, mail_dir):
+    """The first start moves a week later and an hour later, on the same weekdays: a date before the new start is
+    gone and its people told; a later one follows to its new time and keeps its people."""
+    dates = tue_thu_with_a_resident(notify)
+    client = notify.test_client()
+    assert client.post("/api/v1/registrations/", json=resident(2, occurrence=wall(dates[0]))).status_code == 201
+    send_all(notify)
+    later = at_hour(dates[1], 18)
+    publish_event(notify, "event.updated", **TUE_THU, version=2, starts_at=later.isoformat(),
+                  ends_at=(later + timedelta(hours=2)).isoformat())
+    assert told(notify, mail_dir) == ["osoba2@example.org"]
+    assert [(r.status, r.occurrence) for r in registrations(notify)] == [
+        ("confirmed", utc_key(at_hour(dates[2], 18))), ("confirmed", utc_key(dates[0]))]
 
 
 def test_a_single_event_that_moves_keeps_its_people(notify, mail_dir):
