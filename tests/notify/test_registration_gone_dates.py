@@ -1,12 +1,14 @@
 """Registrations for a date a series no longer has: skipped (an excluded date), cancelled on its own, or left out by a
 new rule or first start, or by dropping the rule (the series becomes one event). Each registration with an address is
 told once, by a mail naming that date and saying that the date (not the whole activity) is cancelled; the staff lists
-show the date as cancelled, not as places held. A single event that moves keeps its people. Cancelling a place on the
+show the date as cancelled, not as places held. A single event that moves keeps its people; so does a series' date
+that the series gives another time on its day. Cancelling a place on the
 waiting list frees no place."""
 
 from datetime import timedelta
 
 from services.notify.mail.render import format_when
+from services.notify.models import RegistrationSlot
 from tests.notify.conftest import folder_mails
 from tests.notify.registrations import (
     ADMIN,
@@ -129,6 +131,23 @@ def test_a_series_moved_to_another_hour_keeps_each_dates_people(notify, mail_dir
                                                headers=ADMIN).get_data(as_text=True)
     again = client.post("/api/v1/registrations/", json=resident(2, occurrence=wall(moved), people=3))
     assert again.json["status"] == "waiting"  # 2 of 3 places left: the resident's place still counts
+
+
+def test_a_date_whose_new_time_has_places_already_is_not_merged_into_them(notify, mail_dir):
+    """A row of places for the new time exists already (made before rows followed their date): the two are not
+    merged; the old row stays on its gone date and its people are told, as for any date gone."""
+    dates = tue_thu_with_a_resident(notify)
+    moved = at_hour(dates[2], 18)
+    with notify.extensions["osl"].database.session() as session:
+        session.add(RegistrationSlot(event_id=EVENT_ID, occurrence=utc_key(moved), starts_at=moved,
+                                     ends_at=moved + timedelta(hours=2), capacity=3, confirmed=0, waiting=0,
+                                     last_seq=0, version=0, of_series=True))
+        session.commit()
+    later = at_hour(in_days(7), 18)
+    publish_event(notify, "event.updated", **TUE_THU, version=2, starts_at=later.isoformat(),
+                  ends_at=(later + timedelta(hours=2)).isoformat())
+    assert told(notify, mail_dir) == ["osoba1@example.org"]
+    assert sorted(slot.occurrence for slot in slots(notify)) == sorted([utc_key(dates[2]), utc_key(moved)])
 
 
 def test_a_series_starting_later_at_another_hour_tells_only_the_dates_gone(notify, mail_dir):
