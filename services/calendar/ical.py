@@ -65,8 +65,7 @@ class CalendarEvent:
     recurrence_id: datetime | date | None = None
 
     def __post_init__(self):
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}, not {self.status!r}")
+        _check_status(self.status)
         if self.all_day:
             if any(isinstance(value, datetime) for value in (self.end, *self.exdates)):
                 raise ValueError("an all-day event has dates only, in end and exdates too")
@@ -82,6 +81,11 @@ class CalendarEvent:
     @property
     def all_day(self) -> bool:
         return not isinstance(self.start, datetime)
+
+
+def _check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
 
 
 def _aware(value) -> bool:
@@ -192,17 +196,19 @@ def date_uid(uid: str, rule_start: datetime) -> str:
 
 
 def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: datetime, *,
-                    cancelled: bool = False) -> str:
+                    status: str | None = None) -> str:
     """One date of a series as a VEVENT of its own (a registration for that date mails it): ``vevents`` are the
     series' VEVENT and those of its dates changed on their own, as :func:`render_vevent` rendered them; the result is
     that VEVENT (the changed date's, when this date is one) as :func:`render_vevent` renders it at ``start``-``end``,
-    without RRULE, EXDATE or RECURRENCE-ID, under :func:`date_uid`, and CANCELLED when ``cancelled``. Its SEQUENCE is
-    never lower than the series' own (calendar apps keep the highest).
+    without RRULE, EXDATE or RECURRENCE-ID, under :func:`date_uid`, with ``status`` (one of :data:`STATUSES`) when
+    given, else the VEVENT's own. Its SEQUENCE is never lower than the series' own (calendar apps keep the highest).
 
     A standalone VEVENT rather than the series' UID with a RECURRENCE-ID: the recipient's calendar does not hold the
     series, and several apps lose or refuse an instance whose series they do not have. An all-day series' date is a
     day (or as many as the series' are), from ``start``'s day in Warsaw. Only the changed properties' lines are
     rendered again; every other line stays as the series has it, byte for byte."""
+    if status is not None:
+        _check_status(status)
     blocks = _vevent_blocks(vevents)
     components = [Event.from_ical("\r\n".join(block)) for block in blocks]
     master = next(c for c in components if "RECURRENCE-ID" not in c)
@@ -220,12 +226,26 @@ def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: da
     fresh.add("sequence", max(int(master["sequence"]), int(vevent["sequence"])))
     fresh.add("dtstart", _local(start))
     fresh.add("dtend", _local(end))
-    if cancelled:
-        fresh.add("status", "CANCELLED")
+    if status is not None:
+        fresh.add("status", status)
     lines = {_property_name(line): line for line in fresh.content_lines()[1:-1] if line}
     kept = [line for line in blocks[chosen] if _property_name(line) not in ("RRULE", "EXDATE", "RECURRENCE-ID")]
     missing = [line for name, line in lines.items() if name not in {_property_name(k) for k in kept}]
     shown = [lines.get(_property_name(line), line) for line in kept[:-1]] + missing + kept[-1:]
+    return b"".join(fold_line(line) + b"\r\n" for line in shown).decode()
+
+
+def with_status(vevents: str, status: str) -> str:
+    """VEVENTs as :func:`render_vevent` rendered them (an event's, a series' with its dates changed on their own),
+    each with ``status`` (one of :data:`STATUSES`): its STATUS line replaced, or added where it had none; but a
+    date cancelled on its own stays CANCELLED. Every other line stays as it was, byte for byte."""
+    _check_status(status)
+    shown = []
+    for block in _vevent_blocks(vevents):
+        if not any(_property_name(line) == "STATUS" for line in block):
+            block = block[:-1] + ["STATUS:CONFIRMED"] + block[-1:]
+        shown += [f"STATUS:{status}" if _property_name(line) == "STATUS" and not line.upper().endswith(
+            ":CANCELLED") else line for line in block]
     return b"".join(fold_line(line) + b"\r\n" for line in shown).decode()
 
 

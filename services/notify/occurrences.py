@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from services.calendar import recurrence
+from services.calendar.times import day_after, local_date, local_midnight
 
 #: At most this many occurrences of one series in one window (a reminder's or a digest's).
 MAX_PER_WINDOW = 50
@@ -63,6 +64,19 @@ def by_rule_key(event: dict, key: str) -> Occurrence | None:
         if found:
             return found[0]
     return None
+
+
+def on_the_same_day(event: dict, key: str) -> Occurrence | None:
+    """The date of the series ``event`` that the rule gives the Warsaw day of ``key`` (an :attr:`Occurrence.rule_key`
+    the series no longer has): the same date after a change of the series' time, or of its first start on the same
+    weekdays. The one nearest in time to ``key`` when the rule gives that day several; None when it gives it none
+    (the date is gone)."""
+    start = datetime.fromisoformat(key)
+    day = local_date(start)
+    found = [o for o in between(event, local_midnight(day) - timedelta(days=1), local_midnight(day_after(day))
+                                + timedelta(days=1))
+             if local_date(datetime.fromisoformat(o.rule_key)) == day]
+    return min(found, key=lambda o: abs(datetime.fromisoformat(o.rule_key) - start), default=None)
 
 
 def slot_date(event: dict, key: str, of_series: bool = False) -> Occurrence | None:

@@ -8,7 +8,7 @@ import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.calendar.ical import date_uid, one_date_vevent, render_vevent
+from services.calendar.ical import date_uid, one_date_vevent, render_vevent, with_status
 from services.calendar.times import WARSAW
 from tests.calendar.test_ical_hypothesis import calendar_events
 from tests.events.icaljs.samples import sample_event
@@ -66,7 +66,7 @@ def test_the_date_uid_is_stable_and_differs_from_date_to_date():
 def test_a_cancelled_date_keeps_its_uid_and_says_cancelled():
     shown = vevent(one_date_vevent(render_vevent(SERIES), THURSDAY, THURSDAY, THURSDAY + timedelta(hours=2)))
     cancelled = vevent(one_date_vevent(render_vevent(SERIES), THURSDAY, THURSDAY, THURSDAY + timedelta(hours=2),
-                                       cancelled=True))
+                                       status="CANCELLED"))
     assert str(cancelled["status"]) == "CANCELLED" and str(cancelled["uid"]) == str(shown["uid"])
     assert cancelled["sequence"] >= shown["sequence"]
 
@@ -96,5 +96,24 @@ def test_an_all_day_series_date_is_a_day():
 
 def test_a_vevent_without_a_status_line_gets_one_when_its_date_is_cancelled():
     text = render_vevent(SERIES).replace("STATUS:CONFIRMED\r\n", "")
-    found = vevent(one_date_vevent(text, THURSDAY, THURSDAY, THURSDAY + timedelta(hours=2), cancelled=True))
+    found = vevent(one_date_vevent(text, THURSDAY, THURSDAY, THURSDAY + timedelta(hours=2), status="CANCELLED"))
     assert str(found["status"]) == "CANCELLED"
+
+
+def test_a_date_waited_for_is_tentative_under_the_dates_uid():
+    """A place on the waiting list: the date in the calendar as TENTATIVE (RFC 5545), under the UID its confirmed
+    place (and its cancellation) will have."""
+    shown = vevent(one_date_vevent(render_vevent(SERIES), THURSDAY, THURSDAY, THURSDAY + timedelta(hours=2)))
+    waiting = vevent(one_date_vevent(render_vevent(SERIES), THURSDAY, THURSDAY, THURSDAY + timedelta(hours=2),
+                                     status="TENTATIVE"))
+    assert (str(waiting["status"]), str(shown["status"])) == ("TENTATIVE", "CONFIRMED")
+    assert str(waiting["uid"]) == str(shown["uid"])
+
+
+def test_with_status_changes_the_status_only_and_keeps_a_cancelled_date_cancelled():
+    cancelled = replace(SERIES, recurrence_id=THURSDAY, start=THURSDAY, end=THURSDAY + timedelta(hours=2), rrule=None,
+                        exdates=(), status="CANCELLED")
+    vevents = render_vevent(SERIES) + render_vevent(cancelled)
+    shown = with_status(vevents, "TENTATIVE")
+    assert [str(v["status"]) for v in icalendar.Event.from_ical(shown, multiple=True)] == ["TENTATIVE", "CANCELLED"]
+    assert shown.replace("STATUS:TENTATIVE", "STATUS:CONFIRMED") == vevents  # every other line byte for byte

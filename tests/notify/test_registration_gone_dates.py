@@ -1,12 +1,14 @@
 """Registrations for a date a series no longer has: skipped (an excluded date), cancelled on its own, or left out by a
 new rule or first start, or by dropping the rule (the series becomes one event). Each registration with an address is
 told once, by a mail naming that date and saying that the date (not the whole activity) is cancelled; the staff lists
-show the date as cancelled, not as places held. A single event that moves keeps its people. Cancelling a place on the
+show the date as cancelled, not as places held. A single event that moves keeps its people; so does a series' date
+that the series gives another time on its day. Cancelling a place on the
 waiting list frees no place."""
 
 from datetime import timedelta
 
 from services.notify.mail.render import format_when
+from services.notify.models import RegistrationSlot
 from tests.notify.conftest import folder_mails
 from tests.notify.registrations import (
     ADMIN,
@@ -18,6 +20,7 @@ from tests.notify.registrations import (
     registrations,
     resident,
     send_all,
+    slots,
     utc_key,
 )
 from tests.notify.test_mail import calendar_of
@@ -89,12 +92,77 @@ def test_a_date_a_new_rule_leaves_out_tells_its_people(notify, mail_dir):
     assert told(notify, mail_dir) == ["osoba2@example.org"]
 
 
-def test_a_series_moved_to_another_hour_tells_the_people_of_its_old_dates(notify, mail_dir):
-    weekly_with_two_residents(notify)
-    later = in_days(7, hour=18)
-    publish_event(notify, "event.updated", **SERIES, version=2, starts_at=later.isoformat(),
+TUE_THU = dict(rrule="FREQ=WEEKLY;BYDAY=TU,TH;COUNT=12", days=7, capacity=3)
+
+
+def tue_thu_with_a_resident(app) -> list:
+    """Tuesdays and Thursdays from a week from now, 17:00-19:00: resident 1 registered for its third date, her mail
+    sent. Returns the series' first dates (Warsaw time)."""
+    first = in_days(7)
+    dates = [d for d in (first + timedelta(days=n) for n in range(21)) if d.isoweekday() in (2, 4)]
+    publish_event(app, **TUE_THU)
+    made = app.test_client().post("/api/v1/registrations/", json=resident(1, occurrence=wall(dates[2])))
+    assert made.status_code == 201
+    send_all(app)
+    return dates
+
+
+def at_hour(moment, hour: int):
+    return moment.replace(hour=hour)
+
+
+def test_a_series_moved_to_another_hour_keeps_each_dates_people(notify, mail_dir):
+    """The series' time changes (17:00 to 18:00): each date is the same date on its day; its places follow it, its
+    people keep them and are not told "cancelled"; the new time's date has the places that were left, not all."""
+    dates = tue_thu_with_a_resident(notify)
+    later = at_hour(in_days(7), 18)
+    publish_event(notify, "event.updated", **TUE_THU, version=2, starts_at=later.isoformat(),
                   ends_at=(later + timedelta(hours=2)).isoformat())
-    assert sorted(told(notify, mail_dir)) == ["osoba1@example.org", "osoba2@example.org"]
+    assert told(notify, mail_dir) == []
+    moved = at_hour(dates[2], 18)
+    [slot] = slots(notify)
+    assert (slot.occurrence, slot.starts_at, slot.ends_at) == (
+        utc_key(moved), moved, moved + timedelta(hours=2))
+    assert [(r.status, r.occurrence) for r in registrations(notify)] == [("confirmed", utc_key(moved))]
+    client = notify.test_client()
+    lists = client.get(f"/api/v1/registrations/events/{EVENT_ID}", headers=ADMIN).json
+    assert [(found["occurrence"], found["cancelled"]) for found in lists] == [(utc_key(moved), False)]
+    assert "Termin odwołany" not in client.get(f"/registrations/events/{EVENT_ID}/list",
+                                               headers=ADMIN).get_data(as_text=True)
+    again = client.post("/api/v1/registrations/", json=resident(2, occurrence=wall(moved), people=3))
+    assert again.json["status"] == "waiting"  # 2 of 3 places left: the resident's place still counts
+
+
+def test_a_date_whose_new_time_has_places_already_is_not_merged_into_them(notify, mail_dir):
+    """A row of places for the new time exists already (made before rows followed their date): the two are not
+    merged; the old row stays on its gone date and its people are told, as for any date gone."""
+    dates = tue_thu_with_a_resident(notify)
+    moved = at_hour(dates[2], 18)
+    with notify.extensions["osl"].database.session() as session:
+        session.add(RegistrationSlot(event_id=EVENT_ID, occurrence=utc_key(moved), starts_at=moved,
+                                     ends_at=moved + timedelta(hours=2), capacity=3, confirmed=0, waiting=0,
+                                     last_seq=0, version=0, of_series=True))
+        session.commit()
+    later = at_hour(in_days(7), 18)
+    publish_event(notify, "event.updated", **TUE_THU, version=2, starts_at=later.isoformat(),
+                  ends_at=(later + timedelta(hours=2)).isoformat())
+    assert told(notify, mail_dir) == ["osoba1@example.org"]
+    assert sorted(slot.occurrence for slot in slots(notify)) == sorted([utc_key(dates[2]), utc_key(moved)])
+
+
+def test_a_series_starting_later_at_another_hour_tells_only_the_dates_gone(notify, mail_dir):
+    """The first start moves a week later and an hour later, on the same weekdays: a date before the new start is
+    gone and its people told; a later one follows to its new time and keeps its people."""
+    dates = tue_thu_with_a_resident(notify)
+    client = notify.test_client()
+    assert client.post("/api/v1/registrations/", json=resident(2, occurrence=wall(dates[0]))).status_code == 201
+    send_all(notify)
+    later = at_hour(dates[1], 18)
+    publish_event(notify, "event.updated", **TUE_THU, version=2, starts_at=later.isoformat(),
+                  ends_at=(later + timedelta(hours=2)).isoformat())
+    assert told(notify, mail_dir) == ["osoba2@example.org"]
+    assert [(r.status, r.occurrence) for r in registrations(notify)] == [
+        ("confirmed", utc_key(at_hour(dates[2], 18))), ("confirmed", utc_key(dates[0]))]
 
 
 def test_a_single_event_that_moves_keeps_its_people(notify, mail_dir):

@@ -184,3 +184,31 @@ def test_a_registration_for_one_date_of_a_series_attaches_that_date_only(notify,
         assert "RRULE" not in vevent and "RECURRENCE-ID" not in vevent
         assert (vevent.decoded("DTSTART"), vevent.decoded("DTEND")) == (chosen, chosen + timedelta(hours=2))
         assert not str(vevent["UID"]).startswith(f"{EVENT_ID}@")  # not the series' UID
+
+
+def test_a_place_on_the_waiting_list_is_tentative_in_the_calendar_until_promoted(notify, mail_dir):
+    """One place on a date of a series: the first resident's mail puts the date in her calendar as confirmed; the
+    second waits, so hers as TENTATIVE; when the first cancels, the second's "a place for you" mail confirms the
+    same date (its UID)."""
+    first = in_days(7)
+    publish_event(notify, rrule="FREQ=WEEKLY;COUNT=4", days=7, capacity=1)
+    client = notify.test_client()
+    for number in (1, 2):
+        made = client.post("/api/v1/registrations/",
+                           json=resident(number, occurrence=first.replace(tzinfo=None).isoformat()))
+        assert made.status_code == 201
+    assert send_all(notify) == 2
+    placed, waiting = ([v] for [v] in (calendar_of(m).walk("VEVENT") for m in folder_mails(mail_dir)))
+    assert (str(placed[0]["STATUS"]), str(waiting[0]["STATUS"])) == ("CONFIRMED", "TENTATIVE")
+    client.post(link(folder_mails(mail_dir)[0], "cancel"))
+    send_all(notify)
+    promoted = folder_mails(mail_dir)[-1]
+    assert promoted["To"].addresses[0].addr_spec == "osoba2@example.org"
+    [confirmed] = calendar_of(promoted).walk("VEVENT")
+    assert (str(confirmed["STATUS"]), confirmed["UID"]) == ("CONFIRMED", waiting[0]["UID"])
+
+
+def test_a_place_on_the_waiting_list_for_a_single_event_is_tentative_in_the_calendar(notify, mail_dir):
+    one_place_three_residents(notify)
+    statuses = [str(v["STATUS"]) for m in folder_mails(mail_dir) for v in calendar_of(m).walk("VEVENT")]
+    assert statuses == ["CONFIRMED", "TENTATIVE", "TENTATIVE"]

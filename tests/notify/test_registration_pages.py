@@ -56,6 +56,24 @@ def test_the_form_registers_and_shows_the_place_then_errors_are_named(notify, ma
     assert forged.status_code == 400
 
 
+def test_too_few_places_left_for_the_group_says_how_many_are_left(notify, mail_dir):
+    """1 of 3 places left and 2 people register: the page and the mail say only 1 place is left, too few for 2, so
+    they wait; not that every place is taken."""
+    publish_event(notify, capacity=3)
+    client = notify.test_client()
+    assert client.post("/api/v1/registrations/", json=resident(1, people=2)).json["status"] == "confirmed"
+    form = {"csrf_token": csrf_of(client.get(FORM).text), "name": "Helena", "email": "helena@example.org",
+            "people": "2", "consent": "true"}
+    page = client.get(client.post(FORM, data=form).headers["Location"]).text
+    said = "Zostało tylko 1 wolne miejsce, za mało dla 2 osób"
+    assert said in page and "na miejscu 1" in page and "Wszystkie miejsca są zajęte" not in page
+    assert send_all(notify) == 2
+    mail = folder_mails(mail_dir)[-1].get_body(("plain",)).get_content()
+    assert said in mail and "na miejscu 1" in mail and "Wszystkie miejsca są zajęte" not in mail
+    html = folder_mails(mail_dir)[-1].get_body(("html",)).get_content()
+    assert said in html and "Wszystkie miejsca są zajęte" not in html
+
+
 def test_the_form_says_too_many_with_retry_after_and_a_bad_date_by_name(notify, mail_dir):
     notify.config.update(REGISTRATION_LIMIT_PER_ADDRESS=1, REGISTRATION_LIMIT_PER_IP=10)
     publish_event(notify, capacity=None)

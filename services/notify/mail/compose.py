@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vevent, prodid
+from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vevent, prodid, with_status
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when, meeting_place
 from services.notify.models.notices import REGISTRATION_KINDS
 from services.ui import dates
@@ -110,20 +110,24 @@ def calendar_of(events: list[dict], components: list[str] | None = None) -> str 
 def registration_vevents(kind: str, payload: dict) -> list[str]:
     """What a registration's mail puts in its calendar: for one date of a series, that date alone (cancelled in a
     mail saying it will not happen), under a UID of its own that every mail about the date shares; for a whole
-    series, or a single event, the event's VEVENTs as the feeds hold them."""
+    series, or a single event, the event's VEVENTs as the feeds hold them. A place on the waiting list is TENTATIVE
+    there, a confirmed one as the event is."""
     event, registration = payload["event"], payload["registration"]
     if not event.get("ical"):
         return []
     # A notice queued before "series" was one date's, as its text says. A date called off while the event goes on
     # is a series' date, also when the series dropped its rule (a single event's own date is never called off).
     one_date = event.get("rrule") or (kind == "reg_cancelled" and event["status"] != "cancelled")
+    # On the waiting list: the date is in the calendar as TENTATIVE, no place held (RFC 5545 STATUS).
+    waiting = registration.get("status") == "waiting"
+    status = "CANCELLED" if kind == "reg_cancelled" else "TENTATIVE" if waiting else None
     if registration.get("series") or not one_date:
-        return [event["ical"]]
+        return [event["ical"] if status != "TENTATIVE" else with_status(event["ical"], status)]
     times = payload["occurrence"]
     start, end = datetime.fromisoformat(times["starts_at"]), datetime.fromisoformat(times["ends_at"])
     # A notice queued before it named its date by the rule's start: the date's start (the same unless it moved).
     rule_start = datetime.fromisoformat(registration.get("occurrence") or times["starts_at"])
-    return [one_date_vevent(event["ical"], rule_start, start, end, cancelled=kind == "reg_cancelled")]
+    return [one_date_vevent(event["ical"], rule_start, start, end, status=status)]
 
 
 def new_message_id(host: str) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
+from services.calendar import recurrence
 from services.messaging.addresses import normalise_email
 from services.messaging.models import utcnow
 from services.notify import occurrences
@@ -19,6 +20,7 @@ from services.notify.operations.registrations import (
     never_fits,
     promote,
     publish_counts,
+    publish_registration,
     queue_registration_mail,
     slot_times,
 )
@@ -31,9 +33,10 @@ def follow_event(session, event: dict) -> None:
     """An event changed (its message handled): its rows of places take the new capacity (a higher one moves
     people up; a lower one cancels no place, staff see "over capacity by N", but a waiting group with an address
     that no longer fits in all the places is told and released, :func:`_release_too_big`), and each date keeps its
-    times as the series gives them now (a date moved on its own keeps its people). Everyone registered for a date
-    that will not happen is told, once: a cancelled event, a date cancelled on its own, skipped, or left out by a
-    new rule or first start (:func:`occurrences.called_off`)."""
+    times as the series gives them now (a date moved on its own keeps its people; so does one the series now gives
+    another time on the same day, :func:`_same_date_moved`). Everyone registered for a date that will not happen is
+    told, once: a cancelled event, a date cancelled on its own, skipped, or left out by a new rule or first start
+    (:func:`occurrences.called_off`)."""
     slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"])
                             .with_for_update()).all()
     if not slots:
@@ -42,6 +45,8 @@ def follow_event(session, event: dict) -> None:
     now = utcnow()
     for slot in slots:
         found = occurrences.slot_date(event, slot.occurrence, slot.of_series) if slot.occurrence else None
+        if found is None and slot.occurrence and event.get("rrule"):
+            found = _same_date_moved(session, slot, event)
         if found is not None:  # its reminder and retention follow the date where it is now
             slot.starts_at, slot.ends_at = found.starts_at, found.ends_at
             if not event.get("rrule"):  # the one date a series kept when it dropped its rule: it moves with the event
@@ -55,6 +60,35 @@ def follow_event(session, event: dict) -> None:
             publish_counts(session, slot)
         if gone:
             _tell_cancelled(session, slot, event)
+
+
+def _same_date_moved(session, slot: RegistrationSlot, event: dict) -> occurrences.Occurrence | None:
+    """The date a row of places is for, when the series changed its time (or its first start, on the same weekdays)
+    and so every rule key: the series' date on the same Warsaw day (:func:`occurrences.on_the_same_day`) is that
+    date. The row and its registrations take the new key, and the new key's counts and each registration's place
+    are published; nobody is told. None when that day has no date any more (the date is gone), or when the new key
+    has a row of places already (made for the new time before this row followed): the two are not merged, so this
+    row stays on its gone date and its people are told, as for any date gone."""
+    if recurrence.quarantined(recurrence.Series.of(event)):
+        return None
+    found = occurrences.on_the_same_day(event, slot.occurrence)
+    if found is None:
+        return None
+    taken = session.scalar(select(RegistrationSlot.id).where(
+        RegistrationSlot.event_id == slot.event_id, RegistrationSlot.occurrence == found.rule_key))
+    if taken is not None:
+        log.warning("event %s: a date's places cannot follow it to %s, which has places already", event["id"],
+                    found.rule_key)
+        return None
+    log.info("event %s: a date's places follow it from %s to %s", event["id"], slot.occurrence, found.rule_key)
+    slot.occurrence = found.rule_key
+    for registration in session.scalars(select(Registration).where(Registration.slot_id == slot.id)
+                                        .order_by(Registration.seq)):
+        registration.occurrence = found.rule_key
+        if registration.status in ACTIVE:
+            publish_registration(session, registration)
+    publish_counts(session, slot)
+    return found
 
 
 def _release_too_big(session, slot: RegistrationSlot, event: dict) -> None:

@@ -91,6 +91,8 @@ class Registered(NamedTuple):
 
     registration: Registration
     new: bool
+    #: On the waiting list although places were free: how many, too few for its people (what the page and mail say).
+    places_left: int | None = None
 
 
 def set_registration_settings(session, event: dict, data: dict) -> EventRegistrationSettings:
@@ -242,6 +244,8 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
         return Registered(found, new=False)
     slot.last_seq += 1
     place = slot.waiting == 0 and _fits(slot, people)
+    left = None if place or slot.capacity is None else slot.capacity - slot.confirmed
+    too_few = left if left is not None and 0 < left < people else None
     language = data.get("language", "pl")
     registration = Registration(
         key=secrets.token_hex(16), slot_id=slot.id, event_id=event["id"], occurrence=slot.occurrence,
@@ -261,11 +265,12 @@ def register_for(session, event: dict, data: dict, *, by_staff: bool = False) ->
         slot.waiting += people
     session.flush()
     if registration.email:
-        queue_registration_mail(session, registration, "registered", event, occurrence.times())
+        queue_registration_mail(session, registration, "registered", event, occurrence.times(),
+                                places_left=too_few)
     publish_counts(session, slot)
     publish_registration(session, registration)
     log.info("registration %s for event %s: %s", registration.id, event["id"], registration.status)
-    return Registered(registration, new=True)
+    return Registered(registration, new=True, places_left=too_few)
 
 
 def waiting_position(session, registration: Registration) -> int | None:
@@ -364,8 +369,9 @@ def slot_times(slot: RegistrationSlot, event: dict) -> dict:
 
 
 def queue_registration_mail(session, registration: Registration, kind: str, event: dict, times: dict,
-                             occurrence: str = "") -> Notice | None:
-    """One mail of ``kind`` to the registration's address, at most once per kind (and occurrence)."""
+                             occurrence: str = "", places_left: int | None = None) -> Notice | None:
+    """One mail of ``kind`` to the registration's address, at most once per kind (and occurrence); ``places_left``:
+    a registration put on the waiting list although so many places were free, too few for its people."""
     done = session.scalar(select(Notice.id).where(Notice.registration_id == registration.id, Notice.kind == kind,
                                                   Notice.occurrence == occurrence))
     if done is not None:
@@ -374,7 +380,8 @@ def queue_registration_mail(session, registration: Registration, kind: str, even
              "position": waiting_position(session, registration), "verified": registration.verified_at is not None,
              # A whole series' registrations have no date of their own; one date's is its start as the rule gives it
              # (what its mails' calendar names it by, wherever it moves).
-             "series": registration.occurrence == "", "occurrence": registration.occurrence}
+             "series": registration.occurrence == "", "occurrence": registration.occurrence,
+             "places_left": places_left}
     notice = Notice(registration_id=registration.id, event_id=event["id"], sequence=event["sequence"], kind=kind,
                     occurrence=occurrence, status="queued", next_attempt_at=utcnow(),
                     payload={"event": event, "occurrence": times, "language": registration.language,

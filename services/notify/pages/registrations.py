@@ -182,7 +182,8 @@ def register(event_id):
     # Post/redirect/get: reloading the next page must not register (and mail) again. A double tap finds the first
     # registration and shows it as the first request did: the page never says whether an address was registered.
     return redirect(url_for("registration_pages.registered", event_id=event["id"], status=registration.status,
-                            position=position or ""), 303)
+                            position=position or "", left=registered.places_left or "",
+                            people=registration.people if registered.places_left else ""), 303)
 
 
 @registration_pages.get("/events/<uuid:event_id>/registered")
@@ -193,6 +194,7 @@ def registered(event_id):
         return redirect(url_for("registration_pages.register_form", event_id=event["id"]), 303)
     position = request.args.get("position", type=int)
     return render_template("pages/registered.html", event=event, status=status, position=position,
+                           left=request.args.get("left", type=int), people=request.args.get("people", type=int),
                            confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]))
 
 
