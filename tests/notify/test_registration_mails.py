@@ -1,13 +1,16 @@
 """A registration's mails and signed links: place or position and the confirm link, cancel links, a cancelled
-event or date, the reminder the day before, an address that never confirms, one given to staff."""
+event or date, the reminder the day before, an address that never confirms (moved up before it did: the confirm link
+and until when), one given to staff."""
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from services.calendar.times import local
 from services.messaging.models import utcnow
-from services.notify.models import Notice
+from services.notify.models import Notice, Registration
 from services.notify.scheduler import tick
+from services.ui.dates import GENITIVE_WEEKDAYS
 from tests.notify.conftest import folder_mails
 from tests.notify.registrations import (
     ADMIN,
@@ -76,7 +79,47 @@ def test_an_address_that_never_confirms_gives_its_place_back(notify, mail_dir):
     tick(database, notify.config, utcnow() + timedelta(hours=notify.config["REGISTRATION_CONFIRM_HOURS"] + 1))
     assert [r.status for r in registrations(notify)] == ["expired", "confirmed", "expired"]
     assert send_all(notify) == 1  # the second is told they moved up
-    assert folder_mails(mail_dir)[-1]["To"].addresses[0].addr_spec == "osoba2@example.org"
+    told = folder_mails(mail_dir)[-1]
+    assert told["To"].addresses[0].addr_spec == "osoba2@example.org"
+    assert "/registrations/confirm/" not in told.get_body(("plain",)).get_content()  # confirmed already
+
+
+def test_a_person_moved_up_before_confirming_gets_the_confirm_link_and_until_when(notify, mail_dir):
+    """Moved up from the waiting list before confirming the address: the mail saying a place came free carries the
+    confirm link and says until when (Warsaw time, as e-mails say a moment) the place is kept for them."""
+    client = one_place_three_residents(notify)
+    client.post(link(folder_mails(mail_dir)[0], "cancel"))  # the first gives up her place; the second moves up
+    assert send_all(notify) == 1
+    told = folder_mails(mail_dir)[-1]
+    text, html = (told.get_body((part,)).get_content() for part in ("plain", "html"))
+    moved = registrations(notify)[1]
+    deadline = local(moved.promoted_at + timedelta(hours=notify.config["REGISTRATION_CONFIRM_HOURS"]))
+    until = f"do {GENITIVE_WEEKDAYS[deadline.weekday()]}, {deadline.day} "
+    for shown in (text, html):
+        assert "Zwolniło się miejsce" in shown and until in shown and f"{deadline.year}, {deadline:%H:%M}" in shown
+    assert "/registrations/confirm/" in html and "Potwierdzam zapis" in html
+    assert client.get(link(told, "confirm")).status_code == 200
+    assert registrations(notify)[1].verified_at is not None
+
+
+def test_a_person_moved_up_before_confirming_has_the_whole_time_to_confirm_from_the_move(notify, mail_dir):
+    """The time to confirm a place that came free counts from the move, not from the registration (which may be
+    nearly over): the mail's "until when" holds. Released then without a mail: the address never confirmed that it
+    is theirs, and double opt-in mails no stranger more than the confirm request."""
+    client = one_place_three_residents(notify)
+    hours = notify.config["REGISTRATION_CONFIRM_HOURS"]
+    database = notify.extensions["osl"].database
+    with database.session() as session:  # all three registered almost the whole time to confirm ago
+        session.execute(update(Registration).values(created_at=utcnow() - timedelta(hours=hours - 1)))
+    client.post(link(folder_mails(mail_dir)[0], "cancel"))
+    send_all(notify)
+    moved = registrations(notify)[1].promoted_at
+    tick(database, notify.config, moved + timedelta(hours=2))
+    # The third, still waiting, has the time from her registration: it is over.
+    assert [r.status for r in registrations(notify)] == ["cancelled", "confirmed", "expired"]
+    tick(database, notify.config, moved + timedelta(hours=hours + 1))
+    assert [r.status for r in registrations(notify)] == ["cancelled", "expired", "expired"]
+    assert send_all(notify) == 0
 
 
 def test_the_day_before_confirmed_people_get_a_reminder_with_the_place_and_a_map(notify, mail_dir):

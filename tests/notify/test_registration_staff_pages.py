@@ -9,14 +9,17 @@ from sqlalchemy import select
 
 from services.messaging.staff import COOKIE
 from services.notify.models import Registration
+from tests.notify.conftest import folder_mails
 from tests.notify.registrations import (
     EVENT_ID,
     ORGANISATION_KEY,
     bearer,
     give_keys,
+    link,
     publish_event,
     registrations,
     resident,
+    send_all,
     staff_session,
 )
 from tests.staff.conftest import CSRF
@@ -209,3 +212,32 @@ def test_cancelling_the_last_place_with_nobody_waiting_says_nobody_moved_up(noti
     assert [r.status for r in registrations(notify)] == ["cancelled"]
     html = client.get(cancelled.headers["Location"]).get_data(as_text=True)
     assert "Zapis odwołany." in html and "dostała miejsce" not in html
+
+
+def group(html: str, heading: str) -> str:
+    """The people listed under one heading of a date's list ("" when the page has no such heading)."""
+    found = re.search(rf"<h3>{heading}</h3>(.*?)</[uo]l>", html, re.S)
+    return found.group(1) if found else ""
+
+
+def test_a_place_whose_address_is_not_confirmed_is_listed_apart_from_the_confirmed(notify, mail_dir):
+    """A place held by an e-mail address that has not confirmed yet (it goes back if it never does) is not among
+    the confirmed: staff see "a place, address not confirmed", and on the waiting list, "address not confirmed"."""
+    publish_event(notify, capacity=3)
+    client = signed_in(notify)
+    by_phone(client)  # what staff took needs no confirming
+    for number in (1, 2, 3):  # two places and the waiting list, none confirmed yet
+        notify.test_client().post("/api/v1/registrations/", json=resident(number))
+    send_all(notify)
+    client.get(link(folder_mails(mail_dir)[1], "confirm"))  # the second confirms
+    html = client.get(PAGE).get_data(as_text=True)
+    confirmed, unconfirmed = group(html, "Potwierdzeni"), group(html, "Miejsce, adres niepotwierdzony")
+    assert "Stanisława Wójcik" in confirmed and "Mieszkanka 2" in confirmed and "Mieszkanka 1" not in confirmed
+    assert "Mieszkanka 1" in unconfirmed and "Mieszkanka 2" not in unconfirmed
+    waiting = group(html, "Lista rezerwowa")
+    assert "Mieszkanka 3" in waiting and "adres niepotwierdzony" in waiting
+    printed = client.get(f"/registrations/events/{EVENT_ID}/list").get_data(as_text=True)
+    assert "osoba1@example.org (adres niepotwierdzony)" in printed and "osoba2@example.org (" not in printed
+    client.get(link(folder_mails(mail_dir)[0], "confirm"))
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "Mieszkanka 1" in group(html, "Potwierdzeni") and group(html, "Miejsce, adres niepotwierdzony") == ""

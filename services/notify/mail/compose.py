@@ -2,7 +2,7 @@
 
 import gettext
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -15,9 +15,15 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vevent, prodid, with_status
-from services.notify.mail.render import describe_changes, format_place, format_series, format_when, meeting_place
+from services.notify.mail.render import (
+    describe_changes,
+    format_moment,
+    format_place,
+    format_series,
+    format_when,
+    meeting_place,
+)
 from services.notify.models.notices import REGISTRATION_KINDS
-from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
 from services.ui.labels import N_, ROOM_REASON_NAMES
 from services.ui.links import DEFAULTS
@@ -189,6 +195,17 @@ def _going(config: dict, event: dict) -> dict:
             "registration": event.get("registration") or {}}
 
 
+def _confirm_by(config: dict, registration: dict, language: str) -> str | None:
+    """Until when an address that has not confirmed keeps its registration ("do czwartku, 3 grudnia 2026, 17:30"):
+    ``REGISTRATION_CONFIRM_HOURS`` from when its time began (``Registration.confirm_from``, which the expiry counts
+    from too). None for a confirmed address, or a notice queued before it carried the start."""
+    start = registration.get("confirm_from")
+    if registration.get("verified", True) or not start:
+        return None
+    deadline = datetime.fromisoformat(start) + timedelta(hours=config["REGISTRATION_CONFIRM_HOURS"])
+    return format_moment(deadline, language, genitive=True)
+
+
 def _context(config: dict, kind: str, language: str, links: dict, payload: dict) -> dict:
     event = payload.get("event")
     context = {"kind": kind, "links": links, "event": event, "public_name": public_name(), "lang": language}
@@ -217,12 +234,12 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         series = bool(payload["registration"].get("series")) and kind != "reg_reminder"
         # A series' mail says "from <the date>" (registration.txt): in Polish "od wtorku, …", the genitive.
         context.update(when=format_when(_at(event, payload["occurrence"]), language, genitive=series),
-                       registration=payload["registration"], series=series)
+                       registration=payload["registration"], series=series,
+                       confirm_by=_confirm_by(config, payload["registration"], language))
     if kind == "import_failing":
         source = payload["source"]
         since = datetime.fromisoformat(source["failing_since"])
-        shown = f"{dates.day(since, language, True, genitive=True)}, {dates.clock(since, language)}"  # "od …"
-        context.update(source=source, failing_since=shown)
+        context.update(source=source, failing_since=format_moment(since, language, genitive=True))  # "od …"
     if kind == "room_conflict":
         conflict = payload["conflict"]
         reason = ROOM_REASONS.get(conflict["reason"], ROOM_REASONS["taken"])

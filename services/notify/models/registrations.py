@@ -4,12 +4,13 @@ A registration is for one occurrence of an event (its start in UTC ISO 8601, as 
 whole series (``occurrence`` empty) when the organiser set the event so. Its ``status`` is its place: ``confirmed``
 (it holds ``people`` places), ``waiting`` (on the waiting list, in ``seq`` order), ``cancelled`` or ``expired`` (an
 e-mail registration whose address was not confirmed in time). An e-mail registration holds its place from the start
-and keeps it once the address confirms (``verified_at``).
+and keeps it once the address confirms (``verified_at``); its time to confirm starts at ``confirm_from``.
 """
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.messaging.models import UTCDateTime, utcnow
@@ -100,6 +101,18 @@ class Registration(Base):
     #: gets of the person (``registration.changed``). Emptied with the personal data, so that nothing here links a
     #: reference the programme keeps back to a person.
     ref: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
+
+    @hybrid_property
+    def confirm_from(self) -> datetime:
+        """When the address's time to confirm began: the move up from the waiting list, if it came before the
+        address confirmed (the place is news then, and the mail saying so asks to confirm, until when), else the
+        registration. The expiry and the mail both count from it."""
+        return self.promoted_at or self.created_at
+
+    @confirm_from.inplace.expression
+    @classmethod
+    def _confirm_from(cls):
+        return func.coalesce(cls.promoted_at, cls.created_at)
 
 
 class EventRegistrationSettings(Base):

@@ -144,11 +144,14 @@ def queue_reg_reminders(session, now: datetime, hours: float) -> int:
 
 
 def expire_unconfirmed(session, now: datetime, hours: float) -> int:
-    """E-mail registrations whose address has not confirmed within ``hours``: released (their place moves on)."""
+    """E-mail registrations whose address has not confirmed within ``hours`` (from the registration, or from the
+    move up from the waiting list: ``Registration.confirm_from``): released (their place moves on). Without a mail:
+    the address never confirmed it is theirs, and it was told until when (the confirm request; the mail of the move
+    up), so a stranger's address gets nothing more."""
     upcoming = select(RegistrationSlot.id).where(RegistrationSlot.ends_at > now)  # a past date moves nobody up
     stale = session.scalars(select(Registration).where(
         Registration.status.in_(ACTIVE), Registration.contact == "email", Registration.verified_at.is_(None),
-        Registration.created_at < now - timedelta(hours=hours), Registration.slot_id.in_(upcoming))
+        Registration.confirm_from < now - timedelta(hours=hours), Registration.slot_id.in_(upcoming))
         .order_by(Registration.id)).all()
     return sum(cancel_registration(session, registration, status="expired") for registration in stale)
 

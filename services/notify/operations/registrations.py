@@ -376,8 +376,11 @@ def queue_registration_mail(session, registration: Registration, kind: str, even
                                                   Notice.occurrence == occurrence))
     if done is not None:
         return None
+    verified = registration.verified_at is not None
     shown = {"name": registration.name, "people": registration.people, "status": registration.status,
-             "position": waiting_position(session, registration), "verified": registration.verified_at is not None,
+             "position": waiting_position(session, registration), "verified": verified,
+             # Until when an address not confirmed keeps the registration counts from here (the mail says when).
+             "confirm_from": None if verified else registration.confirm_from.isoformat(),
              # A whole series' registrations have no date of their own; one date's is its start as the rule gives it
              # (what its mails' calendar names it by, wherever it moves).
              "series": registration.occurrence == "", "occurrence": registration.occurrence,
