@@ -158,12 +158,18 @@ def test_a_last_day_without_weekdays_is_not_silently_dropped(staff):
     assert single.status_code == 303  # a single event: no weekdays and no last day
 
 
-def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staff):
+def _an_event(staff):
+    """An editor signed in on events, their form's token, and the event they added with the form: its id, version."""
     client = _signed_in_editor(staff)
     token = csrf_of(client, "/staff/events/new")
     client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
     with staff.events.extensions["osl"].database.session() as session:
         event_id, version = session.execute(select(Event.id, Event.version)).one()
+    return client, token, event_id, version
+
+
+def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staff):
+    client, token, event_id, version = _an_event(staff)
     page = client.get(f"/staff/events/{event_id}").get_data(as_text=True)
     assert 'value="Klub szachowy"' in page and 'value="TU" checked' in page
     assert f'id="day" name="day" type="date" required value="{YEAR}-03-02"' in page
@@ -187,11 +193,7 @@ def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staf
 def test_the_events_history_page_says_each_change_in_polish_words(staff):
     from tests.staff.conftest import signed_in_admin
 
-    client = _signed_in_editor(staff)
-    token = csrf_of(client, "/staff/events/new")
-    client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
-    with staff.events.extensions["osl"].database.session() as session:
-        event_id, version = session.execute(select(Event.id, Event.version)).one()
+    client, token, event_id, version = _an_event(staff)
     # Another weekday only: the rule changes, its first date does not (the history's entry has no starts_at).
     client.post(f"/staff/events/{event_id}", data={**_form(weekdays=["TU"]), "version": str(version), "save": "1",
                                                    "csrf_token": token})
