@@ -37,7 +37,9 @@ def _shown(data: dict) -> dict:
 
 def history(session, outbox_model, *, limit: int = 50, before: int | None = None) -> list[dict]:
     """The latest changes, newest first: ``seq``, ``time``, ``type``, ``actor``, ``record`` (its kind and id) and
-    ``changes``: each field that differs from the record's previous message (all of them for its first)."""
+    ``changes``: each field that differs from the record's previous message (all of them for its first); and
+    ``state``, the record's whole message, which the staff page reads a changed field by (a rule by its first date)
+    and the API leaves out (``Change``)."""
     query = select(outbox_model.seq, outbox_model.body).order_by(outbox_model.seq.desc()).limit(limit)
     if before is not None:
         query = query.where(outbox_model.seq < before)
@@ -62,7 +64,7 @@ def history(session, outbox_model, *, limit: int = 50, before: int | None = None
                    if name not in ("version",) and previous.get(name) != value}
         entries.append({"seq": seq, "time": envelope["time"], "type": envelope["type"],
                         "actor": envelope.get("actor"), "record": {"kind": key[0], "id": key[1]},
-                        "changes": changes})
+                        "changes": changes, "state": data})
     return entries[::-1]
 
 

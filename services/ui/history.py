@@ -6,15 +6,40 @@ field with no words here is shown as it is, so a new one is never hidden.
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
+from types import SimpleNamespace
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from services.calendar.recurrence import Series
+from services.calendar.times import local
 from services.ui import formatting
+from services.ui.labels import (
+    ACCOUNT_MAIL_LABELS,
+    ACCOUNT_ROLE_LABELS,
+    AUDIENCE_LABELS,
+    CATEGORY_LABELS,
+    CONTRIBUTION_LABELS,
+    EVENT_STATUS_LABELS,
+    LANGUAGE_LABELS,
+    MEETING_STATUS_LABELS,
+    MEMBER_ROLE_LABELS,
+    ORGANISATION_KIND_LABELS,
+    PARTNERSHIP_STATUS_LABELS,
+    ROOM_REASON_LABELS,
+    ROOM_STATUS_LABELS,
+    VISIBILITY_LABELS,
+)
 
-#: An ISO 8601 moment with its offset, as the messages carry times ("2026-11-30T21:33:42.210685+00:00").
-_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
+#: An ISO 8601 moment, as the messages carry times ("2026-11-30T21:33:42.210685+00:00"); one without an offset (an
+#: event's skipped date) is Warsaw's wall-clock time.
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
+#: A day, as the messages carry dates ("2026-12-24").
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Fields that say nothing to staff: the iCal sequence, the time zone (always Warsaw's), a record's version, and
+#: each ``*_slug`` (the record's name is shown).
+TECHNICAL_FIELDS = frozenset({"sequence", "timezone", "version", "meeting_version"})
 
 #: What kind of change each message type (services/messaging/messages/*.py) is, as a sentence's start.
 CHANGE_LABELS = {
@@ -69,7 +94,33 @@ FIELD_LABELS = {
     "document_ref": _l("Where the signed paper is"), "signatory_ids": _l("Members who signed"),
     "contact": _l("Contact"), "accessibility": _l("Accessibility"), "registration": _l("Registration"),
     "rrule": _l("Repeats"), "changed_fields": _l("Fields changed"), "visibility": _l("Who sees it"),
-    "exdates": _l("Dates skipped"), "url": _l("Website"),
+    "exdates": _l("Dates skipped"), "url": _l("Website"), "room_status": _l("Room booking"),
+    "agenda": _l("Agenda"), "operator_id": _l("Run by"), "started_year": _l("Running since"),
+    "latitude": _l("Latitude"), "longitude": _l("Longitude"), "step_free": _l("Step-free access"),
+    "accessible_toilet": _l("Accessible toilet"), "equipment": _l("Equipment"),
+    "bookable_hours": _l("Hours it can be booked"), "closures": _l("Closed"),
+    "open_on": _l("Open on public holidays"), "buffer_minutes": _l("Minutes between bookings"),
+    "horizon_days": _l("Days ahead it can be booked"), "requires_approval": _l("Bookings need approval"),
+    "from": _l("From"), "to": _l("To"), "overrides": _l("Dates changed on their own"),
+    "recurrence_id": _l("Date in the series"), "required": _l("Required"), "source_id": _l("Imported calendar"),
+    "failing_since": _l("Failing since"), "failures": _l("Failed attempts"), "last_error": _l("Last error"),
+    "dates": _l("Dates"), "booking_id": _l("Booking"), "occurrence": _l("Date"), "confirmed": _l("Places taken"),
+    "waiting": _l("On the waiting list"), "ref": _l("Registration reference"), "people": _l("Number of people"),
+    "series_from": _l("From the date"), "prefix": _l("Key's first characters"), "scopes": _l("What it may do"),
+    "issued_at": _l("Issued on"), "revoked_at": _l("Revoked on"), "withdrawn_at": _l("Withdrawn on"),
+    "withdrawal_reason": _l("Why withdrawn"), "membership_id": _l("Membership"), "ended_at": _l("Ended on"),
+}
+
+#: Each field's values in words, by the record's kind (the message type without its last word) and the field, or by
+#: the field alone: the one table of each (services/ui/labels.py).
+VALUE_LABELS = {
+    "audiences": AUDIENCE_LABELS, "category": CATEGORY_LABELS, "visibility": VISIBILITY_LABELS,
+    "room_status": ROOM_STATUS_LABELS, "template": ACCOUNT_MAIL_LABELS, "language": LANGUAGE_LABELS,
+    ("event", "status"): EVENT_STATUS_LABELS, ("meeting", "status"): MEETING_STATUS_LABELS,
+    ("partnership", "status"): PARTNERSHIP_STATUS_LABELS, ("membership", "role"): MEMBER_ROLE_LABELS,
+    ("account", "role"): ACCOUNT_ROLE_LABELS, ("organisation", "kind"): ORGANISATION_KIND_LABELS,
+    ("meeting_room", "reason"): ROOM_REASON_LABELS, ("membership", "potential", "kind"): CONTRIBUTION_LABELS,
+    ("event", "overrides", "status"): EVENT_STATUS_LABELS,
 }
 
 
@@ -99,15 +150,28 @@ def actor_words(actor: str | None) -> str:
 
 
 def value_words(value) -> str:
-    """A changed field's new value: "yes"/"no", "—" for none, a list joined by commas, a moment in Warsaw's clock."""
-    if value is None or value == [] or value == "":
+    """A changed field's new value: "yes"/"no", "—" for none, a list joined by commas, a moment in Warsaw's clock, a
+    day as "24 grudnia 2026", a nested record as its labelled fields; anything else as it is."""
+    if value is None or value == [] or value == "" or value == {}:
         return "—"
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, list):
-        return ", ".join(value_words(item) for item in value)
+        return ("; " if any(isinstance(item, dict) for item in value) else ", ").join(
+            value_words(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{field_label(str(name))}: {value_words(item)}" for name, item in value.items()
+                         if _shown_field(str(name), value))
+    if isinstance(value, str) and _DAY.match(value):
+        try:
+            return formatting.long_date(date.fromisoformat(value))
+        except ValueError:
+            return value
     if isinstance(value, str) and _MOMENT.match(value):
-        moment = datetime.fromisoformat(value)
+        try:
+            moment = local(datetime.fromisoformat(value))
+        except ValueError:
+            return value
         return f"{formatting.day(moment)}, {formatting.clock(moment)}"
     return str(value)
 
@@ -116,15 +180,70 @@ def field_label(name: str) -> str:
     return _words(FIELD_LABELS, name)
 
 
-def _named_fields(name: str, value):
-    """An updated event's ``changed_fields`` by their labels; any other value as it is."""
-    return [field_label(field) for field in value] if name == "changed_fields" and isinstance(value, list) else value
+def _shown_field(name: str, names) -> bool:
+    """Whether staff see ``name`` among ``names`` (the changed fields): not a technical one, nor an id whose record's
+    name is there too ("Dzielnica: Raków", never "Dzielnica: 12" beside it)."""
+    if name in TECHNICAL_FIELDS or name.endswith("_slug"):
+        return False
+    return not (name.endswith("_id") and f"{name[:-3]}_name" in names)
+
+
+def _labelled(labels: dict, value):
+    """``value`` (a code, or a list of codes) in ``labels``' words; a code with none stays as it is."""
+    if isinstance(value, list):
+        return [_labelled(labels, item) for item in value]
+    return _words(labels, value) if isinstance(value, str) else value
+
+
+def _registration_words(value: dict) -> str:
+    """An event's registration: "obowiązkowe, miejsc: 3", and where to sign up (as the e-mails say it)."""
+    if value.get("required"):
+        words = [gettext("required")]
+    else:
+        words = [gettext("welcome") if value.get("url") or value.get("capacity") else gettext("not needed")]
+    if value.get("capacity"):
+        words.append(f"{gettext('places:')} {value['capacity']}")
+    if value.get("url"):
+        words.append(str(value["url"]))
+    return ", ".join(words)
+
+
+def _series_words(rrule: str, state: dict) -> str:
+    """A rule in words with the record's first date, hours and skipped dates (services/ui/series.py); the rule itself
+    when the record does not say enough to read it."""
+    try:
+        shown = Series(starts_at=datetime.fromisoformat(state["starts_at"]),
+                       ends_at=datetime.fromisoformat(state["ends_at"]), rrule=rrule,
+                       exdates=tuple(state.get("exdates") or ()), all_day=bool(state.get("all_day")))
+        return formatting.series_words(SimpleNamespace(series=shown)) or rrule
+    except (KeyError, TypeError, ValueError):
+        return rrule
+
+
+def _value(kind: str, name: str, value, state: dict) -> str:
+    """One changed field's new value in words, as its record's kind and the field have them."""
+    if name == "changed_fields" and isinstance(value, list):
+        return ", ".join(dict.fromkeys(field_label(field) for field in value if _shown_field(field, value)))
+    if name == "registration" and isinstance(value, dict) and "required" in value:
+        return _registration_words(value)
+    if name == "rrule" and isinstance(value, str) and value:
+        return _series_words(value, state)
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        value = [{key: _labelled(VALUE_LABELS.get((kind, name, key), {}), item) for key, item in record.items()}
+                 for record in value]
+    labels = VALUE_LABELS.get((kind, name), VALUE_LABELS.get(name))
+    return value_words(_labelled(labels, value) if labels else value)
 
 
 def entry_words(entry: dict) -> dict:
     """A history entry (services/messaging/history.py) as the page shows it: ``at`` (an aware datetime, for the
-    ``day`` and ``clock`` filters), ``what``, ``who``, ``record`` and ``changes`` as (label, value) pairs."""
-    changes = [(field_label(name), value_words(_named_fields(name, change["to"])))
-               for name, change in entry["changes"].items() if name != "id"]  # the record's id is said once
+    ``day`` and ``clock`` filters), ``what``, ``who``, ``record`` and ``changes`` as (label, value) pairs: the
+    technical fields left out, each value in words (its ``state``, the record's whole message, gives a rule its
+    dates)."""
+    kind = entry["record"]["kind"]
+    state = {**{name: change["to"] for name, change in entry["changes"].items()}, **entry.get("state", {})}
+    changes = [(field_label(name), _value(kind, name, change["to"], state))
+               for name, change in entry["changes"].items()
+               if name not in ("id", "key_id") and _shown_field(name, entry["changes"])]  # the record's id: once
     return {"at": datetime.fromisoformat(entry["time"]), "what": change_words(entry["type"]),
             "who": actor_words(entry["actor"]), "record": entry["record"], "changes": changes}

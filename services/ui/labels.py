@@ -1,5 +1,5 @@
-"""The words people see for fixed values (the events' audiences and categories, why a meeting's room was not booked):
-one table for pages, forms, feeds and e-mails.
+"""The words people see for fixed values (the events' audiences and categories, why a meeting's room was not booked,
+a status, a role, a kind): one table for pages, forms, feeds, e-mails and the staff history of changes.
 
 Each value maps to its English message id; pages show it in the reader's language (``AUDIENCE_LABELS``,
 ``CATEGORY_LABELS``), and the feeds, which calendar users read in Polish, take the Polish word (:func:`polish`).
@@ -39,6 +39,26 @@ ROOM_REASON_NAMES = {
 AUDIENCE_LABELS = {value: _l(message) for value, message in AUDIENCE_NAMES.items()}
 CATEGORY_LABELS = {value: _l(message) for value, message in CATEGORY_NAMES.items()}
 ROOM_REASON_LABELS = {value: _l(message) for value, message in ROOM_REASON_NAMES.items()}
+#: The values of services/messaging/messages/*.py, for the pages that show or choose them.
+EVENT_STATUS_LABELS = {"scheduled": _l("Going ahead"), "cancelled": _l("Cancelled")}
+#: Who sees an event (``partnership``: its members only) or a room's booking.
+VISIBILITY_LABELS = {"public": _l("Everyone"), "partnership": _l("The partnership's members only"),
+                     "private": _l("Private")}
+MEETING_STATUS_LABELS = {"planned": _l("Planned"), "held": _l("Held"), "cancelled": _l("Cancelled")}
+ROOM_STATUS_LABELS = {"booked": _l("room booked"), "conflict": _l("room conflict")}
+PARTNERSHIP_STATUS_LABELS = {"forming": _l("Forming"), "active": _l("Active"), "ended": _l("Ended")}
+MEMBER_ROLE_LABELS = {"coordinator": _l("Coordinator"), "member": _l("Member"), "observer": _l("Observer")}
+CONTRIBUTION_LABELS = {"people": _l("People"), "material_resources": _l("Material resources"),
+                       "ideas": _l("Ideas"), "free_time": _l("Free time")}
+ORGANISATION_KIND_LABELS = {
+    "ngo": _l("NGO"), "public_institution": _l("Public institution"), "school": _l("School"),
+    "library": _l("Library"), "parish": _l("Parish"), "business": _l("Business"),
+    "informal_group": _l("Informal group"), "municipal": _l("Municipal unit")}
+ACCOUNT_ROLE_LABELS = {"admin": _l("Administrator"), "editor": _l("Editor")}
+#: The mails an account is sent (services/messaging/messages/staff.py ACCOUNT_MAILS).
+ACCOUNT_MAIL_LABELS = {"invitation": _l("Invitation"), "password_reset": _l("Password reset")}
+#: Each language in its own words, as a reader looks for it.
+LANGUAGE_LABELS = {"pl": "polski", "en": "English"}
 
 
 @cache

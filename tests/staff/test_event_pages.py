@@ -158,12 +158,18 @@ def test_a_last_day_without_weekdays_is_not_silently_dropped(staff):
     assert single.status_code == 303  # a single event: no weekdays and no last day
 
 
-def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staff):
+def _an_event(staff):
+    """An editor signed in on events, their form's token, and the event they added with the form: its id, version."""
     client = _signed_in_editor(staff)
     token = csrf_of(client, "/staff/events/new")
     client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
     with staff.events.extensions["osl"].database.session() as session:
         event_id, version = session.execute(select(Event.id, Event.version)).one()
+    return client, token, event_id, version
+
+
+def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staff):
+    client, token, event_id, version = _an_event(staff)
     page = client.get(f"/staff/events/{event_id}").get_data(as_text=True)
     assert 'value="Klub szachowy"' in page and 'value="TU" checked' in page
     assert f'id="day" name="day" type="date" required value="{YEAR}-03-02"' in page
@@ -182,6 +188,29 @@ def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staf
     types = [(entry["type"], entry["actor"]) for entry in history.get_json() if entry["type"].startswith("event.")]
     assert types == [("event.cancelled", "account:1"), ("event.updated", "account:1"),
                      ("event.published", "account:1")]
+
+
+def test_the_events_history_page_says_each_change_in_polish_words(staff):
+    from tests.staff.conftest import signed_in_admin
+
+    client, token, event_id, version = _an_event(staff)
+    # Another weekday only: the rule changes, its first date does not (the history's entry has no starts_at).
+    client.post(f"/staff/events/{event_id}", data={**_form(weekdays=["TU"]), "version": str(version), "save": "1",
+                                                   "csrf_token": token})
+    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token}).status_code == 303
+    _partners, cookie = signed_in_admin(staff)
+    staff.forward()
+    admin = staff.events.test_client()
+    admin.set_cookie(COOKIE, cookie)
+    html = admin.get("/staff/events/history").get_data(as_text=True)
+    table = html.split("<main", 1)[1].split("</table>")[0]
+    assert "Stan: Odwołane" in table and "Stan: Odbędzie się" in table
+    assert "Dla kogo: Seniorzy, Młodzież" in table or "Dla kogo: Młodzież, Seniorzy" in table
+    assert "Powtarza się: W każdy wtorek, 17:00–19:00" in table
+    assert "Pominięte daty: 11 marca" in table
+    for raw in ("sequence", "timezone", "district_slug", "centre_slug", "scheduled", "cancelled", "FREQ=",
+                "seniors", "{", "public"):
+        assert raw not in table, raw
 
 
 def test_another_organisations_event_is_not_found(staff):

@@ -54,3 +54,129 @@ def test_an_entry_in_words(context):
     assert (words["what"], words["who"]) == ("Zaplanowano spotkanie", "konto nr 1")
     assert words["changes"] == [("Partnerstwo", "2"), ("mystery", "x"), ("Zmienione pola", "Tytuł, Od, mystery")]
     assert words["at"].hour == 8  # aware: the page's filters put it in Warsaw's clock
+
+
+#: An event.updated message's data (services/messaging/messages/events.py EventUpdated), as the history shows it
+#: (services/messaging/history.py: without its VEVENT), and the record's previous message's.
+EVENT_BEFORE = {
+    "id": "0b7f1c4e-3a51-4f5e-9a57-4c2d7f0e8b11", "version": 1, "sequence": 0, "title": "Gimnastyka",
+    "description": "Dla seniorów", "starts_at": "2026-12-01T17:00:00+01:00", "ends_at": "2026-12-01T19:00:00+01:00",
+    "timezone": "Europe/Warsaw", "all_day": False, "rrule": None, "exdates": [], "overrides": [],
+    "district_id": 11, "district_name": "Bialogon", "district_slug": "bialogon", "centre_id": None,
+    "centre_name": None, "centre_slug": None, "organisation_id": 4, "organisation_name": "Fundacja Kielce",
+    "organisation_slug": "fundacja-kielce", "partnership_id": None, "partnership_name": None, "meeting_id": None,
+    "visibility": "partnership", "audiences": ["adults"], "category": "meeting", "location": None, "latitude": None,
+    "longitude": None, "url": None, "contact": None, "accessibility": None,
+    "registration": {"url": None, "required": False, "capacity": None}, "status": "scheduled",
+    "created_at": "2026-11-30T10:00:00+00:00", "updated_at": "2026-11-30T10:00:00+00:00", "cancelled_at": None,
+}
+EVENT_AFTER = {
+    **EVENT_BEFORE, "version": 2, "sequence": 1, "rrule": "FREQ=WEEKLY;BYDAY=TU;UNTIL=20261229T225959Z",
+    "exdates": ["2026-12-22"], "district_id": 12, "district_name": "Raków", "district_slug": "rakow",
+    "visibility": "public", "audiences": ["seniors"], "category": "workshop",
+    "registration": {"url": None, "required": True, "capacity": 3}, "status": "cancelled",
+    "changed_fields": ["sequence", "timezone", "rrule", "district_id", "district_name", "district_slug", "status"],
+}
+
+
+def _entry(type_name: str, before: dict, after: dict, kind: str) -> dict:
+    """A history entry as services/messaging/history.py builds it from two messages of one record."""
+    changes = {name: {"from": before.get(name), "to": value} for name, value in after.items()
+               if name != "version" and before.get(name) != value}
+    return {"time": "2026-11-30T21:33:42.210685+00:00", "type": type_name, "actor": "account:1",
+            "record": {"kind": kind, "id": after.get("id")}, "changes": changes, "state": after}
+
+
+def test_an_event_change_says_every_value_in_polish_and_leaves_out_technical_fields(context):
+    changes = dict(entry_words(_entry("event.updated", EVENT_BEFORE, EVENT_AFTER, "event"))["changes"])
+    assert changes["Stan"] == "Odwołane"
+    assert changes["Kto widzi"] == "Wszyscy"
+    assert changes["Dla kogo"] == "Seniorzy"
+    assert changes["Rodzaj wydarzenia"] == "Warsztaty"
+    assert changes["Zapisy"] == "obowiązkowe, miejsc: 3"
+    assert changes["Powtarza się"].startswith("W każdy wtorek, 17:00–19:00, od 1 grudnia")
+    assert changes["Pominięte daty"] == "22 grudnia 2026"
+    assert changes["Dzielnica"] == "Raków"  # the name, not its id 12 beside it
+    assert changes["Zmienione pola"] == "Powtarza się, Dzielnica, Stan"
+    shown = " ".join(f"{label}: {value}" for label, value in changes.items())
+    for raw in ("sequence", "timezone", "district_slug", "scheduled", "cancelled", "public", "seniors", "FREQ=",
+                "{", "2026-12-22", ": 12"):
+        assert raw not in shown, raw
+    assert list(changes).count("Dzielnica") == 1
+
+
+def test_a_meeting_s_status_and_room_booking_in_polish(context):
+    before = {"id": 3, "version": 1, "partnership_id": 2, "title": "Zebranie", "agenda": "", "status": "planned",
+              "starts_at": "2026-12-03T17:00:00+01:00", "ends_at": "2026-12-03T18:00:00+01:00",
+              "timezone": "Europe/Warsaw", "centre_id": 5, "address": None,
+              "updated_at": "2026-11-30T10:00:00+00:00", "room_id": 7, "room_status": None}
+    after = {**before, "version": 2, "room_status": "conflict", "status": "held"}
+    changes = dict(entry_words(_entry("meeting.room_status", {}, after, "meeting"))["changes"])
+    assert changes["Stan"] == "Odbyte"
+    assert changes["Rezerwacja sali"] == "konflikt sali"
+    assert "Strefa czasowa" not in changes and "timezone" not in changes
+    assert changes["Sala"] == "7"  # an id where nothing better is known
+
+
+def test_a_room_taken_for_a_meeting_says_why_and_an_account_mail_its_kind(context):
+    taken = {"meeting_id": 3, "meeting_version": 2, "partnership_id": 2, "title": "Zebranie", "organisation_id": 4,
+             "room_id": 7, "room_name": "Sala 1", "starts_at": "2026-12-03T17:00:00+01:00",
+             "ends_at": "2026-12-03T18:00:00+01:00", "reason": "bookable_hours", "booking_id": None}
+    changes = dict(entry_words(_entry("meeting_room.taken", {}, taken, "meeting_room"))["changes"])
+    assert changes["Powód"] == "sali nie można zarezerwować w tych godzinach"
+    assert changes["Sala"] == "Sala 1"
+    assert "meeting_version" not in changes
+    mail = {"account_id": 2, "template": "invitation", "language": "pl",
+            "expires_at": "2026-12-03T17:00:00+01:00"}
+    changes = dict(entry_words(_entry("account.mail.requested", {}, mail, "account.mail"))["changes"])
+    assert changes["Rodzaj wiadomości"] == "Zaproszenie"
+    assert changes["Język"] == "polski"
+
+
+def test_a_room_s_fields_have_labels(context):
+    room = {"id": 7, "version": 1, "centre_id": 5, "name": "Sala 1", "capacity": 20, "step_free": True,
+            "accessible_toilet": False, "equipment": ["rzutnik"], "bookable_hours": {"MO": ["09:00-17:00"]},
+            "closures": [], "open_on": [], "buffer_minutes": 15, "horizon_days": 90, "requires_approval": False}
+    changes = dict(entry_words(_entry("room.created", {}, room, "room"))["changes"])
+    assert changes["Bez progów i schodów"] == "tak"
+    assert not [label for label in changes if "_" in label]
+
+
+def test_a_value_with_no_words_falls_back_to_itself(context):
+    entry = _entry("event.updated", {}, {"status": "postponed", "visibility": "x", "registration": {"odd": 1},
+                                         "rrule": "NOT A RULE", "audiences": ["martians"]}, "event")
+    changes = dict(entry_words(entry)["changes"])
+    assert changes["Stan"] == "postponed" and changes["Dla kogo"] == "martians"
+    assert "NOT A RULE" in changes["Powtarza się"]
+
+
+def _fields(schema, prefix=""):
+    """Every field a message carries, nested ones too ("closures.from")."""
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        yield prefix + key
+        inner = getattr(field, "inner", field)
+        if hasattr(inner, "schema") and hasattr(inner, "nested"):
+            yield from _fields(inner.schema, f"{prefix}{key}.")
+
+
+def test_every_field_of_every_message_has_words_or_is_left_out(context):
+    from services.messaging.history import HIDDEN
+    from services.ui.history import FIELD_LABELS, TECHNICAL_FIELDS
+
+    names = {name for kind in all_types().values() for name in _fields(kind.schema)}
+    unsaid = sorted(name for name in names
+                    if (last := name.rsplit(".", 1)[-1]) not in FIELD_LABELS and last not in TECHNICAL_FIELDS
+                    and last not in HIDDEN and last not in ("id", "key_id") and not last.endswith("_slug"))
+    assert unsaid == []
+
+
+def test_nested_records_are_said_with_their_labels_and_without_technical_fields(context):
+    event = {**EVENT_AFTER, "overrides": [{"recurrence_id": "2026-12-15T17:00:00", "status": "cancelled",
+                                           "starts_at": "2026-12-15T17:00:00+01:00",
+                                           "ends_at": "2026-12-15T19:00:00+01:00", "location": None,
+                                           "sequence": 2}]}
+    changes = dict(entry_words(_entry("event.updated", EVENT_BEFORE, event, "event"))["changes"])
+    overrides = changes["Terminy zmienione osobno"]
+    assert "Stan: Odwołane" in overrides and "wtorek, 15 grudnia" in overrides
+    assert "sequence" not in overrides and "recurrence_id" not in overrides

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from services.messaging.messages.events import EVENT_AUDIENCES
 from services.notify.models import District
-from services.ui.labels import AUDIENCE_LABELS
+from services.ui.labels import AUDIENCE_LABELS, LANGUAGE_LABELS
 from services.ui.naming import polish_sorted
 
 FREQUENCY_LABELS = {
@@ -14,7 +14,6 @@ FREQUENCY_LABELS = {
     "daily": _l("Once a day, a summary"),
     "weekly": _l("Once a week, a summary (on Mondays)"),
 }
-LANGUAGE_LABELS = {"pl": "polski", "en": "English"}
 def districts(session) -> list[District]:
     """The districts of notify's replica, in Polish alphabetical order."""
     rows = session.scalars(select(District).where(District.deleted_at.is_(None))).all()

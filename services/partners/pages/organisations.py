@@ -14,6 +14,7 @@ from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import OrganisationSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
+from services.ui.labels import ORGANISATION_KIND_LABELS
 from services.ui.pages import private_page
 
 organisation_pages = staff_blueprint("staff_organisations", "/staff/organisations")
@@ -22,9 +23,7 @@ FIELDS = ("name", "kind", "krs", "email", "phone", "website")
 FIELD_LABELS = {"name": _l("Name"), "kind": _l("Kind"), "krs": _l("KRS number"), "email": _l("E-mail address"),
                 "phone": _l("Phone"), "website": _l("Website"),
                 "slug": _l("Name")}  # the form makes the slug from the name: a slug taken is a name too like another
-KIND_LABELS = {"ngo": _l("NGO"), "public_institution": _l("Public institution"), "school": _l("School"),
-               "library": _l("Library"), "parish": _l("Parish"), "business": _l("Business"),
-               "informal_group": _l("Informal group"), "municipal": _l("Municipal unit")}
+KIND_LABELS = ORGANISATION_KIND_LABELS
 
 
 def _page(organisation: Organisation | None, values: dict, status: int = 200, **context):

@@ -2,7 +2,6 @@
 
 
 from flask import Blueprint, abort, render_template
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -11,14 +10,13 @@ from services.calendar.times import today
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.partners.models import Agreement, Centre, District, Meeting, Membership, Organisation, Partnership
+from services.ui.labels import CONTRIBUTION_LABELS, MEMBER_ROLE_LABELS, PARTNERSHIP_STATUS_LABELS
 from services.ui.naming import polish_sorted
 
 blp = Blueprint("pages", __name__, template_folder="templates")
 
-ROLE_LABELS = {"coordinator": _l("Coordinator"), "member": _l("Member"), "observer": _l("Observer")}
-STATUS_LABELS = {"forming": _l("Forming"), "active": _l("Active"), "ended": _l("Ended")}
-CONTRIBUTION_LABELS = {"people": _l("People"), "material_resources": _l("Material resources"),
-                       "ideas": _l("Ideas"), "free_time": _l("Free time")}
+ROLE_LABELS = MEMBER_ROLE_LABELS
+STATUS_LABELS = PARTNERSHIP_STATUS_LABELS
 
 
 @blp.get("/")
