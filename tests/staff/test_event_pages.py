@@ -185,12 +185,17 @@ def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staf
                      ("event.published", "account:1")]
 
 
-def test_the_cancel_button_asks_first_and_only_the_confirmation_cancels(staff):
+def _editor_with_an_event(staff):
+    """A signed-in editor's client, its form token, and the id of the event it added."""
     client = _signed_in_editor(staff)
     token = csrf_of(client, "/staff/events/new")
     client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
     with staff.events.extensions["osl"].database.session() as session:
-        event_id = session.scalar(select(Event.id))
+        return client, token, session.scalar(select(Event.id))
+
+
+def test_the_cancel_button_asks_first_and_only_the_confirmation_cancels(staff):
+    client, token, event_id = _editor_with_an_event(staff)
     path = f"/staff/events/{event_id}"
     form = client.get(path).get_data(as_text=True)
     # The button is a plain link to the question (a GET), not a form that cancels.
@@ -215,14 +220,11 @@ def test_the_cancel_button_asks_first_and_only_the_confirmation_cancels(staff):
     with staff.events.extensions["osl"].database.session() as session:
         assert session.get(Event, event_id).status == "cancelled"
     assert "Odwołaj to wydarzenie" not in client.get(path).get_data(as_text=True)
+    assert client.get(f"{path}/cancel").headers["Location"] == path  # cancelled already: nothing to ask
 
 
 def test_another_organisations_event_is_not_found(staff):
-    client = _signed_in_editor(staff)
-    token = csrf_of(client, "/staff/events/new")
-    client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
-    with staff.events.extensions["osl"].database.session() as session:
-        event_id = session.scalar(select(Event.id))
+    client, token, event_id = _editor_with_an_event(staff)
     other_organisation = staff.organisation("Fundacja Inni")
     _account, cookie = staff.editor("jan@inni.example", other_organisation)
     staff.forward()

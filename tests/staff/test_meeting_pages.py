@@ -228,6 +228,7 @@ def test_a_coordinator_cancels_a_meeting_after_a_confirmation_page(staff):
     listed = staff.client.get(cancelled.headers["Location"]).get_data(as_text=True)
     assert "Spotkanie jest odwołane" in listed and "Spotkanie partnerskie" in listed
     assert "Odwołaj to spotkanie" not in staff.client.get(path).get_data(as_text=True)
+    assert staff.client.get(f"{path}/cancel").headers["Location"] == path  # cancelled already: nothing to ask
 
 
 def test_a_cancelled_meetings_page_says_so_and_offers_no_save(staff):

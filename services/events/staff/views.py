@@ -257,12 +257,10 @@ def change(event_id):
 def confirm_cancel(event_id):
     """The question before cancelling: notify, not this service, knows who follows the event, so no number."""
     event = _own(event_id)
-    back = url_for("staff_events.edit", event_id=event.id)
-    if event.status == "cancelled":
-        return redirect(back, 303)
     consequences = [_("Every date of this repeating event will be cancelled.")] if event.rrule else []
     consequences.append(_("People who follow it or are registered for it will be told by e-mail."))
-    return confirm_page(_("Cancel the event “%(title)s”?", title=event.title), consequences, back)
+    return confirm_page(_("Cancel the event “%(title)s”?", title=event.title), consequences,
+                        url_for("staff_events.edit", event_id=event.id), event.status == "cancelled")
 
 
 @staff_pages.post("/<uuid:event_id>/cancel")

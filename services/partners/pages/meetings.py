@@ -135,11 +135,9 @@ def change(meeting_id):
 @meeting_pages.get("/<int:meeting_id>/cancel")
 def confirm_cancel(meeting_id):
     meeting = _writable(meeting_id)
-    back = url_for("staff_meetings.meeting_form", meeting_id=meeting.id)
-    if meeting.status == "cancelled":
-        return redirect(back, 303)
     return confirm_page(_("Cancel the meeting “%(title)s”?", title=meeting.title),
-                        [_("Members see it cancelled in the partnership's calendar.")], back)
+                        [_("Members see it cancelled in the partnership's calendar.")],
+                        url_for("staff_meetings.meeting_form", meeting_id=meeting.id), meeting.status == "cancelled")
 
 
 @meeting_pages.post("/<int:meeting_id>/cancel")
