@@ -45,7 +45,10 @@ def unbroken_times(text: str) -> Markup:
     return Markup(_TIME_RANGE.sub(r'<span class="nowrap">\1</span>', str(escape(text))))
 
 
-def long_date(value: date | datetime | None) -> str:
+def long_date(value: date | datetime | str | None) -> str:
+    """"2 kwietnia 2018" (a datetime: its day in Warsaw); a string is an ISO date, such as a consent text's version."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if value else None
     if isinstance(value, datetime):
         value = local_date(value)
     return format_date(value, "d MMMM y", locale=page_language()) if value else ""

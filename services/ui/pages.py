@@ -4,7 +4,7 @@ kept by a cache; and the one problem page every staff page shows when something 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, make_response, render_template
+from flask import Blueprint, make_response, redirect, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -28,6 +28,29 @@ def problem_page(status: int, message: str, back_url: str, back_text: str):
     """What did not work (``message``, already in the page's language), with ``status`` and a link back to the
     service's staff home (``back_url``, worded ``back_text``)."""
     return private_page("ui/problem.html", status, message=message, back_url=back_url, back_text=back_text)
+
+
+#: The field only a confirmation page's form sends: a post without it (a one-click form) does nothing yet.
+CONFIRM_FIELD = "confirm"
+
+
+def confirm_page(question: str, consequences: list[str], back_url: str, already_done: bool = False):
+    """The step before cancelling something for good, with no script: ``question`` as its heading, what will happen
+    (``consequences``, in the page's language) and that it cannot be undone, a "Yes, cancel" form posting back to this
+    page's URL with ``CONFIRM_FIELD`` and the CSRF token, and a link back (``back_url``). ``already_done`` (it is
+    cancelled already): nothing to ask, a 303 back."""
+    if already_done:
+        return redirect(back_url, 303)
+    return private_page("ui/confirm.html", question=question, consequences=consequences, action=request.path,
+                        back_url=back_url, confirm_field=CONFIRM_FIELD)
+
+
+def unconfirmed():
+    """For the POST of a confirmation step: None when the post came from the confirmation page's form; else a 303 to
+    that page (the same URL), so a post without the confirmation changes nothing."""
+    if request.form.get(CONFIRM_FIELD) == "1":
+        return None
+    return redirect(request.path, 303)
 
 
 def add_problem_pages(pages: Blueprint, problem: Callable[[int, str], object]) -> None:

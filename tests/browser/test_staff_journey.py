@@ -46,7 +46,7 @@ WORDS = {
            "planned": "Spotkanie jest zaplanowane", "disable": "Wyłącz konto {}", "disabled": "Konto jest wyłączone",
            "private": "Prywatny kalendarz", "account_1": "konto nr 1", "save": "Zapisz",
            "changed": "Spotkanie jest zmienione", "cancel": "Odwołaj to spotkanie",
-           "cancelled": "Spotkanie jest odwołane"},
+           "confirm": "Tak, odwołaj", "cancelled": "Spotkanie jest odwołane"},
     "en": {"review": "Review its events", "needs_review": "needs review", "invite": "Send the invitation",
            "invited": "The invitation is on its way", "our_events": "Our events", "add": "Add an event",
            "preview": "Show the dates", "saved": "The event is saved", "approve": "Approve and publish",
@@ -54,7 +54,7 @@ WORDS = {
            "planned": "The meeting is planned", "disable": "Disable {}", "disabled": "The account is disabled",
            "private": "Private calendar", "account_1": "account no. 1", "save": "Save",
            "changed": "The meeting is changed", "cancel": "Cancel this meeting",
-           "cancelled": "The meeting is cancelled"},
+           "confirm": "Yes, cancel", "cancelled": "The meeting is cancelled"},
 }
 
 
@@ -276,6 +276,8 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     editor.wait_for_selector(f"text={words['changed']}")
     editor.click("a:has-text('Spotkanie partnerskie: plan pikniku')")
     editor.click(f"text={words['cancel']}")
+    screenshot(editor, f"staff-meeting-cancel-confirm-{lang}")  # the question first: nothing is cancelled yet
+    editor.click(f"button:has-text('{words['confirm']}')")
     editor.wait_for_selector(f"text={words['cancelled']}")
     screenshot(editor, f"staff-meeting-cancelled-{lang}")
     # The coordinator finds the partnership's private feed link, signed in, with no key.

@@ -40,12 +40,14 @@ def test_subscribe_page_answers_in_polish_and_english_with_labelled_fields(notif
     assert_accessible_page(polish.text, "pl")
     assert "<h1>Powiadomienia e-mail o wydarzeniach</h1>" in polish.text
     assert CONSENT_TEXTS[CURRENT_VERSION]["pl"] in polish.text
+    assert "Wersja treści zgody: 23 listopada 2026." in polish.text  # a date as Poles read it, not ISO
     assert "Miejski Ośrodek Pomocy Społecznej" in polish.text and "mailto:wypisz@osl.example" in polish.text
     assert 'href="http://127.0.0.1:8003/subscribe?lang=pl">Powiadomienia e-mail</a>' in polish.text  # header menu
     english = client.get("/subscribe?lang=en")
     assert english.status_code == 200
     assert_accessible_page(english.text, "en")
     assert "<h1>E-mail notices of events</h1>" in english.text and CONSENT_TEXTS[CURRENT_VERSION]["en"] in english.text
+    assert "Consent text version 23 November 2026." in english.text
     assert 'name="language" value="en" lang="en" checked' in english.text  # e-mails in the page's language
 
 

@@ -27,14 +27,16 @@ def csrf_of(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
-@pytest.mark.parametrize(("lang", "heading", "places"), [("pl", "Zapis: Warsztaty z trenerem", "zostało 20 z 20"),
-                                                         ("en", "Register: Warsztaty z trenerem", "20 of 20 places")])
-def test_the_form_speaks_both_languages_and_is_accessible(notify, lang, heading, places):
+@pytest.mark.parametrize(("lang", "heading", "places", "version"), [
+    ("pl", "Zapis: Warsztaty z trenerem", "zostało 20 z 20", "Wersja treści zgody: 30 listopada 2026."),
+    ("en", "Register: Warsztaty z trenerem", "20 of 20 places", "Consent text version 30 November 2026.")])
+def test_the_form_speaks_both_languages_and_is_accessible(notify, lang, heading, places, version):
     publish_event(notify)
     page = notify.test_client().get(f"{FORM}?lang={lang}")
     assert page.status_code == 200
     assert_accessible_page(page.text, lang)
     assert heading in page.text and places in page.text
+    assert version in page.text  # the consent text's version as a date the reader reads, not ISO
 
 
 def test_the_form_registers_and_shows_the_place_then_errors_are_named(notify, mail_dir):

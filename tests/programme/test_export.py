@@ -4,6 +4,7 @@ charts drawn on the server without JavaScript."""
 import csv
 import datetime
 import io
+import re
 
 from openpyxl import load_workbook
 
@@ -107,3 +108,13 @@ def test_the_dashboard_speaks_polish_with_no_data_and_writes_shares_with_a_decim
     page = page_of(programme_app, {"id": empty.json["id"]}, "")
     assert "No data" not in page and page.count("Brak danych") == 3  # no participant, visit or month counted yet
     assert "0,0%" in page and "0.0%" not in page
+
+
+def test_the_programme_pages_write_dates_as_poles_read_them_not_iso(programme_app):
+    known = known_programme(programme_app)
+    listed = programme_app.test_client().get("/programmes/", headers=ADMIN).get_data(as_text=True)
+    dashboard = page_of(programme_app, known, "")
+    for page in (listed, dashboard):
+        assert "2 kwietnia 2018 – 31 marca 2021" in page and "2018-04-02" not in page and "2021-03-31" not in page
+    assert re.search(r"stan na \d{1,2} [a-ząćęłńóśźż]+ \d{4}</p>", dashboard), dashboard
+

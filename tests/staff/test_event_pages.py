@@ -158,18 +158,12 @@ def test_a_last_day_without_weekdays_is_not_silently_dropped(staff):
     assert single.status_code == 303  # a single event: no weekdays and no last day
 
 
-def _an_event(staff):
-    """An editor signed in on events, their form's token, and the event they added with the form: its id, version."""
+def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staff):
     client = _signed_in_editor(staff)
     token = csrf_of(client, "/staff/events/new")
     client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
     with staff.events.extensions["osl"].database.session() as session:
         event_id, version = session.execute(select(Event.id, Event.version)).one()
-    return client, token, event_id, version
-
-
-def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staff):
-    client, token, event_id, version = _an_event(staff)
     page = client.get(f"/staff/events/{event_id}").get_data(as_text=True)
     assert 'value="Klub szachowy"' in page and 'value="TU" checked' in page
     assert f'id="day" name="day" type="date" required value="{YEAR}-03-02"' in page
@@ -183,21 +177,63 @@ def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staf
     stale = client.post(f"/staff/events/{event_id}", data={**_form(), "version": str(version), "save": "1",
                                                           "csrf_token": token})
     assert stale.status_code == 409
-    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token}).status_code == 303
+    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token, "confirm": "1"}
+                       ).status_code == 303
     history = staff.events.test_client().get("/api/v1/history/", headers={"Authorization": "Bearer test-admin-token"})
     types = [(entry["type"], entry["actor"]) for entry in history.get_json() if entry["type"].startswith("event.")]
     assert types == [("event.cancelled", "account:1"), ("event.updated", "account:1"),
                      ("event.published", "account:1")]
 
 
+def _editor_with_an_event(staff):
+    """A signed-in editor's client, its form token, and the id of the event it added."""
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
+    with staff.events.extensions["osl"].database.session() as session:
+        return client, token, session.scalar(select(Event.id))
+
+
+def test_the_cancel_button_asks_first_and_only_the_confirmation_cancels(staff):
+    client, token, event_id = _editor_with_an_event(staff)
+    path = f"/staff/events/{event_id}"
+    form = client.get(path).get_data(as_text=True)
+    # The button is a plain link to the question (a GET), not a form that cancels.
+    assert f'href="{path}/cancel"' in form and "Odwołaj to wydarzenie" in form
+    assert f'action="{path}/cancel"' not in form
+    asked = client.get(f"{path}/cancel")
+    assert asked.status_code == 200 and asked.headers["Cache-Control"] == "no-store"
+    page = asked.get_data(as_text=True)
+    assert "Odwołać wydarzenie „Klub szachowy”?" in page
+    assert "Każdy termin tego powtarzającego się wydarzenia zostanie odwołany." in page
+    assert "Osoby, które je obserwują lub są na nie zapisane, dostaną wiadomość e-mail." in page
+    assert "Tego nie można cofnąć." in page
+    assert f'<form method="post" action="{path}/cancel">' in page and 'name="confirm" value="1"' in page
+    assert 'name="csrf_token"' in page and "Tak, odwołaj" in page and f'<a href="{path}">Wróć</a>' in page
+    # A post without the confirmation's field (an old page's one-click form) cancels nothing: back to the question.
+    unasked = client.post(f"{path}/cancel", data={"csrf_token": token})
+    assert (unasked.status_code, unasked.headers["Location"]) == (303, f"{path}/cancel")
+    assert client.post(f"{path}/cancel", data={"confirm": "1"}).status_code == 400  # no CSRF token: refused
+    with staff.events.extensions["osl"].database.session() as session:
+        assert session.get(Event, event_id).status == "scheduled"
+    assert client.post(f"{path}/cancel", data={"csrf_token": token, "confirm": "1"}).status_code == 303
+    with staff.events.extensions["osl"].database.session() as session:
+        assert session.get(Event, event_id).status == "cancelled"
+    assert "Odwołaj to wydarzenie" not in client.get(path).get_data(as_text=True)
+    assert client.get(f"{path}/cancel").headers["Location"] == path  # cancelled already: nothing to ask
+
+
 def test_the_events_history_page_says_each_change_in_polish_words(staff):
     from tests.staff.conftest import signed_in_admin
 
-    client, token, event_id, version = _an_event(staff)
+    client, token, event_id = _editor_with_an_event(staff)
+    with staff.events.extensions["osl"].database.session() as session:
+        version = session.get(Event, event_id).version
     # Another weekday only: the rule changes, its first date does not (the history's entry has no starts_at).
     client.post(f"/staff/events/{event_id}", data={**_form(weekdays=["TU"]), "version": str(version), "save": "1",
                                                    "csrf_token": token})
-    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token}).status_code == 303
+    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token, "confirm": "1"}
+                       ).status_code == 303
     _partners, cookie = signed_in_admin(staff)
     staff.forward()
     admin = staff.events.test_client()
@@ -214,19 +250,16 @@ def test_the_events_history_page_says_each_change_in_polish_words(staff):
 
 
 def test_another_organisations_event_is_not_found(staff):
-    client = _signed_in_editor(staff)
-    token = csrf_of(client, "/staff/events/new")
-    client.post("/staff/events/new", data={**_form(), "save": "1", "csrf_token": token})
-    with staff.events.extensions["osl"].database.session() as session:
-        event_id = session.scalar(select(Event.id))
+    client, token, event_id = _editor_with_an_event(staff)
     other_organisation = staff.organisation("Fundacja Inni")
     _account, cookie = staff.editor("jan@inni.example", other_organisation)
     staff.forward()
     other = staff.events.test_client()
     other.set_cookie(COOKIE, cookie)
     assert other.get(f"/staff/events/{event_id}").status_code == 404
-    assert other.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": csrf_of(other, "/staff/events/new")}
-                      ).status_code == 404
+    assert other.get(f"/staff/events/{event_id}/cancel").status_code == 404
+    assert other.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": csrf_of(other, "/staff/events/new"),
+                                                               "confirm": "1"}).status_code == 404
     assert "Klub szachowy" not in other.get("/staff/events/").get_data(as_text=True)
 
 

@@ -215,21 +215,47 @@ def test_the_change_page_gives_the_agenda_back_as_it_is_recorded(staff):
     assert unescape(shown.removeprefix("\n")) == "1. Piknik.\n2. Wolne wnioski.\n  3. Wcięte."
 
 
-def test_a_coordinator_cancels_a_meeting_by_a_button_in_a_form(staff):
+def test_a_coordinator_cancels_a_meeting_after_a_confirmation_page(staff):
     partnership, _rooms = _coordinators_editor(staff)
     meeting = _planned(staff, partnership)
     staff.forward()
     path = f"/staff/meetings/{meeting['id']}"
     html = staff.client.get(path).get_data(as_text=True)
-    assert f'action="{path}/cancel"' in html and "Odwołaj to spotkanie" in html
-    assert staff.client.post(f"{path}/cancel").status_code == 400  # no CSRF token: refused
-    cancelled = staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path)})
+    # The button is a plain link to the question (a GET), not a form that cancels.
+    assert f'href="{path}/cancel"' in html and "Odwołaj to spotkanie" in html
+    assert f'action="{path}/cancel"' not in html
+    asked = staff.client.get(f"{path}/cancel")
+    assert asked.status_code == 200 and asked.headers["Cache-Control"] == "no-store"
+    page = asked.get_data(as_text=True)
+    assert "Odwołać spotkanie „Spotkanie partnerskie”?" in page
+    assert "Członkowie zobaczą je jako odwołane w kalendarzu partnerstwa." in page
+    assert "Tego nie można cofnąć." in page
+    assert f'<form method="post" action="{path}/cancel">' in page and 'name="confirm" value="1"' in page
+    assert 'name="csrf_token"' in page and "Tak, odwołaj" in page and f'<a href="{path}">Wróć</a>' in page
+    assert staff.client.post(f"{path}/cancel", data={"confirm": "1"}).status_code == 400  # no CSRF token: refused
+    # A post without the confirmation's field (an old page's one-click form) cancels nothing: back to the question.
+    unasked = staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path)})
+    assert (unasked.status_code, unasked.headers["Location"]) == (303, f"{path}/cancel")
+    assert _meeting(staff, meeting["id"]).status == "planned"
+    cancelled = staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path), "confirm": "1"})
     assert cancelled.status_code == 303
     assert _meeting(staff, meeting["id"]).status == "cancelled"
     assert [e.type for e in staff.forward() if e.type.startswith("meeting.")] == ["meeting.cancelled"]
     listed = staff.client.get(cancelled.headers["Location"]).get_data(as_text=True)
     assert "Spotkanie jest odwołane" in listed and "Spotkanie partnerskie" in listed
     assert "Odwołaj to spotkanie" not in staff.client.get(path).get_data(as_text=True)
+    assert staff.client.get(f"{path}/cancel").headers["Location"] == path  # cancelled already: nothing to ask
+
+
+def test_a_cancelled_meetings_page_says_so_and_offers_no_save(staff):
+    partnership, _rooms = _coordinators_editor(staff)
+    meeting = _planned(staff, partnership)
+    path = f"/staff/meetings/{meeting['id']}"
+    staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path), "confirm": "1"})
+    page = staff.client.get(path).get_data(as_text=True)
+    assert "To spotkanie jest odwołane: nie można go już zmienić." in page
+    assert f'action="{path}"' not in page and "Zapisz" not in page
+    assert "Spotkanie partnerskie" in page  # what it was, still shown
 
 
 def test_another_coordinators_meeting_is_refused_as_the_api_refuses_it(staff):
@@ -245,7 +271,8 @@ def test_another_coordinators_meeting_is_refused_as_the_api_refuses_it(staff):
     assert other.get(path).status_code == 403
     assert other.post(path, data={**_meeting_form(title="Przejęte"), "version": "1", "csrf_token": token}
                       ).status_code == 403
-    assert other.post(f"{path}/cancel", data={"csrf_token": token}).status_code == 403
+    assert other.get(f"{path}/cancel").status_code == 403
+    assert other.post(f"{path}/cancel", data={"csrf_token": token, "confirm": "1"}).status_code == 403
     assert other.get(f"/staff/meetings/{meeting['id'] + 1000}").status_code == 404
     assert other.get("/staff/meetings/99999999999999999999").status_code == 404
     assert (_meeting(staff, meeting["id"]).title, _meeting(staff, meeting["id"]).status) == (

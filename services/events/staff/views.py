@@ -33,7 +33,15 @@ from services.ui.forms import max_lengths
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
 from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
-from services.ui.pages import add_problem_pages, admin_page, changes_page, private_page, problem_page
+from services.ui.pages import (
+    add_problem_pages,
+    admin_page,
+    changes_page,
+    confirm_page,
+    private_page,
+    problem_page,
+    unconfirmed,
+)
 
 staff_pages = Blueprint("staff_events", __name__, url_prefix="/staff/events", template_folder="templates")
 MAX_LISTED = 200
@@ -245,9 +253,21 @@ def change(event_id):
     return _save(_own(event_id))
 
 
+@staff_pages.get("/<uuid:event_id>/cancel")
+def confirm_cancel(event_id):
+    """The question before cancelling: notify, not this service, knows who follows the event, so no number."""
+    event = _own(event_id)
+    consequences = [_("Every date of this repeating event will be cancelled.")] if event.rrule else []
+    consequences.append(_("People who follow it or are registered for it will be told by e-mail."))
+    return confirm_page(_("Cancel the event “%(title)s”?", title=event.title), consequences,
+                        url_for("staff_events.edit", event_id=event.id), event.status == "cancelled")
+
+
 @staff_pages.post("/<uuid:event_id>/cancel")
 def cancel(event_id):
     event = _own(event_id)
+    if (ask := unconfirmed()) is not None:
+        return ask
     session = request_session()
     cancel_event(session, staff_caller(session), event)
     session.commit()

@@ -19,7 +19,7 @@ from services.ui.errors import field_error, first_error
 from services.ui.forms import FormError, day_and_times, form_day_and_times, max_lengths
 from services.ui.labels import ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
-from services.ui.pages import private_page
+from services.ui.pages import confirm_page, private_page, unconfirmed
 
 #: The words the form shows for each field the schema or the operation may name in an error (the form's own labels).
 FIELD_LABELS = {"partnership": _l("Partnership"), "title": _l("Title"), "day": _l("Day"), "starts": _l("From"),
@@ -132,9 +132,19 @@ def change(meeting_id):
     return redirect(url_for("staff_meetings.meetings", saved=meeting.id), 303)
 
 
+@meeting_pages.get("/<int:meeting_id>/cancel")
+def confirm_cancel(meeting_id):
+    meeting = _writable(meeting_id)
+    return confirm_page(_("Cancel the meeting “%(title)s”?", title=meeting.title),
+                        [_("Members see it cancelled in the partnership's calendar.")],
+                        url_for("staff_meetings.meeting_form", meeting_id=meeting.id), meeting.status == "cancelled")
+
+
 @meeting_pages.post("/<int:meeting_id>/cancel")
 def cancel(meeting_id):
     meeting = _writable(meeting_id)
+    if (ask := unconfirmed()) is not None:
+        return ask
     session = request_session()
     update_meeting(session, meeting, {"status": "cancelled"})
     session.commit()
