@@ -2,8 +2,8 @@
 
 The outbox holds every change's message, written in the change's own transaction, so the history can never drift
 from what happened; it reaches back as far as the outbox keeps published rows (``OSL_OUTBOX_RETENTION_DAYS``).
-Secrets and personal data in a message (a key's or session's hash, a mail's address and link, a rendered VEVENT)
-are left out.
+Secrets and personal data in a message (a key's or session's hash, a mail's address and link, a rendered VEVENT,
+the members' contact addresses) are left out.
 """
 
 import json
@@ -17,8 +17,9 @@ from services.messaging.fields import MAX_BIGINT
 from services.messaging.http_guards import BEARER, Blueprint
 from services.messaging.web import request_session
 
-#: Never shown in a history.
-HIDDEN = frozenset({"hash", "session_hash", "to", "link", "ical"})
+#: Never shown in a history: secrets, a mail's address and link, a rendered VEVENT, and the members' private contact
+#: addresses (``member_contacts.replaced``, for notify alone).
+HIDDEN = frozenset({"hash", "session_hash", "to", "link", "ical", "contacts"})
 MAX_ENTRIES = 200
 
 

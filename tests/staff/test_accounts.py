@@ -10,7 +10,14 @@ from sqlalchemy import select, update
 
 from services.messaging.models import utcnow
 from services.partners.models import Account, AccountToken
-from tests.partners.helpers import add_member, make_centre, make_district, make_partnership, with_etag
+from tests.partners.helpers import (
+    add_member,
+    created,
+    make_centre,
+    make_district,
+    make_partnership,
+    with_etag,
+)
 from tests.staff.conftest import ADMIN, PASSWORD, csrf_of, session_cookie, signed_in_admin
 
 
@@ -182,6 +189,19 @@ def test_every_change_names_who_made_it_and_the_history_shows_what_changed(staff
     assert "hash" not in issued["changes"] and issued["actor"] == "admin-token"
     text = str(entries)
     assert "ewa@sasiedzi.example" not in text and key["key"] not in text
+
+
+def test_the_history_never_shows_the_members_contact_addresses(staff):
+    """member_contacts.replaced carries each member's private contact address, for notify alone: the history (the
+    API, and the staff page, which shows the same entries) says the contacts changed, never the addresses."""
+    make_district(staff.client)
+    partnership = make_partnership(staff.client)
+    person = created(staff.client.post("/api/v1/people/", headers=ADMIN, json={
+        "name": "Lucja Nowak", "email": "lucja.prywatna@example.org"}))
+    add_member(staff.client, partnership["id"], person_id=person["id"])
+    entries = staff.client.get("/api/v1/history/?limit=200", headers=ADMIN).get_json()
+    contacts = [entry for entry in entries if entry["type"] == "member_contacts.replaced"]
+    assert contacts and "lucja.prywatna" not in str(contacts)  # the staff page reads the same entries
 
 
 def test_each_service_serves_its_history_under_its_own_name_too(staff):
