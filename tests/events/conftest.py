@@ -14,7 +14,8 @@ from tests.events.icaljs import icaljs
 from tests.events.icaljs.checks import assert_valid_feed
 
 SOURCE = {"district": "rakow", "centre": "osl-rakow", "audiences": ["seniors"], "category": "meeting"}
-#: When the importer's clock starts in these tests: the feeds' dates (December 2026 to July 2027) are in its window.
+#: When the importer's and the feeds' clock starts in these tests: the imported dates (December 2026 to July 2027)
+#: are in the import window and the feeds' window.
 IMPORT_NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
@@ -55,10 +56,11 @@ class Importing:
 
 @pytest.fixture
 def importing(events_app, monkeypatch):
-    """The seeded events app allowed to fetch from loopback, with a local feed server; its importer's clock runs
-    from IMPORT_NOW."""
+    """The seeded events app allowed to fetch from loopback, with a local feed server; its importer's and feeds'
+    clock runs from IMPORT_NOW."""
     offset = IMPORT_NOW - utcnow()
-    for clock in ("services.events.imports.runner.utcnow", "services.events.imports.sources.utcnow"):
+    for clock in ("services.events.imports.runner.utcnow", "services.events.imports.sources.utcnow",
+                  "services.events.feeds.build.utcnow"):
         monkeypatch.setattr(clock, lambda: utcnow() + offset)
     importing = Importing(events_app)
     yield importing
