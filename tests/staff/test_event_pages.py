@@ -2,7 +2,7 @@
 its preview), changes and cancels their organisation's events, through the API's own operations."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,8 +14,10 @@ from tests.partners.helpers import make_centre, make_district
 from tests.staff.conftest import csrf_of
 
 YEAR = date.today().year + 1
-#: The Thursday from 8 to 14 March of YEAR: a date of the Tuesday and Thursday activity, left out.
-SKIPPED = date(YEAR, 3, 8 + (3 - date(YEAR, 3, 8).weekday()) % 7)
+#: The Tuesday and Thursday activity starts on the first Tuesday of March of YEAR (2 March 2027); its second Thursday
+#: is left out.
+FIRST = next(date(YEAR, 3, day) for day in range(2, 9) if date(YEAR, 3, day).weekday() == 1)
+SKIPPED = FIRST + timedelta(days=9)
 
 
 def _signed_in_editor(staff):
@@ -31,7 +33,7 @@ def _signed_in_editor(staff):
 def _form(**changes) -> dict:
     form = {"title": "Klub szachowy", "description": "Dla każdego.", "category": "culture",
             "district": "ostatni-grosz", "centre": "osl-ostatni-grosz", "audiences": ["seniors", "youth"],
-            "day": f"{YEAR}-03-02", "starts": "17:00", "ends": "19:00", "weekdays": ["TU", "TH"],
+            "day": FIRST.isoformat(), "starts": "17:00", "ends": "19:00", "weekdays": ["TU", "TH"],
             "until": f"{YEAR}-03-31", "skipped": f"{SKIPPED:%d.%m.%Y}"}
     return {**form, **changes}
 
@@ -168,7 +170,7 @@ def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staf
         event_id, version = session.execute(select(Event.id, Event.version)).one()
     page = client.get(f"/staff/events/{event_id}").get_data(as_text=True)
     assert 'value="Klub szachowy"' in page and 'value="TU" checked' in page
-    assert f'id="day" name="day" type="date" required value="{YEAR}-03-02"' in page
+    assert f'id="day" name="day" type="date" required value="{FIRST}"' in page
     assert 'id="starts" name="starts" type="time" required value="17:00"' in page
     changed = client.post(f"/staff/events/{event_id}", data={**_form(title="Klub szachowy dla wszystkich"),
                                                             "version": str(version), "save": "1",
