@@ -3,12 +3,14 @@
 list of events, an agreement dated in the future, and a partner meeting's e-mail to a person who is a member."""
 
 import re
+from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.policy import default
 
 import pytest
 from playwright.sync_api import expect
 
+from services.calendar.times import WARSAW
 from services.messaging.envelope import Envelope
 from tests.browser.conftest import DESKTOP, NEXT_YEAR, PHONE, axe_violations, screenshot
 from tests.notify.events import meeting_snapshot
@@ -106,8 +108,9 @@ def meeting_mail(notify_server):
                                        "left_on": None, "potential": []})
     _deliver(app, "member_contacts.replaced", {"partnership_id": 5, "version": 1,
                                                "contacts": [{"membership_id": 41, "email": PERSON}]})
+    starts = datetime(NEXT_YEAR, 3, 30, 17, tzinfo=WARSAW)  # winter or summer time, as the year has it
     _deliver(app, "event.published", meeting_snapshot(
-        9, starts_at=f"{NEXT_YEAR}-03-30T17:00:00+02:00", ends_at=f"{NEXT_YEAR}-03-30T19:00:00+02:00"))
+        9, starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat()))
     notify_server["send"]()
     for path in sorted(notify_server["mail"].glob("*.eml")):
         mail = message_from_bytes(path.read_bytes(), policy=default)

@@ -19,6 +19,7 @@ from services.messaging.topology import Topology
 from services.notify.models import Notice
 from services.notify.notices import Sender
 from tests.conftest import make_app
+from tests.events.rooms import fixed_clock  # noqa: F401 (a fixture)
 from tests.partners.helpers import (
     ADMIN,
     add_member,
@@ -31,7 +32,7 @@ from tests.partners.helpers import (
 )
 from tests.partners.test_rooms import ROOM
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(300),
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300), pytest.mark.usefixtures("fixed_clock"),
               pytest.mark.parametrize("stack", ["servers"], indirect=True)]
 COORDINATOR = "biuro@sasiedzi.example.org"
 

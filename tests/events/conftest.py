@@ -1,16 +1,22 @@
 """Set-up shared by the events tests: a seeded events app that imports calendars from a local feed server."""
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
 from services.events.imports.runner import pull
 from services.events.models import Event
+from services.messaging.models import utcnow
 from tests.events.factories import seed
 from tests.events.feedserver import FeedServer, Route
 from tests.events.icaljs import icaljs
 from tests.events.icaljs.checks import assert_valid_feed
 
 SOURCE = {"district": "rakow", "centre": "osl-rakow", "audiences": ["seniors"], "category": "meeting"}
+#: When the importer's and the feeds' clock starts in these tests: the imported dates (December 2026 to July 2027)
+#: are in the import window and the feeds' window.
+IMPORT_NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
 class Importing:
@@ -49,8 +55,13 @@ class Importing:
 
 
 @pytest.fixture
-def importing(events_app):
-    """The seeded events app allowed to fetch from loopback, with a local feed server."""
+def importing(events_app, monkeypatch):
+    """The seeded events app allowed to fetch from loopback, with a local feed server; its importer's and feeds'
+    clock runs from IMPORT_NOW."""
+    offset = IMPORT_NOW - utcnow()
+    for clock in ("services.events.imports.runner.utcnow", "services.events.imports.sources.utcnow",
+                  "services.events.feeds.build.utcnow"):
+        monkeypatch.setattr(clock, lambda: utcnow() + offset)
     importing = Importing(events_app)
     yield importing
     importing.server.close()

@@ -7,7 +7,7 @@ import pytest
 from tests.events.factories import ADMIN, deliver
 
 #: Every booking test runs at this moment, so that its dates (3 May, 11 November 2027, the change of the clocks on
-#: 28 March 2027) stay inside the rooms' horizon.
+#: 28 March 2027) stay inside the rooms' horizon and the feeds' window, and the pages say their year.
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 EVERY_DAY = {day: ["08:00-21:00"] for day in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")}
 
@@ -27,7 +27,11 @@ def add_room(app, **extra) -> dict:
 
 @pytest.fixture
 def fixed_clock(monkeypatch):
-    monkeypatch.setattr("services.events.rooms.operations.utcnow", lambda: NOW)
+    """The rooms' clock stopped at NOW: bookings, the room feeds, and the week plan's today."""
+    for clock in ("services.events.rooms.operations.utcnow", "services.events.rooms.feeds.utcnow"):
+        monkeypatch.setattr(clock, lambda: NOW)
+    for today in ("services.events.pages.views.today", "services.ui.dates.today"):
+        monkeypatch.setattr(today, NOW.date)
     return NOW
 
 

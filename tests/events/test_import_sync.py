@@ -11,7 +11,7 @@ from services.events.feeds.components import render_one
 from services.events.imports.runner import pull
 from services.events.models import Event, ImportSource
 from services.events.snapshot import snapshot
-from services.messaging.models import utcnow
+from tests.events.conftest import IMPORT_NOW
 from tests.events.factories import ADMIN, outbox, outbox_types, statements, writes_of_events
 from tests.events.feedserver import Route, fixture, redirect_to
 
@@ -208,7 +208,7 @@ def test_other_errors_back_off_and_after_a_day_the_organisation_is_told_once(imp
     assert health["next_due_at"] > health["last_fetch_at"]
     assert "import_source.failing" not in outbox_types(importing.app)
     with importing.app.extensions["osl"].database.session() as session:
-        session.execute(update(ImportSource).values(failing_since=utcnow() - timedelta(days=1, minutes=1)))
+        session.execute(update(ImportSource).values(failing_since=IMPORT_NOW - timedelta(days=1, minutes=1)))
     importing.pull(source["id"])
     importing.pull(source["id"])
     [told] = [m for m in outbox(importing.app) if m.type == "import_source.failing"]
