@@ -5,7 +5,7 @@ import re
 import sys
 
 import pygal
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -27,7 +27,7 @@ from services.programme.queries import (
 )
 from services.ui.links import staff_url
 from services.ui.naming import polish_key
-from services.ui.pages import GENERAL_WORDS, problem_page
+from services.ui.pages import GENERAL_WORDS, private_page, problem_page
 
 # pygal adds an import hook for its map plugins that lacks find_spec: every later import then warns (or fails). No
 # map is drawn here, so the hook goes.
@@ -149,7 +149,7 @@ def programmes_page():
     session = request_session()
     found = [(programme, activities_within(session, programme))
              for programme in session.scalars(select(Programme).order_by(Programme.starts_on.desc(), Programme.id))]
-    return in_polish(render_template, "programme/programmes.html", programmes=found)
+    return in_polish(private_page, "programme/programmes.html", programmes=found)
 
 
 @pages.route("/programmes/<int:programme_id>/")
@@ -162,10 +162,10 @@ def dashboard(programme_id: int):
     found = indicators(session, programme, today())
     visits = attendance(session, programme)
     with force_locale("pl"):
-        return render_template("programme/dashboard.html", programme=programme, found=found, visits=visits,
-                               charts=charts(found, visits, activities_by_district(session, programme),
-                                             district_names(session)),
-                               genders=GENDER_LABELS)
+        return private_page("programme/dashboard.html", programme=programme, found=found, visits=visits,
+                            charts=charts(found, visits, activities_by_district(session, programme),
+                                          district_names(session)),
+                            genders=GENDER_LABELS)
 
 
 @pages.route("/programmes/<int:programme_id>/export.<any(xlsx, csv):extension>")

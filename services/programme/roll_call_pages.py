@@ -4,7 +4,7 @@ session cookie); a bearer token still works. The form carries a CSRF token (serv
 
 import uuid
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import force_locale
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from services.programme.schemas import MOST_ANONYMOUS, RollCallInSchema
 from services.ui import csrf
 from services.ui.errors import field_error
 from services.ui.naming import polish_key
+from services.ui.pages import private_page
 
 #: The answer to a form without its CSRF token (services/ui/csrf.py): nothing is saved.
 STALE_FORM = "Formularz wygasł lub nie pochodzi z tej strony: odśwież stronę i wyślij go ponownie."
@@ -101,7 +102,7 @@ def activity_dates(programme_id: int, event_id: uuid.UUID):
     found = operations.activity_occurrences(activity, *programme.window())
     recorded = set(session.scalars(select(RollCall.occurrence_start).where(
         RollCall.programme_id == programme.id, RollCall.event_id == activity.id)))
-    return in_polish(render_template, "programme/activity.html", programme=programme, activity=activity,
+    return in_polish(private_page, "programme/activity.html", programme=programme, activity=activity,
                      is_admin=caller.is_admin,
                      dates=[(o, o.starts_at in recorded, to_wire(o.starts_at)) for o in found])
 
@@ -201,7 +202,7 @@ def roll_call_page(programme_id: int, event_id: uuid.UUID, occurrence_start: str
         if field_id:
             next_to[field_id] = f"{next_to[field_id]} {message}" if field_id in next_to else message
     return in_polish(
-        render_template, "programme/roll_call.html", programme=programme, activity=activity, when=local(start),
+        private_page, "programme/roll_call.html", status, programme=programme, activity=activity, when=local(start),
         listed=listed, registered=registered,
         marks=marks, statuses=[(s, STATUS_LABELS[s]) for s in ATTENDANCE_STATUSES], errors=errors, next_to=next_to,
         saved=saved, walk_ins=[p for p in (saved or "").split(",") if p and p != "1"], shown=shown,
@@ -209,7 +210,7 @@ def roll_call_page(programme_id: int, event_id: uuid.UUID, occurrence_start: str
         genders=[(g, GENDER_LABELS[g]) for g in ("female", "male")], ages=[(a, AGE_NAMES[a]) for a in AGE_BANDS],
         entry_statuses=[(s, STATUS_NAMES[s]) for s in ENTRY_STATUSES],
         districts=district_choices(session, shown.get("walk_in-district", "")),
-    ), status
+    )
 
 
 def _flat(messages, prefix=""):

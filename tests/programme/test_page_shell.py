@@ -42,3 +42,12 @@ def test_mops_finds_each_programmes_dashboard_and_roll_calls_on_one_page(program
     assert f'href="/programmes/{known["id"]}/activities/{ACTIVITY}/"' in page
     assert f'href="/programmes/{known["id"]}/activities/{PICNIC}/"' in page
     assert str(MEETING) not in page  # a partner meeting has no roll call here
+
+
+@pytest.mark.parametrize("path", [f"activities/{ACTIVITY}/", f"roll-calls/{ACTIVITY}/{WHEN}", ""])
+def test_the_pages_with_pseudonyms_and_counts_are_never_cached(programme_app, path):
+    """The roll call lists participants' pseudonyms and the dashboard their counts: like every staff page with
+    people's data (ui.pages.private_page), a browser or proxy must not keep them."""
+    known = known_programme(programme_app)
+    response = programme_app.test_client().get(f"/programmes/{known['id']}/{path}", headers=ADMIN)
+    assert response.status_code == 200 and response.headers.get("Cache-Control") == "no-store"
