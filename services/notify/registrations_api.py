@@ -35,7 +35,7 @@ staff_api = Blueprint("registration_lists", __name__, url_prefix="/api/v1/regist
                                   "on someone's behalf (admin: every event; an organisation's key: its own).")
 TOO_MANY = ("Zbyt wiele zapisów. Proszę spróbować później. / Too many registrations. Please try again later.")
 SAID = {"confirmed": "Zapisano. / Registered.",
-        "waiting": "Wszystkie miejsca zajęte: lista rezerwowa. / Every place is taken: waiting list."}
+        "waiting": "Za mało wolnych miejsc: lista rezerwowa. / Not enough places free: waiting list."}
 #: A registration asked for again (the same e-mail address or phone number, the same date): answered 200 with it.
 SAID_AGAIN = ("Ten adres e-mail (lub numer telefonu) jest już zapisany na ten termin: nic nie zmieniono. / This "
               "e-mail address (or phone number) is already registered for this date: nothing changed.")

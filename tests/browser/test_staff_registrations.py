@@ -55,7 +55,7 @@ def test_staff_register_a_senior_by_phone_and_see_the_places_left(notify_server,
         page.get_by_role("button", name="Zapisz tę osobę").click()
         page.wait_for_url("**done=waiting")
         main = page.inner_text("main")
-        assert "Wszystkie miejsca zajęte: osoba jest na liście rezerwowej." in main
+        assert "Za mało wolnych miejsc: osoba jest na liście rezerwowej." in main
         assert "lista rezerwowa: 2" in main and "Józef Nowak" in main and "brak kontaktu" in main
         screenshot(page, "staff-registrations-waiting")
 

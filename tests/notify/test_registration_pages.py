@@ -76,6 +76,18 @@ def test_too_few_places_left_for_the_group_says_how_many_are_left(notify, mail_d
     assert said in html and "Wszystkie miejsca są zajęte" not in html
 
 
+def test_the_api_and_the_staff_page_do_not_say_every_place_is_taken_when_some_are_left(notify):
+    """1 of 3 places left and a group of 2: the API's answer says there are too few places, which is true whether none
+    or some are left; not that every place is taken. (The staff page's notice says the same:
+    tests/browser/test_staff_registrations.py.)"""
+    publish_event(notify, capacity=3)
+    client = notify.test_client()
+    assert client.post("/api/v1/registrations/", json=resident(1, people=2)).json["status"] == "confirmed"
+    answer = client.post("/api/v1/registrations/", json=resident(2, people=2)).json
+    assert answer["status"] == "waiting" and "Wszystkie miejsca" not in answer["message"]
+    assert answer["message"].startswith("Za mało wolnych miejsc")
+
+
 def test_the_form_says_too_many_with_retry_after_and_a_bad_date_by_name(notify, mail_dir):
     notify.config.update(REGISTRATION_LIMIT_PER_ADDRESS=1, REGISTRATION_LIMIT_PER_IP=10)
     publish_event(notify, capacity=None)
