@@ -102,6 +102,20 @@ def test_a_person_moved_up_before_confirming_gets_the_confirm_link_and_until_whe
     assert registrations(notify)[1].verified_at is not None
 
 
+def test_the_first_mail_says_until_when_to_confirm(notify, mail_dir):
+    """The registration's first mail asks to confirm the address and says until when (Warsaw time), as the mail of a
+    place that came free does; not only that the registration expires some time."""
+    publish_event(notify, capacity=5)
+    notify.test_client().post("/api/v1/registrations/", json=resident(1))
+    assert send_all(notify) == 1
+    mail = folder_mails(mail_dir)[-1]
+    made = registrations(notify)[0].created_at
+    deadline = local(made + timedelta(hours=notify.config["REGISTRATION_CONFIRM_HOURS"]))
+    until = f"do {GENITIVE_WEEKDAYS[deadline.weekday()]}, {deadline.day} "
+    for shown in (mail.get_body((part,)).get_content() for part in ("plain", "html")):
+        assert until in shown and f"{deadline.year}, {deadline:%H:%M}" in shown
+
+
 def test_a_person_moved_up_before_confirming_has_the_whole_time_to_confirm_from_the_move(notify, mail_dir):
     """The time to confirm a place that came free counts from the move, not from the registration (which may be
     nearly over): the mail's "until when" holds. Released then without a mail: the address never confirmed that it
