@@ -201,6 +201,20 @@ def test_a_coordinator_changes_a_meeting_and_a_stale_form_gets_409_keeping_what_
         as_text=True)
 
 
+def test_the_list_shows_the_meetings_ahead_soonest_first_then_the_past_ones(staff):
+    """A coordinator looks for the next meeting: the ones ahead come first, soonest first; held ones after them,
+    latest first."""
+    partnership, _rooms = _coordinators_editor(staff)
+    for title, days in (("Za miesiąc", 30), ("Dawno", -60), ("Za tydzień", 7), ("Niedawno", -3)):
+        day = _day(days)
+        created(staff.client.post(f"/api/v1/partnerships/{partnership['id']}/meetings/", headers=ADMIN, json={
+            "title": title, "starts_at": f"{day}T17:00:00", "ends_at": f"{day}T19:00:00",
+            "centre": "osl-ostatni-grosz"}))
+    listed = staff.client.get("/staff/meetings/").get_data(as_text=True).split("<h2>Spotkania</h2>")[1]
+    order = sorted(("Za miesiąc", "Dawno", "Za tydzień", "Niedawno"), key=listed.index)
+    assert order == ["Za tydzień", "Za miesiąc", "Niedawno", "Dawno"]
+
+
 def test_the_change_page_gives_the_agenda_back_as_it_is_recorded(staff):
     """A browser sends a textarea's text back as it shows it: the page must show the agenda as recorded, or each save
     changes it (it gained two spaces a line, from the template's indent)."""

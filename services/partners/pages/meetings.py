@@ -9,6 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from services.messaging.errors import FieldError
+from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.partners.auth import current_caller, may_plan_meetings
 from services.partners.models import Centre, Meeting, Partnership, Room
@@ -43,8 +44,11 @@ def _page(status: int = 200, **context):
     session = request_session()
     caller = current_caller()
     partnerships = [p for p in polish_sorted(session.scalars(select(Partnership))) if may_plan_meetings(caller, p.id)]
-    meetings = session.scalars(select(Meeting).where(Meeting.partnership_id.in_([p.id for p in partnerships]))
-                               .order_by(Meeting.starts_at.desc()).limit(100)).all()
+    theirs = select(Meeting).where(Meeting.partnership_id.in_([p.id for p in partnerships]))
+    now = utcnow()
+    # The meetings ahead, soonest first, then the held ones, latest first.
+    meetings = [*session.scalars(theirs.where(Meeting.ends_at > now).order_by(Meeting.starts_at).limit(100)),
+                *session.scalars(theirs.where(Meeting.ends_at <= now).order_by(Meeting.starts_at.desc()).limit(50))]
     room_names = {room.id: room.name for room in session.scalars(select(Room))}
     return private_page("partners_pages/staff/meetings.html", status, partnerships=partnerships, meetings=meetings,
                         names={p.id: p.name for p in partnerships}, room_reasons=ROOM_REASON_LABELS,
