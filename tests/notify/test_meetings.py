@@ -374,6 +374,15 @@ def bodies(mail) -> tuple[str, str]:
     return mail.get_body(("plain",)).get_content(), mail.get_body(("html",)).get_content()
 
 
+def test_a_meeting_mail_greets_its_reader_as_the_other_mails_do(notify, mail_dir):
+    setup(notify)
+    deliver(notify, "event.published", meeting())
+    assert Sender(notify.extensions["osl"].database, notify.config).send_due() == 3
+    for mail in folder_mails(mail_dir):
+        text, html = bodies(mail)
+        assert text.startswith("Dzień dobry,") and "<p style=\"margin:0 0 16px;\">Dzień dobry,</p>" in html
+
+
 def test_each_member_is_told_why_the_meeting_mail_comes_to_them(notify, mail_dir):
     """A person member at her own address, an organisation's contact person, an organisation's contact address."""
     setup(notify)
