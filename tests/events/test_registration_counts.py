@@ -65,7 +65,10 @@ def test_the_page_and_the_feed_show_places_left_and_where_to_register(events_app
 def test_a_series_registered_per_date_says_so_and_an_outside_link_stays_as_it_was(events_app):
     events_app.config.update(NOTIFY_URL=NOTIFY, FEED_RECHECK_SECONDS=0)
     event_id = workshop(events_app, rrule="FREQ=WEEKLY;COUNT=5")
+    # One date's count alone is that date's, not the series' (the page said "zostało 19 z 20 miejsc" from it).
     deliver_counts(events_app, counts(event_id, 1, confirmed=1, occurrence=f"{NEXT_YEAR}-03-14T09:00:00+00:00"))
+    assert "na każdy termin osobno" in description(events_app, event_id)
+    assert "Zapisy na każdy termin osobno" in events_app.test_client().get(f"/events/{event_id}").text
     deliver_counts(events_app, counts(event_id, 1, confirmed=2, occurrence=f"{NEXT_YEAR}-03-21T09:00:00+00:00"))
     assert "na każdy termin osobno" in description(events_app, event_id)
     assert "Zapisy na każdy termin osobno" in events_app.test_client().get(f"/events/{event_id}").text

@@ -52,14 +52,17 @@ class Names:
 
 
 def registration_counts(session, events: list[Event]) -> dict:
-    """The counts of places of the events that have one row for the event as a whole (a single date, or a series
-    registered as a whole): {event id: RegistrationCount}. A series registered per date has its counts per date."""
+    """The counts of places of the events that have one row for the event as a whole (a single date's one row, or a
+    series' row for the whole series, ``occurrence`` empty): {event id: RegistrationCount}. A series registered per
+    date has its counts per date, never one date's for the series."""
     ids = [e.id for e in events if takes_registrations(e.visibility, e.status, registration_of(e))]
     if not ids:
         return {}
+    series = {e.id for e in events if e.rrule}
     found: dict = {}
     for row in session.scalars(select(RegistrationCount).where(RegistrationCount.event_id.in_(ids))):
-        found.setdefault(row.event_id, []).append(row)
+        if row.event_id not in series or row.occurrence == "":
+            found.setdefault(row.event_id, []).append(row)
     return {event_id: rows[0] for event_id, rows in found.items() if len(rows) == 1}
 
 
