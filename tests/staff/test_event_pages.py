@@ -69,6 +69,18 @@ def test_an_editor_previews_the_dates_then_saves_a_weekly_activity(staff):
     assert "Klub szachowy" not in client.get("/staff/events/?q=tenis").get_data(as_text=True)
 
 
+def test_the_preview_says_when_the_first_date_has_passed(staff):
+    """An editor who types last year (or yesterday) by mistake is told before saving; a date ahead is not flagged."""
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    yesterday = date.today() - timedelta(days=1)
+    past = client.post("/staff/events/new", data={**_form(day=yesterday.isoformat(), weekdays=[], until="",
+                                                          skipped=""), "preview": "1", "csrf_token": token})
+    assert past.status_code == 200 and "(ten termin już minął)" in past.get_data(as_text=True)
+    ahead = client.post("/staff/events/new", data={**_form(), "preview": "1", "csrf_token": token})
+    assert "już minął" not in ahead.get_data(as_text=True)
+
+
 def test_bad_input_names_the_field_and_keeps_what_was_typed(staff):
     client = _signed_in_editor(staff)
     token = csrf_of(client, "/staff/events/new")

@@ -26,6 +26,7 @@ from services.events.queries import text_matches
 from services.events.schemas import EventInSchema
 from services.events.staff.builder import WEEKDAYS, EventForm, FormError, api_input, from_input, preview
 from services.messaging.errors import Conflict, FieldError, Forbidden
+from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui import csrf
 from services.ui.errors import conflict_error, field_error, first_error
@@ -198,7 +199,7 @@ def _save(event: Event | None):
     try:
         data = api_input(form, organisation)
         if "preview" in request.form:
-            return _form_page(form, event, dates=preview(data))
+            return _form_page(form, event, dates=preview(data), now=utcnow())  # a date passed is flagged
         loaded = _loaded(form, organisation)
         if event is None:
             event = create_event(session, caller, loaded)
