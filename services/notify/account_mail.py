@@ -76,8 +76,7 @@ def build_account_message(config: dict, *, kind: str, language: str, to: str, pa
     expires = datetime.fromisoformat(payload["expires_at"])
     context = {"link": payload["link"], "public_name": public_name(), "lang": language,
                # after "until" ("do"): the weekday in the genitive
-               "expires": f"{dates.day(expires, language, with_year=True, genitive=True)}, "
-                          f"{dates.clock(expires, language)}"}
+               "expires": dates.moment(expires, language, genitive=True)}
     text = _environment(language).get_template(f"{kind}.txt").render(context)
     html = _environment(language).get_template(f"{kind}.html").render(context)
     message = EmailMessage(policy=POLICY)

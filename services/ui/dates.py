@@ -33,6 +33,12 @@ def clock(value: datetime, language: str) -> str:
     return format_time(local(value), "HH:mm", locale=language)
 
 
+def moment(value: datetime, language: str, genitive: bool = False) -> str:
+    """A moment with its year, as an e-mail says until or since when: "czwartek, 3 grudnia 2026, 17:30";
+    ``genitive`` after "do" or "od" ("do czwartku, 3 grudnia 2026, 17:30")."""
+    return f"{day(value, language, True, genitive=genitive)}, {clock(value, language)}"
+
+
 def hours(starts_at: datetime, ends_at: datetime, language: str) -> str:
     """"17:00–19:00"."""
     return f"{clock(starts_at, language)}–{clock(ends_at, language)}"

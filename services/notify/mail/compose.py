@@ -15,15 +15,9 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vevent, prodid, with_status
-from services.notify.mail.render import (
-    describe_changes,
-    format_moment,
-    format_place,
-    format_series,
-    format_when,
-    meeting_place,
-)
+from services.notify.mail.render import describe_changes, format_place, format_series, format_when, meeting_place
 from services.notify.models.notices import REGISTRATION_KINDS
+from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
 from services.ui.labels import N_, ROOM_REASON_NAMES
 from services.ui.links import DEFAULTS
@@ -203,7 +197,7 @@ def _confirm_by(config: dict, registration: dict, language: str) -> str | None:
     if registration.get("verified", True) or not start:
         return None
     deadline = datetime.fromisoformat(start) + timedelta(hours=config["REGISTRATION_CONFIRM_HOURS"])
-    return format_moment(deadline, language, genitive=True)
+    return dates.moment(deadline, language, genitive=True)
 
 
 def _context(config: dict, kind: str, language: str, links: dict, payload: dict) -> dict:
@@ -239,7 +233,7 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
     if kind == "import_failing":
         source = payload["source"]
         since = datetime.fromisoformat(source["failing_since"])
-        context.update(source=source, failing_since=format_moment(since, language, genitive=True))  # "od …"
+        context.update(source=source, failing_since=dates.moment(since, language, genitive=True))  # "od …"
     if kind == "room_conflict":
         conflict = payload["conflict"]
         reason = ROOM_REASONS.get(conflict["reason"], ROOM_REASONS["taken"])

@@ -16,12 +16,6 @@ def format_when(event: dict, language: str, genitive: bool = False) -> str:
     return dates.when(start, end, event["all_day"], language, with_year=True, genitive=genitive)
 
 
-def format_moment(moment: datetime, language: str, genitive: bool = False) -> str:
-    """A moment in Warsaw time, always with the year: "czwartek, 3 grudnia 2026, 17:30"; ``genitive`` where the
-    mail says "from" or "by" ("od czwartku, …", "do czwartku, …")."""
-    return f"{dates.day(moment, language, True, genitive=genitive)}, {dates.clock(moment, language)}"
-
-
 def format_series(event: dict, language: str) -> str:
     """A series in words ("W każdy wtorek, 17:00–19:00, od 2 marca do 27 kwietnia 2027, bez 16 marca"); for a
     single event, its date."""

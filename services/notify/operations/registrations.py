@@ -357,11 +357,11 @@ def slot_times(slot: RegistrationSlot, event: dict) -> dict:
     when the series no longer has it (cancelled, skipped: the date the mail says will not happen); a single event's
     one date; for a whole series, its next date that has not ended (where its registrations stand now: the slot
     keeps the start it was made with)."""
-    if slot.occurrence and (event.get("rrule") or slot.of_series):
+    if slot.occurrence:  # one date: where occurrences.slot_date says it is now
         found = occurrences.slot_date(event, slot.occurrence, slot.of_series)
         return found.times() if found is not None else {"starts_at": local(slot.starts_at).isoformat(),
                                                          "ends_at": local(slot.ends_at).isoformat()}
-    following = None if slot.occurrence else occurrences.next_one(event, utcnow())
+    following = occurrences.next_one(event, utcnow())
     if following is not None:
         return following.times()
     found = occurrences.between(event, slot.starts_at, slot.starts_at + timedelta(seconds=1), limit=1)
