@@ -21,6 +21,14 @@ from services.notify.operations.notices import (  # noqa: F401
     sent,
     stop_notices,
 )
+from services.notify.operations.registration_settings import (  # noqa: F401
+    DEFAULT_MAX_PEOPLE,
+    capacity_of,
+    most_people,
+    registration_open,
+    registration_settings,
+    set_registration_settings,
+)
 from services.notify.operations.registration_upkeep import (  # noqa: F401
     anonymise_registrations,
     erase_registrations,
@@ -31,22 +39,16 @@ from services.notify.operations.registration_upkeep import (  # noqa: F401
     registrations_of,
 )
 from services.notify.operations.registrations import (  # noqa: F401
-    DEFAULT_MAX_PEOPLE,
     Registered,
     TooManyPeople,
     cancel_moving_up,
     cancel_registration,
-    capacity_of,
     confirm_registration,
     find_occurrence,
-    most_people,
     promote,
     publish_counts,
     register_for,
     register_within_limits,
-    registration_open,
-    registration_settings,
-    set_registration_settings,
     waiting_position,
 )
 from services.notify.operations.subscribers import (  # noqa: F401

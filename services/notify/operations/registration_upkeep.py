@@ -13,9 +13,9 @@ from services.messaging.models import utcnow
 from services.notify import occurrences
 from services.notify.models import Notice, Registration, RegistrationSlot
 from services.notify.models.registrations import ACTIVE
+from services.notify.operations.registration_settings import capacity_of
 from services.notify.operations.registrations import (
     cancel_registration,
-    capacity_of,
     event_of,
     never_fits,
     promote,

@@ -9,6 +9,9 @@ they commit, and never more places are confirmed than the capacity. Each change 
 transaction its counts (``registration.counts``, for the events service) and the registration's place under its
 pseudonymous reference (``registration.changed``, for the programme's roll calls): never a name or a contact.
 
+An event's registration settings (per date or the whole series, how many people, the places) are in
+registration_settings.py.
+
 One person is registered once for a date (or a whole series) while that registration is active: a second request with
 the same e-mail address, or staff's with the same phone number, is checked under the same lock, so two at once (a
 double tap) make one registration. No unique index holds this: the duplicates made before the check are kept (a
@@ -25,7 +28,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from services.calendar import recurrence
-from services.calendar.registration import takes_registrations
 from services.calendar.times import from_wire, local, local_midnight
 from services.messaging.addresses import normalise_email, same_phone
 from services.messaging.errors import Conflict, FieldError
@@ -35,7 +37,6 @@ from services.notify import occurrences
 from services.notify.consent import REGISTRATION_VERSION, registration_consent
 from services.notify.models import (
     EventCopy,
-    EventRegistrationSettings,
     Notice,
     OutboxMessage,
     Registration,
@@ -44,36 +45,10 @@ from services.notify.models import (
 from services.notify.models.notices import UNSENT
 from services.notify.models.registrations import ACTIVE
 from services.notify.occurrences import Occurrence
+from services.notify.operations.registration_settings import capacity_of, registration_open, registration_settings
 from services.notify.ratelimit import attempt_key, check_and_record
 
 log = logging.getLogger(__name__)
-
-
-def registration_open(event: dict) -> bool:
-    """Whether residents register here for this event (the calendar core's rule, which the events service shares)."""
-    return takes_registrations(event.get("visibility"), event.get("status"), event.get("registration"))
-
-
-def registration_settings(session, event_id: str) -> EventRegistrationSettings:
-    """The organiser's settings of the event's registrations, or the defaults (per date, up to 4 people)."""
-    return session.get(EventRegistrationSettings, event_id) or EventRegistrationSettings(
-        event_id=event_id, whole_series=False, max_people=DEFAULT_MAX_PEOPLE)
-
-
-DEFAULT_MAX_PEOPLE = 4
-
-
-def capacity_of(event: dict) -> int | None:
-    """The places of each date (or of the whole series) the event's registration has; None for no limit."""
-    return (event.get("registration") or {}).get("capacity")
-
-
-def most_people(session, event: dict) -> int:
-    """How many people one registration may bring: the organiser's limit, and never more than a date's places (a
-    bigger group could never have them all)."""
-    most = registration_settings(session, event["id"]).max_people
-    capacity = capacity_of(event)
-    return most if capacity is None else min(most, capacity)
 
 
 class TooManyPeople(FieldError):
@@ -93,23 +68,6 @@ class Registered(NamedTuple):
     new: bool
     #: On the waiting list although places were free: how many, too few for its people (what the page and mail say).
     places_left: int | None = None
-
-
-def set_registration_settings(session, event: dict, data: dict) -> EventRegistrationSettings:
-    """Per date or for the whole series, and how many people one registration may bring. A series that already has
-    registrations keeps its way (per date or whole): 409."""
-    settings = session.get(EventRegistrationSettings, event["id"])
-    if settings is None:
-        settings = EventRegistrationSettings(event_id=event["id"], whole_series=False, max_people=DEFAULT_MAX_PEOPLE)
-        session.add(settings)
-    whole = data.get("whole_series", settings.whole_series)
-    if whole != settings.whole_series and session.scalar(
-            select(func.count()).select_from(Registration).where(Registration.event_id == event["id"])):
-        raise Conflict("This event has registrations already: it stays registered per date or for the whole series "
-                       "as it was.")
-    settings.whole_series = whole and bool(event.get("rrule"))
-    settings.max_people = data.get("max_people", settings.max_people)
-    return settings
 
 
 def find_occurrence(event: dict, occurrence: str | None, whole_series: bool) -> Occurrence:
