@@ -2,9 +2,9 @@
 
 The stock transport creates a message file and only then writes into it, and likewise an exchange's binding table.
 A consumer polling the folder can claim the file while it is still empty and crash on it (seen here under load);
-a process binding a queue can read an empty table. Here each file is written whole under a hidden scratch name
-and then renamed (or linked) into place, so readers see all of it or nothing. A binding is also always written
-to its table file, even when another connection of the same process has declared it already.
+a process binding a queue can read an empty table. Here each file is written by ``services.messaging.files``, so
+readers see all of it or nothing. A binding is also always written to its table file, even when another
+connection of the same process has declared it already.
 """
 
 import os
@@ -14,22 +14,7 @@ from time import monotonic
 from kombu.transport import filesystem
 from kombu.utils.json import dumps
 
-
-def _write_atomically(path: str, data: bytes, *, replace: bool) -> None:
-    folder, name = os.path.split(path)
-    scratch = os.path.join(folder, f".{name}.{uuid.uuid4().hex}.part")
-    with open(scratch, "wb") as file:
-        file.write(data)
-    try:
-        if replace:
-            os.replace(scratch, path)
-        else:
-            os.link(scratch, path)  # fails if another process created it first, which is fine
-    except FileExistsError:
-        pass
-    finally:
-        if os.path.exists(scratch):
-            os.unlink(scratch)
+from services.messaging.files import write_atomically
 
 
 class Channel(filesystem.Channel):
@@ -48,13 +33,13 @@ class Channel(filesystem.Channel):
     def _put(self, queue, payload, **kwargs):
         # The same name pattern as kombu's, which its _get sorts and filters on.
         filename = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
-        _write_atomically(os.path.join(self.data_folder_out, filename), dumps(payload).encode(), replace=True)
+        write_atomically(os.path.join(self.data_folder_out, filename), dumps(payload).encode(), replace=True)
 
     def _queue_bind(self, exchange, routing_key, pattern, queue):
         table = self._exchange_file(exchange)
         if not table.exists():
             self.control_folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(str(table), b"[]", replace=False)
+            write_atomically(str(table), b"[]", replace=False)
         super()._queue_bind(exchange, routing_key, pattern, queue)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from services.messaging.files import write_atomically
 from services.notify.config import SmtpSettings
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class MailFolder:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._count += 1
         name = f"{time.strftime('%Y%m%dT%H%M%S')}-{time.monotonic_ns()}-{self._count}.eml"
-        (self.folder / name).write_bytes(outgoing.data)
+        write_atomically(self.folder / name, outgoing.data)  # a mail program sees it whole or not at all
         log.info("mail written to %s: %s", name, outgoing.subject)
 
     def close(self) -> None:

@@ -3,7 +3,7 @@
 import pytest
 from kombu.transport import filesystem as kombu_filesystem
 
-from services.messaging import filesystem
+from services.messaging import files
 from services.messaging.connection import connect
 from services.messaging.settings import BusSettings
 
@@ -30,7 +30,7 @@ def test_a_message_is_invisible_to_consumers_until_written_whole(tmp_path, monke
                 self.file.close()
 
         # Watch writes in kombu's own module too: the stock transport fails this test there.
-        monkeypatch.setattr(filesystem, "open", WatchedFile, raising=False)
+        monkeypatch.setattr(files, "open", WatchedFile, raising=False)
         monkeypatch.setattr(kombu_filesystem, "open", WatchedFile, raising=False)
         channel._put("q", {"body": "x" * 100_000, "properties": {}})
         monkeypatch.undo()

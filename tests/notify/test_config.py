@@ -1,11 +1,13 @@
 """SMTP settings from the environment, and the defaults of the embedded run."""
 
+import threading
+
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from services.notify.config import SmtpSettings, load_config
-from services.notify.delivery import MailFolder, SmtpSender, TemporaryFailure, make_transport
+from services.notify.delivery import MailFolder, Outgoing, SmtpSender, TemporaryFailure, make_transport
 from services.notify.mail.compose import build_message
 from tests.notify.conftest import SmtpSink
 from tests.ports import free_port
@@ -77,3 +79,33 @@ def test_smtp_login_with_user_and_password():
         bad.close()
     finally:
         controller.stop()
+
+
+def test_a_mail_file_is_never_seen_half_written(tmp_path):
+    """A reader of the mail folder (a person's mail program, the tests) sees each .eml whole or not at all: a file
+    read while it was still being written once gave a meeting invitation whose .ics stopped mid-VEVENT."""
+    folder = MailFolder(tmp_path / "mail")
+    built = Outgoing.of(_message())
+    # About 8 MB (a message with a big attachment): writing it takes a while.
+    message = Outgoing(built.mail_from, built.to, built.data + b"Tre\xc5\x9b\xc4\x87.\r\n" * 800_000, built.subject)
+    whole = message.data
+    seen, writing = [], threading.Event()
+
+    def read_while_writing():
+        while not writing.is_set():
+            for path in (tmp_path / "mail").glob("*.eml"):
+                try:
+                    seen.append(len(path.read_bytes()))
+                except FileNotFoundError:
+                    pass
+
+    reader = threading.Thread(target=read_while_writing)
+    reader.start()
+    try:
+        for _ in range(20):
+            folder.send(message)
+    finally:
+        writing.set()
+        reader.join()
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 20
+    assert seen and set(seen) == {len(whole)}
