@@ -47,9 +47,17 @@ class Digits(validate.Length):
         return value
 
 
+class Trimmed(fields.String):
+    """Text without the spaces around it (any Unicode space, as ``str.strip`` takes them), trimmed before it is
+    checked: a name of spaces alone is as empty as no name, and its 422 names the field."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 def one_line(max_length: int, *, min_length: int = 0, **kwargs) -> fields.String:
     """Text on one line (a title, a name, a phone number): no line breaks, tabs or other control characters."""
-    return fields.String(validate=[
+    return Trimmed(validate=[
         validate.Length(min=min_length, max=max_length),
         WholeText(ONE_LINE, error="Use one line of text, with no line breaks, tabs or control characters."),
     ], **kwargs)
@@ -67,7 +75,7 @@ def phone_field(max_length: int, **kwargs) -> fields.String:
 
 def multi_line(max_length: int, *, min_length: int = 0, **kwargs) -> fields.String:
     """Text that may have several lines (a description): tabs and line ends, but no other control characters."""
-    return fields.String(validate=[
+    return Trimmed(validate=[
         validate.Length(min=min_length, max=max_length),
         WholeText(MULTI_LINE, error="Text may not contain control characters other than tabs and line breaks."),
     ], **kwargs)

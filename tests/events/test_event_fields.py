@@ -150,6 +150,7 @@ def test_the_api_is_documented_in_openapi(events_app):
     ({"starts_at": "2026-07-04T13:00:00"}, "ends_at"),
     ({"centre": "dosl-ostatni-grosz"}, "centre"),
     ({"title": ""}, "title"),
+    ({"title": "\u2000 \u00a0"}, "title"),  # spaces alone are no title
     ({"audiences": ["everyone", "martians"]}, "audiences"),
 ])
 def test_a_patch_is_checked_against_the_whole_event(events_app, patch, field):

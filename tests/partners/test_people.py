@@ -2,6 +2,8 @@
 
 import logging
 
+import pytest
+
 from tests.partners.helpers import ADMIN, bearer
 
 
@@ -46,3 +48,17 @@ def test_a_person_member_is_named_to_admins_only(partners, partnership):
     refused = client.delete(person_url, headers=partners.with_etag(person_url))
     assert refused.status_code == 409 and "memberships" in refused.json["message"]
     assert member["id"]
+
+
+@pytest.mark.parametrize("blank", ["   ", "\u2000", "\u00a0\u3000"])
+def test_a_name_of_spaces_alone_is_refused_naming_the_field(partners, blank):
+    """Any Unicode space counts as none: such a name would be saved empty (found by schemathesis)."""
+    response = partners.client.post("/api/v1/people/", json={"name": blank}, headers=ADMIN)
+    assert response.status_code == 422 and "name" in response.json["errors"]["json"]
+    organisation = partners.client.post("/api/v1/organisations/", json={"name": blank, "kind": "ngo"}, headers=ADMIN)
+    assert organisation.status_code == 422 and "name" in organisation.json["errors"]["json"]
+
+
+def test_a_name_is_kept_without_the_spaces_around_it(partners):
+    person = partners.client.post("/api/v1/people/", json={"name": "\u2000 Anna Nowak \u00a0"}, headers=ADMIN)
+    assert person.status_code == 201 and person.json["name"] == "Anna Nowak"
