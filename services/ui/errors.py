@@ -29,6 +29,7 @@ MESSAGES = (
     N_("The room is not in the meeting's centre."),
     N_("A meeting at a room lasts at most 24 hours; plan a longer one as several."),
     N_("The agreement cannot end before it starts."),
+    N_("This meeting is cancelled; a cancelled meeting cannot be changed."),
     N_("This member already belongs to the partnership."),
     N_("Give exactly one of organisation_id and person_id."), N_("Choose an organisation or a person."),
     N_("A KRS number is exactly 10 digits."),

@@ -34,15 +34,17 @@ def problem_page(status: int, message: str, back_url: str, back_text: str):
 CONFIRM_FIELD = "confirm"
 
 
-def confirm_page(question: str, consequences: list[str], back_url: str, already_done: bool = False):
+def confirm_page(question: str, consequences: list[str], back_url: str, already_done: bool = False,
+                 carried: dict[str, str] | None = None):
     """The step before cancelling something for good, with no script: ``question`` as its heading, what will happen
     (``consequences``, in the page's language) and that it cannot be undone, a "Yes, cancel" form posting back to this
-    page's URL with ``CONFIRM_FIELD`` and the CSRF token, and a link back (``back_url``). ``already_done`` (it is
-    cancelled already): nothing to ask, a 303 back."""
+    page's URL with ``CONFIRM_FIELD``, the CSRF token and the ``carried`` fields (hidden: the record's version the
+    cancel is based on, say), and a link back (``back_url``). ``already_done`` (it is cancelled already): nothing to
+    ask, a 303 back."""
     if already_done:
         return redirect(back_url, 303)
     return private_page("ui/confirm.html", question=question, consequences=consequences, action=request.path,
-                        back_url=back_url, confirm_field=CONFIRM_FIELD)
+                        back_url=back_url, confirm_field=CONFIRM_FIELD, carried=carried or {})
 
 
 def unconfirmed():

@@ -109,3 +109,75 @@ def test_a_member_reads_the_meetings_while_current_by_the_one_rule(partners, dat
     key = partners.issue_key(member["id"])["key"]
     answer = partners.client.get(f"/api/v1/partnerships/{partnership['id']}/meetings/", headers=bearer(key))
     assert answer.status_code == (200 if may_read else 403), answer.json
+
+
+def _cancelled_meeting(partners) -> tuple[str, dict]:
+    """A meeting at a room of the centre, cancelled through the API: (its URL, its record)."""
+    partnership, _, _ = partners.partnership_with_coordinator()
+    partners.make_centre()
+    room = partners.client.post("/api/v1/rooms/", json={"centre": "osl-ostatni-grosz", "name": "Sala duża"},
+                                headers=ADMIN).json
+    url = f"/api/v1/partnerships/{partnership['id']}/meetings/"
+    planned = partners.client.post(url, json={"title": "Spotkanie", "starts_at": "2027-03-09T17:00:00",
+                                              "ends_at": "2027-03-09T19:00:00", "centre": "osl-ostatni-grosz"},
+                                   headers=ADMIN).json
+    item = f"{url}{planned['id']}"
+    cancelled = partners.client.patch(item, json={"status": "cancelled"}, headers=partners.with_etag(item))
+    assert cancelled.status_code == 200, cancelled.json
+    return item, {**cancelled.json, "room": room}
+
+
+@pytest.mark.parametrize("change", [
+    {"title": "Spotkanie przeniesione"}, {"starts_at": "2027-03-10T17:00:00", "ends_at": "2027-03-10T19:00:00"},
+    {"centre": None, "address": "ul. Łódzka 1"}, "room", {"agenda": "Nowy porządek"}, {"status": "planned"},
+    {"minutes": "Protokół"},
+], ids=["title", "time", "place", "room", "agenda", "planned again", "minutes"])
+def test_a_cancelled_meeting_refuses_changes_with_409_and_publishes_nothing(partners, change):
+    """The staff page shows a cancelled meeting read-only; the API refuses its changes the same way (409, as the
+    other state conflicts: a withdrawn agreement), saying it is cancelled."""
+    item, meeting = _cancelled_meeting(partners)
+    change = {"room_id": meeting["room"]["id"]} if change == "room" else change
+    sent = len(partners.outbox())
+    refused = partners.client.patch(item, json=change, headers=partners.with_etag(item))
+    assert refused.status_code == 409, refused.json
+    assert "cancelled" in refused.json["message"]
+    replaced = partners.client.put(item, json={"title": "Spotkanie", "starts_at": "2027-03-09T17:00:00",
+                                               "ends_at": "2027-03-09T19:00:00", "centre": "osl-ostatni-grosz",
+                                               "status": "cancelled", **change},
+                                   headers=partners.with_etag(item))
+    assert replaced.status_code == 409, replaced.json
+    shown = partners.client.get(item, headers=ADMIN).json
+    assert (shown["status"], shown["version"], shown["title"]) == ("cancelled", meeting["version"], "Spotkanie")
+    assert len(partners.outbox()) == sent
+
+
+def test_cancelling_a_cancelled_meeting_again_changes_nothing(partners):
+    """Re-cancelling is a no-op, not a refusal: what was asked holds already (as the page's question, which goes
+    straight back for a cancelled meeting); no version, no message."""
+    item, meeting = _cancelled_meeting(partners)
+    sent = len(partners.outbox())
+    again = partners.client.patch(item, json={"status": "cancelled"}, headers=partners.with_etag(item))
+    assert (again.status_code, again.json["version"]) == (200, meeting["version"])
+    same = partners.client.put(item, json={"title": "Spotkanie", "starts_at": "2027-03-09T17:00:00",
+                                           "ends_at": "2027-03-09T19:00:00", "centre": "osl-ostatni-grosz",
+                                           "status": "cancelled"}, headers=partners.with_etag(item))
+    assert (same.status_code, same.json["version"]) == (200, meeting["version"]), same.json
+    assert len(partners.outbox()) == sent
+
+
+def test_cancelling_honours_if_match_like_every_other_change(partners):
+    """Cancelling is PATCH status=cancelled: a cancel sent from a stale view (an old ETag) is 412 and one without
+    If-Match 428; the meeting stays planned, nothing is published."""
+    partnership, _, _ = partners.partnership_with_coordinator()
+    url = f"/api/v1/partnerships/{partnership['id']}/meetings/"
+    planned = partners.client.post(url, json={"title": "Spotkanie", "starts_at": "2027-03-09T17:00:00",
+                                              "ends_at": "2027-03-09T19:00:00"}, headers=ADMIN).json
+    item = f"{url}{planned['id']}"
+    stale = partners.with_etag(item)
+    assert partners.client.patch(item, json={"title": "Spotkanie o pikniku"},
+                                 headers=partners.with_etag(item)).status_code == 200
+    sent = len(partners.outbox())
+    assert partners.client.patch(item, json={"status": "cancelled"}, headers=stale).status_code == 412
+    assert partners.client.patch(item, json={"status": "cancelled"}, headers=ADMIN).status_code == 428
+    assert partners.client.get(item, headers=ADMIN).json["status"] == "planned"
+    assert len(partners.outbox()) == sent

@@ -167,7 +167,15 @@ def test_a_coordinator_plans_a_meeting_in_a_room_of_its_centre(staff):
     assert [e.type for e in staff.forward() if e.type.startswith("meeting.")] == ["meeting.planned"]
 
 
-def test_a_coordinator_changes_a_meeting_and_a_stale_form_gets_409_keeping_what_was_typed(staff):
+#: What the meeting's page says when the form (or the cancel) was based on an older version of the meeting.
+STALE = ("Ktoś inny w międzyczasie zapisał to spotkanie, więc nic nie zostało zmienione. Formularz pokazuje teraz "
+         "zapisane dane: proszę je sprawdzić i spróbować ponownie.")
+
+
+def test_a_coordinator_changes_a_meeting_and_a_stale_form_gets_409_showing_the_newer_values(staff):
+    """Someone else saved first: the page shows what they saved, with its version, so sending the form again cannot
+    overwrite their change with what was typed (as it could when the page kept the typed values and the new
+    version)."""
     partnership, rooms = _coordinators_editor(staff)
     meeting = _planned(staff, partnership)
     staff.forward()
@@ -191,14 +199,69 @@ def test_a_coordinator_changes_a_meeting_and_a_stale_form_gets_409_keeping_what_
     stale = staff.client.post(path, data={**_meeting_form(title="Spotkanie o festynie"), "version": "1",
                                           "csrf_token": token})
     assert stale.status_code == 409
-    kept = stale.get_data(as_text=True)
-    assert "Ktoś w międzyczasie zmienił to spotkanie: proszę otworzyć je ponownie, aby zobaczyć zmianę." in kept
-    assert 'value="Spotkanie o festynie"' in kept  # what was typed, not what is recorded
+    shown = stale.get_data(as_text=True)
+    assert STALE in shown
+    # What is recorded now, and its version: not what was typed over the older one.
+    assert 'value="Spotkanie o pikniku"' in shown and 'value="Spotkanie o festynie"' not in shown
+    assert f'required value="{later}"' in shown and 'required value="18:00"' in shown
+    assert '<input type="hidden" name="version" value="2">' in shown
+    assert f'<option value="{rooms["Sala duża"]["id"]}" selected>Sala duża</option>' in shown
     assert _meeting(staff, meeting["id"]).title == "Spotkanie o pikniku"
+    assert not [e for e in staff.forward() if e.type.startswith("meeting.")]
     refused = staff.client.post(path, data={**_meeting_form(ends="16:00"), "version": "2", "csrf_token": token})
     assert refused.status_code == 422
     assert "Proszę sprawdzić pole Do: Spotkanie musi się skończyć po swoim rozpoczęciu." in refused.get_data(
         as_text=True)
+
+
+def test_a_cancel_from_a_stale_page_is_refused_with_the_stale_message(staff):
+    """The cancel carries the version the coordinator saw (the link, then the question's form): when someone else
+    saved the meeting meanwhile, nothing is cancelled and the page shows what they saved."""
+    partnership, _rooms = _coordinators_editor(staff)
+    meeting = _planned(staff, partnership)
+    staff.forward()
+    path = f"/staff/meetings/{meeting['id']}"
+    assert f'href="{path}/cancel?version=1"' in staff.client.get(path).get_data(as_text=True)
+    question = staff.client.get(f"{path}/cancel?version=1").get_data(as_text=True)
+    assert '<input type="hidden" name="version" value="1">' in question
+    item = f"/api/v1/partnerships/{partnership['id']}/meetings/{meeting['id']}"
+    etag = staff.client.get(item, headers=ADMIN).headers["ETag"]
+    moved = staff.client.patch(item, json={"title": "Spotkanie przeniesione"}, headers={**ADMIN, "If-Match": etag})
+    assert moved.status_code == 200, moved.get_json()
+    staff.forward()
+    token = csrf_of(staff.client, path)
+    stale = staff.client.post(f"{path}/cancel", data={"csrf_token": token, "confirm": "1", "version": "1"})
+    assert stale.status_code == 409
+    shown = stale.get_data(as_text=True)
+    assert STALE in shown and 'value="Spotkanie przeniesione"' in shown
+    assert f'href="{path}/cancel?version=2"' in shown
+    unversioned = staff.client.post(f"{path}/cancel", data={"csrf_token": token, "confirm": "1"})
+    assert unversioned.status_code == 409 and STALE in unversioned.get_data(as_text=True)
+    assert _meeting(staff, meeting["id"]).status == "planned"
+    assert not [e for e in staff.forward() if e.type.startswith("meeting.")]
+    cancelled = staff.client.post(f"{path}/cancel", data={"csrf_token": token, "confirm": "1", "version": "2"})
+    assert cancelled.status_code == 303
+    assert _meeting(staff, meeting["id"]).status == "cancelled"
+
+
+def test_a_change_sent_to_a_cancelled_meeting_is_refused_in_polish(staff):
+    """The page offers no form for a cancelled meeting; a change posted anyway (an old tab, with the version it has
+    now) is refused as the API refuses it, in Polish, and changes nothing."""
+    partnership, _rooms = _coordinators_editor(staff)
+    meeting = _planned(staff, partnership)
+    path = f"/staff/meetings/{meeting['id']}"
+    token = csrf_of(staff.client, path)
+    staff.client.post(f"{path}/cancel", data={"csrf_token": token, "confirm": "1", "version": "1"})
+    staff.forward()
+    refused = staff.client.post(path, data={**_meeting_form(title="Spotkanie wznowione"), "version": "2",
+                                            "csrf_token": token})
+    assert refused.status_code == 409
+    shown = refused.get_data(as_text=True)
+    assert "To spotkanie jest odwołane; odwołanego spotkania nie można zmienić." in shown
+    assert 'value="Spotkanie partnerskie"' in shown and "Spotkanie wznowione" not in shown
+    assert (_meeting(staff, meeting["id"]).title, _meeting(staff, meeting["id"]).status) == (
+        "Spotkanie partnerskie", "cancelled")
+    assert not [e for e in staff.forward() if e.type.startswith("meeting.")]
 
 
 def test_the_list_shows_the_meetings_ahead_soonest_first_then_the_past_ones(staff):
@@ -236,22 +299,24 @@ def test_a_coordinator_cancels_a_meeting_after_a_confirmation_page(staff):
     path = f"/staff/meetings/{meeting['id']}"
     html = staff.client.get(path).get_data(as_text=True)
     # The button is a plain link to the question (a GET), not a form that cancels.
-    assert f'href="{path}/cancel"' in html and "Odwołaj to spotkanie" in html
+    assert f'href="{path}/cancel?version=1"' in html and "Odwołaj to spotkanie" in html
     assert f'action="{path}/cancel"' not in html
-    asked = staff.client.get(f"{path}/cancel")
+    asked = staff.client.get(f"{path}/cancel?version=1")
     assert asked.status_code == 200 and asked.headers["Cache-Control"] == "no-store"
     page = asked.get_data(as_text=True)
     assert "Odwołać spotkanie „Spotkanie partnerskie”?" in page
     assert "Członkowie zobaczą je jako odwołane w kalendarzu partnerstwa." in page
     assert "Tego nie można cofnąć." in page
     assert f'<form method="post" action="{path}/cancel">' in page and 'name="confirm" value="1"' in page
+    assert '<input type="hidden" name="version" value="1">' in page
     assert 'name="csrf_token"' in page and "Tak, odwołaj" in page and f'<a href="{path}">Wróć</a>' in page
     assert staff.client.post(f"{path}/cancel", data={"confirm": "1"}).status_code == 400  # no CSRF token: refused
     # A post without the confirmation's field (an old page's one-click form) cancels nothing: back to the question.
     unasked = staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path)})
     assert (unasked.status_code, unasked.headers["Location"]) == (303, f"{path}/cancel")
     assert _meeting(staff, meeting["id"]).status == "planned"
-    cancelled = staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path), "confirm": "1"})
+    cancelled = staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path), "confirm": "1",
+                                                          "version": "1"})
     assert cancelled.status_code == 303
     assert _meeting(staff, meeting["id"]).status == "cancelled"
     assert [e.type for e in staff.forward() if e.type.startswith("meeting.")] == ["meeting.cancelled"]
@@ -265,7 +330,8 @@ def test_a_cancelled_meetings_page_says_so_and_offers_no_save(staff):
     partnership, _rooms = _coordinators_editor(staff)
     meeting = _planned(staff, partnership)
     path = f"/staff/meetings/{meeting['id']}"
-    staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path), "confirm": "1"})
+    staff.client.post(f"{path}/cancel", data={"csrf_token": csrf_of(staff.client, path), "confirm": "1",
+                                              "version": "1"})
     page = staff.client.get(path).get_data(as_text=True)
     assert "To spotkanie jest odwołane: nie można go już zmienić." in page
     assert f'action="{path}"' not in page and "Zapisz" not in page

@@ -130,9 +130,17 @@ def plan_meeting(session, partnership: Partnership, data: dict) -> Meeting:
     return save_new(session, meeting, type_name)
 
 
+#: What the API (409) and the staff page (in the page's language) say of a change to a cancelled meeting.
+CANCELLED_MEETING = "This meeting is cancelled; a cancelled meeting cannot be changed."
+
+
 def update_meeting(session, meeting: Meeting, data: dict) -> Meeting:
-    """Cancelling publishes ``meeting.cancelled``; any other change ``meeting.updated``; no change, nothing."""
+    """Cancelling publishes ``meeting.cancelled``; any other change ``meeting.updated``; no change, nothing. A
+    cancelled meeting is final: a change to it is a Conflict, while cancelling it again (or sending what it is)
+    changes nothing."""
     values = _meeting_values(session, data)
+    if meeting.status == "cancelled" and any(getattr(meeting, name) != value for name, value in values.items()):
+        raise Conflict(CANCELLED_MEETING)
     _check_times(values.get("starts_at", meeting.starts_at), values.get("ends_at", meeting.ends_at))
     _check_room(session, values, meeting)
     cancelling = values.get("status") == "cancelled" and meeting.status != "cancelled"

@@ -1,6 +1,7 @@
 """The coordinators' pages: plan a partner meeting of a partnership one coordinates (admins: any), in a room of its
-centre, change it (with its version: a stale form is a 409 that keeps what was typed) or cancel it, with the same
-schema, rule (``may_plan_meetings``) and operations as the API."""
+centre, change it or cancel it, with the same schema, rule (``may_plan_meetings``) and operations as the API. A change
+or a cancel carries the version it was based on, as the API's If-Match: a stale one is a 409 that changes nothing and
+shows what someone else saved, with its version, so that sending the form again cannot overwrite their change."""
 
 from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
@@ -8,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from services.messaging.errors import FieldError
+from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.partners.auth import current_caller, may_plan_meetings
@@ -16,7 +17,7 @@ from services.partners.models import Centre, Meeting, Partnership, Room
 from services.partners.operations import plan_meeting, update_meeting
 from services.partners.pages.guards import found, signed_in, staff_blueprint
 from services.partners.schemas import MeetingSchema
-from services.ui.errors import field_error, first_error
+from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import FormError, day_and_times, form_day_and_times, max_lengths
 from services.ui.labels import ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
@@ -26,6 +27,10 @@ from services.ui.pages import confirm_page, private_page, unconfirmed
 FIELD_LABELS = {"partnership": _l("Partnership"), "title": _l("Title"), "day": _l("Day"), "starts": _l("From"),
                 "starts_at": _l("From"), "ends": _l("To"), "ends_at": _l("To"), "centre": _l("Centre"),
                 "room": _l("Room"), "room_id": _l("Room"), "agenda": _l("Agenda")}
+
+#: What the meeting's page says when a change or a cancel was based on an older version of the meeting.
+STALE = _l("Someone else saved this meeting meanwhile, so nothing was changed. The form now shows what is saved: "
+           "check it and try again.")
 
 meeting_pages = staff_blueprint("staff_meetings", "/staff/meetings")
 
@@ -112,26 +117,39 @@ def _writable(meeting_id: int) -> Meeting:
     return meeting
 
 
+def _recorded(meeting: Meeting) -> dict:
+    """The form as the meeting is recorded."""
+    return {"title": meeting.title, "agenda": meeting.agenda, "centre": meeting.centre_slug or "",
+            "room": str(meeting.room_id or ""), **form_day_and_times(meeting.starts_at, meeting.ends_at)}
+
+
+def _stale(meeting: Meeting):
+    """The posted version is not the meeting's (``None``: it is): the page as recorded now, with its version, 409."""
+    if str(meeting.version) == request.form.get("version"):
+        return None
+    return _meeting_page(meeting, _recorded(meeting), 409, error=STALE)
+
+
 @meeting_pages.get("/<int:meeting_id>")
 def meeting_form(meeting_id):
     meeting = _writable(meeting_id)
-    form = {"title": meeting.title, "agenda": meeting.agenda, "centre": meeting.centre_slug or "",
-            "room": str(meeting.room_id or ""), **form_day_and_times(meeting.starts_at, meeting.ends_at)}
-    return _meeting_page(meeting, form)
+    return _meeting_page(meeting, _recorded(meeting))
 
 
 @meeting_pages.post("/<int:meeting_id>")
 def change(meeting_id):
     meeting = _writable(meeting_id)
     session = request_session()
-    if str(meeting.version) != request.form.get("version"):
-        return _meeting_page(meeting, request.form, 409,
-                             error=_("Someone changed this meeting meanwhile: open it again to see the change."))
+    if (refused := _stale(meeting)) is not None:
+        return refused
     try:
         update_meeting(session, meeting, _loaded(request.form))
     except (FormError, FieldError, ValidationError) as exc:
         session.rollback()
         return _meeting_page(meeting, request.form, 422, error=_refusal(exc))
+    except Conflict as exc:  # cancelled: nothing of it changes
+        session.rollback()
+        return _meeting_page(meeting, _recorded(meeting), 409, error=conflict_error(exc, FIELD_LABELS))
     session.commit()
     return redirect(url_for("staff_meetings.meetings", saved=meeting.id), 303)
 
@@ -139,9 +157,12 @@ def change(meeting_id):
 @meeting_pages.get("/<int:meeting_id>/cancel")
 def confirm_cancel(meeting_id):
     meeting = _writable(meeting_id)
+    # The version of the page the coordinator came from (the link carries it), else the one the question shows.
+    version = request.args.get("version", str(meeting.version))
     return confirm_page(_("Cancel the meeting “%(title)s”?", title=meeting.title),
                         [_("Members see it cancelled in the partnership's calendar.")],
-                        url_for("staff_meetings.meeting_form", meeting_id=meeting.id), meeting.status == "cancelled")
+                        url_for("staff_meetings.meeting_form", meeting_id=meeting.id), meeting.status == "cancelled",
+                        carried={"version": version})
 
 
 @meeting_pages.post("/<int:meeting_id>/cancel")
@@ -149,6 +170,8 @@ def cancel(meeting_id):
     meeting = _writable(meeting_id)
     if (ask := unconfirmed()) is not None:
         return ask
+    if (refused := _stale(meeting)) is not None:
+        return refused
     session = request_session()
     update_meeting(session, meeting, {"status": "cancelled"})
     session.commit()
