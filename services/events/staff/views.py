@@ -169,7 +169,7 @@ FIELD_LABELS = {
 def _errors(exc: FormError | FieldError) -> dict:
     """The error, keyed by the id of the form's field it is about (the builder's or the API's name for it)."""
     name = FORM_FIELDS.get(exc.field, exc.field)
-    return {name: field_error(name, exc.message, FIELD_LABELS)}
+    return {name: field_error(name, exc.message, FIELD_LABELS, values=getattr(exc, "values", None))}
 
 
 def _loaded(form: EventForm, organisation: str | None) -> dict:
