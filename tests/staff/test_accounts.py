@@ -14,12 +14,19 @@ from services.partners.models import Account, AccountToken
 from tests.partners.helpers import (
     add_member,
     created,
-    make_centre,
     make_district,
     make_partnership,
     with_etag,
 )
-from tests.staff.conftest import ADMIN, PASSWORD, csrf_of, session_cookie, signed_in_admin
+from tests.staff.conftest import (
+    ADMIN,
+    PASSWORD,
+    csrf_of,
+    history_table,
+    registry_with_a_member,
+    session_cookie,
+    signed_in_admin,
+)
 
 
 def test_an_invitation_is_mailed_through_notify_with_a_one_time_link(staff):
@@ -222,17 +229,12 @@ def test_each_service_serves_its_history_under_its_own_name_too(staff):
 def test_the_history_page_shows_admins_who_changed_what_in_polish_words_and_warsaw_time(staff):
     from tests.staff.conftest import signed_in_admin
 
-    organisation = staff.organisation()
-    make_district(staff.client)
-    make_centre(staff.client)
-    partnership = make_partnership(staff.client)
-    add_member(staff.client, partnership["id"], organisation_id=organisation, role="coordinator")
+    organisation, _partnership = registry_with_a_member(staff)
     admin, _cookie = signed_in_admin(staff)
     admin.post(f"/staff/organisations/{organisation}/review", data={
         "needs_review": "1", "csrf_token": csrf_of(admin, "/staff/")})
-    html = admin.get("/staff/history").get_data(as_text=True)
-    table = html.split("<main", 1)[1].split("</table>")[0]
-    assert "Historia zmian" in html
+    table = history_table(admin, "/staff/history")
+    assert "Historia zmian" in table
     assert "Zmieniono organizację" in table and "Dodano członka partnerstwa" in table
     assert "Wymaga przeglądu wydarzeń: tak" in table and "Partnerstwo:" in table
     assert "konto nr 1" in table and "token administratora" in table

@@ -11,7 +11,7 @@ from services.events.models import Event
 from services.events.staff.builder import EventForm, api_input, skipped_dates
 from services.messaging.staff import COOKIE
 from tests.partners.helpers import make_centre, make_district
-from tests.staff.conftest import csrf_of
+from tests.staff.conftest import csrf_of, history_table
 
 YEAR = date.today().year + 1
 #: The Tuesday and Thursday activity starts on the first Tuesday of March of YEAR (2 March 2027); its second Thursday
@@ -274,8 +274,7 @@ def test_the_events_history_page_says_each_change_in_polish_words(staff):
     staff.forward()
     admin = staff.events.test_client()
     admin.set_cookie(COOKIE, cookie)
-    html = admin.get("/staff/events/history").get_data(as_text=True)
-    table = html.split("<main", 1)[1].split("</table>")[0]
+    table = history_table(admin, "/staff/events/history")
     assert "Stan: Odwołane" in table and "Stan: Odbędzie się" in table
     assert "Dla kogo: Seniorzy, Młodzież" in table or "Dla kogo: Młodzież, Seniorzy" in table
     assert "Powtarza się: W każdy wtorek, 17:00–19:00" in table

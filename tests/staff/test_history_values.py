@@ -5,29 +5,20 @@ from datetime import timedelta
 
 from services.calendar.times import today
 from services.messaging.staff import COOKIE
-from tests.partners.helpers import add_member, created, make_centre, make_district, make_partnership
-from tests.staff.conftest import ADMIN, signed_in_admin
+from tests.partners.helpers import created, make_centre, make_district
+from tests.staff.conftest import ADMIN, history_table, registry_with_a_member, signed_in_admin
 
 ROOM = {"centre": "osl-ostatni-grosz", "name": "Sala duża", "capacity": 30, "step_free": True, "equipment": [],
         "bookable_hours": {day: ["08:00-21:00"] for day in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")},
         "closures": [], "open_on": [], "buffer_minutes": 15, "horizon_days": 180, "requires_approval": False}
 
 
-def _table(client, path: str) -> str:
-    html = client.get(path).get_data(as_text=True)
-    return html.split("<main", 1)[1].split("</table>")[0]
-
-
 def test_partners_history_says_weekdays_scopes_and_kinds_in_polish(staff):
-    organisation = staff.organisation()
-    make_district(staff.client)
-    make_centre(staff.client)
-    partnership = make_partnership(staff.client)
-    add_member(staff.client, partnership["id"], organisation_id=organisation, role="coordinator")
+    organisation, _partnership = registry_with_a_member(staff)
     created(staff.client.post(f"/api/v1/organisations/{organisation}/api-keys", json={}, headers=ADMIN))
     created(staff.client.post("/api/v1/rooms/", json=ROOM, headers=ADMIN))
     admin, _cookie = signed_in_admin(staff)
-    table = _table(admin, "/staff/history")
+    table = history_table(admin, "/staff/history")
     assert ("Godziny, w których można rezerwować: poniedziałek: 08:00-21:00, wtorek: 08:00-21:00" in table
             and "niedziela: 08:00-21:00" in table)
     assert "Uprawnienia: Wydarzenia, Spotkania partnerstw" in table
@@ -49,7 +40,7 @@ def test_events_history_says_a_booking_s_kind_and_state_in_polish(staff):
     assert booked.status_code == 201, booked.get_json()
     admin = staff.events.test_client()
     admin.set_cookie(COOKIE, cookie)
-    table = _table(admin, "/staff/events/history")
+    table = history_table(admin, "/staff/events/history")
     assert "Rodzaj: Rezerwacja sali" in table and "Stan: Rezerwacja potwierdzona" in table
     assert "Stan: Termin zarezerwowany" in table
     for raw in ("reservation", "confirmed", "active"):
