@@ -6,7 +6,7 @@ No business logic here, and no service imports: a service calls ``init_ui(app)``
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request, send_from_directory
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -18,8 +18,20 @@ blueprint = Blueprint("ui", __name__, template_folder="templates", static_folder
                       static_url_path="/ui/static")
 
 
+#: How long a browser keeps the site's icon before asking again (a day).
+ICON_MAX_AGE = 24 * 60 * 60
+
+
+@blueprint.get("/favicon.ico")
+def favicon():
+    """The site's icon (ui/static/favicon.svg, which the page shell links) where browsers and bots ask for it
+    without reading a page: one answer for every service, never a 404."""
+    return send_from_directory(blueprint.static_folder, "favicon.svg", mimetype="image/svg+xml",
+                               max_age=ICON_MAX_AGE)
+
+
 def init_ui(app: Flask) -> None:
-    """Babel with Polish by default, the ``ui/`` templates and filters, and ``/ui/static/`` files."""
+    """Babel with Polish by default, the ``ui/`` templates and filters, ``/ui/static/`` files and ``/favicon.ico``."""
     i18n.init_babel(app)
     links.init_links(app)
     app.register_blueprint(blueprint)

@@ -43,22 +43,27 @@ MESSAGES = (
 )
 
 
-def said(message: str | None) -> str | None:
+def said(message: str | None, values: dict | None = None) -> str | None:
     """The message in the page's language: as it is on an English page, the catalogue's translation otherwise, or
-    None when the catalogue has none (a message with a value in it, say)."""
+    None when the catalogue has none (a message with a value in it, say). ``values`` fill the message's
+    ``%(name)s`` placeholders (a value typed in a form: services/ui/forms.py FormError), after its translation."""
     if not message:
         return None
     if page_language() == "en":
-        return message
+        return message % values if values else message
     translated = gettext(message)
-    return translated if translated != message else None
+    if translated == message:
+        return None
+    return translated % values if values else translated
 
 
-def field_error(field: str, message: str | None, labels: dict | None = None, otherwise: str | None = None) -> str:
+def field_error(field: str, message: str | None, labels: dict | None = None, otherwise: str | None = None,
+                values: dict | None = None) -> str:
     """"Check the field <its label>: <what is wrong>", in the page's language; where the language has no words for
-    the message, ``otherwise`` (the page's own words, in its language, for what the field wants), else without it."""
+    the message, ``otherwise`` (the page's own words, in its language, for what the field wants), else without it.
+    ``values`` fill the message's placeholders (:func:`said`)."""
     name = str((labels or {}).get(field, field))
-    shown = said(message) or otherwise
+    shown = said(message, values) or otherwise
     if shown:
         return gettext("Check the field %(field)s: %(message)s", field=name, message=shown)
     return gettext("Check the field %(field)s.", field=name)

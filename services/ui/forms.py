@@ -9,6 +9,12 @@ from datetime import date, datetime, time
 from marshmallow import Schema, fields, validate
 
 from services.calendar.times import SKIPPED_TIME, exists_in_warsaw, local
+from services.ui.labels import N_
+
+#: What a form says of one of several dates typed in one field that is none (31.02.2027, 24.13.2026, "jutro"): which
+#: one, as typed (shortened past ``SHOWN_VALUE`` characters).
+NOT_A_DATE = N_("“%(value)s” is not a valid date: write it such as 24.12.2026.")
+SHOWN_VALUE = 30
 
 
 def max_lengths(schema: Schema | type[Schema]) -> dict[str, int]:
@@ -33,10 +39,12 @@ class FormError(ValueError):
     """What a form's own fields (a day, a time) hold wrong, before the API's schema reads the rest: the form's field
     name and the message (the catalogue's words, services/ui/errors.py MESSAGES)."""
 
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
+    def __init__(self, field_name: str, message: str, **values):
+        super().__init__(message % values if values else message)
         self.field = field_name
         self.message = message
+        #: What the message's ``%(name)s`` placeholders say (the value typed), put in after its translation.
+        self.values = values
 
 
 def typed_date(text: str) -> date | None:
@@ -62,6 +70,19 @@ def form_date(value: str, name: str) -> date:
     found = typed_date(value)
     if found is None:
         raise FormError(name, "Give a date.")
+    return found
+
+
+def form_dates(text: str, name: str) -> list[date]:
+    """The dates of a field that takes several, one per line or separated by commas (each as :func:`typed_date`
+    reads it), in the order typed; or a FormError naming the field and the first that is no date, as typed."""
+    found = []
+    for part in text.replace(",", "\n").split():
+        day = typed_date(part)
+        if day is None:
+            shown = part if len(part) <= SHOWN_VALUE else part[:SHOWN_VALUE - 1] + "…"
+            raise FormError(name, NOT_A_DATE, value=shown)
+        found.append(day)
     return found
 
 

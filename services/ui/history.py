@@ -18,18 +18,26 @@ from services.ui import formatting
 from services.ui.labels import (
     ACCOUNT_MAIL_LABELS,
     ACCOUNT_ROLE_LABELS,
+    API_KEY_SCOPE_LABELS,
     AUDIENCE_LABELS,
+    BOOKING_DATE_REASON_LABELS,
+    BOOKING_DATE_STATE_LABELS,
+    BOOKING_KIND_LABELS,
+    BOOKING_STATE_LABELS,
     CATEGORY_LABELS,
+    CENTRE_KIND_LABELS,
     CONTRIBUTION_LABELS,
     EVENT_STATUS_LABELS,
     LANGUAGE_LABELS,
     MEETING_STATUS_LABELS,
+    MEMBER_KIND_LABELS,
     MEMBER_ROLE_LABELS,
     ORGANISATION_KIND_LABELS,
     PARTNERSHIP_STATUS_LABELS,
     ROOM_REASON_LABELS,
     ROOM_STATUS_LABELS,
     VISIBILITY_LABELS,
+    WEEKDAY_LABELS,
 )
 
 #: An ISO 8601 moment, as the messages carry times ("2026-11-30T21:33:42.210685+00:00"); one without an offset (an
@@ -120,8 +128,13 @@ VALUE_LABELS = {
     ("partnership", "status"): PARTNERSHIP_STATUS_LABELS, ("membership", "role"): MEMBER_ROLE_LABELS,
     ("account", "role"): ACCOUNT_ROLE_LABELS, ("organisation", "kind"): ORGANISATION_KIND_LABELS,
     ("meeting_room", "reason"): ROOM_REASON_LABELS, ("membership", "potential", "kind"): CONTRIBUTION_LABELS,
-    ("event", "overrides", "status"): EVENT_STATUS_LABELS,
+    ("event", "overrides", "status"): EVENT_STATUS_LABELS, ("centre", "kind"): CENTRE_KIND_LABELS,
+    "member_kind": MEMBER_KIND_LABELS, "scopes": API_KEY_SCOPE_LABELS, ("booking", "kind"): BOOKING_KIND_LABELS,
+    ("booking", "state"): BOOKING_STATE_LABELS, ("booking", "dates", "state"): BOOKING_DATE_STATE_LABELS,
+    ("booking", "dates", "reason"): BOOKING_DATE_REASON_LABELS,
 }
+#: Fields whose keys are codes: a room's bookable hours by weekday ({"MO": ["09:00-17:00"]}).
+KEY_LABELS = {"bookable_hours": WEEKDAY_LABELS}
 
 
 def _words(labels: dict, name: str) -> str:
@@ -231,6 +244,8 @@ def _value(kind: str, name: str, value, state: dict) -> str:
     if isinstance(value, list) and all(isinstance(item, dict) for item in value):
         value = [{key: _labelled(VALUE_LABELS.get((kind, name, key), {}), item) for key, item in record.items()}
                  for record in value]
+    if isinstance(value, dict) and name in KEY_LABELS:
+        value = {_words(KEY_LABELS[name], key): item for key, item in value.items()}
     labels = VALUE_LABELS.get((kind, name), VALUE_LABELS.get(name))
     return value_words(_labelled(labels, value) if labels else value)
 

@@ -55,6 +55,28 @@ ORGANISATION_KIND_LABELS = {
     "library": _l("Library"), "parish": _l("Parish"), "business": _l("Business"),
     "informal_group": _l("Informal group"), "municipal": _l("Municipal unit")}
 ACCOUNT_ROLE_LABELS = {"admin": _l("Administrator"), "editor": _l("Editor")}
+#: Each weekday by its iCalendar code, Monday first: a room's bookable hours (its ``bookable_hours``' keys), the
+#: weekdays of an event's repetition.
+WEEKDAY_LABELS = {"MO": _l("Monday"), "TU": _l("Tuesday"), "WE": _l("Wednesday"), "TH": _l("Thursday"),
+                  "FR": _l("Friday"), "SA": _l("Saturday"), "SU": _l("Sunday")}
+#: The values of services/messaging/messages/partners.py: a centre's kind (CENTRE_KINDS), a member's kind
+#: (MEMBER_KINDS), what an API key may do (API_KEY_SCOPES, and an admin key's ``admin``).
+CENTRE_KIND_LABELS = {"osl": _l("Local Community Centre (OSL)"),
+                      "dosl": _l("District Local Community Centre (DOSL)")}
+MEMBER_KIND_LABELS = {"organisation": _l("Organisation"), "person": _l("Private person")}
+API_KEY_SCOPE_LABELS = {"events": _l("Events"), "meetings": _l("Partnership meetings"),
+                        "admin": _l("Everything (administrator)")}
+#: The values of services/messaging/messages/events.py: a room booking's kind (BOOKING_KINDS) and state
+#: (BOOKING_STATES), each of its dates' state (BOOKING_DATE_STATES) and why a date is skipped (the reasons a
+#: meeting's room is not booked, and two of its own).
+BOOKING_KIND_LABELS = {"event": _l("Event"), "meeting": _l("Partnership meeting"),
+                       "reservation": _l("Room reservation")}
+BOOKING_STATE_LABELS = {"confirmed": _l("Booking confirmed"), "pending": _l("Booking awaits approval"),
+                        "cancelled": _l("Booking cancelled")}
+BOOKING_DATE_STATE_LABELS = {"active": _l("Date booked"), "pending": _l("Date awaits approval"),
+                             "skipped": _l("Date skipped"), "cancelled": _l("Date cancelled")}
+BOOKING_DATE_REASON_LABELS = {**ROOM_REASON_LABELS, "yielded": _l("a confirmed booking took that date"),
+                              "skipped": _l("whoever booked left that date out")}
 #: The mails an account is sent (services/messaging/messages/staff.py ACCOUNT_MAILS).
 ACCOUNT_MAIL_LABELS = {"invitation": _l("Invitation"), "password_reset": _l("Password reset")}
 #: Each language in its own words, as a reader looks for it.

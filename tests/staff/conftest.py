@@ -100,6 +100,25 @@ def signed_in_admin(staff, email: str = "anna@mops.example"):
     return client, session_cookie(client)
 
 
+def history_table(client, path: str) -> str:
+    """The table of a staff history page (``path``), as the client sees it."""
+    html = client.get(path).get_data(as_text=True)
+    return html.split("<main", 1)[1].split("</table>")[0]
+
+
+def registry_with_a_member(staff) -> tuple[int, dict]:
+    """An organisation, a district with its centre, and a partnership the organisation coordinates, made through the
+    API: the organisation's id and the partnership."""
+    from tests.partners.helpers import add_member, make_centre, make_district, make_partnership
+
+    organisation = staff.organisation()
+    make_district(staff.client)
+    make_centre(staff.client)
+    partnership = make_partnership(staff.client)
+    add_member(staff.client, partnership["id"], organisation_id=organisation, role="coordinator")
+    return organisation, partnership
+
+
 def session_cookie(client) -> str | None:
     cookie = client.get_cookie(COOKIE)
     return cookie.value if cookie is not None else None

@@ -1,6 +1,7 @@
 """Accounts: an admin invites, the invitee sets a password from the mailed link, signs in; one-time links; the first
 admin of a fresh install; disabling."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,12 +14,19 @@ from services.partners.models import Account, AccountToken
 from tests.partners.helpers import (
     add_member,
     created,
-    make_centre,
     make_district,
     make_partnership,
     with_etag,
 )
-from tests.staff.conftest import ADMIN, PASSWORD, csrf_of, session_cookie, signed_in_admin
+from tests.staff.conftest import (
+    ADMIN,
+    PASSWORD,
+    csrf_of,
+    history_table,
+    registry_with_a_member,
+    session_cookie,
+    signed_in_admin,
+)
 
 
 def test_an_invitation_is_mailed_through_notify_with_a_one_time_link(staff):
@@ -221,17 +229,12 @@ def test_each_service_serves_its_history_under_its_own_name_too(staff):
 def test_the_history_page_shows_admins_who_changed_what_in_polish_words_and_warsaw_time(staff):
     from tests.staff.conftest import signed_in_admin
 
-    organisation = staff.organisation()
-    make_district(staff.client)
-    make_centre(staff.client)
-    partnership = make_partnership(staff.client)
-    add_member(staff.client, partnership["id"], organisation_id=organisation, role="coordinator")
+    organisation, _partnership = registry_with_a_member(staff)
     admin, _cookie = signed_in_admin(staff)
     admin.post(f"/staff/organisations/{organisation}/review", data={
         "needs_review": "1", "csrf_token": csrf_of(admin, "/staff/")})
-    html = admin.get("/staff/history").get_data(as_text=True)
-    table = html.split("<main", 1)[1].split("</table>")[0]
-    assert "Historia zmian" in html
+    table = history_table(admin, "/staff/history")
+    assert "Historia zmian" in table
     assert "Zmieniono organizację" in table and "Dodano członka partnerstwa" in table
     assert "Wymaga przeglądu wydarzeń: tak" in table and "Partnerstwo:" in table
     assert "konto nr 1" in table and "token administratora" in table
@@ -290,3 +293,37 @@ def test_mops_staff_find_the_programme_on_the_staff_home_page_and_editors_do_not
     staff.editor()
     editor_home = staff.client.get("/staff/").get_data(as_text=True)
     assert "ewa@sasiedzi.example" in editor_home and "/programmes/" not in editor_home
+
+
+def test_an_admin_invites_another_admin_from_the_page_and_an_editor_cannot(staff):
+    """The invitation form offers the roles the API takes (ACCOUNT_ROLES), editor first; an admin belongs to no
+    organisation, so the organisation the form's list still shows is not sent with an admin's invitation."""
+    from services.messaging.messages.staff import ACCOUNT_ROLES
+
+    organisation = staff.organisation()
+    admin, _cookie = signed_in_admin(staff)
+    form = admin.get("/staff/").get_data(as_text=True).split('action="/staff/accounts/invite"', 1)[1]
+    form = form.split("</form>", 1)[0]
+    roles = re.findall(r'<input type="radio" name="role" value="(\w+)"( checked)?', form)
+    assert [role for role, _checked in roles] == ["editor", "admin"] and set(ACCOUNT_ROLES) == {"editor", "admin"}
+    assert roles[0][1] == " checked"  # an editor unless the admin chooses otherwise
+    assert "Redaktor" in form and "Administrator" in form
+    response = admin.post("/staff/accounts/invite", data={
+        "email": "jan@mops.example", "organisation_id": str(organisation), "role": "admin", "language": "pl",
+        "csrf_token": csrf_of(admin, "/staff/")})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with staff.partners.extensions["osl"].database.session() as session:
+        invited = session.scalars(select(Account).where(Account.email == "jan@mops.example")).one()
+        assert (invited.role, invited.organisation_id) == ("admin", None)
+    assert staff.set_password(staff.mailed_token()).status_code == 303
+    second = staff.partners.test_client()
+    assert staff.sign_in("jan@mops.example", client=second).status_code == 303
+    assert second.get("/staff/session").get_json()["role"] == "admin"
+    # An editor sees no invitation form and cannot post one.
+    staff.editor("ewa@sasiedzi.example", organisation)
+    assert 'action="/staff/accounts/invite"' not in staff.client.get("/staff/").get_data(as_text=True)
+    refused = staff.client.post("/staff/accounts/invite", data={
+        "email": "eve@example.com", "role": "admin", "language": "pl", "csrf_token": csrf_of(staff.client, "/staff/")})
+    assert refused.status_code == 403
+    with staff.partners.extensions["osl"].database.session() as session:
+        assert session.scalars(select(Account).where(Account.email == "eve@example.com")).first() is None

@@ -11,7 +11,7 @@ from services.events.models import Event
 from services.events.staff.builder import EventForm, api_input, skipped_dates
 from services.messaging.staff import COOKIE
 from tests.partners.helpers import make_centre, make_district
-from tests.staff.conftest import csrf_of
+from tests.staff.conftest import csrf_of, history_table
 
 YEAR = date.today().year + 1
 #: The Tuesday and Thursday activity starts on the first Tuesday of March of YEAR (2 March 2027); its second Thursday
@@ -126,6 +126,26 @@ def test_field_errors_are_in_the_pages_language(staff):
     assert "Proszę sprawdzić pole Tytuł" in polish.get_data(as_text=True)
     english = client.post("/staff/events/new?lang=en", data={**_form(ends="16:00"), "save": "1", "csrf_token": token})
     assert "Check the field To: The end must be after the start." in english.get_data(as_text=True)
+
+
+def test_an_impossible_date_to_skip_is_named_in_the_error_in_the_pages_language(staff):
+    """31 February is no date: the error says which of the dates typed is wrong, not only that one is."""
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    skipped = f"{SKIPPED:%d.%m.%Y}\n31.02.{YEAR}"
+    for button in ("preview", "save"):
+        response = client.post("/staff/events/new", data={**_form(skipped=skipped), button: "1", "csrf_token": token})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, html
+        assert (f'<p class="field-error" id="skipped-error">Proszę sprawdzić pole Pomiń te dni (po jednym w wierszu, '
+                f'np. 24.12.2026): „31.02.{YEAR}” nie jest poprawną datą: proszę ją wpisać tak jak 24.12.2026.</p>'
+                ) in html
+    english = client.post("/staff/events/new?lang=en", data={**_form(skipped=f"<b>1.1.{YEAR}, 2.2"), "save": "1",
+                                                               "csrf_token": token})
+    html = english.get_data(as_text=True)
+    assert english.status_code == 422
+    assert "“&lt;b&gt;1.1." in html and "<b>1.1" not in html  # the first wrong one, as typed and escaped
+    assert "is not a valid date: write it such as 24.12.2026." in html
 
 
 def test_a_last_day_before_the_first_is_refused_in_polish_and_nothing_is_saved(staff):
@@ -254,8 +274,7 @@ def test_the_events_history_page_says_each_change_in_polish_words(staff):
     staff.forward()
     admin = staff.events.test_client()
     admin.set_cookie(COOKIE, cookie)
-    html = admin.get("/staff/events/history").get_data(as_text=True)
-    table = html.split("<main", 1)[1].split("</table>")[0]
+    table = history_table(admin, "/staff/events/history")
     assert "Stan: Odwołane" in table and "Stan: Odbędzie się" in table
     assert "Dla kogo: Seniorzy, Młodzież" in table or "Dla kogo: Młodzież, Seniorzy" in table
     assert "Powtarza się: W każdy wtorek, 17:00–19:00" in table

@@ -2,13 +2,13 @@
 
 from services.messaging.messages.partners import ORGANISATION_KINDS
 from services.messaging.models import KRS_LENGTH
-from services.partners.pages.organisations import KIND_LABELS
+from services.ui.labels import ORGANISATION_KIND_LABELS
 from tests.staff.conftest import csrf_of, signed_in_admin
 from tests.ui.pagecheck import parse
 
 
 def test_every_kind_has_a_label():
-    assert set(KIND_LABELS) == set(ORGANISATION_KINDS)
+    assert set(ORGANISATION_KIND_LABELS) == set(ORGANISATION_KINDS)
 
 
 def test_an_admin_adds_and_changes_an_organisation(staff):

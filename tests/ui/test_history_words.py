@@ -180,3 +180,35 @@ def test_nested_records_are_said_with_their_labels_and_without_technical_fields(
     overrides = changes["Terminy zmienione osobno"]
     assert "Stan: Odwołane" in overrides and "wtorek, 15 grudnia" in overrides
     assert "sequence" not in overrides and "recurrence_id" not in overrides
+
+
+def test_a_booking_s_kind_states_and_reasons_and_an_admin_key_s_scope_in_polish(context):
+    booking = {"id": "0b7f1c4e-3a51-4f5e-9a57-4c2d7f0e8b11", "version": 2, "room_id": 7, "kind": "meeting",
+               "state": "pending", "title": "Zebranie", "visibility": "private",
+               "starts_at": "2026-12-03T17:00:00+01:00", "ends_at": "2026-12-03T18:00:00+01:00",
+               "dates": [{"starts_at": "2026-12-03T17:00:00+01:00", "ends_at": "2026-12-03T18:00:00+01:00",
+                          "state": "skipped", "reason": "yielded"},
+                         {"starts_at": "2026-12-10T17:00:00+01:00", "ends_at": "2026-12-10T18:00:00+01:00",
+                          "state": "cancelled", "reason": "holiday"}]}
+    changes = dict(entry_words(_entry("booking.updated", {}, booking, "booking"))["changes"])
+    assert changes["Rodzaj"] == "Spotkanie partnerstwa"
+    assert changes["Stan"] == "Rezerwacja czeka na zatwierdzenie"
+    assert "Stan: Termin pominięty, Powód: ten termin zajęła potwierdzona rezerwacja" in changes["Terminy"]
+    assert "Stan: Termin odwołany, Powód: ten dzień jest świętem" in changes["Terminy"]
+    key = {"id": 3, "prefix": "osl_ab12", "scopes": ["admin"], "issued_at": "2026-11-30T10:00:00+00:00"}
+    changes = dict(entry_words(_entry("admin_key.issued", {}, key, "admin_key"))["changes"])
+    assert changes["Uprawnienia"] == "Wszystko (administrator)"
+
+
+def test_each_code_of_the_message_contract_has_its_words():
+    from services.calendar.rooms import WEEKDAYS
+    from services.messaging.messages import events, partners
+    from services.ui import labels
+
+    assert set(labels.CENTRE_KIND_LABELS) == set(partners.CENTRE_KINDS)
+    assert set(labels.MEMBER_KIND_LABELS) == set(partners.MEMBER_KINDS)
+    assert set(labels.API_KEY_SCOPE_LABELS) == {*partners.API_KEY_SCOPES, "admin"}
+    assert set(labels.BOOKING_KIND_LABELS) == set(events.BOOKING_KINDS)
+    assert set(labels.BOOKING_STATE_LABELS) == set(events.BOOKING_STATES)
+    assert set(labels.BOOKING_DATE_STATE_LABELS) == set(events.BOOKING_DATE_STATES)
+    assert tuple(labels.WEEKDAY_LABELS) == WEEKDAYS

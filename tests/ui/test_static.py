@@ -14,7 +14,8 @@ def test_static_files_are_served(ui_app):
 
 def test_no_file_loads_anything_from_another_site():
     for path in STATIC.iterdir():
-        text = path.read_text()
+        # An SVG's namespace is a name, never loaded.
+        text = path.read_text().replace('xmlns="http://www.w3.org/2000/svg"', "")
         assert "http:" not in text and "https:" not in text and "//" not in text.replace("// ", ""), path
         assert "@import" not in text and "url(" not in text, path
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from services.calendar import recurrence, rules
 from services.calendar.times import local
-from services.ui.forms import FormError, date_as_typed, day_and_times, form_date, form_day_and_times
+from services.ui.forms import FormError, date_as_typed, day_and_times, form_date, form_dates, form_day_and_times
 
 #: iCalendar's weekday codes, Monday first (as Polish calendars are).
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -60,7 +60,7 @@ class EventForm:
 
 def skipped_dates(text: str) -> list[date]:
     """Dates to skip, one per line or separated by commas, as ISO dates (the date picker's) or day.month.year."""
-    found = [form_date(part, "skipped") for part in text.replace(",", "\n").split()]
+    found = form_dates(text, "skipped")
     if len(found) > MAX_SKIPPED:
         raise FormError("skipped", f"Skip at most {MAX_SKIPPED} dates.")
     return sorted(set(found))

@@ -23,12 +23,12 @@ FIELDS = ("name", "kind", "krs", "email", "phone", "website")
 FIELD_LABELS = {"name": _l("Name"), "kind": _l("Kind"), "krs": _l("KRS number"), "email": _l("E-mail address"),
                 "phone": _l("Phone"), "website": _l("Website"),
                 "slug": _l("Name")}  # the form makes the slug from the name: a slug taken is a name too like another
-KIND_LABELS = ORGANISATION_KIND_LABELS
 
 
 def _page(organisation: Organisation | None, values: dict, status: int = 200, **context):
     return private_page("partners_pages/staff/organisation.html", status, organisation=organisation, values=values,
-                        kinds=KIND_LABELS, labels=FIELD_LABELS, limits=max_lengths(OrganisationSchema), **context)
+                        kinds=ORGANISATION_KIND_LABELS, labels=FIELD_LABELS, limits=max_lengths(OrganisationSchema),
+                        **context)
 
 
 organisation_pages.before_request(admins_only)

@@ -20,10 +20,10 @@ from services.partners.auth import current_caller, may_plan_meetings
 from services.partners.models import Agreement, Membership, Organisation, Partnership, Person
 from services.partners.operations import add_member, sign_agreement, update_agreement, update_member
 from services.partners.pages.guards import found, refused, signed_in, staff_blueprint
-from services.partners.pages.views import CONTRIBUTION_LABELS, ROLE_LABELS, STATUS_LABELS
 from services.partners.schemas import AgreementSchema, MembershipChangeSchema, MembershipSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
+from services.ui.labels import CONTRIBUTION_LABELS, MEMBER_ROLE_LABELS, PARTNERSHIP_STATUS_LABELS
 from services.ui.naming import polish_sorted
 from services.ui.pages import private_page
 
@@ -45,14 +45,14 @@ def _render(template: str, status: int = 200, **context):
 
 def _member_order(membership: Membership, day) -> tuple:
     """Members who have not left by ``day`` first, coordinators first among them; those who left after."""
-    return (has_left(membership.left_on, day), list(ROLE_LABELS).index(membership.role), membership.id)
+    return (has_left(membership.left_on, day), list(MEMBER_ROLE_LABELS).index(membership.role), membership.id)
 
 
 @partnership_pages.get("/")
 def partnerships():
     session = request_session()
     return _render("partnerships", partnerships=polish_sorted(session.scalars(select(Partnership))),
-                   status_labels=STATUS_LABELS)
+                   status_labels=PARTNERSHIP_STATUS_LABELS)
 
 
 def _page(partnership: Partnership, status: int = 200, **context):
@@ -71,8 +71,8 @@ def _page(partnership: Partnership, status: int = 200, **context):
         gone={member.id for member in members if has_left(member.left_on, day)},
         organisations=organisations, by_id={o.id: o for o in organisations}, people=people,
         people_by_id={p.id: p for p in people}, is_admin=caller.is_admin,
-        plans_meetings=may_plan_meetings(caller, partnership.id), role_labels=ROLE_LABELS,
-        status_labels=STATUS_LABELS, contribution_labels=CONTRIBUTION_LABELS, form=request.form,
+        plans_meetings=may_plan_meetings(caller, partnership.id), role_labels=MEMBER_ROLE_LABELS,
+        status_labels=PARTNERSHIP_STATUS_LABELS, contribution_labels=CONTRIBUTION_LABELS, form=request.form,
         limits=max_lengths(AgreementSchema), done=request.args.get("done"), **context)
     return response
 

@@ -22,6 +22,7 @@ from services.partners.pages.guards import admin_page, found, staff_blueprint
 from services.partners.schemas.accounts import InvitationSchema
 from services.ui import csrf
 from services.ui.errors import conflict_error, field_error
+from services.ui.labels import ACCOUNT_ROLE_LABELS
 from services.ui.naming import polish_sorted
 from services.ui.pages import changes_page, private_page
 
@@ -105,7 +106,8 @@ def _home_page(member, status: int = 200, **context):
     organisations = polish_sorted(session.scalars(select(Organisation)))
     people = session.scalars(select(Account).order_by(Account.email)).all() if member.is_admin else []
     return _page("home", status, account=account, member=member, organisations=organisations, people=people,
-                 by_id={organisation.id: organisation for organisation in organisations}, **context)
+                 by_id={organisation.id: organisation for organisation in organisations},
+                 role_labels=ACCOUNT_ROLE_LABELS, **context)
 
 
 @staff.get("/")
@@ -122,8 +124,10 @@ def home():
 def invite():
     form = request.form
     organisation = form.get("organisation_id", "")
-    data = {"email": form.get("email", "").strip(), "role": form.get("role", "editor"),
-            "organisation_id": int(organisation) if organisation.isdigit() else None,
+    role = form.get("role", "editor")
+    # An admin belongs to no organisation: the form's list still shows one, which only an editor's invitation sends.
+    data = {"email": form.get("email", "").strip(), "role": role,
+            "organisation_id": int(organisation) if organisation.isdigit() and role != "admin" else None,
             "language": form.get("language", "pl")}
     session = request_session()
     try:

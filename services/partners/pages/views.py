@@ -15,9 +15,6 @@ from services.ui.naming import polish_sorted
 
 blp = Blueprint("pages", __name__, template_folder="templates")
 
-ROLE_LABELS = MEMBER_ROLE_LABELS
-STATUS_LABELS = PARTNERSHIP_STATUS_LABELS
-
 
 @blp.get("/")
 def directory():
@@ -26,7 +23,7 @@ def directory():
     centres = polish_sorted(session.scalars(select(Centre)))
     partnerships = polish_sorted(session.scalars(select(Partnership)))
     return render_template("partners_pages/directory.html", districts=districts, centres=centres,
-                           partnerships=partnerships, status_labels=STATUS_LABELS)
+                           partnerships=partnerships, status_labels=PARTNERSHIP_STATUS_LABELS)
 
 
 def current_members(session, partnership_id: int) -> list[Membership]:
@@ -34,7 +31,7 @@ def current_members(session, partnership_id: int) -> list[Membership]:
     day = today()
     rows = session.scalars(select(Membership).where(Membership.partnership_id == partnership_id)
                            .order_by(Membership.id))
-    order = {role: index for index, role in enumerate(ROLE_LABELS)}
+    order = {role: index for index, role in enumerate(MEMBER_ROLE_LABELS)}
     members = [m for m in rows if is_current(m.left_on, day, m.joined_on)]
     return sorted(members, key=lambda m: order.get(m.role, len(order)))
 
@@ -57,5 +54,5 @@ def partnership_page(partnership_id: int):
                                .order_by(Meeting.starts_at)).all()
     return render_template("partners_pages/partnership.html", partnership=partnership, members=members,
                            organisations=organisations, agreements=agreements, meetings=meetings,
-                           role_labels=ROLE_LABELS, status_labels=STATUS_LABELS,
+                           role_labels=MEMBER_ROLE_LABELS, status_labels=PARTNERSHIP_STATUS_LABELS,
                            contribution_labels=CONTRIBUTION_LABELS)
