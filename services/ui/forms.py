@@ -29,6 +29,26 @@ def max_lengths(schema: Schema | type[Schema]) -> dict[str, int]:
     return limits
 
 
+def number_bounds(schema: Schema | type[Schema]) -> dict[str, dict[str, int]]:
+    """The smallest and largest whole number each integer field of ``schema`` takes, from its ``validate.Range``
+    validators (``{"min": 1, "max": 10000}``, a side without a bound left out), keyed as :func:`max_lengths` keys
+    them: a template writes ``min="{{ bounds.capacity.min }}" max="{{ bounds.capacity.max }}"``, and a page's
+    error says the same bounds."""
+    if isinstance(schema, type):
+        schema = schema()
+    bounds = {}
+    for name, field in schema.load_fields.items():
+        if not isinstance(field, fields.Integer):
+            continue
+        ranges = [validator for validator in field.validators if isinstance(validator, validate.Range)]
+        lows = [r.min for r in ranges if r.min is not None]
+        highs = [r.max for r in ranges if r.max is not None]
+        if lows or highs:
+            bounds[field.data_key or name] = {**({"min": max(lows)} if lows else {}),
+                                              **({"max": min(highs)} if highs else {})}
+    return bounds
+
+
 class FormError(ValueError):
     """What a form's own fields (a day, a time) hold wrong, before the API's schema reads the rest: the form's field
     name and the message (the catalogue's words, services/ui/errors.py MESSAGES)."""

@@ -57,6 +57,9 @@ ORGANISATION_KIND_LABELS = {
 ACCOUNT_ROLE_LABELS = {"admin": _l("Administrator"), "editor": _l("Editor")}
 #: The mails an account is sent (services/messaging/messages/staff.py ACCOUNT_MAILS).
 ACCOUNT_MAIL_LABELS = {"invitation": _l("Invitation"), "password_reset": _l("Password reset")}
+#: The weekdays by their iCalendar code (services/calendar/rooms.py WEEKDAYS), Monday first: a room's bookable hours.
+WEEKDAY_LABELS = {"MO": _l("Monday"), "TU": _l("Tuesday"), "WE": _l("Wednesday"), "TH": _l("Thursday"),
+                  "FR": _l("Friday"), "SA": _l("Saturday"), "SU": _l("Sunday")}
 #: Each language in its own words, as a reader looks for it.
 LANGUAGE_LABELS = {"pl": "polski", "en": "English"}
 
