@@ -29,7 +29,7 @@ def test_an_admin_sees_adds_changes_and_deletes_a_centres_rooms(staff):
     rooms_page = f"/staff/centres/{centre['id']}/rooms"
     assert f'href="{rooms_page}"' in admin.get("/staff/centres/").get_data(as_text=True)
     listed = _text(admin.get(rooms_page))
-    for shown in ("Sala duża", "Liczba miejsc: 40", "projektor, nagłośnienie", "Bez progów i schodów",
+    for shown in ("Sala duża", "<dt>Liczba miejsc</dt><dd>40</dd>", "projektor, nagłośnienie", "Bez progów i schodów",
                   "poniedziałek: 09:00–17:00", "środa: 16:00–20:00", f'href="/staff/rooms/{room["id"]}"'):
         assert shown in listed, shown
 
@@ -136,3 +136,20 @@ def test_unknown_centres_and_rooms_are_the_problem_page(staff):
         answer = admin.get(path)
         assert answer.status_code == 404, path
         assert "Nie ma takiego ośrodka." in _text(answer) or "Nie ma takiej sali." in _text(answer)
+
+
+def test_hours_the_form_cannot_show_are_shown_as_they_are_and_kept(staff):
+    make_district(staff.client)
+    make_centre(staff.client)
+    hours = {"MO": ["09:00-12:00", "14:00-16:00"], "FR": ["18:00-24:00"]}
+    room = created(staff.client.post("/api/v1/rooms/", json={**ROOM, "bookable_hours": hours}, headers=ADMIN))
+    admin, _cookie = signed_in_admin(staff)
+    edit = f"/staff/rooms/{room['id']}"
+    page = _text(admin.get(edit))
+    assert "formularz nie może ich zmienić" in page and 'name="hours_MO_from"' not in page
+    assert "poniedziałek: 09:00–12:00, 14:00–16:00" in page and "piątek: 18:00–24:00" in page
+    saved = admin.post(edit, data={"name": "Sala duża", "capacity": "30", "hours_TU_from": "10:00",
+                                   "hours_TU_to": "12:00", "version": "1", "csrf_token": csrf_of(admin, edit)})
+    assert saved.status_code == 303, _text(saved)
+    shown = staff.client.get(f"/api/v1/rooms/{room['id']}").get_json()
+    assert (shown["capacity"], shown["bookable_hours"]) == (30, hours)
