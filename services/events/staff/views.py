@@ -31,7 +31,7 @@ from services.messaging.web import request_session
 from services.ui import csrf
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
-from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS
+from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS, WEEKDAY_LABELS
 from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
 from services.ui.pages import (
@@ -150,7 +150,7 @@ def _options(session) -> dict:
     organisations = polish_sorted(session.scalars(select(Organisation).where(Organisation.deleted_at.is_(None))))
     return {"districts": districts, "centres": centres, "organisations": organisations, "audiences": AUDIENCES,
             "categories": CATEGORIES, "audience_labels": AUDIENCE_LABELS, "category_labels": CATEGORY_LABELS,
-            "weekdays": WEEKDAYS}
+            "weekdays": WEEKDAYS, "day_names": WEEKDAY_LABELS}
 
 
 #: The form's field for each API field it asks under another name (an error is said at, and links to, the form's).
