@@ -17,22 +17,43 @@ NOT_A_DATE = N_("“%(value)s” is not a valid date: write it such as 24.12.202
 SHOWN_VALUE = 30
 
 
+def _form_fields(schema: Schema | type[Schema], kind: type[fields.Field]):
+    """The fields of ``kind`` a load of ``schema`` (a class or an instance) takes, each with the name a form posts it
+    under (the field's ``data_key``, else its name)."""
+    if isinstance(schema, type):
+        schema = schema()
+    for name, field in schema.load_fields.items():
+        if isinstance(field, kind):
+            yield field.data_key or name, field
+
+
 def max_lengths(schema: Schema | type[Schema]) -> dict[str, int]:
     """The longest text each field of ``schema`` (a class or an instance) takes, from its ``validate.Length``
     validators (the smallest ``max`` or ``equal`` of them), keyed by the name a form posts it under (the field's
     ``data_key``, else its name). Only text fields a load takes: the Length of a list counts its items, and a field
     with no Length has no entry."""
-    if isinstance(schema, type):
-        schema = schema()
     limits = {}
-    for name, field in schema.load_fields.items():
-        if not isinstance(field, fields.String):
-            continue
+    for key, field in _form_fields(schema, fields.String):
         bounds = [bound for validator in field.validators if isinstance(validator, validate.Length)
                   for bound in (validator.equal, validator.max) if bound is not None]
         if bounds:
-            limits[field.data_key or name] = min(bounds)
+            limits[key] = min(bounds)
     return limits
+
+
+def number_bounds(schema: Schema | type[Schema]) -> dict[str, dict[str, int]]:
+    """The smallest and largest whole number each integer field of ``schema`` takes, from its ``validate.Range``
+    validators (``{"min": 1, "max": 10000}``, a side without a bound left out), keyed as :func:`max_lengths` keys
+    them: a template writes ``min="{{ bounds.capacity.min }}" max="{{ bounds.capacity.max }}"``, and a page's
+    error says the same bounds."""
+    bounds = {}
+    for key, field in _form_fields(schema, fields.Integer):
+        ranges = [validator for validator in field.validators if isinstance(validator, validate.Range)]
+        lows = [r.min for r in ranges if r.min is not None]
+        highs = [r.max for r in ranges if r.max is not None]
+        if lows or highs:
+            bounds[key] = {**({"min": max(lows)} if lows else {}), **({"max": min(highs)} if highs else {})}
+    return bounds
 
 
 class FormError(ValueError):

@@ -1,16 +1,17 @@
 """Browser journey of MOPS staff keeping a Local Partnership (Playwright, Debian Chromium, axe-core on every page,
 Polish, at phone width first): an admin opens the partnership from the staff pages, adds a member with what it
-brings, records the agreement that member signed, and adds a person (private)."""
+brings, records the agreement that member signed, adds a person (private), and keeps a centre's rooms: adds one,
+changes it and deletes it through the confirmation page."""
 
 import re
 
 import pytest
 from sqlalchemy import select
 
-from services.partners.models import Agreement, Membership
+from services.partners.models import Agreement, Membership, Room
 from tests.browser.conftest import PHONE, Served, screenshot, sign_in
 from tests.conftest import fast_bus
-from tests.partners.helpers import make_district, make_organisation, make_partnership
+from tests.partners.helpers import make_centre, make_district, make_organisation, make_partnership
 
 pytestmark = pytest.mark.slow
 PASSWORD = "zielona herbata o siódmej"
@@ -37,6 +38,7 @@ def test_an_admin_adds_a_member_with_potential_and_records_an_agreement(partners
     make_district(client)
     partnership = make_partnership(client, status="active")
     make_organisation(client, name="Szkoła Podstawowa nr 5")
+    make_centre(client)
     page = browser.new_context(viewport=PHONE, locale="pl-PL").new_page()
     page.goto(app.test_cli_runner().invoke(args=["first-admin"]).output.strip())
     page.fill("#email", "anna@mops.example")
@@ -82,4 +84,40 @@ def test_an_admin_adds_a_member_with_potential_and_records_an_agreement(partners
         membership = session.scalars(select(Membership)).one()
         assert membership.potential[1] == {"kind": "material_resources", "description": "sala gimnastyczna w soboty"}
         assert session.scalars(select(Agreement)).one().signatory_ids == [membership.id]
+
+    # A centre's rooms: from the centres page, add one (a capacity of 0 refused, naming the field), change, delete.
+    page.goto(f"{url}/staff/")
+    page.click("text=Ośrodki")
+    page.click("text=Sale: OSL Ostatni Grosz")
+    page.wait_for_url(re.compile(r"/staff/centres/\d+/rooms$"))
+    page.click("text=Dodaj salę")
+    screenshot(page, "staff-room-new-pl")
+    page.fill("#name", "Sala duża")
+    page.fill("#equipment", "projektor\nczajnik")
+    page.check("input[name=step_free]")
+    page.fill("#hours_MO_from", "09:00")
+    page.fill("#hours_MO_to", "17:00")
+    page.evaluate("document.querySelector('#capacity').removeAttribute('min')")  # as a phone's keyboard allows
+    page.fill("#capacity", "0")
+    page.click("text=Zapisz")
+    page.wait_for_selector("text=Proszę sprawdzić pole Liczba miejsc")
+    assert page.input_value("#name") == "Sala duża"
+    screenshot(page, "staff-room-refused-pl")
+    page.fill("#capacity", "40")
+    page.click("text=Zapisz")
+    page.wait_for_selector("text=Zapisano.")
+    assert page.locator("text=poniedziałek: 09:00–17:00").count() == 1
+    screenshot(page, "staff-rooms-pl")
+    page.click("text=Sala duża")
+    page.fill("#hours_TU_from", "16:00")
+    page.fill("#hours_TU_to", "20:00")
+    page.click("text=Zapisz")
+    page.wait_for_selector("text=wtorek: 16:00–20:00")
+    page.click("text=Sala duża")
+    page.click("text=Usuń tę salę")
+    screenshot(page, "staff-room-delete-pl")
+    page.click("text=Tak, usuń")
+    page.wait_for_selector("text=Sala została usunięta.")
+    with app.extensions["osl"].database.session() as session:
+        assert session.scalars(select(Room)).all() == []
     page.context.close()

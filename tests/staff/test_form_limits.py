@@ -17,6 +17,7 @@ from services.partners.schemas import (
     MeetingSchema,
     OrganisationSchema,
     PersonSchema,
+    RoomSchema,
 )
 from services.ui.forms import max_lengths
 from tests.notify.registrations import EVENT_ID, publish_event
@@ -25,8 +26,8 @@ from tests.staff.conftest import CSRF, signed_in_admin
 from tests.staff.test_event_pages import _form
 from tests.ui.pagecheck import parse
 
-SCHEMAS = (EventInSchema, MeetingSchema, OrganisationSchema, PersonSchema, AgreementSchema, RegisterSchema,
-           StaffRegisterSchema)
+SCHEMAS = (EventInSchema, MeetingSchema, OrganisationSchema, PersonSchema, AgreementSchema, RoomSchema,
+           RegisterSchema, StaffRegisterSchema)
 #: The fields no schema checks, by the constant their view checks them against.
 CONSTANTS = ((moderation, "MAX_REASON"), (event_pages, "MAX_SEARCH"), (accounts, "PASSWORD_MAX"),
              (accounts, "PASSWORD_MIN"))
@@ -81,7 +82,7 @@ def _page(client, path: str) -> str:
 def test_every_form_says_the_bounds_its_schema_checks(moved, staff):
     # Partners: a partnership with a member and an agreement, a person, an editor whose organisation MOPS reviews.
     make_district(staff.client)
-    make_centre(staff.client)
+    centre = make_centre(staff.client)
     partnership = make_partnership(staff.client)
     organisation = staff.organisation()
     url = f"/api/v1/organisations/{organisation}"
@@ -122,6 +123,8 @@ def test_every_form_says_the_bounds_its_schema_checks(moved, staff):
                                       _wanted(max_lengths(OrganisationSchema), "name", "krs", "email",
                                               "phone", "website")),
         "partners: people": (admin, "/staff/people/", _wanted(max_lengths(PersonSchema), "name", "email", "phone")),
+        "partners: a room": (admin, f"/staff/centres/{centre['id']}/rooms/new",
+                             _wanted(max_lengths(RoomSchema), "name")),
         "partners: a partnership": (admin, f"/staff/partnerships/{partnership['id']}",
                                     {**_wanted(max_lengths(AgreementSchema), "document_ref"), **potential}),
         "partners: a password": (staff.partners.test_client(), "/staff/password", password),

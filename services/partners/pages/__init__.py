@@ -16,6 +16,7 @@ def register_pages(app: Flask) -> None:
     from services.partners.pages.organisations import organisation_pages
     from services.partners.pages.partnerships import partnership_pages
     from services.partners.pages.people import people_pages
+    from services.partners.pages.rooms import room_pages
     from services.partners.pages.staff import staff
     from services.partners.pages.views import blp
     from services.ui.csrf import init_csrf
@@ -25,6 +26,6 @@ def register_pages(app: Flask) -> None:
     init_csrf(app)
     init_staff(app, Account, StaffSession)
     app.register_blueprint(blp)
-    for staff_pages in (staff, meeting_pages, key_pages, centre_pages, organisation_pages, partnership_pages,
-                        people_pages):
+    for staff_pages in (staff, meeting_pages, key_pages, centre_pages, room_pages, organisation_pages,
+                        partnership_pages, people_pages):
         app.register_blueprint(staff_pages)

@@ -1,5 +1,6 @@
 """The centres on the staff pages (admins): each centre's address, opening hours and contacts, changed through the
-API's schema and operation (``centre.updated`` carries the change to the events pages)."""
+API's schema and operation (``centre.updated`` carries the change to the events pages); and a link to each centre's
+rooms (rooms.py)."""
 
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from services.messaging.web import request_session
 from services.partners.models import Centre
 from services.partners.operations import update_centre
 from services.partners.pages.guards import admins_only, found, staff_blueprint
+from services.partners.pages.rooms import room_counts
 from services.partners.schemas import CentreSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
@@ -26,9 +28,10 @@ FIELD_LABELS = {"address": _l("Address"), "opening_hours": _l("Opening hours"), 
 
 
 def _page(status: int = 200, **context):
-    centres = polish_sorted(request_session().scalars(select(Centre)))
+    session = request_session()
+    centres = polish_sorted(session.scalars(select(Centre)))
     return private_page("partners_pages/staff/centres.html", status, centres=centres, editable=EDITABLE,
-                        labels=FIELD_LABELS, **context)
+                        labels=FIELD_LABELS, room_counts=room_counts(session), **context)
 
 
 centre_pages.before_request(admins_only)
