@@ -28,11 +28,11 @@ ENDS_TOO_SOON = "The repetition ends before the first day."
 UNTIL_ALONE = "Tick the weekdays the event repeats on, or leave this field empty."
 #: The first day always counts as a date of a series (RFC 5545): on a weekday not ticked it would be a date nobody
 #: asked for.
+FIRST_DAY_NOT_TICKED = ("The first day falls on another weekday than those ticked: tick its weekday too, or choose "
+                        "another first day.")
 #: The sign-up choices: none, here with a number of places, at another address (a web page).
 SIGN_UPS = ("none", "here", "elsewhere")
 NO_SUCH_SIGN_UP = "Choose how people sign up."
-FIRST_DAY_NOT_TICKED = ("The first day falls on another weekday than those ticked: tick its weekday too, or choose "
-                        "another first day.")
 
 
 @dataclass
@@ -56,7 +56,7 @@ class EventForm:
     location: str = ""
     contact: str = ""
     accessibility: str = ""
-    #: One of SIGN_UPS (another value is the schema's to refuse), then the places or the address it needs.
+    #: One of SIGN_UPS (another value is refused at the field), then the places or the address it needs.
     registration: str = "none"
     capacity: str = ""
     registration_url: str = ""
