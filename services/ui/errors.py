@@ -23,7 +23,8 @@ MESSAGES = (
     N_("Use one line of text, with no line breaks, tabs or control characters."),
     N_("Text may not contain control characters other than tabs and line breaks."),
     N_("Give a date-time, such as 2026-07-04T10:00:00, or set all_day."),
-    N_("Registration that is required needs a capacity or a url."),
+    N_("Registration that is required needs a capacity or a url."), N_("Not a valid URL."),
+    N_("Choose how people sign up."),
     N_("A capacity needs required: true."),
     N_("The meeting must end after it starts."), N_("The member cannot leave before joining."),
     N_("The room is not in the meeting's centre."),
@@ -72,9 +73,12 @@ def field_error(field: str, message: str | None, labels: dict | None = None, oth
 
 def first_error(exc, joined: bool = False) -> tuple[str, str | None]:
     """A marshmallow ValidationError's first field and its first message (None when it has no sentence of its own);
-    with ``joined``, all that field's messages in one, as the events form says them (its parts' messages as they
-    are)."""
+    a nested schema's field is named by both, joined with a dot (``registration.url``). With ``joined``, all that
+    field's messages in one, as the events form says them (its parts' messages as they are)."""
     field, messages = next(iter(exc.normalized_messages().items()))
+    while isinstance(messages, dict) and messages and all(isinstance(key, str) for key in messages):
+        part, messages = next(iter(messages.items()))  # a nested schema's field: "registration.capacity"
+        field = f"{field}.{part}"
     if joined:
         return field, " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
     message = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], str) else None

@@ -208,8 +208,11 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     editor.fill("#until", f"{NEXT_YEAR}-03-31")
     first_thursday = next(date(NEXT_YEAR, 3, day) for day in range(2, 9) if date(NEXT_YEAR, 3, day).weekday() == 3)
     editor.fill("#skipped", f"{first_thursday:%d.%m.%Y}")
+    editor.fill("#contact", "Anna Nowak, tel. 34 123 45 67")
+    editor.fill("#accessibility", "Wejście bez schodów.")
     editor.click(f"text={words['preview']}")
     editor.wait_for_selector("#preview-heading")
+    assert editor.input_value("#contact") == "Anna Nowak, tel. 34 123 45 67"  # the preview keeps what was typed
     tuesdays_and_thursdays = [day for day in range(first_day.day, 32) if date(NEXT_YEAR, 3, day).weekday() in (1, 3)]
     assert editor.locator(".preview li").count() == len(tuesdays_and_thursdays)
     assert editor.locator(".preview del").count() == 1
@@ -221,6 +224,7 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
         event = session.scalars(select(Event)).one()
         assert event.rrule == f"FREQ=WEEKLY;BYDAY=TU,TH;UNTIL={NEXT_YEAR}0331T235959"
         assert event.visibility == "review"
+        assert (event.contact, event.accessibility) == ("Anna Nowak, tel. 34 123 45 67", "Wejście bez schodów.")
     district_page = f"{urls['events']}/districts/ostatni-grosz"
 
     # 3. It waits for moderation; the admin approves it; it is in the district's feed and page, and the

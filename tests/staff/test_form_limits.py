@@ -7,7 +7,7 @@ from marshmallow import validate
 
 from services.events import moderation
 from services.events.pages import views as event_pages
-from services.events.schemas import EventInSchema
+from services.events.schemas import EventInSchema, RegistrationSchema
 from services.messaging.messages.partners import CONTRIBUTION_KINDS
 from services.messaging.staff import COOKIE
 from services.notify.schemas import RegisterSchema, StaffRegisterSchema
@@ -26,8 +26,8 @@ from tests.staff.conftest import CSRF, signed_in_admin
 from tests.staff.test_event_pages import _form
 from tests.ui.pagecheck import parse
 
-SCHEMAS = (EventInSchema, MeetingSchema, OrganisationSchema, PersonSchema, AgreementSchema, RoomSchema,
-           RegisterSchema, StaffRegisterSchema)
+SCHEMAS = (EventInSchema, RegistrationSchema, MeetingSchema, OrganisationSchema, PersonSchema, AgreementSchema,
+           RoomSchema, RegisterSchema, StaffRegisterSchema)
 #: The fields no schema checks, by the constant their view checks them against.
 CONSTANTS = ((moderation, "MAX_REASON"), (event_pages, "MAX_SEARCH"), (accounts, "PASSWORD_MAX"),
              (accounts, "PASSWORD_MIN"))
@@ -113,7 +113,9 @@ def test_every_form_says_the_bounds_its_schema_checks(moved, staff):
     search = {"q maxlength": {str(event_pages.MAX_SEARCH)}}
     pages = {
         "events: an event's form": (editor, "/staff/events/new",
-                                    _wanted(max_lengths(EventInSchema), "title", "description")),
+                                    {**_wanted(max_lengths(EventInSchema), "title", "description", "location",
+                                               "contact", "accessibility"),
+                                     "registration_url maxlength": {str(max_lengths(RegistrationSchema)["url"])}}),
         "events: the review queue": (events_admin, "/staff/events/review",
                                      {"reason maxlength": {str(moderation.MAX_REASON)}}),
         "events: the finder": (staff.events.test_client(), "/", search),

@@ -17,3 +17,11 @@ def test_messages_about_the_parts_of_a_field():
     exc = ValidationError({"exdates": {0: ["Not a valid date."]}})
     assert first_error(exc) == ("exdates", None)  # no one sentence to translate: the page names the field
     assert first_error(exc, joined=True) == ("exdates", "{0: ['Not a valid date.']}")
+
+
+def test_a_nested_schemas_field_is_named_with_its_parent():
+    """The events form's sign-up (the API's ``registration``) says its places and its address apart."""
+    exc = ValidationError({"registration": {"url": ["Not a valid URL."]},
+                           "title": ["Missing data for required field."]})
+    assert first_error(exc) == ("registration.url", "Not a valid URL.")
+    assert first_error(exc, joined=True) == ("registration.url", "Not a valid URL.")

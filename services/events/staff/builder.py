@@ -5,6 +5,9 @@ the API's ``rrule`` and ``exdates`` from them, and reads them back. What the rul
 the calendar core's (``services/calendar/rules.py``, ``recurrence.py``); the operations check the result as they
 check the API's.
 A rule the builder cannot say (set through the API: monthly, every other week...) is kept as it is.
+
+The sign-up is one of three choices (``SIGN_UPS``), each the API's ``registration`` it stands for: none, here with a
+number of places (``{"required": true, "capacity": n}``) or at another address (``{"url": ...}``).
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +30,9 @@ UNTIL_ALONE = "Tick the weekdays the event repeats on, or leave this field empty
 #: asked for.
 FIRST_DAY_NOT_TICKED = ("The first day falls on another weekday than those ticked: tick its weekday too, or choose "
                         "another first day.")
+#: The sign-up choices: none, here with a number of places, at another address (a web page).
+SIGN_UPS = ("none", "here", "elsewhere")
+NO_SUCH_SIGN_UP = "Choose how people sign up."
 
 
 @dataclass
@@ -47,6 +53,13 @@ class EventForm:
     skipped: str = ""
     #: A rule set through the API that the builder cannot say; kept unchanged.
     kept_rule: str = ""
+    location: str = ""
+    contact: str = ""
+    accessibility: str = ""
+    #: One of SIGN_UPS (another value is refused at the field), then the places or the address it needs.
+    registration: str = "none"
+    capacity: str = ""
+    registration_url: str = ""
 
     @classmethod
     def from_form(cls, form) -> "EventForm":
@@ -55,7 +68,10 @@ class EventForm:
                    centre=form.get("centre", ""), audiences=form.getlist("audiences"), day=form.get("day", ""),
                    starts=form.get("starts", ""), ends=form.get("ends", ""),
                    weekdays=[d for d in form.getlist("weekdays") if d in WEEKDAYS], until=form.get("until", ""),
-                   skipped=form.get("skipped", ""), kept_rule=form.get("kept_rule", ""))
+                   skipped=form.get("skipped", ""), kept_rule=form.get("kept_rule", ""),
+                   **{name: form.get(name, "").strip() for name in (
+                       "location", "contact", "accessibility", "capacity", "registration_url")},
+                   registration=form.get("registration", "none"))
 
 
 def skipped_dates(text: str) -> list[date]:
@@ -81,13 +97,31 @@ def rule(form: EventForm) -> str | None:
     return text
 
 
+def registration(form: EventForm) -> dict | None:
+    """The API's ``registration`` for the sign-up chosen, as typed: the schema checks the places and the address (a
+    number of places that is no whole number stays text, for the schema to refuse)."""
+    if form.registration == "none":
+        return None
+    if form.registration == "here":
+        try:
+            capacity = int(form.capacity) if form.capacity else None
+        except ValueError:
+            capacity = form.capacity
+        return {"required": True, "capacity": capacity}
+    if form.registration == "elsewhere":
+        return {"url": form.registration_url}
+    raise FormError("registration", NO_SUCH_SIGN_UP)
+
+
 def api_input(form: EventForm, organisation: str | None = None) -> dict:
     """The API's input for the event this form describes (the operations check the rest and name the field)."""
     starts, ends = day_and_times(form.day, form.starts, form.ends)
     data = {"title": form.title, "description": form.description, "category": form.category,
             "district": form.district, "centre": form.centre or None, "audiences": form.audiences,
             "starts_at": starts, "ends_at": ends, "rrule": rule(form),
-            "exdates": [d for d in skipped_dates(form.skipped)]}
+            "exdates": [d for d in skipped_dates(form.skipped)], "location": form.location or None,
+            "contact": form.contact or None, "accessibility": form.accessibility or None,
+            "registration": registration(form)}
     if ends <= starts:
         raise FormError("ends", "The end must be after the start.")
     if data["rrule"]:
@@ -109,7 +143,14 @@ def from_input(data: dict, district: str, centre: str | None) -> EventForm:
     form = EventForm(title=data["title"], description=data["description"], category=data["category"],
                      district=district, centre=centre or "", audiences=list(data["audiences"]),
                      **form_day_and_times(data["starts_at"], data["ends_at"]),
-                     skipped="\n".join(date_as_typed(day) for day in sorted(data["exdates"])))
+                     skipped="\n".join(date_as_typed(day) for day in sorted(data["exdates"])),
+                     location=data.get("location") or "", contact=data.get("contact") or "",
+                     accessibility=data.get("accessibility") or "")
+    sign_up = data.get("registration") or {}
+    if sign_up.get("url"):
+        form.registration, form.registration_url = "elsewhere", sign_up["url"]
+    elif sign_up.get("required") or sign_up.get("capacity"):
+        form.registration, form.capacity = "here", str(sign_up.get("capacity") or "")
     text = data.get("rrule")
     if text:
         parts = rules.rule_parts(text)

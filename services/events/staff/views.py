@@ -23,8 +23,8 @@ from services.events.models import (
 )
 from services.events.operations import cancel_event, check_owner, create_event, update_event
 from services.events.queries import text_matches
-from services.events.schemas import EventInSchema
-from services.events.staff.builder import WEEKDAYS, EventForm, FormError, api_input, from_input, preview
+from services.events.schemas import EventInSchema, RegistrationSchema
+from services.events.staff.builder import SIGN_UPS, WEEKDAYS, EventForm, FormError, api_input, from_input, preview
 from services.messaging.errors import Conflict, FieldError, Forbidden
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
@@ -154,7 +154,9 @@ def _options(session) -> dict:
 
 
 #: The form's field for each API field it asks under another name (an error is said at, and links to, the form's).
-FORM_FIELDS = {"starts_at": "starts", "ends_at": "ends", "rrule": "weekdays", "exdates": "skipped"}
+FORM_FIELDS = {"starts_at": "starts", "ends_at": "ends", "rrule": "weekdays", "exdates": "skipped",
+               "registration.capacity": "capacity", "registration.url": "registration_url",
+               "registration.required": "registration"}
 
 #: The words the form shows for each of its fields (its own labels), by the field's id.
 FIELD_LABELS = {
@@ -163,13 +165,21 @@ FIELD_LABELS = {
     "day": _l("Day (the first, for a repeating event)"), "starts": _l("From"), "ends": _l("To"),
     "weekdays": _l("Repeats every week on"), "until": _l("until (the last day)"),
     "skipped": _l("Skip these dates (one per line, such as 24.12.2026)"),
+    "location": _l("Address"), "contact": _l("Contact"), "accessibility": _l("Accessibility"),
+    "registration": _l("Registration"), "capacity": _l("Number of places"),
+    "registration_url": _l("Address of the sign-up page"),
 }
+
+#: What a field wants, said when the catalogue has no words for the schema's message (a bound with its numbers).
+FIELD_WANTS = {"capacity": _l("give a whole number, at least 1."),
+               "registration_url": _l("give the page's whole address, such as https://example.org/sign-up.")}
 
 
 def _errors(exc: FormError | FieldError) -> dict:
     """The error, keyed by the id of the form's field it is about (the builder's or the API's name for it)."""
     name = FORM_FIELDS.get(exc.field, exc.field)
-    return {name: field_error(name, exc.message, FIELD_LABELS, values=getattr(exc, "values", None))}
+    return {name: field_error(name, exc.message, FIELD_LABELS, FIELD_WANTS.get(name),
+                              values=getattr(exc, "values", None))}
 
 
 def _loaded(form: EventForm, organisation: str | None) -> dict:
@@ -178,17 +188,22 @@ def _loaded(form: EventForm, organisation: str | None) -> dict:
     # Naive date-times are Warsaw wall-clock time, as in the API.
     wire = {**data, "starts_at": data["starts_at"].isoformat(), "ends_at": data["ends_at"].isoformat(),
             "exdates": [exdate_to_wire(day) for day in data["exdates"]]}
-    wire = {name: value for name, value in wire.items() if value is not None}
+    # None is said, not left out: no rule, no centre, no contact... replace what the event had.
     try:
         return EventInSchema().load(wire)
     except ValidationError as exc:
         raise FieldError(*first_error(exc, joined=True)) from None
 
 
+def _limits() -> dict[str, int]:
+    """The form's maxlengths: the API schema's, and the sign-up page's address from its registration part."""
+    return {**max_lengths(EventInSchema), "registration_url": max_lengths(RegistrationSchema)["url"]}
+
+
 def _form_page(form: EventForm, event: Event | None, status: int = 200, **extra):
     session = request_session()
     return _page("event_form", status, form=form, event=event, caller=staff_caller(session), **_options(session),
-                 limits=max_lengths(EventInSchema), **{"errors": {}, **extra})
+                 limits=_limits(), sign_ups=SIGN_UPS, **{"errors": {}, **extra})
 
 
 def _save(event: Event | None):
