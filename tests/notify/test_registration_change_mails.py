@@ -146,6 +146,12 @@ def test_a_series_at_a_new_hour_tells_each_date_its_new_time_under_its_first_uid
     vevent, earlier = vevent_of(told), vevent_of(registered)
     assert vevent["UID"] == earlier["UID"] and vevent["SEQUENCE"] > earlier["SEQUENCE"]
     assert vevent.decoded("DTSTART") == moved
+    # Later mails about the date keep naming it so: her cancelling takes the one entry out of her calendar.
+    client.post(link(registered, "cancel"))
+    assert send_all(notify) == 1
+    cancelled = vevent_of(folder_mails(mail_dir)[-1])
+    assert (cancelled["UID"], str(cancelled["STATUS"]), cancelled.decoded("DTSTART")) == (
+        earlier["UID"], "CANCELLED", moved)
 
 
 def test_a_whole_series_registration_is_told_when_the_series_moves(notify, mail_dir):

@@ -73,8 +73,9 @@ def follow_event(session, event: dict, previous: dict | None = None) -> None:
 def _same_date_moved(session, slot: RegistrationSlot, event: dict) -> occurrences.Occurrence | None:
     """The date a row of places is for, when the series changed its time (or its first start, on the same weekdays)
     and so every rule key: the series' date on the same Warsaw day (:func:`occurrences.on_the_same_day`) is that
-    date. The row and its registrations take the new key, and the new key's counts and each registration's place
-    are published; nobody is told. None when that day has no date any more (the date is gone), or when the new key
+    date. The row and its registrations take the new key (each keeps the one its mails' calendar named the date by,
+    ``named_from``), and the new key's counts and each registration's place are published; :func:`follow_event`
+    tells its people the new time. None when that day has no date any more (the date is gone), or when the new key
     has a row of places already (made for the new time before this row followed): the two are not merged, so this
     row stays on its gone date and its people are told, as for any date gone."""
     if recurrence.quarantined(recurrence.Series.of(event)):
