@@ -220,7 +220,8 @@ def registrations_of(session, email: str) -> list[Registration]:
 def export_registrations(session, email: str) -> list[dict]:
     """Every registration held for an address (GDPR export): all it keeps but the row's own keys (id, the secret key
     of its links, its place in the queue)."""
-    return [{"event_id": r.event_id, "occurrence": r.occurrence, "series_from": r.series_from, "status": r.status,
+    return [{"event_id": r.event_id, "occurrence": r.occurrence, "series_from": r.series_from,
+             "named_from": r.named_from, "status": r.status,
              "people": r.people, "contact": r.contact, "name": r.name, "email": r.email, "phone": r.phone,
              "ref": r.ref, "language": r.language, "by_staff": r.by_staff,
              "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": iso_or_none(r.consent_at)},
