@@ -196,7 +196,7 @@ def date_uid(uid: str, rule_start: datetime) -> str:
 
 
 def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: datetime, *,
-                    status: str | None = None) -> str:
+                    status: str | None = None, uid_from: datetime | None = None) -> str:
     """One date of a series as a VEVENT of its own (a registration for that date mails it): ``vevents`` are the
     series' VEVENT and those of its dates changed on their own, as :func:`render_vevent` rendered them; the result is
     that VEVENT (the changed date's, when this date is one) as :func:`render_vevent` renders it at ``start``-``end``,
@@ -206,7 +206,10 @@ def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: da
     A standalone VEVENT rather than the series' UID with a RECURRENCE-ID: the recipient's calendar does not hold the
     series, and several apps lose or refuse an instance whose series they do not have. An all-day series' date is a
     day (or as many as the series' are), from ``start``'s day in Warsaw. Only the changed properties' lines are
-    rendered again; every other line stays as the series has it, byte for byte."""
+    rendered again; every other line stays as the series has it, byte for byte.
+
+    ``uid_from``: the rule's start that names the date's UID when it is not ``rule_start`` (the series moved the
+    date to another start as its rule gives it, after the recipient's calendar got the date under the former)."""
     if status is not None:
         _check_status(status)
     blocks = _vevent_blocks(vevents)
@@ -222,7 +225,7 @@ def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: da
         day = _local(start).date()
         start, end = day, day + (last - first)
     fresh = Event()
-    fresh.add("uid", date_uid(str(master["uid"]), rule_start))
+    fresh.add("uid", date_uid(str(master["uid"]), uid_from or rule_start))
     fresh.add("sequence", max(int(master["sequence"]), int(vevent["sequence"])))
     fresh.add("dtstart", _local(start))
     fresh.add("dtend", _local(end))

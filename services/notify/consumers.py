@@ -108,7 +108,7 @@ def apply_event_message(session, envelope: Envelope, *, kind: str) -> None:
     event = envelope.data
     newer, previous = _remember(session, event)
     if newer:
-        operations.follow_event(session, event)  # registrations: a new capacity, a cancelled event or date
+        operations.follow_event(session, event, previous)  # registrations: new places, times, a cancelled date
     if newer and event.get("meeting_id") is not None:
         significant = previous is not None and bool(changed_groups(previous, event))
         meetings.apply_meeting_event(session, envelope.type, event, previous, significant)

@@ -125,6 +125,16 @@ def test_every_mail_of_a_one_date_registration_names_the_same_date_and_a_cancell
     assert {event["status"] for event in told.values()} == {"CONFIRMED"}
 
 
+def test_a_registration_its_person_cancelled_is_cancelled_in_the_calendar_under_the_same_uid():
+    """One date: that date, CANCELLED, under the UID of the mails before; a whole series: the series, every VEVENT
+    CANCELLED, under the feeds' UID, as its mails gave it."""
+    for series in (False, True):
+        registered = read(registration_mail("registered", series=series))
+        withdrawn = read(registration_mail("reg_withdrawn", series=series, status="cancelled"))
+        assert (withdrawn["uid"], withdrawn["status"]) == (registered["uid"], "CANCELLED")
+        assert withdrawn["start"] == registered["start"] and withdrawn["recurring"] is series
+
+
 def test_a_whole_series_registration_attaches_the_series_as_the_feeds_hold_it():
     event = read(registration_mail("registered", series=True))
     assert event["uid"] == FEED_UID and event["recurring"] is True

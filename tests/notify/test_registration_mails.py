@@ -28,6 +28,11 @@ from tests.notify.registrations import (
 from tests.notify.test_mail import calendar_of
 
 
+def sent_to(mail_dir, address: str):
+    """The last mail sent to ``address``."""
+    return [m for m in folder_mails(mail_dir) if m["To"].addresses[0].addr_spec == address][-1]
+
+
 def test_a_registration_gets_its_place_or_position_by_mail_and_the_link_confirms_it(notify, mail_dir):
     publish_event(notify, capacity=2)
     client = notify.test_client()
@@ -89,8 +94,8 @@ def test_a_person_moved_up_before_confirming_gets_the_confirm_link_and_until_whe
     confirm link and says until when (Warsaw time, as e-mails say a moment) the place is kept for them."""
     client = one_place_three_residents(notify)
     client.post(link(folder_mails(mail_dir)[0], "cancel"))  # the first gives up her place; the second moves up
-    assert send_all(notify) == 1
-    told = folder_mails(mail_dir)[-1]
+    assert send_all(notify) == 2  # and the first is told her registration is cancelled
+    told = sent_to(mail_dir, "osoba2@example.org")
     text, html = (told.get_body((part,)).get_content() for part in ("plain", "html"))
     moved = registrations(notify)[1]
     deadline = local(moved.promoted_at + timedelta(hours=notify.config["REGISTRATION_CONFIRM_HOURS"]))
@@ -197,9 +202,10 @@ def test_a_cancelled_date_tells_its_people_and_a_moved_date_keeps_them(notify, m
          "sequence": 1}]
     publish_event(notify, "event.updated", rrule="FREQ=WEEKLY;COUNT=4", days=7, capacity=5, version=2,
                   overrides=overrides)
-    assert send_all(notify) == 1
-    told = folder_mails(mail_dir)[-1]
-    assert told["To"].addresses[0].addr_spec == "osoba1@example.org" and told["Subject"].startswith("Odwołany termin")
+    assert send_all(notify) == 2  # the cancelled date's person; the moved one's is told its new time
+    told = sent_to(mail_dir, "osoba1@example.org")
+    assert told["Subject"].startswith("Odwołany termin")
+    assert sent_to(mail_dir, "osoba2@example.org")["Subject"] == "Zmiana terminu: Warsztaty z trenerem"
     [registered] = calendar_of(folder_mails(mail_dir)[0]).walk("VEVENT")
     [cancelled] = calendar_of(told).walk("VEVENT")  # the date, cancelled, under the UID the first mail gave it
     assert (str(cancelled["STATUS"]), cancelled["UID"]) == ("CANCELLED", registered["UID"])
@@ -259,8 +265,8 @@ def test_a_place_on_the_waiting_list_is_tentative_in_the_calendar_until_promoted
     assert (str(placed[0]["STATUS"]), str(waiting[0]["STATUS"])) == ("CONFIRMED", "TENTATIVE")
     client.post(link(folder_mails(mail_dir)[0], "cancel"))
     send_all(notify)
-    promoted = folder_mails(mail_dir)[-1]
-    assert promoted["To"].addresses[0].addr_spec == "osoba2@example.org"
+    promoted = sent_to(mail_dir, "osoba2@example.org")
+    assert promoted["Subject"].startswith("Jest miejsce")
     [confirmed] = calendar_of(promoted).walk("VEVENT")
     assert (str(confirmed["STATUS"]), confirmed["UID"]) == ("CONFIRMED", waiting[0]["UID"])
 

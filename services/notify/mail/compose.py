@@ -38,7 +38,8 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "room_conflict": N_("Room not booked for the partner meeting: {title}"),
             "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
             "reg_cancelled": N_("Cancelled: {title}"), "reg_cancelled:date": N_("A date cancelled: {title}"),
-            "reg_reminder": N_("Tomorrow: {title}"), "reg_too_big": N_("Too few places for your group: {title}")}
+            "reg_reminder": N_("Tomorrow: {title}"), "reg_too_big": N_("Too few places for your group: {title}"),
+            "reg_withdrawn": N_("Registration cancelled: {title}"), "reg_moved": N_("New time: {title}")}
 
 
 #: Why a partner meeting's e-mail comes to its recipient (the ``recipient`` of its payload: meetings.reached_as); a
@@ -109,9 +110,10 @@ def calendar_of(events: list[dict], components: list[str] | None = None) -> str 
 
 def registration_vevents(kind: str, payload: dict) -> list[str]:
     """What a registration's mail puts in its calendar: for one date of a series, that date alone (cancelled in a
-    mail saying it will not happen), under a UID of its own that every mail about the date shares; for a whole
-    series, or a single event, the event's VEVENTs as the feeds hold them. A place on the waiting list is TENTATIVE
-    there, a confirmed one as the event is."""
+    mail saying it will not happen, or that the person cancelled their registration), under a UID of its own that
+    every mail about the date shares; for a whole series, or a single event, the event's VEVENTs as the feeds hold
+    them (all CANCELLED when the person cancelled). A place on the waiting list is TENTATIVE there, a confirmed one
+    as the event is."""
     event, registration = payload["event"], payload["registration"]
     if not event.get("ical"):
         return []
@@ -120,14 +122,19 @@ def registration_vevents(kind: str, payload: dict) -> list[str]:
     one_date = event.get("rrule") or (kind == "reg_cancelled" and event["status"] != "cancelled")
     # On the waiting list: the date is in the calendar as TENTATIVE, no place held (RFC 5545 STATUS).
     waiting = registration.get("status") == "waiting"
-    status = "CANCELLED" if kind == "reg_cancelled" else "TENTATIVE" if waiting else None
+    status = "CANCELLED" if kind in ("reg_cancelled", "reg_withdrawn") else "TENTATIVE" if waiting else None
     if registration.get("series") or not one_date:
-        return [event["ical"] if status != "TENTATIVE" else with_status(event["ical"], status)]
+        # A called-off event is CANCELLED in its own VEVENTs already (a series' date cancelled, in that date's).
+        mine = kind == "reg_withdrawn" or status == "TENTATIVE"
+        return [with_status(event["ical"], status) if mine else event["ical"]]
     times = payload["occurrence"]
     start, end = datetime.fromisoformat(times["starts_at"]), datetime.fromisoformat(times["ends_at"])
     # A notice queued before it named its date by the rule's start: the date's start (the same unless it moved).
     rule_start = datetime.fromisoformat(registration.get("occurrence") or times["starts_at"])
-    return [one_date_vevent(event["ical"], rule_start, start, end, status=status)]
+    # A date whose series moved it to another start as the rule gives it keeps the UID its first mail gave it.
+    named = registration.get("named_from")
+    return [one_date_vevent(event["ical"], rule_start, start, end, status=status,
+                            uid_from=datetime.fromisoformat(named) if named else None)]
 
 
 def new_message_id(host: str) -> str:

@@ -10,8 +10,10 @@ from services.notify.models.base import Base
 
 #: ``registered``: a registration's confirmation mail (its place or waiting-list position, and the confirm link);
 #: ``promoted``: off the waiting list; ``reg_cancelled``: the event (or the date) is cancelled;
-#: ``reg_reminder``: the day before; ``reg_too_big``: a waiting group bigger than the places left (lowered), released.
-REGISTRATION_KINDS = ("registered", "promoted", "reg_cancelled", "reg_reminder", "reg_too_big")
+#: ``reg_reminder``: the day before; ``reg_too_big``: a waiting group bigger than the places left (lowered), released;
+#: ``reg_withdrawn``: the person cancelled the registration themselves; ``reg_moved``: its date has a new time.
+REGISTRATION_KINDS = ("registered", "promoted", "reg_cancelled", "reg_reminder", "reg_too_big", "reg_withdrawn",
+                      "reg_moved")
 KINDS = ("confirmation", "published", "updated", "cancelled", "reminder", "digest", "meeting", "meeting_updated",
          "meeting_cancelled", "import_failing", "room_conflict", *REGISTRATION_KINDS)
 #: ``sending``: claimed by a sender (services/notify/operations/notices.py, claim_due).

@@ -50,6 +50,7 @@ from services.notify.operations.registrations import (  # noqa: F401
     register_for,
     register_within_limits,
     waiting_position,
+    withdraw,
 )
 from services.notify.operations.subscribers import (  # noqa: F401
     PREFERENCES,

@@ -3,11 +3,12 @@ capacity, a cancelled event or date), the reminder the day before, e-mail regist
 retention, and GDPR export and erase."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
 from services.calendar import recurrence
+from services.calendar.times import from_wire
 from services.messaging.addresses import normalise_email
 from services.messaging.models import utcnow
 from services.notify import occurrences
@@ -29,14 +30,16 @@ from services.notify.operations.subscribers import iso_or_none
 log = logging.getLogger(__name__)
 
 
-def follow_event(session, event: dict) -> None:
-    """An event changed (its message handled): its rows of places take the new capacity (a higher one moves
-    people up; a lower one cancels no place, staff see "over capacity by N", but a waiting group with an address
-    that no longer fits in all the places is told and released, :func:`_release_too_big`), and each date keeps its
-    times as the series gives them now (a date moved on its own keeps its people; so does one the series now gives
-    another time on the same day, :func:`_same_date_moved`). Everyone registered for a date that will not happen is
-    told, once: a cancelled event, a date cancelled on its own, skipped, or left out by a new rule or first start
-    (:func:`occurrences.called_off`)."""
+def follow_event(session, event: dict, previous: dict | None = None) -> None:
+    """An event changed (its message handled; ``previous``: the copy before, if any): its rows of places take the
+    new capacity (a higher one moves people up; a lower one cancels no place, staff see "over capacity by N", but a
+    waiting group with an address that no longer fits in all the places is told and released,
+    :func:`_release_too_big`), and each date keeps its times as the series gives them now (a date moved on its own
+    keeps its people; so does one the series now gives another time on the same day, :func:`_same_date_moved`).
+    Everyone registered for a date that will not happen is told, once: a cancelled event, a date cancelled on its
+    own, skipped, or left out by a new rule or first start (:func:`occurrences.called_off`). Everyone registered for
+    a date still to come that now has another time is told its new time, once (:func:`_tell_moved`); for a whole
+    series, when a date of it still to come has (:func:`_series_moved`)."""
     slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.event_id == event["id"])
                             .with_for_update()).all()
     if not slots:
@@ -44,6 +47,7 @@ def follow_event(session, event: dict) -> None:
     capacity = capacity_of(event)
     now = utcnow()
     for slot in slots:
+        was = (slot.starts_at, slot.ends_at)
         found = occurrences.slot_date(event, slot.occurrence, slot.of_series) if slot.occurrence else None
         if found is None and slot.occurrence and event.get("rrule"):
             found = _same_date_moved(session, slot, event)
@@ -60,13 +64,18 @@ def follow_event(session, event: dict) -> None:
             publish_counts(session, slot)
         if gone:
             _tell_cancelled(session, slot, event)
+        elif found is not None and (found.starts_at, found.ends_at) != was and found.ends_at > now:
+            _tell_moved(session, slot, event, found.times())
+        elif not slot.occurrence and previous is not None and _series_moved(previous, event, now):
+            _tell_moved(session, slot, event, slot_times(slot, event))
 
 
 def _same_date_moved(session, slot: RegistrationSlot, event: dict) -> occurrences.Occurrence | None:
     """The date a row of places is for, when the series changed its time (or its first start, on the same weekdays)
     and so every rule key: the series' date on the same Warsaw day (:func:`occurrences.on_the_same_day`) is that
-    date. The row and its registrations take the new key, and the new key's counts and each registration's place
-    are published; nobody is told. None when that day has no date any more (the date is gone), or when the new key
+    date. The row and its registrations take the new key (each keeps the one its mails' calendar named the date by,
+    ``named_from``), and the new key's counts and each registration's place are published; :func:`follow_event`
+    tells its people the new time. None when that day has no date any more (the date is gone), or when the new key
     has a row of places already (made for the new time before this row followed): the two are not merged, so this
     row stays on its gone date and its people are told, as for any date gone."""
     if recurrence.quarantined(recurrence.Series.of(event)):
@@ -84,6 +93,8 @@ def _same_date_moved(session, slot: RegistrationSlot, event: dict) -> occurrence
     slot.occurrence = found.rule_key
     for registration in session.scalars(select(Registration).where(Registration.slot_id == slot.id)
                                         .order_by(Registration.seq)):
+        # Its mails' calendar keeps naming the date by the start it had when they began (ical.date_uid).
+        registration.named_from = registration.named_from or registration.occurrence
         registration.occurrence = found.rule_key
         if registration.status in ACTIVE:
             publish_registration(session, registration)
@@ -115,6 +126,33 @@ def _tell_cancelled(session, slot: RegistrationSlot, event: dict) -> None:
                                          slot_times(slot, event)) is not None
     if told:
         log.info("event %s: a cancelled date or event, %d registered people told", event["id"], told)
+
+
+def _series_moved(previous: dict, event: dict, now: datetime) -> bool:
+    """Whether a date of the series still to come (within a year) has other times now than in ``previous``: the
+    same date found by its start as the rule gives it, or on the same day after a new time of the series."""
+    if previous.get("status") == "cancelled":
+        return False
+    for before in occurrences.between(previous, now, now + timedelta(days=366)):
+        after = occurrences.by_rule_key(event, before.rule_key) or (
+            occurrences.on_the_same_day(event, before.rule_key) if event.get("rrule") else None)
+        if after is not None and (after.starts_at, after.ends_at) != (before.starts_at, before.ends_at):
+            return True
+    return False
+
+
+def _tell_moved(session, slot: RegistrationSlot, event: dict, times: dict) -> None:
+    """Everyone registered for the date (confirmed or waiting, with an address) is told its new time ``times``: one
+    mail per registration and move (the new start and the event's SEQUENCE name it, so a replayed message tells
+    nobody twice, and a later move tells them again), its calendar entry updated (same UID, higher SEQUENCE)."""
+    moved_to = f"{from_wire(times['starts_at']).astimezone(UTC).isoformat()}/{event['sequence']}"
+    registrations = session.scalars(select(Registration).where(
+        Registration.slot_id == slot.id, Registration.status.in_(ACTIVE), Registration.email.is_not(None))
+        .order_by(Registration.seq))
+    told = sum(queue_registration_mail(session, registration, "reg_moved", event, times, moved_to) is not None
+               for registration in registrations)
+    if told:
+        log.info("event %s: a date with a new time, %d registered people told", event["id"], told)
 
 
 def queue_reg_reminders(session, now: datetime, hours: float) -> int:
@@ -182,7 +220,8 @@ def registrations_of(session, email: str) -> list[Registration]:
 def export_registrations(session, email: str) -> list[dict]:
     """Every registration held for an address (GDPR export): all it keeps but the row's own keys (id, the secret key
     of its links, its place in the queue)."""
-    return [{"event_id": r.event_id, "occurrence": r.occurrence, "series_from": r.series_from, "status": r.status,
+    return [{"event_id": r.event_id, "occurrence": r.occurrence, "series_from": r.series_from,
+             "named_from": r.named_from, "status": r.status,
              "people": r.people, "contact": r.contact, "name": r.name, "email": r.email, "phone": r.phone,
              "ref": r.ref, "language": r.language, "by_staff": r.by_staff,
              "consent": {"version": r.consent_version, "text": r.consent_text, "given_at": iso_or_none(r.consent_at)},

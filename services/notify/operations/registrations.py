@@ -260,6 +260,20 @@ def cancel_moving_up(session, registration: Registration) -> int:
     return _cancel(session, registration, "cancelled") or 0
 
 
+def withdraw(session, registration: Registration) -> int:
+    """The person cancels their own registration (the cancel link of its mails): :func:`cancel_moving_up`, and a
+    mail to its address saying the registration is cancelled, its date CANCELLED in the calendar (``reg_withdrawn``).
+    Once: a second click finds it cancelled already, and changes and sends nothing."""
+    moved = _cancel(session, registration, "cancelled")
+    if moved is None:
+        return 0
+    event = event_of(session, registration.event_id)
+    if registration.email and event is not None:
+        slot = session.get(RegistrationSlot, registration.slot_id)
+        queue_registration_mail(session, registration, "reg_withdrawn", event, slot_times(slot, event))
+    return moved
+
+
 def _cancel(session, registration: Registration, status: str) -> int | None:
     """Cancel; how many moved up, or None when it was cancelled already."""
     slot = session.scalars(select(RegistrationSlot).where(RegistrationSlot.id == registration.slot_id)
@@ -342,6 +356,8 @@ def queue_registration_mail(session, registration: Registration, kind: str, even
              # A whole series' registrations have no date of their own; one date's is its start as the rule gives it
              # (what its mails' calendar names it by, wherever it moves).
              "series": registration.occurrence == "", "occurrence": registration.occurrence,
+             # The start its date's calendar entry is named by, when the series moved the date to another rule key.
+             "named_from": registration.named_from,
              "places_left": places_left}
     notice = Notice(registration_id=registration.id, event_id=event["id"], sequence=event["sequence"], kind=kind,
                     occurrence=occurrence, status="queued", next_attempt_at=utcnow(),

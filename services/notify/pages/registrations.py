@@ -251,7 +251,7 @@ def cancel(token):
     if error:
         return error
     session = request_session()
-    moved = operations.cancel_moving_up(session, registration)
+    moved = operations.withdraw(session, registration)  # a mail says it is cancelled, once
     session.commit()
     return _render(registration, "pages/registration_cancel.html", done=True, moved=moved)
 
