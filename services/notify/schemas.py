@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-from services.messaging.fields import UtcDateTime, one_line, phone_field
+from services.messaging.fields import UtcDateTime, email_field, one_line, phone_field
 from services.messaging.messages.events import EVENT_AUDIENCES
 from services.messaging.models import DISTRICT_SLUG_LENGTH
 from services.notify.models.notices import KINDS, STATUSES
@@ -23,13 +23,13 @@ class PreferencesSchema(Schema):
 
 
 class SubscribeSchema(PreferencesSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = email_field(required=True)
     consent = fields.Boolean(required=True, validate=validate.Equal(True, error="Consent must be given (true)."),
                              metadata={"description": "Must be true: agreement to the text of GET .../consent."})
 
 
 class AddressSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = email_field(required=True)
 
 
 class AcceptedSchema(Schema):
@@ -80,7 +80,7 @@ class RegisterSchema(RegistrationFields):
     """A resident's own registration: by e-mail, with consent; confirmed by the link the mail carries."""
 
     event_id = fields.UUID(required=True)
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = email_field(required=True)
     consent = fields.Boolean(required=True, validate=validate.Equal(True, error="Consent must be given (true)."),
                              metadata={"description": "Must be true: agreement to GET .../consent's text."})
 
@@ -89,7 +89,7 @@ class StaffRegisterSchema(RegistrationFields):
     """A registration made by staff on someone's behalf (by phone, in person): e-mail, phone or no contact."""
 
     contact = fields.String(load_default="none", validate=validate.OneOf(("email", "phone", "none")))
-    email = fields.Email(validate=validate.Length(max=254))
+    email = email_field()
     phone = phone_field(30)
     consent = fields.Boolean(required=True, validate=validate.Equal(True, error="Consent must be given (true)."),
                              metadata={"description": "The person agreed (told the consent text)."})

@@ -40,6 +40,7 @@ MESSAGES = (
     N_("Give an e-mail address."), N_("An account with this e-mail address already exists."),
     N_("An editor needs the id of an existing organisation."), N_("An admin belongs to no organisation."),
     N_("Not a phone number."),
+    N_("Use an address without Polish letters (ą, ę, ł…) before the @: most mail servers cannot deliver to it."),
     N_("The first day falls on another weekday than those ticked: tick its weekday too, or choose another first "
        "day."),
 )

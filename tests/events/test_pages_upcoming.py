@@ -29,6 +29,13 @@ def test_a_weekly_series_shows_its_next_date_and_skips_exdates():
     assert after_exdates.repeats
 
 
+def test_a_series_whose_first_date_is_skipped_shows_its_second():
+    """The first date skipped (an exdate, or an override that cancels it): every page showed it as the next date."""
+    for exdates in (["2026-03-03T17:00:00"], ["2026-03-03"]):
+        series = event("2026-03-03T17:00:00", "2026-03-03T19:00:00", rrule="FREQ=WEEKLY;BYDAY=TU", exdates=exdates)
+        assert next_occurrence(series, datetime(2026, 3, 1, tzinfo=WARSAW)).starts_at.day == 10
+
+
 def test_a_finished_series_is_gone():
     series = event("2026-03-03T17:00:00", "2026-03-03T19:00:00", rrule="FREQ=WEEKLY;COUNT=2")
     assert next_occurrence(series, datetime(2026, 3, 11, tzinfo=WARSAW)) is None

@@ -264,3 +264,17 @@ def test_an_event_with_no_organiser_names_none_in_the_text_mail():
     text = parse(build(event=event_snapshot(organisation_id=None, organisation_name=None, organisation_slug=None))) \
         .get_body(("plain",)).get_content()
     assert "None" not in text and "Organizator" not in text
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+@pytest.mark.parametrize("going", [GOING, {"registration": {"url": None, "required": False, "capacity": None}},
+                                   {"contact": "Anna, tel. 34 000 00 00"}], ids=["all", "no-registration", "contact"])
+def test_each_fact_of_a_text_notice_is_on_its_own_line(language, going):
+    """'Zapisy: obowiązkowe, miejsc: 20Kontakt: …' once ran two facts together in the text part."""
+    text = parse(build(language=language, event=event_snapshot(**going))).get_body(("plain",)).get_content()
+    labels = {"pl": ("Kiedy:", "Zapisy:", "Kontakt:", "Dostępność:", "Wszystko o wydarzeniu:"),
+              "en": ("When:", "Registration:", "Contact:", "Accessibility:", "All about the event:")}[language]
+    starts = [line.split(":")[0] + ":" for line in text.splitlines()]
+    for label in labels:
+        assert text.count(label) == starts.count(label), (label, text)
+    assert starts.count(labels[1]) == 1 and starts.count(labels[4]) == 1

@@ -119,6 +119,9 @@ def test_the_first_mail_says_until_when_to_confirm(notify, mail_dir):
     until = f"do {GENITIVE_WEEKDAYS[deadline.weekday()]}, {deadline.day} "
     for shown in (mail.get_body((part,)).get_content() for part in ("plain", "html")):
         assert until in shown and f"{deadline.year}, {deadline:%H:%M}" in shown
+    # The link on a line of its own: 'zapis wygaśnie:http://…' once ran the two together.
+    lines = mail.get_body(("plain",)).get_content().splitlines()
+    assert [line for line in lines if line.endswith(link(mail, "confirm"))][0].startswith("http")
 
 
 def test_a_person_moved_up_before_confirming_has_the_whole_time_to_confirm_from_the_move(notify, mail_dir):

@@ -62,3 +62,12 @@ def test_a_name_of_spaces_alone_is_refused_naming_the_field(partners, blank):
 def test_a_name_is_kept_without_the_spaces_around_it(partners):
     person = partners.client.post("/api/v1/people/", json={"name": "\u2000 Anna Nowak \u00a0"}, headers=ADMIN)
     assert person.status_code == 201 and person.json["name"] == "Anna Nowak"
+
+
+def test_an_address_with_polish_letters_before_the_at_is_refused_and_a_polish_domain_kept_in_ascii(partners):
+    """No mail could go to it: Python's mail code will not write such an address."""
+    refused = partners.client.post("/api/v1/people/", json={"name": "Łucja", "email": "łucja@example.pl"},
+                                   headers=ADMIN)
+    assert refused.status_code == 422 and "Polish letters" in refused.json["errors"]["json"]["email"][0]
+    kept = partners.client.post("/api/v1/people/", json={"name": "Jan", "email": "jan@łódź.pl"}, headers=ADMIN)
+    assert kept.status_code == 201 and kept.json["email"] == "jan@xn--d-uga0v4h.pl"

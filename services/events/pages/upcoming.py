@@ -28,9 +28,10 @@ class Occurrence:
 
 
 def next_occurrence(event: Event, after: datetime) -> Occurrence | None:
-    """The first occurrence of ``event`` that ends after ``after``, or None."""
-    if event.ends_at > after:
-        return Occurrence(event, event.starts_at, event.ends_at)
+    """The first occurrence of ``event`` that ends after ``after``, or None. A series' dates are the calendar
+    core's, so a first date skipped or moved is not shown as the next one."""
+    if event.rrule is None:
+        return Occurrence(event, event.starts_at, event.ends_at) if event.ends_at > after else None
     found = recurrence.next_occurrence(event.series, after)
     return None if found is None else Occurrence(event, found.starts_at, found.ends_at)
 

@@ -4,8 +4,10 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from services.messaging.fields import NOT_ASCII_MAILBOX
 from services.messaging.messages.events import EVENT_AUDIENCES
 from services.notify.models import District
+from services.ui.errors import said
 from services.ui.labels import AUDIENCE_LABELS, LANGUAGE_LABELS
 from services.ui.naming import polish_sorted
 
@@ -42,6 +44,14 @@ def read_preferences(form=None) -> dict:
     return answer
 
 
+def sentence(problems, otherwise):
+    """What a resident's form says of a field: its own plain sentence (``otherwise``), unless the API's message says
+    something the resident can act on and the page's language has words for it (an address with Polish letters)."""
+    if isinstance(problems, list) and NOT_ASCII_MAILBOX in problems:
+        return said(NOT_ASCII_MAILBOX) or otherwise
+    return otherwise
+
+
 def field_errors(messages: dict) -> dict[str, str]:
     """marshmallow's errors as one plain sentence per field, in the reader's language (lazy: the page chooses it)."""
     sentences = {
@@ -52,7 +62,8 @@ def field_errors(messages: dict) -> dict[str, str]:
         "frequency": _l("Choose how often."),
         "language": _l("Choose a language."),
     }
-    return {name: sentences.get(name, _l("Check this field.")) for name in messages}
+    return {name: sentence(problems, sentences.get(name, _l("Check this field.")))
+            for name, problems in messages.items()}
 
 
 def unknown_districts(exc) -> dict[str, str]:

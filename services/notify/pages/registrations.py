@@ -22,7 +22,7 @@ from services.notify import occurrences, operations, queries
 from services.notify.auth import identify, may_manage
 from services.notify.consent import REGISTRATION_VERSION, registration_consent
 from services.notify.models import EventCopy, Registration, RegistrationSlot
-from services.notify.pages import csrf
+from services.notify.pages import choices, csrf
 from services.notify.pages.signed import keep_links_private, linked
 from services.notify.ratelimit import RateLimited
 from services.notify.schemas import RegisterSchema
@@ -120,7 +120,8 @@ def attempt(session, sentences: dict, register, *, one_date: bool = False):
     try:
         return register(), None
     except ValidationError as exc:
-        return None, {"errors": {name: sentences.get(name, sentences["name"]) for name in exc.messages}, "status": 422}
+        return None, {"errors": {name: choices.sentence(problems, sentences.get(name, sentences["name"]))
+                                 for name, problems in exc.messages.items()}, "status": 422}
     except operations.TooManyPeople as exc:
         session.rollback()
         return None, {"errors": {exc.field: too_many_people(exc.capacity)}, "status": 422}

@@ -2,12 +2,13 @@
 
 from marshmallow import fields, validate
 
+from services.messaging.fields import email_field
 from services.messaging.messages.staff import ACCOUNT_ROLES, LANGUAGES
 from services.partners.schemas.common import InputSchema, optional, record_id
 
 
 class InvitationSchema(InputSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = email_field(required=True)
     role = fields.String(load_default="editor", validate=validate.OneOf(ACCOUNT_ROLES),
                          metadata={"description": "editor (of an organisation, the default) or admin (MOPS)."})
     organisation_id = optional(record_id, strict=True,

@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from services.messaging.fields import Digits, one_line, phone_field
+from services.messaging.fields import Digits, email_field, one_line, phone_field
 from services.messaging.messages.partners import API_KEY_SCOPES, ORGANISATION_KINDS
 from services.messaging.models import EMAIL_LENGTH, KRS_LENGTH, NAME_LENGTH, PHONE_LENGTH, SLUG_LENGTH, WEBSITE_LENGTH
 from services.partners.schemas.common import InputSchema, NamedWithSlug, optional, record_id, slug_field
@@ -15,7 +15,7 @@ class OrganisationSchema(NamedWithSlug):
     kind = fields.String(required=True, validate=validate.OneOf(ORGANISATION_KINDS))
     krs = optional(fields.String, validate=Digits(KRS_LENGTH, error="A KRS number is exactly 10 digits."),
                    metadata={"description": "The NGO register number."})
-    email = optional(fields.Email, validate=validate.Length(max=EMAIL_LENGTH))
+    email = optional(email_field, max_length=EMAIL_LENGTH)
     phone = optional(phone_field, max_length=PHONE_LENGTH)
     website = optional(fields.URL, validate=validate.Length(max=WEBSITE_LENGTH))
     needs_review = fields.Boolean(load_default=False, metadata={
@@ -26,7 +26,7 @@ class OrganisationSchema(NamedWithSlug):
 class PersonSchema(InputSchema):
     id = fields.Integer(dump_only=True)
     name = one_line(200, min_length=1, required=True)
-    email = optional(fields.Email, validate=validate.Length(max=EMAIL_LENGTH))
+    email = optional(email_field, max_length=EMAIL_LENGTH)
     phone = optional(phone_field, max_length=PHONE_LENGTH)
     organisation_id = optional(record_id, strict=True, metadata={
         "description": "The organisation this person is the contact person of: its partner meeting e-mails go to "

@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from services.messaging.fields import one_line, phone_field
+from services.messaging.fields import email_field, one_line, phone_field
 from services.messaging.messages.partners import CENTRE_KINDS
 from services.messaging.models import (
     ADDRESS_LENGTH,
@@ -42,7 +42,7 @@ class CentreSchema(NamedWithSlug):
     address = optional(one_line, max_length=ADDRESS_LENGTH)
     opening_hours = optional(one_line, max_length=OPENING_HOURS_LENGTH,
                              metadata={"description": "As people write it, e.g. 'pon.–pt. 9:00–17:00'."})
-    email = optional(fields.Email, validate=validate.Length(max=EMAIL_LENGTH))
+    email = optional(email_field, max_length=EMAIL_LENGTH)
     phone = optional(phone_field, max_length=PHONE_LENGTH)
     website = optional(fields.URL, validate=validate.Length(max=WEBSITE_LENGTH))
     started_year = optional(fields.Integer, strict=True, validate=validate.Range(min=1990, max=2100))
