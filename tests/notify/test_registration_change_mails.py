@@ -43,7 +43,7 @@ def test_cancelling_by_the_link_sends_one_mail_confirming_it_with_the_date_cance
     assert send_all(notify) == 1
     told = folder_mails(mail_dir)[-1]
     assert addressed_to(told) == "osoba1@example.org"
-    assert told["Subject"] == "Zapis odwołany: Warsztaty z trenerem"
+    assert told["Subject"] == "Zapis anulowany: Warsztaty z trenerem"
     start = in_days(10)
     day = dates.when(start, start + timedelta(hours=2), False, "pl", with_year=True)
     for shown in (text_of(told), html_of(told)):

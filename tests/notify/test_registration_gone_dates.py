@@ -227,7 +227,7 @@ def test_cancelling_a_place_nobody_waits_for_promises_it_to_nobody(notify, mail_
     page = client.post(link(folder_mails(mail_dir)[0], "cancel")).get_data(as_text=True)
     assert "Miejsce dostanie" not in page and "Zapis został odwołany" in page
     assert told_what(notify, mail_dir) == [  # no "moved up" mail to anyone: hers saying it is cancelled
-        ("osoba1@example.org", "Zapis odwołany: Warsztaty z trenerem")]
+        ("osoba1@example.org", "Zapis anulowany: Warsztaty z trenerem")]
 
 
 def test_a_series_that_drops_its_rule_tells_the_people_of_its_other_dates_once(notify, mail_dir):

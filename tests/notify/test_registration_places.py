@@ -75,7 +75,7 @@ def test_cancelling_a_confirmed_place_moves_the_first_waiting_up_and_tells_them(
     assert client.post(cancel).status_code == 200  # a second click: nothing more
     assert send_all(notify) == 2  # the second's place; the first's own mail saying her registration is cancelled
     told = {m["To"].addresses[0].addr_spec: m["Subject"] for m in folder_mails(mail_dir)[-2:]}
-    assert told == {"osoba1@example.org": "Zapis odwołany: Warsztaty z trenerem",
+    assert told == {"osoba1@example.org": "Zapis anulowany: Warsztaty z trenerem",
                     "osoba2@example.org": "Jest miejsce dla Pani/Pana: Warsztaty z trenerem"}
     assert (slots(notify)[0].confirmed, slots(notify)[0].waiting) == (1, 1)
     assert counts_messages(notify)[-1]["confirmed"] == 1
