@@ -17,9 +17,9 @@ from functools import lru_cache
 
 import holidays
 
+from services.calendar.rules import WEEKDAYS
 from services.calendar.times import WARSAW, exists_in_warsaw
 
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 #: Spans of a day's hours: "09:00-17:00"; "24:00" ends a span at midnight.
 SPAN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):([0-5]\d)|24:00)$")
 MAX_SPANS_PER_DAY = 6

@@ -16,6 +16,7 @@ from services.calendar.times import local
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "WKST"}
+#: iCalendar's weekday codes, Monday first (as Polish calendars are): the one list rules, rooms and forms use.
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MAX_INTERVAL = 366
 MAX_COUNT = 1000
