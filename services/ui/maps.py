@@ -3,15 +3,23 @@
 
 from urllib.parse import quote
 
+from services.ui.naming import city
+
 
 def osm_url(latitude: float | None, longitude: float | None, address: str | None) -> str | None:
-    """The point when its coordinates are known, else a search for the address; None when neither is."""
+    """The point when its coordinates are known, else a search for the address in the installation's city (added
+    when the address does not name it: "ul. Łukasińskiego 40, sala nr 2, Częstochowa"); None when neither is."""
     if latitude is not None and longitude is not None:
         lat, lon = f"{latitude:.5f}", f"{longitude:.5f}"
         return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
     if address:
-        return "https://www.openstreetmap.org/search?query=" + quote(address)
+        return "https://www.openstreetmap.org/search?query=" + quote(_in_city(address))
     return None
+
+
+def _in_city(address: str) -> str:
+    name = city()
+    return address if name.casefold() in address.casefold() else f"{address}, {name}"
 
 
 def geo_url(latitude: float | None, longitude: float | None) -> str | None:

@@ -1,14 +1,15 @@
 """The installation's public name and Polish alphabetical order: one setting and one rule for every service.
 
 ``OSL_PUBLIC_NAME`` names the installation in every feed (its name and PRODID), page and e-mail, so another city runs
-the same code under its own name. It is read when asked, not at import, so a process started with a new value (or a
-test that sets it) sees it.
+the same code under its own name; ``OSL_CITY`` names its city, which a map search adds to an address that leaves it
+out. Both are read when asked, not at import, so a process started with a new value (or a test that sets it) sees it.
 """
 
 import os
 import unicodedata
 
 DEFAULT_PUBLIC_NAME = "OSL Częstochowa"
+DEFAULT_CITY = "Częstochowa"
 
 #: The Polish alphabet (with q, v, x for foreign words): each accented letter right after its base letter.
 POLISH_ALPHABET = "aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż"
@@ -20,6 +21,11 @@ _SPACE_RANK = -30  # a space or hyphen before any letter, so "Stare Miasto" prec
 def public_name() -> str:
     """The installation's public name: ``OSL_PUBLIC_NAME``, or "OSL Częstochowa"."""
     return (os.environ.get("OSL_PUBLIC_NAME") or "").strip() or DEFAULT_PUBLIC_NAME
+
+
+def city() -> str:
+    """The installation's city: ``OSL_CITY``, or "Częstochowa"."""
+    return (os.environ.get("OSL_CITY") or "").strip() or DEFAULT_CITY
 
 
 def feed_name(subject: str | None = None) -> str:

@@ -274,3 +274,20 @@ def test_every_list_of_events_has_the_search_and_this_week_and_weekend(events_ap
                                                                   WARSAW))
     assert "Gimnastyka dla seniorów" not in html(client, f"{path}?when=week")
     assert "Wybierz wartość z listy." in html(client, f"{path}?when=jutro", status=422)
+
+
+def test_event_page_says_where_as_its_calendar_entry_does_and_searches_the_map_in_the_city(events_app, world):
+    """A room at a centre: the centre's name once, then the room and address, the words of the .ics's LOCATION
+    (``ical.place_words``); the map search names the city the address leaves out."""
+    client = events_app.test_client()
+    made = client.post("/api/v1/events", headers=ADMIN, json=event_body(
+        organisation="fundacja-zrodlo", district="ostatni-grosz", centre="dosl-ostatni-grosz",
+        location="ul. Łukasińskiego 40, sala nr 2",
+        starts_at=f"{NEXT_YEAR}-03-16T10:00:00", ends_at=f"{NEXT_YEAR}-03-16T12:00:00"))
+    assert made.status_code == 201, made.json
+    page = html(client, f"/events/{made.json['id']}")
+    calendar = client.get(f"/events/{made.json['id']}.ics").get_data(as_text=True)
+    assert "LOCATION:DOSL Ostatni Grosz\\, ul. Łukasińskiego 40\\, sala nr 2" in calendar
+    assert 'href="/centres/dosl-ostatni-grosz">DOSL Ostatni Grosz</a>, ul. Łukasińskiego 40, sala nr 2<br>' in page
+    assert "https://www.openstreetmap.org/search?query=" + quote(
+        "ul. Łukasińskiego 40, sala nr 2, Częstochowa") + '"' in page

@@ -3,6 +3,7 @@
 import re
 from email import message_from_bytes
 from email.policy import default
+from urllib.parse import quote
 
 import icalendar
 import pytest
@@ -278,3 +279,24 @@ def test_each_fact_of_a_text_notice_is_on_its_own_line(language, going):
     for label in labels:
         assert text.count(label) == starts.count(label), (label, text)
     assert starts.count(labels[1]) == 1 and starts.count(labels[4]) == 1
+
+
+ROOM = {"centre_name": "OSL Ostatni Grosz", "district_name": "Ostatni Grosz",
+        "location": "ul. Łukasińskiego 40, sala nr 2"}
+
+
+@pytest.mark.parametrize("kind", ["published", "digest"])
+def test_a_mail_says_where_in_the_words_of_its_calendar_entry_and_searches_the_map_in_the_city(kind):
+    """"Gdzie:" names the centre before the room and address, as the .ics's LOCATION (and the event page) do, not the
+    district after them; the map search names the city the address leaves out."""
+    event = event_snapshot(**ROOM)
+    payload = {"frequency": "weekly", "events": [event]} if kind == "digest" else {"event": event, "previous": None}
+    message = parse(build_message(CONFIG, kind=kind, language="pl", to="jozef@example.org", links=LINKS,
+                                  payload=payload, message_id="<n1@osl.example>").as_bytes())
+    [location] = [str(vevent["LOCATION"]) for vevent in calendar_of(message).walk("VEVENT")]
+    assert location == "OSL Ostatni Grosz, ul. Łukasińskiego 40, sala nr 2"
+    lines = [line.strip() for line in message.get_body(("plain",)).get_content().splitlines()]
+    assert f"Gdzie: {location}" in lines
+    if kind == "published":  # a digest's text gives no map link
+        assert "Mapa: https://www.openstreetmap.org/search?query=" + quote(
+            "ul. Łukasińskiego 40, sala nr 2, Częstochowa") in lines

@@ -2,6 +2,7 @@
 pages, and staff's printable list with its credentials; on SQLite and PostgreSQL."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -143,3 +144,15 @@ def test_the_form_of_a_cancelled_event_says_it_is_cancelled(notify):
     page = notify.test_client().get(FORM).text
     assert "To wydarzenie jest odwołane." in page and "nie zapisujemy tutaj" not in page
     assert 'name="email"' not in page
+
+
+@pytest.mark.parametrize("location", ["ul. Łukasińskiego 40, sala nr 2",
+                                      "OSL Ostatni Grosz, ul. Łukasińskiego 40, sala nr 2"])
+def test_the_form_says_where_as_the_event_page_and_calendar_do_and_maps_it_in_the_city(notify, location):
+    """The centre's name once, before the room and address (``ical.place_words``); the map search names the city."""
+    publish_event(notify, centre_name="OSL Ostatni Grosz", district_name="Ostatni Grosz", location=location,
+                  latitude=None, longitude=None)
+    page = notify.test_client().get(FORM).text
+    map_url = "https://www.openstreetmap.org/search?query=" + quote(f"{location}, Częstochowa")
+    assert "<strong>Gdzie:</strong> OSL Ostatni Grosz, ul. Łukasińskiego 40, sala nr 2 · " in page
+    assert f'href="{map_url}"' in page

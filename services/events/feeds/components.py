@@ -96,7 +96,7 @@ def calendar_event(event: Event, names: Names) -> CalendarEvent:
         status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",
         rrule=event.rrule,
         exdates=exdates,
-        location=_location(event, centre),
+        location=event_place(event, centre),
         geo=(latitude, longitude) if latitude is not None and longitude is not None else None,
         # In Polish, as calendar users read them; the feeds' ?category= and ?audience= filters keep the codes.
         categories=(polish_category(event.category), *(polish_audience(a) for a in event.audiences)),
@@ -113,7 +113,8 @@ def _times(event: Event):
     return event.starts_at, event.ends_at, exdates
 
 
-def _location(event: Event, centre: Centre | None) -> str | None:
+def event_place(event: Event, centre: Centre | None) -> str | None:
+    """Where the event is, in the words of its LOCATION, its public page and its e-mails (``ical.place_words``)."""
     place = event.location or (centre.address if centre else None)
     return place_words(centre.name if centre else None, place)
 

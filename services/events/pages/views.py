@@ -11,7 +11,7 @@ from sqlalchemy import select
 from services.calendar import recurrence
 from services.calendar.registration import places_words, takes_registrations
 from services.calendar.times import today
-from services.events.feeds.components import registration_counts, registration_of
+from services.events.feeds.components import event_place, registration_counts, registration_of
 from services.events.ical import subscribe_links
 from services.events.models import AUDIENCES, CATEGORIES, Centre, District, Event, Organisation, Partnership, Room
 from services.events.pages.upcoming import PERIODS, next_occurrence, period, since, upcoming
@@ -138,7 +138,8 @@ def event_page(event_id: uuid.UUID):
     context = _context(session, event=event, next_one=next_one, next_dates=dates,
                        registration=_registration(session, event))
     centre = context["centres"].get(event.centre_id)
-    return render_template("events_pages/event.html", maps=map_links(event, centre), centre=centre, **context)
+    return render_template("events_pages/event.html", maps=map_links(event, centre), centre=centre,
+                           place=event_place(event, centre), **context)
 
 
 def _registration(session, event: Event) -> dict | None:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vevent, prodid, with_status
-from services.notify.mail.render import describe_changes, format_place, format_series, format_when, meeting_place
+from services.notify.mail.render import describe_changes, format_place, format_series, format_when
 from services.notify.models.notices import REGISTRATION_KINDS
 from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
@@ -223,11 +223,11 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
             event = _as_event(payload["meeting"], payload.get("partnership_name"))
             previous = _as_event(previous, None) if previous else None
             context.update(when=format_when(event, language))
-        shown = {"title": event["title"], "agenda": event["description"], "address": meeting_place(event)}
+        shown = {"title": event["title"], "agenda": event["description"], "address": format_place(event)}
         reached = MEETING_RECIPIENTS.get(payload.get("recipient"), MEETING_RECIPIENTS[None])
         context.update(meeting=shown, reached=translation(language).gettext(reached),
                        partnership_name=event.get("partnership_name"),
-                       changes=describe_changes(previous, event, language, meeting_place) if previous else [])
+                       changes=describe_changes(previous, event, language) if previous else [])
     if kind in REGISTRATION_KINDS:
         # A registration's mail names the date it is for, and the registration as it was when it was queued.
         # One registered for a whole series has a place at every date left: its mails say so, from the date named

@@ -26,13 +26,8 @@ def format_series(event: dict, language: str) -> str:
 
 
 def format_place(event: dict) -> str:
-    parts = (event.get("location") or event.get("centre_name"), event.get("district_name"))
-    return ", ".join(part for part in parts if part)
-
-
-def meeting_place(event: dict) -> str:
-    """Where a partner meeting is, in the words of its feed's LOCATION (its centre, room and address); its district
-    while it has no place."""
+    """Where an event (or a partner meeting) is, in the words of its feed's LOCATION and its public page: its centre,
+    then its room and address (``ical.place_words``); its district while it has no place."""
     return place_words(event.get("centre_name"), event.get("location")) or event.get("district_name") or ""
 
 
@@ -59,10 +54,9 @@ def format_overrides(event: dict, language: str) -> str:
     return "; ".join(lines)
 
 
-def describe_changes(previous: dict | None, event: dict, language: str, place=format_place) -> list[dict]:
-    """For each significant change, its name and the old and new values as the e-mail shows them (the place in the
-    words of ``place``)."""
-    shown = {"title": lambda e: e["title"], "time": lambda e: format_series(e, language), "place": place,
+def describe_changes(previous: dict | None, event: dict, language: str) -> list[dict]:
+    """For each significant change, its name and the old and new values as the e-mail shows them."""
+    shown = {"title": lambda e: e["title"], "time": lambda e: format_series(e, language), "place": format_place,
              "dates": lambda e: format_overrides(e, language)}
     if previous is None:
         return []

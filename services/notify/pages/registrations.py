@@ -21,6 +21,7 @@ from services.messaging.web import bearer_token, request_session
 from services.notify import occurrences, operations, queries
 from services.notify.auth import identify, may_manage
 from services.notify.consent import REGISTRATION_VERSION, registration_consent
+from services.notify.mail.render import format_place
 from services.notify.models import EventCopy, Registration, RegistrationSlot
 from services.notify.pages import choices, csrf
 from services.notify.pages.signed import keep_links_private, linked
@@ -88,7 +89,7 @@ def _form_page(event: dict, chosen: dict, errors=None, problem=None, status=200)
         dates=_dates(session, event, settings.whole_series), whole=settings.whole_series,
         max_people=operations.most_people(session, event), open=operations.registration_open(event),
         consent_text=registration_consent(page_language()),
-        consent_version=REGISTRATION_VERSION, place=_place(event),
+        consent_version=REGISTRATION_VERSION, place=format_place(event),
         map_url=osm_url(event.get("latitude"), event.get("longitude"), event.get("location")),
         confirm_hours=int(current_app.config["REGISTRATION_CONFIRM_HOURS"]), limits=max_lengths(RegisterSchema),
     ), status
@@ -131,10 +132,6 @@ def attempt(session, sentences: dict, register, *, one_date: bool = False):
     except Conflict:
         session.rollback()
         return None, {"problem": "closed", "status": 409}
-
-
-def _place(event: dict) -> str:
-    return ", ".join(part for part in (event.get("centre_name"), event.get("location")) if part)
 
 
 @registration_pages.get("/events/<uuid:event_id>")
