@@ -60,6 +60,8 @@ def apply_activity(session, event: dict) -> Activity | None:
     for name in COPIED:
         setattr(activity, name, event[name])
     activity.starts_at, activity.ends_at = aware(event["starts_at"]), aware(event["ends_at"])
+    activity.overrides = [{**data, "starts_at": data["starts_at"].isoformat(), "ends_at": data["ends_at"].isoformat()}
+                          for data in event.get("overrides") or ()]
     return activity
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from services.calendar.recurrence import Series
+from services.calendar.recurrence import Override, Series
 from services.calendar.times import local_midnight
 from services.messaging.models import (
     DISTRICT_NAME_LENGTH,
@@ -197,13 +197,17 @@ class Activity(Base):
     all_day: Mapped[bool] = mapped_column(Boolean, default=False)
     rrule: Mapped[str | None] = mapped_column(String(500), nullable=True)
     exdates: Mapped[list] = mapped_column(JSON, default=list)
+    #: The dates moved or called off on their own, in their wire form (the event message's ``overrides``).
+    overrides: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20))
     #: A partner meeting (a partnership's private event), not an activity with roll calls.
     meeting: Mapped[bool] = mapped_column(Boolean, default=False)
 
     def series(self) -> Series:
-        """Its dates, as the calendar core expands them."""
-        return Series(self.starts_at, self.ends_at, self.rrule, tuple(self.exdates or ()), self.all_day, str(self.id))
+        """Its dates, as the calendar core expands them: a date moved on its own at its new time, one called off
+        gone."""
+        return Series(self.starts_at, self.ends_at, self.rrule, tuple(self.exdates or ()), self.all_day, str(self.id),
+                      tuple(Override.of(data) for data in self.overrides or ()))
 
 
 class District(ReplicaMixin, Base):

@@ -33,3 +33,12 @@ def test_a_mail_with_nothing_in_its_footer_has_no_empty_ruled_paragraph(kind):
                                              "expires_at": "2026-12-03T17:00:00+00:00"}, message_id="<1@osl.example>")
     html = message.get_body(("html",)).get_content()
     assert not re.search(r'<p style="[^"]*border-top[^"]*">\s*</p>', html), html
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_an_invitation_promises_only_what_every_account_can_do(language):
+    """Editors add their organisation's events and coordinators plan meetings; an organisation's details are kept by
+    MOPS alone (the partners API and pages refuse editors), so the invitation does not promise them."""
+    text = _text("invitation", language, "2026-12-03T17:00:00+00:00")
+    assert {"pl": "dane organizacji", "en": "details"}[language] not in text
+    assert {"pl": "dodawać wydarzenia", "en": "add events"}[language] in text

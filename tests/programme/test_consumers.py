@@ -50,6 +50,24 @@ def test_occurrences_come_from_the_event_messages(programme_app):
         == ["2018-05-23"]
 
 
+def test_a_date_moved_or_cancelled_on_its_own_is_where_the_roll_call_is(programme_app):
+    """One date of a series moved on its own (or called off): its roll call is at its new time, as the feeds and
+    the registrations have it; the copy once kept only the rule, so the roll call stayed at the old time."""
+    seed_messages(programme_app)
+    client = programme_app.test_client()
+    base = f"/api/v1/programmes/{client.post('/api/v1/programmes/', json=PROGRAMME, headers=ADMIN).json['id']}"
+    moved = {"recurrence_id": "2018-05-15T17:00:00", "starts_at": "2018-05-16T12:00:00+02:00",
+             "ends_at": "2018-05-16T13:30:00+02:00", "status": "scheduled", "location": None, "sequence": 1}
+    called_off = {**moved, "recurrence_id": "2018-05-22T17:00:00", "starts_at": "2018-05-22T17:00:00+02:00",
+                  "ends_at": "2018-05-22T19:00:00+02:00", "status": "cancelled"}
+    deliver(programme_app, "events", "event.updated", {**event(
+        ACTIVITY, "Warsztaty w Rakowie", "2018-05-08T17:00:00+02:00", "2018-05-08T19:00:00+02:00", 100, "rakow",
+        version=2, rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=10", overrides=[moved, called_off]),
+        "changed_fields": ["overrides"]})
+    found = [o["starts_at"] for o in _occurrences(client, base)]
+    assert found[:3] == ["2018-05-08T17:00:00+02:00", "2018-05-16T12:00:00+02:00", "2018-05-29T17:00:00+02:00"]
+
+
 def test_an_older_snapshot_is_ignored_and_a_partner_meeting_is_kept_apart(programme_app):
     seed_messages(programme_app)
     deliver(programme_app, "events", "event.cancelled", event(

@@ -65,6 +65,17 @@ def current_token(session, partnership_id: int) -> PartnershipFeedToken:
     return row
 
 
+def rotate_token(session, partnership_id: int) -> PartnershipFeedToken:
+    """A new feed token for the partnership (the API's rotate and the coordinator's page): the old URL stops
+    working once the session commits."""
+    row = session.get(PartnershipFeedToken, partnership_id)
+    if row is None:
+        row = PartnershipFeedToken(partnership_id=partnership_id)
+        session.add(row)
+    row.token, row.rotated_at = new_token(), utcnow()
+    return row
+
+
 def members_page(row: PartnershipFeedToken) -> str:
     """The members' page with the subscribe buttons: as secret as the feed URL."""
     return f"{_base()}/partnerships/{row.partnership_id}/calendar?token={row.token}"
@@ -99,10 +110,6 @@ class FeedTokenRotation(MethodView):
         """Replace the private feed token: the old URL stops working"""
         session = request_session()
         partnership = authorised_partnership(session, require_caller(session), partnership_id)
-        row = session.get(PartnershipFeedToken, partnership_id)
-        if row is None:
-            row = PartnershipFeedToken(partnership_id=partnership_id)
-            session.add(row)
-        row.token, row.rotated_at = new_token(), utcnow()
+        row = rotate_token(session, partnership_id)
         session.commit()
         return _answer(row, partnership)

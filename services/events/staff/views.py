@@ -92,6 +92,37 @@ def partnership_calendar(partnership_id: int):
     return response
 
 
+@staff_pages.get("/partnerships/<int:partnership_id>/calendar/new-address")
+def new_calendar_address(partnership_id: int):
+    """The question before giving the partnership's private calendar a new address."""
+    from services.events.api.feed_tokens import authorised_partnership
+
+    session = request_session()
+    partnership = authorised_partnership(session, staff_caller(session), partnership_id)
+    return confirm_page(_("Change the address of the calendar of %(name)s?", name=partnership.name),
+                        [_("The old address stops working at once: calendars subscribed with it get no more "
+                           "changes."),
+                         _("The new address is shown next; give it to the partnership's members again.")],
+                        url_for("staff_events.partnership_calendar", partnership_id=partnership_id),
+                        yes=_("Yes, change the address"))
+
+
+@staff_pages.post("/partnerships/<int:partnership_id>/calendar/new-address")
+def change_calendar_address(partnership_id: int):
+    from services.events.api.feed_tokens import authorised_partnership, members_page, rotate_token
+
+    session = request_session()
+    authorised_partnership(session, staff_caller(session), partnership_id)
+    if (ask := unconfirmed()) is not None:
+        return ask
+    row = rotate_token(session, partnership_id)
+    session.commit()
+    response = redirect(members_page(row), 303)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @staff_pages.get("/")
 def our_events():
     session = request_session()
