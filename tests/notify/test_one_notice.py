@@ -1,0 +1,61 @@
+"""One notice per person and event change, in words that fit the day: a registration's reminder says "today" or
+"tomorrow" as the date is (Warsaw), none comes right after the registration, and the time to confirm never runs past
+the date's start; a person both registered and subscribed is told of a change once (as registered); a subscriber
+is not reminded of what the digest of the same day lists; the weekly digest goes out on Mondays, as the form says."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from services.calendar.times import WARSAW, local
+from services.notify.models import Notice, Registration
+from services.notify.scheduler import tick
+from tests.notify.conftest import folder_mails
+from tests.notify.registrations import in_days, link, publish_event, registrations, resident, send_all
+
+
+def confirmed_resident(app, mail_dir, days: int = 2) -> None:
+    """A workshop ``days`` from today at 17:00, and a resident registered for it and confirmed, her mails sent."""
+    publish_event(app, capacity=5, days=days)
+    client = app.test_client()
+    client.post("/api/v1/registrations/", json=resident(1))
+    send_all(app)
+    client.get(link(folder_mails(mail_dir)[-1], "confirm"))
+
+
+def reminders(app) -> list[Notice]:
+    with app.extensions["osl"].database.session() as session:
+        return list(session.scalars(select(Notice).where(Notice.kind == "reg_reminder")))
+
+
+def test_a_reminder_sent_on_the_day_of_the_event_says_today(notify, mail_dir):
+    confirmed_resident(notify, mail_dir)
+    tick(notify.extensions["osl"].database, notify.config, in_days(2, hour=3))  # the sender was down the evening before
+    send_all(notify)
+    mail = folder_mails(mail_dir)[-1]
+    text = mail.get_body(("plain",)).get_content()
+    assert mail["Subject"] == "Dziś: Warsztaty z trenerem"
+    assert "Przypominamy: dziś wydarzenie" in text and "jutro" not in text
+
+
+def test_no_reminder_right_after_a_registration_made_within_the_reminder_hours(notify, mail_dir):
+    """Registered (and confirmed) at 03:15 for 17:00 the same day: the registration's own mail said when; a reminder
+    queued at once would only repeat it."""
+    confirmed_resident(notify, mail_dir)
+    registered = in_days(2, hour=3) + timedelta(minutes=15)
+    with notify.extensions["osl"].database.session() as session:
+        session.execute(update(Registration).values(created_at=registered, verified_at=registered))
+    tick(notify.extensions["osl"].database, notify.config, registered + timedelta(minutes=1))
+    assert reminders(notify) == []
+
+
+def test_the_time_to_confirm_ends_when_the_event_starts_if_that_comes_first(notify, mail_dir):
+    start = (datetime.now(WARSAW) + timedelta(hours=5)).replace(second=0, microsecond=0)
+    publish_event(notify, capacity=5, starts_at=start.isoformat(), ends_at=(start + timedelta(hours=2)).isoformat())
+    notify.test_client().post("/api/v1/registrations/", json=resident(1))
+    send_all(notify)
+    made = registrations(notify)[0].created_at
+    late = local(made + timedelta(hours=notify.config["REGISTRATION_CONFIRM_HOURS"]))
+    for shown in (folder_mails(mail_dir)[-1].get_body((part,)).get_content() for part in ("plain", "html")):
+        assert f"{start.day} " in shown and f"{start:%H:%M}, czyli do rozpoczęcia wydarzenia" in shown
+        assert f"{late.year}, {late:%H:%M}" not in shown or late.strftime("%H:%M") == start.strftime("%H:%M")
