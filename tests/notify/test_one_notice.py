@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from services.calendar.times import WARSAW, local
-from services.notify.models import Notice, Registration
+from services.messaging.models import utcnow
+from services.notify.models import Notice, Registration, Subscriber
 from services.notify.scheduler import tick
 from tests.notify.conftest import folder_mails
 from tests.notify.registrations import in_days, link, publish_event, registrations, resident, send_all
@@ -59,3 +60,35 @@ def test_the_time_to_confirm_ends_when_the_event_starts_if_that_comes_first(noti
     for shown in (folder_mails(mail_dir)[-1].get_body((part,)).get_content() for part in ("plain", "html")):
         assert f"{start.day} " in shown and f"{start:%H:%M}, czyli do rozpoczęcia wydarzenia" in shown
         assert f"{late.year}, {late:%H:%M}" not in shown or late.strftime("%H:%M") == start.strftime("%H:%M")
+
+
+def test_a_registered_subscriber_is_told_of_a_cancellation_once_as_registered(notify, mail_dir):
+    with notify.extensions["osl"].database.session() as session:
+        session.add(Subscriber(key="osoba1", email="osoba1@example.org", status="confirmed", frequency="immediate",
+                               districts=[], audiences=[], reminders=False, language="pl",
+                               consent_version="2026-11-23", consent_text="…", consent_at=utcnow()))
+    publish_event(notify, capacity=5)
+    notify.test_client().post("/api/v1/registrations/", json=resident(1, email="Osoba1@Example.org"))
+    send_all(notify)
+    publish_event(notify, "event.cancelled", status="cancelled", version=2, sequence=1)
+    with notify.extensions["osl"].database.session() as session:
+        told = session.scalars(select(Notice.kind).where(Notice.sequence == 1)).all()
+    assert told == ["reg_cancelled"]
+    send_all(notify)
+    assert [m["Subject"] for m in folder_mails(mail_dir)][-1:] == ["Odwołane: Warsztaty z trenerem"]
+
+
+def test_a_registered_subscriber_is_told_of_a_new_time_once_as_registered(notify, mail_dir):
+    with notify.extensions["osl"].database.session() as session:
+        session.add(Subscriber(key="osoba1", email="osoba1@example.org", status="confirmed", frequency="immediate",
+                               districts=[], audiences=[], reminders=False, language="pl",
+                               consent_version="2026-11-23", consent_text="…", consent_at=utcnow()))
+    publish_event(notify, capacity=5)
+    notify.test_client().post("/api/v1/registrations/", json=resident(1))
+    send_all(notify)
+    moved = in_days(11)
+    publish_event(notify, "event.updated", capacity=5, version=2, sequence=1, starts_at=moved.isoformat(),
+                  ends_at=(moved + timedelta(hours=2)).isoformat())
+    with notify.extensions["osl"].database.session() as session:
+        told = session.scalars(select(Notice.kind).where(Notice.sequence == 1)).all()
+    assert told == ["reg_moved"]
