@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 from services.calendar.times import WARSAW, local
 from services.messaging.models import utcnow
 from services.notify.models import Notice, Registration, Subscriber
-from services.notify.scheduler import tick
+from services.notify.scheduler import digest_period, tick
 from tests.notify.conftest import folder_mails
 from tests.notify.registrations import in_days, link, publish_event, registrations, resident, send_all
+from tests.notify.test_scheduler import EVENTS, MONDAY_8, event_id, queued, setup
 
 
 def confirmed_resident(app, mail_dir, days: int = 2) -> None:
@@ -92,3 +93,31 @@ def test_a_registered_subscriber_is_told_of_a_new_time_once_as_registered(notify
     with notify.extensions["osl"].database.session() as session:
         told = session.scalars(select(Notice.kind).where(Notice.sequence == 1)).all()
     assert told == ["reg_moved"]
+
+
+def test_no_reminder_of_what_the_digest_of_the_same_day_lists(notify):
+    """A weekly subscriber who wants reminders: the Monday digest lists this evening's event, and tomorrow's; neither
+    is reminded that day. An event the digest did not list (next Monday's, reminded on Sunday) is."""
+    setup(notify)
+    with notify.extensions["osl"].database.session() as session:
+        session.execute(update(Subscriber).where(Subscriber.key == "weekly").values(reminders=True))
+    database = notify.extensions["osl"].database
+    tick(database, notify.config, MONDAY_8)
+    tick(database, notify.config, MONDAY_8.replace(hour=18))
+    assert queued(notify, "digest")["weekly"][0][1] == ["Wydarzenie 1", "Wydarzenie 2", "Wydarzenie 3"]
+    assert "weekly" not in queued(notify, "reminder")
+    tick(database, notify.config, datetime(2026, 11, 26, 11, 0, tzinfo=WARSAW))  # Thursday, the day before event 3
+    assert queued(notify, "reminder")["weekly"] == [(event_id(3), "Wydarzenie 3")]
+    assert EVENTS[3][0].startswith("2026-11-27")
+
+
+def test_the_weekly_digest_goes_out_on_mondays_only(notify):
+    """The form says "on Mondays": a subscriber who switches to the weekly digest on a Tuesday gets the first one
+    the next Monday, not that Tuesday."""
+    assert digest_period("weekly", datetime(2026, 11, 24, 8, 0, tzinfo=WARSAW), 7) is None
+    setup(notify)
+    database = notify.extensions["osl"].database
+    tick(database, notify.config, datetime(2026, 11, 24, 8, 0, tzinfo=WARSAW))
+    assert "weekly" not in queued(notify, "digest")
+    tick(database, notify.config, MONDAY_8 + timedelta(days=7))
+    assert [key for key, _ in queued(notify, "digest")["weekly"]] == ["weekly:2026-W49"]
