@@ -63,12 +63,17 @@ def test_the_time_to_confirm_ends_when_the_event_starts_if_that_comes_first(noti
         assert f"{late:%H:%M}" not in shown  # not the later moment, the REGISTRATION_CONFIRM_HOURS after
 
 
-def test_a_registered_subscriber_is_told_of_a_cancellation_once_as_registered(notify, mail_dir):
-    with notify.extensions["osl"].database.session() as session:
+def subscriber_registering(app) -> None:
+    """Resident 1, subscribed to every district's events straight away, and a workshop she is told of."""
+    with app.extensions["osl"].database.session() as session:
         session.add(Subscriber(key="osoba1", email="osoba1@example.org", status="confirmed", frequency="immediate",
                                districts=[], audiences=[], reminders=False, language="pl",
                                consent_version="2026-11-23", consent_text="…", consent_at=utcnow()))
-    publish_event(notify, capacity=5)
+    publish_event(app, capacity=5)
+
+
+def test_a_registered_subscriber_is_told_of_a_cancellation_once_as_registered(notify, mail_dir):
+    subscriber_registering(notify)
     notify.test_client().post("/api/v1/registrations/", json=resident(1, email="Osoba1@Example.org"))
     send_all(notify)
     publish_event(notify, "event.cancelled", status="cancelled", version=2, sequence=1)
@@ -80,11 +85,7 @@ def test_a_registered_subscriber_is_told_of_a_cancellation_once_as_registered(no
 
 
 def test_a_registered_subscriber_is_told_of_a_new_time_once_as_registered(notify, mail_dir):
-    with notify.extensions["osl"].database.session() as session:
-        session.add(Subscriber(key="osoba1", email="osoba1@example.org", status="confirmed", frequency="immediate",
-                               districts=[], audiences=[], reminders=False, language="pl",
-                               consent_version="2026-11-23", consent_text="…", consent_at=utcnow()))
-    publish_event(notify, capacity=5)
+    subscriber_registering(notify)
     notify.test_client().post("/api/v1/registrations/", json=resident(1))
     send_all(notify)
     moved = in_days(11)
