@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from services.calendar.changes import changed_groups
 from services.calendar.times import from_wire
+from services.messaging.addresses import normalise_email
 from services.messaging.envelope import Envelope
 from services.messaging.handlers import Handlers
 from services.messaging.keys import add_key_handlers
@@ -23,6 +24,7 @@ from services.notify.models import (
     EventCopy,
     Notice,
     Organisation,
+    Registration,
     StaffAccount,
     StaffSession,
     Subscriber,
@@ -121,11 +123,24 @@ def apply_event_message(session, envelope: Envelope, *, kind: str) -> None:
     recipients = _recipients(session, kind, event)
     existing = set(session.scalars(select(Notice.subscriber_id).where(
         Notice.event_id == event["id"], Notice.sequence == event["sequence"], Notice.kind == kind)))
+    registered = _told_as_registered(session, event) if kind != "published" else set()
+    queued = 0
     for subscriber in recipients:
-        if subscriber.id not in existing:
+        if subscriber.id not in existing and normalise_email(subscriber.email) not in registered:
             operations.queue_notice(session, subscriber=subscriber, event_id=event["id"], sequence=event["sequence"],
                                     kind=kind, payload=payload)
-    log.info("%s %s: %d notice(s) queued", envelope.type, event["id"], len(recipients) - len(existing))
+            queued += 1
+    log.info("%s %s: %d notice(s) queued", envelope.type, event["id"], queued)
+
+
+def _told_as_registered(session, event: dict) -> set[str]:
+    """The addresses (as compared: services/messaging/addresses.py) that a registration's mail tells of this change
+    of the event (its SEQUENCE): a cancelled event or date, a new time. One person gets one mail about one change,
+    the registration's, which is about their own date; so their subscription's notice of it is not queued."""
+    emails = session.scalars(select(Registration.email).join(Notice, Notice.registration_id == Registration.id).where(
+        Notice.event_id == event["id"], Notice.sequence == event["sequence"],
+        Notice.kind.in_(("reg_cancelled", "reg_moved"))))
+    return {normalise_email(email) for email in emails if email}
 
 
 @handlers.on("imports", "import_source.failing")

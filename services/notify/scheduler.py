@@ -44,12 +44,14 @@ def _already(session, event_id: str, sequence: int, kind: str, occurrence: str =
         Notice.occurrence == occurrence)))
 
 
-def queue_reminders(session, found: list[Occurrence]) -> int:
+def queue_reminders(session, found: list[Occurrence], digest_keys: tuple[str, ...] = ()) -> int:
     """A reminder of each occurrence ``found`` (those starting within the reminder hours), to confirmed subscribers
-    who want them. The notice carries the occurrence's times, which the e-mail shows (a series' first date may be long
-    past)."""
+    who want them; but not of an occurrence that a subscriber's digest of the same day lists (``digest_keys``: the
+    periods of the digests due today), which tells them already. The notice carries the occurrence's times, which
+    the e-mail shows (a series' first date may be long past)."""
     if not found:
         return 0
+    listed = _digested(session, digest_keys)
     wanting = session.scalars(select(Subscriber).where(Subscriber.status == "confirmed",
                                                        Subscriber.reminders.is_(True))).all()
     queued = 0
@@ -57,7 +59,8 @@ def queue_reminders(session, found: list[Occurrence]) -> int:
         event = occurrence.event
         done = _already(session, event["id"], event["sequence"], "reminder", occurrence.key)
         for subscriber in wanting:
-            if subscriber.id not in done and matches(subscriber, event):
+            if (subscriber.id not in done and matches(subscriber, event)
+                    and (event["id"], occurrence.times()["starts_at"]) not in listed.get(subscriber.id, ())):
                 operations.queue_notice(session, subscriber=subscriber, event_id=event["id"],
                                         sequence=event["sequence"], kind="reminder", occurrence=occurrence.key,
                                         payload={"event": event, "occurrence": occurrence.times()})
@@ -65,13 +68,27 @@ def queue_reminders(session, found: list[Occurrence]) -> int:
     return queued
 
 
+def _digested(session, keys: tuple[str, ...]) -> dict[int, set[tuple[str, str]]]:
+    """Each subscriber's occurrences (event id, start) that their digests of the periods ``keys`` list."""
+    listed: dict[int, set[tuple[str, str]]] = {}
+    if keys:
+        for subscriber_id, payload in session.execute(select(Notice.subscriber_id, Notice.payload).where(
+                Notice.kind == "digest", Notice.event_id.in_(keys))):
+            listed.setdefault(subscriber_id, set()).update(
+                (shown["id"], shown["starts_at"]) for shown in payload.get("occurrences", ()))
+    return listed
+
+
 def digest_period(frequency: str, now: datetime, hour: int) -> tuple[str, datetime, datetime] | None:
     """The digest due at ``now``: (key, first and last moment of the events it lists), or None before its hour.
 
-    A daily digest goes from ``hour`` o'clock (Warsaw) and lists today and tomorrow; a weekly one from Monday at that
-    hour and lists the seven days ahead. A digest missed (sender down) goes out later the same day or week.
+    A daily digest goes from ``hour`` o'clock (Warsaw) and lists today and tomorrow; a weekly one on Mondays from
+    that hour (as the subscribe form says) and lists the seven days ahead. A digest missed (sender down) goes out
+    later the same day; a subscriber who chose the weekly digest on another day gets the first the next Monday.
     """
     local = now.astimezone(WARSAW)
+    if frequency == "weekly" and local.weekday() != 0:
+        return None
     if frequency == "daily":
         start = datetime.combine(local.date(), time(hour), WARSAW)
         key, days = f"daily:{local.date().isoformat()}", 2
@@ -122,8 +139,9 @@ def tick(database, config: dict, now: datetime) -> int:
         reminders = _upcoming(reading, now, now + timedelta(hours=config["REMINDER_HOURS"]))
         digests = {frequency: (key, _upcoming(reading, start, end)) for frequency, (key, start, end) in periods.items()}
     with database.session() as session:
-        queued = queue_reminders(session, reminders)
-        queued += queue_digests(session, digests)
+        # The digests first: a reminder of what a digest of the same day lists is not queued.
+        queued = queue_digests(session, digests)
+        queued += queue_reminders(session, reminders, tuple(key for key, _ in digests.values()))
         forget_former_members(session, local_date(now))
     if queued:
         log.info("scheduler queued %d reminder and digest notice(s)", queued)

@@ -78,7 +78,7 @@ def test_digest_periods_follow_warsaw_time():
     assert digest_period("daily", datetime(2026, 11, 23, 6, 59, tzinfo=WARSAW), 7) is None
     key, _, end = digest_period("daily", MONDAY_8, 7)
     assert key == "daily:2026-11-23" and end == datetime(2026, 11, 25, tzinfo=WARSAW)
-    assert digest_period("weekly", datetime(2026, 11, 25, 12, tzinfo=WARSAW), 7)[0] == "weekly:2026-W48"
+    assert digest_period("weekly", datetime(2026, 11, 23, 12, tzinfo=WARSAW), 7)[0] == "weekly:2026-W48"
     assert digest_period("weekly", datetime(2026, 11, 23, 6, tzinfo=WARSAW), 7) is None
 
 

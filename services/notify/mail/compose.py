@@ -2,7 +2,7 @@
 
 import gettext
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -15,6 +15,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vevent, prodid, with_status
+from services.calendar.times import from_wire, local_date
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
 from services.notify.models.notices import REGISTRATION_KINDS
 from services.ui import dates
@@ -38,9 +39,13 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "room_conflict": N_("Room not booked for the partner meeting: {title}"),
             "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
             "reg_cancelled": N_("Cancelled: {title}"), "reg_cancelled:date": N_("A date cancelled: {title}"),
-            "reg_reminder": N_("Tomorrow: {title}"), "reg_too_big": N_("Too few places for your group: {title}"),
+            "reg_reminder": N_("Tomorrow: {title}"), "reg_reminder:today": N_("Today: {title}"),
+            "reg_reminder:soon": N_("Reminder: {title}"), "reg_too_big": N_("Too few places for your group: {title}"),
             "reg_withdrawn": N_("Registration cancelled: {title}"), "reg_moved": N_("New time: {title}")}
 
+
+#: A time to confirm that ends when the event starts, before REGISTRATION_CONFIRM_HOURS are over.
+BY_THE_START = N_("%(moment)s, when the event starts")
 
 #: Why a partner meeting's e-mail comes to its recipient (the ``recipient`` of its payload: meetings.reached_as); a
 #: notice queued before it was said, or to a member not yet known, gets the words of None.
@@ -152,6 +157,8 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
         return translation(language).gettext(SUBJECTS[f"digest:{payload['frequency']}"])
     if kind == "reg_cancelled" and payload["event"]["status"] != "cancelled":
         kind = "reg_cancelled:date"  # one date of a series that goes on
+    if kind == "reg_reminder" and reminder_day(payload) != "tomorrow":
+        kind = f"reg_reminder:{reminder_day(payload)}"
     # "meeting": a notice queued before 2026-11-30; "conflict": a meeting's room not booked.
     shown = payload.get("event") or payload.get("meeting") or payload.get("conflict") or {}
     # A title stored before titles were held to one line must not break the Subject header (and so the mail).
@@ -196,14 +203,30 @@ def _going(config: dict, event: dict) -> dict:
             "registration": event.get("registration") or {}}
 
 
-def _confirm_by(config: dict, registration: dict, language: str) -> str | None:
+def reminder_day(payload: dict) -> str:
+    """The words of a registration's reminder: "today" or "tomorrow" as its date is from the Warsaw day the reminder
+    was queued on (``queued_on``), "soon" further ahead. One queued before it carried its day says "tomorrow", as it
+    did then."""
+    if not payload.get("queued_on"):
+        return "tomorrow"
+    starts = local_date(from_wire(payload["occurrence"]["starts_at"]))
+    days = (starts - date.fromisoformat(payload["queued_on"])).days
+    return "today" if days <= 0 else "tomorrow" if days == 1 else "soon"
+
+
+def _confirm_by(config: dict, registration: dict, times: dict, language: str) -> str | None:
     """Until when an address that has not confirmed keeps its registration ("do czwartku, 3 grudnia 2026, 17:30"):
     ``REGISTRATION_CONFIRM_HOURS`` from when its time began (``Registration.confirm_from``, which the expiry counts
-    from too). None for a confirmed address, or a notice queued before it carried the start."""
+    from too), but never past the start of the date the mail is for (``times``, the first one of a whole series),
+    which it then says in words. None for a confirmed address, or a notice queued before it carried the start."""
     start = registration.get("confirm_from")
     if registration.get("verified", True) or not start:
         return None
     deadline = datetime.fromisoformat(start) + timedelta(hours=config["REGISTRATION_CONFIRM_HOURS"])
+    begins = from_wire(times["starts_at"])
+    if begins < deadline:
+        moment = dates.moment(begins, language, genitive=True)
+        return translation(language).gettext(BY_THE_START) % {"moment": moment}
     return dates.moment(deadline, language, genitive=True)
 
 
@@ -236,7 +259,8 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         # A series' mail says "from <the date>" (registration.txt): in Polish "od wtorku, …", the genitive.
         context.update(when=format_when(_at(event, payload["occurrence"]), language, genitive=series),
                        registration=payload["registration"], series=series,
-                       confirm_by=_confirm_by(config, payload["registration"], language))
+                       confirm_by=_confirm_by(config, payload["registration"], payload["occurrence"], language),
+                       reminder_day=reminder_day(payload) if kind == "reg_reminder" else None)
     if kind == "import_failing":
         source = payload["source"]
         since = datetime.fromisoformat(source["failing_since"])

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from services.calendar import recurrence
-from services.calendar.times import from_wire
+from services.calendar.times import from_wire, local_date
 from services.messaging.addresses import normalise_email
 from services.messaging.models import utcnow
 from services.notify import occurrences
@@ -157,7 +157,10 @@ def _tell_moved(session, slot: RegistrationSlot, event: dict, times: dict) -> No
 
 def queue_reg_reminders(session, now: datetime, hours: float) -> int:
     """The day before: a reminder of each date starting within ``hours`` to each confirmed registration with an
-    address (a whole-series registration: of each date), once per registration and date."""
+    address (a whole-series registration: of each date), once per registration and date. None for a date that was
+    within ``hours`` already when the place was given (registered, or moved up): it would come at once, after the
+    mail that gave the place and said when. The reminder says "today" or "tomorrow" as the date is from ``now``'s
+    Warsaw day."""
     queued = 0
     slots = session.scalars(select(RegistrationSlot).where(RegistrationSlot.starts_at < now + timedelta(hours=hours),
                                                            RegistrationSlot.ends_at > now,
@@ -175,9 +178,13 @@ def queue_reg_reminders(session, now: datetime, hours: float) -> int:
             Registration.slot_id == slot.id, Registration.status == "confirmed", Registration.email.is_not(None),
             Registration.verified_at.is_not(None))).all()
         for occurrence in found:
+            window_opened = occurrence.starts_at - timedelta(hours=hours)
             for registration in registrations:
+                if registration.confirm_from > window_opened:
+                    continue
                 queued += queue_registration_mail(session, registration, "reg_reminder", event,
-                                                   occurrence.times(), occurrence.key) is not None
+                                                   occurrence.times(), occurrence.key,
+                                                   queued_on=local_date(now)) is not None
     return queued
 
 

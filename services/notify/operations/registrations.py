@@ -21,7 +21,7 @@ not as stored.
 
 import logging
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
@@ -341,9 +341,11 @@ def slot_times(slot: RegistrationSlot, event: dict) -> dict:
 
 
 def queue_registration_mail(session, registration: Registration, kind: str, event: dict, times: dict,
-                             occurrence: str = "", places_left: int | None = None) -> Notice | None:
+                             occurrence: str = "", places_left: int | None = None,
+                             queued_on: date | None = None) -> Notice | None:
     """One mail of ``kind`` to the registration's address, at most once per kind (and occurrence); ``places_left``:
-    a registration put on the waiting list although so many places were free, too few for its people."""
+    a registration put on the waiting list although so many places were free, too few for its people; ``queued_on``:
+    a reminder's Warsaw day, which its words ("today", "tomorrow") are counted from."""
     done = session.scalar(select(Notice.id).where(Notice.registration_id == registration.id, Notice.kind == kind,
                                                   Notice.occurrence == occurrence))
     if done is not None:
@@ -362,7 +364,8 @@ def queue_registration_mail(session, registration: Registration, kind: str, even
     notice = Notice(registration_id=registration.id, event_id=event["id"], sequence=event["sequence"], kind=kind,
                     occurrence=occurrence, status="queued", next_attempt_at=utcnow(),
                     payload={"event": event, "occurrence": times, "language": registration.language,
-                             "registration": shown})
+                             "registration": shown,
+                             **({"queued_on": queued_on.isoformat()} if queued_on is not None else {})})
     session.add(notice)
     return notice
 
