@@ -2,11 +2,11 @@
 
 from sqlalchemy import select
 
-from services.calendar.meetings import Place, meeting_event
+from services.calendar.meetings import Place, at_centre, meeting_event
 from services.calendar.membership import is_current
 from services.calendar.times import today
 from services.events.input import search_text
-from services.events.models import Centre, Event, Membership, Partnership, Room
+from services.events.models import Booking, Centre, Event, Membership, Partnership, Room
 from services.events.operations import change_event, insert_event
 from services.events.rooms.meetings import follow_meeting_room
 from services.messaging.messages.partners import meeting_event_id
@@ -51,7 +51,8 @@ def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:
     organiser = coordinator_id(session, meeting["partnership_id"])
     event_id = event.id if event is not None else meeting_event_id(meeting["id"])
     booking = follow_meeting_room(session, meeting, event_id, organiser)
-    values = _values(session, meeting, type_name == "meeting.cancelled", organiser, room_held=booking is not None)
+    held = booking is not None and booking.state == "confirmed"  # a pending one may yield, or MOPS refuse it
+    values = _values(session, meeting, type_name == "meeting.cancelled", organiser, room_held=held)
     if event is None:
         event = insert_event(session, values, event_id=event_id, meeting_id=meeting["id"],
                              meeting_version=meeting["version"], audiences=[], url=None, contact=None,
@@ -60,6 +61,20 @@ def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:
         change_event(session, event, values)
         event.meeting_version = meeting["version"]
     return event
+
+
+def follow_meeting_booking(session, booking: Booking) -> None:
+    """MOPS approved or cancelled a partner meeting's booking by hand: the meeting's event names the room while the
+    booking is confirmed, and only then (announced as a change of place, as any)."""
+    if booking.meeting_id is None:
+        return  # not a meeting's, or the booking of an earlier plan of it
+    event = session.scalars(select(Event).where(Event.meeting_id == booking.meeting_id)).first()
+    centre = session.get(Centre, event.centre_id) if event is not None and event.centre_id is not None else None
+    if centre is None:
+        return
+    room = session.get(Room, booking.room_id)
+    named = room.name if booking.state == "confirmed" and room and room.deleted_at is None else None
+    change_event(session, event, {"location": at_centre(named, centre.address)})
 
 
 def follow_coordinator(session, partnership_id: int) -> None:

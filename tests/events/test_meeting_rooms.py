@@ -159,3 +159,26 @@ def test_a_meeting_names_its_room_only_once_the_room_is_booked_for_it(events_app
         ("event.updated", address, f"OSL Raków, {address}")]
     assert [a.type for a in answers(events_app)] == ["meeting_room.booked", "meeting_room.taken",
                                                      "meeting_room.booked", "meeting_room.taken"]
+
+
+def test_a_meeting_names_a_room_that_needs_approval_once_mops_approves_and_no_more_once_mops_cancels(
+        events_app, fixed_clock):  # noqa: F811
+    """A room MOPS approves bookings of: the meeting's booking waits (it may yield to a confirmed one), so the
+    invitation names the centre; approved, the room is named (a change of place); its booking cancelled by MOPS, the
+    room is not named any more."""
+    from tests.events.factories import ADMIN
+
+    seed(events_app)
+    add_room(events_app, requires_approval=True)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    address = "ul. Łukasińskiego 40, Częstochowa"
+    assert published_places(events_app, 3) == [("event.published", address, f"OSL Raków, {address}")]
+    with events_app.extensions["osl"].database.session() as session:
+        booking = session.scalars(select(Booking).where(Booking.meeting_id == 3)).one()
+    assert booking.state == "pending"
+    client = events_app.test_client()
+    assert client.post(f"/api/v1/bookings/{booking.id}/approve", headers=ADMIN).status_code == 200
+    assert client.delete(f"/api/v1/bookings/{booking.id}", headers=ADMIN).status_code == 200
+    assert published_places(events_app, 3)[1:] == [
+        ("event.updated", f"Sala 1, {address}", f"OSL Raków, Sala 1, {address}"),
+        ("event.updated", address, f"OSL Raków, {address}")]
