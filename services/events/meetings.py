@@ -2,11 +2,11 @@
 
 from sqlalchemy import select
 
-from services.calendar.meetings import Place, meeting_event
+from services.calendar.meetings import Place, at_centre, meeting_event
 from services.calendar.membership import is_current
 from services.calendar.times import today
 from services.events.input import search_text
-from services.events.models import Centre, Event, Membership, Partnership, Room
+from services.events.models import Booking, Centre, Event, Membership, Partnership, Room
 from services.events.operations import change_event, insert_event
 from services.events.rooms.meetings import follow_meeting_room
 from services.messaging.messages.partners import meeting_event_id
@@ -25,36 +25,56 @@ def coordinator_id(session, partnership_id: int) -> int | None:
     return None
 
 
-def _values(session, meeting: dict, cancelled: bool) -> dict:
+def _values(session, meeting: dict, cancelled: bool, organiser: int | None, room_held: bool) -> dict:
+    """The event's fields; the room is named only when ``room_held`` (booked for the meeting): until then, or when
+    it is refused, the event is at the centre and its address, and never claims a room the meeting does not have."""
     partnership = session.get(Partnership, meeting["partnership_id"])
-    if partnership is None:
-        raise LookupError(f"meeting {meeting['id']}: partnership {meeting['partnership_id']} is not in the replica")
     centre = session.get(Centre, meeting["centre_id"]) if meeting.get("centre_id") else None
-    room = session.get(Room, meeting["room_id"]) if centre and meeting.get("room_id") else None
+    room = session.get(Room, meeting["room_id"]) if centre and room_held and meeting.get("room_id") else None
     room_name = room.name if room and room.deleted_at is None and room.centre_id == centre.id else None
     place = Place(centre.id, centre.district_id, centre.address, centre.latitude, centre.longitude,
                   room=room_name) if centre else None
     values = meeting_event(meeting, partnership_district_id=partnership.district_id, centre=place,
-                           organiser_id=coordinator_id(session, partnership.id), cancelled=cancelled)
+                           organiser_id=organiser, cancelled=cancelled)
     return {**values, "search_text": search_text(meeting["title"], meeting["agenda"])}
 
 
 def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:
-    """Create, update or cancel the meeting's event; an older snapshot than the one applied is ignored."""
+    """Create, update or cancel the meeting's event; an older snapshot than the one applied is ignored. The room is
+    asked for first (``follow_meeting_room``), so that the event's one message names the room only if it was booked
+    for the meeting: members are not invited to a room another booking holds."""
     event = session.scalars(select(Event).where(Event.meeting_id == meeting["id"])).first()
     if event is not None and (event.meeting_version or 0) >= meeting["version"]:
         return event
-    values = _values(session, meeting, cancelled=type_name == "meeting.cancelled")
-    organiser = values.get("organisation_id")
+    if session.get(Partnership, meeting["partnership_id"]) is None:
+        raise LookupError(f"meeting {meeting['id']}: partnership {meeting['partnership_id']} is not in the replica")
+    organiser = coordinator_id(session, meeting["partnership_id"])
+    event_id = event.id if event is not None else meeting_event_id(meeting["id"])
+    booking = follow_meeting_room(session, meeting, event_id, organiser)
+    held = booking is not None and booking.state == "confirmed"  # a pending one may yield, or MOPS refuse it
+    values = _values(session, meeting, type_name == "meeting.cancelled", organiser, room_held=held)
     if event is None:
-        event = insert_event(session, values, event_id=meeting_event_id(meeting["id"]), meeting_id=meeting["id"],
+        event = insert_event(session, values, event_id=event_id, meeting_id=meeting["id"],
                              meeting_version=meeting["version"], audiences=[], url=None, contact=None,
                              accessibility=None, registration_url=None, registration_required=False, capacity=None)
     else:
         change_event(session, event, values)
         event.meeting_version = meeting["version"]
-    follow_meeting_room(session, meeting, event, organiser)
     return event
+
+
+def follow_meeting_booking(session, booking: Booking) -> None:
+    """MOPS approved or cancelled a partner meeting's booking by hand: the meeting's event names the room while the
+    booking is confirmed, and only then (announced as a change of place, as any)."""
+    if booking.meeting_id is None:
+        return  # not a meeting's, or the booking of an earlier plan of it
+    event = session.scalars(select(Event).where(Event.meeting_id == booking.meeting_id)).first()
+    centre = session.get(Centre, event.centre_id) if event is not None and event.centre_id is not None else None
+    if centre is None:
+        return
+    room = session.get(Room, booking.room_id)
+    named = room.name if booking.state == "confirmed" and room and room.deleted_at is None else None
+    change_event(session, event, {"location": at_centre(named, centre.address)})
 
 
 def follow_coordinator(session, partnership_id: int) -> None:

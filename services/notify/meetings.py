@@ -4,7 +4,9 @@ the notices of a meeting to every current member of its partnership with a conta
 A meeting reaches notify as the event the events service made of it (an ``event.*`` message with ``meeting_id``),
 never mapped again here: so its e-mail shows the same place, SEQUENCE and VEVENT as the partnership's feed.
 ``event.published`` invites the members; a significant ``event.updated`` (a new time, place or title) and
-``event.cancelled`` go to the members that were invited.
+``event.cancelled`` go to the members that were invited. A meeting moved into a member's membership (they join before
+its new day) invites them then, once; a member invited who leaves before the new day is told of the change as the
+others (the calendar entry they took moves).
 
 The addresses come from partners' private ``member_contacts.replaced`` (a person's own, an organisation's contact
 person's or its public one): personal data kept on the basis of the membership, one row per member, replaced by each
@@ -102,27 +104,31 @@ def apply_contacts(session, envelope: Envelope) -> None:
 
 def _invite_late_comers(session, partnership_id: int) -> None:
     """The partnership's planned meetings still ahead, to the members whose address came after the meeting (its
-    event may arrive before the first list: order across queues is not guaranteed): each member once per meeting
-    (whatever its sequence), and not an address already told of it by another member or its organisation."""
+    event may arrive before the first list: order across queues is not guaranteed)."""
     for event in meetings_ahead(session, partnership_id):
-        key = f"meeting:{event['meeting_id']}"
-        told = session.execute(select(Notice.member_contact_id, Notice.organisation_id).where(
-            Notice.event_id == key, Notice.kind == "meeting")).all()
-        members = {member for member, _ in told if member is not None}
-        addresses = {normalise_email(row.email) for row in session.scalars(
-            select(MemberContact).where(MemberContact.membership_id.in_(members)))}
-        addresses |= {normalise_email(organisation.email) for organisation in session.scalars(
-            select(Organisation).where(Organisation.id.in_({org for _, org in told if org is not None})))
-            if organisation.email}
-        for contact in _contacts(session, partnership_id, _meeting_day(event)):
-            if contact.membership_id in members or normalise_email(contact.email) in addresses:
-                continue
-            operations.queue_notice(session, member_contact=contact, event_id=key, sequence=event["sequence"],
-                                    kind="meeting", payload={"event": event,
-                                                             "recipient": reached_as(session, contact)})
-            addresses.add(normalise_email(contact.email))
-            log.info("meeting %s: a member whose address came later (%s) will be told", event["meeting_id"],
-                     contact.membership_id)
+        _invite_untold(session, event, "a member whose address came later")
+
+
+def _invite_untold(session, event: dict, why: str) -> None:
+    """Invite to the meeting every member current on its day not yet invited (an address that came late, or a
+    meeting moved into their membership): each member once per meeting (whatever its sequence), and not an address
+    already told of it by another member or its organisation."""
+    key = f"meeting:{event['meeting_id']}"
+    told = session.execute(select(Notice.member_contact_id, Notice.organisation_id).where(
+        Notice.event_id == key, Notice.kind == "meeting")).all()
+    members = {member for member, _ in told if member is not None}
+    addresses = {normalise_email(row.email) for row in session.scalars(
+        select(MemberContact).where(MemberContact.membership_id.in_(members)))}
+    addresses |= {normalise_email(organisation.email) for organisation in session.scalars(
+        select(Organisation).where(Organisation.id.in_({org for _, org in told if org is not None})))
+        if organisation.email}
+    for contact in _contacts(session, event["partnership_id"], _meeting_day(event)):
+        if contact.membership_id in members or normalise_email(contact.email) in addresses:
+            continue
+        operations.queue_notice(session, member_contact=contact, event_id=key, sequence=event["sequence"],
+                                kind="meeting", payload={"event": event, "recipient": reached_as(session, contact)})
+        addresses.add(normalise_email(contact.email))
+        log.info("meeting %s: %s (%s) will be told", event["meeting_id"], why, contact.membership_id)
 
 
 def is_ahead(event: dict, now: datetime) -> bool:
@@ -325,3 +331,5 @@ def apply_meeting_event(session, type_name: str, event: dict, previous: dict | N
                                 kind=kind, payload={**payload, "recipient": "organisation"})
     log.info("%s %s (meeting %s): %d notice(s) queued", type_name, event["id"], event["meeting_id"],
              len(contacts) + len(organisations))
+    if kind == "meeting_updated":
+        _invite_untold(session, event, "a member of the meeting's new day")

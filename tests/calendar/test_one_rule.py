@@ -22,7 +22,7 @@ from services.notify.scheduler import tick
 from services.partners.operations import is_coordinator
 from tests.events.factories import ADMIN, deliver, event_body, meeting, membership, organisation, seed
 from tests.events.factories import outbox as events_outbox
-from tests.events.rooms import add_room
+from tests.events.rooms import add_room, fixed_clock  # noqa: F401 (a fixture)
 from tests.notify.test_consumers import worker
 from tests.notify.test_mail import CONFIG, LINKS
 
@@ -63,16 +63,19 @@ def test_a_meeting_at_a_centre_mails_the_feeds_vevent_byte_for_byte(events_app):
     assert "SEQUENCE:1\r\n" in stored.vevent
 
 
+@pytest.mark.usefixtures("fixed_clock")  # the room books the meeting
 def test_a_meeting_at_a_centres_room_is_where_the_feed_says_in_the_mail_too(events_app):
-    """The feed's LOCATION and the e-mail's "Gdzie" name the centre, the room and the address, in the same words;
-    a change of room is a change of place (a new SEQUENCE, and the e-mail says what it was)."""
+    """The feed's LOCATION and the e-mail's "Gdzie" name the centre, the room (booked for the meeting) and the
+    address, in the same words; a change of room is a change of place (a new SEQUENCE, and the e-mail says what it
+    was)."""
     seed(events_app)
     add_room(events_app, centre_id=20)
     add_room(events_app, id=2, centre_id=20, name="Sala duża")
-    deliver(events_app, "meeting.planned", meeting(3, 7, centre_id=20, room_id=1))
+    at = {"starts_at": "2026-12-08T17:00:00+01:00", "ends_at": "2026-12-08T19:00:00+01:00"}
+    deliver(events_app, "meeting.planned", meeting(3, 7, centre_id=20, room_id=1, **at))
     planned = last_message(events_app, "event.published")
     assert "LOCATION:DOSL Ostatni Grosz\\, Sala 1\\, ul. Zbierskiego 2\r\n" in planned["ical"]
-    deliver(events_app, "meeting.updated", meeting(3, 7, version=2, centre_id=20, room_id=2))
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=2, centre_id=20, room_id=2, **at))
     moved = last_message(events_app, "event.updated")
     assert "LOCATION:DOSL Ostatni Grosz\\, Sala duża\\, ul. Zbierskiego 2\r\n" in moved["ical"]
     assert moved["sequence"] == planned["sequence"] + 1

@@ -12,6 +12,7 @@ from email.policy import default
 import pytest
 from sqlalchemy import select
 
+from services.calendar.meetings import at_centre
 from services.events.models import Booking, BookingDate, Event
 from services.messaging.connection import connect
 from services.messaging.testing import running, wait_until
@@ -84,6 +85,10 @@ def test_a_taken_room_is_marked_told_once_and_cleared_when_the_meeting_moves(sta
         wait_until(lambda: _meeting(client, second_url)["room_status"] == "conflict", timeout=60,
                    message="the second meeting marked room conflict")
         assert _meeting(client, second_url)["room_reason"] == "taken"
+        # Its members' invitation and the partnership's feed name the centre and its address, not the room.
+        place = select(Event.location).where(Event.meeting_id == second["id"])
+        [(location,)] = _rows(events_app, place)
+        assert "Sala duża" not in (location or "")  # the centre (its address, if it has one)
         told = select(Notice.kind, Notice.organisation_id).where(Notice.kind == "room_conflict")
         wait_until(lambda: len(_rows(notify_app, told)) == 1, timeout=60, message="the coordinator's notice queued")
 
@@ -98,6 +103,7 @@ def test_a_taken_room_is_marked_told_once_and_cleared_when_the_meeting_moves(sta
         assert moved.status_code == 200 and moved.json["room_status"] is None
         wait_until(lambda: _meeting(client, second_url)["room_status"] == "booked", timeout=60,
                    message="the moved meeting booked and its conflict cleared")
+        assert _rows(events_app, place) == [(at_centre("Sala duża", location),)]  # booked: named (a change of place)
 
     assert len(_rows(notify_app, told)) == 1
     statuses = [m.data["room_status"] for m in _partners_outbox(partners_app, second["id"])]

@@ -123,3 +123,62 @@ def test_every_refusal_of_a_meeting_room_has_one_reason_the_message_accepts():
     assert found == [*rules, "taken", "no_room", "bookable_hours"]
     assert set(found) == set(MEETING_ROOM_REASONS)
     assert refusal_reason(FieldError("title", "Too long.")) is None  # not a refusal of the time: not hidden as one
+
+
+def published_places(app, meeting_id: int) -> list[tuple]:
+    """What each message of the meeting's event says of its place: the type, the location, the feed's LOCATION."""
+    from icalendar import Calendar
+
+    places = []
+    for message in outbox(app):
+        if message.type.startswith("event.") and message.data.get("meeting_id") == meeting_id:
+            [vevent] = Calendar.from_ical(message.data["ical"]).walk("VEVENT")
+            places.append((message.type, message.data["location"], str(vevent["LOCATION"])))
+    return places
+
+
+def test_a_meeting_names_its_room_only_once_the_room_is_booked_for_it(events_app, fixed_clock):  # noqa: F811
+    """Meeting B asks for the room meeting A holds: its invitation and the partnership's feed name the centre and its
+    address, not a room B does not have; moved to a free time, the room is booked and named (a change of place);
+    moved back into A's time, it loses the room again."""
+    seed(events_app)
+    add_room(events_app)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    later = {**AT, "starts_at": "2026-12-08T18:00:00+01:00", "ends_at": "2026-12-08T19:00:00+01:00"}
+    deliver(events_app, "meeting.planned", meeting(4, 7, title="Drugie spotkanie", room_id=1, **later))
+    address = "ul. Łukasińskiego 40, Częstochowa"
+    assert published_places(events_app, 3) == [
+        ("event.published", f"Sala 1, {address}", f"OSL Raków, Sala 1, {address}")]
+    assert published_places(events_app, 4) == [("event.published", address, f"OSL Raków, {address}")]
+
+    free = {**AT, "starts_at": "2026-12-08T19:30:00+01:00", "ends_at": "2026-12-08T21:00:00+01:00"}
+    deliver(events_app, "meeting.updated", meeting(4, 7, version=2, title="Drugie spotkanie", room_id=1, **free))
+    deliver(events_app, "meeting.updated", meeting(4, 7, version=3, title="Drugie spotkanie", room_id=1, **later))
+    assert published_places(events_app, 4)[1:] == [
+        ("event.updated", f"Sala 1, {address}", f"OSL Raków, Sala 1, {address}"),
+        ("event.updated", address, f"OSL Raków, {address}")]
+    assert [a.type for a in answers(events_app)] == ["meeting_room.booked", "meeting_room.taken",
+                                                     "meeting_room.booked", "meeting_room.taken"]
+
+
+def test_a_meeting_names_a_room_that_needs_approval_once_mops_approves_and_no_more_once_mops_cancels(
+        events_app, fixed_clock):  # noqa: F811
+    """A room MOPS approves bookings of: the meeting's booking waits (it may yield to a confirmed one), so the
+    invitation names the centre; approved, the room is named (a change of place); its booking cancelled by MOPS, the
+    room is not named any more."""
+    from tests.events.factories import ADMIN
+
+    seed(events_app)
+    add_room(events_app, requires_approval=True)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    address = "ul. Łukasińskiego 40, Częstochowa"
+    assert published_places(events_app, 3) == [("event.published", address, f"OSL Raków, {address}")]
+    with events_app.extensions["osl"].database.session() as session:
+        booking = session.scalars(select(Booking).where(Booking.meeting_id == 3)).one()
+    assert booking.state == "pending"
+    client = events_app.test_client()
+    assert client.post(f"/api/v1/bookings/{booking.id}/approve", headers=ADMIN).status_code == 200
+    assert client.delete(f"/api/v1/bookings/{booking.id}", headers=ADMIN).status_code == 200
+    assert published_places(events_app, 3)[1:] == [
+        ("event.updated", f"Sala 1, {address}", f"OSL Raków, Sala 1, {address}"),
+        ("event.updated", address, f"OSL Raków, {address}")]

@@ -2,10 +2,13 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from services.events.models import Event
 from services.messaging.messages.partners import meeting_event_id
 from services.messaging.registry import validate
 from tests.events.factories import deliver, meeting, membership, outbox, seed
+from tests.events.rooms import fixed_clock  # noqa: F401 (a fixture)
 
 
 def _event(app) -> Event:
@@ -93,17 +96,19 @@ def test_a_new_coordinator_becomes_the_organiser_of_the_partnership_meetings(eve
     assert len(outbox(events_app)) == 3
 
 
+@pytest.mark.usefixtures("fixed_clock")  # the rooms book the meetings
 def test_a_meeting_at_a_room_follows_the_rooms_name_and_the_centres_address(events_app):
-    """The room is part of the meeting's place: its event is at the room and the centre's address, and moves with
-    either (announced as a change of place); a meeting at another centre's room keeps its place."""
+    """The room is part of the meeting's place: its event is at the room booked for it and the centre's address, and
+    moves with either (announced as a change of place); a meeting at another centre's room keeps its place."""
     from tests.events.factories import centre
     from tests.events.rooms import add_room, room
 
     seed(events_app)
     add_room(events_app, centre_id=20)
     add_room(events_app, id=2, centre_id=10)
-    deliver(events_app, "meeting.planned", meeting(3, 7, centre_id=20, room_id=1))
-    deliver(events_app, "meeting.planned", meeting(4, 7, centre_id=10, room_id=2))
+    at = {"starts_at": "2026-12-08T17:00:00+01:00", "ends_at": "2026-12-08T19:00:00+01:00"}
+    deliver(events_app, "meeting.planned", meeting(3, 7, centre_id=20, room_id=1, **at))
+    deliver(events_app, "meeting.planned", meeting(4, 7, centre_id=10, room_id=2, **at))
     deliver(events_app, "room.updated", room(1, centre_id=20, version=2, name="Sala duża"))
     deliver(events_app, "centre.updated", centre(20, "DOSL Ostatni Grosz", "dosl-ostatni-grosz", 2, version=2,
                                                  address="ul. Zbierskiego 4"))

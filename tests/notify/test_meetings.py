@@ -291,3 +291,38 @@ def test_an_organisation_that_stopped_meeting_notices_before_member_contacts_sta
     with notify.extensions["osl"].database.session() as session:
         told = sorted(session.scalars(select(Notice.member_contact_id).where(Notice.event_id == "meeting:4")))
     assert told == [1]
+
+
+def test_a_meeting_moved_into_a_membership_invites_the_member_once_and_tells_the_invited_of_the_change(
+        notify, mail_dir):
+    """A member who joins on 1 January 2027 is not invited to a meeting on 28 December; moved to 11 January, the
+    meeting concerns them: they get the invitation (not a change of a meeting they never heard of), once. A member
+    invited who leaves before the new date is told of the change as any member invited (the calendar entry they took
+    moves)."""
+    setup_one_member(notify)
+    deliver(notify, "organisation.created", organisation(6, "nowa@example.org"))
+    deliver(notify, "membership.added", {**membership(6, 6), "joined_on": "2027-01-01"})
+    deliver(notify, "organisation.created", organisation(7, "odchodzi@example.org"))
+    deliver(notify, "membership.added", membership(7, 7, left_on="2027-01-05"))
+    deliver(notify, "member_contacts.replaced", contacts(3, m3=None, m4=None, m5=None, m6="nowa@example.org",
+                                                         m7="odchodzi@example.org"))
+    december = {"starts_at": "2026-12-28T17:00:00+01:00", "ends_at": "2026-12-28T19:00:00+01:00"}
+    january = {"starts_at": "2027-01-11T17:00:00+01:00", "ends_at": "2027-01-11T19:00:00+01:00"}
+    deliver(notify, "event.published", meeting(**december))
+    assert notices(notify) == [("meeting", 1, 0), ("meeting", 7, 0)]
+
+    moved = deliver(notify, "event.updated", {**changed(2, 1, **january), "changed_fields": ["starts_at", "ends_at"]})
+    assert worker(notify).handle("events", moved) is False  # redelivered
+    deliver(notify, "event.updated", {**changed(3, 1, description="1. Ferie", **january),
+                                      "changed_fields": ["description"]})
+    assert notices(notify) == [("meeting", 1, 0), ("meeting", 6, 1), ("meeting", 7, 0),
+                               ("meeting_updated", 1, 1), ("meeting_updated", 7, 1)]
+    deliver(notify, "event.updated", {**changed(4, 2, title="Plan na ferie", **january), "changed_fields": ["title"]})
+    assert ("meeting_updated", 6, 2) in notices(notify)  # invited now: told of the next change
+    assert [n for n in notices(notify) if n[:2] == ("meeting", 6)] == [("meeting", 6, 1)]
+
+    Sender(notify.extensions["osl"].database, notify.config).send_due()
+    to_six = [m for m in folder_mails(mail_dir) if m["To"].addresses[0].addr_spec == "nowa@example.org"]
+    assert [m["Subject"] for m in to_six] == ["Spotkanie partnerskie: Plan na zimę",
+                                              "Zmiana spotkania partnerskiego: Plan na ferie"]
+    assert "poniedziałek, 11 stycznia 2027, 17:00–19:00" in to_six[0].get_body(("plain",)).get_content()

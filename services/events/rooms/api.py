@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.calendar.times import aware, day_after, local_midnight, parse_moment, to_wire
 from services.events.auth import Caller, require_caller
+from services.events.meetings import follow_meeting_booking
 from services.events.models import Booking, Centre, Organisation, Partnership, Room
 from services.events.queries import live
 from services.events.rooms import operations
@@ -154,7 +155,13 @@ class BookingById(MethodView):
         session = request_session()
         caller = require_caller(session)
         booking = _visible_booking(session, booking_id, caller)
-        return attempt(lambda s: operations.cancel(s, holder_of(s, caller), booking), caller)
+        return attempt(lambda s: _meeting_follows(s, operations.cancel(s, holder_of(s, caller), booking)), caller)
+
+
+def _meeting_follows(session, booking):
+    """A partner meeting's booking approved or cancelled by hand: its event names the room only while confirmed."""
+    follow_meeting_booking(session, booking)
+    return booking
 
 
 @blp.route("/bookings/<uuid:booking_id>/approve")
@@ -168,7 +175,7 @@ class BookingApproval(MethodView):
         if not caller.is_admin:
             abort(403, message="Only MOPS (an administrator) approves bookings.")
         booking = _booking(session, booking_id)
-        return attempt(lambda s: operations.approve(s, booking), caller)
+        return attempt(lambda s: _meeting_follows(s, operations.approve(s, booking)), caller)
 
 
 @blp.route("/rooms/<int:room_id>/breaches")

@@ -8,12 +8,13 @@ up its booking and is booked again; a cancelled one, or one whose room is cleare
 """
 
 import logging
+import uuid
 from datetime import UTC
 
 from sqlalchemy import select
 
 from services.calendar.times import to_wire
-from services.events.models import Booking, Event, OutboxMessage, Room
+from services.events.models import Booking, OutboxMessage, Room
 from services.events.rooms.operations import Holder, Refused, Taken, book, cancel
 from services.messaging.errors import FieldError
 from services.messaging.outbox import add_message
@@ -47,9 +48,9 @@ def refusal_reason(exc: Exception) -> str | None:
     return None
 
 
-def follow_meeting_room(session, meeting: dict, event: Event, coordinator_id: int | None) -> Booking | None:
-    """Book the room ``meeting`` names (its snapshot, as loaded), or give up its booking; returns the booking that
-    holds the room for it, if any."""
+def follow_meeting_room(session, meeting: dict, event_id: uuid.UUID, coordinator_id: int | None) -> Booking | None:
+    """Book the room ``meeting`` names (its snapshot, as loaded) for its event ``event_id``, or give up its booking;
+    returns the booking that holds the room for it, if any (the event names the room only then)."""
     starts_at, ends_at = meeting["starts_at"].astimezone(UTC), meeting["ends_at"].astimezone(UTC)
     room_id = meeting.get("room_id") if meeting["status"] != "cancelled" else None
     booking = session.scalars(select(Booking).where(Booking.meeting_id == meeting["id"])).first()
@@ -69,7 +70,7 @@ def follow_meeting_room(session, meeting: dict, event: Event, coordinator_id: in
             raise LookupError(room_id)
         booked = book(session, room, holder, {
             "starts_at": starts_at, "ends_at": ends_at, "title": meeting["title"], "visibility": "private",
-            "kind": "meeting", "event_id": event.id, "meeting_id": meeting["id"]})
+            "kind": "meeting", "event_id": event_id, "meeting_id": meeting["id"]})
     except (Taken, Refused, FieldError, LookupError) as exc:
         reason = refusal_reason(exc)
         if reason is None:
