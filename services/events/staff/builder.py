@@ -8,13 +8,17 @@ A rule the builder cannot say (set through the API: monthly, every other week...
 
 The sign-up is one of three choices (``SIGN_UPS``), each the API's ``registration`` it stands for: none, here with a
 number of places (``{"required": true, "capacity": n}``) or at another address (``{"url": ...}``).
+
+An all-day event ("all day" ticked) takes its first and last day, no times: the API's ``starts_at`` and ``ends_at``
+are then dates, ``ends_at`` its last day (inclusive; the calendar core keeps the midnight after it, RFC 5545's
+exclusive DTEND). The times typed are ignored then.
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from services.calendar import recurrence, rules
-from services.calendar.times import local
+from services.calendar.times import day_after, local, local_midnight
 from services.ui.forms import FormError, date_as_typed, day_and_times, form_date, form_dates, form_day_and_times
 
 #: iCalendar's weekday codes, Monday first (as Polish calendars are).
@@ -48,6 +52,9 @@ class EventForm:
     day: str = ""
     starts: str = "17:00"
     ends: str = "19:00"
+    #: All day: the day (``day``) to the last day (``last_day``, the same day when empty), no times.
+    all_day: bool = False
+    last_day: str = ""
     weekdays: list[str] = field(default_factory=list)
     until: str = ""
     skipped: str = ""
@@ -67,6 +74,7 @@ class EventForm:
                    category=form.get("category", "meeting"), district=form.get("district", ""),
                    centre=form.get("centre", ""), audiences=form.getlist("audiences"), day=form.get("day", ""),
                    starts=form.get("starts", ""), ends=form.get("ends", ""),
+                   all_day=bool(form.get("all_day")), last_day=form.get("last_day", ""),
                    weekdays=[d for d in form.getlist("weekdays") if d in WEEKDAYS], until=form.get("until", ""),
                    skipped=form.get("skipped", ""), kept_rule=form.get("kept_rule", ""),
                    **{name: form.get(name, "").strip() for name in (
@@ -113,20 +121,30 @@ def registration(form: EventForm) -> dict | None:
     raise FormError("registration", NO_SUCH_SIGN_UP)
 
 
+def days(form: EventForm) -> tuple[date, date]:
+    """An all-day event's first and last day (the first when no last day is given), or a FormError naming the
+    field."""
+    first = form_date(form.day, "day")
+    last = form_date(form.last_day, "last_day") if form.last_day.strip() else first
+    if last < first:
+        raise FormError("last_day", "The last day must not be before the first day.")
+    return first, last
+
+
 def api_input(form: EventForm, organisation: str | None = None) -> dict:
     """The API's input for the event this form describes (the operations check the rest and name the field)."""
-    starts, ends = day_and_times(form.day, form.starts, form.ends)
+    starts, ends = days(form) if form.all_day else day_and_times(form.day, form.starts, form.ends)
     data = {"title": form.title, "description": form.description, "category": form.category,
             "district": form.district, "centre": form.centre or None, "audiences": form.audiences,
-            "starts_at": starts, "ends_at": ends, "rrule": rule(form),
+            "starts_at": starts, "ends_at": ends, "all_day": form.all_day, "rrule": rule(form),
             "exdates": [d for d in skipped_dates(form.skipped)], "location": form.location or None,
             "contact": form.contact or None, "accessibility": form.accessibility or None,
             "registration": registration(form)}
-    if ends <= starts:
+    if not form.all_day and ends <= starts:
         raise FormError("ends", "The end must be after the start.")
     if data["rrule"]:
         try:  # the calendar core's check, asked here to say an early until at the form's own field
-            rules.check_rule(data["rrule"], data["starts_at"])
+            rules.check_rule(data["rrule"], first_moment(data))
         except rules.RuleError as exc:
             if exc.part == "UNTIL":
                 raise FormError("until", ENDS_TOO_SOON) from exc
@@ -140,9 +158,12 @@ def api_input(form: EventForm, organisation: str | None = None) -> dict:
 
 def from_input(data: dict, district: str, centre: str | None) -> EventForm:
     """The form of an existing event (its API input, ``input.event_input``)."""
+    if data.get("all_day"):  # dates: the first and the last day
+        when = {"all_day": True, "day": data["starts_at"].isoformat(), "last_day": data["ends_at"].isoformat()}
+    else:
+        when = form_day_and_times(data["starts_at"], data["ends_at"])
     form = EventForm(title=data["title"], description=data["description"], category=data["category"],
-                     district=district, centre=centre or "", audiences=list(data["audiences"]),
-                     **form_day_and_times(data["starts_at"], data["ends_at"]),
+                     district=district, centre=centre or "", audiences=list(data["audiences"]), **when,
                      skipped="\n".join(date_as_typed(day) for day in sorted(data["exdates"])),
                      location=data.get("location") or "", contact=data.get("contact") or "",
                      accessibility=data.get("accessibility") or "")
@@ -165,12 +186,18 @@ def from_input(data: dict, district: str, centre: str | None) -> EventForm:
     return form
 
 
-def preview(data: dict) -> list[tuple[datetime, bool]]:
-    """The dates the event will have, from its first (up to PREVIEW_DATES or a year), each with whether it is
-    skipped: what the person sees before saving."""
-    start, end = local(data["starts_at"]), local(data["ends_at"])
-    series = recurrence.Series(start, end, data["rrule"], ())
+def first_moment(data: dict) -> datetime:
+    """When the event of the API's input (``api_input``) starts: an all-day event at the midnight its day begins."""
+    return local_midnight(data["starts_at"]) if data["all_day"] else local(data["starts_at"])
+
+
+def preview(data: dict) -> list[tuple[datetime, datetime, bool]]:
+    """The dates the event will have, from its first (up to PREVIEW_DATES or a year), each with its end and whether
+    it is skipped: what the person sees before saving."""
+    start = local(first_moment(data))
+    end = local_midnight(day_after(data["ends_at"])) if data["all_day"] else local(data["ends_at"])
+    series = recurrence.Series(start, end, data["rrule"], (), data["all_day"])
     horizon = start + timedelta(days=366)
-    dates = [o.starts_at for o in recurrence.occurrences(series, start, horizon, limit=PREVIEW_DATES)]
+    found = recurrence.occurrences(series, start, horizon, limit=PREVIEW_DATES)
     skipped = set(data["exdates"])
-    return [(moment, local(moment).date() in skipped) for moment in dates]
+    return [(o.starts_at, o.ends_at, local(o.starts_at).date() in skipped) for o in found]

@@ -194,6 +194,7 @@ FIELD_LABELS = {
     "organisation": _l("Organisation"), "title": _l("Title"), "description": _l("Description"),
     "category": _l("Kind of event"), "audiences": _l("For whom"), "district": _l("District"), "centre": _l("Centre"),
     "day": _l("Day (the first, for a repeating event)"), "starts": _l("From"), "ends": _l("To"),
+    "all_day": _l("All day"), "last_day": _l("Last day (of an all-day event lasting several days)"),
     "weekdays": _l("Repeats every week on"), "until": _l("until (the last day)"),
     "skipped": _l("Skip these dates (one per line, such as 24.12.2026)"),
     "location": _l("Address"), "contact": _l("Contact"), "accessibility": _l("Accessibility"),
