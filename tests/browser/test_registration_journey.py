@@ -29,7 +29,7 @@ def link_in(mail, base: str, purpose: str) -> str:
 def register(page, url: str, name: str, address: str) -> None:
     page.goto(f"{url}/registrations/events/{EVENT_ID}")
     page.get_by_label("Imię i nazwisko").fill(name)
-    page.get_by_label("Adres e-mail").fill(address)
+    page.get_by_label("Adres e-mail", exact=True).fill(address)
     page.get_by_role("checkbox", name=REGISTRATION_CONSENT[REGISTRATION_VERSION]["pl"]).check()
     page.get_by_role("button", name="Zapisuję się").click()
     page.wait_for_url("**/registered?**")
@@ -50,7 +50,7 @@ def test_register_wait_cancel_and_move_up(notify_server, page, browser):
     assert "zostało 1 z 1 miejsca" in page.inner_text("main")
     screenshot(page, "registration-form")
     page.get_by_label("Imię i nazwisko").fill("Helena Zielińska")
-    page.get_by_label("Adres e-mail").fill(FIRST)
+    page.get_by_label("Adres e-mail", exact=True).fill(FIRST)
     page.get_by_role("button", name="Zapisuję się").click()
     expect(page.locator("#consent-error")).to_be_visible()
     screenshot(page, "registration-form-error")
