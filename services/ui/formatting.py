@@ -17,7 +17,9 @@ from services.calendar.times import local_date
 from services.ui import dates, series
 from services.ui.i18n import page_language
 
-_TIME_RANGE = re.compile(r"(\d{1,2}:\d{2}–\d{1,2}:\d{2})")
+#: A time range with the comma, colon or semicolon right after it, kept in its span: text split at tags (a reader,
+#: a screen reader's) must not see "10:30–12:00 , od".
+_TIME_RANGE = re.compile(r"(\d{1,2}:\d{2}–\d{1,2}:\d{2}[,:;]?)")
 
 
 def day(value: date | datetime, genitive: bool = False) -> str:

@@ -11,7 +11,7 @@ from tests.browser.conftest import NEXT_YEAR, PHONE, screenshot
 WORDS = {
     "pl": {"more": "Więcej filtrów", "search": "Szukaj po słowach", "go": "Szukaj", "week": "W tym tygodniu",
            "weekend": "W ten weekend", "from": "Od dnia", "show": "Pokaż wydarzenia",
-           "add": "Dodaj do mojego kalendarza", "email": "Twój adres e-mail", "districts": "Wybierz dzielnice",
+           "add": "Dodaj do mojego kalendarza", "email": "Adres e-mail", "districts": "Wybierz dzielnice",
            "subscribe": "Zapisz mnie"},
     "en": {"more": "More filters", "search": "Search by words", "go": "Search", "week": "This week",
            "weekend": "This weekend", "from": "From the day", "show": "Show events", "add": "Add to my calendar",

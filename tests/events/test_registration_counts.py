@@ -42,12 +42,12 @@ def test_the_page_and_the_feed_show_places_left_and_where_to_register(events_app
     events_app.config.update(NOTIFY_URL=NOTIFY, FEED_RECHECK_SECONDS=0)
     event_id = workshop(events_app)
     page = events_app.test_client().get(f"/events/{event_id}")
-    assert "zostało 20 z 20 miejsc" in page.text
+    assert "Zostało 20 z 20 miejsc" in page.text
     assert f'href="{NOTIFY}/registrations/events/{event_id}"' in page.text
     assert "zostało 20 z 20 miejsc" in description(events_app, event_id)
 
     deliver_counts(events_app, counts(event_id, 8, confirmed=8))
-    assert "zostało 12 z 20 miejsc" in events_app.test_client().get(f"/events/{event_id}").text
+    assert "Zostało 12 z 20 miejsc" in events_app.test_client().get(f"/events/{event_id}").text
     said = description(events_app, event_id)
     assert "zostało 12 z 20 miejsc" in said and f"{NOTIFY}/registrations/events/{event_id}" in said
     # One "Zapisy" line, saying the form once: "Zapisy: …; zapisy: <url>" said it twice.

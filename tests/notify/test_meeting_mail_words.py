@@ -22,6 +22,8 @@ def test_a_meeting_mail_greets_its_reader_as_the_other_mails_do(notify, mail_dir
     for mail in folder_mails(mail_dir):
         text, html = bodies(mail)
         assert text.startswith("Dzień dobry,") and "<p style=\"margin:0 0 16px;\">Dzień dobry,</p>" in html
+        # and formally to the end: "Nie chcesz tych wiadomości?" followed "Dostaje Pani/Pan…"
+        assert "chcesz" not in text + html and "Nie chce Pani/Pan dostawać tych wiadomości?" in text
 
 
 def test_each_member_is_told_why_the_meeting_mail_comes_to_them(notify, mail_dir):

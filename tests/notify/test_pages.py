@@ -76,7 +76,7 @@ def test_subscribing_through_the_form_is_the_api_s_subscribe(notify, mail_dir):
     answer = post_form(client, "/subscribe", FORM)
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/subscribe/check-email")
     page = client.get(answer.headers["Location"])
-    assert page.status_code == 200 and "<h1>Sprawdź swoją skrzynkę e-mail</h1>" in page.text
+    assert page.status_code == 200 and "<h1>Proszę sprawdzić skrzynkę e-mail</h1>" in page.text
     made = subscriber(notify, "ewa.kowalska@example.org")
     assert (made.status, made.districts, made.audiences, made.frequency, made.reminders) == (
         "pending", ["polnoc", "rakow"], ["seniors"], "daily", True)
@@ -94,17 +94,18 @@ def test_the_form_shares_the_api_s_rate_limit_and_says_so_plainly(notify):
     assert post_form(client, "/subscribe", FORM).status_code == 303  # the third of three per address
     limited = post_form(client, "/subscribe", FORM)
     assert limited.status_code == 429 and limited.headers["Retry-After"] == "3600"
-    assert "Spróbuj ponownie za godzinę" in limited.text and 'value="Ewa.Kowalska@example.org"' in limited.text
+    assert "Proszę spróbować ponownie za godzinę" in limited.text and 'value="Ewa.Kowalska@example.org"' in limited.text
 
 
 def test_errors_are_shown_next_to_their_fields_and_the_answers_are_kept(notify):
     client = notify.test_client()
     bad = post_form(client, "/subscribe", {**FORM, "email": "not-an-address", "consent": ""})
     assert bad.status_code == 422
-    assert field_error(bad.text, "email").startswith("Wpisz swój adres e-mail")
-    assert field_error(bad.text, "consent").startswith("Zaznacz to pole")
+    assert field_error(bad.text, "email").startswith("Proszę wpisać adres e-mail")
+    assert field_error(bad.text, "consent").startswith("Proszę zaznaczyć to pole")
     assert 'aria-invalid="true" aria-describedby="email-error"' in bad.text
-    assert '<li><a href="#consent">Zaznacz to pole' in bad.text and 'id="consent"' in bad.text  # the summary links
+    # the summary links
+    assert '<li><a href="#consent">Proszę zaznaczyć to pole' in bad.text and 'id="consent"' in bad.text
     assert 'value="not-an-address"' in bad.text and 'value="polnoc" checked' in bad.text
     unknown = post_form(client, "/subscribe?lang=en", {**FORM, "districts": ["atlantyda"]})
     assert unknown.status_code == 422
@@ -178,7 +179,7 @@ def test_preferences_need_the_csrf_token_and_show_errors_next_to_the_field(notif
     assert refused.status_code == 400 and "nie pochodzi z tej strony" in refused.text
     assert subscriber(notify).districts == ["rakow"]
     bad = post_form(client, links["preferences"], {"districts": ["polnoc"], "frequency": "hourly"})
-    assert bad.status_code == 422 and field_error(bad.text, "frequency") == "Wybierz, jak często."
+    assert bad.status_code == 422 and field_error(bad.text, "frequency") == "Proszę wybrać, jak często."
     saved = post_form(client, links["preferences"], {"districts": ["polnoc"], "frequency": "weekly"})
     assert saved.status_code == 200 and "Zapisano zmiany." in saved.text
     assert (subscriber(notify).districts, subscriber(notify).frequency) == (["polnoc"], "weekly")

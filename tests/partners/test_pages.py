@@ -6,7 +6,7 @@ import pytest
 
 from services.calendar.times import WARSAW
 from tests.partners.helpers import ADMIN, created
-from tests.ui.pagecheck import assert_accessible_page, html
+from tests.ui.pagecheck import assert_accessible_page, html, words
 
 NEXT_YEAR = datetime.now(WARSAW).year + 1
 
@@ -97,3 +97,10 @@ def test_an_agreement_signed_in_the_future_is_flagged_where_it_is_shown(partners
     start = page.index(said)
     assert str(NEXT_YEAR + 1) in page[page.rindex("<li", 0, start):start]
     assert_accessible_page(page, lang)
+
+
+def test_a_meetings_time_and_its_title_read_without_a_stray_space(partners, partnership):
+    said = words(html(partners.app.test_client(), f"/partnerships/{partnership['id']}"))
+    assert "10:00–12:00: Spotkanie partnerskie" in said and " : " not in said and " , " not in said
+    page = html(partners.app.test_client(), f"/partnerships/{partnership['id']}")
+    assert '<span class="nowrap">10:00–12:00:</span></strong> Spotkanie partnerskie' in page

@@ -16,6 +16,7 @@ from tests.programme.factories import (
     statuses,
 )
 from tests.staff.conftest import CSRF
+from tests.ui.pagecheck import words
 
 WHEN = "2018-05-22T17:00:00+02:00"
 
@@ -184,3 +185,10 @@ def test_the_pages_keep_to_the_roles(programme_app):
     assert client.get(f"/programmes/{known['id']}/activities/{PICNIC}/", headers=bearer(OWN_KEY)).status_code == 403
     assert client.get(f"/programmes/{known['id']}/roll-calls/{ACTIVITY}/2018-05-23T17:00:00+02:00",
                       headers=ADMIN).status_code == 404
+
+
+def test_the_roll_calls_activity_and_date_read_without_a_stray_space(programme_app):
+    known = known_programme(programme_app)
+    page = programme_app.test_client().get(f"/programmes/{known['id']}/roll-calls/{ACTIVITY}/{WHEN}",
+                                           headers=bearer(OWN_KEY)).get_data(as_text=True)
+    assert " , " not in words(page) and " : " not in words(page)

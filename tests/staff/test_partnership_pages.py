@@ -168,8 +168,8 @@ def test_a_member_leaving_tomorrow_is_still_a_member_today_and_may_sign(staff):
     html = admin.get(f"/staff/partnerships/{partnership['id']}").get_data(as_text=True)
     with staff.partners.test_request_context(headers={"Accept-Language": "pl"}):
         tomorrow, now, yesterday = (long_date(d) for d in (day + timedelta(1), day, day - timedelta(1)))
-    assert f"członkostwo kończy się {tomorrow}" in html and f"odszedł/odeszła {tomorrow}" not in html
-    assert f"odszedł/odeszła {now}" in html and f"odszedł/odeszła {yesterday}" in html
+    assert f"członkostwo kończy się {tomorrow}" in html and f"członkostwo zakończone {tomorrow}" not in html
+    assert f"członkostwo zakończone {now}" in html and f"członkostwo zakończone {yesterday}" in html
     signatories = {int(value) for value in re.findall(r'name="signatory_ids" value="(\d+)"', html)}
     assert leaving["id"] in signatories and not signatories & {gone_today["id"], gone["id"]}
     # Current members first: the one leaving tomorrow is listed before those who have gone.

@@ -69,3 +69,21 @@ def html(client, url: str, status: int = 200, lang: str = "pl") -> str:
     assert response.status_code == status, (url, response.status_code)
     assert response.mimetype == "text/html"
     return response.get_data(as_text=True)
+
+
+class _Pieces(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.pieces: list[str] = []
+
+    def handle_data(self, data):
+        if data.strip():
+            self.pieces.append(data.strip())
+
+
+def words(html: str) -> str:
+    """A page's text as a tester's tool or a screen reader may read it: each piece between tags on its own, joined
+    by spaces; punctuation right after a tag then shows as " ," or " :"."""
+    reader = _Pieces()
+    reader.feed(html)
+    return " ".join(reader.pieces)

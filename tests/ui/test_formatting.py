@@ -91,3 +91,11 @@ def test_after_do_and_od_a_polish_weekday_is_in_the_genitive():
                     "czwartku, 3 grudnia 2026", "piątku, 4 grudnia 2026", "soboty, 5 grudnia 2026",
                     "niedzieli, 6 grudnia 2026"]
     assert dated(date(2026, 12, 3), "en", True, genitive=True) == "Thursday, 3 December 2026"
+
+
+def test_a_time_range_keeps_the_comma_or_colon_after_it_in_its_span():
+    """Nothing between the range and its punctuation: a reader that splits the text at tags saw "10:30–12:00 , od"."""
+    html = str(unbroken_times("W każdy wtorek, 10:30–12:00, od 2 marca; 18:30–20:00: Spotkanie; 9:00–10:00 sam"))
+    assert '<span class="nowrap">10:30–12:00,</span> od' in html
+    assert '<span class="nowrap">18:30–20:00:</span> Spotkanie' in html
+    assert '<span class="nowrap">9:00–10:00</span> sam' in html

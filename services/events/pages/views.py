@@ -153,6 +153,7 @@ def _registration(session, event: Event) -> dict | None:
     else:
         places = places_words(count.capacity if count else event.capacity, count.confirmed if count else 0,
                               count.waiting if count else 0, language if language in ("pl", "en") else "pl")
+        places = places[:1].upper() + places[1:]  # its own sentence on the page, after "Liczba miejsc: 20."
     return {"url": registration_form_url(current_app.config, event.id), "places": places}
 
 
