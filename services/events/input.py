@@ -19,10 +19,6 @@ from services.events.queries import is_current_member, live
 from services.messaging.errors import FieldError, Forbidden
 
 
-def search_text(title: str, description: str) -> str:
-    return f"{title}\n{description}".casefold()
-
-
 def check_times(data: dict) -> None:
     """The rules that join the times (ends after starts; an all-day event takes dates; a time the clocks skip is no
     time), raised as the schema's ValidationError on the field: what the input schema checks."""
@@ -131,7 +127,6 @@ def columns(session, data: dict, caller, event: Event | None = None) -> dict:
         "url": data.get("url"), "contact": data.get("contact"), "accessibility": data.get("accessibility"),
         **_registration(data.get("registration")),
         "status": data.get("status") or (event.status if event else "scheduled"),
-        "search_text": search_text(data["title"], description),
     }
 
 

@@ -5,7 +5,6 @@ from sqlalchemy import select
 from services.calendar.meetings import Place, at_centre, meeting_event
 from services.calendar.membership import is_current
 from services.calendar.times import today
-from services.events.input import search_text
 from services.events.models import Booking, Centre, Event, Membership, Partnership, Room
 from services.events.operations import change_event, insert_event
 from services.events.rooms.meetings import follow_meeting_room
@@ -34,9 +33,8 @@ def _values(session, meeting: dict, cancelled: bool, organiser: int | None, room
     room_name = room.name if room and room.deleted_at is None and room.centre_id == centre.id else None
     place = Place(centre.id, centre.district_id, centre.address, centre.latitude, centre.longitude,
                   room=room_name) if centre else None
-    values = meeting_event(meeting, partnership_district_id=partnership.district_id, centre=place,
-                           organiser_id=organiser, cancelled=cancelled)
-    return {**values, "search_text": search_text(meeting["title"], meeting["agenda"])}
+    return meeting_event(meeting, partnership_district_id=partnership.district_id, centre=place,
+                         organiser_id=organiser, cancelled=cancelled)
 
 
 def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:

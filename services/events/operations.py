@@ -15,6 +15,7 @@ from services.calendar.changes import is_significant
 from services.events.fields import OWN_COLUMNS
 from services.events.input import columns, event_input
 from services.events.models import Event, OutboxMessage
+from services.events.queries import SEARCHED, refresh_search_text, search_text
 from services.events.snapshot import snapshot
 from services.messaging.errors import Conflict, Forbidden
 from services.messaging.models import utcnow
@@ -85,6 +86,8 @@ def _add(session, events: list[Event]) -> list[Event]:
     with session.no_autoflush:
         names = Names(session, events)
         for event in events:
+            organisation, centre = names.organisations.get(event.organisation_id), names.centres.get(event.centre_id)
+            event.search_text = search_text(event, organisation and organisation.name, centre and centre.name)
             publish(session, event, "event.published", names=names)
     session.flush()
     return events
@@ -146,6 +149,8 @@ def change_event(session, event: Event, values: dict) -> list[str]:
     was_cancelled = event.status == "cancelled"
     for name in changed:
         setattr(event, name, values[name])
+    if set(changed) & set(SEARCHED):
+        refresh_search_text(session, event)
     now = utcnow()
     event.version += 1
     event.updated_at = now

@@ -9,8 +9,9 @@ import logging
 from sqlalchemy import select, update
 
 from services.calendar.meetings import at_centre
-from services.events.models import Centre, Event, RegistrationCount, Room
+from services.events.models import Centre, Event, Organisation, RegistrationCount, Room
 from services.events.operations import change_event
+from services.events.queries import refresh_search_text
 from services.messaging.replica import apply_snapshot
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ def apply_record(session, model, shown_by, data: dict, *, deleted: bool = False)
         if model is Centre:
             _follow_centre_address(session, row, shown_before)
         session.execute(update(Event).where(shown_by == row.id).values(vevent=None))
+        if model in (Centre, Organisation) and row.name != shown_before[SHOWN.index("name")]:
+            _follow_name(session, shown_by, row)
         log.info("%s %s renamed: its events will be rendered again", model.__tablename__, row.id)
 
 
@@ -61,6 +64,12 @@ def _follow_room_name(session, room: Room, old_name: str) -> None:
                                 Event.location == at_centre(old_name, address))
     for event in session.scalars(query):
         change_event(session, event, {"location": at_centre(room.name, address)})
+
+
+def _follow_name(session, shown_by, row) -> None:
+    """The renamed organiser's or centre's events are found by the new name (their stored search text)."""
+    for event in session.scalars(select(Event).where(shown_by == row.id)):
+        refresh_search_text(session, event)
 
 
 def _shown(row) -> tuple | None:

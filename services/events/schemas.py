@@ -132,7 +132,9 @@ class EventQuerySchema(Schema):
     from_ = Moment(data_key="from", metadata={"description": "Events that end after this date or date-time."})
     to = Moment(metadata={"description": "Events that start before this date-time, or by the end of this date."})
     text = one_line(200, min_length=1,
-                         metadata={"description": "Words in the title or description, any letter case."})
+                         metadata={"description": "Words in the title, description, organiser's name or place (the "
+                                                  "location or the centre's name), in any letter case, with or "
+                                                  "without Polish letters (koled finds kolęd)."})
 
 
 class FeedTokenSchema(Schema):

@@ -57,3 +57,16 @@ def polish_key(text: str) -> tuple:
 def polish_sorted(rows, attribute: str | None = "name") -> list:
     """``rows`` sorted by ``attribute`` (or themselves: strings) in Polish order; also the ``polish_sort`` filter."""
     return sorted(rows, key=lambda row: polish_key(getattr(row, attribute) if attribute else row))
+
+
+#: Letters NFKD does not take apart: ł is a letter of its own to Unicode.
+_UNSPLIT = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss"})
+
+
+def folded(text: str) -> str:
+    """``text`` as searched: lower case, Polish letters as their base letters (ą→a, ć→c, ę→e, ł→l, ń→n, ó→o, ś→s,
+    ź→z, ż→z; other accents alike), so "cwiczenia" finds "Ćwiczenia" as residents type on phones without them. The
+    stored search text and the words searched are folded by this one rule, so SQLite and PostgreSQL compare the
+    same plain letters."""
+    split = unicodedata.normalize("NFKD", text.casefold().translate(_UNSPLIT))
+    return "".join(char for char in split if not unicodedata.combining(char))

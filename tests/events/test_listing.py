@@ -68,6 +68,17 @@ def test_text_matches_title_and_description_in_any_letter_case_with_polish_lette
     assert _titles(events_app, "?text=100%25") == []
 
 
+def test_text_matches_without_polish_letters_and_the_organiser_and_place(events_app):
+    _world(events_app)
+    assert _titles(events_app, "?text=seniorow") == ["Warsztaty dla seniorów"]
+    assert _titles(events_app, "?text=SASIEDZKI") == ["Piknik sąsiedzki"]
+    assert _titles(events_app, "?text=zrodlo") == ["Piknik sąsiedzki", "Warsztaty dla seniorów", "Forum dzielnicy"]
+    assert _titles(events_app, "?text=Sąsiedzi") == ["Zajęcia sportowe"]  # the organiser, Stowarzyszenie Sąsiedzi
+    assert _titles(events_app, "?text=zbierskiego") == ["Forum dzielnicy"]  # DOSL Ostatni Grosz's address
+    assert _titles(events_app, "?text=dosl+ostatni") == ["Forum dzielnicy"]  # its name
+    assert _titles(events_app, "?text=partnerów") == []  # the private meeting stays private
+
+
 def test_bad_filters_are_refused_naming_the_parameter(events_app):
     seed(events_app)
     client = events_app.test_client()

@@ -86,3 +86,36 @@ def test_0010_widens_the_replica_slugs_and_its_downgrade_cuts_them(stack):
         connection.execute(text("UPDATE organisations SET slug = :slug"), {"slug": slug})
         assert connection.execute(text("SELECT slug FROM organisations")).scalar_one() == slug
     engine.dispose()
+
+
+def test_0013_fills_the_folded_search_text_with_the_organiser_and_the_place(stack):
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from services.events import MIGRATIONS
+    from services.messaging.db import upgrade
+
+    url = stack.database_url("events")
+    upgrade(url, MIGRATIONS, "0012")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO organisations (id, version, name, slug, kind, needs_review) "
+                                "VALUES (1, 1, 'Fundacja Żółta Łódka', 'zolta', 'ngo', false)"))
+        connection.execute(text("INSERT INTO centres (id, version, name, slug, kind, district_id, address) "
+                                "VALUES (2, 1, 'OSL Raków', 'osl-rakow', 'osl', 1, 'ul. Łukasińskiego 40')"))
+        _insert_event(connection)
+        connection.execute(text("UPDATE events SET title = 'Wieczór KOLĘD', description = 'Ćwiczenia', "
+                                "organisation_id = 1, centre_id = 2, location = 'Sala 2, ul. Łukasińskiego 40'"))
+        connection.execute(text("INSERT INTO events (id, visibility, title, description, starts_at, ends_at, all_day, "
+                                "exdates, district_id, audiences, category, registration_required, status, sequence, "
+                                "version, created_at, updated_at, search_text) SELECT :id, visibility, 'Sam', '', "
+                                "starts_at, ends_at, all_day, exdates, district_id, audiences, category, "
+                                "registration_required, status, sequence, version, created_at, updated_at, '' "
+                                "FROM events"), {"id": uuid.uuid4().hex})
+    upgrade(url, MIGRATIONS)
+    with engine.connect() as connection:
+        found = set(connection.execute(text("SELECT search_text FROM events")).scalars())
+    assert found == {"wieczor koled\ncwiczenia\nfundacja zolta lodka\nsala 2, ul. lukasinskiego 40\nosl rakow",
+                     "sam\n"}
+    engine.dispose()

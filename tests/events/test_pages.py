@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.calendar.times import WARSAW
 from services.events.models import Event
-from tests.events.factories import ADMIN, centre, deliver, event_body, meeting, seed
+from tests.events.factories import ADMIN, World, centre, deliver, event_body, meeting, organisation, seed
 from tests.ui.pagecheck import assert_accessible_page, html
 
 NEXT_YEAR = datetime.now(WARSAW).year + 1
@@ -183,6 +183,48 @@ def test_search_by_words_finds_title_and_description_in_any_case(events_app, wor
     page = html(client, "/?q=druga+linia&lang=en")
     assert "Bajki w ośrodku" in page and "Gimnastyka dla seniorów" not in page
     assert "No upcoming events found." in html(client, "/?q=100%25&lang=en")  # % is a letter, not a wildcard
+
+
+def test_search_without_polish_letters_finds_the_words_with_them(events_app, world):
+    """Residents on phones type "cwiczenia" for "ćwiczenia": Polish letters are folded on both sides, any case."""
+    client = events_app.test_client()
+    for title, description in (("Wieczór kolęd", "Śpiewamy razem."), ("Ruch dla zdrowia", "Ćwiczenia na krzesłach.")):
+        body = event_body(title=title, description=description, starts_at=f"{NEXT_YEAR}-03-20T17:00:00",
+                          ends_at=f"{NEXT_YEAR}-03-20T19:00:00")
+        assert client.post("/api/v1/events", json=body, headers=World().own).status_code == 201
+    for query, title in (("cwiczenia", "Ruch dla zdrowia"), ("CWICZENIA", "Ruch dla zdrowia"),
+                         ("koled", "Wieczór kolęd"), ("Kolęd", "Wieczór kolęd"), ("spiewamy", "Wieczór kolęd"),
+                         ("seniorow", "Gimnastyka dla seniorów"), ("SENIORÓW", "Gimnastyka dla seniorów")):
+        page = html(client, f"/?q={quote(query)}")
+        assert title in page, query
+        assert "Bajki w ośrodku" not in page, query
+
+
+def test_search_finds_the_organiser_and_the_place(events_app, world):
+    """The organiser's name (as renamed later) and the place (the address, the centre's name) are searched too."""
+    client = events_app.test_client()
+    deliver(events_app, "organisation.updated", organisation(100, "Fundacja Żółta Łódka", "fundacja-zrodlo", 2))
+    for query in ("Żółta", "zolta", "łódka"):
+        page = html(client, f"/?q={quote(query)}")
+        assert "Gimnastyka dla seniorów" in page and "Bajki w ośrodku" in page, query
+    for query in ("Łukasińskiego", "lukasinskiego 40", "osl rakow"):  # OSL Raków, ul. Łukasińskiego 40
+        page = html(client, f"/?q={quote(query)}")
+        assert "Gimnastyka dla seniorów" in page and "Bajki w ośrodku" not in page, query
+    deliver(events_app, "centre.updated", centre(20, "Dom Sąsiedzki Grosik", "dosl-ostatni-grosz", 2, version=2,
+                                                 address="ul. Zbierskiego 2"))
+    page = html(client, "/?q=sasiedzki+grosik")
+    assert "Bajki w ośrodku" in page and "Gimnastyka dla seniorów" not in page
+    assert "Tylko dla partnerstwa" not in html(client, "/?q=zolta")
+
+
+def test_search_takes_percent_and_underscore_as_letters(events_app, world):
+    client = events_app.test_client()
+    body = event_body(title="Zniżka 50% dla_seniorów", starts_at=f"{NEXT_YEAR}-03-21T10:00:00",
+                      ends_at=f"{NEXT_YEAR}-03-21T11:00:00")
+    assert client.post("/api/v1/events", json=body, headers=World().own).status_code == 201
+    assert "Zniżka 50% dla_seniorów" in html(client, "/?q=50%25+dla_")
+    assert "Gimnastyka dla seniorów" not in html(client, "/?q=dla_")
+    assert "Zniżka" not in html(client, "/?q=5_%25")
 
 
 def test_this_week_and_this_weekend_list_only_what_starts_in_them(events_app, world, monkeypatch):

@@ -27,7 +27,6 @@ from services.calendar import recurrence
 from services.calendar.recurrence import Series
 from services.events import moderation
 from services.events.imports.parse import Feed, Item
-from services.events.input import search_text
 from services.events.models import Centre, Event, ImportSource
 from services.events.occurrences import occurrence_override
 from services.events.operations import change_event, insert_events
@@ -141,7 +140,7 @@ def _values(item: Item, given: dict, centre: Centre | None) -> dict:
             "organisation_id"], "partnership_id": None, "audiences": list(given["audiences"]),
         "category": given["category"], "location": location,
         "latitude": centre.latitude if from_centre else None, "longitude": centre.longitude if from_centre else None,
-        "url": data["url"], "status": data["status"], "search_text": search_text(data["title"], data["description"]),
+        "url": data["url"], "status": data["status"],
     }
 
 
