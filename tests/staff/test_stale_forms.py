@@ -26,6 +26,18 @@ def _text(response) -> str:
     return unescape(response.get_data(as_text=True))
 
 
+def _stale_after_another_save(client, path: str, form: dict, theirs: dict, ours: dict, version: int = 1) -> str:
+    """Tab B sends ``form`` at ``version`` with ``theirs`` and saves; tab A, opened at the same version, then sends it
+    with ``ours``: a 409 with the message and the record's next version, none of ``ours`` shown. The page's text."""
+    assert client.post(path, data={**form, **theirs}).status_code == 303
+    stale = client.post(path, data={**form, **ours})
+    assert stale.status_code == 409
+    shown = _text(stale)
+    assert STALE in shown and _version(version + 1) in shown
+    assert all(value not in shown for value in ours.values())
+    return shown
+
+
 def test_a_stale_organisation_form_keeps_the_other_tabs_phone(staff):
     admin, _cookie = signed_in_admin(staff)
     organisation = staff.organisation("Fundacja Nowa")
@@ -33,12 +45,9 @@ def test_a_stale_organisation_form_keeps_the_other_tabs_phone(staff):
     assert _version(1) in _text(admin.get(path))
     form = {"name": "Fundacja Nowa", "kind": "ngo", "krs": "", "email": "", "phone": "", "website": "",
             "version": "1", "csrf_token": csrf_of(admin, path)}
-    assert admin.post(path, data={**form, "phone": "34 222 22 22"}).status_code == 303  # tab B
-    stale = admin.post(path, data={**form, "website": "https://nowa.example"})  # tab A, opened before
-    assert stale.status_code == 409
-    shown = _text(stale)
-    assert STALE in shown and 'value="34 222 22 22"' in shown and "https://nowa.example" not in shown
-    assert _version(2) in shown
+    shown = _stale_after_another_save(admin, path, form, {"phone": "34 222 22 22"},
+                                      {"website": "https://nowa.example"})
+    assert 'value="34 222 22 22"' in shown
     assert admin.post(path, data={k: v for k, v in form.items() if k != "version"}).status_code == 409
     recorded = staff.client.get(f"/api/v1/organisations/{organisation}").get_json()
     assert (recorded["phone"], recorded["website"], recorded["version"]) == ("34 222 22 22", None, 2)
@@ -58,12 +67,9 @@ def test_a_stale_centre_form_keeps_the_other_tabs_phone(staff):
     path = f"/staff/centres/{centre['id']}"
     form = {"address": "ul. Łukasińskiego 40", "opening_hours": "", "email": "", "phone": "", "website": "",
             "version": str(version), "csrf_token": csrf_of(admin, "/staff/centres/")}
-    assert admin.post(path, data={**form, "phone": "34 000 00 00"}).status_code == 303
-    stale = admin.post(path, data={**form, "website": "https://centrum-grosz.example.org"})
-    assert stale.status_code == 409
-    shown = _text(stale)
-    assert STALE in shown and 'value="34 000 00 00"' in shown and "https://centrum-grosz.example.org" not in shown
-    assert _version(version + 1) in shown
+    shown = _stale_after_another_save(admin, path, form, {"phone": "34 000 00 00"},
+                                      {"website": "https://centrum-grosz.example.org"}, version)
+    assert 'value="34 000 00 00"' in shown
     recorded = staff.client.get(f"/api/v1/centres/{centre['slug']}").get_json()
     assert (recorded["phone"], recorded["website"]) == ("34 000 00 00", None)
     again = admin.post(path, data={**form, "phone": "34 000 00 00", "website": "https://centrum-grosz.example.org",
@@ -83,12 +89,8 @@ def test_a_stale_person_form_keeps_the_other_tabs_phone(staff):
     path = f"/staff/people/{person_id}"
     form = {"name": "Maria Nowak", "email": "", "phone": "", "organisation_id": "", "version": "1",
             "csrf_token": token}
-    assert admin.post(path, data={**form, "phone": "600 100 200"}).status_code == 303
-    stale = admin.post(path, data={**form, "email": "maria@example.org"})
-    assert stale.status_code == 409
-    shown = _text(stale)
-    assert STALE in shown and 'value="600 100 200"' in shown and "maria@example.org" not in shown
-    assert _version(2) in shown
+    shown = _stale_after_another_save(admin, path, form, {"phone": "600 100 200"}, {"email": "maria@example.org"})
+    assert 'value="600 100 200"' in shown
     with staff.partners.extensions["osl"].database.session() as session:
         assert (session.get(Person, person_id).phone, session.get(Person, person_id).email) == ("600 100 200", None)
     again = admin.post(path, data={**form, "phone": "600 100 200", "email": "maria@example.org", "version": "2"})
@@ -111,11 +113,7 @@ def test_stale_member_and_agreement_forms_keep_the_other_tabs_change(staff):
     assert member_id == member["id"]
     member_path = f"{page}/members/{member_id}"
     form = {"role": "member", "joined_on": "", "left_on": "", "version": "1", "csrf_token": token}
-    assert admin.post(member_path, data={**form, "role": "coordinator"}).status_code == 303
-    stale = admin.post(member_path, data={**form, "joined_on": "2026-09-01"})
-    assert stale.status_code == 409
-    shown = _text(stale)
-    assert STALE in shown and _version(2) in shown and "2026-09-01" not in shown
+    _stale_after_another_save(admin, member_path, form, {"role": "coordinator"}, {"joined_on": "2026-09-01"})
     with staff.partners.extensions["osl"].database.session() as session:
         membership = session.get(Membership, member_id)
         assert (membership.role, membership.joined_on, membership.version) == ("coordinator", None, 2)
@@ -132,11 +130,9 @@ def test_stale_member_and_agreement_forms_keep_the_other_tabs_change(staff):
     assert f'action="{agreement_path}"' in _text(admin.get(page))
     form = {"signed_on": "2026-09-15", "valid_from": "", "valid_until": "", "document_ref": "", "version": "1",
             "csrf_token": token}
-    assert admin.post(agreement_path, data={**form, "document_ref": "teczka MOPS 12/2026"}).status_code == 303
-    stale = admin.post(agreement_path, data={**form, "valid_from": "2026-10-01"})
-    assert stale.status_code == 409
-    shown = _text(stale)
-    assert STALE in shown and 'value="teczka MOPS 12/2026"' in shown and "2026-10-01" not in shown
+    shown = _stale_after_another_save(admin, agreement_path, form, {"document_ref": "teczka MOPS 12/2026"},
+                                      {"valid_from": "2026-10-01"})
+    assert 'value="teczka MOPS 12/2026"' in shown
     with staff.partners.extensions["osl"].database.session() as session:
         agreement = session.get(Agreement, agreement_id)
         assert (agreement.document_ref, agreement.valid_from) == ("teczka MOPS 12/2026", None)
@@ -158,12 +154,8 @@ def test_a_stale_room_form_shows_what_is_saved_so_a_second_send_cannot_overwrite
     admin, _cookie = signed_in_admin(staff)
     path = f"/staff/rooms/{room['id']}"
     form = {"name": "Sala duża", "capacity": "40", "equipment": "", "version": "1", "csrf_token": csrf_of(admin, path)}
-    assert admin.post(path, data={**form, "capacity": "45"}).status_code == 303  # tab B
-    stale = admin.post(path, data={**form, "equipment": "rzutnik"})  # tab A
-    assert stale.status_code == 409
-    shown = _text(stale)
-    assert STALE in shown and 'value="45"' in shown and "rzutnik" not in shown
-    assert _version(2) in shown
+    shown = _stale_after_another_save(admin, path, form, {"capacity": "45"}, {"equipment": "rzutnik"})
+    assert 'value="45"' in shown
     recorded = staff.client.get(f"/api/v1/rooms/{room['id']}").get_json()
     assert (recorded["capacity"], recorded["equipment"]) == (45, [])
     again = admin.post(path, data={**form, "capacity": "45", "equipment": "rzutnik", "version": "2"})
@@ -183,15 +175,10 @@ def test_a_stale_event_form_shows_what_is_saved_so_a_second_send_cannot_overwrit
     client, token, event_id = _editor_with_an_event(staff)
     path = f"/staff/events/{event_id}"
     assert _version(1) in _text(client.get(path))
-    saved = client.post(path, data={**_event_form(title="Klub szachowy dla wszystkich"), "version": "1",
-                                    "save": "1", "csrf_token": token})  # tab B
-    assert saved.status_code == 303
-    stale = client.post(path, data={**_event_form(contact="Ewa Zielińska"), "version": "1", "save": "1",
-                                    "csrf_token": token})  # tab A: the old title, a contact added
-    assert stale.status_code == 409
-    shown = _text(stale)
-    assert STALE in shown and 'value="Klub szachowy dla wszystkich"' in shown and "Ewa Zielińska" not in shown
-    assert _version(2) in shown
+    form = {**_event_form(), "version": "1", "save": "1", "csrf_token": token}
+    shown = _stale_after_another_save(client, path, form, {"title": "Klub szachowy dla wszystkich"},
+                                      {"contact": "Ewa Zielińska"})  # tab A: the old title, a contact added
+    assert 'value="Klub szachowy dla wszystkich"' in shown
     assert (_event(staff, event_id).title, _event(staff, event_id).contact) == ("Klub szachowy dla wszystkich", None)
     again = client.post(path, data={**_event_form(title="Klub szachowy dla wszystkich", contact="Ewa Zielińska"),
                                     "version": "2", "save": "1", "csrf_token": token})
