@@ -205,3 +205,19 @@ def test_a_cancel_from_a_stale_event_page_changes_nothing_and_shows_what_is_save
     cancelled = client.post(f"{path}/cancel", data={"csrf_token": token, "confirm": "1", "version": "2"})
     assert cancelled.status_code == 303
     assert _event(staff, event_id).status == "cancelled"
+
+
+def test_a_preview_of_a_stale_event_form_keeps_the_version_it_was_opened_at(staff):
+    """Showing the dates saves nothing and keeps what was typed, under the version the form was opened at: saving
+    from the preview after another save is then a 409, not an overwrite."""
+    client, token, event_id = _editor_with_an_event(staff)
+    path = f"/staff/events/{event_id}"
+    form = {**_event_form(), "version": "1", "csrf_token": token}
+    assert client.post(path, data={**form, "title": "Klub szachowy dla wszystkich", "save": "1"}).status_code == 303
+    preview = client.post(path, data={**form, "contact": "Ewa Zielińska", "preview": "1"})
+    assert preview.status_code == 200
+    shown = _text(preview)
+    assert 'value="Ewa Zielińska"' in shown and _version(1) in shown and _version(2) not in shown
+    stale = client.post(path, data={**form, "contact": "Ewa Zielińska", "save": "1"})
+    assert stale.status_code == 409
+    assert _event(staff, event_id).title == "Klub szachowy dla wszystkich"

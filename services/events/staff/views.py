@@ -202,10 +202,12 @@ def _limits() -> dict[str, int]:
     return {**max_lengths(EventInSchema), "registration_url": max_lengths(RegistrationSchema)["url"]}
 
 
-def _form_page(form: EventForm, event: Event | None, status: int = 200, **extra):
+def _form_page(form: EventForm, event: Event | None, status: int = 200, version=None, **extra):
+    """The event's form; it carries ``version`` (the one a previewed form was opened at), else the event's."""
     session = request_session()
     return _page("event_form", status, form=form, event=event, caller=staff_caller(session), **_options(session),
-                 limits=_limits(), sign_ups=SIGN_UPS, **{"errors": {}, **extra})
+                 limits=_limits(), sign_ups=SIGN_UPS, version=version or (event.version if event else None),
+                 **{"errors": {}, **extra})
 
 
 def _recorded(event: Event) -> EventForm:
@@ -234,7 +236,9 @@ def _save(event: Event | None):
     try:
         data = api_input(form, organisation)
         if "preview" in request.form:
-            return _form_page(form, event, dates=preview(data), now=utcnow())  # a date passed is flagged
+            # A date passed is flagged; the version stays the one the form was opened at, so that saving from the
+            # preview after someone else's save is refused as stale.
+            return _form_page(form, event, dates=preview(data), now=utcnow(), version=request.form.get("version"))
         loaded = _loaded(form, organisation)
         if event is None:
             event = create_event(session, caller, loaded)
