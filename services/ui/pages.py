@@ -97,3 +97,15 @@ def admin_page(is_admin: Callable[[], bool], problem: Callable[[int, str], objec
         return guarded
 
     return decorate
+
+
+#: What a staff form's page says when the form (or a cancel) was based on an older version of its record: the page
+#: then shows what is saved now, with its version, so that sending the form again cannot overwrite the other change.
+STALE_FORM = _l("Someone else saved this data meanwhile, so nothing was changed. The form now shows what is saved: "
+                "check it and try again.")
+
+
+def stale(record) -> bool:
+    """Whether the posted form carries a version other than ``record``'s (or none): it was based on an older one, as
+    a stale If-Match in the API, and must change nothing."""
+    return str(record.version) != request.form.get("version")

@@ -10,7 +10,7 @@ def test_an_admin_changes_a_centres_hours_and_contacts_and_events_hears_of_it(st
     admin, _cookie = signed_in_admin(staff)
     token = csrf_of(admin, "/staff/centres/")
     form = {"address": "ul. Łukasińskiego 40", "opening_hours": "pon.–pt. 9:00–17:00", "email": "osl@example.org",
-            "phone": "34 000 00 00", "website": "", "csrf_token": token}
+            "phone": "34 000 00 00", "website": "", "version": str(centre["version"]), "csrf_token": token}
     refused = admin.post(f"/staff/centres/{centre['id']}", data={**form, "email": "not an address"})
     assert refused.status_code == 422  # named by its label on the page, never by the API's field name
     assert "Proszę sprawdzić pole Adres e-mail: To nie jest poprawny adres e-mail." in refused.get_data(as_text=True)

@@ -214,8 +214,8 @@ def test_an_editor_changes_and_cancels_the_event_and_the_history_names_them(staf
     stale = client.post(f"/staff/events/{event_id}", data={**_form(), "version": str(version), "save": "1",
                                                           "csrf_token": token})
     assert stale.status_code == 409
-    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token, "confirm": "1"}
-                       ).status_code == 303
+    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token, "confirm": "1",
+                                                                 "version": str(version + 1)}).status_code == 303
     history = staff.events.test_client().get("/api/v1/history/", headers={"Authorization": "Bearer test-admin-token"})
     types = [(entry["type"], entry["actor"]) for entry in history.get_json() if entry["type"].startswith("event.")]
     assert types == [("event.cancelled", "account:1"), ("event.updated", "account:1"),
@@ -236,7 +236,7 @@ def test_the_cancel_button_asks_first_and_only_the_confirmation_cancels(staff):
     path = f"/staff/events/{event_id}"
     form = client.get(path).get_data(as_text=True)
     # The button is a plain link to the question (a GET), not a form that cancels.
-    assert f'href="{path}/cancel"' in form and "Odwołaj to wydarzenie" in form
+    assert f'href="{path}/cancel?version=1"' in form and "Odwołaj to wydarzenie" in form
     assert f'action="{path}/cancel"' not in form
     asked = client.get(f"{path}/cancel")
     assert asked.status_code == 200 and asked.headers["Cache-Control"] == "no-store"
@@ -253,7 +253,8 @@ def test_the_cancel_button_asks_first_and_only_the_confirmation_cancels(staff):
     assert client.post(f"{path}/cancel", data={"confirm": "1"}).status_code == 400  # no CSRF token: refused
     with staff.events.extensions["osl"].database.session() as session:
         assert session.get(Event, event_id).status == "scheduled"
-    assert client.post(f"{path}/cancel", data={"csrf_token": token, "confirm": "1"}).status_code == 303
+    assert client.post(f"{path}/cancel", data={"csrf_token": token, "confirm": "1", "version": "1"}
+                       ).status_code == 303
     with staff.events.extensions["osl"].database.session() as session:
         assert session.get(Event, event_id).status == "cancelled"
     assert "Odwołaj to wydarzenie" not in client.get(path).get_data(as_text=True)
@@ -269,8 +270,8 @@ def test_the_events_history_page_says_each_change_in_polish_words(staff):
     # Another weekday only: the rule changes, its first date does not (the history's entry has no starts_at).
     client.post(f"/staff/events/{event_id}", data={**_form(weekdays=["TU"]), "version": str(version), "save": "1",
                                                    "csrf_token": token})
-    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token, "confirm": "1"}
-                       ).status_code == 303
+    assert client.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token, "confirm": "1",
+                                                                 "version": str(version + 1)}).status_code == 303
     _partners, cookie = signed_in_admin(staff)
     staff.forward()
     admin = staff.events.test_client()

@@ -95,9 +95,9 @@ def test_a_withheld_event_cancelled_leaves_the_queue_and_cannot_be_approved(staf
     editor, admin = _world(staff)
     token = _post(editor)
     with staff.events.extensions["osl"].database.session() as session:
-        event_id = session.scalars(select(Event.id)).one()
-    assert editor.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token, "confirm": "1"}
-                       ).status_code == 303
+        event_id, version = session.execute(select(Event.id, Event.version)).one()
+    assert editor.post(f"/staff/events/{event_id}/cancel", data={"csrf_token": token, "confirm": "1",
+                                                                 "version": str(version)}).status_code == 303
     assert "Klub szachowy" not in admin.get("/staff/events/review").get_data(as_text=True)
     approved = admin.post(f"/staff/events/{event_id}/approve", data={"csrf_token": csrf_of(admin, "/staff/events/new")})
     assert approved.status_code == 422

@@ -24,8 +24,8 @@ def test_an_admin_adds_and_changes_an_organisation(staff):
     [organisation] = staff.client.get("/api/v1/organisations/").get_json()
     assert (organisation["name"], organisation["kind"], organisation["slug"]) == (
         "Parafia św. Józefa", "parish", "parafia-sw-jozefa")
-    assert admin.post(f"/staff/organisations/{organisation['id']}", data={**form, "phone": "34 222 22 22"}
-                      ).status_code == 303
+    assert admin.post(f"/staff/organisations/{organisation['id']}", data={**form, "phone": "34 222 22 22",
+                                                                         "version": "1"}).status_code == 303
     assert staff.client.get(f"/api/v1/organisations/{organisation['id']}").get_json()["phone"] == "34 222 22 22"
     again = admin.post("/staff/organisations/new", data=form)
     assert again.status_code == 409 and "Parafia" in again.get_data(as_text=True)

@@ -70,21 +70,21 @@ def test_an_admin_adds_a_member_with_potential_changes_it_ends_it_and_records_an
         agreement_id = recorded.id
     changed = admin.post(f"{page}/agreements/{agreement_id}", data={
         "signed_on": "2026-09-16", "valid_from": "2026-10-01", "document_ref": "teczka MOPS 12/2026",
-        "signatory_ids": [str(member_id)], "csrf_token": token})
+        "signatory_ids": [str(member_id)], "version": "1", "csrf_token": token})
     assert changed.status_code == 303
     html = admin.get(page).get_data(as_text=True)
     assert "16 września 2026" in html and "teczka MOPS 12/2026" in html
 
     ended = admin.post(f"{page}/members/{member_id}", data={
         "role": "member", "joined_on": "2026-09-01", "left_on": "2026-11-20", "potential_people": "dwóch nauczycieli",
-        "csrf_token": token})
+        "version": "1", "csrf_token": token})
     assert ended.status_code == 303
     with staff.partners.extensions["osl"].database.session() as session:
         membership = session.get(Membership, member_id)
         assert (membership.role, str(membership.left_on)) == ("member", "2026-11-20")
         assert membership.potential == [{"kind": "people", "description": "dwóch nauczycieli"}]
     assert admin.post(f"{page}/members/{member_id}", data={"role": "member", "joined_on": "2026-09-01",
-                                                           "left_on": "2026-08-01", "csrf_token": token}
+                                                           "left_on": "2026-08-01", "version": "2", "csrf_token": token}
                       ).status_code == 422
     assert _messages(staff, "membership.") == [("membership.added", "account:1")] * 2 + [
         ("membership.updated", "account:1")]
@@ -136,7 +136,8 @@ def test_people_are_admins_only_and_a_person_member_is_named_to_admins_alone(sta
         person = session.scalars(select(Person)).one()
         assert (person.email, person.organisation_id) == ("maria@example.org", school)
     changed = admin.post(f"/staff/people/{person.id}", data={"name": "Maria Nowak-Kowalska", "email": "",
-                                                             "organisation_id": "", "csrf_token": token})
+                                                             "organisation_id": "", "version": "1",
+                                                             "csrf_token": token})
     assert changed.status_code == 303
     with staff.partners.extensions["osl"].database.session() as session:
         person = session.get(Person, person.id)

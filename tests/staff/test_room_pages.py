@@ -70,12 +70,13 @@ def test_an_admin_sees_adds_changes_and_deletes_a_centres_rooms(staff):
                                                            {"MO": ["08:00-12:00"]}, 2)
     assert shown["closures"] == [{"from": "2027-07-01", "to": "2027-07-31", "reason": "remont"}]
 
-    # The same form sent again is stale: refused in Polish, what was typed kept, nothing overwritten.
+    # The same form sent again is stale: refused in Polish, nothing overwritten, and the page shows what is saved,
+    # with its version (tests/staff/test_stale_forms.py: sending it again saves).
     stale = admin.post(edit, data={**changed, "equipment": "pianino"})
     assert stale.status_code == 409
     page = _text(stale)
-    assert "Ktoś w międzyczasie zmienił tę salę: proszę otworzyć ją ponownie, aby zobaczyć zmianę." in page
-    assert ">pianino</textarea>" in page
+    assert "Ktoś inny w międzyczasie zapisał te dane, więc nic nie zostało zmienione." in page
+    assert ">projektor</textarea>" in page and "pianino" not in page and 'name="version" value="2"' in page
     assert staff.client.get(f"/api/v1/rooms/{room['id']}").get_json()["equipment"] == ["projektor"]
     assert [e.type for e in staff.forward() if e.type.startswith("room.")] == [
         "room.created", "room.created", "room.updated"]

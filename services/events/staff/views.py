@@ -35,12 +35,14 @@ from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS, WEEKDAY_LABELS
 from services.ui.links import staff_url
 from services.ui.naming import polish_sorted
 from services.ui.pages import (
+    STALE_FORM,
     add_problem_pages,
     admin_page,
     changes_page,
     confirm_page,
     private_page,
     problem_page,
+    stale,
     unconfirmed,
 )
 
@@ -232,27 +234,47 @@ def _limits() -> dict[str, int]:
     return {**max_lengths(EventInSchema), "registration_url": max_lengths(RegistrationSchema)["url"]}
 
 
-def _form_page(form: EventForm, event: Event | None, status: int = 200, **extra):
+def _form_page(form: EventForm, event: Event | None, status: int = 200, version=None, **extra):
+    """The event's form; it carries ``version`` (the one a previewed form was opened at), else the event's."""
     session = request_session()
     return _page("event_form", status, form=form, event=event, caller=staff_caller(session), **_options(session),
-                 limits=_limits(), sign_ups=SIGN_UPS, **{"errors": {}, **extra})
+                 limits=_limits(), sign_ups=SIGN_UPS, version=version or (event.version if event else None),
+                 **{"errors": {}, **extra})
+
+
+def _recorded(event: Event) -> EventForm:
+    """The form as the event is recorded."""
+    session = request_session()
+    district = session.get(District, event.district_id)
+    centre = session.get(Centre, event.centre_id) if event.centre_id else None
+    return from_input(event_input(session, event), district.slug, centre.slug if centre else None)
+
+
+def _stale_page(event: Event):
+    """The form was based on an older version of ``event`` (or carries none): nothing changes; the page shows what is
+    saved now, with its version, so that sending it again cannot overwrite the other change. ``None``: it was not."""
+    if not stale(event):
+        return None
+    return _form_page(_recorded(event), event, 409, conflict=STALE_FORM)
 
 
 def _save(event: Event | None):
     session = request_session()
+    if event is not None and "preview" not in request.form and (refused := _stale_page(event)) is not None:
+        return refused
     caller = staff_caller(session)
     form = EventForm.from_form(request.form)
     organisation = request.form.get("organisation") if caller.is_admin else None
     try:
         data = api_input(form, organisation)
         if "preview" in request.form:
-            return _form_page(form, event, dates=preview(data), now=utcnow())  # a date passed is flagged
+            # A date passed is flagged; the version stays the one the form was opened at, so that saving from the
+            # preview after someone else's save is refused as stale.
+            return _form_page(form, event, dates=preview(data), now=utcnow(), version=request.form.get("version"))
         loaded = _loaded(form, organisation)
         if event is None:
             event = create_event(session, caller, loaded)
         else:
-            if str(event.version) != request.form.get("version"):
-                raise Conflict(_("Someone changed this event meanwhile: open it again to see the change."))
             update_event(session, caller, event, loaded)
     except (FormError, FieldError) as exc:
         session.rollback()
@@ -290,10 +312,7 @@ def _own(event_id) -> Event:
 @staff_pages.get("/<uuid:event_id>")
 def edit(event_id):
     event = _own(event_id)
-    session = request_session()
-    district = session.get(District, event.district_id)
-    centre = session.get(Centre, event.centre_id) if event.centre_id else None
-    return _form_page(from_input(event_input(session, event), district.slug, centre.slug if centre else None), event)
+    return _form_page(_recorded(event), event)
 
 
 @staff_pages.post("/<uuid:event_id>")
@@ -307,8 +326,11 @@ def confirm_cancel(event_id):
     event = _own(event_id)
     consequences = [_("Every date of this repeating event will be cancelled.")] if event.rrule else []
     consequences.append(_("People who follow it or are registered for it will be told by e-mail."))
+    # The version of the page the staff member came from (the link carries it), else the one the question shows.
+    version = request.args.get("version", str(event.version))
     return confirm_page(_("Cancel the event “%(title)s”?", title=event.title), consequences,
-                        url_for("staff_events.edit", event_id=event.id), event.status == "cancelled")
+                        url_for("staff_events.edit", event_id=event.id), event.status == "cancelled",
+                        carried={"version": version})
 
 
 @staff_pages.post("/<uuid:event_id>/cancel")
@@ -316,6 +338,8 @@ def cancel(event_id):
     event = _own(event_id)
     if (ask := unconfirmed()) is not None:
         return ask
+    if (refused := _stale_page(event)) is not None:
+        return refused
     session = request_session()
     cancel_event(session, staff_caller(session), event)
     session.commit()

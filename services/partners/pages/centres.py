@@ -17,7 +17,7 @@ from services.partners.pages.rooms import room_counts
 from services.partners.schemas import CentreSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
-from services.ui.pages import private_page
+from services.ui.pages import STALE_FORM, private_page, stale
 
 centre_pages = staff_blueprint("staff_centres", "/staff/centres")
 #: What the page changes; the rest of a centre is the API's.
@@ -46,6 +46,8 @@ def centres():
 def change(centre_id: int):
     session = request_session()
     centre = found(Centre, centre_id, _("No such centre."))
+    if stale(centre):  # the page shows every centre as recorded, this one's form open
+        return _page(409, error=STALE_FORM, failed=centre_id)
     data = {name: request.form.get(name, "").strip() or None for name in EDITABLE}
     try:
         update_centre(session, centre, CentreSchema(partial=True).load(data))

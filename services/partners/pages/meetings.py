@@ -21,7 +21,7 @@ from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import FormError, day_and_times, form_day_and_times, max_lengths
 from services.ui.labels import ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
-from services.ui.pages import confirm_page, private_page, unconfirmed
+from services.ui.pages import confirm_page, private_page, stale, unconfirmed
 
 #: The words the form shows for each field the schema or the operation may name in an error (the form's own labels).
 FIELD_LABELS = {"partnership": _l("Partnership"), "title": _l("Title"), "day": _l("Day"), "starts": _l("From"),
@@ -125,7 +125,7 @@ def _recorded(meeting: Meeting) -> dict:
 
 def _stale(meeting: Meeting):
     """The posted version is not the meeting's (``None``: it is): the page as recorded now, with its version, 409."""
-    if str(meeting.version) == request.form.get("version"):
+    if not stale(meeting):
         return None
     return _meeting_page(meeting, _recorded(meeting), 409, error=STALE)
 

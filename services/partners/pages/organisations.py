@@ -15,7 +15,7 @@ from services.partners.schemas import OrganisationSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
 from services.ui.labels import ORGANISATION_KIND_LABELS
-from services.ui.pages import private_page
+from services.ui.pages import STALE_FORM, private_page, stale
 
 organisation_pages = staff_blueprint("staff_organisations", "/staff/organisations")
 FIELDS = ("name", "kind", "krs", "email", "phone", "website")
@@ -39,14 +39,21 @@ def new():
     return _page(None, {"kind": "ngo"})
 
 
+def _recorded(organisation: Organisation) -> dict:
+    """The form as the organisation is recorded."""
+    return {name: getattr(organisation, name) or "" for name in FIELDS}
+
+
 @organisation_pages.get("/<int:organisation_id>")
 def edit(organisation_id: int):
     organisation = found(Organisation, organisation_id, _("No such organisation."))
-    return _page(organisation, {name: getattr(organisation, name) or "" for name in FIELDS})
+    return _page(organisation, _recorded(organisation))
 
 
 def _save(organisation: Organisation | None):
     session = request_session()
+    if organisation is not None and stale(organisation):
+        return _page(organisation, _recorded(organisation), 409, error=STALE_FORM)
     values = {name: request.form.get(name, "").strip() for name in FIELDS}
     data = {name: value or None for name, value in values.items()}
     try:

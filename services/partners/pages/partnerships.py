@@ -25,7 +25,7 @@ from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
 from services.ui.labels import CONTRIBUTION_LABELS, MEMBER_ROLE_LABELS, PARTNERSHIP_STATUS_LABELS
 from services.ui.naming import polish_sorted
-from services.ui.pages import private_page
+from services.ui.pages import STALE_FORM, private_page, stale
 
 partnership_pages = staff_blueprint("staff_partnerships", "/staff/partnerships")
 AGREEMENT_FIELDS = ("signed_on", "valid_from", "valid_until", "document_ref")
@@ -92,9 +92,23 @@ def potential_of(form) -> list[dict]:
             for line in form.get(f"potential_{kind}", "").splitlines() if line.strip()]
 
 
+class _StaleForm(Exception):
+    """The form of a member or an agreement was based on an older version of it: nothing changes."""
+
+
+def _unchanged_since_the_form(record):
+    """``record``, if the posted form carries its version; else ``_StaleForm``."""
+    if stale(record):
+        raise _StaleForm
+    return record
+
+
 def _failed(partnership: Partnership, exc: Exception, **context):
-    """The form again, with the error in the page's language: the field it names, or what conflicts."""
+    """The form again, with the error in the page's language: the field it names, or what conflicts; a stale form,
+    the page as recorded now (each member's and agreement's form with its version)."""
     request_session().rollback()
+    if isinstance(exc, _StaleForm):
+        return _page(partnership, 409, error=STALE_FORM, **context)
     if isinstance(exc, ValidationError):
         return _page(partnership, 422, error=field_error(*first_error(exc), FIELD_LABELS), **context)
     if isinstance(exc, FieldError):
@@ -109,7 +123,7 @@ def _written(partnership_id: int, change):
         return refused()
     try:
         done = change(request_session(), partnership)
-    except (ValidationError, FieldError, Conflict) as exc:
+    except (ValidationError, FieldError, Conflict, _StaleForm) as exc:
         return _failed(partnership, exc)
     request_session().commit()
     return redirect(url_for("staff_partnerships.partnership", partnership_id=partnership.id, done=done), 303)
@@ -140,6 +154,7 @@ def change_member(partnership_id: int, member_id: int):
         membership = session.get(Membership, member_id)
         if membership is None or membership.partnership_id != partnership.id:
             raise FieldError("member", f"No member {member_id} of this partnership.")
+        _unchanged_since_the_form(membership)
         form = request.form
         data = {"role": form.get("role", membership.role), "potential": potential_of(form),
                 **_dates(form, ("joined_on", "left_on"))}
@@ -170,6 +185,7 @@ def change_agreement(partnership_id: int, agreement_id: int):
         agreement = session.get(Agreement, agreement_id)
         if agreement is None or agreement.partnership_id != partnership.id:
             raise FieldError("agreement", f"No agreement {agreement_id} of this partnership.")
+        _unchanged_since_the_form(agreement)
         update_agreement(session, agreement, AgreementSchema().load(_agreement_data(request.form)))
         return "changed"
 

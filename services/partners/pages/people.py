@@ -17,7 +17,7 @@ from services.partners.schemas import PersonSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
 from services.ui.naming import polish_sorted
-from services.ui.pages import private_page
+from services.ui.pages import STALE_FORM, private_page, stale
 
 people_pages = staff_blueprint("staff_people", "/staff/people")
 FIELDS = ("name", "email", "phone", "organisation_id")
@@ -44,6 +44,8 @@ def people():
 
 def _save(person: Person | None):
     session = request_session()
+    if person is not None and stale(person):  # the page shows each person as recorded, this one's form open
+        return _page(409, error=STALE_FORM, failed=person.id)
     data = {name: request.form.get(name, "").strip() or None for name in FIELDS}
     if data["organisation_id"] is not None:
         data["organisation_id"] = int(data["organisation_id"]) if data["organisation_id"].isdigit() else -1

@@ -1,7 +1,7 @@
 """A centre's rooms on the staff pages, for MOPS staff (admins), as the API allows (``require_admin``): the list, add
-a room, change one (with the version the form was opened at: a stale form is a 409 that keeps what was typed) and
-delete one (through the shared confirmation page), by the API's schema (``RoomSchema``) and operations, so a page
-refuses what the API refuses.
+a room, change one (with the version the form was opened at: a stale form is a 409 that changes nothing and shows
+what is saved now, with its version) and delete one (through the shared confirmation page), by the API's schema
+(``RoomSchema``) and operations, so a page refuses what the API refuses.
 
 The form asks a room's name, capacity, equipment, accessibility and bookable hours (one span from/to per weekday).
 Hours the form cannot show (two spans on a day, or a span to midnight, 24:00) are shown as they are and kept: only
@@ -25,7 +25,7 @@ from services.ui.forms import FormError, form_time, max_lengths, number_bounds
 from services.ui.history import FIELD_LABELS as RECORD_FIELD_LABELS
 from services.ui.labels import WEEKDAY_LABELS
 from services.ui.naming import polish_sorted
-from services.ui.pages import confirm_page, private_page, unconfirmed
+from services.ui.pages import STALE_FORM, confirm_page, private_page, stale, unconfirmed
 
 room_pages = staff_blueprint("staff_rooms", "/staff")
 room_pages.before_request(admins_only)
@@ -184,9 +184,8 @@ def edit(room_id: int):
 @room_pages.post("/rooms/<int:room_id>")
 def change(room_id: int):
     room, centre = _room(room_id)
-    if str(room.version) != request.form.get("version"):
-        return _form_page(centre, room, request.form, 409,
-                          _("Someone changed this room meanwhile: open it again to see the change."))
+    if stale(room):  # what is saved now, with its version: sending it again cannot overwrite the other change
+        return _form_page(centre, room, _values(room), 409, STALE_FORM)
     return _saved(centre, room)
 
 
