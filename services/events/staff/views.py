@@ -10,7 +10,7 @@ from sqlalchemy import select
 from services.calendar.times import exdate_to_wire
 from services.events import moderation
 from services.events.auth import staff_caller
-from services.events.input import event_input
+from services.events.input import event_input, place
 from services.events.models import (
     AUDIENCES,
     CATEGORIES,
@@ -214,6 +214,7 @@ def _save(event: Event | None):
     try:
         data = api_input(form, organisation)
         if "preview" in request.form:
+            place(session, data)  # the district and centre as saving checks them, so the preview does not pass them
             return _form_page(form, event, dates=preview(data), now=utcnow())  # a date passed is flagged
         loaded = _loaded(form, organisation)
         if event is None:
