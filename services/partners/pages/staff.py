@@ -145,14 +145,20 @@ def invite():
     return redirect(url_for("staff.home", invited=1), 303)
 
 
+def _ask(question: str, consequence: str, already_done: bool, yes: str, undo_button: str, **carried):
+    """The staff home's step before a change that others feel at once (the shared confirmation page), saying which
+    button of the staff home (``undo_button``) undoes it; back to the staff home."""
+    return confirm_page(question, [consequence], url_for("staff.home"), already_done, carried=carried, yes=yes,
+                        undo=_("To undo this, use “%(button)s” on the staff pages.", button=undo_button))
+
+
 @staff.get("/accounts/<int:account_id>/disable")
 @admin_page
 def confirm_disable(account_id: int):
     account = found(Account, account_id, _("No such account."))
-    return confirm_page(_("Disable the account %(email)s?", email=account.email),
-                        [_("The person can no longer sign in, and is signed out on every service.")],
-                        url_for("staff.home"), account.disabled_at is not None, yes=_("Yes, disable"),
-                        undo=_("To undo this, use “%(button)s” on the staff pages.", button=_("Enable")))
+    return _ask(_("Disable the account %(email)s?", email=account.email),
+                _("The person can no longer sign in, and is signed out on every service."),
+                account.disabled_at is not None, _("Yes, disable"), _("Enable"))
 
 
 @staff.post("/accounts/<int:account_id>/disable")
@@ -181,12 +187,9 @@ def enable(account_id: int):
 @admin_page
 def confirm_review(organisation_id: int):
     organisation = found(Organisation, organisation_id, _("No such organisation."))
-    return confirm_page(_("Require review of the events of %(name)s?", name=organisation.name),
-                        [_("Its new events wait for MOPS's approval before they are published; those published already "
-                          "stay as they are.")],
-                        url_for("staff.home"), organisation.needs_review, carried={"needs_review": "1"},
-                        yes=_("Yes, require review"),
-                        undo=_("To undo this, use “%(button)s” on the staff pages.", button=_("Trust")))
+    return _ask(_("Require review of the events of %(name)s?", name=organisation.name),
+                _("Its new events wait for MOPS's approval before they are published; those published already stay "
+                  "as they are."), organisation.needs_review, _("Yes, require review"), _("Trust"), needs_review="1")
 
 
 @staff.post("/organisations/<int:organisation_id>/review")
