@@ -1,10 +1,10 @@
 """The staff home's buttons that change what others see ask first and say what they do, each with its way back; and
 the refusals of the staff forms say why."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from services.messaging.staff import COOKIE
-from tests.partners.helpers import add_member, make_centre, make_district, make_partnership
+from tests.partners.helpers import make_centre, make_district
 from tests.staff.conftest import ADMIN, csrf_of, signed_in_admin
 
 YEAR = date.today().year + 1
@@ -107,23 +107,3 @@ def test_a_website_without_https_is_taken_as_meant(staff):
         assert refused.status_code == 422, wrong
     centre = make_centre(staff.client, make_district(staff.client)["slug"], website="osl.czestochowa.pl")
     assert centre["website"] == "https://osl.czestochowa.pl"
-
-
-def test_a_new_meeting_cannot_be_planned_in_the_past(staff):
-    make_district(staff.client)
-    make_centre(staff.client)
-    partnership = make_partnership(staff.client)
-    coordinator = staff.organisation("Stowarzyszenie Sąsiedzi")
-    add_member(staff.client, partnership["id"], organisation_id=coordinator, role="coordinator")
-    staff.editor("ewa@sasiedzi.example", coordinator)
-    form = {"partnership": str(partnership["id"]), "title": "Spotkanie partnerskie", "day": "01.01.2020",
-            "starts": "17:00", "ends": "19:00", "centre": "osl-ostatni-grosz", "agenda": "",
-            "csrf_token": csrf_of(staff.client, "/staff/meetings/")}
-    refused = staff.client.post("/staff/meetings/", data=form)
-    assert refused.status_code == 422
-    assert ("Proszę sprawdzić pole Dzień: Ten termin już minął. Nowe spotkanie można zaplanować tylko na "
-            "przyszłość." in refused.get_data(as_text=True))
-    yesterday = date.today() - timedelta(days=1)
-    assert staff.client.post("/staff/meetings/", data={**form, "day": f"{yesterday:%d.%m.%Y}"}).status_code == 422
-    ahead = date.today() + timedelta(days=30)
-    assert staff.client.post("/staff/meetings/", data={**form, "day": f"{ahead:%d.%m.%Y}"}).status_code == 303
