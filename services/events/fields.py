@@ -14,7 +14,7 @@ from marshmallow import fields, validate
 
 from services.calendar.times import TZID, to_wire
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES, VISIBILITIES
-from services.messaging.fields import multi_line, one_line, record_id
+from services.messaging.fields import multi_line, one_line, record_id, web_address
 from services.messaging.models import ADDRESS_LENGTH, DISTRICT_SLUG_LENGTH, SLUG_LENGTH, TITLE_LENGTH
 
 
@@ -108,7 +108,7 @@ def event_fields(moment, registration, override) -> tuple[EventField, ...]:
         EventField("location", ("location", "latitude", "longitude"), _optional(one_line, ADDRESS_LENGTH, metadata={
             "description": "Free text; defaults to the centre's address."}), fields.String(allow_none=True),
                    carries=_columns("location", "latitude", "longitude")),
-        _plain("url", _optional(fields.Url, validate=validate.Length(max=500)), fields.String(allow_none=True)),
+        _plain("url", _optional(web_address, 500), fields.String(allow_none=True)),
         _plain("contact", _optional(one_line, 300), fields.String(allow_none=True)),
         _plain("accessibility", _optional(multi_line, 2000), fields.String(allow_none=True)),
         EventField("registration", ("registration_url", "registration_required", "capacity"),

@@ -68,6 +68,10 @@ def organiser(session, data: dict, caller, event) -> int:
     return organisation.id
 
 
+#: What the API and the staff form (in the page's language: services/ui/errors.py) say of a centre of another district.
+CENTRE_ELSEWHERE = "This centre is not in the chosen district: choose one of its centres, or none."
+
+
 def place(session, data: dict) -> dict:
     """The district, centre (in that district) and location of API input; raises FieldError naming the field."""
     district = live(session, District, slug=data["district"])
@@ -79,7 +83,7 @@ def place(session, data: dict) -> dict:
         if centre is None:
             raise FieldError("centre", f"No centre {data['centre']!r}.")
         if centre.district_id != district.id:
-            raise FieldError("centre", f"The centre {centre.slug!r} is not in the district {district.slug!r}.")
+            raise FieldError("centre", CENTRE_ELSEWHERE)
     location = data.get("location") or (centre.address if centre else None)
     from_centre = centre is not None and not data.get("location")
     return {

@@ -6,7 +6,7 @@ from services.calendar.rules import RuleError, check_syntax
 from services.calendar.times import parse_moment
 from services.events.fields import event_fields
 from services.events.models import AUDIENCES, CATEGORIES, STATUSES
-from services.messaging.fields import bounded_int, check_year, one_line
+from services.messaging.fields import bounded_int, check_year, one_line, web_address
 from services.messaging.models import DISTRICT_SLUG_LENGTH, SLUG_LENGTH
 
 
@@ -41,7 +41,7 @@ def _optional(field, *args, **kwargs):
 class RegistrationSchema(Schema):
     """Either ``{"url": ...}`` (sign up there) or ``{"required": true, "capacity": n}``."""
 
-    url = _optional(fields.Url, validate=validate.Length(max=500))
+    url = _optional(web_address, 500)
     required = fields.Boolean(load_default=False)
     capacity = _optional(bounded_int, minimum=1)
 

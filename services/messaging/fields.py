@@ -145,3 +145,21 @@ class EmailAddress(fields.Email):
 def email_field(max_length: int = 254, **kwargs) -> fields.Email:
     """Every input's e-mail address (254 characters at most, as SMTP allows)."""
     return EmailAddress(validate=validate.Length(max=max_length), **kwargs)
+
+
+class WebAddress(fields.URL):
+    """A web page's address, as people type it: one with no scheme (www.fundacja.pl, fundacja.pl/o-nas) is taken as
+    the https:// address meant; only http and https pages, with a domain that has a dot."""
+
+    def __init__(self, **kwargs):
+        super().__init__(schemes={"http", "https"}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and value.strip() and "://" not in value:
+            value = "https://" + value.strip()
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def web_address(max_length: int, **kwargs) -> fields.URL:
+    """Every input's web page address (a website, a sign-up page): :class:`WebAddress`, ``max_length`` at most."""
+    return WebAddress(validate=validate.Length(max=max_length), **kwargs)

@@ -43,6 +43,7 @@ MESSAGES = (
     N_("Use an address without Polish letters (ą, ę, ł…) before the @: most mail servers cannot deliver to it."),
     N_("The first day falls on another weekday than those ticked: tick its weekday too, or choose another first "
        "day."),
+    N_("This centre is not in the chosen district: choose one of its centres, or none."),
 )
 
 

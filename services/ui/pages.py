@@ -35,16 +35,18 @@ CONFIRM_FIELD = "confirm"
 
 
 def confirm_page(question: str, consequences: list[str], back_url: str, already_done: bool = False,
-                 carried: dict[str, str] | None = None, yes: str | None = None):
+                 carried: dict[str, str] | None = None, yes: str | None = None, undo: str | None = None):
     """The step before cancelling (or deleting) something for good, with no script: ``question`` as its heading, what
     will happen (``consequences``, in the page's language) and that it cannot be undone, a "Yes, cancel" form (or
     ``yes``: its button's words, such as "Yes, delete") posting back to this page's URL with ``CONFIRM_FIELD``, the
     CSRF token and the ``carried`` fields (hidden: the record's version the cancel is based on, say), and a link back
-    (``back_url``). ``already_done`` (it is cancelled already): nothing to ask, a 303 back."""
+    (``back_url``). ``already_done`` (it is cancelled already): nothing to ask, a 303 back. ``undo``: for a step that
+    can be undone, how (said instead of "This cannot be undone.")."""
     if already_done:
         return redirect(back_url, 303)
     return private_page("ui/confirm.html", question=question, consequences=consequences, action=request.path,
-                        back_url=back_url, confirm_field=CONFIRM_FIELD, carried=carried or {}, yes=yes)
+                        back_url=back_url, confirm_field=CONFIRM_FIELD, carried=carried or {}, yes=yes,
+                        undo=undo)
 
 
 def unconfirmed():

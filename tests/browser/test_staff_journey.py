@@ -39,7 +39,8 @@ PASSWORD = "zielona herbata o siódmej"
 LOCALES = {"pl": "pl-PL", "en": "en-GB"}
 #: What each step clicks or waits for, as the pages say it in each language.
 WORDS = {
-    "pl": {"review": "Przeglądaj jej wydarzenia", "needs_review": "wymaga przeglądu", "invite": "Wyślij zaproszenie",
+    "pl": {"review": "Wymagaj przeglądu wydarzeń", "require": "Tak, wymagaj przeglądu", "yes_disable": "Tak, wyłącz",
+           "needs_review": "wymaga przeglądu", "invite": "Wyślij zaproszenie",
            "invited": "Zaproszenie jest w drodze", "our_events": "Nasze wydarzenia", "add": "Dodaj wydarzenie",
            "preview": "Pokaż terminy", "saved": "Wydarzenie jest zapisane", "approve": "Zatwierdź i opublikuj",
            "published": "Opublikowane", "meetings": "Spotkania partnerskie", "plan": "Zaplanuj spotkanie >> nth=-1",
@@ -47,7 +48,8 @@ WORDS = {
            "private": "Prywatny kalendarz", "account_1": "konto nr 1", "save": "Zapisz",
            "changed": "Spotkanie jest zmienione", "cancel": "Odwołaj to spotkanie",
            "confirm": "Tak, odwołaj", "cancelled": "Spotkanie jest odwołane"},
-    "en": {"review": "Review its events", "needs_review": "needs review", "invite": "Send the invitation",
+    "en": {"review": "Require review of events", "require": "Yes, require review", "yes_disable": "Yes, disable",
+           "needs_review": "needs review", "invite": "Send the invitation",
            "invited": "The invitation is on its way", "our_events": "Our events", "add": "Add an event",
            "preview": "Show the dates", "saved": "The event is saved", "approve": "Approve and publish",
            "published": "Published; residents", "meetings": "Partner meetings", "plan": "Plan the meeting",
@@ -164,7 +166,8 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     sign_in(admin, "anna@mops.example", PASSWORD)
 
     # MOPS reviews this organisation's events before they are published.
-    admin.click(f"button[aria-label='{words['review']}: Stowarzyszenie Sąsiedzi']")
+    admin.click(f"[aria-label='{words['review']}: Stowarzyszenie Sąsiedzi']")
+    admin.click(f"button:has-text('{words['require']}')")  # it asks first
     admin.wait_for_selector(f"text={words['needs_review']}")
     wait_until(lambda: _replica_needs_review(apps["events"]), timeout=30, message="needs_review on events")
 
@@ -291,7 +294,8 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     screenshot(editor, f"staff-private-calendar-{lang}")
 
     # 5. The admin disables the editor, whose session stops working on events within 5 seconds.
-    admin.click("button[aria-label='" + words['disable'].format("ewa@sasiedzi.example") + "']")
+    admin.click("[aria-label='" + words['disable'].format("ewa@sasiedzi.example") + "']")
+    admin.click(f"button:has-text('{words['yes_disable']}')")  # it asks first
     admin.wait_for_selector(f"text={words['disabled']}")
     our_events = f"{urls['events']}/staff/events/"
 

@@ -232,7 +232,7 @@ def test_the_history_page_shows_admins_who_changed_what_in_polish_words_and_wars
     organisation, _partnership = registry_with_a_member(staff)
     admin, _cookie = signed_in_admin(staff)
     admin.post(f"/staff/organisations/{organisation}/review", data={
-        "needs_review": "1", "csrf_token": csrf_of(admin, "/staff/")})
+        "needs_review": "1", "confirm": "1", "csrf_token": csrf_of(admin, "/staff/")})
     table = history_table(admin, "/staff/history")
     assert "Historia zmian" in table
     assert "Zmieniono organizację" in table and "Dodano członka partnerstwa" in table

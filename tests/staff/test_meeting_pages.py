@@ -392,3 +392,17 @@ def test_another_coordinators_meeting_is_refused_as_the_api_refuses_it(staff):
     assert other.get("/staff/meetings/99999999999999999999").status_code == 404
     assert (_meeting(staff, meeting["id"]).title, _meeting(staff, meeting["id"]).status) == (
         "Spotkanie partnerskie", "planned")
+
+
+def test_a_new_meeting_cannot_be_planned_in_the_past(staff):
+    """The form plans: a day passed is refused, saying why (a meeting held is recorded, with its minutes, through
+    the API)."""
+    partnership, _rooms = _coordinators_editor(staff)
+    form = {**_meeting_form(day="01.01.2020"), "partnership": str(partnership["id"]),
+            "csrf_token": csrf_of(staff.client, "/staff/meetings/")}
+    refused = staff.client.post("/staff/meetings/", data=form)
+    assert refused.status_code == 422
+    assert ("Proszę sprawdzić pole Dzień: Ten termin już minął. Nowe spotkanie można zaplanować tylko na "
+            "przyszłość." in refused.get_data(as_text=True))
+    assert staff.client.post("/staff/meetings/", data={**form, "day": _day(-1)}).status_code == 422
+    assert staff.client.post("/staff/meetings/", data={**form, "day": _day()}).status_code == 303

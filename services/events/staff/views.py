@@ -10,7 +10,7 @@ from sqlalchemy import select
 from services.calendar.times import exdate_to_wire
 from services.events import moderation
 from services.events.auth import staff_caller
-from services.events.input import event_input
+from services.events.input import event_input, place
 from services.events.models import (
     AUDIENCES,
     CATEGORIES,
@@ -268,6 +268,7 @@ def _save(event: Event | None):
     try:
         data = api_input(form, organisation)
         if "preview" in request.form:
+            place(session, data)  # the district and centre as saving checks them, so the preview does not pass them
             # A date passed is flagged; the version stays the one the form was opened at, so that saving from the
             # preview after someone else's save is refused as stale.
             return _form_page(form, event, dates=preview(data), now=utcnow(), version=request.form.get("version"))

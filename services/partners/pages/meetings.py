@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from services.calendar.times import aware
 from services.messaging.errors import Conflict, FieldError
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
@@ -19,7 +20,7 @@ from services.partners.pages.guards import found, signed_in, staff_blueprint
 from services.partners.schemas import MeetingSchema
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import FormError, day_and_times, form_day_and_times, max_lengths
-from services.ui.labels import ROOM_REASON_LABELS
+from services.ui.labels import N_, ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
 from services.ui.pages import confirm_page, private_page, stale, unconfirmed
 
@@ -31,6 +32,10 @@ FIELD_LABELS = {"partnership": _l("Partnership"), "title": _l("Title"), "day": _
 #: What the meeting's page says when a change or a cancel was based on an older version of the meeting.
 STALE = _l("Someone else saved this meeting meanwhile, so nothing was changed. The form now shows what is saved: "
            "check it and try again.")
+
+#: Why the form refuses a new meeting that starts before now. A meeting already held is recorded (held, with its
+#: minutes) through the API, which takes one; the form plans, so a date passed is a mistyped year or month.
+PASSED = N_("This time has passed already. A new meeting can only be planned ahead.")
 
 meeting_pages = staff_blueprint("staff_meetings", "/staff/meetings")
 
@@ -101,7 +106,10 @@ def plan():
     if partnership is None or not may_plan_meetings(current_caller(), partnership.id):
         return _page(403, error=_("Only an admin or the partnership's current coordinator may plan its meetings."))
     try:
-        meeting = plan_meeting(session, partnership, _loaded(form))
+        data = _loaded(form)
+        if aware(data["starts_at"]) <= utcnow():
+            raise FormError("day", PASSED)
+        meeting = plan_meeting(session, partnership, data)
     except (FormError, FieldError, ValidationError) as exc:
         session.rollback()
         return _page(422, error=_refusal(exc))

@@ -24,7 +24,7 @@ from services.ui import csrf
 from services.ui.errors import conflict_error, field_error
 from services.ui.labels import ACCOUNT_ROLE_LABELS
 from services.ui.naming import polish_sorted
-from services.ui.pages import changes_page, private_page
+from services.ui.pages import changes_page, confirm_page, private_page, unconfirmed
 
 staff = staff_blueprint("staff", "/staff")
 
@@ -116,7 +116,7 @@ def home():
     if member is None:
         return redirect(url_for("staff.sign_in_page"))
     return _home_page(member, invited=request.args.get("invited") == "1",
-                      disabled=request.args.get("disabled") == "1")
+                      disabled=request.args.get("disabled") == "1", enabled=request.args.get("enabled") == "1")
 
 
 @staff.post("/accounts/invite")
@@ -145,22 +145,64 @@ def invite():
     return redirect(url_for("staff.home", invited=1), 303)
 
 
+def _ask(question: str, consequence: str, already_done: bool, yes: str, undo_button: str, **carried):
+    """The staff home's step before a change that others feel at once (the shared confirmation page), saying which
+    button of the staff home (``undo_button``) undoes it; back to the staff home."""
+    return confirm_page(question, [consequence], url_for("staff.home"), already_done, carried=carried, yes=yes,
+                        undo=_("To undo this, use “%(button)s” on the staff pages.", button=undo_button))
+
+
+@staff.get("/accounts/<int:account_id>/disable")
+@admin_page
+def confirm_disable(account_id: int):
+    account = found(Account, account_id, _("No such account."))
+    return _ask(_("Disable the account %(email)s?", email=account.email),
+                _("The person can no longer sign in, and is signed out on every service."),
+                account.disabled_at is not None, _("Yes, disable"), _("Enable"))
+
+
 @staff.post("/accounts/<int:account_id>/disable")
 @admin_page
 def disable(account_id: int):
+    account = found(Account, account_id, _("No such account."))
+    if (ask := unconfirmed()) is not None:
+        return ask
     session = request_session()
-    accounts.disable(session, found(Account, account_id, _("No such account.")))
+    accounts.disable(session, account)
     session.commit()
     return redirect(url_for("staff.home", disabled=1), 303)
+
+
+@staff.post("/accounts/<int:account_id>/enable")
+@admin_page
+def enable(account_id: int):
+    """Let a disabled account sign in again (admin), as the API's ``enable`` does."""
+    session = request_session()
+    accounts.enable(session, found(Account, account_id, _("No such account.")))
+    session.commit()
+    return redirect(url_for("staff.home", enabled=1), 303)
+
+
+@staff.get("/organisations/<int:organisation_id>/review")
+@admin_page
+def confirm_review(organisation_id: int):
+    organisation = found(Organisation, organisation_id, _("No such organisation."))
+    return _ask(_("Require review of the events of %(name)s?", name=organisation.name),
+                _("Its new events wait for MOPS's approval before they are published; those published already stay "
+                  "as they are."), organisation.needs_review, _("Yes, require review"), _("Trust"), needs_review="1")
 
 
 @staff.post("/organisations/<int:organisation_id>/review")
 @admin_page
 def organisation_review(organisation_id: int):
-    """Mark an organisation as trusted, or as needing MOPS's review of its events (admin)."""
+    """Mark an organisation as trusted (in one click: the way back), or, once confirmed, as needing MOPS's review
+    of its events (admin)."""
     session = request_session()
     organisation = found(Organisation, organisation_id, _("No such organisation."))
-    update_organisation(session, organisation, {"needs_review": request.form.get("needs_review") == "1"})
+    needs_review = request.form.get("needs_review") == "1"
+    if needs_review and (ask := unconfirmed()) is not None:
+        return ask
+    update_organisation(session, organisation, {"needs_review": needs_review})
     session.commit()
     return redirect(url_for("staff.home"), 303)
 

@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from services.messaging.fields import Digits, email_field, one_line, phone_field
+from services.messaging.fields import Digits, email_field, one_line, phone_field, web_address
 from services.messaging.messages.partners import API_KEY_SCOPES, ORGANISATION_KINDS
 from services.messaging.models import EMAIL_LENGTH, KRS_LENGTH, NAME_LENGTH, PHONE_LENGTH, SLUG_LENGTH, WEBSITE_LENGTH
 from services.partners.schemas.common import InputSchema, NamedWithSlug, optional, record_id, slug_field
@@ -17,7 +17,7 @@ class OrganisationSchema(NamedWithSlug):
                    metadata={"description": "The NGO register number."})
     email = optional(email_field, max_length=EMAIL_LENGTH)
     phone = optional(phone_field, max_length=PHONE_LENGTH)
-    website = optional(fields.URL, validate=validate.Length(max=WEBSITE_LENGTH))
+    website = optional(web_address, max_length=WEBSITE_LENGTH)
     needs_review = fields.Boolean(load_default=False, metadata={
         "description": "MOPS reviews the organisation's events before they are published; false: trusted."})
     version = fields.Integer(dump_only=True)

@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from services.messaging.fields import email_field, one_line, phone_field
+from services.messaging.fields import email_field, one_line, phone_field, web_address
 from services.messaging.messages.partners import CENTRE_KINDS
 from services.messaging.models import (
     ADDRESS_LENGTH,
@@ -44,7 +44,7 @@ class CentreSchema(NamedWithSlug):
                              metadata={"description": "As people write it, e.g. 'pon.–pt. 9:00–17:00'."})
     email = optional(email_field, max_length=EMAIL_LENGTH)
     phone = optional(phone_field, max_length=PHONE_LENGTH)
-    website = optional(fields.URL, validate=validate.Length(max=WEBSITE_LENGTH))
+    website = optional(web_address, max_length=WEBSITE_LENGTH)
     started_year = optional(fields.Integer, strict=True, validate=validate.Range(min=1990, max=2100))
     latitude = optional(fields.Float, validate=validate.Range(min=-90, max=90))
     longitude = optional(fields.Float, validate=validate.Range(min=-180, max=180))
