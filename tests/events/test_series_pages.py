@@ -16,7 +16,7 @@ def test_a_weekly_series_page_says_it_in_words_with_the_next_dates(events_app):
                       rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=6", exdates=[f"{skipped}T17:00:00"])
     event = client.post("/api/v1/events", json=body, headers=ADMIN).json
     html = client.get(f"/events/{event['id']}", headers={"Accept-Language": "pl"}).get_data(as_text=True)
-    assert "W każdy wtorek, <span class=\"nowrap\">17:00–19:00</span>, od" in html
+    assert "W każdy wtorek, <span class=\"nowrap\">17:00–19:00,</span> od" in html
     assert html.count("<li>") >= 5 and html.count("<del>") == 1
     assert "(odwołane)" in html
 
