@@ -1,6 +1,7 @@
 """The data the source texts name, loaded by ``python -m services.partners seed``. Loading twice changes nothing.
 
-Only what /work/shared/seeds says is loaded; a field the texts do not give is left empty.
+Only what the city's original Polish texts about the Local Partnerships and centres say is loaded; a field the texts do
+not give is left empty.
 """
 
 from sqlalchemy import select
