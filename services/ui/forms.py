@@ -107,6 +107,16 @@ def form_dates(text: str, name: str) -> list[date]:
     return found
 
 
+def typed_number(text: str) -> int | str | None:
+    """A whole number as typed in a form: the number, None when the field was left empty, else the text as typed,
+    for the schema to refuse with its own words."""
+    text = text.strip()
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return text
+
+
 def form_time(value: str, name: str) -> time:
     """A time field's value (17:00), or a FormError naming it."""
     try:

@@ -18,11 +18,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from services.calendar import recurrence, rules
+from services.calendar.rules import WEEKDAYS
 from services.calendar.times import day_after, local, local_midnight
-from services.ui.forms import FormError, date_as_typed, day_and_times, form_date, form_dates, form_day_and_times
+from services.ui.forms import (
+    FormError,
+    date_as_typed,
+    day_and_times,
+    form_date,
+    form_dates,
+    form_day_and_times,
+    typed_number,
+)
 
-#: iCalendar's weekday codes, Monday first (as Polish calendars are).
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 #: Dates shown in a preview at most.
 PREVIEW_DATES = 60
 MAX_SKIPPED = 100
@@ -111,11 +118,7 @@ def registration(form: EventForm) -> dict | None:
     if form.registration == "none":
         return None
     if form.registration == "here":
-        try:
-            capacity = int(form.capacity) if form.capacity else None
-        except ValueError:
-            capacity = form.capacity
-        return {"required": True, "capacity": capacity}
+        return {"required": True, "capacity": typed_number(form.capacity)}
     if form.registration == "elsewhere":
         return {"url": form.registration_url}
     raise FormError("registration", NO_SUCH_SIGN_UP)

@@ -21,7 +21,7 @@ from services.partners.operations import create_room, delete_room, update_room
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import RoomSchema
 from services.ui.errors import ANOTHER_HAS_IT, conflict_error, field_error, first_error
-from services.ui.forms import FormError, form_time, max_lengths, number_bounds
+from services.ui.forms import FormError, form_time, max_lengths, number_bounds, typed_number
 from services.ui.history import FIELD_LABELS as RECORD_FIELD_LABELS
 from services.ui.labels import WEEKDAY_LABELS
 from services.ui.naming import polish_sorted
@@ -68,15 +68,6 @@ def _values(room: Room | None) -> dict:
     return values
 
 
-def _number(text: str):
-    """A whole number as typed: the number, None when left empty, else the text (the schema says it is none)."""
-    text = text.strip()
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return text
-
-
 def _hours(form) -> dict[str, list[str]]:
     """The weekdays' spans as the schema takes them; a weekday left empty is not bookable. A FormError names the
     time that is none, or the end that is not after the start (``parse_span``: the calendar's one rule of it)."""
@@ -98,7 +89,7 @@ def _hours(form) -> dict[str, list[str]]:
 def _loaded(form, centre: Centre, room: Room | None) -> dict:
     """The form as the API takes a room, loaded by its schema (a new room in ``centre``; a change of ``room`` keeps
     what the form does not ask, and hours the form cannot show)."""
-    data = {"name": form.get("name", ""), "capacity": _number(form.get("capacity", "")),
+    data = {"name": form.get("name", ""), "capacity": typed_number(form.get("capacity", "")),
             "equipment": [line.strip() for line in form.get("equipment", "").splitlines() if line.strip()],
             "step_free": form.get("step_free") == "1", "accessible_toilet": form.get("accessible_toilet") == "1"}
     if room is None or hours_in_form(room.bookable_hours or {}):
