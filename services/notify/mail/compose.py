@@ -157,8 +157,8 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
         return translation(language).gettext(SUBJECTS[f"digest:{payload['frequency']}"])
     if kind == "reg_cancelled" and payload["event"]["status"] != "cancelled":
         kind = "reg_cancelled:date"  # one date of a series that goes on
-    if kind == "reg_reminder" and reminder_day(payload) != "tomorrow":
-        kind = f"reg_reminder:{reminder_day(payload)}"
+    if kind == "reg_reminder" and (day := reminder_day(payload)) != "tomorrow":
+        kind = f"reg_reminder:{day}"
     # "meeting": a notice queued before 2026-11-30; "conflict": a meeting's room not booked.
     shown = payload.get("event") or payload.get("meeting") or payload.get("conflict") or {}
     # A title stored before titles were held to one line must not break the Subject header (and so the mail).
