@@ -277,12 +277,15 @@ def test_admin_invites_an_editor_who_posts_a_weekly_activity_and_is_disabled(sys
     wait_until(lambda: _meeting_event(apps["events"]), timeout=30, message="the meeting in the partnership's calendar")
     # The coordinator changes the meeting's end, then cancels it, on its own page.
     editor.click("a:has-text('Spotkanie partnerskie: plan pikniku')")
+    editor.wait_for_url(re.compile(r"/staff/meetings/\d+$"))  # the new page, loaded, before it is measured
     screenshot(editor, f"staff-meeting-change-{lang}")
     editor.fill("#ends", "20:00")
     editor.click(f"button:has-text('{words['save']}')")
     editor.wait_for_selector(f"text={words['changed']}")
     editor.click("a:has-text('Spotkanie partnerskie: plan pikniku')")
+    editor.wait_for_url(re.compile(r"/staff/meetings/\d+$"))
     editor.click(f"text={words['cancel']}")
+    editor.wait_for_url(re.compile(r"/staff/meetings/\d+/cancel\?version=\d+$"))
     screenshot(editor, f"staff-meeting-cancel-confirm-{lang}")  # the question first: nothing is cancelled yet
     editor.click(f"button:has-text('{words['confirm']}')")
     editor.wait_for_selector(f"text={words['cancelled']}")
