@@ -31,25 +31,44 @@ class OverBudget(RuntimeError):
     """Expanding series took longer than the time given to the answer being built (:func:`time_budget`)."""
 
 
-#: The monotonic time by which the current answer must be done expanding, if one was set.
-_deadline: ContextVar[float | None] = ContextVar("recurrence_deadline", default=None)
+@dataclass
+class _Budget:
+    """The seconds the current answer may still spend expanding repeat rules."""
+
+    left: float
+
+
+#: The budget of the answer being built, if one was set (:func:`time_budget`).
+_budget: ContextVar[_Budget | None] = ContextVar("recurrence_budget", default=None)
 
 
 @contextmanager
 def time_budget(seconds: float):
-    """Expansions inside the block raise :class:`OverBudget` once ``seconds`` have passed: a page or feed that meets a
-    bug gives one failed answer, never a stuck worker."""
-    token = _deadline.set(time.monotonic() + seconds)
+    """Expansions inside the block raise :class:`OverBudget` once together they have taken ``seconds``: a page or feed
+    that meets a bug gives one failed answer, never a stuck worker. Only expanding counts: an answer that first waited
+    for a busy database is not cut short for it."""
+    token = _budget.set(_Budget(seconds))
     try:
         yield
     finally:
-        _deadline.reset(token)
+        _budget.reset(token)
 
 
-def _check_budget() -> None:
-    deadline = _deadline.get()
-    if deadline is not None and time.monotonic() > deadline:
-        raise OverBudget("expanding repeat rules took longer than this answer may")
+@contextmanager
+def _spending():
+    """Time the expansion inside the block against the answer's budget; yields the check to call as it goes."""
+    budget = _budget.get()
+    began = time.monotonic()
+
+    def check() -> None:
+        if budget is not None and time.monotonic() - began > budget.left:
+            raise OverBudget("expanding repeat rules took longer than this answer may")
+
+    try:
+        yield check
+    finally:
+        if budget is not None:
+            budget.left -= time.monotonic() - began
 
 
 @dataclass(frozen=True)
@@ -152,14 +171,15 @@ def occurrences(series: Series, start: datetime, end: datetime, limit: int = MAX
 def _starts(series: Series, first: datetime, start: datetime, end: datetime, limit: int) -> list[datetime]:
     skipped = set(excluded(series.exdates, series.all_day, first))
     found: list[datetime] = []
-    _check_budget()
-    for step, moment in enumerate(_dates(dateutil_rule(series.rrule, first), first)):
-        if step >= MAX_STEPS or moment >= end or len(found) >= limit:
-            break
-        if step % 512 == 511:
-            _check_budget()
-        if moment >= start and moment not in skipped and moment.date() not in skipped:
-            found.append(moment)
+    with _spending() as check:
+        check()
+        for step, moment in enumerate(_dates(dateutil_rule(series.rrule, first), first)):
+            if step >= MAX_STEPS or moment >= end or len(found) >= limit:
+                break
+            if step % 512 == 511:
+                check()
+            if moment >= start and moment not in skipped and moment.date() not in skipped:
+                found.append(moment)
     return found
 
 
