@@ -359,13 +359,44 @@ def queue_registration_mail(session, registration: Registration, kind: str, even
              # The start its date's calendar entry is named by, when the series moved the date to another rule key.
              "named_from": registration.named_from,
              "places_left": places_left, "by_organiser": by_organiser}
+    payload = {"event": event, "occurrence": times, "language": registration.language, "registration": shown,
+               **({"queued_on": queued_on.isoformat()} if queued_on is not None else {})}
+    if kind in STANDING:
+        pending = _standing_unsent(session, registration)
+        if pending is not None:
+            return _merged(pending, kind, occurrence, event, payload)
     notice = Notice(registration_id=registration.id, event_id=event["id"], sequence=event["sequence"], kind=kind,
-                    occurrence=occurrence, status="queued", next_attempt_at=utcnow(),
-                    payload={"event": event, "occurrence": times, "language": registration.language,
-                             "registration": shown,
-                             **({"queued_on": queued_on.isoformat()} if queued_on is not None else {})})
+                    occurrence=occurrence, status="queued", next_attempt_at=utcnow(), payload=payload)
     session.add(notice)
     return notice
+
+
+#: The mails that show a registration as it stands (its place or position, its date's time), in the order of which
+#: one a merge keeps: the registration's first mail (its confirm link), a place that came free, a new time.
+STANDING = ("registered", "promoted", "reg_moved")
+
+
+def _standing_unsent(session, registration: Registration) -> Notice | None:
+    """The registration's mail of a :data:`STANDING` kind still waiting for the sender, locked: the sender claims
+    only what it can lock, and once it has claimed one (``sending``) this no longer finds it."""
+    return session.scalars(select(Notice).where(
+        Notice.registration_id == registration.id, Notice.kind.in_(STANDING), Notice.status == "queued")
+        .order_by(Notice.id).with_for_update()).first()
+
+
+def _merged(pending: Notice, kind: str, occurrence: str, event: dict, payload: dict) -> Notice:
+    """One mail per person and change: a :data:`STANDING` mail not sent yet takes in a later one (``kind``) of the
+    same registration, which shows the final state (the event, the date's times, the place), instead of a second
+    mail; it is of whichever kind comes first in :data:`STANDING`. A first mail kept says what it said of the places
+    left while its registration still waits."""
+    merged = min(pending.kind, kind, key=STANDING.index)
+    if merged == "registered" and payload["registration"]["status"] == "waiting":
+        payload["registration"]["places_left"] = pending.payload["registration"].get("places_left")
+    if merged == kind:
+        pending.kind, pending.occurrence = kind, occurrence
+    pending.sequence, pending.payload = event["sequence"], payload
+    log.info("registration %s: its unsent %s mail takes in a %s", pending.registration_id, merged, kind)
+    return pending
 
 
 def register_within_limits(session, config, remote_addr: str | None, event: dict, data: dict) -> Registered:
