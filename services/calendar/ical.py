@@ -201,7 +201,8 @@ def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: da
     series' VEVENT and those of its dates changed on their own, as :func:`render_vevent` rendered them; the result is
     that VEVENT (the changed date's, when this date is one) as :func:`render_vevent` renders it at ``start``-``end``,
     without RRULE, EXDATE or RECURRENCE-ID, under :func:`date_uid`, with ``status`` (one of :data:`STATUSES`) when
-    given, else the VEVENT's own. Its SEQUENCE is never lower than the series' own (calendar apps keep the highest).
+    given, else the VEVENT's own. Its SEQUENCE is never lower than the series' own (calendar apps keep the highest),
+    and one above when this date is cancelled for the recipient alone (:func:`sequence_shown`).
 
     A standalone VEVENT rather than the series' UID with a RECURRENCE-ID: the recipient's calendar does not hold the
     series, and several apps lose or refuse an instance whose series they do not have. An all-day series' date is a
@@ -226,7 +227,8 @@ def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: da
         start, end = day, day + (last - first)
     fresh = Event()
     fresh.add("uid", date_uid(str(master["uid"]), uid_from or rule_start))
-    fresh.add("sequence", max(int(master["sequence"]), int(vevent["sequence"])))
+    own = max(int(master["sequence"]), int(vevent["sequence"]))
+    fresh.add("sequence", sequence_shown(own, str(vevent.get("status", "CONFIRMED")), status))
     fresh.add("dtstart", _local(start))
     fresh.add("dtend", _local(end))
     if status is not None:
@@ -241,15 +243,26 @@ def one_date_vevent(vevents: str, rule_start: datetime, start: datetime, end: da
 def with_status(vevents: str, status: str) -> str:
     """VEVENTs as :func:`render_vevent` rendered them (an event's, a series' with its dates changed on their own),
     each with ``status`` (one of :data:`STATUSES`): its STATUS line replaced, or added where it had none; but a
-    date cancelled on its own stays CANCELLED. Every other line stays as it was, byte for byte."""
+    date cancelled on its own stays CANCELLED. SEQUENCE as :func:`sequence_shown` says; every other line stays as it
+    was, byte for byte."""
     _check_status(status)
     shown = []
     for block in _vevent_blocks(vevents):
         if not any(_property_name(line) == "STATUS" for line in block):
             block = block[:-1] + ["STATUS:CONFIRMED"] + block[-1:]
-        shown += [f"STATUS:{status}" if _property_name(line) == "STATUS" and not line.upper().endswith(
-            ":CANCELLED") else line for line in block]
+        own = next(line.partition(":")[2].upper() for line in block if _property_name(line) == "STATUS")
+        shown += [f"STATUS:{status}" if _property_name(line) == "STATUS" and own != "CANCELLED"
+                  else f"SEQUENCE:{sequence_shown(int(line.partition(':')[2]), own, status)}"
+                  if _property_name(line) == "SEQUENCE" else line for line in block]
     return b"".join(fold_line(line) + b"\r\n" for line in shown).decode()
+
+
+def sequence_shown(own: int, own_status: str, status: str | None) -> int:
+    """The SEQUENCE of a VEVENT (its ``own``, with its ``own_status``) shown to one recipient with ``status``: its
+    own, but one above when it is CANCELLED for that recipient alone while the event goes on (their registration
+    cancelled). Their calendar took it at its own SEQUENCE, and RFC 5546 takes a cancellation only with a higher
+    one: calendar apps ignore one at the same SEQUENCE. The event's own cancellation raised its SEQUENCE already."""
+    return own + 1 if status == "CANCELLED" and own_status.upper() != "CANCELLED" else own
 
 
 def _vevent_blocks(vevents: str) -> list[list[str]]:

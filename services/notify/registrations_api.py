@@ -128,13 +128,13 @@ class EventRegistrations(MethodView):
 class StaffCancel(MethodView):
     @staff_api.response(200, StaffRegisteredSchema)
     def post(self, event_id, registration_id):
-        """Cancel a registration on the person's behalf; the first waiting moves up at once"""
+        """Cancel a registration on the person's behalf (told by e-mail); the first waiting moves up at once"""
         _managed_event(event_id)
         session = request_session()
         registration = session.get(Registration, registration_id)
         if registration is None or registration.event_id != str(event_id):
             abort(404, message=f"No registration {registration_id} for this event.")
-        operations.cancel_registration(session, registration)
+        operations.withdraw(session, registration, by_organiser=True)  # the person is told by mail
         session.commit()
         return {"id": registration.id, "status": registration.status, "position": None, "message": "Cancelled."}
 

@@ -68,7 +68,8 @@ def test_a_cancelled_date_keeps_its_uid_and_says_cancelled():
     cancelled = vevent(one_date_vevent(render_vevent(SERIES), THURSDAY, THURSDAY, THURSDAY + timedelta(hours=2),
                                        status="CANCELLED"))
     assert str(cancelled["status"]) == "CANCELLED" and str(cancelled["uid"]) == str(shown["uid"])
-    assert cancelled["sequence"] >= shown["sequence"]
+    # The recipient's calendar holds the date at its SEQUENCE: a cancellation counts only above it (RFC 5546).
+    assert cancelled["sequence"] > shown["sequence"]
 
 
 def test_a_date_changed_on_its_own_shows_as_changed_under_the_uid_of_its_rule_start():
@@ -117,3 +118,15 @@ def test_with_status_changes_the_status_only_and_keeps_a_cancelled_date_cancelle
     shown = with_status(vevents, "TENTATIVE")
     assert [str(v["status"]) for v in icalendar.Event.from_ical(shown, multiple=True)] == ["TENTATIVE", "CANCELLED"]
     assert shown.replace("STATUS:TENTATIVE", "STATUS:CONFIRMED") == vevents  # every other line byte for byte
+
+
+def test_with_status_cancelled_raises_the_sequence_of_what_it_cancels_only():
+    """Cancelled for one recipient while the event goes on (their registration withdrawn): each VEVENT it cancels
+    carries a SEQUENCE above its own, which the recipient's calendar holds, or calendar apps ignore it (RFC 5546); a
+    date cancelled on its own already keeps its own."""
+    cancelled = replace(SERIES, recurrence_id=THURSDAY, start=THURSDAY, end=THURSDAY + timedelta(hours=2), rrule=None,
+                        exdates=(), status="CANCELLED", sequence=3)
+    vevents = render_vevent(SERIES) + render_vevent(cancelled)
+    shown = icalendar.Event.from_ical(with_status(vevents, "CANCELLED"), multiple=True)
+    assert [(str(v["status"]), v["sequence"]) for v in shown] == [("CANCELLED", SERIES.sequence + 1),
+                                                                  ("CANCELLED", 3)]

@@ -63,6 +63,23 @@ def test_the_time_to_confirm_ends_when_the_event_starts_if_that_comes_first(noti
         assert f"{late:%H:%M}" not in shown  # not the later moment, the REGISTRATION_CONFIRM_HOURS after
 
 
+
+def test_an_address_not_confirmed_by_the_start_its_mail_names_is_released_then(notify, mail_dir):
+    """The date starts sooner than REGISTRATION_CONFIRM_HOURS after the registration: its mail asks to confirm by the
+    start, and the place is released then (the next person waiting, confirmed, moves up), not hours later."""
+    start = (datetime.now(WARSAW) + timedelta(hours=5)).replace(second=0, microsecond=0)
+    publish_event(notify, capacity=1, starts_at=start.isoformat(), ends_at=(start + timedelta(hours=2)).isoformat())
+    client = notify.test_client()
+    for number in (1, 2):
+        client.post("/api/v1/registrations/", json=resident(number))
+    send_all(notify)
+    client.get(link(folder_mails(mail_dir)[1], "confirm"))  # the second, waiting, confirms; the first does not
+    database = notify.extensions["osl"].database
+    tick(database, notify.config, start - timedelta(minutes=1))
+    assert [r.status for r in registrations(notify)] == ["confirmed", "waiting"]
+    tick(database, notify.config, start + timedelta(minutes=1))
+    assert [r.status for r in registrations(notify)] == ["expired", "confirmed"]
+
 def subscriber_registering(app) -> None:
     """Resident 1, subscribed to every district's events straight away, and a workshop she is told of."""
     with app.extensions["osl"].database.session() as session:

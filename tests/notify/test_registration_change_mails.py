@@ -4,12 +4,15 @@ the date in the calendar under the UID of the mails before, with a higher SEQUEN
 
 from datetime import timedelta
 
+import pytest
+
 from services.notify.models import Notice
 from services.ui import dates
 from tests.notify.conftest import folder_mails
-from tests.notify.registrations import in_days, link, publish_event, resident, send_all
+from tests.notify.registrations import ADMIN, EVENT_ID, in_days, link, publish_event, registrations, resident, send_all
 from tests.notify.test_mail import calendar_of
 from tests.notify.test_registration_gone_dates import wall, weekly_with_two_residents
+from tests.notify.test_registration_staff_pages import PAGE, signed_in, token
 
 
 def text_of(mail) -> str:
@@ -186,3 +189,54 @@ def test_a_change_that_keeps_the_time_tells_nobody(notify, mail_dir):
     assert send_all(notify) == 0
     with notify.extensions["osl"].database.session() as session:
         assert session.query(Notice).count() == 1
+
+
+@pytest.mark.parametrize("by", ["page", "api"])
+def test_staff_cancelling_a_registration_sends_the_resident_one_mail_like_her_own(notify, mail_dir, by):
+    """Staff cancel a resident's place (the staff page, or the API): she gets one mail, as when she cancels herself
+    ("Zapis anulowany", the event CANCELLED in her calendar under the UID of her first mail), saying the organiser
+    cancelled it. Cancelling again sends nothing more."""
+    publish_event(notify, capacity=5)
+    notify.test_client().post("/api/v1/registrations/", json=resident(1))
+    assert send_all(notify) == 1
+    [registered] = folder_mails(mail_dir)
+    [registration] = registrations(notify)
+    for _again in range(2):
+        if by == "page":
+            client = signed_in(notify)
+            cancelled = client.post(f"{PAGE}/{registration.id}/cancel", data={"csrf_token": token(client)})
+            assert cancelled.status_code == 303
+        else:
+            cancelled = notify.test_client().post(f"/api/v1/registrations/events/{EVENT_ID}/{registration.id}/cancel",
+                                                  headers=ADMIN)
+            assert cancelled.status_code == 200
+    assert send_all(notify) == 1
+    told = folder_mails(mail_dir)[-1]
+    assert addressed_to(told) == "osoba1@example.org"
+    assert told["Subject"] == "Zapis anulowany: Warsztaty z trenerem"
+    for shown in (text_of(told), html_of(told)):
+        assert "został odwołany przez organizatora" in shown
+        assert "Zgodnie z" not in shown  # not "as you asked"
+        assert "/registrations/cancel/" not in shown
+    cancelled_vevent, before = vevent_of(told), vevent_of(registered)
+    assert (str(cancelled_vevent["STATUS"]), cancelled_vevent["UID"]) == ("CANCELLED", before["UID"])
+
+
+
+@pytest.mark.parametrize("series", [False, True])
+def test_a_cancellation_carries_a_higher_sequence_than_the_mail_before(notify, mail_dir, series):
+    """RFC 5546: a calendar app takes a cancellation only with a SEQUENCE above the last one it got for the UID. The
+    event itself did not change (its own SEQUENCE stays), so the cancelled date must carry a higher one than the
+    registration's first mail: for a single event, and for one date of a series."""
+    chosen = in_days(14) if series else None
+    publish_event(notify, capacity=5, **(dict(rrule="FREQ=WEEKLY;COUNT=4", days=7) if series else {}))
+    client = notify.test_client()
+    client.post("/api/v1/registrations/", json=resident(1, **(
+        dict(occurrence=chosen.replace(tzinfo=None).isoformat()) if series else {})))
+    assert send_all(notify) == 1
+    [registered] = folder_mails(mail_dir)
+    client.post(link(registered, "cancel"))
+    assert send_all(notify) == 1
+    cancelled, before = vevent_of(folder_mails(mail_dir)[-1]), vevent_of(registered)
+    assert cancelled["UID"] == before["UID"] and cancelled["SEQUENCE"] > before["SEQUENCE"]
+    assert cancelled.decoded("DTSTART") == before.decoded("DTSTART")

@@ -2,7 +2,7 @@
 
 import gettext
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -18,6 +18,7 @@ from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vev
 from services.calendar.times import from_wire, local_date
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
 from services.notify.models.notices import REGISTRATION_KINDS
+from services.notify.models.registrations import confirm_deadline
 from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
 from services.ui.labels import N_, ROOM_REASON_NAMES
@@ -216,15 +217,15 @@ def reminder_day(payload: dict) -> str:
 
 def _confirm_by(config: dict, registration: dict, times: dict, language: str) -> str | None:
     """Until when an address that has not confirmed keeps its registration ("do czwartku, 3 grudnia 2026, 17:30"):
-    ``REGISTRATION_CONFIRM_HOURS`` from when its time began (``Registration.confirm_from``, which the expiry counts
-    from too), but never past the start of the date the mail is for (``times``, the first one of a whole series),
-    which it then says in words. None for a confirmed address, or a notice queued before it carried the start."""
+    :func:`confirm_deadline` (the expiry's too) from ``REGISTRATION_CONFIRM_HOURS``, ``Registration.confirm_from``
+    and the start of the date the mail is for (``times``, the first one of a whole series), which it says in words
+    when the deadline is that start. None for a confirmed address, or a notice queued before it carried the start."""
     start = registration.get("confirm_from")
     if registration.get("verified", True) or not start:
         return None
-    deadline = datetime.fromisoformat(start) + timedelta(hours=config["REGISTRATION_CONFIRM_HOURS"])
     begins = from_wire(times["starts_at"])
-    if begins < deadline:
+    deadline = confirm_deadline(datetime.fromisoformat(start), config["REGISTRATION_CONFIRM_HOURS"], begins)
+    if deadline == begins:
         moment = dates.moment(begins, language, genitive=True)
         return translation(language).gettext(BY_THE_START) % {"moment": moment}
     return dates.moment(deadline, language, genitive=True)

@@ -7,7 +7,7 @@ e-mail registration whose address was not confirmed in time). An e-mail registra
 and keeps it once the address confirms (``verified_at``); its time to confirm starts at ``confirm_from``.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, func
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -117,6 +117,15 @@ class Registration(Base):
     @classmethod
     def _confirm_from(cls):
         return func.coalesce(cls.promoted_at, cls.created_at)
+
+
+def confirm_deadline(confirm_from: datetime, hours: float, starts_at: datetime | None) -> datetime:
+    """Until when an address that has not confirmed keeps its registration: ``hours`` from when its time began
+    (``Registration.confirm_from``), but never past the start of the date its mail names (``starts_at``; for a whole
+    series, the first date), when that comes first. A date that began already when the time began (one going on)
+    does not end it. What the mail says, and when the expiry releases the registration."""
+    deadline = confirm_from + timedelta(hours=hours)
+    return starts_at if starts_at is not None and confirm_from < starts_at < deadline else deadline
 
 
 class EventRegistrationSettings(Base):

@@ -41,7 +41,6 @@ from services.notify.operations.registration_upkeep import (  # noqa: F401
 from services.notify.operations.registrations import (  # noqa: F401
     Registered,
     TooManyPeople,
-    cancel_moving_up,
     cancel_registration,
     confirm_registration,
     find_occurrence,

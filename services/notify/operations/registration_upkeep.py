@@ -13,7 +13,7 @@ from services.messaging.addresses import normalise_email
 from services.messaging.models import utcnow
 from services.notify import occurrences
 from services.notify.models import Notice, Registration, RegistrationSlot
-from services.notify.models.registrations import ACTIVE
+from services.notify.models.registrations import ACTIVE, confirm_deadline
 from services.notify.operations.registration_settings import capacity_of
 from services.notify.operations.registrations import (
     cancel_registration,
@@ -189,16 +189,29 @@ def queue_reg_reminders(session, now: datetime, hours: float) -> int:
 
 
 def expire_unconfirmed(session, now: datetime, hours: float) -> int:
-    """E-mail registrations whose address has not confirmed within ``hours`` (from the registration, or from the
-    move up from the waiting list: ``Registration.confirm_from``): released (their place moves on). Without a mail:
-    the address never confirmed it is theirs, and it was told until when (the confirm request; the mail of the move
-    up), so a stranger's address gets nothing more."""
+    """E-mail registrations whose address has not confirmed by the deadline their mail named (``confirm_deadline``:
+    ``hours`` from the registration, or from the move up from the waiting list, ``Registration.confirm_from``; the
+    date's start when that comes first): released (their place moves on). Without a mail: the address never
+    confirmed it is theirs, and it was told until when (the confirm request; the mail of the move up), so a
+    stranger's address gets nothing more."""
     upcoming = select(RegistrationSlot.id).where(RegistrationSlot.ends_at > now)  # a past date moves nobody up
-    stale = session.scalars(select(Registration).where(
+    unconfirmed = session.scalars(select(Registration).where(
         Registration.status.in_(ACTIVE), Registration.contact == "email", Registration.verified_at.is_(None),
-        Registration.confirm_from < now - timedelta(hours=hours), Registration.slot_id.in_(upcoming))
-        .order_by(Registration.id)).all()
+        Registration.slot_id.in_(upcoming)).order_by(Registration.id)).all()
+    stale = [registration for registration in unconfirmed
+             if confirm_deadline(registration.confirm_from, hours, _named_start(session, registration)) < now]
     return sum(cancel_registration(session, registration, status="expired") for registration in stale)
+
+
+def _named_start(session, registration: Registration) -> datetime | None:
+    """The start of the date a registration's mails name (what their time to confirm may end at): its date's,
+    where it is now; for a whole series, its first date that had not ended when the time to confirm began."""
+    slot = session.get(RegistrationSlot, registration.slot_id)
+    if slot.occurrence:
+        return slot.starts_at
+    event = event_of(session, slot.event_id)
+    found = occurrences.next_one(event, registration.confirm_from) if event is not None else None
+    return found.starts_at if found is not None else None
 
 
 def anonymise_registrations(session, now: datetime, days: float) -> int:

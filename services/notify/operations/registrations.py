@@ -253,24 +253,21 @@ def cancel_registration(session, registration: Registration, *, status: str = "c
     return _cancel(session, registration, status) is not None
 
 
-def cancel_moving_up(session, registration: Registration) -> int:
-    """Cancel the registration (:func:`cancel_registration`); how many registrations that moved up from the waiting
-    list (none for a place on the waiting list, one cancelled already, or nobody waiting who fits): what the pages
-    then say."""
-    return _cancel(session, registration, "cancelled") or 0
-
-
-def withdraw(session, registration: Registration) -> int:
-    """The person cancels their own registration (the cancel link of its mails): :func:`cancel_moving_up`, and a
-    mail to its address saying the registration is cancelled, its date CANCELLED in the calendar (``reg_withdrawn``).
-    Once: a second click finds it cancelled already, and changes and sends nothing."""
+def withdraw(session, registration: Registration, *, by_organiser: bool = False) -> int:
+    """Cancel the registration (:func:`cancel_registration`), and mail its address that it is cancelled, its date
+    CANCELLED in the calendar (``reg_withdrawn``): by the person themselves (the cancel link of its mails), or on
+    their behalf by staff (``by_organiser``: the staff page, the API; the mail says the organiser cancelled it).
+    Returns how many registrations moved up from the waiting list (none for a place on the waiting list, or nobody
+    waiting who fits): what the pages then say. Once: a second click finds it cancelled already, and changes and
+    sends nothing."""
     moved = _cancel(session, registration, "cancelled")
     if moved is None:
         return 0
     event = event_of(session, registration.event_id)
     if registration.email and event is not None:
         slot = session.get(RegistrationSlot, registration.slot_id)
-        queue_registration_mail(session, registration, "reg_withdrawn", event, slot_times(slot, event))
+        queue_registration_mail(session, registration, "reg_withdrawn", event, slot_times(slot, event),
+                                by_organiser=by_organiser)
     return moved
 
 
@@ -342,10 +339,11 @@ def slot_times(slot: RegistrationSlot, event: dict) -> dict:
 
 def queue_registration_mail(session, registration: Registration, kind: str, event: dict, times: dict,
                              occurrence: str = "", places_left: int | None = None,
-                             queued_on: date | None = None) -> Notice | None:
+                             queued_on: date | None = None, by_organiser: bool = False) -> Notice | None:
     """One mail of ``kind`` to the registration's address, at most once per kind (and occurrence); ``places_left``:
     a registration put on the waiting list although so many places were free, too few for its people; ``queued_on``:
-    a reminder's Warsaw day, which its words ("today", "tomorrow") are counted from."""
+    a reminder's Warsaw day, which its words ("today", "tomorrow") are counted from; ``by_organiser``: staff, not
+    the person, cancelled it (``reg_withdrawn``)."""
     done = session.scalar(select(Notice.id).where(Notice.registration_id == registration.id, Notice.kind == kind,
                                                   Notice.occurrence == occurrence))
     if done is not None:
@@ -360,14 +358,45 @@ def queue_registration_mail(session, registration: Registration, kind: str, even
              "series": registration.occurrence == "", "occurrence": registration.occurrence,
              # The start its date's calendar entry is named by, when the series moved the date to another rule key.
              "named_from": registration.named_from,
-             "places_left": places_left}
+             "places_left": places_left, "by_organiser": by_organiser}
+    payload = {"event": event, "occurrence": times, "language": registration.language, "registration": shown,
+               **({"queued_on": queued_on.isoformat()} if queued_on is not None else {})}
+    if kind in STANDING:
+        pending = _standing_unsent(session, registration)
+        if pending is not None:
+            return _merged(pending, kind, occurrence, event, payload)
     notice = Notice(registration_id=registration.id, event_id=event["id"], sequence=event["sequence"], kind=kind,
-                    occurrence=occurrence, status="queued", next_attempt_at=utcnow(),
-                    payload={"event": event, "occurrence": times, "language": registration.language,
-                             "registration": shown,
-                             **({"queued_on": queued_on.isoformat()} if queued_on is not None else {})})
+                    occurrence=occurrence, status="queued", next_attempt_at=utcnow(), payload=payload)
     session.add(notice)
     return notice
+
+
+#: The mails that show a registration as it stands (its place or position, its date's time), in the order of which
+#: one a merge keeps: the registration's first mail (its confirm link), a place that came free, a new time.
+STANDING = ("registered", "promoted", "reg_moved")
+
+
+def _standing_unsent(session, registration: Registration) -> Notice | None:
+    """The registration's mail of a :data:`STANDING` kind still waiting for the sender, locked: the sender claims
+    only what it can lock, and once it has claimed one (``sending``) this no longer finds it."""
+    return session.scalars(select(Notice).where(
+        Notice.registration_id == registration.id, Notice.kind.in_(STANDING), Notice.status == "queued")
+        .order_by(Notice.id).with_for_update()).first()
+
+
+def _merged(pending: Notice, kind: str, occurrence: str, event: dict, payload: dict) -> Notice:
+    """One mail per person and change: a :data:`STANDING` mail not sent yet takes in a later one (``kind``) of the
+    same registration, which shows the final state (the event, the date's times, the place), instead of a second
+    mail; it is of whichever kind comes first in :data:`STANDING`. A first mail kept says what it said of the places
+    left while its registration still waits."""
+    merged = min(pending.kind, kind, key=STANDING.index)
+    if merged == "registered" and payload["registration"]["status"] == "waiting":
+        payload["registration"]["places_left"] = pending.payload["registration"].get("places_left")
+    if merged == kind:
+        pending.kind, pending.occurrence = kind, occurrence
+    pending.sequence, pending.payload = event["sequence"], payload
+    log.info("registration %s: its unsent %s mail takes in a %s", pending.registration_id, merged, kind)
+    return pending
 
 
 def register_within_limits(session, config, remote_addr: str | None, event: dict, data: dict) -> Registered:

@@ -131,7 +131,7 @@ def cancel(event_id, registration_id):
     registration = session.get(Registration, registration_id)
     if registration is None or registration.event_id != event["id"]:
         abort(404)
-    moved = operations.cancel_moving_up(session, registration)
+    moved = operations.withdraw(session, registration, by_organiser=True)  # the person is told by mail
     session.commit()
     # "The first person waiting moved up" only when someone did.
     return redirect(url_for(".event_registrations", event_id=event["id"], done="cancelled" if moved else "withdrawn"),
