@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -68,6 +69,21 @@ def smtp_sink(handler) -> Controller:
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     return controller
+
+
+@contextmanager
+def mail_bench(sink, label: str):
+    """What a mail benchmark runs on: ``sink`` as a local SMTP server (:func:`smtp_sink`), fresh PostgreSQL databases
+    (``label`` in their names) and a temporary folder. Yields ``(controller, databases, folder)``; stops the server,
+    drops the databases and removes the folder after."""
+    controller = smtp_sink(sink)
+    databases = PostgresDatabases(POSTGRES, label=label)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            yield controller, databases, folder
+    finally:
+        controller.stop()
+        databases.drop_all()
 
 
 def event(title: str) -> dict:
@@ -259,42 +275,36 @@ def main() -> None:
     if args.part == "late-comers":
         return
     sink = Sink()
-    controller = smtp_sink(sink)
-    databases = PostgresDatabases(POSTGRES, label="bench")
     rows = []
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            bus = BusSettings(broker_url=RABBITMQ, prefix=f"osl-bench-{uuid.uuid4().hex[:6]}", poll_seconds=0.05)
-            app = notify_app(databases.new("notify"), bus)
-            raw, raw_bytes = raw_smtplib_rates(app, controller.port, min(args.subscribers, 5000))
-            add_subscribers(app, args.subscribers)
-            one = fan_out_rate(app, bus, sink, controller.port, args.subscribers, 1, folder)
-            two = fan_out_rate(app, bus, sink, controller.port, args.subscribers, 2, folder)
-            rows.append(("fan-out, 1 sender / raw smtplib `send_message`",
-                         f"{one / raw:.2f} ({one:,.0f} vs {raw:,.0f} msg/s)", "≥ 0.5"))
-            rows.append(("fan-out, 1 sender / raw smtplib `sendmail` of pre-flattened bytes",
-                         f"{one / raw_bytes:.2f} ({one:,.0f} vs {raw_bytes:,.0f} msg/s)", "(stricter)"))
-            rows.append(("fan-out with a second sender process", f"{two:,.0f} vs {one:,.0f} msg/s", "higher"))
-            delete_topology(bus)
+    with mail_bench(sink, "bench") as (controller, databases, folder):
+        bus = BusSettings(broker_url=RABBITMQ, prefix=f"osl-bench-{uuid.uuid4().hex[:6]}", poll_seconds=0.05)
+        app = notify_app(databases.new("notify"), bus)
+        raw, raw_bytes = raw_smtplib_rates(app, controller.port, min(args.subscribers, 5000))
+        add_subscribers(app, args.subscribers)
+        one = fan_out_rate(app, bus, sink, controller.port, args.subscribers, 1, folder)
+        two = fan_out_rate(app, bus, sink, controller.port, args.subscribers, 2, folder)
+        rows.append(("fan-out, 1 sender / raw smtplib `send_message`",
+                     f"{one / raw:.2f} ({one:,.0f} vs {raw:,.0f} msg/s)", "≥ 0.5"))
+        rows.append(("fan-out, 1 sender / raw smtplib `sendmail` of pre-flattened bytes",
+                     f"{one / raw_bytes:.2f} ({one:,.0f} vs {raw_bytes:,.0f} msg/s)", "(stricter)"))
+        rows.append(("fan-out with a second sender process", f"{two:,.0f} vs {one:,.0f} msg/s", "higher"))
+        delete_topology(bus)
 
-            servers = notify_app(databases.new("notify"), BusSettings(
-                broker_url=RABBITMQ, prefix=f"osl-bench-{uuid.uuid4().hex[:6]}", poll_seconds=0.05))
-            add_subscribers(servers, 1)
-            p50, p95 = latency(servers, servers.config["BUS"], sink, controller.port, args.latency_events, folder)
-            rows.append(("latency RabbitMQ + PostgreSQL, p50 / p95", f"{p50 * 1000:.0f} / {p95 * 1000:.0f} ms",
-                         "p50 ≤ 500 ms"))
-            delete_topology(servers.config["BUS"])
+        servers = notify_app(databases.new("notify"), BusSettings(
+            broker_url=RABBITMQ, prefix=f"osl-bench-{uuid.uuid4().hex[:6]}", poll_seconds=0.05))
+        add_subscribers(servers, 1)
+        p50, p95 = latency(servers, servers.config["BUS"], sink, controller.port, args.latency_events, folder)
+        rows.append(("latency RabbitMQ + PostgreSQL, p50 / p95", f"{p50 * 1000:.0f} / {p95 * 1000:.0f} ms",
+                     "p50 ≤ 500 ms"))
+        delete_topology(servers.config["BUS"])
 
-            embedded_bus = BusSettings(broker_url="filesystem://", bus_dir=Path(folder) / "bus",
-                                       prefix="osl-bench", poll_seconds=0.1)
-            embedded = notify_app(f"sqlite:///{folder}/notify.db", embedded_bus)
-            add_subscribers(embedded, 1)
-            p50, p95 = latency(embedded, embedded_bus, sink, controller.port, args.latency_events, folder)
-            rows.append(("latency filesystem bus + SQLite, p50 / p95", f"{p50 * 1000:.0f} / {p95 * 1000:.0f} ms",
-                         "p50 ≤ 1,500 ms"))
-    finally:
-        controller.stop()
-        databases.drop_all()
+        embedded_bus = BusSettings(broker_url="filesystem://", bus_dir=Path(folder) / "bus",
+                                   prefix="osl-bench", poll_seconds=0.1)
+        embedded = notify_app(f"sqlite:///{folder}/notify.db", embedded_bus)
+        add_subscribers(embedded, 1)
+        p50, p95 = latency(embedded, embedded_bus, sink, controller.port, args.latency_events, folder)
+        rows.append(("latency filesystem bus + SQLite, p50 / p95", f"{p50 * 1000:.0f} / {p95 * 1000:.0f} ms",
+                     "p50 ≤ 1,500 ms"))
     print(f"\n{args.subscribers:,} subscribers, {args.latency_events} latency events\n")
     print("| figure | measured | goal |\n|---|---|---|")
     for row in rows:

@@ -28,7 +28,6 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -41,21 +40,11 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 from kombu import Producer  # noqa: E402
 
-from bench.notify import (  # noqa: E402
-    POSTGRES,
-    RABBITMQ,
-    add_subscribers,
-    event,
-    notify_app,
-    process_env,
-    smtp_sink,
-    start,
-    stop,
-)
+from bench.notify import POSTGRES, RABBITMQ, add_subscribers, event, mail_bench, notify_app, process_env, start, stop  # noqa: E402
 from services.messaging.connection import connect  # noqa: E402
 from services.messaging.envelope import CONTENT_TYPE, Envelope  # noqa: E402
 from services.messaging.settings import BusSettings  # noqa: E402
-from services.messaging.testing import PostgresDatabases, delete_topology, wait_until  # noqa: E402
+from services.messaging.testing import delete_topology, wait_until  # noqa: E402
 from services.messaging.topology import Topology  # noqa: E402
 from tests.ports import free_port  # noqa: E402
 
@@ -262,17 +251,11 @@ def main() -> None:
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
     sink = TimedSink()
-    controller = smtp_sink(sink)
-    databases = PostgresDatabases(POSTGRES, label="scale")
     results = []
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            for workers in args.workers:
-                results.append(run_round(workers, args.events, args.subscribers, sink, controller.port, databases,
-                                         folder))
-    finally:
-        controller.stop()
-        databases.drop_all()
+    with mail_bench(sink, "scale") as (controller, databases, folder):
+        for workers in args.workers:
+            results.append(run_round(workers, args.events, args.subscribers, sink, controller.port, databases,
+                                     folder))
     cores = os.cpu_count()
     print(f"\n{args.events} events x {args.subscribers} subscribers = {args.events * args.subscribers:,} notices, "
           f"RabbitMQ + PostgreSQL, {cores} CPUs, load average before: {load_before:.1f}\n")

@@ -155,16 +155,12 @@ def component_bytes(component) -> bytes:
 
 def vevent_component(event: CalendarEvent) -> Event:
     """The event as an icalendar component (what :func:`render_vevent` serialises)."""
-    vevent = Event()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", _utc(event.last_modified))
+    vevent = _timed(Event, event.uid, event.last_modified, _local(event.start), _local(event.end))
     vevent.add("created", _utc(event.created))
     vevent.add("last-modified", _utc(event.last_modified))
     vevent.add("sequence", event.sequence)
     if event.recurrence_id is not None:
         vevent.add("recurrence-id", _local(event.recurrence_id))
-    vevent.add("dtstart", _local(event.start))
-    vevent.add("dtend", _local(event.end))
     if event.rrule:
         rule = vRecur.from_ical(ical_until(event.rrule, event.start))
         if "FREQ" not in rule:
@@ -299,6 +295,29 @@ def _local(value: datetime | date) -> datetime | date:
     return value
 
 
+def _timed(kind, uid: str, stamp: datetime, start, end):
+    """A new VEVENT or VFREEBUSY (``kind``) with what both carry: UID, DTSTAMP (in UTC), DTSTART and DTEND (as given).
+    The order properties are added in does not matter: icalendar writes them in its own order."""
+    component = kind()
+    component.add("uid", uid)
+    component.add("dtstamp", _utc(stamp))
+    component.add("dtstart", start)
+    component.add("dtend", end)
+    return component
+
+
+def _calendar(prodid: str, method: str, name: str) -> Calendar:
+    """A new VCALENDAR with what a feed and a free/busy answer both say: VERSION, PRODID, METHOD and the calendar's
+    name (NAME, and X-WR-CALNAME for the apps that read only that)."""
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", prodid)
+    calendar.add("method", method)
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
 @cache
 def warsaw_vtimezone() -> str:
     """Europe/Warsaw as a VTIMEZONE with the EU rules (since 1996), so it holds for every future year.
@@ -346,13 +365,8 @@ def prodid(public_name: str, part: str) -> str:
 @lru_cache(maxsize=1024)
 def calendar_header(meta: CalendarMeta) -> str:
     """Everything of the calendar before its VEVENTs, with the VTIMEZONE they refer to."""
-    calendar = Calendar()
-    calendar.add("version", "2.0")
-    calendar.add("prodid", meta.prodid)
+    calendar = _calendar(meta.prodid, meta.method, meta.name)
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", meta.method)
-    calendar.add("name", meta.name)
-    calendar.add("x-wr-calname", meta.name)
     calendar.add("description", meta.description)
     calendar.add("x-wr-caldesc", meta.description)
     calendar.add("x-wr-timezone", TZID)
@@ -385,11 +399,7 @@ class BusyTimes:
 
 def freebusy_component(busy: BusyTimes) -> FreeBusy:
     """The VFREEBUSY, times in UTC as the RFC asks; one FREEBUSY line per period, soonest first."""
-    component = FreeBusy()
-    component.add("uid", busy.uid)
-    component.add("dtstamp", _utc(busy.stamp))
-    component.add("dtstart", _utc(busy.start))
-    component.add("dtend", _utc(busy.end))
+    component = _timed(FreeBusy, busy.uid, busy.stamp, _utc(busy.start), _utc(busy.end))
     component.add("url", busy.url)
     component.add("comment", clean_text(busy.name))
     for start, end, tentative in sorted(busy.periods):
@@ -400,12 +410,7 @@ def freebusy_component(busy: BusyTimes) -> FreeBusy:
 
 def render_freebusy(meta: CalendarMeta, answers) -> bytes:
     """A calendar of VFREEBUSY answers (METHOD:PUBLISH), which Outlook and Thunderbird read as free/busy."""
-    calendar = Calendar()
-    calendar.add("version", "2.0")
-    calendar.add("prodid", meta.prodid)
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", meta.name)
-    calendar.add("x-wr-calname", meta.name)
+    calendar = _calendar(meta.prodid, "PUBLISH", meta.name)
     for busy in answers:
         calendar.add_component(freebusy_component(busy))
     return calendar.to_ical()

@@ -8,6 +8,7 @@ downloaded browser: without it the tests skip with the reason, or fail when CI=t
 import os
 import re
 import threading
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -156,12 +157,21 @@ def browser():
         browser.close()
 
 
+@contextmanager
+def phone_page(browser, **options):
+    """A page in a new phone-sized Polish browser context (``options`` as ``browser.new_context`` takes them), the
+    context closed after."""
+    context = browser.new_context(viewport=PHONE, locale="pl-PL", **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport=PHONE, locale="pl-PL", bypass_csp=True)
-    page = context.new_page()
-    yield page
-    context.close()
+    with phone_page(browser, bypass_csp=True) as page:
+        yield page
 
 
 def sign_in(page, email: str, password: str) -> None:

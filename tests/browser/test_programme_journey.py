@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from services.messaging.testing import wait_until
 from services.programme.models import StaffSession
-from tests.browser.conftest import PHONE, Served, _app, screenshot, sign_in
+from tests.browser.conftest import Served, _app, phone_page, screenshot, sign_in
 from tests.browser.test_staff_journey import Running
 from tests.programme.factories import ACTIVITY, known_programme
 from tests.staff.conftest import PASSWORD, Staff
@@ -45,10 +45,8 @@ def programme_server(tmp_path_factory):
 
 @pytest.fixture
 def staff_page(browser):
-    context = browser.new_context(viewport=PHONE, locale="pl-PL", accept_downloads=True)
-    page = context.new_page()
-    yield page
-    context.close()
+    with phone_page(browser, accept_downloads=True) as page:
+        yield page
 
 
 def _sessions(app) -> int:

@@ -15,6 +15,20 @@ from tests.notify.test_consumers import worker
 EVENT_ID = "00000000-0000-0000-0000-000000001415"
 
 
+def add_person(page, name: str, contact: str, people: str, done: str, phone: str | None = None) -> str:
+    """Staff fill in the form for ``name`` (``contact``: how to reach them, as the radio says; ``phone`` typed when
+    given) and ``people``, tick the consent read out, send it and wait for the page to say ``done``: its main text."""
+    page.get_by_label("Imię i nazwisko").fill(name)
+    page.get_by_role("radio", name=contact).check()
+    if phone is not None:
+        page.get_by_role("textbox", name="Numer telefonu").fill(phone)
+    page.get_by_label("Ile osób").select_option(people)
+    page.locator("#consent").check()
+    page.get_by_role("button", name="Zapisz tę osobę").click()
+    page.wait_for_url(f"**done={done}")
+    return page.inner_text("main")
+
+
 def test_staff_register_a_senior_by_phone_and_see_the_places_left(notify_server, browser):
     url, app = notify_server["url"], notify_server["app"]
     event = event_snapshot(id=EVENT_ID, title="Zajęcia z umiejętności finansowych", category="workshop",
@@ -34,27 +48,14 @@ def test_staff_register_a_senior_by_phone_and_see_the_places_left(notify_server,
         screenshot(page, "staff-registrations-empty")
 
         # A senior on the phone: her name and number, one person, the consent read out to her.
-        page.get_by_label("Imię i nazwisko").fill("Stanisława Wójcik")
-        page.get_by_role("radio", name="Numer telefonu").check()
-        page.get_by_role("textbox", name="Numer telefonu").fill("34 360 00 01")
-        page.get_by_label("Ile osób").select_option("1")
-        page.locator("#consent").check()
-        page.get_by_role("button", name="Zapisz tę osobę").click()
-        page.wait_for_url("**done=confirmed")
-        main = page.inner_text("main")
+        main = add_person(page, "Stanisława Wójcik", "Numer telefonu", "1", "confirmed", phone="34 360 00 01")
         assert "Zapisano: osoba ma miejsce." in main
         assert "Stanisława Wójcik" in main and "34 360 00 01" in main
         assert "Zajęte miejsca: 1 · Wolne miejsca: 1" in main
         screenshot(page, "staff-registrations-by-phone")
 
         # Someone who came in person, with no contact, for two: too many for the one place left, so waiting.
-        page.get_by_label("Imię i nazwisko").fill("Józef Nowak")
-        page.get_by_role("radio", name="Bez kontaktu").check()
-        page.get_by_label("Ile osób").select_option("2")
-        page.locator("#consent").check()
-        page.get_by_role("button", name="Zapisz tę osobę").click()
-        page.wait_for_url("**done=waiting")
-        main = page.inner_text("main")
+        main = add_person(page, "Józef Nowak", "Bez kontaktu", "2", "waiting")
         assert "Za mało wolnych miejsc: osoba jest na liście rezerwowej." in main
         assert "lista rezerwowa: 2" in main and "Józef Nowak" in main and "brak kontaktu" in main
         screenshot(page, "staff-registrations-waiting")

@@ -1,5 +1,6 @@
 """Alembic revisions and the models agree, on SQLite and PostgreSQL."""
 
+from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,15 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 SERIES, SINGLE = "00000000-0000-0000-0000-000000000006", "00000000-0000-0000-0000-000000000007"
 
 
+@contextmanager
+def old_tables(database):
+    """A transaction on ``database`` and its tables as they stand before the upgrade under test (by name)."""
+    with database.engine.begin() as connection:
+        old = MetaData()
+        old.reflect(connection)
+        yield connection, old.tables
+
+
 def test_the_migrated_database_matches_the_models(notify):
     engine = notify.extensions["osl"].database.engine
     with engine.connect() as connection:
@@ -36,24 +46,22 @@ def test_an_existing_database_is_upgraded_to_reminders_per_occurrence(stack):
                             rrule="FREQ=WEEKLY;BYDAY=TU")
     single = event_snapshot(id=SINGLE)
     try:
-        with database.engine.begin() as connection:
-            old = MetaData()
-            old.reflect(connection)
-            [subscriber] = connection.execute(old.tables["subscribers"].insert(), dict(
+        with old_tables(database) as (connection, old):
+            [subscriber] = connection.execute(old["subscribers"].insert(), dict(
                 key="k1", email="jan@example.org", status="confirmed", districts=[], audiences=[],
                 frequency="immediate", reminders=True, language="pl", consent_version="2026-11-23",
                 consent_text="…", consent_at=utcnow(), created_at=utcnow())).inserted_primary_key
-            connection.execute(old.tables["event_copies"].insert(), [
+            connection.execute(old["event_copies"].insert(), [
                 dict(id=e["id"], version=1, starts_at=datetime.fromisoformat(e["starts_at"]), snapshot=e)
                 for e in (series, single)])
             notice = dict(subscriber_id=subscriber, sequence=0, status="sent", attempts=1, next_attempt_at=utcnow(),
                           created_at=utcnow())
-            [reminder] = connection.execute(old.tables["notices"].insert(), dict(
+            [reminder] = connection.execute(old["notices"].insert(), dict(
                 notice, event_id=SERIES, kind="reminder", payload={"event": series})).inserted_primary_key
-            [digest] = connection.execute(old.tables["notices"].insert(), dict(
+            [digest] = connection.execute(old["notices"].insert(), dict(
                 notice, event_id="weekly:2026-W41", kind="digest",
                 payload={"events": [series], "frequency": "weekly"})).inserted_primary_key
-            connection.execute(old.tables["digest_items"].insert(), [dict(notice_id=digest, event_id=SERIES)])
+            connection.execute(old["digest_items"].insert(), [dict(notice_id=digest, event_id=SERIES)])
 
         upgrade(url, MIGRATIONS)
         with database.engine.connect() as connection:
@@ -104,10 +112,8 @@ def test_0011_gives_existing_meeting_copies_their_partnership(stack):
     own = event_snapshot(partnership_id=5)  # organised by the partnership, not a meeting of it
     database = Database(url)
     try:
-        with database.engine.begin() as connection:
-            old = MetaData()
-            old.reflect(connection)
-            connection.execute(old.tables["event_copies"].insert(), [
+        with old_tables(database) as (connection, old):
+            connection.execute(old["event_copies"].insert(), [
                 dict(id=e["id"], version=1, starts_at=datetime.fromisoformat(e["starts_at"]), recurring=False,
                      snapshot=e) for e in (planned, cancelled, own)])
         upgrade(url, MIGRATIONS)
@@ -134,13 +140,11 @@ def test_0012_marks_the_existing_rows_of_a_series_dates(stack):
     rows = [(SERIES, "2026-10-13T15:00:00+00:00"), (SERIES, ""), (SINGLE, "2026-12-05T14:00:00+00:00")]
     database = Database(url)
     try:
-        with database.engine.begin() as connection:
-            old = MetaData()
-            old.reflect(connection)
-            connection.execute(old.tables["event_copies"].insert(), [
+        with old_tables(database) as (connection, old):
+            connection.execute(old["event_copies"].insert(), [
                 dict(id=e["id"], version=1, starts_at=datetime.fromisoformat(e["starts_at"]),
                      recurring=bool(e["rrule"]), snapshot=e) for e in (series, single)])
-            connection.execute(old.tables["registration_slots"].insert(), [
+            connection.execute(old["registration_slots"].insert(), [
                 dict(event_id=event_id, occurrence=key, starts_at=start, ends_at=start, confirmed=0, waiting=0,
                      last_seq=0, version=0) for event_id, key in rows])
         expected = {(SERIES, rows[0][1]): True, (SERIES, ""): False, (SINGLE, rows[2][1]): False}

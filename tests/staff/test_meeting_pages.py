@@ -9,17 +9,13 @@ from sqlalchemy import select
 
 from services.partners.models import Meeting
 from tests.partners.helpers import ADMIN, add_member, created, make_centre, make_district, make_partnership
-from tests.staff.conftest import csrf_of, signed_in_admin
+from tests.staff.conftest import csrf_of, registry_with_a_member, signed_in_admin
 
 YEAR = 2030
 
 
 def test_a_coordinators_editor_plans_a_meeting_and_another_editor_may_not(staff):
-    make_district(staff.client)
-    make_centre(staff.client)
-    partnership = make_partnership(staff.client)
-    coordinator = staff.organisation("Stowarzyszenie Sąsiedzi")
-    add_member(staff.client, partnership["id"], organisation_id=coordinator, role="coordinator")
+    coordinator, partnership = registry_with_a_member(staff)
     staff.editor("ewa@sasiedzi.example", coordinator)
     page = staff.client.get("/staff/meetings/").get_data(as_text=True)
     assert partnership["name"] in page

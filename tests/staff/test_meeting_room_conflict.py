@@ -5,8 +5,9 @@ import pytest
 
 from services.messaging.envelope import Envelope
 from services.messaging.messages.events import MEETING_ROOM_REASONS
-from tests.partners.helpers import ADMIN, add_member, created, make_centre, make_district, make_partnership
+from tests.partners.helpers import ADMIN, created
 from tests.partners.test_rooms import ROOM
+from tests.staff.conftest import registry_with_a_member
 
 #: Why, as the page says it in Polish.
 POLISH = {"taken": "sala jest w tym czasie zajęta przez inną rezerwację",
@@ -22,11 +23,7 @@ def test_every_reason_has_polish_words():
 
 @pytest.mark.parametrize("reason", ["taken", "closure"])
 def test_the_coordinators_page_marks_a_room_conflict_in_polish(staff, reason):
-    make_district(staff.client)
-    make_centre(staff.client)
-    partnership = make_partnership(staff.client)
-    coordinator = staff.organisation("Stowarzyszenie Sąsiedzi")
-    add_member(staff.client, partnership["id"], organisation_id=coordinator, role="coordinator")
+    coordinator, partnership = registry_with_a_member(staff)
     room = created(staff.client.post("/api/v1/rooms/", json=ROOM, headers=ADMIN))
     meeting = created(staff.client.post(f"/api/v1/partnerships/{partnership['id']}/meetings/", json={
         "title": "Spotkanie w sali dużej", "starts_at": "2030-05-14T17:00:00", "ends_at": "2030-05-14T19:00:00",

@@ -1,19 +1,15 @@
 """A partnership's private calendar from the staff pages: its coordinator (or an admin) reaches the members' page
 signed in, with no key, and gives the calendar a new address after a question; another editor may not."""
 
-from tests.partners.helpers import add_member, make_centre, make_district, make_partnership
-from tests.staff.conftest import csrf_of
+from tests.partners.helpers import add_member, make_district, make_partnership
+from tests.staff.conftest import csrf_of, registry_with_a_member
 
 
 def test_a_coordinator_finds_the_private_feed_link_signed_in_and_another_editor_may_not(staff):
     from services.messaging.staff import COOKIE
     from tests.staff.conftest import ADMIN
 
-    make_district(staff.client)
-    make_centre(staff.client)
-    partnership = make_partnership(staff.client)
-    coordinator = staff.organisation("Stowarzyszenie Sąsiedzi")
-    add_member(staff.client, partnership["id"], organisation_id=coordinator, role="coordinator")
+    coordinator, partnership = registry_with_a_member(staff)
     other_organisation = staff.organisation("Fundacja Inni")
     _account, cookie = staff.editor("ewa@sasiedzi.example", coordinator)
     path = f"/staff/events/partnerships/{partnership['id']}/calendar"
