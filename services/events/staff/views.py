@@ -40,6 +40,8 @@ from services.ui.pages import (
     admin_page,
     changes_page,
     confirm_page,
+    confirm_versioned,
+    confirmed_versioned,
     private_page,
     problem_page,
     stale,
@@ -242,12 +244,13 @@ def _form_page(form: EventForm, event: Event | None, status: int = 200, version=
                  **{"errors": {}, **extra})
 
 
-def _recorded(event: Event) -> EventForm:
-    """The form as the event is recorded."""
+def _recorded_page(event: Event, status: int = 200, **extra):
+    """The event's form as the event is recorded."""
     session = request_session()
     district = session.get(District, event.district_id)
     centre = session.get(Centre, event.centre_id) if event.centre_id else None
-    return from_input(event_input(session, event), district.slug, centre.slug if centre else None)
+    form = from_input(event_input(session, event), district.slug, centre.slug if centre else None)
+    return _form_page(form, event, status, **extra)
 
 
 def _stale_page(event: Event):
@@ -255,7 +258,7 @@ def _stale_page(event: Event):
     saved now, with its version, so that sending it again cannot overwrite the other change. ``None``: it was not."""
     if not stale(event):
         return None
-    return _form_page(_recorded(event), event, 409, conflict=STALE_FORM)
+    return _recorded_page(event, 409, conflict=STALE_FORM)
 
 
 def _save(event: Event | None):
@@ -312,8 +315,7 @@ def _own(event_id) -> Event:
 
 @staff_pages.get("/<uuid:event_id>")
 def edit(event_id):
-    event = _own(event_id)
-    return _form_page(_recorded(event), event)
+    return _recorded_page(_own(event_id))
 
 
 @staff_pages.post("/<uuid:event_id>")
@@ -327,22 +329,14 @@ def confirm_cancel(event_id):
     event = _own(event_id)
     consequences = [_("Every date of this repeating event will be cancelled.")] if event.rrule else []
     consequences.append(_("People who follow it or are registered for it will be told by e-mail."))
-    # The version of the page the staff member came from (the link carries it), else the one the question shows.
-    version = request.args.get("version", str(event.version))
-    return confirm_page(_("Cancel the event “%(title)s”?", title=event.title), consequences,
-                        url_for("staff_events.edit", event_id=event.id), event.status == "cancelled",
-                        carried={"version": version})
+    return confirm_versioned(event, _("Cancel the event “%(title)s”?", title=event.title), consequences,
+                             url_for("staff_events.edit", event_id=event.id), event.status == "cancelled")
 
 
 @staff_pages.post("/<uuid:event_id>/cancel")
 def cancel(event_id):
     event = _own(event_id)
-    if (ask := unconfirmed()) is not None:
-        return ask
-    if (refused := _stale_page(event)) is not None:
-        return refused
-    session = request_session()
-    cancel_event(session, staff_caller(session), event)
-    session.commit()
-    return redirect(url_for("staff_events.our_events", cancelled=1), 303)
+    return confirmed_versioned(lambda: _stale_page(event),
+                               lambda session: cancel_event(session, staff_caller(session), event),
+                               url_for("staff_events.our_events", cancelled=1))
 

@@ -15,7 +15,7 @@ from services.partners.operations import update_centre
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.pages.rooms import room_counts
 from services.partners.schemas import CentreSchema
-from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.errors import refusal
 from services.ui.naming import polish_sorted
 from services.ui.pages import STALE_FORM, private_page, stale
 
@@ -51,14 +51,9 @@ def change(centre_id: int):
     data = {name: request.form.get(name, "").strip() or None for name in EDITABLE}
     try:
         update_centre(session, centre, CentreSchema(partial=True).load(data))
-    except ValidationError as exc:
+    except (ValidationError, FieldError, Conflict) as exc:
         session.rollback()
-        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS), failed=centre_id)
-    except FieldError as exc:
-        session.rollback()
-        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS), failed=centre_id)
-    except Conflict as exc:
-        session.rollback()
-        return _page(409, error=conflict_error(exc, FIELD_LABELS), failed=centre_id)
+        status, error = refusal(exc, FIELD_LABELS)
+        return _page(status, error=error, failed=centre_id)
     session.commit()
     return redirect(url_for("staff_centres.centres", saved=centre.slug), 303)

@@ -12,7 +12,7 @@ from services.partners.models import Organisation
 from services.partners.operations import create_organisation, update_organisation
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import OrganisationSchema
-from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.errors import refusal
 from services.ui.forms import max_lengths
 from services.ui.labels import ORGANISATION_KIND_LABELS
 from services.ui.pages import STALE_FORM, private_page, stale
@@ -62,15 +62,10 @@ def _save(organisation: Organisation | None):
             organisation = create_organisation(session, loaded)
         else:
             update_organisation(session, organisation, loaded)
-    except ValidationError as exc:
+    except (ValidationError, FieldError, Conflict) as exc:
         session.rollback()
-        return _page(organisation, values, 422, error=field_error(*first_error(exc), FIELD_LABELS))
-    except FieldError as exc:
-        session.rollback()
-        return _page(organisation, values, 422, error=field_error(exc.field, exc.message, FIELD_LABELS))
-    except Conflict as exc:
-        session.rollback()
-        return _page(organisation, values, 409, error=conflict_error(exc, FIELD_LABELS))
+        status, error = refusal(exc, FIELD_LABELS)
+        return _page(organisation, values, status, error=error)
     session.commit()
     return redirect(url_for("staff.home"), 303)
 

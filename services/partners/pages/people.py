@@ -14,7 +14,7 @@ from services.partners.models import Organisation, Person
 from services.partners.operations import create_person, update_person
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import PersonSchema
-from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.errors import refusal
 from services.ui.forms import max_lengths
 from services.ui.naming import polish_sorted
 from services.ui.pages import STALE_FORM, private_page, stale
@@ -55,16 +55,10 @@ def _save(person: Person | None):
             create_person(session, loaded)
         else:
             update_person(session, person, loaded)
-    except ValidationError as exc:
+    except (ValidationError, FieldError, Conflict) as exc:
         session.rollback()
-        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS), failed=person.id if person else "new")
-    except FieldError as exc:
-        session.rollback()
-        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS),
-                     failed=person.id if person else "new")
-    except Conflict as exc:
-        session.rollback()
-        return _page(409, error=conflict_error(exc, FIELD_LABELS), failed=person.id if person else "new")
+        status, error = refusal(exc, FIELD_LABELS)
+        return _page(status, error=error, failed=person.id if person else "new")
     session.commit()
     return redirect(url_for("staff_people.people", saved=1), 303)
 
