@@ -49,34 +49,40 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: each ``*_slug`` (the record's name is shown).
 TECHNICAL_FIELDS = frozenset({"sequence", "timezone", "version", "meeting_version"})
 
+
+def _life(kind: str, added, changed, removed, verbs: tuple[str, str, str] = ("created", "updated", "deleted")) -> dict:
+    """The words for a record's three life-cycle messages, ``<kind>.created``, ``<kind>.updated`` and
+    ``<kind>.deleted`` (services/messaging/messages/partners.py), or ``kind`` with other ``verbs``."""
+    return {f"{kind}.{verb}": label for verb, label in zip(verbs, (added, changed, removed), strict=True)}
+
+
 #: What kind of change each message type (services/messaging/messages/*.py) is, as a sentence's start.
 CHANGE_LABELS = {
-    "district.created": _l("District added"), "district.updated": _l("District changed"),
-    "district.deleted": _l("District removed"),
-    "centre.created": _l("Centre added"), "centre.updated": _l("Centre changed"),
-    "centre.deleted": _l("Centre removed"),
-    "organisation.created": _l("Organisation added"), "organisation.updated": _l("Organisation changed"),
-    "organisation.deleted": _l("Organisation removed"),
+    **_life("district", _l("District added"), _l("District changed"), _l("District removed")),
+    **_life("centre", _l("Centre added"), _l("Centre changed"), _l("Centre removed")),
+    **_life("organisation", _l("Organisation added"), _l("Organisation changed"), _l("Organisation removed")),
     "organisation.api_key.issued": _l("API key issued to an organisation"),
     "organisation.api_key.revoked": _l("Organisation's API key revoked"),
     "admin_key.issued": _l("Admin API key issued"), "admin_key.revoked": _l("Admin API key revoked"),
-    "partnership.created": _l("Partnership added"), "partnership.updated": _l("Partnership changed"),
-    "partnership.deleted": _l("Partnership removed"),
-    "membership.added": _l("Partnership member added"), "membership.updated": _l("Partnership membership changed"),
-    "membership.removed": _l("Partnership member removed"),
-    "agreement.signed": _l("Agreement signed"), "agreement.updated": _l("Agreement changed"),
-    "agreement.withdrawn": _l("Agreement withdrawn"),
-    "meeting.planned": _l("Meeting planned"), "meeting.updated": _l("Meeting changed"),
-    "meeting.cancelled": _l("Meeting cancelled"), "meeting.room_status": _l("Meeting's room booking updated"),
-    "room.created": _l("Room added"), "room.updated": _l("Room changed"), "room.deleted": _l("Room removed"),
+    **_life("partnership", _l("Partnership added"), _l("Partnership changed"), _l("Partnership removed")),
+    **_life("membership", _l("Partnership member added"), _l("Partnership membership changed"),
+            _l("Partnership member removed"), verbs=("added", "updated", "removed")),
+    **_life("agreement", _l("Agreement signed"), _l("Agreement changed"), _l("Agreement withdrawn"),
+            verbs=("signed", "updated", "withdrawn")),
+    **_life("meeting", _l("Meeting planned"), _l("Meeting changed"), _l("Meeting cancelled"),
+            verbs=("planned", "updated", "cancelled")),
+    "meeting.room_status": _l("Meeting's room booking updated"),
+    **_life("room", _l("Room added"), _l("Room changed"), _l("Room removed")),
     "member_contacts.replaced": _l("Members' contacts updated"),
-    "account.created": _l("Account created"), "account.updated": _l("Account changed"),
-    "account.disabled": _l("Account disabled"), "account.mail.requested": _l("E-mail to an account sent"),
+    **_life("account", _l("Account created"), _l("Account changed"), _l("Account disabled"),
+            verbs=("created", "updated", "disabled")),
+    "account.mail.requested": _l("E-mail to an account sent"),
     "session.started": _l("Signed in"), "session.ended": _l("Signed out"),
-    "event.published": _l("Event published"), "event.updated": _l("Event changed"),
-    "event.cancelled": _l("Event cancelled"), "import_source.failing": _l("Event import failing"),
-    "booking.created": _l("Room booked"), "booking.updated": _l("Room booking changed"),
-    "booking.cancelled": _l("Room booking cancelled"),
+    **_life("event", _l("Event published"), _l("Event changed"), _l("Event cancelled"),
+            verbs=("published", "updated", "cancelled")),
+    "import_source.failing": _l("Event import failing"),
+    **_life("booking", _l("Room booked"), _l("Room booking changed"), _l("Room booking cancelled"),
+            verbs=("created", "updated", "cancelled")),
     "meeting_room.booked": _l("Room booked for a meeting"), "meeting_room.taken": _l("Room for a meeting not booked"),
     "registration.counts": _l("Places on an event counted"), "registration.changed": _l("Registration changed"),
 }
