@@ -1,6 +1,8 @@
 """Thin views: read the form, turn it into the API's input (builder.py), load it with the API's schema and run the
 API's operation. Every form carries a CSRF token; every page needs a signed-in staff member."""
 
+from functools import wraps
+
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -313,20 +315,32 @@ def _own(event_id) -> Event:
     return event
 
 
+def _owned(view):
+    """A view of one event of the signed-in staff member's (``_own``): called with the event instead of its id."""
+
+    @wraps(view)
+    def with_event(event_id):
+        return view(_own(event_id))
+
+    return with_event
+
+
 @staff_pages.get("/<uuid:event_id>")
-def edit(event_id):
-    return _recorded_page(_own(event_id))
+@_owned
+def edit(event: Event):
+    return _recorded_page(event)
 
 
 @staff_pages.post("/<uuid:event_id>")
-def change(event_id):
-    return _save(_own(event_id))
+@_owned
+def change(event: Event):
+    return _save(event)
 
 
 @staff_pages.get("/<uuid:event_id>/cancel")
-def confirm_cancel(event_id):
+@_owned
+def confirm_cancel(event: Event):
     """The question before cancelling: notify, not this service, knows who follows the event, so no number."""
-    event = _own(event_id)
     consequences = [_("Every date of this repeating event will be cancelled.")] if event.rrule else []
     consequences.append(_("People who follow it or are registered for it will be told by e-mail."))
     return confirm_versioned(event, _("Cancel the event “%(title)s”?", title=event.title), consequences,
@@ -334,8 +348,8 @@ def confirm_cancel(event_id):
 
 
 @staff_pages.post("/<uuid:event_id>/cancel")
-def cancel(event_id):
-    event = _own(event_id)
+@_owned
+def cancel(event: Event):
     return confirmed_versioned(lambda: _stale_page(event),
                                lambda session: cancel_event(session, staff_caller(session), event),
                                url_for("staff_events.our_events", cancelled=1))
