@@ -80,6 +80,32 @@ def confirmed_versioned(stale_answer: Callable[[], object], change: Callable[[ob
     return redirect(done_url, 303)
 
 
+def saved_record(record, schema, create, update, data: dict, labels: dict, refused: Callable[[int, str], object],
+                 done_url: str):
+    """A form's record saved through the API's ``schema`` and operations: ``create(session, loaded)`` when ``record``
+    is None, else ``update(session, record, loaded)`` (``data`` loaded partially); committed, then a 303 to
+    ``done_url``. Refused (bad input, a conflict), nothing changes: ``refused(status, words)`` answers
+    (services/ui/errors.py ``refusal``, naming the field by its label in ``labels``)."""
+    from marshmallow import ValidationError
+
+    from services.messaging.errors import Conflict, FieldError
+    from services.messaging.web import request_session
+    from services.ui.errors import refusal
+
+    session = request_session()
+    try:
+        loaded = schema(partial=record is not None).load(data)
+        if record is None:
+            create(session, loaded)
+        else:
+            update(session, record, loaded)
+    except (ValidationError, FieldError, Conflict) as exc:
+        session.rollback()
+        return refused(*refusal(exc, labels))
+    session.commit()
+    return redirect(done_url, 303)
+
+
 def add_problem_pages(pages: Blueprint, problem: Callable[[int, str], object]) -> None:
     """A 400, 403 or 404 raised in ``pages`` answers with the service's ``problem`` page, not the API's JSON: the
     error's own words when it was raised with some, else the general words for its status."""
