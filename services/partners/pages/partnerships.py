@@ -97,8 +97,9 @@ class _StaleForm(Exception):
 
 
 def _current_child(session, model, child_id: int, partnership: Partnership, field: str):
-    """The ``model`` row ``child_id`` of ``partnership`` (a member or an agreement, named by ``field``), if the posted
-    form carries its version; a ``FieldError`` on ``field`` if the partnership has no such row; else ``_StaleForm``."""
+    """The member or agreement (``model``, named ``field``) ``child_id`` of ``partnership`` that the posted form was
+    based on: a ``FieldError`` on ``field`` when the partnership has none; ``_StaleForm`` when the form carries
+    another version of it."""
     record = session.get(model, child_id)
     if record is None or record.partnership_id != partnership.id:
         raise FieldError(field, f"No {field} {child_id} of this partnership.")
