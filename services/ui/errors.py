@@ -6,7 +6,9 @@ message itself on an English page, and only the field's name otherwise: never En
 """
 
 from flask_babel import gettext
+from marshmallow import ValidationError
 
+from services.messaging.errors import Conflict
 from services.ui.i18n import page_language
 from services.ui.labels import N_
 
@@ -96,4 +98,16 @@ def conflict_error(conflict: Exception, labels: dict | None = None) -> str:
     return said(str(conflict)) or gettext("This clashes with what is recorded already.")
 
 
-__all__ = ["MESSAGES", "conflict_error", "field_error", "first_error", "said"]
+def refusal(exc: Exception, labels: dict | None = None) -> tuple[int, str]:
+    """What a form's page answers when the change it sent was refused, as its status and words in the page's
+    language: 409 for a ``Conflict`` (:func:`conflict_error`); else 422 naming the field, of a marshmallow
+    ``ValidationError`` (its first, :func:`first_error`) or of an error that names one (``FieldError``,
+    services/ui/forms.py ``FormError``)."""
+    if isinstance(exc, Conflict):
+        return 409, conflict_error(exc, labels)
+    if isinstance(exc, ValidationError):
+        return 422, field_error(*first_error(exc), labels)
+    return 422, field_error(exc.field, exc.message, labels)
+
+
+__all__ = ["MESSAGES", "conflict_error", "field_error", "first_error", "refusal", "said"]

@@ -49,74 +49,91 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: each ``*_slug`` (the record's name is shown).
 TECHNICAL_FIELDS = frozenset({"sequence", "timezone", "version", "meeting_version"})
 
+
+def _life(kind: str, added, changed, removed, verbs: tuple[str, str, str] = ("created", "updated", "deleted")) -> dict:
+    """The words for a record's three life-cycle messages, ``<kind>.created``, ``<kind>.updated`` and
+    ``<kind>.deleted`` (services/messaging/messages/partners.py), or ``kind`` with other ``verbs``."""
+    return {f"{kind}.{verb}": label for verb, label in zip(verbs, (added, changed, removed), strict=True)}
+
+
 #: What kind of change each message type (services/messaging/messages/*.py) is, as a sentence's start.
 CHANGE_LABELS = {
-    "district.created": _l("District added"), "district.updated": _l("District changed"),
-    "district.deleted": _l("District removed"),
-    "centre.created": _l("Centre added"), "centre.updated": _l("Centre changed"),
-    "centre.deleted": _l("Centre removed"),
-    "organisation.created": _l("Organisation added"), "organisation.updated": _l("Organisation changed"),
-    "organisation.deleted": _l("Organisation removed"),
+    **_life("district", _l("District added"), _l("District changed"), _l("District removed")),
+    **_life("centre", _l("Centre added"), _l("Centre changed"), _l("Centre removed")),
+    **_life("organisation", _l("Organisation added"), _l("Organisation changed"), _l("Organisation removed")),
     "organisation.api_key.issued": _l("API key issued to an organisation"),
     "organisation.api_key.revoked": _l("Organisation's API key revoked"),
     "admin_key.issued": _l("Admin API key issued"), "admin_key.revoked": _l("Admin API key revoked"),
-    "partnership.created": _l("Partnership added"), "partnership.updated": _l("Partnership changed"),
-    "partnership.deleted": _l("Partnership removed"),
-    "membership.added": _l("Partnership member added"), "membership.updated": _l("Partnership membership changed"),
-    "membership.removed": _l("Partnership member removed"),
-    "agreement.signed": _l("Agreement signed"), "agreement.updated": _l("Agreement changed"),
-    "agreement.withdrawn": _l("Agreement withdrawn"),
-    "meeting.planned": _l("Meeting planned"), "meeting.updated": _l("Meeting changed"),
-    "meeting.cancelled": _l("Meeting cancelled"), "meeting.room_status": _l("Meeting's room booking updated"),
-    "room.created": _l("Room added"), "room.updated": _l("Room changed"), "room.deleted": _l("Room removed"),
+    **_life("partnership", _l("Partnership added"), _l("Partnership changed"), _l("Partnership removed")),
+    **_life("membership", _l("Partnership member added"), _l("Partnership membership changed"),
+            _l("Partnership member removed"), verbs=("added", "updated", "removed")),
+    **_life("agreement", _l("Agreement signed"), _l("Agreement changed"), _l("Agreement withdrawn"),
+            verbs=("signed", "updated", "withdrawn")),
+    **_life("meeting", _l("Meeting planned"), _l("Meeting changed"), _l("Meeting cancelled"),
+            verbs=("planned", "updated", "cancelled")),
+    "meeting.room_status": _l("Meeting's room booking updated"),
+    **_life("room", _l("Room added"), _l("Room changed"), _l("Room removed")),
     "member_contacts.replaced": _l("Members' contacts updated"),
-    "account.created": _l("Account created"), "account.updated": _l("Account changed"),
-    "account.disabled": _l("Account disabled"), "account.mail.requested": _l("E-mail to an account sent"),
+    **_life("account", _l("Account created"), _l("Account changed"), _l("Account disabled"),
+            verbs=("created", "updated", "disabled")),
+    "account.mail.requested": _l("E-mail to an account sent"),
     "session.started": _l("Signed in"), "session.ended": _l("Signed out"),
-    "event.published": _l("Event published"), "event.updated": _l("Event changed"),
-    "event.cancelled": _l("Event cancelled"), "import_source.failing": _l("Event import failing"),
-    "booking.created": _l("Room booked"), "booking.updated": _l("Room booking changed"),
-    "booking.cancelled": _l("Room booking cancelled"),
+    **_life("event", _l("Event published"), _l("Event changed"), _l("Event cancelled"),
+            verbs=("published", "updated", "cancelled")),
+    "import_source.failing": _l("Event import failing"),
+    **_life("booking", _l("Room booked"), _l("Room booking changed"), _l("Room booking cancelled"),
+            verbs=("created", "updated", "cancelled")),
     "meeting_room.booked": _l("Room booked for a meeting"), "meeting_room.taken": _l("Room for a meeting not booked"),
     "registration.counts": _l("Places on an event counted"), "registration.changed": _l("Registration changed"),
 }
 
+#: The records a change names by id and by name (``<record>_id``, ``<record>_name``): each says the record's kind.
+_NAMED_RECORDS = {"organisation": _l("Organisation"), "partnership": _l("Partnership"), "district": _l("District"),
+                  "centre": _l("Centre"), "room": _l("Room")}
 #: Each field's label; the words staff pages' forms use where they have the field (the same messages).
 FIELD_LABELS = {
+    **{f"{record}_{part}": label for record, label in _NAMED_RECORDS.items() for part in ("id", "name")},
+    # Fields of any record
     "name": _l("Name"), "title": _l("Title"), "description": _l("Description"), "kind": _l("Kind"),
+    "slug": _l("Address on the site"), "status": _l("Status"), "state": _l("State"), "role": _l("Role"),
+    "reason": _l("Reason"), "created_at": _l("Created on"), "updated_at": _l("Changed on"),
+    "cancelled_at": _l("Cancelled on"), "disabled_at": _l("Disabled on"),
+    # Other records a change names, by id
+    "person_id": _l("Person"), "meeting_id": _l("Meeting"), "event_id": _l("Event"), "account_id": _l("Account"),
+    "booking_id": _l("Booking"), "membership_id": _l("Membership"), "operator_id": _l("Run by"),
+    "source_id": _l("Imported calendar"),
+    # Contacts and places
     "krs": _l("KRS number"), "email": _l("E-mail address"), "phone": _l("Phone"), "website": _l("Website"),
-    "address": _l("Address"), "opening_hours": _l("Opening hours"), "slug": _l("Address on the site"),
-    "needs_review": _l("Needs review of events"), "role": _l("Role"), "status": _l("Status"), "state": _l("State"),
-    "organisation_id": _l("Organisation"), "organisation_name": _l("Organisation"),
-    "partnership_id": _l("Partnership"), "partnership_name": _l("Partnership"), "person_id": _l("Person"),
-    "district_id": _l("District"), "district_name": _l("District"), "centre_id": _l("Centre"),
-    "centre_name": _l("Centre"), "room_id": _l("Room"), "room_name": _l("Room"), "meeting_id": _l("Meeting"),
-    "event_id": _l("Event"), "starts_at": _l("From"), "ends_at": _l("To"), "all_day": _l("All day"),
+    "url": _l("Website"), "address": _l("Address"), "opening_hours": _l("Opening hours"), "contact": _l("Contact"),
+    "accessibility": _l("Accessibility"), "latitude": _l("Latitude"), "longitude": _l("Longitude"),
+    "started_year": _l("Running since"), "needs_review": _l("Needs review of events"),
+    # Events and meetings
+    "starts_at": _l("From"), "ends_at": _l("To"), "all_day": _l("All day"), "location": _l("Place"),
+    "category": _l("Kind of event"), "audiences": _l("For whom"), "capacity": _l("Places"), "language": _l("Language"),
+    "registration": _l("Registration"), "required": _l("Required"), "rrule": _l("Repeats"),
+    "exdates": _l("Dates skipped"), "overrides": _l("Dates changed on their own"),
+    "recurrence_id": _l("Date in the series"), "visibility": _l("Who sees it"), "changed_fields": _l("Fields changed"),
+    "agenda": _l("Agenda"), "room_status": _l("Room booking"), "from": _l("From"), "to": _l("To"), "dates": _l("Dates"),
+    "occurrence": _l("Date"), "series_from": _l("From the date"),
+    # Partnerships
     "joined_on": _l("Joined on"), "left_on": _l("Left on"), "signed_on": _l("Signed on"),
-    "valid_from": _l("Valid from"), "valid_until": _l("Valid until"), "disabled_at": _l("Disabled on"),
-    "cancelled_at": _l("Cancelled on"), "created_at": _l("Created on"), "updated_at": _l("Changed on"),
-    "location": _l("Place"), "category": _l("Kind of event"), "audiences": _l("For whom"),
-    "capacity": _l("Places"), "language": _l("Language"), "account_id": _l("Account"), "reason": _l("Reason"),
-    "started_at": _l("Started on"), "expires_at": _l("Expires on"), "template": _l("Kind of e-mail"),
-    "member_kind": _l("Kind of member"), "contacts": _l("Contacts"), "potential": _l("What the member brings"),
+    "valid_from": _l("Valid from"), "valid_until": _l("Valid until"), "member_kind": _l("Kind of member"),
+    "contacts": _l("Contacts"), "potential": _l("What the member brings"),
     "document_ref": _l("Where the signed paper is"), "signatory_ids": _l("Members who signed"),
-    "contact": _l("Contact"), "accessibility": _l("Accessibility"), "registration": _l("Registration"),
-    "rrule": _l("Repeats"), "changed_fields": _l("Fields changed"), "visibility": _l("Who sees it"),
-    "exdates": _l("Dates skipped"), "url": _l("Website"), "room_status": _l("Room booking"),
-    "agenda": _l("Agenda"), "operator_id": _l("Run by"), "started_year": _l("Running since"),
-    "latitude": _l("Latitude"), "longitude": _l("Longitude"), "step_free": _l("Step-free access"),
-    "accessible_toilet": _l("Accessible toilet"), "equipment": _l("Equipment"),
-    "bookable_hours": _l("Hours it can be booked"), "closures": _l("Closed"),
-    "open_on": _l("Open on public holidays"), "buffer_minutes": _l("Minutes between bookings"),
-    "horizon_days": _l("Days ahead it can be booked"), "requires_approval": _l("Bookings need approval"),
-    "from": _l("From"), "to": _l("To"), "overrides": _l("Dates changed on their own"),
-    "recurrence_id": _l("Date in the series"), "required": _l("Required"), "source_id": _l("Imported calendar"),
-    "failing_since": _l("Failing since"), "failures": _l("Failed attempts"), "last_error": _l("Last error"),
-    "dates": _l("Dates"), "booking_id": _l("Booking"), "occurrence": _l("Date"), "confirmed": _l("Places taken"),
-    "waiting": _l("On the waiting list"), "ref": _l("Registration reference"), "people": _l("Number of people"),
-    "series_from": _l("From the date"), "prefix": _l("Key's first characters"), "scopes": _l("What it may do"),
-    "issued_at": _l("Issued on"), "revoked_at": _l("Revoked on"), "withdrawn_at": _l("Withdrawn on"),
-    "withdrawal_reason": _l("Why withdrawn"), "membership_id": _l("Membership"), "ended_at": _l("Ended on"),
+    "withdrawn_at": _l("Withdrawn on"), "withdrawal_reason": _l("Why withdrawn"),
+    # Rooms
+    "step_free": _l("Step-free access"), "accessible_toilet": _l("Accessible toilet"), "equipment": _l("Equipment"),
+    "bookable_hours": _l("Hours it can be booked"), "closures": _l("Closed"), "open_on": _l("Open on public holidays"),
+    "buffer_minutes": _l("Minutes between bookings"), "horizon_days": _l("Days ahead it can be booked"),
+    "requires_approval": _l("Bookings need approval"),
+    # Registrations
+    "confirmed": _l("Places taken"), "waiting": _l("On the waiting list"), "ref": _l("Registration reference"),
+    "people": _l("Number of people"),
+    # Accounts, keys, sessions and imported calendars
+    "started_at": _l("Started on"), "expires_at": _l("Expires on"), "ended_at": _l("Ended on"),
+    "template": _l("Kind of e-mail"), "prefix": _l("Key's first characters"), "scopes": _l("What it may do"),
+    "issued_at": _l("Issued on"), "revoked_at": _l("Revoked on"), "failing_since": _l("Failing since"),
+    "failures": _l("Failed attempts"), "last_error": _l("Last error"),
 }
 
 #: Each field's values in words, by the record's kind (the message type without its last word) and the field, or by

@@ -57,6 +57,55 @@ def unconfirmed():
     return redirect(request.path, 303)
 
 
+def confirm_versioned(record, question: str, consequences: list[str], back_url: str, already_done: bool = False):
+    """``confirm_page`` for a step based on a version of ``record`` (a cancel): the form carries the version of the
+    page the staff member came from (the link carries it), else the one the question shows."""
+    version = request.args.get("version", str(record.version))
+    return confirm_page(question, consequences, back_url, already_done, carried={"version": version})
+
+
+def confirmed_versioned(stale_answer: Callable[[], object], change: Callable[[object], object], done_url: str):
+    """The POST of ``confirm_versioned``'s step: a 303 to the question when the post did not come from it; the form
+    based on an older version, ``stale_answer()`` (it answers ``None`` when the version is current); else
+    ``change(session)``, committed, and a 303 to ``done_url``."""
+    from services.messaging.web import request_session
+
+    if (ask := unconfirmed()) is not None:
+        return ask
+    if (refused := stale_answer()) is not None:
+        return refused
+    session = request_session()
+    change(session)
+    session.commit()
+    return redirect(done_url, 303)
+
+
+def saved_record(record, schema, create, update, data: dict, labels: dict, refused: Callable[[int, str], object],
+                 done_url: str):
+    """A form's record saved through the API's ``schema`` and operations: ``create(session, loaded)`` when ``record``
+    is None, else ``update(session, record, loaded)`` (``data`` loaded partially); committed, then a 303 to
+    ``done_url``. Refused (bad input, a conflict), nothing changes: ``refused(status, words)`` answers
+    (services/ui/errors.py ``refusal``, naming the field by its label in ``labels``)."""
+    from marshmallow import ValidationError
+
+    from services.messaging.errors import Conflict, FieldError
+    from services.messaging.web import request_session
+    from services.ui.errors import refusal
+
+    session = request_session()
+    try:
+        loaded = schema(partial=record is not None).load(data)
+        if record is None:
+            create(session, loaded)
+        else:
+            update(session, record, loaded)
+    except (ValidationError, FieldError, Conflict) as exc:
+        session.rollback()
+        return refused(*refusal(exc, labels))
+    session.commit()
+    return redirect(done_url, 303)
+
+
 def add_problem_pages(pages: Blueprint, problem: Callable[[int, str], object]) -> None:
     """A 400, 403 or 404 raised in ``pages`` answers with the service's ``problem`` page, not the API's JSON: the
     error's own words when it was raised with some, else the general words for its status."""

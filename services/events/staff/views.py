@@ -1,6 +1,8 @@
 """Thin views: read the form, turn it into the API's input (builder.py), load it with the API's schema and run the
 API's operation. Every form carries a CSRF token; every page needs a signed-in staff member."""
 
+from functools import wraps
+
 from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -40,6 +42,8 @@ from services.ui.pages import (
     admin_page,
     changes_page,
     confirm_page,
+    confirm_versioned,
+    confirmed_versioned,
     private_page,
     problem_page,
     stale,
@@ -242,12 +246,13 @@ def _form_page(form: EventForm, event: Event | None, status: int = 200, version=
                  **{"errors": {}, **extra})
 
 
-def _recorded(event: Event) -> EventForm:
-    """The form as the event is recorded."""
+def _recorded_page(event: Event, status: int = 200, **extra):
+    """The event's form as the event is recorded."""
     session = request_session()
     district = session.get(District, event.district_id)
     centre = session.get(Centre, event.centre_id) if event.centre_id else None
-    return from_input(event_input(session, event), district.slug, centre.slug if centre else None)
+    form = from_input(event_input(session, event), district.slug, centre.slug if centre else None)
+    return _form_page(form, event, status, **extra)
 
 
 def _stale_page(event: Event):
@@ -255,7 +260,7 @@ def _stale_page(event: Event):
     saved now, with its version, so that sending it again cannot overwrite the other change. ``None``: it was not."""
     if not stale(event):
         return None
-    return _form_page(_recorded(event), event, 409, conflict=STALE_FORM)
+    return _recorded_page(event, 409, conflict=STALE_FORM)
 
 
 def _save(event: Event | None):
@@ -310,39 +315,42 @@ def _own(event_id) -> Event:
     return event
 
 
+def _owned(view):
+    """A view of one event of the signed-in staff member's (``_own``): called with the event instead of its id."""
+
+    @wraps(view)
+    def with_event(event_id):
+        return view(_own(event_id))
+
+    return with_event
+
+
 @staff_pages.get("/<uuid:event_id>")
-def edit(event_id):
-    event = _own(event_id)
-    return _form_page(_recorded(event), event)
+@_owned
+def edit(event: Event):
+    return _recorded_page(event)
 
 
 @staff_pages.post("/<uuid:event_id>")
-def change(event_id):
-    return _save(_own(event_id))
+@_owned
+def change(event: Event):
+    return _save(event)
 
 
 @staff_pages.get("/<uuid:event_id>/cancel")
-def confirm_cancel(event_id):
+@_owned
+def confirm_cancel(event: Event):
     """The question before cancelling: notify, not this service, knows who follows the event, so no number."""
-    event = _own(event_id)
     consequences = [_("Every date of this repeating event will be cancelled.")] if event.rrule else []
     consequences.append(_("People who follow it or are registered for it will be told by e-mail."))
-    # The version of the page the staff member came from (the link carries it), else the one the question shows.
-    version = request.args.get("version", str(event.version))
-    return confirm_page(_("Cancel the event “%(title)s”?", title=event.title), consequences,
-                        url_for("staff_events.edit", event_id=event.id), event.status == "cancelled",
-                        carried={"version": version})
+    return confirm_versioned(event, _("Cancel the event “%(title)s”?", title=event.title), consequences,
+                             url_for("staff_events.edit", event_id=event.id), event.status == "cancelled")
 
 
 @staff_pages.post("/<uuid:event_id>/cancel")
-def cancel(event_id):
-    event = _own(event_id)
-    if (ask := unconfirmed()) is not None:
-        return ask
-    if (refused := _stale_page(event)) is not None:
-        return refused
-    session = request_session()
-    cancel_event(session, staff_caller(session), event)
-    session.commit()
-    return redirect(url_for("staff_events.our_events", cancelled=1), 303)
+@_owned
+def cancel(event: Event):
+    return confirmed_versioned(lambda: _stale_page(event),
+                               lambda session: cancel_event(session, staff_caller(session), event),
+                               url_for("staff_events.our_events", cancelled=1))
 

@@ -206,7 +206,7 @@ def _link_refused(expired: bool):
 
 
 def _registration(purpose: str, token: str, max_age: float | None = None):
-    """The registration a signed link names, or an error page to return instead."""
+    """The registration a signed link names; else its error page is raised (``linked``)."""
     return linked(purpose, token, _live_registration, _link_refused, max_age)
 
 
@@ -223,10 +223,7 @@ def _render(registration: Registration, template: str, **context):
 @registration_pages.get("/confirm/<token>")
 def confirm(token):
     """One click confirms the address: no second page."""
-    registration, error = _registration("confirm-registration", token,
-                                        current_app.config["REGISTRATION_CONFIRM_HOURS"] * 3600)
-    if error:
-        return error
+    registration = _registration("confirm-registration", token, current_app.config["REGISTRATION_CONFIRM_HOURS"] * 3600)
     session = request_session()
     operations.confirm_registration(session, registration)
     session.commit()
@@ -236,18 +233,16 @@ def confirm(token):
 @registration_pages.get("/cancel/<token>")
 def cancel_page(token):
     """One button: a GET (a mail scanner following links) changes nothing."""
-    registration, error = _registration("cancel-registration", token)
-    return error or _render(registration, "pages/registration_cancel.html", done=registration.status not in
-                            ("confirmed", "waiting"))
+    registration = _registration("cancel-registration", token)
+    return _render(registration, "pages/registration_cancel.html",
+                   done=registration.status not in ("confirmed", "waiting"))
 
 
 # No CSRF token, as for the unsubscribe link: the signed link itself is the credential; nobody can forge it, and
 # whoever holds it could as well click it.
 @registration_pages.post("/cancel/<token>")
 def cancel(token):
-    registration, error = _registration("cancel-registration", token)
-    if error:
-        return error
+    registration = _registration("cancel-registration", token)
     session = request_session()
     moved = operations.withdraw(session, registration)  # a mail says it is cancelled, once
     session.commit()

@@ -1,6 +1,6 @@
 """The pages behind the signed links in e-mails: confirm, preferences and unsubscribe (RFC 8058)."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from services.messaging.web import request_session
@@ -25,17 +25,20 @@ def keep_links_private(response):
 
 
 def linked(purpose: str, token: str, find, refused, max_age: float | None = None):
-    """What a signed link in an e-mail names, as ``(found, None)``; or ``(None, page)``, the page to answer with:
-    ``refused(expired=True)`` (410) for a link past ``max_age`` seconds, ``refused(expired=False)`` (404) for a link
-    that is not ours or names nothing (``find(session, key)`` gave None). Every signed link of notify is read here."""
+    """What a signed link in an e-mail names; else the page to answer with is raised (an ``HTTPException`` carrying
+    it, which Flask sends as it is): ``refused(expired=True)`` (410) for a link past ``max_age`` seconds,
+    ``refused(expired=False)`` (404) for a link that is not ours or names nothing (``find(session, key)`` gave None).
+    Every signed link of notify is read here."""
     try:
         key = read_token(current_app.config["SECRET_KEY"], purpose, token, max_age)
     except ExpiredToken:
-        return None, (refused(expired=True), 410)
+        abort(make_response(refused(expired=True), 410))
     except InvalidToken:
-        return None, (refused(expired=False), 404)
+        abort(make_response(refused(expired=False), 404))
     found = find(request_session(), key)
-    return (found, None) if found is not None else (None, (refused(expired=False), 404))
+    if found is None:
+        abort(make_response(refused(expired=False), 404))
+    return found
 
 
 def _invalid(expired: bool):
@@ -43,16 +46,14 @@ def _invalid(expired: bool):
 
 
 def _subscriber(purpose: str, token: str, max_age: float | None = None):
-    """The subscriber a signed link names, or an error page to return instead."""
+    """The subscriber a signed link names; else its error page is raised (``linked``)."""
     return linked(purpose, token, operations.find_by_key, _invalid, max_age)
 
 
 @pages.get("/confirm/<token>")
 def confirm(token):
     """One click confirms: no second page."""
-    subscriber, error = _subscriber("confirm", token, current_app.config["CONFIRM_MAX_AGE_HOURS"] * 3600)
-    if error:
-        return error
+    subscriber = _subscriber("confirm", token, current_app.config["CONFIRM_MAX_AGE_HOURS"] * 3600)
     language = subscriber.language
     session = request_session()
     operations.confirm(session, subscriber)
@@ -64,9 +65,9 @@ def confirm(token):
 
 @pages.get("/unsubscribe/<token>")
 def unsubscribe_page(token):
-    subscriber, error = _subscriber("unsubscribe", token)
-    return error or render_for_mail_reader(subscriber.language, "pages/unsubscribe.html",
-                                           done=subscriber.status == "unsubscribed")
+    subscriber = _subscriber("unsubscribe", token)
+    return render_for_mail_reader(subscriber.language, "pages/unsubscribe.html",
+                                  done=subscriber.status == "unsubscribed")
 
 
 # No CSRF token here, on purpose. RFC 8058 one-click: a mail client POSTs "List-Unsubscribe=One-Click" (or an empty
@@ -75,9 +76,7 @@ def unsubscribe_page(token):
 # same request, so both paths are one code path.
 @pages.post("/unsubscribe/<token>")
 def unsubscribe(token):
-    subscriber, error = _subscriber("unsubscribe", token)
-    if error:
-        return error
+    subscriber = _subscriber("unsubscribe", token)
     session = request_session()
     operations.unsubscribe(session, subscriber)
     session.commit()
@@ -124,9 +123,7 @@ def _unsubscribed_page(subscriber, language, problem=None, consent_error=False, 
 
 @pages.get("/preferences/<token>")
 def preferences(token):
-    subscriber, error = _subscriber("preferences", token)
-    if error:
-        return error
+    subscriber = _subscriber("preferences", token)
     if subscriber.status == "unsubscribed":
         return _unsubscribed_page(subscriber, subscriber.language)
     return _preferences_page(subscriber, subscriber.language)
@@ -135,9 +132,7 @@ def preferences(token):
 @pages.post("/preferences/<token>/subscribe-again")
 def subscribe_again(token):
     """Subscribe the unsubscribed address again with its old choices: pending until the new confirmation link."""
-    subscriber, error = _subscriber("preferences", token)
-    if error:
-        return error
+    subscriber = _subscriber("preferences", token)
     language = subscriber.language
     if subscriber.status != "unsubscribed":
         return redirect(url_for("pages.preferences", token=token), 303)
@@ -164,9 +159,7 @@ def subscribe_again(token):
 
 @pages.post("/preferences/<token>")
 def save_preferences(token):
-    subscriber, error = _subscriber("preferences", token)
-    if error:
-        return error
+    subscriber = _subscriber("preferences", token)
     language = subscriber.language  # before the change: the answer speaks the language of the page sent
     if subscriber.status == "unsubscribed":
         # Saving would change nothing that is sent: say so instead of "changes saved".

@@ -2,22 +2,19 @@
 API's schema and operation (``centre.updated`` carries the change to the events pages); and a link to each centre's
 rooms (rooms.py)."""
 
-from flask import redirect, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 from sqlalchemy import select
 
-from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
 from services.partners.models import Centre
 from services.partners.operations import update_centre
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.pages.rooms import room_counts
 from services.partners.schemas import CentreSchema
-from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.naming import polish_sorted
-from services.ui.pages import STALE_FORM, private_page, stale
+from services.ui.pages import STALE_FORM, private_page, saved_record, stale
 
 centre_pages = staff_blueprint("staff_centres", "/staff/centres")
 #: What the page changes; the rest of a centre is the API's.
@@ -44,21 +41,10 @@ def centres():
 
 @centre_pages.post("/<int:centre_id>")
 def change(centre_id: int):
-    session = request_session()
     centre = found(Centre, centre_id, _("No such centre."))
     if stale(centre):  # the page shows every centre as recorded, this one's form open
         return _page(409, error=STALE_FORM, failed=centre_id)
     data = {name: request.form.get(name, "").strip() or None for name in EDITABLE}
-    try:
-        update_centre(session, centre, CentreSchema(partial=True).load(data))
-    except ValidationError as exc:
-        session.rollback()
-        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS), failed=centre_id)
-    except FieldError as exc:
-        session.rollback()
-        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS), failed=centre_id)
-    except Conflict as exc:
-        session.rollback()
-        return _page(409, error=conflict_error(exc, FIELD_LABELS), failed=centre_id)
-    session.commit()
-    return redirect(url_for("staff_centres.centres", saved=centre.slug), 303)
+    return saved_record(centre, CentreSchema, None, update_centre, data, FIELD_LABELS,
+                        lambda status, error: _page(status, error=error, failed=centre_id),
+                        url_for("staff_centres.centres", saved=centre.slug))

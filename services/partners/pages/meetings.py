@@ -18,11 +18,11 @@ from services.partners.models import Centre, Meeting, Partnership, Room
 from services.partners.operations import plan_meeting, update_meeting
 from services.partners.pages.guards import found, signed_in, staff_blueprint
 from services.partners.schemas import MeetingSchema
-from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.errors import conflict_error, refusal
 from services.ui.forms import FormError, day_and_times, form_day_and_times, max_lengths
 from services.ui.labels import N_, ROOM_REASON_LABELS
 from services.ui.naming import polish_sorted
-from services.ui.pages import confirm_page, private_page, stale, unconfirmed
+from services.ui.pages import confirm_versioned, confirmed_versioned, private_page, stale
 
 #: The words the form shows for each field the schema or the operation may name in an error (the form's own labels).
 FIELD_LABELS = {"partnership": _l("Partnership"), "title": _l("Title"), "day": _l("Day"), "starts": _l("From"),
@@ -87,9 +87,7 @@ def _loaded(form) -> dict:
 
 def _refusal(exc: FormError | FieldError | ValidationError) -> str:
     """What is wrong, naming the form's field by its label."""
-    if isinstance(exc, ValidationError):
-        return field_error(*first_error(exc), FIELD_LABELS)
-    return field_error(exc.field, exc.message, FIELD_LABELS)
+    return refusal(exc, FIELD_LABELS)[1]
 
 
 @meeting_pages.get("/")
@@ -165,22 +163,15 @@ def change(meeting_id):
 @meeting_pages.get("/<int:meeting_id>/cancel")
 def confirm_cancel(meeting_id):
     meeting = _writable(meeting_id)
-    # The version of the page the coordinator came from (the link carries it), else the one the question shows.
-    version = request.args.get("version", str(meeting.version))
-    return confirm_page(_("Cancel the meeting “%(title)s”?", title=meeting.title),
-                        [_("Members see it cancelled in the partnership's calendar.")],
-                        url_for("staff_meetings.meeting_form", meeting_id=meeting.id), meeting.status == "cancelled",
-                        carried={"version": version})
+    return confirm_versioned(meeting, _("Cancel the meeting “%(title)s”?", title=meeting.title),
+                             [_("Members see it cancelled in the partnership's calendar.")],
+                             url_for("staff_meetings.meeting_form", meeting_id=meeting.id),
+                             meeting.status == "cancelled")
 
 
 @meeting_pages.post("/<int:meeting_id>/cancel")
 def cancel(meeting_id):
     meeting = _writable(meeting_id)
-    if (ask := unconfirmed()) is not None:
-        return ask
-    if (refused := _stale(meeting)) is not None:
-        return refused
-    session = request_session()
-    update_meeting(session, meeting, {"status": "cancelled"})
-    session.commit()
-    return redirect(url_for("staff_meetings.meetings", cancelled=meeting.id), 303)
+    return confirmed_versioned(lambda: _stale(meeting),
+                               lambda session: update_meeting(session, meeting, {"status": "cancelled"}),
+                               url_for("staff_meetings.meetings", cancelled=meeting.id))

@@ -1,21 +1,17 @@
 """Organisations on the staff pages (admins): add one, change its details, through the API's schema and
 operations."""
 
-from flask import redirect, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 
-from services.messaging.errors import Conflict, FieldError
-from services.messaging.web import request_session
 from services.partners.models import Organisation
 from services.partners.operations import create_organisation, update_organisation
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import OrganisationSchema
-from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
 from services.ui.labels import ORGANISATION_KIND_LABELS
-from services.ui.pages import STALE_FORM, private_page, stale
+from services.ui.pages import STALE_FORM, private_page, saved_record, stale
 
 organisation_pages = staff_blueprint("staff_organisations", "/staff/organisations")
 FIELDS = ("name", "kind", "krs", "email", "phone", "website")
@@ -50,36 +46,15 @@ def edit(organisation_id: int):
     return _page(organisation, _recorded(organisation))
 
 
-def _save(organisation: Organisation | None):
-    session = request_session()
+@organisation_pages.post("/new", endpoint="create", defaults={"organisation_id": None})
+@organisation_pages.post("/<int:organisation_id>")
+def change(organisation_id: int | None):
+    """Add an organisation (``/new``), or change one."""
+    organisation = (None if organisation_id is None
+                    else found(Organisation, organisation_id, _("No such organisation.")))
     if organisation is not None and stale(organisation):
         return _page(organisation, _recorded(organisation), 409, error=STALE_FORM)
     values = {name: request.form.get(name, "").strip() for name in FIELDS}
-    data = {name: value or None for name, value in values.items()}
-    try:
-        loaded = OrganisationSchema(partial=organisation is not None).load(data)
-        if organisation is None:
-            organisation = create_organisation(session, loaded)
-        else:
-            update_organisation(session, organisation, loaded)
-    except ValidationError as exc:
-        session.rollback()
-        return _page(organisation, values, 422, error=field_error(*first_error(exc), FIELD_LABELS))
-    except FieldError as exc:
-        session.rollback()
-        return _page(organisation, values, 422, error=field_error(exc.field, exc.message, FIELD_LABELS))
-    except Conflict as exc:
-        session.rollback()
-        return _page(organisation, values, 409, error=conflict_error(exc, FIELD_LABELS))
-    session.commit()
-    return redirect(url_for("staff.home"), 303)
-
-
-@organisation_pages.post("/new")
-def create():
-    return _save(None)
-
-
-@organisation_pages.post("/<int:organisation_id>")
-def change(organisation_id: int):
-    return _save(found(Organisation, organisation_id, _("No such organisation.")))
+    return saved_record(organisation, OrganisationSchema, create_organisation, update_organisation,
+                        {name: value or None for name, value in values.items()}, FIELD_LABELS,
+                        lambda status, error: _page(organisation, values, status, error=error), url_for("staff.home"))

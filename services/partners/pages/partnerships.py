@@ -21,7 +21,7 @@ from services.partners.models import Agreement, Membership, Organisation, Partne
 from services.partners.operations import add_member, sign_agreement, update_agreement, update_member
 from services.partners.pages.guards import found, refused, signed_in, staff_blueprint
 from services.partners.schemas import AgreementSchema, MembershipChangeSchema, MembershipSchema
-from services.ui.errors import conflict_error, field_error, first_error
+from services.ui.errors import refusal
 from services.ui.forms import max_lengths
 from services.ui.labels import CONTRIBUTION_LABELS, MEMBER_ROLE_LABELS, PARTNERSHIP_STATUS_LABELS
 from services.ui.naming import polish_sorted
@@ -96,8 +96,13 @@ class _StaleForm(Exception):
     """The form of a member or an agreement was based on an older version of it: nothing changes."""
 
 
-def _unchanged_since_the_form(record):
-    """``record``, if the posted form carries its version; else ``_StaleForm``."""
+def _current_child(session, model, child_id: int, partnership: Partnership, field: str):
+    """The member or agreement (``model``, named ``field``) ``child_id`` of ``partnership`` that the posted form was
+    based on: a ``FieldError`` on ``field`` when the partnership has none; ``_StaleForm`` when the form carries
+    another version of it."""
+    record = session.get(model, child_id)
+    if record is None or record.partnership_id != partnership.id:
+        raise FieldError(field, f"No {field} {child_id} of this partnership.")
     if stale(record):
         raise _StaleForm
     return record
@@ -109,59 +114,57 @@ def _failed(partnership: Partnership, exc: Exception, **context):
     request_session().rollback()
     if isinstance(exc, _StaleForm):
         return _page(partnership, 409, error=STALE_FORM, **context)
-    if isinstance(exc, ValidationError):
-        return _page(partnership, 422, error=field_error(*first_error(exc), FIELD_LABELS), **context)
-    if isinstance(exc, FieldError):
-        return _page(partnership, 422, error=field_error(exc.field, exc.message, FIELD_LABELS), **context)
-    return _page(partnership, 409, error=conflict_error(exc, FIELD_LABELS), **context)
+    status, error = refusal(exc, FIELD_LABELS)
+    return _page(partnership, status, error=error, **context)
 
 
-def _written(partnership_id: int, change):
-    """An admin's change to a partnership: 404, 403 for anyone else, the form again on bad input, else committed."""
-    partnership = _partnership(partnership_id)
-    if not current_caller().is_admin:
-        return refused()
-    try:
-        done = change(request_session(), partnership)
-    except (ValidationError, FieldError, Conflict, _StaleForm) as exc:
-        return _failed(partnership, exc)
-    request_session().commit()
-    return redirect(url_for("staff_partnerships.partnership", partnership_id=partnership.id, done=done), 303)
+def _admin_change(rule: str):
+    """A POST route of an admin's change to a partnership, ``change(session, partnership, **ids)`` (``ids``: the
+    rule's other parts), which says what was done: 404, 403 for anyone else, the form again on bad input, else
+    committed and back to the partnership's page."""
+
+    def route(change):
+        def written(partnership_id: int, **ids):
+            partnership = _partnership(partnership_id)
+            if not current_caller().is_admin:
+                return refused()
+            try:
+                done = change(request_session(), partnership, **ids)
+            except (ValidationError, FieldError, Conflict, _StaleForm) as exc:
+                return _failed(partnership, exc)
+            request_session().commit()
+            return redirect(url_for("staff_partnerships.partnership", partnership_id=partnership.id, done=done), 303)
+
+        partnership_pages.add_url_rule(rule, change.__name__, written, methods=["POST"])
+        return change
+
+    return route
 
 
 def _dates(form, names) -> dict:
     return {name: form.get(name, "").strip() or None for name in names}
 
 
-@partnership_pages.post("/<int:partnership_id>/members")
-def add(partnership_id: int):
-    def change(session, partnership):
-        form = request.form
-        kind, _sep, number = form.get("member", "").partition(":")
-        if kind not in ("organisation", "person") or not number.isdigit():
-            raise FieldError("member", "Choose an organisation or a person.")
-        data = {f"{kind}_id": int(number), "role": form.get("role", "member"), "potential": potential_of(form),
-                **_dates(form, ("joined_on",))}
-        add_member(session, partnership, MembershipSchema().load(data))
-        return "member"
-
-    return _written(partnership_id, change)
+@_admin_change("/<int:partnership_id>/members")
+def add(session, partnership):
+    form = request.form
+    kind, _sep, number = form.get("member", "").partition(":")
+    if kind not in ("organisation", "person") or not number.isdigit():
+        raise FieldError("member", "Choose an organisation or a person.")
+    data = {f"{kind}_id": int(number), "role": form.get("role", "member"), "potential": potential_of(form),
+            **_dates(form, ("joined_on",))}
+    add_member(session, partnership, MembershipSchema().load(data))
+    return "member"
 
 
-@partnership_pages.post("/<int:partnership_id>/members/<int:member_id>")
-def change_member(partnership_id: int, member_id: int):
-    def change(session, partnership):
-        membership = session.get(Membership, member_id)
-        if membership is None or membership.partnership_id != partnership.id:
-            raise FieldError("member", f"No member {member_id} of this partnership.")
-        _unchanged_since_the_form(membership)
-        form = request.form
-        data = {"role": form.get("role", membership.role), "potential": potential_of(form),
-                **_dates(form, ("joined_on", "left_on"))}
-        update_member(session, membership, MembershipChangeSchema().load(data))
-        return "changed"
-
-    return _written(partnership_id, change)
+@_admin_change("/<int:partnership_id>/members/<int:member_id>")
+def change_member(session, partnership, member_id: int):
+    membership = _current_child(session, Membership, member_id, partnership, "member")
+    form = request.form
+    data = {"role": form.get("role", membership.role), "potential": potential_of(form),
+            **_dates(form, ("joined_on", "left_on"))}
+    update_member(session, membership, MembershipChangeSchema().load(data))
+    return "changed"
 
 
 def _agreement_data(form) -> dict:
@@ -170,23 +173,14 @@ def _agreement_data(form) -> dict:
     return data
 
 
-@partnership_pages.post("/<int:partnership_id>/agreements")
-def record_agreement(partnership_id: int):
-    def change(session, partnership):
-        sign_agreement(session, partnership, AgreementSchema().load(_agreement_data(request.form)))
-        return "agreement"
-
-    return _written(partnership_id, change)
+@_admin_change("/<int:partnership_id>/agreements")
+def record_agreement(session, partnership):
+    sign_agreement(session, partnership, AgreementSchema().load(_agreement_data(request.form)))
+    return "agreement"
 
 
-@partnership_pages.post("/<int:partnership_id>/agreements/<int:agreement_id>")
-def change_agreement(partnership_id: int, agreement_id: int):
-    def change(session, partnership):
-        agreement = session.get(Agreement, agreement_id)
-        if agreement is None or agreement.partnership_id != partnership.id:
-            raise FieldError("agreement", f"No agreement {agreement_id} of this partnership.")
-        _unchanged_since_the_form(agreement)
-        update_agreement(session, agreement, AgreementSchema().load(_agreement_data(request.form)))
-        return "changed"
-
-    return _written(partnership_id, change)
+@_admin_change("/<int:partnership_id>/agreements/<int:agreement_id>")
+def change_agreement(session, partnership, agreement_id: int):
+    agreement = _current_child(session, Agreement, agreement_id, partnership, "agreement")
+    update_agreement(session, agreement, AgreementSchema().load(_agreement_data(request.form)))
+    return "changed"

@@ -2,22 +2,19 @@
 the organisation each is the contact person of; through the API's schema and operations (``create_person``,
 ``update_person``). Personal data: no message carries a person, no log line names one."""
 
-from flask import redirect, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 from sqlalchemy import select
 
-from services.messaging.errors import Conflict, FieldError
 from services.messaging.web import request_session
 from services.partners.models import Organisation, Person
 from services.partners.operations import create_person, update_person
 from services.partners.pages.guards import admins_only, found, staff_blueprint
 from services.partners.schemas import PersonSchema
-from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
 from services.ui.naming import polish_sorted
-from services.ui.pages import STALE_FORM, private_page, stale
+from services.ui.pages import STALE_FORM, private_page, saved_record, stale
 
 people_pages = staff_blueprint("staff_people", "/staff/people")
 FIELDS = ("name", "email", "phone", "organisation_id")
@@ -42,38 +39,16 @@ def people():
     return _page(saved=request.args.get("saved"))
 
 
-def _save(person: Person | None):
-    session = request_session()
+@people_pages.post("/", endpoint="add", defaults={"person_id": None})
+@people_pages.post("/<int:person_id>")
+def change(person_id: int | None):
+    """Add a person (``/``), or change one."""
+    person = None if person_id is None else found(Person, person_id, _("No such person."))
     if person is not None and stale(person):  # the page shows each person as recorded, this one's form open
         return _page(409, error=STALE_FORM, failed=person.id)
     data = {name: request.form.get(name, "").strip() or None for name in FIELDS}
     if data["organisation_id"] is not None:
         data["organisation_id"] = int(data["organisation_id"]) if data["organisation_id"].isdigit() else -1
-    try:
-        loaded = PersonSchema(partial=person is not None).load(data)
-        if person is None:
-            create_person(session, loaded)
-        else:
-            update_person(session, person, loaded)
-    except ValidationError as exc:
-        session.rollback()
-        return _page(422, error=field_error(*first_error(exc), FIELD_LABELS), failed=person.id if person else "new")
-    except FieldError as exc:
-        session.rollback()
-        return _page(422, error=field_error(exc.field, exc.message, FIELD_LABELS),
-                     failed=person.id if person else "new")
-    except Conflict as exc:
-        session.rollback()
-        return _page(409, error=conflict_error(exc, FIELD_LABELS), failed=person.id if person else "new")
-    session.commit()
-    return redirect(url_for("staff_people.people", saved=1), 303)
-
-
-@people_pages.post("/")
-def add():
-    return _save(None)
-
-
-@people_pages.post("/<int:person_id>")
-def change(person_id: int):
-    return _save(found(Person, person_id, _("No such person.")))
+    return saved_record(person, PersonSchema, create_person, update_person, data, FIELD_LABELS,
+                        lambda status, error: _page(status, error=error, failed=person.id if person else "new"),
+                        url_for("staff_people.people", saved=1))

@@ -214,19 +214,29 @@ def history_page():
     return changes_page(OutboxMessage)
 
 
-@staff.get("/password")
-def password_page():
-    return _password_page("password")
+@staff.get("/password", endpoint="password_page", defaults={"name": "password"})
+@staff.get("/first-admin", endpoint="first_admin_page", defaults={"name": "first_admin"})
+def password_form(name: str):
+    """A page that sets a password: from a mailed link, or the first admin's (its link from the command line)."""
+    return _password_page(name)
 
 
 @staff.post("/password")
 def set_password():
+    form = request.form
+    return _password_set("password", lambda session: accounts.set_password(session, form.get("token", ""),
+                                                                           form.get("password", "")))
+
+
+def _password_set(name: str, change):
+    """The POST of a page that sets a password (``name``): ``change(session)`` committed, then on to sign in; a bad
+    link, address or password (a ``FieldError``), the page again with 422 and nothing changed."""
     session = request_session()
     try:
-        accounts.set_password(session, request.form.get("token", ""), request.form.get("password", ""))
+        change(session)
     except FieldError as exc:
         session.rollback()
-        return _password_page("password", 422, error=_link_or_password(exc))
+        return _password_page(name, 422, error=_link_or_password(exc))
     session.commit()
     return redirect(url_for("staff.sign_in_page", password_set=1), 303)
 
@@ -268,24 +278,13 @@ def request_reset():
     return _page("reset", sent=True)
 
 
-@staff.get("/first-admin")
-def first_admin_page():
-    return _password_page("first_admin")
-
-
 @staff.post("/first-admin")
 def first_admin():
-    session = request_session()
     form = request.form
     try:
-        accounts.make_first_admin(session, form.get("token", ""), _address(form.get("email", "").strip()),
-                                  form.get("password", ""))
-    except FieldError as exc:
-        session.rollback()
-        return _password_page("first_admin", 422, error=_link_or_password(exc))
+        return _password_set("first_admin", lambda session: accounts.make_first_admin(
+            session, form.get("token", ""), _address(form.get("email", "").strip()), form.get("password", "")))
     except Conflict as exc:
-        session.rollback()
+        request_session().rollback()
         error = conflict_error(exc, INVITE_LABELS) if exc.field else _("An admin account exists already: sign in.")
         return _password_page("first_admin", 409, error=error)
-    session.commit()
-    return redirect(url_for("staff.sign_in_page", password_set=1), 303)
