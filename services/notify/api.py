@@ -115,10 +115,7 @@ class SubscriberExport(MethodView):
 
 @admin_api.route("/notices")
 class Notices(MethodView):
-    @admin_api.doc(security=BEARER)
-    @admin_api.arguments(NoticeQuerySchema, location="query")
-    @admin_api.response(200, NoticeSchema(many=True))
-    @admin_api.paginate()
+    @admin_api.page_of(NoticeSchema, NoticeQuerySchema, security=BEARER)
     def get(self, query, pagination_parameters):
         """List notices, newest first, optionally by status or kind (admin)"""
         session = request_session()

@@ -92,10 +92,7 @@ def _filtered(session, args: dict):
 
 @blp.route("")
 class Events(MethodView):
-    @blp.doc(security=PUBLIC)
-    @blp.arguments(EventQuerySchema, location="query")
-    @blp.response(200, EventSchema(many=True))
-    @blp.paginate()
+    @blp.page_of(EventSchema, EventQuerySchema, security=PUBLIC)
     def get(self, args, pagination_parameters):
         """Public events, soonest first, filtered and paginated (X-Pagination header)"""
         session = request_session()

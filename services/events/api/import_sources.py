@@ -80,9 +80,7 @@ def _get(session, source_id: int, for_change: bool = False) -> ImportSource:
 
 @blp.route("")
 class ImportSources(MethodView):
-    @blp.doc(security=BEARER)
-    @blp.response(200, ImportSourceSchema(many=True))
-    @blp.paginate()
+    @blp.page_of(ImportSourceSchema, security=BEARER)
     def get(self, pagination_parameters):
         """Your organisation's calendars with their health (an administrator: all)"""
         session = request_session()

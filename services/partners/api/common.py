@@ -233,12 +233,8 @@ def route_collection(blueprint, collection: Collection, name: str) -> None:
             return collection.create(session, data)
 
     get.__doc__, post.__doc__ = collection.docs["get"], collection.docs["post"]
-    get = blueprint.paginate()(get)
-    get = blueprint.response(200, collection.schema(many=True))(get)
-    if collection.may_list is not _no_check:
-        get = blueprint.doc(security=BEARER)(get)
-    if collection.filters is not None:
-        get = blueprint.arguments(collection.filters, location="query")(get)
+    get = blueprint.page_of(collection.schema, collection.filters,
+                            **({} if collection.may_list is _no_check else {"security": BEARER}))(get)
     post = blueprint.response(201, collection.schema)(post)
     post = blueprint.arguments(collection.schema)(post)
     blueprint.route("/")(type(name, (MethodView,), {"get": get, "post": post}))

@@ -47,8 +47,7 @@ def _may_read_meetings(partnership_id: int) -> None:
 
 @records.route("/<int:partnership_id>/agreements/")
 class Agreements(MethodView):
-    @records.response(200, AgreementSchema(many=True))
-    @records.paginate()
+    @records.page_of(AgreementSchema)
     def get(self, pagination_parameters, partnership_id):
         """List the partnership's agreements, oldest first"""
         _partnership(partnership_id)
@@ -90,9 +89,7 @@ class AgreementWithdrawal(MethodView):
 
 @records.route("/<int:partnership_id>/meetings/")
 class Meetings(MethodView):
-    @records.arguments(MeetingListArgs, location="query")
-    @records.response(200, MeetingSchema(many=True))
-    @records.paginate()
+    @records.page_of(MeetingSchema, MeetingListArgs)
     def get(self, args, pagination_parameters, partnership_id):
         """List the partnership's meetings by start (admin or a member's key); filter by status"""
         _partnership(partnership_id)

@@ -47,8 +47,7 @@ def _member_order(membership: Membership) -> tuple:
 
 @partnerships.route("/<int:partnership_id>/members/")
 class Members(MethodView):
-    @partnerships.response(200, MembershipSchema(many=True))
-    @partnerships.paginate()
+    @partnerships.page_of(MembershipSchema)
     def get(self, pagination_parameters, partnership_id):
         """List the members: coordinators first; a person is named to admins only"""
         get_or_404(Partnership, "partnership", id=partnership_id)

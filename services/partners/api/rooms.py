@@ -16,9 +16,7 @@ rooms = Blueprint("rooms", __name__, url_prefix="/api/v1/rooms",
 
 @rooms.route("/")
 class Rooms(MethodView):
-    @rooms.arguments(RoomListArgs, location="query")
-    @rooms.response(200, RoomSchema(many=True))
-    @rooms.paginate()
+    @rooms.page_of(RoomSchema, RoomListArgs)
     def get(self, args, pagination_parameters):
         """List the rooms by centre and name; filter by centre"""
         query = select(Room)
