@@ -9,20 +9,12 @@ from sqlalchemy import select
 from services.messaging.fields import check_year, one_line
 from services.messaging.http_guards import BEARER, PUBLIC, Blueprint, one_page
 from services.messaging.web import request_session
-from services.notify import operations
+from services.notify import operations, schemas
 from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
 from services.notify.models import Notice
 from services.notify.models.notices import KINDS
 from services.notify.operations import resend, resend_failed
 from services.notify.ratelimit import RateLimited
-from services.notify.schemas import (
-    AcceptedSchema,
-    AddressSchema,
-    ConsentSchema,
-    NoticeQuerySchema,
-    NoticeSchema,
-    SubscribeSchema,
-)
 
 subscriptions_api = Blueprint("subscriptions", __name__, url_prefix="/api/v1/subscriptions",
                               description="Residents subscribe by e-mail, with double opt-in.")
@@ -53,8 +45,8 @@ def subscribe_request(data: dict) -> RateLimited | operations.UnknownDistricts |
 @subscriptions_api.route("/")
 class Subscriptions(MethodView):
     @subscriptions_api.doc(security=PUBLIC)
-    @subscriptions_api.arguments(SubscribeSchema)
-    @subscriptions_api.response(202, AcceptedSchema)
+    @subscriptions_api.arguments(schemas.SubscribeSchema)
+    @subscriptions_api.response(202, schemas.AcceptedSchema)
     @subscriptions_api.alt_response(429, description="Too many attempts from this IP or for this address.")
     def post(self, data):
         """Subscribe: a pending subscriber and a confirmation e-mail; the answer never says if the address is known"""
@@ -74,7 +66,7 @@ def add_consent_view(blueprint: Blueprint, name: str, texts: dict, version: str,
         return {"version": version, **texts[version]}
 
     get.__doc__ = summary
-    view = type(name, (MethodView,), {"get": blueprint.response(200, ConsentSchema)(
+    view = type(name, (MethodView,), {"get": blueprint.response(200, schemas.ConsentSchema)(
         blueprint.doc(security=PUBLIC)(get))})
     blueprint.route("/consent")(view)
 
@@ -86,7 +78,7 @@ add_consent_view(subscriptions_api, "Consent", CONSENT_TEXTS, CURRENT_VERSION,
 # The address goes in the body, never in the path, so that no access log or proxy log holds it.
 @admin_api.route("/subscribers/erase")
 class SubscriberErase(MethodView):
-    @admin_api.arguments(AddressSchema)
+    @admin_api.arguments(schemas.AddressSchema)
     @admin_api.response(204)
     def post(self, data):
         """Erase a subscriber, the address's registrations and every trace of the address, with the mails written
@@ -102,7 +94,7 @@ class SubscriberErase(MethodView):
 
 @admin_api.route("/subscribers/export")
 class SubscriberExport(MethodView):
-    @admin_api.arguments(AddressSchema)
+    @admin_api.arguments(schemas.AddressSchema)
     @admin_api.response(200)
     def post(self, data):
         """Everything held about one address, its registrations too, as JSON (admin)"""
@@ -115,7 +107,7 @@ class SubscriberExport(MethodView):
 
 @admin_api.route("/notices")
 class Notices(MethodView):
-    @admin_api.page_of(NoticeSchema, NoticeQuerySchema, security=BEARER)
+    @admin_api.page_of(schemas.NoticeSchema, schemas.NoticeQuerySchema, security=BEARER)
     def get(self, query, pagination_parameters):
         """List notices, newest first, optionally by status or kind (admin)"""
         session = request_session()
@@ -125,7 +117,7 @@ class Notices(MethodView):
 
 @admin_api.route("/notices/<int:notice_id>/resend")
 class NoticeResend(MethodView):
-    @admin_api.response(200, NoticeSchema)
+    @admin_api.response(200, schemas.NoticeSchema)
     def post(self, notice_id):
         """Queue a failed notice again (admin)"""
         session = request_session()

@@ -15,7 +15,7 @@ from services.events.ical import subscribe_links
 from services.events.models import Partnership, PartnershipFeedToken
 from services.events.queries import is_current_member, live
 from services.events.schemas import FeedTokenSchema
-from services.messaging.http_guards import Blueprint
+from services.messaging.http_guards import BEARER, Blueprint
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui.naming import feed_name
@@ -93,7 +93,7 @@ def _answer(row: PartnershipFeedToken, partnership: Partnership) -> dict:
 
 @blp.route("/<int:partnership_id>/feed-token")
 class FeedToken(MethodView):
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=BEARER)
     @blp.response(200, FeedTokenAnswerSchema)
     def get(self, partnership_id):
         """The private feed URL of a partnership (made on first request), its subscribe links and page"""
@@ -104,7 +104,6 @@ class FeedToken(MethodView):
 
 @blp.route("/<int:partnership_id>/feed-token/rotate")
 class FeedTokenRotation(MethodView):
-    @blp.doc(security=[{"bearer": []}])
     @blp.response(200, FeedTokenAnswerSchema)
     def post(self, partnership_id):
         """Replace the private feed token: the old URL stops working"""

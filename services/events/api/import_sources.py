@@ -91,7 +91,6 @@ class ImportSources(MethodView):
         return [sources.view(session, source)
                 for source in one_page(session, query.order_by(ImportSource.id), pagination_parameters)]
 
-    @blp.doc(security=BEARER)
     @blp.arguments(ImportSourceInSchema)
     @blp.response(201, ImportSourceSchema)
     @blp.alt_response(403, description="The key acts for another organisation.")
@@ -115,7 +114,6 @@ class ImportSourceById(MethodView):
         source = _get(session, source_id)
         return sources.view(session, source), 200, etag_header(source)
 
-    @blp.doc(security=BEARER)
     @blp.arguments(ImportSourcePatchSchema(partial=True))
     @blp.response(200, ImportSourceSchema)
     @blp.alt_response(412, description="If-Match names an older version.")
@@ -129,7 +127,6 @@ class ImportSourceById(MethodView):
         session.commit()
         return sources.view(session, source), 200, etag_header(source)
 
-    @blp.doc(security=BEARER)
     @blp.response(204)
     def delete(self, source_id):
         """Stop syncing this calendar: its events stay, and become editable by hand"""
@@ -142,7 +139,6 @@ class ImportSourceById(MethodView):
 
 @blp.route("/<int:source_id>/pull")
 class ImportSourcePull(MethodView):
-    @blp.doc(security=BEARER)
     @blp.response(202, ImportSourceSchema)
     def post(self, source_id):
         """Pull this calendar at the import process's next look, instead of waiting for its schedule"""
