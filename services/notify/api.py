@@ -42,12 +42,21 @@ def subscribe_request(data: dict) -> RateLimited | operations.UnknownDistricts |
     return None
 
 
+def public_write(blueprint: Blueprint, schema: type, status: int, answer: type, too_many: str):
+    """A write anyone may send, rate limited: ``schema`` in, ``answer`` out with ``status``, and 429 (``too_many``
+    says for what) past the limit."""
+
+    def decorator(func):
+        func = blueprint.response(status, answer)(blueprint.alt_response(429, description=too_many)(func))
+        return blueprint.doc(security=PUBLIC)(blueprint.arguments(schema)(func))
+
+    return decorator
+
+
 @subscriptions_api.route("/")
 class Subscriptions(MethodView):
-    @subscriptions_api.doc(security=PUBLIC)
-    @subscriptions_api.arguments(schemas.SubscribeSchema)
-    @subscriptions_api.response(202, schemas.AcceptedSchema)
-    @subscriptions_api.alt_response(429, description="Too many attempts from this IP or for this address.")
+    @public_write(subscriptions_api, schemas.SubscribeSchema, 202, schemas.AcceptedSchema,
+                  "Too many attempts from this IP or for this address.")
     def post(self, data):
         """Subscribe: a pending subscriber and a confirmation e-mail; the answer never says if the address is known"""
         refused = subscribe_request(data)

@@ -10,10 +10,10 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from services.messaging.errors import answering_errors
-from services.messaging.http_guards import PUBLIC, Blueprint
+from services.messaging.http_guards import Blueprint
 from services.messaging.web import request_session
 from services.notify import operations, queries, schemas
-from services.notify.api import add_consent_view
+from services.notify.api import add_consent_view, public_write
 from services.notify.auth import may_manage, require_caller
 from services.notify.consent import REGISTRATION_CONSENT, REGISTRATION_VERSION
 from services.notify.models import Registration
@@ -59,10 +59,8 @@ def answer(session, registered: operations.Registered, *, public: bool = False) 
 
 @registrations_api.route("/")
 class Registrations(MethodView):
-    @registrations_api.doc(security=PUBLIC)
-    @registrations_api.arguments(schemas.RegisterSchema)
-    @registrations_api.response(201, schemas.RegisteredSchema)
-    @registrations_api.alt_response(429, description="Too many registrations from this client or for this address.")
+    @public_write(registrations_api, schemas.RegisterSchema, 201, schemas.RegisteredSchema,
+                  "Too many registrations from this client or for this address.")
     def post(self, data):
         """Register by e-mail: a place, or the waiting list with its position; the mail's link confirms it (an
         address registered for the date already: that registration, no second mail, answered as a new one)"""
