@@ -9,7 +9,8 @@ from services.messaging.http_guards import Blueprint
 from services.messaging.messages.partners import MEETING_STATUSES
 from services.messaging.web import request_session, version_etag
 from services.partners import operations
-from services.partners.api.common import Record, admin_docs, changing, get_or_404, page, route_record, show_private
+from services.partners.api.common import changing, get_or_404, page, show_private
+from services.partners.api.routes import Record, admin_docs, route_record
 from services.partners.auth import current_caller, require_admin, require_meeting_writer
 from services.partners.models import Agreement, Meeting, Partnership
 from services.partners.schemas import AgreementSchema, MeetingSchema

@@ -7,14 +7,12 @@ from flask.views import MethodView
 from services.messaging.http_guards import Blueprint
 from services.messaging.web import request_session
 from services.partners import operations
-from services.partners.api.common import (
+from services.partners.api.common import admin_read, changing, get_or_404
+from services.partners.api.routes import (
     Collection,
     Record,
     admin_docs,
     admin_only,
-    admin_read,
-    changing,
-    get_or_404,
     route_collection,
     route_record,
     slug_from_name,

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import Record, changing, get_or_404, page, route_record
+from services.partners.api.common import changing, get_or_404, page
+from services.partners.api.routes import Record, route_record
 from services.partners.auth import require_admin
 from services.partners.models import Centre, Room
 from services.partners.schemas import RoomListArgs, RoomSchema
