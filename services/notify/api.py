@@ -25,6 +25,15 @@ ACCEPTED = {
     "message": "Jeśli adres jest poprawny, wysłaliśmy na niego link potwierdzający. / "
                "If the address is valid, a confirmation link has been sent to it.",
 }
+
+
+class AcceptedSchema(Schema):
+    """The answer to a subscription: always ``ACCEPTED``."""
+
+    status = fields.String()
+    message = fields.String()
+
+
 TOO_MANY = ("Zbyt wiele prób zapisu. Proszę spróbować później. / "
             "Too many subscribe attempts. Please try again later.")
 
@@ -55,7 +64,7 @@ def public_write(blueprint: Blueprint, schema: type, status: int, answer: type, 
 
 @subscriptions_api.route("/")
 class Subscriptions(MethodView):
-    @public_write(subscriptions_api, schemas.SubscribeSchema, 202, schemas.AcceptedSchema,
+    @public_write(subscriptions_api, schemas.SubscribeSchema, 202, AcceptedSchema,
                   "Too many attempts from this IP or for this address.")
     def post(self, data):
         """Subscribe: a pending subscriber and a confirmation e-mail; the answer never says if the address is known"""
@@ -67,6 +76,14 @@ class Subscriptions(MethodView):
         return ACCEPTED
 
 
+class ConsentSchema(Schema):
+    """A consent text (``add_consent_view``): its version, in Polish and in English."""
+
+    version = fields.String()
+    pl = fields.String()
+    en = fields.String()
+
+
 def add_consent_view(blueprint: Blueprint, name: str, texts: dict, version: str, summary: str) -> None:
     """``GET <blueprint>/consent``: the consent text in force (``texts[version]``), in Polish and English; the view
     class is called ``name`` (its endpoint) and ``summary`` is its OpenAPI summary."""
@@ -75,7 +92,7 @@ def add_consent_view(blueprint: Blueprint, name: str, texts: dict, version: str,
         return {"version": version, **texts[version]}
 
     get.__doc__ = summary
-    view = type(name, (MethodView,), {"get": blueprint.response(200, schemas.ConsentSchema)(
+    view = type(name, (MethodView,), {"get": blueprint.response(200, ConsentSchema)(
         blueprint.doc(security=PUBLIC)(get))})
     blueprint.route("/consent")(view)
 
