@@ -214,6 +214,19 @@ class Blueprint(SmorestBlueprint):
 
         return decorator
 
+    def page_of(self, schema: type, query: type | None = None, **doc):
+        """A list view's decorators: one page of ``schema`` (200, X-Pagination), filtered by the ``query`` schema's
+        arguments if it has any, with ``doc`` (``security=...``) in the OpenAPI. The view takes the query arguments,
+        if any, then ``pagination_parameters``."""
+
+        def decorator(func):
+            view = self.response(200, schema(many=True))(self.paginate()(func))
+            if query is not None:
+                view = self.arguments(query, location="query")(view)
+            return self.doc(**doc)(view) if doc else view
+
+        return decorator
+
     def _document_pagination_metadata(self, spec, resp_doc):
         resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
 

@@ -9,20 +9,12 @@ from sqlalchemy import select
 from services.messaging.fields import check_year, one_line
 from services.messaging.http_guards import BEARER, PUBLIC, Blueprint, one_page
 from services.messaging.web import request_session
-from services.notify import operations
+from services.notify import operations, schemas
 from services.notify.consent import CONSENT_TEXTS, CURRENT_VERSION
 from services.notify.models import Notice
 from services.notify.models.notices import KINDS
 from services.notify.operations import resend, resend_failed
 from services.notify.ratelimit import RateLimited
-from services.notify.schemas import (
-    AcceptedSchema,
-    AddressSchema,
-    ConsentSchema,
-    NoticeQuerySchema,
-    NoticeSchema,
-    SubscribeSchema,
-)
 
 subscriptions_api = Blueprint("subscriptions", __name__, url_prefix="/api/v1/subscriptions",
                               description="Residents subscribe by e-mail, with double opt-in.")
@@ -33,6 +25,15 @@ ACCEPTED = {
     "message": "Jeśli adres jest poprawny, wysłaliśmy na niego link potwierdzający. / "
                "If the address is valid, a confirmation link has been sent to it.",
 }
+
+
+class AcceptedSchema(Schema):
+    """The answer to a subscription: always ``ACCEPTED``."""
+
+    status = fields.String()
+    message = fields.String()
+
+
 TOO_MANY = ("Zbyt wiele prób zapisu. Proszę spróbować później. / "
             "Too many subscribe attempts. Please try again later.")
 
@@ -50,12 +51,21 @@ def subscribe_request(data: dict) -> RateLimited | operations.UnknownDistricts |
     return None
 
 
+def public_write(blueprint: Blueprint, schema: type, status: int, answer: type, too_many: str):
+    """A write anyone may send, rate limited: ``schema`` in, ``answer`` out with ``status``, and 429 (``too_many``
+    says for what) past the limit."""
+
+    def decorator(func):
+        func = blueprint.response(status, answer)(blueprint.alt_response(429, description=too_many)(func))
+        return blueprint.doc(security=PUBLIC)(blueprint.arguments(schema)(func))
+
+    return decorator
+
+
 @subscriptions_api.route("/")
 class Subscriptions(MethodView):
-    @subscriptions_api.doc(security=PUBLIC)
-    @subscriptions_api.arguments(SubscribeSchema)
-    @subscriptions_api.response(202, AcceptedSchema)
-    @subscriptions_api.alt_response(429, description="Too many attempts from this IP or for this address.")
+    @public_write(subscriptions_api, schemas.SubscribeSchema, 202, AcceptedSchema,
+                  "Too many attempts from this IP or for this address.")
     def post(self, data):
         """Subscribe: a pending subscriber and a confirmation e-mail; the answer never says if the address is known"""
         refused = subscribe_request(data)
@@ -64,6 +74,14 @@ class Subscriptions(MethodView):
         if refused is not None:
             abort(422, message=str(refused), errors={"json": {"districts": [str(refused)]}})
         return ACCEPTED
+
+
+class ConsentSchema(Schema):
+    """A consent text (``add_consent_view``): its version, in Polish and in English."""
+
+    version = fields.String()
+    pl = fields.String()
+    en = fields.String()
 
 
 def add_consent_view(blueprint: Blueprint, name: str, texts: dict, version: str, summary: str) -> None:
@@ -86,7 +104,7 @@ add_consent_view(subscriptions_api, "Consent", CONSENT_TEXTS, CURRENT_VERSION,
 # The address goes in the body, never in the path, so that no access log or proxy log holds it.
 @admin_api.route("/subscribers/erase")
 class SubscriberErase(MethodView):
-    @admin_api.arguments(AddressSchema)
+    @admin_api.arguments(schemas.AddressSchema)
     @admin_api.response(204)
     def post(self, data):
         """Erase a subscriber, the address's registrations and every trace of the address, with the mails written
@@ -102,7 +120,7 @@ class SubscriberErase(MethodView):
 
 @admin_api.route("/subscribers/export")
 class SubscriberExport(MethodView):
-    @admin_api.arguments(AddressSchema)
+    @admin_api.arguments(schemas.AddressSchema)
     @admin_api.response(200)
     def post(self, data):
         """Everything held about one address, its registrations too, as JSON (admin)"""
@@ -115,10 +133,7 @@ class SubscriberExport(MethodView):
 
 @admin_api.route("/notices")
 class Notices(MethodView):
-    @admin_api.doc(security=BEARER)
-    @admin_api.arguments(NoticeQuerySchema, location="query")
-    @admin_api.response(200, NoticeSchema(many=True))
-    @admin_api.paginate()
+    @admin_api.page_of(schemas.NoticeSchema, schemas.NoticeQuerySchema, security=BEARER)
     def get(self, query, pagination_parameters):
         """List notices, newest first, optionally by status or kind (admin)"""
         session = request_session()
@@ -128,7 +143,7 @@ class Notices(MethodView):
 
 @admin_api.route("/notices/<int:notice_id>/resend")
 class NoticeResend(MethodView):
-    @admin_api.response(200, NoticeSchema)
+    @admin_api.response(200, schemas.NoticeSchema)
     def post(self, notice_id):
         """Queue a failed notice again (admin)"""
         session = request_session()

@@ -10,23 +10,14 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from services.messaging.errors import answering_errors
-from services.messaging.http_guards import PUBLIC, Blueprint
+from services.messaging.http_guards import Blueprint
 from services.messaging.web import request_session
-from services.notify import operations, queries
-from services.notify.api import add_consent_view
+from services.notify import operations, queries, schemas
+from services.notify.api import add_consent_view, public_write
 from services.notify.auth import may_manage, require_caller
 from services.notify.consent import REGISTRATION_CONSENT, REGISTRATION_VERSION
 from services.notify.models import Registration
 from services.notify.ratelimit import RateLimited
-from services.notify.schemas import (
-    DateListSchema,
-    ListQuerySchema,
-    RegisteredSchema,
-    RegisterSchema,
-    RegistrationSettingsSchema,
-    StaffRegisteredSchema,
-    StaffRegisterSchema,
-)
 
 registrations_api = Blueprint("registrations", __name__, url_prefix="/api/v1/registrations",
                               description="Residents register for events with limited places.")
@@ -68,10 +59,8 @@ def answer(session, registered: operations.Registered, *, public: bool = False) 
 
 @registrations_api.route("/")
 class Registrations(MethodView):
-    @registrations_api.doc(security=PUBLIC)
-    @registrations_api.arguments(RegisterSchema)
-    @registrations_api.response(201, RegisteredSchema)
-    @registrations_api.alt_response(429, description="Too many registrations from this client or for this address.")
+    @public_write(registrations_api, schemas.RegisterSchema, 201, schemas.RegisteredSchema,
+                  "Too many registrations from this client or for this address.")
     def post(self, data):
         """Register by e-mail: a place, or the waiting list with its position; the mail's link confirms it (an
         address registered for the date already: that registration, no second mail, answered as a new one)"""
@@ -96,8 +85,8 @@ add_consent_view(registrations_api, "RegistrationConsent", REGISTRATION_CONSENT,
 
 @staff_api.route("/<uuid:event_id>")
 class EventRegistrations(MethodView):
-    @staff_api.arguments(ListQuerySchema, location="query")
-    @staff_api.response(200, DateListSchema(many=True))
+    @staff_api.arguments(schemas.ListQuerySchema, location="query")
+    @staff_api.response(200, schemas.DateListSchema(many=True))
     def get(self, query, event_id):
         """Each date's list: names, how many, contact; places left, over capacity, the waiting list"""
         _managed_event(event_id)
@@ -108,9 +97,9 @@ class EventRegistrations(MethodView):
                 occurrence = operations.find_occurrence(event, occurrence, False).rule_key
         return queries.date_lists(request_session(), str(event_id), occurrence)
 
-    @staff_api.arguments(StaffRegisterSchema)
-    @staff_api.response(201, StaffRegisteredSchema)
-    @staff_api.alt_response(200, schema=StaffRegisteredSchema, description=AGAIN)
+    @staff_api.arguments(schemas.StaffRegisterSchema)
+    @staff_api.response(201, schemas.StaffRegisteredSchema)
+    @staff_api.alt_response(200, schema=schemas.StaffRegisteredSchema, description=AGAIN)
     def post(self, data, event_id):
         """Register someone on their behalf (by phone, in person): e-mail, phone or no contact (an address or number
         registered for the date already: 200, that registration)"""
@@ -126,7 +115,7 @@ class EventRegistrations(MethodView):
 
 @staff_api.route("/<uuid:event_id>/<int:registration_id>/cancel")
 class StaffCancel(MethodView):
-    @staff_api.response(200, StaffRegisteredSchema)
+    @staff_api.response(200, schemas.StaffRegisteredSchema)
     def post(self, event_id, registration_id):
         """Cancel a registration on the person's behalf (told by e-mail); the first waiting moves up at once"""
         _managed_event(event_id)
@@ -141,14 +130,14 @@ class StaffCancel(MethodView):
 
 @staff_api.route("/<uuid:event_id>/settings")
 class Settings(MethodView):
-    @staff_api.response(200, RegistrationSettingsSchema)
+    @staff_api.response(200, schemas.RegistrationSettingsSchema)
     def get(self, event_id):
         """Per date or for the whole series; how many people one registration may bring"""
         _managed_event(event_id)
         return operations.registration_settings(request_session(), str(event_id))
 
-    @staff_api.arguments(RegistrationSettingsSchema)
-    @staff_api.response(200, RegistrationSettingsSchema)
+    @staff_api.arguments(schemas.RegistrationSettingsSchema)
+    @staff_api.response(200, schemas.RegistrationSettingsSchema)
     def put(self, data, event_id):
         """Set per date or whole series (only before anyone registered), and the people per registration"""
         event = _managed_event(event_id)

@@ -32,17 +32,6 @@ class AddressSchema(Schema):
     email = email_field(required=True)
 
 
-class AcceptedSchema(Schema):
-    status = fields.String()
-    message = fields.String()
-
-
-class ConsentSchema(Schema):
-    version = fields.String()
-    pl = fields.String()
-    en = fields.String()
-
-
 class NoticeSchema(Schema):
     id = fields.Integer()
     subscriber_id = fields.Integer()

@@ -15,30 +15,16 @@ from sqlalchemy import select
 
 from services.calendar.times import from_wire, local_midnight, to_wire, today
 from services.messaging.errors import answering_errors, field_error
-from services.messaging.http_guards import Blueprint
+from services.messaging.http_guards import BEARER, Blueprint
 from services.messaging.web import request_session
-from services.programme import operations
+from services.programme import operations, schemas
 from services.programme.auth import require_admin, require_caller
 from services.programme.export import csv_bytes, export_name, workbook_bytes
 from services.programme.models import Participant, Programme, RollCall
 from services.programme.queries import attendance, indicators, public_statistics
-from services.programme.schemas import (
-    AsOfSchema,
-    EnrolSchema,
-    ExitSchema,
-    OccurrenceSchema,
-    ParticipantSchema,
-    ProgrammeInSchema,
-    ProgrammeSchema,
-    ReentrySchema,
-    RollCallInSchema,
-    RollCallSchema,
-    WindowSchema,
-)
 
 blp = Blueprint("programmes", __name__, url_prefix="/api/v1/programmes",
                 description="An EU-funded programme's participants (pseudonymous), attendance and indicators.")
-SECURED = {"security": [{"bearer": []}]}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -69,17 +55,16 @@ def _participant(session, programme: Programme, pseudonym: str, for_change: bool
 
 @blp.route("/")
 class Programmes(MethodView):
-    @blp.response(200, ProgrammeSchema(many=True))
-    @blp.doc(**SECURED)
+    @blp.response(200, schemas.ProgrammeSchema(many=True))
+    @blp.doc(security=BEARER)
     def get(self):
         """Every programme (MOPS)."""
         require_admin()
         session = request_session()
         return [_view(p) for p in session.scalars(select(Programme).order_by(Programme.starts_on, Programme.id))]
 
-    @blp.arguments(ProgrammeInSchema)
-    @blp.response(201, ProgrammeSchema)
-    @blp.doc(**SECURED)
+    @blp.arguments(schemas.ProgrammeInSchema)
+    @blp.response(201, schemas.ProgrammeSchema)
     def post(self, data):
         """Add a programme with its targets (MOPS)."""
         require_admin()
@@ -92,8 +77,8 @@ class Programmes(MethodView):
 
 @blp.route("/<int:programme_id>")
 class ProgrammeItem(MethodView):
-    @blp.response(200, ProgrammeSchema)
-    @blp.doc(**SECURED)
+    @blp.response(200, schemas.ProgrammeSchema)
+    @blp.doc(security=BEARER)
     def get(self, programme_id):
         """One programme with its targets, legal basis and retention (MOPS)."""
         require_admin()
@@ -102,8 +87,8 @@ class ProgrammeItem(MethodView):
 
 @blp.route("/<int:programme_id>/participants/")
 class Participants(MethodView):
-    @blp.response(200, ParticipantSchema(many=True))
-    @blp.doc(**SECURED)
+    @blp.response(200, schemas.ParticipantSchema(many=True))
+    @blp.doc(security=BEARER)
     def get(self, programme_id):
         """The programme's participants by pseudonymous id (MOPS)."""
         require_admin()
@@ -112,9 +97,8 @@ class Participants(MethodView):
         return session.scalars(select(Participant).where(Participant.programme_id == programme.id)
                                .order_by(Participant.id)).all()
 
-    @blp.arguments(EnrolSchema)
-    @blp.response(201, ParticipantSchema)
-    @blp.doc(**SECURED)
+    @blp.arguments(schemas.EnrolSchema)
+    @blp.response(201, schemas.ParticipantSchema)
     def post(self, data, programme_id):
         """Enrol a participant: the answer gives the new pseudonymous id, for MOPS's own paperwork (MOPS)."""
         require_admin()
@@ -128,15 +112,14 @@ class Participants(MethodView):
 
 @blp.route("/<int:programme_id>/participants/<pseudonym>")
 class ParticipantItem(MethodView):
-    @blp.response(200, ParticipantSchema)
-    @blp.doc(**SECURED)
+    @blp.response(200, schemas.ParticipantSchema)
+    @blp.doc(security=BEARER)
     def get(self, programme_id, pseudonym):
         require_admin()
         session = request_session()
         return _participant(session, get_programme(session, programme_id), pseudonym)
 
     @blp.response(204)
-    @blp.doc(**SECURED)
     def delete(self, programme_id, pseudonym):
         """Erase one participant id, with its stays and attendance (GDPR; MOPS)."""
         require_admin()
@@ -148,7 +131,7 @@ class ParticipantItem(MethodView):
 
 @blp.route("/<int:programme_id>/participants/<pseudonym>/export")
 @blp.response(200)
-@blp.doc(**SECURED)
+@blp.doc(security=BEARER)
 def export_participant(programme_id, pseudonym):
     """Everything held about one participant id (GDPR; MOPS)."""
     require_admin()
@@ -158,7 +141,7 @@ def export_participant(programme_id, pseudonym):
     return {"programme": {"id": programme.id, "name": programme.name, "legal_basis": programme.legal_basis,
                           "retain_until": operations.retain_until(programme, current_app.config["ARCHIVE_YEARS"])
                           .isoformat()},
-            "participant": ParticipantSchema().dump(record["participant"]),
+            "participant": schemas.ParticipantSchema().dump(record["participant"]),
             "attendance": [{**mark, "event_id": str(mark["event_id"]),
                             "occurrence_start": to_wire(mark["occurrence_start"])} for mark in record["attendance"]]}
 
@@ -176,9 +159,8 @@ def _change_participant(programme_id: int, pseudonym: str, change) -> Participan
 
 
 @blp.route("/<int:programme_id>/participants/<pseudonym>/exit", methods=["POST"])
-@blp.arguments(ExitSchema)
-@blp.response(200, ParticipantSchema)
-@blp.doc(**SECURED)
+@blp.arguments(schemas.ExitSchema)
+@blp.response(200, schemas.ParticipantSchema)
 def exit_participant(data, programme_id, pseudonym):
     """Record that the participant left, with the status at exit (MOPS)."""
     return _change_participant(programme_id, pseudonym, lambda session, programme, participant:
@@ -186,9 +168,8 @@ def exit_participant(data, programme_id, pseudonym):
 
 
 @blp.route("/<int:programme_id>/participants/<pseudonym>/re-entry", methods=["POST"])
-@blp.arguments(ReentrySchema)
-@blp.response(200, ParticipantSchema)
-@blp.doc(**SECURED)
+@blp.arguments(schemas.ReentrySchema)
+@blp.response(200, schemas.ParticipantSchema)
 def reenter_participant(data, programme_id, pseudonym):
     """A participant who comes back: a new stay; still counted once (MOPS)."""
     return _change_participant(programme_id, pseudonym, lambda session, programme, participant:
@@ -204,9 +185,9 @@ def _activity_for(session, caller, event_id: uuid.UUID):
 
 
 @blp.route("/<int:programme_id>/activities/<uuid:event_id>/occurrences")
-@blp.arguments(WindowSchema, location="query")
-@blp.response(200, OccurrenceSchema(many=True))
-@blp.doc(**SECURED)
+@blp.arguments(schemas.WindowSchema, location="query")
+@blp.response(200, schemas.OccurrenceSchema(many=True))
+@blp.doc(security=BEARER)
 def list_occurrences(window, programme_id, event_id):
     """The activity's occurrences within the programme (or ``from``..``to``), each with whether its roll call is in
     (MOPS, or the organisation whose activity it is)."""
@@ -255,8 +236,8 @@ def _roll_call_view(roll_call: RollCall | None, activity, start, walk_ins=()) ->
 
 @blp.route("/<int:programme_id>/roll-calls/<uuid:event_id>/<occurrence_start>")
 class RollCalls(MethodView):
-    @blp.response(200, RollCallSchema)
-    @blp.doc(**SECURED)
+    @blp.response(200, schemas.RollCallSchema)
+    @blp.doc(security=BEARER)
     def get(self, programme_id, event_id, occurrence_start):
         """The roll call of one occurrence (MOPS, or the organisation whose activity it is)."""
         caller = require_caller()
@@ -269,9 +250,8 @@ class RollCalls(MethodView):
             RollCall.occurrence_start == start)).first()
         return _roll_call_view(roll_call, activity, start)
 
-    @blp.arguments(RollCallInSchema)
-    @blp.response(200, RollCallSchema)
-    @blp.doc(**SECURED)
+    @blp.arguments(schemas.RollCallInSchema)
+    @blp.response(200, schemas.RollCallSchema)
     def put(self, data, programme_id, event_id, occurrence_start):
         """Record (or replace) the roll call of one occurrence: ticks by pseudonymous id, walk-ins recorded as
         participants (present), and walk-ins counted anonymously."""
@@ -287,9 +267,9 @@ class RollCalls(MethodView):
 
 
 @blp.route("/<int:programme_id>/indicators")
-@blp.arguments(AsOfSchema, location="query")
+@blp.arguments(schemas.AsOfSchema, location="query")
 @blp.response(200)
-@blp.doc(**SECURED)
+@blp.doc(security=BEARER)
 def get_indicators(args, programme_id):
     """People supported so far by gender against the targets, and the participants by every dimension (MOPS)."""
     require_admin()
@@ -300,7 +280,7 @@ def get_indicators(args, programme_id):
 
 @blp.route("/<int:programme_id>/attendance")
 @blp.response(200)
-@blp.doc(**SECURED)
+@blp.doc(security=BEARER)
 def get_attendance(programme_id):
     """Attendance per activity and per month: all of it for MOPS, an organisation's own activities for its key."""
     caller = require_caller()
@@ -345,16 +325,16 @@ def download(programme_id: int, args: dict, extension: str, caller=None) -> Resp
 
 
 @blp.route("/<int:programme_id>/export.xlsx")
-@blp.arguments(AsOfSchema, location="query")
-@blp.doc(**SECURED, responses=_file(XLSX, "The workbook, to save."))
+@blp.arguments(schemas.AsOfSchema, location="query")
+@blp.doc(security=BEARER, responses=_file(XLSX, "The workbook, to save."))
 def export_xlsx(args, programme_id):
     """The report's workbook: indicators × gender, and the participants by pseudonymous id (MOPS)."""
     return download(programme_id, args, "xlsx")
 
 
 @blp.route("/<int:programme_id>/export.csv")
-@blp.arguments(AsOfSchema, location="query")
-@blp.doc(**SECURED, responses=_file("text/csv", "The CSV file, to save."))
+@blp.arguments(schemas.AsOfSchema, location="query")
+@blp.doc(security=BEARER, responses=_file("text/csv", "The CSV file, to save."))
 def export_csv(args, programme_id):
     """The indicators × gender as CSV for Excel set to Polish (";" between fields, UTF-8 with a byte-order mark), each
     row dated and naming the programme and its period (MOPS)."""

@@ -24,7 +24,6 @@ from services.messaging.http_guards import PUBLIC, Blueprint, one_page
 from services.messaging.web import IF_MATCH, check_if_match, etag_header, request_session, version_etag
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Events of the centres and partners.")
-SECURED = {"security": [{"bearer": []}]}
 IDEMPOTENCY_HEADER = {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"},
                       "description": "Repeat a POST with the same key to get the same event, never a second one."}
 
@@ -92,10 +91,7 @@ def _filtered(session, args: dict):
 
 @blp.route("")
 class Events(MethodView):
-    @blp.doc(security=PUBLIC)
-    @blp.arguments(EventQuerySchema, location="query")
-    @blp.response(200, EventSchema(many=True))
-    @blp.paginate()
+    @blp.page_of(EventSchema, EventQuerySchema, security=PUBLIC)
     def get(self, args, pagination_parameters):
         """Public events, soonest first, filtered and paginated (X-Pagination header)"""
         session = request_session()
@@ -103,7 +99,7 @@ class Events(MethodView):
         return [view(session, event)
                 for event in one_page(session, query.order_by(Event.starts_at, Event.id), pagination_parameters)]
 
-    @blp.doc(parameters=[IDEMPOTENCY_HEADER], **SECURED)
+    @blp.doc(parameters=[IDEMPOTENCY_HEADER])
     @blp.arguments(EventInSchema)
     @blp.response(201, EventSchema)
     @blp.alt_response(403, description="The key acts for another organisation.")
@@ -142,7 +138,7 @@ class EventById(MethodView):
         event = _get_event(session, event_id, optional_caller(session))
         return view(session, event), 200, etag_header(event)
 
-    @blp.doc(**SECURED, parameters=[IF_MATCH])
+    @blp.doc(parameters=[IF_MATCH])
     @blp.arguments(EventPatchSchema(partial=True))
     @blp.response(200, EventSchema)
     @blp.alt_response(412, description="If-Match names an older version.")
@@ -152,7 +148,6 @@ class EventById(MethodView):
         return _change(event_id, lambda session, caller, event: update_event(session, caller, event, data),
                        if_match_required=True)
 
-    @blp.doc(**SECURED)
     @blp.response(200, EventSchema)
     def delete(self, event_id):
         """Cancel your own event: it is kept, with status cancelled, so that calendars show the cancellation"""
@@ -189,7 +184,7 @@ def _recurrence_id(text: str) -> datetime:
 
 @blp.route("/<uuid:event_id>/occurrences/<recurrence_id>")
 class OccurrenceById(MethodView):
-    @blp.doc(**SECURED, parameters=[IF_MATCH])
+    @blp.doc(parameters=[IF_MATCH])
     @blp.arguments(OccurrenceSchema)
     @blp.response(200, EventSchema)
     @blp.alt_response(412, description="If-Match names an older version.")
@@ -200,7 +195,6 @@ class OccurrenceById(MethodView):
         return _change(event_id, lambda session, caller, event: change_occurrence(session, caller, event, moment, data),
                        if_match_required=True)
 
-    @blp.doc(**SECURED)
     @blp.response(200, EventSchema)
     def delete(self, event_id, recurrence_id):
         """Undo the change of one date: it is again as the rule gives it"""

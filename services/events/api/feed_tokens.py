@@ -15,7 +15,7 @@ from services.events.ical import subscribe_links
 from services.events.models import Partnership, PartnershipFeedToken
 from services.events.queries import is_current_member, live
 from services.events.schemas import FeedTokenSchema
-from services.messaging.http_guards import Blueprint
+from services.messaging.http_guards import BEARER, Blueprint
 from services.messaging.models import utcnow
 from services.messaging.web import request_session
 from services.ui.naming import feed_name
@@ -91,25 +91,28 @@ def _answer(row: PartnershipFeedToken, partnership: Partnership) -> dict:
             "links": subscribe_links(url, feed_name(partnership.name)), "page": members_page(row)}
 
 
+def _keyed_partnership(partnership_id: int) -> tuple:
+    """The session and the partnership whose feed URL the API's caller may see (401, 404 or 403 otherwise)."""
+    session = request_session()
+    return session, authorised_partnership(session, require_caller(session), partnership_id)
+
+
 @blp.route("/<int:partnership_id>/feed-token")
 class FeedToken(MethodView):
-    @blp.doc(security=[{"bearer": []}])
+    @blp.doc(security=BEARER)
     @blp.response(200, FeedTokenAnswerSchema)
     def get(self, partnership_id):
         """The private feed URL of a partnership (made on first request), its subscribe links and page"""
-        session = request_session()
-        partnership = authorised_partnership(session, require_caller(session), partnership_id)
+        session, partnership = _keyed_partnership(partnership_id)
         return _answer(current_token(session, partnership_id), partnership)
 
 
 @blp.route("/<int:partnership_id>/feed-token/rotate")
 class FeedTokenRotation(MethodView):
-    @blp.doc(security=[{"bearer": []}])
     @blp.response(200, FeedTokenAnswerSchema)
     def post(self, partnership_id):
         """Replace the private feed token: the old URL stops working"""
-        session = request_session()
-        partnership = authorised_partnership(session, require_caller(session), partnership_id)
+        session, partnership = _keyed_partnership(partnership_id)
         row = rotate_token(session, partnership_id)
         session.commit()
         return _answer(row, partnership)

@@ -1,6 +1,8 @@
 """``/api/v1/import-sources``: an organisation's calendars (iCal addresses) kept in sync with its events, and their
 health. An organisation's key sees and manages its own; an administrator all."""
 
+from collections.abc import Callable
+
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import Schema, fields, validate
@@ -70,37 +72,49 @@ class ImportSourceSchema(Schema):
     updated_at = fields.String()
 
 
-def _get(session, source_id: int, for_change: bool = False) -> ImportSource:
-    caller = require_caller(session)
+def _caller() -> tuple:
+    """The request's session and its caller (401 without a valid key)."""
+    session = request_session()
+    return session, require_caller(session)
+
+
+def _source(source_id: int, for_change: bool = False) -> tuple:
+    """The session, the caller and the caller's import source (404 for none, and for another organisation's)."""
+    session, caller = _caller()
     source = session.get(ImportSource, source_id, with_for_update=for_change)
     if source is None or not acts_for(caller, source.organisation_id):
         abort(404, message=f"No import source {source_id}.")
-    return source
+    return session, caller, source
+
+
+def _changed(source_id: int, change: Callable) -> tuple:
+    """Lock the caller's import source, ``change(session, caller, source)`` it (a refusal as 4xx) and commit: the
+    session and the source."""
+    session, caller, source = _source(source_id, for_change=True)
+    with answering_errors():
+        change(session, caller, source)
+    session.commit()
+    return session, source
 
 
 @blp.route("")
 class ImportSources(MethodView):
-    @blp.doc(security=BEARER)
-    @blp.response(200, ImportSourceSchema(many=True))
-    @blp.paginate()
+    @blp.page_of(ImportSourceSchema, security=BEARER)
     def get(self, pagination_parameters):
         """Your organisation's calendars with their health (an administrator: all)"""
-        session = request_session()
-        caller = require_caller(session)
+        session, caller = _caller()
         query = select(ImportSource)
         if not caller.is_admin:
             query = query.where(ImportSource.organisation_id == caller.organisation.id)
         return [sources.view(session, source)
                 for source in one_page(session, query.order_by(ImportSource.id), pagination_parameters)]
 
-    @blp.doc(security=BEARER)
     @blp.arguments(ImportSourceInSchema)
     @blp.response(201, ImportSourceSchema)
     @blp.alt_response(403, description="The key acts for another organisation.")
     def post(self, data):
         """Register a calendar to keep in sync: pulled soon, then on its schedule"""
-        session = request_session()
-        caller = require_caller(session)
+        session, caller = _caller()
         with answering_errors():
             source = sources.create_source(session, caller, data)
         session.commit()
@@ -113,44 +127,32 @@ class ImportSourceById(MethodView):
     @blp.response(200, ImportSourceSchema)
     def get(self, source_id):
         """One calendar and its health"""
-        session = request_session()
-        source = _get(session, source_id)
+        session, _, source = _source(source_id)
         return sources.view(session, source), 200, etag_header(source)
 
-    @blp.doc(security=BEARER)
     @blp.arguments(ImportSourcePatchSchema(partial=True))
     @blp.response(200, ImportSourceSchema)
     @blp.alt_response(412, description="If-Match names an older version.")
     def patch(self, data, source_id):
         """Change the address, the defaults, or switch it on or off (If-Match optional)"""
-        session = request_session()
-        source = _get(session, source_id, for_change=True)
-        check_if_match(version_etag(source))
-        with answering_errors():
-            sources.update_source(session, require_caller(session), source, data)
-        session.commit()
+
+        def change(session, caller, source):
+            check_if_match(version_etag(source))
+            sources.update_source(session, caller, source, data)
+
+        session, source = _changed(source_id, change)
         return sources.view(session, source), 200, etag_header(source)
 
-    @blp.doc(security=BEARER)
     @blp.response(204)
     def delete(self, source_id):
         """Stop syncing this calendar: its events stay, and become editable by hand"""
-        session = request_session()
-        source = _get(session, source_id, for_change=True)
-        with answering_errors():
-            sources.delete_source(session, require_caller(session), source)
-        session.commit()
+        _changed(source_id, sources.delete_source)
 
 
 @blp.route("/<int:source_id>/pull")
 class ImportSourcePull(MethodView):
-    @blp.doc(security=BEARER)
     @blp.response(202, ImportSourceSchema)
     def post(self, source_id):
         """Pull this calendar at the import process's next look, instead of waiting for its schedule"""
-        session = request_session()
-        source = _get(session, source_id, for_change=True)
-        with answering_errors():
-            sources.pull_soon(session, require_caller(session), source)
-        session.commit()
+        session, source = _changed(source_id, sources.pull_soon)
         return sources.view(session, source)

@@ -20,11 +20,10 @@ from services.events.rooms.operations import Holder, Refused, Taken
 from services.events.rooms.queries import MAX_WINDOW, free_slots, members_busy
 from services.events.rooms.schemas import BookingInSchema, BookingSchema, FreeSlotQuerySchema, SlotSchema
 from services.messaging.errors import answering_errors, field_error
-from services.messaging.http_guards import PUBLIC, Blueprint
+from services.messaging.http_guards import BEARER, PUBLIC, Blueprint
 from services.messaging.web import acts_for, request_session
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/v1", description="Rooms booked without double-booking.")
-SECURED = {"security": [{"bearer": []}]}
 RULES = {"past": "the date has passed", "horizon": "the date is past the room's booking horizon",
          "bookable_hours": "outside the room's bookable hours", "closure": "the room is closed then",
          "holiday": "a public holiday: the room is closed",
@@ -121,7 +120,6 @@ def _visible_booking(session, booking_id: uuid.UUID, caller: Caller) -> Booking:
 
 @blp.route("/rooms/<int:room_id>/bookings")
 class RoomBookings(MethodView):
-    @blp.doc(**SECURED)
     @blp.arguments(BookingInSchema)
     @blp.response(201, BookingSchema)
     @blp.alt_response(409, description="Dates are taken: each is listed, with its holder for MOPS.")
@@ -141,14 +139,13 @@ class RoomBookings(MethodView):
 
 @blp.route("/bookings/<uuid:booking_id>")
 class BookingById(MethodView):
-    @blp.doc(**SECURED)
+    @blp.doc(security=BEARER)
     @blp.response(200, BookingSchema)
     def get(self, booking_id):
         """One booking with each date's state (MOPS, or the organisation holding it)"""
         session = request_session()
         return _visible_booking(session, booking_id, require_caller(session))
 
-    @blp.doc(**SECURED)
     @blp.response(200, BookingSchema)
     def delete(self, booking_id):
         """Cancel a booking: every date it held is free again"""
@@ -166,7 +163,6 @@ def _meeting_follows(session, booking):
 
 @blp.route("/bookings/<uuid:booking_id>/approve")
 class BookingApproval(MethodView):
-    @blp.doc(**SECURED)
     @blp.response(200, BookingSchema)
     def post(self, booking_id):
         """Approve a pending booking (MOPS): its tentative dates become confirmed"""
@@ -180,7 +176,7 @@ class BookingApproval(MethodView):
 
 @blp.route("/rooms/<int:room_id>/breaches")
 class RoomBreaches(MethodView):
-    @blp.doc(**SECURED)
+    @blp.doc(security=BEARER)
     @blp.response(200)
     def get(self, room_id):
         """The booked dates still to come that the room's rules refuse since they changed (its hours, closures,
@@ -216,14 +212,12 @@ def _start(text: str) -> datetime:
 
 @blp.route("/bookings/<uuid:booking_id>/dates/<start>")
 class BookingDateById(MethodView):
-    @blp.doc(**SECURED)
     @blp.response(200, BookingSchema)
     def delete(self, booking_id, start):
         """Skip one date: exactly that slot is free again"""
         return _date_change(booking_id, start, lambda s, holder, booking, moment, room:
                             operations.skip_date(s, holder, booking, moment))
 
-    @blp.doc(**SECURED)
     @blp.response(200, BookingSchema)
     @blp.alt_response(409, description="The date is taken meanwhile.")
     def post(self, booking_id, start):

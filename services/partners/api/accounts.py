@@ -4,8 +4,9 @@ from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import select
 
-from services.messaging.http_guards import BEARER, Blueprint
-from services.partners.api.common import changing, get_or_404
+from services.messaging.http_guards import Blueprint
+from services.messaging.web import request_session
+from services.partners.api.common import admin_read, changing, get_or_404
 from services.partners.auth import require_admin
 from services.partners.models import Account
 from services.partners.operations import accounts as operations
@@ -17,13 +18,10 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1/accounts",
 
 @blp.route("/")
 class Accounts(MethodView):
-    @blp.doc(security=BEARER)
-    @blp.response(200, AccountSchema(many=True))
+    @admin_read(blp, AccountSchema(many=True))
     def get(self):
         """List the accounts (admin)"""
-        require_admin()
-        with changing() as session:
-            return session.scalars(select(Account).order_by(Account.id)).all()
+        return request_session().scalars(select(Account).order_by(Account.id)).all()
 
     @blp.arguments(InvitationSchema)
     @blp.response(201, AccountSchema)
@@ -36,11 +34,9 @@ class Accounts(MethodView):
 
 @blp.route("/<int:account_id>")
 class AccountItem(MethodView):
-    @blp.doc(security=BEARER)
-    @blp.response(200, AccountSchema)
+    @admin_read(blp, AccountSchema)
     def get(self, account_id):
         """Get one account (admin)"""
-        require_admin()
         return get_or_404(Account, "account", id=account_id)
 
 

@@ -9,7 +9,8 @@ from services.messaging.http_guards import Blueprint
 from services.messaging.messages.partners import MEETING_STATUSES
 from services.messaging.web import request_session, version_etag
 from services.partners import operations
-from services.partners.api.common import Record, admin_docs, changing, get_or_404, page, route_record, show_private
+from services.partners.api.common import changing, get_or_404, page, show_private
+from services.partners.api.routes import Record, admin_docs, route_record
 from services.partners.auth import current_caller, require_admin, require_meeting_writer
 from services.partners.models import Agreement, Meeting, Partnership
 from services.partners.schemas import AgreementSchema, MeetingSchema
@@ -47,8 +48,7 @@ def _may_read_meetings(partnership_id: int) -> None:
 
 @records.route("/<int:partnership_id>/agreements/")
 class Agreements(MethodView):
-    @records.response(200, AgreementSchema(many=True))
-    @records.paginate()
+    @records.page_of(AgreementSchema)
     def get(self, pagination_parameters, partnership_id):
         """List the partnership's agreements, oldest first"""
         _partnership(partnership_id)
@@ -90,9 +90,7 @@ class AgreementWithdrawal(MethodView):
 
 @records.route("/<int:partnership_id>/meetings/")
 class Meetings(MethodView):
-    @records.arguments(MeetingListArgs, location="query")
-    @records.response(200, MeetingSchema(many=True))
-    @records.paginate()
+    @records.page_of(MeetingSchema, MeetingListArgs)
     def get(self, args, pagination_parameters, partnership_id):
         """List the partnership's meetings by start (admin or a member's key); filter by status"""
         _partnership(partnership_id)

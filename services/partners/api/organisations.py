@@ -4,15 +4,15 @@ from types import SimpleNamespace
 
 from flask.views import MethodView
 
-from services.messaging.http_guards import BEARER, Blueprint
+from services.messaging.http_guards import Blueprint
+from services.messaging.web import request_session
 from services.partners import operations
-from services.partners.api.common import (
+from services.partners.api.common import admin_read, changing, get_or_404
+from services.partners.api.routes import (
     Collection,
     Record,
     admin_docs,
     admin_only,
-    changing,
-    get_or_404,
     route_collection,
     route_record,
     slug_from_name,
@@ -51,14 +51,11 @@ route_record(organisations, "/<int:organisation_id>", Record(
 
 @organisations.route("/<int:organisation_id>/api-keys")
 class OrganisationKeys(MethodView):
-    @organisations.doc(security=BEARER)
-    @organisations.response(200, ApiKeySchema(many=True))
+    @admin_read(organisations, ApiKeySchema(many=True))
     def get(self, organisation_id):
         """List the organisation's keys by prefix (admin)"""
-        require_admin()
         organisation = get_or_404(Organisation, "organisation", id=organisation_id)
-        with changing() as session:
-            return operations.organisation_keys(session, organisation)
+        return operations.organisation_keys(request_session(), organisation)
 
     @organisations.arguments(ApiKeyArgs)
     @organisations.response(201, IssuedKeySchema)
@@ -85,13 +82,10 @@ class OrganisationKeyItem(MethodView):
 
 @admin_keys.route("/")
 class AdminKeys(MethodView):
-    @admin_keys.doc(security=BEARER)
-    @admin_keys.response(200, ApiKeySchema(many=True))
+    @admin_read(admin_keys, ApiKeySchema(many=True))
     def get(self):
         """List the admin keys by prefix (admin)"""
-        require_admin()
-        with changing() as session:
-            return operations.organisation_keys(session, None)
+        return operations.organisation_keys(request_session(), None)
 
     @admin_keys.response(201, IssuedKeySchema)
     def post(self):

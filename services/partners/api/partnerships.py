@@ -5,17 +5,8 @@ from sqlalchemy import select
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import (
-    Collection,
-    Record,
-    admin_docs,
-    changing,
-    get_or_404,
-    page,
-    route_collection,
-    route_record,
-    show_private,
-)
+from services.partners.api.common import changing, get_or_404, page, show_private
+from services.partners.api.routes import Collection, Record, admin_docs, route_collection, route_record
 from services.partners.auth import is_admin, require_admin
 from services.partners.models import Membership, Partnership
 from services.partners.schemas import MembershipChangeSchema, MembershipSchema, PartnershipListArgs, PartnershipSchema
@@ -47,8 +38,7 @@ def _member_order(membership: Membership) -> tuple:
 
 @partnerships.route("/<int:partnership_id>/members/")
 class Members(MethodView):
-    @partnerships.response(200, MembershipSchema(many=True))
-    @partnerships.paginate()
+    @partnerships.page_of(MembershipSchema)
     def get(self, pagination_parameters, partnership_id):
         """List the members: coordinators first; a person is named to admins only"""
         get_or_404(Partnership, "partnership", id=partnership_id)

@@ -3,7 +3,7 @@
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import Collection, Record, admin_docs, route_collection, route_record, slug_from_name
+from services.partners.api.routes import Collection, Record, admin_docs, route_collection, route_record, slug_from_name
 from services.partners.models import Centre, District
 from services.partners.schemas import CentreSchema, DistrictSchema, DistrictUpdateSchema, ListArgs
 

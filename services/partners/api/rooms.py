@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from services.messaging.http_guards import Blueprint
 from services.partners import operations
-from services.partners.api.common import Record, changing, get_or_404, page, route_record
+from services.partners.api.common import changing, get_or_404, page
+from services.partners.api.routes import Record, route_record
 from services.partners.auth import require_admin
 from services.partners.models import Centre, Room
 from services.partners.schemas import RoomListArgs, RoomSchema
@@ -16,9 +17,7 @@ rooms = Blueprint("rooms", __name__, url_prefix="/api/v1/rooms",
 
 @rooms.route("/")
 class Rooms(MethodView):
-    @rooms.arguments(RoomListArgs, location="query")
-    @rooms.response(200, RoomSchema(many=True))
-    @rooms.paginate()
+    @rooms.page_of(RoomSchema, RoomListArgs)
     def get(self, args, pagination_parameters):
         """List the rooms by centre and name; filter by centre"""
         query = select(Room)
