@@ -25,7 +25,7 @@ def workshop(app, **changes) -> str:
     world = seed(app)
     body = event_body(title="Warsztaty z trenerem", starts_at=f"{NEXT_YEAR}-03-14T10:00:00",
                       ends_at=f"{NEXT_YEAR}-03-14T12:00:00",
-                      registration={"required": True, "capacity": 20}, **changes)
+                      **{"registration": {"required": True, "capacity": 20}, **changes})
     response = app.test_client().post("/api/v1/events", json=body, headers=world.own)
     assert response.status_code == 201, response.json
     return response.json["id"]
