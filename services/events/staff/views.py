@@ -206,6 +206,8 @@ FIELD_LABELS = {
     "location": _l("Address"), "contact": _l("Contact"), "accessibility": _l("Accessibility"),
     "registration": _l("Registration"), "capacity": _l("Number of places"),
     "registration_url": _l("Address of the sign-up page"),
+    "registration_required": _l("Taking part needs sign-up at that address (the number of places, when given, is "
+                                "shown on the event page)"),
 }
 
 #: What a field wants, said when the catalogue has no words for the schema's message (a bound with its numbers).
