@@ -103,7 +103,8 @@ def skipped_dates(text: str) -> list[date]:
 
 def rule(form: EventForm) -> str | None:
     """``FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=…`` from the ticked weekdays and the until date (the end of that day, Warsaw
-    time); no rule when no weekday is ticked, and then no until date either."""
+    time; the date itself for an all-day event, as RFC 5545 wants next to its dates); no rule when no weekday is
+    ticked, and then no until date either."""
     if form.until.strip() and not form.weekdays:
         raise FormError("until", UNTIL_ALONE)
     if form.kept_rule and not form.weekdays:
@@ -112,7 +113,7 @@ def rule(form: EventForm) -> str | None:
         return None
     text = "FREQ=WEEKLY;BYDAY=" + ",".join(d for d in WEEKDAYS if d in form.weekdays)
     if form.until:
-        text += f";UNTIL={form_date(form.until, 'until'):%Y%m%d}T235959"
+        text += f";UNTIL={rules.until_value(form_date(form.until, 'until'), form.all_day)}"
     return text
 
 
