@@ -79,3 +79,14 @@ def test_the_counts_message_carries_numbers_only():
 
     fields = set(message_type("registration.counts").schema.fields)
     assert fields == {"event_id", "occurrence", "version", "capacity", "confirmed", "waiting"}
+
+
+def test_a_whole_series_says_its_places_from_the_start(events_app):
+    """notify sends the whole series' counts when the organiser sets it whole, before anyone registers: the page and
+    the feed say its places, not "each date separately"."""
+    events_app.config.update(NOTIFY_URL=NOTIFY, FEED_RECHECK_SECONDS=0)
+    event_id = workshop(events_app, rrule="FREQ=WEEKLY;COUNT=5")
+    deliver_counts(events_app, counts(event_id, 1, confirmed=0))
+    page = events_app.test_client().get(f"/events/{event_id}").text
+    assert "Zostało 20 z 20 miejsc" in page and "każdy termin osobno" not in page
+    assert "zostało 20 z 20 miejsc" in description(events_app, event_id)
