@@ -76,6 +76,12 @@ def until_of(value: str) -> date | datetime:
                         "UNTIL") from None
 
 
+def until_value(day: date, all_day: bool) -> str:
+    """UNTIL for a series whose last day is ``day``, of its DTSTART's value type (RFC 5545 3.3.10): the date next to
+    an all-day start; next to a date-time, the end of that Warsaw day (:func:`until_moment`), ``T235959``."""
+    return f"{day:%Y%m%d}" if all_day else f"{day:%Y%m%d}T235959"
+
+
 def until_moment(until: date | datetime) -> datetime:
     """When a series with a date-time start ends, from its UNTIL (:func:`until_of`), aware: a Warsaw wall time or a
     UTC time as it is; a date is that whole Warsaw day (its 23:59:59), as a person writing UNTIL=20270330 means it,

@@ -25,7 +25,7 @@ def workshop(app, **changes) -> str:
     world = seed(app)
     body = event_body(title="Warsztaty z trenerem", starts_at=f"{NEXT_YEAR}-03-14T10:00:00",
                       ends_at=f"{NEXT_YEAR}-03-14T12:00:00",
-                      registration={"required": True, "capacity": 20}, **changes)
+                      **{"registration": {"required": True, "capacity": 20}, **changes})
     response = app.test_client().post("/api/v1/events", json=body, headers=world.own)
     assert response.status_code == 201, response.json
     return response.json["id"]
@@ -79,3 +79,14 @@ def test_the_counts_message_carries_numbers_only():
 
     fields = set(message_type("registration.counts").schema.fields)
     assert fields == {"event_id", "occurrence", "version", "capacity", "confirmed", "waiting"}
+
+
+def test_a_whole_series_says_its_places_from_the_start(events_app):
+    """notify sends the whole series' counts when the organiser sets it whole, before anyone registers: the page and
+    the feed say its places, not "each date separately"."""
+    events_app.config.update(NOTIFY_URL=NOTIFY, FEED_RECHECK_SECONDS=0)
+    event_id = workshop(events_app, rrule="FREQ=WEEKLY;COUNT=5")
+    deliver_counts(events_app, counts(event_id, 1, confirmed=0))
+    page = events_app.test_client().get(f"/events/{event_id}").text
+    assert "Zostało 20 z 20 miejsc" in page and "każdy termin osobno" not in page
+    assert "zostało 20 z 20 miejsc" in description(events_app, event_id)

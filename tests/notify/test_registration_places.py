@@ -139,6 +139,26 @@ def test_whole_series_registration_and_the_people_limit(notify):
     assert slot.occurrence == "" and slot.ends_at > in_days(7 + 21)
 
 
+def test_a_series_set_whole_tells_the_events_service_its_places_before_anyone_registers(notify):
+    """The event page said "Zapisy na każdy termin osobno" of a whole-series registration until the first person
+    registered (the events service knew the way only from the counts): the counts of the whole series go at once."""
+    give_keys(notify)
+    publish_event(notify, rrule="FREQ=WEEKLY;COUNT=4", days=7)
+    client = notify.test_client()
+    whole = {"whole_series": True}
+    assert client.put(f"/api/v1/registrations/events/{EVENT_ID}/settings", json=whole,
+                      headers=bearer(ORGANISATION_KEY)).status_code == 200
+    first = {"event_id": EVENT_ID, "occurrence": "", "version": 1, "capacity": 20, "confirmed": 0, "waiting": 0}
+    assert counts_messages(notify) == [first]
+    assert client.put(f"/api/v1/registrations/events/{EVENT_ID}/settings", json={**whole, "max_people": 2},
+                      headers=bearer(ORGANISATION_KEY)).status_code == 200
+    assert counts_messages(notify) == [first]  # no change of the way, nothing new to say
+    assert client.post("/api/v1/registrations/", json=resident(1)).status_code == 201
+    [slot] = slots(notify)
+    assert slot.occurrence == "" and slot.ends_at > in_days(7 + 21)
+    assert counts_messages(notify)[1:] == [{**first, "version": 2, "confirmed": 1}]
+
+
 def test_operations_never_confirm_past_the_capacity_in_any_order_of_cancels(notify):
     """Registrations and cancellations interleaved from many threads: the confirmed places never pass the capacity
     and the waiting list is always served before newcomers."""

@@ -151,3 +151,32 @@ def test_the_builder_makes_a_weekly_all_day_event_and_ignores_the_times():
     first_start, first_end, skipped = shown[0]
     assert (first_start.date(), first_start.hour, first_end - first_start, skipped) == (
         saturday, 0, timedelta(days=1), False)
+
+
+def test_a_repeating_all_day_event_made_on_the_form_ends_its_rule_on_a_date_in_the_feed(staff):
+    """RFC 5545 3.3.10: UNTIL has DTSTART's value type, a DATE next to an all-day DTSTART;VALUE=DATE (the form wrote
+    T235959). ical.js and vobject read the feed, and its dates are the three the form asked for."""
+    from services.calendar.rules import WEEKDAYS
+    from tests.events.icaljs import icaljs
+    from tests.events.icaljs.checks import assert_valid_feed, parse_vobject
+
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    last = FAIR_DAY + timedelta(days=14)
+    form = {**_form(weekdays=[WEEKDAYS[FAIR_DAY.weekday()]], until=last.isoformat(), skipped="", starts="",
+                    ends=""), "all_day": "1", "day": FAIR_DAY.isoformat(), "last_day": "", "csrf_token": token}
+    saved = client.post("/staff/events/new", data={**form, "save": "1"})
+    assert saved.status_code == 303, saved.get_data(as_text=True)
+    with staff.events.extensions["osl"].database.session() as session:
+        event = session.scalars(select(Event)).one()
+        event_id, rule = event.id, event.rrule
+    assert f"UNTIL={last:%Y%m%d}" in rule and "T235959" not in rule, rule  # the API gives the rule as stored
+    ics = staff.events.test_client().get(f"/events/{event_id}.ics").data
+    lines = ics.decode().split("\r\n")
+    assert f"DTSTART;VALUE=DATE:{FAIR_DAY:%Y%m%d}" in lines
+    [rrule] = [line for line in lines if line.startswith("RRULE:FREQ=WEEKLY")]  # not the VTIMEZONE's
+    assert re.search(rf"UNTIL={last:%Y%m%d}(;|$)", rrule), rrule
+    [read] = assert_valid_feed(ics, icaljs())["events"]
+    assert len(read["occurrences"]) == 3, read["occurrences"]
+    vevent = parse_vobject(ics).vevent
+    assert [day.date() for day in vevent.getrruleset()] == [FAIR_DAY + timedelta(days=7 * n) for n in range(3)]

@@ -2,6 +2,7 @@
 another web address): saved through the API's schema, shown again on edit, kept by the preview, refused at its field."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -115,7 +116,7 @@ def test_a_bad_detail_is_said_at_its_field_kept_on_the_page_and_changes_nothing(
     before = _saved_details(staff)
     event_id, version = before[:2]
     form = {**_form(**{**DETAILS, **changes}), "version": str(version), "csrf_token": token}
-    for button in ("save",):
+    for button in ("save", "preview"):  # "Pokaż terminy" refuses what saving refuses, at the same field
         response = client.post(f"/staff/events/{event_id}", data={**form, button: "1"})
         html = response.get_data(as_text=True)
         assert response.status_code == 422, html
@@ -130,3 +131,81 @@ def test_a_bad_detail_is_said_at_its_field_kept_on_the_page_and_changes_nothing(
         if field != "registration":
             assert _radio_checked(html, changes.get("registration", "here"))
     assert _saved_details(staff, event_id) == before
+
+
+def test_the_sign_up_address_takes_what_the_server_takes_without_https(staff):
+    """The server adds https:// to "www.example.org" (messaging/fields.web_address); a type=url input made the
+    browser refuse it first. The field is text, with the keyboard of web addresses."""
+    client = _signed_in_editor(staff)
+    page = client.get("/staff/events/new").get_data(as_text=True)
+    field = re.search(r'<input id="registration_url"[^>]*>', page).group(0)
+    assert 'type="text"' in field and 'inputmode="url"' in field and 'type="url"' not in field, field
+    token = csrf_of(client, "/staff/events/new")
+    saved = client.post("/staff/events/new", data={**_form(**{**DETAILS, "registration": "elsewhere",
+                                                              "registration_url": "www.example.org"}),
+                                                   "save": "1", "csrf_token": token})
+    assert saved.status_code == 303, saved.get_data(as_text=True)
+    assert _saved_details(staff)[-1] == "https://www.example.org"
+
+
+class _Shown(HTMLParser):
+    """The values a browser sends for a page's form as shown: inputs (a box or a choice when ticked), text areas and
+    the options chosen."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, list[str]] = {}
+        self._text: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and (a.get("type") not in ("checkbox", "radio") or "checked" in a):
+            self.values.setdefault(a["name"], []).append(a.get("value") or "")
+        elif tag == "textarea":
+            self._text = a["name"]
+            self.values.setdefault(self._text, []).append("")
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.setdefault(self._select, []).append(a.get("value") or "")
+
+    def handle_data(self, data):
+        if self._text:
+            self.values[self._text][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._text = None
+        elif tag == "select":
+            self._select = None
+
+
+def _as_shown(html: str) -> dict[str, list[str]]:
+    form = html[html.index('<form method="post" class="stack event-form"'):]
+    reader = _Shown()
+    reader.feed(form[:form.index("</form>")])
+    return reader.values
+
+
+@pytest.mark.parametrize("capacity", [20, None])
+def test_an_outside_sign_up_the_api_made_required_stays_so_when_the_form_is_saved_unchanged(staff, capacity):
+    """The API stores a sign-up at another address that is also required, with or without a number of places; the
+    form showed only the address, so saving it unchanged made the sign-up optional and dropped the places."""
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    url = "https://fundacja.example/zapisy"
+    assert client.post("/staff/events/new", data={**_form(**{**DETAILS, "registration": "elsewhere",
+                                                             "registration_url": url}),
+                                                  "save": "1", "csrf_token": token}).status_code == 303
+    event_id = _saved_details(staff)[0]
+    with staff.events.extensions["osl"].database.session() as session:  # as the API stores it
+        event = session.get(Event, event_id)
+        event.registration_required, event.capacity = True, capacity
+        session.commit()
+    before = _saved_details(staff, event_id)
+    page = client.get(f"/staff/events/{event_id}").get_data(as_text=True)
+    saved = client.post(f"/staff/events/{event_id}", data={**_as_shown(page), "save": "1"})
+    assert saved.status_code == 303, saved.get_data(as_text=True)
+    after = _saved_details(staff, event_id)
+    assert after[-3:] == before[-3:] == (True, capacity, url)

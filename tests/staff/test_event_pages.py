@@ -81,6 +81,24 @@ def test_the_preview_says_when_the_first_date_has_passed(staff):
     assert "już minął" not in ahead.get_data(as_text=True)
 
 
+def test_the_preview_refuses_a_series_the_save_refuses_with_the_same_error(staff):
+    """A weekly series starting at 02:30 on the Sunday the clocks go forward: that time does not exist. Saving says
+    so at "Od"; "Pokaż terminy" showed the dates without a word."""
+    client = _signed_in_editor(staff)
+    token = csrf_of(client, "/staff/events/new")
+    sunday = max(date(YEAR, 3, day) for day in range(25, 32) if date(YEAR, 3, day).weekday() == 6)
+    form = _form(day=sunday.isoformat(), starts="02:30", ends="04:00", weekdays=["SU"], until=f"{YEAR}-04-30",
+                 skipped="")
+    errors = []
+    for button in ("save", "preview"):
+        response = client.post("/staff/events/new", data={**form, button: "1", "csrf_token": token})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, (button, html)
+        errors.append(re.search(r'<p class="field-error" id="starts-error">[^<]*</p>', html).group(0))
+        assert 'id="preview-heading"' not in html
+    assert errors[0] == errors[1]
+
+
 def test_bad_input_names_the_field_and_keeps_what_was_typed(staff):
     client = _signed_in_editor(staff)
     token = csrf_of(client, "/staff/events/new")

@@ -148,13 +148,16 @@ def _registration(session, event: Event) -> dict | None:
         return None
     count = registration_counts(session, [event]).get(event.id)
     language = page_language()
-    if event.rrule and count is None:
+    per_date = bool(event.rrule) and count is None
+    if per_date:
         places = gettext("Registration is per date; the form shows the places left on each.")
     else:
         places = places_words(count.capacity if count else event.capacity, count.confirmed if count else 0,
                               count.waiting if count else 0, language if language in ("pl", "en") else "pl")
-        places = places[:1].upper() + places[1:]  # its own sentence on the page, after "Liczba miejsc: 20."
-    return {"url": registration_form_url(current_app.config, event.id), "places": places}
+        places = places[:1].upper() + places[1:]  # its own sentence on the page, after "Obowiązują zapisy."
+    # "Zostało 12 z 20 miejsc" names the places: the page does not say "Liczba miejsc: 20." too.
+    return {"url": registration_form_url(current_app.config, event.id), "places": places,
+            "names_capacity": not per_date}
 
 
 def _place_page(model, slug: str, template: str, feed_folder: str, **extra):

@@ -7,7 +7,8 @@ check the API's.
 A rule the builder cannot say (set through the API: monthly, every other week...) is kept as it is.
 
 The sign-up is one of three choices (``SIGN_UPS``), each the API's ``registration`` it stands for: none, here with a
-number of places (``{"required": true, "capacity": n}``) or at another address (``{"url": ...}``).
+number of places (``{"required": true, "capacity": n}``) or at another address (``{"url": ...}``; with "taking part
+needs it" ticked, ``{"url": ..., "required": true, "capacity": n or null}``, as the API may store it too).
 
 An all-day event ("all day" ticked) takes its first and last day, no times: the API's ``starts_at`` and ``ends_at``
 are then dates, ``ends_at`` its last day (inclusive; the calendar core keeps the midnight after it, RFC 5545's
@@ -74,6 +75,8 @@ class EventForm:
     registration: str = "none"
     capacity: str = ""
     registration_url: str = ""
+    #: A sign-up elsewhere that taking part needs (the places, when given, are shown): the API's ``required``.
+    registration_required: bool = False
 
     @classmethod
     def from_form(cls, form) -> "EventForm":
@@ -86,7 +89,8 @@ class EventForm:
                    skipped=form.get("skipped", ""), kept_rule=form.get("kept_rule", ""),
                    **{name: form.get(name, "").strip() for name in (
                        "location", "contact", "accessibility", "capacity", "registration_url")},
-                   registration=form.get("registration", "none"))
+                   registration=form.get("registration", "none"),
+                   registration_required=bool(form.get("registration_required")))
 
 
 def skipped_dates(text: str) -> list[date]:
@@ -99,7 +103,8 @@ def skipped_dates(text: str) -> list[date]:
 
 def rule(form: EventForm) -> str | None:
     """``FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=…`` from the ticked weekdays and the until date (the end of that day, Warsaw
-    time); no rule when no weekday is ticked, and then no until date either."""
+    time; the date itself for an all-day event, as RFC 5545 wants next to its dates); no rule when no weekday is
+    ticked, and then no until date either."""
     if form.until.strip() and not form.weekdays:
         raise FormError("until", UNTIL_ALONE)
     if form.kept_rule and not form.weekdays:
@@ -108,7 +113,7 @@ def rule(form: EventForm) -> str | None:
         return None
     text = "FREQ=WEEKLY;BYDAY=" + ",".join(d for d in WEEKDAYS if d in form.weekdays)
     if form.until:
-        text += f";UNTIL={form_date(form.until, 'until'):%Y%m%d}T235959"
+        text += f";UNTIL={rules.until_value(form_date(form.until, 'until'), form.all_day)}"
     return text
 
 
@@ -119,6 +124,8 @@ def registration(form: EventForm) -> dict | None:
         return None
     if form.registration == "here":
         return {"required": True, "capacity": typed_number(form.capacity)}
+    if form.registration == "elsewhere" and form.registration_required:
+        return {"url": form.registration_url, "required": True, "capacity": typed_number(form.capacity)}
     if form.registration == "elsewhere":
         return {"url": form.registration_url}
     raise FormError("registration", NO_SUCH_SIGN_UP)
@@ -173,6 +180,8 @@ def from_input(data: dict, district: str, centre: str | None) -> EventForm:
     sign_up = data.get("registration") or {}
     if sign_up.get("url"):
         form.registration, form.registration_url = "elsewhere", sign_up["url"]
+        form.registration_required = bool(sign_up.get("required"))
+        form.capacity = str(sign_up.get("capacity") or "")
     elif sign_up.get("required") or sign_up.get("capacity"):
         form.registration, form.capacity = "here", str(sign_up.get("capacity") or "")
     text = data.get("rrule")

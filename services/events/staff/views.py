@@ -206,6 +206,8 @@ FIELD_LABELS = {
     "location": _l("Address"), "contact": _l("Contact"), "accessibility": _l("Accessibility"),
     "registration": _l("Registration"), "capacity": _l("Number of places"),
     "registration_url": _l("Address of the sign-up page"),
+    "registration_required": _l("Taking part needs sign-up at that address (the number of places, when given, is "
+                                "shown on the event page)"),
 }
 
 #: What a field wants, said when the catalogue has no words for the schema's message (a bound with its numbers).
@@ -220,9 +222,9 @@ def _errors(exc: FormError | FieldError) -> dict:
                               values=getattr(exc, "values", None))}
 
 
-def _loaded(form: EventForm, organisation: str | None) -> dict:
-    """The form as the API would take it: built, then loaded by the API's own schema (FieldError naming a field)."""
-    data = api_input(form, organisation)
+def _loaded(data: dict) -> dict:
+    """The form's API input (``api_input``) as the API would take it: loaded by the API's own schema (FieldError
+    naming a field)."""
     # Naive date-times are Warsaw wall-clock time, as in the API.
     wire = {**data, "starts_at": data["starts_at"].isoformat(), "ends_at": data["ends_at"].isoformat(),
             "exdates": [exdate_to_wire(day) for day in data["exdates"]]}
@@ -272,12 +274,13 @@ def _save(event: Event | None):
     organisation = request.form.get("organisation") if caller.is_admin else None
     try:
         data = api_input(form, organisation)
+        # The API's schema for the preview too: "Pokaż terminy" refuses what saving refuses, at the same field.
+        loaded = _loaded(data)
         if "preview" in request.form:
             place(session, data)  # the district and centre as saving checks them, so the preview does not pass them
             # A date passed is flagged; the version stays the one the form was opened at, so that saving from the
             # preview after someone else's save is refused as stale.
             return _form_page(form, event, dates=preview(data), now=utcnow(), version=request.form.get("version"))
-        loaded = _loaded(form, organisation)
         if event is None:
             event = create_event(session, caller, loaded)
         else:

@@ -37,7 +37,8 @@ def most_people(session, event: dict) -> int:
 
 def set_registration_settings(session, event: dict, data: dict) -> EventRegistrationSettings:
     """Per date or for the whole series, and how many people one registration may bring. A series that already has
-    registrations keeps its way (per date or whole): 409."""
+    registrations keeps its way (per date or whole): 409. A series just set whole has its row of places at once, its
+    counts sent, so that the event page says the whole series' places from the start, not "each date separately"."""
     settings = session.get(EventRegistrationSettings, event["id"])
     if settings is None:
         settings = EventRegistrationSettings(event_id=event["id"], whole_series=False, max_people=DEFAULT_MAX_PEOPLE)
@@ -47,6 +48,11 @@ def set_registration_settings(session, event: dict, data: dict) -> EventRegistra
             select(func.count()).select_from(Registration).where(Registration.event_id == event["id"])):
         raise Conflict("This event has registrations already: it stays registered per date or for the whole series "
                        "as it was.")
+    was_whole = settings.whole_series
     settings.whole_series = whole and bool(event.get("rrule"))
     settings.max_people = data.get("max_people", settings.max_people)
+    if settings.whole_series and not was_whole and registration_open(event):
+        from services.notify.operations.registrations import open_whole_series
+
+        open_whole_series(session, event)
     return settings

@@ -121,6 +121,16 @@ def _locked_slot(session, event: dict, occurrence: Occurrence, whole_series: boo
     return session.scalars(query.execution_options(populate_existing=True)).one()
 
 
+def open_whole_series(session, event: dict) -> None:
+    """The whole series' row of places before anyone registers, its counts to the outbox: the events service knows
+    the way from them (a series with none is registered per date). Nothing when every date is over."""
+    try:
+        occurrence = find_occurrence(event, None, whole_series=True)
+    except FieldError:
+        return
+    publish_counts(session, _locked_slot(session, event, occurrence, whole_series=True))
+
+
 def _fits(slot: RegistrationSlot, people: int) -> bool:
     return slot.capacity is None or slot.confirmed + people <= slot.capacity
 
