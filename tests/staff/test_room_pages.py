@@ -107,8 +107,8 @@ def test_a_room_meetings_are_planned_in_is_not_deleted_and_the_page_says_why(sta
     delete = f"/staff/rooms/{room['id']}/delete"
     refused = admin.post(delete, data={"csrf_token": csrf_of(admin, delete), "confirm": "1", "version": "1"})
     assert refused.status_code == 409
-    assert ("W tej sali zaplanowano spotkania partnerstw; najpierw proszę przenieść je do innej sali."
-            in _text(refused))
+    assert ("W tej sali zaplanowano spotkanie partnerstwa, które jeszcze się nie odbyło; najpierw proszę przenieść je "
+            "do innej sali." in _text(refused))
     assert staff.client.get(f"/api/v1/rooms/{room['id']}").status_code == 200
 
 

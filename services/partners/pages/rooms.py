@@ -1,6 +1,6 @@
 """A centre's rooms on the staff pages, for MOPS staff (admins), as the API allows (``require_admin``): the list, add
-a room, change one (with the version the form was opened at: a stale form is a 409 that changes nothing and shows
-what is saved now, with its version) and delete one (through the shared confirmation page, with the version too), by the API's schema
+a room, change one or delete one (through the shared confirmation page), each with the version the page was opened at
+(a stale one is a 409 that changes nothing and shows what is saved now, with its version), by the API's schema
 (``RoomSchema``) and operations, so a page refuses what the API refuses.
 
 The form asks a room's name, capacity, equipment, accessibility and bookable hours (one span from/to per weekday).
