@@ -267,3 +267,17 @@ def test_a_cancelled_meeting_holds_no_room_even_when_an_earlier_plan_arrives_lat
     deliver(events_app, "meeting.cancelled", meeting(3, 7, version=2, room_id=1, status="cancelled", **AT))
     deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
     assert blocking(events_app) == [] and answers(events_app) == []
+
+
+def test_a_pending_meeting_booking_that_yields_to_mops_is_answered_taken(events_app, fixed_clock):  # noqa: F811
+    """MOPS books the time a meeting's booking waits for approval at: the meeting's booking gives way (yielded), so
+    partners is told the room is taken, not left "awaiting approval"."""
+    from tests.events.rooms import book
+
+    seed(events_app)
+    add_room(events_app, requires_approval=True)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    assert book(events_app.test_client(), starts_at="2026-12-08T17:30:00").status_code == 201
+    taken = answers(events_app)[-1]
+    assert (taken.type, taken.data["meeting_id"], taken.data["reason"]) == ("meeting_room.taken", 3, "taken")
+    assert validate(taken.type, taken.data) == taken.data

@@ -100,8 +100,11 @@ BOOKING_ANSWERS = {"confirmed": "meeting_room.booked", "cancelled": "meeting_roo
 
 def tell_booking(session, booking: Booking, reason: str | None = None) -> None:
     """Tell partners what became of a meeting's booking after it was made (MOPS approved or cancelled it, or its room
-    was deleted: ``reason`` no_room), as the answer about the meeting's latest plan the events service holds."""
+    was deleted: ``reason`` no_room; or, waiting for approval, it gave way to a confirmed booking: taken), as the
+    answer about the meeting's latest plan the events service holds."""
     answer = BOOKING_ANSWERS.get(booking.state)
+    if booking.state != "cancelled" and not any(row.blocks for row in booking.dates):
+        answer, reason = "meeting_room.taken", "taken"
     event = session.scalars(select(Event).where(Event.meeting_id == booking.meeting_id)).first()
     if answer is None or event is None or booking.meeting_id is None:
         return
