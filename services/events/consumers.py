@@ -3,7 +3,7 @@
 The topology (services/messaging/topology.py) makes the queues and their bindings from these registrations.
 """
 
-from services.events.meetings import apply_meeting, follow_coordinator
+from services.events.meetings import apply_meeting, end_room_meetings, follow_coordinator
 from services.events.models import (
     ApiKey,
     Centre,
@@ -52,9 +52,11 @@ def apply_record_message(session, envelope: Envelope, *, model, shown_by, delete
     if model is Room:  # the rules as they travel: dates as ISO text in the JSON columns
         data = {**data, **{name: envelope.data[name] for name in ("closures", "open_on")}}
     apply_record(session, model, shown_by, data, deleted=deleted)
-    if model is Room and not deleted:
+    if model is Room:
         room = session.get(Room, data["id"])
-        if room is not None and room.version == data["version"]:  # applied, not an older snapshot
+        if deleted and room is not None and room.deleted_at is not None:
+            end_room_meetings(session, room)  # its meetings still to come are booked elsewhere, or at the centre
+        elif not deleted and room is not None and room.version == data["version"]:  # applied, not older
             rewiden(session, room)  # a new buffer: the stored busy ranges follow it
 
 

@@ -7,8 +7,10 @@ from services.calendar.membership import is_current
 from services.calendar.times import today
 from services.events.models import Booking, Centre, Event, Membership, Partnership, Room
 from services.events.operations import change_event, insert_event
-from services.events.rooms.meetings import follow_meeting_room
+from services.events.rooms.meetings import SERVICE, follow_meeting_room, tell_booking
+from services.events.rooms.operations import cancel
 from services.messaging.messages.partners import meeting_event_id
+from services.messaging.models import utcnow
 
 
 def coordinator_id(session, partnership_id: int) -> int | None:
@@ -61,11 +63,13 @@ def apply_meeting(session, type_name: str, meeting: dict) -> Event | None:
     return event
 
 
-def follow_meeting_booking(session, booking: Booking) -> None:
-    """MOPS approved or cancelled a partner meeting's booking by hand: the meeting's event names the room while the
-    booking is confirmed, and only then (announced as a change of place, as any)."""
+def follow_meeting_booking(session, booking: Booking, reason: str | None = None) -> None:
+    """MOPS approved or cancelled a partner meeting's booking by hand, or its room was deleted (``reason`` no_room):
+    the meeting's event names the room while the booking is confirmed, and only then (announced as a change of place,
+    as any), and partners is told (``tell_booking``)."""
     if booking.meeting_id is None:
         return  # not a meeting's, or the booking of an earlier plan of it
+    tell_booking(session, booking, reason)
     event = session.scalars(select(Event).where(Event.meeting_id == booking.meeting_id)).first()
     centre = session.get(Centre, event.centre_id) if event is not None and event.centre_id is not None else None
     if centre is None:
@@ -73,6 +77,17 @@ def follow_meeting_booking(session, booking: Booking) -> None:
     room = session.get(Room, booking.room_id)
     named = room.name if booking.state == "confirmed" and room and room.deleted_at is None else None
     change_event(session, event, {"location": at_centre(named, centre.address)})
+
+
+def end_room_meetings(session, room: Room) -> None:
+    """The room is deleted: the bookings of its meetings still to come end (cancelled), each meeting's event names the
+    centre instead, and partners is told the room is gone. Past meetings keep theirs: they were held there. Other
+    bookings stay, naming a room that is gone (as the staff page deleting the room says)."""
+    query = select(Booking).where(Booking.room_id == room.id, Booking.meeting_id.is_not(None),
+                                  Booking.state != "cancelled", Booking.ends_at > utcnow())
+    for booking in session.scalars(query).all():
+        cancel(session, SERVICE, booking)
+        follow_meeting_booking(session, booking, reason="no_room")
 
 
 def follow_coordinator(session, partnership_id: int) -> None:

@@ -30,7 +30,7 @@ MESSAGES = (
     N_("A capacity needs required: true."),
     N_("The meeting must end after it starts."), N_("The member cannot leave before joining."),
     N_("The room is not in the meeting's centre."),
-    N_("Partner meetings are planned in this room; move them to another room first."),
+    N_("A partner meeting still to come is planned in this room; move it to another room first."),
     N_("A meeting at a room lasts at most 24 hours; plan a longer one as several."),
     N_("The agreement cannot end before it starts."),
     N_("This meeting is cancelled; a cancelled meeting cannot be changed."),

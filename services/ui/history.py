@@ -84,6 +84,8 @@ CHANGE_LABELS = {
     **_life("booking", _l("Room booked"), _l("Room booking changed"), _l("Room booking cancelled"),
             verbs=("created", "updated", "cancelled")),
     "meeting_room.booked": _l("Room booked for a meeting"), "meeting_room.taken": _l("Room for a meeting not booked"),
+    "meeting_room.pending": _l("Room for a meeting awaiting approval"),
+    "meeting_room.cancelled": _l("Room booking for a meeting cancelled"),
     "registration.counts": _l("Places on an event counted"), "registration.changed": _l("Registration changed"),
 }
 

@@ -45,7 +45,8 @@ EVENT_STATUS_LABELS = {"scheduled": _l("Going ahead"), "cancelled": _l("Cancelle
 VISIBILITY_LABELS = {"public": _l("Everyone"), "partnership": _l("The partnership's members only"),
                      "private": _l("Private")}
 MEETING_STATUS_LABELS = {"planned": _l("Planned"), "held": _l("Held"), "cancelled": _l("Cancelled")}
-ROOM_STATUS_LABELS = {"booked": _l("room booked"), "conflict": _l("room conflict")}
+ROOM_STATUS_LABELS = {"booked": _l("room booked"), "pending": _l("room awaiting approval"),
+                      "conflict": _l("room conflict"), "cancelled": _l("room booking cancelled")}
 PARTNERSHIP_STATUS_LABELS = {"forming": _l("Forming"), "active": _l("Active"), "ended": _l("Ended")}
 MEMBER_ROLE_LABELS = {"coordinator": _l("Coordinator"), "member": _l("Member"), "observer": _l("Observer")}
 CONTRIBUTION_LABELS = {"people": _l("People"), "material_resources": _l("Material resources"),

@@ -116,7 +116,7 @@ def test_an_admin_adds_a_member_with_potential_and_records_an_agreement(partners
     page.wait_for_selector("text=wtorek: 16:00–20:00")
     page.click("text=Sala duża")
     page.click("text=Usuń tę salę")
-    page.wait_for_url(re.compile(r"/staff/rooms/\d+/delete$"))
+    page.wait_for_url(re.compile(r"/staff/rooms/\d+/delete\?version=\d+$"))
     screenshot(page, "staff-room-delete-pl")
     page.click("text=Tak, usuń")
     page.wait_for_selector("text=Sala została usunięta.")

@@ -3,7 +3,8 @@ with its own database, relay and consumer, talking only over the broker.
 
 Two meetings of a partnership are planned in one room at overlapping times. The events service books the first and
 answers that the second's room is taken; partners marks the second "room conflict"; notify e-mails the coordinator
-once. Moved to a free time, the second is booked and its mark cleared. The room is never double-booked.
+once. Moved to a free time, the second is booked and its mark cleared. The room is never double-booked. MOPS then
+cancels the first meeting's booking: partners marks it so, and the meeting names no room any more.
 """
 
 from email import message_from_bytes
@@ -104,17 +105,27 @@ def test_a_taken_room_is_marked_told_once_and_cleared_when_the_meeting_moves(sta
         wait_until(lambda: _meeting(client, second_url)["room_status"] == "booked", timeout=60,
                    message="the moved meeting booked and its conflict cleared")
         assert _rows(events_app, place) == [(at_centre("Sala duża", location),)]  # booked: named (a change of place)
+        # Never double-booked: the room's blocking dates are the two meetings', at different times.
+        held = _rows(events_app, select(BookingDate.busy_from, BookingDate.busy_until, Booking.meeting_id)
+                     .join(Booking, Booking.id == BookingDate.booking_id)
+                     .where(BookingDate.room_id == room["id"], BookingDate.blocks.is_(True))
+                     .order_by(BookingDate.busy_from))
+        assert sorted(row.meeting_id for row in held) == sorted([first["id"], second["id"]])
+        assert held[0].busy_until <= held[1].busy_from
+
+        # MOPS cancels the first meeting's booking at the events service: partners hears of it (outbox, bus, inbox),
+        # and the meeting names no room any more.
+        [(booking_id,)] = _rows(events_app, select(Booking.id).where(Booking.meeting_id == first["id"]))
+        assert events_app.test_client().delete(f"/api/v1/bookings/{booking_id}", headers=ADMIN).status_code == 200
+        first_url = f"{url}{first['id']}"
+        wait_until(lambda: _meeting(client, first_url)["room_status"] == "cancelled", timeout=60,
+                   message="the first meeting told its booking was cancelled")
+        assert _meeting(client, first_url)["room_id"] is None
 
     assert len(_rows(notify_app, told)) == 1
     statuses = [m.data["room_status"] for m in _partners_outbox(partners_app, second["id"])]
     assert statuses == ["conflict", "booked"]
-    # Never double-booked: the room's blocking dates are the two meetings', at different times.
-    held = _rows(events_app, select(BookingDate.busy_from, BookingDate.busy_until, Booking.meeting_id)
-                 .join(Booking, Booking.id == BookingDate.booking_id)
-                 .where(BookingDate.room_id == room["id"], BookingDate.blocks.is_(True))
-                 .order_by(BookingDate.busy_from))
-    assert sorted(row.meeting_id for row in held) == sorted([first["id"], second["id"]])
-    assert held[0].busy_until <= held[1].busy_from
+    assert [m.data["room_status"] for m in _partners_outbox(partners_app, first["id"])] == ["booked", "cancelled"]
 
     Sender(services[2].database, notify_app.config).send_due()  # the meetings' own notices to members go too
     mails = [message_from_bytes(path.read_bytes(), policy=default) for path in (tmp_path / "mail").glob("*.eml")]

@@ -28,7 +28,8 @@ def add_room(app, **extra) -> dict:
 @pytest.fixture
 def fixed_clock(monkeypatch):
     """The rooms' clock stopped at NOW: bookings, the room feeds, and the week plan's today."""
-    for clock in ("services.events.rooms.operations.utcnow", "services.events.rooms.feeds.utcnow"):
+    for clock in ("services.events.rooms.operations.utcnow", "services.events.rooms.feeds.utcnow",
+                  "services.events.meetings.utcnow"):
         monkeypatch.setattr(clock, lambda: NOW)
     for today in ("services.events.pages.views.today", "services.ui.dates.today"):
         monkeypatch.setattr(today, NOW.date)

@@ -182,3 +182,102 @@ def test_a_meeting_names_a_room_that_needs_approval_once_mops_approves_and_no_mo
     assert published_places(events_app, 3)[1:] == [
         ("event.updated", f"Sala 1, {address}", f"OSL Raków, Sala 1, {address}"),
         ("event.updated", address, f"OSL Raków, {address}")]
+
+
+def _booking_of(app, meeting_id: int) -> Booking:
+    with app.extensions["osl"].database.session() as session:
+        booking = session.scalars(select(Booking).where(Booking.meeting_id == meeting_id)
+                                  .order_by(Booking.created_at.desc())).first()
+        session.expunge(booking)
+        return booking
+
+
+def test_a_booking_waiting_for_approval_is_answered_pending_then_booked_once_approved(events_app,
+                                                                                    fixed_clock):  # noqa: F811
+    """Partners shows "awaiting approval" until MOPS approves: the answer says pending, and the approval books it."""
+    from tests.events.factories import ADMIN
+
+    seed(events_app)
+    add_room(events_app, requires_approval=True)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    [pending] = answers(events_app)
+    assert (pending.type, pending.data["meeting_id"], pending.data["reason"]) == ("meeting_room.pending", 3, None)
+    assert validate(pending.type, pending.data) == pending.data
+    booking = _booking_of(events_app, 3)
+    client = events_app.test_client()
+    assert client.post(f"/api/v1/bookings/{booking.id}/approve", headers=ADMIN).status_code == 200
+    approved = answers(events_app)[-1]
+    assert (approved.type, approved.data["meeting_id"], approved.data["meeting_version"]) == (
+        "meeting_room.booked", 3, 1)
+    assert (approved.data["starts_at"], approved.data["ends_at"]) == (AT["starts_at"], AT["ends_at"])
+    assert approved.data["booking_id"] == str(booking.id) and approved.data["organisation_id"] == 100
+    assert validate(approved.type, approved.data) == approved.data
+
+
+def test_a_meeting_booking_mops_cancels_is_told_to_partners_and_not_booked_again_by_a_late_snapshot(
+        events_app, fixed_clock):  # noqa: F811
+    """MOPS cancels a meeting's booking: partners is told (``meeting_room.cancelled``), the meeting's event names the
+    centre; a snapshot written before partners heard of it (it still says booked) does not take the room back; one
+    asking for the room afresh (room_status cleared: the coordinator chose it again) does."""
+    from tests.events.factories import ADMIN
+
+    seed(events_app)
+    add_room(events_app)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    booking = _booking_of(events_app, 3)
+    client = events_app.test_client()
+    assert client.delete(f"/api/v1/bookings/{booking.id}", headers=ADMIN).status_code == 200
+    cancelled = answers(events_app)[-1]
+    assert (cancelled.type, cancelled.data["meeting_id"], cancelled.data["reason"]) == (
+        "meeting_room.cancelled", 3, None)
+    assert validate(cancelled.type, cancelled.data) == cancelled.data
+    address = "ul. Łukasińskiego 40, Częstochowa"
+    assert published_places(events_app, 3)[-1] == ("event.updated", address, f"OSL Raków, {address}")
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=2, room_id=1, agenda="Nowy porządek",
+                                                   room_status="booked", **AT))
+    assert blocking(events_app) == [] and len(answers(events_app)) == 2
+    deliver(events_app, "meeting.updated", meeting(3, 7, version=4, room_id=1, room_status=None, **AT))
+    assert len(blocking(events_app)) == 1 and answers(events_app)[-1].type == "meeting_room.booked"
+
+
+def test_a_room_deleted_ends_the_bookings_of_meetings_still_to_come_and_their_place_follows(
+        events_app, fixed_clock):  # noqa: F811
+    """Deleting a room ends its meetings' bookings still to come: each meeting's event names the centre, not the room
+    that is gone, and partners is told why (``no_room``)."""
+    from tests.events.rooms import room
+
+    seed(events_app)
+    add_room(events_app)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    deliver(events_app, "room.deleted", room())
+    assert blocking(events_app) == []
+    assert _booking_of(events_app, 3).state == "cancelled"
+    ended = answers(events_app)[-1]
+    assert (ended.type, ended.data["meeting_id"], ended.data["reason"]) == ("meeting_room.cancelled", 3, "no_room")
+    address = "ul. Łukasińskiego 40, Częstochowa"
+    assert published_places(events_app, 3) == [
+        ("event.published", f"Sala 1, {address}", f"OSL Raków, Sala 1, {address}"),
+        ("event.updated", address, f"OSL Raków, {address}")]
+
+
+def test_a_cancelled_meeting_holds_no_room_even_when_an_earlier_plan_arrives_late(events_app, fixed_clock):  # noqa: F811
+    """Its cancellation first (the plan's delivery was retried): nothing is booked, nothing answered."""
+    seed(events_app)
+    add_room(events_app)
+    deliver(events_app, "meeting.cancelled", meeting(3, 7, version=2, room_id=1, status="cancelled", **AT))
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    assert blocking(events_app) == [] and answers(events_app) == []
+
+
+def test_a_pending_meeting_booking_that_yields_to_mops_is_answered_taken(events_app, fixed_clock):  # noqa: F811
+    """MOPS books the time a meeting's booking waits for approval at: the meeting's booking gives way (yielded), so
+    partners is told the room is taken, not left "awaiting approval"."""
+    from tests.events.rooms import book
+
+    seed(events_app)
+    add_room(events_app, requires_approval=True)
+    deliver(events_app, "meeting.planned", meeting(3, 7, room_id=1, **AT))
+    assert book(events_app.test_client(), starts_at="2026-12-08T17:30:00").status_code == 201
+    taken = answers(events_app)[-1]
+    assert (taken.type, taken.data["meeting_id"], taken.data["reason"]) == ("meeting_room.taken", 3, "taken")
+    assert validate(taken.type, taken.data) == taken.data

@@ -19,7 +19,8 @@ from tests.messaging.helpers import length_bound, raw_envelope
 from tests.notify.events import event_snapshot
 
 EVENT_MESSAGES = ("event.published", "event.updated", "event.cancelled")
-MEETING_ROOM_MESSAGES = ("meeting_room.booked", "meeting_room.taken")
+MEETING_ROOM_MESSAGES = ("meeting_room.booked", "meeting_room.pending", "meeting_room.taken",
+                         "meeting_room.cancelled")
 
 #: A field of an events' message that names a partners record, and partners' own message field for that record.
 NAMING = [(event_type, field, partners_type, partners_field)

@@ -87,3 +87,85 @@ def test_a_meeting_at_a_room_longer_than_a_booking_may_last_is_refused_when_plan
     exactly_a_day = partners.client.patch(item, json={"ends_at": "2027-03-10T17:00:00"},
                                           headers=partners.with_etag(item))
     assert exactly_a_day.status_code == 200, exactly_a_day.json
+
+
+def _marks(partners, meeting_id: int) -> list:
+    return [(m.data["room_id"], m.data["room_status"]) for m in partners.outbox()
+            if m.type == "meeting.room_status" and m.data["id"] == meeting_id]
+
+
+def test_a_booking_waiting_for_mops_is_pending_until_approved(partners):
+    """A room that needs MOPS's approval: booked but not yet approved is "awaiting approval", not "booked"."""
+    item, meeting, room = _meeting_at_a_room(partners)
+    answer(partners, "meeting_room.pending", meeting, room)
+    assert partners.client.get(item, headers=ADMIN).json["room_status"] == "pending"
+    answer(partners, "meeting_room.booked", meeting, room)  # MOPS approves
+    assert partners.client.get(item, headers=ADMIN).json["room_status"] == "booked"
+    assert _marks(partners, meeting["id"]) == [(room["id"], "pending"), (room["id"], "booked")]
+
+
+def test_a_booking_mops_cancels_frees_the_meeting_of_its_room(partners):
+    """MOPS cancels the meeting's booking: the meeting shows it, names no room any more (so its place is the centre;
+    a coordinator may ask for a room again), with a new version, so a form opened before cannot send the room back
+    unnoticed; the room may then be deleted."""
+    item, meeting, room = _meeting_at_a_room(partners)
+    answer(partners, "meeting_room.booked", meeting, room)
+    answer(partners, "meeting_room.cancelled", meeting, room)
+    shown = partners.client.get(item, headers=ADMIN).json
+    assert (shown["room_id"], shown["room_status"], shown["room_reason"]) == (None, "cancelled", None)
+    assert shown["centre"] == "osl-ostatni-grosz" and shown["version"] == 2
+    answer(partners, "meeting_room.cancelled", meeting, room)  # again: nothing new
+    assert _marks(partners, meeting["id"]) == [(room["id"], "booked"), (None, "cancelled")]
+    # Asked for again, the events service is asked again: what it said of the old booking no longer holds.
+    again = partners.client.patch(item, json={"room_id": room["id"]}, headers=partners.with_etag(item))
+    assert again.status_code == 200 and (again.json["room_id"], again.json["room_status"]) == (room["id"], None)
+    assert partners.outbox_types()[-1] == "meeting.updated"
+
+
+def test_a_booking_ended_by_deleting_its_room_frees_the_meeting_saying_why(partners):
+    item, meeting, room = _meeting_at_a_room(partners)
+    answer(partners, "meeting_room.cancelled", meeting, room, reason="no_room")
+    shown = partners.client.get(item, headers=ADMIN).json
+    assert (shown["room_id"], shown["room_status"], shown["room_reason"]) == (None, "cancelled", "no_room")
+
+
+def test_room_answers_about_a_cancelled_meeting_are_left_aside(partners):
+    """A cancelled meeting holds no room (the events service gives its booking back when it hears of the
+    cancellation): it says nothing of a room, and a late answer about its room changes nothing."""
+    item, meeting, room = _meeting_at_a_room(partners)
+    answer(partners, "meeting_room.booked", meeting, room)
+    cancelled = partners.client.patch(item, json={"status": "cancelled"}, headers=partners.with_etag(item))
+    assert cancelled.status_code == 200 and cancelled.json["room_status"] is None
+    for type_name in ("meeting_room.booked", "meeting_room.pending", "meeting_room.taken", "meeting_room.cancelled"):
+        answer(partners, type_name, meeting, room)
+    shown = partners.client.get(item, headers=ADMIN).json
+    assert (shown["status"], shown["room_id"], shown["room_status"], shown["version"]) == (
+        "cancelled", room["id"], None, 2)
+    assert _marks(partners, meeting["id"]) == [(room["id"], "booked")]
+
+
+def test_a_room_is_deleted_unless_a_meeting_still_to_come_names_it(partners):
+    """Past and cancelled meetings do not keep a room from being deleted: they let go of it (their history keeps
+    it); a planned meeting still to come does (409 saying so), until it is moved."""
+    item, meeting, room = _meeting_at_a_room(partners)
+    url = item.rsplit("/", 1)[0] + "/"
+    held = created(partners.client.post(url, json={
+        "title": "Spotkanie w zeszłym roku", "starts_at": "2025-03-11T17:00:00", "ends_at": "2025-03-11T19:00:00",
+        "room_id": room["id"], "status": "held"}, headers=ADMIN))
+    cancelled = created(partners.client.post(url, json={
+        "title": "Spotkanie odwołane", "starts_at": "2027-03-16T17:00:00", "ends_at": "2027-03-16T19:00:00",
+        "room_id": room["id"]}, headers=ADMIN))
+    cancelled_url = f"{url}{cancelled['id']}"
+    partners.client.patch(cancelled_url, json={"status": "cancelled"}, headers=partners.with_etag(cancelled_url))
+    room_url = f"/api/v1/rooms/{room['id']}"
+    refused = partners.client.delete(room_url, headers=partners.with_etag(room_url))
+    assert refused.status_code == 409
+    assert refused.json["message"] == ("A partner meeting still to come is planned in this room; move it to another "
+                                       "room first.")
+    partners.client.patch(item, json={"room_id": None}, headers=partners.with_etag(item))
+    deleted = partners.client.delete(room_url, headers=partners.with_etag(room_url))
+    assert deleted.status_code == 204, deleted.json
+    for one in (held, cancelled):
+        shown = partners.client.get(f"{url}{one['id']}", headers=ADMIN).json
+        assert (shown["room_id"], shown["version"], shown["status"]) == (None, one["version"] + (one is cancelled),
+                                                                         one["status"] if one is held else "cancelled")

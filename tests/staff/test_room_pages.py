@@ -83,13 +83,13 @@ def test_an_admin_sees_adds_changes_and_deletes_a_centres_rooms(staff):
 
     # Delete, through the shared confirmation page: a post without its confirmation deletes nothing.
     delete = f"/staff/rooms/{small['id']}/delete"
-    assert f'href="{delete}"' in _text(admin.get(f"/staff/rooms/{small['id']}"))
+    assert f'href="{delete}?version=1"' in _text(admin.get(f"/staff/rooms/{small['id']}"))
     confirm = _text(admin.get(delete))
     assert "Usunąć salę „Sala mała”?" in confirm and "Tego nie można cofnąć." in confirm
     token = csrf_of(admin, delete)
     assert admin.post(delete, data={"csrf_token": token}).headers["Location"].endswith(delete)
     assert staff.client.get(f"/api/v1/rooms/{small['id']}").status_code == 200
-    deleted = admin.post(delete, data={"csrf_token": token, "confirm": "1"})
+    deleted = admin.post(delete, data={"csrf_token": token, "confirm": "1", "version": "1"})
     assert deleted.status_code == 303 and deleted.headers["Location"].endswith(f"{rooms_page}?deleted=1")
     assert staff.client.get(f"/api/v1/rooms/{small['id']}").status_code == 404
     assert "Sala mała" not in _text(admin.get(rooms_page))
@@ -105,10 +105,10 @@ def test_a_room_meetings_are_planned_in_is_not_deleted_and_the_page_says_why(sta
         "room_id": room["id"]}))
     admin, _cookie = signed_in_admin(staff)
     delete = f"/staff/rooms/{room['id']}/delete"
-    refused = admin.post(delete, data={"csrf_token": csrf_of(admin, delete), "confirm": "1"})
+    refused = admin.post(delete, data={"csrf_token": csrf_of(admin, delete), "confirm": "1", "version": "1"})
     assert refused.status_code == 409
-    assert ("W tej sali zaplanowano spotkania partnerstw; najpierw proszę przenieść je do innej sali."
-            in _text(refused))
+    assert ("W tej sali zaplanowano spotkanie partnerstwa, które jeszcze się nie odbyło; najpierw proszę przenieść je "
+            "do innej sali." in _text(refused))
     assert staff.client.get(f"/api/v1/rooms/{room['id']}").status_code == 200
 
 

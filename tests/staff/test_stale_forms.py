@@ -221,3 +221,28 @@ def test_a_preview_of_a_stale_event_form_keeps_the_version_it_was_opened_at(staf
     stale = client.post(path, data={**form, "contact": "Ewa Zielińska", "save": "1"})
     assert stale.status_code == 409
     assert _event(staff, event_id).title == "Klub szachowy dla wszystkich"
+
+
+def test_a_delete_from_a_stale_room_page_changes_nothing_and_shows_what_is_saved(staff):
+    """The room's page links its delete with the version it shows; the question carries it; a delete based on an
+    older version (or on none) is a 409 with what is saved now, and deletes nothing."""
+    make_district(staff.client)
+    make_centre(staff.client)
+    room = created(staff.client.post("/api/v1/rooms/", json=ROOM, headers=ADMIN))
+    admin, _cookie = signed_in_admin(staff)
+    path = f"/staff/rooms/{room['id']}"
+    delete = f"{path}/delete"
+    assert f'href="{delete}?version=1"' in _text(admin.get(path))
+    assert _version(1) in _text(admin.get(f"{delete}?version=1"))
+    form = {"name": "Sala duża", "capacity": "45", "equipment": "", "version": "1", "csrf_token": csrf_of(admin, path)}
+    assert admin.post(path, data=form).status_code == 303  # another tab changes the room meanwhile
+    stale = admin.post(delete, data={"csrf_token": form["csrf_token"], "confirm": "1", "version": "1"})
+    assert stale.status_code == 409
+    shown = _text(stale)
+    assert STALE in shown and 'value="45"' in shown and f'href="{delete}?version=2"' in shown
+    unversioned = admin.post(delete, data={"csrf_token": form["csrf_token"], "confirm": "1"})
+    assert unversioned.status_code == 409
+    assert staff.client.get(f"/api/v1/rooms/{room['id']}").status_code == 200
+    deleted = admin.post(delete, data={"csrf_token": form["csrf_token"], "confirm": "1", "version": "2"})
+    assert deleted.status_code == 303
+    assert staff.client.get(f"/api/v1/rooms/{room['id']}").status_code == 404

@@ -262,6 +262,10 @@ def _yield_pending(session, pending: list[BookingDate], kept, buffer: timedelta)
     session.flush()  # before the new dates go in: the exclusion constraint checks each row as it is written
     for booking in changed:
         touch(session, booking, "booking.updated")
+        if booking.meeting_id is not None:
+            from services.events.rooms.meetings import tell_booking  # it books through this module
+
+            tell_booking(session, booking)  # a meeting's only date gave way: the room is taken
 
 
 def touch(session, booking: Booking, type_name: str) -> None:

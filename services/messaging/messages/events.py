@@ -174,8 +174,11 @@ MEETING_ROOM_REASONS = ("taken", "bookable_hours", "closure", "holiday", "horizo
 
 
 class MeetingRoom(Schema):
-    """What became of the room a partner meeting names (issue #13): ``meeting_room.booked`` or
-    ``meeting_room.taken``. Partners marks the meeting; notify tells the coordinator of a conflict, once."""
+    """What became of the room a partner meeting names (issue #13): ``meeting_room.booked`` (confirmed: the room is
+    the meeting's), ``meeting_room.pending`` (booked, waiting for MOPS to approve it), ``meeting_room.taken`` (not
+    booked: ``reason``) or ``meeting_room.cancelled`` (its booking ended: MOPS cancelled it, ``reason`` None, or the
+    room was deleted, ``no_room``). Partners marks the meeting (a cancelled booking: the meeting no longer names the
+    room); notify tells the coordinator of a conflict, once."""
 
     meeting_id = fields.Integer(required=True, strict=True)
     #: The meeting's version the booking was tried for, and what it asked for: partners applies an outcome only
@@ -189,10 +192,12 @@ class MeetingRoom(Schema):
     room_name = _optional(fields.String, **_text(ROOM_NAME_LENGTH))
     starts_at = fields.AwareDateTime(required=True, format="iso")
     ends_at = fields.AwareDateTime(required=True, format="iso")
-    #: None when booked; else why not.
+    #: None when booked, pending or cancelled by MOPS; else why not (or why the booking ended).
     reason = _optional(fields.String, validate=validate.OneOf(MEETING_ROOM_REASONS))
     booking_id = _optional(fields.UUID)
 
 
 register("meeting_room.booked", "events", MeetingRoom())
+register("meeting_room.pending", "events", MeetingRoom())
 register("meeting_room.taken", "events", MeetingRoom())
+register("meeting_room.cancelled", "events", MeetingRoom())

@@ -47,8 +47,9 @@ MEMBER_ROLES = ("coordinator", "member", "observer")
 MEMBER_KINDS = ("organisation", "person")
 CONTRIBUTION_KINDS = ("people", "material_resources", "ideas", "free_time")
 MEETING_STATUSES = ("planned", "held", "cancelled")
-#: What became of the room a meeting names: booked, or conflict (taken, or refused by the room's rules).
-MEETING_ROOM_STATUSES = ("booked", "conflict")
+#: What became of the room a meeting names: booked, pending (waiting for MOPS's approval), conflict (taken, or
+#: refused by the room's rules), or cancelled (its booking ended: the meeting names no room any more).
+MEETING_ROOM_STATUSES = ("booked", "pending", "conflict", "cancelled")
 #: What an organisation's key may do: post and edit its own events; add meetings to partnerships it coordinates.
 API_KEY_SCOPES = ("events", "meetings")
 #: See meeting_event_id. Fixed for ever: changing it would give every meeting a new calendar UID.
@@ -183,7 +184,8 @@ class MeetingSnapshot(Snapshot):
     status = fields.String(required=True, validate=validate.OneOf(MEETING_STATUSES))
     updated_at = fields.AwareDateTime(required=True, format="iso")
     #: The centre's room it is held in (booked by the events service), and what became of that booking: booked,
-    #: conflict (the room was taken, or its rules refuse the time), or None while not known.
+    #: pending (waiting for MOPS's approval), conflict (the room was taken, or its rules refuse the time), cancelled
+    #: (the booking ended; ``room_id`` is then None), or None while not known.
     room_id = _optional(fields.Integer, strict=True)
     room_status = _optional(fields.String, validate=validate.OneOf(MEETING_ROOM_STATUSES))
 

@@ -44,6 +44,7 @@ route_record(rooms, "/<int:room_id>", Record(
         "get": "Get one room",
         "patch": "Change a room (admin)",
         "put": "Replace a room: fields left out go back to their defaults (admin)",
-        "delete": "Delete a room (admin); the events service keeps its bookings",
+        "delete": "Delete a room (admin), unless a partner meeting still to come names it (409); the events service "
+                  "keeps its bookings",
     },
 ), "RoomItem")

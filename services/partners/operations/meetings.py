@@ -94,23 +94,39 @@ def _check_room(session, values: dict, meeting: Meeting | None = None) -> None:
         values["room_status"] = values["room_reason"] = None
 
 
-def mark_room(session, meeting_id: int, outcome: dict, booked: bool) -> Meeting | None:
-    """The events service's answer about the meeting's room (``meeting_room.booked`` or ``.taken``): the meeting is
-    marked booked or "room conflict", when the answer is about the room and time it still asks for. A change of the
-    mark is published as ``meeting.room_status`` (so the history records a conflict and its clearing); the same
-    answer again changes nothing."""
+#: What each of the events service's answers makes of the meeting's room (``room_status``).
+ROOM_ANSWERS = {"meeting_room.booked": "booked", "meeting_room.pending": "pending", "meeting_room.taken": "conflict",
+                "meeting_room.cancelled": "cancelled"}
+
+
+def mark_room(session, meeting_id: int, outcome: dict, status: str) -> Meeting | None:
+    """The events service's answer about the meeting's room (``status``: a value of ROOM_ANSWERS): the meeting is
+    marked booked, pending (waiting for MOPS's approval) or "room conflict", when the answer is about the room and
+    time it still asks for. A cancelled booking (by MOPS, or the room deleted) frees the meeting of the room: it names
+    none any more (its place is the centre) and has a new version, so a form opened before cannot send the room back
+    unnoticed. A change of the mark is published as ``meeting.room_status`` (so the history records a conflict and its
+    clearing); the same answer again changes nothing, and so does any answer about a cancelled meeting (it holds no
+    room: the events service gives its booking back when it hears of the cancellation)."""
     meeting = session.get(Meeting, meeting_id)
+    if meeting is not None and meeting.status == "cancelled":
+        log.info("meeting #%s: a room answer about a cancelled meeting is left aside", meeting_id)
+        return meeting
     if meeting is None or meeting.room_id != outcome["room_id"] or meeting.starts_at != outcome["starts_at"] \
             or meeting.ends_at != outcome["ends_at"]:
         log.info("meeting #%s: a room answer for an earlier plan is left aside", meeting_id)
         return meeting
-    status, reason = ("booked", None) if booked else ("conflict", outcome["reason"])
+    reason = outcome["reason"] if status in ("conflict", "cancelled") else None
     if (meeting.room_status, meeting.room_reason) == (status, reason):
         return meeting
+    room_id = meeting.room_id
     meeting.room_status, meeting.room_reason = status, reason
+    if status == "cancelled":
+        meeting.room_id = None
+        meeting.version += 1
+        meeting.updated_at = datetime.now(UTC)
     session.flush()
     publish(session, "meeting.room_status", meeting.snapshot())
-    log.info("meeting #%s: room %s %s%s", meeting.id, meeting.room_id, status, f" ({reason})" if reason else "")
+    log.info("meeting #%s: room %s %s%s", meeting.id, room_id, status, f" ({reason})" if reason else "")
     return meeting
 
 
@@ -144,6 +160,8 @@ def update_meeting(session, meeting: Meeting, data: dict) -> Meeting:
     _check_times(values.get("starts_at", meeting.starts_at), values.get("ends_at", meeting.ends_at))
     _check_room(session, values, meeting)
     cancelling = values.get("status") == "cancelled" and meeting.status != "cancelled"
+    if cancelling:  # the events service gives the room back when it hears of it; it answers nothing more
+        values["room_status"] = values["room_reason"] = None
     if not apply_changes(meeting, values):
         return meeting
     meeting.updated_at = datetime.now(UTC)

@@ -5,7 +5,8 @@ from sqlalchemy import select
 from services.calendar.rooms import HoursError, check_closures, check_hours
 from services.messaging.errors import Conflict, FieldError
 from services.partners.models import Meeting, Room
-from services.partners.operations.common import delete_record, save_new, save_update, strip
+from services.partners.models.base import utcnow
+from services.partners.operations.common import delete_record, publish, save_new, save_update, strip
 from services.partners.operations.places import centre_by_slug
 
 
@@ -53,9 +54,21 @@ def update_room(session, room: Room, data: dict) -> Room:
     return room
 
 
+#: Why a room is not deleted (409): the API says it, the staff page in Polish (services/ui/errors.py).
+ROOM_IN_USE = "A partner meeting still to come is planned in this room; move it to another room first."
+
+
 def delete_room(session, room: Room) -> None:
-    """The events service keeps the room's bookings, which then name a deleted room. A room meetings are planned in
-    stays until they are moved (409)."""
-    if session.scalar(select(Meeting.id).where(Meeting.room_id == room.id).limit(1)) is not None:
-        raise Conflict("Partner meetings are planned in this room; move them to another room first.")
+    """The events service keeps the room's bookings, which then name a deleted room. A room a meeting still to come
+    (not over, not cancelled) names stays until the meeting is moved (409). Past and cancelled meetings let go of it:
+    each names no room any more (``meeting.room_status``, so their history keeps which room it was), with no new
+    version (a cancelled one cannot change, and a past one cannot be given a deleted room again)."""
+    naming = list(session.scalars(select(Meeting).where(Meeting.room_id == room.id)))
+    now = utcnow()
+    if any(meeting.status != "cancelled" and meeting.ends_at > now for meeting in naming):
+        raise Conflict(ROOM_IN_USE)
+    for meeting in naming:
+        meeting.room_id = None
+        session.flush()
+        publish(session, "meeting.room_status", meeting.snapshot())
     delete_record(session, room, "room.deleted")

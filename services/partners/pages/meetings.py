@@ -20,7 +20,7 @@ from services.partners.pages.guards import found, signed_in, staff_blueprint
 from services.partners.schemas import MeetingSchema
 from services.ui.errors import conflict_error, refusal
 from services.ui.forms import FormError, day_and_times, form_day_and_times, max_lengths
-from services.ui.labels import N_, ROOM_REASON_LABELS
+from services.ui.labels import N_, ROOM_REASON_LABELS, ROOM_STATUS_LABELS
 from services.ui.naming import polish_sorted
 from services.ui.pages import confirm_versioned, confirmed_versioned, private_page, stale
 
@@ -62,6 +62,7 @@ def _page(status: int = 200, **context):
     room_names = {room.id: room.name for room in session.scalars(select(Room))}
     return private_page("partners_pages/staff/meetings.html", status, partnerships=partnerships, meetings=meetings,
                         names={p.id: p.name for p in partnerships}, room_reasons=ROOM_REASON_LABELS,
+                        room_statuses=ROOM_STATUS_LABELS,
                         room_names=room_names, form=request.form, **_options(session), **context)
 
 

@@ -1,6 +1,6 @@
 """A centre's rooms on the staff pages, for MOPS staff (admins), as the API allows (``require_admin``): the list, add
-a room, change one (with the version the form was opened at: a stale form is a 409 that changes nothing and shows
-what is saved now, with its version) and delete one (through the shared confirmation page), by the API's schema
+a room, change one or delete one (through the shared confirmation page), each with the version the page was opened at
+(a stale one is a 409 that changes nothing and shows what is saved now, with its version), by the API's schema
 (``RoomSchema``) and operations, so a page refuses what the API refuses.
 
 The form asks a room's name, capacity, equipment, accessibility and bookable hours (one span from/to per weekday).
@@ -183,9 +183,12 @@ def change(room_id: int):
 @room_pages.get("/rooms/<int:room_id>/delete")
 def confirm_delete(room_id: int):
     room, _centre = _room(room_id)
+    # The version of the page MOPS came from (the link carries it), else the one the question shows.
+    version = request.args.get("version", str(room.version))
     return confirm_page(_("Delete the room “%(name)s”?", name=room.name),
                         [_("Its bookings stay in the events service's calendar, naming a room that is gone.")],
-                        url_for("staff_rooms.edit", room_id=room.id), yes=_("Yes, delete"))
+                        url_for("staff_rooms.edit", room_id=room.id), yes=_("Yes, delete"),
+                        carried={"version": version})
 
 
 @room_pages.post("/rooms/<int:room_id>/delete")
@@ -193,6 +196,8 @@ def delete(room_id: int):
     room, centre = _room(room_id)
     if (ask := unconfirmed()) is not None:
         return ask
+    if stale(room):  # based on an older version: what is saved now, and nothing deleted
+        return _form_page(centre, room, _values(room), 409, STALE_FORM)
     session = request_session()
     try:
         delete_room(session, room)

@@ -123,8 +123,10 @@ class MeetingSchema(PrivateFieldsSchema):
     room_id = record_id(allow_none=True, metadata={
         "description": "Held in this room of its centre: the events service books it when the meeting arrives."})
     room_status = fields.String(dump_only=True, allow_none=True, metadata={
-        "description": "booked; conflict (the room was taken, or its rules refuse the time: room_reason); null while "
-                       "the events service has not answered."})
+        "description": "booked; pending (booked, waiting for MOPS's approval); conflict (the room was taken, or its "
+                       "rules refuse the time: room_reason); cancelled (the booking ended, by MOPS or because the "
+                       "room was deleted, room_reason no_room: the meeting names no room any more); null while the "
+                       "events service has not answered."})
     room_reason = fields.String(dump_only=True, allow_none=True)
     updated_at = fields.AwareDateTime(dump_only=True)
     version = fields.Integer(dump_only=True)
