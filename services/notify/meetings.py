@@ -23,6 +23,7 @@ from services.calendar.membership import has_left, is_current
 from services.calendar.times import from_wire, local_date, today
 from services.messaging.addresses import normalise_email, same_address
 from services.messaging.envelope import Envelope
+from services.messaging.messages.partners import meeting_event_id
 from services.messaging.models import utcnow
 from services.notify import operations
 from services.notify.models import (
@@ -135,6 +136,16 @@ def is_ahead(event: dict, now: datetime) -> bool:
     """Whether a meeting's members are still to be told of it: it has not started, or it repeats (its next dates are
     ahead). A meeting staff record after it was held, or whose message comes late, is told to nobody."""
     return from_wire(event["starts_at"]) > now or bool(event.get("rrule"))
+
+
+def room_news_wanted(session, answer: dict) -> bool:
+    """Whether the coordinator is still to be told what became of a meeting's room (``answer``, the events service's
+    ``meeting_room.*`` message): the meeting is not over (by the time the answer names) nor cancelled (by its event's
+    copy, when it is here: the answers and the events come on different queues)."""
+    if from_wire(answer["ends_at"]) <= utcnow():
+        return False
+    copy = session.get(EventCopy, str(meeting_event_id(answer["meeting_id"])))
+    return copy is None or copy.snapshot.get("status") != "cancelled"
 
 
 def meetings_ahead(session, partnership_id: int) -> list[dict]:
