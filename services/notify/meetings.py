@@ -237,8 +237,8 @@ def erase_contacts(session, email: str) -> int:
 
 #: Why notify holds an organisation's contact address (the GDPR export says so).
 ORGANISATION_BASIS = ("the organisation's contact address, from the partners service, for the notices to the "
-                      "organisation: its partnerships' meetings, its calendar's failed imports and its meetings' room "
-                      "conflicts")
+                      "organisation: its partnerships' meetings, its calendar's failed imports, and its meetings' room "
+                      "conflicts and cancelled room bookings")
 
 
 def export_organisation_contacts(session, email: str) -> list[dict]:
