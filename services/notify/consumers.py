@@ -161,24 +161,32 @@ def apply_import_failing(session, envelope: Envelope) -> None:
         log.info("import source %s is failing: its organisation %s will be told", data["source_id"], organisation.id)
 
 
-@handlers.on("meeting-rooms", "meeting_room.taken")
-def apply_meeting_room_taken(session, envelope: Envelope) -> None:
-    """A partner meeting's room could not be booked (issue #13): tell the partnership's coordinator (its
-    organisation's contact address), once per meeting, room and time (a transactional notice, as for a failing
-    calendar: it goes even where meeting notices were stopped)."""
+@handlers.on("meeting-rooms", "meeting_room.taken", kind="room_conflict")
+@handlers.on("meeting-rooms", "meeting_room.cancelled", kind="room_cancelled")
+def apply_meeting_room_answer(session, envelope: Envelope, *, kind: str) -> None:
+    """What became of a partner meeting's room (issue #13), told to the partnership's coordinator (its
+    organisation's contact address; a transactional notice, as for a failing calendar: it goes even where meeting
+    notices were stopped). ``room_conflict``: the room could not be booked, told once per meeting, room and time.
+    ``room_cancelled``: its booking ended (MOPS cancelled it, or the room was deleted), told once per meeting, room,
+    time and version of the meeting (chosen again and cancelled again is told again), and only while the meeting is
+    still to come (:func:`meetings.room_news_wanted`)."""
     data = envelope.data
     organisation = session.get(Organisation, data["organisation_id"]) if data.get("organisation_id") else None
     if organisation is None or organisation.deleted_at is not None or not organisation.email:
-        log.info("meeting %s has a room conflict, but no coordinator with a contact address", data["meeting_id"])
+        log.info("%s for meeting %s, but no coordinator with a contact address", envelope.type, data["meeting_id"])
+        return
+    if kind == "room_cancelled" and not meetings.room_news_wanted(session, data):
+        log.info("%s for meeting %s: over or cancelled, nobody is told", envelope.type, data["meeting_id"])
         return
     key = f"meeting-room:{data['meeting_id']}:{data['room_id']}"
+    sequence = data["meeting_version"] if kind == "room_cancelled" else 0
     told = session.scalar(select(Notice.id).where(Notice.organisation_id == organisation.id, Notice.event_id == key,
-                                                  Notice.kind == "room_conflict",
+                                                  Notice.kind == kind, Notice.sequence == sequence,
                                                   Notice.occurrence == data["starts_at"]))
     if told is None:
-        operations.queue_notice(session, organisation=organisation, event_id=key, kind="room_conflict",
-                                occurrence=data["starts_at"], payload={"conflict": data})
-        log.info("meeting %s: room conflict, its coordinator %s will be told", data["meeting_id"], organisation.id)
+        operations.queue_notice(session, organisation=organisation, event_id=key, sequence=sequence, kind=kind,
+                                occurrence=data["starts_at"], payload={"room": data})
+        log.info("meeting %s: %s, its coordinator %s will be told", data["meeting_id"], kind, organisation.id)
 
 
 # Mails to staff: invitations and password resets, asked for by the partners service.

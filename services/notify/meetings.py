@@ -23,6 +23,7 @@ from services.calendar.membership import has_left, is_current
 from services.calendar.times import from_wire, local_date, today
 from services.messaging.addresses import normalise_email, same_address
 from services.messaging.envelope import Envelope
+from services.messaging.messages.partners import meeting_event_id
 from services.messaging.models import utcnow
 from services.notify import operations
 from services.notify.models import (
@@ -137,6 +138,16 @@ def is_ahead(event: dict, now: datetime) -> bool:
     return from_wire(event["starts_at"]) > now or bool(event.get("rrule"))
 
 
+def room_news_wanted(session, answer: dict) -> bool:
+    """Whether the coordinator is still to be told what became of a meeting's room (``answer``, the events service's
+    ``meeting_room.*`` message): the meeting is not over (by the time the answer names) nor cancelled (by its event's
+    copy, when it is here: the answers and the events come on different queues)."""
+    if from_wire(answer["ends_at"]) <= utcnow():
+        return False
+    copy = session.get(EventCopy, str(meeting_event_id(answer["meeting_id"])))
+    return copy is None or copy.snapshot.get("status") != "cancelled"
+
+
 def meetings_ahead(session, partnership_id: int) -> list[dict]:
     """The snapshots of the partnership's meetings not cancelled that are ahead (:func:`is_ahead`), by the copies'
     indexed ``partnership_id`` (a city's thousands of other events are not read; a partnership's meetings are few)."""
@@ -226,8 +237,8 @@ def erase_contacts(session, email: str) -> int:
 
 #: Why notify holds an organisation's contact address (the GDPR export says so).
 ORGANISATION_BASIS = ("the organisation's contact address, from the partners service, for the notices to the "
-                      "organisation: its partnerships' meetings, its calendar's failed imports and its meetings' room "
-                      "conflicts")
+                      "organisation: its partnerships' meetings, its calendar's failed imports, and its meetings' room "
+                      "conflicts and cancelled room bookings")
 
 
 def export_organisation_contacts(session, email: str) -> list[dict]:

@@ -121,6 +121,10 @@ def test_a_taken_room_is_marked_told_once_and_cleared_when_the_meeting_moves(sta
         wait_until(lambda: _meeting(client, first_url)["room_status"] == "cancelled", timeout=60,
                    message="the first meeting told its booking was cancelled")
         assert _meeting(client, first_url)["room_id"] is None
+        # Notify hears of it too (the same message, its own queue): the coordinator is told, once.
+        cancelled = select(Notice.kind, Notice.organisation_id).where(Notice.kind == "room_cancelled")
+        wait_until(lambda: len(_rows(notify_app, cancelled)) == 1, timeout=60,
+                   message="the coordinator's notice of the cancelled booking queued")
 
     assert len(_rows(notify_app, told)) == 1
     statuses = [m.data["room_status"] for m in _partners_outbox(partners_app, second["id"])]
@@ -132,6 +136,9 @@ def test_a_taken_room_is_marked_told_once_and_cleared_when_the_meeting_moves(sta
     [mail] = [m for m in mails if m["Subject"].startswith("Sala nie została zarezerwowana")]
     assert mail["To"].addresses[0].addr_spec == COORDINATOR
     assert mail["Subject"] == "Sala nie została zarezerwowana na spotkanie partnerskie: Zespół roboczy"
+    [mail] = [m for m in mails if m["Subject"].startswith("Odwołano rezerwację sali")]
+    assert mail["To"].addresses[0].addr_spec == COORDINATOR
+    assert "MOPS odwołał rezerwację" in mail.get_body(("plain",)).get_content()
 
 
 def _partners_outbox(app, meeting_id: int) -> list:

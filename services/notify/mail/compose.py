@@ -22,7 +22,7 @@ from services.notify.models.registrations import confirm_deadline
 from services.ui import dates
 from services.ui.i18n import LANGUAGES, compiled_catalogues
 from services.ui.labels import N_, ROOM_REASON_NAMES
-from services.ui.links import DEFAULTS
+from services.ui.links import DEFAULTS, staff_url
 from services.ui.maps import osm_url
 from services.ui.naming import public_name
 
@@ -38,6 +38,7 @@ SUBJECTS = {"confirmation": N_("Confirm your subscription to notices: {name}"), 
             "meeting_cancelled": N_("Partner meeting cancelled: {title}"),
             "import_failing": N_("Your calendar cannot be fetched: {name}"),
             "room_conflict": N_("Room not booked for the partner meeting: {title}"),
+            "room_cancelled": N_("Room booking cancelled for the partner meeting: {title}"),
             "registered": N_("Your registration: {title}"), "promoted": N_("A place for you: {title}"),
             "reg_cancelled": N_("Cancelled: {title}"), "reg_cancelled:date": N_("A date cancelled: {title}"),
             "reg_reminder": N_("Tomorrow: {title}"), "reg_reminder:today": N_("Today: {title}"),
@@ -61,6 +62,9 @@ MEETING_RECIPIENTS = {
 
 #: Why a meeting's room was not booked, in words (the ``reason`` of a ``meeting_room.taken`` message).
 ROOM_REASONS = ROOM_REASON_NAMES
+#: Why a meeting's room booking ended, in words (the ``reason`` of a ``meeting_room.cancelled`` message: None when
+#: MOPS cancelled it, ``no_room`` when the room was deleted).
+ROOM_CANCEL_REASONS = {None: N_("MOPS cancelled the booking"), "no_room": N_("the room was removed")}
 
 
 class MailPolicy(EmailPolicy):
@@ -160,8 +164,8 @@ def subject_of(kind: str, language: str, payload: dict) -> str:
         kind = "reg_cancelled:date"  # one date of a series that goes on
     if kind == "reg_reminder" and (day := reminder_day(payload)) != "tomorrow":
         kind = f"reg_reminder:{day}"
-    # "meeting": a notice queued before 2026-11-30; "conflict": a meeting's room not booked.
-    shown = payload.get("event") or payload.get("meeting") or payload.get("conflict") or {}
+    # "meeting": a notice queued before 2026-11-30; "room": what became of a meeting's room.
+    shown = payload.get("event") or payload.get("meeting") or _room_answer(payload) or {}
     # A title stored before titles were held to one line must not break the Subject header (and so the mail).
     title = " ".join(str(shown.get("title", "")).split())
     return translation(language).gettext(SUBJECTS[kind]).format(title=title, name=public_name())
@@ -172,7 +176,14 @@ def _template_name(kind: str) -> str:
         return "meeting"
     if kind in REGISTRATION_KINDS:
         return "registration"
-    return kind if kind in ("confirmation", "digest", "import_failing", "room_conflict") else "notice"
+    return kind if kind in ("confirmation", "digest", "import_failing", "room_conflict", "room_cancelled") \
+        else "notice"
+
+
+def _room_answer(payload: dict) -> dict | None:
+    """The events service's answer about a meeting's room that a room notice tells of ("conflict": a notice queued
+    before 2026-12-01)."""
+    return payload.get("room") or payload.get("conflict")
 
 
 def _as_event(meeting: dict, partnership_name: str | None) -> dict:
@@ -266,11 +277,15 @@ def _context(config: dict, kind: str, language: str, links: dict, payload: dict)
         source = payload["source"]
         since = datetime.fromisoformat(source["failing_since"])
         context.update(source=source, failing_since=dates.moment(since, language, genitive=True))  # "od …"
-    if kind == "room_conflict":
-        conflict = payload["conflict"]
-        reason = ROOM_REASONS.get(conflict["reason"], ROOM_REASONS["taken"])
-        context.update(conflict=conflict, when=format_when({**conflict, "all_day": False}, language),
-                       reason=translation(language).gettext(reason))
+    if kind in ("room_conflict", "room_cancelled"):
+        answer = _room_answer(payload)
+        if kind == "room_conflict":
+            reason = ROOM_REASONS.get(answer["reason"], ROOM_REASONS["taken"])
+        else:
+            reason = ROOM_CANCEL_REASONS.get(answer["reason"], ROOM_CANCEL_REASONS[None])
+        context.update(answer=answer, when=format_when({**answer, "all_day": False}, language),
+                       reason=translation(language).gettext(reason),
+                       meeting_url=staff_url(config, f"/staff/meetings/{answer['meeting_id']}"))
     if kind == "digest":
         context.update(frequency=payload["frequency"], events=[
             {**e, "when": format_when(e, language), "place": format_place(e), **_going(config, e)}

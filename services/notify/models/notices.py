@@ -15,7 +15,7 @@ from services.notify.models.base import Base
 REGISTRATION_KINDS = ("registered", "promoted", "reg_cancelled", "reg_reminder", "reg_too_big", "reg_withdrawn",
                       "reg_moved")
 KINDS = ("confirmation", "published", "updated", "cancelled", "reminder", "digest", "meeting", "meeting_updated",
-         "meeting_cancelled", "import_failing", "room_conflict", *REGISTRATION_KINDS)
+         "meeting_cancelled", "import_failing", "room_conflict", "room_cancelled", *REGISTRATION_KINDS)
 #: ``sending``: claimed by a sender (services/notify/operations/notices.py, claim_due).
 STATUSES = ("queued", "sending", "sent", "failed")
 #: Not sent yet: what an unsubscribe takes back.
