@@ -15,7 +15,7 @@ from services.calendar.changes import is_significant
 from services.events.fields import OWN_COLUMNS
 from services.events.input import columns, event_input
 from services.events.models import Event, OutboxMessage
-from services.events.queries import SEARCHED, refresh_search_text, search_text
+from services.events.queries import SEARCHED, refresh_search_text
 from services.events.snapshot import snapshot
 from services.messaging.errors import Conflict, Forbidden
 from services.messaging.models import utcnow
@@ -86,8 +86,7 @@ def _add(session, events: list[Event]) -> list[Event]:
     with session.no_autoflush:
         names = Names(session, events)
         for event in events:
-            organisation, centre = names.organisations.get(event.organisation_id), names.centres.get(event.centre_id)
-            event.search_text = search_text(event, organisation and organisation.name, centre and centre.name)
+            refresh_search_text(session, event)  # its names from the rows ``names`` loaded (the identity map)
             publish(session, event, "event.published", names=names)
     session.flush()
     return events

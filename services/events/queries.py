@@ -2,11 +2,11 @@
 organisation is a current member of a partnership, and the text search over events: its stored search text, and the
 condition that searches it."""
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 
 from services.calendar.membership import is_current
 from services.calendar.times import today
-from services.events.models import Centre, Event, Membership, Organisation
+from services.events.models import Centre, District, Event, Membership, Organisation
 from services.ui.naming import folded
 
 
@@ -27,23 +27,41 @@ def is_current_member(session, partnership_id: int, organisation_id: int, role: 
     return any(is_current(m.left_on, day, m.joined_on) for m in session.scalars(query))
 
 
-#: The event's columns its search text is made of (with the names of its organiser and centre).
-SEARCHED = ("title", "description", "organisation_id", "location", "centre_id")
+#: The event's columns its search text is made of (with the names of its organiser, centre and district).
+SEARCHED = ("title", "description", "organisation_id", "location", "centre_id", "district_id")
 
 
-def search_text(event, organiser: str | None, centre: str | None) -> str:
+def search_text(event, organiser: str | None, centre: str | None, district: str | None = None) -> str:
     """What the text filter searches: the ``event``'s title, description and location (an Event, or a row with
-    them), the organiser's name and the centre's name, folded (services/ui/naming.py) so that "koled" finds
+    them), the names of its organiser, centre and district, folded (services/ui/naming.py) so that "koled" finds
     "Wieczór kolęd" on SQLite and PostgreSQL alike."""
     return folded("\n".join([event.title, event.description or "", *filter(None, (organiser, event.location,
-                                                                                      centre))]))
+                                                                                      centre, district))]))
 
 
 def refresh_search_text(session, event: Event) -> None:
-    """Make the event's stored search text again, from its columns and the replica's names as they are now."""
-    organisation = session.get(Organisation, event.organisation_id) if event.organisation_id is not None else None
-    centre = session.get(Centre, event.centre_id) if event.centre_id is not None else None
-    event.search_text = search_text(event, organisation and organisation.name, centre and centre.name)
+    """Make the event's stored search text again, from its columns and the names of its organiser, centre and
+    district as the replica holds them now; a deleted one is not named, as the pages do not show it."""
+    rows = [session.get(model, key) if key is not None else None for model, key in (
+        (Organisation, event.organisation_id), (Centre, event.centre_id), (District, event.district_id))]
+    event.search_text = search_text(event, *(row.name if row is not None and row.deleted_at is None else None
+                                             for row in rows))
+
+
+def write_search_texts(connection, batch: int = 500) -> None:
+    """Make every event's stored search text again, as ``refresh_search_text`` does, from a migration: in batches,
+    so that a large calendar is not held in memory at once."""
+    names = {table: dict(connection.execute(text(f"SELECT id, name FROM {table} WHERE deleted_at IS NULL")).all())
+             for table in ("organisations", "centres", "districts")}
+    ids = connection.execute(text("SELECT id FROM events ORDER BY id")).scalars().all()
+    query = text("SELECT id, title, description, organisation_id, location, centre_id, district_id FROM events "
+                    "WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+    for first in range(0, len(ids), batch):
+        rows = connection.execute(query, {"ids": ids[first:first + batch]}).all()
+        values = [{"id": row.id, "text": search_text(row, names["organisations"].get(row.organisation_id),
+                                                     names["centres"].get(row.centre_id),
+                                                     names["districts"].get(row.district_id))} for row in rows]
+        connection.execute(text("UPDATE events SET search_text = :text WHERE id = :id"), values)
 
 
 def text_matches(text: str):

@@ -9,7 +9,7 @@ import logging
 from sqlalchemy import select, update
 
 from services.calendar.meetings import at_centre
-from services.events.models import Centre, Event, Organisation, RegistrationCount, Room
+from services.events.models import Centre, District, Event, Organisation, RegistrationCount, Room
 from services.events.operations import change_event
 from services.events.queries import refresh_search_text
 from services.messaging.replica import apply_snapshot
@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 #: Replica fields an event shows in its VEVENT.
 SHOWN = ("name", "slug", "address", "latitude", "longitude")
+#: Replica records whose names their events are searched by (queries.refresh_search_text).
+SEARCHED_NAMES = (District, Centre, Organisation)
 
 
 def apply_record(session, model, shown_by, data: dict, *, deleted: bool = False) -> None:
@@ -28,6 +30,7 @@ def apply_record(session, model, shown_by, data: dict, *, deleted: bool = False)
     """
     row = session.get(model, data["id"])
     shown_before = _shown(row)
+    searched_before = _searched(row) if model in SEARCHED_NAMES else None
     row = apply_snapshot(session, model, data, deleted=deleted)
     if model is Room and shown_before is not None and row.name != shown_before[SHOWN.index("name")]:
         _follow_room_name(session, row, shown_before[SHOWN.index("name")])
@@ -36,9 +39,9 @@ def apply_record(session, model, shown_by, data: dict, *, deleted: bool = False)
         if model is Centre:
             _follow_centre_address(session, row, shown_before)
         session.execute(update(Event).where(shown_by == row.id).values(vevent=None))
-        if model in (Centre, Organisation) and row.name != shown_before[SHOWN.index("name")]:
-            _follow_name(session, shown_by, row)
         log.info("%s %s renamed: its events will be rendered again", model.__tablename__, row.id)
+    if searched_before is not None and _searched(row) != searched_before:
+        _follow_name(session, shown_by, row)
 
 
 def _follow_centre_address(session, centre: Centre, shown_before: tuple) -> None:
@@ -67,9 +70,15 @@ def _follow_room_name(session, room: Room, old_name: str) -> None:
 
 
 def _follow_name(session, shown_by, row) -> None:
-    """The renamed organiser's or centre's events are found by the new name (their stored search text)."""
+    """The renamed or deleted organiser's, centre's or district's events are found by the new name, or no longer by
+    the deleted one (their stored search text)."""
     for event in session.scalars(select(Event).where(shown_by == row.id)):
         refresh_search_text(session, event)
+
+
+def _searched(row) -> str | None:
+    """The name the row's events are searched by: empty once it is deleted, None when there is no row yet."""
+    return None if row is None else "" if row.deleted_at is not None else row.name
 
 
 def _shown(row) -> tuple | None:

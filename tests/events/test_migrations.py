@@ -119,3 +119,25 @@ def test_0013_fills_the_folded_search_text_with_the_organiser_and_the_place(stac
     assert found == {"wieczor koled\ncwiczenia\nfundacja zolta lodka\nsala 2, ul. lukasinskiego 40\nosl rakow",
                      "sam\n"}
     engine.dispose()
+
+
+def test_0014_adds_the_district_and_leaves_out_a_deleted_organiser(stack):
+    from sqlalchemy import create_engine, text
+
+    from services.events import MIGRATIONS
+    from services.messaging.db import upgrade
+
+    url = stack.database_url("events")
+    upgrade(url, MIGRATIONS, "0013")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO districts (id, version, name, slug) VALUES (1, 1, 'Raków', 'rakow')"))
+        connection.execute(text("INSERT INTO organisations (id, version, name, slug, kind, needs_review, deleted_at) "
+                                "VALUES (1, 1, 'Fundacja Zamknięta', 'zamknieta', 'ngo', false, "
+                                "'2026-11-30 10:00:00')"))
+        _insert_event(connection)
+        connection.execute(text("UPDATE events SET organisation_id = 1, search_text = 'piknik'"))
+    upgrade(url, MIGRATIONS)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT search_text FROM events")).scalars().all() == ["piknik\n\nrakow"]
+    engine.dispose()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.calendar.times import WARSAW
 from services.events.models import Event
-from tests.events.factories import ADMIN, World, centre, deliver, event_body, meeting, organisation, seed
+from tests.events.factories import ADMIN, World, centre, deliver, district, event_body, meeting, organisation, seed
 from tests.ui.pagecheck import assert_accessible_page, html
 
 NEXT_YEAR = datetime.now(WARSAW).year + 1
@@ -215,6 +215,36 @@ def test_search_finds_the_organiser_and_the_place(events_app, world):
     page = html(client, "/?q=sasiedzki+grosik")
     assert "Bajki w ośrodku" in page and "Gimnastyka dla seniorów" not in page
     assert "Tylko dla partnerstwa" not in html(client, "/?q=zolta")
+
+
+def test_search_finds_the_district_as_renamed(events_app, world):
+    """An event of Raków, at neither a centre nor an address naming it, is found by "Raków", and by the district's
+    new name once renamed."""
+    client = events_app.test_client()
+    body = event_body(title="Spacer po parku", centre=None, location="ul. Jasnogórska 1",
+                      starts_at=f"{NEXT_YEAR}-03-22T10:00:00", ends_at=f"{NEXT_YEAR}-03-22T11:00:00")
+    assert client.post("/api/v1/events", json=body, headers=World().own).status_code == 201
+    for query in ("Raków", "rakow"):
+        page = html(client, f"/?q={quote(query)}")
+        assert "Spacer po parku" in page and "Bajki w ośrodku" not in page, query
+    deliver(events_app, "district.updated", district(1, "Raków Północ", "rakow", version=2))
+    page = html(client, "/?q=polnoc")
+    assert "Spacer po parku" in page and "Gimnastyka dla seniorów" in page and "Bajki w ośrodku" not in page
+    deliver(events_app, "district.updated", district(2, "Grosz Dolny", "ostatni-grosz", version=2))
+    assert "Bajki w ośrodku" in html(client, "/?q=dolny")
+
+
+def test_search_no_longer_finds_a_deleted_organiser_or_centre(events_app, world):
+    """A deleted organisation's or centre's name is not shown on the pages, nor searched: its events are still found
+    by their own words."""
+    client = events_app.test_client()
+    deliver(events_app, "organisation.deleted", organisation(100, "Fundacja Źródło", "fundacja-zrodlo"))
+    assert "Gimnastyka dla seniorów" not in html(client, "/?q=zrodlo")
+    assert "Gimnastyka dla seniorów" in html(client, "/?q=gimnastyka")
+    deliver(events_app, "centre.deleted", centre(20, "DOSL Ostatni Grosz", "dosl-ostatni-grosz", 2,
+                                                 address="ul. Zbierskiego 2"))
+    assert "Bajki w ośrodku" not in html(client, "/?q=dosl")
+    assert "Bajki w ośrodku" in html(client, "/?q=zbierskiego")  # its location, the address it was given
 
 
 def test_search_takes_percent_and_underscore_as_letters(events_app, world):

@@ -187,6 +187,19 @@ def test_a_digest_lists_every_event_and_attaches_them_all():
         "Piknik sąsiedzki: żółć, źdźbło, łąka", "Warsztaty finansowe"]
 
 
+def test_a_digest_gives_each_event_its_map_link_in_both_parts():
+    payload = {"frequency": "weekly", "events": [event_snapshot(**GOING), event_snapshot(
+        id="00000000-0000-0000-0000-000000000008", title="Warsztaty finansowe", location="ul. Zbierskiego 2")]}
+    message = parse(build_message(CONFIG, kind="digest", language="pl", to="jozef@example.org", links=LINKS,
+                                  payload=payload, message_id="<n1@osl.example>").as_bytes())
+    by_place = "https://www.openstreetmap.org/search?query=" + quote("ul. Zbierskiego 2, Częstochowa")
+    for part, osm in (("html", "https://www.openstreetmap.org/?mlat=50.79000&amp;mlon=19.14000"),
+                      ("plain", "Mapa: https://www.openstreetmap.org/?mlat=50.79000&mlon=19.14000")):
+        body = message.get_body((part,)).get_content()
+        assert osm in body, part
+        assert (by_place.replace("&", "&amp;") if part == "html" else f"Mapa: {by_place}") in body, part
+
+
 def test_a_reminder_names_the_event():
     message = parse(build("reminder", language="en"))
     assert message["Subject"] == "Reminder: Piknik sąsiedzki: żółć, źdźbło, łąka"

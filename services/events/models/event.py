@@ -72,7 +72,7 @@ class Event(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: The rendered VEVENT; whoever changes the event or a name it shows sets it to None, and the feeds re-render.
-    #: Title, description, organiser, location and centre name, folded (queries.search_text), for the text filter.
+    #: Title, description, location and the names of its organiser, centre and district, folded (queries.search_text).
     search_text: Mapped[str] = mapped_column(Text, default="")
     vevent: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: Set for an event kept in sync with an organisation's calendar (``ImportSource``): changed only by the sync.
