@@ -12,7 +12,7 @@ from flask import current_app, redirect
 from services.messaging.staff import staff_key_caller
 from services.messaging.web import KeyCaller, admin_only, authenticated, bearer_token, key_caller, request_session
 from services.programme.models import ApiKey
-from services.ui.links import staff_url
+from services.ui.links import sign_in_url, this_page
 
 #: The scope of an organisation key that may record attendance at its own activities: the key that posts them.
 SCOPE = "events"
@@ -46,7 +46,7 @@ def require_page_caller() -> Caller:
     if caller is not None:
         return caller
     if bearer_token() is None:
-        abort_with(redirect(staff_url(current_app.config, "/staff/sign-in"), 303))
+        abort_with(redirect(sign_in_url(current_app.config, this_page(current_app.config["PROGRAMME_URL"])), 303))
     return require_caller()
 
 

@@ -5,7 +5,7 @@ import re
 import sys
 
 import pygal
-from flask import Blueprint, Flask, current_app
+from flask import Blueprint, Flask, abort, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -27,7 +27,7 @@ from services.programme.queries import (
 )
 from services.ui.links import staff_url
 from services.ui.naming import polish_key
-from services.ui.pages import GENERAL_WORDS, private_page, problem_page
+from services.ui.pages import GENERAL_WORDS, for_admins_only, private_page, problem_page
 
 # pygal adds an import hook for its map plugins that lacks find_spec: every later import then warns (or fails). No
 # map is drawn here, so the hook goes.
@@ -71,9 +71,21 @@ def in_polish(render, *args, **kwargs):
 def _problem(error):
     """A 400, 403 or 404 on programme's pages: the staff pages' one problem page with the general words for it, in
     Polish as these pages are (the errors' own words are the API's, in English), not the API's JSON."""
+    return _problem_page(error.code, lambda: str(GENERAL_WORDS[error.code]))
+
+
+def _problem_page(status: int, words):
     with force_locale("pl"):
-        return problem_page(error.code, str(GENERAL_WORDS[error.code]), staff_url(current_app.config),
-                            _("Staff pages"))
+        return problem_page(status, words(), staff_url(current_app.config), _("Staff pages"))
+
+
+def _mops_caller():
+    """Who opens a MOPS-only page (the dashboard, the downloads): an admin; anyone else (an editor) is told, in
+    Polish, that the page is for MOPS administrators (403)."""
+    caller = require_page_caller()
+    if not caller.is_admin:
+        abort(_problem_page(403, for_admins_only))
+    return require_admin(caller)
 
 
 for _code in GENERAL_WORDS:
@@ -145,7 +157,7 @@ def charts(found: dict, visits: dict, places: dict, districts: dict | None = Non
 def programmes_page():
     """MOPS's entry to the programme (linked from the staff home): every programme, the newest first, with its
     dashboard and the activities with a date within it, each to its roll calls."""
-    require_admin(require_page_caller())
+    _mops_caller()
     session = request_session()
     found = [(programme, activities_within(session, programme))
              for programme in session.scalars(select(Programme).order_by(Programme.starts_on.desc(), Programme.id))]
@@ -156,7 +168,7 @@ def programmes_page():
 def dashboard(programme_id: int):
     """The dashboard, in Polish as MOPS's reports are: its words are the catalogue's, its numbers written the Polish
     way (whatever language the reader chose on the public pages)."""
-    require_admin(require_page_caller())
+    _mops_caller()
     session = request_session()
     programme = get_programme(session, programme_id)
     found = indicators(session, programme, today())
@@ -173,4 +185,4 @@ def export_page(programme_id: int, extension: str):
     """The dashboard's downloads, for a signed-in MOPS admin (the API's exports take only a bearer token)."""
     from services.programme.api import download
 
-    return download(programme_id, {}, extension, require_admin(require_page_caller()))
+    return download(programme_id, {}, extension, _mops_caller())

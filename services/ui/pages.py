@@ -123,6 +123,11 @@ def only_admins() -> str:
     return gettext("Only MOPS staff (admins) may do this.")
 
 
+def for_admins_only() -> str:
+    """What a page only MOPS staff (admins) may open says to anyone else who opens it (an editor)."""
+    return gettext("This page is for MOPS administrators.")
+
+
 def changes_page(outbox_model, limit: int = 100):
     """The staff page of a service's changes, newest first, read from its outbox (services/messaging/history.py), in
     words (services/ui/history.py)."""

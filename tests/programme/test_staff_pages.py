@@ -18,7 +18,8 @@ WHEN = "2018-05-22T17:00:00+02:00"
 
 def signs_in(response) -> bool:
     """Whether the page sent the browser to sign in at partners (nobody signed in, or the session is over)."""
-    return response.status_code == 303 and response.headers["Location"] == "https://osl.example/partners/staff/sign-in"
+    return response.status_code == 303 and response.headers["Location"].startswith(
+        "https://osl.example/partners/staff/sign-in?next=http")
 
 
 class Signed(Staff):
@@ -74,6 +75,9 @@ def test_a_mops_admin_signed_in_at_partners_opens_the_dashboard_and_downloads(si
     client = signed.browser(cookie)
     dashboard = f"/programmes/{known['id']}/"
     assert signs_in(client.get(dashboard))  # the session is not known here before its message
+    # ... and back to the dashboard once signed in (its address from PROGRAMME_URL).
+    assert client.get(dashboard).headers["Location"].endswith("?next=http%3A%2F%2F127.0.0.1%3A8004%2Fprogrammes%2F"
+                                                              f"{known['id']}%2F")
     signed.forward()
     page = client.get(dashboard)
     assert page.status_code == 200
@@ -132,6 +136,9 @@ def test_an_editor_records_only_their_own_organisations_roll_calls(signed):
     refused = client.get(f"{base}/activities/{ACTIVITY}/")
     assert refused.mimetype == "text/html" and refused.headers["Cache-Control"] == "no-store"
     assert "Twoje konto nie może otworzyć tej strony." in refused.get_data(as_text=True)
+    # The dashboard and the downloads say whose they are.
+    for admins_only in (f"{base}/", f"{base}/export.xlsx"):
+        assert "Ta strona jest przeznaczona dla administratorów MOPS." in client.get(admins_only).get_data(as_text=True)
     unknown = client.get(f"{base}/activities/0b6a1f7e-5d0e-4c1c-9a55-4b7e8a1d00ff/")
     assert unknown.status_code == 404 and "Nie znaleźliśmy tej strony" in unknown.get_data(as_text=True)
 

@@ -47,7 +47,9 @@ def test_the_builder_says_weekly_days_until_a_date_and_skips():
 
 def test_without_a_session_the_pages_send_to_the_sign_in(staff):
     response = staff.events.test_client().get("/staff/events/")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/staff/sign-in")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        "/staff/sign-in?next=http%3A%2F%2F127.0.0.1%3A8002%2Fstaff%2Fevents%2F")
 
 
 def test_an_editor_previews_the_dates_then_saves_a_weekly_activity(staff):

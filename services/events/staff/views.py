@@ -34,7 +34,7 @@ from services.ui import csrf
 from services.ui.errors import conflict_error, field_error, first_error
 from services.ui.forms import max_lengths
 from services.ui.labels import AUDIENCE_LABELS, CATEGORY_LABELS, WEEKDAY_LABELS
-from services.ui.links import staff_url
+from services.ui.links import sign_in_url, this_page
 from services.ui.naming import polish_sorted
 from services.ui.pages import (
     STALE_FORM,
@@ -70,16 +70,12 @@ _admin_page = admin_page(_is_admin, _problem)
 add_problem_pages(staff_pages, _problem)
 
 
-def _sign_in_url() -> str:
-    return staff_url(current_app.config, "/staff/sign-in")
-
-
 @staff_pages.before_request
 def _signed_in():
     if request.method == "POST":
         csrf.require_valid()
     if staff_caller(request_session()) is None:
-        return redirect(_sign_in_url())
+        return redirect(sign_in_url(current_app.config, this_page(current_app.config["EVENTS_URL"])))
     return None
 
 

@@ -25,7 +25,7 @@ from services.notify.schemas import StaffRegisterSchema
 from services.ui import csrf
 from services.ui.forms import max_lengths
 from services.ui.i18n import page_language
-from services.ui.links import staff_url
+from services.ui.links import sign_in_url, staff_url, this_page
 from services.ui.pages import add_problem_pages, private_page, problem_page
 
 staff_pages = Blueprint("staff_registrations", __name__, url_prefix="/registrations/staff")
@@ -59,7 +59,8 @@ def _managed(event_id) -> dict:
     sign in at partners; another organisation's editor gets 403."""
     caller = staff_key_caller()
     if caller is None:
-        abort(make_response(redirect(staff_url(current_app.config, "/staff/sign-in"), 303)))
+        abort(make_response(redirect(sign_in_url(current_app.config, this_page(current_app.config["NOTIFY_URL"])),
+                                     303)))
     event = _event(event_id)
     if not may_manage(caller, event):
         abort(403)

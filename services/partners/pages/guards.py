@@ -2,12 +2,13 @@
 and (for the registry's pages) an admin; and the one problem page they answer with when a check fails or what the
 address names is not there."""
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
 from services.messaging.web import request_session
 from services.partners.auth import current_caller, is_admin
 from services.ui import csrf, pages
+from services.ui.links import sign_in_url, staff_url, this_page
 
 
 def problem(status: int, message: str):
@@ -41,12 +42,17 @@ def found(model, record_id: int, message: str, belongs=None):
     return record
 
 
+def to_sign_in():
+    """A signed-out browser on a staff page: to sign in, and back to the page once signed in."""
+    return redirect(sign_in_url(current_app.config, this_page(staff_url(current_app.config, ""))))
+
+
 def signed_in():
     """Before a staff page: 400 for a form without its token; to the sign-in page without a session."""
     if request.method == "POST":
         csrf.require_valid()
     if current_caller() is None:
-        return redirect(url_for("staff.sign_in_page"))
+        return to_sign_in()
     return None
 
 

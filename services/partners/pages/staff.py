@@ -18,11 +18,12 @@ from services.messaging.web import request_session
 from services.partners.auth import current_caller
 from services.partners.models import Account, Organisation, OutboxMessage
 from services.partners.operations import accounts, update_organisation
-from services.partners.pages.guards import admin_page, found, staff_blueprint
+from services.partners.pages.guards import admin_page, found, staff_blueprint, to_sign_in
 from services.partners.schemas.accounts import InvitationSchema
 from services.ui import csrf
 from services.ui.errors import conflict_error, field_error
 from services.ui.labels import ACCOUNT_ROLE_LABELS
+from services.ui.links import known_page
 from services.ui.naming import polish_sorted
 from services.ui.pages import changes_page, confirm_page, private_page, unconfirmed
 
@@ -50,24 +51,35 @@ def _forms_carry_a_csrf_token():
     current_caller()  # records the signed-in account as the actor of what the page changes
 
 
+def _back(form) -> str | None:
+    """The page signing in returns to (``next``, from the page that sent the browser here), when it is one of the
+    four services' (services/ui/links.py ``known_page``); None otherwise."""
+    return known_page(current_app.config, form.get("next"))
+
+
 @staff.get("/sign-in")
 def sign_in_page():
+    back = _back(request.args)
     if current_staff() is not None:
-        return redirect(url_for("staff.home"))
-    return _page("sign_in")
+        # Signed in already: a link on, not a redirect, as the page asked for may not have heard of the session yet
+        # (it would send the browser here again).
+        return _page("signed_in", back=back) if back else redirect(url_for("staff.home"))
+    return _page("sign_in", back=back)
 
 
 @staff.post("/sign-in")
 def sign_in():
     email, password = request.form.get("email", "")[:254], request.form.get("password", "")
+    back = _back(request.form)
     session = request_session()
     config = current_app.config
     try:
         accounts.check_sign_in_limits(session, config, email, _client_address())
     except RateLimited as exc:
         session.commit()
-        response = _page("sign_in", 429, email=email, error=_("Too many failed attempts. Wait %(minutes)s minutes "
-                                                              "and try again.", minutes=exc.retry_after // 60))
+        response = _page("sign_in", 429, email=email, back=back,
+                         error=_("Too many failed attempts. Wait %(minutes)s minutes and try again.",
+                                 minutes=exc.retry_after // 60))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     try:
@@ -76,9 +88,9 @@ def sign_in():
         session.rollback()
         accounts.record_failed_sign_in(session, config, email, _client_address())
         session.commit()
-        return _page("sign_in", 401, email=email, error=_("Wrong e-mail address or password."))
+        return _page("sign_in", 401, email=email, back=back, error=_("Wrong e-mail address or password."))
     session.commit()
-    response = redirect(url_for("staff.home"), 303)
+    response = redirect(back or url_for("staff.home"), 303)
     set_session_cookie(response, started.session_id, started.max_age_seconds)
     return response
 
@@ -114,7 +126,7 @@ def _home_page(member, status: int = 200, **context):
 def home():
     member = current_staff()
     if member is None:
-        return redirect(url_for("staff.sign_in_page"))
+        return to_sign_in()
     return _home_page(member, invited=request.args.get("invited") == "1",
                       disabled=request.args.get("disabled") == "1", enabled=request.args.get("enabled") == "1")
 
