@@ -8,7 +8,8 @@ import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.calendar.ical import date_uid, one_date_vevent, render_vevent, with_status
+from services.calendar.ical import render_vevent
+from services.calendar.recipient import date_uid, one_date_vevent, with_status
 from services.calendar.times import WARSAW
 from tests.calendar.test_ical_hypothesis import calendar_events
 from tests.events.icaljs.samples import sample_event

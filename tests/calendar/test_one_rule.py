@@ -177,7 +177,8 @@ def test_a_registration_mail_for_one_date_renders_the_events_services_vevent_of_
     as the feeds show it (its time and place), under the UID of the start the rule gives it."""
     from dataclasses import replace
 
-    from services.calendar.ical import date_uid, render_vevent
+    from services.calendar.ical import render_vevent
+    from services.calendar.recipient import date_uid
     from services.events.feeds.components import Names, calendar_event
     from tests.events.test_occurrence_overrides import MOVED, post_series
 

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from services.calendar.ical import CalendarMeta, assemble_calendar, one_date_vevent, prodid, with_status
+from services.calendar.ical import CalendarMeta, assemble_calendar, prodid
+from services.calendar.recipient import one_date_vevent, with_status
 from services.calendar.times import from_wire, local_date
 from services.notify.mail.render import describe_changes, format_place, format_series, format_when
 from services.notify.models.notices import REGISTRATION_KINDS

@@ -77,7 +77,7 @@ class Registration(Base):
     series_from: Mapped[str] = mapped_column(String(40), default="", server_default="")
     #: For one date of a series that the series moved to another start as its rule gives it (a new time of the
     #: series: ``occurrence`` changed with it), the ``occurrence`` it had before, which its mails' calendar names the
-    #: date by (``ical.date_uid``), so that every mail about the date updates the one entry. Empty otherwise.
+    #: date by (``recipient.date_uid``), so that every mail about the date updates the one entry. Empty otherwise.
     named_from: Mapped[str] = mapped_column(String(40), default="", server_default="")
     seq: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10))

@@ -93,7 +93,7 @@ def _same_date_moved(session, slot: RegistrationSlot, event: dict) -> occurrence
     slot.occurrence = found.rule_key
     for registration in session.scalars(select(Registration).where(Registration.slot_id == slot.id)
                                         .order_by(Registration.seq)):
-        # Its mails' calendar keeps naming the date by the start it had when they began (ical.date_uid).
+        # Its mails' calendar keeps naming the date by the start it had when they began (recipient.date_uid).
         registration.named_from = registration.named_from or registration.occurrence
         registration.occurrence = found.rule_key
         if registration.status in ACTIVE:
