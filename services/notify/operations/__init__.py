@@ -21,6 +21,7 @@ from services.notify.operations.notices import (  # noqa: F401
     sent,
     stop_notices,
 )
+from services.notify.operations.registration_mails import waiting_position  # noqa: F401
 from services.notify.operations.registration_settings import (  # noqa: F401
     DEFAULT_MAX_PEOPLE,
     capacity_of,
@@ -48,7 +49,6 @@ from services.notify.operations.registrations import (  # noqa: F401
     publish_counts,
     register_for,
     register_within_limits,
-    waiting_position,
     withdraw,
 )
 from services.notify.operations.subscribers import (  # noqa: F401

@@ -14,6 +14,7 @@ from services.messaging.models import utcnow
 from services.notify import occurrences
 from services.notify.models import Notice, Registration, RegistrationSlot
 from services.notify.models.registrations import ACTIVE, confirm_deadline
+from services.notify.operations.registration_mails import queue_registration_mail, slot_times
 from services.notify.operations.registration_settings import capacity_of
 from services.notify.operations.registrations import (
     cancel_registration,
@@ -22,8 +23,6 @@ from services.notify.operations.registrations import (
     promote,
     publish_counts,
     publish_registration,
-    queue_registration_mail,
-    slot_times,
 )
 from services.notify.operations.subscribers import iso_or_none
 
