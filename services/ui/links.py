@@ -25,6 +25,11 @@ def init_links(app: Flask) -> None:
                 "staff_url": lambda path="/staff/": staff_url(app.config, path)}
 
 
+def service_base(config, key: str) -> str:
+    """The address of the service ``key`` names (``NOTIFY_URL``…) in ``config``, else where ``make run`` has it."""
+    return (config.get(key) or DEFAULTS[key]).rstrip("/")
+
+
 def staff_url(config, path: str = "/staff/") -> str:
     """Where staff pages are, for links, mails and redirects from any service: ``STAFF_URL`` (else the variable
     ``STAFF_BASE_URL``: behind the gateway its origin, where every staff page is under /staff/), else partners' own
@@ -80,15 +85,15 @@ def known_page(config, target: str | None) -> str | None:
 
 
 def _service_bases(config) -> list[str]:
-    return [config.get(key) or default for key, default in DEFAULTS.items()] + [staff_url(config, "")]
+    return [service_base(config, key) for key in DEFAULTS] + [staff_url(config, "")]
 
 
 def registration_form_url(config, event_id) -> str:
     """Where residents register for an event: notify's form (under the gateway, on the one origin)."""
-    return f"{(config.get('NOTIFY_URL') or DEFAULTS['NOTIFY_URL']).rstrip('/')}/registrations/events/{event_id}"
+    return f"{service_base(config, 'NOTIFY_URL')}/registrations/events/{event_id}"
 
 
 def partnership_page_url(config, partnership_id: int) -> str:
     """A Local Partnership's public page on partners: where a link to one of its meetings leads (the meeting itself
     has no public page)."""
-    return f"{(config.get('PARTNERS_URL') or DEFAULTS['PARTNERS_URL']).rstrip('/')}/partnerships/{partnership_id}"
+    return f"{service_base(config, 'PARTNERS_URL')}/partnerships/{partnership_id}"
